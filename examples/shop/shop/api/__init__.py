@@ -1,0 +1,3 @@
+from .main import api_router
+
+__all__ = ["api_router"]

@@ -1,0 +1,3 @@
+from . import admin, health, items, login, users
+
+__all__ = ["admin", "health", "items", "login", "users"]

@@ -1,0 +1,5 @@
+"""``python -m backendkit``."""
+
+from backendkit.cli import main
+
+main()

@@ -1,0 +1,253 @@
+"""Command implementations behind the CLI: they print and return an exit code."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from backendkit import __version__
+
+ROUTE_FORMATS = ("table", "json", "csv", "markdown")
+
+
+def _analyze(
+    paths: Sequence[Path],
+    config: Path | None,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    extend_select: Sequence[str] | None = None,
+):
+    from backendkit.engine import analyze
+
+    return analyze(
+        paths, config_file=config, select=select, ignore=ignore, extend_select=extend_select
+    )
+
+
+def run_lint(
+    paths: Sequence[Path],
+    output_format: str,
+    select: Sequence[str] | None,
+    ignore: Sequence[str] | None,
+    extend_select: Sequence[str] | None,
+    statistics: bool,
+    quiet: bool,
+    config: Path | None,
+) -> int:
+    """``backendkit lint``: print findings in ``output_format``; 1 when there are any."""
+    from backendkit.catalogue import load_catalogue
+    from backendkit.reporters import FORMATS, Report, render
+
+    if output_format not in FORMATS:
+        raise ValueError(f"--output-format {output_format!r} is not one of: {', '.join(FORMATS)}")
+    result = _analyze(paths, config, select, ignore, extend_select)
+    text_format = output_format in ("concise", "full")
+    report = Report(
+        findings=result.findings,
+        rules=load_catalogue(),
+        root=result.root,
+        tool_version=__version__,
+        notes=[] if quiet else result.notes,
+        files_checked=len(result.files),
+        source=SourceCache(result.root),
+        show_statistics=statistics,
+    )
+    output = render(output_format, report)
+    if quiet and text_format:
+        output = _strip_summary(output)
+    sys.stdout.write(output)
+    if not text_format and not quiet:
+        sys.stderr.writelines(f"note: {note}\n" for note in result.notes)
+    return 1 if result.findings else 0
+
+
+class SourceCache:
+    """Reads project files' lines once, for the reporters' snippets and fingerprints."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lines: dict[str, list[str] | None] = {}
+
+    def __call__(self, rel: str) -> list[str] | None:
+        """The lines of ``rel`` (None when it cannot be read as UTF-8)."""
+        if rel not in self._lines:
+            try:
+                self._lines[rel] = (self.root / rel).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._lines[rel] = None
+        return self._lines[rel]
+
+
+def _strip_summary(output: str) -> str:
+    skipped = ("Found ", "All checks passed", "note: ")
+    return "".join(
+        line for line in output.splitlines(keepends=True) if not line.startswith(skipped)
+    )
+
+
+def run_routes(paths: Sequence[Path], output: str, config: Path | None) -> int:
+    """``backendkit routes``: the route inventory as a table, JSON, CSV or Markdown."""
+    if output not in ROUTE_FORMATS:
+        raise ValueError(f"--format {output!r} is not one of: {', '.join(ROUTE_FORMATS)}")
+    result = _analyze(paths, config)
+    routes = result.routes
+    if output == "json":
+        sys.stdout.write(json.dumps([r.to_dict() for r in routes], indent=2) + "\n")
+    elif output == "csv":
+        sys.stdout.write(_routes_csv(routes))
+    elif output == "markdown":
+        sys.stdout.write(_routes_markdown(routes))
+    else:
+        _routes_table(routes)
+    return 0
+
+
+def _auth_text(route) -> str:
+    if route.kind == "mount":
+        return "n/a (mount)"
+    text = route.auth
+    if route.auth_chain:
+        text += f" via {route.auth_chain[-1]}"
+    if route.public:
+        text += " [public]"
+    return text
+
+
+def _route_row(route) -> list[str]:
+    location = f"{route.file}:{route.line}"
+    return [
+        route.app or "(not included)",
+        ",".join(route.methods),
+        route.path,
+        _auth_text(route),
+        route.handler,
+        location,
+        "; ".join(route.notes),
+    ]
+
+
+_HEADERS = ["App", "Methods", "Path", "Auth", "Handler", "Location", "Notes"]
+
+
+def _routes_csv(routes) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        [
+            "app",
+            "methods",
+            "path",
+            "auth",
+            "public",
+            "auth_chain",
+            "handler",
+            "file",
+            "line",
+            "status_code",
+            "response_model",
+            "notes",
+        ]
+    )
+    for r in routes:
+        writer.writerow(
+            [
+                r.app,
+                " ".join(r.methods),
+                r.path,
+                r.auth,
+                str(r.public).lower(),
+                " -> ".join(r.auth_chain),
+                r.handler,
+                r.file,
+                r.line,
+                r.status_code or "",
+                r.response_model or "",
+                "; ".join(r.notes),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _routes_markdown(routes) -> str:
+    lines = ["| " + " | ".join(_HEADERS) + " |", "|" + "---|" * len(_HEADERS)]
+    for route in routes:
+        cells = [c.replace("|", "\\|") for c in _route_row(route)]
+        lines.append(
+            "| " + " | ".join(f"`{c}`" if i in (2, 4) else c for i, c in enumerate(cells)) + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _routes_table(routes) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    colours = {"required": "green", "optional": "yellow", "none": "red"}
+    table = Table(title=f"{len(routes)} routes", show_lines=False)
+    for header in _HEADERS:
+        table.add_column(header, overflow="fold")
+    for route in routes:
+        row = _route_row(route)
+        colour = "dim" if route.public or route.kind == "mount" else colours[route.auth]
+        row[3] = f"[{colour}]{row[3]}[/{colour}]"
+        table.add_row(*row)
+    Console(soft_wrap=False).print(table)
+
+
+def run_rules(output: str) -> int:
+    """``backendkit rules``: the catalogue as a table or JSON."""
+    from backendkit.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    if output == "json":
+        data = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity.value,
+                "category": r.category,
+                "summary": r.summary,
+                "default_enabled": r.default_enabled,
+                "options": r.options,
+                "docs_url": r.docs_url,
+            }
+            for r in catalogue.values()
+        ]
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return 0
+    if output != "table":
+        raise ValueError(f"--format {output!r} is not one of: table, json")
+    width = max(len(r.name) for r in catalogue.values())
+    for rule in catalogue.values():
+        flag = "" if rule.default_enabled else " (off by default)"
+        sys.stdout.write(
+            f"{rule.code}  {rule.name:<{width}}  {rule.severity.value:<7}  {rule.summary}{flag}\n"
+        )
+    return 0
+
+
+def run_explain(code: str) -> int:
+    """``backendkit explain CODE``: one rule's documentation."""
+    from backendkit.catalogue import load_catalogue
+    from backendkit.docsgen import rule_markdown
+
+    catalogue = load_catalogue()
+    info = catalogue.get(code.upper())
+    if info is None:
+        raise ValueError(f"unknown rule code {code!r}; run 'backendkit rules' to list them")
+    sys.stdout.write(rule_markdown(info))
+    return 0
+
+
+def run_new(dest: Path, defaults: bool, pairs: Sequence[str]) -> int:
+    """``backendkit new``: render the bundled Copier template into ``dest``."""
+    from backendkit.scaffold import new_project, parse_data_pairs
+
+    data = parse_data_pairs(list(pairs))
+    created = new_project(dest, data=data, defaults=defaults)
+    sys.stderr.write(f"Created {created}\n")
+    return 0

@@ -1,0 +1,183 @@
+"""File discovery: which ``*.py`` files make up the project, and which of them are reported.
+
+Decisions:
+
+* Only ``*.py`` files are collected (no ``.pyi``).
+* ``.gitignore`` files (the root's and nested ones) and ``.git/info/exclude`` are honoured with
+  git's semantics (deeper files win, ``!`` re-includes, an excluded directory is never entered)
+  whenever ``respect-gitignore`` is on, whether or not the tree is a git checkout. ``.gitignore``
+  files above the project root are not read.
+* ``exclude`` (:data:`DEFAULT_EXCLUDES` unless the configuration replaces them) and
+  ``extend-exclude`` are gitignore-style patterns relative to the root.
+* Symlinked directories are never followed: no loops, no escaping the root, no module found
+  twice. Symlinked ``.py`` files are collected when they point at an existing file.
+* An explicitly passed file that is excluded stays excluded (like ruff's ``force-exclude``), so
+  pre-commit hooks and editors passing single files get the same answer as a full run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from pathspec import GitIgnoreSpec
+
+from backendkit.config import DEFAULT_EXCLUDES, Config
+
+__all__ = ["DEFAULT_EXCLUDES", "discover", "exclude_spec", "module_name", "select_reported"]
+
+# A gitignore spec together with the directory (relative to the root, "" for the root) it governs.
+_Layer = tuple[str, GitIgnoreSpec]
+
+
+def exclude_spec(config: Config) -> GitIgnoreSpec:
+    """The compiled ``exclude`` + ``extend-exclude`` patterns of ``config``."""
+    return GitIgnoreSpec.from_lines([*config.exclude, *config.extend_exclude])
+
+
+def discover(root: Path, config: Config) -> list[Path]:
+    """Every ``*.py`` file under ``root`` that is not excluded, sorted."""
+    root = _existing(root).resolve()
+    if not root.is_dir():
+        raise NotADirectoryError(f"project root is not a directory: {root}")
+    walker = _Walker(root, exclude_spec(config), config.respect_gitignore)
+    walker.walk()
+    return sorted(walker.found)
+
+
+class _Walker:
+    """An iterative ``os.scandir`` walk that prunes excluded directories before entering them."""
+
+    def __init__(self, root: Path, excludes: GitIgnoreSpec, gitignore: bool) -> None:
+        self.root = root
+        self.excludes = excludes
+        self.gitignore = gitignore
+        self.found: list[Path] = []
+
+    def walk(self) -> None:
+        """Collect into :attr:`found`."""
+        layers: tuple[_Layer, ...] = self._info_exclude() if self.gitignore else ()
+        stack: list[tuple[str, tuple[_Layer, ...]]] = [("", layers)]
+        while stack:
+            rel_dir, layers = stack.pop()
+            directory = os.path.join(self.root, rel_dir) if rel_dir else str(self.root)
+            if self.gitignore:
+                layers = self._with_gitignore(directory, rel_dir, layers)
+            for entry in _scan(directory):
+                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if not self._excluded(rel + "/", layers):
+                        stack.append((rel, layers))
+                elif self._wanted(entry, rel, layers):
+                    self.found.append(self.root / rel)
+
+    def _wanted(self, entry: os.DirEntry[str], rel: str, layers: tuple[_Layer, ...]) -> bool:
+        return entry.name.endswith(".py") and entry.is_file() and not self._excluded(rel, layers)
+
+    def _excluded(self, rel: str, layers: tuple[_Layer, ...]) -> bool:
+        if self.excludes.match_file(rel):
+            return True
+        for base, spec in reversed(layers):  # the deepest .gitignore has the last word
+            result = spec.check_file(rel[len(base) + 1 :] if base else rel)
+            if result.include is not None:
+                return result.include
+        return False
+
+    def _info_exclude(self) -> tuple[_Layer, ...]:
+        spec = _read_spec(self.root / ".git" / "info" / "exclude")
+        return (("", spec),) if spec is not None else ()
+
+    @staticmethod
+    def _with_gitignore(
+        directory: str, rel_dir: str, layers: tuple[_Layer, ...]
+    ) -> tuple[_Layer, ...]:
+        spec = _read_spec(Path(directory) / ".gitignore")
+        return layers if spec is None else (*layers, (rel_dir, spec))
+
+
+def _scan(directory: str) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(directory) as entries:
+            return list(entries)
+    except OSError:  # unreadable or vanished directory: nothing to lint there
+        return []
+
+
+def _read_spec(path: Path) -> GitIgnoreSpec | None:
+    """The compiled ignore file at ``path``; invalid lines are skipped like git does."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    valid: list[str] = []
+    for line in lines:
+        try:
+            GitIgnoreSpec.from_lines([line])
+        except ValueError:
+            continue
+        valid.append(line)
+    return GitIgnoreSpec.from_lines(valid)
+
+
+def _existing(path: Path) -> Path:
+    """``path`` made absolute (symlinks of the directory part resolved), or FileNotFoundError."""
+    if not os.path.lexists(path):
+        raise FileNotFoundError(f"No such file or directory: {path}")
+    absolute = Path(os.path.abspath(path))
+    return absolute.parent.resolve() / absolute.name if absolute.name else absolute.resolve()
+
+
+def select_reported(root: Path, paths: Sequence[Path], files: list[Path]) -> set[Path] | None:
+    """The files whose findings are reported, out of the discovered ``files``.
+
+    ``None`` means all of them: no paths were given, or one of them is the root or an ancestor
+    of it. A directory selects the discovered files below it; a file selects itself only if it
+    was discovered (an explicitly passed excluded file stays excluded).
+    """
+    if not paths:
+        return None
+    root = _existing(root).resolve()
+    directories, wanted = _split_targets(paths)
+    if _covers_root(root, directories):
+        return None
+    return {f for f in files if f in wanted or _under_any(f, directories)}
+
+
+def _split_targets(paths: Sequence[Path]) -> tuple[list[Path], set[Path]]:
+    """Existing directories (resolved) and files among ``paths``."""
+    targets = [_existing(p) for p in paths]
+    directories = [t.resolve() for t in targets if t.is_dir()]
+    return directories, {t for t in targets if not t.is_dir()}
+
+
+def _covers_root(root: Path, directories: list[Path]) -> bool:
+    return any(d == root or d in root.parents for d in directories)
+
+
+def _under_any(path: Path, directories: list[Path]) -> bool:
+    return any(d in path.parents for d in directories)
+
+
+def module_name(root: Path, path: Path) -> tuple[str, bool]:
+    """Dotted module name of ``path`` and whether it is a package (``__init__.py``).
+
+    Names are relative to ``root``, or to ``root/src`` for files below it (src layout).
+    Directories without ``__init__.py`` (namespace packages) still contribute name parts.
+    A file outside the root is named by its stem.
+    """
+    try:
+        parts = list(path.relative_to(root).parts)
+    except ValueError:
+        try:
+            parts = list((path.parent.resolve() / path.name).relative_to(root.resolve()).parts)
+        except ValueError:
+            return path.stem, path.name == "__init__.py"
+    if len(parts) > 1 and parts[0] == "src" and parts[1:] != ["__init__.py"]:
+        parts = parts[1:]
+    is_package = parts[-1] == "__init__.py"
+    if is_package:
+        parts = parts[:-1] or [root.name]
+    else:
+        parts[-1] = parts[-1].removesuffix(".py")
+    return ".".join(parts), is_package

@@ -1,0 +1,192 @@
+"""``analyze``: the Python API the CLI is a thin layer over. No printing, no exits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from backendkit.catalogue import RuleInfo, load_catalogue
+from backendkit.config import Config, find_project_root, load_config
+from backendkit.discovery import discover, module_name, select_reported
+from backendkit.findings import Finding
+from backendkit.perfile import FileTask, internal_error, summarize_file
+from backendkit.project.appmodel import AppModel
+from backendkit.project.deps import DependencyResolver
+from backendkit.project.index import ProjectIndex
+from backendkit.project.routes import PublicPolicy, RouteBuilder
+from backendkit.result import AnalysisResult, Route
+from backendkit.rules import RULES, FileRule, ProjectRule, Rule
+from backendkit.rules.base import ProjectContext
+from backendkit.summary.model import ModuleSummary
+
+ALWAYS_ON = frozenset({"BK001", "BK002"})
+
+
+@dataclass
+class Project:
+    """The linked project: summaries, index, app model and routes of one analysis."""
+
+    root: Path
+    config: Config
+    summaries: list[ModuleSummary]
+    index: ProjectIndex
+    model: AppModel
+    resolver: DependencyResolver
+    routes: list[Route]
+
+
+def make_rules(config: Config, catalogue: dict[str, RuleInfo], codes: Iterable[str]) -> list[Rule]:
+    """Instantiate the rules with ``codes``, each with the options of its section."""
+    rules: list[Rule] = []
+    for code in sorted(codes):
+        info, cls = catalogue.get(code), RULES.get(code)
+        if info is None or cls is None:
+            continue
+        options = config.options.get(info.options_section or "", {})
+        rules.append(cls(info, options))
+    return rules
+
+
+def public_policy(config: Config) -> PublicPolicy:
+    """The public-route conventions from the ``auth`` options."""
+    auth = config.options.get("auth", {})
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = auth.get(key, [])
+        return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+    return PublicPolicy(
+        paths=strings("public-paths") + strings("extend-public-paths"),
+        handlers=strings("public-handlers") + strings("extend-public-handlers"),
+    )
+
+
+def build_project(
+    root: Path, config: Config, file_rules: Sequence[FileRule] = ()
+) -> tuple[Project, list[Path]]:
+    """Discover, summarise and link every file of the project."""
+    files = discover(root, config)
+    summaries: list[ModuleSummary] = []
+    for path in files:
+        module, is_package = module_name(root, path)
+        rel = path.relative_to(root).as_posix()
+        summaries.append(summarize_file(FileTask(str(path), rel, module, is_package), file_rules))
+    index = ProjectIndex(summaries)
+    auth_names = config.options.get("auth", {}).get("auth-dependencies", [])
+    resolver = DependencyResolver(index, auth_names)  # type: ignore[arg-type]
+    model = AppModel(index)
+    routes = RouteBuilder(model, resolver, public_policy(config)).build()
+    return Project(root, config, summaries, index, model, resolver, routes), files
+
+
+def analyze(
+    paths: Sequence[str | Path] = (),
+    *,
+    config_file: str | Path | None = None,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    extend_select: Sequence[str] | None = None,
+) -> AnalysisResult:
+    """Analyse the project containing ``paths`` and return its routes and filtered findings.
+
+    The whole project (the nearest directory with a ``pyproject.toml``) is always analysed;
+    findings are reported only for the files under ``paths`` (all files when none is given).
+    Raises ``ConfigError`` for a bad configuration and ``FileNotFoundError`` for a missing path.
+    """
+    targets = _existing(paths)
+    root = find_project_root(targets).resolve()
+    catalogue = load_catalogue()
+    config = load_config(
+        root,
+        catalogue,
+        config_file=Path(config_file) if config_file else None,
+        select=select,
+        ignore=ignore,
+        extend_select=extend_select,
+    )
+    enabled = config.enabled_codes(catalogue) | ALWAYS_ON
+    file_rules, project_rules = split_rules(make_rules(config, catalogue, enabled))
+    project, files = build_project(root, config, file_rules)
+    findings = [f for s in project.summaries for f in s.findings]
+    findings += run_project_rules(project, project_rules)
+    reported = _relative(root, select_reported(root, targets, files))
+    return AnalysisResult(
+        root=root,
+        files=sorted(_relative(root, set(files)) or ()),
+        findings=filter_findings(findings, project, enabled, reported),
+        routes=project.routes,
+        notes=sorted(n for s in project.summaries for n in s.notes),
+    )
+
+
+def split_rules(rules: Sequence[Rule]) -> tuple[list[FileRule], list[ProjectRule]]:
+    """File rules (per-file pass) and project rules (project pass)."""
+    file_rules = [r for r in rules if isinstance(r, FileRule)]
+    return file_rules, [r for r in rules if isinstance(r, ProjectRule)]
+
+
+def _existing(paths: Sequence[str | Path]) -> list[Path]:
+    targets = [Path(p) for p in paths]
+    for target in targets:
+        if not target.exists():
+            raise FileNotFoundError(f"no such file or directory: {target}")
+    return targets
+
+
+def _relative(root: Path, files: set[Path] | None) -> set[str] | None:
+    return None if files is None else {p.relative_to(root).as_posix() for p in files}
+
+
+def run_project_rules(project: Project, rules: Sequence[ProjectRule]) -> list[Finding]:
+    """Run the cross-file rules; a failing rule becomes one BK002 finding."""
+    context = ProjectContext(project.index, project.model, project.resolver, project.routes)
+    out: list[Finding] = []
+    for rule in rules:
+        try:
+            out.extend(rule.check_project(context))
+        except Exception as error:
+            anchor = project.config.source or project.root / "pyproject.toml"
+            out.append(internal_error(rule.code, anchor.name, error))
+    return out
+
+
+def filter_findings(
+    findings: Iterable[Finding],
+    project: Project,
+    enabled: frozenset[str],
+    reported: set[str] | None,
+) -> list[Finding]:
+    """Apply selection, per-file ignores, suppression comments and the reported files."""
+    by_path = {s.path: s for s in project.summaries}
+    seen: set[tuple[str, int, str, str]] = set()
+    kept: list[Finding] = []
+    for finding in findings:
+        key = (finding.path, finding.line, finding.code, finding.message)
+        if key in seen or finding.code not in enabled:
+            continue
+        seen.add(key)
+        if reported is not None and finding.path not in reported:
+            continue
+        if finding.code not in ALWAYS_ON and project.config.ignored_in_file(
+            finding.path, finding.code
+        ):
+            continue
+        if _suppressed(finding, by_path.get(finding.path)):
+            continue
+        kept.append(finding)
+    return sorted(kept, key=Finding.sort_key)
+
+
+def _suppressed(finding: Finding, summary: ModuleSummary | None) -> bool:
+    if summary is None:
+        return False
+    lines = {finding.line, *finding.extra.get("alt_lines", [])}  # type: ignore[misc]
+    for directive in summary.directives:
+        if finding.code not in directive.codes:
+            continue
+        if directive.kind == "ignore-file" or (
+            directive.kind == "ignore" and directive.line in lines
+        ):
+            return True
+    return False

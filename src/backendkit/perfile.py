@@ -1,0 +1,117 @@
+"""The per-file pass: read, parse once, walk once, run the file-local rules.
+
+``summarize_file`` takes and returns plain data only, so it can run in a worker process and its
+result can be cached by content hash (see DESIGN.md, section 3).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+
+from backendkit.findings import Finding, Severity
+from backendkit.rules.base import FileContext, FileRule
+from backendkit.summary.collector import build_summary
+from backendkit.summary.model import ModuleSummary
+
+
+@dataclass(frozen=True)
+class FileTask:
+    """One file to summarise: where it is and how it is named in the project."""
+
+    abs_path: str
+    rel_path: str
+    module: str
+    is_package: bool
+
+
+def count_lines(source: str) -> int:
+    """Lines as editors count them (a final line without a newline counts)."""
+    if not source:
+        return 0
+    return source.count("\n") + (0 if source.endswith("\n") else 1)
+
+
+def _read(task: FileTask) -> tuple[str | None, str]:
+    try:
+        with open(task.abs_path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        return None, f"cannot read file: {error.strerror or error}"
+    try:
+        return data.decode("utf-8-sig"), ""
+    except UnicodeDecodeError as error:
+        return None, f"file is not UTF-8 text ({error.reason} at byte {error.start})"
+
+
+def _failed(task: FileTask, line: int, column: int, message: str) -> ModuleSummary:
+    summary = ModuleSummary(task.rel_path, task.module, task.is_package, 0, parsed=False)
+    summary.findings.append(
+        Finding(
+            code="BK001",
+            name="syntax-error",
+            message=message,
+            path=task.rel_path,
+            line=max(line, 1),
+            column=max(column, 1),
+            severity=Severity.ERROR,
+        )
+    )
+    return summary
+
+
+def _locate_syntax_error(source: str, error: cst.ParserSyntaxError) -> tuple[int, int, str]:
+    """Python's own parser pinpoints errors better than libcst's; use it when it agrees."""
+    try:
+        ast.parse(source)
+    except SyntaxError as native:
+        return native.lineno or 1, native.offset or 1, native.msg
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    message = str(error.message).splitlines()[0] if error.message else "invalid syntax"
+    return error.raw_line, error.raw_column + 1, message.removeprefix("parser error: ")
+
+
+def summarize_file(task: FileTask, rules: Sequence[FileRule]) -> ModuleSummary:
+    """Parse ``task``'s file once, summarise it and run the file-local ``rules`` on it."""
+    source, problem = _read(task)
+    if source is None:
+        return _failed(task, 1, 1, f"File could not be analysed: {problem}")
+    try:
+        tree = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        line, column, reason = _locate_syntax_error(source, error)
+        return _failed(
+            task,
+            line,
+            column,
+            f"File could not be parsed ({reason}); fix the syntax error: the rest of the "
+            "project was analysed without it",
+        )
+    except (RecursionError, MemoryError, ValueError) as error:
+        return _failed(task, 1, 1, f"File could not be parsed: {type(error).__name__}")
+    summary = build_summary(task.rel_path, task.module, task.is_package, tree)
+    summary.line_count = count_lines(source)
+    context = FileContext(summary, source)
+    for rule in rules:
+        try:
+            summary.findings.extend(rule.check_file(context))
+        except Exception as error:
+            summary.findings.append(internal_error(rule.code, task.rel_path, error))
+    return summary
+
+
+def internal_error(code: str, path: str, error: BaseException) -> Finding:
+    """The BK002 finding for a rule that failed unexpectedly."""
+    return Finding(
+        code="BK002",
+        name="internal-error",
+        message=f"Internal error in rule {code} on this file: {type(error).__name__}: "
+        f"{error}; the other rules still ran, please report it",
+        path=path,
+        line=1,
+        severity=Severity.ERROR,
+    )

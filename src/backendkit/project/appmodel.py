@@ -1,0 +1,310 @@
+"""The FastAPI app model: every app and router, what is included and mounted where, and every
+route with its full path and effective dependencies, merged the way FastAPI merges them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import islice, product
+
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance, OneOf, Value
+from backendkit.project.text import expr_text
+from backendkit.summary.model import Call, CallSite, Expr, FunctionInfo, Name, Scope
+
+MAX_ITERATIONS = 64  # loops registering routers are expanded up to this many iterations
+HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
+_ROUTE_DECORATORS = {*HTTP_METHODS, "api_route", "route", "websocket", "websocket_route"}
+_REGISTRATIONS = {
+    "include_router",
+    "add_api_route",
+    "add_route",
+    "add_api_websocket_route",
+    "add_websocket_route",
+    "mount",
+    "add_middleware",
+}
+
+
+@dataclass
+class RouteDecl:
+    """A route registered on one app or router."""
+
+    methods: tuple[str, ...]
+    path: Value
+    path_expr: Expr | None
+    kind: str
+    handler: FuncSym | None
+    handler_name: str
+    file: str
+    line: int
+    def_line: int
+    deps: list[tuple[Expr, Ctx]]
+    call: Call
+    ctx: Ctx
+
+
+@dataclass
+class Include:
+    """``parent.include_router(child, prefix=..., dependencies=...)``."""
+
+    child: AppObject
+    prefix: Value
+    prefix_expr: Expr | None
+    deps: list[tuple[Expr, Ctx]]
+    file: str
+    line: int
+    guarded: bool = False
+
+
+@dataclass
+class Mount:
+    """``parent.mount(path, child)``; ``child`` is None for non-FastAPI ASGI apps."""
+
+    path: Value
+    path_expr: Expr | None
+    child: AppObject | None
+    target: str
+    file: str
+    line: int
+
+
+@dataclass(eq=False)
+class AppObject:
+    """A ``FastAPI()`` or ``APIRouter()`` instance, identified by the variable it is bound to."""
+
+    key: str
+    kind: str  # "app" or "router"
+    instance: Instance
+    file: str
+    line: int
+    prefix: Value = ""
+    prefix_expr: Expr | None = None
+    deps: list[tuple[Expr, Ctx]] = field(default_factory=list)
+    routes: list[RouteDecl] = field(default_factory=list)
+    includes: list[Include] = field(default_factory=list)
+    mounts: list[Mount] = field(default_factory=list)
+    middleware: list[tuple[CallSite, Ctx]] = field(default_factory=list)
+    included: int = 0
+    mounted: int = 0
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def display(self) -> str:
+        """The name users know the object by (a module-level name when there is one)."""
+        return self.names[0] if self.names else self.key
+
+
+class AppModel:
+    """Collects app objects and their registrations from every scope of the project."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self.objects: dict[str, AppObject] = {}
+        for summary in index.modules.values():
+            ctx = index.module_ctx(summary.module)
+            assert ctx is not None
+            self._scan(summary.scope, ctx)
+            self._name_module_objects(summary.scope, ctx)
+        for obj in self.objects.values():
+            obj.names.sort(key=lambda n: (n.count("."), n))
+
+    # -- discovery ----------------------------------------------------------------------------
+    def object_for(self, value: Value) -> AppObject | None:
+        """The app object an evaluated value is, creating its record on first sight."""
+        if not isinstance(value, Instance) or value.origin is None:
+            return None
+        kind = self._kind(value.cls)
+        if kind is None:
+            return None
+        key = value.origin.qualname
+        obj = self.objects.get(key)
+        if obj is None:
+            obj = AppObject(key, kind, value, value.ctx.module.path, value.origin.assign.line)
+            if kind == "router":
+                obj.prefix_expr = value.call.kwarg("prefix")
+                obj.prefix = self._value(obj.prefix_expr, value.ctx, "")
+            obj.deps = _deps(value.call, value.ctx)
+            self.objects[key] = obj
+        return obj
+
+    def _kind(self, cls: ClassSym | External) -> str | None:
+        bases = [cls] if isinstance(cls, External) else self.index.external_bases(cls)
+        for base in bases:
+            if base.is_from("fastapi", "starlette"):
+                if base.last == "FastAPI":
+                    return "app"
+                if base.last == "APIRouter":
+                    return "router"
+        return None
+
+    def _value(self, expr: Expr | None, ctx: Ctx, default: Value) -> Value:
+        return default if expr is None else self.index.value(expr, ctx)
+
+    def objects_for(self, value: Value) -> list[AppObject]:
+        """Like ``object_for``, taking each alternative of a ``OneOf``."""
+        values = value.values if isinstance(value, OneOf) else (value,)
+        found = (self.object_for(v) for v in values)
+        return [obj for obj in found if obj is not None]
+
+    def _receivers(self, func: Expr, ctx: Ctx) -> tuple[list[AppObject], str]:
+        if not isinstance(func, Name) or "." not in func.dotted:
+            return [], ""
+        receiver, _, method = func.dotted.rpartition(".")
+        if method not in _ROUTE_DECORATORS and method not in _REGISTRATIONS:
+            return [], method
+        return self.objects_for(self.index.value(Name(receiver), ctx)), method
+
+    def _scan(self, scope: Scope, ctx: Ctx) -> None:
+        for site in scope.calls:
+            if isinstance(site.call.func, Name) and site.call.func.dotted.endswith(
+                tuple(_REGISTRATIONS)
+            ):
+                for _ in self._iterations(site, scope, ctx):
+                    objs, method = self._receivers(site.call.func, ctx)
+                    for obj in objs:
+                        self._register(obj, method, site, ctx)
+        for func in scope.functions.values():
+            self._decorated(func, ctx)
+            self._scan(func.scope, ctx.enter(func))
+
+    def _iterations(self, site: CallSite, scope: Scope, ctx: Ctx) -> Iterator[None]:
+        """Yield once per iteration of the loops around ``site`` (once when there are none or
+        their length is not static), with the evaluator bound to that iteration."""
+        evaluator = self.index.evaluator
+        lengths = [evaluator.loop_length(scope.loops[loop], ctx) for loop in site.loops]
+        static = [n for n in lengths if n is not None]
+        if not site.loops or len(static) != len(lengths):
+            yield
+            return
+        keys = [(ctx.module.module, loop) for loop in site.loops]
+        for combo in islice(product(*(range(n) for n in static)), MAX_ITERATIONS):
+            evaluator.env.update(zip(keys, combo, strict=True))
+            try:
+                yield
+            finally:
+                for key in keys:
+                    evaluator.env.pop(key, None)
+
+    def _name_module_objects(self, scope: Scope, ctx: Ctx) -> None:
+        module = ctx.module.module
+        for name in scope.assigns:
+            value = self.index.value(Name(name), ctx)
+            obj = self.object_for(value)
+            if obj is not None and f"{module}:{name}" not in obj.names:
+                obj.names.append(f"{module}:{name}")
+
+    # -- registrations ------------------------------------------------------------------------
+    def _decorated(self, func: FunctionInfo, ctx: Ctx) -> None:
+        for position, decorator in enumerate(func.decorators):
+            if not isinstance(decorator, Call):
+                continue
+            objs, method = self._receivers(decorator.func, ctx)
+            if method not in _ROUTE_DECORATORS:
+                continue
+            line = func.decorator_lines[position] if position < len(func.decorator_lines) else 0
+            handler = FuncSym(func, ctx)
+            for obj in objs:
+                obj.routes.append(self._route(decorator, method, handler, func.name, ctx, line))
+
+    def _route(
+        self,
+        call: Call,
+        method: str,
+        handler: FuncSym | None,
+        name: str,
+        ctx: Ctx,
+        line: int,
+    ) -> RouteDecl:
+        kind = "websocket" if method.startswith("websocket") else "http"
+        if method in HTTP_METHODS:
+            methods: tuple[str, ...] = (method.upper(),)
+        elif kind == "websocket":
+            methods = ("WEBSOCKET",)
+        else:
+            methods = self._methods(call, ctx)
+        path_expr = call.arg(0, "path")
+        return RouteDecl(
+            methods=methods,
+            path=self._value(path_expr, ctx, ""),
+            path_expr=path_expr,
+            kind=kind,
+            handler=handler,
+            handler_name=handler.qualname if handler else name,
+            file=ctx.module.path,
+            line=line,
+            def_line=handler.info.line if handler else line,
+            deps=_deps(call, ctx),
+            call=call,
+            ctx=ctx,
+        )
+
+    def _methods(self, call: Call, ctx: Ctx) -> tuple[str, ...]:
+        value = self._value(call.kwarg("methods"), ctx, None)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(sorted({str(v).upper() for v in value}))
+        if value is None:
+            return ("GET",)
+        return ("?",)
+
+    def _register(self, obj: AppObject, method: str, site: CallSite, ctx: Ctx) -> None:
+        call, file = site.call, ctx.module.path
+        if method == "include_router":
+            prefix_expr = call.kwarg("prefix")
+            prefix = self._value(prefix_expr, ctx, "")
+            deps = _deps(call, ctx)
+            for child in self.objects_for(self.index.value(call.arg(0, "router"), ctx)):
+                if child is obj:
+                    continue
+                include = Include(child, prefix, prefix_expr, deps, file, site.line, site.guarded)
+                obj.includes.append(include)
+                child.included += 1
+        elif method == "mount":
+            self._mount(obj, call, ctx, site.line)
+        elif method == "add_middleware":
+            obj.middleware.append((site, ctx))
+        else:
+            self._add_route(obj, method, call, ctx, site.line)
+
+    def _mount(self, obj: AppObject, call: Call, ctx: Ctx, line: int) -> None:
+        target = call.arg(1, "app")
+        children = self.objects_for(self.index.value(target, ctx))
+        child = children[0] if children else None
+        if child is not None and child is not obj:
+            child.mounted += 1
+        path_expr = call.arg(0, "path")
+        path = self._value(path_expr, ctx, "")
+        obj.mounts.append(Mount(path, path_expr, child, expr_text(target), ctx.module.path, line))
+
+    def _add_route(self, obj: AppObject, method: str, call: Call, ctx: Ctx, line: int) -> None:
+        endpoint = self.index.value(call.arg(1, "endpoint"), ctx)
+        handler = endpoint if isinstance(endpoint, FuncSym) else None
+        name = expr_text(call.arg(1, "endpoint"))
+        if method in ("add_api_websocket_route", "add_websocket_route"):
+            kind_method = "websocket"
+        elif method == "add_api_route":
+            kind_method = "api_route"
+        else:
+            kind_method = "route"
+        obj.routes.append(self._route(call, kind_method, handler, name, ctx, line))
+
+    # -- queries ------------------------------------------------------------------------------
+    def roots(self) -> list[AppObject]:
+        """Apps that are not mounted into another app, then routers included nowhere."""
+        apps = [o for o in self.objects.values() if o.kind == "app" and not o.mounted]
+        orphans = [
+            o
+            for o in self.objects.values()
+            if o.kind == "router" and not o.included and not o.mounted
+        ]
+        return sorted(apps, key=lambda o: o.key) + sorted(orphans, key=lambda o: o.key)
+
+    def iter_objects(self) -> Iterator[AppObject]:
+        """Every app object, in a stable order."""
+        yield from sorted(self.objects.values(), key=lambda o: o.key)
+
+
+def _deps(call: Call, ctx: Ctx) -> list[tuple[Expr, Ctx]]:
+    """The ``dependencies=`` argument of a call, kept whole for ``DependencyResolver``."""
+    expr = call.kwarg("dependencies")
+    return [] if expr is None else [(expr, ctx)]

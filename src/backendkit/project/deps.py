@@ -1,0 +1,313 @@
+"""Dependency trees as FastAPI builds them, and the authentication status they give a route.
+
+A dependency is found in a parameter default (``Depends(f)``, ``Security(f, scopes=...)``), in
+``Annotated[T, Depends(f)]`` (also through aliases, aliases of aliases and across modules), in
+``dependencies=[...]`` lists, and ``Depends()`` with no argument means the annotated class. The
+target may be a function, a class (its ``__init__``), an instance (a ``fastapi.security`` scheme,
+or a project class whose ``__call__`` is the dependency) or a factory call returning any of these.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import (
+    ClassSym,
+    Ctx,
+    External,
+    FuncSym,
+    Instance,
+    Unresolved,
+    Value,
+    VarSym,
+)
+from backendkit.project.text import expr_text
+from backendkit.summary.model import Call, Expr, Name, Seq, Subscript
+
+SECURITY_SCHEMES = frozenset(
+    {
+        "OAuth2PasswordBearer",
+        "OAuth2AuthorizationCodeBearer",
+        "OAuth2",
+        "OpenIdConnect",
+        "HTTPBearer",
+        "HTTPBasic",
+        "HTTPDigest",
+        "HTTPBase",
+        "APIKeyHeader",
+        "APIKeyQuery",
+        "APIKeyCookie",
+        "SecurityBase",
+    }
+)
+_DEPENDS = frozenset({"Depends", "Security"})
+_STATUS_RE = re.compile(r"HTTP_(\d{3})")
+
+
+@dataclass
+class DepNode:
+    """One dependency in a tree: ``kind`` is function, class, instance, scheme, external,
+    configured or unresolved."""
+
+    label: str
+    kind: str
+    children: list[DepNode] = field(default_factory=list)
+    scheme: str | None = None
+    auto_error: bool = True
+    enforces: bool = False  # raises 401/403 itself
+    is_async: bool = False
+    func: FuncSym | None = None
+
+
+@dataclass(frozen=True)
+class AuthStatus:
+    """``status`` is required, optional or none; ``chain`` is the path that proves it."""
+
+    status: str
+    chain: tuple[str, ...] = ()
+
+
+def status_code_of(value: Value) -> int | None:
+    """An HTTP status from a literal or a ``status.HTTP_401_UNAUTHORIZED`` style constant."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, External):
+        found = _STATUS_RE.search(value.last)
+        return int(found.group(1)) if found else None
+    return None
+
+
+class DependencyResolver:
+    """Builds dependency trees (memoised per dependency callable)."""
+
+    def __init__(self, index: ProjectIndex, auth_names: Iterable[str] = ()) -> None:
+        self.index = index
+        self.auth_names = frozenset(auth_names)
+        self._memo: dict[str, DepNode] = {}
+        self._active: set[str] = set()
+
+    # -- markers ------------------------------------------------------------------------------
+    def is_marker(self, expr: Expr | None, ctx: Ctx) -> bool:
+        """True for a ``Depends(...)`` or ``Security(...)`` call."""
+        if not isinstance(expr, Call) or not isinstance(expr.func, Name):
+            return False
+        callee = self.index.lookup(expr.func.dotted, ctx)
+        return isinstance(callee, External) and callee.last in _DEPENDS
+
+    def markers_in_annotation(self, annotation: Expr | None, ctx: Ctx, depth: int = 0) -> list:
+        """``(marker, type, ctx)`` for every Depends in ``Annotated[...]``, through aliases."""
+        if annotation is None or depth > 20:
+            return []
+        if isinstance(annotation, Subscript) and self._is_annotated(annotation.value, ctx):
+            return self._annotated_markers(annotation, ctx, depth)
+        if isinstance(annotation, Name):
+            symbol = self.index.lookup(annotation.dotted, ctx)
+            if isinstance(symbol, VarSym) and symbol.assign.value is not None:
+                return self.markers_in_annotation(symbol.assign.value, symbol.ctx, depth + 1)
+        return []
+
+    def _annotated_markers(self, annotation: Subscript, ctx: Ctx, depth: int) -> list:
+        if not annotation.items:
+            return []
+        base, extras = annotation.items[0], annotation.items[1:]
+        found = [(m, base, ctx) for m in extras if self.is_marker(m, ctx)]
+        return found or self.markers_in_annotation(base, ctx, depth + 1)
+
+    def _is_annotated(self, expr: Expr, ctx: Ctx) -> bool:
+        if not isinstance(expr, Name) or not expr.dotted.endswith("Annotated"):
+            return False
+        symbol = self.index.lookup(expr.dotted, ctx)
+        return isinstance(symbol, External) and symbol.last == "Annotated"
+
+    # -- trees --------------------------------------------------------------------------------
+    def param_dependencies(self, func: FuncSym) -> list[DepNode]:
+        """The dependencies declared by ``func``'s parameters, in order."""
+        nodes: list[DepNode] = []
+        for param in func.info.params:
+            if param.name in ("self", "cls"):
+                continue
+            if self.is_marker(param.default, func.ctx):
+                assert isinstance(param.default, Call)
+                nodes.append(self.from_marker(param.default, param.annotation, func.ctx))
+                continue
+            for marker, base, ctx in self.markers_in_annotation(param.annotation, func.ctx):
+                nodes.append(self.from_marker(marker, base, ctx))
+        return nodes
+
+    def from_list(self, expr: Expr | None, ctx: Ctx) -> list[DepNode]:
+        """Dependencies from a ``dependencies=[Depends(a), Depends(b)]`` argument."""
+        if expr is None:
+            return []
+        if isinstance(expr, Name):
+            value = self.index.lookup(expr.dotted, ctx)
+            if isinstance(value, VarSym) and value.assign.value is not None:
+                return self.from_list(value.assign.value, value.ctx)
+        if not isinstance(expr, Seq):
+            return [DepNode(expr_text(expr), "unresolved")]
+        out: list[DepNode] = []
+        for item in expr.items:
+            if self.is_marker(item, ctx):
+                assert isinstance(item, Call)
+                out.append(self.from_marker(item, None, ctx))
+            else:
+                out.append(DepNode(expr_text(item), "unresolved"))
+        return out
+
+    def from_marker(self, marker: Call, annotation: Expr | None, ctx: Ctx) -> DepNode:
+        """The node for one ``Depends(target)``; no target means the annotated class."""
+        target = marker.arg(0, "dependency")
+        if target is None or (isinstance(target, Name) and target.dotted == "None"):
+            target = _strip_annotated(annotation)
+            if target is None:
+                return DepNode("Depends()", "unresolved")
+        return self.node_for(self.index.value(target, ctx), expr_text(target))
+
+    def node_for(self, value: Value, text: str) -> DepNode:
+        """The node for a dependency callable (memoised, cycle-safe)."""
+        key = _key(value, text)
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._active:
+            return DepNode(text, "cycle")
+        self._active.add(key)
+        try:
+            node = self._build(value, text)
+        finally:
+            self._active.discard(key)
+        self._memo[key] = node
+        return node
+
+    def _build(self, value: Value, text: str) -> DepNode:
+        if isinstance(value, FuncSym):
+            return self._function(value)
+        if isinstance(value, ClassSym):
+            init = self.index.class_member(value, "__init__")
+            node = DepNode(value.qualname, "class")
+            if isinstance(init, FuncSym):
+                node.children = self.param_dependencies(init)
+            return self._configured(node, value.qualname)
+        if isinstance(value, Instance):
+            return self._instance(value, text)
+        if isinstance(value, External):
+            return self._configured(DepNode(value.qualname, "external"), value.qualname)
+        reason = value.reason if isinstance(value, Unresolved) else type(value).__name__
+        return DepNode(f"{text} (unresolved: {reason})", "unresolved")
+
+    def _function(self, func: FuncSym) -> DepNode:
+        node = DepNode(func.qualname, "function", is_async=func.info.is_async, func=func)
+        node.children = self.param_dependencies(func)
+        node.enforces = self._raises_auth_error(func)
+        return self._configured(node, func.qualname)
+
+    def _instance(self, inst: Instance, text: str) -> DepNode:
+        label = inst.origin.qualname if inst.origin else text
+        scheme = self._scheme_name(inst.cls)
+        if scheme is not None:
+            node = DepNode(label, "scheme", scheme=scheme, auto_error=self._auto_error(inst))
+        else:
+            node = DepNode(label, "instance")
+        if isinstance(inst.cls, ClassSym):
+            call = self.index.class_member(inst.cls, "__call__")
+            if isinstance(call, FuncSym):
+                node.children = self.param_dependencies(call)
+                node.enforces = self._raises_auth_error(call)
+                node.is_async = call.info.is_async
+        return self._configured(node, label)
+
+    def _scheme_name(self, cls: ClassSym | External) -> str | None:
+        bases = [cls] if isinstance(cls, External) else self.index.external_bases(cls)
+        for base in bases:
+            if base.is_from("fastapi", "starlette") and base.last in SECURITY_SCHEMES:
+                return base.last
+        return None
+
+    def _auto_error(self, inst: Instance) -> bool:
+        given = inst.call.kwarg("auto_error")
+        if given is None and isinstance(inst.cls, ClassSym):
+            init = self.index.class_member(inst.cls, "__init__")
+            if isinstance(init, FuncSym):
+                param = next((p for p in init.info.params if p.name == "auto_error"), None)
+                if param is not None and param.default is not None:
+                    value = self.index.value(param.default, init.ctx)
+                    return value is not False
+        if given is None:
+            return True
+        return self.index.value(given, inst.ctx) is not False
+
+    def _raises_auth_error(self, func: FuncSym) -> bool:
+        inner = func.ctx.enter(func.info)
+        for expr, _line in func.info.scope.raises:
+            if not isinstance(expr, Call):
+                continue
+            status = expr.arg(0, "status_code")
+            if status_code_of(self.index.value(status, inner)) in (401, 403):
+                return True
+        return False
+
+    def _configured(self, node: DepNode, qualname: str) -> DepNode:
+        if not self.auth_names:
+            return node
+        dotted = qualname.replace(":", ".")
+        short = qualname.rpartition(":")[2].rpartition(".")[2]
+        if self.auth_names & {qualname, dotted, short}:
+            node.kind = "configured" if node.kind != "scheme" else node.kind
+            node.enforces = True
+        return node
+
+
+def _strip_annotated(annotation: Expr | None) -> Expr | None:
+    if (
+        isinstance(annotation, Subscript)
+        and isinstance(annotation.value, Name)
+        and annotation.value.dotted.endswith("Annotated")
+        and annotation.items
+    ):
+        return annotation.items[0]
+    return annotation
+
+
+def _key(value: Value, text: str) -> str:
+    if isinstance(value, (FuncSym, ClassSym)):
+        return f"{type(value).__name__}:{value.qualname}"
+    if isinstance(value, Instance) and value.origin is not None:
+        return f"inst:{value.origin.qualname}"
+    return f"other:{id(value)}:{text}"
+
+
+def _proves_auth(node: DepNode, enforced: bool) -> bool:
+    """A configured auth dependency, or a scheme that rejects anonymous callers (itself, or
+    through a dependency above it that raises 401/403)."""
+    if node.kind == "configured":
+        return True
+    return node.kind == "scheme" and (node.auto_error or enforced)
+
+
+def auth_status(nodes: list[DepNode]) -> AuthStatus:
+    """The authentication a dependency forest gives a route, with its proving chain."""
+    optional: tuple[str, ...] | None = None
+    stack: list[tuple[DepNode, tuple[str, ...], bool, frozenset[int]]] = [
+        (node, (node.label,), False, frozenset()) for node in reversed(nodes)
+    ]
+    while stack:
+        node, chain, enforced, seen = stack.pop()
+        enforced = enforced or node.enforces
+        if _proves_auth(node, enforced):
+            return AuthStatus("required", _scheme_chain(chain, node))
+        if node.kind == "scheme" and optional is None:
+            optional = _scheme_chain(chain, node)
+        inner = seen | {id(node)}
+        stack.extend(
+            (child, (*chain, child.label), enforced, inner)
+            for child in reversed(node.children)
+            if id(child) not in inner
+        )
+    return AuthStatus("optional", optional) if optional is not None else AuthStatus("none")
+
+
+def _scheme_chain(chain: tuple[str, ...], node: DepNode) -> tuple[str, ...]:
+    if node.scheme:
+        return (*chain[:-1], f"{chain[-1]} ({node.scheme})")
+    return chain

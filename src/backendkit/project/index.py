@@ -1,0 +1,280 @@
+"""The project index: resolves names to definitions across modules.
+
+Resolution follows imports (absolute and relative), re-exports in ``__init__.py``, ``import x as
+y``, module attributes (``from . import mod`` then ``mod.router``), local variables of factory
+functions and class members through project base classes. Anything it cannot follow becomes
+``Unresolved`` with a reason, never a guess. Values are computed by ``Evaluator``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from backendkit.project.evaluate import Evaluator
+from backendkit.project.symbols import (
+    ClassSym,
+    Ctx,
+    External,
+    FuncSym,
+    ModuleSym,
+    ParamSym,
+    Symbol,
+    Unresolved,
+    Value,
+    VarSym,
+)
+from backendkit.summary.model import (
+    Call,
+    CallSite,
+    Expr,
+    FunctionInfo,
+    ImportBinding,
+    ModuleSummary,
+    Name,
+    Scope,
+    Subscript,
+)
+
+MAX_DEPTH = 40
+_BUILTINS = {"str", "int", "float", "bool", "list", "dict", "set", "tuple", "bytes", "object"}
+
+
+class ProjectIndex:
+    """All module summaries of a project, with name resolution and static evaluation."""
+
+    def __init__(self, summaries: Iterable[ModuleSummary]) -> None:
+        self.modules: dict[str, ModuleSummary] = {}
+        for summary in summaries:
+            if summary.parsed:
+                self.modules.setdefault(summary.module, summary)
+        self._packages: set[str] = set()
+        for module in self.modules:
+            parts = module.split(".")
+            self._packages.update(".".join(parts[:i]) for i in range(1, len(parts)))
+        self.evaluator = Evaluator(self)
+        self._callers: dict[int, list[tuple[Call, Ctx]]] | None = None
+
+    # -- contexts -----------------------------------------------------------------------------
+    def module_ctx(self, module: str) -> Ctx | None:
+        """The module-level context of ``module``, if it is in the project."""
+        summary = self.modules.get(module)
+        return Ctx(summary, (summary.scope,)) if summary else None
+
+    def is_project_module(self, module: str) -> bool:
+        """True for modules and packages (including namespace packages) of the project."""
+        return module in self.modules or module in self._packages
+
+    def value(self, expr: Expr | None, ctx: Ctx) -> Value:
+        """The static value of ``expr`` (see ``Evaluator.value``)."""
+        return self.evaluator.value(expr, ctx)
+
+    def follow(self, symbol: Symbol | Value) -> Value:
+        """What a variable holds (see ``Evaluator.follow``)."""
+        return self.evaluator.follow(symbol)
+
+    # -- name resolution ----------------------------------------------------------------------
+    def lookup(self, dotted: str, ctx: Ctx, depth: int = 0) -> Symbol:
+        """Resolve ``a.b.c`` as seen from ``ctx`` (attributes of variables are evaluated)."""
+        head, _, rest = dotted.partition(".")
+        symbol = self._lookup_name(head, ctx, depth)
+        for attr in rest.split(".") if rest else ():
+            symbol = self.member(symbol, attr, depth + 1)
+        return symbol
+
+    def _lookup_name(self, name: str, ctx: Ctx, depth: int) -> Symbol:
+        for scope in reversed(ctx.scopes):
+            found = self._in_scope(name, scope, ctx.truncate(scope), depth)
+            if found is not None:
+                return found
+        if name in _BUILTINS:
+            return External(f"builtins.{name}")
+        return Unresolved(f"name '{name}' is not defined in {ctx.module.module}")
+
+    def _in_scope(self, name: str, scope: Scope, ctx: Ctx, depth: int) -> Symbol | None:
+        candidates: list[tuple[int, Symbol | ImportBinding]] = []
+        func = scope.functions.get(name)
+        if func is not None:
+            candidates.append((func.line, FuncSym(func, ctx)))
+        cls = scope.classes.get(name)
+        if cls is not None:
+            candidates.append((cls.line, ClassSym(cls, ctx)))
+        assign = scope.last_assign(name)
+        if assign is not None:
+            candidates.append((assign.line, VarSym(name, assign, ctx)))
+        binding = scope.imports.get(name)
+        if binding is not None:
+            candidates.append((binding.line, binding))
+        if name in scope.params and ctx.owners[-1] is not None:
+            func_info = ctx.owners[-1]
+            candidates.append((func_info.line, ParamSym(name, scope.params[name], func_info, ctx)))
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda item: item[0])[1]
+        if isinstance(best, ImportBinding):
+            return self.resolve_import(best, ctx.module, depth + 1)
+        return best
+
+    def resolve_import(self, binding: ImportBinding, importer: ModuleSummary, depth: int) -> Symbol:
+        """What an import binding refers to."""
+        if depth > MAX_DEPTH:
+            return Unresolved("import chain too deep")
+        base = self.absolute(binding.module, binding.level, importer)
+        if base is None:
+            return Unresolved(f"relative import beyond the top of {importer.module}")
+        if binding.name is None:
+            return ModuleSym(base) if self.is_project_module(base) else External(base)
+        target = f"{base}.{binding.name}" if base else binding.name
+        if base in self.modules:
+            found = self._module_member(base, binding.name, depth + 1)
+            if not isinstance(found, Unresolved):
+                return found
+        if self.is_project_module(target):
+            return ModuleSym(target)
+        if self.is_project_module(base):
+            return Unresolved(f"{base} has no attribute {binding.name}")
+        return External(target)
+
+    @staticmethod
+    def absolute(module: str, level: int, importer: ModuleSummary) -> str | None:
+        """The absolute module name of ``from {'.' * level}{module} import ...``."""
+        if level == 0:
+            return module
+        package = importer.package()
+        parts = package.split(".") if package else []
+        if level - 1 > len(parts):
+            return None
+        base = parts[: len(parts) - (level - 1)]
+        if module:
+            base.append(module)
+        return ".".join(base)
+
+    def member(self, symbol: Symbol | Value, attr: str, depth: int = 0) -> Symbol:
+        """``symbol.attr`` for modules, classes, externals and variables."""
+        if depth > MAX_DEPTH:
+            return Unresolved("resolution too deep")
+        if isinstance(symbol, ModuleSym):
+            return self._module_member(symbol.module, attr, depth)
+        if isinstance(symbol, External):
+            return External(f"{symbol.qualname}.{attr}")
+        if isinstance(symbol, ClassSym):
+            found = self.class_member(symbol, attr, depth + 1)
+            return found if found is not None else Unresolved(f"{symbol.qualname} has no {attr}")
+        if isinstance(symbol, VarSym):
+            value = self.evaluator.attribute(self.evaluator.follow(symbol), attr, depth + 1)
+            if isinstance(value, (ModuleSym, ClassSym, FuncSym, External, VarSym, Unresolved)):
+                return value
+            return Unresolved(f"{symbol.qualname}.{attr} is a value, not a definition")
+        if isinstance(symbol, Unresolved):
+            return symbol
+        return Unresolved(f"attribute {attr} of {type(symbol).__name__}")
+
+    def _module_member(self, module: str, attr: str, depth: int) -> Symbol:
+        summary = self.modules.get(module)
+        if summary is not None:
+            ctx = Ctx(summary, (summary.scope,))
+            found = self._in_scope(attr, summary.scope, ctx, depth + 1)
+            if found is not None:
+                return found
+        submodule = f"{module}.{attr}"
+        if self.is_project_module(submodule):
+            return ModuleSym(submodule)
+        return Unresolved(f"{module} has no attribute {attr}")
+
+    def class_member(self, cls: ClassSym, attr: str, depth: int = 0) -> Symbol | None:
+        """A method, nested class or field of ``cls`` or of its project base classes."""
+        for klass in self.mro(cls, depth):
+            scope = klass.info.scope
+            inner = klass.ctx
+            if attr in scope.functions:
+                return FuncSym(scope.functions[attr], inner)
+            assign = scope.last_assign(attr)
+            if assign is not None:
+                return VarSym(attr, assign, inner)
+            if attr in scope.classes:
+                return ClassSym(scope.classes[attr], inner)
+        return None
+
+    def mro(self, cls: ClassSym, depth: int = 0) -> list[ClassSym]:
+        """``cls`` and its project base classes, depth first, each once."""
+        out: list[ClassSym] = []
+        stack = [(cls, depth)]
+        while stack:
+            klass, level = stack.pop(0)
+            if klass in out or level > MAX_DEPTH:
+                continue
+            out.append(klass)
+            for base in klass.info.bases:
+                resolved = self.resolve_expr(base, klass.ctx, level + 1)
+                if isinstance(resolved, ClassSym):
+                    stack.append((resolved, level + 1))
+        return out
+
+    def external_bases(self, cls: ClassSym) -> list[External]:
+        """The external classes ``cls`` derives from, through its project bases."""
+        out: list[External] = []
+        for klass in self.mro(cls):
+            for base in klass.info.bases:
+                resolved = self.resolve_expr(base, klass.ctx)
+                if isinstance(resolved, External):
+                    out.append(resolved)
+        return out
+
+    def resolve_expr(self, expr: Expr | None, ctx: Ctx, depth: int = 0) -> Symbol:
+        """The definition a name-like expression refers to, following variables that alias
+        other definitions (``Alias = SomeClass``)."""
+        if isinstance(expr, Subscript):
+            return self.resolve_expr(expr.value, ctx, depth + 1)
+        if not isinstance(expr, Name):
+            return Unresolved(f"not a name: {type(expr).__name__}")
+        symbol = self.lookup(expr.dotted, ctx, depth + 1)
+        if isinstance(symbol, VarSym) and isinstance(symbol.assign.value, Name):
+            return self.resolve_expr(symbol.assign.value, symbol.ctx, depth + 1)
+        return symbol
+
+    def call_sites(self) -> Iterable[tuple[CallSite, Ctx]]:
+        """Every call site of the project with the context to evaluate it in."""
+        for summary in self.modules.values():
+            yield from _sites(summary.scope, Ctx(summary, (summary.scope,)))
+
+    def callers(self, func: FunctionInfo) -> list[tuple[Call, Ctx]]:
+        """The call sites of the project whose callee resolves to ``func``."""
+        if self._callers is None:
+            self._callers = self._index_callers()
+        return self._callers.get(id(func), [])
+
+    def _index_callers(self) -> dict[int, list[tuple[Call, Ctx]]]:
+        found: dict[int, list[tuple[Call, Ctx]]] = {}
+        names = {f.name for s in self.modules.values() for f in _all_functions(s.scope)}
+        for site, where in self.call_sites():
+            func = site.call.func
+            if not isinstance(func, Name) or func.dotted.rpartition(".")[2] not in names:
+                continue
+            target = self.lookup(func.dotted, where)
+            if isinstance(target, FuncSym):
+                found.setdefault(id(target.info), []).append((site.call, where))
+        return found
+
+    def functions_in(self, scope: Scope, ctx: Ctx) -> Iterable[FuncSym]:
+        """Every function defined in ``scope`` and in its nested functions (not methods)."""
+        for func in scope.functions.values():
+            yield FuncSym(func, ctx)
+            yield from self.functions_in(func.scope, ctx.enter(func))
+
+
+def _all_functions(scope: Scope) -> Iterable[FunctionInfo]:
+    for func in scope.functions.values():
+        yield func
+        yield from _all_functions(func.scope)
+    for cls in scope.classes.values():
+        yield from _all_functions(cls.scope)
+
+
+def _sites(scope: Scope, ctx: Ctx) -> Iterable[tuple[CallSite, Ctx]]:
+    """Every call site in ``scope`` and its nested functions and methods, with its context."""
+    for site in scope.calls:
+        yield site, ctx
+    for func in scope.functions.values():
+        yield from _sites(func.scope, ctx.enter(func))
+    for cls in scope.classes.values():
+        for method in cls.scope.functions.values():
+            yield from _sites(method.scope, ctx.enter(method))

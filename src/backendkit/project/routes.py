@@ -1,0 +1,186 @@
+"""Expands the app model into the route inventory: one ``Route`` per endpoint per app."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from backendkit.project.appmodel import AppModel, AppObject, RouteDecl
+from backendkit.project.deps import DependencyResolver, DepNode, auth_status, status_code_of
+from backendkit.project.text import expr_text
+from backendkit.result import Route
+from backendkit.summary.model import Expr, ModuleSummary
+
+PathPart = tuple[object, "Expr | None"]
+
+
+@dataclass(frozen=True)
+class PublicPolicy:
+    """Which routes are public by convention or by a ``# backendkit: public`` mark."""
+
+    paths: tuple[str, ...] = ()
+    handlers: tuple[str, ...] = ()
+
+    def reason(self, route: RouteDecl, path: str, summary: ModuleSummary | None) -> str:
+        """Why the route is public, or an empty string."""
+        if summary is not None and _marked_public(route, summary):
+            return "marked '# backendkit: public'"
+        for pattern in self.paths:
+            if fnmatchcase(path, pattern):
+                return f"path matches public-paths pattern '{pattern}'"
+        short = route.handler_name.rpartition(":")[2].rpartition(".")[2]
+        for pattern in self.handlers:
+            if fnmatchcase(short, pattern):
+                return f"handler matches public-handlers pattern '{pattern}'"
+        return ""
+
+
+def _marked_public(route: RouteDecl, summary: ModuleSummary) -> bool:
+    first = min(route.line, route.def_line) - 1
+    lines = range(first, max(route.line, route.def_line) + 1)
+    return any(d.kind == "public" and d.line in lines for d in summary.directives)
+
+
+class RouteBuilder:
+    """Walks apps, includes and mounts, merging prefixes and dependencies as FastAPI does."""
+
+    def __init__(self, model: AppModel, resolver: DependencyResolver, policy: PublicPolicy):
+        self.model = model
+        self.resolver = resolver
+        self.policy = policy
+        self.routes: list[Route] = []
+
+    def build(self) -> list[Route]:
+        """Every route of every root app, then of routers that no app includes."""
+        for root in self.model.roots():
+            app = root.display if root.kind == "app" else ""
+            self._expand(root, [], [], app, ())
+        self.routes.sort(key=lambda r: (r.app == "", r.app, r.path, r.methods, r.handler))
+        return self.routes
+
+    def _expand(
+        self,
+        obj: AppObject,
+        prefix: list[PathPart],
+        inherited: list[DepNode],
+        app: str,
+        stack: tuple[str, ...],
+        guarded: bool = False,
+    ) -> None:
+        if obj.key in stack:
+            return
+        stack = (*stack, obj.key)
+        own = inherited + self._nodes(obj.deps)
+        here = [*prefix, (obj.prefix, obj.prefix_expr)]
+        for decl in obj.routes:
+            self._add(decl, here, own, app, guarded)
+        for inc in obj.includes:
+            inner = [*here, (inc.prefix, inc.prefix_expr)]
+            deps = own + self._nodes(inc.deps)
+            self._expand(inc.child, inner, deps, app, stack, guarded or inc.guarded)
+        for mount in obj.mounts:
+            mounted = [*prefix, (mount.path, mount.path_expr)]
+            if mount.child is not None:
+                self._expand(mount.child, mounted, [], app, stack)
+            else:
+                self._add_mount(obj, mount.target, mounted, app, mount.file, mount.line)
+
+    def _nodes(self, deps: Sequence[tuple[Expr, object]]) -> list[DepNode]:
+        out: list[DepNode] = []
+        for expr, ctx in deps:
+            out.extend(self.resolver.from_list(expr, ctx))  # type: ignore[arg-type]
+        return out
+
+    def _add(
+        self,
+        decl: RouteDecl,
+        prefix: list[PathPart],
+        inherited: list[DepNode],
+        app: str,
+        guarded: bool,
+    ) -> None:
+        path, resolved = _join([*prefix, (decl.path, decl.path_expr)])
+        nodes = inherited + self._nodes(decl.deps)
+        if decl.handler is not None:
+            nodes += self.resolver.param_dependencies(decl.handler)
+        status = auth_status(nodes)
+        summary = self.model.index.modules.get(decl.ctx.module.module)
+        reason = self.policy.reason(decl, path, summary)
+        notes: list[str] = []
+        if not resolved:
+            notes.append("part of the path is computed at run time")
+        if not app:
+            notes.append("router is not included in any app the analysis could see")
+        if decl.handler is None:
+            notes.append("endpoint function could not be resolved")
+        if guarded:
+            notes.append("included under a condition; reported as if the condition holds")
+        self.routes.append(
+            Route(
+                methods=decl.methods,
+                path=path,
+                kind=decl.kind,
+                app=app,
+                handler=decl.handler_name,
+                file=decl.file,
+                line=decl.line,
+                def_line=decl.def_line,
+                auth=status.status,
+                auth_chain=(decl.handler_name, *status.chain) if status.chain else (),
+                public=bool(reason),
+                public_reason=reason,
+                path_resolved=resolved,
+                status_code=self._status(decl),
+                response_model=self._response_model(decl),
+                dependencies=tuple(n.label for n in nodes),
+                is_async=bool(decl.handler and decl.handler.info.is_async),
+                notes=tuple(notes),
+            )
+        )
+
+    def _add_mount(
+        self, obj: AppObject, target: str, prefix: list[PathPart], app: str, file: str, line: int
+    ) -> None:
+        path, resolved = _join(prefix)
+        self.routes.append(
+            Route(
+                methods=("*",),
+                path=path,
+                kind="mount",
+                app=app,
+                handler=target,
+                file=file,
+                line=line,
+                def_line=line,
+                path_resolved=resolved,
+                notes=("mounted ASGI app: its own routes are not analysed",),
+            )
+        )
+
+    def _status(self, decl: RouteDecl) -> int | None:
+        expr = decl.call.kwarg("status_code")
+        if expr is None:
+            return None
+        return status_code_of(self.model.index.value(expr, decl.ctx))
+
+    @staticmethod
+    def _response_model(decl: RouteDecl) -> str | None:
+        expr = decl.call.kwarg("response_model")
+        if expr is not None:
+            return expr_text(expr)
+        if decl.handler is not None and decl.handler.info.returns is not None:
+            return expr_text(decl.handler.info.returns)
+        return None
+
+
+def _join(parts: list[PathPart]) -> tuple[str, bool]:
+    out: list[str] = []
+    resolved = True
+    for value, expr in parts:
+        if isinstance(value, str):
+            out.append(value)
+        else:
+            resolved = False
+            out.append("{?" + expr_text(expr, 40) + "}")
+    return "".join(out), resolved

@@ -1,0 +1,153 @@
+"""Symbols the project index resolves names to, and static values the evaluator computes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from backendkit.summary.model import (
+    Assign,
+    Call,
+    ClassInfo,
+    FunctionInfo,
+    ModuleSummary,
+    Scope,
+)
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """Where an expression is evaluated: a module and the chain of enclosing function scopes."""
+
+    module: ModuleSummary
+    scopes: tuple[Scope, ...]
+    prefixes: tuple[str, ...] = ("",)  # qualname prefix per scope ("", "create_app.")
+    owners: tuple[FunctionInfo | None, ...] = (None,)  # the function of each scope
+
+    @property
+    def prefix(self) -> str:
+        """Qualname prefix of names bound in the innermost scope."""
+        return self.prefixes[-1]
+
+    def enter(self, func: FunctionInfo) -> Ctx:
+        """The context of ``func``'s body."""
+        return Ctx(
+            self.module,
+            (*self.scopes, func.scope),
+            (*self.prefixes, f"{func.qualname}."),
+            (*self.owners, func),
+        )
+
+    def truncate(self, scope: Scope) -> Ctx:
+        """The enclosing context whose innermost scope is ``scope``."""
+        for index, candidate in enumerate(self.scopes):
+            if candidate is scope:
+                end = index + 1
+                return Ctx(self.module, self.scopes[:end], self.prefixes[:end], self.owners[:end])
+        return self
+
+
+@dataclass(frozen=True)
+class ModuleSym:
+    """A module of the project."""
+
+    module: str
+
+
+@dataclass(frozen=True)
+class FuncSym:
+    """A function or method of the project, with the context it was defined in."""
+
+    info: FunctionInfo
+    ctx: Ctx = field(compare=False)
+
+    @property
+    def qualname(self) -> str:
+        """``pkg.mod:outer.inner`` form."""
+        return f"{self.ctx.module.module}:{self.info.qualname}"
+
+
+@dataclass(frozen=True)
+class ClassSym:
+    """A class of the project."""
+
+    info: ClassInfo
+    ctx: Ctx = field(compare=False)
+
+    @property
+    def qualname(self) -> str:
+        """``pkg.mod:Class`` form."""
+        return f"{self.ctx.module.module}:{self.info.qualname}"
+
+
+@dataclass(frozen=True)
+class VarSym:
+    """A variable bound by assignment in a module or function scope."""
+
+    name: str
+    assign: Assign
+    ctx: Ctx = field(compare=False)
+
+    @property
+    def qualname(self) -> str:
+        """``pkg.mod:name`` or ``pkg.mod:factory.name`` form."""
+        return f"{self.ctx.module.module}:{self.ctx.prefix}{self.name}"
+
+
+@dataclass(frozen=True)
+class ParamSym:
+    """A parameter of a project function; its value comes from the function's call sites."""
+
+    name: str
+    index: int
+    func: FunctionInfo = field(compare=False)
+    ctx: Ctx = field(compare=False)  # the context of the function's body
+
+    @property
+    def qualname(self) -> str:
+        """``pkg.mod:func.param`` form."""
+        return f"{self.ctx.module.module}:{self.func.qualname}.{self.name}"
+
+
+@dataclass(frozen=True)
+class External:
+    """Something outside the project, by its import path (``fastapi.security.HTTPBearer``)."""
+
+    qualname: str
+
+    @property
+    def last(self) -> str:
+        """The final component of the import path."""
+        return self.qualname.rpartition(".")[2]
+
+    def is_from(self, *packages: str) -> bool:
+        """True when the import path starts with one of ``packages``."""
+        return any(self.qualname == p or self.qualname.startswith(p + ".") for p in packages)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """The result of calling a class: ``cls`` is a ``ClassSym`` or an ``External``."""
+
+    cls: ClassSym | External
+    call: Call
+    ctx: Ctx = field(compare=False)
+    origin: VarSym | None = None
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """A value that is one of several, such as a loop variable or a parameter with several
+    callers; consumers that register things (routers, includes) take each of them."""
+
+    values: tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A value that cannot be known statically, with a short reason for reports."""
+
+    reason: str
+
+
+Symbol = ModuleSym | FuncSym | ClassSym | VarSym | ParamSym | External | Unresolved
+Value = object  # str, int, float, bool, None, list, Instance, Symbol or Unresolved

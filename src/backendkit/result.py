@@ -1,0 +1,65 @@
+"""The plain-data results of one analysis run: routes, findings and notes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from backendkit.findings import Finding
+
+
+@dataclass(frozen=True)
+class Route:
+    """One endpoint of one application, as FastAPI would serve it.
+
+    ``auth`` is ``"required"`` when a security scheme (or a configured auth dependency) in the
+    dependency tree rejects unauthenticated requests, ``"optional"`` when every scheme on the way
+    has ``auto_error=False`` and nothing else enforces it, and ``"none"`` otherwise.
+    ``auth_chain`` is the dependency chain that proves the status (route -> dep -> ... -> scheme).
+    ``path_resolved`` is False when part of the path could not be computed statically; the
+    unresolved part then appears as ``{?expr}`` in ``path``.
+    """
+
+    methods: tuple[str, ...]
+    path: str
+    kind: str  # "http" | "websocket" | "mount"
+    app: str  # qualified name of the application object, e.g. "shop.main:app"
+    handler: str  # qualified name of the endpoint function, e.g. "shop.routes.items:list_items"
+    file: str  # project-relative path of the file that declares the route
+    line: int  # line of the route decorator or registration call
+    def_line: int  # line of the handler's ``def`` (equal to ``line`` when unknown)
+    auth: str = "none"
+    auth_chain: tuple[str, ...] = ()
+    public: bool = False
+    public_reason: str = ""
+    path_resolved: bool = True
+    status_code: int | None = None
+    response_model: str | None = None
+    dependencies: tuple[str, ...] = ()
+    is_async: bool = False
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain-JSON form used by ``backendkit routes --format json``."""
+        data = asdict(self)
+        data["methods"] = list(self.methods)
+        data["auth_chain"] = list(self.auth_chain)
+        data["dependencies"] = list(self.dependencies)
+        data["notes"] = list(self.notes)
+        return data
+
+
+@dataclass
+class AnalysisResult:
+    """Everything one ``backendkit.analyze`` call found.
+
+    ``findings`` are already filtered (selection, suppressions, per-file ignores, only the
+    files asked about) and sorted. ``notes`` are messages about the run itself, such as checks
+    that were skipped for a file and why.
+    """
+
+    root: Path
+    files: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,25 @@
+"""All rule implementations, keyed by code."""
+
+from __future__ import annotations
+
+from backendkit.rules.auth import MissingAuthRule, OptionalAuthRule
+from backendkit.rules.base import FileRule, ProjectRule, Rule
+from backendkit.rules.cors import WildcardCorsRule
+from backendkit.rules.maintainability import ComplexityRule, FileSizeRule
+from backendkit.rules.meta import InternalErrorRule, InvalidDirectiveRule, SyntaxErrorRule
+
+RULES: dict[str, type[Rule]] = {
+    rule.code: rule
+    for rule in (
+        SyntaxErrorRule,
+        InternalErrorRule,
+        InvalidDirectiveRule,
+        MissingAuthRule,
+        OptionalAuthRule,
+        WildcardCorsRule,
+        ComplexityRule,
+        FileSizeRule,
+    )
+}
+
+__all__ = ["RULES", "FileRule", "ProjectRule", "Rule"]

@@ -1,0 +1,196 @@
+"""BK101 missing authentication and BK102 optional-only authentication."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from backendkit.findings import Finding
+from backendkit.result import Route
+from backendkit.rules.base import Example, ProjectContext, ProjectRule
+
+_DEPS = """\
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPBearer, OAuth2PasswordBearer
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/login/access-token")
+optional_bearer = HTTPBearer(auto_error=False)
+
+
+async def get_current_user(token: Annotated[str, Depends(oauth2_scheme)]) -> str:
+    return token
+
+
+async def get_optional_user(credentials=Depends(optional_bearer)) -> str | None:
+    return credentials.credentials if credentials else None
+
+
+CurrentUser = Annotated[str, Depends(get_current_user)]
+MaybeUser = Annotated[str | None, Depends(get_optional_user)]
+"""
+
+_MAIN = """\
+from fastapi import FastAPI
+
+from app.api import items
+
+app = FastAPI()
+app.include_router(items.router, prefix="/api/v1")
+"""
+
+
+def _project(items: str, main: str = _MAIN) -> dict[str, str]:
+    return {
+        "app/__init__.py": "",
+        "app/api/__init__.py": "",
+        "app/api/deps.py": _DEPS,
+        "app/api/items.py": items,
+        "app/main.py": main,
+    }
+
+
+def _route_label(route: Route) -> str:
+    return f"{'|'.join(route.methods)} {route.path}"
+
+
+def _where(route: Route) -> str:
+    return "" if route.app else " (router not included in any app the analysis could see)"
+
+
+_ITEMS_PROTECTED = """\
+from fastapi import APIRouter
+
+from app.api.deps import CurrentUser
+
+router = APIRouter(prefix="/items")
+
+
+@router.get("/")
+async def list_items(user: CurrentUser) -> list[str]:
+    return []
+"""
+
+_ITEMS_ROUTER_DEP = """\
+from fastapi import APIRouter, Depends
+
+from app.api.deps import get_current_user
+
+router = APIRouter(prefix="/items", dependencies=[Depends(get_current_user)])
+
+
+@router.delete("/{item_id}")
+async def delete_item(item_id: int) -> None:
+    return None
+"""
+
+_ITEMS_OPEN = """\
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/items")
+
+
+@router.get("/")
+async def list_items() -> list[str]:
+    return []
+"""
+
+_MAIN_INCLUDE_DEP = """\
+from fastapi import Depends, FastAPI
+
+from app.api import items
+from app.api.deps import get_current_user
+
+app = FastAPI()
+app.include_router(items.router, prefix="/api/v1", dependencies=[Depends(get_current_user)])
+"""
+
+_PUBLIC = """\
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/stats")  # backendkit: public
+async def stats() -> dict[str, int]:
+    return {}
+"""
+
+_FORGOT = (
+    _ITEMS_PROTECTED
+    + """\
+
+
+@router.delete("/{item_id}")  # expect: BK101
+async def delete_item(item_id: int) -> None:
+    return None
+"""
+)
+
+_OPTIONAL = """\
+from fastapi import APIRouter
+
+from app.api.deps import MaybeUser
+
+router = APIRouter(prefix="/items")
+
+
+@router.get("/")  # expect: BK102
+async def list_items(user: MaybeUser) -> list[str]:
+    return []
+"""
+
+
+class MissingAuthRule(ProjectRule):
+    """BK101: a route whose dependency tree holds no authentication at all."""
+
+    code = "BK101"
+    VALID = (
+        Example(_project(_ITEMS_PROTECTED), note="an Annotated alias from another module"),
+        Example(_project(_ITEMS_ROUTER_DEP), note="router-level dependency"),
+        Example(_project(_ITEMS_OPEN, _MAIN_INCLUDE_DEP), note="include_router(dependencies=)"),
+        Example(_project(_PUBLIC), note="a conventional public path, and a marked route"),
+    )
+    INVALID = (Example(_project(_FORGOT), note="one route of the router forgot its dependency"),)
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """One finding per unauthenticated, non-public route."""
+        for route in ctx.routes:
+            if route.kind == "mount" or route.public or route.auth != "none":
+                continue
+            yield self.finding(
+                route.file,
+                route.line,
+                f"Route {_route_label(route)} has no authentication dependency{_where(route)}; "
+                "add one (for example a CurrentUser parameter or a router dependency) or mark "
+                "it public with '# backendkit: public' or [tool.backendkit.auth] public-paths",
+                extra={"alt_lines": [route.def_line], "route": route.to_dict()},
+            )
+
+
+class OptionalAuthRule(ProjectRule):
+    """BK102: every security scheme on the way has ``auto_error=False``."""
+
+    code = "BK102"
+    VALID = (Example(_project(_ITEMS_PROTECTED)),)
+    INVALID = (Example(_project(_OPTIONAL)),)
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """One finding per route whose authentication is optional only."""
+        for route in ctx.routes:
+            if route.kind == "mount" or route.public or route.auth != "optional":
+                continue
+            chain = " -> ".join(route.auth_chain)
+            yield self.finding(
+                route.file,
+                route.line,
+                f"Route {_route_label(route)} authenticates only optionally ({chain}): the "
+                "scheme has auto_error=False and nothing raises 401; require a user, or mark "
+                "the route public if anonymous access is intended",
+                extra={"alt_lines": [route.def_line], "route": route.to_dict()},
+            )

@@ -1,0 +1,109 @@
+"""The rule framework: a rule is a small class with its valid and invalid examples beside it.
+
+Examples may span several files, because the rules that matter most here are cross-file. In an
+invalid example every line that must be reported carries a ``# expect: CODE`` comment; one
+generic test (``tests/test_rule_examples.py``) runs every example of every rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from backendkit.catalogue import RuleInfo
+from backendkit.findings import Finding, Fix
+
+if TYPE_CHECKING:
+    from backendkit.project.appmodel import AppModel
+    from backendkit.project.deps import DependencyResolver
+    from backendkit.project.index import ProjectIndex
+    from backendkit.result import Route
+    from backendkit.summary.model import ModuleSummary
+
+
+@dataclass(frozen=True)
+class Example:
+    """Source files of an example project (a single string is ``example.py``) and options."""
+
+    files: Mapping[str, str] | str
+    options: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    note: str = ""
+
+    def file_map(self) -> dict[str, str]:
+        """The example as ``{relative path: source}``."""
+        if isinstance(self.files, str):
+            return {"example.py": self.files}
+        return dict(self.files)
+
+
+@dataclass
+class FileContext:
+    """What a file rule sees: the summary and source of one file."""
+
+    summary: ModuleSummary
+    source: str
+
+
+@dataclass
+class ProjectContext:
+    """What a project rule sees: the index, the app model and the route inventory."""
+
+    index: ProjectIndex
+    model: AppModel
+    resolver: DependencyResolver
+    routes: list[Route]
+
+
+class Rule:
+    """Base of all rules; subclasses set ``code`` and implement ``check_file`` or
+    ``check_project``."""
+
+    code: ClassVar[str]
+    VALID: ClassVar[tuple[Example, ...]] = ()
+    INVALID: ClassVar[tuple[Example, ...]] = ()
+
+    def __init__(self, info: RuleInfo, options: Mapping[str, object]) -> None:
+        self.info = info
+        self.options = options
+
+    def finding(
+        self,
+        path: str,
+        line: int,
+        message: str,
+        *,
+        column: int = 1,
+        end_line: int | None = None,
+        fix: Fix | None = None,
+        extra: dict[str, object] | None = None,
+    ) -> Finding:
+        """A finding of this rule with its catalogue name and severity."""
+        return Finding(
+            code=self.info.code,
+            name=self.info.name,
+            message=message,
+            path=path,
+            line=line,
+            column=column,
+            end_line=end_line,
+            severity=self.info.severity,
+            fix=fix,
+            extra=extra or {},
+        )
+
+
+class FileRule(Rule):
+    """A rule that needs one file only; it runs in the per-file pass."""
+
+    def check_file(self, ctx: FileContext) -> Iterable[Finding]:
+        """Findings for one file."""
+        raise NotImplementedError
+
+
+class ProjectRule(Rule):
+    """A rule that needs the whole program; it runs in the project pass."""
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """Findings for the whole project."""
+        raise NotImplementedError

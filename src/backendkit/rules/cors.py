@@ -1,0 +1,147 @@
+"""BK103: CORS that lets any origin in, worse with credentials."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from backendkit.findings import Finding
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import ClassSym, Ctx, External
+from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.summary.model import Call, Expr, Name
+
+_PROBES = ("https://evil.example.com", "http://attacker.test:8080", "https://a.b")
+
+_SETTINGS = """\
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    CORS_ORIGINS: list[str] = ["*"]
+
+
+settings = Settings()
+"""
+
+
+class WildcardCorsRule(ProjectRule):
+    """BK103: ``"*"`` in ``allow_origins`` or an ``allow_origin_regex`` that matches anything."""
+
+    code = "BK103"
+    VALID = (
+        Example(
+            "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\n"
+            "app = FastAPI()\napp.add_middleware(\n    CORSMiddleware,\n"
+            '    allow_origins=["https://app.example.com"],\n    allow_credentials=True,\n)\n'
+        ),
+        Example(
+            {
+                "app/__init__.py": "",
+                "app/config.py": _SETTINGS.replace('["*"]', "[]"),
+                "app/main.py": "import os\n\nfrom fastapi import FastAPI\n"
+                "from fastapi.middleware.cors import CORSMiddleware\n\nfrom app.config import "
+                "settings\n\napp = FastAPI()\napp.add_middleware(CORSMiddleware, "
+                "allow_origins=settings.CORS_ORIGINS)\napp.add_middleware(CORSMiddleware, "
+                'allow_origins=os.environ["ORIGINS"].split(","))\n',
+            },
+            note="origins from settings without a wildcard default, or from the environment",
+        ),
+    )
+    INVALID = (
+        Example(
+            "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware "
+            "as CM\n\napp = FastAPI()\napp.add_middleware(  # expect: BK103\n    CM,\n"
+            '    allow_origins=["*"],\n    allow_credentials=True,\n)\n'
+        ),
+        Example(
+            {
+                "app/__init__.py": "",
+                "app/config.py": _SETTINGS,
+                "app/main.py": "from fastapi import FastAPI\nfrom fastapi.middleware import "
+                "Middleware\nfrom starlette.middleware.cors import CORSMiddleware\n\n"
+                "from app.config import settings\n\napp = FastAPI(\n    middleware=[\n"
+                "        Middleware(CORSMiddleware, allow_origins=settings.CORS_ORIGINS),  "
+                "# expect: BK103\n    ]\n)\n",
+            },
+            note="a settings field whose default is ['*'], through Middleware(...)",
+        ),
+        Example(
+            "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\n"
+            'ORIGIN_RE = ".*"\napp = FastAPI()\n'
+            "app.add_middleware(CORSMiddleware, allow_origin_regex=ORIGIN_RE)  # expect: BK103\n"
+        ),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """One finding per CORS configuration that admits every origin."""
+        index = ctx.index
+        for site, where in index.call_sites():
+            options = self._cors_options(index, site.call, where)
+            if options is None:
+                continue
+            message = self._problem(index, options, where)
+            if message:
+                yield self.finding(where.module.path, site.line, message)
+
+    def _cors_options(self, index: ProjectIndex, call: Call, ctx: Ctx) -> Call | None:
+        func = call.func
+        if not isinstance(func, Name):
+            return None
+        if func.dotted.endswith("add_middleware") and "." in func.dotted:
+            target = call.arg(0, "middleware_class")
+        elif func.dotted.rpartition(".")[2] == "Middleware":
+            callee = index.lookup(func.dotted, ctx)
+            if not (isinstance(callee, External) and callee.is_from("starlette", "fastapi")):
+                return None
+            target = call.arg(0, "cls")
+        else:
+            return None
+        return call if _is_cors(index, target, ctx) else None
+
+    def _problem(self, index: ProjectIndex, call: Call, ctx: Ctx) -> str:
+        credentials = index.value(call.kwarg("allow_credentials"), ctx) is True
+        origins_expr = call.kwarg("allow_origins")
+        origins = index.value(origins_expr, ctx) if origins_expr is not None else []
+        wildcard = origins == "*" or (isinstance(origins, list) and "*" in origins)
+        regex_expr = call.kwarg("allow_origin_regex")
+        regex = index.value(regex_expr, ctx) if regex_expr is not None else None
+        if wildcard:
+            where = "" if isinstance(origins_expr, type(None)) else _source_note(origins_expr)
+            what = f"allow_origins contains '*'{where}"
+        elif isinstance(regex, str) and _matches_any(regex):
+            what = f"allow_origin_regex {regex!r} matches any origin"
+        else:
+            return ""
+        if credentials:
+            return (
+                f"CORS {what} together with allow_credentials=True: Starlette then echoes any "
+                "Origin back on credentialed requests, so every website can call the API as "
+                "the signed-in user; list the trusted origins explicitly (from settings)"
+            )
+        return f"CORS {what}; list the trusted origins explicitly (from settings)"
+
+
+def _source_note(expr: Expr) -> str:
+    if isinstance(expr, Name):
+        return f" (via {expr.dotted})"
+    return ""
+
+
+def _is_cors(index: ProjectIndex, target: Expr | None, ctx: Ctx) -> bool:
+    if target is None:
+        return False
+    symbol = index.resolve_expr(target, ctx)
+    if isinstance(symbol, External):
+        return symbol.last == "CORSMiddleware" and symbol.is_from("starlette", "fastapi")
+    if isinstance(symbol, ClassSym):
+        return any(b.last == "CORSMiddleware" for b in index.external_bases(symbol))
+    return False
+
+
+def _matches_any(pattern: str) -> bool:
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return False
+    return all(compiled.fullmatch(origin) for origin in _PROBES)

@@ -1,0 +1,47 @@
+"""Rules about the analysis itself: files that do not parse, internal errors, bad directives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from backendkit.findings import Finding
+from backendkit.rules.base import Example, FileContext, FileRule, Rule
+
+
+class SyntaxErrorRule(Rule):
+    """BK001: reported by the per-file pass when libcst cannot parse a file."""
+
+    code = "BK001"
+    VALID = (Example("def ok() -> int:\n    return 1\n"),)
+    INVALID = (Example("def broken(:  # expect: BK001\n    pass\n"),)
+
+
+class InternalErrorRule(Rule):
+    """BK002: reported when a rule fails on a file; the run goes on without it."""
+
+    code = "BK002"
+
+
+class InvalidDirectiveRule(FileRule):
+    """BK003: ``# backendkit:`` comments that are malformed or name no code."""
+
+    code = "BK003"
+    VALID = (
+        Example("x = 1  # backendkit: ignore[BK402]\n"),
+        Example("# backendkit: ignore-file[BK401]\nx = 1\n"),
+    )
+    INVALID = (
+        Example("x = 1  # backendkit: ignore  # expect: BK003\n"),
+        Example("x = 1  # backendkit: ignroe[BK101]  # expect: BK003\n"),
+    )
+
+    def check_file(self, ctx: FileContext) -> Iterable[Finding]:
+        """One finding per invalid directive."""
+        for directive in ctx.summary.directives:
+            if directive.kind == "invalid":
+                yield self.finding(
+                    ctx.summary.path,
+                    directive.line,
+                    f"Invalid directive '# backendkit: {directive.text}'; write "
+                    "'# backendkit: ignore[CODE, ...]', 'ignore-file[CODE]' or 'public'",
+                )

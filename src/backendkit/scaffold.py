@@ -1,0 +1,84 @@
+"""``backendkit new``: render the bundled Copier template into a new project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+import backendkit
+
+TEMPLATE_MARKER = "copier.yml"
+
+
+def template_root() -> Path:
+    """Locate the template: inside an installed wheel, else the source checkout's root.
+
+    The wheel force-includes ``copier.yml`` and ``copier-template/`` under
+    ``backendkit/_data/template``; a source checkout keeps them at the repo root.
+    """
+    packaged = Path(backendkit.__file__).resolve().parent / "_data" / "template"
+    if (packaged / TEMPLATE_MARKER).is_file():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / TEMPLATE_MARKER).is_file():
+        return checkout
+    raise FileNotFoundError("backendkit's Copier template was not found (broken installation?)")
+
+
+def parse_data_pairs(pairs: list[str]) -> dict[str, object]:
+    """Parse ``KEY=VALUE`` answers; values are YAML (``mcp=false``, ``cors_origins=[...]``).
+
+    Raises ValueError with a one-line message for a malformed pair.
+    """
+    answers: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        key = key.strip()
+        if not sep or not key.isidentifier():
+            raise ValueError(f"bad --data {pair!r}: expected KEY=VALUE with KEY a question name")
+        answers[key] = _parse_value(key, raw)
+    return answers
+
+
+def _parse_value(key: str, raw: str) -> object:
+    """Read one answer as YAML; plain text stays a string, empty means empty string."""
+    if not raw.strip():
+        return ""
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        first_line = str(exc).splitlines()[0]
+        raise ValueError(f"bad --data value for {key!r}: {first_line}") from exc
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return raw.strip()  # versions like 3.12 must stay strings
+    return value
+
+
+def new_project(
+    dest: Path,
+    *,
+    data: dict[str, object] | None = None,
+    defaults: bool = False,
+    template: Path | None = None,
+) -> Path:
+    """Render the template into ``dest`` and return its resolved path.
+
+    ``defaults=True`` answers every question not in ``data`` with its default (no prompts).
+    The template has no ``_tasks``, so nothing is executed on the user's machine.
+    """
+    import copier  # imported lazily: copier is slow to import
+
+    source = Path(template) if template is not None else template_root()
+    dest = Path(dest).resolve()
+    if dest.exists() and any(dest.iterdir()):
+        raise FileExistsError(f"{dest} exists and is not empty")
+    copier.run_copy(
+        str(source),
+        dest,
+        data=dict(data or {}),
+        defaults=defaults,
+        unsafe=False,
+        quiet=defaults,
+    )
+    return dest

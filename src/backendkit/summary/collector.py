@@ -1,0 +1,344 @@
+"""The per-file pass: one libcst parse and one walk per file, producing a ``ModuleSummary``.
+
+Line numbers are tracked by counting newlines in document order during the same walk (the
+``Newline`` tokens, newlines inside strings and backslash continuations). libcst's
+``PositionProvider`` would give the same numbers but costs about three times the parse itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from backendkit.summary.exprs import ExprConverter, dotted_name
+from backendkit.summary.model import (
+    Assign,
+    CallSite,
+    ClassInfo,
+    Directive,
+    FunctionInfo,
+    ImportBinding,
+    ImportRecord,
+    LoopItem,
+    ModuleSummary,
+    Name,
+    Param,
+    Scope,
+)
+
+DIRECTIVE_RE = re.compile(r"#\s*backendkit:\s*(?P<body>.*)$")
+_DIRECTIVE_BODY_RE = re.compile(r"^(?P<kind>ignore-file|ignore|public)\s*(\[(?P<codes>[^\]]*)\])?")
+
+
+def parse_directive(line: int, comment: str) -> Directive | None:
+    """Read a ``# backendkit: ...`` comment; malformed ones become kind ``invalid``."""
+    found = DIRECTIVE_RE.search(comment)
+    if not found:
+        return None
+    body = found.group("body").strip()
+    match = _DIRECTIVE_BODY_RE.match(body)
+    if not match:
+        return Directive(line, "invalid", (), body)
+    kind = match.group("kind")
+    raw_codes = match.group("codes")
+    codes = tuple(c.strip() for c in (raw_codes or "").split(",") if c.strip())
+    if kind in ("ignore", "ignore-file") and not codes:
+        return Directive(line, "invalid", (), body)
+    return Directive(line, kind, codes, body)
+
+
+def _has_docstring(body: cst.BaseSuite) -> bool:
+    if not isinstance(body, cst.IndentedBlock) or not body.body:
+        return False
+    first = body.body[0]
+    if not isinstance(first, cst.SimpleStatementLine) or not first.body:
+        return False
+    stmt = first.body[0]
+    return isinstance(stmt, cst.Expr) and isinstance(
+        stmt.value, (cst.SimpleString, cst.ConcatenatedString)
+    )
+
+
+class Collector(cst.CSTVisitor):
+    """Walks a module once and fills a ``ModuleSummary``."""
+
+    def __init__(self, summary: ModuleSummary) -> None:
+        self.summary = summary
+        self.line = 1
+        self.exprs = ExprConverter()
+        self.scopes: list[Scope] = [summary.scope]
+        self.owners: list[FunctionInfo | ClassInfo | None] = [None]
+        self.qualnames: list[str] = []
+        self.loop_stack: list[list[int]] = [[]]
+        self.guard_depth: list[int] = [0]
+
+    # -- line tracking ------------------------------------------------------------------------
+    def visit_Newline(self, node: cst.Newline) -> None:
+        """Every newline token ends a line."""
+        self.line += 1
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        """Triple-quoted strings span lines."""
+        self.line += node.value.count("\n")
+
+    def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
+        """Multi-line f-string text spans lines."""
+        self.line += node.value.count("\n")
+
+    def visit_SimpleWhitespace(self, node: cst.SimpleWhitespace) -> None:
+        """Backslash continuations hide newlines inside whitespace."""
+        if "\\" in node.value:
+            self.line += node.value.count("\n")
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        """Record ``# backendkit:`` directives."""
+        if "backendkit" in node.value:
+            directive = parse_directive(self.line, node.value)
+            if directive is not None:
+                self.summary.directives.append(directive)
+
+    # -- scopes -------------------------------------------------------------------------------
+    @property
+    def scope(self) -> Scope:
+        """The innermost scope being walked."""
+        return self.scopes[-1]
+
+    def _qualname(self, name: str) -> str:
+        return ".".join([*self.qualnames, name])
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Open a function scope and record its signature."""
+        name = node.name.value
+        info = FunctionInfo(
+            name=name,
+            qualname=self._qualname(name),
+            start_line=self.line + len(node.leading_lines),
+            is_async=node.asynchronous is not None,
+            params=self._params(node.params),
+            decorators=[self.exprs.convert(d.decorator) for d in node.decorators],
+            returns=self.exprs.optional(node.returns.annotation if node.returns else None),
+            has_docstring=_has_docstring(node.body),
+        )
+        self.scope.functions[name] = info
+        self._push(info, name)
+        info.scope.params = {p.name: i for i, p in enumerate(info.params)}
+
+    def visit_FunctionDef_name(self, node: cst.FunctionDef) -> None:
+        """The ``def`` line is known once the decorators have been walked."""
+        info = self.owners[-1]
+        assert isinstance(info, FunctionInfo)
+        info.line = self.line
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        """Close the function scope."""
+        self._pop()
+
+    def visit_Decorator_decorator(self, node: cst.Decorator) -> None:
+        """Remember where each decorator starts (the owner is the innermost open def)."""
+        owner = self.owners[-1]
+        if isinstance(owner, FunctionInfo):
+            owner.decorator_lines.append(self.line)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        """Open a class scope and record its bases."""
+        name = node.name.value
+        info = ClassInfo(
+            name=name,
+            qualname=self._qualname(name),
+            bases=[self.exprs.convert(a.value) for a in node.bases if not a.star],
+            keywords={
+                a.keyword.value: self.exprs.convert(a.value) for a in node.keywords if a.keyword
+            },
+            decorators=[self.exprs.convert(d.decorator) for d in node.decorators],
+            has_docstring=_has_docstring(node.body),
+        )
+        self.scope.classes[name] = info
+        self._push(info, name)
+
+    def visit_ClassDef_name(self, node: cst.ClassDef) -> None:
+        """The ``class`` line."""
+        info = self.owners[-1]
+        assert isinstance(info, ClassInfo)
+        info.line = self.line
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        """Close the class scope."""
+        self._pop()
+
+    def _push(self, owner: FunctionInfo | ClassInfo, name: str) -> None:
+        self.scopes.append(owner.scope)
+        self.owners.append(owner)
+        self.qualnames.append(name)
+        self.loop_stack.append([])
+        self.guard_depth.append(0)
+
+    def _pop(self) -> None:
+        owner = self.owners.pop()
+        self.scopes.pop()
+        self.qualnames.pop()
+        self.loop_stack.pop()
+        self.guard_depth.pop()
+        if owner is not None:
+            owner.end_line = max(owner.line, self.line - 1)
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        """Lambdas are walked for line counting; their calls belong to the enclosing scope."""
+        return True
+
+    def _params(self, params: cst.Parameters) -> list[Param]:
+        out: list[Param] = []
+        groups = (
+            ("posonly", params.posonly_params),
+            ("normal", params.params),
+            ("kwonly", params.kwonly_params),
+        )
+        for kind, group in groups:
+            out.extend(self._param(p, kind) for p in group)
+        if isinstance(params.star_arg, cst.Param):
+            out.append(self._param(params.star_arg, "vararg"))
+        if params.star_kwarg is not None:
+            out.append(self._param(params.star_kwarg, "kwarg"))
+        return out
+
+    def _param(self, param: cst.Param, kind: str) -> Param:
+        annotation = param.annotation.annotation if param.annotation else None
+        return Param(
+            name=param.name.value,
+            kind=kind,
+            annotation=self.exprs.optional(annotation),
+            default=self.exprs.optional(param.default),
+        )
+
+    # -- statements ---------------------------------------------------------------------------
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """Record simple name bindings (and ``self.x = ...`` in methods)."""
+        value = self.exprs.convert(node.value)
+        for target in node.targets:
+            self._bind_target(target.target, value, None)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        """Record annotated bindings; class fields keep their annotation and default."""
+        value = self.exprs.optional(node.value)
+        self._bind_target(node.target, value, self.exprs.convert(node.annotation.annotation))
+
+    def _bind_target(self, target: cst.BaseExpression, value, annotation) -> None:
+        if isinstance(target, cst.Name):
+            record = Assign(value=value, line=self.line, annotation=annotation)
+            self.scope.assigns.setdefault(target.value, []).append(record)
+            return
+        if isinstance(target, cst.Attribute) and value is not None:
+            self._bind_self_attr(target, value)
+
+    def _bind_self_attr(self, target: cst.Attribute, value) -> None:
+        dotted = dotted_name(target)
+        if not dotted or not dotted.startswith("self.") or dotted.count(".") != 1:
+            return
+        if len(self.owners) >= 3 and isinstance(self.owners[-2], ClassInfo):
+            self.owners[-2].instance_attrs[dotted[5:]] = value
+
+    def visit_Import(self, node: cst.Import) -> None:
+        """``import a.b`` binds ``a``; ``import a.b as c`` binds ``c`` to ``a.b``."""
+        for alias in node.names:
+            module = dotted_name(alias.name) or ""
+            self.summary.imports.append(ImportRecord(module, (), 0, self.line))
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local, target = alias.asname.name.value, module
+            else:
+                local = target = module.split(".")[0]
+            self.scope.imports[local] = ImportBinding(target, None, 0, self.line)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        """``from .m import x as y`` binds ``y`` to ``(m, x, level 1)``."""
+        module = dotted_name(node.module) if node.module is not None else ""
+        level = len(node.relative)
+        if isinstance(node.names, cst.ImportStar):
+            self.summary.imports.append(ImportRecord(module or "", ("*",), level, self.line))
+            return
+        names: list[str] = []
+        for alias in node.names:
+            name = alias.name.value if isinstance(alias.name, cst.Name) else ""
+            names.append(name)
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            self.scope.imports[local] = ImportBinding(module or "", name, level, self.line)
+        self.summary.imports.append(ImportRecord(module or "", tuple(names), level, self.line))
+
+    def visit_Call_func(self, node: cst.Call) -> None:
+        """Record every call with the line of its callee, its loops and whether it is guarded."""
+        call = self.exprs.convert(node)
+        loops = tuple(self.loop_stack[-1])
+        guarded = self.guard_depth[-1] > 0
+        self.scope.calls.append(CallSite(call, self.line, loops, guarded))  # type: ignore[arg-type]
+
+    def visit_For(self, node: cst.For) -> None:
+        """Bind loop targets to the items of the iterable (evaluated per iteration later)."""
+        loop = self.line
+        iterable = self.exprs.convert(node.iter)
+        self.scope.loops[loop] = iterable
+        targets: list[tuple[cst.BaseExpression, int | None]] = [(node.target, None)]
+        if isinstance(node.target, (cst.Tuple, cst.List)):
+            targets = [(el.value, i) for i, el in enumerate(node.target.elements)]
+        for target, index in targets:
+            if isinstance(target, cst.Name):
+                item = LoopItem(iterable, loop, index)
+                record = Assign(value=item, line=self.line)
+                self.scope.assigns.setdefault(target.value, []).append(record)
+        self.loop_stack[-1].append(loop)
+
+    def leave_For_body(self, node: cst.For) -> None:
+        """The ``else`` block of a loop runs once, outside the iteration."""
+        self.loop_stack[-1].pop()
+
+    def _guard(self) -> None:
+        self.guard_depth[-1] += 1
+
+    def _unguard(self) -> None:
+        self.guard_depth[-1] -= 1
+
+    def visit_If_body(self, node: cst.If) -> None:
+        """Calls under a condition are marked as guarded."""
+        self._guard()
+
+    def leave_If_body(self, node: cst.If) -> None:
+        """End of a guarded block."""
+        self._unguard()
+
+    def visit_Else_body(self, node: cst.Else) -> None:
+        """``else`` blocks are guarded too."""
+        self._guard()
+
+    def leave_Else_body(self, node: cst.Else) -> None:
+        """End of a guarded block."""
+        self._unguard()
+
+    def visit_While_body(self, node: cst.While) -> None:
+        """Loop bodies run any number of times."""
+        self._guard()
+
+    def leave_While_body(self, node: cst.While) -> None:
+        """End of a guarded block."""
+        self._unguard()
+
+    def visit_Return(self, node: cst.Return) -> None:
+        """Returned expressions (factories that build apps or dependencies)."""
+        if node.value is not None and len(self.owners) > 1:
+            self.scope.returns.append(self.exprs.convert(node.value))
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        """Raised expressions (``HTTPException(status_code=401)``)."""
+        if node.exc is not None:
+            self.scope.raises.append((self.exprs.convert(node.exc), self.line))
+
+
+def build_summary(path: str, module: str, is_package: bool, tree: cst.Module) -> ModuleSummary:
+    """Walk a parsed module once and return its summary (no findings yet)."""
+    summary = ModuleSummary(path=path, module=module, is_package=is_package, line_count=0)
+    collector = Collector(summary)
+    tree.visit(collector)
+    summary.line_count = max(collector.line - 1, 0)
+    return summary
+
+
+__all__ = ["Collector", "Name", "build_summary", "parse_directive"]

@@ -1,0 +1,171 @@
+"""Conversion of libcst expression nodes into the plain ``Expr`` records of ``model``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import libcst as cst
+
+from backendkit.summary.model import (
+    Attr,
+    BinOp,
+    Call,
+    Const,
+    DictExpr,
+    Expr,
+    FString,
+    Name,
+    Seq,
+    Subscript,
+    Unknown,
+)
+
+_CONST_NAMES = {"True": True, "False": False, "None": None}
+
+
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    """``a.b.c`` for a chain of attributes on a name, else None."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+class ExprConverter:
+    """Converts expressions, memoising by node identity so nested calls are converted once."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, Expr] = {}
+        self._handlers: dict[type, Callable[[cst.CSTNode], Expr]] = {
+            cst.Name: self._name,
+            cst.Attribute: self._attribute,
+            cst.Call: self._call,
+            cst.SimpleString: self._simple_string,
+            cst.ConcatenatedString: self._concatenated,
+            cst.FormattedString: self._fstring,
+            cst.Integer: self._number,
+            cst.Float: self._number,
+            cst.List: self._seq,
+            cst.Tuple: self._seq,
+            cst.Set: self._seq,
+            cst.Dict: self._dict,
+            cst.Subscript: self._subscript,
+            cst.BinaryOperation: self._binop,
+            cst.UnaryOperation: self._unary,
+        }
+
+    def convert(self, node: cst.BaseExpression | None) -> Expr:
+        """The ``Expr`` for ``node`` (``Unknown`` for anything not modelled)."""
+        if node is None:
+            return Unknown("None")
+        key = id(node)
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        handler = self._handlers.get(type(node))
+        result = handler(node) if handler else Unknown(type(node).__name__)
+        self._memo[key] = result
+        return result
+
+    def optional(self, node: cst.BaseExpression | None) -> Expr | None:
+        """Like ``convert`` but keeps ``None`` for an absent node."""
+        return None if node is None else self.convert(node)
+
+    def _name(self, node: cst.CSTNode) -> Expr:
+        assert isinstance(node, cst.Name)
+        if node.value in _CONST_NAMES:
+            return Const(_CONST_NAMES[node.value])
+        return Name(node.value)
+
+    def _attribute(self, node: cst.CSTNode) -> Expr:
+        assert isinstance(node, cst.Attribute)
+        dotted = dotted_name(node)
+        if dotted is not None:
+            return Name(dotted)
+        return Attr(self.convert(node.value), node.attr.value)
+
+    def _call(self, node: cst.CSTNode) -> Expr:
+        assert isinstance(node, cst.Call)
+        args: list[Expr] = []
+        kwargs: list[tuple[str, Expr]] = []
+        for arg in node.args:
+            if arg.star:
+                args.append(Unknown("Starred"))
+            elif arg.keyword is not None:
+                kwargs.append((arg.keyword.value, self.convert(arg.value)))
+            else:
+                args.append(self.convert(arg.value))
+        return Call(self.convert(node.func), tuple(args), tuple(kwargs))
+
+    def _simple_string(self, node: cst.CSTNode) -> Expr:
+        assert isinstance(node, cst.SimpleString)
+        try:
+            return Const(node.evaluated_value)
+        except Exception:  # malformed escapes: keep going, the value is just unknown
+            return Unknown("SimpleString")
+
+    def _concatenated(self, node: cst.CSTNode) -> Expr:
+        assert isinstance(node, cst.ConcatenatedString)
+        left, right = self.convert(node.left), self.convert(node.right)
+        return BinOp("Add", left, right)
+
+    def _fstring(self, node: cst.CSTNode) -> Expr:
+        assert isinstance(node, cst.FormattedString)
+        parts: list[Expr] = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(Const(part.value.replace("{{", "{").replace("}}", "}")))
+            elif isinstance(part, cst.FormattedStringExpression):
+                parts.append(self.convert(part.expression))
+        return FString(tuple(parts))
+
+    def _number(self, node: cst.CSTNode) -> Expr:
+        assert isinstance(node, (cst.Integer, cst.Float))
+        try:
+            return Const(node.evaluated_value)
+        except ValueError:
+            return Unknown(type(node).__name__)
+
+    def _seq(self, node: cst.CSTNode) -> Expr:
+        assert isinstance(node, (cst.List, cst.Tuple, cst.Set))
+        items = tuple(
+            Unknown("Starred") if isinstance(el, cst.StarredElement) else self.convert(el.value)
+            for el in node.elements
+        )
+        return Seq(items, type(node).__name__.lower())
+
+    def _dict(self, node: cst.CSTNode) -> Expr:
+        assert isinstance(node, cst.Dict)
+        items: list[tuple[Expr | None, Expr]] = []
+        for el in node.elements:
+            if isinstance(el, cst.DictElement):
+                items.append((self.convert(el.key), self.convert(el.value)))
+            else:
+                items.append((None, self.convert(el.value)))
+        return DictExpr(tuple(items))
+
+    def _subscript(self, node: cst.CSTNode) -> Expr:
+        assert isinstance(node, cst.Subscript)
+        items = tuple(
+            self.convert(el.slice.value) if isinstance(el.slice, cst.Index) else Unknown("Slice")
+            for el in node.slice
+        )
+        return Subscript(self.convert(node.value), items)
+
+    def _binop(self, node: cst.CSTNode) -> Expr:
+        assert isinstance(node, cst.BinaryOperation)
+        op = type(node.operator).__name__
+        return BinOp(op, self.convert(node.left), self.convert(node.right))
+
+    def _unary(self, node: cst.CSTNode) -> Expr:
+        assert isinstance(node, cst.UnaryOperation)
+        inner = self.convert(node.expression)
+        if isinstance(node.operator, cst.Minus) and isinstance(inner, Const):
+            value = inner.value
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return Const(-value)
+        return Unknown("UnaryOperation")

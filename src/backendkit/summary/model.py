@@ -1,0 +1,263 @@
+"""Plain-data summaries of one module, written by the per-file pass.
+
+Everything here is a small frozen or plain dataclass made of strings, numbers, tuples, lists and
+dicts, so a summary can be pickled to a cache file or shipped back from a worker process. The
+project pass never sees a libcst node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from backendkit.findings import Finding
+
+# ---------------------------------------------------------------------------------------------
+# Expressions: a static, lossy picture of the source expressions the analysers care about.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Const:
+    """A literal: str, bytes, int, float, bool or None."""
+
+    value: object
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name or a dotted chain of attributes on a name (``settings.API_V1_STR``)."""
+
+    dotted: str
+
+
+@dataclass(frozen=True)
+class Attr:
+    """An attribute of something that is not a plain name (``get_settings().prefix``)."""
+
+    value: Expr
+    attr: str
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call with its positional and keyword arguments (``*args`` become ``Unknown``)."""
+
+    func: Expr
+    args: tuple[Expr, ...] = ()
+    kwargs: tuple[tuple[str, Expr], ...] = ()
+
+    def kwarg(self, key: str) -> Expr | None:
+        """The expression passed as keyword ``key``, if any."""
+        for name, value in self.kwargs:
+            if name == key:
+                return value
+        return None
+
+    def arg(self, index: int, key: str | None = None) -> Expr | None:
+        """Positional argument ``index``, or keyword ``key`` when not given positionally."""
+        if index < len(self.args):
+            return self.args[index]
+        return self.kwarg(key) if key else None
+
+
+@dataclass(frozen=True)
+class Seq:
+    """A list, tuple or set display."""
+
+    items: tuple[Expr, ...]
+    kind: str = "list"
+
+
+@dataclass(frozen=True)
+class DictExpr:
+    """A dict display; ``None`` keys stand for ``**spread`` entries."""
+
+    items: tuple[tuple[Expr | None, Expr], ...]
+
+
+@dataclass(frozen=True)
+class Subscript:
+    """``value[items]``, such as ``Annotated[User, Depends(get_user)]``."""
+
+    value: Expr
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class BinOp:
+    """A binary operation, ``op`` being the libcst operator class name (``Add``, ``BitOr``)."""
+
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class FString:
+    """An f-string: ``Const`` parts for text and other expressions for placeholders."""
+
+    parts: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class LoopItem:
+    """The target of ``for target in iterable`` (``index`` picks a tuple-unpacked part)."""
+
+    iterable: Expr
+    loop: int
+    index: int | None = None
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Anything the analysers do not model; ``kind`` is the libcst node type."""
+
+    kind: str
+
+
+Expr = (
+    Const | Name | Attr | Call | Seq | DictExpr | Subscript | BinOp | FString | LoopItem | Unknown
+)
+
+# ---------------------------------------------------------------------------------------------
+# Scopes, functions, classes, modules.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportBinding:
+    """What a local name imported: ``from {module} import {name}`` or ``import {module}``.
+
+    ``level`` counts the leading dots of a relative import. For ``import a.b`` (no alias) the
+    bound name is ``a`` and ``module`` is ``a``; with ``as c`` it is ``a.b``.
+    """
+
+    module: str
+    name: str | None
+    level: int
+    line: int
+
+
+@dataclass(frozen=True)
+class Assign:
+    """One binding of a name by assignment (``x = value`` or ``x: T = value``)."""
+
+    value: Expr | None
+    line: int
+    annotation: Expr | None = None
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """A call in a scope, with the line of its callee expression."""
+
+    call: Call
+    line: int
+    loops: tuple[int, ...] = ()  # enclosing ``for`` loops of the same scope, outermost first
+    guarded: bool = False  # inside an if/while/try/with block of its scope
+
+
+@dataclass
+class Scope:
+    """The names a module, class or function body binds, and the calls and raises in it."""
+
+    assigns: dict[str, list[Assign]] = field(default_factory=dict)
+    imports: dict[str, ImportBinding] = field(default_factory=dict)
+    functions: dict[str, FunctionInfo] = field(default_factory=dict)
+    classes: dict[str, ClassInfo] = field(default_factory=dict)
+    calls: list[CallSite] = field(default_factory=list)
+    returns: list[Expr] = field(default_factory=list)
+    raises: list[tuple[Expr, int]] = field(default_factory=list)
+    params: dict[str, int] = field(default_factory=dict)
+    loops: dict[int, Expr] = field(default_factory=dict)
+
+    def last_assign(self, name: str) -> Assign | None:
+        """The last assignment of ``name`` in this scope, if any."""
+        found = self.assigns.get(name)
+        return found[-1] if found else None
+
+
+@dataclass(frozen=True)
+class Param:
+    """A function parameter; ``kind`` is posonly, normal, vararg, kwonly or kwarg."""
+
+    name: str
+    kind: str
+    annotation: Expr | None = None
+    default: Expr | None = None
+
+
+@dataclass
+class FunctionInfo:
+    """A function or method: signature, decorators, position and its body's scope."""
+
+    name: str
+    qualname: str
+    line: int = 0
+    start_line: int = 0
+    end_line: int = 0
+    is_async: bool = False
+    params: list[Param] = field(default_factory=list)
+    decorators: list[Expr] = field(default_factory=list)
+    decorator_lines: list[int] = field(default_factory=list)
+    returns: Expr | None = None
+    has_docstring: bool = False
+    scope: Scope = field(default_factory=Scope)
+
+
+@dataclass
+class ClassInfo:
+    """A class: bases, keywords, fields (class-level assignments) and methods."""
+
+    name: str
+    qualname: str
+    line: int = 0
+    end_line: int = 0
+    bases: list[Expr] = field(default_factory=list)
+    keywords: dict[str, Expr] = field(default_factory=dict)
+    decorators: list[Expr] = field(default_factory=list)
+    has_docstring: bool = False
+    scope: Scope = field(default_factory=Scope)
+    instance_attrs: dict[str, Expr] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One imported module reference, for the import graph (module-level or nested)."""
+
+    module: str
+    names: tuple[str, ...]
+    level: int
+    line: int
+
+
+@dataclass(frozen=True)
+class Directive:
+    """A ``# backendkit: ...`` comment: ``kind`` is ignore, ignore-file, public or invalid."""
+
+    line: int
+    kind: str
+    codes: tuple[str, ...] = ()
+    text: str = ""
+
+
+@dataclass
+class ModuleSummary:
+    """Everything later stages need to know about one file, as plain data."""
+
+    path: str
+    module: str
+    is_package: bool
+    line_count: int
+    scope: Scope = field(default_factory=Scope)
+    imports: list[ImportRecord] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    parsed: bool = True
+
+    def package(self) -> str:
+        """The package relative imports of this module are resolved against."""
+        if self.is_package:
+            return self.module
+        return self.module.rpartition(".")[0]

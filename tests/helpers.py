@@ -1,0 +1,41 @@
+"""Helpers shared by the tests: writing example projects to disk."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+
+def write_project(
+    root: Path,
+    files: Mapping[str, str],
+    options: Mapping[str, Mapping[str, object]] | None = None,
+    select: list[str] | None = None,
+) -> Path:
+    """Write ``files`` under ``root`` with a pyproject.toml holding ``[tool.backendkit]``."""
+    root.mkdir(parents=True, exist_ok=True)
+    lines = ["[tool.backendkit]"]
+    if select:
+        lines.append("select = [" + ", ".join(f'"{c}"' for c in select) + "]")
+    for section, values in (options or {}).items():
+        lines.append(f"[tool.backendkit.{section}]")
+        for key, value in values.items():
+            lines.append(f"{key} = {_toml(value)}")
+    (root / "pyproject.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    raise TypeError(type(value))

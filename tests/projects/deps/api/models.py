@@ -1,0 +1,7 @@
+from pydantic import BaseModel
+
+
+class User(BaseModel):
+    id: int
+    username: str
+    roles: list[str] = []

@@ -1,0 +1,3 @@
+from fastapi.security import HTTPBearer
+
+bearer = HTTPBearer()

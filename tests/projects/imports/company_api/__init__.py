@@ -1,0 +1,5 @@
+"""Re-exports the application under a second name."""
+
+from .app import application as app
+
+__all__ = ["app"]

@@ -1,0 +1,1 @@
+"""A second top-level package of the same project."""

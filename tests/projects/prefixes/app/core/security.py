@@ -1,0 +1,3 @@
+from fastapi.security import APIKeyHeader
+
+internal_key = APIKeyHeader(name="X-Internal-Key")
