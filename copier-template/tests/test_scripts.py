@@ -11,11 +11,14 @@ from tests.conftest import PASSWORD, get_user
 
 def test_init_env_writes_random_secret(tmp_path: Path) -> None:
     example = tmp_path / ".env.example"
-    example.write_text("ENVIRONMENT=development\nSECRET_KEY=change-me\n", encoding="utf-8")
+    example.write_text(
+        "ENVIRONMENT=development\nSECRET_KEY=change-me\nOTHER=change-me\n# X=change-me\n",
+        encoding="utf-8",
+    )
     target = tmp_path / ".env"
     assert init_env.main(["--path", str(target), "--example", str(example)]) == 0
     content = target.read_text(encoding="utf-8")
-    assert "change-me" not in content
+    assert content.count("change-me") == 1  # only the commented-out line keeps it
     secret = next(line for line in content.splitlines() if line.startswith("SECRET_KEY="))
     assert len(secret) > 50
     assert target.stat().st_mode & 0o777 == 0o600

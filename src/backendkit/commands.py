@@ -186,7 +186,7 @@ def _routes_table(routes) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    colours = {"required": "green", "optional": "yellow", "none": "red"}
+    colours = {"required": "green", "optional": "yellow", "unknown": "magenta", "none": "red"}
     table = Table(title=f"{len(routes)} routes", show_lines=False)
     for header in _HEADERS:
         table.add_column(header, overflow="fold")

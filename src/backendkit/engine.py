@@ -75,8 +75,14 @@ def build_project(
     index = ProjectIndex(summaries)
     auth_names = config.options.get("auth", {}).get("auth-dependencies", [])
     resolver = DependencyResolver(index, auth_names)  # type: ignore[arg-type]
-    model = AppModel(index)
-    routes = RouteBuilder(model, resolver, public_policy(config)).build()
+    try:
+        model = AppModel(index)
+        routes = RouteBuilder(model, resolver, public_policy(config)).build()
+    except Exception as error:  # a bug in the app model must not hide the file findings
+        model, routes = AppModel(ProjectIndex(())), []
+        anchor = summaries[0] if summaries else None
+        if anchor is not None:
+            anchor.findings.append(internal_error("app-model", anchor.path, error))
     return Project(root, config, summaries, index, model, resolver, routes), files
 
 

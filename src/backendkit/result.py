@@ -14,7 +14,9 @@ class Route:
 
     ``auth`` is ``"required"`` when a security scheme (or a configured auth dependency) in the
     dependency tree rejects unauthenticated requests, ``"optional"`` when every scheme on the way
-    has ``auto_error=False`` and nothing else enforces it, and ``"none"`` otherwise.
+    has ``auto_error=False`` and nothing else enforces it, ``"unknown"`` when nothing proves
+    authentication but a dependency could not be analysed (a library's, or an unresolved one),
+    and ``"none"`` otherwise.
     ``auth_chain`` is the dependency chain that proves the status (route -> dep -> ... -> scheme).
     ``path_resolved`` is False when part of the path could not be computed statically; the
     unresolved part then appears as ``{?expr}`` in ``path``.

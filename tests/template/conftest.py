@@ -3,11 +3,18 @@ projects per answer set and cached virtualenvs (built once per requirement set).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# Make the helper module importable under any --import-mode.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from tplkit import ANSWER_SETS, REPO_ROOT, VenvCache, make_template_repo, render
 
 POSTGRES_SCRIPT = REPO_ROOT / "scripts" / "postgres.sh"
@@ -33,13 +40,18 @@ def projects(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> d
 
 
 @pytest.fixture(scope="session")
-def postgres_dsn() -> str:
-    """A loopback PostgreSQL server from scripts/postgres.sh (skip if it cannot start)."""
+def postgres_dsn() -> Iterator[str]:
+    """A database of its own on the loopback PostgreSQL server from scripts/postgres.sh.
+
+    Skips (with the script's error) only when the server cannot be started.
+    """
     if shutil.which("bash") is None:
         pytest.skip("bash is needed for scripts/postgres.sh")
+    database = f"backendkit_test_{os.getpid()}"
     try:
         result = subprocess.run(
             ["bash", str(POSTGRES_SCRIPT)],
+            env={**os.environ, "BACKENDKIT_PG_DB": database},
             capture_output=True,
             text=True,
             timeout=600,
@@ -49,7 +61,17 @@ def postgres_dsn() -> str:
         pytest.skip("scripts/postgres.sh timed out starting PostgreSQL")
     if result.returncode != 0:
         pytest.skip(f"scripts/postgres.sh failed, no PostgreSQL: {result.stderr.strip()[-500:]}")
-    return result.stdout.strip().splitlines()[-1]
+    dsn = result.stdout.strip().splitlines()[-1]
+    yield dsn
+    psql = shutil.which("psql")
+    if psql:
+        admin_dsn = dsn.rsplit("/", 1)[0] + "/postgres"
+        subprocess.run(
+            [psql, admin_dsn, "-c", f'DROP DATABASE IF EXISTS "{database}"'],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -10,7 +10,7 @@ request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 SENSITIVE_MARKERS = ("password", "token", "secret", "authorization", "cookie")
 REDACTED = "[REDACTED]"
-_RESERVED = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+_RESERVED = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
 
 
 def redact(value: object, key: str = "") -> object:

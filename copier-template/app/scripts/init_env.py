@@ -1,5 +1,6 @@
-"""First-run helper: create a local ``.env`` from ``.env.example`` with a random SECRET_KEY.
+"""First-run helper: create a local ``.env`` from ``.env.example`` with random secrets.
 
+Every ``NAME=change-me`` placeholder (SECRET_KEY, ...) gets its own random value.
 Usage: ``python -m app.scripts.init_env [--force] [--path .env]``. Never commit ``.env``.
 """
 
@@ -7,18 +8,22 @@ import argparse
 import secrets
 from pathlib import Path
 
-PLACEHOLDER_LINE = "SECRET_KEY=change-me"
+PLACEHOLDER = "change-me"
+
+
+def _fill(line: str) -> str:
+    """Replace a ``NAME=change-me`` placeholder with a fresh random value."""
+    name, sep, value = line.partition("=")
+    if sep and value.strip() == PLACEHOLDER and not name.lstrip().startswith("#"):
+        return f"{name}={secrets.token_urlsafe(48)}"
+    return line
 
 
 def render_env(example: str) -> str:
-    """Return ``example`` with the SECRET_KEY placeholder replaced by a fresh random key."""
-    key = secrets.token_urlsafe(48)
-    lines = [
-        f"SECRET_KEY={key}" if line.strip() == PLACEHOLDER_LINE else line
-        for line in example.splitlines()
-    ]
-    if f"SECRET_KEY={key}" not in lines:
-        lines.append(f"SECRET_KEY={key}")
+    """Return ``example`` with every placeholder filled; SECRET_KEY is always set."""
+    lines = [_fill(line) for line in example.splitlines()]
+    if not any(line.startswith("SECRET_KEY=") for line in lines):
+        lines.append(f"SECRET_KEY={secrets.token_urlsafe(48)}")
     return "\n".join(lines) + "\n"
 
 
@@ -40,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="overwrite an existing file")
     args = parser.parse_args(argv)
     if write_env(args.path, args.example, force=args.force):
-        print(f"wrote {args.path} with a new random SECRET_KEY")
+        print(f"wrote {args.path} with fresh random secrets")
         return 0
     print(f"{args.path} exists; use --force to replace it")
     return 1

@@ -187,12 +187,14 @@ class AppModel:
                     evaluator.env.pop(key, None)
 
     def _name_module_objects(self, scope: Scope, ctx: Ctx) -> None:
+        """Record the module-level names that hold app objects (``app = create_app()``)."""
         module = ctx.module.module
-        for name in scope.assigns:
-            value = self.index.value(Name(name), ctx)
-            obj = self.object_for(value)
-            if obj is not None and f"{module}:{name}" not in obj.names:
-                obj.names.append(f"{module}:{name}")
+        for name, assigns in scope.assigns.items():
+            if not isinstance(assigns[-1].value, (Call, Name)):
+                continue
+            for obj in self.objects_for(self.index.value(Name(name), ctx)):
+                if f"{module}:{name}" not in obj.names:
+                    obj.names.append(f"{module}:{name}")
 
     # -- registrations ------------------------------------------------------------------------
     def _decorated(self, func: FunctionInfo, ctx: Ctx) -> None:

@@ -44,6 +44,8 @@ SECURITY_SCHEMES = frozenset(
     }
 )
 _DEPENDS = frozenset({"Depends", "Security"})
+#: libraries whose dependencies are known not to authenticate by themselves
+_TRANSPARENT = ("fastapi.", "starlette.", "pydantic.", "typing.", "builtins.", "sqlmodel.")
 _STATUS_RE = re.compile(r"HTTP_(\d{3})")
 
 
@@ -285,9 +287,21 @@ def _proves_auth(node: DepNode, enforced: bool) -> bool:
     return node.kind == "scheme" and (node.auto_error or enforced)
 
 
+def _opaque(node: DepNode) -> bool:
+    """A dependency whose body the analysis cannot see (unresolved, or from a library)."""
+    if node.kind == "unresolved":
+        return True
+    return node.kind == "external" and not node.label.startswith(_TRANSPARENT)
+
+
 def auth_status(nodes: list[DepNode]) -> AuthStatus:
-    """The authentication a dependency forest gives a route, with its proving chain."""
+    """The authentication a dependency forest gives a route, with its proving chain.
+
+    ``unknown`` when nothing proves authentication but some dependency is opaque: it may
+    authenticate (fastapi-users' ``current_user()``, say) and the analysis cannot tell.
+    """
     optional: tuple[str, ...] | None = None
+    opaque: tuple[str, ...] | None = None
     stack: list[tuple[DepNode, tuple[str, ...], bool, frozenset[int]]] = [
         (node, (node.label,), False, frozenset()) for node in reversed(nodes)
     ]
@@ -298,13 +312,17 @@ def auth_status(nodes: list[DepNode]) -> AuthStatus:
             return AuthStatus("required", _scheme_chain(chain, node))
         if node.kind == "scheme" and optional is None:
             optional = _scheme_chain(chain, node)
+        if opaque is None and _opaque(node):
+            opaque = chain
         inner = seen | {id(node)}
         stack.extend(
             (child, (*chain, child.label), enforced, inner)
             for child in reversed(node.children)
             if id(child) not in inner
         )
-    return AuthStatus("optional", optional) if optional is not None else AuthStatus("none")
+    if optional is not None:
+        return AuthStatus("optional", optional)
+    return AuthStatus("unknown", opaque) if opaque is not None else AuthStatus("none")
 
 
 def _scheme_chain(chain: tuple[str, ...], node: DepNode) -> tuple[str, ...]:

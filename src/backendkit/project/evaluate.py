@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from backendkit.project.index import ProjectIndex
 
 MAX_DEPTH = 40
+MAX_NESTING = 120  # bounds re-entrant evaluation (well under Python's recursion limit)
 
 
 class Evaluator:
@@ -47,6 +48,7 @@ class Evaluator:
         self._memo: dict[tuple[object, ...], Value] = {}
         #: loop line -> iteration index, set while a call inside loops is evaluated per iteration
         self.env: dict[tuple[str, int], int] = {}
+        self._nesting = 0  # evaluations in progress, across re-entrant chains
         self._handlers: dict[type, Callable[[Any, Ctx, int], Value]] = {
             Name: self._name_expr,
             Attr: self._attr_expr,
@@ -69,7 +71,13 @@ class Evaluator:
         if handler is None:
             kind = expr.kind if isinstance(expr, Unknown) else type(expr).__name__
             return Unresolved(f"{kind} expression")
-        return handler(expr, ctx, depth + 1)
+        if self._nesting > MAX_NESTING:
+            return Unresolved("evaluation nested too deeply")
+        self._nesting += 1
+        try:
+            return handler(expr, ctx, depth + 1)
+        finally:
+            self._nesting -= 1
 
     def _name_expr(self, expr: Name, ctx: Ctx, depth: int) -> Value:
         return self._name(expr.dotted, ctx, depth)

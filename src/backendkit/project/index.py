@@ -239,6 +239,7 @@ class ProjectIndex:
     def callers(self, func: FunctionInfo) -> list[tuple[Call, Ctx]]:
         """The call sites of the project whose callee resolves to ``func``."""
         if self._callers is None:
+            self._callers = {}  # parameters met while indexing resolve as having no callers
             self._callers = self._index_callers()
         return self._callers.get(id(func), [])
 

@@ -121,6 +121,22 @@ async def stats() -> dict[str, int]:
     return {}
 """
 
+_LIBRARY_AUTH = """\
+from fastapi import APIRouter, Depends
+from fastapi_users import FastAPIUsers
+
+from app.users import auth_backend, get_user_manager
+
+fastapi_users = FastAPIUsers(get_user_manager, [auth_backend])
+current_active_user = fastapi_users.current_user(active=True)
+router = APIRouter(prefix="/items")
+
+
+@router.get("/")
+async def list_items(user=Depends(current_active_user)) -> list[str]:
+    return []
+"""
+
 _FORGOT = (
     _ITEMS_PROTECTED
     + """\
@@ -155,6 +171,7 @@ class MissingAuthRule(ProjectRule):
         Example(_project(_ITEMS_ROUTER_DEP), note="router-level dependency"),
         Example(_project(_ITEMS_OPEN, _MAIN_INCLUDE_DEP), note="include_router(dependencies=)"),
         Example(_project(_PUBLIC), note="a conventional public path, and a marked route"),
+        Example(_project(_LIBRARY_AUTH), note="a library's dependency: auth status unknown"),
     )
     INVALID = (Example(_project(_FORGOT), note="one route of the router forgot its dependency"),)
 
