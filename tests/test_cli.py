@@ -23,7 +23,7 @@ from conftest import write_project
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 FORMATS = ("concise", "full", "json", "json-lines", "sarif", "github", "gitlab", "junit")
 
-DEPS = '''\
+DEPS = """\
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException
@@ -42,18 +42,18 @@ async def verify_key(x_key: Annotated[str, Header()]) -> None:
 
 
 CurrentUser = Annotated[str, Depends(get_current_user)]
-'''
+"""
 
-MAIN = '''\
+MAIN = """\
 from fastapi import FastAPI
 
 from app.api import items
 
 app = FastAPI()
 app.include_router(items.router, prefix="/api")
-'''
+"""
 
-ITEMS_OPEN = '''\
+ITEMS_OPEN = """\
 from fastapi import APIRouter
 
 from app.api.deps import CurrentUser
@@ -69,7 +69,7 @@ async def list_items(user: CurrentUser) -> list[str]:
 @router.delete("/{item_id}")
 async def delete_item(item_id: int) -> None:
     return None
-'''
+"""
 
 ITEMS_CLEAN = ITEMS_OPEN.replace("item_id: int)", "item_id: int, user: CurrentUser)")
 
@@ -182,6 +182,12 @@ def test_lint_bad_config(open_project: Path) -> None:
     assert_one_line_error(bk(open_project, "lint"), "invalid TOML")
 
 
+def test_non_utf8_config_names_the_file(open_project: Path) -> None:
+    pyproject = open_project / "pyproject.toml"
+    pyproject.write_bytes(b"[tool.backendkit]\n# caf\xe9\nselect = ['BK1']\n")
+    assert_one_line_error(bk(open_project, "lint"), "pyproject.toml")
+
+
 # --- output formats -------------------------------------------------------------------------
 
 
@@ -196,9 +202,7 @@ def validate_sarif(log: dict[str, object]) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_output_format_parses(fmt: str, tmp_path: Path) -> None:
-    root = write_project(
-        tmp_path / "p", files(broken="def broken(:\n    pass\n"), options={}
-    )
+    root = write_project(tmp_path / "p", files(broken="def broken(:\n    pass\n"), options={})
     proc = bk(root, "lint", "--output-format", fmt)
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -292,9 +296,19 @@ def test_file_paths_limit_reporting_not_analysis(open_project: Path) -> None:
     assert "BK101" in api_dir.stdout
 
 
+def test_files_from_two_projects_are_all_reported(tmp_path: Path) -> None:
+    """pre-commit in a monorepo passes files of several projects in one call."""
+    write_project(tmp_path / "svc_a", files())
+    write_project(tmp_path / "svc_b", files())
+    proc = bk(tmp_path, "lint", "--output-format", "json", "svc_a/app/api/items.py",
+              "svc_b/app/api/items.py")  # fmt: skip
+    assert proc.returncode == 1
+    assert len(json.loads(proc.stdout)) == 2, "the second project's finding was dropped"
+
+
 # --- suppression comments -------------------------------------------------------------------
 
-SUPPRESSED = '''\
+SUPPRESSED = """\
 from fastapi import APIRouter
 
 router = APIRouter()
@@ -323,7 +337,7 @@ async def bare() -> None:
 @router.get("/other-code")  # backendkit: ignore[BK402]
 async def other_code() -> None:
     return None
-'''
+"""
 
 
 def test_suppression_comments(tmp_path: Path) -> None:
@@ -351,7 +365,7 @@ def test_suppression_comments(tmp_path: Path) -> None:
 
 # --- configuration --------------------------------------------------------------------------
 
-OPTIONS_ITEMS = '''\
+OPTIONS_ITEMS = """\
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -381,7 +395,7 @@ def branchy(x: int) -> int:
     if x == 4:
         return 4
     return 0
-'''
+"""
 
 
 def test_rule_options_from_pyproject(tmp_path: Path) -> None:

@@ -224,6 +224,9 @@ def _read_table(path: Path, shown: str | None = None) -> tuple[dict[str, object]
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{shown}: invalid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        reason = f"{error.reason} at byte {error.start}"
+        raise ConfigError(f"{shown}: not UTF-8 text ({reason})") from None
     except OSError as error:
         raise ConfigError(f"{shown}: cannot read configuration: {error.strerror}") from None
     tool = data.get("tool")

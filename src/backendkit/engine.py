@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from backendkit.catalogue import RuleInfo, load_catalogue
@@ -80,9 +81,9 @@ def build_project(
         routes = RouteBuilder(model, resolver, public_policy(config)).build()
     except Exception as error:  # a bug in the app model must not hide the file findings
         model, routes = AppModel(ProjectIndex(())), []
-        anchor = summaries[0] if summaries else None
-        if anchor is not None:
-            anchor.findings.append(internal_error("app-model", anchor.path, error))
+        failure = internal_error("the app model", config_path(root, config), error)
+        holder = ModuleSummary(failure.path, "", False, 0, findings=[failure], parsed=False)
+        summaries.append(holder)
     return Project(root, config, summaries, index, model, resolver, routes), files
 
 
@@ -94,19 +95,48 @@ def analyze(
     ignore: Sequence[str] | None = None,
     extend_select: Sequence[str] | None = None,
 ) -> AnalysisResult:
-    """Analyse the project containing ``paths`` and return its routes and filtered findings.
+    """Analyse the project(s) containing ``paths``; return routes and filtered findings.
 
-    The whole project (the nearest directory with a ``pyproject.toml``) is always analysed;
-    findings are reported only for the files under ``paths`` (all files when none is given).
+    Each project (the nearest directory upwards with a ``pyproject.toml``) is always analysed
+    whole; findings are reported only for the files under ``paths`` (all files when none is
+    given). Paths of several projects (a monorepo's pre-commit run) give one merged result
+    whose paths are relative to the projects' common directory.
     Raises ``ConfigError`` for a bad configuration and ``FileNotFoundError`` for a missing path.
     """
-    targets = _existing(paths)
-    root = find_project_root(targets).resolve()
+    options = {
+        "config_file": Path(config_file) if config_file else None,
+        "select": select,
+        "ignore": ignore,
+        "extend_select": extend_select,
+    }
+    groups = _group_by_root(_existing(paths))
+    if len(groups) == 1:
+        root, targets = next(iter(groups.items()))
+        return analyze_project(root, targets, **options)  # type: ignore[arg-type]
+    base = Path(os.path.commonpath([str(root) for root in groups]))
+    merged = AnalysisResult(root=base)
+    for root, targets in groups.items():
+        result = analyze_project(root, targets, **options)  # type: ignore[arg-type]
+        _merge(merged, result, root.relative_to(base).as_posix())
+    merged.findings.sort(key=Finding.sort_key)
+    return merged
+
+
+def analyze_project(
+    root: Path,
+    targets: Sequence[Path],
+    *,
+    config_file: Path | None,
+    select: Sequence[str] | None,
+    ignore: Sequence[str] | None,
+    extend_select: Sequence[str] | None,
+) -> AnalysisResult:
+    """Analyse the project at ``root``, reporting on ``targets`` (all files when empty)."""
     catalogue = load_catalogue()
     config = load_config(
         root,
         catalogue,
-        config_file=Path(config_file) if config_file else None,
+        config_file=config_file,
         select=select,
         ignore=ignore,
         extend_select=extend_select,
@@ -124,6 +154,25 @@ def analyze(
         routes=project.routes,
         notes=sorted(n for s in project.summaries for n in s.notes),
     )
+
+
+def _group_by_root(targets: list[Path]) -> dict[Path, list[Path]]:
+    if not targets:
+        return {find_project_root([]).resolve(): []}
+    groups: dict[Path, list[Path]] = {}
+    for target in targets:
+        groups.setdefault(find_project_root([target]).resolve(), []).append(target)
+    return groups
+
+
+def _merge(merged: AnalysisResult, result: AnalysisResult, prefix: str) -> None:
+    def under(path: str) -> str:
+        return f"{prefix}/{path}" if prefix not in ("", ".") else path
+
+    merged.files += [under(p) for p in result.files]
+    merged.findings += [replace(f, path=under(f.path)) for f in result.findings]
+    merged.routes += [replace(r, file=under(r.file)) for r in result.routes]
+    merged.notes += [f"{prefix}: {note}" for note in result.notes]
 
 
 def split_rules(rules: Sequence[Rule]) -> tuple[list[FileRule], list[ProjectRule]]:
@@ -152,9 +201,17 @@ def run_project_rules(project: Project, rules: Sequence[ProjectRule]) -> list[Fi
         try:
             out.extend(rule.check_project(context))
         except Exception as error:
-            anchor = project.config.source or project.root / "pyproject.toml"
-            out.append(internal_error(rule.code, anchor.name, error))
+            out.append(internal_error(rule.code, config_path(project.root, project.config), error))
     return out
+
+
+def config_path(root: Path, config: Config) -> str:
+    """Where project-wide internal errors are reported: the configuration file."""
+    source = config.source or root / "pyproject.toml"
+    try:
+        return source.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return source.as_posix()
 
 
 def filter_findings(
@@ -172,11 +229,9 @@ def filter_findings(
         if key in seen or finding.code not in enabled:
             continue
         seen.add(key)
-        if reported is not None and finding.path not in reported:
+        if reported is not None and finding.path not in reported and finding.code != "BK002":
             continue
-        if finding.code not in ALWAYS_ON and project.config.ignored_in_file(
-            finding.path, finding.code
-        ):
+        if project.config.ignored_in_file(finding.path, finding.code):
             continue
         if _suppressed(finding, by_path.get(finding.path)):
             continue

@@ -75,11 +75,48 @@ def _locate_syntax_error(source: str, error: cst.ParserSyntaxError) -> tuple[int
     return error.raw_line, error.raw_column + 1, message.removeprefix("parser error: ")
 
 
+MAX_DEPTH = 800  # libcst's native parser overflows its stack on far deeper nesting
+LONG_LINE = 4000  # only files with such lines are measured for depth (generated code)
+
+
+def _depth(tree: ast.AST) -> int:
+    """Nesting depth of an ast, measured without recursion."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+def precheck(source: str) -> tuple[ast.Module | None, str]:
+    """Parse with Python's own parser first: it rejects pathological input safely (libcst
+    crashes the process on it), and its tree is reused by radon. Returns the tree (None when
+    this Python cannot parse the file, e.g. newer syntax: libcst still may) and a problem
+    that makes the file unanalysable, or an empty string."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as error:
+        if "too many nested" in error.msg or "too complex" in error.msg:
+            return None, f"{error.msg} (line {error.lineno})"
+        return None, ""
+    except ValueError as error:
+        return None, str(error)
+    except (RecursionError, MemoryError):
+        return None, "the file is nested too deeply for Python's own parser"
+    if max(map(len, source.splitlines()), default=0) > LONG_LINE and _depth(tree) > MAX_DEPTH:
+        return None, f"an expression is nested more than {MAX_DEPTH} levels deep"
+    return tree, ""
+
+
 def summarize_file(task: FileTask, rules: Sequence[FileRule]) -> ModuleSummary:
     """Parse ``task``'s file once, summarise it and run the file-local ``rules`` on it."""
     source, problem = _read(task)
     if source is None:
         return _failed(task, 1, 1, f"File could not be analysed: {problem}")
+    native, problem = precheck(source)
+    if problem:
+        return _failed(task, 1, 1, f"File could not be analysed: {problem}; it was skipped")
     try:
         tree = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -93,9 +130,18 @@ def summarize_file(task: FileTask, rules: Sequence[FileRule]) -> ModuleSummary:
         )
     except (RecursionError, MemoryError, ValueError) as error:
         return _failed(task, 1, 1, f"File could not be parsed: {type(error).__name__}")
-    summary = build_summary(task.rel_path, task.module, task.is_package, tree)
+    try:
+        summary = build_summary(task.rel_path, task.module, task.is_package, tree)
+    except RecursionError:
+        return _failed(
+            task,
+            1,
+            1,
+            "File is nested too deeply to analyse (an expression or block thousands of levels "
+            "deep); it was skipped and the rest of the project analysed",
+        )
     summary.line_count = count_lines(source)
-    context = FileContext(summary, source)
+    context = FileContext(summary, source, native)
     for rule in rules:
         try:
             summary.findings.extend(rule.check_file(context))

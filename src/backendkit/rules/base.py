@@ -7,6 +7,7 @@ generic test (``tests/test_rule_examples.py``) runs every example of every rule.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
@@ -43,6 +44,7 @@ class FileContext:
 
     summary: ModuleSummary
     source: str
+    tree: ast.Module | None = None  # Python's own ast, when this interpreter can parse the file
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import sys
 from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
@@ -24,6 +26,20 @@ def _flatten(blocks: Iterable[object]) -> Iterator[object]:
         yield from _flatten(getattr(block, "closures", ()))
 
 
+def _skipped_note(ctx: FileContext) -> str:
+    try:
+        compile(ctx.source, ctx.summary.path, "exec", ast.PyCF_ONLY_AST)
+    except SyntaxError as error:
+        reason = f"line {error.lineno}: {error.msg}"
+    else:  # pragma: no cover - the tree is only missing when parsing failed
+        reason = "unknown reason"
+    version = ".".join(map(str, sys.version_info[:2]))
+    return (
+        f"{ctx.summary.path}: BK401 skipped: radon reads Python's own ast, and Python "
+        f"{version} cannot parse this file ({reason}); the other rules still ran"
+    )
+
+
 class ComplexityRule(FileRule):
     """BK401: functions and methods whose cyclomatic complexity is above the threshold."""
 
@@ -36,18 +52,13 @@ class ComplexityRule(FileRule):
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         """Run radon on the file; a file radon cannot read is noted, not reported."""
-        from radon.complexity import cc_visit
+        from radon.complexity import cc_visit_ast
 
         limit = int(self.options["max-complexity"])  # type: ignore[call-overload]
-        try:
-            blocks = cc_visit(ctx.source)
-        except SyntaxError as error:
-            ctx.summary.notes.append(
-                f"{ctx.summary.path}: BK401 skipped: radon uses Python's own parser, which "
-                f"cannot read this file (line {error.lineno}: {error.msg}); the other rules "
-                "still ran"
-            )
+        if ctx.tree is None:
+            ctx.summary.notes.append(_skipped_note(ctx))
             return
+        blocks = cc_visit_ast(ctx.tree)
         for block in _flatten(blocks):
             score = int(getattr(block, "complexity", 0))
             if score <= limit:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from backendkit.catalogue import load_catalogue
 from backendkit.findings import Finding
 from backendkit.rules.base import Example, FileContext, FileRule, Rule
 
@@ -33,10 +34,12 @@ class InvalidDirectiveRule(FileRule):
     INVALID = (
         Example("x = 1  # backendkit: ignore  # expect: BK003\n"),
         Example("x = 1  # backendkit: ignroe[BK101]  # expect: BK003\n"),
+        Example("x = 1  # backendkit: ignore[BK1O1]  # expect: BK003\n"),
     )
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
-        """One finding per invalid directive."""
+        """One finding per invalid directive or unknown code in a directive."""
+        known = load_catalogue()
         for directive in ctx.summary.directives:
             if directive.kind == "invalid":
                 yield self.finding(
@@ -44,4 +47,13 @@ class InvalidDirectiveRule(FileRule):
                     directive.line,
                     f"Invalid directive '# backendkit: {directive.text}'; write "
                     "'# backendkit: ignore[CODE, ...]', 'ignore-file[CODE]' or 'public'",
+                )
+                continue
+            unknown = [code for code in directive.codes if code not in known]
+            if unknown:
+                yield self.finding(
+                    ctx.summary.path,
+                    directive.line,
+                    f"Directive names unknown rule code(s) {', '.join(unknown)}; codes are "
+                    "upper case, such as BK101 (run 'backendkit rules' to list them)",
                 )
