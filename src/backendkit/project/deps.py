@@ -10,7 +10,7 @@ or a project class whose ``__call__`` is the dependency) or a factory call retur
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from backendkit.project.index import ProjectIndex
@@ -294,35 +294,42 @@ def _opaque(node: DepNode) -> bool:
     return node.kind == "external" and not node.label.startswith(_TRANSPARENT)
 
 
-def auth_status(nodes: list[DepNode]) -> AuthStatus:
-    """The authentication a dependency forest gives a route, with its proving chain.
-
-    ``unknown`` when nothing proves authentication but some dependency is opaque: it may
-    authenticate (fastapi-users' ``current_user()``, say) and the analysis cannot tell.
-    """
-    optional: tuple[str, ...] | None = None
-    opaque: tuple[str, ...] | None = None
+def _walk(nodes: list[DepNode]) -> Iterator[tuple[DepNode, tuple[str, ...], bool]]:
+    """Depth first, in declaration order: each node with its chain from the route and whether
+    a dependency above it (or it) raises 401/403 itself. Cycles are cut."""
     stack: list[tuple[DepNode, tuple[str, ...], bool, frozenset[int]]] = [
         (node, (node.label,), False, frozenset()) for node in reversed(nodes)
     ]
     while stack:
         node, chain, enforced, seen = stack.pop()
         enforced = enforced or node.enforces
-        if _proves_auth(node, enforced):
-            return AuthStatus("required", _scheme_chain(chain, node))
-        if node.kind == "scheme" and optional is None:
-            optional = _scheme_chain(chain, node)
-        if opaque is None and _opaque(node):
-            opaque = chain
+        yield node, chain, enforced
         inner = seen | {id(node)}
         stack.extend(
             (child, (*chain, child.label), enforced, inner)
             for child in reversed(node.children)
             if id(child) not in inner
         )
-    if optional is not None:
-        return AuthStatus("optional", optional)
-    return AuthStatus("unknown", opaque) if opaque is not None else AuthStatus("none")
+
+
+def auth_status(nodes: list[DepNode]) -> AuthStatus:
+    """The authentication a dependency forest gives a route, with its proving chain.
+
+    ``unknown`` when nothing proves authentication but some dependency is opaque: it may
+    authenticate (fastapi-users' ``current_user()``, say) and the analysis cannot tell.
+    """
+    fallback: dict[str, tuple[str, ...]] = {}
+    for node, chain, enforced in _walk(nodes):
+        if _proves_auth(node, enforced):
+            return AuthStatus("required", _scheme_chain(chain, node))
+        if node.kind == "scheme":
+            fallback.setdefault("optional", _scheme_chain(chain, node))
+        elif _opaque(node):
+            fallback.setdefault("unknown", chain)
+    for status in ("optional", "unknown"):
+        if status in fallback:
+            return AuthStatus(status, fallback[status])
+    return AuthStatus("none")
 
 
 def _scheme_chain(chain: tuple[str, ...], node: DepNode) -> tuple[str, ...]:
