@@ -182,20 +182,59 @@ def _routes_markdown(routes) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _scheme_label(route) -> str:
+    """``oauth2_scheme (OAuth2PasswordBearer)`` from the end of the auth chain."""
+    if not route.auth_chain:
+        return ""
+    return route.auth_chain[-1].rpartition(":")[2]
+
+
+def _short_handler(handler: str) -> str:
+    module, _, name = handler.partition(":")
+    return f"{module.rpartition('.')[2]}:{name}" if name else handler
+
+
+def _table_auth(route) -> tuple[str, str]:
+    """The auth cell of the table and its style."""
+    if route.kind == "mount":
+        return "mount", "dim"
+    if route.public and route.auth == "none":
+        return "public", "cyan"
+    styles = {"required": "green", "optional": "yellow", "unknown": "magenta", "none": "bold red"}
+    label = route.auth if route.auth != "none" else "NONE"
+    via = _scheme_label(route)
+    return (f"{label} · {via}" if via else label), styles[route.auth]
+
+
+def _table_row(route, multi_app: bool, with_notes: bool) -> list:
+    from rich.text import Text
+
+    auth, style = _table_auth(route)
+    cells: list = [Text(route.app or "(none)")] if multi_app else []
+    cells += [Text(",".join(route.methods)), Text(route.path), Text(auth, style=style)]
+    cells += [Text(_short_handler(route.handler)), Text(f"{route.file}:{route.line}")]
+    if with_notes:
+        cells.append(Text("; ".join(route.notes)))
+    return cells
+
+
 def _routes_table(routes) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    colours = {"required": "green", "optional": "yellow", "unknown": "magenta", "none": "red"}
-    table = Table(title=f"{len(routes)} routes", show_lines=False)
-    for header in _HEADERS:
+    multi_app = len({r.app for r in routes}) > 1
+    with_notes = any(r.notes for r in routes)
+    table = Table(title=f"{len(routes)} routes", title_justify="left")
+    headers = ["Method", "Path", "Auth", "Handler", "Where"]
+    for header in ["App"] * multi_app + headers + ["Notes"] * with_notes:
         table.add_column(header, overflow="fold")
     for route in routes:
-        row = _route_row(route)
-        colour = "dim" if route.public or route.kind == "mount" else colours[route.auth]
-        row[3] = f"[{colour}]{row[3]}[/{colour}]"
-        table.add_row(*row)
-    Console(soft_wrap=False).print(table)
+        table.add_row(*_table_row(route, multi_app, with_notes))
+    console = Console(soft_wrap=False)
+    if not console.is_terminal:  # piped: as wide as the table needs, no wrapping
+        width = Console(width=1000).measure(table).maximum
+        console = Console(soft_wrap=False, width=width)
+    console.print(table)
 
 
 def run_rules(output: str) -> int:
