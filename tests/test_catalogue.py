@@ -24,7 +24,7 @@ def test_entries_are_complete() -> None:
     names = set()
     for code, info in load_catalogue().items():
         assert re.fullmatch(r"BK\d{3}", code)
-        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", info.name), info.name
+        assert re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", info.name), info.name
         assert info.name not in names
         names.add(info.name)
         for part in ("summary", "what", "why", "example", "fix"):

@@ -5,8 +5,11 @@ from __future__ import annotations
 from backendkit.rules.auth import MissingAuthRule, OptionalAuthRule
 from backendkit.rules.base import FileRule, ProjectRule, Rule
 from backendkit.rules.cors import WildcardCorsRule
+from backendkit.rules.exposure import DebugModeRule, ErrorDetailLeakRule, JwtMisuseRule
 from backendkit.rules.maintainability import ComplexityRule, FileSizeRule
 from backendkit.rules.meta import InternalErrorRule, InvalidDirectiveRule, SyntaxErrorRule
+from backendkit.rules.modernize import OnEventRule, PydanticV1Rule
+from backendkit.rules.secrets import HardcodedSecretRule
 
 RULES: dict[str, type[Rule]] = {
     rule.code: rule
@@ -17,6 +20,12 @@ RULES: dict[str, type[Rule]] = {
         MissingAuthRule,
         OptionalAuthRule,
         WildcardCorsRule,
+        HardcodedSecretRule,
+        JwtMisuseRule,
+        DebugModeRule,
+        ErrorDetailLeakRule,
+        OnEventRule,
+        PydanticV1Rule,
         ComplexityRule,
         FileSizeRule,
     )

@@ -1,0 +1,213 @@
+"""BK105 JWT misuse, BK106 debug mode left on, BK107 internal details in error responses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from backendkit.findings import Finding
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import Ctx, External
+from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.support import external_calls
+from backendkit.summary.model import Call, Const, DictExpr, Expr, FString, Name, Seq
+
+EXCEPTION_NAMES = frozenset({"e", "ex", "exc", "err", "error", "exception"})
+
+
+def _is_jwt(callee: External) -> bool:
+    return callee.qualname.split(".")[0] in ("jwt", "jose")
+
+
+def _dict_keys(expr: Expr | None) -> set[str] | None:
+    if not isinstance(expr, DictExpr):
+        return None
+    keys = {k.value for k, _ in expr.items if isinstance(k, Const) and isinstance(k.value, str)}
+    return keys if all(k is not None for k, _ in expr.items) else None
+
+
+def _false_options(options: Expr | None, index: ProjectIndex, ctx: Ctx) -> list[str]:
+    if not isinstance(options, DictExpr):
+        return []
+    return [
+        str(key.value)
+        for key, value in options.items
+        if isinstance(key, Const)
+        and str(key.value).startswith("verify_")
+        and index.value(value, ctx) is False
+    ]
+
+
+class JwtMisuseRule(ProjectRule):
+    """BK105: ``jwt.decode`` that trusts the token, ``jwt.encode`` without an expiry."""
+
+    code = "BK105"
+    VALID = (
+        Example(
+            "import jwt\n\n\ndef decode(token: str, key: str) -> dict:\n"
+            "    return jwt.decode(token, key, algorithms=['HS256'])\n\n\n"
+            "def encode(sub: str, key: str, exp: int) -> str:\n"
+            "    return jwt.encode({'sub': sub, 'exp': exp}, key, algorithm='HS256')\n"
+        ),
+    )
+    INVALID = (
+        Example(
+            "import jwt\nfrom jose import jwt as jose_jwt\n\n\n"
+            "def a(token: str, key: str) -> dict:\n"
+            "    return jwt.decode(token, key)  # expect: BK105\n\n\n"
+            "def b(token: str, key: str) -> dict:\n"
+            "    return jwt.decode(token, key, algorithms=['HS256'], "
+            "options={'verify_exp': False})  # expect: BK105\n\n\n"
+            "def c(token: str, key: str) -> dict:\n"
+            "    return jose_jwt.decode(token, key, algorithms=['none', 'HS256'])  "
+            "# expect: BK105\n\n\n"
+            "def d(sub: str, key: str) -> str:\n"
+            "    return jwt.encode({'sub': sub}, key, algorithm='HS256')  # expect: BK105\n"
+        ),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """One finding per risky encode/decode call."""
+        for site, where, callee in external_calls(ctx.index, {"decode", "encode"}, _is_jwt):
+            problem = (
+                self._decode_problem(ctx.index, site.call, where)
+                if callee.last == "decode"
+                else self._encode_problem(site.call)
+            )
+            if problem:
+                yield self.finding(where.module.path, site.line, problem)
+
+    def _decode_problem(self, index: ProjectIndex, call: Call, ctx: Ctx) -> str:
+        algorithms = call.kwarg("algorithms")
+        if algorithms is None:
+            return (
+                f"{_name(call)} without algorithms= lets the token choose its own algorithm; "
+                "pass algorithms=[settings.ALGORITHM]"
+            )
+        value = index.value(algorithms, ctx)
+        if isinstance(value, list) and any(str(v).lower() == "none" for v in value):
+            return f"{_name(call)} accepts the 'none' algorithm: unsigned tokens pass; remove it"
+        disabled = _false_options(call.kwarg("options"), index, ctx)
+        if disabled or index.value(call.kwarg("verify"), ctx) is False:
+            what = ", ".join(disabled) or "verify"
+            return f"{_name(call)} turns off {what}: forged or expired tokens pass; keep it on"
+        return ""
+
+    @staticmethod
+    def _encode_problem(call: Call) -> str:
+        keys = _dict_keys(call.arg(0, "payload") or call.arg(0, "claims"))
+        if keys is not None and "exp" not in keys:
+            return (
+                f"{_name(call)} builds a token without an 'exp' claim: it never expires; add "
+                "'exp' (for example now + settings.ACCESS_TOKEN_EXPIRE_MINUTES)"
+            )
+        return ""
+
+
+def _name(call: Call) -> str:
+    return f"{call.func.dotted}()" if isinstance(call.func, Name) else "jwt call"
+
+
+class DebugModeRule(ProjectRule):
+    """BK106: ``FastAPI(debug=True)`` (tracebacks in every 500 response)."""
+
+    code = "BK106"
+    VALID = (
+        Example(
+            "from fastapi import FastAPI\n\nfrom app.config import settings\n\n"
+            "app = FastAPI(debug=settings.DEBUG)\n"
+        ),
+    )
+    INVALID = (
+        Example("from fastapi import FastAPI\n\napp = FastAPI(debug=True)  # expect: BK106\n"),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """Apps created with a literal ``debug=True``."""
+        names = {"FastAPI", "Starlette"}
+
+        def accept(callee: External) -> bool:
+            return callee.is_from("fastapi", "starlette")
+
+        for site, where, _ in external_calls(ctx.index, names, accept):
+            if ctx.index.value(site.call.kwarg("debug"), where) is True:
+                yield self.finding(
+                    where.module.path,
+                    site.line,
+                    "debug=True sends tracebacks (code, paths, local values) to every client on "
+                    "a server error; drive it from settings and keep it off in production",
+                )
+
+
+def _names_exception(expr: Expr) -> bool:
+    return isinstance(expr, Name) and expr.dotted in EXCEPTION_NAMES
+
+
+def _call_leaks(expr: Call) -> bool:
+    """``str(e)`` / ``repr(e)`` or a formatted traceback."""
+    if not isinstance(expr.func, Name):
+        return False
+    name = expr.func.dotted
+    if name in ("str", "repr"):
+        return bool(expr.args) and _names_exception(expr.args[0])
+    return name.rpartition(".")[2] in ("format_exc", "format_exception", "format_tb")
+
+
+def _leaks(expr: Expr | None) -> bool:
+    """``str(e)``, ``repr(e)``, an f-string with the exception, or a formatted traceback,
+    directly or inside a dict or list."""
+    if isinstance(expr, Call):
+        return _call_leaks(expr)
+    if isinstance(expr, FString):
+        return any(_names_exception(p) or _leaks(p) for p in expr.parts)
+    if isinstance(expr, DictExpr):
+        return any(_leaks(value) for _, value in expr.items)
+    if isinstance(expr, Seq):
+        return any(_leaks(item) for item in expr.items)
+    return False
+
+
+class ErrorDetailLeakRule(ProjectRule):
+    """BK107: exception text or tracebacks sent to the client."""
+
+    code = "BK107"
+    VALID = (
+        Example(
+            "import logging\n\nfrom fastapi import HTTPException\n\nlog = logging.getLogger()\n\n\n"
+            "def get(x: int) -> int:\n    try:\n        return 1 // x\n"
+            "    except ZeroDivisionError as e:\n        log.exception('division failed')\n"
+            "        raise HTTPException(status_code=400, detail='x must not be 0') from e\n"
+        ),
+    )
+    INVALID = (
+        Example(
+            "import traceback\n\nfrom fastapi import HTTPException\n"
+            "from fastapi.responses import JSONResponse\n\n\ndef get(x: int) -> int:\n"
+            "    try:\n        return 1 // x\n    except ZeroDivisionError as e:\n"
+            "        raise HTTPException(status_code=500, detail=str(e))  # expect: BK107\n\n\n"
+            "def handler(request: object, exc: Exception) -> JSONResponse:\n"
+            "    return JSONResponse(  # expect: BK107\n        status_code=500,\n"
+            "        content={'detail': f'failed: {exc}', 'trace': traceback.format_exc()},\n"
+            "    )\n"
+        ),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """HTTPException details and JSON responses that carry exception text."""
+        names = {"HTTPException", "JSONResponse", "ORJSONResponse", "PlainTextResponse"}
+
+        def accept(callee: External) -> bool:
+            return callee.is_from("fastapi", "starlette")
+
+        for site, where, callee in external_calls(ctx.index, names, accept):
+            call = site.call
+            payload = (
+                call.arg(1, "detail") if callee.last == "HTTPException" else call.arg(0, "content")
+            )
+            if _leaks(payload):
+                yield self.finding(
+                    where.module.path,
+                    site.line,
+                    "The response carries the exception's text or traceback, which can reveal "
+                    "internals (SQL, paths, secrets); return a generic message and log the "
+                    "exception with logger.exception(...)",
+                )

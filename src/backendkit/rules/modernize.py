@@ -1,0 +1,193 @@
+"""BK403 ``on_event`` handlers (use lifespan) and BK404 Pydantic v1 APIs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from backendkit.findings import Finding
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import ClassSym, Ctx, External, Instance
+from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.support import class_of, is_pydantic_model, iter_classes, iter_functions
+from backendkit.summary.model import Call, Name
+
+V1_CLASS_METHODS = {
+    "parse_obj": "model_validate",
+    "parse_raw": "model_validate_json",
+    "parse_file": "model_validate_json(Path(...).read_text())",
+    "from_orm": "model_validate(..., from_attributes=True)",
+    "schema": "model_json_schema",
+    "schema_json": "model_json_schema",
+    "update_forward_refs": "model_rebuild",
+    "construct": "model_construct",
+}
+V1_INSTANCE_METHODS = {"dict": "model_dump", "json": "model_dump_json", "copy": "model_copy"}
+V1_VALIDATORS = {"validator": "field_validator", "root_validator": "model_validator"}
+V1_CONFIG = {
+    "orm_mode": "from_attributes",
+    "allow_population_by_field_name": "populate_by_name",
+    "schema_extra": "json_schema_extra",
+    "anystr_strip_whitespace": "str_strip_whitespace",
+    "max_anystr_length": "str_max_length",
+    "validate_all": "validate_default",
+}
+
+
+class OnEventRule(ProjectRule):
+    """BK403: ``@app.on_event("startup")`` and ``add_event_handler`` (deprecated)."""
+
+    code = "BK403"
+    VALID = (
+        Example(
+            "from contextlib import asynccontextmanager\n\nfrom fastapi import FastAPI\n\n\n"
+            "@asynccontextmanager\nasync def lifespan(app: FastAPI):\n    yield\n\n\n"
+            "app = FastAPI(lifespan=lifespan)\n"
+        ),
+    )
+    INVALID = (
+        Example(
+            "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+            "@app.on_event('startup')  # expect: BK403\nasync def connect() -> None:\n"
+            "    pass\n\n\nasync def close() -> None:\n    pass\n\n\n"
+            "app.add_event_handler('shutdown', close)  # expect: BK403\n"
+        ),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """Decorators and registration calls on FastAPI apps and routers."""
+        index = ctx.index
+        for func, where in iter_functions(index):
+            for position, decorator in enumerate(func.decorators):
+                if _on_app(index, decorator, where, "on_event"):
+                    line = func.decorator_lines[position] if func.decorator_lines else func.line
+                    yield self._report(where.module.path, line)
+        for site, where in index.call_sites():
+            if _on_app(index, site.call, where, "add_event_handler"):
+                yield self._report(where.module.path, site.line)
+
+    def _report(self, path: str, line: int) -> Finding:
+        return self.finding(
+            path,
+            line,
+            "Startup/shutdown event handlers are deprecated in FastAPI; move the code into a "
+            "lifespan context manager passed as FastAPI(lifespan=...)",
+        )
+
+
+def _on_app(index: ProjectIndex, expr: object, ctx: Ctx, method: str) -> bool:
+    if not isinstance(expr, Call) or not isinstance(expr.func, Name):
+        return False
+    receiver, _, name = expr.func.dotted.rpartition(".")
+    if name != method or not receiver:
+        return False
+    value = index.value(Name(receiver), ctx)
+    return (
+        isinstance(value, Instance)
+        and isinstance(value.cls, External)
+        and value.cls.is_from("fastapi", "starlette")
+    )
+
+
+class PydanticV1Rule(ProjectRule):
+    """BK404: Pydantic v1 methods, validators and config on v2 models."""
+
+    code = "BK404"
+    VALID = (
+        Example(
+            "from pydantic import BaseModel, ConfigDict, field_validator\n\n\n"
+            "class Item(BaseModel):\n    model_config = ConfigDict(from_attributes=True)\n"
+            "    name: str\n\n    @field_validator('name')\n    @classmethod\n"
+            "    def strip(cls, v: str) -> str:\n        return v.strip()\n\n\n"
+            "def show(item: Item) -> dict:\n    return item.model_dump()\n\n\n"
+            "def load(data: dict, raw: dict) -> Item:\n"
+            "    raw.copy()\n    return Item.model_validate(data)\n"
+        ),
+        Example(
+            "from fastapi import Request\n\n\nasync def body(request: Request) -> dict:\n"
+            "    return await request.json()\n",
+            note="json() of a Starlette request is not a Pydantic model method",
+        ),
+    )
+    INVALID = (
+        Example(
+            "from pydantic import BaseModel, validator\n\n\nclass Item(BaseModel):\n"
+            "    name: str\n\n    class Config:\n"
+            "        orm_mode = True  # expect: BK404\n\n"
+            "    @validator('name')  # expect: BK404\n"
+            "    def strip(cls, v: str) -> str:\n        return v.strip()\n\n\n"
+            "def show(item: Item) -> dict:\n    return item.dict()  # expect: BK404\n\n\n"
+            "def load(data: dict) -> Item:\n    return Item.parse_obj(data)  # expect: BK404\n"
+        ),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """Config classes, validators, and v1 methods on known models."""
+        index = ctx.index
+        for cls in iter_classes(index):
+            if is_pydantic_model(index, cls):
+                yield from self._config(cls)
+        for func, where in iter_functions(index):
+            for position, decorator in enumerate(func.decorators):
+                replacement = _v1_validator(index, decorator, where)
+                if replacement:
+                    line = func.decorator_lines[position] if func.decorator_lines else func.line
+                    yield self._report(
+                        where.module.path, line, "@" + replacement[0], replacement[1]
+                    )
+        yield from self._methods(index)
+
+    def _config(self, cls: ClassSym) -> Iterator[Finding]:
+        config = cls.info.scope.classes.get("Config")
+        if config is None:
+            return
+        for key, assigns in config.scope.assigns.items():
+            if key in V1_CONFIG:
+                new = f"model_config = ConfigDict({V1_CONFIG[key]}=...)"
+                yield self._report(cls.ctx.module.path, assigns[-1].line, f"Config.{key}", new)
+
+    def _methods(self, index: ProjectIndex) -> Iterator[Finding]:
+        wanted = set(V1_CLASS_METHODS) | set(V1_INSTANCE_METHODS)
+        for site, where in index.call_sites():
+            func = site.call.func
+            if not isinstance(func, Name) or func.dotted.rpartition(".")[2] not in wanted:
+                continue
+            receiver, _, method = func.dotted.rpartition(".")
+            if not receiver:
+                continue
+            found = _v1_method(index, receiver, method, where)
+            if found:
+                yield self._report(where.module.path, site.line, f".{method}()", found)
+
+    def _report(self, path: str, line: int, old: str, new: str) -> Finding:
+        return self.finding(
+            path,
+            line,
+            f"Pydantic v1 API {old}; in Pydantic v2 use {new} (v1 names are "
+            "deprecated and removed in v3)",
+        )
+
+
+def _v1_validator(index: ProjectIndex, decorator: object, ctx: Ctx) -> tuple[str, str] | None:
+    func = decorator.func if isinstance(decorator, Call) else decorator
+    if not isinstance(func, Name) or func.dotted.rpartition(".")[2] not in V1_VALIDATORS:
+        return None
+    symbol = index.lookup(func.dotted, ctx)
+    if (
+        isinstance(symbol, External)
+        and symbol.is_from("pydantic")
+        and not symbol.is_from("pydantic.v1")
+    ):
+        return symbol.last, V1_VALIDATORS[symbol.last]
+    return None
+
+
+def _v1_method(index: ProjectIndex, receiver: str, method: str, ctx: Ctx) -> str:
+    if method in V1_CLASS_METHODS:
+        target = index.resolve_expr(Name(receiver), ctx)
+        if isinstance(target, ClassSym) and is_pydantic_model(index, target):
+            return V1_CLASS_METHODS[method]
+    if method in V1_INSTANCE_METHODS:
+        cls = class_of(index, Name(receiver), ctx)
+        if cls is not None and is_pydantic_model(index, cls):
+            return V1_INSTANCE_METHODS[method]
+    return ""

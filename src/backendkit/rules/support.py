@@ -1,0 +1,95 @@
+"""Queries several rules share: calls that resolve to a library function, project classes
+that derive from library classes, and every function of the project."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import ClassSym, Ctx, External, Instance, ParamSym, VarSym
+from backendkit.summary.model import BinOp, CallSite, Expr, FunctionInfo, Name, Scope, Subscript
+
+PYDANTIC_MODELS = ("BaseModel", "SQLModel", "BaseSettings")
+
+
+def external_calls(
+    index: ProjectIndex, last_names: set[str], accept: Callable[[External], bool]
+) -> Iterator[tuple[CallSite, Ctx, External]]:
+    """Call sites whose callee is a library function named one of ``last_names`` (checked
+    cheaply first) and accepted by ``accept`` once resolved through imports."""
+    for site, ctx in index.call_sites():
+        func = site.call.func
+        if not isinstance(func, Name) or func.dotted.rpartition(".")[2] not in last_names:
+            continue
+        callee = index.lookup(func.dotted, ctx)
+        if isinstance(callee, External) and accept(callee):
+            yield site, ctx, callee
+
+
+def derives_from(index: ProjectIndex, cls: ClassSym, package: str, names: tuple[str, ...]) -> bool:
+    """True when ``cls`` has a base from ``package`` whose last name is in ``names``."""
+    return any(base.is_from(package) and base.last in names for base in index.external_bases(cls))
+
+
+def is_pydantic_model(index: ProjectIndex, cls: ClassSym) -> bool:
+    """A project class deriving from pydantic's BaseModel, SQLModel or BaseSettings."""
+    bases = index.external_bases(cls)
+    return any(
+        b.is_from("pydantic", "sqlmodel", "pydantic_settings") and b.last in PYDANTIC_MODELS
+        for b in bases
+    ) and not any(b.is_from("pydantic.v1") for b in bases)
+
+
+def iter_functions(index: ProjectIndex) -> Iterator[tuple[FunctionInfo, Ctx]]:
+    """Every function and method of the project with the context it is defined in."""
+    for summary in index.modules.values():
+        yield from _functions(summary.scope, Ctx(summary, (summary.scope,)))
+
+
+def _functions(scope: Scope, ctx: Ctx) -> Iterator[tuple[FunctionInfo, Ctx]]:
+    for func in scope.functions.values():
+        yield func, ctx
+        yield from _functions(func.scope, ctx.enter(func))
+    for cls in scope.classes.values():
+        yield from _functions(cls.scope, ctx)
+
+
+def iter_classes(index: ProjectIndex) -> Iterator[ClassSym]:
+    """Every class of the project (nested ones included)."""
+    for summary in index.modules.values():
+        ctx = Ctx(summary, (summary.scope,))
+        stack = list(summary.scope.classes.values())
+        while stack:
+            info = stack.pop()
+            yield ClassSym(info, ctx)
+            stack.extend(info.scope.classes.values())
+
+
+def class_of(index: ProjectIndex, expr: Expr, ctx: Ctx) -> ClassSym | None:
+    """The project class of the object ``expr`` names, when a parameter annotation or a
+    constructor call makes it known."""
+    if not isinstance(expr, Name):
+        return None
+    symbol = index.lookup(expr.dotted, ctx)
+    if isinstance(symbol, ParamSym):
+        annotation = _unwrap(symbol.func.params[symbol.index].annotation)
+        found = index.resolve_expr(annotation, symbol.ctx) if annotation is not None else None
+        return found if isinstance(found, ClassSym) else None
+    if isinstance(symbol, VarSym):
+        value = index.follow(symbol)
+        if isinstance(value, Instance) and isinstance(value.cls, ClassSym):
+            return value.cls
+    return None
+
+
+def _unwrap(annotation: Expr | None) -> Expr | None:
+    """``Annotated[T, ...]`` and ``Optional[T]`` give ``T``; ``T | None`` gives ``T``."""
+    if (
+        isinstance(annotation, Subscript)
+        and isinstance(annotation.value, Name)
+        and annotation.value.dotted.rpartition(".")[2] in ("Annotated", "Optional")
+    ):
+        return _unwrap(annotation.items[0]) if annotation.items else None
+    if isinstance(annotation, BinOp) and annotation.op == "BitOr":
+        return _unwrap(annotation.left)
+    return annotation
