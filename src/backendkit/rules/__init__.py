@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from backendkit.rules.api import (
+    CreateStatusRule,
+    DeleteStatusRule,
+    PaginationRule,
+    ResponseModelRule,
+)
 from backendkit.rules.auth import MissingAuthRule, OptionalAuthRule
 from backendkit.rules.base import FileRule, ProjectRule, Rule
 from backendkit.rules.cors import WildcardCorsRule
@@ -24,6 +30,10 @@ RULES: dict[str, type[Rule]] = {
         JwtMisuseRule,
         DebugModeRule,
         ErrorDetailLeakRule,
+        CreateStatusRule,
+        DeleteStatusRule,
+        ResponseModelRule,
+        PaginationRule,
         OnEventRule,
         PydanticV1Rule,
         ComplexityRule,

@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import ClassSym, Ctx, External, Instance, ParamSym, VarSym
+from backendkit.project.symbols import (
+    ClassSym,
+    Ctx,
+    External,
+    FuncSym,
+    Instance,
+    ParamSym,
+    VarSym,
+)
 from backendkit.summary.model import BinOp, CallSite, Expr, FunctionInfo, Name, Scope, Subscript
 
 PYDANTIC_MODELS = ("BaseModel", "SQLModel", "BaseSettings")
@@ -93,3 +101,25 @@ def _unwrap(annotation: Expr | None) -> Expr | None:
     if isinstance(annotation, BinOp) and annotation.op == "BitOr":
         return _unwrap(annotation.left)
     return annotation
+
+
+def find_function(index: ProjectIndex, qualname: str) -> FuncSym | None:
+    """The function named ``pkg.mod:outer.inner`` (as routes name their handlers)."""
+    module, _, path = qualname.partition(":")
+    summary = index.modules.get(module)
+    if summary is None or not path:
+        return None
+    ctx = Ctx(summary, (summary.scope,))
+    scope = summary.scope
+    parts = path.split(".")
+    for part in parts[:-1]:
+        inner = scope.functions.get(part)
+        if inner is not None:
+            ctx, scope = ctx.enter(inner), inner.scope
+            continue
+        cls = scope.classes.get(part)
+        if cls is None:
+            return None
+        scope = cls.scope
+    func = scope.functions.get(parts[-1])
+    return FuncSym(func, ctx) if func is not None else None

@@ -1,0 +1,210 @@
+"""API contract rules: BK201 create without 201, BK202 delete without 204, BK203 no response
+model, BK204 list endpoint without pagination."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from backendkit.findings import Finding
+from backendkit.project.deps import DepNode
+from backendkit.result import Route
+from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.support import find_function
+
+CREATE_HANDLER = re.compile(r"^(create|add|new|insert|register|signup|upload)(_|$)")
+LIST_MODEL = re.compile(r"^(list|List|Sequence|Iterable|set|Set|tuple|Tuple)\[")
+PAGE_PARAMS = frozenset(
+    {
+        "limit",
+        "offset",
+        "page",
+        "page_size",
+        "per_page",
+        "size",
+        "cursor",
+        "skip",
+        "after",
+        "before",
+        "first",
+        "last",
+        "pagination",
+        "paginator",
+        "params",
+    }
+)
+_RESPONSE_CLASSES = re.compile(r"(Response|Redirect|Streaming|FileResponse|HTML|PlainText)")
+
+_APP = """\
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+app = FastAPI()
+
+
+class Item(BaseModel):
+    name: str
+"""
+
+
+def _short(route: Route) -> str:
+    return route.handler.rpartition(":")[2].rpartition(".")[2]
+
+
+def _label(route: Route) -> str:
+    return f"{'|'.join(route.methods)} {route.path}"
+
+
+def _routes(ctx: ProjectContext) -> Iterable[Route]:
+    """HTTP routes, once each (a router included twice is checked once per declaration)."""
+    seen: set[tuple[str, int]] = set()
+    for route in ctx.routes:
+        if route.kind != "http" or (route.file, route.line) in seen:
+            continue
+        seen.add((route.file, route.line))
+        yield route
+
+
+class CreateStatusRule(ProjectRule):
+    """BK201: a POST that creates a resource answers 200 instead of 201."""
+
+    code = "BK201"
+    VALID = (
+        Example(
+            _APP + "\n\n@app.post('/items', status_code=201)\n"
+            "def create_item(item: Item) -> Item:\n    return item\n"
+        ),
+    )
+    INVALID = (
+        Example(
+            _APP + "\n\n@app.post('/items')  # expect: BK201\n"
+            "def create_item(item: Item) -> Item:\n    return item\n"
+        ),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """POST routes whose handler creates (by its name) and that keep the default 200."""
+        for route in _routes(ctx):
+            if "POST" not in route.methods or route.status_code not in (None, 200):
+                continue
+            if CREATE_HANDLER.match(_short(route)):
+                yield self.finding(
+                    route.file,
+                    route.line,
+                    f"Route {_label(route)} creates a resource but answers 200; declare "
+                    "status_code=201 (status.HTTP_201_CREATED) in the decorator",
+                    extra={"alt_lines": [route.def_line]},
+                )
+
+
+class DeleteStatusRule(ProjectRule):
+    """BK202: a DELETE that returns no body answers 200 instead of 204."""
+
+    code = "BK202"
+    VALID = (
+        Example(
+            _APP + "\n\n@app.delete('/items/{item_id}', status_code=204)\n"
+            "def delete_item(item_id: int) -> None:\n    return None\n"
+        ),
+    )
+    INVALID = (
+        Example(
+            _APP + "\n\n@app.delete('/items/{item_id}')  # expect: BK202\n"
+            "def delete_item(item_id: int) -> None:\n    return None\n"
+        ),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """DELETE routes declared to return nothing that keep the default status."""
+        for route in _routes(ctx):
+            if "DELETE" not in route.methods or route.status_code not in (None, 200):
+                continue
+            if route.response_model in ("None", None):
+                yield self.finding(
+                    route.file,
+                    route.line,
+                    f"Route {_label(route)} returns no body but answers 200; declare "
+                    "status_code=204 (status.HTTP_204_NO_CONTENT)",
+                    extra={"alt_lines": [route.def_line]},
+                )
+
+
+class ResponseModelRule(ProjectRule):
+    """BK203: a route with neither a response model nor a return annotation."""
+
+    code = "BK203"
+    VALID = (
+        Example(
+            _APP + "\n\n@app.get('/items/{item_id}', response_model=Item)\n"
+            "def read_item(item_id: int):\n    return {'name': 'x'}\n"
+        ),
+    )
+    INVALID = (
+        Example(
+            _APP + "\n\n@app.get('/items/{item_id}')  # expect: BK203\n"
+            "def read_item(item_id: int):\n    return {'name': 'x'}\n"
+        ),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """Routes whose response schema is undeclared (and not a plain Response)."""
+        for route in _routes(ctx):
+            if route.response_model is not None or route.status_code == 204:
+                continue
+            yield self.finding(
+                route.file,
+                route.line,
+                f"Route {_label(route)} declares no response model or return annotation, so "
+                "its OpenAPI schema is empty and nothing filters what it returns; annotate "
+                "the return type (-> ItemPublic) or pass response_model=",
+                extra={"alt_lines": [route.def_line]},
+            )
+
+
+class PaginationRule(ProjectRule):
+    """BK204: a GET that returns a list has no limit/offset/page/cursor parameter."""
+
+    code = "BK204"
+    VALID = (
+        Example(
+            _APP + "\n\n@app.get('/items')\n"
+            "def list_items(skip: int = 0, limit: int = 100) -> list[Item]:\n"
+            "    return []\n"
+        ),
+    )
+    INVALID = (
+        Example(
+            _APP + "\n\n@app.get('/items')  # expect: BK204\n"
+            "def list_items() -> list[Item]:\n    return []\n"
+        ),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """List-returning GET routes without paging parameters, directly or in dependencies."""
+        for route in _routes(ctx):
+            if "GET" not in route.methods or not LIST_MODEL.match(route.response_model or ""):
+                continue
+            if self._paged(ctx, route):
+                continue
+            yield self.finding(
+                route.file,
+                route.line,
+                f"Route {_label(route)} returns a list without pagination; take limit/offset "
+                "(or page/cursor) parameters with a capped maximum, or return a page object",
+                extra={"alt_lines": [route.def_line]},
+            )
+
+    @staticmethod
+    def _paged(ctx: ProjectContext, route: Route) -> bool:
+        handler = find_function(ctx.index, route.handler)
+        if handler is None:
+            return True  # cannot tell: stay quiet
+        names = {p.name for p in handler.info.params}
+        stack: list[DepNode] = list(ctx.resolver.param_dependencies(handler))
+        while stack and not names & PAGE_PARAMS:
+            node = stack.pop()
+            if node.func is not None:
+                names |= {p.name for p in node.func.info.params}
+            names.add(node.label.rpartition(":")[2].lower())
+            stack.extend(node.children)
+        return bool(names & PAGE_PARAMS) or any("pagina" in n for n in names)
