@@ -62,11 +62,11 @@ router = APIRouter(prefix="/items")
 
 
 @router.get("/")
-async def list_items(user: CurrentUser) -> list[str]:
+async def list_items(user: CurrentUser, limit: int = 20) -> list[str]:
     return []
 
 
-@router.delete("/{item_id}")
+@router.delete("/{item_id}", status_code=204)
 async def delete_item(item_id: int) -> None:
     return None
 """

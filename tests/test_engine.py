@@ -29,7 +29,7 @@ app = FastAPI()
 
 
 @app.get("/items")
-async def items() -> list[str]:
+async def items(limit: int = 20) -> list[str]:
     return []
 """
 
@@ -40,7 +40,7 @@ router = APIRouter(prefix="/items")
 
 
 @router.get("/")
-async def list_items() -> list[str]:
+async def list_items(limit: int = 20) -> list[str]:
     return []
 """
 
