@@ -8,6 +8,7 @@ from backendkit.rules.api import (
     PaginationRule,
     ResponseModelRule,
 )
+from backendkit.rules.architecture import ImportCycleRule
 from backendkit.rules.auth import MissingAuthRule, OptionalAuthRule
 from backendkit.rules.base import FileRule, ProjectRule, Rule
 from backendkit.rules.cors import WildcardCorsRule
@@ -15,6 +16,7 @@ from backendkit.rules.exposure import DebugModeRule, ErrorDetailLeakRule, JwtMis
 from backendkit.rules.maintainability import ComplexityRule, FileSizeRule
 from backendkit.rules.meta import InternalErrorRule, InvalidDirectiveRule, SyntaxErrorRule
 from backendkit.rules.modernize import OnEventRule, PydanticV1Rule
+from backendkit.rules.responses import SensitiveResponseRule
 from backendkit.rules.secrets import HardcodedSecretRule
 
 RULES: dict[str, type[Rule]] = {
@@ -30,6 +32,7 @@ RULES: dict[str, type[Rule]] = {
         JwtMisuseRule,
         DebugModeRule,
         ErrorDetailLeakRule,
+        SensitiveResponseRule,
         CreateStatusRule,
         DeleteStatusRule,
         ResponseModelRule,
@@ -38,6 +41,7 @@ RULES: dict[str, type[Rule]] = {
         PydanticV1Rule,
         ComplexityRule,
         FileSizeRule,
+        ImportCycleRule,
     )
 }
 
