@@ -37,8 +37,14 @@ def run_lint(
     statistics: bool,
     quiet: bool,
     config: Path | None,
+    baseline: Path | None = None,
+    write_baseline: Path | None = None,
 ) -> int:
-    """``backendkit lint``: print findings in ``output_format``; 1 when there are any."""
+    """``backendkit lint``: print findings in ``output_format``; 1 when there are any.
+
+    With ``write_baseline`` the findings are recorded there instead (exit 0); with
+    ``baseline`` only findings that file does not record are reported.
+    """
     from backendkit.catalogue import load_catalogue
     from backendkit.reporters import FORMATS, Report, render
 
@@ -56,13 +62,23 @@ def run_lint(
         source=SourceCache(result.root),
         show_statistics=statistics,
     )
+    if write_baseline is not None:
+        from backendkit.baseline import write_baseline as write
+
+        count = write(write_baseline, report)
+        sys.stderr.write(f"Recorded {count} finding(s) in {write_baseline}\n")
+        return 0
+    if baseline is not None:
+        from backendkit.baseline import load_baseline, new_findings
+
+        report.findings = new_findings(report, load_baseline(baseline))
     output = render(output_format, report)
     if quiet and text_format:
         output = _strip_summary(output)
     sys.stdout.write(output)
     if not text_format and not quiet:
         sys.stderr.writelines(f"note: {note}\n" for note in result.notes)
-    return 1 if result.findings else 0
+    return 1 if report.findings else 0
 
 
 class SourceCache:

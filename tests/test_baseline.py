@@ -1,0 +1,93 @@
+"""Baselines: recorded findings stay quiet when code moves; new ones are reported."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from backendkit.commands import run_lint
+from helpers import write_project
+
+ROUTES = """\
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.delete("/items/{item_id}", status_code=204)
+def delete_item(item_id: int) -> None:
+    return None
+"""
+
+NEW_ROUTE = """
+
+@app.delete("/users/{user_id}", status_code=204)
+def delete_user(user_id: int) -> None:
+    return None
+"""
+
+
+def _lint(root: Path, **kwargs: object) -> int:
+    return run_lint([root], "json", None, None, None, False, True, None, **kwargs)  # type: ignore[arg-type]
+
+
+def test_baseline_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Write, then lint against it: quiet; move code: still quiet; add a route: reported."""
+    root = write_project(tmp_path / "p", {"main.py": ROUTES})
+    baseline = tmp_path / "baseline.json"
+    assert _lint(root, write_baseline=baseline) == 0
+    recorded = json.loads(baseline.read_text())
+    assert [f["code"] for f in recorded["findings"]] == ["BK101"]
+    capsys.readouterr()
+
+    assert _lint(root, baseline=baseline) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+    main = root / "main.py"
+    main.write_text("import os\nimport sys\n\n" + ROUTES, encoding="utf-8")  # moves it 3 lines
+    assert _lint(root, baseline=baseline) == 0
+    capsys.readouterr()
+
+    main.write_text(main.read_text(encoding="utf-8") + NEW_ROUTE, encoding="utf-8")
+    assert _lint(root, baseline=baseline) == 1
+    reported = json.loads(capsys.readouterr().out)
+    assert [(f["code"], f["message"].split(" has ")[0]) for f in reported] == [
+        ("BK101", "Route DELETE /users/{user_id}")
+    ]
+
+
+def test_a_second_copy_of_a_recorded_finding_is_new(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Identical code and line text twice: the second occurrence is not in the baseline."""
+    root = write_project(tmp_path / "p", {"main.py": ROUTES})
+    baseline = tmp_path / "baseline.json"
+    _lint(root, write_baseline=baseline)
+    copy = ROUTES.split("\n\n\n", 1)[1].replace("/items/", "/things/")
+    (root / "main.py").write_text(ROUTES + "\n\n" + copy, encoding="utf-8")
+    capsys.readouterr()
+    assert _lint(root, baseline=baseline) == 1
+    assert len(json.loads(capsys.readouterr().out)) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (None, "no such file"),
+        ("{not json", "not a backendkit baseline"),
+        ('{"tool": "other", "version": 1}', "not a backendkit baseline"),
+        ('{"tool": "backendkit", "version": 99, "findings": []}', "version 99"),
+    ],
+)
+def test_bad_baseline_is_a_one_line_error(tmp_path: Path, content: str | None, words: str) -> None:
+    """A missing or foreign baseline is a usage error naming the file."""
+    root = write_project(tmp_path / "p", {"main.py": ROUTES})
+    baseline = tmp_path / "baseline.json"
+    if content is not None:
+        baseline.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=words) as caught:
+        _lint(root, baseline=baseline)
+    assert "\n" not in str(caught.value)
+    assert str(baseline) in str(caught.value)
