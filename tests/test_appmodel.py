@@ -126,3 +126,119 @@ def test_auth_chain_through_scheme_subclass_and_raise(tmp_path: Path) -> None:
         "app.security:require_key",
         "app.security:key_header (APIKeyHeader)",
     )
+
+
+FASTAPI_USERS = """\
+from fastapi import Depends, FastAPI
+from fastapi_users import FastAPIUsers
+
+from app.auth import auth_backend, get_user_manager
+
+fastapi_users = FastAPIUsers(get_user_manager, [auth_backend])
+current_active_user = fastapi_users.current_user(active=True)
+
+app = FastAPI()
+app.include_router(fastapi_users.get_auth_router(auth_backend), prefix="/auth/jwt")
+
+
+@app.get("/authenticated-route")
+async def authenticated(user=Depends(current_active_user)) -> str:
+    return "ok"
+"""
+
+
+def test_library_dependency_is_unknown_until_named_in_auth_dependencies(tmp_path: Path) -> None:
+    """A library's dependency is 'unknown' (named by its variable); naming it in
+    auth-dependencies makes it authentication. A library router is listed, not dropped."""
+    files = {"app/__init__.py": "", "app/main.py": FASTAPI_USERS}
+    root = write_project(tmp_path / "p", files)
+    routes = {r.path: r for r in analyze([root]).routes}
+    assert routes["/authenticated-route"].auth == "unknown"
+    assert routes["/authenticated-route"].auth_chain[-1] == "app.main:current_active_user"
+    library = routes["/auth/jwt"]
+    assert (library.kind, library.handler) == (
+        "include",
+        "fastapi_users.get_auth_router(auth_backend)",
+    )
+    assert "not analysed" in library.notes[0]
+
+    options = {"auth": {"auth-dependencies": ["app.main.current_active_user"]}}
+    root = write_project(tmp_path / "q", files, options)
+    routes = {r.path: r for r in analyze([root]).routes}
+    assert routes["/authenticated-route"].auth == "required"
+
+
+RAISES = """\
+from fastapi import Depends, FastAPI, HTTPException, status
+from fastapi.security import OAuth2PasswordBearer
+
+scheme = OAuth2PasswordBearer(tokenUrl="/token", auto_error=False)
+credentials_exception = HTTPException(status_code=status.HTTP_401_UNAUTHORIZED)
+
+
+class AuthError(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(status_code=401, detail="not authenticated")
+
+
+def make_401() -> HTTPException:
+    return HTTPException(status_code=401)
+
+
+def check(token: str | None) -> None:
+    if token is None:
+        raise HTTPException(status_code=403)
+
+
+def by_instance(token: str | None = Depends(scheme)) -> str:
+    if token is None:
+        raise credentials_exception
+    return token
+
+
+def by_factory(token: str | None = Depends(scheme)) -> str:
+    if token is None:
+        raise make_401()
+    return token
+
+
+def by_subclass(token: str | None = Depends(scheme)) -> str:
+    if token is None:
+        raise AuthError()
+    return token
+
+
+def by_helper(token: str | None = Depends(scheme)) -> str:
+    check(token)
+    return token or ""
+
+
+def not_enforced(token: str | None = Depends(scheme)) -> str | None:
+    return token
+
+
+app = FastAPI()
+
+
+@app.get("/a", dependencies=[Depends(by_instance)])
+@app.get("/b", dependencies=[Depends(by_factory)])
+@app.get("/c", dependencies=[Depends(by_subclass)])
+@app.get("/d", dependencies=[Depends(by_helper)])
+@app.get("/e", dependencies=[Depends(not_enforced)])
+def route() -> str:
+    return "ok"
+"""
+
+
+def test_optional_scheme_enforced_by_raising_401_in_common_idioms(tmp_path: Path) -> None:
+    """auto_error=False plus a 401/403 raised by a module-level exception, a factory, a
+    subclass of HTTPException or a helper function is required authentication."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": RAISES})
+    auth = {r.path: r.auth for r in analyze([root]).routes}
+    assert auth == {
+        "/a": "required",
+        "/b": "required",
+        "/c": "required",
+        "/d": "required",
+        "/e": "optional",
+    }

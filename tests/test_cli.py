@@ -351,6 +351,7 @@ def test_suppression_comments(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert sorted(codes_of(proc)) == [
         ("BK003", "app/api/items.py", 21),  # bare ignore is itself a finding...
+        ("BK004", "app/api/items.py", 26),  # an ignore for another code silences nothing
         ("BK101", "app/api/items.py", 21),  # ...and suppresses nothing
         ("BK101", "app/api/items.py", 26),  # an ignore for another code does not help
         ("BK402", "app/long2.py", 1),

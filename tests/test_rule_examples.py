@@ -38,7 +38,8 @@ def _expected(example: Example, code: str) -> set[tuple[str, int]]:
 
 
 def _found(tmp_path: Path, code: str, example: Example) -> set[tuple[str, int]]:
-    root = write_project(tmp_path / "ex", example.file_map(), example.options, select=[code])
+    select = [code, *example.also_select]
+    root = write_project(tmp_path / "ex", example.file_map(), example.options, select=select)
     result = analyze([root])
     return {(f.path, f.line) for f in result.findings if f.code == code}
 

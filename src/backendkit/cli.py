@@ -86,12 +86,29 @@ def lint(
     output_format: Annotated[
         str,
         typer.Option(
-            "--output-format", help="concise|full|json|json-lines|sarif|github|gitlab|junit"
+            "--output-format",
+            "-o",
+            metavar="FORMAT",
+            help="concise, full, json, json-lines, sarif, github, gitlab or junit.",
         ),
     ] = "concise",
-    select: Annotated[CodesOpt, typer.Option("--select", help="Rule codes or prefixes.")] = None,
-    ignore: Annotated[CodesOpt, typer.Option("--ignore", help="Rule codes or prefixes.")] = None,
-    extend_select: Annotated[CodesOpt, typer.Option("--extend-select")] = None,
+    select: Annotated[
+        CodesOpt, typer.Option("--select", help="Only these rule codes or prefixes.")
+    ] = None,
+    ignore: Annotated[
+        CodesOpt, typer.Option("--ignore", help="Leave out these rule codes or prefixes.")
+    ] = None,
+    extend_select: Annotated[
+        CodesOpt, typer.Option("--extend-select", help="Add these codes to the selection.")
+    ] = None,
+    baseline: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--baseline", help="Report only findings this baseline file lacks."),
+    ] = None,
+    write_baseline: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--write-baseline", help="Record today's findings in FILE and exit 0."),
+    ] = None,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even with findings.")
     ] = False,
@@ -106,7 +123,16 @@ def lint(
 
     code = guarded(
         lambda: run_lint(
-            paths or [], output_format, select, ignore, extend_select, statistics, quiet, config
+            paths or [],
+            output_format,
+            select,
+            ignore,
+            extend_select,
+            statistics,
+            quiet,
+            config,
+            baseline=baseline,
+            write_baseline=write_baseline,
         )
     )
     raise typer.Exit(0 if exit_zero else code)
@@ -124,6 +150,41 @@ def routes(
     from backendkit.commands import run_routes
 
     raise typer.Exit(guarded(lambda: run_routes(paths or [], output, config)))
+
+
+@app.command()
+def graph(
+    paths: PathsArg = None,
+    kind: Annotated[str, typer.Option("--kind", "-k", help="imports|calls")] = "imports",
+    output: Annotated[
+        str, typer.Option("--format", "-f", help="dot|mermaid|json|graphml|pycg (calls only)")
+    ] = "dot",
+    focus: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--focus", help="Keep this module, function or route handler and its neighbours."
+        ),
+    ] = None,
+    depth: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--depth", help="Collapse modules to packages of N dotted parts."),
+    ] = None,
+    unresolved: Annotated[
+        bool, typer.Option("--unresolved", help="List the calls that could not be resolved.")
+    ] = False,
+    external: Annotated[
+        bool, typer.Option("--external", help="Show imported third-party packages too.")
+    ] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Print the import graph or the call graph of a project."""
+    from backendkit.graphs.command import run_graph
+
+    raise typer.Exit(
+        guarded(
+            lambda: run_graph(paths or [], kind, output, focus, depth, unresolved, external, config)
+        )
+    )
 
 
 @app.command("rules")

@@ -63,22 +63,28 @@ def run_lint(
         show_statistics=statistics,
     )
     if write_baseline is not None:
-        from backendkit.baseline import write_baseline as write
-
-        count = write(write_baseline, report)
-        sys.stderr.write(f"Recorded {count} finding(s) in {write_baseline}\n")
-        return 0
+        return _record_baseline(report, write_baseline)
     if baseline is not None:
         from backendkit.baseline import load_baseline, new_findings
 
         report.findings = new_findings(report, load_baseline(baseline))
-    output = render(output_format, report)
-    if quiet and text_format:
-        output = _strip_summary(output)
-    sys.stdout.write(output)
-    if not text_format and not quiet:
-        sys.stderr.writelines(f"note: {note}\n" for note in result.notes)
+    _print_lint(render(output_format, report), result.notes, text_format, quiet)
     return 1 if report.findings else 0
+
+
+def _print_lint(output: str, notes: list[str], text_format: bool, quiet: bool) -> None:
+    """Findings to stdout; run notes to stderr unless the text format already shows them."""
+    sys.stdout.write(_strip_summary(output) if quiet and text_format else output)
+    if not text_format and not quiet:
+        sys.stderr.writelines(f"note: {note}\n" for note in notes)
+
+
+def _record_baseline(report, path: Path) -> int:
+    from backendkit.baseline import write_baseline
+
+    count = write_baseline(path, report)
+    sys.stderr.write(f"Recorded {count} finding(s) in {path}\n")
+    return 0
 
 
 class SourceCache:
@@ -123,8 +129,8 @@ def run_routes(paths: Sequence[Path], output: str, config: Path | None) -> int:
 
 
 def _auth_text(route) -> str:
-    if route.kind == "mount":
-        return "n/a (mount)"
+    if route.kind in ("mount", "include"):
+        return f"n/a ({route.kind})"
     text = route.auth
     if route.auth_chain:
         text += f" via {route.auth_chain[-1]}"
@@ -212,8 +218,8 @@ def _short_handler(handler: str) -> str:
 
 def _table_auth(route) -> tuple[str, str]:
     """The auth cell of the table and its style."""
-    if route.kind == "mount":
-        return "mount", "dim"
+    if route.kind in ("mount", "include"):
+        return route.kind, "dim"
     if route.public and route.auth == "none":
         return "public", "cyan"
     styles = {"required": "green", "optional": "yellow", "unknown": "magenta", "none": "bold red"}

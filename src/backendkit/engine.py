@@ -7,11 +7,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from backendkit.cache import Cache, cache_path
 from backendkit.catalogue import RuleInfo, load_catalogue
 from backendkit.config import Config, find_project_root, load_config
 from backendkit.discovery import discover, module_name, select_reported
 from backendkit.findings import Finding
-from backendkit.perfile import FileTask, internal_error, summarize_file
+from backendkit.perfile import FileTask, internal_error
 from backendkit.project.appmodel import AppModel
 from backendkit.project.deps import DependencyResolver
 from backendkit.project.index import ProjectIndex
@@ -19,7 +20,9 @@ from backendkit.project.routes import PublicPolicy, RouteBuilder
 from backendkit.result import AnalysisResult, Route
 from backendkit.rules import RULES, FileRule, ProjectRule, Rule
 from backendkit.rules.base import ProjectContext
+from backendkit.runner import summarize_all
 from backendkit.summary.model import ModuleSummary
+from backendkit.suppress import UNUSED_CODE, Suppressions
 
 ALWAYS_ON = frozenset({"BK001", "BK002"})
 
@@ -60,19 +63,30 @@ def public_policy(config: Config) -> PublicPolicy:
     return PublicPolicy(
         paths=strings("public-paths") + strings("extend-public-paths"),
         handlers=strings("public-handlers") + strings("extend-public-handlers"),
+        conventions=bool(auth.get("conventions", True)),
     )
 
 
 def build_project(
-    root: Path, config: Config, file_rules: Sequence[FileRule] = ()
+    root: Path,
+    config: Config,
+    file_rules: Sequence[FileRule] = (),
+    *,
+    use_cache: bool = True,
+    workers: int | None = None,
 ) -> tuple[Project, list[Path]]:
-    """Discover, summarise and link every file of the project."""
+    """Discover, summarise and link every file of the project.
+
+    With ``use_cache`` the per-file results are read from and saved to the project's cache
+    directory (``cache-dir``); ``workers`` overrides the number of processes of a cold run.
+    """
     files = discover(root, config)
-    summaries: list[ModuleSummary] = []
-    for path in files:
-        module, is_package = module_name(root, path)
-        rel = path.relative_to(root).as_posix()
-        summaries.append(summarize_file(FileTask(str(path), rel, module, is_package), file_rules))
+    summaries = summarize_all(
+        [file_task(root, path) for path in files],
+        file_rules,
+        Cache(cache_path(root, config.cache_dir), file_rules) if use_cache else None,
+        workers,
+    )
     index = ProjectIndex(summaries)
     auth_names = config.options.get("auth", {}).get("auth-dependencies", [])
     resolver = DependencyResolver(index, auth_names)  # type: ignore[arg-type]
@@ -87,6 +101,12 @@ def build_project(
     return Project(root, config, summaries, index, model, resolver, routes), files
 
 
+def file_task(root: Path, path: Path) -> FileTask:
+    """The per-file task of one discovered file."""
+    module, is_package = module_name(root, path)
+    return FileTask(str(path), path.relative_to(root).as_posix(), module, is_package)
+
+
 def analyze(
     paths: Sequence[str | Path] = (),
     *,
@@ -94,6 +114,7 @@ def analyze(
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
     extend_select: Sequence[str] | None = None,
+    use_cache: bool = True,
 ) -> AnalysisResult:
     """Analyse the project(s) containing ``paths``; return routes and filtered findings.
 
@@ -101,6 +122,7 @@ def analyze(
     whole; findings are reported only for the files under ``paths`` (all files when none is
     given). Paths of several projects (a monorepo's pre-commit run) give one merged result
     whose paths are relative to the projects' common directory.
+    Per-file results are cached in each project's ``cache-dir`` unless ``use_cache`` is False.
     Raises ``ConfigError`` for a bad configuration and ``FileNotFoundError`` for a missing path.
     """
     options = {
@@ -108,6 +130,7 @@ def analyze(
         "select": select,
         "ignore": ignore,
         "extend_select": extend_select,
+        "use_cache": use_cache,
     }
     groups = _group_by_root(_existing(paths))
     if len(groups) == 1:
@@ -130,6 +153,7 @@ def analyze_project(
     select: Sequence[str] | None,
     ignore: Sequence[str] | None,
     extend_select: Sequence[str] | None,
+    use_cache: bool = True,
 ) -> AnalysisResult:
     """Analyse the project at ``root``, reporting on ``targets`` (all files when empty)."""
     catalogue = load_catalogue()
@@ -143,7 +167,7 @@ def analyze_project(
     )
     enabled = config.enabled_codes(catalogue) | ALWAYS_ON
     file_rules, project_rules = split_rules(make_rules(config, catalogue, enabled))
-    project, files = build_project(root, config, file_rules)
+    project, files = build_project(root, config, file_rules, use_cache=use_cache)
     findings = [f for s in project.summaries for f in s.findings]
     findings += run_project_rules(project, project_rules)
     reported = _relative(root, select_reported(root, targets, files))
@@ -214,40 +238,36 @@ def config_path(root: Path, config: Config) -> str:
         return source.as_posix()
 
 
+def _selected(
+    finding: Finding, project: Project, enabled: frozenset[str], reported: set[str] | None
+) -> bool:
+    """Enabled, in a reported file (internal errors always are), not per-file ignored."""
+    if finding.code not in enabled:
+        return False
+    if reported is not None and finding.path not in reported and finding.code != "BK002":
+        return False
+    return not project.config.ignored_in_file(finding.path, finding.code)
+
+
 def filter_findings(
     findings: Iterable[Finding],
     project: Project,
     enabled: frozenset[str],
     reported: set[str] | None,
 ) -> list[Finding]:
-    """Apply selection, per-file ignores, suppression comments and the reported files."""
-    by_path = {s.path: s for s in project.summaries}
+    """Apply selection, per-file ignores, suppression comments and the reported files; add
+    BK004 for suppressions that silenced nothing."""
+    suppressions = Suppressions(project.summaries)
     seen: set[tuple[str, int, str, str]] = set()
     kept: list[Finding] = []
     for finding in findings:
         key = (finding.path, finding.line, finding.code, finding.message)
-        if key in seen or finding.code not in enabled:
+        if key in seen or not _selected(finding, project, enabled, reported):
             continue
         seen.add(key)
-        if reported is not None and finding.path not in reported and finding.code != "BK002":
-            continue
-        if project.config.ignored_in_file(finding.path, finding.code):
-            continue
-        if _suppressed(finding, by_path.get(finding.path)):
-            continue
-        kept.append(finding)
+        if not suppressions.suppresses(finding):
+            kept.append(finding)
+    if UNUSED_CODE in enabled:
+        stale = suppressions.unused(enabled, reported)
+        kept += [f for f in stale if not project.config.ignored_in_file(f.path, f.code)]
     return sorted(kept, key=Finding.sort_key)
-
-
-def _suppressed(finding: Finding, summary: ModuleSummary | None) -> bool:
-    if summary is None:
-        return False
-    lines = {finding.line, *finding.extra.get("alt_lines", [])}  # type: ignore[misc]
-    for directive in summary.directives:
-        if finding.code not in directive.codes:
-            continue
-        if directive.kind == "ignore-file" or (
-            directive.kind == "ignore" and directive.line in lines
-        ):
-            return True
-    return False

@@ -35,12 +35,20 @@ def count_lines(source: str) -> int:
     return source.count("\n") + (0 if source.endswith("\n") else 1)
 
 
-def _read(task: FileTask) -> tuple[str | None, str]:
+def read_bytes(path: str) -> tuple[bytes | None, str]:
+    """A file's bytes, or None and the reason it cannot be read."""
     try:
-        with open(task.abs_path, "rb") as handle:
-            data = handle.read()
+        with open(path, "rb") as handle:
+            return handle.read(), ""
     except OSError as error:
         return None, f"cannot read file: {error.strerror or error}"
+
+
+def _read(task: FileTask, data: bytes | None) -> tuple[str | None, str]:
+    if data is None:
+        data, problem = read_bytes(task.abs_path)
+        if data is None:
+            return None, problem
     try:
         return data.decode("utf-8-sig"), ""
     except UnicodeDecodeError as error:
@@ -109,9 +117,14 @@ def precheck(source: str) -> tuple[ast.Module | None, str]:
     return tree, ""
 
 
-def summarize_file(task: FileTask, rules: Sequence[FileRule]) -> ModuleSummary:
-    """Parse ``task``'s file once, summarise it and run the file-local ``rules`` on it."""
-    source, problem = _read(task)
+def summarize_file(
+    task: FileTask, rules: Sequence[FileRule], data: bytes | None = None
+) -> ModuleSummary:
+    """Parse ``task``'s file once, summarise it and run the file-local ``rules`` on it.
+
+    ``data`` is the file's content when the caller has already read it (to hash it for the
+    cache: the summary must be of exactly the bytes that were hashed)."""
+    source, problem = _read(task, data)
     if source is None:
         return _failed(task, 1, 1, f"File could not be analysed: {problem}")
     native, problem = precheck(source)

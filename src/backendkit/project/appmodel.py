@@ -85,6 +85,7 @@ class AppObject:
     includes: list[Include] = field(default_factory=list)
     mounts: list[Mount] = field(default_factory=list)
     middleware: list[tuple[CallSite, Ctx]] = field(default_factory=list)
+    opaque: list[Mount] = field(default_factory=list)  # includes of routers it cannot see
     included: int = 0
     mounted: int = 0
     names: list[str] = field(default_factory=list)
@@ -255,7 +256,11 @@ class AppModel:
             prefix_expr = call.kwarg("prefix")
             prefix = self._value(prefix_expr, ctx, "")
             deps = _deps(call, ctx)
-            for child in self.objects_for(self.index.value(call.arg(0, "router"), ctx)):
+            children = self.objects_for(self.index.value(call.arg(0, "router"), ctx))
+            if not children:
+                target = expr_text(call.arg(0, "router"))
+                obj.opaque.append(Mount(prefix, prefix_expr, None, target, file, site.line))
+            for child in children:
                 if child is obj:
                     continue
                 include = Include(child, prefix, prefix_expr, deps, file, site.line, site.guarded)

@@ -60,6 +60,7 @@ class DepNode:
     scheme: str | None = None
     auto_error: bool = True
     enforces: bool = False  # raises 401/403 itself
+    reason: str = ""  # why an unresolved dependency could not be analysed
     is_async: bool = False
     func: FuncSym | None = None
 
@@ -165,7 +166,12 @@ class DependencyResolver:
             target = _strip_annotated(annotation)
             if target is None:
                 return DepNode("Depends()", "unresolved")
-        return self.node_for(self.index.value(target, ctx), expr_text(target))
+        text = expr_text(target)
+        if isinstance(target, Name):  # name the variable a library value is bound to
+            symbol = self.index.lookup(target.dotted, ctx)
+            if isinstance(symbol, VarSym):
+                text = symbol.qualname
+        return self.node_for(self.index.value(target, ctx), text)
 
     def node_for(self, value: Value, text: str) -> DepNode:
         """The node for a dependency callable (memoised, cycle-safe)."""
@@ -196,7 +202,7 @@ class DependencyResolver:
         if isinstance(value, External):
             return self._configured(DepNode(value.qualname, "external"), value.qualname)
         reason = value.reason if isinstance(value, Unresolved) else type(value).__name__
-        return DepNode(f"{text} (unresolved: {reason})", "unresolved")
+        return self._configured(DepNode(text, "unresolved", reason=reason), text)
 
     def _function(self, func: FuncSym) -> DepNode:
         node = DepNode(func.qualname, "function", is_async=func.info.is_async, func=func)
@@ -239,14 +245,46 @@ class DependencyResolver:
             return True
         return self.index.value(given, inst.ctx) is not False
 
-    def _raises_auth_error(self, func: FuncSym) -> bool:
+    def _raises_auth_error(self, func: FuncSym, depth: int = 0) -> bool:
+        """``func`` (or a project helper it calls) raises an HTTP 401/403: an ``HTTPException``
+        built in place, a module-level instance, one returned by a factory, or a subclass."""
         inner = func.ctx.enter(func.info)
         for expr, _line in func.info.scope.raises:
-            if not isinstance(expr, Call):
-                continue
-            status = expr.arg(0, "status_code")
-            if status_code_of(self.index.value(status, inner)) in (401, 403):
+            if self._is_auth_error(self.index.value(expr, inner)):
                 return True
+        if depth >= 1:
+            return False
+        for site in func.info.scope.calls:
+            callee = site.call.func
+            if isinstance(callee, Name) and not self.is_marker(site.call, inner):
+                target = self.index.lookup(callee.dotted, inner)
+                if isinstance(target, FuncSym) and self._raises_auth_error(target, depth + 1):
+                    return True
+        return False
+
+    def _is_auth_error(self, value: Value) -> bool:
+        if not isinstance(value, Instance):
+            return False
+        status = value.call.arg(0, "status_code")
+        if status is not None:
+            return status_code_of(self.index.value(status, value.ctx)) in (401, 403)
+        if isinstance(value.cls, ClassSym):
+            return any(self._super_status(init) for init in self._inits(value.cls))
+        return False
+
+    def _inits(self, cls: ClassSym) -> list[FuncSym]:
+        found = [self.index.class_member(k, "__init__") for k in self.index.mro(cls)]
+        return [f for f in found if isinstance(f, FuncSym)]
+
+    def _super_status(self, init: FuncSym) -> bool:
+        """``super().__init__(status_code=401, ...)`` in a subclass of HTTPException."""
+        inner = init.ctx.enter(init.info)
+        for site in init.info.scope.calls:
+            func = site.call.func
+            if getattr(func, "attr", "") == "__init__":
+                status = site.call.arg(0, "status_code")
+                if status_code_of(self.index.value(status, inner)) in (401, 403):
+                    return True
         return False
 
     def _configured(self, node: DepNode, qualname: str) -> DepNode:

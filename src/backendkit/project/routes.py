@@ -15,17 +15,66 @@ from backendkit.summary.model import Expr, ModuleSummary
 PathPart = tuple[object, "Expr | None"]
 
 
+#: path segments of endpoints that are public by convention
+CONVENTIONAL_SEGMENTS = frozenset(
+    {
+        "login",
+        "token",
+        "refresh",
+        "signup",
+        "sign-up",
+        "register",
+        "password-recovery",
+        "recover-password",
+        "reset-password",
+        "password-reset",
+        "forgot-password",
+        "health",
+        "healthz",
+        "livez",
+        "readyz",
+        "ready",
+        "readiness",
+        "liveness",
+        "ping",
+        "docs",
+        "redoc",
+        "openapi.json",
+    }
+)
+#: segments after which nothing is public by convention
+PROTECTED_SEGMENTS = frozenset({"admin", "admins", "internal", "private", "management", "staff"})
+
+
+def conventional_segment(path: str) -> str:
+    """The conventional public segment of ``path`` (``login`` in ``/api/v1/login/access-token``),
+    or "" when there is none or a path parameter or an admin/internal segment comes first."""
+    if path == "/":
+        return "/"
+    for segment in (s for s in path.split("/") if s):
+        lowered = segment.lower()
+        if lowered in CONVENTIONAL_SEGMENTS:
+            return segment
+        if segment.startswith("{") or lowered in PROTECTED_SEGMENTS:
+            return ""
+    return ""
+
+
 @dataclass(frozen=True)
 class PublicPolicy:
-    """Which routes are public by convention or by a ``# backendkit: public`` mark."""
+    """Which routes are public by convention, by configuration, or by a mark in the code."""
 
     paths: tuple[str, ...] = ()
     handlers: tuple[str, ...] = ()
+    conventions: bool = True
 
     def reason(self, route: RouteDecl, path: str, summary: ModuleSummary | None) -> str:
         """Why the route is public, or an empty string."""
         if summary is not None and _marked_public(route, summary):
             return "marked '# backendkit: public'"
+        segment = conventional_segment(path) if self.conventions else ""
+        if segment:
+            return f"conventional public endpoint ('{segment}'; see [tool.backendkit.auth])"
         for pattern in self.paths:
             if fnmatchcase(path, pattern):
                 return f"path matches public-paths pattern '{pattern}'"
@@ -79,6 +128,9 @@ class RouteBuilder:
             inner = [*here, (inc.prefix, inc.prefix_expr)]
             deps = own + self._nodes(inc.deps)
             self._expand(inc.child, inner, deps, app, stack, guarded or inc.guarded)
+        for opaque in obj.opaque:
+            where = [*here, (opaque.path, opaque.path_expr)]
+            self._add_mount(obj, opaque.target, where, app, opaque.file, opaque.line, "include")
         for mount in obj.mounts:
             mounted = [*prefix, (mount.path, mount.path_expr)]
             if mount.child is not None:
@@ -140,21 +192,33 @@ class RouteBuilder:
         )
 
     def _add_mount(
-        self, obj: AppObject, target: str, prefix: list[PathPart], app: str, file: str, line: int
+        self,
+        obj: AppObject,
+        target: str,
+        prefix: list[PathPart],
+        app: str,
+        file: str,
+        line: int,
+        kind: str = "mount",
     ) -> None:
         path, resolved = _join(prefix)
+        note = (
+            "router from a library call or computed at run time: its routes are not analysed"
+            if kind == "include"
+            else "mounted ASGI app: its own routes are not analysed"
+        )
         self.routes.append(
             Route(
                 methods=("*",),
                 path=path,
-                kind="mount",
+                kind=kind,
                 app=app,
                 handler=target,
                 file=file,
                 line=line,
                 def_line=line,
                 path_resolved=resolved,
-                notes=("mounted ASGI app: its own routes are not analysed",),
+                notes=(note,),
             )
         )
 

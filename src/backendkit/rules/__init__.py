@@ -8,13 +8,19 @@ from backendkit.rules.api import (
     PaginationRule,
     ResponseModelRule,
 )
-from backendkit.rules.architecture import ImportCycleRule
+from backendkit.rules.architecture import BlockingCallRule, ImportCycleRule
 from backendkit.rules.auth import MissingAuthRule, OptionalAuthRule
 from backendkit.rules.base import FileRule, ProjectRule, Rule
 from backendkit.rules.cors import WildcardCorsRule
+from backendkit.rules.dataflow import SecretInLogRule, SqlStringRule, WeakPasswordHashRule
 from backendkit.rules.exposure import DebugModeRule, ErrorDetailLeakRule, JwtMisuseRule
 from backendkit.rules.maintainability import ComplexityRule, FileSizeRule
-from backendkit.rules.meta import InternalErrorRule, InvalidDirectiveRule, SyntaxErrorRule
+from backendkit.rules.meta import (
+    InternalErrorRule,
+    InvalidDirectiveRule,
+    SyntaxErrorRule,
+    UnusedDirectiveRule,
+)
 from backendkit.rules.modernize import OnEventRule, PydanticV1Rule
 from backendkit.rules.responses import SensitiveResponseRule
 from backendkit.rules.secrets import HardcodedSecretRule
@@ -25,6 +31,7 @@ RULES: dict[str, type[Rule]] = {
         SyntaxErrorRule,
         InternalErrorRule,
         InvalidDirectiveRule,
+        UnusedDirectiveRule,
         MissingAuthRule,
         OptionalAuthRule,
         WildcardCorsRule,
@@ -33,6 +40,9 @@ RULES: dict[str, type[Rule]] = {
         DebugModeRule,
         ErrorDetailLeakRule,
         SensitiveResponseRule,
+        WeakPasswordHashRule,
+        SqlStringRule,
+        SecretInLogRule,
         CreateStatusRule,
         DeleteStatusRule,
         ResponseModelRule,
@@ -42,6 +52,7 @@ RULES: dict[str, type[Rule]] = {
         ComplexityRule,
         FileSizeRule,
         ImportCycleRule,
+        BlockingCallRule,
     )
 }
 

@@ -121,6 +121,32 @@ async def stats() -> dict[str, int]:
     return {}
 """
 
+_LOOKALIKES = """\
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/patients")
+
+
+@router.get("/{patient_id}/health-records")  # expect: BK101
+def health_records(patient_id: int) -> dict[str, int]:
+    return {}
+
+
+@router.post("/{patient_id}/reset-password", status_code=204)  # expect: BK101
+def admin_reset_patient_password(patient_id: int) -> None:
+    return None
+
+
+@router.get("/admin/ping")  # expect: BK101
+def admin_ping() -> str:
+    return "pong"
+
+
+@router.post("/admin/cache/refresh", status_code=204)  # expect: BK101
+def refresh_cache() -> None:
+    return None
+"""
+
 _LIBRARY_AUTH = """\
 from fastapi import APIRouter, Depends
 from fastapi_users import FastAPIUsers
@@ -173,19 +199,23 @@ class MissingAuthRule(ProjectRule):
         Example(_project(_PUBLIC), note="a conventional public path, and a marked route"),
         Example(_project(_LIBRARY_AUTH), note="a library's dependency: auth status unknown"),
     )
-    INVALID = (Example(_project(_FORGOT), note="one route of the router forgot its dependency"),)
+    INVALID = (
+        Example(_project(_FORGOT), note="one route of the router forgot its dependency"),
+        Example(_project(_LOOKALIKES), note="look like conventional public endpoints, are not"),
+    )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """One finding per unauthenticated, non-public route."""
         for route in ctx.routes:
-            if route.kind == "mount" or route.public or route.auth != "none":
+            if route.kind not in ("http", "websocket") or route.public or route.auth != "none":
                 continue
             yield self.finding(
                 route.file,
                 route.line,
                 f"Route {_route_label(route)} has no authentication dependency{_where(route)}; "
-                "add one (for example a CurrentUser parameter or a router dependency) or mark "
-                "it public with '# backendkit: public' or [tool.backendkit.auth] public-paths",
+                "add one (for example a CurrentUser parameter or a router dependency), name a "
+                "custom auth dependency in [tool.backendkit.auth] auth-dependencies, or mark the "
+                "route public with '# backendkit: public'",
                 extra={"alt_lines": [route.def_line], "route": route.to_dict()},
             )
 
@@ -200,7 +230,7 @@ class OptionalAuthRule(ProjectRule):
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """One finding per route whose authentication is optional only."""
         for route in ctx.routes:
-            if route.kind == "mount" or route.public or route.auth != "optional":
+            if route.kind not in ("http", "websocket") or route.public or route.auth != "optional":
                 continue
             chain = " -> ".join(route.auth_chain)
             yield self.finding(

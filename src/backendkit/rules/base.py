@@ -30,6 +30,7 @@ class Example:
     files: Mapping[str, str] | str
     options: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     note: str = ""
+    also_select: tuple[str, ...] = ()  # other rules the example needs to run
 
     def file_map(self) -> dict[str, str]:
         """The example as ``{relative path: source}``."""

@@ -57,3 +57,23 @@ class InvalidDirectiveRule(FileRule):
                     f"Directive names unknown rule code(s) {', '.join(unknown)}; codes are "
                     "upper case, such as BK101 (run 'backendkit rules' to list them)",
                 )
+
+
+class UnusedDirectiveRule(Rule):
+    """BK004: reported by the engine for ignore directives that silenced nothing."""
+
+    code = "BK004"
+    VALID = (
+        Example(
+            "x = 1  # backendkit: ignore[BK402]\ny = 2\nz = 3\n",
+            options={"file-size": {"max-lines": 2}},
+            also_select=("BK402",),
+        ),
+        Example("x = 1  # backendkit: ignore[BK402]\n", note="BK402 did not run"),
+    )
+    INVALID = (
+        Example("x = 1  # backendkit: ignore[BK402]  # expect: BK004\n", also_select=("BK402",)),
+        Example(
+            "# backendkit: ignore-file[BK401]  # expect: BK004\nx = 1\n", also_select=("BK401",)
+        ),
+    )

@@ -1,7 +1,9 @@
 """The per-file pass: one libcst parse and one walk per file, producing a ``ModuleSummary``.
 
-Line numbers are tracked by counting newlines in document order during the same walk (the
-``Newline`` tokens, newlines inside strings and backslash continuations). libcst's
+The walk is ``summary.walker.walk``: the same hooks in the same order as ``tree.visit``, but
+without libcst rebuilding every node. Line numbers are tracked by counting newlines in document
+order during the same walk (the ``Newline`` tokens, newlines inside strings and backslash
+continuations). libcst's
 ``PositionProvider`` would give the same numbers but costs about three times the parse itself.
 """
 
@@ -26,6 +28,7 @@ from backendkit.summary.model import (
     Param,
     Scope,
 )
+from backendkit.summary.walker import walk
 
 DIRECTIVE_RE = re.compile(r"#\s*backendkit:\s*(?P<body>.*)$")
 _DIRECTIVE_BODY_RE = re.compile(r"^(?P<kind>ignore-file|ignore|public)\s*(\[(?P<codes>[^\]]*)\])?")
@@ -336,7 +339,7 @@ def build_summary(path: str, module: str, is_package: bool, tree: cst.Module) ->
     """Walk a parsed module once and return its summary (no findings yet)."""
     summary = ModuleSummary(path=path, module=module, is_package=is_package, line_count=0)
     collector = Collector(summary)
-    tree.visit(collector)
+    walk(tree, collector)
     summary.line_count = max(collector.line - 1, 0)
     return summary
 

@@ -1,0 +1,166 @@
+"""Persistent cache of per-file results (DESIGN.md, section 3).
+
+One entry per file path under ``<root>/<cache_dir>/files/`` (``cache_dir`` defaults to
+``.backendkit_cache``; the directory gets a ``.gitignore`` of ``*``). An entry is a header line
+followed by a pickle of ``(key, summary)``; it is used only when ``key`` equals the current one:
+the file's content hash (blake2b of its bytes), its task (path, module name, package flag) and
+the run's fingerprint (cache format, backendkit and Python versions, the backendkit code itself
+and the file rules with their options). Anything else (a damaged, truncated, foreign or stale
+file) is a miss and is rewritten; reading never raises. Writes go to a temporary file that is
+then ``os.replace``d, so concurrent runs see either the old or the new entry, never half of one.
+
+The cache holds pickles: like ``__pycache__``, anyone who can write to it can run code as the
+user running backendkit, so it lives inside the project and is never shared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from backendkit.perfile import FileTask
+from backendkit.rules.base import FileRule
+from backendkit.summary.model import ModuleSummary
+
+FORMAT = 1
+MAGIC = b"backendkit-cache\n"
+_PACKAGE_DIR = Path(__file__).parent
+
+
+def digest(data: bytes) -> str:
+    """The content hash of a file's bytes."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def code_stamp() -> str:
+    """Size and modification time of every backendkit module: an edited checkout (an editable
+    install keeps its version number) must not reuse summaries built by older code."""
+    stamps = []
+    for path in sorted(_PACKAGE_DIR.rglob("*.py")):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        stamps.append(f"{path.relative_to(_PACKAGE_DIR)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return digest("\n".join(stamps).encode())
+
+
+def fingerprint(rules: Sequence[FileRule]) -> str:
+    """Everything besides the file itself that a per-file result depends on."""
+    from backendkit import __version__  # the package imports the engine, which imports this
+
+    described = [
+        [rule.code, rule.info.name, str(rule.info.severity), _options(rule)] for rule in rules
+    ]
+    parts = {
+        "format": FORMAT,
+        "version": __version__,
+        "python": list(sys.version_info[:3]),
+        "code": code_stamp(),
+        "rules": described,
+    }
+    return digest(json.dumps(parts, sort_keys=True, default=repr).encode())
+
+
+def _options(rule: FileRule) -> str:
+    return json.dumps(dict(rule.options), sort_keys=True, default=repr)
+
+
+class Cache:
+    """The per-file result cache of one project and one set of file rules."""
+
+    def __init__(self, directory: Path, rules: Sequence[FileRule]) -> None:
+        self.directory = directory
+        self.files = directory / "files"
+        self.fingerprint = fingerprint(rules)
+        self.writable = True
+
+    @staticmethod
+    def entry_key(task: FileTask, content: str, fingerprint: str) -> tuple[str, ...]:
+        """What an entry must match to be reused."""
+        return (fingerprint, content, task.rel_path, task.module, str(task.is_package))
+
+    def _path(self, task: FileTask) -> Path:
+        return self.files / f"{digest(task.rel_path.encode())}.pickle"
+
+    def load(self, task: FileTask, content: str) -> ModuleSummary | None:
+        """The cached summary of ``task`` with content hash ``content``, or None."""
+        try:
+            data = self._path(task).read_bytes()
+        except OSError:
+            return None
+        if not data.startswith(MAGIC):
+            return None
+        try:
+            key, summary = pickle.loads(data[len(MAGIC) :])
+        except Exception:  # damaged or foreign: rebuilt, never trusted
+            return None
+        if key != self.entry_key(task, content, self.fingerprint):
+            return None
+        return summary if isinstance(summary, ModuleSummary) else None
+
+    def store(self, task: FileTask, content: str, summary: ModuleSummary) -> None:
+        """Save ``summary`` atomically; a read-only or full disk just disables the cache."""
+        if not self.writable:
+            return
+        key = self.entry_key(task, content, self.fingerprint)
+        try:
+            payload = MAGIC + pickle.dumps((key, summary), protocol=pickle.HIGHEST_PROTOCOL)
+            self._prepare()
+            _atomic_write(self._path(task), payload)
+        except (OSError, pickle.PicklingError, RecursionError):
+            self.writable = False
+
+    def _prepare(self) -> None:
+        if self.files.is_dir():
+            return
+        self.files.mkdir(parents=True, exist_ok=True)
+        ignore = self.directory / ".gitignore"
+        if not ignore.exists():
+            _atomic_write(ignore, b"# created by backendkit\n*\n")
+
+
+def _atomic_write(path: Path, payload: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def cache_path(root: Path, cache_dir: str) -> Path:
+    """The cache directory of the project at ``root`` (``cache_dir`` may be absolute)."""
+    return root / cache_dir
+
+
+def clear(root: Path, cache_dir: str) -> bool:
+    """Delete the project's cached results (``backendkit clean``); True when there were any.
+
+    Only what backendkit wrote is removed (``files/`` and the ``.gitignore``), and the directory
+    itself when that leaves it empty, so a mistaken ``cache-dir = "."`` cannot wipe a project.
+    """
+    directory = cache_path(root, cache_dir)
+    files = directory / "files"
+    found = files.is_dir()
+    shutil.rmtree(files, ignore_errors=True)
+    ignore = directory / ".gitignore"
+    try:
+        if ignore.read_text(encoding="utf-8").startswith("# created by backendkit"):
+            ignore.unlink()
+        directory.rmdir()
+    except OSError:
+        pass
+    return found
+
+
+__all__ = ["Cache", "cache_path", "clear", "digest", "fingerprint"]

@@ -1,0 +1,392 @@
+"""The call graph: project functions and methods, edges caller -> callee.
+
+Nodes are named ``pkg.mod.Class.method`` (attributes ``path``, ``line``, ``kind``: function,
+method, route or dependency; ``is_async``). Edges carry the ``line`` of the first call and a
+``kind``: ``call`` for a call in the source, ``framework`` for a call FastAPI makes (a route's
+dependencies at every level, sub-dependencies, a class dependency's ``__init__``, an instance
+dependency's ``__call__``, ``background_tasks.add_task(f)``). Calls that cannot be resolved
+are never guessed into edges; they are kept per function in ``CallGraph.unresolved``.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from backendkit.project.appmodel import AppModel
+from backendkit.project.deps import DependencyResolver, DepNode
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import (
+    ClassSym,
+    Ctx,
+    External,
+    FuncSym,
+    Instance,
+    ParamSym,
+    Symbol,
+    VarSym,
+)
+from backendkit.project.text import expr_text
+from backendkit.summary.model import Attr, BinOp, Call, Const, Expr, FunctionInfo, Name, Subscript
+
+_BUILTINS = frozenset(dir(builtins))
+_WRAPPERS = frozenset({"Annotated", "Optional", "Union"})
+
+
+@dataclass
+class CallGraph:
+    """The graph, and per function the calls it could not resolve and the externals it calls."""
+
+    graph: nx.DiGraph
+    unresolved: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    external: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+
+    def unresolved_count(self) -> int:
+        """How many call sites could not be resolved."""
+        return sum(len(v) for v in self.unresolved.values())
+
+
+@dataclass(frozen=True)
+class _Def:
+    """A function with its symbol and the class it is a method of."""
+
+    sym: FuncSym
+    owner: ClassSym | None
+
+
+def node_name(func: FuncSym) -> str:
+    """``pkg.mod.Class.method``: the call-graph node of a project function."""
+    return f"{func.ctx.module.module}.{func.info.qualname}"
+
+
+def build_call_graph(
+    index: ProjectIndex,
+    model: AppModel | None = None,
+    resolver: DependencyResolver | None = None,
+) -> CallGraph:
+    """The call graph of the project; with the app model, also FastAPI's framework edges."""
+    return _Builder(index).build(model, resolver)
+
+
+class _Builder:
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self.result = CallGraph(nx.DiGraph())
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        return self.result.graph
+
+    def build(self, model: AppModel | None, resolver: DependencyResolver | None) -> CallGraph:
+        defs = list(self._definitions())
+        for item in defs:
+            self.add_node(item.sym, "method" if item.owner else "function")
+        for item in defs:
+            self._calls_of(item)
+        if model is not None and resolver is not None:
+            _FrameworkEdges(self, model, resolver).add()
+        return self.result
+
+    # -- nodes --------------------------------------------------------------------------------
+    def _definitions(self) -> Iterator[_Def]:
+        for summary in self.index.modules.values():
+            ctx = Ctx(summary, (summary.scope,))
+            yield from self._in_scope(summary.scope.functions.values(), summary.scope, ctx)
+
+    def _in_scope(self, funcs: Iterable[FunctionInfo], scope, ctx: Ctx) -> Iterator[_Def]:
+        for func in funcs:
+            yield _Def(FuncSym(func, ctx), None)
+            inner = ctx.enter(func)
+            yield from self._in_scope(func.scope.functions.values(), func.scope, inner)
+            yield from self._classes(func.scope, inner)
+        yield from self._classes(scope, ctx)
+
+    def _classes(self, scope, ctx: Ctx) -> Iterator[_Def]:
+        for cls in scope.classes.values():
+            owner = ClassSym(cls, ctx)
+            for method in cls.scope.functions.values():
+                yield _Def(FuncSym(method, ctx), owner)
+                inner = ctx.enter(method)
+                yield from self._in_scope(method.scope.functions.values(), method.scope, inner)
+            yield from self._classes(cls.scope, ctx)
+
+    def add_node(self, func: FuncSym, kind: str) -> str:
+        name = node_name(func)
+        if name not in self.graph:
+            self.graph.add_node(
+                name,
+                path=func.ctx.module.path,
+                line=func.info.line,
+                kind=kind,
+                is_async=func.info.is_async,
+            )
+        return name
+
+    def add_edge(self, source: str, target: str, line: int, kind: str) -> None:
+        """An edge, keeping the first line; a framework edge never downgrades to a call."""
+        if self.graph.has_edge(source, target):
+            if kind == "framework":
+                self.graph.edges[source, target]["kind"] = kind
+            return
+        self.graph.add_edge(source, target, line=line, kind=kind)
+
+    # -- call sites ---------------------------------------------------------------------------
+    def _calls_of(self, item: _Def) -> None:
+        caller = node_name(item.sym)
+        body = item.sym.ctx.enter(item.sym.info)
+        signature = list(signature_calls(item.sym.info))
+        for site in item.sym.info.scope.calls:
+            if site.line in item.sym.info.decorator_lines or site.call in signature:
+                continue  # runs where the function is defined, not when it is called
+            target = self.resolve_callee(site.call.func, body, item.owner)
+            if isinstance(target, FuncSym):
+                self.add_edge(caller, self.add_node(target, "function"), site.line, "call")
+            elif isinstance(target, External):
+                self.result.external.setdefault(caller, []).append((site.line, target.qualname))
+            elif isinstance(target, str):
+                self.result.unresolved.setdefault(caller, []).append((site.line, target))
+            if _is_add_task(site.call):
+                self._background(caller, site.call, body, item.owner, site.line)
+
+    def _background(self, caller: str, call: Call, body: Ctx, owner, line: int) -> None:
+        task = call.arg(0, "func")
+        if task is not None:
+            target = self.resolve_callee(task, body, owner)
+            if isinstance(target, FuncSym):
+                self.add_edge(caller, self.add_node(target, "function"), line, "framework")
+
+    def resolve_callee(
+        self, expr: Expr, body: Ctx, owner: ClassSym | None
+    ) -> FuncSym | External | str | None:
+        """A project function, an external, ``None`` (a class without a project ``__init__``)
+        or the text of an unresolved callee."""
+        if isinstance(expr, Attr):
+            cls = self._class_of_value(expr.value, body)
+            if isinstance(cls, External):
+                return External(f"{cls.qualname}.{expr.attr}")
+            found = self._on_class(cls, [expr.attr]) if cls else None
+            return found or expr_text(expr)
+        if not isinstance(expr, Name):
+            return expr_text(expr)
+        head, _, rest = expr.dotted.partition(".")
+        if rest:
+            return self._on_receiver(head, rest, expr.dotted, body, owner)
+        if head in _BUILTINS and self._is_builtin(head, body):
+            return External(f"builtins.{head}")
+        return self._from_symbol(self.index.lookup(expr.dotted, body), expr.dotted)
+
+    def _on_receiver(
+        self, head: str, rest: str, dotted: str, body: Ctx, owner: ClassSym | None
+    ) -> FuncSym | External | str | None:
+        """``head.rest()``: a method of ``self``/``cls`` or of a typed local, else a lookup."""
+        cls = owner if head in ("self", "cls") else self._typed_local(head, body)
+        if isinstance(cls, External):
+            return External(f"{cls.qualname}.{rest}")
+        if cls is not None:
+            return self._on_class(cls, rest.split(".")) or dotted
+        return self._from_symbol(self.index.lookup(dotted, body), dotted)
+
+    def _is_builtin(self, name: str, body: Ctx) -> bool:
+        found = self.index.lookup(name, body)
+        return not isinstance(found, (FuncSym, ClassSym, VarSym, ParamSym))
+
+    def _from_symbol(self, symbol: Symbol, text: str) -> FuncSym | External | str | None:
+        if isinstance(symbol, VarSym) and isinstance(symbol.assign.value, Name):
+            symbol = self.index.resolve_expr(symbol.assign.value, symbol.ctx)
+        if isinstance(symbol, (FuncSym, External)):
+            return symbol
+        if isinstance(symbol, ClassSym):
+            init = self.index.class_member(symbol, "__init__")
+            return init if isinstance(init, FuncSym) else None
+        return text
+
+    # -- types of receivers -------------------------------------------------------------------
+    def _on_class(self, cls: ClassSym, parts: list[str]) -> FuncSym | External | None:
+        """The method ``a.b.m`` reached from an instance of ``cls`` through typed attributes;
+        a method the project classes do not define comes from an external base class."""
+        for depth, attr in enumerate(parts):
+            if depth == len(parts) - 1:
+                return self._method(cls, attr)
+            nxt = self._attr_class(cls, attr)
+            if nxt is None:
+                return None
+            cls = nxt
+        return None
+
+    def _method(self, cls: ClassSym, attr: str) -> FuncSym | External | None:
+        found = self.index.class_member(cls, attr)
+        if isinstance(found, FuncSym):
+            return found
+        bases = self.index.external_bases(cls) if found is None else []
+        return External(f"{bases[0].qualname}.{attr}") if bases else None
+
+    def _attr_class(self, cls: ClassSym, attr: str) -> ClassSym | None:
+        for klass in self.index.mro(cls):
+            assign = klass.info.scope.last_assign(attr)
+            if assign is not None and assign.annotation is not None:
+                return _project(self.class_of_annotation(assign.annotation, klass.ctx))
+            expr = klass.info.instance_attrs.get(attr)
+            if isinstance(expr, Name) and "__init__" in klass.info.scope.functions:
+                init = klass.info.scope.functions["__init__"]
+                return _project(self._typed_local(expr.dotted, klass.ctx.enter(init)))
+            if expr is not None:
+                return _project(self._class_of_value(expr, klass.ctx))
+        return None
+
+    def _typed_local(self, name: str, body: Ctx) -> ClassSym | External | None:
+        symbol = self.index.lookup(name, body)
+        if isinstance(symbol, ParamSym):
+            param = next((p for p in symbol.func.params if p.name == name), None)
+            return self.class_of_annotation(param.annotation, body) if param else None
+        if isinstance(symbol, VarSym):
+            if symbol.assign.annotation is not None:
+                return self.class_of_annotation(symbol.assign.annotation, symbol.ctx)
+            return self._class_of_value(symbol.assign.value, symbol.ctx)
+        return None
+
+    def _class_of_value(self, expr: Expr | None, ctx: Ctx) -> ClassSym | External | None:
+        """The class of ``Repo(...)`` (an instance created by a constructor call); an external
+        callee counts as a class when its name is capitalised (``httpx.Client``)."""
+        if isinstance(expr, Call) and isinstance(expr.func, Name):
+            found = self.index.resolve_expr(expr.func, ctx)
+            if isinstance(found, ClassSym) or (isinstance(found, External) and _is_class(found)):
+                return found
+        return None
+
+    def class_of_annotation(
+        self, expr: Expr | None, ctx: Ctx, depth: int = 0
+    ) -> ClassSym | External | None:
+        """The class an annotation names: ``Repo``, ``"Repo"``, ``Repo | None``,
+        ``Optional[Repo]``, ``Annotated[Repo, Depends(...)]`` or an alias of one of these."""
+        if expr is None or depth > 10:
+            return None
+        if isinstance(expr, BinOp):
+            left = self.class_of_annotation(expr.left, ctx, depth + 1)
+            return left or self.class_of_annotation(expr.right, ctx, depth + 1)
+        if isinstance(expr, Subscript):
+            return self.class_of_annotation(_wrapped(expr), ctx, depth + 1)
+        expr = _as_name(expr)
+        if expr is None:
+            return None
+        found = self.index.lookup(expr.dotted, ctx)
+        if isinstance(found, VarSym) and found.assign.value is not None:
+            return self.class_of_annotation(found.assign.value, found.ctx, depth + 1)
+        return found if isinstance(found, (ClassSym, External)) else None
+
+
+def _wrapped(expr: Subscript) -> Expr | None:
+    """``X`` of ``Annotated[X, ...]``, ``Optional[X]`` and ``Union[X, ...]``."""
+    wrapper = isinstance(expr.value, Name) and expr.value.dotted.rpartition(".")[2] in _WRAPPERS
+    return expr.items[0] if wrapper and expr.items else None
+
+
+def _as_name(expr: Expr) -> Name | None:
+    """A name, or the name in a string annotation (``"Repo"``)."""
+    if isinstance(expr, Const) and isinstance(expr.value, str):
+        return Name(expr.value)
+    return expr if isinstance(expr, Name) else None
+
+
+def _is_class(external: External) -> bool:
+    return external.last[:1].isupper()
+
+
+def _project(found: ClassSym | External | None) -> ClassSym | None:
+    return found if isinstance(found, ClassSym) else None
+
+
+def signature_calls(info: FunctionInfo) -> Iterator[Call]:
+    """The calls in a function's decorators, parameter defaults and annotations."""
+    exprs: list[Expr | None] = [*info.decorators, info.returns]
+    for param in info.params:
+        exprs += [param.default, param.annotation]
+    stack = [e for e in exprs if e is not None]
+    while stack:
+        expr = stack.pop()
+        if isinstance(expr, Call):
+            yield expr
+            stack += [expr.func, *expr.args, *(value for _key, value in expr.kwargs)]
+        elif isinstance(expr, Subscript):
+            stack += [expr.value, *expr.items]
+        elif isinstance(expr, Attr):
+            stack.append(expr.value)
+        elif isinstance(expr, BinOp):
+            stack += [expr.left, expr.right]
+
+
+def _is_add_task(call: Call) -> bool:
+    return isinstance(call.func, Name) and call.func.dotted.endswith(".add_task")
+
+
+class _FrameworkEdges:
+    """Edges FastAPI adds at run time: route -> dependency -> sub-dependency."""
+
+    def __init__(self, builder: _Builder, model: AppModel, resolver: DependencyResolver) -> None:
+        self.builder = builder
+        self.model = model
+        self.resolver = resolver
+        self.done: set[int] = set()
+
+    def add(self) -> None:
+        """Edges from every route handler of the app model to its dependencies."""
+        included = self._include_deps()
+        for obj in self.model.objects.values():
+            shared = self._deps(obj.deps) + included.get(id(obj), [])
+            for decl in obj.routes:
+                if decl.handler is not None:
+                    nodes = shared + self._deps(decl.deps)
+                    nodes += self.resolver.param_dependencies(decl.handler)
+                    self._route(decl.handler, nodes, decl.line)
+
+    def _deps(self, deps: list) -> list[DepNode]:
+        return [node for expr, ctx in deps for node in self.resolver.from_list(expr, ctx)]
+
+    def _include_deps(self) -> dict[int, list[DepNode]]:
+        """``include_router(router, dependencies=[...])``, per included router."""
+        included: dict[int, list[DepNode]] = {}
+        for obj in self.model.objects.values():
+            for inc in obj.includes:
+                included.setdefault(id(inc.child), []).extend(self._deps(inc.deps))
+        return included
+
+    def _route(self, handler: FuncSym, nodes: list[DepNode], line: int) -> None:
+        name = self.builder.add_node(handler, "route")
+        self.builder.graph.nodes[name]["kind"] = "route"
+        self._children(name, nodes, line)
+
+    def _children(self, parent: str, nodes: list[DepNode], line: int) -> None:
+        for node in nodes:
+            target = self._target(node)
+            if target is None:
+                continue
+            name = self.builder.add_node(target, "dependency")
+            data = self.builder.graph.nodes[name]
+            if data["kind"] != "route":
+                data["kind"] = "dependency"
+            self.builder.add_edge(parent, name, line, "framework")
+            if id(node) not in self.done:
+                self.done.add(id(node))
+                self._children(name, node.children, target.info.line)
+
+    def _target(self, node: DepNode) -> FuncSym | None:
+        """The function FastAPI calls for a dependency: the function itself, a class's
+        ``__init__``, or the ``__call__`` of a project class instance."""
+        if node.func is not None:
+            return node.func
+        method = {"class": "__init__", "instance": "__call__"}.get(node.kind)
+        if method is None:
+            return None
+        index = self.builder.index
+        module, _, qual = node.label.partition(":")
+        summary = index.modules.get(module)
+        found = index.lookup(qual, Ctx(summary, (summary.scope,))) if summary else None
+        if isinstance(found, VarSym):
+            value = index.follow(found)
+            found = value.cls if isinstance(value, Instance) else None
+        if not isinstance(found, ClassSym):
+            return None
+        member = index.class_member(found, method)
+        return member if isinstance(member, FuncSym) else None

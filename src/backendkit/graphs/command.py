@@ -1,0 +1,95 @@
+"""``backendkit graph``: build the import or call graph of a project and print it."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import networkx as nx
+
+from backendkit.graphs.render import FORMATS, render
+
+KINDS = ("imports", "calls")
+
+
+def run_graph(
+    paths: Sequence[Path],
+    kind: str,
+    fmt: str,
+    focus_name: str | None,
+    depth: int | None,
+    unresolved: bool,
+    external: bool,
+    config: Path | None,
+) -> int:
+    """Print the graph; raises ``ValueError`` for bad options (the CLI makes them exit 2)."""
+    _check(kind, fmt, depth, unresolved)
+    project = _project(paths, config)
+    if kind == "calls":
+        from backendkit.graphs.calls import build_call_graph
+
+        calls = build_call_graph(project.index, project.model, project.resolver)
+        if unresolved:
+            sys.stdout.write(_unresolved_text(calls.unresolved, calls.graph))
+            return 0
+        graph = calls.graph
+    else:
+        from backendkit.graphs.imports import build_import_graph, collapse
+
+        graph = build_import_graph(project.index, include_external=external)
+        graph = collapse(graph, depth) if depth else graph
+    if focus_name:
+        from backendkit.graphs.imports import focus
+
+        graph = focus(graph, _route_handler(project, focus_name) if kind == "calls" else focus_name)
+    sys.stdout.write(render(graph, fmt, kind))
+    return 0
+
+
+def _check(kind: str, fmt: str, depth: int | None, unresolved: bool) -> None:
+    problems = (
+        (kind not in KINDS, f"--kind {kind!r} is not one of: {', '.join(KINDS)}"),
+        (fmt not in FORMATS, f"--format {fmt!r} is not one of: {', '.join(FORMATS)}"),
+        (fmt == "pycg" and kind != "calls", "--format pycg needs --kind calls"),
+        (depth is not None and kind != "imports", "--depth applies to --kind imports"),
+        (depth is not None and depth < 1, "--depth must be at least 1"),
+        (unresolved and kind != "calls", "--unresolved applies to --kind calls"),
+    )
+    for failed, message in problems:
+        if failed:
+            raise ValueError(message)
+
+
+def _project(paths: Sequence[Path], config: Path | None):
+    from backendkit.catalogue import load_catalogue
+    from backendkit.config import find_project_root, load_config
+    from backendkit.engine import build_project
+
+    for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(f"no such file or directory: {path}")
+    root = find_project_root(list(paths)).resolve()
+    settings = load_config(root, load_catalogue(), config_file=config)
+    project, _files = build_project(root, settings)
+    return project
+
+
+def _route_handler(project, name: str) -> str:
+    """``--focus /api/orders/``: the handler of the route with that path, else ``name``."""
+    if not name.startswith("/"):
+        return name
+    for route in project.routes:
+        if route.path == name:
+            return route.handler.replace(":", ".")
+    raise ValueError(f"--focus {name!r}: no route has this path")
+
+
+def _unresolved_text(found: dict[str, list[tuple[int, str]]], graph: nx.DiGraph) -> str:
+    lines = []
+    for caller in sorted(found):
+        path = graph.nodes[caller].get("path", "") if caller in graph else ""
+        for line, text in found[caller]:
+            lines.append(f"{path}:{line}: {caller} calls {text}")
+    lines.append(f"{sum(len(v) for v in found.values())} unresolved call(s)")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,174 @@
+"""The import graph: one node per project module, edges importer -> imported.
+
+Built from the ``ImportRecord``s of the summaries of the same run (no second parse). Edge
+attributes: ``lines`` (every import line), ``toplevel`` (the lines that run at import time:
+not inside a function, not for type checkers only; see ``typeonly``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from backendkit.graphs.typeonly import type_only_lines
+from backendkit.project.index import ProjectIndex
+from backendkit.summary.model import ImportRecord, ModuleSummary, Scope
+
+
+def build_import_graph(index: ProjectIndex, *, include_external: bool = False) -> nx.DiGraph:
+    """The import graph of the project in ``index``.
+
+    ``import a.b`` gives an edge to ``a.b``; ``from pkg import mod`` to ``pkg.mod`` when that is
+    a module, else to ``pkg``. With ``include_external`` other packages become nodes named by
+    their top-level name, with ``external=True``.
+    """
+    graph = nx.DiGraph()
+    for summary in index.modules.values():
+        graph.add_node(
+            summary.module,
+            path=summary.path,
+            is_package=summary.is_package,
+            lines=summary.line_count,
+            external=False,
+        )
+    for summary in index.modules.values():
+        deferred = _function_import_lines(summary.scope) - _scope_import_lines(summary.scope)
+        deferred |= type_only_lines(summary)
+        for record in summary.imports:
+            toplevel = record.line not in deferred and not _type_checking(record)
+            for target in _targets(index, summary, record, include_external):
+                _add_edge(graph, index, summary.module, target, record.line, toplevel)
+    return graph
+
+
+def _type_checking(record: ImportRecord) -> bool:
+    """Whether the import sits under ``if TYPE_CHECKING:`` (once the collector records it)."""
+    return bool(getattr(record, "type_checking", False))
+
+
+def _targets(
+    index: ProjectIndex, summary: ModuleSummary, record: ImportRecord, include_external: bool
+) -> list[str]:
+    base = index.absolute(record.module, record.level, summary)
+    if base is None:
+        return []
+    out = [_imported(index, base, name) for name in record.names] if record.names else [base]
+    resolved = [_project_or_external(index, t, include_external) for t in dict.fromkeys(out) if t]
+    return [t for t in dict.fromkeys(resolved) if t]
+
+
+def _imported(index: ProjectIndex, base: str, name: str) -> str:
+    """``from base import name``: the submodule ``base.name`` if it is one, else ``base``."""
+    sub = f"{base}.{name}" if base else name
+    return sub if name != "*" and index.is_project_module(sub) else base
+
+
+def _project_or_external(index: ProjectIndex, target: str, include_external: bool) -> str:
+    """``target`` itself, its longest project prefix, its top-level external name, or ''."""
+    parts = target.split(".")
+    for end in range(len(parts), 0, -1):
+        candidate = ".".join(parts[:end])
+        if index.is_project_module(candidate):
+            return candidate
+    return parts[0] if include_external else ""
+
+
+def _add_edge(
+    graph: nx.DiGraph, index: ProjectIndex, source: str, target: str, line: int, toplevel: bool
+) -> None:
+    if target == source:
+        return
+    if target not in graph:
+        project = index.is_project_module(target)
+        graph.add_node(target, path="", is_package=project, lines=0, external=not project)
+    if not graph.has_edge(source, target):
+        graph.add_edge(source, target, lines=[], toplevel=[])
+    data = graph.edges[source, target]
+    if line not in data["lines"]:
+        data["lines"].append(line)
+    if toplevel and line not in data["toplevel"]:
+        data["toplevel"].append(line)
+
+
+def _scope_import_lines(scope: Scope) -> set[int]:
+    """Lines of the imports bound in a module scope and its class bodies."""
+    lines = {binding.line for binding in scope.imports.values()}
+    for cls in scope.classes.values():
+        lines |= _scope_import_lines(cls.scope)
+    return lines
+
+
+def _function_import_lines(scope: Scope) -> set[int]:
+    """Lines of the imports bound inside functions and methods (run when called)."""
+    lines: set[int] = set()
+    for func in _functions(scope):
+        lines |= {binding.line for binding in func.scope.imports.values()}
+    return lines
+
+
+def _functions(scope: Scope) -> Iterable:
+    for func in scope.functions.values():
+        yield func
+        yield from _functions(func.scope)
+    for cls in scope.classes.values():
+        yield from _functions(cls.scope)
+
+
+def runtime_imports(graph: nx.DiGraph) -> nx.DiGraph:
+    """The subgraph of project modules and the imports that run when a module is imported."""
+    keep = [
+        (a, b)
+        for a, b, data in graph.edges(data=True)
+        if data.get("toplevel")
+        and not graph.nodes[a].get("external")
+        and not graph.nodes[b].get("external")
+    ]
+    return graph.edge_subgraph(keep).copy()
+
+
+def collapse(graph: nx.DiGraph, depth: int) -> nx.DiGraph:
+    """Modules merged into their packages of ``depth`` dotted parts (``app.api.x`` -> ``app.api``
+    at depth 2); edge ``count`` is the number of import lines merged into it."""
+    if depth < 1:
+        raise ValueError("--depth must be at least 1")
+    out = nx.DiGraph()
+    for node, data in graph.nodes(data=True):
+        _merge_node(out, _prefix(node, depth), node, data)
+    for source, target, data in graph.edges(data=True):
+        a, b = _prefix(source, depth), _prefix(target, depth)
+        if a == b:
+            continue
+        if not out.has_edge(a, b):
+            out.add_edge(a, b, count=0)
+        out.edges[a, b]["count"] += len(data.get("lines", [])) or 1
+    return out
+
+
+def _prefix(name: str, depth: int) -> str:
+    return ".".join(name.split(".")[:depth])
+
+
+def _merge_node(out: nx.DiGraph, name: str, node: str, data: dict) -> None:
+    if name not in out:
+        out.add_node(name, path="", is_package=False, lines=0, external=data["external"])
+    merged = out.nodes[name]
+    merged["lines"] += data.get("lines", 0)
+    merged["is_package"] = merged["is_package"] or name != node or data["is_package"]
+    if name == node:
+        merged["path"] = data.get("path", "")
+
+
+def focus(graph: nx.DiGraph, name: str) -> nx.DiGraph:
+    """``name`` (a node, or the nodes whose name ends with ``.name``) with its neighbours."""
+    if name in graph:
+        centres = [name]
+    else:
+        centres = [n for n in graph if n.endswith((f".{name}", f":{name}"))]
+    if not centres:
+        raise ValueError(f"--focus {name!r}: no such node in the graph")
+    keep = set(centres)
+    for centre in centres:
+        keep.update(graph.predecessors(centre))
+        keep.update(graph.successors(centre))
+    return graph.subgraph(keep).copy()

@@ -1,0 +1,280 @@
+"""Rules on the whole-project graphs: BK501 import cycles, BK301 blocking calls reached from
+async routes and dependencies."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+from fnmatch import fnmatchcase
+
+import networkx as nx
+
+from backendkit.findings import Finding
+from backendkit.graphs.calls import CallGraph, build_call_graph
+from backendkit.graphs.imports import build_import_graph, runtime_imports
+from backendkit.rules.base import Example, ProjectContext, ProjectRule
+
+
+def shortest_cycle(graph: nx.DiGraph, start: str) -> list[str]:
+    """The shortest cycle through ``start`` (``[start, ..., start]``), or ``[]``."""
+    best: list[str] = []
+    for successor in sorted(graph.successors(start)):
+        try:
+            path = nx.shortest_path(graph, successor, start)
+        except nx.NetworkXNoPath:
+            continue
+        if not best or len(path) + 1 < len(best):
+            best = [start, *path]
+    return best
+
+
+def cycle_groups(graph: nx.DiGraph) -> list[tuple[list[str], int]]:
+    """One representative shortest cycle per strongly connected component of ``graph``, starting
+    at the component's first module by name, with the component's size; sorted."""
+    out: list[tuple[list[str], int]] = []
+    for component in nx.strongly_connected_components(graph):
+        if len(component) < 2:
+            continue
+        sub = graph.subgraph(component)
+        cycle = shortest_cycle(sub, min(component))
+        if cycle:
+            out.append((cycle, len(component)))
+    return sorted(out)
+
+
+class ImportCycleRule(ProjectRule):
+    """BK501: project modules that import each other (directly or through others) at import
+    time."""
+
+    code = "BK501"
+    VALID = (
+        Example(
+            {
+                "app/__init__.py": "",
+                "app/models.py": "from app.db import Base\n\n\nclass User(Base):\n"
+                "    def orders(self):\n        from app.orders import Order\n\n"
+                "        return Order.for_user(self)\n",
+                "app/db.py": "class Base:\n    pass\n",
+                "app/orders.py": "from app.db import Base\nfrom app.models import User\n\n\n"
+                "class Order(Base):\n    owner: User\n",
+            },
+            note="the import back from models to orders is inside a function: no cycle at "
+            "import time",
+        ),
+        Example(
+            {
+                "app/__init__.py": "",
+                "app/index.py": "from app.evaluate import Evaluator\n\n\nclass Index:\n"
+                "    def __init__(self) -> None:\n        self.evaluator = Evaluator(self)\n",
+                "app/evaluate.py": "from __future__ import annotations\n\n"
+                "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+                "    from app.index import Index\n\n\nclass Evaluator:\n"
+                "    def __init__(self, index: Index) -> None:\n        self.index = index\n",
+            },
+            note="an import for type checkers only (used in annotations only)",
+        ),
+    )
+    INVALID = (
+        Example(
+            {
+                "app/__init__.py": "",
+                "app/models.py": "from app.orders import Order  # expect: BK501\n\n\n"
+                "class User:\n    orders: list[Order]\n",
+                "app/orders.py": "from app import models\n\n\nclass Order:\n"
+                "    owner: models.User\n",
+            },
+        ),
+        Example(
+            {
+                "svc/__init__.py": "",
+                "svc/api.py": "from .crud import create  # expect: BK501\n",
+                "svc/crud.py": "from .schemas import Item\n\n\ndef create(item: Item) -> None:\n"
+                "    pass\n",
+                "svc/schemas.py": "from svc.api import create\n\n\nclass Item:\n    pass\n",
+            },
+            note="a cycle through three modules and relative imports",
+        ),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """One finding per group of modules that import each other at import time."""
+        graph = runtime_imports(build_import_graph(ctx.index))
+        for cycle, size in cycle_groups(graph):
+            first = graph.edges[cycle[0], cycle[1]]["toplevel"][0]
+            summary = ctx.index.modules[cycle[0]]
+            yield self.finding(
+                summary.path,
+                first,
+                self._message(graph, cycle, size),
+                extra={"cycle": cycle},
+            )
+
+    @staticmethod
+    def _message(graph: nx.DiGraph, cycle: list[str], size: int) -> str:
+        steps = [
+            f"{module} (line {graph.edges[module, cycle[i + 1]]['toplevel'][0]})"
+            for i, module in enumerate(cycle[:-1])
+        ]
+        chain = " -> ".join([*steps, cycle[-1]])
+        more = len(cycle) - 1
+        group = f"; {size} modules are tangled in this group" if size > more else ""
+        return (
+            f"Import cycle {chain}{group}: which module works depends on import order; move "
+            "what both need into a module that imports neither, or import inside the function "
+            "that uses it"
+        )
+
+
+#: the default of ``[tool.backendkit.async] blocking-calls`` (the catalogue holds the same list)
+BLOCKING_CALLS = (
+    "time.sleep",
+    "requests.*",
+    "urllib.request.urlopen",
+    "httpx.Client",
+    "httpx.Client.*",
+    "builtins.open",
+    "subprocess.*",
+    "os.system",
+    "sqlalchemy.orm.Session",
+    "sqlalchemy.orm.Session.*",
+    "sqlmodel.Session",
+    "sqlmodel.Session.*",
+)
+
+Step = tuple[str, int]  # a function (or the blocking external) and the line that calls it
+
+_SERVICES = """\
+import requests
+
+
+def fetch_rate() -> float:
+    return requests.get("https://rates.example.com/eur").json()["rate"]
+
+
+def convert(amount: float) -> float:
+    return amount * fetch_rate()
+"""
+
+
+def matches(name: str, patterns: Iterable[str]) -> bool:
+    """Whether an external's import path matches one of the glob ``patterns``."""
+    return any(fnmatchcase(name, pattern) for pattern in patterns)
+
+
+def blocking_chain(
+    calls: CallGraph, entry: str, patterns: Sequence[str]
+) -> tuple[list[Step], int] | None:
+    """The shortest chain of source calls from ``entry`` through at least one other project
+    function to a blocking call, and how many blocking call sites ``entry`` reaches."""
+    parents: dict[str, Step | None] = {entry: None}
+    queue = deque([entry])
+    first: list[Step] = []
+    count = 0
+    while queue:
+        node = queue.popleft()
+        hits = [(n, line) for line, n in calls.external.get(node, []) if matches(n, patterns)]
+        if node != entry and hits:
+            count += len(hits)
+            first = first or [*_path(parents, node), hits[0]]
+        _visit(calls.graph, node, parents, queue)
+    return (first, count) if first else None
+
+
+def _visit(graph: nx.DiGraph, node: str, parents: dict, queue: deque) -> None:
+    """Queue the functions ``node`` calls in the source (FastAPI runs sync dependencies and
+    background tasks in a thread pool, so framework edges are not followed)."""
+    for succ in sorted(graph.successors(node)):
+        data = graph.edges[node, succ]
+        if data["kind"] == "call" and succ not in parents:
+            parents[succ] = (node, data["line"])
+            queue.append(succ)
+
+
+def _path(parents: dict[str, Step | None], node: str) -> list[Step]:
+    """``[(entry, 0), (f, line in entry), (g, line in f), ...]`` up to ``node``."""
+    steps: list[Step] = []
+    current: str | None = node
+    while current is not None:
+        parent = parents[current]
+        steps.append((current, parent[1] if parent else 0))
+        current = parent[0] if parent else None
+    return steps[::-1]
+
+
+class BlockingCallRule(ProjectRule):
+    """BK301: an ``async def`` route or dependency that reaches a blocking call through the
+    functions it calls."""
+
+    code = "BK301"
+    VALID = (
+        Example(
+            {
+                "app/__init__.py": "",
+                "app/services.py": _SERVICES,
+                "app/main.py": "import asyncio\n\nfrom fastapi import FastAPI\n"
+                "from fastapi.concurrency import run_in_threadpool\n\n"
+                "from app.services import convert\n\napp = FastAPI()\n\n\n"
+                '@app.get("/sync")\ndef sync_route(amount: float) -> float:\n'
+                "    return convert(amount)\n\n\n"
+                '@app.get("/pool")\nasync def pooled(amount: float) -> float:\n'
+                "    return await run_in_threadpool(convert, amount)\n\n\n"
+                '@app.get("/thread")\nasync def threaded(amount: float) -> float:\n'
+                "    return await asyncio.to_thread(convert, amount)\n",
+            },
+            note="a sync route runs in the thread pool; the others hand the work to a thread",
+        ),
+    )
+    INVALID = (
+        Example(
+            {
+                "app/__init__.py": "",
+                "app/services.py": _SERVICES,
+                "app/main.py": "from fastapi import FastAPI\n\nfrom app.services import convert"
+                "\n\napp = FastAPI()\n\n\n"
+                '@app.get("/convert")\nasync def convert_route(amount: float) -> float:\n'
+                "    return convert(amount)  # expect: BK301\n",
+            },
+            note="route -> convert -> fetch_rate -> requests.get",
+        ),
+        Example(
+            {
+                "app/__init__.py": "",
+                "app/main.py": "from fastapi import Depends, FastAPI\n\napp = FastAPI()\n\n\n"
+                "def read_config() -> str:\n"
+                '    with open("config.toml") as handle:\n        return handle.read()\n\n\n'
+                "async def get_config() -> str:\n    return read_config()  # expect: BK301\n\n\n"
+                '@app.get("/")\ndef index(config: str = Depends(get_config)) -> str:\n'
+                "    return config\n",
+            },
+            note="an async dependency runs on the event loop even for a sync route",
+        ),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """One finding per async route or dependency that reaches a blocking call."""
+        patterns = self._patterns()
+        calls = build_call_graph(ctx.index, ctx.model, ctx.resolver)
+        for entry, data in sorted(calls.graph.nodes(data=True)):
+            if not data["is_async"] or data["kind"] not in ("route", "dependency"):
+                continue
+            found = blocking_chain(calls, entry, patterns)
+            if found is not None:
+                chain, count = found
+                message = self._message(data["kind"], chain, count)
+                yield self.finding(data["path"], chain[1][1], message, extra={"chain": chain})
+
+    def _patterns(self) -> list[str]:
+        given = self.options.get("blocking-calls", list(BLOCKING_CALLS))
+        extra = self.options.get("extend-blocking-calls", [])
+        return [str(p) for p in [*given, *extra]]  # type: ignore[misc]
+
+    @staticmethod
+    def _message(kind: str, chain: list[Step], count: int) -> str:
+        what = "route handler" if kind == "route" else "dependency"
+        steps = [chain[0][0]] + [f"{name} (line {line})" for name, line in chain[1:]]
+        more = f" ({count} blocking calls reached in all)" if count > 1 else ""
+        return (
+            f"async {what} {chain[0][0]} blocks the event loop: {' -> '.join(steps)}{more}; "
+            "make it a plain def, wrap the call in `await run_in_threadpool(...)` or "
+            "`asyncio.to_thread(...)`, or use an async client"
+        )

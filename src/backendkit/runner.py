@@ -1,0 +1,156 @@
+"""Runs the per-file pass over a project: cached results first, then the rest, in parallel when
+there is enough work (DESIGN.md, section 3).
+
+The result is the same, in the same order, whether summaries come from the cache, from worker
+processes or from this process: each is a plain-data ``ModuleSummary`` of one file.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+from backendkit.cache import Cache, digest
+from backendkit.perfile import FileTask, read_bytes, summarize_file
+from backendkit.rules.base import FileRule
+from backendkit.summary.model import ModuleSummary
+
+PARALLEL_MIN_FILES = 40  # fewer files: worker start-up costs more than it saves
+PARALLEL_MIN_BYTES = 700_000  # about 20k lines
+CHUNKS_PER_WORKER = 6  # small enough to balance large and small files across workers
+
+
+@dataclass
+class Job:
+    """One file to (re)summarise: its task, its bytes when already read, and its hash."""
+
+    index: int
+    task: FileTask
+    data: bytes | None
+    content: str | None
+    size: int
+
+
+def summarize_all(
+    tasks: Sequence[FileTask],
+    rules: Sequence[FileRule],
+    cache: Cache | None = None,
+    workers: int | None = None,
+) -> list[ModuleSummary]:
+    """Summaries of ``tasks``, in order: from ``cache`` when it holds them, else computed (by
+    ``workers`` processes, default one per CPU, when there are many files)."""
+    results: list[ModuleSummary | None] = [None] * len(tasks)
+    jobs = _pending(tasks, cache, results)
+    fresh = _run(jobs, rules, workers)
+    for job, summary in zip(jobs, fresh, strict=True):
+        results[job.index] = summary
+        if cache is not None and job.content is not None:
+            cache.store(job.task, job.content, summary)
+    return [summary for summary in results if summary is not None]
+
+
+def _pending(
+    tasks: Sequence[FileTask], cache: Cache | None, results: list[ModuleSummary | None]
+) -> list[Job]:
+    """Fill ``results`` from the cache; return the files that still need the per-file pass."""
+    jobs: list[Job] = []
+    for index, task in enumerate(tasks):
+        if cache is None:
+            jobs.append(Job(index, task, None, None, _size(task.abs_path)))
+            continue
+        data, _problem = read_bytes(task.abs_path)
+        content = digest(data) if data is not None else None
+        cached = cache.load(task, content) if content is not None else None
+        if cached is not None:
+            results[index] = cached
+        else:
+            jobs.append(Job(index, task, data, content, len(data or b"")))
+    return jobs
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def worker_count(workers: int | None = None) -> int:
+    """How many processes to use: ``workers``, else one per CPU this process may use."""
+    if workers is not None:
+        return max(workers, 1)
+    if hasattr(os, "sched_getaffinity"):
+        return max(len(os.sched_getaffinity(0)), 1)
+    return os.cpu_count() or 1
+
+
+def _run(jobs: list[Job], rules: Sequence[FileRule], workers: int | None) -> list[ModuleSummary]:
+    count = worker_count(workers)
+    big = len(jobs) > PARALLEL_MIN_FILES and sum(j.size for j in jobs) > PARALLEL_MIN_BYTES
+    if count > 1 and (big or workers is not None) and len(jobs) > 1:
+        return _parallel(jobs, rules, count)
+    return [summarize_file(job.task, rules, job.data) for job in jobs]
+
+
+def chunks(jobs: list[Job], count: int) -> list[list[Job]]:
+    """Consecutive runs of jobs of about equal total size, ``count`` of them at most."""
+    target = max(sum(job.size for job in jobs) / max(count, 1), 1.0)
+    out: list[list[Job]] = [[]]
+    filled = 0.0
+    for job in jobs:
+        if out[-1] and filled + job.size > target:
+            out.append([])
+            filled = 0.0
+        out[-1].append(job)
+        filled += job.size
+    return out
+
+
+_WORKER_RULES: Sequence[FileRule] = ()
+
+
+def _init_worker(rules: Sequence[FileRule]) -> None:
+    """Worker start-up: receive the file rules once rather than with every chunk."""
+    global _WORKER_RULES
+    _WORKER_RULES = rules
+
+
+def _work(chunk: list[tuple[FileTask, bytes | None]]) -> list[ModuleSummary]:
+    """One chunk of files, summarised in a worker process."""
+    return [summarize_file(task, _WORKER_RULES, data) for task, data in chunk]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """``fork`` where it is safe and cheap (Linux: workers inherit the loaded modules),
+    otherwise the platform's default start method."""
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _parallel(jobs: list[Job], rules: Sequence[FileRule], count: int) -> list[ModuleSummary]:
+    """Summarise in ``count`` worker processes; a chunk whose worker died is redone here."""
+    parts = chunks(jobs, count * CHUNKS_PER_WORKER)
+    results: list[list[ModuleSummary] | None] = [None] * len(parts)
+    try:
+        with ProcessPoolExecutor(count, _context(), _init_worker, (rules,)) as pool:
+            futures = [pool.submit(_work, [(j.task, j.data) for j in part]) for part in parts]
+            for number, future in enumerate(futures):
+                try:
+                    results[number] = future.result()
+                except BrokenProcessPool:
+                    break
+    except (OSError, BrokenProcessPool):  # no processes here (sandbox, limits): run serially
+        pass
+    out: list[ModuleSummary] = []
+    for part, done in zip(parts, results, strict=True):
+        out += done if done is not None else [summarize_file(j.task, rules, j.data) for j in part]
+    return out
+
+
+__all__ = ["chunks", "summarize_all", "worker_count"]

@@ -1,0 +1,3 @@
+from .services import OrderService
+
+__all__ = ["OrderService"]

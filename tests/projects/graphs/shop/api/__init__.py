@@ -1,0 +1,3 @@
+from .orders import router
+
+__all__ = ["router"]
