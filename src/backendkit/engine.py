@@ -23,6 +23,7 @@ from backendkit.rules.base import ProjectContext
 from backendkit.runner import summarize_all
 from backendkit.summary.model import ModuleSummary
 from backendkit.suppress import UNUSED_CODE, Suppressions
+from backendkit.workspace import nested_roots, split_targets
 
 ALWAYS_ON = frozenset({"BK001", "BK002"})
 
@@ -132,17 +133,35 @@ def analyze(
         "extend_select": extend_select,
         "use_cache": use_cache,
     }
-    groups = _group_by_root(_existing(paths))
-    if len(groups) == 1:
-        root, targets = next(iter(groups.items()))
-        return analyze_project(root, targets, **options)  # type: ignore[arg-type]
-    base = Path(os.path.commonpath([str(root) for root in groups]))
+    results: list[AnalysisResult] = []
+    for root, targets in _group_by_root(_existing(paths)).items():
+        results += _analyze_tree(root, targets, options)
+    if len(results) == 1:
+        return results[0]
+    base = Path(os.path.commonpath([str(r.root) for r in results]))
     merged = AnalysisResult(root=base)
-    for root, targets in groups.items():
-        result = analyze_project(root, targets, **options)  # type: ignore[arg-type]
-        _merge(merged, result, root.relative_to(base).as_posix())
+    for result in results:
+        _merge(merged, result, result.root.relative_to(base).as_posix())
     merged.findings.sort(key=Finding.sort_key)
     return merged
+
+
+def _analyze_tree(
+    root: Path, targets: Sequence[Path], options: dict[str, object]
+) -> list[AnalysisResult]:
+    """The project at ``root`` and, separately, each project nested inside it."""
+    config = load_config(root, load_catalogue(), config_file=options["config_file"])  # type: ignore[arg-type]
+    nested = nested_roots(root, discover(root, config))
+    if not nested:
+        return [analyze_project(root, targets, **options)]  # type: ignore[arg-type]
+    own, per_project = split_targets(root, nested, targets)
+    results: list[AnalysisResult] = []
+    if own is not None:
+        excluded = tuple(n.relative_to(root).as_posix() + "/" for n in nested)
+        results.append(analyze_project(root, own, excluded_dirs=excluded, **options))  # type: ignore[arg-type]
+    for project_root, project_targets in per_project.items():
+        results += _analyze_tree(project_root, project_targets, options)
+    return results
 
 
 def analyze_project(
@@ -154,8 +173,10 @@ def analyze_project(
     ignore: Sequence[str] | None,
     extend_select: Sequence[str] | None,
     use_cache: bool = True,
+    excluded_dirs: Sequence[str] = (),
 ) -> AnalysisResult:
-    """Analyse the project at ``root``, reporting on ``targets`` (all files when empty)."""
+    """Analyse the project at ``root``, reporting on ``targets`` (all files when empty);
+    ``excluded_dirs`` (relative, ending in "/") belong to projects nested inside it."""
     catalogue = load_catalogue()
     config = load_config(
         root,
@@ -165,6 +186,7 @@ def analyze_project(
         ignore=ignore,
         extend_select=extend_select,
     )
+    config.extend_exclude = (*config.extend_exclude, *excluded_dirs)
     enabled = config.enabled_codes(catalogue) | ALWAYS_ON
     file_rules, project_rules = split_rules(make_rules(config, catalogue, enabled))
     project, files = build_project(root, config, file_rules, use_cache=use_cache)

@@ -31,6 +31,8 @@ CONVENTIONAL_SEGMENTS = frozenset(
         "forgot-password",
         "health",
         "healthz",
+        "health-check",
+        "healthcheck",
         "livez",
         "readyz",
         "ready",
