@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from backendkit import analyze
 from backendkit.result import Route
 from helpers import write_project
@@ -242,3 +244,35 @@ def test_optional_scheme_enforced_by_raising_401_in_common_idioms(tmp_path: Path
         "/d": "required",
         "/e": "optional",
     }
+
+
+def test_routes_command_warns_about_unparsable_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Routes declared in a file that does not parse are missing: the command says so."""
+    from backendkit.commands import run_routes
+
+    root = write_project(
+        tmp_path / "p",
+        {
+            "app/__init__.py": "",
+            "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+            "app/items.py": "def oops(:\n",
+        },
+    )
+    assert run_routes([root], "json", None) == 0
+    err = capsys.readouterr().err
+    assert "1 file(s) could not be analysed" in err
+    assert "app/items.py" in err
+
+
+def test_wildcard_cors_is_an_error_only_with_credentials(tmp_path: Path) -> None:
+    """A public API may allow every origin without cookies: that is a warning, not an error."""
+    main = (
+        "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\n"
+        "app = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=['*'])\n"
+        "app.add_middleware(CORSMiddleware, allow_origins=['*'], allow_credentials=True)\n"
+    )
+    root = write_project(tmp_path / "p", {"main.py": main}, select=["BK103"])
+    severities = [(f.line, f.severity.value) for f in analyze([root]).findings]
+    assert severities == [(5, "warning"), (6, "error")]

@@ -117,6 +117,12 @@ def run_routes(paths: Sequence[Path], output: str, config: Path | None) -> int:
         raise ValueError(f"--format {output!r} is not one of: {', '.join(ROUTE_FORMATS)}")
     result = _analyze(paths, config)
     routes = result.routes
+    if result.unparsed:
+        shown = ", ".join(result.unparsed[:5]) + (" ..." if len(result.unparsed) > 5 else "")
+        sys.stderr.write(
+            f"note: {len(result.unparsed)} file(s) could not be analysed, so routes declared "
+            f"in them are missing: {shown} (backendkit lint says why)\n"
+        )
     if output == "json":
         sys.stdout.write(json.dumps([r.to_dict() for r in routes], indent=2) + "\n")
     elif output == "csv":
@@ -297,7 +303,8 @@ def run_explain(code: str) -> int:
     from backendkit.docsgen import rule_markdown
 
     catalogue = load_catalogue()
-    info = catalogue.get(code.upper())
+    by_name = {rule.name: rule for rule in catalogue.values()}
+    info = catalogue.get(code.upper()) or by_name.get(code.lower())
     if info is None:
         raise ValueError(f"unknown rule code {code!r}; run 'backendkit rules' to list them")
     sys.stdout.write(rule_markdown(info))

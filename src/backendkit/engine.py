@@ -199,6 +199,7 @@ def analyze_project(
         findings=filter_findings(findings, project, enabled, reported),
         routes=project.routes,
         notes=sorted(n for s in project.summaries for n in s.notes),
+        unparsed=sorted(s.path for s in project.summaries if not s.parsed and s.module),
     )
 
 
@@ -219,6 +220,7 @@ def _merge(merged: AnalysisResult, result: AnalysisResult, prefix: str) -> None:
     merged.findings += [replace(f, path=under(f.path)) for f in result.findings]
     merged.routes += [replace(r, file=under(r.file)) for r in result.routes]
     merged.notes += [f"{prefix}: {note}" for note in result.notes]
+    merged.unparsed += [under(p) for p in result.unparsed]
 
 
 def split_rules(rules: Sequence[Rule]) -> tuple[list[FileRule], list[ProjectRule]]:

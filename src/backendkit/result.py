@@ -65,3 +65,4 @@ class AnalysisResult:
     findings: list[Finding] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unparsed: list[str] = field(default_factory=list)  # files whose routes may be missing

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from backendkit.catalogue import RuleInfo
-from backendkit.findings import Finding, Fix
+from backendkit.findings import Finding, Fix, Severity
 
 if TYPE_CHECKING:
     from backendkit.project.appmodel import AppModel
@@ -80,8 +80,9 @@ class Rule:
         end_line: int | None = None,
         fix: Fix | None = None,
         extra: dict[str, object] | None = None,
+        severity: Severity | None = None,
     ) -> Finding:
-        """A finding of this rule with its catalogue name and severity."""
+        """A finding of this rule with its catalogue name and severity (or ``severity``)."""
         return Finding(
             code=self.info.code,
             name=self.info.name,
@@ -90,7 +91,7 @@ class Rule:
             line=line,
             column=column,
             end_line=end_line,
-            severity=self.info.severity,
+            severity=severity or self.info.severity,
             fix=fix,
             extra=extra or {},
         )

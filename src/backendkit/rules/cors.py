@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from backendkit.findings import Finding
+from backendkit.findings import Finding, Severity
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
@@ -82,7 +82,8 @@ class WildcardCorsRule(ProjectRule):
                 continue
             message = self._problem(index, options, where)
             if message:
-                yield self.finding(where.module.path, site.line, message)
+                severity = None if "allow_credentials=True" in message else Severity.WARNING
+                yield self.finding(where.module.path, site.line, message, severity=severity)
 
     def _cors_options(self, index: ProjectIndex, call: Call, ctx: Ctx) -> Call | None:
         func = call.func
