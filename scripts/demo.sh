@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job, from a fresh clone: set up, scaffold a demo project from the Copier template,
-# lint it and list its routes; then lint the example project with planted problems.
+# lint it, list its routes and print its graphs; then lint the example project with planted
+# problems.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -16,6 +17,12 @@ $BK lint "$DEMO"
 echo
 echo "== backendkit routes $DEMO"
 $BK routes "$DEMO"
+echo
+echo "== backendkit graph $DEMO --kind imports --depth 2 --format mermaid  (package import graph)"
+$BK graph "$DEMO" --kind imports --depth 2 --format mermaid
+echo
+echo "== backendkit graph $DEMO --kind calls --focus create_item --format mermaid  (who calls what)"
+$BK graph "$DEMO" --kind calls --focus create_item --format mermaid
 echo
 echo "== backendkit lint examples/shop  (an example project with planted problems)"
 $BK lint examples/shop --statistics || [ $? -eq 1 ]
