@@ -12,9 +12,11 @@ from backendkit.rules.architecture import BlockingCallRule, ImportCycleRule
 from backendkit.rules.auth import MissingAuthRule, OptionalAuthRule
 from backendkit.rules.base import FileRule, ProjectRule, Rule
 from backendkit.rules.cors import WildcardCorsRule
+from backendkit.rules.database import EnginePerRequestRule, QueryInLoopRule
 from backendkit.rules.dataflow import SecretInLogRule, SqlStringRule, WeakPasswordHashRule
 from backendkit.rules.exposure import DebugModeRule, ErrorDetailLeakRule, JwtMisuseRule
 from backendkit.rules.maintainability import ComplexityRule, FileSizeRule
+from backendkit.rules.mcp import McpAuthRule, McpToolDocsRule
 from backendkit.rules.meta import (
     InternalErrorRule,
     InvalidDirectiveRule,
@@ -22,6 +24,7 @@ from backendkit.rules.meta import (
     UnusedDirectiveRule,
 )
 from backendkit.rules.modernize import OnEventRule, PydanticV1Rule
+from backendkit.rules.ratelimit import AuthRateLimitRule
 from backendkit.rules.responses import SensitiveResponseRule
 from backendkit.rules.secrets import HardcodedSecretRule
 
@@ -43,11 +46,16 @@ RULES: dict[str, type[Rule]] = {
         WeakPasswordHashRule,
         SqlStringRule,
         SecretInLogRule,
+        AuthRateLimitRule,
         CreateStatusRule,
         DeleteStatusRule,
         ResponseModelRule,
         PaginationRule,
         OnEventRule,
+        EnginePerRequestRule,
+        QueryInLoopRule,
+        McpToolDocsRule,
+        McpAuthRule,
         PydanticV1Rule,
         ComplexityRule,
         FileSizeRule,

@@ -1,0 +1,137 @@
+"""Database use in request paths: BK302 an engine created per request, BK304 queries in a loop."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from backendkit.findings import Finding
+from backendkit.project.deps import DepNode
+from backendkit.project.symbols import External, FuncSym
+from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.support import find_function, iter_functions
+from backendkit.summary.model import Name
+
+ENGINE_FACTORIES = frozenset({"create_engine", "create_async_engine"})
+QUERY_METHODS = frozenset(
+    {
+        "execute",
+        "exec",
+        "get",
+        "scalar",
+        "scalars",
+        "scalar_one",
+        "scalar_one_or_none",
+        "query",
+        "fetch",
+        "fetchrow",
+        "fetchval",
+        "find_one",
+        "refresh",
+    }
+)
+DB_RECEIVERS = ("session", "db", "conn", "connection", "cursor", "tx", "uow")
+
+_APP = "from fastapi import Depends, FastAPI\nfrom sqlmodel import Session, create_engine\n\n"
+
+
+def request_functions(ctx: ProjectContext) -> Iterator[FuncSym]:
+    """Route handlers and every function in their dependency trees, each once."""
+    seen: set[str] = set()
+    for route in ctx.routes:
+        handler = find_function(ctx.index, route.handler)
+        if handler is None or handler.qualname in seen:
+            continue
+        seen.add(handler.qualname)
+        yield handler
+        stack: list[DepNode] = list(ctx.resolver.param_dependencies(handler))
+        while stack:
+            node = stack.pop()
+            if node.func is not None and node.func.qualname not in seen:
+                seen.add(node.func.qualname)
+                yield node.func
+                stack.extend(node.children)
+
+
+class EnginePerRequestRule(ProjectRule):
+    """BK302: ``create_engine`` inside a route or dependency."""
+
+    code = "BK302"
+    VALID = (
+        Example(
+            _APP + "engine = create_engine('sqlite://')\napp = FastAPI()\n\n\n"
+            "def get_session():\n    with Session(engine) as session:\n        yield session\n"
+            "\n\n@app.get('/n')\ndef n(session: Session = Depends(get_session)) -> int:\n"
+            "    return 1  # backendkit: ignore[BK101]\n"
+        ),
+    )
+    INVALID = (
+        Example(
+            _APP + "app = FastAPI()\n\n\ndef get_session():\n"
+            "    engine = create_engine('sqlite://')  # expect: BK302\n"
+            "    with Session(engine) as session:\n        yield session\n\n\n"
+            "@app.get('/n')  # backendkit: ignore[BK101]\n"
+            "def n(session: Session = Depends(get_session)) -> int:\n    return 1\n"
+        ),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """Engine factories called from request-time code."""
+        for func in request_functions(ctx):
+            inner = func.ctx.enter(func.info)
+            for site in func.info.scope.calls:
+                callee = site.call.func
+                if not isinstance(callee, Name) or callee.dotted.rpartition(".")[2] not in (
+                    ENGINE_FACTORIES
+                ):
+                    continue
+                target = ctx.index.lookup(callee.dotted, inner)
+                if isinstance(target, External) and target.is_from("sqlalchemy", "sqlmodel"):
+                    yield self.finding(
+                        func.ctx.module.path,
+                        site.line,
+                        f"{target.last}() runs on every request in {func.info.name}: each call "
+                        "builds a new connection pool; create the engine once at module level "
+                        "(or in the lifespan) and open sessions from it",
+                    )
+
+
+class QueryInLoopRule(ProjectRule):
+    """BK304: a database query inside a ``for`` loop of request-time code (N+1)."""
+
+    code = "BK304"
+    VALID = (
+        Example(
+            _APP + "app = FastAPI()\n\n\n@app.get('/n')  # backendkit: ignore[BK101]\n"
+            "def n(session: Session, ids: list[int]) -> int:\n"
+            "    rows = session.exec(select_all(ids))\n    return len(list(rows))\n"
+        ),
+    )
+    INVALID = (
+        Example(
+            _APP + "app = FastAPI()\n\n\n@app.get('/n')  # backendkit: ignore[BK101]\n"
+            "def n(session: Session, ids: list[int]) -> int:\n    total = 0\n"
+            "    for item_id in ids:\n"
+            "        total += session.get(Item, item_id).price  # expect: BK304\n"
+            "    return total\n"
+        ),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """Query calls on session-like receivers inside loops, in any function (routes,
+        dependencies, services, CRUD helpers)."""
+        for info, where in iter_functions(ctx.index):
+            func = FuncSym(info, where)
+            for site in func.info.scope.calls:
+                callee = site.call.func
+                if not site.loops or not isinstance(callee, Name):
+                    continue
+                receiver, _, method = callee.dotted.rpartition(".")
+                last = receiver.rpartition(".")[2].lower()
+                if method in QUERY_METHODS and last.endswith(DB_RECEIVERS):
+                    yield self.finding(
+                        func.ctx.module.path,
+                        site.line,
+                        f"{callee.dotted}() runs once per loop iteration in {func.info.name} "
+                        "(the N+1 query pattern); load the rows in one query (IN (...), a join, "
+                        "or selectinload) before the loop",
+                    )

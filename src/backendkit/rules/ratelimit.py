@@ -1,0 +1,107 @@
+"""BK112: authentication endpoints without rate limiting."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from backendkit.findings import Finding
+from backendkit.result import Route
+from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.support import find_function
+from backendkit.summary.model import Call, Name
+
+AUTH_SEGMENTS = frozenset(
+    {
+        "login",
+        "token",
+        "signup",
+        "sign-up",
+        "register",
+        "password-recovery",
+        "recover-password",
+        "reset-password",
+        "password-reset",
+        "forgot-password",
+    }
+)
+LIMITER = re.compile(r"(rate|limit|throttl|slowapi)", re.IGNORECASE)
+
+_APP = (
+    "from fastapi import Depends, FastAPI\n\nfrom app.limits import rate_limit\n\napp = FastAPI()\n"
+)
+
+
+def _is_auth_endpoint(route: Route) -> bool:
+    segments = [s.lower() for s in route.path.split("/") if s and not s.startswith("{")]
+    return "POST" in route.methods and bool(AUTH_SEGMENTS & set(segments))
+
+
+class AuthRateLimitRule(ProjectRule):
+    """BK112: login, token, register and password reset routes without a rate limiter."""
+
+    code = "BK112"
+    VALID = (
+        Example(
+            _APP + "\n\n@app.post('/login', dependencies=[Depends(rate_limit('login'))])\n"
+            "def login() -> dict[str, str]:\n    return {}\n"
+        ),
+        Example(
+            "from fastapi import FastAPI, Request\nfrom slowapi import Limiter\n\n"
+            "limiter = Limiter(key_func=lambda r: '')\napp = FastAPI()\n\n\n"
+            "@app.post('/register')\n@limiter.limit('5/minute')\n"
+            "def register(request: Request) -> dict[str, str]:\n    return {}\n"
+        ),
+    )
+    INVALID = (
+        Example(
+            "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+            "@app.post('/api/v1/login/access-token')  # expect: BK112\n"
+            "def login() -> dict[str, str]:\n    return {}\n"
+        ),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """POST routes of authentication endpoints with no limiter dependency or decorator."""
+        if self._global_limiter(ctx):
+            return
+        names = [str(n) for n in self.options.get("limiters", [])]
+        for route in ctx.routes:
+            if route.kind != "http" or not _is_auth_endpoint(route):
+                continue
+            if self._limited(ctx, route, names):
+                continue
+            yield self.finding(
+                route.file,
+                route.line,
+                f"Route {'|'.join(route.methods)} {route.path} authenticates users but has no "
+                "rate limit: passwords can be guessed at full speed; add a limiter (slowapi's "
+                "@limiter.limit, a rate-limit dependency) or name yours in "
+                "[tool.backendkit.rate-limit] limiters",
+                extra={"alt_lines": [route.def_line]},
+            )
+
+    @staticmethod
+    def _limited(ctx: ProjectContext, route: Route, names: list[str]) -> bool:
+        labels = [*route.dependencies, *route.auth_chain]
+        handler = find_function(ctx.index, route.handler)
+        if handler is not None:
+            labels += [
+                (
+                    d.func.dotted
+                    if isinstance(d, Call) and isinstance(d.func, Name)
+                    else getattr(d, "dotted", "")
+                )
+                for d in handler.info.decorators
+            ]
+        return any(LIMITER.search(label) or label.rpartition(":")[2] in names for label in labels)
+
+    @staticmethod
+    def _global_limiter(ctx: ProjectContext) -> bool:
+        """An app-wide limiter middleware (slowapi's SlowAPIMiddleware and the like)."""
+        for obj in ctx.model.iter_objects():
+            for site, _ in obj.middleware:
+                target = site.call.arg(0, "middleware_class")
+                if isinstance(target, Name) and LIMITER.search(target.dotted):
+                    return True
+        return False
