@@ -109,6 +109,20 @@ def lint(
         Optional[Path],  # noqa: UP045
         typer.Option("--write-baseline", help="Record today's findings in FILE and exit 0."),
     ] = None,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Apply the safe fixes (see backendkit rules).")
+    ] = False,
+    unsafe_fixes: Annotated[
+        bool,
+        typer.Option(
+            "--unsafe-fixes",
+            help="With --fix or --diff: also fixes that change "
+            "behaviour (status codes, error details).",
+        ),
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print the fixes as a diff; change no file.")
+    ] = False,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even with findings.")
     ] = False,
@@ -133,9 +147,18 @@ def lint(
             config,
             baseline=baseline,
             write_baseline=write_baseline,
+            fix=_fix_mode(fix, unsafe_fixes, diff),
         )
     )
     raise typer.Exit(0 if exit_zero else code)
+
+
+def _fix_mode(fix: bool, unsafe: bool, diff: bool) -> str:
+    if diff:
+        return "diff-unsafe" if unsafe else "diff"
+    if fix:
+        return "unsafe" if unsafe else "fix"
+    return ""
 
 
 @app.command()

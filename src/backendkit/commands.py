@@ -39,11 +39,14 @@ def run_lint(
     config: Path | None,
     baseline: Path | None = None,
     write_baseline: Path | None = None,
+    fix: str = "",
 ) -> int:
     """``backendkit lint``: print findings in ``output_format``; 1 when there are any.
 
     With ``write_baseline`` the findings are recorded there instead (exit 0); with
-    ``baseline`` only findings that file does not record are reported.
+    ``baseline`` only findings that file does not record are reported. ``fix`` is "",
+    "fix", "unsafe" (``--fix --unsafe-fixes``), "diff" or "diff-unsafe" (print the fixes as a
+    diff and change nothing; exit 1 when there is something to fix).
     """
     from backendkit.catalogue import load_catalogue
     from backendkit.reporters import FORMATS, Report, render
@@ -51,6 +54,11 @@ def run_lint(
     if output_format not in FORMATS:
         raise ValueError(f"--output-format {output_format!r} is not one of: {', '.join(FORMATS)}")
     result = _analyze(paths, config, select, ignore, extend_select)
+    if fix:
+        changed = _fix(result, fix)
+        if fix.startswith("diff"):
+            return 1 if changed else 0
+        result = _analyze(paths, config, select, ignore, extend_select)
     text_format = output_format in ("concise", "full")
     report = Report(
         findings=result.findings,
@@ -77,6 +85,20 @@ def _print_lint(output: str, notes: list[str], text_format: bool, quiet: bool) -
     sys.stdout.write(_strip_summary(output) if quiet and text_format else output)
     if not text_format and not quiet:
         sys.stderr.writelines(f"note: {note}\n" for note in notes)
+
+
+def _fix(result, mode: str) -> bool:
+    """Apply (or with mode "diff", print) the fixes; say what changed on stderr."""
+    from backendkit.fixes import apply_fixes
+
+    diff = mode.startswith("diff")
+    unsafe = mode in ("unsafe", "diff-unsafe")
+    changes = apply_fixes(result.root, result.findings, unsafe=unsafe, write=not diff)
+    if diff:
+        sys.stdout.write(changes.diff())
+    else:
+        sys.stderr.write(f"Fixed {len(changes.changed)} file(s)\n")
+    return bool(changes.changed)
 
 
 def _record_baseline(report, path: Path) -> int:

@@ -22,6 +22,20 @@ def _options(info: RuleInfo) -> list[str]:
     return [*lines, ""]
 
 
+def _fix_line(code: str) -> list[str]:
+    from backendkit.fixes import SAFE, UNSAFE
+
+    if code in SAFE:
+        return ["Fix: **safe**, applied by `backendkit lint --fix`.", ""]
+    if code in UNSAFE:
+        return [
+            "Fix: **unsafe** (it changes what clients see), applied by "
+            "`backendkit lint --fix --unsafe-fixes`; review it with `--diff` first.",
+            "",
+        ]
+    return []
+
+
 def rule_markdown(info: RuleInfo) -> str:
     """The Markdown page of one rule, in ruff's layout."""
     lines = [
@@ -32,6 +46,7 @@ def rule_markdown(info: RuleInfo) -> str:
         f"Severity: **{info.severity.value}** · Category: {info.category} · "
         f"Scope: {info.scope}{'' if info.default_enabled else ' · off by default'}",
         "",
+        *_fix_line(info.code),
         "## What it does",
         "",
         info.what,

@@ -1,0 +1,191 @@
+"""``backendkit lint --fix``: mechanical libcst rewrites for some rules.
+
+Only files with fixable findings are re-parsed, with libcst's position metadata, and a fix
+touches only the node on the reported line. Safe fixes keep behaviour (Pydantic v1 method
+names); unsafe ones change what clients see (status codes, error details) and run only with
+``--unsafe-fixes``. The fixed file is written only when it still parses.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from backendkit.findings import Finding
+
+SAFE = frozenset({"BK404"})
+UNSAFE = frozenset({"BK201", "BK202", "BK107"})
+RENAMES = {
+    "dict": "model_dump",
+    "json": "model_dump_json",
+    "copy": "model_copy",
+    "parse_obj": "model_validate",
+    "parse_raw": "model_validate_json",
+    "construct": "model_construct",
+    "update_forward_refs": "model_rebuild",
+    "schema": "model_json_schema",
+}
+STATUS = {"BK201": 201, "BK202": 204}
+GENERIC_DETAIL = '"Internal server error"'
+
+
+@dataclass
+class FixResult:
+    """What ``apply_fixes`` changed: per file, the old and new text."""
+
+    changed: dict[str, tuple[str, str]]
+
+    def diff(self) -> str:
+        """A unified diff of every change."""
+        chunks = []
+        for path, (old, new) in sorted(self.changed.items()):
+            chunks += difflib.unified_diff(
+                old.splitlines(keepends=True),
+                new.splitlines(keepends=True),
+                fromfile=f"a/{path}",
+                tofile=f"b/{path}",
+            )
+        return "".join(chunks)
+
+
+class _RenameCandidates(cst.CSTVisitor):
+    """Counts calls of v1 method names per line."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.per_line: dict[int, int] = defaultdict(int)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """Count one candidate."""
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in RENAMES:
+            self.per_line[self.get_metadata(PositionProvider, node).start.line] += 1
+
+
+class _Fixer(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(
+        self, targets: dict[str, set[int]], context: CodemodContext, ambiguous: set[int]
+    ) -> None:
+        super().__init__()
+        self.targets = targets
+        self.context = context
+        self.ambiguous = ambiguous
+
+    def _at(self, code: str, node: cst.CSTNode) -> bool:
+        lines = self.targets.get(code)
+        return bool(lines) and self.get_metadata(PositionProvider, node).start.line in lines
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        """Pydantic v1 method names (BK404)."""
+        func = updated_node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in RENAMES
+            and self._at("BK404", original_node)
+            and self.get_metadata(PositionProvider, original_node).start.line not in self.ambiguous
+        ):
+            return updated_node.with_changes(
+                func=func.with_changes(attr=cst.Name(RENAMES[func.attr.value]))
+            )
+        return updated_node
+
+    def leave_Decorator(
+        self, original_node: cst.Decorator, updated_node: cst.Decorator
+    ) -> cst.Decorator:
+        """``status_code=201`` on create routes, ``204`` on body-less deletes."""
+        call = updated_node.decorator
+        for code, status in STATUS.items():
+            if isinstance(call, cst.Call) and self._at(code, original_node.decorator):
+                arg = cst.Arg(
+                    keyword=cst.Name("status_code"),
+                    value=cst.Integer(str(status)),
+                    equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+                )
+                return updated_node.with_changes(
+                    decorator=call.with_changes(args=[*_with_comma(call.args), arg])
+                )
+        return updated_node
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.FlattenSentinel[cst.BaseStatement]:
+        """``raise HTTPException(detail=str(e))`` -> a generic detail, the error logged."""
+        if not self._at("BK107", original_node):
+            return updated_node
+        fixed = updated_node.visit(_GenericDetail())
+        if fixed.deep_equals(updated_node):
+            return updated_node
+        AddImportsVisitor.add_needed_import(self.context, "logging")
+        log = cst.parse_statement(
+            'logging.getLogger(__name__).exception("request failed")\n'
+        ).with_changes(leading_lines=updated_node.leading_lines)
+        return cst.FlattenSentinel([log, fixed.with_changes(leading_lines=())])
+
+
+class _GenericDetail(cst.CSTTransformer):
+    def leave_Arg(self, original_node: cst.Arg, updated_node: cst.Arg) -> cst.Arg:
+        if updated_node.keyword is not None and updated_node.keyword.value == "detail":
+            return updated_node.with_changes(value=cst.parse_expression(GENERIC_DETAIL))
+        return updated_node
+
+
+def _with_comma(args: Iterable[cst.Arg]) -> list[cst.Arg]:
+    items = list(args)
+    if items and items[-1].comma is cst.MaybeSentinel.DEFAULT:
+        items[-1] = items[-1].with_changes(
+            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        )
+    return items
+
+
+def fixable(finding: Finding, unsafe: bool) -> bool:
+    """Whether ``--fix`` (with ``--unsafe-fixes`` when ``unsafe``) rewrites this finding."""
+    return finding.code in SAFE or (unsafe and finding.code in UNSAFE)
+
+
+def apply_fixes(
+    root: Path, findings: Iterable[Finding], *, unsafe: bool = False, write: bool = True
+) -> FixResult:
+    """Rewrite the files of fixable ``findings``; return the changes (written when ``write``)."""
+    by_file: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for finding in findings:
+        if fixable(finding, unsafe):
+            by_file[finding.path][finding.code].append(finding.line)
+    changed: dict[str, tuple[str, str]] = {}
+    for rel, targets in sorted(by_file.items()):
+        path = root / rel
+        old = path.read_text(encoding="utf-8")
+        new = fix_source(old, targets)
+        if new != old:
+            changed[rel] = (old, new)
+            if write:
+                path.write_text(new, encoding="utf-8")
+    return FixResult(changed)
+
+
+def fix_source(source: str, targets: dict[str, list[int]]) -> str:
+    """``source`` with the fixes for ``targets`` (rule code -> reported lines, one entry per
+    finding) applied. A line with more v1-named calls than BK404 findings is left alone: the
+    finding does not say which receiver is the model."""
+    wrapper = MetadataWrapper(cst.parse_module(source))
+    counter = _RenameCandidates()
+    wrapper.visit(counter)
+    reported = targets.get("BK404", [])
+    ambiguous = {line for line, n in counter.per_line.items() if n > reported.count(line)}
+    context = CodemodContext()
+    lines = {code: set(found) for code, found in targets.items()}
+    fixed = wrapper.visit(_Fixer(lines, context, ambiguous))
+    fixed = AddImportsVisitor(context).transform_module(fixed)
+    cst.parse_module(fixed.code)  # a fix that does not parse is a bug: fail loudly
+    return fixed.code
