@@ -24,6 +24,7 @@ from backendkit.rules.meta import (
     UnusedDirectiveRule,
 )
 from backendkit.rules.modernize import OnEventRule, PydanticV1Rule
+from backendkit.rules.paths import PathVerbRule, SingularCollectionRule, VersionPrefixRule
 from backendkit.rules.ratelimit import AuthRateLimitRule
 from backendkit.rules.responses import SensitiveResponseRule
 from backendkit.rules.secrets import HardcodedSecretRule
@@ -51,6 +52,9 @@ RULES: dict[str, type[Rule]] = {
         DeleteStatusRule,
         ResponseModelRule,
         PaginationRule,
+        PathVerbRule,
+        SingularCollectionRule,
+        VersionPrefixRule,
         OnEventRule,
         EnginePerRequestRule,
         QueryInLoopRule,

@@ -1,0 +1,192 @@
+"""Resource path conventions, off by default: BK205 verbs in paths, BK206 singular collection
+names, BK207 routes outside a version prefix."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from itertools import pairwise
+
+from backendkit.findings import Finding
+from backendkit.project.routes import CONVENTIONAL_SEGMENTS
+from backendkit.result import Route
+from backendkit.rules.base import Example, ProjectContext, ProjectRule
+
+VERBS = frozenset(
+    {
+        "get",
+        "create",
+        "add",
+        "delete",
+        "remove",
+        "update",
+        "edit",
+        "list",
+        "fetch",
+        "retrieve",
+        "new",
+        "set",
+        "make",
+        "do",
+        "insert",
+        "modify",
+        "save",
+    }
+)
+UNCOUNTABLE = frozenset(
+    {
+        "me",
+        "auth",
+        "data",
+        "info",
+        "status",
+        "search",
+        "metadata",
+        "media",
+        "news",
+        "staff",
+        "health",
+        "admin",
+        "settings",
+        "config",
+        "profile",
+        "account",
+        "self",
+        "current",
+        "stats",
+        "analytics",
+        "feedback",
+        "equipment",
+        "inventory",
+        "software",
+        "hardware",
+        "music",
+    }
+)
+VERSION = re.compile(r"^v\d+(\.\d+)?$")
+
+_APP = "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+
+
+def _routes(ctx: ProjectContext) -> Iterator[Route]:
+    seen: set[tuple[str, int, str]] = set()
+    for route in ctx.routes:
+        key = (route.file, route.line, route.path)
+        if route.kind == "http" and route.path_resolved and key not in seen:
+            seen.add(key)
+            yield route
+
+
+def _segments(path: str) -> list[str]:
+    return [s for s in path.split("/") if s]
+
+
+def _verb(segment: str) -> str:
+    word = re.split(r"[-_]", segment.lower(), maxsplit=1)[0]
+    return word if word in VERBS else ""
+
+
+class PathVerbRule(ProjectRule):
+    """BK205: a verb in a resource path (``/items/create``)."""
+
+    code = "BK205"
+    VALID = (
+        Example(
+            _APP + "@app.post('/items', status_code=201)\ndef create_item() -> int:\n    return 1\n"
+        ),
+    )
+    INVALID = (
+        Example(
+            _APP + "@app.post('/items/create-item')  # expect: BK205\n"
+            "def create_item() -> int:\n    return 1\n"
+        ),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """Static path segments that are verbs."""
+        for route in _routes(ctx):
+            verbs = [s for s in _segments(route.path) if not s.startswith("{") and _verb(s)]
+            if verbs:
+                yield self.finding(
+                    route.file,
+                    route.line,
+                    f"Path {route.path} contains the verb '{verbs[0]}': let the HTTP method say "
+                    f"what happens ({'|'.join(route.methods)} on the resource's noun path)",
+                    extra={"alt_lines": [route.def_line]},
+                )
+
+
+class SingularCollectionRule(ProjectRule):
+    """BK206: ``/user/{id}`` instead of ``/users/{id}``."""
+
+    code = "BK206"
+    VALID = (
+        Example(
+            _APP + "@app.get('/users/{user_id}')\ndef read_user(user_id: int) -> int:\n"
+            "    return user_id\n"
+        ),
+    )
+    INVALID = (
+        Example(
+            _APP + "@app.get('/user/{user_id}')  # expect: BK206\n"
+            "def read_user(user_id: int) -> int:\n    return user_id\n"
+        ),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """A static segment followed by a path parameter, not plural."""
+        for route in _routes(ctx):
+            segments = _segments(route.path)
+            for name, following in pairwise(segments):
+                if following.startswith("{") and _singular(name):
+                    yield self.finding(
+                        route.file,
+                        route.line,
+                        f"Path {route.path} names the collection '{name}' in the singular; use "
+                        f"the plural ('{name}s') for collection paths",
+                        extra={"alt_lines": [route.def_line]},
+                    )
+                    break
+
+
+def _singular(name: str) -> bool:
+    lowered = name.lower()
+    if name.startswith("{") or VERSION.match(lowered) or lowered in UNCOUNTABLE:
+        return False
+    return not lowered.endswith(("s", "data", "media", "info"))
+
+
+class VersionPrefixRule(ProjectRule):
+    """BK207: a route outside a ``/v1``-style version prefix."""
+
+    code = "BK207"
+    VALID = (
+        Example(
+            _APP + "@app.get('/api/v1/items')\ndef items(limit: int = 10) -> list[int]:\n"
+            "    return []\n\n\n@app.get('/health')\ndef health() -> str:\n"
+            "    return 'ok'\n"
+        ),
+    )
+    INVALID = (
+        Example(
+            _APP + "@app.get('/api/items')  # expect: BK207\n"
+            "def items(limit: int = 10) -> list[int]:\n    return []\n"
+        ),
+    )
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """Routes with no version segment (conventional public endpoints excepted)."""
+        for route in _routes(ctx):
+            segments = _segments(route.path)
+            if any(VERSION.match(s.lower()) for s in segments) or route.path == "/":
+                continue
+            if segments and segments[0].lower() in CONVENTIONAL_SEGMENTS:
+                continue
+            yield self.finding(
+                route.file,
+                route.line,
+                f"Route {'|'.join(route.methods)} {route.path} is outside a version prefix; "
+                "serve the API under /api/v1 (for example include_router(..., prefix=...)) so it "
+                "can evolve without breaking clients",
+                extra={"alt_lines": [route.def_line]},
+            )
