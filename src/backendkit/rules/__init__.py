@@ -14,6 +14,7 @@ from backendkit.rules.base import FileRule, ProjectRule, Rule
 from backendkit.rules.cors import WildcardCorsRule
 from backendkit.rules.database import EnginePerRequestRule, QueryInLoopRule
 from backendkit.rules.dataflow import SecretInLogRule, SqlStringRule, WeakPasswordHashRule
+from backendkit.rules.errors import UndocumentedErrorRule
 from backendkit.rules.exposure import DebugModeRule, ErrorDetailLeakRule, JwtMisuseRule
 from backendkit.rules.maintainability import ComplexityRule, FileSizeRule
 from backendkit.rules.mcp import McpAuthRule, McpToolDocsRule
@@ -52,6 +53,7 @@ RULES: dict[str, type[Rule]] = {
         DeleteStatusRule,
         ResponseModelRule,
         PaginationRule,
+        UndocumentedErrorRule,
         PathVerbRule,
         SingularCollectionRule,
         VersionPrefixRule,
