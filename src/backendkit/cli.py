@@ -36,6 +36,9 @@ ConfigOpt = Annotated[
     typer.Option("--config", help="A pyproject.toml or backendkit.toml to read instead."),
 ]
 CodesOpt = Optional[list[str]]  # noqa: UP045
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")
+]
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -131,6 +134,7 @@ def lint(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only.")] = False,
     config: ConfigOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Check a FastAPI project against backendkit's rules."""
     from backendkit.commands import run_lint
@@ -148,6 +152,7 @@ def lint(
             baseline=baseline,
             write_baseline=write_baseline,
             fix=_fix_mode(fix, unsafe_fixes, diff),
+            use_cache=not no_cache,
         )
     )
     raise typer.Exit(0 if exit_zero else code)
@@ -168,11 +173,12 @@ def routes(
         str, typer.Option("--format", "-f", help="table|json|csv|markdown")
     ] = "table",
     config: ConfigOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """List every endpoint with its full path and the authentication that protects it."""
     from backendkit.commands import run_routes
 
-    raise typer.Exit(guarded(lambda: run_routes(paths or [], output, config)))
+    raise typer.Exit(guarded(lambda: run_routes(paths or [], output, config, not no_cache)))
 
 
 @app.command()
@@ -199,15 +205,26 @@ def graph(
         bool, typer.Option("--external", help="Show imported third-party packages too.")
     ] = False,
     config: ConfigOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Print the import graph or the call graph of a project."""
     from backendkit.graphs.command import run_graph
 
     raise typer.Exit(
         guarded(
-            lambda: run_graph(paths or [], kind, output, focus, depth, unresolved, external, config)
+            lambda: run_graph(
+                paths or [], kind, output, focus, depth, unresolved, external, config, not no_cache
+            )
         )
     )
+
+
+@app.command()
+def clean(paths: PathsArg = None) -> None:
+    """Remove the result cache (.backendkit_cache) of the project."""
+    from backendkit.commands import run_clean
+
+    raise typer.Exit(guarded(lambda: run_clean(paths or [])))
 
 
 @app.command("rules")

@@ -20,11 +20,17 @@ def _analyze(
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
     extend_select: Sequence[str] | None = None,
+    use_cache: bool = True,
 ):
     from backendkit.engine import analyze
 
     return analyze(
-        paths, config_file=config, select=select, ignore=ignore, extend_select=extend_select
+        paths,
+        config_file=config,
+        select=select,
+        ignore=ignore,
+        extend_select=extend_select,
+        use_cache=use_cache,
     )
 
 
@@ -40,6 +46,7 @@ def run_lint(
     baseline: Path | None = None,
     write_baseline: Path | None = None,
     fix: str = "",
+    use_cache: bool = True,
 ) -> int:
     """``backendkit lint``: print findings in ``output_format``; 1 when there are any.
 
@@ -53,12 +60,12 @@ def run_lint(
 
     if output_format not in FORMATS:
         raise ValueError(f"--output-format {output_format!r} is not one of: {', '.join(FORMATS)}")
-    result = _analyze(paths, config, select, ignore, extend_select)
+    result = _analyze(paths, config, select, ignore, extend_select, use_cache)
     if fix:
         changed = _fix(result, fix)
         if fix.startswith("diff"):
             return 1 if changed else 0
-        result = _analyze(paths, config, select, ignore, extend_select)
+        result = _analyze(paths, config, select, ignore, extend_select, use_cache)
     text_format = output_format in ("concise", "full")
     report = Report(
         findings=result.findings,
@@ -133,11 +140,13 @@ def _strip_summary(output: str) -> str:
     )
 
 
-def run_routes(paths: Sequence[Path], output: str, config: Path | None) -> int:
+def run_routes(
+    paths: Sequence[Path], output: str, config: Path | None, use_cache: bool = True
+) -> int:
     """``backendkit routes``: the route inventory as a table, JSON, CSV or Markdown."""
     if output not in ROUTE_FORMATS:
         raise ValueError(f"--format {output!r} is not one of: {', '.join(ROUTE_FORMATS)}")
-    result = _analyze(paths, config)
+    result = _analyze(paths, config, use_cache=use_cache)
     routes = result.routes
     if result.unparsed:
         shown = ", ".join(result.unparsed[:5]) + (" ..." if len(result.unparsed) > 5 else "")
@@ -340,4 +349,19 @@ def run_new(dest: Path, defaults: bool, pairs: Sequence[str]) -> int:
     data = parse_data_pairs(list(pairs))
     created = new_project(dest, data=data, defaults=defaults)
     sys.stderr.write(f"Created {created}\n")
+    return 0
+
+
+def run_clean(paths: Sequence[Path]) -> int:
+    """``backendkit clean``: remove the result cache of each project under ``paths``."""
+    from backendkit.cache import clear
+    from backendkit.catalogue import load_catalogue
+    from backendkit.config import find_project_root, load_config
+
+    roots = {find_project_root([p]).resolve() for p in paths} or {find_project_root([]).resolve()}
+    for root in sorted(roots):
+        config = load_config(root, load_catalogue())
+        removed = clear(root, config.cache_dir)
+        state = "removed" if removed else "nothing to remove in"
+        sys.stderr.write(f"{state} {root / config.cache_dir}\n")
     return 0

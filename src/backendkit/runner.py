@@ -64,7 +64,8 @@ def paused_gc() -> Iterator[None]:
     Loading or building hundreds of thousands of small acyclic records triggers repeated full
     collections over a growing heap: measured on 418 files, loading the cache took 2.3 s with
     the collector on and 0.23 s with it paused, and parsing was 1.5 times slower. Reference
-    counting still frees the libcst trees; cycles left over are collected on exit.
+    counting still frees the libcst trees (peak RSS is unchanged); any cycles are collected
+    once the collector is back on.
     """
     enabled = gc.isenabled()
     gc.disable()

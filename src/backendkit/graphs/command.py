@@ -22,10 +22,11 @@ def run_graph(
     unresolved: bool,
     external: bool,
     config: Path | None,
+    use_cache: bool = True,
 ) -> int:
     """Print the graph; raises ``ValueError`` for bad options (the CLI makes them exit 2)."""
     _check(kind, fmt, depth, unresolved)
-    project = _project(paths, config)
+    project = _project(paths, config, use_cache)
     if kind == "calls":
         from backendkit.graphs.calls import build_call_graph
 
@@ -61,7 +62,7 @@ def _check(kind: str, fmt: str, depth: int | None, unresolved: bool) -> None:
             raise ValueError(message)
 
 
-def _project(paths: Sequence[Path], config: Path | None):
+def _project(paths: Sequence[Path], config: Path | None, use_cache: bool = True):
     from backendkit.catalogue import load_catalogue
     from backendkit.config import find_project_root, load_config
     from backendkit.engine import build_project
@@ -71,7 +72,7 @@ def _project(paths: Sequence[Path], config: Path | None):
             raise FileNotFoundError(f"no such file or directory: {path}")
     root = find_project_root(list(paths)).resolve()
     settings = load_config(root, load_catalogue(), config_file=config)
-    project, _files = build_project(root, settings)
+    project, _files = build_project(root, settings, use_cache=use_cache)
     return project
 
 

@@ -63,6 +63,10 @@ def _has_docstring(body: cst.BaseSuite) -> bool:
     )
 
 
+def _is_type_checking(test: cst.BaseExpression) -> bool:
+    return dotted_name(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING", "t.TYPE_CHECKING")
+
+
 class Collector(cst.CSTVisitor):
     """Walks a module once and fills a ``ModuleSummary``."""
 
@@ -74,6 +78,7 @@ class Collector(cst.CSTVisitor):
         self.owners: list[FunctionInfo | ClassInfo | None] = [None]
         self.qualnames: list[str] = []
         self.loop_stack: list[list[int]] = [[]]
+        self.type_checking = 0  # depth of ``if TYPE_CHECKING:`` blocks
         self.guard_depth: list[int] = [0]
 
     # -- line tracking ------------------------------------------------------------------------
@@ -244,7 +249,9 @@ class Collector(cst.CSTVisitor):
         """``import a.b`` binds ``a``; ``import a.b as c`` binds ``c`` to ``a.b``."""
         for alias in node.names:
             module = dotted_name(alias.name) or ""
-            self.summary.imports.append(ImportRecord(module, (), 0, self.line))
+            self.summary.imports.append(
+                ImportRecord(module, (), 0, self.line, self.type_checking > 0)
+            )
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local, target = alias.asname.name.value, module
             else:
@@ -256,7 +263,9 @@ class Collector(cst.CSTVisitor):
         module = dotted_name(node.module) if node.module is not None else ""
         level = len(node.relative)
         if isinstance(node.names, cst.ImportStar):
-            self.summary.imports.append(ImportRecord(module or "", ("*",), level, self.line))
+            self.summary.imports.append(
+                ImportRecord(module or "", ("*",), level, self.line, self.type_checking > 0)
+            )
             return
         names: list[str] = []
         for alias in node.names:
@@ -266,7 +275,13 @@ class Collector(cst.CSTVisitor):
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
             self.scope.imports[local] = ImportBinding(module or "", name, level, self.line)
-        self.summary.imports.append(ImportRecord(module or "", tuple(names), level, self.line))
+        self.summary.imports.append(
+            ImportRecord(module or "", tuple(names), level, self.line, self.type_checking > 0)
+        )
+
+    def _record_import(self, module: str, names: tuple[str, ...], level: int) -> None:
+        record = ImportRecord(module, names, level, self.line, self.type_checking > 0)
+        self.summary.imports.append(record)
 
     def visit_Call_func(self, node: cst.Call) -> None:
         """Record every call with the line of its callee, its loops and whether it is guarded."""
@@ -301,11 +316,15 @@ class Collector(cst.CSTVisitor):
         self.guard_depth[-1] -= 1
 
     def visit_If_body(self, node: cst.If) -> None:
-        """Calls under a condition are marked as guarded."""
+        """Calls under a condition are marked as guarded; ``if TYPE_CHECKING:`` is noted."""
+        if _is_type_checking(node.test):
+            self.type_checking += 1
         self._guard()
 
     def leave_If_body(self, node: cst.If) -> None:
         """End of a guarded block."""
+        if _is_type_checking(node.test):
+            self.type_checking -= 1
         self._unguard()
 
     def visit_Else_body(self, node: cst.Else) -> None:

@@ -229,6 +229,7 @@ class ImportRecord:
     names: tuple[str, ...]
     level: int
     line: int
+    type_checking: bool = False  # under ``if TYPE_CHECKING:``: never runs
 
 
 @dataclass(frozen=True)
