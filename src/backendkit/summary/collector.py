@@ -292,7 +292,7 @@ class Collector(cst.CSTVisitor):
 
     def visit_For(self, node: cst.For) -> None:
         """Bind loop targets to the items of the iterable (evaluated per iteration later)."""
-        loop = self.line
+        loop = self.line + len(node.leading_lines)
         iterable = self.exprs.convert(node.iter)
         self.scope.loops[loop] = iterable
         targets: list[tuple[cst.BaseExpression, int | None]] = [(node.target, None)]
