@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -126,6 +127,23 @@ def analyze(
     Per-file results are cached in each project's ``cache-dir`` unless ``use_cache`` is False.
     Raises ``ConfigError`` for a bad configuration and ``FileNotFoundError`` for a missing path.
     """
+    was_enabled = gc.isenabled()
+    gc.disable()  # the cyclic collector rescans the large, long-lived summaries: ~3x slower
+    try:
+        return _analyze_paths(paths, config_file, select, ignore, extend_select, use_cache)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _analyze_paths(
+    paths: Sequence[str | Path],
+    config_file: str | Path | None,
+    select: Sequence[str] | None,
+    ignore: Sequence[str] | None,
+    extend_select: Sequence[str] | None,
+    use_cache: bool,
+) -> AnalysisResult:
     options = {
         "config_file": Path(config_file) if config_file else None,
         "select": select,

@@ -102,11 +102,12 @@ class AppModel:
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
         self.objects: dict[str, AppObject] = {}
-        for summary in index.modules.values():
-            ctx = index.module_ctx(summary.module)
-            assert ctx is not None
-            self._scan(summary.scope, ctx)
-            self._name_module_objects(summary.scope, ctx)
+        contexts = [Ctx(s, (s.scope,)) for s in index.modules.values()]
+        for ctx in contexts:
+            self._scan(ctx.module.scope, ctx)
+        makers = self._makers()
+        for ctx in contexts:
+            self._name_module_objects(ctx.module.scope, ctx, makers)
         for obj in self.objects.values():
             obj.names.sort(key=lambda n: (n.count("."), n))
 
@@ -187,11 +188,28 @@ class AppModel:
                 for key in keys:
                     evaluator.env.pop(key, None)
 
-    def _name_module_objects(self, scope: Scope, ctx: Ctx) -> None:
-        """Record the module-level names that hold app objects (``app = create_app()``)."""
+    def _makers(self) -> frozenset[str]:
+        """Names of what can return an app object: the classes, and the functions the known
+        objects were created in (``create_app`` for ``pkg.main:create_app.app``)."""
+        names = {"FastAPI", "APIRouter"}
+        for obj in self.objects.values():
+            scope_path = obj.key.partition(":")[2].split(".")[:-1]
+            names.update(scope_path)
+            cls = obj.instance.cls
+            names.add(cls.info.name if isinstance(cls, ClassSym) else cls.last)
+        return frozenset(names)
+
+    def _name_module_objects(self, scope: Scope, ctx: Ctx, makers: frozenset[str]) -> None:
+        """Record the module-level names that hold app objects (``app = create_app()``);
+        only aliases and calls of ``makers`` are evaluated."""
         module = ctx.module.module
         for name, assigns in scope.assigns.items():
-            if not isinstance(assigns[-1].value, (Call, Name)):
+            value = assigns[-1].value
+            if isinstance(value, Call):
+                callee = value.func
+                if not isinstance(callee, Name) or callee.dotted.rpartition(".")[2] not in makers:
+                    continue
+            elif not isinstance(value, Name):
                 continue
             for obj in self.objects_for(self.index.value(Name(name), ctx)):
                 if f"{module}:{name}" not in obj.names:

@@ -52,7 +52,11 @@ class ProjectIndex:
             parts = module.split(".")
             self._packages.update(".".join(parts[:i]) for i in range(1, len(parts)))
         self.evaluator = Evaluator(self)
-        self._callers: dict[int, list[tuple[Call, Ctx]]] | None = None
+        self._callers: dict[int, list[tuple[Call, Ctx]]] = {}
+        self._sites_by_name: dict[str, list[tuple[CallSite, Ctx]]] | None = None
+        self._mro: dict[int, list[ClassSym]] = {}
+        self._all_sites: list[tuple[CallSite, Ctx]] | None = None
+        self._bases: dict[int, list[External]] = {}
 
     # -- contexts -----------------------------------------------------------------------------
     def module_ctx(self, module: str) -> Ctx | None:
@@ -195,7 +199,14 @@ class ProjectIndex:
         return None
 
     def mro(self, cls: ClassSym, depth: int = 0) -> list[ClassSym]:
-        """``cls`` and its project base classes, depth first, each once."""
+        """``cls`` and its project base classes, depth first, each once (memoised)."""
+        key = id(cls.info)
+        found = self._mro.get(key)
+        if found is None:
+            found = self._mro[key] = self._compute_mro(cls, depth)
+        return found
+
+    def _compute_mro(self, cls: ClassSym, depth: int) -> list[ClassSym]:
         out: list[ClassSym] = []
         stack = [(cls, depth)]
         while stack:
@@ -210,14 +221,16 @@ class ProjectIndex:
         return out
 
     def external_bases(self, cls: ClassSym) -> list[External]:
-        """The external classes ``cls`` derives from, through its project bases."""
-        out: list[External] = []
-        for klass in self.mro(cls):
-            for base in klass.info.bases:
-                resolved = self.resolve_expr(base, klass.ctx)
-                if isinstance(resolved, External):
-                    out.append(resolved)
-        return out
+        """The external classes ``cls`` derives from, through its project bases (memoised)."""
+        key = id(cls.info)
+        if key not in self._bases:
+            self._bases[key] = [
+                resolved
+                for klass in self.mro(cls)
+                for base in klass.info.bases
+                if isinstance(resolved := self.resolve_expr(base, klass.ctx), External)
+            ]
+        return self._bases[key]
 
     def resolve_expr(self, expr: Expr | None, ctx: Ctx, depth: int = 0) -> Symbol:
         """The definition a name-like expression refers to, following variables that alias
@@ -231,28 +244,37 @@ class ProjectIndex:
             return self.resolve_expr(symbol.assign.value, symbol.ctx, depth + 1)
         return symbol
 
-    def call_sites(self) -> Iterable[tuple[CallSite, Ctx]]:
-        """Every call site of the project with the context to evaluate it in."""
-        for summary in self.modules.values():
-            yield from _sites(summary.scope, Ctx(summary, (summary.scope,)))
+    def call_sites(self) -> list[tuple[CallSite, Ctx]]:
+        """Every call site of the project with the context to evaluate it in (computed once;
+        several rules walk them)."""
+        if self._all_sites is None:
+            self._all_sites = [
+                pair
+                for summary in self.modules.values()
+                for pair in _sites(summary.scope, Ctx(summary, (summary.scope,)))
+            ]
+        return self._all_sites
 
     def callers(self, func: FunctionInfo) -> list[tuple[Call, Ctx]]:
-        """The call sites of the project whose callee resolves to ``func``."""
-        if self._callers is None:
-            self._callers = {}  # parameters met while indexing resolve as having no callers
-            self._callers = self._index_callers()
-        return self._callers.get(id(func), [])
-
-    def _index_callers(self) -> dict[int, list[tuple[Call, Ctx]]]:
-        found: dict[int, list[tuple[Call, Ctx]]] = {}
-        names = {f.name for s in self.modules.values() for f in _all_functions(s.scope)}
-        for site, where in self.call_sites():
-            func = site.call.func
-            if not isinstance(func, Name) or func.dotted.rpartition(".")[2] not in names:
-                continue
-            target = self.lookup(func.dotted, where)
-            if isinstance(target, FuncSym):
-                found.setdefault(id(target.info), []).append((site.call, where))
+        """The call sites of the project whose callee resolves to ``func``. Only the sites
+        that call something of that name are resolved, once per function (memoised)."""
+        key = id(func)
+        if key in self._callers:
+            return self._callers[key]
+        self._callers[key] = []  # a parameter met while resolving has no callers (cycle)
+        if self._sites_by_name is None:
+            self._sites_by_name = {}
+            for site, where in self.call_sites():
+                callee = site.call.func
+                if isinstance(callee, Name):
+                    last = callee.dotted.rpartition(".")[2]
+                    self._sites_by_name.setdefault(last, []).append((site, where))
+        found = []
+        for site, where in self._sites_by_name.get(func.name, []):
+            target = self.lookup(site.call.func.dotted, where)  # type: ignore[union-attr]
+            if isinstance(target, FuncSym) and target.info is func:
+                found.append((site.call, where))
+        self._callers[key] = found
         return found
 
     def functions_in(self, scope: Scope, ctx: Ctx) -> Iterable[FuncSym]:
@@ -260,14 +282,6 @@ class ProjectIndex:
         for func in scope.functions.values():
             yield FuncSym(func, ctx)
             yield from self.functions_in(func.scope, ctx.enter(func))
-
-
-def _all_functions(scope: Scope) -> Iterable[FunctionInfo]:
-    for func in scope.functions.values():
-        yield func
-        yield from _all_functions(func.scope)
-    for cls in scope.classes.values():
-        yield from _all_functions(cls.scope)
 
 
 def _sites(scope: Scope, ctx: Ctx) -> Iterable[tuple[CallSite, Ctx]]:

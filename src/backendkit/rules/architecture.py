@@ -252,6 +252,8 @@ class BlockingCallRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """One finding per async route or dependency that reaches a blocking call."""
+        if not any(route.is_async for route in ctx.routes) and not _async_functions(ctx):
+            return
         patterns = self._patterns()
         calls = build_call_graph(ctx.index, ctx.model, ctx.resolver)
         for entry, data in sorted(calls.graph.nodes(data=True)):
@@ -278,3 +280,11 @@ class BlockingCallRule(ProjectRule):
             "make it a plain def, wrap the call in `await run_in_threadpool(...)` or "
             "`asyncio.to_thread(...)`, or use an async client"
         )
+
+
+def _async_functions(ctx: ProjectContext) -> bool:
+    """Whether the project has any ``async def`` at all (BK301 starts only from async
+    routes and async dependencies; without any, the call graph is not needed)."""
+    from backendkit.rules.support import iter_functions
+
+    return any(info.is_async for info, _ in iter_functions(ctx.index))
