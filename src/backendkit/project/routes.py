@@ -15,12 +15,11 @@ from backendkit.summary.model import Expr, ModuleSummary
 PathPart = tuple[object, "Expr | None"]
 
 
-#: path segments of endpoints that are public by convention
-CONVENTIONAL_SEGMENTS = frozenset(
+#: path segments of authentication endpoints (public by convention, and rate limited)
+AUTH_SEGMENTS = frozenset(
     {
         "login",
         "token",
-        "refresh",
         "signup",
         "sign-up",
         "register",
@@ -29,6 +28,12 @@ CONVENTIONAL_SEGMENTS = frozenset(
         "reset-password",
         "password-reset",
         "forgot-password",
+    }
+)
+#: path segments of endpoints that are public by convention
+CONVENTIONAL_SEGMENTS = AUTH_SEGMENTS | frozenset(
+    {
+        "refresh",
         "health",
         "healthz",
         "health-check",

@@ -10,7 +10,7 @@ from backendkit.findings import Finding
 from backendkit.project.deps import DepNode
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.support import find_function
+from backendkit.rules.support import find_function, http_routes
 
 CREATE_HANDLER = re.compile(r"^(create|add|new|insert|register|signup|upload)(_|$)")
 LIST_MODEL = re.compile(r"^(list|List|Sequence|Iterable|set|Set|tuple|Tuple)\[")
@@ -55,16 +55,6 @@ def _label(route: Route) -> str:
     return f"{'|'.join(route.methods)} {route.path}"
 
 
-def _routes(ctx: ProjectContext) -> Iterable[Route]:
-    """HTTP routes, once each (a router included twice is checked once per declaration)."""
-    seen: set[tuple[str, int]] = set()
-    for route in ctx.routes:
-        if route.kind != "http" or (route.file, route.line) in seen:
-            continue
-        seen.add((route.file, route.line))
-        yield route
-
-
 class CreateStatusRule(ProjectRule):
     """BK201: a POST that creates a resource answers 200 instead of 201."""
 
@@ -84,7 +74,7 @@ class CreateStatusRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """POST routes whose handler creates (by its name) and that keep the default 200."""
-        for route in _routes(ctx):
+        for route in http_routes(ctx):
             if "POST" not in route.methods or route.status_code not in (None, 200):
                 continue
             if CREATE_HANDLER.match(_short(route)):
@@ -116,7 +106,7 @@ class DeleteStatusRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """DELETE routes declared to return nothing that keep the default status."""
-        for route in _routes(ctx):
+        for route in http_routes(ctx):
             if "DELETE" not in route.methods or route.status_code not in (None, 200):
                 continue
             if route.response_model in ("None", None):
@@ -148,7 +138,7 @@ class ResponseModelRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Routes whose response schema is undeclared (and not a plain Response)."""
-        for route in _routes(ctx):
+        for route in http_routes(ctx):
             if route.response_model is not None or route.status_code == 204:
                 continue
             yield self.finding(
@@ -181,7 +171,7 @@ class PaginationRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """List-returning GET routes without paging parameters, directly or in dependencies."""
-        for route in _routes(ctx):
+        for route in http_routes(ctx):
             if "GET" not in route.methods or not LIST_MODEL.match(route.response_model or ""):
                 continue
             if self._paged(ctx, route):

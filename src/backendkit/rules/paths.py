@@ -4,13 +4,13 @@ names, BK207 routes outside a version prefix."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from itertools import pairwise
 
 from backendkit.findings import Finding
 from backendkit.project.routes import CONVENTIONAL_SEGMENTS
-from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.support import http_routes
 
 VERBS = frozenset(
     {
@@ -68,15 +68,6 @@ VERSION = re.compile(r"^v\d+(\.\d+)?$")
 _APP = "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
 
 
-def _routes(ctx: ProjectContext) -> Iterator[Route]:
-    seen: set[tuple[str, int, str]] = set()
-    for route in ctx.routes:
-        key = (route.file, route.line, route.path)
-        if route.kind == "http" and route.path_resolved and key not in seen:
-            seen.add(key)
-            yield route
-
-
 def _segments(path: str) -> list[str]:
     return [s for s in path.split("/") if s]
 
@@ -104,7 +95,9 @@ class PathVerbRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Static path segments that are verbs."""
-        for route in _routes(ctx):
+        for route in http_routes(ctx, per_path=True):
+            if not route.path_resolved:
+                continue
             verbs = [s for s in _segments(route.path) if not s.startswith("{") and _verb(s)]
             if verbs:
                 yield self.finding(
@@ -135,7 +128,9 @@ class SingularCollectionRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """A static segment followed by a path parameter, not plural."""
-        for route in _routes(ctx):
+        for route in http_routes(ctx, per_path=True):
+            if not route.path_resolved:
+                continue
             segments = _segments(route.path)
             for name, following in pairwise(segments):
                 if following.startswith("{") and _singular(name):
@@ -176,7 +171,9 @@ class VersionPrefixRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Routes with no version segment (conventional public endpoints excepted)."""
-        for route in _routes(ctx):
+        for route in http_routes(ctx, per_path=True):
+            if not route.path_resolved:
+                continue
             segments = _segments(route.path)
             if any(VERSION.match(s.lower()) for s in segments) or route.path == "/":
                 continue

@@ -6,25 +6,12 @@ import re
 from collections.abc import Iterable
 
 from backendkit.findings import Finding
+from backendkit.project.routes import AUTH_SEGMENTS
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.support import find_function
 from backendkit.summary.model import Call, Name
 
-AUTH_SEGMENTS = frozenset(
-    {
-        "login",
-        "token",
-        "signup",
-        "sign-up",
-        "register",
-        "password-recovery",
-        "recover-password",
-        "reset-password",
-        "password-reset",
-        "forgot-password",
-    }
-)
 LIMITER = re.compile(r"(rate|limit|throttl|slowapi)", re.IGNORECASE)
 
 _APP = (

@@ -9,7 +9,7 @@ from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.support import find_function, is_pydantic_model
+from backendkit.rules.support import find_function, http_routes, is_pydantic_model
 from backendkit.summary.model import BinOp, Call, Expr, Name, Subscript
 
 _CONTAINERS = ("list", "List", "Sequence", "Optional", "Annotated", "set", "tuple", "Iterable")
@@ -109,12 +109,10 @@ class SensitiveResponseRule(ProjectRule):
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """One finding per route whose response model carries a sensitive field."""
         sensitive = {str(n).lower() for n in self.options.get("sensitive-fields", [])}
-        seen: set[tuple[str, int]] = set()
-        for route in ctx.routes:
+        for route in http_routes(ctx):
             handler = find_function(ctx.index, route.handler)
-            if route.kind != "http" or handler is None or (route.file, route.line) in seen:
+            if handler is None:
                 continue
-            seen.add((route.file, route.line))
             for cls, field in self._exposed(ctx.index, handler, route, sensitive):
                 yield self.finding(
                     route.file,

@@ -4,6 +4,7 @@ that derive from library classes, and every function of the project."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import (
@@ -15,6 +16,11 @@ from backendkit.project.symbols import (
     ParamSym,
     VarSym,
 )
+
+if TYPE_CHECKING:
+    from backendkit.result import Route
+    from backendkit.rules.base import ProjectContext
+
 from backendkit.summary.model import BinOp, CallSite, Expr, FunctionInfo, Name, Scope, Subscript
 
 PYDANTIC_MODELS = ("BaseModel", "SQLModel", "BaseSettings")
@@ -123,3 +129,14 @@ def find_function(index: ProjectIndex, qualname: str) -> FuncSym | None:
         scope = cls.scope
     func = scope.functions.get(parts[-1])
     return FuncSym(func, ctx) if func is not None else None
+
+
+def http_routes(ctx: ProjectContext, *, per_path: bool = False) -> Iterator[Route]:
+    """HTTP routes, each declaration once (a router included twice is checked once), or once
+    per full path with ``per_path``."""
+    seen: set[tuple[str, int, str]] = set()
+    for route in ctx.routes:
+        key = (route.file, route.line, route.path if per_path else "")
+        if route.kind == "http" and key not in seen:
+            seen.add(key)
+            yield route
