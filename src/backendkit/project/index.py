@@ -59,11 +59,6 @@ class ProjectIndex:
         self._bases: dict[int, list[External]] = {}
 
     # -- contexts -----------------------------------------------------------------------------
-    def module_ctx(self, module: str) -> Ctx | None:
-        """The module-level context of ``module``, if it is in the project."""
-        summary = self.modules.get(module)
-        return Ctx(summary, (summary.scope,)) if summary else None
-
     def is_project_module(self, module: str) -> bool:
         """True for modules and packages (including namespace packages) of the project."""
         return module in self.modules or module in self._packages
@@ -276,12 +271,6 @@ class ProjectIndex:
                 found.append((site.call, where))
         self._callers[key] = found
         return found
-
-    def functions_in(self, scope: Scope, ctx: Ctx) -> Iterable[FuncSym]:
-        """Every function defined in ``scope`` and in its nested functions (not methods)."""
-        for func in scope.functions.values():
-            yield FuncSym(func, ctx)
-            yield from self.functions_in(func.scope, ctx.enter(func))
 
 
 def _sites(scope: Scope, ctx: Ctx) -> Iterable[tuple[CallSite, Ctx]]:

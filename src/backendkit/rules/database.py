@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
-from backendkit.project.deps import DepNode
 from backendkit.project.symbols import External, FuncSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.support import find_function, iter_functions
+from backendkit.rules.support import dependency_functions, find_function, iter_functions
 from backendkit.summary.model import Name
 
 ENGINE_FACTORIES = frozenset({"create_engine", "create_async_engine"})
@@ -39,17 +38,8 @@ def request_functions(ctx: ProjectContext) -> Iterator[FuncSym]:
     seen: set[str] = set()
     for route in ctx.routes:
         handler = find_function(ctx.index, route.handler)
-        if handler is None or handler.qualname in seen:
-            continue
-        seen.add(handler.qualname)
-        yield handler
-        stack: list[DepNode] = list(ctx.resolver.param_dependencies(handler))
-        while stack:
-            node = stack.pop()
-            if node.func is not None and node.func.qualname not in seen:
-                seen.add(node.func.qualname)
-                yield node.func
-                stack.extend(node.children)
+        if handler is not None:
+            yield from dependency_functions(ctx.resolver, handler, seen)
 
 
 class EnginePerRequestRule(ProjectRule):

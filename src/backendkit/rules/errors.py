@@ -6,11 +6,12 @@ from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
 from backendkit.project.appmodel import AppObject, RouteDecl
-from backendkit.project.deps import DepNode, status_code_of
+from backendkit.project.deps import status_code_of
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, External, FuncSym, Instance
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.summary.model import Call, DictExpr, Expr
+from backendkit.rules.support import dependency_functions
+from backendkit.summary.model import DictExpr, Expr
 
 IMPLICIT = frozenset({401, 403, 422})  # security schemes and validation speak for these
 
@@ -87,26 +88,8 @@ class UndocumentedErrorRule(ProjectRule):
     def _missing(self, ctx: ProjectContext, obj: AppObject, decl: RouteDecl) -> set[int]:
         index = ctx.index
         assert decl.handler is not None
-        raised = {
-            s for f in self._functions(ctx, decl.handler) for s, _ in raised_statuses(index, f)
-        }
+        functions = dependency_functions(ctx.resolver, decl.handler)
+        raised = {status for f in functions for status, _ in raised_statuses(index, f)}
         known = documented(index, decl.call.kwarg("responses"), decl.ctx)
         known |= documented(index, obj.instance.call.kwarg("responses"), obj.instance.ctx)
         return raised - known - IMPLICIT
-
-    @staticmethod
-    def _functions(ctx: ProjectContext, handler: FuncSym) -> list[FuncSym]:
-        found, stack = [handler], list(ctx.resolver.param_dependencies(handler))
-        seen: set[int] = set()
-        while stack:
-            node: DepNode = stack.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            if node.func is not None:
-                found.append(node.func)
-            stack.extend(node.children)
-        return found
-
-
-__all__ = ["Call", "UndocumentedErrorRule"]

@@ -18,6 +18,7 @@ from backendkit.project.symbols import (
 )
 
 if TYPE_CHECKING:
+    from backendkit.project.deps import DependencyResolver, DepNode
     from backendkit.result import Route
     from backendkit.rules.base import ProjectContext
 
@@ -140,3 +141,25 @@ def http_routes(ctx: ProjectContext, *, per_path: bool = False) -> Iterator[Rout
         if route.kind == "http" and key not in seen:
             seen.add(key)
             yield route
+
+
+def dependency_functions(
+    resolver: DependencyResolver, handler: FuncSym, seen: set[str] | None = None
+) -> Iterator[FuncSym]:
+    """``handler`` and every function in its dependency tree (through class and instance
+    dependencies too), each once; ``seen`` (qualnames) may be shared across handlers."""
+    seen = set() if seen is None else seen
+    if handler.qualname not in seen:
+        seen.add(handler.qualname)
+        yield handler
+    visited: set[int] = set()
+    stack: list[DepNode] = list(resolver.param_dependencies(handler))
+    while stack:
+        node = stack.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        if node.func is not None and node.func.qualname not in seen:
+            seen.add(node.func.qualname)
+            yield node.func
+        stack.extend(node.children)
