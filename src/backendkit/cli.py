@@ -220,6 +220,45 @@ def graph(
 
 
 @app.command()
+def report(
+    path: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Argument(help="The project, or a directory or file in it (default: current)."),
+    ] = None,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--output", "-o", help="Write here ('-': stdout). Default: report.html for html."
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="html|markdown")] = "html",
+    depth: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--depth", help="Draw the import graph collapsed to packages of N parts."),
+    ] = None,
+    max_nodes: Annotated[
+        int,
+        typer.Option(
+            "--max-nodes", help="Without --depth, collapse the HTML graph above N modules."
+        ),
+    ] = 150,
+    config: ConfigOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Write a report: summary, findings, routes and auth, complexity, import graph, cycles.
+
+    HTML (default) is one self-contained file that works offline; --format markdown prints the
+    same content with Mermaid diagrams for a pull-request comment. Exit 0 when written, 2 on
+    bad input.
+    """
+    from backendkit.report.command import run_report
+
+    raise typer.Exit(
+        guarded(lambda: run_report(path, output, fmt, depth, max_nodes, config, not no_cache))
+    )
+
+
+@app.command()
 def clean(paths: PathsArg = None) -> None:
     """Remove the result cache (.backendkit_cache) of the project."""
     from backendkit.commands import run_clean

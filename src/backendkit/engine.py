@@ -195,6 +195,31 @@ def analyze_project(
 ) -> AnalysisResult:
     """Analyse the project at ``root``, reporting on ``targets`` (all files when empty);
     ``excluded_dirs`` (relative, ending in "/") belong to projects nested inside it."""
+    return analyze_linked(
+        root,
+        targets,
+        config_file=config_file,
+        select=select,
+        ignore=ignore,
+        extend_select=extend_select,
+        use_cache=use_cache,
+        excluded_dirs=excluded_dirs,
+    )[0]
+
+
+def analyze_linked(
+    root: Path,
+    targets: Sequence[Path],
+    *,
+    config_file: Path | None = None,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    extend_select: Sequence[str] | None = None,
+    use_cache: bool = True,
+    excluded_dirs: Sequence[str] = (),
+) -> tuple[AnalysisResult, Project]:
+    """``analyze_project`` that also returns the linked ``Project`` (index, app model) of the
+    same run, for ``backendkit report`` and other callers that need the graphs too."""
     catalogue = load_catalogue()
     config = load_config(
         root,
@@ -211,7 +236,7 @@ def analyze_project(
     findings = [f for s in project.summaries for f in s.findings]
     findings += run_project_rules(project, project_rules)
     reported = _relative(root, select_reported(root, targets, files))
-    return AnalysisResult(
+    result = AnalysisResult(
         root=root,
         files=sorted(_relative(root, set(files)) or ()),
         findings=filter_findings(findings, project, enabled, reported),
@@ -219,6 +244,7 @@ def analyze_project(
         notes=sorted(n for s in project.summaries for n in s.notes),
         unparsed=sorted(s.path for s in project.summaries if not s.parsed and s.module),
     )
+    return result, project
 
 
 def _group_by_root(targets: list[Path]) -> dict[Path, list[Path]]:

@@ -1,0 +1,161 @@
+"""The Markdown report: the HTML report's content for a pull-request comment.
+
+GitHub renders the ``mermaid`` code blocks as diagrams. The import graph is collapsed to
+packages until it has at most ``limit`` nodes, so it stays readable on large projects; long
+tables sit in ``<details>`` blocks.
+"""
+
+from __future__ import annotations
+
+from backendkit.graphs.imports import collapse
+from backendkit.graphs.render import to_mermaid
+from backendkit.report.data import ReportData, choose_depth
+
+
+def cell(text: object) -> str:
+    """``text`` safe in a GitHub table cell: no pipes, no raw HTML, no line breaks."""
+    value = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value.replace("|", "\\|").replace("\n", " ").replace("`", "'")
+
+
+def code(text: object) -> str:
+    """``text`` as inline code (literal: no HTML escaping inside backticks), table-safe."""
+    value = str(text).replace("|", "\\|").replace("\n", " ").replace("`", "'")
+    return f"`{value}`" if value else ""
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _details(summary: str, body: list[str]) -> list[str]:
+    return ["<details>", f"<summary>{cell(summary)}</summary>", "", *body, "</details>", ""]
+
+
+def _summary(data: ReportData) -> list[str]:
+    auth = data.auth
+    severities = ", ".join(f"{n} {sev}" for sev, n in data.by_severity.items())
+    unprotected = max(auth["none"] - auth["public"], 0)
+    return [
+        f"# backendkit report: {cell(data.project)}",
+        "",
+        f"- **{data.files} files**, {data.lines} lines, {len(data.modules)} modules",
+        f"- **{len(data.findings)} findings**: {severities}",
+        f"- **{auth['total']} routes**: {auth['required']} require authentication, "
+        f"{auth['public']} public, {unprotected} unprotected and not public, "
+        f"{auth['optional']} optional, {auth['unknown']} unknown",
+        f"- **{len(data.cycles)} import cycles**",
+        "",
+    ]
+
+
+def _findings(data: ReportData) -> list[str]:
+    lines = ["## Findings by rule", ""]
+    if not data.rules:
+        return [*lines, "No findings.", ""]
+    rows = [
+        [g.code, cell(g.name), g.severity, cell(g.category), str(len(g.findings))]
+        for g in data.rules
+    ]
+    lines += _table(["Rule", "Name", "Severity", "Category", "Findings"], rows)
+    for group in data.rules:
+        body = _finding_rows(group.findings)
+        lines += _details(f"{group.code} {group.name} ({len(group.findings)})", body)
+    files = [[code(path), str(len(rows))] for path, rows in data.by_file.items()]
+    lines += _details(f"Findings by file ({len(files)} files)", _table(["File", "Findings"], files))
+    return lines
+
+
+def _finding_rows(findings: list[dict]) -> list[str]:
+    rows = [[code(f"{f['path']}:{f['line']}"), f["code"], cell(f["message"])] for f in findings]
+    return _table(["Where", "Rule", "Message"], rows)
+
+
+def _routes(data: ReportData) -> list[str]:
+    rows = []
+    for r in data.routes:
+        auth = r["auth"] + (" (public)" if r["public"] else "")
+        via = r["auth_chain"][-1] if r["auth_chain"] else ""
+        rows.append(
+            [
+                cell(",".join(r["methods"])),
+                code(r["path"]),
+                cell(auth),
+                code(via),
+                code(r["handler"]),
+                code(f"{r['file']}:{r['line']}"),
+            ]
+        )
+    table = _table(["Methods", "Path", "Auth", "Via", "Handler", "Where"], rows)
+    return ["## Routes", "", *_details(f"{len(rows)} routes", table)]
+
+
+def _graph(data: ReportData, depth: int | None, limit: int) -> list[str]:
+    graph = data.module_graph
+    shown = depth or choose_depth(graph, limit)
+    drawn = collapse(graph, shown) if shown else graph
+    what = f"packages (collapsed to depth {shown})" if shown else "modules"
+    lines = ["## Import graph", "", f"{len(drawn)} {what}, {drawn.number_of_edges()} imports.", ""]
+    return [*lines, "```mermaid", to_mermaid(drawn, "imports").rstrip("\n"), "```", ""]
+
+
+def _architecture(data: ReportData) -> list[str]:
+    lines = ["## Import cycles and contracts", ""]
+    if not data.cycles:
+        lines += ["No import cycles.", ""]
+    for chain, size in data.cycles:
+        extra = f" ({size} modules tangled)" if size > len(chain) - 1 else ""
+        lines.append(f"- {code(' -> '.join(chain))}{extra}")
+    lines += ["", "### Architecture findings", ""]
+    if not data.architecture:
+        return [*lines, "No architecture findings.", ""]
+    return lines + _finding_rows(data.architecture)
+
+
+def _coupling(data: ReportData, top: int) -> list[str]:
+    rows = [
+        [code(m.name), str(m.fan_in), str(m.fan_out), str(m.lines), "yes" if m.in_cycle else ""]
+        for m in data.modules[:top]
+    ]
+    table = _table(["Module", "Fan-in", "Fan-out", "Lines", "Cycle"], rows)
+    title = f"Top {len(rows)} of {len(data.modules)} modules."
+    return ["## Fan-in / fan-out", "", title, "", *table]
+
+
+def _complexity(data: ReportData) -> list[str]:
+    hot = [
+        [code(f.name), code(f"{f.path}:{f.line}"), str(f.complexity), f.rank] for f in data.hotspots
+    ]
+    index = [[code(m.path), str(m.mi), m.rank] for m in data.maintainability]
+    largest = [[code(path), str(lines)] for path, lines in data.largest]
+    return [
+        "## Complexity hotspots",
+        "",
+        *_table(["Function", "Where", "Cyclomatic complexity", "Rank"], hot),
+        "### Lowest maintainability index",
+        "",
+        *_table(["File", "Maintainability index", "Rank"], index),
+        "## Largest files",
+        "",
+        *_table(["File", "Lines"], largest),
+    ]
+
+
+def render_markdown(
+    data: ReportData, *, depth: int | None = None, limit: int = 40, top: int = 15
+) -> str:
+    """The Markdown report of ``data``; the graph is collapsed to at most ``limit`` nodes
+    unless ``depth`` is given."""
+    parts = [
+        *_summary(data),
+        *_findings(data),
+        *_architecture(data),
+        *_graph(data, depth, limit),
+        *_routes(data),
+        *_coupling(data, top),
+        *_complexity(data),
+        f"<sub>backendkit {cell(data.version)}</sub>",
+    ]
+    return "\n".join(parts) + "\n"
