@@ -84,14 +84,17 @@ def test_report_data_of_the_example(data) -> None:
         ("/api/orders/", "none"),
         ("/api/orders/{order_id}", "none"),
     }
-    assert data.auth["total"] == 2 and data.auth["none"] == 2
+    assert data.auth["total"] == 2
+    assert data.auth["none"] == 2
     assert data.cycles == [(["shop.cycle_a", "shop.cycle_b", "shop.cycle_a"], 2)]
     assert [f["code"] for f in data.architecture] == ["BK501"]
     stats = {m.name: m for m in data.modules}
     assert (stats["shop.helpers"].fan_in, stats["shop.helpers"].fan_out) == (3, 0)
     assert (stats["shop.api.orders"].fan_in, stats["shop.api.orders"].fan_out) == (1, 3)
-    assert stats["shop.cycle_a"].in_cycle and not stats["shop.repo"].in_cycle
-    assert data.depth is None and len(data.graph) == 12
+    assert stats["shop.cycle_a"].in_cycle
+    assert not stats["shop.repo"].in_cycle
+    assert data.depth is None
+    assert len(data.graph) == 12
     assert data.largest[0][1] >= data.largest[-1][1]
     assert all(h.complexity >= 1 and h.rank in "ABCDEF" for h in data.hotspots)
     assert all(0 <= m.mi <= 100 for m in data.maintainability)
@@ -112,7 +115,8 @@ def test_html_report_sections(data) -> None:
     assert sum("cycle" in a["class"] for a in edges) == 2
     graph_data = json.loads(parsed.scripts[0])
     assert len(graph_data["nodes"]) == 12
-    assert "/api/orders/{order_id}" in page and "BK501" in page
+    assert "/api/orders/{order_id}" in page
+    assert "BK501" in page
 
 
 def test_html_is_self_contained(data) -> None:
@@ -135,7 +139,8 @@ def test_markdown_report(data) -> None:
     assert block.startswith("flowchart LR")
     assert block.count('["') == 12  # one node per module
     assert "`/api/orders/{order_id}`" in text
-    assert "## Fan-in / fan-out" in text and "## Complexity hotspots" in text
+    assert "## Fan-in / fan-out" in text
+    assert "## Complexity hotspots" in text
 
 
 def test_markdown_collapses_large_graphs(data) -> None:
@@ -146,12 +151,14 @@ def test_markdown_collapses_large_graphs(data) -> None:
     assert labels == {"plugins", "shop"}
     assert "packages (collapsed to depth 1)" in text
     deeper = render_markdown(data, depth=2)
-    assert '["shop.api"]' in deeper and '["shop.api.orders"]' not in deeper
+    assert '["shop.api"]' in deeper
+    assert '["shop.api.orders"]' not in deeper
 
 
 def test_html_collapses_above_the_node_limit(project_copy: Path) -> None:
     small = build_report_data(project_copy, None, False, None, 5)
-    assert small.depth == 1 and set(small.graph) == {"plugins", "shop"}
+    assert small.depth == 1
+    assert set(small.graph) == {"plugins", "shop"}
     assert small.graph.nodes["shop"]["in_cycle"]
     assert len(small.modules) == 12  # fan-in/out stays per module
 
@@ -172,7 +179,8 @@ def test_html_and_markdown_escape_names_and_messages(tmp_path: Path) -> None:
     data = build_report_data(root, None, False, None, 150)
     assert any(HOSTILE in f["message"] for f in data.findings)
     page = render_html(data)
-    assert "<img" not in page and "</script><" not in page
+    assert "<img" not in page
+    assert "</script><" not in page
     assert "/x&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in page
     text = render_markdown(data)
     assert "<img" not in text.replace("`/x</script><img src=x onerror=alert(1)>\\|'`", "")
@@ -181,7 +189,9 @@ def test_html_and_markdown_escape_names_and_messages(tmp_path: Path) -> None:
 
 def test_safe_json_cannot_close_the_script_element() -> None:
     text = safe_json({"name": "</script><!-- & -->"})
-    assert "<" not in text and ">" not in text and "&" not in text
+    assert "<" not in text
+    assert ">" not in text
+    assert "&" not in text
     assert json.loads(text) == {"name": "</script><!-- & -->"}
 
 
@@ -189,11 +199,13 @@ def test_safe_json_cannot_close_the_script_element() -> None:
 def test_layout_columns_follow_imports() -> None:
     graph = nx.DiGraph([("main", "api"), ("api", "db"), ("main", "db"), ("a", "b"), ("b", "a")])
     column = columns(graph)
-    assert column["main"] == 0 and column["api"] == 1 and column["db"] == 2
+    assert column["main"] == 0
+    assert column["api"] == 1
+    assert column["db"] == 2
     assert column["a"] == column["b"]  # one cycle, one column
     boxes, width, height = layout(graph)
     assert boxes["main"].x < boxes["api"].x < boxes["db"].x
-    assert all(0 <= b.x and b.x + b.width <= width and b.y + 22 <= height for b in boxes.values())
+    assert all(b.x >= 0 and b.x + b.width <= width and b.y + 22 <= height for b in boxes.values())
     assert layout(graph)[0] == boxes  # deterministic
 
 
@@ -211,7 +223,8 @@ def test_radon_metrics_are_cached_by_content(tmp_path: Path) -> None:
     root = write_project(tmp_path / "m", {"a.py": branchy, "b.py": "X = 1\n"})
     cache = tmp_path / "cache"
     first = measure(root, ["a.py", "b.py"], cache)
-    assert first[0].functions[0].complexity == 6 and first[0].functions[0].name == "f"
+    assert first[0].functions[0].complexity == 6
+    assert first[0].functions[0].name == "f"
     assert (cache / CACHE_NAME).is_file()
     assert measure(root, ["a.py", "b.py"], cache) == first
     (root / "a.py").write_text("def g():\n    return 1\n", encoding="utf-8")
@@ -229,7 +242,8 @@ def test_cli_writes_html_and_markdown(project_copy: Path, tmp_path: Path) -> Non
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert done.stderr.startswith(f"Wrote {out}: 4 findings, 2 routes, 12 modules")
     markdown = _cli(str(project_copy), "--format", "markdown", "--no-cache", cwd=tmp_path)
-    assert markdown.returncode == 0 and "```mermaid" in markdown.stdout
+    assert markdown.returncode == 0
+    assert "```mermaid" in markdown.stdout
 
 
 @pytest.mark.parametrize(
@@ -245,4 +259,5 @@ def test_cli_bad_input_exits_2(project_copy: Path, args: list[str], message: str
     done = _cli(*args, cwd=project_copy)
     assert done.returncode == 2
     assert done.stderr.startswith(f"backendkit: error: {message}")
-    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.splitlines()) == 1
