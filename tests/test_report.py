@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import shutil
@@ -16,7 +17,7 @@ import pytest
 from backendkit.report.command import build_report_data
 from backendkit.report.html import render_html, safe_json
 from backendkit.report.layout import columns, layout, max_rows
-from backendkit.report.markdown import render_markdown
+from backendkit.report.markdown import MAX_CHARS, render_markdown
 from backendkit.report.metrics import CACHE_NAME, measure
 from helpers import write_project
 
@@ -153,6 +154,19 @@ def test_markdown_collapses_large_graphs(data) -> None:
     deeper = render_markdown(data, depth=2)
     assert '["shop.api"]' in deeper
     assert '["shop.api.orders"]' not in deeper
+
+
+def test_markdown_fits_in_a_github_comment(data) -> None:
+    """Thousands of findings: fewer listed per rule until the text fits."""
+    big = copy.deepcopy(data)
+    for group in big.rules:
+        group.findings = group.findings * 1500
+    big.architecture = big.architecture * 100
+    text = render_markdown(big)
+    assert len(text) <= MAX_CHARS
+    assert "... and 2980 more (see the HTML report)." in text  # BK101: 3000 findings, 20 shown
+    assert "... and 70 more." in text
+    assert "```mermaid" in text
 
 
 def test_html_collapses_above_the_node_limit(project_copy: Path) -> None:

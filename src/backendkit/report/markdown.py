@@ -2,7 +2,7 @@
 
 GitHub renders the ``mermaid`` code blocks as diagrams. The import graph is collapsed to
 packages until it has at most ``limit`` nodes, so it stays readable on large projects; long
-tables sit in ``<details>`` blocks.
+tables sit in ``<details>`` blocks and are cut so the text fits in one comment.
 """
 
 from __future__ import annotations
@@ -10,6 +10,11 @@ from __future__ import annotations
 from backendkit.graphs.imports import collapse
 from backendkit.graphs.render import to_mermaid
 from backendkit.report.data import ReportData, choose_depth
+
+MAX_CHARS = 65_000  # GitHub rejects comments over 65,536 characters
+FINDINGS_PER_RULE = (20, 5, 0)  # tried in turn until the report fits
+MAX_FILES = 50
+MAX_ARCHITECTURE = 30
 
 
 def cell(text: object) -> str:
@@ -51,7 +56,7 @@ def _summary(data: ReportData) -> list[str]:
     ]
 
 
-def _findings(data: ReportData) -> list[str]:
+def _findings(data: ReportData, shown: int) -> list[str]:
     lines = ["## Findings by rule", ""]
     if not data.rules:
         return [*lines, "No findings.", ""]
@@ -60,12 +65,16 @@ def _findings(data: ReportData) -> list[str]:
         for g in data.rules
     ]
     lines += _table(["Rule", "Name", "Severity", "Category", "Findings"], rows)
-    for group in data.rules:
-        body = _finding_rows(group.findings)
+    for group in data.rules if shown else ():
+        body = _finding_rows(group.findings[:shown])
+        if len(group.findings) > shown:
+            body.append(f"... and {len(group.findings) - shown} more (see the HTML report).")
         lines += _details(f"{group.code} {group.name} ({len(group.findings)})", body)
     files = [[code(path), str(len(rows))] for path, rows in data.by_file.items()]
-    lines += _details(f"Findings by file ({len(files)} files)", _table(["File", "Findings"], files))
-    return lines
+    table = _table(["File", "Findings"], files[:MAX_FILES])
+    if len(files) > MAX_FILES:
+        table.append(f"... and {len(files) - MAX_FILES} more files.")
+    return lines + _details(f"Findings by file ({len(files)} files)", table)
 
 
 def _finding_rows(findings: list[dict]) -> list[str]:
@@ -111,7 +120,10 @@ def _architecture(data: ReportData) -> list[str]:
     lines += ["", "### Architecture findings", ""]
     if not data.architecture:
         return [*lines, "No architecture findings.", ""]
-    return lines + _finding_rows(data.architecture)
+    rows = _finding_rows(data.architecture[:MAX_ARCHITECTURE])
+    if len(data.architecture) > MAX_ARCHITECTURE:
+        rows.append(f"... and {len(data.architecture) - MAX_ARCHITECTURE} more.")
+    return lines + rows
 
 
 def _coupling(data: ReportData, top: int) -> list[str]:
@@ -147,10 +159,19 @@ def render_markdown(
     data: ReportData, *, depth: int | None = None, limit: int = 40, top: int = 15
 ) -> str:
     """The Markdown report of ``data``; the graph is collapsed to at most ``limit`` nodes
-    unless ``depth`` is given."""
+    unless ``depth`` is given. Fewer findings are listed per rule until the text fits in a
+    GitHub comment (``MAX_CHARS``)."""
+    for shown in FINDINGS_PER_RULE:
+        text = _render(data, depth, limit, top, shown)
+        if len(text) <= MAX_CHARS:
+            break
+    return text
+
+
+def _render(data: ReportData, depth: int | None, limit: int, top: int, shown: int) -> str:
     parts = [
         *_summary(data),
-        *_findings(data),
+        *_findings(data, shown),
         *_architecture(data),
         *_graph(data, depth, limit),
         *_routes(data),
