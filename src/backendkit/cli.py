@@ -245,11 +245,13 @@ def report(
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """Write a report: summary, findings, routes and auth, complexity, import graph, cycles.
+    """Write a report: findings, routes and auth, complexity, import graph, cycles.
 
-    HTML (default) is one self-contained file that works offline; --format markdown prints the
-    same content with Mermaid diagrams for a pull-request comment. Exit 0 when written, 2 on
-    bad input.
+    HTML (default): one self-contained page that works offline (docs/report.md).
+
+    --format markdown: the same content with Mermaid diagrams, for a pull-request comment.
+
+    Exit 0 when written, 2 on bad input.
     """
     from backendkit.report.command import run_report
 
