@@ -275,3 +275,13 @@ def test_cli_bad_input_exits_2(project_copy: Path, args: list[str], message: str
     assert done.stderr.startswith(f"backendkit: error: {message}")
     assert "Traceback" not in done.stderr
     assert len(done.stderr.splitlines()) == 1
+
+
+def test_empty_project_gives_a_report(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "empty", {})
+    data = build_report_data(root, None, False, None, 150)
+    assert (data.files, len(data.modules), len(data.graph)) == (0, 0, 0)
+    assert 'id="graph-svg"' in render_html(data)
+    text = render_markdown(data)
+    assert "No findings." in text
+    assert "No import cycles.\n\n### Architecture findings" in text

@@ -117,7 +117,7 @@ def _architecture(data: ReportData) -> list[str]:
     for chain, size in data.cycles:
         extra = f" ({size} modules tangled)" if size > len(chain) - 1 else ""
         lines.append(f"- {code(' -> '.join(chain))}{extra}")
-    lines += ["", "### Architecture findings", ""]
+    lines += [""] * bool(data.cycles) + ["### Architecture findings", ""]
     if not data.architecture:
         return [*lines, "No architecture findings.", ""]
     rows = _finding_rows(data.architecture[:MAX_ARCHITECTURE])
