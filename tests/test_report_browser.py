@@ -16,6 +16,7 @@ import pytest
 
 from backendkit.report.command import build_report_data
 from backendkit.report.html import render_html
+from helpers import write_project
 from pngcheck import ink_share, read_png
 
 CHROMIUM = Path(os.environ.get("BACKENDKIT_CHROMIUM", "/usr/bin/chromium"))
@@ -79,10 +80,11 @@ def browser(report_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 @pytest.fixture
-def browser_page(browser):
+def browser_page(browser, report_file: Path):
     """The report freshly loaded for each test (no state left over from another test)."""
     page, problems, requests = browser
-    page.reload()
+    requests.clear()
+    page.goto(report_file.as_uri())
     page.wait_for_load_state("load")
     return page, problems, requests
 
@@ -162,3 +164,36 @@ def test_screenshot_is_not_blank(browser_page, tmp_path: Path) -> None:
     ink, colours = ink_share(pixels)
     assert ink > 0.02, f"the graph screenshot is almost blank ({ink:.1%} ink): {shot}"
     assert colours > 20  # text, boxes, edges, highlight colours
+
+
+def _big_project(root: Path) -> Path:
+    """240 modules in 12 packages; each module imports its namesake in the previous package."""
+    files = {"big/__init__.py": ""}
+    for package in range(12):
+        files[f"big/pkg{package:02}/__init__.py"] = ""
+        for module in range(20):
+            body = f"from big.pkg{package - 1:02} import mod{module:02}\n" if package else ""
+            files[f"big/pkg{package:02}/mod{module:02}.py"] = body + "X = 1\n"
+    return write_project(root, files)
+
+
+def test_a_few_hundred_modules_stay_usable(browser, tmp_path: Path) -> None:
+    """Full graph (253 modules) and the default collapsed one load; search and click work."""
+    page, problems, _requests = browser
+    root = _big_project(tmp_path / "big")
+    full = tmp_path / "full.html"
+    full.write_text(render_html(build_report_data(root, None, False, None, 1000)), "utf-8")
+    page.goto(full.as_uri())
+    assert page.locator("#nodes .node").count() == 253
+    page.fill("#graph-search", "pkg05.mod07")
+    assert page.locator("#nodes .node.match").count() == 1
+    page.press("#graph-search", "Enter")
+    assert page.locator("#graph-info .edges-out li").all_inner_texts() == ["big.pkg04.mod07"]
+    assert page.locator("#graph-info .edges-in li").all_inner_texts() == ["big.pkg06.mod07"]
+    collapsed = tmp_path / "collapsed.html"
+    collapsed.write_text(render_html(build_report_data(root, None, False, None, 150)), "utf-8")
+    page.goto(collapsed.as_uri())
+    assert page.locator("#nodes .node").count() == 13  # big + 12 packages
+    page.click('[data-name="big.pkg05"]')
+    assert page.locator("#graph-info .edges-out li").all_inner_texts() == ["big.pkg04"]
+    assert problems == []
