@@ -87,6 +87,7 @@ def test_report_data_of_the_example(data) -> None:
     }
     assert data.auth["total"] == 2
     assert data.auth["none"] == 2
+    assert data.auth["unprotected"] == 2
     assert data.cycles == [(["shop.cycle_a", "shop.cycle_b", "shop.cycle_a"], 2)]
     assert [f["code"] for f in data.architecture] == ["BK501"]
     stats = {m.name: m for m in data.modules}

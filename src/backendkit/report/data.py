@@ -191,11 +191,13 @@ def _by_file(findings: list[dict]) -> dict[str, list[dict]]:
 
 
 def auth_counts(routes) -> dict[str, int]:
-    """HTTP and websocket routes by auth status, plus ``public`` and ``total``."""
+    """HTTP and websocket routes by auth status, plus ``public``, ``unprotected`` (no auth and
+    not public) and ``total``."""
     served = [r for r in routes if r.kind not in ("mount", "include")]
     counts = Counter(r.auth for r in served)
     out = {state: counts.get(state, 0) for state in AUTH_STATES}
     out["public"] = sum(1 for r in served if r.public)
+    out["unprotected"] = sum(1 for r in served if r.auth == "none" and not r.public)
     out["total"] = len(served)
     return out
 

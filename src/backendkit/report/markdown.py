@@ -42,14 +42,13 @@ def _details(summary: str, body: list[str]) -> list[str]:
 def _summary(data: ReportData) -> list[str]:
     auth = data.auth
     severities = ", ".join(f"{n} {sev}" for sev, n in data.by_severity.items())
-    unprotected = max(auth["none"] - auth["public"], 0)
     return [
         f"# backendkit report: {cell(data.project)}",
         "",
         f"- **{data.files} files**, {data.lines} lines, {len(data.modules)} modules",
         f"- **{len(data.findings)} findings**: {severities}",
         f"- **{auth['total']} routes**: {auth['required']} require authentication, "
-        f"{auth['public']} public, {unprotected} unprotected and not public, "
+        f"{auth['public']} public, {auth['unprotected']} unprotected and not public, "
         f"{auth['optional']} optional, {auth['unknown']} unknown",
         f"- **{len(data.cycles)} import cycles**",
         "",
