@@ -2,7 +2,8 @@
 
 Built from the ``ImportRecord``s of the summaries of the same run (no second parse). Edge
 attributes: ``lines`` (every import line), ``toplevel`` (the lines that run at import time:
-not inside a function, not for type checkers only; see ``typeonly``).
+not inside a function, not for type checkers only; see ``typeonly``), ``checking`` (the lines
+under ``if TYPE_CHECKING:``).
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ def build_import_graph(index: ProjectIndex, *, include_external: bool = False) -
         deferred = _function_import_lines(summary.scope) - _scope_import_lines(summary.scope)
         deferred |= type_only_lines(summary)
         for record in summary.imports:
-            toplevel = record.line not in deferred and not _type_checking(record)
+            checking = _type_checking(record)
+            toplevel = record.line not in deferred and not checking
             for target in _targets(index, summary, record, include_external):
-                _add_edge(graph, index, summary.module, target, record.line, toplevel)
+                _add_edge(graph, index, summary.module, target, record.line, toplevel, checking)
     return graph
 
 
@@ -75,7 +77,13 @@ def _project_or_external(index: ProjectIndex, target: str, include_external: boo
 
 
 def _add_edge(
-    graph: nx.DiGraph, index: ProjectIndex, source: str, target: str, line: int, toplevel: bool
+    graph: nx.DiGraph,
+    index: ProjectIndex,
+    source: str,
+    target: str,
+    line: int,
+    toplevel: bool,
+    checking: bool = False,
 ) -> None:
     if target == source:
         return
@@ -83,12 +91,14 @@ def _add_edge(
         project = index.is_project_module(target)
         graph.add_node(target, path="", is_package=project, lines=0, external=not project)
     if not graph.has_edge(source, target):
-        graph.add_edge(source, target, lines=[], toplevel=[])
+        graph.add_edge(source, target, lines=[], toplevel=[], checking=[])
     data = graph.edges[source, target]
     if line not in data["lines"]:
         data["lines"].append(line)
     if toplevel and line not in data["toplevel"]:
         data["toplevel"].append(line)
+    if checking and line not in data["checking"]:
+        data["checking"].append(line)
 
 
 def _scope_import_lines(scope: Scope) -> set[int]:
