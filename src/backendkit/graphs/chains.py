@@ -10,6 +10,7 @@ targets gives one violation with its shortest chain (ties broken by name).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -144,12 +145,24 @@ class Members:
 
     def of(self, key: str, name: str, *, optional: bool = False, external: bool = False) -> set:
         """The modules ``name`` covers; none -> a problem (unless ``optional``)."""
-        found = {m for m in self.project if pattern_matches(name, m)}
+        found = self.covered(name)
         if not found and external and self._external_name(name):
             return {name} if name in self.external else set()
         if not found and not optional:
             hint = "; external packages are named by their top-level name" if external else ""
             self.problems.append(f"{key} names {name!r}, which matches no module{hint}")
+        return found
+
+    def covered(self, name: str) -> set[str]:
+        """The project modules ``name`` covers (itself and its descendants)."""
+        if "*" in name:
+            return {m for m in self.project if pattern_matches(name, m)}
+        found: set[str] = set()
+        # no character of a module name sorts before ".": a name's descendants follow it
+        for module in self.project[bisect_left(self.project, name) :]:
+            if module != name and not module.startswith(name + "."):
+                break
+            found.add(module)
         return found
 
     def _external_name(self, name: str) -> bool:

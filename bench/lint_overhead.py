@@ -1,0 +1,184 @@
+"""What the graph work (BK501, BK301, BK502-BK504) adds to a lint whose summaries are cached.
+
+The project is the Copier template's output with its ``app`` package copied (imports rewritten)
+as ``svc00``, ``svc01``, ... until it has about ``lines`` lines, with a layers contract per
+copy (containers), a forbidden contract and an independence contract between the copies.
+In one process, on warm (cached) summaries, it times: loading the project (cache reads, index,
+app model, routes), the other project rules, then the graph rules with the graphs shared (one
+context, as ``lint`` runs them) and with a fresh context per rule (each rule building its own
+graphs, as before the graphs were shared). Then ``backendkit lint`` in a subprocess, warm, with
+and without the graph rules (median wall time, peak RSS).
+
+    python bench/graph_bench.py --lint-overhead [DIR] [--lines 70000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from backendkit import analyze
+from backendkit.catalogue import load_catalogue
+from backendkit.config import load_config
+from backendkit.engine import ALWAYS_ON, build_project, make_rules, split_rules
+from backendkit.rules.base import ProjectContext
+
+BACKENDKIT = str(Path(sys.executable).with_name("backendkit"))
+GRAPH_RULES = ("BK301", "BK501", "BK502", "BK503", "BK504")
+_APP_IMPORT = re.compile(r"\b(from|import)\s+app\b")
+
+
+def generate(dest: Path, lines: int) -> int:
+    """Render the template into a temporary directory and copy its ``app`` package into
+    ``dest`` until about ``lines`` lines; returns the number of copies."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rendered = Path(tmp) / "tpl"
+        subprocess.run(
+            [BACKENDKIT, "new", str(rendered), "--defaults"], check=True, capture_output=True
+        )
+        app = rendered / "app"
+        size = sum(p.read_bytes().count(b"\n") for p in app.rglob("*.py"))
+        copies = max(1, round(lines / size))
+        dest.mkdir(parents=True, exist_ok=True)
+        for number in range(copies):
+            _copy(app, dest / f"svc{number:02d}", f"svc{number:02d}")
+    names = [f"svc{n:02d}" for n in range(copies)]
+    (dest / "pyproject.toml").write_text(_config(names), encoding="utf-8")
+    return copies
+
+
+def _copy(app: Path, target: Path, name: str) -> None:
+    for path in app.rglob("*.py"):
+        out = target / path.relative_to(app)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        text = path.read_text(encoding="utf-8")
+        out.write_text(_APP_IMPORT.sub(lambda m: f"{m.group(1)} {name}", text), encoding="utf-8")
+
+
+def _config(names: list[str]) -> str:
+    quoted = ", ".join(f'"{n}"' for n in names)
+    return f"""[tool.backendkit]
+
+[[tool.backendkit.architecture.contracts]]
+name = "layers"
+type = "layers"
+containers = [{quoted}]
+layers = ["main", "mcp_server", "api", "services", "models : core"]
+
+[[tool.backendkit.architecture.contracts]]
+name = "plain models"
+type = "forbidden"
+source-modules = ["*.models"]
+forbidden-modules = ["fastapi", "*.api"]
+
+[[tool.backendkit.architecture.contracts]]
+name = "services apart"
+type = "independence"
+modules = [{quoted}]
+"""
+
+
+def _median(runs: int, action: Callable[[], object]) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _lint(root: Path, *extra: str) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one ``backendkit lint`` run."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [BACKENDKIT, "lint", str(root), *extra],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _pid, _status, usage = os.wait4(process.pid, 0)
+    return time.perf_counter() - start, usage.ru_maxrss
+
+
+def in_process(root: Path, runs: int) -> None:
+    """Time the project load, the other project rules and the graph rules (shared or not)."""
+    gc.disable()  # as analyze() does: the summaries are large and long-lived
+    catalogue = load_catalogue()
+    config = load_config(root, catalogue)
+    enabled = config.enabled_codes(catalogue) | ALWAYS_ON
+    file_rules, project_rules = split_rules(make_rules(config, catalogue, enabled))
+    graph_rules = [r for r in project_rules if r.code in GRAPH_RULES]
+    other_rules = [r for r in project_rules if r.code not in GRAPH_RULES]
+    project, files = build_project(root, config, file_rules)
+
+    def context() -> ProjectContext:
+        return ProjectContext(project.index, project.model, project.resolver, project.routes)
+
+    def run_rules(rules: list, ctx: ProjectContext | None = None) -> int:
+        found = 0
+        for rule in rules:
+            found += len(list(rule.check_project(ctx or context())))
+        return found
+
+    def shared() -> None:
+        run_rules(graph_rules, context())
+
+    rows = [
+        (
+            "load project (cached summaries)",
+            _median(runs, lambda: build_project(root, config, file_rules)),
+        ),
+        ("other project rules", _median(runs, lambda: run_rules(other_rules, context()))),
+        ("import graph", _median(runs, lambda: context().import_graph)),
+        ("call graph", _median(runs, lambda: context().call_graph)),
+        ("graph rules, graphs shared", _median(runs, shared)),
+        ("graph rules, graphs per rule", _median(runs, lambda: run_rules(graph_rules))),
+    ]
+    ctx = context()
+    counts = {r.code: len(list(r.check_project(ctx))) for r in graph_rules}
+    graph = ctx.import_graph
+    print(
+        f"{len(files)} files; import graph {graph.number_of_nodes()} nodes, "
+        f"{graph.number_of_edges()} edges; call graph {ctx.call_graph.graph.number_of_nodes()} "
+        f"nodes, {ctx.call_graph.graph.number_of_edges()} edges; findings {counts}"
+    )
+    print(f"in process, median of {runs}:")
+    for label, seconds in rows:
+        print(f"  {label:<36} {seconds:7.3f} s")
+
+
+def overhead(directory: Path | None, lines: int, runs: int) -> None:
+    """Generate (or reuse) the project and print the figures."""
+    tmp = None
+    if directory is None:
+        tmp = tempfile.mkdtemp(prefix="bk-overhead-")
+        directory = Path(tmp) / "project"
+    root = directory.resolve()
+    try:
+        if not (root / "pyproject.toml").is_file():
+            copies = generate(root, lines)
+            print(f"generated {copies} copies of the template's app package in {root}")
+        total = sum(p.read_bytes().count(b"\n") for p in root.rglob("*.py"))
+        print(f"{root}: {total:,} lines")
+        analyze([root])  # fill the cache
+        in_process(root, runs)
+        print(f"backendkit lint, warm, median of {runs} (peak RSS):")
+        for label, extra in (
+            ("all rules", ()),
+            ("without graph rules", ("--ignore", ",".join(GRAPH_RULES))),
+        ):
+            results = [_lint(root, *extra) for _ in range(runs)]
+            seconds = statistics.median(r[0] for r in results)
+            peak = max(r[1] for r in results) / 1024
+            print(f"  {label:<36} {seconds:7.3f} s  {peak:6.0f} MB")
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
