@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from backendkit.graphs.framework import FrameworkEdges
 from backendkit.project.appmodel import AppModel
-from backendkit.project.deps import DependencyResolver, DepNode
+from backendkit.project.deps import DependencyResolver
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import (
     ClassSym,
     Ctx,
     External,
     FuncSym,
-    Instance,
     ParamSym,
     Symbol,
     VarSym,
@@ -87,7 +87,7 @@ class _Builder:
         for item in defs:
             self._calls_of(item)
         if model is not None and resolver is not None:
-            _FrameworkEdges(self, model, resolver).add()
+            FrameworkEdges(self, model, resolver).add()
         return self.result
 
     # -- nodes --------------------------------------------------------------------------------
@@ -164,11 +164,7 @@ class _Builder:
         """A project function, an external, ``None`` (a class without a project ``__init__``)
         or the text of an unresolved callee."""
         if isinstance(expr, Attr):
-            cls = self._class_of_value(expr.value, body)
-            if isinstance(cls, External):
-                return External(f"{cls.qualname}.{expr.attr}")
-            found = self._on_class(cls, [expr.attr]) if cls else None
-            return found or expr_text(expr)
+            return self._on_attr(expr, body, owner)
         if not isinstance(expr, Name):
             return expr_text(expr)
         head, _, rest = expr.dotted.partition(".")
@@ -177,6 +173,17 @@ class _Builder:
         if head in _BUILTINS and self._is_builtin(head, body):
             return External(f"builtins.{head}")
         return self._from_symbol(self.index.lookup(expr.dotted, body), expr.dotted)
+
+    def _on_attr(self, expr: Attr, body: Ctx, owner: ClassSym | None) -> FuncSym | External | str:
+        """``value.attr()`` where ``value`` is not a name: ``super()``, ``Repo()``,
+        ``make_repo()``."""
+        if owner is not None and _is_super(expr.value, owner):
+            return self._super_method(owner, expr.attr) or expr_text(expr)
+        cls = self._class_of_value(expr.value, body)
+        if isinstance(cls, External):
+            return External(f"{cls.qualname}.{expr.attr}")
+        found = self._on_class(cls, [expr.attr]) if cls else None
+        return found or expr_text(expr)
 
     def _on_receiver(
         self, head: str, rest: str, dotted: str, body: Ctx, owner: ClassSym | None
@@ -196,12 +203,32 @@ class _Builder:
     def _from_symbol(self, symbol: Symbol, text: str) -> FuncSym | External | str | None:
         if isinstance(symbol, VarSym) and isinstance(symbol.assign.value, Name):
             symbol = self.index.resolve_expr(symbol.assign.value, symbol.ctx)
+        elif isinstance(symbol, VarSym) and isinstance(symbol.assign.value, Call):
+            symbol = self._partial_target(symbol.assign.value, symbol.ctx) or symbol
         if isinstance(symbol, (FuncSym, External)):
             return symbol
         if isinstance(symbol, ClassSym):
             init = self.index.class_member(symbol, "__init__")
             return init if isinstance(init, FuncSym) else None
         return text
+
+    def _partial_target(self, call: Call, ctx: Ctx) -> Symbol | None:
+        """``f`` of ``name = functools.partial(f, ...)``: calling ``name`` calls ``f``."""
+        func = self.index.resolve_expr(call.func, ctx)
+        if not (isinstance(func, External) and func.qualname == "functools.partial"):
+            return None
+        target = call.arg(0, "func")
+        found = self.index.resolve_expr(target, ctx) if target is not None else None
+        return found if isinstance(found, (FuncSym, ClassSym, External)) else None
+
+    def _super_method(self, owner: ClassSym, attr: str) -> FuncSym | External | None:
+        """``super().attr``: the first definition after ``owner`` in its MRO, else the
+        external base class's method."""
+        for klass in self.index.mro(owner)[1:]:
+            if attr in klass.info.scope.functions:
+                return FuncSym(klass.info.scope.functions[attr], klass.ctx)
+        bases = self.index.external_bases(owner)
+        return External(f"{bases[0].qualname}.{attr}") if bases else None
 
     # -- types of receivers -------------------------------------------------------------------
     def _on_class(self, cls: ClassSym, parts: list[str]) -> FuncSym | External | None:
@@ -248,12 +275,15 @@ class _Builder:
         return None
 
     def _class_of_value(self, expr: Expr | None, ctx: Ctx) -> ClassSym | External | None:
-        """The class of ``Repo(...)`` (an instance created by a constructor call); an external
-        callee counts as a class when its name is capitalised (``httpx.Client``)."""
+        """The class of ``Repo(...)`` (an instance created by a constructor call; an external
+        callee counts as a class when its name is capitalised: ``httpx.Client``) or of
+        ``make_repo()`` (a project function whose return annotation names the class)."""
         if isinstance(expr, Call) and isinstance(expr.func, Name):
             found = self.index.resolve_expr(expr.func, ctx)
             if isinstance(found, ClassSym) or (isinstance(found, External) and _is_class(found)):
                 return found
+            if isinstance(found, FuncSym) and found.info.returns is not None:
+                return self.class_of_annotation(found.info.returns, found.ctx)
         return None
 
     def class_of_annotation(
@@ -263,11 +293,10 @@ class _Builder:
         ``Optional[Repo]``, ``Annotated[Repo, Depends(...)]`` or an alias of one of these."""
         if expr is None or depth > 10:
             return None
-        if isinstance(expr, BinOp):
-            left = self.class_of_annotation(expr.left, ctx, depth + 1)
-            return left or self.class_of_annotation(expr.right, ctx, depth + 1)
-        if isinstance(expr, Subscript):
-            return self.class_of_annotation(_wrapped(expr), ctx, depth + 1)
+        options = _alternatives(expr)
+        if options is not None:
+            found = (self.class_of_annotation(option, ctx, depth + 1) for option in options)
+            return next(filter(None, found), None)
         expr = _as_name(expr)
         if expr is None:
             return None
@@ -275,6 +304,26 @@ class _Builder:
         if isinstance(found, VarSym) and found.assign.value is not None:
             return self.class_of_annotation(found.assign.value, found.ctx, depth + 1)
         return found if isinstance(found, (ClassSym, External)) else None
+
+
+def _alternatives(expr: Expr) -> list[Expr | None] | None:
+    """The classes an annotation may stand for: ``A | B``, ``"A | B"``, ``Optional[A]``,
+    ``Annotated[A, ...]``; ``None`` for a plain name."""
+    if isinstance(expr, BinOp):
+        return [expr.left, expr.right]
+    if isinstance(expr, Subscript):
+        return [_wrapped(expr)]
+    if isinstance(expr, Const) and isinstance(expr.value, str) and "|" in expr.value:
+        return [Const(part.strip()) for part in expr.value.split("|")]
+    return None
+
+
+def _is_super(expr: Expr, owner: ClassSym) -> bool:
+    """``super()`` or ``super(Owner, self)`` inside a method of ``owner``."""
+    if not (isinstance(expr, Call) and isinstance(expr.func, Name) and expr.func.dotted == "super"):
+        return False
+    first = expr.args[0] if expr.args else None
+    return first is None or (isinstance(first, Name) and first.dotted == owner.info.name)
 
 
 def _wrapped(expr: Subscript) -> Expr | None:
@@ -319,74 +368,3 @@ def signature_calls(info: FunctionInfo) -> Iterator[Call]:
 
 def _is_add_task(call: Call) -> bool:
     return isinstance(call.func, Name) and call.func.dotted.endswith(".add_task")
-
-
-class _FrameworkEdges:
-    """Edges FastAPI adds at run time: route -> dependency -> sub-dependency."""
-
-    def __init__(self, builder: _Builder, model: AppModel, resolver: DependencyResolver) -> None:
-        self.builder = builder
-        self.model = model
-        self.resolver = resolver
-        self.done: set[int] = set()
-
-    def add(self) -> None:
-        """Edges from every route handler of the app model to its dependencies."""
-        included = self._include_deps()
-        for obj in self.model.objects.values():
-            shared = self._deps(obj.deps) + included.get(id(obj), [])
-            for decl in obj.routes:
-                if decl.handler is not None:
-                    nodes = shared + self._deps(decl.deps)
-                    nodes += self.resolver.param_dependencies(decl.handler)
-                    self._route(decl.handler, nodes, decl.line)
-
-    def _deps(self, deps: list) -> list[DepNode]:
-        return [node for expr, ctx in deps for node in self.resolver.from_list(expr, ctx)]
-
-    def _include_deps(self) -> dict[int, list[DepNode]]:
-        """``include_router(router, dependencies=[...])``, per included router."""
-        included: dict[int, list[DepNode]] = {}
-        for obj in self.model.objects.values():
-            for inc in obj.includes:
-                included.setdefault(id(inc.child), []).extend(self._deps(inc.deps))
-        return included
-
-    def _route(self, handler: FuncSym, nodes: list[DepNode], line: int) -> None:
-        name = self.builder.add_node(handler, "route")
-        self.builder.graph.nodes[name]["kind"] = "route"
-        self._children(name, nodes, line)
-
-    def _children(self, parent: str, nodes: list[DepNode], line: int) -> None:
-        for node in nodes:
-            target = self._target(node)
-            if target is None:
-                continue
-            name = self.builder.add_node(target, "dependency")
-            data = self.builder.graph.nodes[name]
-            if data["kind"] != "route":
-                data["kind"] = "dependency"
-            self.builder.add_edge(parent, name, line, "framework")
-            if id(node) not in self.done:
-                self.done.add(id(node))
-                self._children(name, node.children, target.info.line)
-
-    def _target(self, node: DepNode) -> FuncSym | None:
-        """The function FastAPI calls for a dependency: the function itself, a class's
-        ``__init__``, or the ``__call__`` of a project class instance."""
-        if node.func is not None:
-            return node.func
-        method = {"class": "__init__", "instance": "__call__"}.get(node.kind)
-        if method is None:
-            return None
-        index = self.builder.index
-        module, _, qual = node.label.partition(":")
-        summary = index.modules.get(module)
-        found = index.lookup(qual, Ctx(summary, (summary.scope,))) if summary else None
-        if isinstance(found, VarSym):
-            value = index.follow(found)
-            found = value.cls if isinstance(value, Instance) else None
-        if not isinstance(found, ClassSym):
-            return None
-        member = index.class_member(found, method)
-        return member if isinstance(member, FuncSym) else None

@@ -44,6 +44,24 @@ def build_import_graph(index: ProjectIndex, *, include_external: bool = False) -
     return graph
 
 
+def unresolved_imports(index: ProjectIndex) -> list[tuple[str, str, int, str]]:
+    """Imports of project modules that name no module of the project: relative imports, and
+    absolute imports under a top-level package of the project; ``(module, path, line, text)``
+    sorted. ``from pkg import name`` of an existing ``pkg`` counts as resolved (``name`` may be
+    an attribute)."""
+    tops = {name.split(".")[0] for name in index.modules}
+    out = []
+    for summary in index.modules.values():
+        for record in summary.imports:
+            base = index.absolute(record.module, record.level, summary)
+            if record.level == 0 and record.module.split(".")[0] not in tops:
+                continue  # another package
+            if base is None or not index.is_project_module(base):
+                text = "." * record.level + record.module
+                out.append((summary.module, summary.path, record.line, text))
+    return sorted(out)
+
+
 def _type_checking(record: ImportRecord) -> bool:
     """Whether the import sits under ``if TYPE_CHECKING:`` (once the collector records it)."""
     return bool(getattr(record, "type_checking", False))
