@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from backendkit import analyze
@@ -87,15 +86,6 @@ modules = [{quoted}]
 """
 
 
-def _median(runs: int, action: Callable[[], object]) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def _lint(root: Path, *extra: str) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of one ``backendkit lint`` run."""
     start = time.perf_counter()
@@ -109,50 +99,61 @@ def _lint(root: Path, *extra: str) -> tuple[float, int]:
 
 
 def in_process(root: Path, runs: int) -> None:
-    """Time the project load, the other project rules and the graph rules (shared or not)."""
+    """Per run and mode, on a freshly loaded project (cached summaries): the project rules in
+    the order ``lint`` runs them, the graph rules timed apart, with the graphs shared (one
+    context, as ``lint`` does) or built per rule (a fresh context for each)."""
     gc.disable()  # as analyze() does: the summaries are large and long-lived
     catalogue = load_catalogue()
     config = load_config(root, catalogue)
     enabled = config.enabled_codes(catalogue) | ALWAYS_ON
     file_rules, project_rules = split_rules(make_rules(config, catalogue, enabled))
-    graph_rules = [r for r in project_rules if r.code in GRAPH_RULES]
-    other_rules = [r for r in project_rules if r.code not in GRAPH_RULES]
-    project, files = build_project(root, config, file_rules)
+    rows: dict[str, list[float]] = {}
+    for _run in range(runs):
+        for mode in ("shared", "per rule"):
+            totals = _one_pass(root, config, file_rules, project_rules, mode == "shared")
+            for label, seconds in totals.items():
+                rows.setdefault(f"{label} ({mode})" if label != "load" else label, []).append(
+                    seconds
+                )
+    print(f"in process, median of {runs} fresh loads of the project:")
+    for label, values in rows.items():
+        print(f"  {label:<40} {statistics.median(values):7.3f} s")
+
+
+def _one_pass(root: Path, config, file_rules, project_rules, shared: bool) -> dict[str, float]:
+    """Seconds of: loading the project, the other project rules, each graph rule, all graph
+    rules."""
+    totals: dict[str, float] = {}
+    start = time.perf_counter()
+    project, _files = build_project(root, config, file_rules)
+    totals["load"] = time.perf_counter() - start
 
     def context() -> ProjectContext:
         return ProjectContext(project.index, project.model, project.resolver, project.routes)
 
-    def run_rules(rules: list, ctx: ProjectContext | None = None) -> int:
-        found = 0
-        for rule in rules:
-            found += len(list(rule.check_project(ctx or context())))
-        return found
-
-    def shared() -> None:
-        run_rules(graph_rules, context())
-
-    rows = [
-        (
-            "load project (cached summaries)",
-            _median(runs, lambda: build_project(root, config, file_rules)),
-        ),
-        ("other project rules", _median(runs, lambda: run_rules(other_rules, context()))),
-        ("import graph", _median(runs, lambda: context().import_graph)),
-        ("call graph", _median(runs, lambda: context().call_graph)),
-        ("graph rules, graphs shared", _median(runs, shared)),
-        ("graph rules, graphs per rule", _median(runs, lambda: run_rules(graph_rules))),
-    ]
     ctx = context()
-    counts = {r.code: len(list(r.check_project(ctx))) for r in graph_rules}
-    graph = ctx.import_graph
+    for rule in project_rules:
+        start = time.perf_counter()
+        list(rule.check_project(ctx if shared or rule.code not in GRAPH_RULES else context()))
+        elapsed = time.perf_counter() - start
+        label = rule.code if rule.code in GRAPH_RULES else "other project rules"
+        totals[label] = totals.get(label, 0.0) + elapsed
+        if rule.code in GRAPH_RULES:
+            totals["graph rules"] = totals.get("graph rules", 0.0) + elapsed
+    return totals
+
+
+def _sizes(root: Path) -> None:
+    catalogue = load_catalogue()
+    config = load_config(root, catalogue)
+    project, files = build_project(root, config)
+    ctx = ProjectContext(project.index, project.model, project.resolver, project.routes)
+    imports, calls = ctx.import_graph, ctx.call_graph.graph
     print(
-        f"{len(files)} files; import graph {graph.number_of_nodes()} nodes, "
-        f"{graph.number_of_edges()} edges; call graph {ctx.call_graph.graph.number_of_nodes()} "
-        f"nodes, {ctx.call_graph.graph.number_of_edges()} edges; findings {counts}"
+        f"{len(files)} files; import graph {imports.number_of_nodes()} nodes, "
+        f"{imports.number_of_edges()} edges; call graph {calls.number_of_nodes()} nodes, "
+        f"{calls.number_of_edges()} edges"
     )
-    print(f"in process, median of {runs}:")
-    for label, seconds in rows:
-        print(f"  {label:<36} {seconds:7.3f} s")
 
 
 def overhead(directory: Path | None, lines: int, runs: int) -> None:
@@ -169,6 +170,7 @@ def overhead(directory: Path | None, lines: int, runs: int) -> None:
         total = sum(p.read_bytes().count(b"\n") for p in root.rglob("*.py"))
         print(f"{root}: {total:,} lines")
         analyze([root])  # fill the cache
+        _sizes(root)
         in_process(root, runs)
         print(f"backendkit lint, warm, median of {runs} (peak RSS):")
         for label, extra in (

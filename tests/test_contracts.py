@@ -309,3 +309,36 @@ def test_pattern_matching() -> None:
     assert not pattern_matches("app.api", "app.apis")
     assert pattern_matches("app.*.models", "app.shop.models.user")
     assert not pattern_matches("app.*", "app.x.y", descendants=False)
+
+
+def test_graphs_are_built_once_per_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """BK501, BK301 and the contract rules share one import graph and one call graph."""
+    import backendkit.graphs.calls as calls_module
+    import backendkit.graphs.imports as imports_module
+
+    built: list[str] = []
+    real_imports, real_calls = imports_module.build_import_graph, calls_module.build_call_graph
+
+    def count_imports(*args: object, **kwargs: object) -> object:
+        built.append("imports")
+        return real_imports(*args, **kwargs)
+
+    def count_calls(*args: object, **kwargs: object) -> object:
+        built.append("calls")
+        return real_calls(*args, **kwargs)
+
+    monkeypatch.setattr(imports_module, "build_import_graph", count_imports)
+    monkeypatch.setattr(calls_module, "build_call_graph", count_calls)
+    files = {
+        **FORBID,
+        "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+        "@app.get('/')\nasync def index() -> None:\n    pass\n",
+    }
+    table = {"name": "f", "type": "independence", "modules": ["app.domain", "app.db"]}
+    options = contracts(
+        forbid("app.db"), table, layers(containers=[], layers=["app.main", "app.db"])
+    )
+    root = write_project(tmp_path / "p", files, options, select=["BK301", "BK501", *CODES])
+    findings = analyze([root], use_cache=False).findings
+    assert sorted(f.code for f in findings) == ["BK503", "BK504"]
+    assert sorted(built) == ["calls", "imports"]
