@@ -189,12 +189,19 @@ class _Builder:
         self, head: str, rest: str, dotted: str, body: Ctx, owner: ClassSym | None
     ) -> FuncSym | External | str | None:
         """``head.rest()``: a method of ``self``/``cls`` or of a typed local, else a lookup."""
-        cls = owner if head in ("self", "cls") else self._typed_local(head, body)
+        if head in ("self", "cls") and owner is not None:
+            symbol: Symbol | None = None
+            cls: ClassSym | External | None = owner
+        else:
+            symbol = self.index.lookup(head, body)
+            cls = self._typed_symbol(head, symbol, body)
         if isinstance(cls, External):
             return External(f"{cls.qualname}.{rest}")
         if cls is not None:
             return self._on_class(cls, rest.split(".")) or dotted
-        return self._from_symbol(self.index.lookup(dotted, body), dotted)
+        for attr in rest.split("."):  # as ``index.lookup(dotted)``, without a second lookup
+            symbol = self.index.member(symbol, attr, 1)
+        return self._from_symbol(symbol, dotted)
 
     def _is_builtin(self, name: str, body: Ctx) -> bool:
         found = self.index.lookup(name, body)
@@ -264,7 +271,10 @@ class _Builder:
         return None
 
     def _typed_local(self, name: str, body: Ctx) -> ClassSym | External | None:
-        symbol = self.index.lookup(name, body)
+        return self._typed_symbol(name, self.index.lookup(name, body), body)
+
+    def _typed_symbol(self, name: str, symbol: Symbol, body: Ctx) -> ClassSym | External | None:
+        """The class of a parameter or variable ``name`` from its annotation or value."""
         if isinstance(symbol, ParamSym):
             param = next((p for p in symbol.func.params if p.name == name), None)
             return self.class_of_annotation(param.annotation, body) if param else None
