@@ -7,6 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from backendkit import analyze
 from backendkit.catalogue import load_catalogue
 from backendkit.cli import app
 from backendkit.config import load_config
@@ -101,26 +102,50 @@ def test_partial_calls_reach_the_wrapped_function(tmp_path: Path) -> None:
     assert "app.use.run" not in calls.unresolved
 
 
+DECORATED = {
+    "app/__init__.py": "",
+    "app/deco.py": "import functools\nimport time\n\n\ndef logged(func):\n"
+    "    @functools.wraps(func)\n    def wrapper(*args, **kwargs):\n"
+    "        return func(*args, **kwargs)\n\n    return wrapper\n\n\n"
+    "def retry(times: int):\n    def decorator(func):\n        @functools.wraps(func)\n"
+    "        def inner(*args, **kwargs):\n            time.sleep(1)\n"
+    "            return func(*args, **kwargs)\n\n        return inner\n\n    return decorator\n\n\n"
+    "def plain(func):\n    def other(*args):\n        time.sleep(1)\n\n    return other\n",
+    "app/work.py": "from app.deco import logged, plain, retry\n\n\n@logged\n@retry(3)\n"
+    "def job() -> None:\n    helper()\n\n\ndef helper() -> None:\n    pass\n\n\n"
+    "@plain\ndef odd() -> None:\n    pass\n\n\n"
+    "def run() -> None:\n    job()\n    odd()\n",
+}
+
+
 def test_calls_through_stacked_wrapping_decorators(tmp_path: Path) -> None:
-    calls = calls_of(
-        tmp_path,
-        {
-            "app/__init__.py": "",
-            "app/deco.py": "import functools\n\n\ndef logged(func):\n"
-            "    @functools.wraps(func)\n    def wrapper(*args, **kwargs):\n"
-            "        return func(*args, **kwargs)\n\n    return wrapper\n\n\n"
-            "def timed(func):\n    @functools.wraps(func)\n    def inner(*args, **kwargs):\n"
-            "        return func(*args, **kwargs)\n\n    return inner\n",
-            "app/work.py": "from app.deco import logged, timed\n\n\n@logged\n@timed\n"
-            "def job() -> None:\n    helper()\n\n\ndef helper() -> None:\n    pass\n\n\n"
-            "def run() -> None:\n    job()\n",
-        },
+    """A call to a decorated function reaches the function and every ``functools.wraps``
+    wrapper around it (also from a decorator factory); a wrapper without ``wraps`` is not
+    assumed."""
+    calls = calls_of(tmp_path, DECORATED)
+    found = {(a, b) for a, b, _line in edges(calls)}
+    assert {
+        ("app.work.run", "app.work.job"),
+        ("app.work.run", "app.deco.logged.wrapper"),
+        ("app.work.run", "app.deco.retry.decorator.inner"),
+        ("app.work.run", "app.work.odd"),
+        ("app.work.job", "app.work.helper"),
+    } == found
+    assert calls.external["app.deco.retry.decorator.inner"] == [(17, "time.sleep")]
+
+
+def test_blocking_call_in_a_wrapper_is_reached_from_an_async_route(tmp_path: Path) -> None:
+    files = {
+        **DECORATED,
+        "app/main.py": "from fastapi import FastAPI\n\nfrom app.work import job\n\n"
+        "app = FastAPI()\n\n\n@app.get('/')\nasync def index() -> None:\n    job()\n",
+    }
+    root = write_project(tmp_path / "p", files, select=["BK301"])
+    (finding,) = analyze([root], use_cache=False).findings
+    assert (finding.path, finding.line) == ("app/main.py", 10)
+    assert "app.main.index -> app.deco.retry.decorator.inner (line 10) -> time.sleep (line 17)" in (
+        finding.message
     )
-    found = edges(calls)
-    assert ("app.work.run", "app.work.job", 15) in found
-    assert ("app.work.job", "app.work.helper", 7) in found
-    # applying the decorators happens at import time, not when job is called
-    assert not any(b.startswith("app.deco") for a, b, _ in found if a == "app.work.job")
 
 
 def test_graph_imports_unresolved(tmp_path: Path) -> None:

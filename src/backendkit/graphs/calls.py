@@ -6,6 +6,14 @@ method, route or dependency; ``is_async``). Edges carry the ``line`` of the firs
 dependencies at every level, sub-dependencies, a class dependency's ``__init__``, an instance
 dependency's ``__call__``, ``background_tasks.add_task(f)``). Calls that cannot be resolved
 are never guessed into edges; they are kept per function in ``CallGraph.unresolved``.
+
+Resolved: direct, imported, aliased and re-exported names; ``self``/``cls`` methods; methods of
+objects whose class is known from a constructor call, an annotation or the return annotation
+of the function that made them (``make_repo().save()``); ``super().m()`` through the MRO;
+names bound to ``functools.partial(f, ...)``; class instantiation (``__init__``). A call to a
+decorated function goes to the function itself and to each ``functools.wraps`` wrapper that a
+project decorator (or decorator factory) returns around it. A decorator that returns some
+other function without ``functools.wraps`` is still taken to call the function it decorates.
 """
 
 from __future__ import annotations
@@ -75,6 +83,7 @@ class _Builder:
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
         self.result = CallGraph(nx.DiGraph())
+        self._wrapper_cache: dict[int, list[FuncSym]] = {}
 
     @property
     def graph(self) -> nx.DiGraph:
@@ -143,13 +152,54 @@ class _Builder:
                 continue  # runs where the function is defined, not when it is called
             target = self.resolve_callee(site.call.func, body, item.owner)
             if isinstance(target, FuncSym):
-                self.add_edge(caller, self.add_node(target, "function"), site.line, "call")
+                for callee in (target, *self._wrappers(target)):
+                    self.add_edge(caller, self.add_node(callee, "function"), site.line, "call")
             elif isinstance(target, External):
                 self.result.external.setdefault(caller, []).append((site.line, target.qualname))
             elif isinstance(target, str):
                 self.result.unresolved.setdefault(caller, []).append((site.line, target))
             if _is_add_task(site.call):
                 self._background(caller, site.call, body, item.owner, site.line)
+
+    # -- decorators ----------------------------------------------------------------------------
+    def _wrappers(self, func: FuncSym) -> list[FuncSym]:
+        """The ``functools.wraps`` wrappers that project decorators put around ``func``:
+        calling ``func`` runs them too (memoised)."""
+        key = id(func.info)
+        found = self._wrapper_cache.get(key)
+        if found is None:
+            found = [w for d in func.info.decorators if (w := self._wrapper_of(d, func.ctx))]
+            self._wrapper_cache[key] = found
+        return found
+
+    def _wrapper_of(self, decorator: Expr, ctx: Ctx) -> FuncSym | None:
+        """``@logged`` -> the wrapper ``logged`` returns; ``@retry(3)`` -> the wrapper of the
+        decorator ``retry`` returns."""
+        func = decorator.func if isinstance(decorator, Call) else decorator
+        target = self.index.resolve_expr(func, ctx)
+        if not isinstance(target, FuncSym):
+            return None
+        if isinstance(decorator, Call):
+            target = self._returned_inner(target, wraps=False)
+        return self._returned_inner(target, wraps=True) if target else None
+
+    def _returned_inner(self, func: FuncSym, *, wraps: bool) -> FuncSym | None:
+        """The function defined in ``func`` that ``func`` returns (``return wrapper``); with
+        ``wraps``, only one decorated with ``functools.wraps(...)``."""
+        inner_ctx = func.ctx.enter(func.info)
+        for expr in func.info.scope.returns:
+            inner = func.info.scope.functions.get(expr.dotted) if isinstance(expr, Name) else None
+            if inner is not None and (not wraps or self._uses_wraps(inner, inner_ctx)):
+                return FuncSym(inner, inner_ctx)
+        return None
+
+    def _uses_wraps(self, func: FunctionInfo, ctx: Ctx) -> bool:
+        for decorator in func.decorators:
+            if isinstance(decorator, Call):
+                found = self.index.resolve_expr(decorator.func, ctx)
+                if isinstance(found, External) and found.qualname == "functools.wraps":
+                    return True
+        return False
 
     def _background(self, caller: str, call: Call, body: Ctx, owner, line: int) -> None:
         task = call.arg(0, "func")
