@@ -2,8 +2,8 @@
 
 Built from the ``ImportRecord``s of the summaries of the same run (no second parse). Edge
 attributes: ``lines`` (every import line), ``toplevel`` (the lines that run at import time:
-not inside a function, not for type checkers only; see ``typeonly``), ``checking`` (the lines
-under ``if TYPE_CHECKING:``).
+not inside a function, not under ``if TYPE_CHECKING:``), ``checking`` (the lines under
+``if TYPE_CHECKING:``, as the collector records them).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from backendkit.graphs.typeonly import type_only_lines
 from backendkit.project.index import ProjectIndex
 from backendkit.summary.model import ImportRecord, ModuleSummary, Scope
 
@@ -35,7 +34,6 @@ def build_import_graph(index: ProjectIndex, *, include_external: bool = False) -
         )
     for summary in index.modules.values():
         deferred = _function_import_lines(summary.scope) - _scope_import_lines(summary.scope)
-        deferred |= type_only_lines(summary)
         for record in summary.imports:
             checking = _type_checking(record)
             toplevel = record.line not in deferred and not checking
