@@ -145,7 +145,8 @@ def test_optional_layer_and_unknown_layer(tmp_path: Path) -> None:
     assert run(tmp_path, files, optional) == []
     missing = layers(layers=["api", "jobs", "services", "models"])
     (finding,) = run(tmp_path, files, missing)
-    assert (finding.code, finding.path, finding.line) == ("BK002", "pyproject.toml", 1)
+    # at the contract's line (an inline table here: the line of ``contracts = [...]``)
+    assert (finding.code, finding.path, finding.line) == ("BK002", "pyproject.toml", 4)
     assert "contract 'layered': layers names 'app.jobs', which matches no module" in (
         finding.message
     )
@@ -294,6 +295,27 @@ def test_bad_contract_config_on_the_command_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["lint", str(root)])
     assert result.exit_code == 2
     assert "unknown key 'contaners'" in result.output
+
+
+def test_configuration_finding_at_the_contract_table(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        '[tool.backendkit]\nselect = ["BK504"]\n\n'
+        "[[tool.backendkit.architecture.contracts]]\nname = 'first'\ntype = 'independence'\n"
+        'modules = ["shop.features.*"]\n\n'
+        '[[tool.backendkit.architecture.contracts]]\nname = "second"\n'
+        'type = "independence"\nmodules = ["shop.features.cart", "shop.gone"]\n',
+        encoding="utf-8",
+    )
+    for rel, text in FEATURES.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    findings = analyze([root]).findings
+    assert [(f.code, f.path, f.line) for f in findings] == [
+        ("BK002", "pyproject.toml", 10),
+        ("BK504", "shop/features/cart/views.py", 1),
+    ]
 
 
 def test_contracts_must_be_tables_with_distinct_names() -> None:

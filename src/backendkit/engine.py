@@ -267,6 +267,7 @@ def run_project_rules(project: Project, rules: Sequence[ProjectRule]) -> list[Fi
         project.resolver,
         project.routes,
         config_file=config_path(project.root, project.config),
+        root=project.root,
     )
     out: list[Finding] = []
     for rule in rules:

@@ -36,12 +36,13 @@ class Violation:
 
 @dataclass(frozen=True)
 class Boundary:
-    """Sources that must not reach ``targets``; ``entries`` names the entry of each module."""
+    """Sources that must not reach ``targets`` (the modules of the entry ``target_entry``);
+    ``relation`` describes the rule, with ``{source}`` for the source's entry."""
 
     sources: frozenset[str]
     targets: frozenset[str]
     target_entry: str
-    relation: str  # with {source} for the source entry
+    relation: str
 
 
 def contract_graph(graph: nx.DiGraph, contract: Contract) -> tuple[nx.DiGraph, list[str]]:
@@ -92,7 +93,9 @@ def distances(graph: nx.DiGraph, targets: Iterable[str], blocked: frozenset[str]
     return dist
 
 
-def chain(graph: nx.DiGraph, dist: dict, source: str, ends: frozenset[str], blocked) -> Chain:
+def chain(
+    graph: nx.DiGraph, dist: dict, source: str, ends: frozenset[str], blocked: frozenset[str]
+) -> Chain:
     """The shortest chain from ``source`` to one of ``ends`` along ``dist``."""
     steps: Chain = []
     node = source

@@ -11,6 +11,7 @@ import ast
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from backendkit.catalogue import RuleInfo
@@ -63,6 +64,8 @@ class ProjectContext:
     routes: list[Route]
     #: where configuration problems are reported (the configuration file, relative to the root)
     config_file: str = "pyproject.toml"
+    #: the project root (``None`` when the context is built outside a lint run)
+    root: Path | None = None
 
     @cached_property
     def import_graph(self) -> nx.DiGraph:

@@ -8,6 +8,7 @@ BK002 configuration finding at the configuration file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from backendkit.contracts import Contract, parse_contracts
@@ -102,9 +103,22 @@ class _ContractRule(ProjectRule):
             f"contract {contract.name!r}: {problem}; the contract is checked without it. Name "
             "modules as they are imported (dotted), or mark an optional layer as '(name)'",
             path=ctx.config_file,
-            line=1,
+            line=_contract_line(ctx, contract.name),
             severity=Severity.ERROR,
         )
+
+
+def _contract_line(ctx: ProjectContext, name: str) -> int:
+    """The line of ``name = "<name>"`` in the configuration file (1 when not found)."""
+    if ctx.root is None:
+        return 1
+    pattern = re.compile(rf"""(^|[{{,])\s*["']?name["']?\s*=\s*["']{re.escape(name)}["']""")
+    try:
+        text = (ctx.root / ctx.config_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    found = (n for n, line in enumerate(text.splitlines(), 1) if pattern.search(line))
+    return next(found, 1)
 
 
 def _union(sets: Iterable[frozenset[str]]) -> frozenset[str]:
