@@ -5,6 +5,11 @@ packages. Prints the time of the per-file summaries, of the project pass (index,
 each graph and of the cycle search, with the peak resident memory (``ru_maxrss``) after each.
 
     python bench/graph_bench.py [PROJECT_DIR] [--packages sqlalchemy pydantic]
+
+``--lint-overhead`` measures instead what the graph work adds to a lint whose summaries are
+cached, on the generated template project scaled up to ``--lines`` (copies of its ``app``
+package as ``svc00``, ``svc01``, ...) with layers, forbidden and independence contracts
+configured (see ``lint_overhead.py``).
 """
 
 from __future__ import annotations
@@ -95,7 +100,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", nargs="?", type=Path, help="a project directory")
     parser.add_argument("--packages", nargs="+", default=["sqlalchemy", "pydantic"])
+    parser.add_argument("--lint-overhead", action="store_true", help="see lint_overhead.py")
+    parser.add_argument("--lines", type=int, default=70_000)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    if args.lint_overhead:
+        sys.path.insert(0, str(Path(__file__).parent))
+        from lint_overhead import overhead
+
+        overhead(args.project, args.lines, args.runs)
+        return
     if args.project is not None:
         run(args.project.resolve())
         return

@@ -57,7 +57,7 @@ def test_import_edges(shop: Project) -> None:
         ("shop.services", "shop.repo"),
     }
     back = graph.edges["shop.cycle_b", "shop.cycle_a"]
-    assert back == {"lines": [1, 9], "toplevel": [1]}  # line 9 is inside a function
+    assert back == {"lines": [1, 9], "toplevel": [1], "checking": []}  # line 9 is inside a function
     assert graph.nodes["shop.api"] == {
         "path": "shop/api/__init__.py",
         "is_package": True,
@@ -279,8 +279,8 @@ def test_type_only_imports_do_not_run_at_import_time(tmp_path: Path) -> None:
     )
     project, _files = build_project(root, load_config(root, load_catalogue()))
     graph = build_import_graph(project.index)
-    assert graph.edges["app.a", "app.b"] == {"lines": [6], "toplevel": []}
-    assert graph.edges["app.a", "app.c"] == {"lines": [3], "toplevel": [3]}
+    assert graph.edges["app.a", "app.b"] == {"lines": [6], "toplevel": [], "checking": [6]}
+    assert graph.edges["app.a", "app.c"] == {"lines": [3], "toplevel": [3], "checking": []}
     assert cycle_groups(runtime_imports(graph)) == []
 
 

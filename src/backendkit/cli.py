@@ -199,7 +199,11 @@ def graph(
         typer.Option("--depth", help="Collapse modules to packages of N dotted parts."),
     ] = None,
     unresolved: Annotated[
-        bool, typer.Option("--unresolved", help="List the calls that could not be resolved.")
+        bool,
+        typer.Option(
+            "--unresolved",
+            help="List the calls (or project imports) that could not be resolved.",
+        ),
     ] = False,
     external: Annotated[
         bool, typer.Option("--external", help="Show imported third-party packages too.")

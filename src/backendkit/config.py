@@ -20,6 +20,7 @@ from pathlib import Path
 from pathspec import GitIgnoreSpec
 
 from backendkit.catalogue import RuleInfo
+from backendkit.contracts import contract_problem
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -389,10 +390,22 @@ class _Validator:
                 raise self.fail(
                     where, f"unknown option {key!r}; allowed options: {', '.join(sorted(allowed))}"
                 )
+            deep = _DEEP_CHECKS.get((section, key))
+            if deep is not None:
+                problem = deep(item)
+                if problem:
+                    raise self.fail(where, problem)
+                continue
             expected = _expected_type(allowed[key], item)
             if expected:
                 raise self.fail(where, f"{key} = {_show(item)} must be {expected}")
         return dict(value)
+
+
+#: options validated beyond their type: (section, key) -> the problem with a value, or None
+_DEEP_CHECKS: dict[tuple[str, str], Callable[[object], str | None]] = {
+    ("architecture", "contracts"): contract_problem,
+}
 
 
 def _option_defaults(rules: Mapping[str, RuleInfo]) -> dict[str, dict[str, object]]:

@@ -287,7 +287,14 @@ def _relative(root: Path, files: set[Path] | None) -> set[str] | None:
 
 def run_project_rules(project: Project, rules: Sequence[ProjectRule]) -> list[Finding]:
     """Run the cross-file rules; a failing rule becomes one BK002 finding."""
-    context = ProjectContext(project.index, project.model, project.resolver, project.routes)
+    context = ProjectContext(
+        project.index,
+        project.model,
+        project.resolver,
+        project.routes,
+        config_file=config_path(project.root, project.config),
+        root=project.root,
+    )
     out: list[Finding] = []
     for rule in rules:
         try:

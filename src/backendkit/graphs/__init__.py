@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from backendkit.graphs.calls import CallGraph, build_call_graph
-from backendkit.graphs.imports import build_import_graph, collapse, focus, runtime_imports
+from backendkit.graphs.imports import (
+    build_import_graph,
+    collapse,
+    focus,
+    runtime_imports,
+    unresolved_imports,
+)
 
 __all__ = [
     "CallGraph",
@@ -12,4 +18,5 @@ __all__ = [
     "collapse",
     "focus",
     "runtime_imports",
+    "unresolved_imports",
 ]

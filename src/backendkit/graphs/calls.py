@@ -6,6 +6,14 @@ method, route or dependency; ``is_async``). Edges carry the ``line`` of the firs
 dependencies at every level, sub-dependencies, a class dependency's ``__init__``, an instance
 dependency's ``__call__``, ``background_tasks.add_task(f)``). Calls that cannot be resolved
 are never guessed into edges; they are kept per function in ``CallGraph.unresolved``.
+
+Resolved: direct, imported, aliased and re-exported names; ``self``/``cls`` methods; methods of
+objects whose class is known from a constructor call, an annotation or the return annotation
+of the function that made them (``make_repo().save()``); ``super().m()`` through the MRO;
+names bound to ``functools.partial(f, ...)``; class instantiation (``__init__``). A call to a
+decorated function goes to the function itself and to each ``functools.wraps`` wrapper that a
+project decorator (or decorator factory) returns around it. A decorator that returns some
+other function without ``functools.wraps`` is still taken to call the function it decorates.
 """
 
 from __future__ import annotations
@@ -16,15 +24,15 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from backendkit.graphs.framework import FrameworkEdges
 from backendkit.project.appmodel import AppModel
-from backendkit.project.deps import DependencyResolver, DepNode
+from backendkit.project.deps import DependencyResolver
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import (
     ClassSym,
     Ctx,
     External,
     FuncSym,
-    Instance,
     ParamSym,
     Symbol,
     VarSym,
@@ -75,6 +83,7 @@ class _Builder:
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
         self.result = CallGraph(nx.DiGraph())
+        self._wrapper_cache: dict[int, list[FuncSym]] = {}
 
     @property
     def graph(self) -> nx.DiGraph:
@@ -87,7 +96,7 @@ class _Builder:
         for item in defs:
             self._calls_of(item)
         if model is not None and resolver is not None:
-            _FrameworkEdges(self, model, resolver).add()
+            FrameworkEdges(self, model, resolver).add()
         return self.result
 
     # -- nodes --------------------------------------------------------------------------------
@@ -143,13 +152,54 @@ class _Builder:
                 continue  # runs where the function is defined, not when it is called
             target = self.resolve_callee(site.call.func, body, item.owner)
             if isinstance(target, FuncSym):
-                self.add_edge(caller, self.add_node(target, "function"), site.line, "call")
+                for callee in (target, *self._wrappers(target)):
+                    self.add_edge(caller, self.add_node(callee, "function"), site.line, "call")
             elif isinstance(target, External):
                 self.result.external.setdefault(caller, []).append((site.line, target.qualname))
             elif isinstance(target, str):
                 self.result.unresolved.setdefault(caller, []).append((site.line, target))
             if _is_add_task(site.call):
                 self._background(caller, site.call, body, item.owner, site.line)
+
+    # -- decorators ----------------------------------------------------------------------------
+    def _wrappers(self, func: FuncSym) -> list[FuncSym]:
+        """The ``functools.wraps`` wrappers that project decorators put around ``func``:
+        calling ``func`` runs them too (memoised)."""
+        key = id(func.info)
+        found = self._wrapper_cache.get(key)
+        if found is None:
+            found = [w for d in func.info.decorators if (w := self._wrapper_of(d, func.ctx))]
+            self._wrapper_cache[key] = found
+        return found
+
+    def _wrapper_of(self, decorator: Expr, ctx: Ctx) -> FuncSym | None:
+        """``@logged`` -> the wrapper ``logged`` returns; ``@retry(3)`` -> the wrapper of the
+        decorator ``retry`` returns."""
+        func = decorator.func if isinstance(decorator, Call) else decorator
+        target = self.index.resolve_expr(func, ctx)
+        if not isinstance(target, FuncSym):
+            return None
+        if isinstance(decorator, Call):
+            target = self._returned_inner(target, wraps=False)
+        return self._returned_inner(target, wraps=True) if target else None
+
+    def _returned_inner(self, func: FuncSym, *, wraps: bool) -> FuncSym | None:
+        """The function defined in ``func`` that ``func`` returns (``return wrapper``); with
+        ``wraps``, only one decorated with ``functools.wraps(...)``."""
+        inner_ctx = func.ctx.enter(func.info)
+        for expr in func.info.scope.returns:
+            inner = func.info.scope.functions.get(expr.dotted) if isinstance(expr, Name) else None
+            if inner is not None and (not wraps or self._uses_wraps(inner, inner_ctx)):
+                return FuncSym(inner, inner_ctx)
+        return None
+
+    def _uses_wraps(self, func: FunctionInfo, ctx: Ctx) -> bool:
+        for decorator in func.decorators:
+            if isinstance(decorator, Call):
+                found = self.index.resolve_expr(decorator.func, ctx)
+                if isinstance(found, External) and found.qualname == "functools.wraps":
+                    return True
+        return False
 
     def _background(self, caller: str, call: Call, body: Ctx, owner, line: int) -> None:
         task = call.arg(0, "func")
@@ -164,11 +214,7 @@ class _Builder:
         """A project function, an external, ``None`` (a class without a project ``__init__``)
         or the text of an unresolved callee."""
         if isinstance(expr, Attr):
-            cls = self._class_of_value(expr.value, body)
-            if isinstance(cls, External):
-                return External(f"{cls.qualname}.{expr.attr}")
-            found = self._on_class(cls, [expr.attr]) if cls else None
-            return found or expr_text(expr)
+            return self._on_attr(expr, body, owner)
         if not isinstance(expr, Name):
             return expr_text(expr)
         head, _, rest = expr.dotted.partition(".")
@@ -178,16 +224,34 @@ class _Builder:
             return External(f"builtins.{head}")
         return self._from_symbol(self.index.lookup(expr.dotted, body), expr.dotted)
 
+    def _on_attr(self, expr: Attr, body: Ctx, owner: ClassSym | None) -> FuncSym | External | str:
+        """``value.attr()`` where ``value`` is not a name: ``super()``, ``Repo()``,
+        ``make_repo()``."""
+        if owner is not None and _is_super(expr.value, owner):
+            return self._super_method(owner, expr.attr) or expr_text(expr)
+        cls = self._class_of_value(expr.value, body)
+        if isinstance(cls, External):
+            return External(f"{cls.qualname}.{expr.attr}")
+        found = self._on_class(cls, [expr.attr]) if cls else None
+        return found or expr_text(expr)
+
     def _on_receiver(
         self, head: str, rest: str, dotted: str, body: Ctx, owner: ClassSym | None
     ) -> FuncSym | External | str | None:
         """``head.rest()``: a method of ``self``/``cls`` or of a typed local, else a lookup."""
-        cls = owner if head in ("self", "cls") else self._typed_local(head, body)
+        if head in ("self", "cls") and owner is not None:
+            symbol: Symbol | None = None
+            cls: ClassSym | External | None = owner
+        else:
+            symbol = self.index.lookup(head, body)
+            cls = self._typed_symbol(head, symbol, body)
         if isinstance(cls, External):
             return External(f"{cls.qualname}.{rest}")
         if cls is not None:
             return self._on_class(cls, rest.split(".")) or dotted
-        return self._from_symbol(self.index.lookup(dotted, body), dotted)
+        for attr in rest.split("."):  # as ``index.lookup(dotted)``, without a second lookup
+            symbol = self.index.member(symbol, attr, 1)
+        return self._from_symbol(symbol, dotted)
 
     def _is_builtin(self, name: str, body: Ctx) -> bool:
         found = self.index.lookup(name, body)
@@ -196,12 +260,32 @@ class _Builder:
     def _from_symbol(self, symbol: Symbol, text: str) -> FuncSym | External | str | None:
         if isinstance(symbol, VarSym) and isinstance(symbol.assign.value, Name):
             symbol = self.index.resolve_expr(symbol.assign.value, symbol.ctx)
+        elif isinstance(symbol, VarSym) and isinstance(symbol.assign.value, Call):
+            symbol = self._partial_target(symbol.assign.value, symbol.ctx) or symbol
         if isinstance(symbol, (FuncSym, External)):
             return symbol
         if isinstance(symbol, ClassSym):
             init = self.index.class_member(symbol, "__init__")
             return init if isinstance(init, FuncSym) else None
         return text
+
+    def _partial_target(self, call: Call, ctx: Ctx) -> Symbol | None:
+        """``f`` of ``name = functools.partial(f, ...)``: calling ``name`` calls ``f``."""
+        func = self.index.resolve_expr(call.func, ctx)
+        if not (isinstance(func, External) and func.qualname == "functools.partial"):
+            return None
+        target = call.arg(0, "func")
+        found = self.index.resolve_expr(target, ctx) if target is not None else None
+        return found if isinstance(found, (FuncSym, ClassSym, External)) else None
+
+    def _super_method(self, owner: ClassSym, attr: str) -> FuncSym | External | None:
+        """``super().attr``: the first definition after ``owner`` in its MRO, else the
+        external base class's method."""
+        for klass in self.index.mro(owner)[1:]:
+            if attr in klass.info.scope.functions:
+                return FuncSym(klass.info.scope.functions[attr], klass.ctx)
+        bases = self.index.external_bases(owner)
+        return External(f"{bases[0].qualname}.{attr}") if bases else None
 
     # -- types of receivers -------------------------------------------------------------------
     def _on_class(self, cls: ClassSym, parts: list[str]) -> FuncSym | External | None:
@@ -237,7 +321,10 @@ class _Builder:
         return None
 
     def _typed_local(self, name: str, body: Ctx) -> ClassSym | External | None:
-        symbol = self.index.lookup(name, body)
+        return self._typed_symbol(name, self.index.lookup(name, body), body)
+
+    def _typed_symbol(self, name: str, symbol: Symbol, body: Ctx) -> ClassSym | External | None:
+        """The class of a parameter or variable ``name`` from its annotation or value."""
         if isinstance(symbol, ParamSym):
             param = next((p for p in symbol.func.params if p.name == name), None)
             return self.class_of_annotation(param.annotation, body) if param else None
@@ -248,12 +335,15 @@ class _Builder:
         return None
 
     def _class_of_value(self, expr: Expr | None, ctx: Ctx) -> ClassSym | External | None:
-        """The class of ``Repo(...)`` (an instance created by a constructor call); an external
-        callee counts as a class when its name is capitalised (``httpx.Client``)."""
+        """The class of ``Repo(...)`` (an instance created by a constructor call; an external
+        callee counts as a class when its name is capitalised: ``httpx.Client``) or of
+        ``make_repo()`` (a project function whose return annotation names the class)."""
         if isinstance(expr, Call) and isinstance(expr.func, Name):
             found = self.index.resolve_expr(expr.func, ctx)
             if isinstance(found, ClassSym) or (isinstance(found, External) and _is_class(found)):
                 return found
+            if isinstance(found, FuncSym) and found.info.returns is not None:
+                return self.class_of_annotation(found.info.returns, found.ctx)
         return None
 
     def class_of_annotation(
@@ -263,11 +353,10 @@ class _Builder:
         ``Optional[Repo]``, ``Annotated[Repo, Depends(...)]`` or an alias of one of these."""
         if expr is None or depth > 10:
             return None
-        if isinstance(expr, BinOp):
-            left = self.class_of_annotation(expr.left, ctx, depth + 1)
-            return left or self.class_of_annotation(expr.right, ctx, depth + 1)
-        if isinstance(expr, Subscript):
-            return self.class_of_annotation(_wrapped(expr), ctx, depth + 1)
+        options = _alternatives(expr)
+        if options is not None:
+            found = (self.class_of_annotation(option, ctx, depth + 1) for option in options)
+            return next(filter(None, found), None)
         expr = _as_name(expr)
         if expr is None:
             return None
@@ -275,6 +364,26 @@ class _Builder:
         if isinstance(found, VarSym) and found.assign.value is not None:
             return self.class_of_annotation(found.assign.value, found.ctx, depth + 1)
         return found if isinstance(found, (ClassSym, External)) else None
+
+
+def _alternatives(expr: Expr) -> list[Expr | None] | None:
+    """The classes an annotation may stand for: ``A | B``, ``"A | B"``, ``Optional[A]``,
+    ``Annotated[A, ...]``; ``None`` for a plain name."""
+    if isinstance(expr, BinOp):
+        return [expr.left, expr.right]
+    if isinstance(expr, Subscript):
+        return [_wrapped(expr)]
+    if isinstance(expr, Const) and isinstance(expr.value, str) and "|" in expr.value:
+        return [Const(part.strip()) for part in expr.value.split("|")]
+    return None
+
+
+def _is_super(expr: Expr, owner: ClassSym) -> bool:
+    """``super()`` or ``super(Owner, self)`` inside a method of ``owner``."""
+    if not (isinstance(expr, Call) and isinstance(expr.func, Name) and expr.func.dotted == "super"):
+        return False
+    first = expr.args[0] if expr.args else None
+    return first is None or (isinstance(first, Name) and first.dotted == owner.info.name)
 
 
 def _wrapped(expr: Subscript) -> Expr | None:
@@ -319,74 +428,3 @@ def signature_calls(info: FunctionInfo) -> Iterator[Call]:
 
 def _is_add_task(call: Call) -> bool:
     return isinstance(call.func, Name) and call.func.dotted.endswith(".add_task")
-
-
-class _FrameworkEdges:
-    """Edges FastAPI adds at run time: route -> dependency -> sub-dependency."""
-
-    def __init__(self, builder: _Builder, model: AppModel, resolver: DependencyResolver) -> None:
-        self.builder = builder
-        self.model = model
-        self.resolver = resolver
-        self.done: set[int] = set()
-
-    def add(self) -> None:
-        """Edges from every route handler of the app model to its dependencies."""
-        included = self._include_deps()
-        for obj in self.model.objects.values():
-            shared = self._deps(obj.deps) + included.get(id(obj), [])
-            for decl in obj.routes:
-                if decl.handler is not None:
-                    nodes = shared + self._deps(decl.deps)
-                    nodes += self.resolver.param_dependencies(decl.handler)
-                    self._route(decl.handler, nodes, decl.line)
-
-    def _deps(self, deps: list) -> list[DepNode]:
-        return [node for expr, ctx in deps for node in self.resolver.from_list(expr, ctx)]
-
-    def _include_deps(self) -> dict[int, list[DepNode]]:
-        """``include_router(router, dependencies=[...])``, per included router."""
-        included: dict[int, list[DepNode]] = {}
-        for obj in self.model.objects.values():
-            for inc in obj.includes:
-                included.setdefault(id(inc.child), []).extend(self._deps(inc.deps))
-        return included
-
-    def _route(self, handler: FuncSym, nodes: list[DepNode], line: int) -> None:
-        name = self.builder.add_node(handler, "route")
-        self.builder.graph.nodes[name]["kind"] = "route"
-        self._children(name, nodes, line)
-
-    def _children(self, parent: str, nodes: list[DepNode], line: int) -> None:
-        for node in nodes:
-            target = self._target(node)
-            if target is None:
-                continue
-            name = self.builder.add_node(target, "dependency")
-            data = self.builder.graph.nodes[name]
-            if data["kind"] != "route":
-                data["kind"] = "dependency"
-            self.builder.add_edge(parent, name, line, "framework")
-            if id(node) not in self.done:
-                self.done.add(id(node))
-                self._children(name, node.children, target.info.line)
-
-    def _target(self, node: DepNode) -> FuncSym | None:
-        """The function FastAPI calls for a dependency: the function itself, a class's
-        ``__init__``, or the ``__call__`` of a project class instance."""
-        if node.func is not None:
-            return node.func
-        method = {"class": "__init__", "instance": "__call__"}.get(node.kind)
-        if method is None:
-            return None
-        index = self.builder.index
-        module, _, qual = node.label.partition(":")
-        summary = index.modules.get(module)
-        found = index.lookup(qual, Ctx(summary, (summary.scope,))) if summary else None
-        if isinstance(found, VarSym):
-            value = index.follow(found)
-            found = value.cls if isinstance(value, Instance) else None
-        if not isinstance(found, ClassSym):
-            return None
-        member = index.class_member(found, method)
-        return member if isinstance(member, FuncSym) else None

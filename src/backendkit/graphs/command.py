@@ -35,6 +35,11 @@ def run_graph(
             sys.stdout.write(_unresolved_text(calls.unresolved, calls.graph))
             return 0
         graph = calls.graph
+    elif unresolved:
+        from backendkit.graphs.imports import unresolved_imports
+
+        sys.stdout.write(_unresolved_imports_text(unresolved_imports(project.index)))
+        return 0
     else:
         from backendkit.graphs.imports import build_import_graph, collapse
 
@@ -55,7 +60,10 @@ def _check(kind: str, fmt: str, depth: int | None, unresolved: bool) -> None:
         (fmt == "pycg" and kind != "calls", "--format pycg needs --kind calls"),
         (depth is not None and kind != "imports", "--depth applies to --kind imports"),
         (depth is not None and depth < 1, "--depth must be at least 1"),
-        (unresolved and kind != "calls", "--unresolved applies to --kind calls"),
+        (
+            unresolved and kind not in ("calls", "imports"),
+            "--unresolved applies to --kind calls or imports",
+        ),
     )
     for failed, message in problems:
         if failed:
@@ -93,4 +101,10 @@ def _unresolved_text(found: dict[str, list[tuple[int, str]]], graph: nx.DiGraph)
         for line, text in found[caller]:
             lines.append(f"{path}:{line}: {caller} calls {text}")
     lines.append(f"{sum(len(v) for v in found.values())} unresolved call(s)")
+    return "\n".join(lines) + "\n"
+
+
+def _unresolved_imports_text(found: list[tuple[str, str, int, str]]) -> str:
+    lines = [f"{path}:{line}: {module} imports {text}" for module, path, line, text in found]
+    lines.append(f"{len(found)} unresolved import(s)")
     return "\n".join(lines) + "\n"

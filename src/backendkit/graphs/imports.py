@@ -2,7 +2,8 @@
 
 Built from the ``ImportRecord``s of the summaries of the same run (no second parse). Edge
 attributes: ``lines`` (every import line), ``toplevel`` (the lines that run at import time:
-not inside a function, not for type checkers only; see ``typeonly``).
+not inside a function, not under ``if TYPE_CHECKING:``), ``checking`` (the lines under
+``if TYPE_CHECKING:``, as the collector records them).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from backendkit.graphs.typeonly import type_only_lines
 from backendkit.project.index import ProjectIndex
 from backendkit.summary.model import ImportRecord, ModuleSummary, Scope
 
@@ -34,12 +34,30 @@ def build_import_graph(index: ProjectIndex, *, include_external: bool = False) -
         )
     for summary in index.modules.values():
         deferred = _function_import_lines(summary.scope) - _scope_import_lines(summary.scope)
-        deferred |= type_only_lines(summary)
         for record in summary.imports:
-            toplevel = record.line not in deferred and not _type_checking(record)
+            checking = _type_checking(record)
+            toplevel = record.line not in deferred and not checking
             for target in _targets(index, summary, record, include_external):
-                _add_edge(graph, index, summary.module, target, record.line, toplevel)
+                _add_edge(graph, index, summary.module, target, record.line, toplevel, checking)
     return graph
+
+
+def unresolved_imports(index: ProjectIndex) -> list[tuple[str, str, int, str]]:
+    """Imports of project modules that name no module of the project: relative imports, and
+    absolute imports under a top-level package of the project; ``(module, path, line, text)``
+    sorted. ``from pkg import name`` of an existing ``pkg`` counts as resolved (``name`` may be
+    an attribute)."""
+    tops = {name.split(".")[0] for name in index.modules}
+    out = []
+    for summary in index.modules.values():
+        for record in summary.imports:
+            base = index.absolute(record.module, record.level, summary)
+            if record.level == 0 and record.module.split(".")[0] not in tops:
+                continue  # another package
+            if base is None or not index.is_project_module(base):
+                text = "." * record.level + record.module
+                out.append((summary.module, summary.path, record.line, text))
+    return sorted(out)
 
 
 def _type_checking(record: ImportRecord) -> bool:
@@ -75,7 +93,13 @@ def _project_or_external(index: ProjectIndex, target: str, include_external: boo
 
 
 def _add_edge(
-    graph: nx.DiGraph, index: ProjectIndex, source: str, target: str, line: int, toplevel: bool
+    graph: nx.DiGraph,
+    index: ProjectIndex,
+    source: str,
+    target: str,
+    line: int,
+    toplevel: bool,
+    checking: bool = False,
 ) -> None:
     if target == source:
         return
@@ -83,12 +107,14 @@ def _add_edge(
         project = index.is_project_module(target)
         graph.add_node(target, path="", is_package=project, lines=0, external=not project)
     if not graph.has_edge(source, target):
-        graph.add_edge(source, target, lines=[], toplevel=[])
+        graph.add_edge(source, target, lines=[], toplevel=[], checking=[])
     data = graph.edges[source, target]
     if line not in data["lines"]:
         data["lines"].append(line)
     if toplevel and line not in data["toplevel"]:
         data["toplevel"].append(line)
+    if checking and line not in data["checking"]:
+        data["checking"].append(line)
 
 
 def _scope_import_lines(scope: Scope) -> set[int]:

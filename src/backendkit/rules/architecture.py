@@ -10,8 +10,7 @@ from fnmatch import fnmatchcase
 import networkx as nx
 
 from backendkit.findings import Finding
-from backendkit.graphs.calls import CallGraph, build_call_graph
-from backendkit.graphs.imports import build_import_graph, runtime_imports
+from backendkit.graphs.calls import CallGraph
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 
 
@@ -98,7 +97,7 @@ class ImportCycleRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """One finding per group of modules that import each other at import time."""
-        graph = runtime_imports(build_import_graph(ctx.index))
+        graph = ctx.runtime_import_graph
         for cycle, size in cycle_groups(graph):
             first = graph.edges[cycle[0], cycle[1]]["toplevel"][0]
             summary = ctx.index.modules[cycle[0]]
@@ -255,7 +254,7 @@ class BlockingCallRule(ProjectRule):
         if not any(route.is_async for route in ctx.routes) and not _async_functions(ctx):
             return
         patterns = self._patterns()
-        calls = build_call_graph(ctx.index, ctx.model, ctx.resolver)
+        calls = ctx.call_graph
         for entry, data in sorted(calls.graph.nodes(data=True)):
             if not data["is_async"] or data["kind"] not in ("route", "dependency"):
                 continue

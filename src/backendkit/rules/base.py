@@ -10,12 +10,17 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from backendkit.catalogue import RuleInfo
 from backendkit.findings import Finding, Fix, Severity
 
 if TYPE_CHECKING:
+    import networkx as nx
+
+    from backendkit.graphs.calls import CallGraph
     from backendkit.project.appmodel import AppModel
     from backendkit.project.deps import DependencyResolver
     from backendkit.project.index import ProjectIndex
@@ -50,12 +55,38 @@ class FileContext:
 
 @dataclass
 class ProjectContext:
-    """What a project rule sees: the index, the app model and the route inventory."""
+    """What a project rule sees: the index, the app model and the route inventory, and the
+    graphs, built on first use and shared by every rule of the run."""
 
     index: ProjectIndex
     model: AppModel
     resolver: DependencyResolver
     routes: list[Route]
+    #: where configuration problems are reported (the configuration file, relative to the root)
+    config_file: str = "pyproject.toml"
+    #: the project root (``None`` when the context is built outside a lint run)
+    root: Path | None = None
+
+    @cached_property
+    def import_graph(self) -> nx.DiGraph:
+        """Every import of the project, external packages as top-level nodes (built once)."""
+        from backendkit.graphs.imports import build_import_graph
+
+        return build_import_graph(self.index, include_external=True)
+
+    @cached_property
+    def runtime_import_graph(self) -> nx.DiGraph:
+        """Project modules and the imports that run at import time (built once)."""
+        from backendkit.graphs.imports import runtime_imports
+
+        return runtime_imports(self.import_graph)
+
+    @cached_property
+    def call_graph(self) -> CallGraph:
+        """The call graph with framework edges (built once)."""
+        from backendkit.graphs.calls import build_call_graph
+
+        return build_call_graph(self.index, self.model, self.resolver)
 
 
 class Rule:

@@ -1,0 +1,83 @@
+"""FastAPI's framework edges of the call graph: route -> dependency -> sub-dependency."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from backendkit.project.appmodel import AppModel
+from backendkit.project.deps import DependencyResolver, DepNode
+from backendkit.project.symbols import ClassSym, Ctx, FuncSym, Instance, VarSym
+
+if TYPE_CHECKING:
+    from backendkit.graphs.calls import _Builder
+
+
+class FrameworkEdges:
+    """Edges FastAPI adds at run time: route -> dependency -> sub-dependency."""
+
+    def __init__(self, builder: _Builder, model: AppModel, resolver: DependencyResolver) -> None:
+        self.builder = builder
+        self.model = model
+        self.resolver = resolver
+        self.done: set[int] = set()
+
+    def add(self) -> None:
+        """Edges from every route handler of the app model to its dependencies."""
+        included = self._include_deps()
+        for obj in self.model.objects.values():
+            shared = self._deps(obj.deps) + included.get(id(obj), [])
+            for decl in obj.routes:
+                if decl.handler is not None:
+                    nodes = shared + self._deps(decl.deps)
+                    nodes += self.resolver.param_dependencies(decl.handler)
+                    self._route(decl.handler, nodes, decl.line)
+
+    def _deps(self, deps: list) -> list[DepNode]:
+        return [node for expr, ctx in deps for node in self.resolver.from_list(expr, ctx)]
+
+    def _include_deps(self) -> dict[int, list[DepNode]]:
+        """``include_router(router, dependencies=[...])``, per included router."""
+        included: dict[int, list[DepNode]] = {}
+        for obj in self.model.objects.values():
+            for inc in obj.includes:
+                included.setdefault(id(inc.child), []).extend(self._deps(inc.deps))
+        return included
+
+    def _route(self, handler: FuncSym, nodes: list[DepNode], line: int) -> None:
+        name = self.builder.add_node(handler, "route")
+        self.builder.graph.nodes[name]["kind"] = "route"
+        self._children(name, nodes, line)
+
+    def _children(self, parent: str, nodes: list[DepNode], line: int) -> None:
+        for node in nodes:
+            target = self._target(node)
+            if target is None:
+                continue
+            name = self.builder.add_node(target, "dependency")
+            data = self.builder.graph.nodes[name]
+            if data["kind"] != "route":
+                data["kind"] = "dependency"
+            self.builder.add_edge(parent, name, line, "framework")
+            if id(node) not in self.done:
+                self.done.add(id(node))
+                self._children(name, node.children, target.info.line)
+
+    def _target(self, node: DepNode) -> FuncSym | None:
+        """The function FastAPI calls for a dependency: the function itself, a class's
+        ``__init__``, or the ``__call__`` of a project class instance."""
+        if node.func is not None:
+            return node.func
+        method = {"class": "__init__", "instance": "__call__"}.get(node.kind)
+        if method is None:
+            return None
+        index = self.builder.index
+        module, _, qual = node.label.partition(":")
+        summary = index.modules.get(module)
+        found = index.lookup(qual, Ctx(summary, (summary.scope,))) if summary else None
+        if isinstance(found, VarSym):
+            value = index.follow(found)
+            found = value.cls if isinstance(value, Instance) else None
+        if not isinstance(found, ClassSym):
+            return None
+        member = index.class_member(found, method)
+        return member if isinstance(member, FuncSym) else None
