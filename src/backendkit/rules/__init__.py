@@ -29,6 +29,7 @@ from backendkit.rules.paths import PathVerbRule, SingularCollectionRule, Version
 from backendkit.rules.ratelimit import AuthRateLimitRule
 from backendkit.rules.responses import SensitiveResponseRule
 from backendkit.rules.secrets import HardcodedSecretRule
+from backendkit.rules.sessions import SessionContextRule
 
 RULES: dict[str, type[Rule]] = {
     rule.code: rule
@@ -59,6 +60,7 @@ RULES: dict[str, type[Rule]] = {
         VersionPrefixRule,
         OnEventRule,
         EnginePerRequestRule,
+        SessionContextRule,
         QueryInLoopRule,
         McpToolDocsRule,
         McpAuthRule,
