@@ -11,6 +11,7 @@ from backendkit.rules.api import (
 from backendkit.rules.architecture import BlockingCallRule, ImportCycleRule
 from backendkit.rules.auth import MissingAuthRule, OptionalAuthRule
 from backendkit.rules.base import FileRule, ProjectRule, Rule
+from backendkit.rules.compare import SecretCompareRule
 from backendkit.rules.cors import WildcardCorsRule
 from backendkit.rules.database import EnginePerRequestRule, QueryInLoopRule
 from backendkit.rules.dataflow import SecretInLogRule, SqlStringRule, WeakPasswordHashRule
@@ -49,6 +50,7 @@ RULES: dict[str, type[Rule]] = {
         WeakPasswordHashRule,
         SqlStringRule,
         SecretInLogRule,
+        SecretCompareRule,
         AuthRateLimitRule,
         CreateStatusRule,
         DeleteStatusRule,
