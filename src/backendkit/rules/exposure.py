@@ -8,21 +8,15 @@ from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, External
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.localflow import Keys, dict_keys
 from backendkit.rules.support import external_calls
-from backendkit.summary.model import Call, Const, DictExpr, Expr, FString, Name, Seq
+from backendkit.summary.model import Call, CallSite, Const, DictExpr, Expr, FString, Name, Seq
 
 EXCEPTION_NAMES = frozenset({"e", "ex", "exc", "err", "error", "exception"})
 
 
 def _is_jwt(callee: External) -> bool:
     return callee.qualname.split(".")[0] in ("jwt", "jose")
-
-
-def _dict_keys(expr: Expr | None) -> set[str] | None:
-    if not isinstance(expr, DictExpr):
-        return None
-    keys = {k.value for k, _ in expr.items if isinstance(k, Const) and isinstance(k.value, str)}
-    return keys if all(k is not None for k, _ in expr.items) else None
 
 
 def _false_options(options: Expr | None, index: ProjectIndex, ctx: Ctx) -> list[str]:
@@ -46,7 +40,13 @@ class JwtMisuseRule(ProjectRule):
             "import jwt\n\n\ndef decode(token: str, key: str) -> dict:\n"
             "    return jwt.decode(token, key, algorithms=['HS256'])\n\n\n"
             "def encode(sub: str, key: str, exp: int) -> str:\n"
-            "    return jwt.encode({'sub': sub, 'exp': exp}, key, algorithm='HS256')\n"
+            "    return jwt.encode({'sub': sub, 'exp': exp}, key, algorithm='HS256')\n\n\n"
+            "def create_access_token(data: dict, key: str, expire: int) -> str:\n"
+            "    to_encode = data.copy()\n    to_encode.update({'exp': expire})\n"
+            "    return jwt.encode(to_encode, key, algorithm='HS256')\n\n\n"
+            "def refresh(sub: str, key: str, expire: int) -> str:\n"
+            "    payload = dict(sub=sub)\n    payload['exp'] = expire\n"
+            "    return jwt.encode(payload, key, algorithm='HS256')\n"
         ),
     )
     INVALID = (
@@ -61,7 +61,12 @@ class JwtMisuseRule(ProjectRule):
             "    return jose_jwt.decode(token, key, algorithms=['none', 'HS256'])  "
             "# expect: BK105\n\n\n"
             "def d(sub: str, key: str) -> str:\n"
-            "    return jwt.encode({'sub': sub}, key, algorithm='HS256')  # expect: BK105\n"
+            "    return jwt.encode({'sub': sub}, key, algorithm='HS256')  # expect: BK105\n\n\n"
+            "def e(sub: str, key: str, now: int) -> str:\n"
+            "    to_encode = {'sub': sub}\n    to_encode.update({'iat': now})\n"
+            "    return jwt.encode(to_encode, key, algorithm='HS256')  # expect: BK105\n\n\n"
+            "def f(sub: str, key: str) -> str:\n    claims = dict(sub=sub, type='access')\n"
+            "    return jwt.encode(claims, key, algorithm='HS256')  # expect: BK105\n"
         ),
     )
 
@@ -71,7 +76,7 @@ class JwtMisuseRule(ProjectRule):
             problem = (
                 self._decode_problem(ctx.index, site.call, where)
                 if callee.last == "decode"
-                else self._encode_problem(site.call)
+                else _encode_problem(ctx.index, site, where)
             )
             if problem:
                 yield self.finding(where.module.path, site.line, problem)
@@ -92,15 +97,38 @@ class JwtMisuseRule(ProjectRule):
             return f"{_name(call)} turns off {what}: forged or expired tokens pass; keep it on"
         return ""
 
-    @staticmethod
-    def _encode_problem(call: Call) -> str:
-        keys = _dict_keys(call.arg(0, "payload") or call.arg(0, "claims"))
-        if keys is not None and "exp" not in keys:
-            return (
-                f"{_name(call)} builds a token without an 'exp' claim: it never expires; add "
-                "'exp' (for example now + settings.ACCESS_TOKEN_EXPIRE_MINUTES)"
-            )
+
+def _encode_problem(index: ProjectIndex, site: CallSite, ctx: Ctx) -> str:
+    """A payload whose keys are all known (a literal, ``dict(...)``, a local dict and the
+    keys added to it, or a parameter's dict as every caller passes it) and has no ``exp``."""
+    call = site.call
+    scope = ctx.scopes[-1] if ctx.owners[-1] is not None else None
+    keys = dict_keys(call.arg(0, "payload") or call.arg(0, "claims"), scope, site.line)
+    if keys is None or "exp" in keys.keys:
         return ""
+    if not keys.complete and not _callers_lack_exp(index, ctx, keys):
+        return ""
+    return (
+        f"{_name(call)} builds a token without an 'exp' claim: it never expires; add "
+        "'exp' (for example now + settings.ACCESS_TOKEN_EXPIRE_MINUTES)"
+    )
+
+
+def _callers_lack_exp(index: ProjectIndex, ctx: Ctx, keys: Keys) -> bool:
+    """The payload is copied from a parameter: True when a caller passes a dict whose keys are
+    all known and, with those the function adds, include no ``exp``."""
+    func = ctx.owners[-1]
+    if func is None or keys.param is None or keys.param not in func.scope.params:
+        return False
+    position = func.scope.params[keys.param]
+    for call, where in index.callers(func):
+        arg = call.arg(position, keys.param)
+        caller_scope = where.scopes[-1] if where.owners[-1] is not None else None
+        line = next((s.line for s in where.scopes[-1].calls if s.call is call), 0)
+        passed = dict_keys(arg, caller_scope, line)
+        if passed is not None and passed.complete and "exp" not in passed.keys | keys.keys:
+            return True
+    return False
 
 
 def _name(call: Call) -> str:
