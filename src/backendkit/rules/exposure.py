@@ -122,13 +122,17 @@ def _callers_lack_exp(index: ProjectIndex, ctx: Ctx, keys: Keys) -> bool:
         return False
     position = func.scope.params[keys.param]
     for call, where in index.callers(func):
-        arg = call.arg(position, keys.param)
-        caller_scope = where.scopes[-1] if where.owners[-1] is not None else None
-        line = next((s.line for s in where.scopes[-1].calls if s.call is call), 0)
-        passed = dict_keys(arg, caller_scope, line)
+        passed = _passed_keys(call.arg(position, keys.param), call, where)
         if passed is not None and passed.complete and "exp" not in passed.keys | keys.keys:
             return True
     return False
+
+
+def _passed_keys(arg: Expr | None, call: Call, where: Ctx) -> Keys | None:
+    """The keys of the dict a caller passes, followed through the caller's locals."""
+    caller_scope = where.scopes[-1] if where.owners[-1] is not None else None
+    line = next((s.line for s in where.scopes[-1].calls if s.call is call), 0)
+    return dict_keys(arg, caller_scope, line)
 
 
 def _name(call: Call) -> str:

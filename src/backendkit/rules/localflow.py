@@ -61,18 +61,19 @@ def _call_keys(call: Call, scope: Scope | None, line: int, depth: int) -> Keys |
     assert isinstance(call.func, Name)
     dotted = call.func.dotted
     if dotted == "dict":
-        keys = {name for name, _ in call.kwargs}
-        complete, param = True, None
-        for arg in call.args:
-            inner = dict_keys(arg, scope, line, depth + 1) or _UNKNOWN
-            keys |= inner.keys
-            complete = complete and inner.complete
-            param = param or inner.param
-        return Keys(frozenset(keys), complete, param)
+        return _dict_call_keys(call, scope, line, depth)
     owner, _, method = dotted.rpartition(".")
     if method == "copy" and owner and "." not in owner:
         return dict_keys(Name(owner), scope, line, depth + 1)
     return None
+
+
+def _dict_call_keys(call: Call, scope: Scope | None, line: int, depth: int) -> Keys:
+    """``dict(mapping, key=value, ...)``."""
+    parts = [dict_keys(arg, scope, line, depth + 1) or _UNKNOWN for arg in call.args]
+    keys = {name for name, _ in call.kwargs}.union(*(p.keys for p in parts))
+    param = next((p.param for p in parts if p.param), None)
+    return Keys(frozenset(keys), all(p.complete for p in parts), param)
 
 
 def _local_keys(name: str, scope: Scope, line: int, depth: int) -> Keys | None:
@@ -94,18 +95,23 @@ def _added_keys(scope: Scope, name: str, start: int, end: int) -> list[str]:
     """Keys set on ``name`` between lines ``start`` and ``end``."""
     out: list[str] = []
     for site in scope.calls:
-        func = site.call.func
-        if not (start <= site.line <= end and isinstance(func, Name)):
-            continue
-        if func.dotted == f"{name}.update":
-            for arg in site.call.args:
-                out.extend((dict_keys(arg, None, end) or _UNKNOWN).keys)
-            out.extend(key for key, _ in site.call.kwargs)
-        elif func.dotted == f"{name}.setdefault" and site.call.args:
-            first = site.call.args[0]
-            if isinstance(first, Const) and isinstance(first.value, str):
-                out.append(first.value)
+        if start <= site.line <= end and isinstance(site.call.func, Name):
+            out.extend(_keys_set_by(site.call, site.call.func.dotted, name, end))
     for key, key_line in scope.item_assigns.get(name, ()):
-        if start <= key_line <= end and isinstance(key, Const) and isinstance(key.value, str):
-            out.append(key.value)
+        if start <= key_line <= end and _is_str(key):
+            out.append(key.value)  # type: ignore[union-attr]
     return out
+
+
+def _is_str(expr: Expr) -> bool:
+    return isinstance(expr, Const) and isinstance(expr.value, str)
+
+
+def _keys_set_by(call: Call, dotted: str, name: str, end: int) -> list[str]:
+    """The keys ``name.update(...)`` or ``name.setdefault(key, ...)`` sets."""
+    if dotted == f"{name}.update":
+        out = [key for arg in call.args for key in (dict_keys(arg, None, end) or _UNKNOWN).keys]
+        return out + [key for key, _ in call.kwargs]
+    if dotted == f"{name}.setdefault" and call.args and _is_str(call.args[0]):
+        return [str(call.args[0].value)]  # type: ignore[union-attr]
+    return []
