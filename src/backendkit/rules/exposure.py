@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
@@ -10,9 +11,17 @@ from backendkit.project.symbols import Ctx, External
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.localflow import Keys, dict_keys
 from backendkit.rules.support import external_calls
-from backendkit.summary.model import Call, CallSite, Const, DictExpr, Expr, FString, Name, Seq
-
-EXCEPTION_NAMES = frozenset({"e", "ex", "exc", "err", "error", "exception"})
+from backendkit.summary.model import (
+    Call,
+    CallSite,
+    Const,
+    DictExpr,
+    Expr,
+    FString,
+    FunctionInfo,
+    Name,
+    Seq,
+)
 
 
 def _is_jwt(callee: External) -> bool:
@@ -170,32 +179,72 @@ class DebugModeRule(ProjectRule):
                 )
 
 
-def _names_exception(expr: Expr) -> bool:
-    return isinstance(expr, Name) and expr.dotted in EXCEPTION_NAMES
+EXCEPTION_ATTRS = ("orig", "args", "message", "msg")  # carry the exception's own text
+_EXCEPTION_TYPE = re.compile(r"(Exception|Error|Exc|ExceptionGroup)$")
 
 
-def _call_leaks(expr: Call) -> bool:
-    """``str(e)`` / ``repr(e)`` or a formatted traceback."""
-    if not isinstance(expr.func, Name):
+def exception_names(ctx: Ctx) -> frozenset[str]:
+    """Names bound to an exception where ``ctx`` is: ``except T as name`` in the function or
+    an enclosing one, parameters annotated with an exception class (``exc: Exception``,
+    ``exc: RequestValidationError``), and the exception parameter of a function registered
+    with ``@app.exception_handler(...)``."""
+    names = {name for scope in ctx.scopes[1:] for name in scope.caught}
+    func = ctx.owners[-1]
+    if func is not None:
+        names.update(_exception_params(func))
+    return frozenset(names)
+
+
+def _exception_params(func: FunctionInfo) -> Iterator[str]:
+    for param in func.params:
+        annotation = param.annotation
+        if isinstance(annotation, Name) and _EXCEPTION_TYPE.search(annotation.dotted):
+            yield param.name
+    handler = any(
+        isinstance(d, Call) and _last_part(d.func) == "exception_handler" for d in func.decorators
+    )
+    if handler and len(func.params) >= 2:
+        yield func.params[1].name
+
+
+def _last_part(expr: Expr) -> str:
+    return expr.dotted.rpartition(".")[2] if isinstance(expr, Name) else ""
+
+
+class _Leaks:
+    """Whether a response payload carries the text of one of the exceptions ``names``."""
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.names = names
+
+    def names_exception(self, expr: Expr) -> bool:
+        """``e`` or ``e.orig`` / ``e.args`` for an exception ``e``."""
+        if not isinstance(expr, Name):
+            return False
+        head, _, attr = expr.dotted.partition(".")
+        return head in self.names and (not attr or attr in EXCEPTION_ATTRS)
+
+    def call(self, expr: Call) -> bool:
+        """``str(e)`` / ``repr(e)`` or a formatted traceback."""
+        if not isinstance(expr.func, Name):
+            return False
+        name = expr.func.dotted
+        if name in ("str", "repr"):
+            return bool(expr.args) and self.names_exception(expr.args[0])
+        return name.rpartition(".")[2] in ("format_exc", "format_exception", "format_tb")
+
+    def __call__(self, expr: Expr | None) -> bool:
+        """``str(e)``, ``repr(e)``, an f-string with the exception, or a formatted traceback,
+        directly or inside a dict or list."""
+        if isinstance(expr, Call):
+            return self.call(expr)
+        if isinstance(expr, FString):
+            return any(self.names_exception(p) or self(p) for p in expr.parts)
+        if isinstance(expr, DictExpr):
+            return any(self(value) for _, value in expr.items)
+        if isinstance(expr, Seq):
+            return any(self(item) for item in expr.items)
         return False
-    name = expr.func.dotted
-    if name in ("str", "repr"):
-        return bool(expr.args) and _names_exception(expr.args[0])
-    return name.rpartition(".")[2] in ("format_exc", "format_exception", "format_tb")
-
-
-def _leaks(expr: Expr | None) -> bool:
-    """``str(e)``, ``repr(e)``, an f-string with the exception, or a formatted traceback,
-    directly or inside a dict or list."""
-    if isinstance(expr, Call):
-        return _call_leaks(expr)
-    if isinstance(expr, FString):
-        return any(_names_exception(p) or _leaks(p) for p in expr.parts)
-    if isinstance(expr, DictExpr):
-        return any(_leaks(value) for _, value in expr.items)
-    if isinstance(expr, Seq):
-        return any(_leaks(item) for item in expr.items)
-    return False
 
 
 class ErrorDetailLeakRule(ProjectRule):
@@ -207,19 +256,30 @@ class ErrorDetailLeakRule(ProjectRule):
             "import logging\n\nfrom fastapi import HTTPException\n\nlog = logging.getLogger()\n\n\n"
             "def get(x: int) -> int:\n    try:\n        return 1 // x\n"
             "    except ZeroDivisionError as e:\n        log.exception('division failed')\n"
-            "        raise HTTPException(status_code=400, detail='x must not be 0') from e\n"
+            "        raise HTTPException(status_code=400, detail='x must not be 0') from e\n\n\n"
+            "def explain(e: int, errors: list[str]) -> None:\n"
+            "    raise HTTPException(status_code=400, detail=f'{e} items: {str(errors)}')\n\n\n"
+            "def validation(request: object, exc: ValueError) -> None:\n"
+            "    raise HTTPException(status_code=422, detail=exc.errors())\n"
         ),
     )
     INVALID = (
         Example(
-            "import traceback\n\nfrom fastapi import HTTPException\n"
-            "from fastapi.responses import JSONResponse\n\n\ndef get(x: int) -> int:\n"
+            "import traceback\n\nfrom fastapi import FastAPI, HTTPException\n"
+            "from fastapi.responses import JSONResponse\n\napp = FastAPI()\n\n\n"
+            "def get(x: int) -> int:\n"
             "    try:\n        return 1 // x\n    except ZeroDivisionError as e:\n"
             "        raise HTTPException(status_code=500, detail=str(e))  # expect: BK107\n\n\n"
             "def handler(request: object, exc: Exception) -> JSONResponse:\n"
             "    return JSONResponse(  # expect: BK107\n        status_code=500,\n"
             "        content={'detail': f'failed: {exc}', 'trace': traceback.format_exc()},\n"
-            "    )\n"
+            "    )\n\n\n"
+            "def save(item: object) -> None:\n    try:\n        item.save()\n"
+            "    except Exception as integrity:\n"
+            "        raise HTTPException(409, detail=str(integrity.orig))  # expect: BK107\n\n\n"
+            "@app.exception_handler(KeyError)\n"
+            "def missing(request: object, problem) -> JSONResponse:\n"
+            "    return JSONResponse({'detail': repr(problem)}, status_code=404)  # expect: BK107\n"
         ),
     )
 
@@ -235,7 +295,7 @@ class ErrorDetailLeakRule(ProjectRule):
             payload = (
                 call.arg(1, "detail") if callee.last == "HTTPException" else call.arg(0, "content")
             )
-            if _leaks(payload):
+            if _Leaks(exception_names(where))(payload):
                 yield self.finding(
                     where.module.path,
                     site.line,
