@@ -60,6 +60,8 @@ async def other(x):
         Session(e).execute(q)
     except (ValueError, KeyError) as problem:
         payload["exp"] = x
+    q = "SELECT"
+    q += f" WHERE id = {x}"
     return make() if a == b != None else None
 """
 
@@ -82,6 +84,8 @@ def test_with_finally_yield_compare_except_and_item_facts() -> None:
     assert uses["Session"] == "attr"
     assert set(other.caught) == {"problem"}
     assert [(k.value, line) for k, line in other.item_assigns["payload"]] == [("exp", 15)]
+    (augmented,) = other.aug_assigns["q"]
+    assert (augmented.line, augmented.value.op, augmented.value.left.dotted) == (17, "Add", "q")
     assert [(c.op, c.left.dotted, getattr(c.right, "value", "?")) for c in other.compares] == [
         ("==", "a", "?"),
         ("!=", "b", None),

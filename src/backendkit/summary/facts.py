@@ -1,6 +1,6 @@
 """Statement facts of the per-file pass beyond names: ``with`` items, ``finally`` blocks,
-``yield``, ``==``/``!=`` comparisons, ``except T as name`` bindings, ``x[key] = value`` and
-what a statement does with a call's result (``CallSite.use``).
+``yield``, ``==``/``!=`` comparisons, ``except T as name`` bindings, ``x[key] = value``,
+``x += value`` and what a statement does with a call's result (``CallSite.use``).
 
 ``StatementFacts`` is a mixin of ``collector.Collector``: its hooks run in the same single walk.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import libcst as cst
 
 from backendkit.summary.exprs import ExprConverter, dotted_name
-from backendkit.summary.model import Compare, Scope, Unknown
+from backendkit.summary.model import Assign, BinOp, Compare, Name, Scope, Unknown
 
 _EQUALITY = {cst.Equal: "==", cst.NotEqual: "!="}
 
@@ -53,6 +53,14 @@ class StatementFacts:
                 if owner and isinstance(index, cst.Index):
                     key = self.exprs.convert(index.value)
                     self.scope.item_assigns.setdefault(owner, []).append((key, self.line))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        """``x += v`` is recorded apart from plain assignments, as ``x + v``."""
+        if isinstance(node.target, cst.Name):
+            name = node.target.value
+            op = type(node.operator).__name__.removesuffix("Assign")
+            value = BinOp(op, Name(name), self.exprs.convert(node.value))
+            self.scope.aug_assigns.setdefault(name, []).append(Assign(value, self.line))
 
     def visit_With(self, node: cst.With) -> None:
         """Context managers entered (``with x as y``: ``x``), and their calls marked."""

@@ -189,6 +189,7 @@ class Scope:
     compares: list[Compare] = field(default_factory=list)
     caught: dict[str, Expr] = field(default_factory=dict)  # ``except T as name``: name -> T
     item_assigns: dict[str, list[tuple[Expr, int]]] = field(default_factory=dict)  # x[k] = v
+    aug_assigns: dict[str, list[Assign]] = field(default_factory=dict)  # x += v as x + v
 
     def last_assign(self, name: str) -> Assign | None:
         """The last assignment of ``name`` in this scope, if any."""
