@@ -118,7 +118,7 @@ def test_closing_outside_finally_and_yield_without_close(tmp_path: Path) -> None
     )
     found = _found(tmp_path, {"app/__init__.py": "", "app/deps.py": source})
     assert [(line, message.split(":")[0]) for _, line, message in found] == [
-        (7, "Session() is yielded but never closed"),
+        (7, "Session() is closed after the yield but not in `finally"),
         (13, "Session() is yielded but never closed; write `with Session() as session"),
     ]
 
@@ -142,3 +142,18 @@ def test_unrelated_session_classes_and_module_level_sessions_are_ignored(tmp_pat
     )
     files = {"app/__init__.py": "", "app/db.py": DB, "app/x.py": source}
     assert _found(tmp_path, files) == []
+
+
+def test_pytest_fixtures_and_exit_stacks_close_sessions(tmp_path: Path) -> None:
+    source = (
+        "from contextlib import ExitStack\n\nimport pytest\nfrom sqlmodel import Session\n\n"
+        "from app.db import engine\n\n\n@pytest.fixture\ndef session():\n"
+        "    s = Session(engine)\n    yield s\n    s.close()\n\n\n"
+        "def many(stack: ExitStack) -> Session:\n    s = Session(engine)\n"
+        "    stack.enter_context(s)\n    s.exec('SELECT 1')\n    return None\n\n\n"
+        "def unclosed_yield():\n    s = Session(engine)\n    yield s\n"
+    )
+    files = {"app/__init__.py": "", "app/db.py": DB, "tests/conftest.py": source}
+    found = _found(tmp_path, files)
+    assert [(path, line) for path, line, _ in found] == [("tests/conftest.py", 24)]
+    assert "yielded but never closed" in found[0][2]

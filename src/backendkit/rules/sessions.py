@@ -29,10 +29,11 @@ from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instanc
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.database import request_functions
 from backendkit.rules.support import derives_from, iter_classes, iter_functions
-from backendkit.summary.model import Call, CallSite, Expr, Name, Scope, Seq
+from backendkit.summary.model import Call, CallSite, Expr, FunctionInfo, Name, Scope, Seq
 
 SESSION_CLASSES = ("Session", "AsyncSession")
 SESSIONMAKERS = frozenset({"sessionmaker", "async_sessionmaker"})
+CONTEXT_ENTERERS = frozenset({"enter_context", "enter_async_context", "closing", "aclosing"})
 _LIBRARIES = ("sqlalchemy", "sqlmodel")
 
 _DB = """\
@@ -148,27 +149,51 @@ def _is_name(expr: Expr, name: str) -> bool:
     return isinstance(expr, Name) and expr.dotted == name
 
 
-def _judge_name(scope: Scope, name: str, label: str) -> _Verdict:
+def _entered(scope: Scope, name: str) -> bool:
+    """``with name:`` / ``with name.begin():`` / ``with closing(name):``, or
+    ``stack.enter_context(name)``."""
+    if any(_mentions(expr, name) for expr, _ in scope.withs):
+        return True
+    return any(
+        _last(s.call.func) in CONTEXT_ENTERERS and any(_is_name(a, name) for a in s.call.args)
+        for s in scope.calls
+    )
+
+
+def _is_fixture(func: FunctionInfo) -> bool:
+    """A pytest fixture: its teardown after ``yield`` runs even when the test fails."""
+    return any(_last(d.func if isinstance(d, Call) else d) == "fixture" for d in func.decorators)
+
+
+def _judge_name(func: FunctionInfo, name: str, label: str) -> _Verdict:
     """The verdict for a session bound to the local ``name``."""
-    if any(_mentions(e, name) for e, _ in scope.withs) or _closes(scope, name, in_finally=True):
+    scope = func.scope
+    if _entered(scope, name) or _closes(scope, name, in_finally=True):
         return _OK
     if any(_is_name(r, name) for r in scope.returns):
         return _FACTORY
     if any(_mentions(r, name) for r in scope.returns):
         return _OK  # handed over inside another object
-    return _unclosed(scope, name, label)
+    return _unclosed(func, name, label)
 
 
-def _unclosed(scope: Scope, name: str, label: str) -> _Verdict:
+def _unclosed(func: FunctionInfo, name: str, label: str) -> _Verdict:
     """The problem with a session bound to ``name`` that nothing closes on every path."""
-    if any(_is_name(v, name) for v, _ in scope.yields):
+    closes = _closes(func.scope, name, in_finally=False)
+    if any(_is_name(v, name) for v, _ in func.scope.yields):
+        if closes and _is_fixture(func):
+            return _OK
+        what = (
+            "is closed after the yield but not in `finally:`: when the route raises, FastAPI "
+            "throws the exception in at the yield and the close never runs"
+            if closes
+            else f"is yielded but never closed: nothing closes {name} after the response"
+        )
         return _Verdict(
             "bad",
-            f"{label} is yielded but never closed: FastAPI resumes the dependency after the "
-            f"response and nothing closes {name}; write `with {label} as {name}: yield {name}` "
-            f"or close it in `finally:`",
+            f"{label} {what}; write `with {label} as {name}: yield {name}` or close it in "
+            "`finally:`",
         )
-    closes = _closes(scope, name, in_finally=False)
     what = "is closed only when nothing fails" if closes else "is never closed"
     return _Verdict(
         "bad",
@@ -177,11 +202,11 @@ def _unclosed(scope: Scope, name: str, label: str) -> _Verdict:
     )
 
 
-def judge(site: CallSite, scope: Scope, label: str) -> _Verdict:
-    """The verdict for the session opened by ``site`` in a function whose body is ``scope``."""
+def judge(site: CallSite, func: FunctionInfo, label: str) -> _Verdict:
+    """The verdict for the session opened by ``site`` in the body of ``func``."""
     use = site.use
     if use.startswith("="):
-        return _judge_name(scope, use[1:], label)
+        return _judge_name(func, use[1:], label)
     if use == "return":
         return _FACTORY
     if use == "yield":
@@ -325,7 +350,7 @@ class _Run:
             if label is None:
                 continue
             self.judged.add(id(site))
-            verdict = judge(site, func.info.scope, label)
+            verdict = judge(site, func.info, label)
             path = func.ctx.module.path
             if verdict.kind == "factory" and self.openers.add_factory(func):
                 self.pending.append(func)
