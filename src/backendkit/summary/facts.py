@@ -38,7 +38,11 @@ class StatementFacts:
             self.uses.setdefault(id(call), use)
 
     def call_use(self, node: cst.Call) -> tuple[str, bool]:
-        """``(use, in_finally)`` for a call being recorded."""
+        """``(use, in_finally)`` for a call being recorded; a method called on the result of
+        another call (``Session(engine).execute(...)``) marks that inner call ``attr``."""
+        func = node.func
+        if type(func) is cst.Attribute and type(func.value) is cst.Call:
+            self.uses.setdefault(id(func.value), "attr")
         return self.uses.get(id(node), ""), self.finally_depth[-1] > 0
 
     def record_targets(self, targets: list[cst.BaseExpression], value: cst.BaseExpression) -> None:
@@ -101,7 +105,3 @@ class StatementFacts:
                 )
                 self.scope.compares.append(record)
             left = target.comparator
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        """``Session(engine).execute``: an attribute taken on a call's result."""
-        self.mark_use(node.value, "attr")
