@@ -157,3 +157,19 @@ def test_pytest_fixtures_and_exit_stacks_close_sessions(tmp_path: Path) -> None:
     found = _found(tmp_path, files)
     assert [(path, line) for path, line, _ in found] == [("tests/conftest.py", 24)]
     assert "yielded but never closed" in found[0][2]
+
+
+def test_engine_connections_are_judged_like_sessions(tmp_path: Path) -> None:
+    source = (
+        "from sqlalchemy import text\n\nfrom app.db import async_engine, engine\n\n\n"
+        "def ping() -> None:\n    with engine.connect() as conn:\n"
+        "        conn.execute(text('SELECT 1'))\n\n\n"
+        "def leak() -> None:\n    conn = engine.connect()\n    conn.execute(text('SELECT 1'))\n\n\n"
+        "async def aping() -> None:\n    async with async_engine.connect() as conn:\n"
+        "        await conn.execute(text('SELECT 1'))\n\n\n"
+        "def other(client) -> None:\n    conn = client.connect()\n"
+    )
+    files = {"app/__init__.py": "", "app/db.py": DB, "app/ping.py": source}
+    found = _found(tmp_path, files)
+    assert [(path, line) for path, line, _ in found] == [("app/ping.py", 12)]
+    assert found[0][2].startswith("engine.connect() is never closed")

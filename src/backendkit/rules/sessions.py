@@ -1,9 +1,12 @@
-"""BK303: a database session opened without a context manager or a closing ``yield``.
+"""BK303: a database session (or engine connection) opened without a context manager or a
+closing ``yield``.
 
 A session is opened by calling ``Session`` / ``AsyncSession`` (SQLAlchemy, SQLModel, or a
 project subclass), a ``sessionmaker`` / ``async_sessionmaker`` instance (``SessionLocal()``,
 resolved across modules), ``sessionmaker(...)()``, or a project function that returns one of
-those (a factory). What the enclosing statement does with the new session decides:
+those (a factory); a connection by ``engine.connect()`` / ``engine.raw_connection()`` on an
+engine from ``create_engine`` / ``create_async_engine``. What the enclosing statement does
+with the new session decides:
 
 - ``with`` / ``async with`` item: managed.
 - bound to a name ``s``: managed when ``s`` is entered by a ``with`` (``with s:``,
@@ -27,12 +30,13 @@ from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.database import request_functions
+from backendkit.rules.database import ENGINE_FACTORIES, request_functions
 from backendkit.rules.support import derives_from, iter_classes, iter_functions
 from backendkit.summary.model import Call, CallSite, Expr, FunctionInfo, Name, Scope, Seq
 
 SESSION_CLASSES = ("Session", "AsyncSession")
 SESSIONMAKERS = frozenset({"sessionmaker", "async_sessionmaker"})
+CONNECTION_METHODS = frozenset({"connect", "raw_connection"})
 CONTEXT_ENTERERS = frozenset({"enter_context", "enter_async_context", "closing", "aclosing"})
 _LIBRARIES = ("sqlalchemy", "sqlmodel")
 
@@ -267,14 +271,20 @@ class _Openers:
         func = call.func
         if isinstance(func, Call):
             return "sessionmaker(...)()" if self._is_maker(self.index.value(func, ctx)) else None
-        if not isinstance(func, Name) or func.dotted.rpartition(".")[2] not in self.names:
+        if not isinstance(func, Name):
             return None
-        value = self.index.value(func, ctx)
-        if self._is_session_class(value) or self._is_maker(value):
-            return f"{func.dotted}()"
-        if isinstance(value, FuncSym) and id(value.info) in self.factories:
+        receiver, _, last = func.dotted.rpartition(".")
+        if last in CONNECTION_METHODS and receiver:
+            return f"{func.dotted}()" if self._is_engine(Name(receiver), ctx) else None
+        if last in self.names and self._opens(self.index.value(func, ctx)):
             return f"{func.dotted}()"
         return None
+
+    def _opens(self, value: object) -> bool:
+        """A session class, a sessionmaker instance or a known factory."""
+        if self._is_session_class(value) or self._is_maker(value):
+            return True
+        return isinstance(value, FuncSym) and id(value.info) in self.factories
 
     def _is_session_class(self, value: object) -> bool:
         if isinstance(value, External):
@@ -282,6 +292,16 @@ class _Openers:
         if isinstance(value, ClassSym):
             return any(derives_from(self.index, value, lib, SESSION_CLASSES) for lib in _LIBRARIES)
         return False
+
+    def _is_engine(self, expr: Name, ctx: Ctx) -> bool:
+        """``expr`` holds ``create_engine(...)`` / ``create_async_engine(...)``."""
+        value = self.index.value(expr, ctx)
+        return (
+            isinstance(value, Instance)
+            and isinstance(value.cls, External)
+            and value.cls.is_from(*_LIBRARIES)
+            and value.cls.last in ENGINE_FACTORIES
+        )
 
     @staticmethod
     def _is_maker(value: object) -> bool:
