@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import Ctx, External
+from backendkit.project.symbols import Ctx, External, FuncSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.localflow import Keys, dict_keys
 from backendkit.rules.support import external_calls
@@ -183,28 +183,47 @@ EXCEPTION_ATTRS = ("orig", "args", "message", "msg")  # carry the exception's ow
 _EXCEPTION_TYPE = re.compile(r"(Exception|Error|Exc|ExceptionGroup)$")
 
 
-def exception_names(ctx: Ctx) -> frozenset[str]:
+def exception_names(ctx: Ctx, handlers: set[int] | None = None) -> frozenset[str]:
     """Names bound to an exception where ``ctx`` is: ``except T as name`` in the function or
     an enclosing one, parameters annotated with an exception class (``exc: Exception``,
-    ``exc: RequestValidationError``), and the exception parameter of a function registered
-    with ``@app.exception_handler(...)``."""
+    ``exc: RequestValidationError``), and the exception parameter of an exception handler
+    (``@app.exception_handler(...)``, or a function whose id is in ``handlers``)."""
     names = {name for scope in ctx.scopes[1:] for name in scope.caught}
     func = ctx.owners[-1]
     if func is not None:
-        names.update(_exception_params(func))
+        names.update(_exception_params(func, id(func) in (handlers or ())))
     return frozenset(names)
 
 
-def _exception_params(func: FunctionInfo) -> Iterator[str]:
+def _exception_params(func: FunctionInfo, registered: bool) -> Iterator[str]:
     for param in func.params:
         annotation = param.annotation
         if isinstance(annotation, Name) and _EXCEPTION_TYPE.search(annotation.dotted):
             yield param.name
-    handler = any(
+    handler = registered or any(
         isinstance(d, Call) and _last_part(d.func) == "exception_handler" for d in func.decorators
     )
     if handler and len(func.params) >= 2:
         yield func.params[1].name
+
+
+def registered_handlers(index: ProjectIndex) -> set[int]:
+    """Ids of the functions registered as exception handlers by
+    ``app.add_exception_handler(Exc, handler)`` or ``FastAPI(exception_handlers={...})``."""
+    found: set[int] = set()
+    for site, where in index.call_sites():
+        call = site.call
+        if _last_part(call.func) == "add_exception_handler" and len(call.args) >= 2:
+            handlers: tuple[Expr, ...] = (call.args[1],)
+        elif isinstance(mapping := call.kwarg("exception_handlers"), DictExpr):
+            handlers = tuple(value for _, value in mapping.items)
+        else:
+            continue
+        for expr in handlers:
+            target = index.resolve_expr(expr, where)
+            if isinstance(target, FuncSym):
+                found.add(id(target.info))
+    return found
 
 
 def _last_part(expr: Expr) -> str:
@@ -280,6 +299,11 @@ class ErrorDetailLeakRule(ProjectRule):
             "@app.exception_handler(KeyError)\n"
             "def missing(request: object, problem) -> JSONResponse:\n"
             "    return JSONResponse({'detail': repr(problem)}, status_code=404)  # expect: BK107\n"
+            "\n\n"
+            "def on_value_error(request: object, failure) -> JSONResponse:\n"
+            "    return JSONResponse({'detail': str(failure)}, status_code=400)  # expect: BK107\n"
+            "\n\n"
+            "app.add_exception_handler(ValueError, on_value_error)\n"
         ),
     )
 
@@ -290,12 +314,17 @@ class ErrorDetailLeakRule(ProjectRule):
         def accept(callee: External) -> bool:
             return callee.is_from("fastapi", "starlette")
 
+        handlers: set[int] | None = None
         for site, where, callee in external_calls(ctx.index, names, accept):
             call = site.call
             payload = (
                 call.arg(1, "detail") if callee.last == "HTTPException" else call.arg(0, "content")
             )
-            if _Leaks(exception_names(where))(payload):
+            if payload is None:
+                continue
+            if handlers is None:
+                handlers = registered_handlers(ctx.index)
+            if _Leaks(exception_names(where, handlers))(payload):
                 yield self.finding(
                     where.module.path,
                     site.line,
