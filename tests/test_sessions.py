@@ -173,3 +173,14 @@ def test_engine_connections_are_judged_like_sessions(tmp_path: Path) -> None:
     found = _found(tmp_path, files)
     assert [(path, line) for path, line, _ in found] == [("app/ping.py", 12)]
     assert found[0][2].startswith("engine.connect() is never closed")
+
+
+def test_returning_a_query_result_is_not_handing_the_session_over(tmp_path: Path) -> None:
+    source = (
+        "from sqlmodel import Session\n\nfrom app.db import engine\n\n\n"
+        "def read(item_id: int) -> object:\n    session = Session(engine)\n"
+        "    return session.get(object, item_id)\n\n\n"
+        "def pair() -> tuple:\n    session = Session(engine)\n    return (session, engine)\n"
+    )
+    files = {"app/__init__.py": "", "app/db.py": DB, "app/read.py": source}
+    assert [(path, line) for path, line, _ in _found(tmp_path, files)] == [("app/read.py", 7)]

@@ -126,17 +126,31 @@ _OK = _Verdict("ok")
 _FACTORY = _Verdict("factory")
 
 
-def _mentions(expr: Expr | None, name: str) -> bool:
-    """``name`` (or an attribute or method of it) appears in ``expr``, through calls and
-    displays."""
-    if isinstance(expr, Name):
-        return expr.dotted == name or expr.dotted.startswith(name + ".")
+def _enters(expr: Expr, name: str) -> bool:
+    """A ``with`` item that closes or ends ``name``: ``session``, ``session.begin()`` /
+    ``begin_nested()``, or a wrapper given it (``closing(session)``)."""
+    if _is_name(expr, name):
+        return True
+    if not isinstance(expr, Call):
+        return False
+    if isinstance(expr.func, Name) and expr.func.dotted in (
+        f"{name}.begin",
+        f"{name}.begin_nested",
+    ):
+        return True
+    return any(_is_name(a, name) for a in expr.args)
+
+
+def _hands_over(expr: Expr, name: str) -> bool:
+    """``name`` itself is an argument or item of ``expr`` (``Repository(session)``,
+    ``(session, engine)``); ``session.get(...)`` returns a result, not the session."""
     if isinstance(expr, Call):
-        values = (expr.func, *expr.args, *(v for _, v in expr.kwargs))
-        return any(_mentions(v, name) for v in values)
-    if isinstance(expr, Seq):
-        return any(_mentions(v, name) for v in expr.items)
-    return False
+        values: tuple[Expr, ...] = (*expr.args, *(v for _, v in expr.kwargs))
+    elif isinstance(expr, Seq):
+        values = expr.items
+    else:
+        return False
+    return any(_is_name(v, name) or _hands_over(v, name) for v in values)
 
 
 def _closes(scope: Scope, name: str, *, in_finally: bool) -> bool:
@@ -156,7 +170,7 @@ def _is_name(expr: Expr, name: str) -> bool:
 def _entered(scope: Scope, name: str) -> bool:
     """``with name:`` / ``with name.begin():`` / ``with closing(name):``, or
     ``stack.enter_context(name)``."""
-    if any(_mentions(expr, name) for expr, _ in scope.withs):
+    if any(_enters(expr, name) for expr, _ in scope.withs):
         return True
     return any(
         _last(s.call.func) in CONTEXT_ENTERERS and any(_is_name(a, name) for a in s.call.args)
@@ -176,7 +190,7 @@ def _judge_name(func: FunctionInfo, name: str, label: str) -> _Verdict:
         return _OK
     if any(_is_name(r, name) for r in scope.returns):
         return _FACTORY
-    if any(_mentions(r, name) for r in scope.returns):
+    if any(_hands_over(r, name) for r in scope.returns):
         return _OK  # handed over inside another object
     return _unclosed(func, name, label)
 
