@@ -29,7 +29,7 @@ from backendkit.perfile import FileTask
 from backendkit.rules.base import FileRule
 from backendkit.summary.model import ModuleSummary
 
-FORMAT = 1
+FORMAT = 2  # bump when the summary model changes (2: with/yield/compare/except facts)
 MAGIC = b"backendkit-cache\n"
 _PACKAGE_DIR = Path(__file__).parent
 

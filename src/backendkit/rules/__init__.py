@@ -11,6 +11,7 @@ from backendkit.rules.api import (
 from backendkit.rules.architecture import BlockingCallRule, ImportCycleRule
 from backendkit.rules.auth import MissingAuthRule, OptionalAuthRule
 from backendkit.rules.base import FileRule, ProjectRule, Rule
+from backendkit.rules.compare import SecretCompareRule
 from backendkit.rules.contracts import ForbiddenRule, IndependenceRule, LayersRule
 from backendkit.rules.cors import WildcardCorsRule
 from backendkit.rules.database import EnginePerRequestRule, QueryInLoopRule
@@ -30,6 +31,7 @@ from backendkit.rules.paths import PathVerbRule, SingularCollectionRule, Version
 from backendkit.rules.ratelimit import AuthRateLimitRule
 from backendkit.rules.responses import SensitiveResponseRule
 from backendkit.rules.secrets import HardcodedSecretRule
+from backendkit.rules.sessions import SessionContextRule
 
 RULES: dict[str, type[Rule]] = {
     rule.code: rule
@@ -49,6 +51,7 @@ RULES: dict[str, type[Rule]] = {
         WeakPasswordHashRule,
         SqlStringRule,
         SecretInLogRule,
+        SecretCompareRule,
         AuthRateLimitRule,
         CreateStatusRule,
         DeleteStatusRule,
@@ -60,6 +63,7 @@ RULES: dict[str, type[Rule]] = {
         VersionPrefixRule,
         OnEventRule,
         EnginePerRequestRule,
+        SessionContextRule,
         QueryInLoopRule,
         McpToolDocsRule,
         McpAuthRule,

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import Ctx, External
+from backendkit.project.symbols import Ctx, External, FuncSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.localflow import Keys, dict_keys
 from backendkit.rules.support import external_calls
-from backendkit.summary.model import Call, Const, DictExpr, Expr, FString, Name, Seq
-
-EXCEPTION_NAMES = frozenset({"e", "ex", "exc", "err", "error", "exception"})
+from backendkit.summary.model import (
+    Call,
+    CallSite,
+    Const,
+    DictExpr,
+    Expr,
+    FString,
+    FunctionInfo,
+    Name,
+    Seq,
+)
 
 
 def _is_jwt(callee: External) -> bool:
     return callee.qualname.split(".")[0] in ("jwt", "jose")
-
-
-def _dict_keys(expr: Expr | None) -> set[str] | None:
-    if not isinstance(expr, DictExpr):
-        return None
-    keys = {k.value for k, _ in expr.items if isinstance(k, Const) and isinstance(k.value, str)}
-    return keys if all(k is not None for k, _ in expr.items) else None
 
 
 def _false_options(options: Expr | None, index: ProjectIndex, ctx: Ctx) -> list[str]:
@@ -46,7 +49,13 @@ class JwtMisuseRule(ProjectRule):
             "import jwt\n\n\ndef decode(token: str, key: str) -> dict:\n"
             "    return jwt.decode(token, key, algorithms=['HS256'])\n\n\n"
             "def encode(sub: str, key: str, exp: int) -> str:\n"
-            "    return jwt.encode({'sub': sub, 'exp': exp}, key, algorithm='HS256')\n"
+            "    return jwt.encode({'sub': sub, 'exp': exp}, key, algorithm='HS256')\n\n\n"
+            "def create_access_token(data: dict, key: str, expire: int) -> str:\n"
+            "    to_encode = data.copy()\n    to_encode.update({'exp': expire})\n"
+            "    return jwt.encode(to_encode, key, algorithm='HS256')\n\n\n"
+            "def refresh(sub: str, key: str, expire: int) -> str:\n"
+            "    payload = dict(sub=sub)\n    payload['exp'] = expire\n"
+            "    return jwt.encode(payload, key, algorithm='HS256')\n"
         ),
     )
     INVALID = (
@@ -61,7 +70,12 @@ class JwtMisuseRule(ProjectRule):
             "    return jose_jwt.decode(token, key, algorithms=['none', 'HS256'])  "
             "# expect: BK105\n\n\n"
             "def d(sub: str, key: str) -> str:\n"
-            "    return jwt.encode({'sub': sub}, key, algorithm='HS256')  # expect: BK105\n"
+            "    return jwt.encode({'sub': sub}, key, algorithm='HS256')  # expect: BK105\n\n\n"
+            "def e(sub: str, key: str, now: int) -> str:\n"
+            "    to_encode = {'sub': sub}\n    to_encode.update({'iat': now})\n"
+            "    return jwt.encode(to_encode, key, algorithm='HS256')  # expect: BK105\n\n\n"
+            "def f(sub: str, key: str) -> str:\n    claims = dict(sub=sub, type='access')\n"
+            "    return jwt.encode(claims, key, algorithm='HS256')  # expect: BK105\n"
         ),
     )
 
@@ -71,7 +85,7 @@ class JwtMisuseRule(ProjectRule):
             problem = (
                 self._decode_problem(ctx.index, site.call, where)
                 if callee.last == "decode"
-                else self._encode_problem(site.call)
+                else _encode_problem(ctx.index, site, where)
             )
             if problem:
                 yield self.finding(where.module.path, site.line, problem)
@@ -92,15 +106,42 @@ class JwtMisuseRule(ProjectRule):
             return f"{_name(call)} turns off {what}: forged or expired tokens pass; keep it on"
         return ""
 
-    @staticmethod
-    def _encode_problem(call: Call) -> str:
-        keys = _dict_keys(call.arg(0, "payload") or call.arg(0, "claims"))
-        if keys is not None and "exp" not in keys:
-            return (
-                f"{_name(call)} builds a token without an 'exp' claim: it never expires; add "
-                "'exp' (for example now + settings.ACCESS_TOKEN_EXPIRE_MINUTES)"
-            )
+
+def _encode_problem(index: ProjectIndex, site: CallSite, ctx: Ctx) -> str:
+    """A payload whose keys are all known (a literal, ``dict(...)``, a local dict and the
+    keys added to it, or a parameter's dict as every caller passes it) and has no ``exp``."""
+    call = site.call
+    scope = ctx.scopes[-1] if ctx.owners[-1] is not None else None
+    keys = dict_keys(call.arg(0, "payload") or call.arg(0, "claims"), scope, site.line)
+    if keys is None or "exp" in keys.keys:
         return ""
+    if not keys.complete and not _callers_lack_exp(index, ctx, keys):
+        return ""
+    return (
+        f"{_name(call)} builds a token without an 'exp' claim: it never expires; add "
+        "'exp' (for example now + settings.ACCESS_TOKEN_EXPIRE_MINUTES)"
+    )
+
+
+def _callers_lack_exp(index: ProjectIndex, ctx: Ctx, keys: Keys) -> bool:
+    """The payload is copied from a parameter: True when a caller passes a dict whose keys are
+    all known and, with those the function adds, include no ``exp``."""
+    func = ctx.owners[-1]
+    if func is None or keys.param is None or keys.param not in func.scope.params:
+        return False
+    position = func.scope.params[keys.param]
+    for call, where in index.callers(func):
+        passed = _passed_keys(call.arg(position, keys.param), call, where)
+        if passed is not None and passed.complete and "exp" not in passed.keys | keys.keys:
+            return True
+    return False
+
+
+def _passed_keys(arg: Expr | None, call: Call, where: Ctx) -> Keys | None:
+    """The keys of the dict a caller passes, followed through the caller's locals."""
+    caller_scope = where.scopes[-1] if where.owners[-1] is not None else None
+    line = next((s.line for s in where.scopes[-1].calls if s.call is call), 0)
+    return dict_keys(arg, caller_scope, line)
 
 
 def _name(call: Call) -> str:
@@ -138,32 +179,91 @@ class DebugModeRule(ProjectRule):
                 )
 
 
-def _names_exception(expr: Expr) -> bool:
-    return isinstance(expr, Name) and expr.dotted in EXCEPTION_NAMES
+EXCEPTION_ATTRS = ("orig", "args", "message", "msg")  # carry the exception's own text
+_EXCEPTION_TYPE = re.compile(r"(Exception|Error|Exc|ExceptionGroup)$")
 
 
-def _call_leaks(expr: Call) -> bool:
-    """``str(e)`` / ``repr(e)`` or a formatted traceback."""
-    if not isinstance(expr.func, Name):
+def exception_names(ctx: Ctx, handlers: set[int] | None = None) -> frozenset[str]:
+    """Names bound to an exception where ``ctx`` is: ``except T as name`` in the function or
+    an enclosing one, parameters annotated with an exception class (``exc: Exception``,
+    ``exc: RequestValidationError``), and the exception parameter of an exception handler
+    (``@app.exception_handler(...)``, or a function whose id is in ``handlers``)."""
+    names = {name for scope in ctx.scopes[1:] for name in scope.caught}
+    func = ctx.owners[-1]
+    if func is not None:
+        names.update(_exception_params(func, id(func) in (handlers or ())))
+    return frozenset(names)
+
+
+def _exception_params(func: FunctionInfo, registered: bool) -> Iterator[str]:
+    for param in func.params:
+        annotation = param.annotation
+        if isinstance(annotation, Name) and _EXCEPTION_TYPE.search(annotation.dotted):
+            yield param.name
+    handler = registered or any(
+        isinstance(d, Call) and _last_part(d.func) == "exception_handler" for d in func.decorators
+    )
+    if handler and len(func.params) >= 2:
+        yield func.params[1].name
+
+
+def registered_handlers(index: ProjectIndex) -> set[int]:
+    """Ids of the functions registered as exception handlers by
+    ``app.add_exception_handler(Exc, handler)`` or ``FastAPI(exception_handlers={...})``."""
+    found: set[int] = set()
+    for site, where in index.call_sites():
+        call = site.call
+        if _last_part(call.func) == "add_exception_handler" and len(call.args) >= 2:
+            handlers: tuple[Expr, ...] = (call.args[1],)
+        elif isinstance(mapping := call.kwarg("exception_handlers"), DictExpr):
+            handlers = tuple(value for _, value in mapping.items)
+        else:
+            continue
+        for expr in handlers:
+            target = index.resolve_expr(expr, where)
+            if isinstance(target, FuncSym):
+                found.add(id(target.info))
+    return found
+
+
+def _last_part(expr: Expr) -> str:
+    return expr.dotted.rpartition(".")[2] if isinstance(expr, Name) else ""
+
+
+class _Leaks:
+    """Whether a response payload carries the text of one of the exceptions ``names``."""
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.names = names
+
+    def names_exception(self, expr: Expr) -> bool:
+        """``e`` or ``e.orig`` / ``e.args`` for an exception ``e``."""
+        if not isinstance(expr, Name):
+            return False
+        head, _, attr = expr.dotted.partition(".")
+        return head in self.names and (not attr or attr in EXCEPTION_ATTRS)
+
+    def call(self, expr: Call) -> bool:
+        """``str(e)`` / ``repr(e)`` or a formatted traceback."""
+        if not isinstance(expr.func, Name):
+            return False
+        name = expr.func.dotted
+        if name in ("str", "repr"):
+            return bool(expr.args) and self.names_exception(expr.args[0])
+        return name.rpartition(".")[2] in ("format_exc", "format_exception", "format_tb")
+
+    def __call__(self, expr: Expr | None) -> bool:
+        """``str(e)``, ``repr(e)``, an f-string with the exception, or a formatted traceback,
+        directly or inside a dict or list."""
+        if isinstance(expr, Call):
+            return self.call(expr)
+        if isinstance(expr, FString):
+            return any(self.names_exception(p) or self(p) for p in expr.parts)
+        if isinstance(expr, DictExpr):
+            return any(self(value) for _, value in expr.items)
+        if isinstance(expr, Seq):
+            return any(self(item) for item in expr.items)
         return False
-    name = expr.func.dotted
-    if name in ("str", "repr"):
-        return bool(expr.args) and _names_exception(expr.args[0])
-    return name.rpartition(".")[2] in ("format_exc", "format_exception", "format_tb")
-
-
-def _leaks(expr: Expr | None) -> bool:
-    """``str(e)``, ``repr(e)``, an f-string with the exception, or a formatted traceback,
-    directly or inside a dict or list."""
-    if isinstance(expr, Call):
-        return _call_leaks(expr)
-    if isinstance(expr, FString):
-        return any(_names_exception(p) or _leaks(p) for p in expr.parts)
-    if isinstance(expr, DictExpr):
-        return any(_leaks(value) for _, value in expr.items)
-    if isinstance(expr, Seq):
-        return any(_leaks(item) for item in expr.items)
-    return False
 
 
 class ErrorDetailLeakRule(ProjectRule):
@@ -175,19 +275,35 @@ class ErrorDetailLeakRule(ProjectRule):
             "import logging\n\nfrom fastapi import HTTPException\n\nlog = logging.getLogger()\n\n\n"
             "def get(x: int) -> int:\n    try:\n        return 1 // x\n"
             "    except ZeroDivisionError as e:\n        log.exception('division failed')\n"
-            "        raise HTTPException(status_code=400, detail='x must not be 0') from e\n"
+            "        raise HTTPException(status_code=400, detail='x must not be 0') from e\n\n\n"
+            "def explain(e: int, errors: list[str]) -> None:\n"
+            "    raise HTTPException(status_code=400, detail=f'{e} items: {str(errors)}')\n\n\n"
+            "def validation(request: object, exc: ValueError) -> None:\n"
+            "    raise HTTPException(status_code=422, detail=exc.errors())\n"
         ),
     )
     INVALID = (
         Example(
-            "import traceback\n\nfrom fastapi import HTTPException\n"
-            "from fastapi.responses import JSONResponse\n\n\ndef get(x: int) -> int:\n"
+            "import traceback\n\nfrom fastapi import FastAPI, HTTPException\n"
+            "from fastapi.responses import JSONResponse\n\napp = FastAPI()\n\n\n"
+            "def get(x: int) -> int:\n"
             "    try:\n        return 1 // x\n    except ZeroDivisionError as e:\n"
             "        raise HTTPException(status_code=500, detail=str(e))  # expect: BK107\n\n\n"
             "def handler(request: object, exc: Exception) -> JSONResponse:\n"
             "    return JSONResponse(  # expect: BK107\n        status_code=500,\n"
             "        content={'detail': f'failed: {exc}', 'trace': traceback.format_exc()},\n"
-            "    )\n"
+            "    )\n\n\n"
+            "def save(item: object) -> None:\n    try:\n        item.save()\n"
+            "    except Exception as integrity:\n"
+            "        raise HTTPException(409, detail=str(integrity.orig))  # expect: BK107\n\n\n"
+            "@app.exception_handler(KeyError)\n"
+            "def missing(request: object, problem) -> JSONResponse:\n"
+            "    return JSONResponse({'detail': repr(problem)}, status_code=404)  # expect: BK107\n"
+            "\n\n"
+            "def on_value_error(request: object, failure) -> JSONResponse:\n"
+            "    return JSONResponse({'detail': str(failure)}, status_code=400)  # expect: BK107\n"
+            "\n\n"
+            "app.add_exception_handler(ValueError, on_value_error)\n"
         ),
     )
 
@@ -198,12 +314,17 @@ class ErrorDetailLeakRule(ProjectRule):
         def accept(callee: External) -> bool:
             return callee.is_from("fastapi", "starlette")
 
+        handlers: set[int] | None = None
         for site, where, callee in external_calls(ctx.index, names, accept):
             call = site.call
             payload = (
                 call.arg(1, "detail") if callee.last == "HTTPException" else call.arg(0, "content")
             )
-            if _leaks(payload):
+            if payload is None:
+                continue
+            if handlers is None:
+                handlers = registered_handlers(ctx.index)
+            if _Leaks(exception_names(where, handlers))(payload):
                 yield self.finding(
                     where.module.path,
                     site.line,

@@ -14,6 +14,7 @@ import re
 import libcst as cst
 
 from backendkit.summary.exprs import ExprConverter, dotted_name
+from backendkit.summary.facts import StatementFacts
 from backendkit.summary.model import (
     Assign,
     CallSite,
@@ -67,7 +68,7 @@ def _is_type_checking(test: cst.BaseExpression) -> bool:
     return dotted_name(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING", "t.TYPE_CHECKING")
 
 
-class Collector(cst.CSTVisitor):
+class Collector(StatementFacts, cst.CSTVisitor):
     """Walks a module once and fills a ``ModuleSummary``."""
 
     def __init__(self, summary: ModuleSummary) -> None:
@@ -80,6 +81,8 @@ class Collector(cst.CSTVisitor):
         self.loop_stack: list[list[int]] = [[]]
         self.type_checking = 0  # depth of ``if TYPE_CHECKING:`` blocks
         self.guard_depth: list[int] = [0]
+        self.finally_depth: list[int] = [0]
+        self.uses: dict[int, str] = {}  # id of a call node -> CallSite.use
 
     # -- line tracking ------------------------------------------------------------------------
     def visit_Newline(self, node: cst.Newline) -> None:
@@ -180,6 +183,7 @@ class Collector(cst.CSTVisitor):
         self.qualnames.append(name)
         self.loop_stack.append([])
         self.guard_depth.append(0)
+        self.finally_depth.append(0)
 
     def _pop(self) -> None:
         owner = self.owners.pop()
@@ -187,6 +191,7 @@ class Collector(cst.CSTVisitor):
         self.qualnames.pop()
         self.loop_stack.pop()
         self.guard_depth.pop()
+        self.finally_depth.pop()
         if owner is not None:
             owner.end_line = max(owner.line, self.line - 1)
 
@@ -224,11 +229,14 @@ class Collector(cst.CSTVisitor):
         value = self.exprs.convert(node.value)
         for target in node.targets:
             self._bind_target(target.target, value, None)
+        self.record_targets([t.target for t in node.targets], node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         """Record annotated bindings; class fields keep their annotation and default."""
         value = self.exprs.optional(node.value)
         self._bind_target(node.target, value, self.exprs.convert(node.annotation.annotation))
+        if node.value is not None:
+            self.record_targets([node.target], node.value)
 
     def _bind_target(self, target: cst.BaseExpression, value, annotation) -> None:
         if isinstance(target, cst.Name):
@@ -288,7 +296,9 @@ class Collector(cst.CSTVisitor):
         call = self.exprs.convert(node)
         loops = tuple(self.loop_stack[-1])
         guarded = self.guard_depth[-1] > 0
-        self.scope.calls.append(CallSite(call, self.line, loops, guarded))  # type: ignore[arg-type]
+        use, in_finally = self.call_use(node)
+        site = CallSite(call, self.line, loops, guarded, use, in_finally)  # type: ignore[arg-type]
+        self.scope.calls.append(site)
 
     def visit_For(self, node: cst.For) -> None:
         """Bind loop targets to the items of the iterable (evaluated per iteration later)."""
@@ -347,6 +357,7 @@ class Collector(cst.CSTVisitor):
         """Returned expressions (factories that build apps or dependencies)."""
         if node.value is not None and len(self.owners) > 1:
             self.scope.returns.append(self.exprs.convert(node.value))
+            self.mark_use(node.value, "return")
 
     def visit_Raise(self, node: cst.Raise) -> None:
         """Raised expressions (``HTTPException(status_code=401)``)."""

@@ -155,6 +155,20 @@ class CallSite:
     line: int
     loops: tuple[int, ...] = ()  # enclosing ``for`` loops of the same scope, outermost first
     guarded: bool = False  # inside an if/while/try/with block of its scope
+    # what the statement does with the call's result: "with" (a with item), "=name" (bound to
+    # a plain name), "return", "yield", "attr" (an attribute of it is taken), or "" (other)
+    use: str = ""
+    in_finally: bool = False  # inside a ``finally:`` block of its scope
+
+
+@dataclass(frozen=True)
+class Compare:
+    """One ``==`` / ``!=`` comparison (a chain ``a == b == c`` gives one record per pair)."""
+
+    left: Expr
+    op: str  # "==" or "!="
+    right: Expr
+    line: int
 
 
 @dataclass
@@ -170,6 +184,12 @@ class Scope:
     raises: list[tuple[Expr, int]] = field(default_factory=list)
     params: dict[str, int] = field(default_factory=dict)
     loops: dict[int, Expr] = field(default_factory=dict)
+    withs: list[tuple[Expr, int]] = field(default_factory=list)  # context managers entered
+    yields: list[tuple[Expr, int]] = field(default_factory=list)
+    compares: list[Compare] = field(default_factory=list)
+    caught: dict[str, Expr] = field(default_factory=dict)  # ``except T as name``: name -> T
+    item_assigns: dict[str, list[tuple[Expr, int]]] = field(default_factory=dict)  # x[k] = v
+    aug_assigns: dict[str, list[Assign]] = field(default_factory=dict)  # x += v as x + v
 
     def last_assign(self, name: str) -> Assign | None:
         """The last assignment of ``name`` in this scope, if any."""

@@ -1,0 +1,203 @@
+"""BK113: a password, password hash, token, API key or secret compared with ``==`` / ``!=``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from backendkit.findings import Finding
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import ClassSym, Ctx, External, ModuleSym
+from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.support import iter_functions
+from backendkit.summary.model import Attr, Compare, Const, DictExpr, Expr, Name, Seq, Subscript
+
+# the last part of a name (lower case): a password or its hash, then tokens, keys and secrets
+PASSWORD = re.compile(
+    r"^(hashed_|stored_|current_|plain_|db_)?(password|passwd|pwd|passphrase)(_hash|_hashed|_digest)?$"
+)
+_TOKEN_KINDS = (
+    "access|refresh|reset|auth|api|csrf|xsrf|bearer|session|verification|verify|confirm|"
+    "confirmation|invite|invitation|magic|otp|id|raw|provided|expected|stored|jwt|webhook"
+)
+SECRET = re.compile(
+    rf"^((({_TOKEN_KINDS})_)?token|(.*_)?secret|(.*_)?api_?key|(.*_)?signature|"
+    r"(token|secret|key)_(hash|digest))$"
+)
+# a second copy typed by the user, or the new value in a change form: not a stored secret
+_USER_TYPED = re.compile(r"(confirm|repeat|again|retype|verify|verification|^new_|2$)")
+
+_VALID = """\
+import secrets
+
+from pwdlib import PasswordHash
+
+from app.config import settings
+
+password_hash = PasswordHash.recommended()
+
+
+def login(password: str, hashed_password: str) -> bool:
+    return password_hash.verify(password, hashed_password)
+
+
+def check_key(x_api_key: str) -> bool:
+    return secrets.compare_digest(x_api_key, settings.API_KEY)
+
+
+def register(password: str, password_confirm: str, token_type: str) -> None:
+    if password is None or password == "" or len(password) == 0:
+        raise ValueError("password required")
+    if password != password_confirm:
+        raise ValueError("passwords differ")
+    if token_type != "bearer":
+        raise ValueError("unsupported token type")
+"""
+
+_QUERY = """\
+from sqlmodel import Field, SQLModel, select
+
+
+class ApiKey(SQLModel, table=True):
+    id: int = Field(primary_key=True)
+    key_hash: str
+
+
+def find(key_hash: str):
+    return select(ApiKey).where(ApiKey.key_hash == key_hash)
+"""
+
+_INVALID = """\
+from app.config import settings
+
+
+def login(user, password: str) -> bool:
+    return user.password == password  # expect: BK113
+
+
+def check_key(x_api_key: str) -> None:
+    if x_api_key != settings.API_KEY:  # expect: BK113
+        raise PermissionError("bad key")
+
+
+def check_reset(record, token: str) -> bool:
+    return token == record["reset_token"]  # expect: BK113
+"""
+
+_CONFIG = "class Settings:\n    API_KEY: str = ''\n\n\nsettings = Settings()\n"
+
+
+def _last(expr: Expr) -> tuple[str, str] | None:
+    """``(base, last part)`` of a name-like expression: ``user.password`` gives
+    ``("user", "password")``; ``data["token"]`` gives ``("data", "token")``."""
+    if isinstance(expr, Name):
+        base, _, last = expr.dotted.rpartition(".")
+        return base, last
+    if isinstance(expr, Attr):
+        return "", expr.attr
+    if isinstance(expr, Subscript) and len(expr.items) == 1:
+        key = expr.items[0]
+        if isinstance(key, Const) and isinstance(key.value, str):
+            inner = expr.value.dotted if isinstance(expr.value, Name) else ""
+            return inner, key.value
+    return None
+
+
+def _kind(expr: Expr) -> str:
+    """``password``, ``secret`` or ``""`` for a side of a comparison."""
+    found = _last(expr)
+    if found is None:
+        return ""
+    last = found[1].lower()
+    if PASSWORD.match(last):
+        return "password"
+    return "secret" if SECRET.match(last) else ""
+
+
+def _is_literal(expr: Expr) -> bool:
+    """Literals (``None``, ``""``, ``"bearer"``) and empty displays: presence or kind checks."""
+    return isinstance(expr, Const) or (isinstance(expr, (Seq, DictExpr)) and not expr.items)
+
+
+def _is_query(index: ProjectIndex, expr: Expr, ctx: Ctx) -> bool:
+    """``User.hashed_password == x`` builds a SQL expression: its head names a class or module."""
+    if not isinstance(expr, Name) or "." not in expr.dotted:
+        return False
+    head = expr.dotted.partition(".")[0]
+    return isinstance(index.lookup(head, ctx), (ClassSym, External, ModuleSym))
+
+
+def _user_typed(left: Expr, right: Expr) -> bool:
+    """Two values the user typed (``password != password_confirm``, ``form.a == form.b``)."""
+    a, b = _last(left), _last(right)
+    if a is None or b is None:
+        return False
+    same_object = bool(a[0]) and a[0] == b[0]
+    return same_object or any(_USER_TYPED.search(part[1].lower()) for part in (a, b))
+
+
+class SecretCompareRule(ProjectRule):
+    """BK113: passwords, hashes, tokens and keys compared with ``==``."""
+
+    code = "BK113"
+    VALID = (
+        Example({"app/__init__.py": "", "app/config.py": _CONFIG, "app/auth.py": _VALID}),
+        Example({"app/__init__.py": "", "app/models.py": _QUERY}),
+    )
+    INVALID = (Example({"app/__init__.py": "", "app/config.py": _CONFIG, "app/auth.py": _INVALID}),)
+
+    def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
+        """Every ``==`` / ``!=`` of a secret-named value with a non-literal, in any scope."""
+        for compare, where in _compares(ctx.index):
+            message = self._problem(ctx.index, compare, where)
+            if message:
+                yield self.finding(where.module.path, compare.line, message)
+
+    @staticmethod
+    def _problem(index: ProjectIndex, compare: Compare, ctx: Ctx) -> str:
+        found = _secret_side(index, compare, ctx)
+        if found is None:
+            return ""
+        kind, name = found
+        if kind == "password":
+            return (
+                f"{name} compared with {compare.op}: a plain comparison means passwords are "
+                "stored in plain text or checked against a hash in non-constant time; verify "
+                "with the password hasher (password_hash.verify(plain, hashed))"
+            )
+        return (
+            f"{name} compared with {compare.op}: == stops at the first differing character, so "
+            "response times reveal the secret byte by byte; use "
+            "secrets.compare_digest(a, b) (hmac.compare_digest for bytes)"
+        )
+
+
+def _secret_side(index: ProjectIndex, compare: Compare, ctx: Ctx) -> tuple[str, str] | None:
+    """``(kind, name)`` of the secret a comparison checks, None when it checks none."""
+    kinds = [(_kind(side), side) for side in (compare.left, compare.right) if _kind(side)]
+    if not kinds or _not_a_check(index, compare, ctx):
+        return None
+    kind, side = max(kinds, key=lambda pair: pair[0] == "password")
+    return kind, ".".join(p for p in _last(side) or () if p)
+
+
+def _not_a_check(index: ProjectIndex, compare: Compare, ctx: Ctx) -> bool:
+    """A presence/kind check, two user-typed values, or a SQL expression."""
+    sides = (compare.left, compare.right)
+    if any(_is_literal(side) for side in sides) or _user_typed(*sides):
+        return True
+    return any(_is_query(index, side, ctx) for side in sides)
+
+
+def _compares(index: ProjectIndex) -> Iterator[tuple[Compare, Ctx]]:
+    """Every recorded comparison with the context of its scope."""
+    for summary in index.modules.values():
+        ctx = Ctx(summary, (summary.scope,))
+        for compare in summary.scope.compares:
+            yield compare, ctx
+    for info, where in iter_functions(index):
+        if info.name in ("__eq__", "__ne__"):
+            continue  # structural equality of two objects, not a check of a secret
+        inner = where.enter(info)
+        for compare in info.scope.compares:
+            yield compare, inner

@@ -1,0 +1,107 @@
+"""Statement facts of the per-file pass beyond names: ``with`` items, ``finally`` blocks,
+``yield``, ``==``/``!=`` comparisons, ``except T as name`` bindings, ``x[key] = value``,
+``x += value`` and what a statement does with a call's result (``CallSite.use``).
+
+``StatementFacts`` is a mixin of ``collector.Collector``: its hooks run in the same single walk.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from backendkit.summary.exprs import ExprConverter, dotted_name
+from backendkit.summary.model import Assign, BinOp, Compare, Name, Scope, Unknown
+
+_EQUALITY = {cst.Equal: "==", cst.NotEqual: "!="}
+
+
+def _call_of(node: cst.BaseExpression | None) -> cst.Call | None:
+    """The call ``node`` is, directly or under ``await``."""
+    if isinstance(node, cst.Await):
+        node = node.expression
+    return node if isinstance(node, cst.Call) else None
+
+
+class StatementFacts:
+    """Hooks that record the statement facts into the innermost scope."""
+
+    scope: Scope
+    line: int
+    exprs: ExprConverter
+    finally_depth: list[int]
+    uses: dict[int, str]
+
+    def mark_use(self, node: cst.BaseExpression | None, use: str) -> None:
+        """Remember what the enclosing statement does with the call ``node`` (if a call)."""
+        call = _call_of(node)
+        if call is not None:
+            self.uses.setdefault(id(call), use)
+
+    def call_use(self, node: cst.Call) -> tuple[str, bool]:
+        """``(use, in_finally)`` for a call being recorded; a method called on the result of
+        another call (``Session(engine).execute(...)``) marks that inner call ``attr``."""
+        func = node.func
+        if type(func) is cst.Attribute and type(func.value) is cst.Call:
+            self.uses.setdefault(id(func.value), "attr")
+        return self.uses.get(id(node), ""), self.finally_depth[-1] > 0
+
+    def record_targets(self, targets: list[cst.BaseExpression], value: cst.BaseExpression) -> None:
+        """``name = call`` marks the call's use; ``x[key] = value`` is recorded."""
+        names = [t.value for t in targets if isinstance(t, cst.Name)]
+        if names:
+            self.mark_use(value, "=" + names[0])
+        for target in targets:
+            if isinstance(target, cst.Subscript) and len(target.slice) == 1:
+                owner = dotted_name(target.value)
+                index = target.slice[0].slice
+                if owner and isinstance(index, cst.Index):
+                    key = self.exprs.convert(index.value)
+                    self.scope.item_assigns.setdefault(owner, []).append((key, self.line))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        """``x += v`` is recorded apart from plain assignments, as ``x + v``."""
+        if isinstance(node.target, cst.Name):
+            name = node.target.value
+            op = type(node.operator).__name__.removesuffix("Assign")
+            value = BinOp(op, Name(name), self.exprs.convert(node.value))
+            self.scope.aug_assigns.setdefault(name, []).append(Assign(value, self.line))
+
+    def visit_With(self, node: cst.With) -> None:
+        """Context managers entered (``with x as y``: ``x``), and their calls marked."""
+        line = self.line + len(node.leading_lines)
+        for item in node.items:
+            expr = item.item.expression if isinstance(item.item, cst.Await) else item.item
+            self.scope.withs.append((self.exprs.convert(expr), line))
+            self.mark_use(item.item, "with")
+
+    def visit_Finally(self, node: cst.Finally) -> None:
+        """Calls in a ``finally:`` block run on every exit."""
+        self.finally_depth[-1] += 1
+
+    def leave_Finally(self, original_node: cst.Finally) -> None:
+        """End of a ``finally:`` block."""
+        self.finally_depth[-1] -= 1
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        """``except T as name`` binds ``name`` to an exception."""
+        if node.name is not None and isinstance(node.name.name, cst.Name):
+            kind = self.exprs.convert(node.type) if node.type is not None else Unknown("bare")
+            self.scope.caught[node.name.name.value] = kind
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        """Yielded values (``yield`` dependencies hand them to FastAPI)."""
+        if node.value is not None and not isinstance(node.value, cst.From):
+            self.scope.yields.append((self.exprs.convert(node.value), self.line))
+            self.mark_use(node.value, "yield")
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        """Equality comparisons, one record per ``==``/``!=`` pair of a chain."""
+        left = node.left
+        for target in node.comparisons:
+            op = _EQUALITY.get(type(target.operator))
+            if op is not None:
+                record = Compare(
+                    self.exprs.convert(left), op, self.exprs.convert(target.comparator), self.line
+                )
+                self.scope.compares.append(record)
+            left = target.comparator
