@@ -146,7 +146,7 @@ def test_optional_layer_and_unknown_layer(tmp_path: Path) -> None:
     missing = layers(layers=["api", "jobs", "services", "models"])
     (finding,) = run(tmp_path, files, missing)
     # at the contract's line (an inline table here: the line of ``contracts = [...]``)
-    assert (finding.code, finding.path, finding.line) == ("BK002", "pyproject.toml", 4)
+    assert (finding.code, finding.path, finding.line) == ("BK005", "pyproject.toml", 4)
     assert "contract 'layered': layers names 'app.jobs', which matches no module" in (
         finding.message
     )
@@ -195,7 +195,7 @@ def test_ignore_imports(tmp_path: Path) -> None:
     assert run(tmp_path, FORBID, wildcard) == []
     stale = forbid("app.db", **{"ignore-imports": ["app.db -> app.helpers"]})
     codes = [f.code for f in run(tmp_path, FORBID, stale)]
-    assert sorted(codes) == ["BK002", "BK503"]
+    assert sorted(codes) == ["BK005", "BK503"]
 
 
 def test_type_checking_imports_are_excluded_by_default(tmp_path: Path) -> None:
@@ -240,7 +240,7 @@ def test_independence_with_wildcard_and_transitive_chain(tmp_path: Path) -> None
 def test_independence_unknown_module(tmp_path: Path) -> None:
     table = {"name": "f", "type": "independence", "modules": ["shop.features.cart", "shop.nope"]}
     (finding,) = run(tmp_path, FEATURES, table)
-    assert finding.code == "BK002"
+    assert finding.code == "BK005"
     assert "'shop.nope', which matches no module" in finding.message
 
 
@@ -313,7 +313,7 @@ def test_configuration_finding_at_the_contract_table(tmp_path: Path) -> None:
         (root / rel).write_text(text, encoding="utf-8")
     findings = analyze([root]).findings
     assert [(f.code, f.path, f.line) for f in findings] == [
-        ("BK002", "pyproject.toml", 10),
+        ("BK005", "pyproject.toml", 10),
         ("BK504", "shop/features/cart/views.py", 1),
     ]
 

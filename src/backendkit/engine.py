@@ -26,7 +26,9 @@ from backendkit.summary.model import ModuleSummary
 from backendkit.suppress import UNUSED_CODE, Suppressions
 from backendkit.workspace import nested_roots, split_targets
 
-ALWAYS_ON = frozenset({"BK001", "BK002"})
+ALWAYS_ON = frozenset({"BK001", "BK002", "BK005"})
+#: findings about the run or its configuration, reported whatever files the run was given
+CONFIG_CODES = frozenset({"BK002", "BK005"})
 
 
 @dataclass
@@ -316,10 +318,11 @@ def config_path(root: Path, config: Config) -> str:
 def _selected(
     finding: Finding, project: Project, enabled: frozenset[str], reported: set[str] | None
 ) -> bool:
-    """Enabled, in a reported file (internal errors always are), not per-file ignored."""
+    """Enabled, in a reported file (internal errors and configuration findings always are),
+    not per-file ignored."""
     if finding.code not in enabled:
         return False
-    if reported is not None and finding.path not in reported and finding.code != "BK002":
+    if reported is not None and finding.path not in reported and finding.code not in CONFIG_CODES:
         return False
     return not project.config.ignored_in_file(finding.path, finding.code)
 

@@ -24,6 +24,7 @@ from backendkit.rules.meta import (
     InternalErrorRule,
     InvalidDirectiveRule,
     SyntaxErrorRule,
+    UnmatchedConfigRule,
     UnusedDirectiveRule,
 )
 from backendkit.rules.modernize import OnEventRule, PydanticV1Rule
@@ -40,6 +41,7 @@ RULES: dict[str, type[Rule]] = {
         InternalErrorRule,
         InvalidDirectiveRule,
         UnusedDirectiveRule,
+        UnmatchedConfigRule,
         MissingAuthRule,
         OptionalAuthRule,
         WildcardCorsRule,

@@ -3,7 +3,7 @@
 The contracts are configured in ``[[tool.backendkit.architecture.contracts]]`` (see
 ``backendkit.contracts``); without any, these rules report nothing. A contract entry that matches
 no module of the project, or an ``ignore-imports`` line that matches no import, is reported as a
-BK002 configuration finding at the configuration file.
+BK005 finding at the configuration file.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class _ContractRule(ProjectRule):
     hint = ""
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
-        """One finding per source module that breaks a contract, and one BK002 per contract
+        """One finding per source module that breaks a contract, and one BK005 per contract
         entry that matches nothing."""
         contracts = [
             c for c in parse_contracts(self.options.get("contracts", [])) if c.type == self.kind
@@ -97,8 +97,8 @@ class _ContractRule(ProjectRule):
 
     def _problem(self, ctx: ProjectContext, contract: Contract, problem: str) -> Finding:
         return Finding(
-            code="BK002",
-            name="internal-error",
+            code="BK005",
+            name="unmatched-config-name",
             message=f"Invalid configuration for {self.code}: [tool.backendkit.architecture] "
             f"contract {contract.name!r}: {problem}; the contract is checked without it. Name "
             "modules as they are imported (dotted), or mark an optional layer as '(name)'",

@@ -23,6 +23,13 @@ class InternalErrorRule(Rule):
     code = "BK002"
 
 
+class UnmatchedConfigRule(Rule):
+    """BK005: reported by the import-contract rules for configuration entries that match
+    nothing in the project (see ``backendkit.rules.contracts``)."""
+
+    code = "BK005"
+
+
 class InvalidDirectiveRule(FileRule):
     """BK003: ``# backendkit:`` comments that are malformed or name no code."""
 
