@@ -24,10 +24,13 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from backendkit.perfile import FileTask
-from backendkit.rules.base import FileRule
+from backendkit.filetask import FileTask
 from backendkit.summary.model import ModuleSummary
+
+if TYPE_CHECKING:
+    from backendkit.rules.base import FileRule
 
 FORMAT = 1
 MAGIC = b"backendkit-cache\n"
@@ -113,21 +116,29 @@ class Cache:
         key = self.entry_key(task, content, self.fingerprint)
         try:
             payload = MAGIC + pickle.dumps((key, summary), protocol=pickle.HIGHEST_PROTOCOL)
-            self._prepare()
-            _atomic_write(self._path(task), payload)
+            self.prepare()
+            atomic_write(self._path(task), payload)
         except (OSError, pickle.PicklingError, RecursionError):
             self.writable = False
 
-    def _prepare(self) -> None:
-        if self.files.is_dir():
-            return
-        self.files.mkdir(parents=True, exist_ok=True)
-        ignore = self.directory / ".gitignore"
-        if not ignore.exists():
-            _atomic_write(ignore, b"# created by backendkit\n*\n")
+    def prepare(self) -> None:
+        """Create the cache directory and its ``.gitignore``."""
+        prepare(self.directory)
 
 
-def _atomic_write(path: Path, payload: bytes) -> None:
+def prepare(directory: Path) -> None:
+    """Create ``directory`` with its ``files/`` and its ``.gitignore`` of ``*``."""
+    files = directory / "files"
+    if files.is_dir():
+        return
+    files.mkdir(parents=True, exist_ok=True)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():
+        atomic_write(ignore, b"# created by backendkit\n*\n")
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to a temporary file in the same directory, then rename it."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as out:
@@ -146,13 +157,17 @@ def cache_path(root: Path, cache_dir: str) -> Path:
 def clear(root: Path, cache_dir: str) -> bool:
     """Delete the project's cached results (``backendkit clean``); True when there were any.
 
-    Only what backendkit wrote is removed (``files/`` and the ``.gitignore``), and the directory
-    itself when that leaves it empty, so a mistaken ``cache-dir = "."`` cannot wipe a project.
+    Only what backendkit wrote is removed (``files/``, ``project.pickle`` and the
+    ``.gitignore``), and the directory itself when that leaves it empty, so a mistaken
+    ``cache-dir = "."`` cannot wipe a project.
     """
     directory = cache_path(root, cache_dir)
     files = directory / "files"
     found = files.is_dir()
     shutil.rmtree(files, ignore_errors=True)
+    snapshot = directory / "project.pickle"
+    found = found or snapshot.is_file()
+    snapshot.unlink(missing_ok=True)
     ignore = directory / ".gitignore"
     try:
         if ignore.read_text(encoding="utf-8").startswith("# created by backendkit"):
@@ -163,4 +178,13 @@ def clear(root: Path, cache_dir: str) -> bool:
     return found
 
 
-__all__ = ["Cache", "cache_path", "clear", "digest", "fingerprint"]
+__all__ = [
+    "Cache",
+    "atomic_write",
+    "cache_path",
+    "clear",
+    "code_stamp",
+    "digest",
+    "fingerprint",
+    "prepare",
+]

@@ -11,7 +11,7 @@ import gc
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -25,6 +25,11 @@ from backendkit.summary.model import ModuleSummary
 PARALLEL_MIN_FILES = 40  # fewer files: worker start-up costs more than it saves
 PARALLEL_MIN_BYTES = 700_000  # about 20k lines
 CHUNKS_PER_WORKER = 6  # small enough to balance large and small files across workers
+
+#: A file's bytes and content hash when the caller already has them (either may be None).
+Prepared = tuple[bytes | None, str | None]
+#: Called with (files done, files to summarise) as the per-file pass advances.
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -43,13 +48,18 @@ def summarize_all(
     rules: Sequence[FileRule],
     cache: Cache | None = None,
     workers: int | None = None,
+    prepared: Sequence[Prepared] | None = None,
+    progress: Progress | None = None,
 ) -> list[ModuleSummary]:
     """Summaries of ``tasks``, in order: from ``cache`` when it holds them, else computed (by
-    ``workers`` processes, default one per CPU, when there are many files)."""
+    ``workers`` processes, default one per CPU, when there are many files).
+
+    ``prepared`` gives, per task, the bytes and content hash already known to the caller;
+    ``progress`` is told how many of the files to summarise are done."""
     results: list[ModuleSummary | None] = [None] * len(tasks)
     with paused_gc():
-        jobs = _pending(tasks, cache, results)
-        fresh = _run(jobs, rules, workers)
+        jobs = _pending(tasks, cache, results, prepared)
+        fresh = _run(jobs, rules, workers, progress)
         for job, summary in zip(jobs, fresh, strict=True):
             results[job.index] = summary
             if cache is not None and job.content is not None:
@@ -77,22 +87,33 @@ def paused_gc() -> Iterator[None]:
 
 
 def _pending(
-    tasks: Sequence[FileTask], cache: Cache | None, results: list[ModuleSummary | None]
+    tasks: Sequence[FileTask],
+    cache: Cache | None,
+    results: list[ModuleSummary | None],
+    prepared: Sequence[Prepared] | None = None,
 ) -> list[Job]:
     """Fill ``results`` from the cache; return the files that still need the per-file pass."""
     jobs: list[Job] = []
     for index, task in enumerate(tasks):
+        data, content = prepared[index] if prepared is not None else (None, None)
         if cache is None:
-            jobs.append(Job(index, task, None, None, _size(task.abs_path)))
+            jobs.append(Job(index, task, data, None, len(data) if data else _size(task.abs_path)))
             continue
-        data, _problem = read_bytes(task.abs_path)
-        content = digest(data) if data is not None else None
+        if content is None:
+            data, content = _hashed(task)
         cached = cache.load(task, content) if content is not None else None
         if cached is not None:
             results[index] = cached
-        else:
-            jobs.append(Job(index, task, data, content, len(data or b"")))
+            continue
+        if data is None:  # known hash, but the summary must be of exactly the hashed bytes
+            data, content = _hashed(task)
+        jobs.append(Job(index, task, data, content, len(data or b"")))
     return jobs
+
+
+def _hashed(task: FileTask) -> Prepared:
+    data, _problem = read_bytes(task.abs_path)
+    return data, digest(data) if data is not None else None
 
 
 def _size(path: str) -> int:
@@ -111,12 +132,28 @@ def worker_count(workers: int | None = None) -> int:
     return os.cpu_count() or 1
 
 
-def _run(jobs: list[Job], rules: Sequence[FileRule], workers: int | None) -> list[ModuleSummary]:
+def _run(
+    jobs: list[Job],
+    rules: Sequence[FileRule],
+    workers: int | None,
+    progress: Progress | None = None,
+) -> list[ModuleSummary]:
     count = worker_count(workers)
-    big = len(jobs) > PARALLEL_MIN_FILES and sum(j.size for j in jobs) > PARALLEL_MIN_BYTES
-    if count > 1 and (big or workers is not None) and len(jobs) > 1:
-        return _parallel(jobs, rules, count)
-    return [summarize_file(job.task, rules, job.data) for job in jobs]
+    if progress is not None and jobs:
+        progress(0, len(jobs))
+    if count > 1 and len(jobs) > 1 and (workers is not None or _big(jobs)):
+        return _parallel(jobs, rules, count, progress)
+    out: list[ModuleSummary] = []
+    for job in jobs:
+        out.append(summarize_file(job.task, rules, job.data))
+        if progress is not None:
+            progress(len(out), len(jobs))
+    return out
+
+
+def _big(jobs: list[Job]) -> bool:
+    """Enough work to be worth starting worker processes."""
+    return len(jobs) > PARALLEL_MIN_FILES and sum(j.size for j in jobs) > PARALLEL_MIN_BYTES
 
 
 def chunks(jobs: list[Job], count: int) -> list[list[Job]]:
@@ -156,10 +193,13 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context()
 
 
-def _parallel(jobs: list[Job], rules: Sequence[FileRule], count: int) -> list[ModuleSummary]:
+def _parallel(
+    jobs: list[Job], rules: Sequence[FileRule], count: int, progress: Progress | None = None
+) -> list[ModuleSummary]:
     """Summarise in ``count`` worker processes; a chunk whose worker died is redone here."""
     parts = chunks(jobs, count * CHUNKS_PER_WORKER)
     results: list[list[ModuleSummary] | None] = [None] * len(parts)
+    done = 0
     try:
         with ProcessPoolExecutor(count, _context(), _init_worker, (rules,)) as pool:
             futures = [pool.submit(_work, [(j.task, j.data) for j in part]) for part in parts]
@@ -168,6 +208,9 @@ def _parallel(jobs: list[Job], rules: Sequence[FileRule], count: int) -> list[Mo
                     results[number] = future.result()
                 except BrokenProcessPool:
                     break
+                done += len(parts[number])
+                if progress is not None:
+                    progress(done, len(jobs))
     except (OSError, BrokenProcessPool):  # no processes here (sandbox, limits): run serially
         pass
     out: list[ModuleSummary] = []
@@ -176,4 +219,4 @@ def _parallel(jobs: list[Job], rules: Sequence[FileRule], count: int) -> list[Mo
     return out
 
 
-__all__ = ["chunks", "summarize_all", "worker_count"]
+__all__ = ["Prepared", "Progress", "chunks", "summarize_all", "worker_count"]
