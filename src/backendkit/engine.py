@@ -132,7 +132,16 @@ def link_project(root: Path, config: Config, summaries: list[ModuleSummary]) -> 
 def file_task(root: Path, path: Path) -> FileTask:
     """The per-file task of one discovered file."""
     module, is_package = module_name(root, path)
-    return FileTask(str(path), path.relative_to(root).as_posix(), module, is_package)
+    return FileTask(str(path), _relative_path(root, path), module, is_package)
+
+
+def _relative_path(root: Path, path: Path) -> str:
+    """``path`` relative to ``root``, in posix form (string operations for the common case)."""
+    top, name = str(root).rstrip(os.sep) + os.sep, str(path)
+    if name.startswith(top):
+        rel = name[len(top) :]
+        return rel if os.sep == "/" else rel.replace(os.sep, "/")
+    return path.relative_to(root).as_posix()
 
 
 def analyze(
@@ -350,7 +359,7 @@ def _existing(paths: Sequence[str | Path]) -> list[Path]:
 
 
 def _relative(root: Path, files: set[Path] | None) -> set[str] | None:
-    return None if files is None else {p.relative_to(root).as_posix() for p in files}
+    return None if files is None else {_relative_path(root, p) for p in files}
 
 
 def run_project_rules(project: Project, rules: Sequence[ProjectRule]) -> list[Finding]:
