@@ -78,8 +78,13 @@ def wire(app: Path, count: int) -> None:
         f"from app.d{i}.api.router import api_router as d{i}_router\n" for i in range(count)
     )
     includes = "".join(f"    app.include_router(d{i}_router)\n" for i in range(count))
-    text = text.replace("from app.api.router import api_router\n", "from app.api.router import api_router\n" + imports)
-    text = text.replace("    app.include_router(api_router)\n", "    app.include_router(api_router)\n" + includes)
+    text = text.replace(
+        "from app.api.router import api_router\n",
+        "from app.api.router import api_router\n" + imports,
+    )
+    text = text.replace(
+        "    app.include_router(api_router)\n", "    app.include_router(api_router)\n" + includes
+    )
     main.write_text(text, encoding="utf-8")
 
 
