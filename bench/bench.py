@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-import corpus  # noqa: E402  (bench/ is not a package)
+import corpus
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
