@@ -226,3 +226,18 @@ def test_option_change_reruns_the_project_pass(app: Path, counts: dict[str, list
     result = analyze([app])
     assert counts["linked"] == ["project"]
     assert everything(result) == everything(analyze([app], use_cache=False))
+
+
+def test_file_list_reports_only_those_files(app: Path) -> None:
+    """Decided behaviour (README, pre-commit): findings are reported in the files they show in.
+    Linting only deps.py after it loses the auth check does not report the route in items.py
+    that it opened; linting the project (or items.py) does, and the cached run agrees."""
+    (app / "app" / "deps.py").write_text(DEPS_WITHOUT_AUTH, encoding="utf-8")
+    whole = analyze([app])
+    in_items = {f.code for f in whole.findings if f.path == "app/items.py"}
+    assert in_items
+    only_deps = analyze([app / "app" / "deps.py"])
+    assert {f.path for f in only_deps.findings} <= {"app/deps.py"}
+    items = analyze([app / "app" / "items.py"])
+    assert {f.code for f in items.findings} == in_items
+    assert everything(only_deps) == everything(analyze([app / "app" / "deps.py"], use_cache=False))
