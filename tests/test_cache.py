@@ -159,8 +159,9 @@ def test_moved_file_is_a_miss(tmp_path: Path) -> None:
     task = FileTask(str(root / "a.py"), "a.py", "a", False)
     summary = runner.summarize_all([task], [])[0]
     content = cache.digest(b"x = 1\n")
-    store.store(task, content, summary)
-    assert store.load(task, content) == summary
+    payload, shape = cache.encode(summary)
+    store.store(task, content, payload)
+    assert store.load(task, content) == (summary, shape)
     assert store.load(FileTask(task.abs_path, "a.py", "pkg.a", False), content) is None
     assert store.load(task, cache.digest(b"x = 2\n")) is None
 

@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backendkit.cache import Cache, digest
+from backendkit.cache import Cache, Shaped, digest
 from backendkit.filetask import FileTask, read_bytes
 from backendkit.findings import Finding
 from backendkit.result import Route
@@ -70,9 +70,7 @@ def project_pass(tasks: Sequence[FileTask], settings: Settings, link: Linker) ->
         summaries = summarize_all(
             tasks, settings.file_rules(), None, settings.workers, progress=settings.progress
         )
-        records = [
-            record(t, None, None, s, shaped=False) for t, s in zip(tasks, summaries, strict=True)
-        ]
+        records = [record(t, None, None, s, "") for t, s in zip(tasks, summaries, strict=True)]
         findings, routes = link(summaries)
         return PassResult(records, findings, routes)
     return _Incremental(settings, settings.cache_dir).run(tasks, link)
@@ -103,11 +101,11 @@ class _Incremental:
         tasks: list[FileTask],
         prepared: list[Prepared],
         progress: Progress | None = None,
-    ) -> list[ModuleSummary]:
-        from backendkit.runner import summarize_all
+    ) -> list[Shaped]:
+        from backendkit.runner import summarize_shaped
 
         workers = self.settings.workers
-        return summarize_all(tasks, self.file_rules, self.cache, workers, prepared, progress)
+        return summarize_shaped(tasks, self.file_rules, self.cache, workers, prepared, progress)
 
     def run(self, tasks: Sequence[FileTask], link: Linker) -> PassResult:
         """Reuse, summarise the changed files, then reuse or redo the project pass."""
@@ -135,10 +133,10 @@ class _Incremental:
             return summaries
         prepared: list[Prepared] = [(found[i][2], found[i][3]) for i in changed]
         fresh = self._summarize([tasks[i] for i in changed], prepared, self.settings.progress)
-        for index, summary in zip(changed, fresh, strict=True):
+        for index, (summary, shape) in zip(changed, fresh, strict=True):
             summaries[index] = summary
             _kept, sig, _data, content = found[index]
-            records[index] = record(tasks[index], sig, content, summary)
+            records[index] = record(tasks[index], sig, content, summary, shape)
         return summaries
 
     def _reuse(self, task: FileTask) -> _Found:
@@ -167,7 +165,7 @@ class _Incremental:
         if missing:
             prepared: list[Prepared] = [(None, records[i].content) for i in missing]
             loaded = self._summarize([tasks[i] for i in missing], prepared)
-            for index, summary in zip(missing, loaded, strict=True):
+            for index, (summary, _shape) in zip(missing, loaded, strict=True):
                 summaries[index] = summary
         return [s for s in summaries if s is not None]
 

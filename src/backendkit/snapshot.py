@@ -3,7 +3,8 @@
 
 One file, ``<cache_dir>/project.pickle``, holds for every file of the last run its stat
 signature, content hash, the digest of its summary's *shape* (everything the project pass reads:
-scopes and imports, not line counts, findings, notes or suppression comments) and what the
+scopes and imports, not line counts, findings, notes or suppression comments; ``cache.encode``
+computes it) and what the
 result needs from it (its file findings, suppression directives, notes and parse status), and
 for the project its cross-file findings and routes, keyed by the shapes of all files.
 
@@ -29,7 +30,7 @@ import pickle
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from backendkit.cache import MAGIC, atomic_write, code_stamp, digest, prepare
@@ -84,30 +85,20 @@ def signature(path: str) -> Signature | None:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
-def shape(summary: ModuleSummary) -> str:
-    """Digest of what the project pass reads from ``summary``.
-
-    Line counts, file findings, notes and directives are left out: no project rule reads them
-    (file findings and suppressions are combined with the project findings afterwards)."""
-    bare = replace(summary, line_count=0, directives=[], findings=[], notes=[])
-    return digest(pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL))
-
-
 def record(
     task: FileTask,
     sig: Signature | None,
     content: str | None,
     summary: ModuleSummary,
-    *,
-    shaped: bool = True,
+    shape: str,
 ) -> FileRecord:
-    """The record of a freshly summarised (or cache-loaded) file (``shaped``: compute its shape,
-    which only a cached run needs)."""
+    """The record of a freshly summarised (or cache-loaded) file with its ``shape`` (see
+    ``cache.encode``; "" for runs without cache, which never compare shapes)."""
     return FileRecord(
         task,
         sig,
         content,
-        shape(summary) if shaped else "",
+        shape,
         list(summary.findings),
         list(summary.directives),
         list(summary.notes),
@@ -193,7 +184,6 @@ __all__ = [
     "Snapshot",
     "SnapshotStore",
     "record",
-    "shape",
     "shapes_key",
     "signature",
     "snapshot_key",
