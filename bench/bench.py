@@ -1,21 +1,35 @@
-"""Benchmark backendkit against a bare single-process ``libcst.parse_module`` pass.
+"""Benchmark backendkit against a bare libcst parse and the tools users know, in one run.
 
 Usage::
 
-    python bench/bench.py [PATH] [--runs N]
+    .venv/bin/python bench/bench.py [--repeat 3] [--lines 100000] [--no-peers] [--memory]
+                                    [--corpus fastapi|packages|PATH ...] [--work DIR]
 
-``PATH`` (default ``/tmp/big``) is a project: a directory with a ``pyproject.toml`` holding
-``[tool.backendkit]``. Every measurement runs in a fresh subprocess; the table shows the median
-wall time of ``N`` runs, lines per second, the peak RSS of the run's process tree and each time
-as a ratio to the bare parse. Rows:
+Corpora (built under ``--work``, default ``/tmp/backendkit-bench``, by ``bench/corpus.py``):
 
-- ``bare parse``: ``libcst.parse_module`` on every ``.py`` file, one process, nothing else;
-- ``cold``: ``backendkit lint`` with the cache directory removed first (parallel per-file pass,
-  cache written);
-- ``cold, no cache``: ``analyze(use_cache=False)`` through the Python API;
-- ``warm``: ``backendkit lint`` again, nothing changed;
-- ``one file changed``: ``backendkit lint`` after appending a comment to one file;
-- ``start-up``: ``backendkit --version``.
+- ``fastapi``: a project generated from backendkit's template, scaled up to ``--lines``;
+- ``packages``: the sqlalchemy and pydantic source trees;
+- any other value is an existing project directory.
+
+For each corpus, on the same files, every command runs in a fresh process ``--repeat`` times
+(median wall time; slow peers, over 60 s, run once):
+
+- ``bare parse``: ``libcst.parse_module`` on every file backendkit analyses, one process;
+- ``backendkit cold`` (cache removed first; both cores) and ``cold --jobs 1``;
+- ``backendkit warm``: again, nothing changed;
+- ``one change: comment``: after appending a comment to one mid-sized file;
+- ``one change: code``: after appending a function to it (the project pass runs again);
+- peers from PyPI, installed in a separate venv (``bench/.peers-venv``, created on first use):
+  ``ruff check --select ALL --no-cache``, ``bandit -r -q``, ``radon cc``,
+  ``semgrep --config bench/semgrep-rules.yml`` (offline) and ``fixit lint`` (built-in rules).
+  A peer that cannot be installed or fails is reported as such.
+
+Columns: wall seconds, lines per second, ``max RSS`` (the largest single process of the run,
+from ``wait4``), ``tree RSS`` (the sum over the run's process tree, sampled every 0.1 s; shared
+pages of forked workers are counted twice, so it overstates), and each time as a ratio to the
+bare parse. ``--memory`` adds one cold run on about 500k lines (sqlalchemy, pydantic, fastapi
+and networkx). Start-up (``--version``; ``lint`` of a one-file project) is measured once.
+The machine may be shared: absolute times are noisy, ratios within one run are what counts.
 """
 
 from __future__ import annotations
@@ -26,72 +40,196 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+import corpus
+
+HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
 BACKENDKIT = str(Path(sys.executable).with_name("backendkit"))
+PEERS_VENV = HERE / ".peers-venv"
+PEER_PACKAGES = ("ruff", "bandit", "radon", "semgrep", "fixit")
+SEMGREP_RULES = HERE / "semgrep-rules.yml"
 CACHE = ".backendkit_cache"
+SLOW = 60.0  # seconds: a command this slow is not repeated
+TIMEOUT = 900
 
 BARE_PARSE = """
 import sys
-from pathlib import Path
 import libcst
-for path in sorted(Path(sys.argv[1]).rglob("*.py")):
-    if "{cache}" not in path.parts:
-        libcst.parse_module(path.read_text(encoding="utf-8"))
-""".replace("{cache}", CACHE)
+for path in sys.stdin.read().splitlines():
+    with open(path, encoding="utf-8") as handle:
+        libcst.parse_module(handle.read())
+"""
 
-NO_CACHE = "import sys; from backendkit import analyze; analyze([sys.argv[1]], use_cache=False)"
+FILES_OF = """
+import sys
+from pathlib import Path
+from backendkit.catalogue import load_catalogue
+from backendkit.config import load_config
+from backendkit.discovery import discover
+root = Path(sys.argv[1]).resolve()
+print("\\n".join(str(p) for p in discover(root, load_config(root, load_catalogue()))))
+"""
 
 
-def python_files(root: Path) -> list[Path]:
-    """The project's Python files (what the bare parse reads)."""
-    return [p for p in sorted(root.rglob("*.py")) if CACHE not in p.parts]
+@dataclass
+class Row:
+    """One measured command."""
+
+    name: str
+    seconds: float | None
+    max_rss: int = 0  # KiB
+    tree_rss: int = 0  # KiB
+    note: str = ""
 
 
-def run(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB, largest process of the tree) of one command."""
+class TreeSampler(threading.Thread):
+    """Samples the summed RSS of a process and its descendants (Linux ``/proc``)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.1):
+            self.peak = max(self.peak, sum(_rss(p) for p in _tree(self.pid)))
+
+
+def _tree(pid: int) -> list[int]:
+    out, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text()
+        except OSError:
+            continue
+        stack.extend(int(c) for c in children.split())
+    return out
+
+
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def run_once(command: list[str], stdin: bytes | None = None) -> tuple[float, int, int, int]:
+    """Wall seconds, exit code, max RSS and sampled tree RSS (KiB) of one command."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "CI": "1"},  # no progress bars, no colour
+    )
+    sampler = TreeSampler(process.pid)
+    sampler.start()
+    if stdin is not None and process.stdin is not None:
+        process.stdin.write(stdin)
+        process.stdin.close()
     _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1):
-        raise SystemExit(f"{command} failed with exit code {process.returncode}")
-    return elapsed, usage.ru_maxrss
+    sampler.done.set()
+    sampler.join()
+    return elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss, sampler.peak
 
 
 def measure(
-    command: list[str], runs: int, before: Callable[[int], None] | None = None
-) -> tuple[float, int]:
-    """Median wall time and largest peak RSS over ``runs`` runs."""
-    times, peaks = [], []
-    for number in range(runs):
+    name: str,
+    command: list[str],
+    repeat: int,
+    *,
+    ok: tuple[int, ...] = (0, 1),
+    before: Callable[[int], None] | None = None,
+    stdin: bytes | None = None,
+) -> Row:
+    """Median over ``repeat`` runs (one run when it is slow); a failing command is noted."""
+    times, rss, tree = [], 0, 0
+    for number in range(repeat):
         if before is not None:
             before(number)
-        elapsed, peak = run(command)
+        try:
+            elapsed, code, max_rss, tree_rss = run_once(command, stdin)
+        except OSError as error:
+            return Row(name, None, note=f"could not run: {error}")
+        if code not in ok:
+            return Row(name, None, note=f"failed (exit code {code})")
         times.append(elapsed)
-        peaks.append(peak)
-    return statistics.median(times), max(peaks)
+        rss, tree = max(rss, max_rss), max(tree, tree_rss)
+        if elapsed > SLOW:
+            break
+    note = "" if len(times) == repeat else f"{len(times)} run"
+    return Row(name, statistics.median(times), rss, tree, note)
 
 
-def touched_file(files: list[Path]) -> Path:
+# -- peers ------------------------------------------------------------------------------------
+def peers_venv() -> tuple[Path | None, str]:
+    """The peers' virtualenv (created and filled on first use), or None and why not."""
+    bin_dir = PEERS_VENV / "bin"
+    if all((bin_dir / tool).exists() for tool in PEER_PACKAGES):
+        return bin_dir, ""
+    print(f"installing {', '.join(PEER_PACKAGES)} into {PEERS_VENV} ...", file=sys.stderr)
+    try:
+        subprocess.run([PYTHON, "-m", "venv", str(PEERS_VENV)], check=True)
+        subprocess.run(
+            [str(bin_dir / "pip"), "install", "-q", *PEER_PACKAGES],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=TIMEOUT,
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        return None, f"peers not installed: {error}"
+    return bin_dir, ""
+
+
+def peer_commands(bin_dir: Path, root: Path, files: list[str]) -> list[tuple[str, list[str]]]:
+    """Each peer's command line over the corpus."""
+    return [
+        ("ruff (ALL rules)", [str(bin_dir / "ruff"), "check", "--isolated", "--select", "ALL",
+                              "--no-cache", "--exit-zero", "-q", *files]),
+        ("bandit", [str(bin_dir / "bandit"), "-r", "-q", str(root)]),
+        ("radon cc", [str(bin_dir / "radon"), "cc", str(root)]),
+        ("semgrep (3 local rules)", [str(bin_dir / "semgrep"), "scan", "--config",
+                                     str(SEMGREP_RULES), "--metrics=off",
+                                     "--disable-version-check", "-q", str(root)]),
+        ("fixit (built-in rules)", [str(bin_dir / "fixit"), "lint", str(root)]),
+    ]  # fmt: skip
+
+
+# -- one corpus -------------------------------------------------------------------------------
+def analysed_files(root: Path) -> list[str]:
+    """The files backendkit analyses (the bare parse and ruff get exactly these)."""
+    output = subprocess.run(
+        [PYTHON, "-c", FILES_OF, str(root)], check=True, capture_output=True, text=True
+    ).stdout
+    return [line for line in output.splitlines() if line]
+
+
+def touched_file(files: list[str]) -> Path:
     """A mid-sized file to change between runs."""
-    sized = sorted(files, key=lambda p: p.stat().st_size)
-    return sized[len(sized) // 2]
+    sized = sorted(files, key=lambda p: (os.stat(p).st_size, p))
+    return Path(sized[len(sized) // 2])
 
 
-def main(argv: list[str]) -> int:
-    """Run the benchmark and print the table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("path", nargs="?", default="/tmp/big")
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args(argv)
-    root = Path(args.path).resolve()
-    files = python_files(root)
-    lines = sum(p.read_bytes().count(b"\n") for p in files)
+def bench_corpus(root: Path, repeat: int, peers: Path | None, peer_note: str) -> list[Row]:
+    """All rows for one corpus."""
+    files = analysed_files(root)
     lint = [BACKENDKIT, "lint", str(root)]
     target = touched_file(files)
     original = target.read_bytes()
@@ -99,35 +237,107 @@ def main(argv: list[str]) -> int:
     def clear(_number: int) -> None:
         shutil.rmtree(root / CACHE, ignore_errors=True)
 
-    def touch(number: int) -> None:
+    def comment(number: int) -> None:
         target.write_bytes(original + f"\n# bench change {number} {time.time()}\n".encode())
 
-    rows: list[tuple[str, float, int]] = []
-    rows.append(("bare parse", *measure([PYTHON, "-c", BARE_PARSE, str(root)], args.runs)))
-    rows.append(("cold", *measure(lint, args.runs, clear)))
-    rows.append(("cold, no cache", *measure([PYTHON, "-c", NO_CACHE, str(root)], args.runs)))
-    run(lint)
-    rows.append(("warm", *measure(lint, args.runs)))
+    def code(number: int) -> None:
+        added = f"\n\ndef bench_added_{number}_{time.time_ns()}():\n    return {number}\n"
+        target.write_bytes(original + added.encode())
+
+    listing = "\n".join(files).encode()
+    rows = [measure("bare parse (libcst, 1 process)", [PYTHON, "-c", BARE_PARSE], repeat,
+                    ok=(0,), stdin=listing)]  # fmt: skip
+    rows.append(measure("backendkit cold", lint, repeat, before=clear))
+    rows.append(measure("backendkit cold --jobs 1", [*lint, "--jobs", "1"], repeat, before=clear))
+    run_once(lint)
+    rows.append(measure("backendkit warm", lint, repeat))
     try:
-        rows.append((f"one file changed ({target.name})", *measure(lint, args.runs, touch)))
+        rows.append(measure(f"one change: comment ({target.name})", lint, repeat, before=comment))
+        rows.append(measure(f"one change: code ({target.name})", lint, repeat, before=code))
     finally:
         target.write_bytes(original)
-    rows.append(("start-up (--version)", *measure([BACKENDKIT, "--version"], args.runs)))
-    report(root, len(files), lines, args.runs, rows)
-    return 0
+        run_once(lint)
+    if peers is None:
+        rows.append(Row("peers", None, note=peer_note))
+        return rows
+    for name, command in peer_commands(peers, root, files):
+        rows.append(measure(name, command, repeat))
+    return rows
 
 
-def report(
-    root: Path, count: int, lines: int, runs: int, rows: list[tuple[str, float, int]]
-) -> None:
-    """Print the table."""
+def startup_rows(repeat: int) -> list[Row]:
+    """``--version`` and ``lint`` of a one-file project (no cache)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        (root / "pyproject.toml").write_text("[tool.backendkit]\n", encoding="utf-8")
+        (root / "app.py").write_text("def f(x: int) -> int:\n    return x\n", encoding="utf-8")
+        return [
+            measure("start-up: --version", [BACKENDKIT, "--version"], repeat),
+            measure("start-up: lint 1 small file", [BACKENDKIT, "lint", "--no-cache",
+                                                    str(root / "app.py")], repeat),
+        ]  # fmt: skip
+
+
+def report(title: str, lines: int, count: int, rows: list[Row], ratios: bool = True) -> None:
+    """Print one corpus's table (``ratios``: the first row is the bare parse)."""
+    print(f"\n{title}: {count:,} files, {lines:,} lines")
+    print(f"{'':40} {'seconds':>8} {'lines/s':>10} {'max RSS':>8} {'tree RSS':>9} {'x bare':>7}")
+    bare = rows[0].seconds if ratios and rows and rows[0].seconds else None
+    for row in rows:
+        if row.seconds is None:
+            print(f"{row.name:40} {row.note}")
+            continue
+        speed = f"{lines / row.seconds:,.0f}" if row.seconds and lines else "-"
+        ratio = f"{row.seconds / bare:7.2f}" if bare else "      -"
+        note = f"  ({row.note})" if row.note else ""
+        tree = f"{row.tree_rss / 1024:7.0f}MB" if row.tree_rss else "        -"
+        print(f"{row.name:40} {row.seconds:8.2f} {speed:>10} {row.max_rss / 1024:6.0f}MB "
+              f"{tree} {ratio}{note}")  # fmt: skip
+
+
+def build(kind: str, work: Path, lines: int) -> Path:
+    """The corpus ``kind`` under ``work`` (an existing directory is used as it is)."""
+    if kind == "fastapi":
+        return corpus.fastapi_corpus(work / "fastapi", lines)
+    if kind == "packages":
+        return corpus.packages_corpus(work / "packages", ["sqlalchemy", "pydantic"])
+    return Path(kind).resolve()
+
+
+def memory_row(work: Path) -> None:
+    """Cold run on about 500k lines: peak memory."""
+    root = corpus.packages_corpus(
+        work / "half-million", ["sqlalchemy", "pydantic", "fastapi", "networkx"]
+    )
+    files = analysed_files(root)
+    lines = sum(Path(p).read_bytes().count(b"\n") for p in files)
+    shutil.rmtree(root / CACHE, ignore_errors=True)
+    row = measure("backendkit cold", [BACKENDKIT, "lint", str(root)], 1)
+    report(f"memory, {root}", lines, len(files), [row], ratios=False)
+
+
+def main(argv: list[str]) -> int:
+    """Build the corpora, run everything, print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", nargs="+", default=["fastapi", "packages"])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/backendkit-bench"))
+    parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--memory", action="store_true", help="add a cold run on ~500k lines")
+    args = parser.parse_args(argv)
+    peers, note = (None, "peers skipped (--no-peers)") if args.no_peers else peers_venv()
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"{root}: {count} files, {lines:,} lines; median of {runs} runs; {cpus} CPUs")
-    print(f"{'':34} {'seconds':>8} {'lines/s':>10} {'peak RSS':>9} {'x bare':>7}")
-    bare = rows[0][1]
-    for name, seconds, peak in rows:
-        speed = f"{lines / seconds:,.0f}" if seconds else "-"
-        print(f"{name:34} {seconds:8.2f} {speed:>10} {peak / 1024:7.0f}MB {seconds / bare:7.2f}")
+    print(f"median of {args.repeat} runs; {cpus} CPUs; Python {sys.version.split()[0]}")
+    for kind in args.corpus:
+        root = build(kind, args.work, args.lines)
+        files = analysed_files(root)
+        lines = sum(Path(p).read_bytes().count(b"\n") for p in files)
+        report(f"{kind} ({root})", lines, len(files), bench_corpus(root, args.repeat, peers, note))
+    report("start-up", 0, 1, startup_rows(args.repeat), ratios=False)
+    if args.memory:
+        memory_row(args.work)
+    return 0
 
 
 if __name__ == "__main__":

@@ -110,9 +110,10 @@ def test_changed_file_is_parsed_again(project: Path, calls: list[str]) -> None:
 def test_damaged_entries_are_rebuilt(
     project: Path, calls: list[str], damage: Callable[[bytes], bytes]
 ) -> None:
-    """A damaged or foreign entry is a miss, never a crash, and is rewritten."""
+    """A damaged or foreign entry is a miss, never a crash, and is rewritten (the project
+    snapshot, which would otherwise serve every file, is damaged the same way)."""
     expected = snapshot(analyze([project]))
-    for entry in entries(project):
+    for entry in [*entries(project), project / ".backendkit_cache" / "project.pickle"]:
         entry.write_bytes(damage(entry.read_bytes()))
     calls.clear()
     assert snapshot(analyze([project])) == expected
@@ -158,8 +159,9 @@ def test_moved_file_is_a_miss(tmp_path: Path) -> None:
     task = FileTask(str(root / "a.py"), "a.py", "a", False)
     summary = runner.summarize_all([task], [])[0]
     content = cache.digest(b"x = 1\n")
-    store.store(task, content, summary)
-    assert store.load(task, content) == summary
+    payload, shape = cache.encode(summary)
+    store.store(task, content, payload)
+    assert store.load(task, content) == (summary, shape)
     assert store.load(FileTask(task.abs_path, "a.py", "pkg.a", False), content) is None
     assert store.load(task, cache.digest(b"x = 2\n")) is None
 

@@ -55,3 +55,15 @@ def test_queries_equality_methods_and_lookalike_names(tmp_path: Path) -> None:
     assert [(f.path, f.line) for f in findings] == [("app/service.py", 26)]
     assert findings[0].message.startswith("api_token compared with ==")
     assert "secrets.compare_digest" in findings[0].message
+
+
+def test_bare_signature_is_not_a_secret(tmp_path: Path) -> None:
+    """`signature` alone is usually inspect.signature or a file signature; prefixed ones count."""
+    source = (
+        "def same(old, new, webhook_signature: str, expected_signature: str) -> bool:\n"
+        "    if old.signature != new.signature:\n"
+        "        return False\n"
+        "    return webhook_signature == expected_signature\n"
+    )
+    root = write_project(tmp_path / "p", {"app/hooks.py": source}, select=["BK113"])
+    assert [(f.path, f.line) for f in analyze([root]).findings] == [("app/hooks.py", 4)]

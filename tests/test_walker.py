@@ -3,31 +3,21 @@
 from __future__ import annotations
 
 import ast
-import dataclasses
 import inspect
 import pickle
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 
 import fastapi
 import libcst as cst
 import pytest
 
-from backendkit.summary import walker
-from backendkit.summary.collector import Collector
-from backendkit.summary.model import ModuleSummary
+from backendkit.summary import recording, walker
+from backendkit.summary.recording import collect, events
 from backendkit.summary.walker import VISIT_HELPERS, fields_of, walk
 
 FILES = sorted(Path(fastapi.__file__).parent.rglob("*.py"))
-NODE_CLASSES = sorted(
-    (
-        cls
-        for cls in vars(cst).values()
-        if isinstance(cls, type) and issubclass(cls, cst.CSTNode) and not inspect.isabstract(cls)
-    ),
-    key=lambda cls: cls.__name__,
-)
+NODE_CLASSES = sorted(recording.NODE_CLASSES, key=lambda cls: cls.__name__)
 
 SYNTAX = '''\
 """Doc."""
@@ -90,63 +80,6 @@ with (open(a) as b, open(c)):
 '''
 
 
-class Recorder(cst.CSTVisitor):
-    """libcst's side: every hook it calls, through the generic ``on_*`` methods."""
-
-    def __init__(self) -> None:
-        self.events: list[tuple[str, int, str]] = []
-        self.skip: tuple[type, ...] = ()
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        """A node is entered; children of ``skip`` types are not visited."""
-        self.events.append(("visit", id(node), ""))
-        return not isinstance(node, self.skip)
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        """A node is left."""
-        self.events.append(("leave", id(original_node), ""))
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        """An attribute is entered."""
-        self.events.append(("visit_attr", id(node), attribute))
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        """An attribute is left."""
-        self.events.append(("leave_attr", id(original_node), attribute))
-
-
-def _hook(label: str, attr: str, skip: bool = False) -> Callable[[Recorder, cst.CSTNode], object]:
-    def hook(self: Recorder, node: cst.CSTNode) -> object:
-        self.events.append((label, id(node), attr))
-        return not isinstance(node, self.skip) if skip else None
-
-    return hook
-
-
-def _named_hooks() -> type[Recorder]:
-    """The walker's side: a named hook for every node class and every dataclass field."""
-    methods: dict[str, object] = {}
-    for cls in NODE_CLASSES:
-        name = cls.__name__
-        methods[f"visit_{name}"] = _hook("visit", "", skip=True)
-        methods[f"leave_{name}"] = _hook("leave", "")
-        for field in dataclasses.fields(cls):
-            methods[f"visit_{name}_{field.name}"] = _hook("visit_attr", field.name)
-            methods[f"leave_{name}_{field.name}"] = _hook("leave_attr", field.name)
-    return type("NamedHooks", (Recorder,), methods)
-
-
-NamedHooks = _named_hooks()
-
-
-def _events(tree: cst.Module, skip: tuple[type, ...] = ()) -> tuple[list, list]:
-    truth, ours = Recorder(), NamedHooks()
-    truth.skip = ours.skip = skip
-    tree.visit(truth)
-    walk(tree, ours)
-    return truth.events, ours.events
-
-
 def _source_fields(cls: type[cst.CSTNode]) -> tuple[tuple[str, bool], ...]:
     """The visited fields as written in libcst's source (an independent reading)."""
     source = textwrap.dedent(inspect.getsource(cls._visit_and_replace_children))
@@ -175,14 +108,14 @@ def test_fields_match_libcst_source(cls: type[cst.CSTNode]) -> None:
 
 def test_same_events_on_every_construct() -> None:
     """Every syntax form: the same visits, leaves and attribute hooks in the same order."""
-    truth, ours = _events(cst.parse_module(SYNTAX))
+    truth, ours = events(cst.parse_module(SYNTAX))
     assert len(truth) > 1000
     assert ours == truth
 
 
 def test_false_skips_children() -> None:
     """``visit_X`` returning False skips the children but still calls ``leave_X``."""
-    truth, ours = _events(cst.parse_module(SYNTAX), skip=(cst.FunctionDef, cst.Call))
+    truth, ours = events(cst.parse_module(SYNTAX), skip=(cst.FunctionDef, cst.Call))
     assert ours == truth
 
 
@@ -191,22 +124,14 @@ def test_no_op_stubs_are_skipped() -> None:
     walk(cst.parse_module(SYNTAX), cst.CSTVisitor())
 
 
-def _summary(tree: cst.Module, use_walker: bool) -> ModuleSummary:
-    summary = ModuleSummary(path="x.py", module="x", is_package=False, line_count=0)
-    collector = Collector(summary)
-    walk(tree, collector) if use_walker else tree.visit(collector)
-    summary.line_count = collector.line
-    return summary
-
-
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_same_summary_and_events_on_fastapi(path: Path) -> None:
     """On FastAPI's own source: identical summaries and identical hook sequences."""
     tree = cst.parse_module(path.read_text(encoding="utf-8"))
-    old, new = _summary(tree, False), _summary(tree, True)
+    old, new = collect(tree, False), collect(tree, True)
     assert new == old
     assert pickle.dumps(new) == pickle.dumps(old)
-    truth, ours = _events(tree)
+    truth, ours = events(tree)
     assert ours == truth
 
 
@@ -215,5 +140,5 @@ def test_unknown_classes_are_walked_by_libcst(monkeypatch: pytest.MonkeyPatch) -
     real = walker.fields_of
     unknown = (cst.FunctionDef, cst.Call, cst.Module)
     monkeypatch.setattr(walker, "fields_of", lambda cls: None if cls in unknown else real(cls))
-    truth, ours = _events(cst.parse_module(SYNTAX))
+    truth, ours = events(cst.parse_module(SYNTAX))
     assert ours == truth

@@ -2,7 +2,9 @@
 
 One entry per file path under ``<root>/<cache_dir>/files/`` (``cache_dir`` defaults to
 ``.backendkit_cache``; the directory gets a ``.gitignore`` of ``*``). An entry is a header line
-followed by a pickle of ``(key, summary)``; it is used only when ``key`` equals the current one:
+followed by a pickle of ``(key, payload)``, the payload being the summary as ``encode`` writes it
+(worker processes encode it once; the same bytes travel back and are stored as they are); it is
+used only when ``key`` equals the current one:
 the file's content hash (blake2b of its bytes), its task (path, module name, package flag) and
 the run's fingerprint (cache format, backendkit and Python versions, the backendkit code itself
 and the file rules with their options). Anything else (a damaged, truncated, foreign or stale
@@ -24,14 +26,45 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from backendkit.perfile import FileTask
-from backendkit.rules.base import FileRule
-from backendkit.summary.model import ModuleSummary
+from backendkit.filetask import FileTask
+from backendkit.summary.model import ModuleSummary, Scope
 
-FORMAT = 2  # bump when the summary model changes (2: with/yield/compare/except facts)
+if TYPE_CHECKING:
+    from backendkit.rules.base import FileRule
+
+FORMAT = 3  # bump when the summary model or the entry layout changes
 MAGIC = b"backendkit-cache\n"
 _PACKAGE_DIR = Path(__file__).parent
+
+
+#: A summary and its shape: the digest of what the project pass reads from it.
+Shaped = tuple[ModuleSummary, str]
+
+
+def encode(summary: ModuleSummary) -> tuple[bytes, str]:
+    """A summary as bytes, and its shape.
+
+    The part the project pass reads (names, scopes, imports, parse status) is pickled on its
+    own, and its digest is the shape; line count, directives, file findings and notes are
+    pickled around it. So a comment edit changes the bytes but not the shape."""
+    core = (summary.path, summary.module, summary.is_package, summary.parsed)
+    inner = pickle.dumps((*core, summary.scope, summary.imports), pickle.HIGHEST_PROTOCOL)
+    outer = (inner, summary.line_count, summary.directives, summary.findings, summary.notes)
+    return pickle.dumps(outer, pickle.HIGHEST_PROTOCOL), digest(inner)
+
+
+def decode(payload: bytes) -> Shaped:
+    """The summary and shape ``encode`` wrote (raises on damaged or foreign bytes)."""
+    inner, line_count, directives, findings, notes = pickle.loads(payload)
+    path, module, is_package, parsed, scope, imports = pickle.loads(inner)
+    summary = ModuleSummary(
+        path, module, is_package, line_count, scope, imports, directives, findings, notes, parsed
+    )
+    if not isinstance(scope, Scope) or not isinstance(findings, list):
+        raise TypeError("not a backendkit summary")
+    return summary, digest(inner)
 
 
 def digest(data: bytes) -> str:
@@ -90,8 +123,8 @@ class Cache:
     def _path(self, task: FileTask) -> Path:
         return self.files / f"{digest(task.rel_path.encode())}.pickle"
 
-    def load(self, task: FileTask, content: str) -> ModuleSummary | None:
-        """The cached summary of ``task`` with content hash ``content``, or None."""
+    def load(self, task: FileTask, content: str) -> Shaped | None:
+        """The cached summary (and shape) of ``task`` with content hash ``content``, or None."""
         try:
             data = self._path(task).read_bytes()
         except OSError:
@@ -99,35 +132,43 @@ class Cache:
         if not data.startswith(MAGIC):
             return None
         try:
-            key, summary = pickle.loads(data[len(MAGIC) :])
+            key, payload = pickle.loads(data[len(MAGIC) :])
+            if key != self.entry_key(task, content, self.fingerprint):
+                return None
+            return decode(payload)
         except Exception:  # damaged or foreign: rebuilt, never trusted
             return None
-        if key != self.entry_key(task, content, self.fingerprint):
-            return None
-        return summary if isinstance(summary, ModuleSummary) else None
 
-    def store(self, task: FileTask, content: str, summary: ModuleSummary) -> None:
-        """Save ``summary`` atomically; a read-only or full disk just disables the cache."""
+    def store(self, task: FileTask, content: str, payload: bytes) -> None:
+        """Save an encoded summary atomically; a read-only or full disk disables the cache."""
         if not self.writable:
             return
         key = self.entry_key(task, content, self.fingerprint)
         try:
-            payload = MAGIC + pickle.dumps((key, summary), protocol=pickle.HIGHEST_PROTOCOL)
-            self._prepare()
-            _atomic_write(self._path(task), payload)
+            data = MAGIC + pickle.dumps((key, payload), protocol=pickle.HIGHEST_PROTOCOL)
+            self.prepare()
+            atomic_write(self._path(task), data)
         except (OSError, pickle.PicklingError, RecursionError):
             self.writable = False
 
-    def _prepare(self) -> None:
-        if self.files.is_dir():
-            return
-        self.files.mkdir(parents=True, exist_ok=True)
-        ignore = self.directory / ".gitignore"
-        if not ignore.exists():
-            _atomic_write(ignore, b"# created by backendkit\n*\n")
+    def prepare(self) -> None:
+        """Create the cache directory and its ``.gitignore``."""
+        prepare(self.directory)
 
 
-def _atomic_write(path: Path, payload: bytes) -> None:
+def prepare(directory: Path) -> None:
+    """Create ``directory`` with its ``files/`` and its ``.gitignore`` of ``*``."""
+    files = directory / "files"
+    if files.is_dir():
+        return
+    files.mkdir(parents=True, exist_ok=True)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():
+        atomic_write(ignore, b"# created by backendkit\n*\n")
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to a temporary file in the same directory, then rename it."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as out:
@@ -146,13 +187,17 @@ def cache_path(root: Path, cache_dir: str) -> Path:
 def clear(root: Path, cache_dir: str) -> bool:
     """Delete the project's cached results (``backendkit clean``); True when there were any.
 
-    Only what backendkit wrote is removed (``files/`` and the ``.gitignore``), and the directory
-    itself when that leaves it empty, so a mistaken ``cache-dir = "."`` cannot wipe a project.
+    Only what backendkit wrote is removed (``files/``, ``project.pickle`` and the
+    ``.gitignore``), and the directory itself when that leaves it empty, so a mistaken
+    ``cache-dir = "."`` cannot wipe a project.
     """
     directory = cache_path(root, cache_dir)
     files = directory / "files"
     found = files.is_dir()
     shutil.rmtree(files, ignore_errors=True)
+    snapshot = directory / "project.pickle"
+    found = found or snapshot.is_file()
+    snapshot.unlink(missing_ok=True)
     ignore = directory / ".gitignore"
     try:
         if ignore.read_text(encoding="utf-8").startswith("# created by backendkit"):
@@ -163,4 +208,16 @@ def clear(root: Path, cache_dir: str) -> bool:
     return found
 
 
-__all__ = ["Cache", "cache_path", "clear", "digest", "fingerprint"]
+__all__ = [
+    "Cache",
+    "Shaped",
+    "atomic_write",
+    "cache_path",
+    "clear",
+    "code_stamp",
+    "decode",
+    "digest",
+    "encode",
+    "fingerprint",
+    "prepare",
+]

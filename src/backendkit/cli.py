@@ -39,6 +39,15 @@ CodesOpt = Optional[list[str]]  # noqa: UP045
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")
 ]
+JobsOpt = Annotated[
+    Optional[int],  # noqa: UP045
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Processes for parsing (default: one per CPU; 1: no worker processes).",
+    ),
+]
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -135,6 +144,7 @@ def lint(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only.")] = False,
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
+    jobs: JobsOpt = None,
 ) -> None:
     """Check a FastAPI project against backendkit's rules."""
     from backendkit.commands import run_lint
@@ -153,6 +163,7 @@ def lint(
             write_baseline=write_baseline,
             fix=_fix_mode(fix, unsafe_fixes, diff),
             use_cache=not no_cache,
+            jobs=jobs,
         )
     )
     raise typer.Exit(0 if exit_zero else code)

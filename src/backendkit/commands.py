@@ -21,17 +21,27 @@ def _analyze(
     ignore: Sequence[str] | None = None,
     extend_select: Sequence[str] | None = None,
     use_cache: bool = True,
+    jobs: int | None = None,
+    progress: bool = True,
 ):
     from backendkit.engine import analyze
+    from backendkit.progress import ProgressBar, wants_progress
 
-    return analyze(
-        paths,
-        config_file=config,
-        select=select,
-        ignore=ignore,
-        extend_select=extend_select,
-        use_cache=use_cache,
-    )
+    bar = ProgressBar(sys.stderr) if progress and wants_progress(sys.stderr) else None
+    try:
+        return analyze(
+            paths,
+            config_file=config,
+            select=select,
+            ignore=ignore,
+            extend_select=extend_select,
+            use_cache=use_cache,
+            workers=jobs,
+            progress=bar,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def run_lint(
@@ -47,6 +57,7 @@ def run_lint(
     write_baseline: Path | None = None,
     fix: str = "",
     use_cache: bool = True,
+    jobs: int | None = None,
 ) -> int:
     """``backendkit lint``: print findings in ``output_format``; 1 when there are any.
 
@@ -60,12 +71,12 @@ def run_lint(
 
     if output_format not in FORMATS:
         raise ValueError(f"--output-format {output_format!r} is not one of: {', '.join(FORMATS)}")
-    result = _analyze(paths, config, select, ignore, extend_select, use_cache)
+    result = _analyze(paths, config, select, ignore, extend_select, use_cache, jobs, not quiet)
     if fix:
         changed = _fix(result, fix)
         if fix.startswith("diff"):
             return 1 if changed else 0
-        result = _analyze(paths, config, select, ignore, extend_select, use_cache)
+        result = _analyze(paths, config, select, ignore, extend_select, use_cache, jobs, not quiet)
     text_format = output_format in ("concise", "full")
     report = Report(
         findings=result.findings,

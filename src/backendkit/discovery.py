@@ -166,6 +166,10 @@ def module_name(root: Path, path: Path) -> tuple[str, bool]:
     Directories without ``__init__.py`` (namespace packages) still contribute name parts.
     A file outside the root is named by its stem.
     """
+    top, name = str(root).rstrip(os.sep) + os.sep, str(path)
+    if name.startswith(top):  # the common case, without pathlib's overhead
+        parts = name[len(top) :].split(os.sep)
+        return _dotted(root, parts)
     try:
         parts = list(path.relative_to(root).parts)
     except ValueError:
@@ -173,6 +177,10 @@ def module_name(root: Path, path: Path) -> tuple[str, bool]:
             parts = list((path.parent.resolve() / path.name).relative_to(root.resolve()).parts)
         except ValueError:
             return path.stem, path.name == "__init__.py"
+    return _dotted(root, parts)
+
+
+def _dotted(root: Path, parts: list[str]) -> tuple[str, bool]:
     if len(parts) > 1 and parts[0] == "src" and parts[1:] != ["__init__.py"]:
         parts = parts[1:]
     is_package = parts[-1] == "__init__.py"

@@ -3,28 +3,35 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backendkit.cache import Cache, cache_path
 from backendkit.catalogue import RuleInfo, load_catalogue
 from backendkit.config import Config, find_project_root, load_config
 from backendkit.discovery import discover, module_name, select_reported
+from backendkit.filetask import FileTask
 from backendkit.findings import Finding
-from backendkit.perfile import FileTask, internal_error
-from backendkit.project.appmodel import AppModel
-from backendkit.project.deps import DependencyResolver
-from backendkit.project.index import ProjectIndex
-from backendkit.project.routes import PublicPolicy, RouteBuilder
+from backendkit.incremental import PassResult, Settings, project_pass
 from backendkit.result import AnalysisResult, Route
-from backendkit.rules import RULES, FileRule, ProjectRule, Rule
-from backendkit.rules.base import ProjectContext
-from backendkit.runner import summarize_all
+from backendkit.snapshot import snapshot_key
 from backendkit.summary.model import ModuleSummary
-from backendkit.suppress import UNUSED_CODE, Suppressions
+from backendkit.suppress import UNUSED_CODE, HasDirectives, Suppressions
 from backendkit.workspace import nested_roots, split_targets
+
+# Parsing, the project pass and the rules are imported where they are used: a warm run whose
+# files did not change needs none of them (libcst, networkx and the rules take ~0.25 s to import).
+if TYPE_CHECKING:
+    from backendkit.project.appmodel import AppModel
+    from backendkit.project.deps import DependencyResolver
+    from backendkit.project.index import ProjectIndex
+    from backendkit.project.routes import PublicPolicy
+    from backendkit.rules import FileRule, ProjectRule, Rule
+    from backendkit.runner import Progress
 
 ALWAYS_ON = frozenset({"BK001", "BK002", "BK005"})
 #: findings about the run or its configuration, reported whatever files the run was given
@@ -46,6 +53,8 @@ class Project:
 
 def make_rules(config: Config, catalogue: dict[str, RuleInfo], codes: Iterable[str]) -> list[Rule]:
     """Instantiate the rules with ``codes``, each with the options of its section."""
+    from backendkit.rules import RULES
+
     rules: list[Rule] = []
     for code in sorted(codes):
         info, cls = catalogue.get(code), RULES.get(code)
@@ -58,6 +67,8 @@ def make_rules(config: Config, catalogue: dict[str, RuleInfo], codes: Iterable[s
 
 def public_policy(config: Config) -> PublicPolicy:
     """The public-route conventions from the ``auth`` options."""
+    from backendkit.project.routes import PublicPolicy
+
     auth = config.options.get("auth", {})
 
     def strings(key: str) -> tuple[str, ...]:
@@ -84,6 +95,8 @@ def build_project(
     With ``use_cache`` the per-file results are read from and saved to the project's cache
     directory (``cache-dir``); ``workers`` overrides the number of processes of a cold run.
     """
+    from backendkit.runner import summarize_all
+
     files = discover(root, config)
     summaries = summarize_all(
         [file_task(root, path) for path in files],
@@ -91,6 +104,19 @@ def build_project(
         Cache(cache_path(root, config.cache_dir), file_rules) if use_cache else None,
         workers,
     )
+    return link_project(root, config, summaries), files
+
+
+def link_project(root: Path, config: Config, summaries: list[ModuleSummary]) -> Project:
+    """Index the summaries, model the application and build its routes.
+
+    A failure of the app model becomes a BK002 finding on an extra, unparsed summary."""
+    from backendkit.perfile import internal_error
+    from backendkit.project.appmodel import AppModel
+    from backendkit.project.deps import DependencyResolver
+    from backendkit.project.index import ProjectIndex
+    from backendkit.project.routes import RouteBuilder
+
     index = ProjectIndex(summaries)
     auth_names = config.options.get("auth", {}).get("auth-dependencies", [])
     resolver = DependencyResolver(index, auth_names)  # type: ignore[arg-type]
@@ -102,13 +128,22 @@ def build_project(
         failure = internal_error("the app model", config_path(root, config), error)
         holder = ModuleSummary(failure.path, "", False, 0, findings=[failure], parsed=False)
         summaries.append(holder)
-    return Project(root, config, summaries, index, model, resolver, routes), files
+    return Project(root, config, summaries, index, model, resolver, routes)
 
 
 def file_task(root: Path, path: Path) -> FileTask:
     """The per-file task of one discovered file."""
     module, is_package = module_name(root, path)
-    return FileTask(str(path), path.relative_to(root).as_posix(), module, is_package)
+    return FileTask(str(path), _relative_path(root, path), module, is_package)
+
+
+def _relative_path(root: Path, path: Path) -> str:
+    """``path`` relative to ``root``, in posix form (string operations for the common case)."""
+    top, name = str(root).rstrip(os.sep) + os.sep, str(path)
+    if name.startswith(top):
+        rel = name[len(top) :]
+        return rel if os.sep == "/" else rel.replace(os.sep, "/")
+    return path.relative_to(root).as_posix()
 
 
 def analyze(
@@ -119,6 +154,8 @@ def analyze(
     ignore: Sequence[str] | None = None,
     extend_select: Sequence[str] | None = None,
     use_cache: bool = True,
+    workers: int | None = None,
+    progress: Progress | None = None,
 ) -> AnalysisResult:
     """Analyse the project(s) containing ``paths``; return routes and filtered findings.
 
@@ -126,33 +163,30 @@ def analyze(
     whole; findings are reported only for the files under ``paths`` (all files when none is
     given). Paths of several projects (a monorepo's pre-commit run) give one merged result
     whose paths are relative to the projects' common directory.
-    Per-file results are cached in each project's ``cache-dir`` unless ``use_cache`` is False.
+    Results are cached in each project's ``cache-dir`` unless ``use_cache`` is False.
+    ``workers`` is the number of processes of the per-file pass (default: one per CPU; 1: this
+    process only); ``progress`` is told how the per-file pass advances.
     Raises ``ConfigError`` for a bad configuration and ``FileNotFoundError`` for a missing path.
     """
     was_enabled = gc.isenabled()
     gc.disable()  # the cyclic collector rescans the large, long-lived summaries: ~3x slower
     try:
-        return _analyze_paths(paths, config_file, select, ignore, extend_select, use_cache)
+        options = {
+            "config_file": Path(config_file) if config_file else None,
+            "select": select,
+            "ignore": ignore,
+            "extend_select": extend_select,
+            "use_cache": use_cache,
+            "workers": workers,
+            "progress": progress,
+        }
+        return _analyze_paths(paths, options)
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _analyze_paths(
-    paths: Sequence[str | Path],
-    config_file: str | Path | None,
-    select: Sequence[str] | None,
-    ignore: Sequence[str] | None,
-    extend_select: Sequence[str] | None,
-    use_cache: bool,
-) -> AnalysisResult:
-    options = {
-        "config_file": Path(config_file) if config_file else None,
-        "select": select,
-        "ignore": ignore,
-        "extend_select": extend_select,
-        "use_cache": use_cache,
-    }
+def _analyze_paths(paths: Sequence[str | Path], options: dict[str, object]) -> AnalysisResult:
     results: list[AnalysisResult] = []
     for root, targets in _group_by_root(_existing(paths)).items():
         results += _analyze_tree(root, targets, options)
@@ -171,9 +205,10 @@ def _analyze_tree(
 ) -> list[AnalysisResult]:
     """The project at ``root`` and, separately, each project nested inside it."""
     config = load_config(root, load_catalogue(), config_file=options["config_file"])  # type: ignore[arg-type]
-    nested = nested_roots(root, discover(root, config))
+    files = discover(root, config)
+    nested = nested_roots(root, files)
     if not nested:
-        return [analyze_project(root, targets, **options)]  # type: ignore[arg-type]
+        return [analyze_project(root, targets, files=files, **options)]  # type: ignore[arg-type]
     own, per_project = split_targets(root, nested, targets)
     results: list[AnalysisResult] = []
     if own is not None:
@@ -194,34 +229,13 @@ def analyze_project(
     extend_select: Sequence[str] | None,
     use_cache: bool = True,
     excluded_dirs: Sequence[str] = (),
+    files: Sequence[Path] | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
 ) -> AnalysisResult:
     """Analyse the project at ``root``, reporting on ``targets`` (all files when empty);
-    ``excluded_dirs`` (relative, ending in "/") belong to projects nested inside it."""
-    return analyze_linked(
-        root,
-        targets,
-        config_file=config_file,
-        select=select,
-        ignore=ignore,
-        extend_select=extend_select,
-        use_cache=use_cache,
-        excluded_dirs=excluded_dirs,
-    )[0]
-
-
-def analyze_linked(
-    root: Path,
-    targets: Sequence[Path],
-    *,
-    config_file: Path | None = None,
-    select: Sequence[str] | None = None,
-    ignore: Sequence[str] | None = None,
-    extend_select: Sequence[str] | None = None,
-    use_cache: bool = True,
-    excluded_dirs: Sequence[str] = (),
-) -> tuple[AnalysisResult, Project]:
-    """``analyze_project`` that also returns the linked ``Project`` (index, app model) of the
-    same run, for ``backendkit report`` and other callers that need the graphs too."""
+    ``excluded_dirs`` (relative, ending in "/") belong to projects nested inside it; ``files``
+    are its discovered files when the caller already has them."""
     catalogue = load_catalogue()
     config = load_config(
         root,
@@ -233,20 +247,98 @@ def analyze_linked(
     )
     config.extend_exclude = (*config.extend_exclude, *excluded_dirs)
     enabled = config.enabled_codes(catalogue) | ALWAYS_ON
-    file_rules, project_rules = split_rules(make_rules(config, catalogue, enabled))
-    project, files = build_project(root, config, file_rules, use_cache=use_cache)
-    findings = [f for s in project.summaries for f in s.findings]
-    findings += run_project_rules(project, project_rules)
+    files = list(files) if files is not None else discover(root, config)
+    rules = _LazyRules(root, config, catalogue, enabled, len(files))
+    settings = Settings(
+        cache_path(root, config.cache_dir) if use_cache else None,
+        run_key(config, catalogue, enabled),
+        rules.file_rules,
+        workers,
+        progress,
+    )
+    done = project_pass([file_task(root, path) for path in files], settings, rules.link)
+    return _result(root, config, enabled, files, targets, done)
+
+
+def analyze_linked(
+    root: Path,
+    targets: Sequence[Path],
+    *,
+    config_file: Path | None = None,
+    use_cache: bool = True,
+) -> tuple[AnalysisResult, Project]:
+    """``analyze_project`` that also returns the linked ``Project`` (index, app model) of the
+    same files, for ``backendkit report`` and other callers that need the graphs too. When the
+    run reused the last run's results, the project is linked from the cached summaries."""
+    result = analyze_project(
+        root,
+        targets,
+        config_file=config_file,
+        select=None,
+        ignore=None,
+        extend_select=None,
+        use_cache=use_cache,
+    )
+    catalogue = load_catalogue()
+    config = load_config(root, catalogue, config_file=config_file)
+    file_rules, _ = split_rules(
+        make_rules(config, catalogue, config.enabled_codes(catalogue) | ALWAYS_ON)
+    )
+    project, _ = build_project(root, config, file_rules, use_cache=use_cache)
+    return result, project
+
+
+def _result(
+    root: Path,
+    config: Config,
+    enabled: frozenset[str],
+    files: list[Path],
+    targets: Sequence[Path],
+    done: PassResult,
+) -> AnalysisResult:
+    """The filtered result of one project's passes, reporting on ``targets``."""
+    findings = [f for r in done.records for f in r.findings] + done.project_findings
     reported = _relative(root, select_reported(root, targets, files))
-    result = AnalysisResult(
+    return AnalysisResult(
         root=root,
         files=sorted(_relative(root, set(files)) or ()),
-        findings=filter_findings(findings, project, enabled, reported),
-        routes=project.routes,
-        notes=sorted(n for s in project.summaries for n in s.notes),
-        unparsed=sorted(s.path for s in project.summaries if not s.parsed and s.module),
+        findings=filter_findings(findings, config, done.records, enabled, reported),
+        routes=list(done.routes),
+        notes=sorted(n for r in done.records for n in r.notes),
+        unparsed=sorted(r.path for r in done.records if not r.parsed and r.task.module),
     )
-    return result, project
+
+
+class _LazyRules:
+    """The rules of one project, made only when a file or the project pass needs them."""
+
+    def __init__(
+        self,
+        root: Path,
+        config: Config,
+        catalogue: dict[str, RuleInfo],
+        enabled: frozenset[str],
+        file_count: int,
+    ) -> None:
+        self.root, self.config, self.catalogue = root, config, catalogue
+        self.enabled, self.file_count = enabled, file_count
+        self.rules: list[Rule] | None = None
+
+    def split(self) -> tuple[list[FileRule], list[ProjectRule]]:
+        """File rules and project rules."""
+        if self.rules is None:
+            self.rules = make_rules(self.config, self.catalogue, self.enabled)
+        return split_rules(self.rules)
+
+    def file_rules(self) -> list[FileRule]:
+        """The rules of the per-file pass."""
+        return self.split()[0]
+
+    def link(self, summaries: list[ModuleSummary]) -> tuple[list[Finding], list[Route]]:
+        """The project pass: app-model failures and project-rule findings, and the routes."""
+        project = link_project(self.root, self.config, summaries)
+        extra = [f for s in project.summaries[self.file_count :] for f in s.findings]
+        return extra + run_project_rules(project, self.split()[1]), project.routes
 
 
 def _group_by_root(targets: list[Path]) -> dict[Path, list[Path]]:
@@ -269,8 +361,21 @@ def _merge(merged: AnalysisResult, result: AnalysisResult, prefix: str) -> None:
     merged.unparsed += [under(p) for p in result.unparsed]
 
 
+def run_key(config: Config, catalogue: dict[str, RuleInfo], enabled: Iterable[str]) -> str:
+    """The snapshot key of a run: the enabled rules with their options, and the options."""
+    rules = []
+    for code in sorted(enabled):
+        info = catalogue.get(code)
+        if info is not None:
+            options = config.options.get(info.options_section or "", {})
+            rules.append([code, info.name, str(info.severity), json.dumps(options, default=repr)])
+    return snapshot_key(rules, config.options)
+
+
 def split_rules(rules: Sequence[Rule]) -> tuple[list[FileRule], list[ProjectRule]]:
     """File rules (per-file pass) and project rules (project pass)."""
+    from backendkit.rules import FileRule, ProjectRule
+
     file_rules = [r for r in rules if isinstance(r, FileRule)]
     return file_rules, [r for r in rules if isinstance(r, ProjectRule)]
 
@@ -284,11 +389,14 @@ def _existing(paths: Sequence[str | Path]) -> list[Path]:
 
 
 def _relative(root: Path, files: set[Path] | None) -> set[str] | None:
-    return None if files is None else {p.relative_to(root).as_posix() for p in files}
+    return None if files is None else {_relative_path(root, p) for p in files}
 
 
 def run_project_rules(project: Project, rules: Sequence[ProjectRule]) -> list[Finding]:
     """Run the cross-file rules; a failing rule becomes one BK002 finding."""
+    from backendkit.perfile import internal_error
+    from backendkit.rules.base import ProjectContext
+
     context = ProjectContext(
         project.index,
         project.model,
@@ -316,36 +424,36 @@ def config_path(root: Path, config: Config) -> str:
 
 
 def _selected(
-    finding: Finding, project: Project, enabled: frozenset[str], reported: set[str] | None
+    finding: Finding, config: Config, enabled: frozenset[str], reported: set[str] | None
 ) -> bool:
-    """Enabled, in a reported file (internal errors and configuration findings always are),
-    not per-file ignored."""
+    """Enabled, in a reported file (internal errors always are), not per-file ignored."""
     if finding.code not in enabled:
         return False
     if reported is not None and finding.path not in reported and finding.code not in CONFIG_CODES:
         return False
-    return not project.config.ignored_in_file(finding.path, finding.code)
+    return not config.ignored_in_file(finding.path, finding.code)
 
 
 def filter_findings(
     findings: Iterable[Finding],
-    project: Project,
+    config: Config,
+    files: Iterable[HasDirectives],
     enabled: frozenset[str],
     reported: set[str] | None,
 ) -> list[Finding]:
-    """Apply selection, per-file ignores, suppression comments and the reported files; add
-    BK004 for suppressions that silenced nothing."""
-    suppressions = Suppressions(project.summaries)
+    """Apply selection, per-file ignores, suppression comments (the ``directives`` of
+    ``files``) and the reported files; add BK004 for suppressions that silenced nothing."""
+    suppressions = Suppressions(files)
     seen: set[tuple[str, int, str, str]] = set()
     kept: list[Finding] = []
     for finding in findings:
         key = (finding.path, finding.line, finding.code, finding.message)
-        if key in seen or not _selected(finding, project, enabled, reported):
+        if key in seen or not _selected(finding, config, enabled, reported):
             continue
         seen.add(key)
         if not suppressions.suppresses(finding):
             kept.append(finding)
     if UNUSED_CODE in enabled:
         stale = suppressions.unused(enabled, reported)
-        kept += [f for f in stale if not project.config.ignored_in_file(f.path, f.code)]
+        kept += [f for f in stale if not config.ignored_in_file(f.path, f.code)]
     return sorted(kept, key=Finding.sort_key)

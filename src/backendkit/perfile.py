@@ -8,24 +8,14 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import libcst as cst
 
+from backendkit.filetask import FileTask, read_bytes
 from backendkit.findings import Finding, Severity
 from backendkit.rules.base import FileContext, FileRule
 from backendkit.summary.collector import build_summary
 from backendkit.summary.model import ModuleSummary
-
-
-@dataclass(frozen=True)
-class FileTask:
-    """One file to summarise: where it is and how it is named in the project."""
-
-    abs_path: str
-    rel_path: str
-    module: str
-    is_package: bool
 
 
 def count_lines(source: str) -> int:
@@ -33,15 +23,6 @@ def count_lines(source: str) -> int:
     if not source:
         return 0
     return source.count("\n") + (0 if source.endswith("\n") else 1)
-
-
-def read_bytes(path: str) -> tuple[bytes | None, str]:
-    """A file's bytes, or None and the reason it cannot be read."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(), ""
-    except OSError as error:
-        return None, f"cannot read file: {error.strerror or error}"
 
 
 def _read(task: FileTask, data: bytes | None) -> tuple[str | None, str]:

@@ -11,13 +11,13 @@ import gc
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from backendkit.cache import Cache, digest
+from backendkit.cache import Cache, Shaped, decode, digest, encode
 from backendkit.perfile import FileTask, read_bytes, summarize_file
 from backendkit.rules.base import FileRule
 from backendkit.summary.model import ModuleSummary
@@ -25,6 +25,13 @@ from backendkit.summary.model import ModuleSummary
 PARALLEL_MIN_FILES = 40  # fewer files: worker start-up costs more than it saves
 PARALLEL_MIN_BYTES = 700_000  # about 20k lines
 CHUNKS_PER_WORKER = 6  # small enough to balance large and small files across workers
+
+#: A file's bytes and content hash when the caller already has them (either may be None).
+Prepared = tuple[bytes | None, str | None]
+#: A summary made by the per-file pass, its shape and its encoded bytes (empty when unused).
+Made = tuple[ModuleSummary, str, bytes]
+#: Called with (files done, files to summarise) as the per-file pass advances.
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -43,18 +50,37 @@ def summarize_all(
     rules: Sequence[FileRule],
     cache: Cache | None = None,
     workers: int | None = None,
+    prepared: Sequence[Prepared] | None = None,
+    progress: Progress | None = None,
 ) -> list[ModuleSummary]:
     """Summaries of ``tasks``, in order: from ``cache`` when it holds them, else computed (by
-    ``workers`` processes, default one per CPU, when there are many files)."""
-    results: list[ModuleSummary | None] = [None] * len(tasks)
+    ``workers`` processes, default one per CPU, when there are many files).
+
+    ``prepared`` gives, per task, the bytes and content hash already known to the caller;
+    ``progress`` is told how many of the files to summarise are done."""
+    shaped = summarize_shaped(tasks, rules, cache, workers, prepared, progress)
+    return [summary for summary, _shape in shaped]
+
+
+def summarize_shaped(
+    tasks: Sequence[FileTask],
+    rules: Sequence[FileRule],
+    cache: Cache | None = None,
+    workers: int | None = None,
+    prepared: Sequence[Prepared] | None = None,
+    progress: Progress | None = None,
+) -> list[Shaped]:
+    """``summarize_all`` with each summary's shape (see ``cache.encode``; "" when no cache is
+    used and the summary was made in this process)."""
+    results: list[Shaped | None] = [None] * len(tasks)
     with paused_gc():
-        jobs = _pending(tasks, cache, results)
-        fresh = _run(jobs, rules, workers)
-        for job, summary in zip(jobs, fresh, strict=True):
-            results[job.index] = summary
+        jobs = _pending(tasks, cache, results, prepared)
+        fresh = _run(jobs, rules, workers, progress, encoded=cache is not None)
+        for job, (summary, shape, payload) in zip(jobs, fresh, strict=True):
+            results[job.index] = (summary, shape)
             if cache is not None and job.content is not None:
-                cache.store(job.task, job.content, summary)
-    return [summary for summary in results if summary is not None]
+                cache.store(job.task, job.content, payload)
+    return [result for result in results if result is not None]
 
 
 @contextmanager
@@ -77,22 +103,33 @@ def paused_gc() -> Iterator[None]:
 
 
 def _pending(
-    tasks: Sequence[FileTask], cache: Cache | None, results: list[ModuleSummary | None]
+    tasks: Sequence[FileTask],
+    cache: Cache | None,
+    results: list[Shaped | None],
+    prepared: Sequence[Prepared] | None = None,
 ) -> list[Job]:
     """Fill ``results`` from the cache; return the files that still need the per-file pass."""
     jobs: list[Job] = []
     for index, task in enumerate(tasks):
+        data, content = prepared[index] if prepared is not None else (None, None)
         if cache is None:
-            jobs.append(Job(index, task, None, None, _size(task.abs_path)))
+            jobs.append(Job(index, task, data, None, len(data) if data else _size(task.abs_path)))
             continue
-        data, _problem = read_bytes(task.abs_path)
-        content = digest(data) if data is not None else None
+        if content is None:
+            data, content = _hashed(task)
         cached = cache.load(task, content) if content is not None else None
         if cached is not None:
             results[index] = cached
-        else:
-            jobs.append(Job(index, task, data, content, len(data or b"")))
+            continue
+        if data is None:  # known hash, but the summary must be of exactly the hashed bytes
+            data, content = _hashed(task)
+        jobs.append(Job(index, task, data, content, len(data or b"")))
     return jobs
+
+
+def _hashed(task: FileTask) -> Prepared:
+    data, _problem = read_bytes(task.abs_path)
+    return data, digest(data) if data is not None else None
 
 
 def _size(path: str) -> int:
@@ -111,12 +148,37 @@ def worker_count(workers: int | None = None) -> int:
     return os.cpu_count() or 1
 
 
-def _run(jobs: list[Job], rules: Sequence[FileRule], workers: int | None) -> list[ModuleSummary]:
+def _run(
+    jobs: list[Job],
+    rules: Sequence[FileRule],
+    workers: int | None,
+    progress: Progress | None = None,
+    encoded: bool = True,
+) -> list[Made]:
     count = worker_count(workers)
-    big = len(jobs) > PARALLEL_MIN_FILES and sum(j.size for j in jobs) > PARALLEL_MIN_BYTES
-    if count > 1 and (big or workers is not None) and len(jobs) > 1:
-        return _parallel(jobs, rules, count)
-    return [summarize_file(job.task, rules, job.data) for job in jobs]
+    if progress is not None and jobs:
+        progress(0, len(jobs))
+    if count > 1 and len(jobs) > 1 and (workers is not None or _big(jobs)):
+        return _parallel(jobs, rules, count, progress)
+    out: list[Made] = []
+    for job in jobs:
+        out.append(_made(summarize_file(job.task, rules, job.data), encoded))
+        if progress is not None:
+            progress(len(out), len(jobs))
+    return out
+
+
+def _made(summary: ModuleSummary, encoded: bool) -> Made:
+    """A summary made in this process, encoded (for the cache) when ``encoded``."""
+    if not encoded:
+        return summary, "", b""
+    payload, shape = encode(summary)
+    return summary, shape, payload
+
+
+def _big(jobs: list[Job]) -> bool:
+    """Enough work to be worth starting worker processes."""
+    return len(jobs) > PARALLEL_MIN_FILES and sum(j.size for j in jobs) > PARALLEL_MIN_BYTES
 
 
 def chunks(jobs: list[Job], count: int) -> list[list[Job]]:
@@ -142,10 +204,11 @@ def _init_worker(rules: Sequence[FileRule]) -> None:
     _WORKER_RULES = rules
 
 
-def _work(chunk: list[tuple[FileTask, bytes | None]]) -> list[ModuleSummary]:
-    """One chunk of files, summarised in a worker process."""
+def _work(chunk: list[tuple[FileTask, bytes | None]]) -> list[tuple[bytes, str]]:
+    """One chunk of files, summarised and encoded in a worker process: the main process stores
+    the bytes in the cache as they are and decodes them once."""
     with paused_gc():
-        return [summarize_file(task, _WORKER_RULES, data) for task, data in chunk]
+        return [encode(summarize_file(task, _WORKER_RULES, data)) for task, data in chunk]
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -156,10 +219,13 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context()
 
 
-def _parallel(jobs: list[Job], rules: Sequence[FileRule], count: int) -> list[ModuleSummary]:
+def _parallel(
+    jobs: list[Job], rules: Sequence[FileRule], count: int, progress: Progress | None = None
+) -> list[Made]:
     """Summarise in ``count`` worker processes; a chunk whose worker died is redone here."""
     parts = chunks(jobs, count * CHUNKS_PER_WORKER)
-    results: list[list[ModuleSummary] | None] = [None] * len(parts)
+    results: list[list[tuple[bytes, str]] | None] = [None] * len(parts)
+    done = 0
     try:
         with ProcessPoolExecutor(count, _context(), _init_worker, (rules,)) as pool:
             futures = [pool.submit(_work, [(j.task, j.data) for j in part]) for part in parts]
@@ -168,12 +234,25 @@ def _parallel(jobs: list[Job], rules: Sequence[FileRule], count: int) -> list[Mo
                     results[number] = future.result()
                 except BrokenProcessPool:
                     break
+                done += len(parts[number])
+                if progress is not None:
+                    progress(done, len(jobs))
     except (OSError, BrokenProcessPool):  # no processes here (sandbox, limits): run serially
         pass
-    out: list[ModuleSummary] = []
-    for part, done in zip(parts, results, strict=True):
-        out += done if done is not None else [summarize_file(j.task, rules, j.data) for j in part]
+    out: list[Made] = []
+    for part, encoded in zip(parts, results, strict=True):
+        out += _decoded(encoded) if encoded is not None else _redo(part, rules)
     return out
 
 
-__all__ = ["chunks", "summarize_all", "worker_count"]
+def _decoded(encoded: list[tuple[bytes, str]]) -> list[Made]:
+    """A worker's results as summaries, with their shapes and bytes."""
+    return [(decode(payload)[0], shape, payload) for payload, shape in encoded]
+
+
+def _redo(part: list[Job], rules: Sequence[FileRule]) -> list[Made]:
+    """A chunk whose worker died, summarised in this process."""
+    return [_made(summarize_file(j.task, rules, j.data), True) for j in part]
+
+
+__all__ = ["Prepared", "Progress", "chunks", "summarize_all", "summarize_shaped", "worker_count"]

@@ -3,18 +3,29 @@ nothing (reported as BK004, like ruff's RUF100)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from backendkit.findings import Finding, Severity
-from backendkit.summary.model import Directive, ModuleSummary
+from backendkit.summary.model import Directive
 
 UNUSED_CODE = "BK004"
+
+
+class HasDirectives(Protocol):
+    """A file's path and its directives (a ``ModuleSummary`` or a cached record of one)."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def directives(self) -> Sequence[Directive]: ...
 
 
 class Suppressions:
     """The directives of every file, and the (file, line, code) uses seen so far."""
 
-    def __init__(self, summaries: Iterable[ModuleSummary]) -> None:
+    def __init__(self, summaries: Iterable[HasDirectives]) -> None:
         self._by_path = {s.path: s.directives for s in summaries if s.directives}
         self._used: set[tuple[str, int, str]] = set()
 

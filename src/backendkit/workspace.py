@@ -3,6 +3,7 @@ directory above it that holds a ``pyproject.toml``, also when a parent directory
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,21 +12,28 @@ MARKERS = ("pyproject.toml",)
 
 def nested_roots(root: Path, files: Sequence[Path]) -> list[Path]:
     """Directories strictly below ``root`` that hold a project file and own some of ``files``
-    (as their nearest project directory)."""
-    is_project: dict[Path, bool] = {}
-    found: set[Path] = set()
+    (as their nearest project directory). String operations, each directory checked once:
+    this runs on every lint, over every file."""
+    top = str(root)
+    prefix = top.rstrip(os.sep) + os.sep
+    nearest: dict[str, str | None] = {top: None}
+    found: set[str] = set()
     for path in files:
-        directory = path.parent
-        while directory != root and root in directory.parents:
-            marked = is_project.get(directory)
-            if marked is None:
-                marked = any((directory / m).is_file() for m in MARKERS)
-                is_project[directory] = marked
-            if marked:
-                found.add(directory)
-                break
-            directory = directory.parent
-    return sorted(found)
+        directory = os.path.dirname(str(path))
+        chain: list[str] = []
+        while directory not in nearest:
+            if not directory.startswith(prefix):
+                nearest[directory] = None
+            elif any(os.path.isfile(os.path.join(directory, m)) for m in MARKERS):
+                nearest[directory] = directory
+            else:
+                chain.append(directory)
+                directory = os.path.dirname(directory)
+        owner = nearest[directory]
+        nearest.update(dict.fromkeys(chain, owner))
+        if owner is not None:
+            found.add(owner)
+    return sorted(Path(d) for d in found)
 
 
 def _owner(path: Path, nested: Sequence[Path]) -> Path | None:

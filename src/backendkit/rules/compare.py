@@ -21,7 +21,7 @@ _TOKEN_KINDS = (
     "confirmation|invite|invitation|magic|otp|id|raw|provided|expected|stored|jwt|webhook"
 )
 SECRET = re.compile(
-    rf"^((({_TOKEN_KINDS})_)?token|(.*_)?secret|(.*_)?api_?key|(.*_)?signature|"
+    rf"^((({_TOKEN_KINDS})_)?token|(.*_)?secret|(.*_)?api_?key|(hmac|webhook|expected|computed|provided|received|request|payload)_signature|"
     r"(token|secret|key)_(hash|digest))$"
 )
 # a second copy typed by the user, or the new value in a change form: not a stored secret

@@ -1,0 +1,184 @@
+"""The per-file and project passes of one project, redoing only what changed since the last run
+(see ``snapshot.py`` for what is kept and when it is trusted).
+
+``project_pass`` returns the same records, project findings and routes, in the same order,
+whether they come from the snapshot, the per-file cache, worker processes or this process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from backendkit.cache import Cache, Shaped, digest
+from backendkit.filetask import FileTask, read_bytes
+from backendkit.findings import Finding
+from backendkit.result import Route
+from backendkit.snapshot import (
+    FileRecord,
+    Signature,
+    Snapshot,
+    SnapshotStore,
+    now_ns,
+    record,
+    shapes_key,
+    signature,
+    trusted,
+)
+from backendkit.summary.model import ModuleSummary
+
+if TYPE_CHECKING:  # the rules and the runner are imported only when something changed
+    from backendkit.rules.base import FileRule
+    from backendkit.runner import Prepared, Progress
+
+#: A file's snapshot record (None: changed), stat signature, bytes (when read) and hash.
+_Found = tuple[FileRecord | None, Signature | None, bytes | None, str | None]
+#: Runs the project pass over all summaries: (project findings, routes).
+Linker = Callable[[list[ModuleSummary]], tuple[list[Finding], list[Route]]]
+
+
+@dataclass
+class PassResult:
+    """Per-file records of every file, in discovery order, and the project pass's results."""
+
+    records: list[FileRecord]
+    project_findings: list[Finding]
+    routes: list[Route]
+
+
+@dataclass
+class Settings:
+    """How one project is analysed: its cache directory (None: no cache), the key of its
+    snapshot, its file rules (made only when a file has to be summarised), worker count and
+    progress callback."""
+
+    cache_dir: Path | None
+    key: str
+    file_rules: Callable[[], Sequence[FileRule]]
+    workers: int | None = None
+    progress: Progress | None = None
+
+
+def project_pass(tasks: Sequence[FileTask], settings: Settings, link: Linker) -> PassResult:
+    """Records, project findings and routes of ``tasks``; ``link`` runs the project pass."""
+    if settings.cache_dir is None:
+        from backendkit.runner import summarize_all
+
+        summaries = summarize_all(
+            tasks, settings.file_rules(), None, settings.workers, progress=settings.progress
+        )
+        records = [record(t, None, None, s, "") for t, s in zip(tasks, summaries, strict=True)]
+        findings, routes = link(summaries)
+        return PassResult(records, findings, routes)
+    return _Incremental(settings, settings.cache_dir).run(tasks, link)
+
+
+class _Incremental:
+    """One cached run: reuse the snapshot where the files prove it still holds."""
+
+    def __init__(self, settings: Settings, directory: Path) -> None:
+        self.settings = settings
+        self.directory = directory
+        self.store = SnapshotStore(directory, settings.key)
+        self.started = now_ns()
+        self.snapshot = self.store.load()
+
+    @cached_property
+    def file_rules(self) -> Sequence[FileRule]:
+        """The file rules, made on first use."""
+        return self.settings.file_rules()
+
+    @cached_property
+    def cache(self) -> Cache:
+        """The per-file cache (its key covers the file rules)."""
+        return Cache(self.directory, self.file_rules)
+
+    def _summarize(
+        self,
+        tasks: list[FileTask],
+        prepared: list[Prepared],
+        progress: Progress | None = None,
+    ) -> list[Shaped]:
+        from backendkit.runner import summarize_shaped
+
+        workers = self.settings.workers
+        return summarize_shaped(tasks, self.file_rules, self.cache, workers, prepared, progress)
+
+    def run(self, tasks: Sequence[FileTask], link: Linker) -> PassResult:
+        """Reuse, summarise the changed files, then reuse or redo the project pass."""
+        found = [self._reuse(task) for task in tasks]
+        records: list[FileRecord] = [kept for kept, *_rest in found]  # type: ignore[misc]
+        summaries = self._refresh(tasks, found, records)
+        shapes = shapes_key(records)
+        old = self.snapshot
+        if old is not None and old.shapes == shapes:
+            findings, routes = old.project_findings, old.routes
+        else:
+            findings, routes = link(self._complete(tasks, records, summaries))
+        changed = any(s is not None for s in summaries)
+        if changed or old is None or old.shapes != shapes or len(old.files) != len(records):
+            self._save(records, shapes, findings, routes)
+        return PassResult(records, findings, routes)
+
+    def _refresh(
+        self, tasks: Sequence[FileTask], found: list[_Found], records: list[FileRecord]
+    ) -> list[ModuleSummary | None]:
+        """Summarise the files the snapshot does not cover; update their ``records``."""
+        summaries: list[ModuleSummary | None] = [None] * len(tasks)
+        changed = [i for i, (kept, *_rest) in enumerate(found) if kept is None]
+        if not changed:
+            return summaries
+        prepared: list[Prepared] = [(found[i][2], found[i][3]) for i in changed]
+        fresh = self._summarize([tasks[i] for i in changed], prepared, self.settings.progress)
+        for index, (summary, shape) in zip(changed, fresh, strict=True):
+            summaries[index] = summary
+            _kept, sig, _data, content = found[index]
+            records[index] = record(tasks[index], sig, content, summary, shape)
+        return summaries
+
+    def _reuse(self, task: FileTask) -> _Found:
+        """The snapshot's record if the file is unchanged (else None), its stat signature, and
+        its bytes and content hash when they had to be read."""
+        sig = signature(task.abs_path)
+        if self.snapshot is not None:
+            kept = trusted(self.snapshot, task, sig)
+            if kept is not None:
+                return kept, sig, None, kept.content
+        data, _problem = read_bytes(task.abs_path)
+        content = digest(data) if data is not None else None
+        old = self.snapshot.files.get(task.rel_path) if self.snapshot else None
+        if old is not None and content is not None and old.task == task and old.content == content:
+            return replace(old, signature=sig), sig, None, content
+        return None, sig, data, content
+
+    def _complete(
+        self,
+        tasks: Sequence[FileTask],
+        records: list[FileRecord],
+        summaries: list[ModuleSummary | None],
+    ) -> list[ModuleSummary]:
+        """Every file's summary: the fresh ones, the others from the per-file cache."""
+        missing = [i for i, s in enumerate(summaries) if s is None]
+        if missing:
+            prepared: list[Prepared] = [(None, records[i].content) for i in missing]
+            loaded = self._summarize([tasks[i] for i in missing], prepared)
+            for index, (summary, _shape) in zip(missing, loaded, strict=True):
+                summaries[index] = summary
+        return [s for s in summaries if s is not None]
+
+    def _save(
+        self,
+        records: list[FileRecord],
+        shapes: str,
+        findings: list[Finding],
+        routes: list[Route],
+    ) -> None:
+        files = {r.task.rel_path: r for r in records}
+        snapshot = Snapshot(self.store.key, self.started, files, shapes, findings, routes)
+        self.store.save(snapshot)
+
+
+__all__ = ["Linker", "PassResult", "Settings", "project_pass"]

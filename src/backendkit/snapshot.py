@@ -1,0 +1,191 @@
+"""The project snapshot: what the last run of a project found, so that an unchanged project
+(or one whose change does not matter to the project pass) is not analysed again.
+
+One file, ``<cache_dir>/project.pickle``, holds for every file of the last run its stat
+signature, content hash, the digest of its summary's *shape* (everything the project pass reads:
+scopes and imports, not line counts, findings, notes or suppression comments; ``cache.encode``
+computes it) and what the
+result needs from it (its file findings, suppression directives, notes and parse status), and
+for the project its cross-file findings and routes, keyed by the shapes of all files.
+
+A run then:
+
+1. hashes only the files whose stat signature (mtime, ctime, size, inode) changed since the
+   snapshot, like ruff and mypy do; a signature too close to the snapshot's own write time is
+   not trusted (a file could change again within the file system's timestamp granularity);
+2. summarises only the changed files (the per-file cache in ``cache.py`` still applies);
+3. reuses the project findings and routes when every file's shape is unchanged (for example a
+   comment appended to a file), and otherwise runs the project pass over all summaries.
+
+The snapshot is keyed by everything else the results depend on (``key``): the per-file
+fingerprint (backendkit version and code, Python, file rules and options), the project rules and
+their options and the project's rule options. Damaged, foreign or stale snapshots are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from backendkit.cache import MAGIC, atomic_write, code_stamp, digest, prepare
+from backendkit.filetask import FileTask
+from backendkit.findings import Finding
+from backendkit.result import Route
+from backendkit.summary.model import Directive, ModuleSummary
+
+FORMAT = 1
+RACY_NS = 2_000_000_000  # stat signatures this close to the snapshot's write time are re-hashed
+
+Signature = tuple[int, int, int, int]
+
+
+@dataclass
+class FileRecord:
+    """What the result needs from one file, and how to tell whether it changed."""
+
+    task: FileTask
+    signature: Signature | None
+    content: str | None  # content hash; None when the file could not be read
+    shape: str
+    findings: list[Finding]
+    directives: list[Directive]
+    notes: list[str]
+    parsed: bool
+
+    @property
+    def path(self) -> str:
+        """The project-relative path (what suppressions are looked up by)."""
+        return self.task.rel_path
+
+
+@dataclass
+class Snapshot:
+    """The last run's per-file records and project results."""
+
+    key: str
+    written_ns: int
+    files: dict[str, FileRecord] = field(default_factory=dict)
+    shapes: str = ""
+    project_findings: list[Finding] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
+
+
+def signature(path: str) -> Signature | None:
+    """The stat signature of a file, or None when it cannot be stat'ed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+def record(
+    task: FileTask,
+    sig: Signature | None,
+    content: str | None,
+    summary: ModuleSummary,
+    shape: str,
+) -> FileRecord:
+    """The record of a freshly summarised (or cache-loaded) file with its ``shape`` (see
+    ``cache.encode``; "" for runs without cache, which never compare shapes)."""
+    return FileRecord(
+        task,
+        sig,
+        content,
+        shape,
+        list(summary.findings),
+        list(summary.directives),
+        list(summary.notes),
+        summary.parsed,
+    )
+
+
+def shapes_key(records: Iterable[FileRecord]) -> str:
+    """One digest over the shapes (and names) of all files, in order."""
+    parts = [
+        (r.task.rel_path, r.task.module, r.task.is_package, r.parsed, r.shape) for r in records
+    ]
+    return digest(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def snapshot_key(rules: list[list[str]], options: object) -> str:
+    """Everything besides the files that the snapshot's content depends on: backendkit and
+    Python, the enabled ``rules`` (code, name, severity, options each) and the rule ``options``
+    of the configuration."""
+    from backendkit import __version__  # the package imports the engine, which imports this
+
+    parts = {
+        "format": FORMAT,
+        "version": __version__,
+        "python": list(sys.version_info[:3]),
+        "code": code_stamp(),
+        "rules": rules,
+        "options": options,
+    }
+    return digest(json.dumps(parts, sort_keys=True, default=repr).encode())
+
+
+class SnapshotStore:
+    """Reads and writes the snapshot file of one project's cache directory."""
+
+    def __init__(self, directory: Path, key: str) -> None:
+        self.path = directory / "project.pickle"
+        self.key = key
+
+    def load(self) -> Snapshot | None:
+        """The snapshot when it is intact and has this run's key, else None."""
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return None
+        if not data.startswith(MAGIC):
+            return None
+        try:
+            snapshot = pickle.loads(data[len(MAGIC) :])
+        except Exception:  # damaged or foreign: rebuilt, never trusted
+            return None
+        if not isinstance(snapshot, Snapshot) or snapshot.key != self.key:
+            return None
+        return snapshot
+
+    def save(self, snapshot: Snapshot) -> None:
+        """Write ``snapshot`` atomically; failures only cost the next run time."""
+        try:
+            payload = MAGIC + pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL)
+            prepare(self.path.parent)
+            atomic_write(self.path, payload)
+        except (OSError, pickle.PicklingError, RecursionError):
+            pass
+
+
+def trusted(snapshot: Snapshot, task: FileTask, sig: Signature | None) -> FileRecord | None:
+    """The snapshot's record of ``task`` when its stat signature proves it unchanged."""
+    old = snapshot.files.get(task.rel_path)
+    if old is None or sig is None or old.task != task or old.signature != sig:
+        return None
+    if snapshot.written_ns - max(sig[0], sig[1]) < RACY_NS:
+        return None
+    return old
+
+
+def now_ns() -> int:
+    """The write time recorded in a new snapshot (taken before the files are read)."""
+    return time.time_ns()
+
+
+__all__ = [
+    "FileRecord",
+    "Snapshot",
+    "SnapshotStore",
+    "record",
+    "shapes_key",
+    "signature",
+    "snapshot_key",
+    "trusted",
+]
