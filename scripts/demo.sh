@@ -24,6 +24,10 @@ echo
 echo "== backendkit graph $DEMO --kind calls --focus create_item --format mermaid  (who calls what)"
 $BK graph "$DEMO" --kind calls --focus create_item --format mermaid
 echo
+echo "== backendkit graph $DEMO --kind routes --format html > $DEMO/routes.html  (routes and their dependencies)"
+$BK graph "$DEMO" --kind routes --format html > "$DEMO/routes.html"
+echo "wrote $DEMO/routes.html"
+echo
 echo "== backendkit lint examples/shop  (an example project with planted problems)"
 $BK lint examples/shop --statistics || [ $? -eq 1 ]
 echo

@@ -195,9 +195,9 @@ def routes(
 @app.command()
 def graph(
     paths: PathsArg = None,
-    kind: Annotated[str, typer.Option("--kind", "-k", help="imports|calls")] = "imports",
+    kind: Annotated[str, typer.Option("--kind", "-k", help="imports|calls|routes")] = "imports",
     output: Annotated[
-        str, typer.Option("--format", "-f", help="dot|mermaid|json|graphml|pycg (calls only)")
+        str, typer.Option("--format", "-f", help="dot|mermaid|json|graphml|html|pycg (calls only)")
     ] = "dot",
     focus: Annotated[
         Optional[str],  # noqa: UP045

@@ -10,7 +10,7 @@ import networkx as nx
 
 from backendkit.graphs.render import FORMATS, render
 
-KINDS = ("imports", "calls")
+KINDS = ("imports", "calls", "routes")
 
 
 def run_graph(
@@ -27,6 +27,10 @@ def run_graph(
     """Print the graph; raises ``ValueError`` for bad options (the CLI makes them exit 2)."""
     _check(kind, fmt, depth, unresolved)
     project = _project(paths, config, use_cache)
+    if kind == "routes":
+        graph = _route_graph(project, focus_name)
+        sys.stdout.write(render(graph, fmt, kind))
+        return 0
     if kind == "calls":
         from backendkit.graphs.calls import build_call_graph
 
@@ -51,6 +55,15 @@ def run_graph(
         graph = focus(graph, _route_handler(project, focus_name) if kind == "calls" else focus_name)
     sys.stdout.write(render(graph, fmt, kind))
     return 0
+
+
+def _route_graph(project, focus_name: str | None) -> nx.DiGraph:
+    from backendkit.graphs.calls import build_call_graph
+    from backendkit.graphs.routes import build_route_graph, focus_routes
+
+    calls = build_call_graph(project.index, project.model, project.resolver)
+    graph = build_route_graph(project.routes, calls.graph)
+    return focus_routes(graph, focus_name) if focus_name else graph
 
 
 def _check(kind: str, fmt: str, depth: int | None, unresolved: bool) -> None:

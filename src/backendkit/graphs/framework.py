@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from backendkit.project.appmodel import AppModel
+from backendkit.project.appmodel import AppModel, AppObject
 from backendkit.project.deps import DependencyResolver, DepNode
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym, Instance, VarSym
 
@@ -22,26 +22,31 @@ class FrameworkEdges:
         self.done: set[int] = set()
 
     def add(self) -> None:
-        """Edges from every route handler of the app model to its dependencies."""
-        included = self._include_deps()
-        for obj in self.model.objects.values():
-            shared = self._deps(obj.deps) + included.get(id(obj), [])
-            for decl in obj.routes:
-                if decl.handler is not None:
-                    nodes = shared + self._deps(decl.deps)
-                    nodes += self.resolver.param_dependencies(decl.handler)
-                    self._route(decl.handler, nodes, decl.line)
+        """Edges from every route handler to the dependencies FastAPI resolves for it: those
+        of its apps and routers, of every ``include_router(..., dependencies=...)`` on the way
+        (walked from the root apps as the route inventory is), its decorator's and its
+        parameters'."""
+        for root in self.model.roots():
+            self._expand(root, [], ())
+
+    def _expand(self, obj: AppObject, inherited: list[DepNode], stack: tuple[str, ...]) -> None:
+        if obj.key in stack:
+            return
+        stack = (*stack, obj.key)
+        own = inherited + self._deps(obj.deps)
+        for decl in obj.routes:
+            if decl.handler is not None:
+                nodes = own + self._deps(decl.deps)
+                nodes += self.resolver.param_dependencies(decl.handler)
+                self._route(decl.handler, nodes, decl.line)
+        for inc in obj.includes:
+            self._expand(inc.child, own + self._deps(inc.deps), stack)
+        for mount in obj.mounts:
+            if mount.child is not None:
+                self._expand(mount.child, [], stack)
 
     def _deps(self, deps: list) -> list[DepNode]:
         return [node for expr, ctx in deps for node in self.resolver.from_list(expr, ctx)]
-
-    def _include_deps(self) -> dict[int, list[DepNode]]:
-        """``include_router(router, dependencies=[...])``, per included router."""
-        included: dict[int, list[DepNode]] = {}
-        for obj in self.model.objects.values():
-            for inc in obj.includes:
-                included.setdefault(id(inc.child), []).extend(self._deps(inc.deps))
-        return included
 
     def _route(self, handler: FuncSym, nodes: list[DepNode], line: int) -> None:
         name = self.builder.add_node(handler, "route")

@@ -7,7 +7,7 @@ import json
 
 import networkx as nx
 
-FORMATS = ("dot", "mermaid", "json", "graphml", "pycg")
+FORMATS = ("dot", "mermaid", "json", "graphml", "pycg", "html")
 
 
 def render(graph: nx.DiGraph, fmt: str, name: str = "graph") -> str:
@@ -18,6 +18,7 @@ def render(graph: nx.DiGraph, fmt: str, name: str = "graph") -> str:
         "json": to_json,
         "graphml": to_graphml,
         "pycg": to_pycg,
+        "html": to_html,
     }
     if fmt not in writers:
         raise ValueError(f"--format {fmt!r} is not one of: {', '.join(FORMATS)}")
@@ -106,3 +107,26 @@ def to_pycg(graph: nx.DiGraph, name: str = "graph") -> str:
     """PyCG's JSON: every node with the sorted list of what it calls."""
     data = {node: sorted(graph.successors(node)) for node in sorted(graph)}
     return json.dumps(data, indent=2) + "\n"
+
+
+def to_html(graph: nx.DiGraph, name: str = "graph") -> str:
+    """A self-contained interactive page (the report's graph view: zoom, pan, search, click a
+    node to see its edges); ``name`` is the kind of graph."""
+    from backendkit.report.html import render_graph_page
+
+    return render_graph_page(mark_cycles(graph.copy()), name, f"backendkit {name} graph")
+
+
+def mark_cycles(graph: nx.DiGraph) -> nx.DiGraph:
+    """Set ``in_cycle`` on nodes and ``cycle`` on edges inside a strongly connected group of two
+    or more nodes (what the HTML view draws in red)."""
+    group: dict[str, int] = {}
+    for number, members in enumerate(nx.strongly_connected_components(graph)):
+        if len(members) > 1:
+            group.update(dict.fromkeys(members, number))
+    for node in graph:
+        graph.nodes[node]["in_cycle"] = node in group
+    for source, target in graph.edges():
+        inside = source in group and group[source] == group.get(target)
+        graph.edges[source, target]["cycle"] = inside
+    return graph

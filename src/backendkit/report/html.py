@@ -12,9 +12,40 @@ import json
 from importlib import resources
 
 import jinja2
+import networkx as nx
 
 from backendkit.report.data import ReportData
 from backendkit.report.layout import NODE_HEIGHT, edge_path, layout
+
+#: the words of the graph view, per kind of graph
+WORDS = {
+    "imports": {
+        "units": "modules",
+        "verb": "imports",
+        "out": "Imports",
+        "into": "Imported by",
+        "cycle": "in an import cycle",
+        "hint": "Click a module to see what it imports and what imports it.",
+    },
+    "calls": {
+        "units": "functions",
+        "verb": "calls",
+        "out": "Calls",
+        "into": "Called by",
+        "cycle": "in a recursion",
+        "hint": "Click a function to see what it calls and what calls it (dashed: FastAPI "
+        "dependencies).",
+    },
+    "routes": {
+        "units": "routes and dependencies",
+        "verb": "depends on",
+        "out": "Depends on",
+        "into": "Used by",
+        "cycle": "in a cycle",
+        "hint": "Click a route to see its dependencies, or a dependency to see the routes and "
+        "dependencies that use it.",
+    },
+}
 
 
 def safe_json(data: object) -> str:
@@ -37,9 +68,9 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def graph_view(data: ReportData) -> dict:
-    """Placed nodes and edges of the import graph, for the SVG and for the script."""
-    graph = data.graph
+def graph_view(graph: nx.DiGraph) -> dict:
+    """Placed nodes and edges of a graph (the report's import graph, or any graph of
+    ``backendkit graph``), for the SVG and for the script."""
     boxes, width, height = layout(graph)
     names = sorted(graph)
     index = {name: number for number, name in enumerate(names)}
@@ -59,6 +90,7 @@ def graph_view(data: ReportData) -> dict:
                 "members": attrs.get("members", 1),
                 "fan_in": graph.in_degree(name),
                 "fan_out": graph.out_degree(name),
+                "detail": attrs.get("detail", ""),
             }
         )
     edges = [
@@ -74,24 +106,45 @@ def graph_view(data: ReportData) -> dict:
     return {"nodes": nodes, "edges": edges, "width": width, "height": height}
 
 
-def _script_data(view: dict) -> dict:
-    """What the script needs: names, degrees and edges (not the drawing)."""
-    keep = ("id", "name", "lines", "findings", "cycle", "members", "fan_in", "fan_out")
+def _script_data(view: dict, words: dict[str, str]) -> dict:
+    """What the script needs: names, degrees and edges (not the drawing), and its words."""
+    keep = ("id", "name", "lines", "findings", "cycle", "members", "fan_in", "fan_out", "detail")
     return {
         "nodes": [{k: n[k] for k in keep} for n in view["nodes"]],
         "edges": [[e["s"], e["t"], e["count"], e["cycle"]] for e in view["edges"]],
+        "words": words,
     }
 
 
 def render_html(data: ReportData) -> str:
     """The complete HTML page of ``data``."""
-    view = graph_view(data)
+    view = graph_view(data.graph)
+    words = WORDS["imports"]
     template = _environment().get_template("report.html.j2")
     return template.render(
         data=data,
         view=view,
+        words=words,
         node_height=NODE_HEIGHT,
-        graph_json=safe_json(_script_data(view)),
+        graph_json=safe_json(_script_data(view, words)),
+        css=_asset("report.css"),
+        script=_asset("report.js"),
+    )
+
+
+def render_graph_page(graph: nx.DiGraph, kind: str, title: str) -> str:
+    """One self-contained page with the interactive view of ``graph`` (``graph --format html``):
+    zoom, pan, search and click to see a node's edges, as in the report."""
+    view = graph_view(graph)
+    words = WORDS.get(kind, WORDS["imports"])
+    template = _environment().get_template("graph.html.j2")
+    return template.render(
+        title=title,
+        kind=kind,
+        view=view,
+        words=words,
+        node_height=NODE_HEIGHT,
+        graph_json=safe_json(_script_data(view, words)),
         css=_asset("report.css"),
         script=_asset("report.js"),
     )

@@ -6,6 +6,7 @@
   var dataElement = document.getElementById("graph-data");
   if (!svg || !dataElement) { return; }
   var data = JSON.parse(dataElement.textContent);
+  var words = data.words;
   var full = { w: parseFloat(svg.dataset.width), h: parseFloat(svg.dataset.height) };
   var view = { x: 0, y: 0, w: full.w, h: full.h };
   var nodeEls = data.nodes.map(function (n) { return document.getElementById("n" + n.id); });
@@ -87,11 +88,11 @@
     if (cls) { el.className = cls; }
     return el;
   }
-  function list(title, indexes) {
+  function list(title, indexes, cls) {
     var frag = document.createDocumentFragment();
     frag.appendChild(element("b", title + " (" + indexes.length + ")"));
     var ul = element("ul");
-    ul.className = title === "Imports" ? "edges-out" : "edges-in";
+    ul.className = cls;
     indexes.sort(function (a, b) { return data.nodes[a].name < data.nodes[b].name ? -1 : 1; });
     indexes.forEach(function (i) {
       var li = element("li", data.nodes[i].name);
@@ -107,7 +108,7 @@
     svg.classList.remove("focused");
     nodeEls.forEach(function (el) { el.classList.remove("selected", "neighbour"); });
     edgeEls.forEach(function (el) { el.classList.remove("in", "out"); });
-    info.replaceChildren(element("p", "Click a module to see what it imports and what imports it.", "muted"));
+    info.replaceChildren(element("p", words.hint, "muted"));
   }
   function select(i) {
     clearSelection();
@@ -121,11 +122,12 @@
     nodeEls[i].classList.add("selected");
     svg.classList.add("focused");
     var n = data.nodes[i];
-    var facts = "fan-in " + n.fan_in + ", fan-out " + n.fan_out + ", " + n.lines + " lines, " +
-      n.findings + " findings" + (n.members > 1 ? ", " + n.members + " modules" : "") +
-      (n.cycle ? ", in an import cycle" : "");
+    var facts = "fan-in " + n.fan_in + ", fan-out " + n.fan_out +
+      (n.lines ? ", " + n.lines + " lines" : "") + (n.findings ? ", " + n.findings + " findings" : "") +
+      (n.members > 1 ? ", " + n.members + " " + words.units : "") +
+      (n.cycle ? ", " + words.cycle : "") + (n.detail ? ", " + n.detail : "");
     info.replaceChildren(element("h4", n.name, "mono"), element("p", facts, "muted"),
-      list("Imports", outs), list("Imported by", ins));
+      list(words.out, outs, "edges-out"), list(words.into, ins, "edges-in"));
   }
   nodeEls.forEach(function (el, i) {
     el.addEventListener("click", function (event) {
