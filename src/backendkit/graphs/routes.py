@@ -63,18 +63,19 @@ def _add_dependencies(
 def focus_routes(graph: nx.DiGraph, name: str) -> nx.DiGraph:
     """``--focus``: a path (``/items``: its routes and what they depend on) or a dependency
     (the routes and dependencies that use it, and what it uses)."""
-    if name.startswith("/"):
-        centres = [
-            n
-            for n, d in graph.nodes(data=True)
-            if d["kind"] == "route" and n.split(" ", 1)[1] == name
-        ]
-        keep = set(centres).union(*(nx.descendants(graph, c) for c in centres))
-    else:
-        centres = [n for n in graph if n == name or n.endswith((f".{name}", f":{name}"))]
-        keep = set(centres).union(
-            *(nx.ancestors(graph, c) | nx.descendants(graph, c) for c in centres)
-        )
+    centres = _centres(graph, name)
     if not centres:
         raise ValueError(f"--focus {name!r}: no route or dependency of that name")
+    keep = set(centres)
+    for centre in centres:
+        keep |= nx.descendants(graph, centre)
+        if not name.startswith("/"):
+            keep |= nx.ancestors(graph, centre)
     return graph.subgraph(keep).copy()
+
+
+def _centres(graph: nx.DiGraph, name: str) -> list[str]:
+    if name.startswith("/"):
+        routes = (n for n, kind in graph.nodes(data="kind") if kind == "route")
+        return [n for n in routes if n.split(" ", 1)[1] == name]
+    return [n for n in graph if n == name or n.endswith((f".{name}", f":{name}"))]
