@@ -127,6 +127,35 @@ def test_backendkit_lint_is_clean(projects: dict[str, Path], name: str) -> None:
     assert result.returncode == 0, explain(result)
 
 
+@pytest.mark.needs_engine
+def test_architecture_contracts_guard_the_generated_layers(
+    projects: dict[str, Path], tmp_path: Path
+) -> None:
+    """The contracts in the generated pyproject.toml hold, and catch a model importing the API
+    layer and a service importing FastAPI."""
+    project = tmp_path / "p"
+    shutil.copytree(projects["default"], project, ignore=shutil.ignore_patterns(".*cache*"))
+    model = project / "app" / "models" / "item.py"
+    model.write_text("from app.api import deps  # noqa: F401\n" + model.read_text())
+    service = project / "app" / "services" / "items.py"
+    service.write_text("import fastapi  # noqa: F401\n" + service.read_text())
+    result = run(
+        [sys.executable, "-m", "backendkit", "lint", str(project), "--select", "BK502,BK503"],
+        project,
+    )
+    assert result.returncode == 1, explain(result)
+    found = sorted(
+        line.split(" ")[1] + " " + line.split(":")[0]
+        for line in result.stdout.splitlines()
+        if " BK50" in line
+    )
+    assert found == [
+        "BK502 app/models/item.py",
+        "BK503 app/models/item.py",
+        "BK503 app/services/items.py",
+    ], result.stdout
+
+
 def unauthenticated_private_routes(routes: list[dict[str, object]]) -> list[dict[str, object]]:
     """Non-public HTTP routes without required auth.
 
