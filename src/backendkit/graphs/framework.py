@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from backendkit.project.appmodel import AppModel, AppObject
 from backendkit.project.deps import DependencyResolver, DepNode
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym, Instance, VarSym
+from backendkit.summary.model import Call, DictExpr, Expr, Seq
 
 if TYPE_CHECKING:
     from backendkit.graphs.calls import _Builder
@@ -28,6 +29,9 @@ class FrameworkEdges:
         parameters'."""
         for root in self.model.roots():
             self._expand(root, [], ())
+        for obj in self.model.iter_objects():
+            if obj.kind == "app":
+                AppHooks(self.builder, obj).add()
 
     def _expand(self, obj: AppObject, inherited: list[DepNode], stack: tuple[str, ...]) -> None:
         if obj.key in stack:
@@ -86,3 +90,51 @@ class FrameworkEdges:
             return None
         member = index.class_member(found, method)
         return member if isinstance(member, FuncSym) else None
+
+
+class AppHooks:
+    """Edges from an app to what FastAPI calls outside its routes: the lifespan, exception
+    handlers (decorator, ``add_exception_handler``, ``exception_handlers={...}``) and
+    middleware (``@app.middleware("http")``, ``add_middleware(Cls)``, ``middleware=[...]``:
+    the class's ``dispatch``, ``__call__`` and ``__init__``). Edge attribute ``hook`` says which."""
+
+    def __init__(self, builder: _Builder, obj: AppObject) -> None:
+        self.builder, self.obj = builder, obj
+        self.index = builder.index
+        self.name = obj.display.replace(":", ".")
+
+    def add(self) -> None:
+        """Add the app node and its hook edges (no node when the app has no hooks)."""
+        call, ctx = self.obj.instance.call, self.obj.instance.ctx
+        self._link("lifespan", call.kwarg("lifespan"), ctx, self.obj.line)
+        handlers = call.kwarg("exception_handlers")
+        for _, value in handlers.items if isinstance(handlers, DictExpr) else ():
+            self._link("exception handler", value, ctx, self.obj.line)
+        for kind, expr, where, line in self.obj.hooks:
+            self._link(kind, expr, where, line)
+        for site, where in self.obj.middleware:
+            self._link("middleware", site.call.arg(0, "middleware_class"), where, site.line)
+        stack = call.kwarg("middleware")
+        for item in stack.items if isinstance(stack, Seq) else ():
+            if isinstance(item, Call):
+                self._link("middleware", item.arg(0, "cls"), ctx, self.obj.line)
+
+    def _link(self, hook: str, expr: Expr | None, ctx: Ctx, line: int) -> None:
+        if expr is None:
+            return
+        found = self.index.resolve_expr(expr, ctx)
+        targets: list[FuncSym] = [found] if isinstance(found, FuncSym) else []
+        if isinstance(found, ClassSym):
+            methods = (self.index.class_member(found, m) for m in _MIDDLEWARE_METHODS)
+            targets = [m for m in methods if isinstance(m, FuncSym)]
+        for target in targets:
+            if self.name not in self.builder.graph:
+                self.builder.graph.add_node(
+                    self.name, path=self.obj.file, line=self.obj.line, kind="app", is_async=False
+                )
+            callee = self.builder.add_node(target, "function")
+            self.builder.add_edge(self.name, callee, line, "framework")
+            self.builder.graph.edges[self.name, callee].setdefault("hook", hook)
+
+
+_MIDDLEWARE_METHODS = ("__init__", "dispatch", "__call__")

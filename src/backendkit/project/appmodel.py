@@ -23,7 +23,10 @@ _REGISTRATIONS = {
     "add_websocket_route",
     "mount",
     "add_middleware",
+    "add_exception_handler",
 }
+# decorators that register a function on an app without making it a route
+_HOOK_DECORATORS = {"exception_handler": "exception handler", "middleware": "middleware"}
 
 
 @dataclass
@@ -86,6 +89,9 @@ class AppObject:
     mounts: list[Mount] = field(default_factory=list)
     middleware: list[tuple[CallSite, Ctx]] = field(default_factory=list)
     opaque: list[Mount] = field(default_factory=list)  # includes of routers it cannot see
+    #: functions FastAPI calls for the app outside routes: ``(kind, expr, ctx, line)`` with
+    #: kind "exception handler" or "middleware" (decorators, ``add_exception_handler``)
+    hooks: list[tuple[str, Expr, Ctx, int]] = field(default_factory=list)
     included: int = 0
     mounted: int = 0
     names: list[str] = field(default_factory=list)
@@ -153,7 +159,7 @@ class AppModel:
         if not isinstance(func, Name) or "." not in func.dotted:
             return [], ""
         receiver, _, method = func.dotted.rpartition(".")
-        if method not in _ROUTE_DECORATORS and method not in _REGISTRATIONS:
+        if method not in _ROUTE_DECORATORS | _REGISTRATIONS | _HOOK_DECORATORS.keys():
             return [], method
         return self.objects_for(self.index.value(Name(receiver), ctx)), method
 
@@ -221,9 +227,12 @@ class AppModel:
             if not isinstance(decorator, Call):
                 continue
             objs, method = self._receivers(decorator.func, ctx)
+            line = func.decorator_lines[position] if position < len(func.decorator_lines) else 0
+            if method in _HOOK_DECORATORS:
+                for obj in objs:
+                    obj.hooks.append((_HOOK_DECORATORS[method], Name(func.name), ctx, line))
             if method not in _ROUTE_DECORATORS:
                 continue
-            line = func.decorator_lines[position] if position < len(func.decorator_lines) else 0
             handler = FuncSym(func, ctx)
             for obj in objs:
                 obj.routes.append(self._route(decorator, method, handler, func.name, ctx, line))
@@ -288,6 +297,10 @@ class AppModel:
             self._mount(obj, call, ctx, site.line)
         elif method == "add_middleware":
             obj.middleware.append((site, ctx))
+        elif method == "add_exception_handler":
+            handler = call.arg(1, "handler")
+            if handler is not None:
+                obj.hooks.append(("exception handler", handler, ctx, site.line))
         else:
             self._add_route(obj, method, call, ctx, site.line)
 
