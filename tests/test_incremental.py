@@ -168,6 +168,23 @@ def test_comment_edit_skips_the_project_pass(app: Path, counts: dict[str, list[s
     assert everything(result) == everything(analyze([app], use_cache=False))
 
 
+@pytest.mark.parametrize("marked_first", [False, True])
+def test_public_marker_edit_reruns_the_project_pass(app: Path, marked_first: bool) -> None:
+    """Adding or removing a '# backendkit: public' comment changes the route inventory, so it
+    is not a mere comment edit: the cached run agrees with a run without cache both ways."""
+    items = app / "app" / "items.py"
+    plain = ITEMS.replace(", user: CurrentUser", "")
+    marked = plain.replace("-> None:\n", "-> None:  # backendkit: public\n", 1)
+    first, second = (marked, plain) if marked_first else (plain, marked)
+    items.write_text(first, encoding="utf-8")
+    before = analyze([app])
+    items.write_text(second, encoding="utf-8")
+    after = analyze([app])
+    assert [r.public for r in after.routes] == [not marked_first]
+    assert [r.public for r in before.routes] == [marked_first]
+    assert everything(after) == everything(analyze([app], use_cache=False))
+
+
 @pytest.mark.usefixtures("settled")
 def test_edit_keeping_size_and_mtime_is_seen(app: Path) -> None:
     """An edit that keeps the file's size and restores its mtime still changes its ctime."""

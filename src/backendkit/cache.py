@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backendkit.filetask import FileTask
-from backendkit.summary.model import ModuleSummary, Scope
+from backendkit.summary.model import Directive, ModuleSummary, Scope
 
 if TYPE_CHECKING:
     from backendkit.rules.base import FileRule
@@ -47,12 +47,14 @@ def encode(summary: ModuleSummary) -> tuple[bytes, str]:
     """A summary as bytes, and its shape.
 
     The part the project pass reads (names, scopes, imports, parse status) is pickled on its
-    own, and its digest is the shape; line count, directives, file findings and notes are
-    pickled around it. So a comment edit changes the bytes but not the shape."""
+    own, and its digest with the ``# backendkit: public`` markers (which the route inventory
+    reads) is the shape; line count, directives, file findings and notes are pickled around
+    it. So a comment edit changes the bytes but not the shape, unless it adds or removes a
+    public marker."""
     core = (summary.path, summary.module, summary.is_package, summary.parsed)
     inner = pickle.dumps((*core, summary.scope, summary.imports), pickle.HIGHEST_PROTOCOL)
     outer = (inner, summary.line_count, summary.directives, summary.findings, summary.notes)
-    return pickle.dumps(outer, pickle.HIGHEST_PROTOCOL), digest(inner)
+    return pickle.dumps(outer, pickle.HIGHEST_PROTOCOL), _shape(inner, summary.directives)
 
 
 def decode(payload: bytes) -> Shaped:
@@ -64,7 +66,13 @@ def decode(payload: bytes) -> Shaped:
     )
     if not isinstance(scope, Scope) or not isinstance(findings, list):
         raise TypeError("not a backendkit summary")
-    return summary, digest(inner)
+    return summary, _shape(inner, directives)
+
+
+def _shape(inner: bytes, directives: Sequence[Directive]) -> str:
+    """The digest of what the project pass reads: the pickled core and the public markers."""
+    public = [d.line for d in directives if d.kind == "public"]
+    return digest(inner + repr(public).encode())
 
 
 def digest(data: bytes) -> str:
