@@ -64,7 +64,7 @@ def guarded(action: Callable[[], int]) -> int:
         return action()
     except ConfigError as error:
         fail(str(error))
-    except (FileNotFoundError, NotADirectoryError) as error:
+    except (FileNotFoundError, NotADirectoryError, FileExistsError) as error:
         fail(str(error))
     except ValueError as error:
         fail(str(error))

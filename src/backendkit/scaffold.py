@@ -72,13 +72,35 @@ def new_project(
     source = Path(template) if template is not None else template_root()
     dest = Path(dest).resolve()
     if dest.exists() and any(dest.iterdir()):
-        raise FileExistsError(f"{dest} exists and is not empty")
-    copier.run_copy(
-        str(source),
-        dest,
-        data=dict(data or {}),
-        defaults=defaults,
-        unsafe=False,
-        quiet=defaults,
-    )
+        raise FileExistsError(f"{dest} exists and is not empty; choose a new directory")
+    check_questions(source, data or {})
+    try:
+        copier.run_copy(
+            str(source),
+            dest,
+            data=dict(data or {}),
+            defaults=defaults,
+            unsafe=False,
+            quiet=defaults,
+        )
+    except copier.errors.CopierError as error:  # e.g. an answer its validator refuses
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise ValueError(f"copier: {first_line}") from error
     return dest
+
+
+def questions(source: Path) -> list[str]:
+    """The question names of the template at ``source`` (keys of copier.yml without a '_')."""
+    config = yaml.safe_load((source / TEMPLATE_MARKER).read_text(encoding="utf-8")) or {}
+    return [key for key in config if not str(key).startswith("_")]
+
+
+def check_questions(source: Path, data: dict[str, object]) -> None:
+    """Raise ValueError naming an answer for a question the template does not ask."""
+    known = questions(source)
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ValueError(
+            f"--data {unknown[0]}=...: the template has no question {unknown[0]!r}; "
+            f"its questions are: {', '.join(known)}"
+        )

@@ -101,3 +101,35 @@ def test_wheel_ships_the_template(tmp_path: Path) -> None:
     assert str(site) in result.stdout
     assert (dest / "app" / "main.py").is_file()
     assert (dest / "app" / "mcp_server.py").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--data", "nonsense_key=1"], "the template has no question 'nonsense_key'"),
+        (["--data", "project_name="], "project_name must not be empty"),
+        ([], "exists and is not empty"),
+    ],
+)
+def test_new_reports_user_errors_in_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    """Unknown questions, answers the template refuses and a used destination are usage
+    errors (exit 2, one line), not internal errors."""
+    import subprocess
+    import sys
+
+    dest = tmp_path / "dest"
+    if not args:
+        dest.mkdir()
+        (dest / "keep.txt").write_text("x")
+    result = subprocess.run(
+        [sys.executable, "-m", "backendkit", "new", str(dest), "--defaults", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("backendkit:")]
+    assert len(errors) == 1, result.stderr
+    assert message in errors[0]
+    assert "Traceback" not in result.stderr
+    assert not args or not dest.exists() or not any(dest.iterdir())
