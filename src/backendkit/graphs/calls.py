@@ -206,7 +206,9 @@ class _Builder:
         if task is not None:
             target = self.resolve_callee(task, body, owner)
             if isinstance(target, FuncSym):
-                self.add_edge(caller, self.add_node(target, "function"), line, "framework")
+                name = self.add_node(target, "function")
+                self.graph.nodes[name]["background"] = True  # run after the response
+                self.add_edge(caller, name, line, "framework")
 
     def resolve_callee(
         self, expr: Expr, body: Ctx, owner: ClassSym | None

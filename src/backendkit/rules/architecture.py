@@ -138,7 +138,24 @@ BLOCKING_CALLS = (
     "sqlalchemy.orm.Session.*",
     "sqlmodel.Session",
     "sqlmodel.Session.*",
+    "sqlalchemy.engine.Engine.*",
+    "sqlalchemy.engine.Connection.*",
+    "psycopg2.*",
+    "psycopg.connect",
+    "psycopg.Connection.*",
+    "pymongo.MongoClient",
+    "pymongo.MongoClient.*",
+    "redis.Redis",
+    "redis.Redis.*",
+    "redis.StrictRedis",
+    "redis.StrictRedis.*",
+    "redis.from_url",
+    "redis.from_url.*",
+    "smtplib.*",
 )
+#: what ruff's flake8-async rules (ASYNC210-251) report when called directly in an async
+#: function; BK301 reports these only through other functions, and the rest also directly
+RUFF_ASYNC_CALLS = BLOCKING_CALLS[:8]
 
 Step = tuple[str, int]  # a function (or the blocking external) and the line that calls it
 
@@ -163,16 +180,19 @@ def matches(name: str, patterns: Iterable[str]) -> bool:
 def blocking_chain(
     calls: CallGraph, entry: str, patterns: Sequence[str]
 ) -> tuple[list[Step], int] | None:
-    """The shortest chain of source calls from ``entry`` through at least one other project
-    function to a blocking call, and how many blocking call sites ``entry`` reaches."""
+    """The shortest chain of source calls from ``entry`` to a blocking call, and how many
+    blocking call sites ``entry`` reaches. Calls made by ``entry`` itself count only when ruff's
+    ASYNC rules do not report them (a sync database session, redis, smtplib...)."""
     parents: dict[str, Step | None] = {entry: None}
     queue = deque([entry])
     first: list[Step] = []
     count = 0
+    direct = [p for p in patterns if p not in RUFF_ASYNC_CALLS]
     while queue:
         node = queue.popleft()
-        hits = [(n, line) for line, n in calls.external.get(node, []) if matches(n, patterns)]
-        if node != entry and hits:
+        wanted = patterns if node != entry else direct
+        hits = [(n, line) for line, n in calls.external.get(node, []) if matches(n, wanted)]
+        if hits:
             count += len(hits)
             first = first or [*_path(parents, node), hits[0]]
         _visit(calls.graph, node, parents, queue)
@@ -256,12 +276,12 @@ class BlockingCallRule(ProjectRule):
         patterns = self._patterns()
         calls = ctx.call_graph
         for entry, data in sorted(calls.graph.nodes(data=True)):
-            if not data["is_async"] or data["kind"] not in ("route", "dependency"):
+            if not data["is_async"] or not _entry_kind(data):
                 continue
             found = blocking_chain(calls, entry, patterns)
             if found is not None:
                 chain, count = found
-                message = self._message(data["kind"], chain, count)
+                message = self._message(_entry_kind(data), chain, count)
                 yield self.finding(data["path"], chain[1][1], message, extra={"chain": chain})
 
     def _patterns(self) -> list[str]:
@@ -271,7 +291,7 @@ class BlockingCallRule(ProjectRule):
 
     @staticmethod
     def _message(kind: str, chain: list[Step], count: int) -> str:
-        what = "route handler" if kind == "route" else "dependency"
+        what = {"route": "route handler", "background": "background task"}.get(kind, kind)
         steps = [chain[0][0]] + [f"{name} (line {line})" for name, line in chain[1:]]
         more = f" ({count} blocking calls reached in all)" if count > 1 else ""
         return (
@@ -279,6 +299,14 @@ class BlockingCallRule(ProjectRule):
             "make it a plain def, wrap the call in `await run_in_threadpool(...)` or "
             "`asyncio.to_thread(...)`, or use an async client"
         )
+
+
+def _entry_kind(data: dict) -> str:
+    """Where an async function runs on the event loop: "route", "dependency", "background"
+    (a task given to ``BackgroundTasks.add_task``), or "" for other functions."""
+    if data["kind"] in ("route", "dependency"):
+        return str(data["kind"])
+    return "background" if data.get("background") else ""
 
 
 def _async_functions(ctx: ProjectContext) -> bool:

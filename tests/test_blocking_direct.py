@@ -1,0 +1,89 @@
+"""BK301 beyond its examples: blocking calls made directly by an async route that ruff's ASYNC
+rules do not know (a sync database session), and async background tasks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backendkit import analyze
+from helpers import write_project
+
+DB = """\
+from typing import Annotated
+
+from fastapi import Depends
+from sqlmodel import Session, create_engine
+
+engine = create_engine("sqlite://")
+
+
+def get_session():
+    with Session(engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+"""
+
+ROUTES = """\
+import smtplib
+import time
+
+from fastapi import APIRouter, BackgroundTasks
+from sqlmodel import select
+
+from app.db import SessionDep
+
+router = APIRouter()
+
+
+async def notify(address: str) -> None:
+    with smtplib.SMTP("localhost") as smtp:
+        smtp.sendmail("app@example.com", [address], "hi")
+
+
+@router.get("/items")
+async def list_items(session: SessionDep) -> list[str]:
+    return list(session.exec(select(1)).all())
+
+
+@router.post("/signup", status_code=201)
+async def signup(address: str, tasks: BackgroundTasks) -> dict[str, str]:
+    tasks.add_task(notify, address)
+    return {}
+
+
+@router.get("/nap")
+async def nap() -> dict[str, str]:
+    time.sleep(1)
+    return {}
+"""
+
+
+def test_direct_session_call_and_async_background_task(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/db.py": DB, "app/routes.py": ROUTES}
+    root = write_project(tmp_path / "p", files, select=["BK301"])
+    found = {(f.line, f.message.split(" blocks")[0]) for f in analyze([root]).findings}
+    assert found == {
+        (19, "async route handler app.routes.list_items"),
+        (13, "async background task app.routes.notify"),
+    }  # time.sleep directly in nap() is ruff's ASYNC251, not repeated here
+
+
+def test_default_list_matches_the_catalogue() -> None:
+    """The code's default list and the documented option default are the same list."""
+    from backendkit.catalogue import load_catalogue
+    from backendkit.rules.architecture import BLOCKING_CALLS, RUFF_ASYNC_CALLS
+
+    info = load_catalogue()["BK301"]
+    assert list(BLOCKING_CALLS) == info.options["blocking-calls"]
+    assert set(RUFF_ASYNC_CALLS) == {
+        "time.sleep",
+        "requests.*",
+        "urllib.request.urlopen",
+        "httpx.Client",
+        "httpx.Client.*",
+        "builtins.open",
+        "subprocess.*",
+        "os.system",
+    }
