@@ -154,8 +154,11 @@ def test_graph_imports_unresolved(tmp_path: Path) -> None:
         {
             "app/__init__.py": "",
             "app/a.py": "import os\nimport app.missing\nfrom app.nope import x\n"
-            "from . import b\nfrom .b import thing\nfrom .gone import y\nfrom .... import z\n",
+            "from . import b\nfrom .b import thing\nfrom .gone import y\nfrom .... import z\n"
+            "from . import ghost\nfrom app.b import thing, missing_name\n"
+            "from app.star import anything\n",
             "app/b.py": "thing = 1\n",
+            "app/star.py": "from app.b import *\n",
         },
     )
     result = CliRunner().invoke(app, ["graph", str(root), "--kind", "imports", "--unresolved"])
@@ -165,5 +168,7 @@ def test_graph_imports_unresolved(tmp_path: Path) -> None:
         "app/a.py:3: app.a imports app.nope\n"
         "app/a.py:6: app.a imports .gone\n"
         "app/a.py:7: app.a imports ....\n"
-        "4 unresolved import(s)\n"
+        "app/a.py:8: app.a imports . import ghost\n"
+        "app/a.py:9: app.a imports app.b import missing_name\n"
+        "6 unresolved import(s)\n"
     )

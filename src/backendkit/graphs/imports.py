@@ -43,21 +43,45 @@ def build_import_graph(index: ProjectIndex, *, include_external: bool = False) -
 
 
 def unresolved_imports(index: ProjectIndex) -> list[tuple[str, str, int, str]]:
-    """Imports of project modules that name no module of the project: relative imports, and
-    absolute imports under a top-level package of the project; ``(module, path, line, text)``
-    sorted. ``from pkg import name`` of an existing ``pkg`` counts as resolved (``name`` may be
-    an attribute)."""
+    """Imports of project modules that name nothing in the project: relative imports, and
+    absolute imports under a top-level package of the project, of a module that does not exist
+    or of a name (``from pkg import name``) that is neither a submodule of ``pkg`` nor defined
+    or imported in it; ``(module, path, line, text)`` sorted. A module with a star import or a
+    module ``__getattr__`` may define any name, so its names all count as resolved."""
     tops = {name.split(".")[0] for name in index.modules}
     out = []
     for summary in index.modules.values():
         for record in summary.imports:
-            base = index.absolute(record.module, record.level, summary)
             if record.level == 0 and record.module.split(".")[0] not in tops:
                 continue  # another package
+            dots = "." * record.level
+            base = index.absolute(record.module, record.level, summary)
             if base is None or not index.is_project_module(base):
-                text = "." * record.level + record.module
+                out.append((summary.module, summary.path, record.line, dots + record.module))
+                continue
+            for name in _missing_names(index, base, record.names):
+                text = (
+                    f"{dots}{record.module} import {name}" if record.module else f". import {name}"
+                )
                 out.append((summary.module, summary.path, record.line, text))
     return sorted(out)
+
+
+def _missing_names(index: ProjectIndex, base: str, names: tuple[str, ...]) -> list[str]:
+    """The names of ``from base import ...`` that ``base`` neither has as a submodule nor
+    binds at module level."""
+    module = index.modules[base]
+    scope = module.scope
+    if "__getattr__" in scope.functions or any("*" in r.names for r in module.imports):
+        return []
+    bound = (scope.assigns, scope.imports, scope.functions, scope.classes)
+    return [
+        name
+        for name in names
+        if name != "*"
+        and not index.is_project_module(f"{base}.{name}" if base else name)
+        and not any(name in table for table in bound)
+    ]
 
 
 def _type_checking(record: ImportRecord) -> bool:
