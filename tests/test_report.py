@@ -286,3 +286,21 @@ def test_empty_project_gives_a_report(tmp_path: Path) -> None:
     text = render_markdown(data)
     assert "No findings." in text
     assert "No import cycles.\n\n### Architecture findings" in text
+
+
+def test_markdown_cuts_long_messages_and_cycles(data) -> None:
+    """A 400-module import cycle: its chain and the messages that spell it out are shortened,
+    and a report that still does not fit is cut with a note."""
+    big = copy.deepcopy(data)
+    chain = [f"app.m{i}" for i in range(400)] + ["app.m0"]
+    big.cycles = [(chain, 400)] * 20
+    long_message = "Import cycle " + " -> ".join(chain)
+    for group in big.rules:
+        for finding in group.findings:
+            finding["message"] = long_message
+    text = render_markdown(big)
+    assert len(text) <= MAX_CHARS
+    assert "app.m11 -> ...` (400 steps)" in text
+    assert "app.m300" not in text
+    assert "Import cycle app.m0 -&gt; app.m1 -&gt; app.m2" in text
+    assert "app.m299 -&gt;" not in text

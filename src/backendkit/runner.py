@@ -155,7 +155,7 @@ def _run(
     progress: Progress | None = None,
     encoded: bool = True,
 ) -> list[Made]:
-    count = worker_count(workers)
+    count = min(worker_count(workers), len(jobs))  # never more processes than files
     if progress is not None and jobs:
         progress(0, len(jobs))
     if count > 1 and len(jobs) > 1 and (workers is not None or _big(jobs)):

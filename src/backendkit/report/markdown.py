@@ -15,6 +15,9 @@ MAX_CHARS = 65_000  # GitHub rejects comments over 65,536 characters
 FINDINGS_PER_RULE = (20, 5, 0)  # tried in turn until the report fits
 MAX_FILES = 50
 MAX_ARCHITECTURE = 30
+MAX_MESSAGE = 300  # characters of one finding's message in a table cell
+MAX_CHAIN = 12  # modules of one import cycle spelled out
+CUT_NOTE = "\n\n... (cut to fit a GitHub comment; the HTML report has everything)\n"
 
 
 def cell(text: object) -> str:
@@ -76,8 +79,15 @@ def _findings(data: ReportData, shown: int) -> list[str]:
     return lines + _details(f"Findings by file ({len(files)} files)", table)
 
 
+def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _finding_rows(findings: list[dict]) -> list[str]:
-    rows = [[code(f"{f['path']}:{f['line']}"), f["code"], cell(f["message"])] for f in findings]
+    rows = [
+        [code(f"{f['path']}:{f['line']}"), f["code"], cell(shorten(f["message"]))] for f in findings
+    ]
     return _table(["Where", "Rule", "Message"], rows)
 
 
@@ -115,7 +125,10 @@ def _architecture(data: ReportData) -> list[str]:
         lines += ["No import cycles.", ""]
     for chain, size in data.cycles:
         extra = f" ({size} modules tangled)" if size > len(chain) - 1 else ""
-        lines.append(f"- {code(' -> '.join(chain))}{extra}")
+        shown = chain if len(chain) <= MAX_CHAIN else [*chain[:MAX_CHAIN], "..."]
+        if len(shown) < len(chain):
+            extra = f" ({len(chain) - 1} steps{extra.replace(' (', ', ').rstrip(')')})"
+        lines.append(f"- {code(' -> '.join(shown))}{extra}")
     lines += [""] * bool(data.cycles) + ["### Architecture findings", ""]
     if not data.architecture:
         return [*lines, "No architecture findings.", ""]
@@ -163,8 +176,8 @@ def render_markdown(
     for shown in FINDINGS_PER_RULE:
         text = _render(data, depth, limit, top, shown)
         if len(text) <= MAX_CHARS:
-            break
-    return text
+            return text
+    return text[: MAX_CHARS - len(CUT_NOTE)] + CUT_NOTE
 
 
 def _render(data: ReportData, depth: int | None, limit: int, top: int, shown: int) -> str:
