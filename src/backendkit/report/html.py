@@ -118,33 +118,29 @@ def _script_data(view: dict, words: dict[str, str]) -> dict:
 
 def render_html(data: ReportData) -> str:
     """The complete HTML page of ``data``."""
-    view = graph_view(data.graph)
-    words = WORDS["imports"]
-    template = _environment().get_template("report.html.j2")
-    return template.render(
-        data=data,
-        view=view,
-        words=words,
-        node_height=NODE_HEIGHT,
-        graph_json=safe_json(_script_data(view, words)),
-        css=_asset("report.css"),
-        script=_asset("report.js"),
-    )
+    return _page("report.html.j2", data.graph, "imports", data=data)
 
 
 def render_graph_page(graph: nx.DiGraph, kind: str, title: str) -> str:
     """One self-contained page with the interactive view of ``graph`` (``graph --format html``):
     zoom, pan, search and click to see a node's edges, as in the report."""
+    return _page("graph.html.j2", graph, kind, title=title, kind=kind)
+
+
+def _page(template: str, graph: nx.DiGraph, kind: str, **context: object) -> str:
+    """``template`` rendered with the graph view of ``graph``, its words, style and script."""
     view = graph_view(graph)
     words = WORDS.get(kind, WORDS["imports"])
-    template = _environment().get_template("graph.html.j2")
-    return template.render(
-        title=title,
-        kind=kind,
-        view=view,
-        words=words,
-        node_height=NODE_HEIGHT,
-        graph_json=safe_json(_script_data(view, words)),
-        css=_asset("report.css"),
-        script=_asset("report.js"),
+    return (
+        _environment()
+        .get_template(template)
+        .render(
+            view=view,
+            words=words,
+            node_height=NODE_HEIGHT,
+            graph_json=safe_json(_script_data(view, words)),
+            css=_asset("report.css"),
+            script=_asset("report.js"),
+            **context,
+        )
     )
