@@ -127,10 +127,10 @@ def render_graph_page(graph: nx.DiGraph, kind: str, title: str) -> str:
     return _page("graph.html.j2", graph, kind, title=title, kind=kind)
 
 
-def _page(template: str, graph: nx.DiGraph, kind: str, **context: object) -> str:
+def _page(template: str, graph: nx.DiGraph, graph_kind: str, **context: object) -> str:
     """``template`` rendered with the graph view of ``graph``, its words, style and script."""
     view = graph_view(graph)
-    words = WORDS.get(kind, WORDS["imports"])
+    words = WORDS.get(graph_kind, WORDS["imports"])
     return (
         _environment()
         .get_template(template)
