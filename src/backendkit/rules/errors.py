@@ -8,10 +8,10 @@ from backendkit.findings import Finding
 from backendkit.project.appmodel import AppModel, AppObject, RouteDecl
 from backendkit.project.deps import status_code_of
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import Ctx, External, FuncSym, Instance
+from backendkit.project.symbols import Ctx, External, FuncSym, Instance, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.support import dependency_functions
-from backendkit.summary.model import DictExpr, Expr
+from backendkit.summary.model import DictExpr, Expr, Name
 
 IMPLICIT = frozenset({401, 403, 422})  # security schemes and validation speak for these
 
@@ -39,7 +39,8 @@ from fastapi import APIRouter, FastAPI
 
 from app import items
 
-app = FastAPI(responses={400: {"description": "Bad request"}})
+COMMON = {400: {"description": "Bad request"}}
+app = FastAPI(responses={**COMMON})
 api = APIRouter(prefix="/api")
 api.include_router(items.router, responses={409: {"description": "Conflict"}})
 app.include_router(api)
@@ -80,13 +81,21 @@ def raised_statuses(index: ProjectIndex, func: FuncSym) -> Iterator[tuple[int, i
                 yield status, line
 
 
-def documented(index: ProjectIndex, responses: Expr | None, ctx: Ctx) -> set[int]:
-    """Status codes that a ``responses={...}`` argument documents."""
+def documented(index: ProjectIndex, responses: Expr | None, ctx: Ctx, depth: int = 0) -> set[int]:
+    """Status codes that a ``responses={...}`` argument documents; a name bound to a dict
+    (``responses=COMMON``) and ``{**COMMON, 404: ...}`` are followed."""
+    if isinstance(responses, Name) and depth < 4:
+        symbol = index.lookup(responses.dotted, ctx)
+        if isinstance(symbol, VarSym):
+            return documented(index, symbol.assign.value, symbol.ctx, depth + 1)
     if not isinstance(responses, DictExpr):
         return set()
     codes: set[int] = set()
-    for key, _ in responses.items:
-        value = index.value(key, ctx) if key is not None else None
+    for key, item in responses.items:
+        if key is None:
+            codes |= documented(index, item, ctx, depth + 1)
+            continue
+        value = index.value(key, ctx)
         if isinstance(value, str) and value.isdigit():
             value = int(value)
         status = status_code_of(value)
