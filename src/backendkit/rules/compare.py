@@ -34,8 +34,10 @@ SECRET = re.compile(
 _TOKEN_NAME = re.compile(rf"^({_TOKEN_KINDS})_token$")
 # the markers of a second copy typed by the user, or of the new value in a change form
 _USER_TYPED = re.compile(
-    r"(^|_)(confirm|confirmation|repeat|again|retype|verify|verification|new|old|current)(?=_|$)"
+    r"(^|_)(confirm|confirmation|repeat|again|retype|verify|verification|new)(?=_|$)"
 )
+# the value a change form replaces: ``new_password == current_password`` compares two inputs
+_REPLACED = re.compile(r"^(current|old)_")
 
 _VALID = """\
 import secrets
@@ -110,6 +112,10 @@ def check_hashes(user, refresh_token_hash: str, stored_token_hash: str, digest: 
     return refresh_token_hash == stored_token_hash or user.api_key_hash == digest  # expect: BK113
 
 
+def check_current(user, current_password: str) -> bool:
+    return current_password == user.password  # expect: BK113
+
+
 def check_hook(x_hub_signature_256: str, stripe_signature: str, expected: str) -> bool:
     return x_hub_signature_256 == expected or stripe_signature == expected  # expect: BK113
 """
@@ -175,7 +181,9 @@ def _user_typed(left: Expr, right: Expr) -> bool:
         return False
     if a[0] and a[0] == b[0]:
         return True
-    names = a[1].lower(), b[1].lower()
+    names = sorted((a[1].lower(), b[1].lower()), key=lambda n: not n.startswith("new_"))
+    if names[0].startswith("new_") and _REPLACED.match(names[1]):
+        return names[0][4:] == _REPLACED.sub("", names[1])
     return names[0] != names[1] and _stem(names[0]) == _stem(names[1]) != ""
 
 
