@@ -131,6 +131,8 @@ def test_independent_sibling_layers(tmp_path: Path) -> None:
     assert "layer app.orders must not import its independent sibling app.payments" in (
         finding.message
     )
+    assert "siblings must not import each other" in finding.message
+    assert "lower layer needs down" not in finding.message
 
 
 def test_siblings_separated_by_colon_may_import_each_other(tmp_path: Path) -> None:
@@ -150,6 +152,7 @@ def test_optional_layer_and_unknown_layer(tmp_path: Path) -> None:
     assert "contract 'layered': layers names 'app.jobs', which matches no module" in (
         finding.message
     )
+    assert "mark an optional layer as '(name)'" in finding.message
 
 
 FORBID = {
@@ -242,6 +245,7 @@ def test_independence_unknown_module(tmp_path: Path) -> None:
     (finding,) = run(tmp_path, FEATURES, table)
     assert finding.code == "BK005"
     assert "'shop.nope', which matches no module" in finding.message
+    assert "optional layer" not in finding.message  # only layers contracts have those
 
 
 @pytest.mark.parametrize(

@@ -56,3 +56,18 @@ def test_payload_keys_are_followed_through_locals_and_callers(tmp_path: Path) ->
     # without exp from one caller; sign's callers pass an unknown dict
     assert [(f.path, f.line) for f in findings] == [("app/security.py", 18)]
     assert "without an 'exp' claim" in findings[0].message
+
+
+def test_signature_verification_off_is_named(tmp_path: Path) -> None:
+    """options={"verify_signature": False} (inline or through a local dict) is reported as
+    signature verification turned off, not merely as a missing algorithms=."""
+    source = (
+        "import jwt\n\n\n"
+        "def peek(token: str) -> dict:\n"
+        "    opts = {'verify_signature': False}\n"
+        "    return jwt.decode(token, options=opts)\n"
+    )
+    root = write_project(tmp_path / "p", {"app/auth.py": source}, select=["BK105"])
+    (finding,) = analyze([root]).findings
+    assert finding.line == 6
+    assert "turns off signature verification" in finding.message

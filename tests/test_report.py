@@ -304,3 +304,23 @@ def test_markdown_cuts_long_messages_and_cycles(data) -> None:
     assert "app.m300" not in text
     assert "Import cycle app.m0 -&gt; app.m1 -&gt; app.m2" in text
     assert "app.m299 -&gt;" not in text
+
+
+def test_architecture_section_says_what_was_checked(tmp_path: Path) -> None:
+    """No architecture findings: the page names the checks, including forbidden contracts,
+    and says so when no contract is configured."""
+    files = {"app/__init__.py": "", "app/domain.py": "", "app/db.py": ""}
+    bare = build_report_data(write_project(tmp_path / "bare", files), None, False, None, 150)
+    assert "Checked: import cycles; no import contracts are configured." in render_html(bare)
+    contract = {
+        "name": "pure domain",
+        "type": "forbidden",
+        "source-modules": ["app.domain"],
+        "forbidden-modules": ["app.db"],
+    }
+    options = {"architecture": {"contracts": [contract]}}
+    root = write_project(tmp_path / "configured", files, options)
+    data = build_report_data(root, None, False, None, 150)
+    checked = "Checked: import cycles and 1 configured contract (forbidden)."
+    assert checked in render_html(data)
+    assert checked in render_markdown(data)

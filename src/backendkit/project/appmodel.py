@@ -58,6 +58,8 @@ class Include:
     file: str
     line: int
     guarded: bool = False
+    #: the include call's ``responses=`` argument and its context, merged into every route
+    responses: tuple[Expr, Ctx] | None = None
 
 
 @dataclass
@@ -291,6 +293,8 @@ class AppModel:
                 if child is obj:
                     continue
                 include = Include(child, prefix, prefix_expr, deps, file, site.line, site.guarded)
+                responses = call.kwarg("responses")
+                include.responses = None if responses is None else (responses, ctx)
                 obj.includes.append(include)
                 child.included += 1
         elif method == "mount":

@@ -73,6 +73,18 @@ class ReportData:
     cycles: list[tuple[list[str], int]]
     architecture: list[dict]
     notes: list[str] = field(default_factory=list)
+    #: the configured import contracts as ``(name, type)``: what the architecture rules checked
+    contracts: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def checked(self) -> str:
+        """What the architecture findings cover: import cycles, and the configured contracts."""
+        if not self.contracts:
+            return "import cycles; no import contracts are configured"
+        count = len(self.contracts)
+        kinds = sorted({kind for _, kind in self.contracts})
+        noun = "contract" if count == 1 else "contracts"
+        return f"import cycles and {count} configured {noun} ({', '.join(kinds)})"
 
 
 def choose_depth(graph: nx.DiGraph, limit: int) -> int | None:
@@ -129,7 +141,14 @@ def collect(
         cycles=cycle_groups(runtime),
         architecture=[f for f in findings if f["category"] == "architecture"],
         notes=list(result.notes),
+        contracts=_contracts(project),
     )
+
+
+def _contracts(project: Project) -> list[tuple[str, str]]:
+    """``(name, type)`` of each ``[tool.backendkit.architecture]`` contract."""
+    tables = project.config.options.get("architecture", {}).get("contracts", [])
+    return [(str(t.get("name", "")), str(t.get("type", ""))) for t in tables if isinstance(t, dict)]
 
 
 @dataclass

@@ -131,7 +131,7 @@ def _architecture(data: ReportData) -> list[str]:
         lines.append(f"- {code(' -> '.join(shown))}{extra}")
     lines += [""] * bool(data.cycles) + ["### Architecture findings", ""]
     if not data.architecture:
-        return [*lines, "No architecture findings.", ""]
+        return [*lines, f"No architecture findings. Checked: {data.checked}.", ""]
     rows = _finding_rows(data.architecture[:MAX_ARCHITECTURE])
     if len(data.architecture) > MAX_ARCHITECTURE:
         rows.append(f"... and {len(data.architecture) - MAX_ARCHITECTURE} more.")

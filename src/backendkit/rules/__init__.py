@@ -15,7 +15,7 @@ from backendkit.rules.compare import SecretCompareRule
 from backendkit.rules.contracts import ForbiddenRule, IndependenceRule, LayersRule
 from backendkit.rules.cors import WildcardCorsRule
 from backendkit.rules.database import EnginePerRequestRule, QueryInLoopRule
-from backendkit.rules.dataflow import SecretInLogRule, SqlStringRule, WeakPasswordHashRule
+from backendkit.rules.dataflow import SecretInLogRule, WeakPasswordHashRule
 from backendkit.rules.errors import UndocumentedErrorRule
 from backendkit.rules.exposure import DebugModeRule, ErrorDetailLeakRule, JwtMisuseRule
 from backendkit.rules.maintainability import ComplexityRule, FileSizeRule
@@ -33,6 +33,7 @@ from backendkit.rules.ratelimit import AuthRateLimitRule
 from backendkit.rules.responses import SensitiveResponseRule
 from backendkit.rules.secrets import HardcodedSecretRule
 from backendkit.rules.sessions import SessionContextRule
+from backendkit.rules.sqlstrings import SqlStringRule
 
 RULES: dict[str, type[Rule]] = {
     rule.code: rule

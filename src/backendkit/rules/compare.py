@@ -18,14 +18,26 @@ PASSWORD = re.compile(
 )
 _TOKEN_KINDS = (
     "access|refresh|reset|auth|api|csrf|xsrf|bearer|session|verification|verify|confirm|"
-    "confirmation|invite|invitation|magic|otp|id|raw|provided|expected|stored|jwt|webhook"
+    "confirmation|invite|invitation|magic|otp|id|raw|provided|expected|stored|jwt|webhook|x"
+)
+# webhook signature headers (`x_signature`, `x_hub_signature_256`, `stripe_signature`) and
+# computed ones; a bare `signature` is usually inspect.signature or a file signature
+_SIGNATURE = (
+    r"(x_([a-z0-9]+_)*|(hmac|webhook|stripe|svix|expected|computed|provided|received|request|"
+    r"payload)_)signature(_(256|sha256|sha1))?"
 )
 SECRET = re.compile(
-    rf"^((({_TOKEN_KINDS})_)?token|(.*_)?secret|(.*_)?api_?key|(hmac|webhook|expected|computed|provided|received|request|payload)_signature|"
-    r"(token|secret|key)_(hash|digest))$"
+    rf"^((({_TOKEN_KINDS})_)?token|(.*_)?secret|(.*_)?api_?key|{_SIGNATURE}|"
+    r"(.*_)?(token|secret|key)_(hash|digest))$"
 )
-# a second copy typed by the user, or the new value in a change form: not a stored secret
-_USER_TYPED = re.compile(r"(confirm|repeat|again|retype|verify|verification|^new_|2$)")
+# a token whose kind merely reads like a confirmation (`verification_token`): a stored secret
+_TOKEN_NAME = re.compile(rf"^({_TOKEN_KINDS})_token$")
+# the markers of a second copy typed by the user, or of the new value in a change form
+_USER_TYPED = re.compile(
+    r"(^|_)(confirm|confirmation|repeat|again|retype|verify|verification|new)(?=_|$)"
+)
+# the value a change form replaces: ``new_password == current_password`` compares two inputs
+_REPLACED = re.compile(r"^(current|old)_")
 
 _VALID = """\
 import secrets
@@ -52,6 +64,11 @@ def register(password: str, password_confirm: str, token_type: str) -> None:
         raise ValueError("passwords differ")
     if token_type != "bearer":
         raise ValueError("unsupported token type")
+
+
+def change(new_password: str, current_password: str, confirm_password: str) -> None:
+    if new_password == current_password or confirm_password != new_password:
+        raise ValueError("choose a new password and type it twice")
 """
 
 _QUERY = """\
@@ -82,9 +99,30 @@ def check_key(x_api_key: str) -> None:
 
 def check_reset(record, token: str) -> bool:
     return token == record["reset_token"]  # expect: BK113
+
+
+def check_header(x_token: str, verification_token: str, confirmation_token: str, stored) -> None:
+    if x_token != settings.X_TOKEN:  # expect: BK113
+        raise PermissionError("bad token")
+    if verification_token == stored or confirmation_token == stored:  # expect: BK113
+        return
+
+
+def check_hashes(user, refresh_token_hash: str, stored_token_hash: str, digest: str) -> bool:
+    return refresh_token_hash == stored_token_hash or user.api_key_hash == digest  # expect: BK113
+
+
+def check_current(user, current_password: str) -> bool:
+    return current_password == user.password  # expect: BK113
+
+
+def check_hook(x_hub_signature_256: str, stripe_signature: str, expected: str) -> bool:
+    return x_hub_signature_256 == expected or stripe_signature == expected  # expect: BK113
 """
 
-_CONFIG = "class Settings:\n    API_KEY: str = ''\n\n\nsettings = Settings()\n"
+_CONFIG = (
+    "class Settings:\n    API_KEY: str = ''\n    X_TOKEN: str = ''\n\n\nsettings = Settings()\n"
+)
 
 
 def _last(expr: Expr) -> tuple[str, str] | None:
@@ -127,13 +165,26 @@ def _is_query(index: ProjectIndex, expr: Expr, ctx: Ctx) -> bool:
     return isinstance(index.lookup(head, ctx), (ClassSym, External, ModuleSym))
 
 
+def _stem(name: str) -> str:
+    """The name without confirm / repeat / new / trailing-2 markers: ``confirm_password`` and
+    ``password2`` give ``password``; token names (``verification_token``) stay whole."""
+    if _TOKEN_NAME.match(name):
+        return name
+    return _USER_TYPED.sub("", name).removesuffix("2").strip("_")
+
+
 def _user_typed(left: Expr, right: Expr) -> bool:
-    """Two values the user typed (``password != password_confirm``, ``form.a == form.b``)."""
+    """Two values the user typed: a confirm pair (``password != password_confirm``,
+    ``new_password == current_password``) or two attributes of one object (``form.a == form.b``)."""
     a, b = _last(left), _last(right)
     if a is None or b is None:
         return False
-    same_object = bool(a[0]) and a[0] == b[0]
-    return same_object or any(_USER_TYPED.search(part[1].lower()) for part in (a, b))
+    if a[0] and a[0] == b[0]:
+        return True
+    names = sorted((a[1].lower(), b[1].lower()), key=lambda n: not n.startswith("new_"))
+    if names[0].startswith("new_") and _REPLACED.match(names[1]):
+        return names[0][4:] == _REPLACED.sub("", names[1])
+    return names[0] != names[1] and _stem(names[0]) == _stem(names[1]) != ""
 
 
 class SecretCompareRule(ProjectRule):

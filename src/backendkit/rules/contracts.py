@@ -85,7 +85,7 @@ class _ContractRule(ProjectRule):
         chain = " -> ".join([*steps, violation.chain[-1][0]])
         message = (
             f"Contract {violation.contract.name!r} broken: {violation.relation}, but "
-            f"{chain}; {self.hint}"
+            f"{chain}; {self.hint_for(violation)}"
         )
         summary = ctx.index.modules[violation.source]
         return self.finding(
@@ -95,13 +95,19 @@ class _ContractRule(ProjectRule):
             extra={"contract": violation.contract.name, "chain": violation.chain},
         )
 
+    def hint_for(self, violation: Violation) -> str:
+        """How to fix ``violation`` (the rule's ``hint`` unless a rule tells cases apart)."""
+        del violation
+        return self.hint
+
     def _problem(self, ctx: ProjectContext, contract: Contract, problem: str) -> Finding:
+        optional = ", or mark an optional layer as '(name)'" if self.kind == "layers" else ""
         return Finding(
             code="BK005",
             name="unmatched-config-name",
             message=f"Invalid configuration for {self.code}: [tool.backendkit.architecture] "
             f"contract {contract.name!r}: {problem}; the contract is checked without it. Name "
-            "modules as they are imported (dotted), or mark an optional layer as '(name)'",
+            f"modules as they are imported (dotted){optional}",
             path=ctx.config_file,
             line=_contract_line(ctx, contract.name),
             severity=Severity.ERROR,
@@ -152,6 +158,15 @@ class LayersRule(_ContractRule):
             note="models (the lowest layer) imports api (the highest)",
         ),
     )
+
+    def hint_for(self, violation: Violation) -> str:
+        """Siblings split by ``|`` are independent: neither is below the other."""
+        if "independent sibling" in violation.relation:
+            return (
+                "independent siblings must not import each other: move what both need into "
+                "a lower layer, or join them with ':' if they may depend on each other"
+            )
+        return self.hint
 
     @staticmethod
     def plan(contract: Contract, members: Members) -> Plan:

@@ -5,17 +5,67 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
-from backendkit.project.appmodel import AppObject, RouteDecl
+from backendkit.project.appmodel import AppModel, AppObject, RouteDecl
 from backendkit.project.deps import status_code_of
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import Ctx, External, FuncSym, Instance
+from backendkit.project.symbols import Ctx, External, FuncSym, Instance, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.support import dependency_functions
-from backendkit.summary.model import DictExpr, Expr
+from backendkit.summary.model import DictExpr, Expr, Name
 
 IMPLICIT = frozenset({401, 403, 422})  # security schemes and validation speak for these
 
 _APP = "from fastapi import FastAPI, HTTPException\n\napp = FastAPI()\n\n\n"
+
+_INCLUDED_ITEMS = """\
+from fastapi import APIRouter, HTTPException
+
+router = APIRouter(prefix="/items", responses={404: {"description": "No such item"}})
+
+
+@router.get("/{item_id}")
+def read(item_id: int) -> int:
+    if item_id < 0:
+        raise HTTPException(status_code=404)
+    if item_id > 100:
+        raise HTTPException(status_code=409)
+    if item_id == 13:
+        raise HTTPException(status_code=400)
+    return item_id
+"""
+
+_INCLUDED_MAIN = """\
+from fastapi import APIRouter, FastAPI
+
+from app import items
+
+COMMON = {400: {"description": "Bad request"}}
+app = FastAPI(responses={**COMMON})
+api = APIRouter(prefix="/api")
+api.include_router(items.router, responses={409: {"description": "Conflict"}})
+app.include_router(api)
+"""
+
+_DEPENDENCY = """\
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException
+
+app = FastAPI()
+
+
+def get_item(item_id: int) -> int:
+    if item_id < 0:
+        raise HTTPException(status_code=404)
+    return item_id
+
+
+@app.get("/items/{item_id}")  # expect: BK208
+def read(item: Annotated[int, Depends(get_item)]) -> int:
+    if item > 100:
+        raise HTTPException(status_code=409)
+    return item
+"""
 
 
 def raised_statuses(index: ProjectIndex, func: FuncSym) -> Iterator[tuple[int, int]]:
@@ -31,19 +81,51 @@ def raised_statuses(index: ProjectIndex, func: FuncSym) -> Iterator[tuple[int, i
                 yield status, line
 
 
-def documented(index: ProjectIndex, responses: Expr | None, ctx: Ctx) -> set[int]:
-    """Status codes that a ``responses={...}`` argument documents."""
+def documented(index: ProjectIndex, responses: Expr | None, ctx: Ctx, depth: int = 0) -> set[int]:
+    """Status codes that a ``responses={...}`` argument documents; a name bound to a dict
+    (``responses=COMMON``) and ``{**COMMON, 404: ...}`` are followed."""
+    if isinstance(responses, Name) and depth < 4:
+        symbol = index.lookup(responses.dotted, ctx)
+        if isinstance(symbol, VarSym):
+            return documented(index, symbol.assign.value, symbol.ctx, depth + 1)
     if not isinstance(responses, DictExpr):
         return set()
     codes: set[int] = set()
-    for key, _ in responses.items:
-        value = index.value(key, ctx) if key is not None else None
+    for key, item in responses.items:
+        if key is None:
+            codes |= documented(index, item, ctx, depth + 1)
+            continue
+        value = index.value(key, ctx)
         if isinstance(value, str) and value.isdigit():
             value = int(value)
         status = status_code_of(value)
         if status is not None:
             codes.add(status)
     return codes
+
+
+def inherited_responses(index: ProjectIndex, model: AppModel) -> dict[str, set[int]]:
+    """Per app object key, the codes documented above its routes: the object's own
+    ``responses=`` plus those of the includes, routers and apps it is included through
+    (FastAPI merges them into each route). An object included along several paths keeps
+    only what every path documents; a mounted app starts afresh (its own OpenAPI)."""
+    found: dict[str, set[int]] = {}
+
+    def walk(obj: AppObject, above: set[int], stack: tuple[str, ...]) -> None:
+        if obj.key in stack:
+            return
+        here = above | documented(index, obj.instance.call.kwarg("responses"), obj.instance.ctx)
+        found[obj.key] = found[obj.key] & here if obj.key in found else here
+        for inc in obj.includes:
+            extra = documented(index, *inc.responses) if inc.responses else set()
+            walk(inc.child, here | extra, (*stack, obj.key))
+        for mount in obj.mounts:
+            if mount.child is not None:
+                walk(mount.child, set(), (*stack, obj.key))
+
+    for root in model.roots():
+        walk(root, set(), ())
+    return found
 
 
 class UndocumentedErrorRule(ProjectRule):
@@ -56,6 +138,13 @@ class UndocumentedErrorRule(ProjectRule):
             "\ndef read(item_id: int) -> int:\n    if item_id < 0:\n"
             "        raise HTTPException(status_code=404)\n    return item_id\n"
         ),
+        Example(
+            {
+                "app/__init__.py": "",
+                "app/main.py": _INCLUDED_MAIN,
+                "app/items.py": _INCLUDED_ITEMS,
+            }
+        ),
     )
     INVALID = (
         Example(
@@ -64,32 +153,54 @@ class UndocumentedErrorRule(ProjectRule):
             "        raise HTTPException(status_code=404, detail='No item')\n"
             "    return item_id\n"
         ),
+        Example({"app/__init__.py": "", "app/main.py": _DEPENDENCY}),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """One finding per route declaration with undocumented statuses."""
+        above = inherited_responses(ctx.index, ctx.model)
         for obj in ctx.model.iter_objects():
             for decl in obj.routes:
                 if decl.handler is None or decl.kind != "http":
                     continue
-                missing = self._missing(ctx, obj, decl)
+                inherited = above.get(obj.key, set())
+                missing = self._missing(ctx, decl, inherited)
                 if missing:
-                    codes = ", ".join(str(c) for c in sorted(missing))
                     yield self.finding(
                         decl.file,
                         decl.line,
-                        f"Route {decl.handler_name.rpartition(':')[2]} raises HTTP {codes} but its "
-                        "responses= does not document it, so the OpenAPI schema and generated "
-                        "clients do not know the error; add responses={"
-                        f"{sorted(missing)[0]}: {{'description': ...}}}}",
+                        _message(decl, missing),
                         extra={"alt_lines": [decl.def_line]},
                     )
 
-    def _missing(self, ctx: ProjectContext, obj: AppObject, decl: RouteDecl) -> set[int]:
+    @staticmethod
+    def _missing(ctx: ProjectContext, decl: RouteDecl, inherited: set[int]) -> dict[int, str]:
+        """Undocumented status -> the dependency raising it (``""`` for the handler)."""
         index = ctx.index
         assert decl.handler is not None
-        functions = dependency_functions(ctx.resolver, decl.handler)
-        raised = {status for f in functions for status, _ in raised_statuses(index, f)}
-        known = documented(index, decl.call.kwarg("responses"), decl.ctx)
-        known |= documented(index, obj.instance.call.kwarg("responses"), obj.instance.ctx)
-        return raised - known - IMPLICIT
+        known = inherited | documented(index, decl.call.kwarg("responses"), decl.ctx)
+        missing: dict[int, str] = {}
+        for func in dependency_functions(ctx.resolver, decl.handler):
+            source = "" if func is decl.handler else func.info.name
+            for status, _ in raised_statuses(index, func):
+                if status in known or status in IMPLICIT:
+                    continue
+                if not source or status not in missing:
+                    missing[status] = source
+        return missing
+
+
+def _message(decl: RouteDecl, missing: dict[int, str]) -> str:
+    """Names every missing code, where a dependency raises it, and the ``responses=`` to add."""
+    codes = sorted(missing)
+    parts = [
+        f"{code} (from dependency {missing[code]})" if missing[code] else str(code)
+        for code in codes
+    ]
+    suggestion = ", ".join(f"{code}: {{'description': ...}}" for code in codes)
+    return (
+        f"Route {decl.handler_name.rpartition(':')[2]} raises HTTP {', '.join(parts)} but no "
+        "responses= on the route, its router, the include_router call or the app documents "
+        "it, so the OpenAPI schema and generated clients do not know the error; add "
+        f"responses={{{suggestion}}}"
+    )

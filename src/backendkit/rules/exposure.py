@@ -9,7 +9,7 @@ from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, External, FuncSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.localflow import Keys, dict_keys
+from backendkit.rules.localflow import Keys, assigned_before, dict_keys
 from backendkit.rules.support import external_calls
 from backendkit.summary.model import (
     Call,
@@ -28,8 +28,17 @@ def _is_jwt(callee: External) -> bool:
     return callee.qualname.split(".")[0] in ("jwt", "jose")
 
 
-def _false_options(options: Expr | None, index: ProjectIndex, ctx: Ctx) -> list[str]:
-    if not isinstance(options, DictExpr):
+def _options_dict(options: Expr | None, ctx: Ctx, line: int) -> DictExpr | None:
+    """The ``options=`` dict: a literal, or a local bound to one before ``line``."""
+    if isinstance(options, Name) and "." not in options.dotted and ctx.owners[-1] is not None:
+        assigns = assigned_before(ctx.scopes[-1], options.dotted, line)
+        options = assigns[-1].value if assigns else None
+    return options if isinstance(options, DictExpr) else None
+
+
+def _false_options(options: Expr | None, index: ProjectIndex, ctx: Ctx, line: int) -> list[str]:
+    options = _options_dict(options, ctx, line)
+    if options is None:
         return []
     return [
         str(key.value)
@@ -55,7 +64,12 @@ class JwtMisuseRule(ProjectRule):
             "    return jwt.encode(to_encode, key, algorithm='HS256')\n\n\n"
             "def refresh(sub: str, key: str, expire: int) -> str:\n"
             "    payload = dict(sub=sub)\n    payload['exp'] = expire\n"
-            "    return jwt.encode(payload, key, algorithm='HS256')\n"
+            "    return jwt.encode(payload, key, algorithm='HS256')\n\n\n"
+            "def merged(sub: str, key: str, expire: int) -> str:\n"
+            "    payload = {'sub': sub}\n    payload |= {'exp': expire}\n"
+            "    return jwt.encode(payload, key, algorithm='HS256')\n\n\n"
+            "def unioned(data: dict, key: str, expire: int) -> str:\n"
+            "    return jwt.encode({'sub': 'x'} | {'exp': expire}, key, algorithm='HS256')\n"
         ),
     )
     INVALID = (
@@ -75,7 +89,13 @@ class JwtMisuseRule(ProjectRule):
             "    to_encode = {'sub': sub}\n    to_encode.update({'iat': now})\n"
             "    return jwt.encode(to_encode, key, algorithm='HS256')  # expect: BK105\n\n\n"
             "def f(sub: str, key: str) -> str:\n    claims = dict(sub=sub, type='access')\n"
-            "    return jwt.encode(claims, key, algorithm='HS256')  # expect: BK105\n"
+            "    return jwt.encode(claims, key, algorithm='HS256')  # expect: BK105\n\n\n"
+            "def g(token: str) -> dict:\n"
+            "    return jwt.decode(token, options={'verify_signature': False})  # expect: BK105\n"
+            "\n\ndef h(token: str, key: str) -> dict:\n"
+            "    opts = {'verify_signature': False}\n"
+            "    return jwt.decode(token, key, algorithms=['HS256'], options=opts)  "
+            "# expect: BK105\n"
         ),
     )
 
@@ -83,14 +103,22 @@ class JwtMisuseRule(ProjectRule):
         """One finding per risky encode/decode call."""
         for site, where, callee in external_calls(ctx.index, {"decode", "encode"}, _is_jwt):
             problem = (
-                self._decode_problem(ctx.index, site.call, where)
+                self._decode_problem(ctx.index, site, where)
                 if callee.last == "decode"
                 else _encode_problem(ctx.index, site, where)
             )
             if problem:
                 yield self.finding(where.module.path, site.line, problem)
 
-    def _decode_problem(self, index: ProjectIndex, call: Call, ctx: Ctx) -> str:
+    def _decode_problem(self, index: ProjectIndex, site: CallSite, ctx: Ctx) -> str:
+        call = site.call
+        disabled = _false_options(call.kwarg("options"), index, ctx, site.line)
+        if "verify_signature" in disabled or index.value(call.kwarg("verify"), ctx) is False:
+            return (
+                f"{_name(call)} turns off signature verification: any forged token passes; "
+                "remove verify_signature=False / verify=False and pass algorithms="
+                "[settings.ALGORITHM]"
+            )
         algorithms = call.kwarg("algorithms")
         if algorithms is None:
             return (
@@ -100,9 +128,8 @@ class JwtMisuseRule(ProjectRule):
         value = index.value(algorithms, ctx)
         if isinstance(value, list) and any(str(v).lower() == "none" for v in value):
             return f"{_name(call)} accepts the 'none' algorithm: unsigned tokens pass; remove it"
-        disabled = _false_options(call.kwarg("options"), index, ctx)
-        if disabled or index.value(call.kwarg("verify"), ctx) is False:
-            what = ", ".join(disabled) or "verify"
+        if disabled:
+            what = ", ".join(disabled)
             return f"{_name(call)} turns off {what}: forged or expired tokens pass; keep it on"
         return ""
 

@@ -4,14 +4,15 @@ use (``q = f"..."; session.execute(text(q))``) and the keys a dict payload holds
 
 Only the function's own straight-line facts are used: assignments, ``name.update(...)`` /
 ``name.setdefault(...)`` calls and ``name[key] = ...`` on lines between the binding and the
-use. Branches are not told apart: a key set on any line before the use counts.
+use; ``name |= {...}`` counts like ``name.update({...})`` and ``a | b`` holds the keys of
+both. Branches are not told apart: a key set on any line before the use counts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backendkit.summary.model import Assign, Call, Const, DictExpr, Expr, Name, Scope
+from backendkit.summary.model import Assign, BinOp, Call, Const, DictExpr, Expr, Name, Scope
 
 MAX_DEPTH = 8
 
@@ -49,11 +50,18 @@ def dict_keys(expr: Expr | None, scope: Scope | None, line: int, depth: int = 0)
         return None
     if isinstance(expr, DictExpr):
         return _display_keys(expr)
-    if isinstance(expr, Call) and isinstance(expr.func, Name):
-        return _call_keys(expr, scope, line, depth)
+    if isinstance(expr, (Call, BinOp)):
+        return _built_keys(expr, scope, line, depth)
     if isinstance(expr, Name) and "." not in expr.dotted and scope is not None:
         return _local_keys(expr.dotted, scope, line, depth)
     return None
+
+
+def _built_keys(expr: Call | BinOp, scope: Scope | None, line: int, depth: int) -> Keys | None:
+    """``dict(...)``, ``x.copy()`` and ``a | b``."""
+    if isinstance(expr, Call):
+        return _call_keys(expr, scope, line, depth) if isinstance(expr.func, Name) else None
+    return _union_keys(expr, scope, line, depth) if expr.op == "BitOr" else None
 
 
 def _call_keys(call: Call, scope: Scope | None, line: int, depth: int) -> Keys | None:
@@ -66,6 +74,16 @@ def _call_keys(call: Call, scope: Scope | None, line: int, depth: int) -> Keys |
     if method == "copy" and owner and "." not in owner:
         return dict_keys(Name(owner), scope, line, depth + 1)
     return None
+
+
+def _union_keys(expr: BinOp, scope: Scope | None, line: int, depth: int) -> Keys | None:
+    """``a | b`` of two dicts: the keys of both (None when neither side is a dict we read)."""
+    left = dict_keys(expr.left, scope, line, depth + 1)
+    right = dict_keys(expr.right, scope, line, depth + 1)
+    if left is None and right is None:
+        return None
+    left, right = left or _UNKNOWN, right or _UNKNOWN
+    return Keys(left.keys | right.keys, left.complete and right.complete, left.param or right.param)
 
 
 def _dict_call_keys(call: Call, scope: Scope | None, line: int, depth: int) -> Keys:
@@ -100,6 +118,15 @@ def _added_keys(scope: Scope, name: str, start: int, end: int) -> list[str]:
     for key, key_line in scope.item_assigns.get(name, ()):
         if start <= key_line <= end and _is_str(key):
             out.append(key.value)  # type: ignore[union-attr]
+    return out + _merged_keys(scope, name, start, end)
+
+
+def _merged_keys(scope: Scope, name: str, start: int, end: int) -> list[str]:
+    """Keys merged in by ``name |= {...}`` between lines ``start`` and ``end``."""
+    out: list[str] = []
+    for aug in scope.aug_assigns.get(name, ()):
+        if start <= aug.line <= end and isinstance(aug.value, BinOp) and aug.value.op == "BitOr":
+            out.extend((dict_keys(aug.value.right, None, end) or _UNKNOWN).keys)
     return out
 
 

@@ -24,6 +24,9 @@ def _is_auth_endpoint(route: Route) -> bool:
     return "POST" in route.methods and bool(AUTH_SEGMENTS & set(segments))
 
 
+_SIGNUP_SEGMENTS = frozenset({"signup", "sign-up", "register", "registration"})
+
+
 class AuthRateLimitRule(ProjectRule):
     """BK112: login, token, register and password reset routes without a rate limiter."""
 
@@ -61,9 +64,8 @@ class AuthRateLimitRule(ProjectRule):
             yield self.finding(
                 route.file,
                 route.line,
-                f"Route {'|'.join(route.methods)} {route.path} authenticates users but has no "
-                "rate limit: passwords can be guessed at full speed; add a limiter (slowapi's "
-                "@limiter.limit, a rate-limit dependency) or name yours in "
+                f"Route {'|'.join(route.methods)} {route.path} {_risk(route)}; add a limiter "
+                "(slowapi's @limiter.limit, a rate-limit dependency) or name yours in "
                 "[tool.backendkit.rate-limit] limiters",
                 extra={"alt_lines": [route.def_line]},
             )
@@ -92,3 +94,15 @@ class AuthRateLimitRule(ProjectRule):
                 if isinstance(target, Name) and LIMITER.search(target.dotted):
                     return True
         return False
+
+
+def _risk(route: Route) -> str:
+    """What an unlimited endpoint allows: account creation abuse for signup routes, password
+    guessing for the others."""
+    segments = set(route.path.lower().strip("/").split("/"))
+    if segments & _SIGNUP_SEGMENTS:
+        return (
+            "creates accounts but has no rate limit: bots can register accounts in bulk and "
+            "probe which emails already have one"
+        )
+    return "authenticates users but has no rate limit: passwords can be guessed at full speed"

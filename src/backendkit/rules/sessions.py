@@ -212,11 +212,14 @@ def _unclosed(func: FunctionInfo, name: str, label: str) -> _Verdict:
             f"{label} {what}; write `with {label} as {name}: yield {name}` or close it in "
             "`finally:`",
         )
-    what = "is closed only when nothing fails" if closes else "is never closed"
+    what = (
+        "is closed only when nothing fails: an exception leaves its connection and transaction open"
+        if closes
+        else "is never closed: its connection and transaction stay open until the object is "
+        "garbage collected, and the pool runs dry under load"
+    )
     return _Verdict(
-        "bad",
-        f"{label} {what}: an exception leaves its connection and transaction open; use "
-        f"`with {label} as {name}:` (or close it in `finally:`)",
+        "bad", f"{label} {what}; use `with {label} as {name}:` (or close it in `finally:`)"
     )
 
 

@@ -56,6 +56,9 @@ class ExprConverter:
             cst.Subscript: self._subscript,
             cst.BinaryOperation: self._binop,
             cst.UnaryOperation: self._unary,
+            cst.GeneratorExp: _comprehension,
+            cst.ListComp: _comprehension,
+            cst.SetComp: _comprehension,
         }
 
     def convert(self, node: cst.BaseExpression | None) -> Expr:
@@ -169,3 +172,36 @@ class ExprConverter:
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 return Const(-value)
         return Unknown("UnaryOperation")
+
+
+def _comprehension(node: cst.CSTNode) -> Expr:
+    """Not modelled, but ``Unknown("Placeholders")`` when every element is a string literal
+    or an f-string that interpolates only loop indexes (``f":id{i}" for i in range(n)``,
+    ``"?" for _ in ids``): the parameter placeholders of an IN list, not data."""
+    assert isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp))
+    element = node.elt
+    if isinstance(element, cst.SimpleString):
+        return Unknown("Placeholders")
+    if isinstance(element, cst.FormattedString):
+        indexes = _loop_indexes(node.for_in)
+        expressions = [p.expression for p in element.parts if hasattr(p, "expression")]
+        if all(isinstance(e, cst.Name) and e.value in indexes for e in expressions):
+            return Unknown("Placeholders")
+    return Unknown(type(node).__name__)
+
+
+def _loop_indexes(comp: cst.CompFor | None) -> set[str]:
+    """Names a comprehension binds to counters: ``i`` of ``for i in range(...)`` and of
+    ``for i, _ in enumerate(...)``."""
+    names: set[str] = set()
+    while comp is not None:
+        it, target = comp.iter, comp.target
+        callee = it.func.value if isinstance(it, cst.Call) and isinstance(it.func, cst.Name) else ""
+        if callee == "range" and isinstance(target, cst.Name):
+            names.add(target.value)
+        elif callee == "enumerate" and isinstance(target, cst.Tuple) and target.elements:
+            first = target.elements[0].value
+            if isinstance(first, cst.Name):
+                names.add(first.value)
+        comp = comp.inner_for_in
+    return names
