@@ -11,6 +11,7 @@ from backendkit.project.deps import DepNode
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.support import find_function, http_routes
+from backendkit.summary.model import Const
 
 CREATE_HANDLER = re.compile(r"^(create|add|new|insert|register|signup|upload)(_|$)")
 LIST_MODEL = re.compile(r"^(list|List|Sequence|Iterable|set|Set|tuple|Tuple)\[")
@@ -96,11 +97,20 @@ class DeleteStatusRule(ProjectRule):
             _APP + "\n\n@app.delete('/items/{item_id}', status_code=204)\n"
             "def delete_item(item_id: int) -> None:\n    return None\n"
         ),
+        Example(
+            _APP + "\n\n@app.delete('/items/{item_id}')\n"
+            "def delete_item(item_id: int):\n    return {'ok': True}\n",
+            note="no annotation, but it returns a body: a 204 would drop it",
+        ),
     )
     INVALID = (
         Example(
             _APP + "\n\n@app.delete('/items/{item_id}')  # expect: BK202\n"
             "def delete_item(item_id: int) -> None:\n    return None\n"
+        ),
+        Example(
+            _APP + "\n\n@app.delete('/items/{item_id}')  # expect: BK202\n"
+            "def delete_item(item_id: int):\n    print(item_id)\n",
         ),
     )
 
@@ -109,7 +119,9 @@ class DeleteStatusRule(ProjectRule):
         for route in http_routes(ctx):
             if "DELETE" not in route.methods or route.status_code not in (None, 200):
                 continue
-            if route.response_model in ("None", None):
+            if route.response_model == "None" or (
+                route.response_model is None and not _returns_a_value(ctx, route)
+            ):
                 yield self.finding(
                     route.file,
                     route.line,
@@ -117,6 +129,15 @@ class DeleteStatusRule(ProjectRule):
                     "status_code=204 (status.HTTP_204_NO_CONTENT)",
                     extra={"alt_lines": [route.def_line]},
                 )
+
+
+def _returns_a_value(ctx: ProjectContext, route: Route) -> bool:
+    """Whether the handler (with no return annotation) returns something other than None; an
+    unresolved handler counts as returning a value, so no 204 is suggested for it."""
+    handler = find_function(ctx.index, route.handler)
+    if handler is None:
+        return True
+    return any(not (isinstance(r, Const) and r.value is None) for r in handler.info.scope.returns)
 
 
 class ResponseModelRule(ProjectRule):

@@ -64,6 +64,23 @@ UNCOUNTABLE = frozenset(
     }
 )
 VERSION = re.compile(r"^v\d+(\.\d+)?$")
+# plurals that do not end in "s", and their singulars
+IRREGULAR = {
+    "people": "person",
+    "children": "child",
+    "men": "man",
+    "women": "woman",
+    "mice": "mouse",
+    "geese": "goose",
+    "feet": "foot",
+    "teeth": "tooth",
+    "criteria": "criterion",
+    "phenomena": "phenomenon",
+    "indices": "index",
+    "matrices": "matrix",
+    "vertices": "vertex",
+}
+SINGULAR_OF = {singular: plural for plural, singular in IRREGULAR.items()}
 
 _APP = "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
 
@@ -75,6 +92,12 @@ def _segments(path: str) -> list[str]:
 def _verb(segment: str) -> str:
     word = re.split(r"[-_]", segment.lower(), maxsplit=1)[0]
     return word if word in VERBS else ""
+
+
+def _verb_text(segment: str) -> str:
+    """``'create'``, or ``'get' (in 'get_items')`` when the verb is part of the segment."""
+    verb = _verb(segment)
+    return f"'{verb}'" if verb == segment.lower() else f"'{verb}' (in '{segment}')"
 
 
 class PathVerbRule(ProjectRule):
@@ -103,7 +126,8 @@ class PathVerbRule(ProjectRule):
                 yield self.finding(
                     route.file,
                     route.line,
-                    f"Path {route.path} contains the verb '{verbs[0]}': let the HTTP method say "
+                    f"Path {route.path} contains the verb {_verb_text(verbs[0])}: "
+                    "let the HTTP method say "
                     f"what happens ({'|'.join(route.methods)} on the resource's noun path)",
                     extra={"alt_lines": [route.def_line]},
                 )
@@ -138,7 +162,7 @@ class SingularCollectionRule(ProjectRule):
                         route.file,
                         route.line,
                         f"Path {route.path} names the collection '{name}' in the singular; use "
-                        f"the plural ('{name}s') for collection paths",
+                        f"the plural ('{plural(name)}') for collection paths",
                         extra={"alt_lines": [route.def_line]},
                     )
                     break
@@ -148,7 +172,22 @@ def _singular(name: str) -> bool:
     lowered = name.lower()
     if name.startswith("{") or VERSION.match(lowered) or lowered in UNCOUNTABLE:
         return False
+    if lowered in IRREGULAR or lowered.endswith(("people", "children")):
+        return False
     return not lowered.endswith(("s", "data", "media", "info"))
+
+
+def plural(name: str) -> str:
+    """The English plural of a collection name: ``category`` -> ``categories``,
+    ``box`` -> ``boxes``, ``person`` -> ``people``."""
+    lowered = name.lower()
+    if lowered in SINGULAR_OF:
+        return SINGULAR_OF[lowered]
+    if lowered.endswith("y") and lowered[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return name[:-1] + "ies"
+    if lowered.endswith(("x", "z", "ch", "sh")):
+        return name + "es"
+    return name + "s"
 
 
 class VersionPrefixRule(ProjectRule):

@@ -53,9 +53,9 @@ class AuthRateLimitRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """POST routes of authentication endpoints with no limiter dependency or decorator."""
-        if self._global_limiter(ctx):
-            return
         names = [str(n) for n in self.options.get("limiters", [])]
+        if self._global_limiter(ctx, names):
+            return
         for route in ctx.routes:
             if route.kind != "http" or not _is_auth_endpoint(route):
                 continue
@@ -86,12 +86,15 @@ class AuthRateLimitRule(ProjectRule):
         return any(LIMITER.search(label) or label.rpartition(":")[2] in names for label in labels)
 
     @staticmethod
-    def _global_limiter(ctx: ProjectContext) -> bool:
-        """An app-wide limiter middleware (slowapi's SlowAPIMiddleware and the like)."""
+    def _global_limiter(ctx: ProjectContext, names: list[str]) -> bool:
+        """An app-wide limiter middleware: slowapi's SlowAPIMiddleware and the like, or a
+        middleware class named in the ``limiters`` option."""
         for obj in ctx.model.iter_objects():
             for site, _ in obj.middleware:
                 target = site.call.arg(0, "middleware_class")
-                if isinstance(target, Name) and LIMITER.search(target.dotted):
+                if not isinstance(target, Name):
+                    continue
+                if LIMITER.search(target.dotted) or target.dotted.rpartition(".")[2] in names:
                     return True
         return False
 
