@@ -86,7 +86,7 @@ class EnginePerRequestRule(ProjectRule):
 
 
 class QueryInLoopRule(ProjectRule):
-    """BK304: a database query inside a ``for`` loop of request-time code (N+1)."""
+    """BK304: a database query inside a ``for`` or ``while`` loop or a comprehension (N+1)."""
 
     code = "BK304"
     VALID = (
@@ -94,6 +94,12 @@ class QueryInLoopRule(ProjectRule):
             _APP + "app = FastAPI()\n\n\n@app.get('/n')  # backendkit: ignore[BK101]\n"
             "def n(session: Session, ids: list[int]) -> int:\n"
             "    rows = session.exec(select_all(ids))\n    return len(list(rows))\n"
+        ),
+        Example(
+            _APP + "app = FastAPI()\n\n\n@app.get('/n')  # backendkit: ignore[BK101]\n"
+            "def n(session: Session, ids: list[int]) -> list[int]:\n"
+            "    return [row.id for row in session.exec(select_all(ids))]\n",
+            note="the outermost iterable of a comprehension runs once",
         ),
     )
     INVALID = (
@@ -103,6 +109,18 @@ class QueryInLoopRule(ProjectRule):
             "    for item_id in ids:\n"
             "        total += session.get(Item, item_id).price  # expect: BK304\n"
             "    return total\n"
+        ),
+        Example(
+            _APP + "app = FastAPI()\n\n\n@app.get('/n')  # backendkit: ignore[BK101]\n"
+            "def n(session: Session, ids: list[int]) -> list[Item]:\n"
+            "    return [session.get(Item, i) for i in ids]  # expect: BK304\n"
+        ),
+        Example(
+            _APP + "app = FastAPI()\n\n\n@app.get('/n')  # backendkit: ignore[BK101]\n"
+            "def n(session: Session, start: int) -> int:\n"
+            "    while session.get(Item, start) is None:\n        start += 1\n"
+            "        session.refresh(Item)  # expect: BK304\n"
+            "    return start\n"
         ),
     )
 

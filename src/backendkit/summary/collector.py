@@ -14,7 +14,7 @@ import re
 import libcst as cst
 
 from backendkit.summary.exprs import ExprConverter, dotted_name
-from backendkit.summary.facts import StatementFacts
+from backendkit.summary.facts import RepeatFacts, StatementFacts
 from backendkit.summary.model import (
     Assign,
     CallSite,
@@ -68,7 +68,7 @@ def _is_type_checking(test: cst.BaseExpression) -> bool:
     return dotted_name(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING", "t.TYPE_CHECKING")
 
 
-class Collector(StatementFacts, cst.CSTVisitor):
+class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
     """Walks a module once and fills a ``ModuleSummary``."""
 
     def __init__(self, summary: ModuleSummary) -> None:
@@ -79,6 +79,8 @@ class Collector(StatementFacts, cst.CSTVisitor):
         self.owners: list[FunctionInfo | ClassInfo | None] = [None]
         self.qualnames: list[str] = []
         self.loop_stack: list[list[int]] = [[]]
+        self.outer_fors: set[int] = set()
+        self.paused: list[int] = []
         self.type_checking = 0  # depth of ``if TYPE_CHECKING:`` blocks
         self.guard_depth: list[int] = [0]
         self.finally_depth: list[int] = [0]
@@ -346,12 +348,14 @@ class Collector(StatementFacts, cst.CSTVisitor):
         self._unguard()
 
     def visit_While_body(self, node: cst.While) -> None:
-        """Loop bodies run any number of times."""
+        """Loop bodies run any number of times (guarded, and a loop for the N+1 rule)."""
         self._guard()
+        self.enter_repeat("While")
 
     def leave_While_body(self, node: cst.While) -> None:
         """End of a guarded block."""
         self._unguard()
+        self.leave_repeat()
 
     def visit_Return(self, node: cst.Return) -> None:
         """Returned expressions (factories that build apps or dependencies)."""

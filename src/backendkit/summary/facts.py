@@ -105,3 +105,72 @@ class StatementFacts:
                 )
                 self.scope.compares.append(record)
             left = target.comparator
+
+
+class RepeatFacts:
+    """Comprehensions and ``while`` bodies as loops for ``CallSite.loops`` (the N+1 rule):
+    a call in them runs once per iteration. Their loop ids are negative line numbers and their
+    iterable is ``Unknown``, so nothing is expanded per iteration and no name is bound. The
+    outermost ``for ... in <iterable>`` of a comprehension runs once, outside the loop."""
+
+    scope: Scope
+    line: int
+    loop_stack: list[list[int]]
+    outer_fors: set[int]
+    paused: list[int]
+
+    def enter_repeat(self, kind: str) -> None:
+        """Calls from here on run once per iteration."""
+        loop = -self.line
+        self.scope.loops.setdefault(loop, Unknown(kind))
+        self.loop_stack[-1].append(loop)
+
+    def leave_repeat(self) -> None:
+        """The end of a comprehension or ``while`` body."""
+        self.loop_stack[-1].pop()
+
+    def _comprehension(self, node: cst.BaseComp | cst.BaseDict) -> None:
+        self.outer_fors.add(id(node.for_in))
+        self.enter_repeat(type(node).__name__)
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        """``[... for ...]``."""
+        self._comprehension(node)
+
+    def leave_ListComp(self, original_node: cst.ListComp) -> None:
+        """End of the comprehension."""
+        self.leave_repeat()
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        """``{... for ...}``."""
+        self._comprehension(node)
+
+    def leave_SetComp(self, original_node: cst.SetComp) -> None:
+        """End of the comprehension."""
+        self.leave_repeat()
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        """``{k: v for ...}``."""
+        self._comprehension(node)
+
+    def leave_DictComp(self, original_node: cst.DictComp) -> None:
+        """End of the comprehension."""
+        self.leave_repeat()
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        """``(... for ...)``."""
+        self._comprehension(node)
+
+    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
+        """End of the generator."""
+        self.leave_repeat()
+
+    def visit_CompFor_iter(self, node: cst.CompFor) -> None:
+        """The outermost iterable is evaluated once, before the loop."""
+        if id(node) in self.outer_fors:
+            self.paused.append(self.loop_stack[-1].pop())
+
+    def leave_CompFor_iter(self, node: cst.CompFor) -> None:
+        """Back inside the loop."""
+        if id(node) in self.outer_fors:
+            self.loop_stack[-1].append(self.paused.pop())
