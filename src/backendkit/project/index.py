@@ -107,15 +107,12 @@ class ProjectIndex:
     def _in_scope(self, name: str, scope: Scope, ctx: Ctx, depth: int) -> Symbol | None:
         """What ``name`` is bound to in ``scope`` (one of ``ctx``'s scopes): the binding on the
         latest line wins."""
-        best: tuple[int, str, object] | None = None
-        for kind, found in (
+        best = _latest(
             ("func", scope.functions.get(name)),
             ("class", scope.classes.get(name)),
             ("var", scope.last_assign(name)),
             ("import", scope.imports.get(name)),
-        ):
-            if found is not None and (best is None or found.line > best[0]):  # type: ignore[attr-defined]
-                best = (found.line, kind, found)  # type: ignore[attr-defined]
+        )
         inner = ctx.truncate(scope) if best is not None or name in scope.params else ctx
         if name in scope.params and inner.owners[-1] is not None:
             owner = inner.owners[-1]
@@ -292,6 +289,15 @@ class ProjectIndex:
                 found.append((site.call, where))
         self._callers[key] = found
         return found
+
+
+def _latest(*bindings: tuple[str, object | None]) -> tuple[int, str, object] | None:
+    """The binding on the latest line (the first of them on a tie) as (line, kind, binding)."""
+    best: tuple[int, str, object] | None = None
+    for kind, found in bindings:
+        if found is not None and (best is None or found.line > best[0]):  # type: ignore[attr-defined]
+            best = (found.line, kind, found)  # type: ignore[attr-defined]
+    return best
 
 
 def _sites(scope: Scope, ctx: Ctx) -> Iterable[tuple[CallSite, Ctx]]:
