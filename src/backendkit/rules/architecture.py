@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from backendkit.findings import Finding
@@ -169,6 +170,12 @@ def matches(name: str, patterns: Iterable[str]) -> bool:
     return any(fnmatchcase(name, pattern) for pattern in patterns)
 
 
+@lru_cache(maxsize=65536)
+def _matches_once(name: str, patterns: tuple[str, ...]) -> bool:
+    """``matches``, memoised: every route's search meets the same externals again."""
+    return matches(name, patterns)
+
+
 def blocking_chain(
     calls: CallGraph, entry: str, patterns: Sequence[str]
 ) -> tuple[list[Step], int] | None:
@@ -176,11 +183,12 @@ def blocking_chain(
     function to a blocking call, and how many blocking call sites ``entry`` reaches."""
     parents: dict[str, Step | None] = {entry: None}
     queue = deque([entry])
+    key = tuple(patterns)
     first: list[Step] = []
     count = 0
     while queue:
         node = queue.popleft()
-        hits = [(n, line) for line, n in calls.external.get(node, []) if matches(n, patterns)]
+        hits = [(n, line) for line, n in calls.external.get(node, []) if _matches_once(n, key)]
         if node != entry and hits:
             count += len(hits)
             first = first or [*_path(parents, node), hits[0]]
