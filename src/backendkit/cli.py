@@ -6,6 +6,8 @@ Heavy modules are imported inside the commands so ``backendkit --version`` start
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -315,6 +317,40 @@ def new(
     raise typer.Exit(guarded(lambda: run_new(dest, defaults, data or [])))
 
 
+#: Commands that analyse and print; they end the process without the final collection.
+_FAST_EXIT = frozenset({"lint", "routes", "graph", "report", "rules", "explain", "clean"})
+
+
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    The analysis commands run with the cyclic garbage collector off and end the process with
+    ``os._exit`` once their output is flushed: the linked project holds millions of objects in
+    reference cycles, and collecting them (when the run re-enabled the collector, or at
+    interpreter exit) costs about 0.5 s on 100k lines for memory the system reclaims anyway."""
+    command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), "")
+    if command not in _FAST_EXIT:
+        app()
+        return
+    gc.disable()
+    try:
+        app()
+        code = 0
+    except SystemExit as stop:
+        code = _exit_code(stop.code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (``| head``): nothing more to say
+            code = code or EXIT_FINDINGS
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    """The process exit status ``SystemExit(code)`` stands for (as Python itself maps it)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1

@@ -14,10 +14,12 @@ from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from backendkit.contracts import Contract, expand, pattern_matches
+
+if TYPE_CHECKING:  # networkx is imported when a contract is checked, not at start-up
+    import networkx as nx
 
 Chain = list[tuple[str, int]]  # (module, line of its import of the next module); last line 0
 
@@ -48,6 +50,8 @@ class Boundary:
 def contract_graph(graph: nx.DiGraph, contract: Contract) -> tuple[nx.DiGraph, list[str]]:
     """The import edges ``contract`` counts, each with the ``line`` of its first counted import,
     and the ``ignore-imports`` that matched no import."""
+    import networkx as nx
+
     out = nx.DiGraph()
     out.add_nodes_from(graph.nodes(data=True))
     used: set[tuple[str, str]] = set()

@@ -57,6 +57,11 @@ class ProjectIndex:
         self._mro: dict[int, list[ClassSym]] = {}
         self._all_sites: list[tuple[CallSite, Ctx]] | None = None
         self._bases: dict[int, list[External]] = {}
+        # names resolved in a scope chain: (name, module, scope ids, depth) -> symbol. Only
+        # definitions and imports are followed there, so the answer never changes; answers cut
+        # short by MAX_DEPTH depend on the path taken and are not kept.
+        self._names: dict[tuple[object, ...], Symbol] = {}
+        self._cutoffs = 0
 
     # -- contexts -----------------------------------------------------------------------------
     def is_project_module(self, module: str) -> bool:
@@ -81,8 +86,18 @@ class ProjectIndex:
         return symbol
 
     def _lookup_name(self, name: str, ctx: Ctx, depth: int) -> Symbol:
+        key = (name, id(ctx.module), *map(id, ctx.scopes), depth)
+        found = self._names.get(key)
+        if found is None:
+            cutoffs = self._cutoffs
+            found = self._find_name(name, ctx, depth)
+            if cutoffs == self._cutoffs:
+                self._names[key] = found
+        return found
+
+    def _find_name(self, name: str, ctx: Ctx, depth: int) -> Symbol:
         for scope in reversed(ctx.scopes):
-            found = self._in_scope(name, scope, ctx.truncate(scope), depth)
+            found = self._in_scope(name, scope, ctx, depth)
             if found is not None:
                 return found
         if name in _BUILTINS:
@@ -90,32 +105,35 @@ class ProjectIndex:
         return Unresolved(f"name '{name}' is not defined in {ctx.module.module}")
 
     def _in_scope(self, name: str, scope: Scope, ctx: Ctx, depth: int) -> Symbol | None:
-        candidates: list[tuple[int, Symbol | ImportBinding]] = []
-        func = scope.functions.get(name)
-        if func is not None:
-            candidates.append((func.line, FuncSym(func, ctx)))
-        cls = scope.classes.get(name)
-        if cls is not None:
-            candidates.append((cls.line, ClassSym(cls, ctx)))
-        assign = scope.last_assign(name)
-        if assign is not None:
-            candidates.append((assign.line, VarSym(name, assign, ctx)))
-        binding = scope.imports.get(name)
-        if binding is not None:
-            candidates.append((binding.line, binding))
-        if name in scope.params and ctx.owners[-1] is not None:
-            func_info = ctx.owners[-1]
-            candidates.append((func_info.line, ParamSym(name, scope.params[name], func_info, ctx)))
-        if not candidates:
-            return None
-        best = max(candidates, key=lambda item: item[0])[1]
-        if isinstance(best, ImportBinding):
-            return self.resolve_import(best, ctx.module, depth + 1)
-        return best
+        """What ``name`` is bound to in ``scope`` (one of ``ctx``'s scopes): the binding on the
+        latest line wins."""
+        best = _latest(
+            ("func", scope.functions.get(name)),
+            ("class", scope.classes.get(name)),
+            ("var", scope.last_assign(name)),
+            ("import", scope.imports.get(name)),
+        )
+        inner = ctx.truncate(scope) if best is not None or name in scope.params else ctx
+        if name in scope.params and inner.owners[-1] is not None:
+            owner = inner.owners[-1]
+            if best is None or owner.line > best[0]:
+                return ParamSym(name, scope.params[name], owner, inner)
+        return None if best is None else self._bound(name, best[1], best[2], inner, depth)
+
+    def _bound(self, name: str, kind: str, found: object, ctx: Ctx, depth: int) -> Symbol:
+        """The symbol of one binding of ``name`` in ``ctx``'s innermost scope."""
+        if kind == "import":
+            return self.resolve_import(found, ctx.module, depth + 1)  # type: ignore[arg-type]
+        if kind == "func":
+            return FuncSym(found, ctx)  # type: ignore[arg-type]
+        if kind == "class":
+            return ClassSym(found, ctx)  # type: ignore[arg-type]
+        return VarSym(name, found, ctx)  # type: ignore[arg-type]
 
     def resolve_import(self, binding: ImportBinding, importer: ModuleSummary, depth: int) -> Symbol:
         """What an import binding refers to."""
         if depth > MAX_DEPTH:
+            self._cutoffs += 1
             return Unresolved("import chain too deep")
         base = self.absolute(binding.module, binding.level, importer)
         if base is None:
@@ -271,6 +289,15 @@ class ProjectIndex:
                 found.append((site.call, where))
         self._callers[key] = found
         return found
+
+
+def _latest(*bindings: tuple[str, object | None]) -> tuple[int, str, object] | None:
+    """The binding on the latest line (the first of them on a tie) as (line, kind, binding)."""
+    best: tuple[int, str, object] | None = None
+    for kind, found in bindings:
+        if found is not None and (best is None or found.line > best[0]):  # type: ignore[attr-defined]
+            best = (found.line, kind, found)  # type: ignore[attr-defined]
+    return best
 
 
 def _sites(scope: Scope, ctx: Ctx) -> Iterable[tuple[CallSite, Ctx]]:

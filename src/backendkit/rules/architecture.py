@@ -6,16 +6,22 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
-
-import networkx as nx
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from backendkit.findings import Finding
-from backendkit.graphs.calls import CallGraph
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+
+if TYPE_CHECKING:  # networkx is imported when a project rule runs, not at start-up
+    import networkx as nx
+
+    from backendkit.graphs.calls import CallGraph
 
 
 def shortest_cycle(graph: nx.DiGraph, start: str) -> list[str]:
     """The shortest cycle through ``start`` (``[start, ..., start]``), or ``[]``."""
+    import networkx as nx
+
     best: list[str] = []
     for successor in sorted(graph.successors(start)):
         try:
@@ -30,6 +36,8 @@ def shortest_cycle(graph: nx.DiGraph, start: str) -> list[str]:
 def cycle_groups(graph: nx.DiGraph) -> list[tuple[list[str], int]]:
     """One representative shortest cycle per strongly connected component of ``graph``, starting
     at the component's first module by name, with the component's size; sorted."""
+    import networkx as nx
+
     out: list[tuple[list[str], int]] = []
     for component in nx.strongly_connected_components(graph):
         if len(component) < 2:
@@ -97,6 +105,8 @@ class ImportCycleRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """One finding per group of modules that import each other at import time."""
+        if len(ctx.index.modules) < 2:
+            return  # a cycle needs two modules; without one, networkx is not even imported
         graph = ctx.runtime_import_graph
         for cycle, size in cycle_groups(graph):
             first = graph.edges[cycle[0], cycle[1]]["toplevel"][0]
@@ -177,6 +187,12 @@ def matches(name: str, patterns: Iterable[str]) -> bool:
     return any(fnmatchcase(name, pattern) for pattern in patterns)
 
 
+@lru_cache(maxsize=65536)
+def _matches_once(name: str, patterns: tuple[str, ...]) -> bool:
+    """``matches``, memoised: every route's search meets the same externals again."""
+    return matches(name, patterns)
+
+
 def blocking_chain(
     calls: CallGraph, entry: str, patterns: Sequence[str]
 ) -> tuple[list[Step], int] | None:
@@ -185,13 +201,14 @@ def blocking_chain(
     ASYNC rules do not report them (a sync database session, redis, smtplib...)."""
     parents: dict[str, Step | None] = {entry: None}
     queue = deque([entry])
+    key = tuple(patterns)
     first: list[Step] = []
     count = 0
-    direct = [p for p in patterns if p not in RUFF_ASYNC_CALLS]
+    direct = tuple(p for p in patterns if p not in RUFF_ASYNC_CALLS)
     while queue:
         node = queue.popleft()
-        wanted = patterns if node != entry else direct
-        hits = [(n, line) for line, n in calls.external.get(node, []) if matches(n, wanted)]
+        wanted = key if node != entry else direct
+        hits = [(n, line) for line, n in calls.external.get(node, []) if _matches_once(n, wanted)]
         if hits:
             count += len(hits)
             first = first or [*_path(parents, node), hits[0]]
