@@ -34,7 +34,8 @@ V1_CONFIG = {
 
 
 class OnEventRule(ProjectRule):
-    """BK403: ``@app.on_event("startup")`` and ``add_event_handler`` (deprecated)."""
+    """BK403: ``@app.on_event("startup")``, ``add_event_handler`` and the ``on_startup=`` /
+    ``on_shutdown=`` arguments of apps and routers (deprecated)."""
 
     code = "BK403"
     VALID = (
@@ -51,6 +52,11 @@ class OnEventRule(ProjectRule):
             "    pass\n\n\nasync def close() -> None:\n    pass\n\n\n"
             "app.add_event_handler('shutdown', close)  # expect: BK403\n"
         ),
+        Example(
+            "from fastapi import APIRouter, FastAPI\n\n\nasync def connect() -> None:\n"
+            "    pass\n\n\napp = FastAPI(on_startup=[connect])  # expect: BK403\n"
+            "router = APIRouter(on_shutdown=[connect])  # expect: BK403\n"
+        ),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -64,6 +70,10 @@ class OnEventRule(ProjectRule):
         for site, where in index.call_sites():
             if _on_app(index, site.call, where, "add_event_handler"):
                 yield self._report(where.module.path, site.line)
+        for obj in ctx.model.iter_objects():
+            call = obj.instance.call
+            if call.kwarg("on_startup") is not None or call.kwarg("on_shutdown") is not None:
+                yield self._report(obj.file, obj.line)
 
     def _report(self, path: str, line: int) -> Finding:
         return self.finding(
