@@ -185,3 +185,38 @@ def test_returning_a_query_result_is_not_handing_the_session_over(tmp_path: Path
     )
     files = {"app/__init__.py": "", "app/db.py": DB, "app/read.py": source}
     assert [(path, line) for path, line, _ in _found(tmp_path, files)] == [("app/read.py", 7)]
+
+
+EXCEPT_PATHS = """\
+from sqlmodel import Session, create_engine, select
+
+engine = create_engine("sqlite://")
+
+
+def both_paths() -> None:
+    session = Session(engine)
+    try:
+        session.exec(select(1))
+    except Exception:
+        session.close()
+        raise
+    session.close()
+
+
+def only_on_failure() -> None:
+    session = Session(engine)
+    try:
+        session.exec(select(1))
+    except Exception:
+        session.close()
+        raise
+"""
+
+
+def test_close_in_except_and_after_the_try(tmp_path: Path) -> None:
+    """Closed in the handler and after it: every path closes it. Closed only in the handler:
+    the message says it stays open on success."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/jobs.py": EXCEPT_PATHS})
+    found = analyze([root], select=["BK303"]).findings
+    assert [f.line for f in found] == [17]
+    assert "closed only when something fails: on success it stays open" in found[0].message

@@ -155,12 +155,16 @@ def _hands_over(expr: Expr, name: str) -> bool:
 
 def _closes(scope: Scope, name: str, *, in_finally: bool) -> bool:
     """``name.close()`` is called (in a ``finally:`` block, when ``in_finally``)."""
-    return any(
-        (s.in_finally or not in_finally)
-        and isinstance(s.call.func, Name)
-        and s.call.func.dotted == f"{name}.close"
+    return any(s.in_finally or not in_finally for s in _close_calls(scope, name))
+
+
+def _close_calls(scope: Scope, name: str) -> list[CallSite]:
+    """The ``name.close()`` calls of ``scope``."""
+    return [
+        s
         for s in scope.calls
-    )
+        if isinstance(s.call.func, Name) and s.call.func.dotted == f"{name}.close"
+    ]
 
 
 def _is_name(expr: Expr, name: str) -> bool:
@@ -212,12 +216,21 @@ def _unclosed(func: FunctionInfo, name: str, label: str) -> _Verdict:
             f"{label} {what}; write `with {label} as {name}: yield {name}` or close it in "
             "`finally:`",
         )
-    what = (
-        "is closed only when nothing fails: an exception leaves its connection and transaction open"
-        if closes
-        else "is never closed: its connection and transaction stay open until the object is "
-        "garbage collected, and the pool runs dry under load"
-    )
+    handlers = {s.in_except for s in _close_calls(func.scope, name)}
+    if handlers == {True, False}:
+        return _OK  # closed in the ``except:`` handler and after it: both paths
+    if handlers == {True}:
+        what = "is closed only when something fails: on success it stays open"
+    elif closes:
+        what = (
+            "is closed only when nothing fails: an exception leaves its connection and "
+            "transaction open"
+        )
+    else:
+        what = (
+            "is never closed: its connection and transaction stay open until the object is "
+            "garbage collected, and the pool runs dry under load"
+        )
     return _Verdict(
         "bad", f"{label} {what}; use `with {label} as {name}:` (or close it in `finally:`)"
     )

@@ -84,6 +84,7 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
         self.type_checking = 0  # depth of ``if TYPE_CHECKING:`` blocks
         self.guard_depth: list[int] = [0]
         self.finally_depth: list[int] = [0]
+        self.except_depth: list[int] = [0]
         self.uses: dict[int, str] = {}  # id of a call node -> CallSite.use
 
     # -- line tracking ------------------------------------------------------------------------
@@ -186,6 +187,7 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
         self.loop_stack.append([])
         self.guard_depth.append(0)
         self.finally_depth.append(0)
+        self.except_depth.append(0)
 
     def _pop(self) -> None:
         owner = self.owners.pop()
@@ -194,6 +196,7 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
         self.loop_stack.pop()
         self.guard_depth.pop()
         self.finally_depth.pop()
+        self.except_depth.pop()
         if owner is not None:
             owner.end_line = max(owner.line, self.line - 1)
 
@@ -299,7 +302,8 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
         loops = tuple(self.loop_stack[-1])
         guarded = self.guard_depth[-1] > 0
         use, in_finally = self.call_use(node)
-        site = CallSite(call, self.line, loops, guarded, use, in_finally)  # type: ignore[arg-type]
+        in_except = self.except_depth[-1] > 0
+        site = CallSite(call, self.line, loops, guarded, use, in_finally, in_except)  # type: ignore[arg-type]
         self.scope.calls.append(site)
 
     def visit_For(self, node: cst.For) -> None:

@@ -29,6 +29,7 @@ class StatementFacts:
     line: int
     exprs: ExprConverter
     finally_depth: list[int]
+    except_depth: list[int]
     uses: dict[int, str]
 
     def mark_use(self, node: cst.BaseExpression | None, use: str) -> None:
@@ -83,10 +84,16 @@ class StatementFacts:
         self.finally_depth[-1] -= 1
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        """``except T as name`` binds ``name`` to an exception."""
+        """``except T as name`` binds ``name`` to an exception; calls in the handler are marked
+        ``in_except``."""
+        self.except_depth[-1] += 1
         if node.name is not None and isinstance(node.name.name, cst.Name):
             kind = self.exprs.convert(node.type) if node.type is not None else Unknown("bare")
             self.scope.caught[node.name.name.value] = kind
+
+    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
+        """End of an ``except:`` handler."""
+        self.except_depth[-1] -= 1
 
     def visit_Yield(self, node: cst.Yield) -> None:
         """Yielded values (``yield`` dependencies hand them to FastAPI)."""

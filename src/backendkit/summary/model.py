@@ -159,6 +159,7 @@ class CallSite:
     # a plain name), "return", "yield", "attr" (an attribute of it is taken), or "" (other)
     use: str = ""
     in_finally: bool = False  # inside a ``finally:`` block of its scope
+    in_except: bool = False  # inside an ``except:`` handler of its scope
 
 
 @dataclass(frozen=True)
