@@ -236,6 +236,37 @@ def analyze_project(
     """Analyse the project at ``root``, reporting on ``targets`` (all files when empty);
     ``excluded_dirs`` (relative, ending in "/") belong to projects nested inside it; ``files``
     are its discovered files when the caller already has them."""
+    return _run_project(
+        root,
+        targets,
+        config_file=config_file,
+        select=select,
+        ignore=ignore,
+        extend_select=extend_select,
+        use_cache=use_cache,
+        excluded_dirs=excluded_dirs,
+        files=files,
+        workers=workers,
+        progress=progress,
+    )[0]
+
+
+def _run_project(
+    root: Path,
+    targets: Sequence[Path],
+    *,
+    config_file: Path | None,
+    select: Sequence[str] | None,
+    ignore: Sequence[str] | None,
+    extend_select: Sequence[str] | None,
+    use_cache: bool = True,
+    excluded_dirs: Sequence[str] = (),
+    files: Sequence[Path] | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[AnalysisResult, _LazyRules]:
+    """``analyze_project``, with the rules object that holds the linked project when the
+    project pass ran (not when the snapshot served the run)."""
     catalogue = load_catalogue()
     config = load_config(
         root,
@@ -257,7 +288,7 @@ def analyze_project(
         progress,
     )
     done = project_pass([file_task(root, path) for path in files], settings, rules.link)
-    return _result(root, config, enabled, files, targets, done)
+    return _result(root, config, enabled, files, targets, done), rules
 
 
 def analyze_linked(
@@ -270,7 +301,7 @@ def analyze_linked(
     """``analyze_project`` that also returns the linked ``Project`` (index, app model) of the
     same files, for ``backendkit report`` and other callers that need the graphs too. When the
     run reused the last run's results, the project is linked from the cached summaries."""
-    result = analyze_project(
+    result, rules = _run_project(
         root,
         targets,
         config_file=config_file,
@@ -279,12 +310,9 @@ def analyze_linked(
         extend_select=None,
         use_cache=use_cache,
     )
-    catalogue = load_catalogue()
-    config = load_config(root, catalogue, config_file=config_file)
-    file_rules, _ = split_rules(
-        make_rules(config, catalogue, config.enabled_codes(catalogue) | ALWAYS_ON)
-    )
-    project, _ = build_project(root, config, file_rules, use_cache=use_cache)
+    project = rules.project
+    if project is None:  # the snapshot served the run: link the cached summaries
+        project, _ = build_project(root, rules.config, rules.file_rules(), use_cache=use_cache)
     return result, project
 
 
@@ -323,6 +351,7 @@ class _LazyRules:
         self.root, self.config, self.catalogue = root, config, catalogue
         self.enabled, self.file_count = enabled, file_count
         self.rules: list[Rule] | None = None
+        self.project: Project | None = None  # set when the project pass links the project
 
     def split(self) -> tuple[list[FileRule], list[ProjectRule]]:
         """File rules and project rules."""
@@ -336,7 +365,7 @@ class _LazyRules:
 
     def link(self, summaries: list[ModuleSummary]) -> tuple[list[Finding], list[Route]]:
         """The project pass: app-model failures and project-rule findings, and the routes."""
-        project = link_project(self.root, self.config, summaries)
+        project = self.project = link_project(self.root, self.config, summaries)
         extra = [f for s in project.summaries[self.file_count :] for f in s.findings]
         return extra + run_project_rules(project, self.split()[1]), project.routes
 
