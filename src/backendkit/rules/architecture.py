@@ -135,7 +135,9 @@ class ImportCycleRule(ProjectRule):
 
 
 #: the default of ``[tool.backendkit.async] blocking-calls`` (the catalogue holds the same list)
-BLOCKING_CALLS = (
+#: what ruff's flake8-async rules (ASYNC210-251) report when called directly in an async
+#: function; BK301 reports these only through other functions, and the rest also directly
+RUFF_ASYNC_CALLS = (
     "time.sleep",
     "requests.*",
     "urllib.request.urlopen",
@@ -144,6 +146,9 @@ BLOCKING_CALLS = (
     "builtins.open",
     "subprocess.*",
     "os.system",
+)
+BLOCKING_CALLS = (
+    *RUFF_ASYNC_CALLS,
     "sqlalchemy.orm.Session",
     "sqlalchemy.orm.Session.*",
     "sqlmodel.Session",
@@ -163,9 +168,6 @@ BLOCKING_CALLS = (
     "redis.from_url.*",
     "smtplib.*",
 )
-#: what ruff's flake8-async rules (ASYNC210-251) report when called directly in an async
-#: function; BK301 reports these only through other functions, and the rest also directly
-RUFF_ASYNC_CALLS = BLOCKING_CALLS[:8]
 
 Step = tuple[str, int]  # a function (or the blocking external) and the line that calls it
 
