@@ -279,7 +279,7 @@ def _run_project(
     config.extend_exclude = (*config.extend_exclude, *excluded_dirs)
     enabled = config.enabled_codes(catalogue) | ALWAYS_ON
     files = list(files) if files is not None else discover(root, config)
-    rules = _LazyRules(root, config, catalogue, enabled, len(files))
+    rules = _LazyRules(root, config, catalogue, enabled, len(files), workers)
     settings = Settings(
         cache_path(root, config.cache_dir) if use_cache else None,
         run_key(config, catalogue, enabled),
@@ -347,9 +347,10 @@ class _LazyRules:
         catalogue: dict[str, RuleInfo],
         enabled: frozenset[str],
         file_count: int,
+        workers: int | None = None,
     ) -> None:
         self.root, self.config, self.catalogue = root, config, catalogue
-        self.enabled, self.file_count = enabled, file_count
+        self.enabled, self.file_count, self.workers = enabled, file_count, workers
         self.rules: list[Rule] | None = None
         self.project: Project | None = None  # set when the project pass links the project
 
@@ -367,7 +368,8 @@ class _LazyRules:
         """The project pass: app-model failures and project-rule findings, and the routes."""
         project = self.project = link_project(self.root, self.config, summaries)
         extra = [f for s in project.summaries[self.file_count :] for f in s.findings]
-        return extra + run_project_rules(project, self.split()[1]), project.routes
+        found = run_project_rules(project, self.split()[1], self.workers)
+        return extra + found, project.routes
 
 
 def _group_by_root(targets: list[Path]) -> dict[Path, list[Path]]:
@@ -421,26 +423,14 @@ def _relative(root: Path, files: set[Path] | None) -> set[str] | None:
     return None if files is None else {_relative_path(root, p) for p in files}
 
 
-def run_project_rules(project: Project, rules: Sequence[ProjectRule]) -> list[Finding]:
-    """Run the cross-file rules; a failing rule becomes one BK002 finding."""
-    from backendkit.perfile import internal_error
-    from backendkit.rules.base import ProjectContext
+def run_project_rules(
+    project: Project, rules: Sequence[ProjectRule], workers: int | None = 1
+) -> list[Finding]:
+    """Run the cross-file rules (on two cores for a large project when ``workers`` allows);
+    a failing rule becomes one BK002 finding."""
+    from backendkit.fanout import project_findings
 
-    context = ProjectContext(
-        project.index,
-        project.model,
-        project.resolver,
-        project.routes,
-        config_file=config_path(project.root, project.config),
-        root=project.root,
-    )
-    out: list[Finding] = []
-    for rule in rules:
-        try:
-            out.extend(rule.check_project(context))
-        except Exception as error:
-            out.append(internal_error(rule.code, config_path(project.root, project.config), error))
-    return out
+    return project_findings(project, rules, config_path(project.root, project.config), workers)
 
 
 def config_path(root: Path, config: Config) -> str:

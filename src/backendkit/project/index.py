@@ -53,7 +53,7 @@ class ProjectIndex:
             self._packages.update(".".join(parts[:i]) for i in range(1, len(parts)))
         self.evaluator = Evaluator(self)
         self._callers: dict[int, list[tuple[Call, Ctx]]] = {}
-        self._sites_by_name: dict[str, list[tuple[CallSite, Ctx]]] | None = None
+        self._sites_by_name: dict[str, list[tuple[int, CallSite, Ctx]]] | None = None
         self._mro: dict[int, list[ClassSym]] = {}
         self._all_sites: list[tuple[CallSite, Ctx]] | None = None
         self._bases: dict[int, list[External]] = {}
@@ -268,6 +268,20 @@ class ProjectIndex:
             ]
         return self._all_sites
 
+    def sites_named(self, names: Iterable[str]) -> list[tuple[CallSite, Ctx]]:
+        """The call sites whose callee is a name (``f``, ``mod.f``, ``obj.f``) ending in one
+        of ``names``, in the order of ``call_sites`` (grouped by last name once)."""
+        if self._sites_by_name is None:
+            self._sites_by_name = {}
+            for position, (site, where) in enumerate(self.call_sites()):
+                callee = site.call.func
+                if isinstance(callee, Name):
+                    last = callee.dotted.rpartition(".")[2]
+                    self._sites_by_name.setdefault(last, []).append((position, site, where))
+        buckets = [self._sites_by_name.get(name, []) for name in set(names)]
+        found = sorted((entry for bucket in buckets for entry in bucket), key=_position)
+        return [(site, where) for _position_, site, where in found]
+
     def callers(self, func: FunctionInfo) -> list[tuple[Call, Ctx]]:
         """The call sites of the project whose callee resolves to ``func``. Only the sites
         that call something of that name are resolved, once per function (memoised)."""
@@ -275,20 +289,17 @@ class ProjectIndex:
         if key in self._callers:
             return self._callers[key]
         self._callers[key] = []  # a parameter met while resolving has no callers (cycle)
-        if self._sites_by_name is None:
-            self._sites_by_name = {}
-            for site, where in self.call_sites():
-                callee = site.call.func
-                if isinstance(callee, Name):
-                    last = callee.dotted.rpartition(".")[2]
-                    self._sites_by_name.setdefault(last, []).append((site, where))
         found = []
-        for site, where in self._sites_by_name.get(func.name, []):
+        for site, where in self.sites_named((func.name,)):
             target = self.lookup(site.call.func.dotted, where)  # type: ignore[union-attr]
             if isinstance(target, FuncSym) and target.info is func:
                 found.append((site.call, where))
         self._callers[key] = found
         return found
+
+
+def _position(entry: tuple[int, CallSite, Ctx]) -> int:
+    return entry[0]
 
 
 def _latest(*bindings: tuple[str, object | None]) -> tuple[int, str, object] | None:

@@ -54,6 +54,8 @@ class ImportCycleRule(ProjectRule):
     time."""
 
     code = "BK501"
+    uses_graphs = True
+    cost = 5.0
     VALID = (
         Example(
             {
@@ -244,6 +246,8 @@ class BlockingCallRule(ProjectRule):
     functions it calls."""
 
     code = "BK301"
+    uses_graphs = True
+    cost = 22.0
     VALID = (
         Example(
             {

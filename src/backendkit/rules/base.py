@@ -137,7 +137,14 @@ class FileRule(Rule):
 
 
 class ProjectRule(Rule):
-    """A rule that needs the whole program; it runs in the project pass."""
+    """A rule that needs the whole program; it runs in the project pass.
+
+    ``uses_graphs`` and ``cost`` guide how a large project's rules are shared between two
+    processes (``fanout.py``): rules that use the context's graphs run in the same process,
+    and ``cost`` is the rule's time relative to a typical one (about 20 ms per 100k lines)."""
+
+    uses_graphs: ClassVar[bool] = False
+    cost: ClassVar[float] = 1.0
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Findings for the whole project."""

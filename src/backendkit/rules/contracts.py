@@ -135,6 +135,8 @@ class LayersRule(_ContractRule):
     """BK502: a lower layer imports a higher one (layers are listed highest first)."""
 
     code = "BK502"
+    uses_graphs = True
+    cost = 1.0
     kind = "layers"
     hint = (
         "move what the lower layer needs down into it, or pass it in from above "
@@ -211,6 +213,8 @@ class ForbiddenRule(_ContractRule):
     """BK503: source modules import a forbidden module, directly or through others."""
 
     code = "BK503"
+    uses_graphs = True
+    cost = 1.0
     kind = "forbidden"
     hint = "remove the import, or move the code that needs it out of the source modules"
     VALID = (
@@ -283,6 +287,8 @@ class IndependenceRule(_ContractRule):
     others."""
 
     code = "BK504"
+    uses_graphs = True
+    cost = 1.0
     kind = "independence"
     hint = "move what both need into a module outside them, or let the caller combine them"
     VALID = (

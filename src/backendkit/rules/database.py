@@ -46,6 +46,7 @@ class EnginePerRequestRule(ProjectRule):
     """BK302: ``create_engine`` inside a route or dependency."""
 
     code = "BK302"
+    cost = 2.5
     VALID = (
         Example(
             _APP + "engine = create_engine('sqlite://')\napp = FastAPI()\n\n\n"

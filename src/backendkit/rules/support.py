@@ -32,11 +32,8 @@ def external_calls(
 ) -> Iterator[tuple[CallSite, Ctx, External]]:
     """Call sites whose callee is a library function named one of ``last_names`` (checked
     cheaply first) and accepted by ``accept`` once resolved through imports."""
-    for site, ctx in index.call_sites():
-        func = site.call.func
-        if not isinstance(func, Name) or func.dotted.rpartition(".")[2] not in last_names:
-            continue
-        callee = index.lookup(func.dotted, ctx)
+    for site, ctx in index.sites_named(last_names):
+        callee = index.lookup(site.call.func.dotted, ctx)  # type: ignore[union-attr]
         if isinstance(callee, External) and accept(callee):
             yield site, ctx, callee
 

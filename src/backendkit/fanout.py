@@ -1,0 +1,159 @@
+"""The project rules of a large project, run on two cores.
+
+The project pass is single-threaded work over the whole program (about 1.5 s on 100k lines),
+and on a 2-core machine the second core sits idle through it. When the project is large and
+more than one worker is allowed, the rules are split in two groups of about equal cost: this
+process runs one, a forked copy of it runs the other and sends its findings back through a
+pipe. Findings are merged in rule order, so the output is the same as a serial run. Rules that
+share the context's graphs (``ProjectRule.uses_graphs``) stay together, so each graph is built
+once. Where ``fork`` is missing or fails, or the child dies, this process runs the child's
+rules itself: slower, never different.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+from backendkit.findings import Finding
+from backendkit.perfile import internal_error
+from backendkit.rules.base import ProjectContext, ProjectRule
+from backendkit.runner import worker_count
+
+if TYPE_CHECKING:
+    from backendkit.engine import Project
+
+#: Below this many lines, a second process costs more than it saves.
+SPLIT_MIN_LINES = 20_000
+
+T = TypeVar("T")
+#: Runs some rules on the context: the findings of each rule, in the order given.
+RunRules = Callable[[ProjectContext, Sequence[ProjectRule]], list[list[Finding]]]
+
+
+def project_findings(
+    project: Project, rules: Sequence[ProjectRule], where: str, workers: int | None
+) -> list[Finding]:
+    """The findings of the project ``rules``, in rule order; a failing rule gives one BK002
+    finding at ``where`` (the configuration file). Split over two processes when the project
+    has ``SPLIT_MIN_LINES`` and ``workers`` allows more than one."""
+    context = ProjectContext(
+        project.index,
+        project.model,
+        project.resolver,
+        project.routes,
+        config_file=where,
+        root=project.root,
+    )
+
+    def run(ctx: ProjectContext, some: Sequence[ProjectRule]) -> list[list[Finding]]:
+        out: list[list[Finding]] = []
+        for rule in some:
+            try:
+                out.append(list(rule.check_project(ctx)))
+            except Exception as error:
+                out.append([internal_error(rule.code, where, error)])
+        return out
+
+    lines = sum(s.line_count for s in project.summaries)
+    split = worker_count(workers) > 1 and lines >= SPLIT_MIN_LINES
+    return run_split(context, rules, run, split)
+
+
+def split_rules_by_cost(
+    rules: Sequence[ProjectRule],
+) -> tuple[list[int], list[int]]:
+    """Positions of ``rules`` for this process and for the forked one, of about equal cost:
+    the rules that use the shared graphs form one item; items are dealt heaviest first to
+    the lighter side."""
+    graph_users = [i for i, rule in enumerate(rules) if rule.uses_graphs]
+    items = [[i] for i, rule in enumerate(rules) if not rule.uses_graphs]
+    if graph_users:
+        items.append(graph_users)
+    items.sort(key=lambda group: (-sum(rules[i].cost for i in group), group[0]))
+    sides: tuple[list[int], list[int]] = ([], [])
+    loads = [0.0, 0.0]
+    for group in items:
+        side = 0 if loads[0] <= loads[1] else 1
+        sides[side].extend(group)
+        loads[side] += sum(rules[i].cost for i in group)
+    return sorted(sides[0]), sorted(sides[1])
+
+
+def run_split(
+    context: ProjectContext, rules: Sequence[ProjectRule], run: RunRules, split: bool
+) -> list[Finding]:
+    """All findings of ``rules`` in rule order; with ``split``, half of them in a fork."""
+    if not split or len(rules) < 2:
+        return [f for found in run(context, rules) for f in found]
+    here, there = split_rules_by_cost(rules)
+    found_here, found_there = in_two(
+        lambda: run(context, [rules[i] for i in here]),
+        lambda: run(context, [rules[i] for i in there]),
+    )
+    by_rule = dict(zip(here, found_here, strict=True)) | dict(zip(there, found_there, strict=True))
+    return [f for i in range(len(rules)) for f in by_rule[i]]
+
+
+def in_two(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
+    """``(first(), second())``, with ``second`` run in a forked child at the same time.
+
+    The child pickles its result into a pipe and leaves with ``os._exit`` (no atexit
+    handlers, no second flush of inherited output buffers). A child that fails, dies or sends
+    nothing readable is replaced by calling ``second`` here."""
+    if sys.platform != "linux" or not hasattr(os, "fork"):
+        return first(), second()
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return first(), second()
+    if pid == 0:  # pragma: no cover - runs in the child, which never returns
+        os.close(read_end)
+        _child(second, write_end)
+    os.close(write_end)
+    try:
+        mine = first()
+    finally:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _pid, status = os.waitpid(pid, 0)
+    return mine, _theirs(data, status, second)
+
+
+def _child(work: Callable[[], object], write_end: int) -> None:  # pragma: no cover - in child
+    """Run ``work`` and write its pickled result; exit without returning."""
+    code = 1
+    try:
+        data = pickle.dumps(work(), pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(data)
+        code = 0
+    except BaseException:  # the parent redoes the work; never unwind into it
+        pass
+    finally:
+        os._exit(code)
+
+
+def _theirs(data: bytes, status: int, again: Callable[[], T]) -> T:
+    """The child's result, or ``again()`` when it did not deliver one."""
+    if status == 0 and data:
+        try:
+            return pickle.loads(data)  # our own child's bytes, from our own pipe
+        except Exception:  # unreadable: redo the work here
+            pass
+    return again()
+
+
+__all__ = [
+    "SPLIT_MIN_LINES",
+    "in_two",
+    "project_findings",
+    "run_split",
+    "split_rules_by_cost",
+]

@@ -1,0 +1,107 @@
+"""The project rules of a large project run in two processes (``fanout.py``): the same findings,
+in the same order, as one process; a child that fails is replaced, never trusted."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from backendkit import analyze, fanout
+from backendkit.catalogue import RuleInfo
+from backendkit.findings import Severity
+from backendkit.rules import RULES
+from backendkit.rules.base import ProjectRule
+from helpers import write_project
+
+
+def _rule(code: str, cost: float, graphs: bool = False) -> ProjectRule:
+    attributes: dict[str, object] = {"code": code, "cost": cost, "uses_graphs": graphs}
+    cls = type(f"Rule{code}", (ProjectRule,), attributes)
+    info = RuleInfo(code, code.lower(), Severity.WARNING, "test", "", "project", True, None)
+    return cls(info, {})
+
+
+def test_split_keeps_graph_rules_together_and_balances_cost() -> None:
+    """Rules using the shared graphs land on one side; every rule runs exactly once."""
+    rules = [
+        _rule("A", 1),
+        _rule("G1", 10, graphs=True),
+        _rule("B", 8),
+        _rule("G2", 3, graphs=True),
+        _rule("C", 4),
+        _rule("D", 1),
+    ]
+    here, there = fanout.split_rules_by_cost(rules)
+    assert sorted(here + there) == list(range(len(rules)))
+    graph_side = here if 1 in here else there
+    assert 3 in graph_side
+    cost = [sum(rules[i].cost for i in side) for side in (here, there)]
+    assert abs(cost[0] - cost[1]) <= 2
+
+
+def test_in_two_runs_the_second_half_in_a_child() -> None:
+    """The second function runs in another process, and its result comes back."""
+    parent = os.getpid()
+    mine, theirs = fanout.in_two(lambda: os.getpid(), lambda: os.getpid())
+    assert mine == parent
+    if hasattr(os, "fork"):
+        assert theirs != parent
+
+
+def test_a_failing_child_is_redone_here() -> None:
+    """A child that raises (or dies) delivers nothing; this process runs its work instead."""
+    parent = os.getpid()
+
+    def second() -> str:
+        if os.getpid() != parent:
+            raise RuntimeError("the child failed")
+        return "redone in the parent"
+
+    assert fanout.in_two(lambda: "first", second) == ("first", "redone in the parent")
+
+
+def test_an_unpicklable_result_is_redone_here() -> None:
+    """A result that cannot travel back through the pipe is computed here."""
+    parent = os.getpid()
+    result = fanout.in_two(lambda: 1, lambda: (lambda: 0) if os.getpid() != parent else 2)
+    assert result == (1, 2)
+
+
+def _invalid_examples() -> dict[str, str]:
+    """Every rule's single-file invalid examples that need no options, each as its own
+    module of one project."""
+    files: dict[str, str] = {}
+    for code, rule in sorted(RULES.items()):
+        for number, example in enumerate(rule.INVALID):
+            if isinstance(example.files, str) and not example.options:
+                files[f"ex_{code.lower()}_{number}.py"] = example.files
+    return files
+
+
+def test_split_and_serial_project_passes_are_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the split forced on a project of every rule's invalid examples, the findings and
+    routes equal those of one process, in the same order, and come from both halves."""
+    root = write_project(tmp_path / "all", _invalid_examples(), select=["ALL"])
+    serial = analyze([root], use_cache=False, workers=1)
+    forks: list[tuple[list[str], list[str]]] = []
+    real_split = fanout.split_rules_by_cost
+
+    def recorded(rules: list[ProjectRule]) -> tuple[list[int], list[int]]:
+        here, there = real_split(rules)
+        forks.append(([rules[i].code for i in here], [rules[i].code for i in there]))
+        return here, there
+
+    monkeypatch.setattr(fanout, "SPLIT_MIN_LINES", 0)
+    monkeypatch.setattr(fanout, "split_rules_by_cost", recorded)
+    split = analyze([root], use_cache=False, workers=2)
+    assert forks, "the project pass did not split"
+    assert split.findings == serial.findings
+    assert split.routes == serial.routes
+    codes = {f.code for f in serial.findings}
+    here, there = forks[0]
+    assert codes & set(here)
+    assert codes & set(there)
