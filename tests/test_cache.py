@@ -10,7 +10,7 @@ import fastapi
 import pytest
 
 import backendkit
-from backendkit import analyze, cache, runner
+from backendkit import analyze, cache, packs, runner
 from backendkit.catalogue import load_catalogue
 from backendkit.config import load_config
 from backendkit.engine import ALWAYS_ON, file_task, make_rules, split_rules
@@ -65,8 +65,14 @@ def snapshot(result: AnalysisResult) -> tuple[object, ...]:
 
 
 def entries(root: Path) -> list[Path]:
-    """The cache's entry files."""
-    return sorted((root / ".backendkit_cache" / "files").glob("*.pickle"))
+    """The cache's pack files."""
+    return sorted((root / ".backendkit_cache" / "files").glob("*.pack"))
+
+
+def _real_keys_bad_payloads(data: bytes) -> bytes:
+    """The pack with its real keys, but payloads that are not summaries."""
+    found = pickle.loads(data[len(packs.HEADER) :])
+    return packs.HEADER + pickle.dumps([(key, b"\x80\x05junk") for key, _payload in found])
 
 
 def test_warm_run_parses_nothing_and_reports_the_same(project: Path, calls: list[str]) -> None:
@@ -101,20 +107,23 @@ def test_changed_file_is_parsed_again(project: Path, calls: list[str]) -> None:
         lambda data: b"",
         lambda data: b"garbage",
         lambda data: data[: len(data) // 2],
-        lambda data: cache.MAGIC + b"\x80\x05not a pickle",
-        lambda data: cache.MAGIC + pickle.dumps({"foreign": True}),
-        lambda data: cache.MAGIC + pickle.dumps(("key", "not a summary")),
+        lambda data: packs.HEADER + b"\x80\x05not a pickle",
+        lambda data: packs.HEADER + pickle.dumps({"foreign": True}),
+        lambda data: packs.HEADER + pickle.dumps([("key", "not a summary")]),
+        _real_keys_bad_payloads,
     ],
-    ids=["empty", "garbage", "truncated", "bad-pickle", "foreign", "wrong-key"],
+    ids=["empty", "garbage", "truncated", "bad-pickle", "foreign", "wrong-key", "bad-payload"],
 )
 def test_damaged_entries_are_rebuilt(
     project: Path, calls: list[str], damage: Callable[[bytes], bytes]
 ) -> None:
-    """A damaged or foreign entry is a miss, never a crash, and is rewritten (the project
-    snapshot, which would otherwise serve every file, is damaged the same way)."""
+    """A damaged or foreign pack or entry is a miss, never a crash, and is rewritten (the
+    project snapshot, which would otherwise serve every file, is damaged the same way)."""
     expected = snapshot(analyze([project]))
+    assert len(entries(project)) == 1
     for entry in [*entries(project), project / ".backendkit_cache" / "project.pickle"]:
-        entry.write_bytes(damage(entry.read_bytes()))
+        spoil = damage if entry.suffix == ".pack" else lambda data: data[: len(data) // 2]
+        entry.write_bytes(spoil(entry.read_bytes()))
     calls.clear()
     assert snapshot(analyze([project])) == expected
     assert len(calls) == len(FILES)
@@ -161,6 +170,9 @@ def test_moved_file_is_a_miss(tmp_path: Path) -> None:
     content = cache.digest(b"x = 1\n")
     payload, shape = cache.encode(summary)
     store.store(task, content, payload)
+    store.flush()
+    assert store.load(task, content) == (summary, shape)
+    store = cache.Cache(root / ".c", [])  # a later run reads the pack
     assert store.load(task, content) == (summary, shape)
     assert store.load(FileTask(task.abs_path, "a.py", "pkg.a", False), content) is None
     assert store.load(task, cache.digest(b"x = 2\n")) is None
@@ -215,6 +227,9 @@ def test_parallel_serial_and_cached_are_identical(tmp_path: Path) -> None:
     parallel = runner.summarize_all(tasks, rules, workers=2)
     store = cache.Cache(root / ".backendkit_cache", rules)
     runner.summarize_all(tasks, rules, store, workers=2)
+    store = cache.Cache(root / ".backendkit_cache", rules)
+    stored = [store.load(t, cache.digest((root / t.rel_path).read_bytes())) for t in tasks]
+    assert [entry[0] for entry in stored if entry is not None] == serial
     cached = runner.summarize_all(tasks, rules, store)
     assert [s.path for s in serial] == [t.rel_path for t in tasks]
     assert parallel == serial

@@ -1,15 +1,15 @@
 """Persistent cache of per-file results (DESIGN.md, section 3).
 
-One entry per file path under ``<root>/<cache_dir>/files/`` (``cache_dir`` defaults to
-``.backendkit_cache``; the directory gets a ``.gitignore`` of ``*``). An entry is a header line
-followed by a pickle of ``(key, payload)``, the payload being the summary as ``encode`` writes it
-(worker processes encode it once; the same bytes travel back and are stored as they are); it is
-used only when ``key`` equals the current one:
+Entries live in pack files under ``<root>/<cache_dir>/files/`` (``cache_dir`` defaults to
+``.backendkit_cache``; the directory gets a ``.gitignore`` of ``*``): each run writes the entries
+it made as one pack (see ``packs.py``). An entry is ``(key, payload)``, the payload being the
+summary as ``encode`` writes it (worker processes encode it once; the same bytes travel back and
+are stored as they are); it is used only when ``key`` equals the current one:
 the file's content hash (blake2b of its bytes), its task (path, module name, package flag) and
 the run's fingerprint (cache format, backendkit and Python versions, the backendkit code itself
 and the file rules with their options). Anything else (a damaged, truncated, foreign or stale
-file) is a miss and is rewritten; reading never raises. Writes go to a temporary file that is
-then ``os.replace``d, so concurrent runs see either the old or the new entry, never half of one.
+pack or entry) is a miss and is rewritten; reading never raises. Packs are written to a
+temporary file that is then ``os.replace``d, so concurrent runs never see half of one.
 
 The cache holds pickles: like ``__pycache__``, anyone who can write to it can run code as the
 user running backendkit, so it lives inside the project and is never shared.
@@ -29,12 +29,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backendkit.filetask import FileTask
+from backendkit.packs import Entry, Packs
 from backendkit.summary.model import Directive, ModuleSummary, Scope
 
 if TYPE_CHECKING:
     from backendkit.rules.base import FileRule
 
-FORMAT = 3  # bump when the summary model or the entry layout changes
+FORMAT = 4  # bump when the summary model or the entry layout changes
 MAGIC = b"backendkit-cache\n"
 _PACKAGE_DIR = Path(__file__).parent
 
@@ -122,40 +123,38 @@ class Cache:
         self.files = directory / "files"
         self.fingerprint = fingerprint(rules)
         self.writable = True
+        self.packs = Packs(self.files)
+        self._pending: list[Entry] = []
 
     @staticmethod
     def entry_key(task: FileTask, content: str, fingerprint: str) -> tuple[str, ...]:
         """What an entry must match to be reused."""
         return (fingerprint, content, task.rel_path, task.module, str(task.is_package))
 
-    def _path(self, task: FileTask) -> Path:
-        return self.files / f"{digest(task.rel_path.encode())}.pickle"
-
     def load(self, task: FileTask, content: str) -> Shaped | None:
         """The cached summary (and shape) of ``task`` with content hash ``content``, or None."""
-        try:
-            data = self._path(task).read_bytes()
-        except OSError:
-            return None
-        if not data.startswith(MAGIC):
+        entry = self.packs.get(self.fingerprint, task.rel_path)
+        if entry is None or entry[0] != self.entry_key(task, content, self.fingerprint):
             return None
         try:
-            key, payload = pickle.loads(data[len(MAGIC) :])
-            if key != self.entry_key(task, content, self.fingerprint):
-                return None
-            return decode(payload)
+            return decode(entry[1])
         except Exception:  # damaged or foreign: rebuilt, never trusted
             return None
 
     def store(self, task: FileTask, content: str, payload: bytes) -> None:
-        """Save an encoded summary atomically; a read-only or full disk disables the cache."""
-        if not self.writable:
+        """Keep an encoded summary for ``flush``."""
+        if self.writable:
+            self._pending.append((self.entry_key(task, content, self.fingerprint), payload))
+
+    def flush(self) -> None:
+        """Save the stored summaries as one pack (``packs.py``); a read-only or full disk
+        disables the cache."""
+        pending, self._pending = self._pending, []
+        if not pending or not self.writable:
             return
-        key = self.entry_key(task, content, self.fingerprint)
         try:
-            data = MAGIC + pickle.dumps((key, payload), protocol=pickle.HIGHEST_PROTOCOL)
             self.prepare()
-            atomic_write(self._path(task), data)
+            self.packs.write(pending, self.fingerprint)
         except (OSError, pickle.PicklingError, RecursionError):
             self.writable = False
 

@@ -75,11 +75,13 @@ def summarize_shaped(
     results: list[Shaped | None] = [None] * len(tasks)
     with paused_gc():
         jobs = _pending(tasks, cache, results, prepared)
-        fresh = _run(jobs, rules, workers, progress, encoded=cache is not None)
+        fresh = _run(jobs, rules, workers, progress, cache)
         for job, (summary, shape, payload) in zip(jobs, fresh, strict=True):
             results[job.index] = (summary, shape)
             if cache is not None and job.content is not None:
                 cache.store(job.task, job.content, payload)
+        if cache is not None:
+            cache.flush()
     return [result for result in results if result is not None]
 
 
@@ -153,7 +155,7 @@ def _run(
     rules: Sequence[FileRule],
     workers: int | None,
     progress: Progress | None = None,
-    encoded: bool = True,
+    cache: Cache | None = None,
 ) -> list[Made]:
     count = min(worker_count(workers), len(jobs))  # never more processes than files
     if progress is not None and jobs:
@@ -162,7 +164,7 @@ def _run(
         return _parallel(jobs, rules, count, progress)
     out: list[Made] = []
     for job in jobs:
-        out.append(_made(summarize_file(job.task, rules, job.data), encoded))
+        out.append(_made(summarize_file(job.task, rules, job.data), cache is not None))
         if progress is not None:
             progress(len(out), len(jobs))
     return out
@@ -220,18 +222,23 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _parallel(
-    jobs: list[Job], rules: Sequence[FileRule], count: int, progress: Progress | None = None
+    jobs: list[Job],
+    rules: Sequence[FileRule],
+    count: int,
+    progress: Progress | None = None,
 ) -> list[Made]:
-    """Summarise in ``count`` worker processes; a chunk whose worker died is redone here."""
+    """Summarise in ``count`` worker processes; a chunk whose worker died is redone here.
+
+    Each chunk is decoded as soon as it arrives, while the workers go on with the others."""
     parts = chunks(jobs, count * CHUNKS_PER_WORKER)
-    results: list[list[tuple[bytes, str]] | None] = [None] * len(parts)
+    results: list[list[Made] | None] = [None] * len(parts)
     done = 0
     try:
         with ProcessPoolExecutor(count, _context(), _init_worker, (rules,)) as pool:
             futures = [pool.submit(_work, [(j.task, j.data) for j in part]) for part in parts]
             for number, future in enumerate(futures):
                 try:
-                    results[number] = future.result()
+                    results[number] = _decoded(future.result())
                 except BrokenProcessPool:
                     break
                 done += len(parts[number])
@@ -240,8 +247,8 @@ def _parallel(
     except (OSError, BrokenProcessPool):  # no processes here (sandbox, limits): run serially
         pass
     out: list[Made] = []
-    for part, encoded in zip(parts, results, strict=True):
-        out += _decoded(encoded) if encoded is not None else _redo(part, rules)
+    for part, made in zip(parts, results, strict=True):
+        out += made if made is not None else _redo(part, rules)
     return out
 
 

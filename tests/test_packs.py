@@ -1,0 +1,91 @@
+"""The per-file cache's pack files (``packs.py``): one file per run instead of one per source
+file, bounded in number, safe with concurrent runs, and never trusted when damaged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backendkit import analyze, packs
+from backendkit.packs import Entry, Packs
+from helpers import write_project
+
+
+def _entry(fingerprint: str, path: str, payload: bytes = b"x") -> Entry:
+    return (fingerprint, "content", path, path.removesuffix(".py"), "False"), payload
+
+
+def _packs(directory: Path) -> list[Path]:
+    return sorted(directory.glob(f"*{packs.SUFFIX}"))
+
+
+def test_a_cold_run_writes_one_pack_and_a_warm_run_none(tmp_path: Path) -> None:
+    """A cold run over many files creates one pack file, not one file per source file."""
+    files = {f"app/m{i}.py": f"def f{i}() -> int:\n    return {i}\n" for i in range(30)}
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", **files})
+    analyze([root])
+    cache_files = root / ".backendkit_cache" / "files"
+    assert [p.suffix for p in cache_files.iterdir()] == [".pack"]
+    (root / "app" / "m3.py").write_text("def g() -> int:\n    return 3\n", encoding="utf-8")
+    analyze([root])
+    assert len(_packs(cache_files)) == 2  # the edit's pack holds one entry
+
+
+def test_later_entries_win_and_survive_a_new_reader(tmp_path: Path) -> None:
+    """Packs are read oldest first; a second reader sees what the first one wrote."""
+    first = Packs(tmp_path)
+    first.write([_entry("fp", "a.py", b"old"), _entry("fp", "b.py")], "fp")
+    second = Packs(tmp_path)
+    second.write([_entry("fp", "a.py", b"new")], "fp")
+    reader = Packs(tmp_path)
+    assert reader.get("fp", "a.py") == _entry("fp", "a.py", b"new")
+    assert reader.get("fp", "b.py") == _entry("fp", "b.py")
+    assert reader.get("other", "a.py") is None
+
+
+def test_packs_are_merged_and_stay_few(tmp_path: Path) -> None:
+    """Past ``MAX_PACKS`` the writer merges them into one; no entry of the current
+    fingerprint is lost, older fingerprints are dropped."""
+    Packs(tmp_path).write([_entry("old", "gone.py")], "old")
+    for number in range(3 * packs.MAX_PACKS):
+        Packs(tmp_path).write([_entry("fp", f"m{number}.py")], "fp")
+        assert len(_packs(tmp_path)) <= packs.MAX_PACKS + 1
+    reader = Packs(tmp_path)
+    assert all(reader.get("fp", f"m{n}.py") for n in range(3 * packs.MAX_PACKS))
+    assert reader.get("old", "gone.py") is None
+    assert not list(tmp_path.glob(".tmp-*"))
+
+
+def test_concurrent_writers_keep_both_packs(tmp_path: Path) -> None:
+    """Two runs that read the same packs and then both write keep both results, even when
+    both merge."""
+    for number in range(packs.MAX_PACKS):
+        Packs(tmp_path).write([_entry("fp", f"m{number}.py")], "fp")
+    one, two = Packs(tmp_path), Packs(tmp_path)
+    assert one.get("fp", "m0.py")
+    assert two.get("fp", "m0.py")
+    one.write([_entry("fp", "one.py")], "fp")
+    two.write([_entry("fp", "two.py")], "fp")
+    reader = Packs(tmp_path)
+    assert reader.get("fp", "one.py")
+    assert reader.get("fp", "two.py")
+    assert all(reader.get("fp", f"m{n}.py") for n in range(packs.MAX_PACKS))
+
+
+def test_a_damaged_pack_is_skipped_then_removed(tmp_path: Path) -> None:
+    """An unreadable pack gives no entries and is deleted by the next run that writes."""
+    Packs(tmp_path).write([_entry("fp", "a.py")], "fp")
+    (damaged,) = _packs(tmp_path)
+    damaged.write_bytes(damaged.read_bytes()[:20])
+    reader = Packs(tmp_path)
+    assert reader.get("fp", "a.py") is None
+    reader.write([_entry("fp", "b.py")], "fp")
+    assert not damaged.exists()
+    assert Packs(tmp_path).get("fp", "b.py") == _entry("fp", "b.py")
+
+
+def test_foreign_files_are_not_packs(tmp_path: Path) -> None:
+    """Files with the pack suffix but other content are skipped, never raised on."""
+    (tmp_path / f"0{packs.SUFFIX}").write_bytes(packs.HEADER + b"\x80\x05junk")
+    (tmp_path / f"1{packs.SUFFIX}").write_bytes(b"not a pack")
+    assert Packs(tmp_path).get("fp", "a.py") is None
+    assert Packs(tmp_path / "missing").get("fp", "a.py") is None
