@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from backendkit import analyze
-from backendkit.rules.errors import _DEPENDENCY
+from backendkit.rules.errors import _DEPENDENCY, _ROUTER_DEPENDENCY
 from helpers import write_project
 
 ITEMS = """\
@@ -53,3 +53,24 @@ def test_router_documented_on_one_include_only_is_reported(tmp_path: Path) -> No
         "admin.include_router(items.router, responses={404: {}})",
     )
     assert _findings(tmp_path / "b", {"app/items.py": ITEMS, "app/main.py": both}) == []
+
+
+def test_router_and_include_dependencies_are_collected(tmp_path: Path) -> None:
+    """Statuses raised by a router's ``dependencies=`` and by an ``include_router(...,
+    dependencies=...)`` are the route's too; the message names the dependency raising each."""
+    (finding,) = _findings(tmp_path, {"app/main.py": _ROUTER_DEPENDENCY})
+    assert "HTTP 404 (from dependency check_tenant), 429 (from dependency check_quota)" in (
+        finding.message
+    )
+
+
+def test_app_dependencies_reach_routes_of_included_routers(tmp_path: Path) -> None:
+    """``FastAPI(dependencies=...)`` runs before every route of the routers it includes."""
+    main = _ROUTER_DEPENDENCY.replace("app = FastAPI()", "").replace(
+        "router = APIRouter(dependencies=[Depends(check_tenant)])",
+        "router = APIRouter()\napp = FastAPI(dependencies=[Depends(check_tenant)])",
+    )
+    main = main.replace(", dependencies=[Depends(check_quota)]", "")
+    (finding,) = _findings(tmp_path, {"app/main.py": main})
+    assert "HTTP 404 (from dependency check_tenant)" in finding.message
+    assert "429" not in finding.message

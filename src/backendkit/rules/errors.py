@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
 from backendkit.project.appmodel import AppModel, AppObject, RouteDecl
-from backendkit.project.deps import status_code_of
+from backendkit.project.deps import DependencyResolver, DepNode, status_code_of
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, External, FuncSym, Instance, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
@@ -104,6 +104,35 @@ def documented(index: ProjectIndex, responses: Expr | None, ctx: Ctx, depth: int
     return codes
 
 
+def inherited_dependencies(
+    resolver: DependencyResolver, model: AppModel
+) -> dict[str, list[DepNode]]:
+    """Per app object key, the dependencies FastAPI runs before each of its routes: those of
+    the object itself and of the includes, routers and apps it is included through (every
+    path, since each one serves the routes); a mounted app starts afresh."""
+    found: dict[str, dict[int, DepNode]] = {}
+
+    def walk(obj: AppObject, above: list[DepNode], stack: tuple[str, ...]) -> None:
+        if obj.key in stack:
+            return
+        here = above + _nodes(resolver, obj.deps)
+        found.setdefault(obj.key, {}).update((id(node), node) for node in here)
+        for inc in obj.includes:
+            walk(inc.child, here + _nodes(resolver, inc.deps), (*stack, obj.key))
+        for mount in obj.mounts:
+            if mount.child is not None:
+                walk(mount.child, [], (*stack, obj.key))
+
+    for root in model.roots():
+        walk(root, [], ())
+    return {key: list(nodes.values()) for key, nodes in found.items()}
+
+
+def _nodes(resolver: DependencyResolver, deps: list[tuple[Expr, Ctx]]) -> list[DepNode]:
+    """The dependency nodes of ``dependencies=[...]`` arguments."""
+    return [node for expr, ctx in deps for node in resolver.from_list(expr, ctx)]
+
+
 def inherited_responses(index: ProjectIndex, model: AppModel) -> dict[str, set[int]]:
     """Per app object key, the codes documented above its routes: the object's own
     ``responses=`` plus those of the includes, routers and apps it is included through
@@ -128,6 +157,39 @@ def inherited_responses(index: ProjectIndex, model: AppModel) -> dict[str, set[i
     return found
 
 
+_ROUTER_DEPENDENCY = """\
+from fastapi import APIRouter, Depends, FastAPI, HTTPException
+
+app = FastAPI()
+
+
+def check_tenant(tenant: str) -> None:
+    if tenant != "acme":
+        raise HTTPException(status_code=404)
+
+
+def check_quota(tenant: str) -> None:
+    if tenant == "free":
+        raise HTTPException(status_code=429)
+
+
+router = APIRouter(dependencies=[Depends(check_tenant)])
+
+
+@router.get("/reports")  # expect: BK208
+def reports() -> list[str]:
+    return []
+
+
+app.include_router(router, prefix="/{tenant}", dependencies=[Depends(check_quota)])
+"""
+
+_ROUTER_DEPENDENCY_DOCUMENTED = _ROUTER_DEPENDENCY.replace("  # expect: BK208", "").replace(
+    "APIRouter(dependencies=[Depends(check_tenant)])",
+    "APIRouter(dependencies=[Depends(check_tenant)], responses={404: {}, 429: {}})",
+)
+
+
 class UndocumentedErrorRule(ProjectRule):
     """BK208: the route raises an HTTP status its OpenAPI does not show."""
 
@@ -146,6 +208,7 @@ class UndocumentedErrorRule(ProjectRule):
                 "app/items.py": _INCLUDED_ITEMS,
             }
         ),
+        Example(_ROUTER_DEPENDENCY_DOCUMENTED, note="router-level dependencies, documented"),
     )
     INVALID = (
         Example(
@@ -155,17 +218,20 @@ class UndocumentedErrorRule(ProjectRule):
             "    return item_id\n"
         ),
         Example({"app/__init__.py": "", "app/main.py": _DEPENDENCY}),
+        Example(_ROUTER_DEPENDENCY, note="a router's and an include_router's dependencies"),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """One finding per route declaration with undocumented statuses."""
         above = inherited_responses(ctx.index, ctx.model)
+        run_first = inherited_dependencies(ctx.resolver, ctx.model)
         for obj in ctx.model.iter_objects():
             for decl in obj.routes:
                 if decl.handler is None or decl.kind != "http":
                     continue
                 inherited = above.get(obj.key, set())
-                missing = self._missing(ctx, decl, inherited)
+                extra = [*run_first.get(obj.key, []), *_nodes(ctx.resolver, decl.deps)]
+                missing = self._missing(ctx, decl, inherited, extra)
                 if missing:
                     yield self.finding(
                         decl.file,
@@ -175,14 +241,17 @@ class UndocumentedErrorRule(ProjectRule):
                     )
 
     @staticmethod
-    def _missing(ctx: ProjectContext, decl: RouteDecl, inherited: set[int]) -> dict[int, str]:
-        """Undocumented status -> the dependency raising it (``""`` for the handler)."""
+    def _missing(
+        ctx: ProjectContext, decl: RouteDecl, inherited: set[int], extra: list[DepNode]
+    ) -> dict[int, str]:
+        """Undocumented status -> the dependency raising it (``""`` for the handler); ``extra``
+        are the dependencies of the route's decorator, routers, includes and apps."""
         index = ctx.index
         assert decl.handler is not None
         known = inherited | documented(index, decl.call.kwarg("responses"), decl.ctx)
         missing: dict[int, str] = {}
-        for func in dependency_functions(ctx.resolver, decl.handler):
-            source = "" if func is decl.handler else func.info.name
+        for func in dependency_functions(ctx.resolver, decl.handler, extra=extra):
+            source = "" if func is decl.handler else func.info.qualname
             for status, _ in raised_statuses(index, func):
                 if status in known or status in IMPLICIT:
                     continue

@@ -3,7 +3,7 @@ that derive from library classes, and every function of the project."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from backendkit.project.index import ProjectIndex
@@ -141,16 +141,20 @@ def http_routes(ctx: ProjectContext, *, per_path: bool = False) -> Iterator[Rout
 
 
 def dependency_functions(
-    resolver: DependencyResolver, handler: FuncSym, seen: set[str] | None = None
+    resolver: DependencyResolver,
+    handler: FuncSym,
+    seen: set[str] | None = None,
+    extra: Iterable[DepNode] = (),
 ) -> Iterator[FuncSym]:
     """``handler`` and every function in its dependency tree (through class and instance
-    dependencies too), each once; ``seen`` (qualnames) may be shared across handlers."""
+    dependencies too), each once; ``seen`` (qualnames) may be shared across handlers.
+    ``extra`` adds dependencies declared outside the signature (routers, includes, apps)."""
     seen = set() if seen is None else seen
     if handler.qualname not in seen:
         seen.add(handler.qualname)
         yield handler
     visited: set[int] = set()
-    stack: list[DepNode] = list(resolver.param_dependencies(handler))
+    stack: list[DepNode] = [*extra, *resolver.param_dependencies(handler)]
     while stack:
         node = stack.pop()
         if id(node) in visited:
