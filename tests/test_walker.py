@@ -140,5 +140,26 @@ def test_unknown_classes_are_walked_by_libcst(monkeypatch: pytest.MonkeyPatch) -
     real = walker.fields_of
     unknown = (cst.FunctionDef, cst.Call, cst.Module)
     monkeypatch.setattr(walker, "fields_of", lambda cls: None if cls in unknown else real(cls))
+    monkeypatch.setattr(walker, "_PLANS", {})  # plans made before the patch are not reused
     truth, ours = events(cst.parse_module(SYNTAX))
     assert ours == truth
+    plans = walker._PLANS[recording.NamedHooks]
+    assert plans[cst.Module][0] is walker._delegate  # libcst walked the rest itself
+
+
+def test_plans_are_shared_by_visitors_of_one_class() -> None:
+    """Hooks defined on the class are looked up once per process; a visitor with hooks set on
+    the instance gets its own plans, and its own hooks are the ones called."""
+    tree = cst.parse_module("x = f(1)\n")
+    first, second = recording.NamedHooks(), recording.NamedHooks()
+    walk(tree, first)
+    walk(tree, second)
+    assert first.events == second.events
+    assert walker._PLANS[recording.NamedHooks][cst.Call][0] is not None
+    seen: list[str] = []
+    instance = cst.CSTVisitor()
+    instance.visit_Call = lambda node: seen.append(node.func.value)  # type: ignore[method-assign]
+    walk(tree, instance)
+    assert seen == ["f"]
+    walk(tree, cst.CSTVisitor())  # the instance's hook did not leak into the class's plans
+    assert seen == ["f"]
