@@ -1,0 +1,111 @@
+"""BK401 skips radon for a file whose keyword count proves no function can be over the limit;
+the bound must hold on real code, and the findings must not change."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import fastapi
+import pydantic
+import pytest
+from radon.complexity import cc_visit_ast
+
+from backendkit import analyze
+from backendkit.rules.maintainability import _flatten, complexity_bound
+from helpers import write_project
+
+FILES = sorted(Path(fastapi.__file__).parent.rglob("*.py")) + sorted(
+    Path(pydantic.__file__).parent.glob("*.py")
+)
+
+TRICKY = """\
+def f(x, y):
+    assert x
+    try:
+        pass
+    except ValueError:
+        pass
+    except (KeyError, TypeError):
+        pass
+    else:
+        pass
+    for i in y:
+        pass
+    else:
+        pass
+    while x:
+        break
+    else:
+        pass
+    z = [a for a in y if a if not a] or {b: b for b in y if b}
+    match x:
+        case 1:
+            pass
+        case [2, *_]:
+            pass
+        case _:
+            pass
+    return x and y and (x or y) if x else 1 if y else 2
+"""
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_bound_holds_on_real_code(path: Path) -> None:
+    """No function radon measures is more complex than the bound (FastAPI and pydantic)."""
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    blocks = list(_flatten(cc_visit_ast(tree)))
+    worst = max((int(block.complexity) for block in blocks), default=0)
+    assert worst <= complexity_bound(tree, source)
+
+
+def test_bound_holds_on_every_decision_point() -> None:
+    """Each construct radon counts (try/except/else, loops with else, comprehensions with
+    filters, boolean operators, conditional expressions, match, assert) is covered."""
+    tree = ast.parse(TRICKY)
+    (block,) = _flatten(cc_visit_ast(tree))
+    assert block.complexity >= 20
+    assert block.complexity <= complexity_bound(tree, TRICKY)
+
+
+NESTED = """\
+class A:
+    if True:
+        def m(self, x):
+            def inner(y):
+                return y if y else (x and y)
+            return inner
+    else:
+        def m(self, x):
+            return [i for i in x if i] if x else None
+try:
+    def g(a):
+        return a or 1
+except ImportError:
+    def g(a):
+        while a:
+            a -= 1
+        return a
+"""
+
+
+def test_functions_in_classes_branches_and_redefinitions_are_bounded() -> None:
+    """Methods under an ``if``, functions in ``try``/``except`` and redefined names: each
+    function's own lines bound it."""
+    tree = ast.parse(NESTED)
+    blocks = list(_flatten(cc_visit_ast(tree)))
+    assert len(blocks) >= 5
+    bound = complexity_bound(tree, NESTED)
+    assert max(int(block.complexity) for block in blocks) <= bound < 10
+    assert complexity_bound(ast.parse("x = 1 if y else 2\n"), "x = 1 if y else 2\n") == 0
+
+
+@pytest.mark.parametrize("limit", [1, 3, 10, 20, 25])
+def test_findings_do_not_change_at_any_limit(tmp_path: Path, limit: int) -> None:
+    """Around the limit the rule reports exactly what radon finds."""
+    options = {"complexity": {"max-complexity": limit}}
+    root = write_project(tmp_path / "p", {"tricky.py": TRICKY}, options, select=["BK401"])
+    found = [f.line for f in analyze([root], use_cache=False).findings]
+    (block,) = _flatten(cc_visit_ast(ast.parse(TRICKY)))
+    assert found == ([1] if block.complexity > limit else [])
