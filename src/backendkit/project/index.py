@@ -62,6 +62,13 @@ class ProjectIndex:
         # short by MAX_DEPTH depend on the path taken and are not kept.
         self._names: dict[tuple[object, ...], Symbol] = {}
         self._cutoffs = 0
+        # ``callers`` in progress, and how often one of them was met again (a cycle): answers
+        # computed while a cycle was cut depend on where the search started, so like answers
+        # cut by MAX_DEPTH they are not memoised (the rules may run in any order, in two
+        # processes: every memoised answer must be the same whichever rule asked first).
+        self._in_progress: set[int] = set()
+        self._guard_hits = 0
+        self._targets: dict[int, Symbol] = {}
 
     # -- contexts -----------------------------------------------------------------------------
     def is_project_module(self, module: str) -> bool:
@@ -89,9 +96,9 @@ class ProjectIndex:
         key = (name, id(ctx.module), *map(id, ctx.scopes), depth)
         found = self._names.get(key)
         if found is None:
-            cutoffs = self._cutoffs
+            state = (self._cutoffs, self._guard_hits)
             found = self._find_name(name, ctx, depth)
-            if cutoffs == self._cutoffs:
+            if state == (self._cutoffs, self._guard_hits):
                 self._names[key] = found
         return found
 
@@ -287,14 +294,31 @@ class ProjectIndex:
         that call something of that name are resolved, once per function (memoised)."""
         key = id(func)
         if key in self._callers:
+            if key in self._in_progress:
+                self._guard_hits += 1  # answers that saw this cycle guard are not memoised
             return self._callers[key]
         self._callers[key] = []  # a parameter met while resolving has no callers (cycle)
+        self._in_progress.add(key)
         found = []
         for site, where in self.sites_named((func.name,)):
-            target = self.lookup(site.call.func.dotted, where)  # type: ignore[union-attr]
+            target = self._site_target(site, where)
             if isinstance(target, FuncSym) and target.info is func:
                 found.append((site.call, where))
+        self._in_progress.discard(key)
         self._callers[key] = found
+        return found
+
+    def _site_target(self, site: CallSite, where: Ctx) -> Symbol:
+        """What a call site's callee name resolves to, once per site: functions of the same
+        name (methods called ``get``, one helper copied in several packages) share the
+        resolution of every site that calls that name."""
+        key = id(site)
+        found = self._targets.get(key)
+        if found is None:
+            state = (self._cutoffs, self._guard_hits)
+            found = self.lookup(site.call.func.dotted, where)  # type: ignore[union-attr]
+            if state == (self._cutoffs, self._guard_hits):
+                self._targets[key] = found
         return found
 
 
