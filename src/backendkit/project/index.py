@@ -114,6 +114,8 @@ class ProjectIndex:
     def _in_scope(self, name: str, scope: Scope, ctx: Ctx, depth: int) -> Symbol | None:
         """What ``name`` is bound to in ``scope`` (one of ``ctx``'s scopes): the binding on the
         latest line wins."""
+        if not _binds(scope, name):
+            return None  # the common case: not bound here, look further out
         best = _latest(
             ("func", scope.functions.get(name)),
             ("class", scope.classes.get(name)),
@@ -320,6 +322,17 @@ class ProjectIndex:
             if state == (self._cutoffs, self._guard_hits):
                 self._targets[key] = found
         return found
+
+
+def _binds(scope: Scope, name: str) -> bool:
+    """True when ``scope`` has any binding (or parameter) called ``name``."""
+    return (
+        name in scope.functions
+        or name in scope.classes
+        or name in scope.assigns
+        or name in scope.imports
+        or name in scope.params
+    )
 
 
 def _position(entry: tuple[int, CallSite, Ctx]) -> int:
