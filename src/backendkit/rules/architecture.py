@@ -247,7 +247,7 @@ class BlockingCallRule(ProjectRule):
 
     code = "BK301"
     uses_graphs = True
-    cost = 22.0
+    cost = 24.0
     VALID = (
         Example(
             {

@@ -297,7 +297,7 @@ class ErrorDetailLeakRule(ProjectRule):
     """BK107: exception text or tracebacks sent to the client."""
 
     code = "BK107"
-    cost = 2.5
+    cost = 1.5
     VALID = (
         Example(
             "import logging\n\nfrom fastapi import HTTPException\n\nlog = logging.getLogger()\n\n\n"

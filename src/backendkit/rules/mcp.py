@@ -45,7 +45,7 @@ class McpToolDocsRule(ProjectRule):
     """BK601: MCP tools, resources and prompts without a docstring or with untyped params."""
 
     code = "BK601"
-    cost = 2.5
+    cost = 2.0
     VALID = (
         Example(
             _SERVER + "@mcp.tool()\ndef add(a: int, b: int) -> int:\n"
