@@ -172,3 +172,52 @@ def test_graph_imports_unresolved(tmp_path: Path) -> None:
         "app/a.py:9: app.a imports app.b import missing_name\n"
         "6 unresolved import(s)\n"
     )
+
+
+LIBRARY_OBJECTS = """\
+import logging
+
+from pydantic import BaseModel
+from sqlmodel import select
+
+logger = logging.getLogger(__name__)
+_TABLE = {"a": 1}
+
+
+class Item(BaseModel):
+    name: str
+
+    def label(self) -> str:
+        return self.name.strip()
+
+
+def run(data: dict) -> None:
+    item = Item.model_validate(data)
+    logger.info("validated")
+    _TABLE.get("a")
+    ", ".join(["a"])
+    query = select(Item)
+    query = query.where(Item.name == "x")
+    select(Item).where(Item.name == "y")
+    item.label()
+"""
+
+
+def test_methods_of_library_objects_are_external_not_unresolved(tmp_path: Path) -> None:
+    """Classmethods a project class inherits, methods of literals, of typed attributes and of
+    what a library call returned run no project code: they are external calls."""
+    calls = calls_of(tmp_path, {"app/__init__.py": "", "app/lib.py": LIBRARY_OBJECTS})
+    external = {name for _line, name in calls.external["app.lib.run"]}
+    assert external >= {
+        "pydantic.BaseModel.model_validate",
+        "logging.getLogger().info",
+        "builtins.dict.get",
+        "builtins.str.join",
+        "sqlmodel.select().where",
+    }
+    assert "builtins.str.strip" in {name for _line, name in calls.external["app.lib.Item.label"]}
+    unresolved = [text for _line, text in calls.unresolved.get("app.lib.run", [])]
+    # what an inherited classmethod returns is a project instance: not claimed external
+    assert "item.label" in unresolved
+    assert not any("label" in name for name in external)
+    assert "query.where" in unresolved  # a name rebound to its own method's result

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from backendkit.graphs.framework import FrameworkEdges
+from backendkit.graphs.receivers import ReceiverTypes, _is_super
 from backendkit.project.appmodel import AppModel
 from backendkit.project.deps import DependencyResolver
 from backendkit.project.index import ProjectIndex
@@ -38,10 +39,17 @@ from backendkit.project.symbols import (
     VarSym,
 )
 from backendkit.project.text import expr_text
-from backendkit.summary.model import Attr, BinOp, Call, Const, Expr, FunctionInfo, Name, Subscript
+from backendkit.summary.model import (
+    Attr,
+    BinOp,
+    Call,
+    Expr,
+    FunctionInfo,
+    Name,
+    Subscript,
+)
 
 _BUILTINS = frozenset(dir(builtins))
-_WRAPPERS = frozenset({"Annotated", "Optional", "Union"})
 
 
 @dataclass
@@ -79,7 +87,7 @@ def build_call_graph(
     return _Builder(index).build(model, resolver)
 
 
-class _Builder:
+class _Builder(ReceiverTypes):
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
         self.result = CallGraph(nx.DiGraph())
@@ -235,7 +243,7 @@ class _Builder:
         if isinstance(cls, External):
             return External(f"{cls.qualname}.{expr.attr}")
         found = self._on_class(cls, [expr.attr]) if cls else None
-        return found or expr_text(expr)
+        return found or self._library_attr(expr, body) or expr_text(expr)
 
     def _on_receiver(
         self, head: str, rest: str, dotted: str, body: Ctx, owner: ClassSym | None
@@ -251,6 +259,9 @@ class _Builder:
             return External(f"{cls.qualname}.{rest}")
         if cls is not None:
             return self._on_class(cls, rest.split(".")) or dotted
+        library = self._library_receiver(symbol, rest)
+        if library is not None:
+            return library
         for attr in rest.split("."):  # as ``index.lookup(dotted)``, without a second lookup
             symbol = self.index.member(symbol, attr, 1)
         return self._from_symbol(symbol, dotted)
@@ -288,125 +299,6 @@ class _Builder:
                 return FuncSym(klass.info.scope.functions[attr], klass.ctx)
         bases = self.index.external_bases(owner)
         return External(f"{bases[0].qualname}.{attr}") if bases else None
-
-    # -- types of receivers -------------------------------------------------------------------
-    def _on_class(self, cls: ClassSym, parts: list[str]) -> FuncSym | External | None:
-        """The method ``a.b.m`` reached from an instance of ``cls`` through typed attributes;
-        a method the project classes do not define comes from an external base class."""
-        for depth, attr in enumerate(parts):
-            if depth == len(parts) - 1:
-                return self._method(cls, attr)
-            nxt = self._attr_class(cls, attr)
-            if nxt is None:
-                return None
-            cls = nxt
-        return None
-
-    def _method(self, cls: ClassSym, attr: str) -> FuncSym | External | None:
-        found = self.index.class_member(cls, attr)
-        if isinstance(found, FuncSym):
-            return found
-        bases = self.index.external_bases(cls) if found is None else []
-        return External(f"{bases[0].qualname}.{attr}") if bases else None
-
-    def _attr_class(self, cls: ClassSym, attr: str) -> ClassSym | None:
-        for klass in self.index.mro(cls):
-            assign = klass.info.scope.last_assign(attr)
-            if assign is not None and assign.annotation is not None:
-                return _project(self.class_of_annotation(assign.annotation, klass.ctx))
-            expr = klass.info.instance_attrs.get(attr)
-            if isinstance(expr, Name) and "__init__" in klass.info.scope.functions:
-                init = klass.info.scope.functions["__init__"]
-                return _project(self._typed_local(expr.dotted, klass.ctx.enter(init)))
-            if expr is not None:
-                return _project(self._class_of_value(expr, klass.ctx))
-        return None
-
-    def _typed_local(self, name: str, body: Ctx) -> ClassSym | External | None:
-        return self._typed_symbol(name, self.index.lookup(name, body), body)
-
-    def _typed_symbol(self, name: str, symbol: Symbol, body: Ctx) -> ClassSym | External | None:
-        """The class of a parameter or variable ``name`` from its annotation or value."""
-        if isinstance(symbol, ParamSym):
-            param = next((p for p in symbol.func.params if p.name == name), None)
-            return self.class_of_annotation(param.annotation, body) if param else None
-        if isinstance(symbol, VarSym):
-            if symbol.assign.annotation is not None:
-                return self.class_of_annotation(symbol.assign.annotation, symbol.ctx)
-            return self._class_of_value(symbol.assign.value, symbol.ctx)
-        return None
-
-    def _class_of_value(self, expr: Expr | None, ctx: Ctx) -> ClassSym | External | None:
-        """The class of ``Repo(...)`` (an instance created by a constructor call; an external
-        callee counts as a class when its name is capitalised: ``httpx.Client``) or of
-        ``make_repo()`` (a project function whose return annotation names the class)."""
-        if isinstance(expr, Call) and isinstance(expr.func, Name):
-            found = self.index.resolve_expr(expr.func, ctx)
-            if isinstance(found, ClassSym) or (isinstance(found, External) and _is_class(found)):
-                return found
-            if isinstance(found, FuncSym) and found.info.returns is not None:
-                return self.class_of_annotation(found.info.returns, found.ctx)
-        return None
-
-    def class_of_annotation(
-        self, expr: Expr | None, ctx: Ctx, depth: int = 0
-    ) -> ClassSym | External | None:
-        """The class an annotation names: ``Repo``, ``"Repo"``, ``Repo | None``,
-        ``Optional[Repo]``, ``Annotated[Repo, Depends(...)]`` or an alias of one of these."""
-        if expr is None or depth > 10:
-            return None
-        options = _alternatives(expr)
-        if options is not None:
-            found = (self.class_of_annotation(option, ctx, depth + 1) for option in options)
-            return next(filter(None, found), None)
-        expr = _as_name(expr)
-        if expr is None:
-            return None
-        found = self.index.lookup(expr.dotted, ctx)
-        if isinstance(found, VarSym) and found.assign.value is not None:
-            return self.class_of_annotation(found.assign.value, found.ctx, depth + 1)
-        return found if isinstance(found, (ClassSym, External)) else None
-
-
-def _alternatives(expr: Expr) -> list[Expr | None] | None:
-    """The classes an annotation may stand for: ``A | B``, ``"A | B"``, ``Optional[A]``,
-    ``Annotated[A, ...]``; ``None`` for a plain name."""
-    if isinstance(expr, BinOp):
-        return [expr.left, expr.right]
-    if isinstance(expr, Subscript):
-        return [_wrapped(expr)]
-    if isinstance(expr, Const) and isinstance(expr.value, str) and "|" in expr.value:
-        return [Const(part.strip()) for part in expr.value.split("|")]
-    return None
-
-
-def _is_super(expr: Expr, owner: ClassSym) -> bool:
-    """``super()`` or ``super(Owner, self)`` inside a method of ``owner``."""
-    if not (isinstance(expr, Call) and isinstance(expr.func, Name) and expr.func.dotted == "super"):
-        return False
-    first = expr.args[0] if expr.args else None
-    return first is None or (isinstance(first, Name) and first.dotted == owner.info.name)
-
-
-def _wrapped(expr: Subscript) -> Expr | None:
-    """``X`` of ``Annotated[X, ...]``, ``Optional[X]`` and ``Union[X, ...]``."""
-    wrapper = isinstance(expr.value, Name) and expr.value.dotted.rpartition(".")[2] in _WRAPPERS
-    return expr.items[0] if wrapper and expr.items else None
-
-
-def _as_name(expr: Expr) -> Name | None:
-    """A name, or the name in a string annotation (``"Repo"``)."""
-    if isinstance(expr, Const) and isinstance(expr.value, str):
-        return Name(expr.value)
-    return expr if isinstance(expr, Name) else None
-
-
-def _is_class(external: External) -> bool:
-    return external.last[:1].isupper()
-
-
-def _project(found: ClassSym | External | None) -> ClassSym | None:
-    return found if isinstance(found, ClassSym) else None
 
 
 def signature_calls(info: FunctionInfo) -> Iterator[Call]:

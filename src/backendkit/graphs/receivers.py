@@ -1,0 +1,203 @@
+"""What the receiver of a method call is: the class of a typed parameter, variable or
+attribute, of a constructor's or annotated factory's result, or a library object (a literal, or
+what a library function returned). Mixed into the call-graph builder (``calls.py``)."""
+
+from __future__ import annotations
+
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, ParamSym, Symbol, VarSym
+from backendkit.summary.model import (
+    Attr,
+    BinOp,
+    Call,
+    Const,
+    DictExpr,
+    Expr,
+    FString,
+    Name,
+    Seq,
+    Subscript,
+)
+
+_WRAPPERS = frozenset({"Annotated", "Optional", "Union"})
+
+
+class ReceiverTypes:
+    """Receiver typing for the call-graph builder; ``index`` is the project's index."""
+
+    index: ProjectIndex
+
+    def _on_class(self, cls: ClassSym, parts: list[str]) -> FuncSym | External | None:
+        """The method ``a.b.m`` reached from an instance of ``cls`` through typed attributes;
+        a method the project classes do not define comes from an external base class."""
+        for depth, attr in enumerate(parts):
+            if depth == len(parts) - 1:
+                return self._method(cls, attr)
+            nxt = self._attr_class(cls, attr)
+            if isinstance(nxt, External):  # ``self.name.strip()`` with ``name: str``
+                return External(".".join([nxt.qualname, *parts[depth + 1 :]]))
+            if nxt is None:
+                return None
+            cls = nxt
+        return None
+
+    def _method(self, cls: ClassSym, attr: str) -> FuncSym | External | None:
+        found = self.index.class_member(cls, attr)
+        if isinstance(found, FuncSym):
+            return found
+        bases = self.index.external_bases(cls) if found is None else []
+        return External(f"{bases[0].qualname}.{attr}") if bases else None
+
+    def _attr_class(self, cls: ClassSym, attr: str) -> ClassSym | External | None:
+        for klass in self.index.mro(cls):
+            assign = klass.info.scope.last_assign(attr)
+            if assign is not None and assign.annotation is not None:
+                return self.class_of_annotation(assign.annotation, klass.ctx)
+            expr = klass.info.instance_attrs.get(attr)
+            if isinstance(expr, Name) and "__init__" in klass.info.scope.functions:
+                init = klass.info.scope.functions["__init__"]
+                return _project(self._typed_local(expr.dotted, klass.ctx.enter(init)))
+            if expr is not None:
+                return _project(self._class_of_value(expr, klass.ctx))
+        return None
+
+    def _typed_local(self, name: str, body: Ctx) -> ClassSym | External | None:
+        return self._typed_symbol(name, self.index.lookup(name, body), body)
+
+    def _typed_symbol(self, name: str, symbol: Symbol, body: Ctx) -> ClassSym | External | None:
+        """The class of a parameter or variable ``name`` from its annotation or value."""
+        if isinstance(symbol, ParamSym):
+            param = next((p for p in symbol.func.params if p.name == name), None)
+            return self.class_of_annotation(param.annotation, body) if param else None
+        if isinstance(symbol, VarSym):
+            if symbol.assign.annotation is not None:
+                return self.class_of_annotation(symbol.assign.annotation, symbol.ctx)
+            return self._class_of_value(symbol.assign.value, symbol.ctx)
+        return None
+
+    def _class_of_value(self, expr: Expr | None, ctx: Ctx) -> ClassSym | External | None:
+        """The class of ``Repo(...)`` (an instance created by a constructor call; an external
+        callee counts as a class when its name is capitalised: ``httpx.Client``) or of
+        ``make_repo()`` (a project function whose return annotation names the class)."""
+        if isinstance(expr, Call) and isinstance(expr.func, Name):
+            found = self.index.resolve_expr(expr.func, ctx)
+            if isinstance(found, ClassSym) or (isinstance(found, External) and _is_class(found)):
+                return found
+            if isinstance(found, FuncSym) and found.info.returns is not None:
+                return self.class_of_annotation(found.info.returns, found.ctx)
+        return None
+
+    def class_of_annotation(
+        self, expr: Expr | None, ctx: Ctx, depth: int = 0
+    ) -> ClassSym | External | None:
+        """The class an annotation names: ``Repo``, ``"Repo"``, ``Repo | None``,
+        ``Optional[Repo]``, ``Annotated[Repo, Depends(...)]`` or an alias of one of these."""
+        if expr is None or depth > 10:
+            return None
+        options = _alternatives(expr)
+        if options is not None:
+            found = (self.class_of_annotation(option, ctx, depth + 1) for option in options)
+            return next(filter(None, found), None)
+        expr = _as_name(expr)
+        if expr is None:
+            return None
+        found = self.index.lookup(expr.dotted, ctx)
+        if isinstance(found, VarSym) and found.assign.value is not None:
+            return self.class_of_annotation(found.assign.value, found.ctx, depth + 1)
+        return found if isinstance(found, (ClassSym, External)) else None
+
+    def _library_attr(self, expr: Attr, ctx: Ctx) -> External | None:
+        """``", ".join`` or ``select(User).where``: a method of a literal or of what a library
+        call returned."""
+        kind = _literal_kind(expr.value)
+        if kind is not None:
+            return External(f"builtins.{kind}.{expr.attr}")
+        made_by = self._library_call(expr.value, ctx) if isinstance(expr.value, Call) else None
+        return External(f"{made_by}().{expr.attr}") if made_by is not None else None
+
+    def _library_call(self, call: Call, ctx: Ctx, depth: int = 0) -> str | None:
+        """The library function ``call`` calls, when its name resolves to one through
+        imports alone (``select``, ``logging.getLogger``) or it is a method of a literal or of
+        such a call's result; None otherwise (a project class's inherited classmethod returns
+        a project instance, so it does not count)."""
+        func = call.func
+        if isinstance(func, Name):
+            found = self.index.resolve_expr(func, ctx)
+            return found.qualname if isinstance(found, External) else None
+        if not isinstance(func, Attr) or depth > 10:
+            return None
+        kind = _literal_kind(func.value)
+        if kind is not None:
+            return f"builtins.{kind}.{func.attr}"
+        if isinstance(func.value, Call):
+            inner = self._library_call(func.value, ctx, depth + 1)
+            return f"{inner}().{func.attr}" if inner is not None else None
+        return None
+
+    def _library_receiver(self, symbol: Symbol | None, rest: str) -> External | None:
+        """A method of a library object: ``Model.model_validate()`` on a project class that
+        inherits it, ``_TABLE.get()`` on a literal, ``log.info()`` on what a library call
+        returned. Nothing in the project runs, so the call is external, not unresolved."""
+        if isinstance(symbol, ClassSym):
+            found = self._method(symbol, rest) if "." not in rest else None
+            return found if isinstance(found, External) else None
+        if not isinstance(symbol, VarSym) or symbol.assign.annotation is not None:
+            return None
+        value = symbol.assign.value
+        kind = _literal_kind(value)
+        if kind is not None:
+            return External(f"builtins.{kind}.{rest}")
+        made_by = self._library_call(value, symbol.ctx) if isinstance(value, Call) else None
+        return External(f"{made_by}().{rest}") if made_by is not None else None
+
+
+def _alternatives(expr: Expr) -> list[Expr | None] | None:
+    """The classes an annotation may stand for: ``A | B``, ``"A | B"``, ``Optional[A]``,
+    ``Annotated[A, ...]``; ``None`` for a plain name."""
+    if isinstance(expr, BinOp):
+        return [expr.left, expr.right]
+    if isinstance(expr, Subscript):
+        return [_wrapped(expr)]
+    if isinstance(expr, Const) and isinstance(expr.value, str) and "|" in expr.value:
+        return [Const(part.strip()) for part in expr.value.split("|")]
+    return None
+
+
+def _is_super(expr: Expr, owner: ClassSym) -> bool:
+    """``super()`` or ``super(Owner, self)`` inside a method of ``owner``."""
+    if not (isinstance(expr, Call) and isinstance(expr.func, Name) and expr.func.dotted == "super"):
+        return False
+    first = expr.args[0] if expr.args else None
+    return first is None or (isinstance(first, Name) and first.dotted == owner.info.name)
+
+
+def _wrapped(expr: Subscript) -> Expr | None:
+    """``X`` of ``Annotated[X, ...]``, ``Optional[X]`` and ``Union[X, ...]``."""
+    wrapper = isinstance(expr.value, Name) and expr.value.dotted.rpartition(".")[2] in _WRAPPERS
+    return expr.items[0] if wrapper and expr.items else None
+
+
+def _as_name(expr: Expr) -> Name | None:
+    """A name, or the name in a string annotation (``"Repo"``)."""
+    if isinstance(expr, Const) and isinstance(expr.value, str):
+        return Name(expr.value)
+    return expr if isinstance(expr, Name) else None
+
+
+def _is_class(external: External) -> bool:
+    return external.last[:1].isupper()
+
+
+def _literal_kind(value: Expr | None) -> str | None:
+    """The builtin type of a literal value (``{}``, ``[...]``, ``"..."``, f-strings)."""
+    if isinstance(value, DictExpr):
+        return "dict"
+    if isinstance(value, Seq):
+        return value.kind
+    if isinstance(value, FString) or (isinstance(value, Const) and isinstance(value.value, str)):
+        return "str"
+    return None
+
+
+def _project(found: ClassSym | External | None) -> ClassSym | None:
+    return found if isinstance(found, ClassSym) else None
