@@ -25,8 +25,9 @@ For each corpus, on the same files, every command runs in a fresh process ``--re
   A peer that cannot be installed or fails is reported as such.
 
 Columns: wall seconds, lines per second, ``max RSS`` (the largest single process of the run,
-from ``wait4``), ``tree RSS`` (the sum over the run's process tree, sampled every 0.1 s; shared
-pages of forked workers are counted twice, so it overstates), and each time as a ratio to the
+from ``wait4``), ``tree PSS`` (the proportional set size summed over the run's process tree,
+sampled every 0.1 s: a page shared by forked processes counts once, so this is the run's real
+total), and each time as a ratio to the
 bare parse. ``--memory`` adds one cold run on about 500k lines (sqlalchemy, pydantic, fastapi
 and networkx). Start-up (``--version``; ``lint`` of a one-file project) is measured once.
 Commands run as users run them: backendkit's modules are byte-compiled first and
@@ -97,7 +98,8 @@ class Row:
 
 
 class TreeSampler(threading.Thread):
-    """Samples the summed RSS of a process and its descendants (Linux ``/proc``)."""
+    """Samples the summed PSS of a process and its descendants (Linux ``/proc``): each shared
+    page counts once over the tree, so forked workers are not counted twice."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -107,7 +109,7 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.done.wait(0.1):
-            self.peak = max(self.peak, sum(_rss(p) for p in _tree(self.pid)))
+            self.peak = max(self.peak, sum(_pss(p) for p in _tree(self.pid)))
 
 
 def _tree(pid: int) -> list[int]:
@@ -123,6 +125,17 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
+def _pss(pid: int) -> int:
+    """Proportional set size (KiB) from ``smaps_rollup``; the RSS where that is missing."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return _rss(pid)
+
+
 def _rss(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -134,7 +147,7 @@ def _rss(pid: int) -> int:
 
 
 def run_once(command: list[str], stdin: bytes | None = None) -> tuple[float, int, int, int]:
-    """Wall seconds, exit code, max RSS and sampled tree RSS (KiB) of one command."""
+    """Wall seconds, exit code, max RSS and sampled tree PSS (KiB) of one command."""
     start = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -287,7 +300,7 @@ def startup_rows(repeat: int) -> list[Row]:
 def report(title: str, lines: int, count: int, rows: list[Row], ratios: bool = True) -> None:
     """Print one corpus's table (``ratios``: the first row is the bare parse)."""
     print(f"\n{title}: {count:,} files, {lines:,} lines")
-    print(f"{'':40} {'seconds':>8} {'lines/s':>10} {'max RSS':>8} {'tree RSS':>9} {'x bare':>7}")
+    print(f"{'':40} {'seconds':>8} {'lines/s':>10} {'max RSS':>8} {'tree PSS':>9} {'x bare':>7}")
     bare = rows[0].seconds if ratios and rows and rows[0].seconds else None
     for row in rows:
         if row.seconds is None:
