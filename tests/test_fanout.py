@@ -4,6 +4,7 @@ in the same order, as one process; a child that fails is replaced, never trusted
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,19 @@ def test_in_two_runs_the_second_half_in_a_child() -> None:
     assert mine == parent
     if hasattr(os, "fork"):
         assert theirs != parent
+
+
+def test_no_fork_while_other_threads_run() -> None:
+    """Embedded in a threaded program, both halves run in this process."""
+    parent = os.getpid()
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert fanout.in_two(lambda: os.getpid(), lambda: os.getpid()) == (parent, parent)
+    finally:
+        release.set()
+        other.join()
 
 
 def test_a_failing_child_is_redone_here() -> None:

@@ -7,7 +7,7 @@ process runs one, a forked copy of it runs the other and sends its findings back
 pipe. Findings are merged in rule order, so the output is the same as a serial run. Rules that
 share the context's graphs (``ProjectRule.uses_graphs``) stay together, so each graph is built
 once. Where ``fork`` is missing or fails, or the child dies, this process runs the child's
-rules itself: slower, never different.
+rules itself: slower, never different. A process with other threads running does not fork.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -104,7 +105,7 @@ def in_two(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
     The child pickles its result into a pipe and leaves with ``os._exit`` (no atexit
     handlers, no second flush of inherited output buffers). A child that fails, dies or sends
     nothing readable is replaced by calling ``second`` here."""
-    if sys.platform != "linux" or not hasattr(os, "fork"):
+    if not _can_fork():
         return first(), second()
     read_end, write_end = os.pipe()
     try:
@@ -124,6 +125,12 @@ def in_two(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
             data = pipe.read()
         _pid, status = os.waitpid(pid, 0)
     return mine, _theirs(data, status, second)
+
+
+def _can_fork() -> bool:
+    """``fork`` is used on Linux only, and only from a single-threaded process: a program that
+    embeds backendkit and runs other threads could leave a lock held in the child."""
+    return sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
 
 
 def _child(work: Callable[[], object], write_end: int) -> None:  # pragma: no cover - in child
