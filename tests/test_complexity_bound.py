@@ -109,3 +109,17 @@ def test_findings_do_not_change_at_any_limit(tmp_path: Path, limit: int) -> None
     found = [f.line for f in analyze([root], use_cache=False).findings]
     (block,) = _flatten(cc_visit_ast(ast.parse(TRICKY)))
     assert found == ([1] if block.complexity > limit else [])
+
+
+@pytest.mark.parametrize("separator", ["\x0c", "\x0b", "\x1c", "\x85", "\u2028", "\r\n", "\r"])
+def test_line_separators_python_does_not_count_do_not_shift_functions(separator: str) -> None:
+    """Form feeds (and the other characters ``str.splitlines`` breaks at but Python's parser
+    does not) before a function leave its lines where Python puts them."""
+    branches = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(11))
+    source = f"# page break{separator * 20}\n\n\ndef f(x):\n{branches}    return -1\n"
+    if separator in ("\r\n", "\r"):
+        source = source.replace("\n", separator) if separator == "\r\n" else source
+    tree = ast.parse(source)
+    (block,) = _flatten(cc_visit_ast(tree))
+    assert block.complexity == 12
+    assert complexity_bound(tree, source) >= 12

@@ -25,6 +25,9 @@ _BRANCHY = (
 #: its closures' decision points, only raise the bound).
 DECISION_WORDS = re.compile(r"\b(?:if|elif|for|while|else|except|and|or|case|assert)\b")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# ``str.splitlines`` also breaks at form feeds, vertical tabs and other separators that do not
+# end a line for Python's parser, which would shift every function after one of them.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
@@ -32,7 +35,7 @@ def complexity_bound(tree: ast.Module, source: str) -> int:
     """An upper bound of the cyclomatic complexity radon gives any function in ``tree``
     (0 when there is none). Only statement lists are walked: a function's own lines bound
     it and everything nested in it."""
-    lines = source.splitlines()
+    lines = _LINE_BREAK.split(source)  # as Python numbers lines (not ``str.splitlines``)
     worst = 0
     stack: list[ast.AST] = list(tree.body)
     while stack:
