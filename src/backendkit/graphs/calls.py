@@ -243,7 +243,7 @@ class _Builder(ReceiverTypes):
         if isinstance(cls, External):
             return External(f"{cls.qualname}.{expr.attr}")
         found = self._on_class(cls, [expr.attr]) if cls else None
-        return found or self._library_attr(expr, body) or expr_text(expr)
+        return found or self._library_attr(expr) or expr_text(expr)
 
     def _on_receiver(
         self, head: str, rest: str, dotted: str, body: Ctx, owner: ClassSym | None

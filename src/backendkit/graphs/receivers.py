@@ -106,49 +106,36 @@ class ReceiverTypes:
             return self.class_of_annotation(found.assign.value, found.ctx, depth + 1)
         return found if isinstance(found, (ClassSym, External)) else None
 
-    def _library_attr(self, expr: Attr, ctx: Ctx) -> External | None:
-        """``", ".join`` or ``select(User).where``: a method of a literal or of what a library
-        call returned."""
+    def _library_attr(self, expr: Attr) -> External | None:
+        """``", ".join``: a method of a literal is the builtin type's."""
         kind = _literal_kind(expr.value)
-        if kind is not None:
-            return External(f"builtins.{kind}.{expr.attr}")
-        made_by = self._library_call(expr.value, ctx) if isinstance(expr.value, Call) else None
-        return External(f"{made_by}().{expr.attr}") if made_by is not None else None
-
-    def _library_call(self, call: Call, ctx: Ctx, depth: int = 0) -> str | None:
-        """The library function ``call`` calls, when its name resolves to one through
-        imports alone (``select``, ``logging.getLogger``) or it is a method of a literal or of
-        such a call's result; None otherwise (a project class's inherited classmethod returns
-        a project instance, so it does not count)."""
-        func = call.func
-        if isinstance(func, Name):
-            found = self.index.resolve_expr(func, ctx)
-            return found.qualname if isinstance(found, External) else None
-        if not isinstance(func, Attr) or depth > 10:
-            return None
-        kind = _literal_kind(func.value)
-        if kind is not None:
-            return f"builtins.{kind}.{func.attr}"
-        if isinstance(func.value, Call):
-            inner = self._library_call(func.value, ctx, depth + 1)
-            return f"{inner}().{func.attr}" if inner is not None else None
-        return None
+        return External(f"builtins.{kind}.{expr.attr}") if kind is not None else None
 
     def _library_receiver(self, symbol: Symbol | None, rest: str) -> External | None:
-        """A method of a library object: ``Model.model_validate()`` on a project class that
-        inherits it, ``_TABLE.get()`` on a literal, ``log.info()`` on what a library call
-        returned. Nothing in the project runs, so the call is external, not unresolved."""
+        """A library's method reached through a project name: ``Model.model_validate()`` on a
+        project class that inherits it from its only library base (every base resolved), or
+        ``_TABLE.get()`` on a name bound to a literal. What a library *function* returns is
+        not typed: ``typing.cast``, ``copy.copy`` or ``max`` return project objects."""
         if isinstance(symbol, ClassSym):
-            found = self._method(symbol, rest) if "." not in rest else None
+            if "." in rest or not self._bases_known(symbol):
+                return None
+            found = self._method(symbol, rest)
             return found if isinstance(found, External) else None
         if not isinstance(symbol, VarSym) or symbol.assign.annotation is not None:
             return None
-        value = symbol.assign.value
-        kind = _literal_kind(value)
-        if kind is not None:
-            return External(f"builtins.{kind}.{rest}")
-        made_by = self._library_call(value, symbol.ctx) if isinstance(value, Call) else None
-        return External(f"{made_by}().{rest}") if made_by is not None else None
+        kind = _literal_kind(symbol.assign.value)
+        return External(f"builtins.{kind}.{rest}") if kind is not None else None
+
+    def _bases_known(self, cls: ClassSym) -> bool:
+        """Every base of ``cls`` and its project bases resolved, with one library base."""
+        index = self.index
+        resolved = [
+            index.resolve_expr(base, klass.ctx)
+            for klass in index.mro(cls)
+            for base in klass.info.bases
+        ]
+        known = all(isinstance(found, (ClassSym, External)) for found in resolved)
+        return known and len({f.qualname for f in resolved if isinstance(f, External)}) == 1
 
 
 def _alternatives(expr: Expr) -> list[Expr | None] | None:
