@@ -4,7 +4,10 @@ in the same order, as one process; a child that fails is replaced, never trusted
 from __future__ import annotations
 
 import os
+import pickle
+import signal
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -62,6 +65,55 @@ def test_no_fork_while_other_threads_run() -> None:
     finally:
         release.set()
         other.join()
+
+
+def test_ignored_sigchld_is_not_an_error() -> None:
+    """A host that ignores SIGCHLD reaps children itself: the result still arrives."""
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        assert fanout.in_two(lambda: 1, lambda: 2) == (1, 2)
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+
+
+def test_an_error_here_kills_and_reaps_the_child() -> None:
+    """When this process's half raises (Ctrl-C included), the child is not waited for and
+    leaves no zombie."""
+
+    def slow() -> int:
+        time.sleep(30)
+        return 2
+
+    def boom() -> int:
+        raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        fanout.in_two(boom, slow)
+    assert time.monotonic() - started < 10
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_truncated_result_is_redone_here() -> None:
+    """Bytes that do not add up to the announced length are never unpickled."""
+    data = pickle.dumps([1, 2, 3])
+    whole = len(data).to_bytes(8, "big") + data
+    assert fanout._theirs(whole, lambda: "redone") == [1, 2, 3]
+    assert fanout._theirs(whole[:-1], lambda: "redone") == "redone"
+    assert fanout._theirs(b"", lambda: "redone") == "redone"
+
+
+def test_one_sided_split_does_not_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rules that all land on one side run here, without a child."""
+
+    def no_fork(*_args: object) -> None:
+        raise AssertionError("forked for nothing")
+
+    monkeypatch.setattr(fanout, "in_two", no_fork)
+    rules = [_rule("G1", 3, graphs=True), _rule("G2", 1, graphs=True)]
+    found = fanout.run_split(None, rules, lambda _ctx, some: [[] for _ in some], True)  # type: ignore[arg-type]
+    assert found == []
 
 
 def test_a_failing_child_is_redone_here() -> None:

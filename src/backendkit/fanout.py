@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from typing import TYPE_CHECKING, TypeVar
 
 from backendkit.findings import Finding
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 
 #: Below this many lines, a second process costs more than it saves.
 SPLIT_MIN_LINES = 20_000
+_LENGTH = 8  # bytes of the length prefix of the child's result
 
 T = TypeVar("T")
 #: Runs some rules on the context: the findings of each rule, in the order given.
@@ -88,29 +91,34 @@ def run_split(
     context: ProjectContext, rules: Sequence[ProjectRule], run: RunRules, split: bool
 ) -> list[Finding]:
     """All findings of ``rules`` in rule order; with ``split``, half of them in a fork."""
-    if not split or len(rules) < 2:
-        return [f for found in run(context, rules) for f in found]
-    here, there = split_rules_by_cost(rules)
+    here, there = split_rules_by_cost(rules) if split and len(rules) > 1 else ([], [])
+    if not here or not there:
+        return _flat(run(context, rules))
     found_here, found_there = in_two(
         lambda: run(context, [rules[i] for i in here]),
         lambda: run(context, [rules[i] for i in there]),
     )
     by_rule = dict(zip(here, found_here, strict=True)) | dict(zip(there, found_there, strict=True))
-    return [f for i in range(len(rules)) for f in by_rule[i]]
+    return _flat(by_rule[i] for i in range(len(rules)))
+
+
+def _flat(per_rule: Iterable[list[Finding]]) -> list[Finding]:
+    return [finding for found in per_rule for finding in found]
 
 
 def in_two(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
     """``(first(), second())``, with ``second`` run in a forked child at the same time.
 
-    The child pickles its result into a pipe and leaves with ``os._exit`` (no atexit
-    handlers, no second flush of inherited output buffers). A child that fails, dies or sends
-    nothing readable is replaced by calling ``second`` here."""
+    The child sends its pickled result, prefixed with its length, through a pipe and leaves
+    with ``os._exit`` (no atexit handlers, no second flush of inherited output buffers). A
+    child that fails, dies or sends less than it announced is replaced by calling ``second``
+    here; if ``first`` raises (Ctrl-C included), the child is killed and reaped first."""
     if not _can_fork():
         return first(), second()
     read_end, write_end = os.pipe()
     try:
         pid = os.fork()
-    except OSError:
+    except Exception:  # no process to spare, or a warning raised as an error
         os.close(read_end)
         os.close(write_end)
         return first(), second()
@@ -120,11 +128,14 @@ def in_two(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
     os.close(write_end)
     try:
         mine = first()
-    finally:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        _pid, status = os.waitpid(pid, 0)
-    return mine, _theirs(data, status, second)
+    except BaseException:
+        _kill(pid)
+        os.close(read_end)
+        raise
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    _reap(pid)
+    return mine, _theirs(data, second)
 
 
 def _can_fork() -> bool:
@@ -134,24 +145,37 @@ def _can_fork() -> bool:
 
 
 def _child(work: Callable[[], object], write_end: int) -> None:  # pragma: no cover - in child
-    """Run ``work`` and write its pickled result; exit without returning."""
+    """Run ``work`` and write its pickled result after its length; exit without returning."""
     code = 1
     try:
         data = pickle.dumps(work(), pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(data)
+            pipe.write(len(data).to_bytes(_LENGTH, "big") + data)
         code = 0
-    except BaseException:  # the parent redoes the work; never unwind into it
+    except BaseException:  # the parent redoes the work; never unwind into the parent's code
         pass
     finally:
         os._exit(code)
 
 
-def _theirs(data: bytes, status: int, again: Callable[[], T]) -> T:
-    """The child's result, or ``again()`` when it did not deliver one."""
-    if status == 0 and data:
+def _kill(pid: int) -> None:
+    """Stop the child now and reap it."""
+    with suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    _reap(pid)
+
+
+def _reap(pid: int) -> None:
+    """Wait for the child (already reaped when SIGCHLD is ignored, which is not an error)."""
+    with suppress(ChildProcessError, InterruptedError):
+        os.waitpid(pid, 0)
+
+
+def _theirs(data: bytes, again: Callable[[], T]) -> T:
+    """The child's result when all of it arrived, else ``again()``."""
+    if len(data) > _LENGTH and int.from_bytes(data[:_LENGTH], "big") == len(data) - _LENGTH:
         try:
-            return pickle.loads(data)  # our own child's bytes, from our own pipe
+            return pickle.loads(data[_LENGTH:])  # our own child's bytes, from our own pipe
         except Exception:  # unreadable: redo the work here
             pass
     return again()

@@ -45,6 +45,8 @@ class ProgressBar:
             self._start(total)
         if self.bar is not None and self.task is not None:
             self.bar.update(self.task, completed=done, total=total)
+            if done >= total:  # the pass is over: stop the bar's refresh thread now, so the
+                self.close()  # project pass runs in a single-threaded process (fanout.py)
 
     def _start(self, total: int) -> None:
         from rich.console import Console
