@@ -163,3 +163,20 @@ def test_plans_are_shared_by_visitors_of_one_class() -> None:
     assert seen == ["f"]
     walk(tree, cst.CSTVisitor())  # the instance's hook did not leak into the class's plans
     assert seen == ["f"]
+
+
+def test_static_method_hooks_are_called_like_libcst_calls_them() -> None:
+    """A visitor whose hook is a ``staticmethod`` gets its own plans and works as with
+    ``tree.visit``."""
+    seen: list[str] = []
+
+    class Static(cst.CSTVisitor):
+        @staticmethod
+        def visit_Name(node: cst.Name) -> None:
+            seen.append(node.value)
+
+    tree = cst.parse_module("a = b\n")
+    tree.visit(Static())
+    expected, seen[:] = list(seen), []
+    walk(tree, Static())
+    assert seen == expected == ["a", "b"]

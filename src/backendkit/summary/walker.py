@@ -21,8 +21,10 @@ same event sequence on real code.
 from __future__ import annotations
 
 import dis
+import inspect
 from collections.abc import Callable, Iterator
 from functools import cache
+from types import FunctionType
 
 import libcst as cst
 
@@ -104,6 +106,15 @@ def _hook(visitor: cst.CSTVisitor, name: str, shared: bool) -> Hook:
     return lambda _visitor, node: found(node)
 
 
+@cache
+def _shareable(cls: type) -> bool:
+    """Whether every hook of ``cls`` is a plain function, so a plan of unbound functions serves
+    all its instances (a ``staticmethod`` or other descriptor hook is looked up per walk).
+    Hooks are read once per class: one patched onto the class later is not seen."""
+    hooks = (name for name in dir(cls) if name.startswith(("visit_", "leave_")))
+    return all(isinstance(inspect.getattr_static(cls, name), FunctionType) for name in hooks)
+
+
 def _delegate(visitor: cst.CSTVisitor, node: cst.CSTNode) -> bool:
     """A node of a class whose fields are unknown: libcst walks it, our walk skips it."""
     node.visit(visitor)
@@ -116,7 +127,9 @@ class _Walk:
 
     def __init__(self, visitor: cst.CSTVisitor) -> None:
         self.visitor = visitor
-        self.shared = not any(k.startswith(("visit_", "leave_")) for k in vars(visitor))
+        self.shared = _shareable(type(visitor)) and not any(
+            k.startswith(("visit_", "leave_")) for k in vars(visitor)
+        )
         self.plans: dict[type, Plan] = _PLANS.setdefault(type(visitor), {}) if self.shared else {}
 
     def plan(self, cls: type[cst.CSTNode]) -> Plan:
