@@ -8,15 +8,19 @@ import pickle
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from types import MethodType
 
 import pytest
 
 from backendkit import analyze, fanout
-from backendkit.catalogue import RuleInfo
-from backendkit.findings import Severity
+from backendkit.catalogue import RuleInfo, load_catalogue
+from backendkit.config import load_config
+from backendkit.engine import build_project
+from backendkit.findings import Finding, Severity
 from backendkit.rules import RULES
-from backendkit.rules.base import ProjectRule
+from backendkit.rules.base import ProjectContext, ProjectRule
 from helpers import write_project
 
 
@@ -171,3 +175,85 @@ def test_split_and_serial_project_passes_are_identical(
     here, there = forks[0]
     assert codes & set(here)
     assert codes & set(there)
+
+
+MUTUAL = {
+    "app/__init__.py": "",
+    "app/use.py": (
+        "from app import use as me\n\n\n"
+        "def f(p):\n    r = p\n    r.g(1)\n\n\n"
+        "def g(q):\n    s = q\n    s.f(2)\n\n\n"
+        "f(me)\ng(me)\n"
+    ),
+}
+
+
+def _callers_rule(code: str, name: str) -> ProjectRule:
+    """A rule reporting the callers of ``app.use.<name>``."""
+
+    def check_project(self: ProjectRule, ctx: ProjectContext) -> Iterator[Finding]:
+        func = ctx.index.modules["app.use"].scope.functions[name]
+        for call, _where in ctx.index.callers(func):
+            yield self.finding("app/use.py", 1, f"{name} called by {call.func}")
+
+    rule = _rule(code, 1)
+    rule.check_project = MethodType(check_project, rule)  # type: ignore[method-assign]
+    return rule
+
+
+@pytest.mark.parametrize("order", [("f", "g"), ("g", "f")])
+def test_one_process_and_two_agree_on_mutually_recursive_parameters(
+    tmp_path: Path, order: tuple[str, str]
+) -> None:
+    """Parameters that flow through each other's callers are cut where the search entered the
+    cycle; each group starts from the memos as linking left them, so one process and two give
+    the same findings in either rule order."""
+    root = write_project(tmp_path / "p", MUTUAL)
+    rules = [_callers_rule("R1", order[0]), _callers_rule("R2", order[1])]
+
+    def run(ctx: ProjectContext, some: list[ProjectRule]) -> list[list[Finding]]:
+        return [list(rule.check_project(ctx)) for rule in some]
+
+    found = []
+    for fork in (False, True):
+        project, _files = build_project(root, load_config(root, load_catalogue()))
+        context = ProjectContext(
+            project.index, project.model, project.resolver, project.routes, root=root
+        )
+        found.append([f.message for f in fanout.run_split(context, rules, run, True, fork)])
+    assert found[0] == found[1]
+    assert len(found[0]) >= 3
+
+
+def test_jobs_one_never_forks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--jobs 1`` runs both groups in this process."""
+
+    def no_fork(*_args: object) -> None:
+        raise AssertionError("forked with one worker")
+
+    monkeypatch.setattr(fanout, "SPLIT_MIN_LINES", 0)
+    monkeypatch.setattr(fanout, "in_two", no_fork)
+    root = write_project(tmp_path / "all", _invalid_examples(), select=["ALL"])
+    assert analyze([root], use_cache=False, workers=1).findings
+
+
+NOT_MEMOS = {
+    "index": {"modules", "_packages", "_in_progress", "_sites_by_name", "_all_sites"},
+    "evaluator": {"_handlers", "_nesting", "env"},
+    "resolver": {"_active"},
+}
+
+
+def test_every_memo_is_restored_between_groups(tmp_path: Path) -> None:
+    """A memo added to the index, the evaluator or the dependency resolver must be listed in
+    ``fanout._MEMOS`` (or here, when rules cannot change it)."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/m.py": "x = 1\n"})
+    project, _files = build_project(root, load_config(root, load_catalogue()))
+    owners = {
+        "index": project.index,
+        "evaluator": project.index.evaluator,
+        "resolver": project.resolver,
+    }
+    for role, owner in owners.items():
+        state = {k for k, v in vars(owner).items() if isinstance(v, (dict, set, list, int))}
+        assert state - NOT_MEMOS[role] == set(fanout._MEMOS[role]), role

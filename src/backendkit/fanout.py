@@ -62,9 +62,38 @@ def project_findings(
                 out.append([internal_error(rule.code, where, error)])
         return out
 
-    lines = sum(s.line_count for s in project.summaries)
-    split = worker_count(workers) > 1 and lines >= SPLIT_MIN_LINES
-    return run_split(context, rules, run, split)
+    grouped = sum(s.line_count for s in project.summaries) >= SPLIT_MIN_LINES
+    return run_split(context, rules, run, grouped, fork=worker_count(workers) > 1)
+
+
+#: Snapshot of the memos the rules fill: (object, attribute, copy of its value).
+MemoState = list[tuple[object, str, object]]
+_MEMOS = {
+    "index": ("_callers", "_mro", "_bases", "_names", "_targets", "_cutoffs", "_guard_hits"),
+    "evaluator": ("_memo",),
+    "resolver": ("_memo",),
+}
+
+
+def memo_state(context: ProjectContext) -> MemoState:
+    """Copies of the index's, evaluator's and dependency resolver's memos."""
+    owners = {
+        "index": context.index,
+        "evaluator": context.index.evaluator,
+        "resolver": context.resolver,
+    }
+    state: MemoState = []
+    for role, names in _MEMOS.items():
+        for name in names:
+            value = getattr(owners[role], name)
+            state.append((owners[role], name, dict(value) if isinstance(value, dict) else value))
+    return state
+
+
+def restore_memos(context: ProjectContext, state: MemoState) -> None:
+    """Put the memos back as ``memo_state`` found them."""
+    for owner, name, value in state:
+        setattr(owner, name, dict(value) if isinstance(value, dict) else value)
 
 
 def split_rules_by_cost(
@@ -88,16 +117,32 @@ def split_rules_by_cost(
 
 
 def run_split(
-    context: ProjectContext, rules: Sequence[ProjectRule], run: RunRules, split: bool
+    context: ProjectContext,
+    rules: Sequence[ProjectRule],
+    run: RunRules,
+    grouped: bool,
+    fork: bool = True,
 ) -> list[Finding]:
-    """All findings of ``rules`` in rule order; with ``split``, half of them in a fork."""
-    here, there = split_rules_by_cost(rules) if split and len(rules) > 1 else ([], [])
+    """All findings of ``rules`` in rule order. ``grouped``: in two groups, each run from the
+    memos as they were after linking, the second in a fork when ``fork`` allows.
+
+    The groups depend on the project only, never on ``--jobs``: the index's memos may hold
+    answers that depend on which rule asked first (a cycle of parameters flowing through
+    callers is cut where the search entered it), so each group starting from the same memos
+    is what makes a run in one process and a run in two give the same findings."""
+    here, there = split_rules_by_cost(rules) if grouped and len(rules) > 1 else ([], [])
     if not here or not there:
         return _flat(run(context, rules))
-    found_here, found_there = in_two(
-        lambda: run(context, [rules[i] for i in here]),
-        lambda: run(context, [rules[i] for i in there]),
-    )
+    start = memo_state(context)
+
+    def second() -> list[list[Finding]]:
+        restore_memos(context, start)  # as after linking, whatever ran before
+        return run(context, [rules[i] for i in there])
+
+    def first() -> list[list[Finding]]:
+        return run(context, [rules[i] for i in here])
+
+    found_here, found_there = in_two(first, second) if fork else (first(), second())
     by_rule = dict(zip(here, found_here, strict=True)) | dict(zip(there, found_there, strict=True))
     return _flat(by_rule[i] for i in range(len(rules)))
 
@@ -184,7 +229,9 @@ def _theirs(data: bytes, again: Callable[[], T]) -> T:
 __all__ = [
     "SPLIT_MIN_LINES",
     "in_two",
+    "memo_state",
     "project_findings",
+    "restore_memos",
     "run_split",
     "split_rules_by_cost",
 ]
