@@ -62,10 +62,12 @@ class ProjectIndex:
         # short by MAX_DEPTH depend on the path taken and are not kept.
         self._names: dict[tuple[object, ...], Symbol] = {}
         self._cutoffs = 0
-        # ``callers`` in progress, and how often one of them was met again (a cycle): answers
-        # computed while a cycle was cut depend on where the search started, so like answers
-        # cut by MAX_DEPTH they are not memoised (the rules may run in any order, in two
-        # processes: every memoised answer must be the same whichever rule asked first).
+        # ``callers`` in progress, and how often one of them was met again (a cycle): names
+        # and call targets resolved while a cycle was cut depend on where the search started,
+        # so like answers cut by MAX_DEPTH they are not memoised. Other memos (``callers``,
+        # the evaluator's) may still keep an answer cut where a cycle was entered; the
+        # project pass restores them between its rule groups (``fanout.py``), so the findings
+        # do not depend on how many processes run them.
         self._in_progress: set[int] = set()
         self._guard_hits = 0
         self._targets: dict[int, Symbol] = {}
