@@ -3,6 +3,8 @@ file, bounded in number, safe with concurrent runs, and never trusted when damag
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 from backendkit import analyze, packs
@@ -89,3 +91,17 @@ def test_foreign_files_are_not_packs(tmp_path: Path) -> None:
     (tmp_path / f"1{packs.SUFFIX}").write_bytes(b"not a pack")
     assert Packs(tmp_path).get("fp", "a.py") is None
     assert Packs(tmp_path / "missing").get("fp", "a.py") is None
+
+
+def test_a_killed_writers_temporary_file_is_removed_by_the_next_merge(tmp_path: Path) -> None:
+    """A ``.part`` file an hour old is cleaned up; a fresh one (a run still writing) is not."""
+    old = tmp_path / ".tmp-0-1-dead.pack.part"
+    fresh = tmp_path / ".tmp-0-2-busy.pack.part"
+    for path in (old, fresh):
+        path.write_bytes(b"half a pack")
+    stale = time.time() - packs.ABANDONED_AFTER - 60
+    os.utime(old, (stale, stale))
+    for number in range(packs.MAX_PACKS + 1):
+        Packs(tmp_path).write([_entry("fp", f"m{number}.py")], "fp")
+    assert not old.exists()
+    assert fresh.exists()

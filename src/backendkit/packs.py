@@ -12,7 +12,8 @@ Reading loads every pack once (names sort by time, so a later entry for the same
 fingerprint wins). When there are more than ``MAX_PACKS``, or an unreadable one, the run that
 just wrote merges the entries of the current fingerprint into one new pack and deletes the
 packs it read; a pack written meanwhile by another run is left alone. Anything that does not
-read as a pack (damaged, truncated, foreign) is skipped and removed at the next merge.
+read as a pack (damaged, truncated, foreign) is skipped and removed at the next merge, as are
+temporary files a killed run left behind.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ import os
 import pickle
 import secrets
 import time
+from contextlib import suppress
 from pathlib import Path
 
 MAX_PACKS = 8
+ABANDONED_AFTER = 3600  # seconds: a temporary file this old belongs to a killed run
 SUFFIX = ".pack"
 HEADER = b"backendkit-pack 1\n"
 
@@ -77,7 +80,7 @@ class Packs:
         or wrote (entries of other fingerprints, from older versions or options, are dropped)."""
         current = [entry for (print_, _path), entry in self._all().items() if print_ == fingerprint]
         merged = _save(self.directory, current)
-        for path in [*self._read, *self._damaged, *self._written]:
+        for path in [*self._read, *self._damaged, *self._written, *_abandoned(self.directory)]:
             path.unlink(missing_ok=True)
         self._read, self._damaged, self._written = [], [], [merged]
 
@@ -89,6 +92,20 @@ def _listing(directory: Path) -> list[Path]:
     except OSError:
         return []
     return [directory / name for name in sorted(names)]
+
+
+def _abandoned(directory: Path) -> list[Path]:
+    """Temporary files of writes that never finished (a killed run), an hour old or more: a
+    run still writing one renames it within seconds."""
+    cutoff = time.time() - ABANDONED_AFTER
+    found = []
+    with suppress(OSError):
+        for entry in os.scandir(directory):
+            if entry.name.startswith(".tmp-") and entry.name.endswith(".part"):
+                with suppress(OSError):
+                    if entry.stat().st_mtime < cutoff:
+                        found.append(Path(entry.path))
+    return found
 
 
 def _load(path: Path) -> list[Entry] | None:
