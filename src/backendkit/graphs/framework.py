@@ -37,20 +37,17 @@ class FrameworkEdges:
         if obj.key in stack:
             return
         stack = (*stack, obj.key)
-        own = inherited + self._deps(obj.deps)
+        own = inherited + self.resolver.from_lists(obj.deps)
         for decl in obj.routes:
             if decl.handler is not None:
-                nodes = own + self._deps(decl.deps)
+                nodes = own + self.resolver.from_lists(decl.deps)
                 nodes += self.resolver.param_dependencies(decl.handler)
                 self._route(decl.handler, nodes, decl.line)
         for inc in obj.includes:
-            self._expand(inc.child, own + self._deps(inc.deps), stack)
+            self._expand(inc.child, own + self.resolver.from_lists(inc.deps), stack)
         for mount in obj.mounts:
             if mount.child is not None:
                 self._expand(mount.child, [], stack)
-
-    def _deps(self, deps: list) -> list[DepNode]:
-        return [node for expr, ctx in deps for node in self.resolver.from_list(expr, ctx)]
 
     def _route(self, handler: FuncSym, nodes: list[DepNode], line: int) -> None:
         name = self.builder.add_node(handler, "route")

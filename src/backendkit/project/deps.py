@@ -140,6 +140,11 @@ class DependencyResolver:
                 nodes.append(self.from_marker(marker, base, ctx))
         return nodes
 
+    def from_lists(self, declared: Iterable[tuple[Expr, Ctx]]) -> list[DepNode]:
+        """Dependencies of several ``dependencies=[...]`` arguments (an app's, a router's, an
+        include's), in order."""
+        return [node for expr, ctx in declared for node in self.from_list(expr, ctx)]
+
     def from_list(self, expr: Expr | None, ctx: Ctx) -> list[DepNode]:
         """Dependencies from a ``dependencies=[Depends(a), Depends(b)]`` argument."""
         if expr is None:

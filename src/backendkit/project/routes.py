@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
@@ -127,13 +126,13 @@ class RouteBuilder:
         if obj.key in stack:
             return
         stack = (*stack, obj.key)
-        own = inherited + self._nodes(obj.deps)
+        own = inherited + self.resolver.from_lists(obj.deps)
         here = [*prefix, (obj.prefix, obj.prefix_expr)]
         for decl in obj.routes:
             self._add(decl, here, own, app, guarded)
         for inc in obj.includes:
             inner = [*here, (inc.prefix, inc.prefix_expr)]
-            deps = own + self._nodes(inc.deps)
+            deps = own + self.resolver.from_lists(inc.deps)
             self._expand(inc.child, inner, deps, app, stack, guarded or inc.guarded)
         for opaque in obj.opaque:
             where = [*here, (opaque.path, opaque.path_expr)]
@@ -145,12 +144,6 @@ class RouteBuilder:
             else:
                 self._add_mount(obj, mount.target, mounted, app, mount.file, mount.line)
 
-    def _nodes(self, deps: Sequence[tuple[Expr, object]]) -> list[DepNode]:
-        out: list[DepNode] = []
-        for expr, ctx in deps:
-            out.extend(self.resolver.from_list(expr, ctx))  # type: ignore[arg-type]
-        return out
-
     def _add(
         self,
         decl: RouteDecl,
@@ -160,7 +153,7 @@ class RouteBuilder:
         guarded: bool,
     ) -> None:
         path, resolved = _join([*prefix, (decl.path, decl.path_expr)])
-        nodes = inherited + self._nodes(decl.deps)
+        nodes = inherited + self.resolver.from_lists(decl.deps)
         if decl.handler is not None:
             nodes += self.resolver.param_dependencies(decl.handler)
         status = auth_status(nodes)

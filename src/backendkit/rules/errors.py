@@ -115,10 +115,10 @@ def inherited_dependencies(
     def walk(obj: AppObject, above: list[DepNode], stack: tuple[str, ...]) -> None:
         if obj.key in stack:
             return
-        here = above + _nodes(resolver, obj.deps)
+        here = above + resolver.from_lists(obj.deps)
         found.setdefault(obj.key, {}).update((id(node), node) for node in here)
         for inc in obj.includes:
-            walk(inc.child, here + _nodes(resolver, inc.deps), (*stack, obj.key))
+            walk(inc.child, here + resolver.from_lists(inc.deps), (*stack, obj.key))
         for mount in obj.mounts:
             if mount.child is not None:
                 walk(mount.child, [], (*stack, obj.key))
@@ -126,11 +126,6 @@ def inherited_dependencies(
     for root in model.roots():
         walk(root, [], ())
     return {key: list(nodes.values()) for key, nodes in found.items()}
-
-
-def _nodes(resolver: DependencyResolver, deps: list[tuple[Expr, Ctx]]) -> list[DepNode]:
-    """The dependency nodes of ``dependencies=[...]`` arguments."""
-    return [node for expr, ctx in deps for node in resolver.from_list(expr, ctx)]
 
 
 def inherited_responses(index: ProjectIndex, model: AppModel) -> dict[str, set[int]]:
@@ -230,7 +225,7 @@ class UndocumentedErrorRule(ProjectRule):
                 if decl.handler is None or decl.kind != "http":
                     continue
                 inherited = above.get(obj.key, set())
-                extra = [*run_first.get(obj.key, []), *_nodes(ctx.resolver, decl.deps)]
+                extra = [*run_first.get(obj.key, []), *ctx.resolver.from_lists(decl.deps)]
                 missing = self._missing(ctx, decl, inherited, extra)
                 if missing:
                     yield self.finding(
