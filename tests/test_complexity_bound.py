@@ -1,5 +1,6 @@
-"""BK401 skips radon for a file whose keyword count proves no function can be over the limit;
-the bound must hold on real code, and the findings must not change."""
+"""BK401 skips Python's ast and radon for a file whose functions' lines (as the per-file walk
+records them) prove no function can be over the limit; the bound must hold on real code, and
+the findings must not change."""
 
 from __future__ import annotations
 
@@ -7,13 +8,26 @@ import ast
 from pathlib import Path
 
 import fastapi
+import libcst as cst
 import pydantic
 import pytest
 from radon.complexity import cc_visit_ast
 
 from backendkit import analyze
 from backendkit.rules.maintainability import _flatten, complexity_bound
+from backendkit.summary.collector import Span, walk_module
 from helpers import write_project
+
+
+def spans_of(source: str) -> list[Span]:
+    """The function spans the per-file walk records for ``source``."""
+    return walk_module("m.py", "m", False, cst.parse_module(source))[1]
+
+
+def bound(source: str) -> int:
+    """``complexity_bound`` as BK401 computes it."""
+    return complexity_bound(spans_of(source), source)
+
 
 FILES = sorted(Path(fastapi.__file__).parent.rglob("*.py")) + sorted(
     Path(pydantic.__file__).parent.glob("*.py")
@@ -57,7 +71,7 @@ def test_bound_holds_on_real_code(path: Path) -> None:
     tree = ast.parse(source)
     blocks = list(_flatten(cc_visit_ast(tree)))
     worst = max((int(block.complexity) for block in blocks), default=0)
-    assert worst <= complexity_bound(tree, source)
+    assert worst <= bound(source)
 
 
 def test_bound_holds_on_every_decision_point() -> None:
@@ -66,7 +80,7 @@ def test_bound_holds_on_every_decision_point() -> None:
     tree = ast.parse(TRICKY)
     (block,) = _flatten(cc_visit_ast(tree))
     assert block.complexity >= 20
-    assert block.complexity <= complexity_bound(tree, TRICKY)
+    assert block.complexity <= bound(TRICKY)
 
 
 NESTED = """\
@@ -96,9 +110,12 @@ def test_functions_in_classes_branches_and_redefinitions_are_bounded() -> None:
     tree = ast.parse(NESTED)
     blocks = list(_flatten(cc_visit_ast(tree)))
     assert len(blocks) >= 5
-    bound = complexity_bound(tree, NESTED)
-    assert max(int(block.complexity) for block in blocks) <= bound < 10
-    assert complexity_bound(ast.parse("x = 1 if y else 2\n"), "x = 1 if y else 2\n") == 0
+    spans = spans_of(NESTED)
+    assert len(spans) == 5  # redefinitions each have their own span
+    for block in blocks:
+        assert any(start <= block.lineno and block.endline <= end for start, end in spans)
+    assert max(int(block.complexity) for block in blocks) <= bound(NESTED) < 10
+    assert bound("x = 1 if y else 2\n") == 0
 
 
 @pytest.mark.parametrize("limit", [1, 3, 10, 20, 25])
@@ -122,4 +139,30 @@ def test_line_separators_python_does_not_count_do_not_shift_functions(separator:
     tree = ast.parse(source)
     (block,) = _flatten(cc_visit_ast(tree))
     assert block.complexity == 12
-    assert complexity_bound(tree, source) >= 12
+    assert bound(source) >= 12
+
+
+EDGES = (
+    "@decorate(lambda x: x if x else None)\n"
+    "def one(x): return x if x else (x or 2)\n"
+    "def cont(x):\n"
+    "    return x and \\\n"
+    "        x or x\n"
+    "class K:\n"
+    "    def m(self, x):\n"
+    "        '''if if if'''\n"
+    "        # else else\n"
+    "        return [i for i in x if i]\n"
+    "def last(x):\n"
+    "    while x:\n"
+    "        x -= 1 if x else 0"
+)
+
+
+def test_bound_holds_for_one_liners_continuations_and_a_last_line_without_newline() -> None:
+    blocks = list(_flatten(cc_visit_ast(ast.parse(EDGES))))
+    spans = spans_of(EDGES)
+    assert spans == [(1, 2), (3, 5), (7, 10), (11, 13)]
+    assert max(int(block.complexity) for block in blocks) <= bound(EDGES)
+    for block in blocks:
+        assert any(start <= block.lineno and block.endline <= end for start, end in spans)

@@ -170,7 +170,7 @@ def test_python_314_syntax_runs_the_other_rules_and_notes_bk401(tmp_path: Path) 
     root = write_project(
         tmp_path / "p",
         {"main.py": OPEN_ROUTE, "modern.py": PY314_EXCEPT},
-        options={"file-size": {"max-lines": 3}},
+        options={"file-size": {"max-lines": 3}, "complexity": {"max-complexity": 1}},
     )
     result = analyze([root])
     found = codes(result)
@@ -181,6 +181,17 @@ def test_python_314_syntax_runs_the_other_rules_and_notes_bk401(tmp_path: Path) 
     assert len(notes) == 1, result.notes
     assert "BK401 skipped" in notes[0]
     assert "line 4" in notes[0]  # the line Python's parser stopped at, i.e. why
+
+
+def test_no_bk401_note_when_the_lines_prove_every_function_under_the_limit(
+    tmp_path: Path,
+) -> None:
+    """``load`` has at most 3 decision words on its lines: with the default limit BK401 has
+    nothing to ask radon, so nothing was skipped."""
+    root = write_project(tmp_path / "p", {"main.py": OPEN_ROUTE, "modern.py": PY314_EXCEPT})
+    result = analyze([root])
+    assert not [n for n in result.notes if "modern.py" in n]
+    assert ("BK101", "main.py", 6) in codes(result)
 
 
 def test_failing_file_rule_is_bk002_and_the_run_continues(

@@ -13,8 +13,8 @@ import libcst as cst
 
 from backendkit.filetask import FileTask, read_bytes
 from backendkit.findings import Finding, Severity
-from backendkit.rules.base import FileContext, FileRule
-from backendkit.summary.collector import build_summary
+from backendkit.rules.base import UNPARSED, FileContext, FileRule, Unparsed
+from backendkit.summary.collector import walk_module
 from backendkit.summary.model import ModuleSummary
 
 
@@ -78,6 +78,35 @@ def _depth(tree: ast.AST) -> int:
     return deepest
 
 
+#: Below these counts no nesting can come near what either parser fails on (see
+#: ``needs_precheck``).
+SAFE_BRACKETS = 100
+SAFE_OPERATORS = 500
+_OPERATOR_MARKS = ("+", "-", "*", "/", "%", "@", "&", "|", "^", "~", ".", "<", ">")
+_OPERATOR_WORDS = ("not", "if", "lambda", "await")
+
+
+def needs_precheck(source: str) -> bool:
+    """Whether ``source`` could be deep enough for ``precheck`` to matter; if not, precheck's
+    answer is known without parsing (the ast, or None for a plain syntax error), and Python's
+    ast is parsed only if a rule asks for it.
+
+    Nesting without brackets (``-x``, ``not x``, ``a + b``, ``a ** b``, ``a.b``, ``lambda:``,
+    ``x if c else y``, ``await x``) costs one of the counted marks or words per level; brackets
+    cost one each. Python's parser fails from about 200 nested brackets, or from 1,600 levels
+    of the costliest operators inside 99 brackets (about 3,000 without); libcst's native parser
+    crashes from about 3,000 brackets or 5,000 operator levels; ``precheck`` also measures the
+    depth of files with lines over ``LONG_LINE`` characters. A short file under both counts
+    and without NUL characters is far from all of these: ``tests/test_precheck.py``."""
+    if len(source) > LONG_LINE or "\0" in source:
+        return True
+    brackets = source.count("(") + source.count("[") + source.count("{")
+    if brackets >= SAFE_BRACKETS:
+        return True
+    marks = sum(source.count(mark) for mark in _OPERATOR_MARKS)
+    return marks + sum(source.count(word) for word in _OPERATOR_WORDS) >= SAFE_OPERATORS
+
+
 def precheck(source: str) -> tuple[ast.Module | None, str]:
     """Parse with Python's own parser first: it rejects pathological input safely (libcst
     crashes the process on it), and its tree is reused by radon. Returns the tree (None when
@@ -108,9 +137,11 @@ def summarize_file(
     source, problem = _read(task, data)
     if source is None:
         return _failed(task, 1, 1, f"File could not be analysed: {problem}")
-    native, problem = precheck(source)
-    if problem:
-        return _failed(task, 1, 1, f"File could not be analysed: {problem}; it was skipped")
+    native: ast.Module | Unparsed | None = UNPARSED
+    if needs_precheck(source):
+        native, problem = precheck(source)
+        if problem:
+            return _failed(task, 1, 1, f"File could not be analysed: {problem}; it was skipped")
     try:
         tree = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -125,7 +156,7 @@ def summarize_file(
     except (RecursionError, MemoryError, ValueError) as error:
         return _failed(task, 1, 1, f"File could not be parsed: {type(error).__name__}")
     try:
-        summary = build_summary(task.rel_path, task.module, task.is_package, tree)
+        summary, spans = walk_module(task.rel_path, task.module, task.is_package, tree)
     except RecursionError:
         return _failed(
             task,
@@ -135,7 +166,7 @@ def summarize_file(
             "deep); it was skipped and the rest of the project analysed",
         )
     summary.line_count = count_lines(source)
-    context = FileContext(summary, source, native)
+    context = FileContext(summary, source, spans, native)
     for rule in rules:
         try:
             summary.findings.extend(rule.check_file(context))

@@ -8,7 +8,7 @@ generic test (``tests/test_rule_examples.py``) runs every example of every rule.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -44,13 +44,44 @@ class Example:
         return dict(self.files)
 
 
-@dataclass
-class FileContext:
-    """What a file rule sees: the summary and source of one file."""
+class Unparsed:
+    """The ast of a file context that has not been parsed yet."""
 
-    summary: ModuleSummary
-    source: str
-    tree: ast.Module | None = None  # Python's own ast, when this interpreter can parse the file
+
+UNPARSED = Unparsed()
+
+
+def native_tree(source: str) -> ast.Module | None:
+    """Python's own ast of ``source``, or None when this interpreter cannot parse it."""
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+class FileContext:
+    """What a file rule sees: the summary and source of one file, the span of each of its
+    functions, and Python's own ast of it, parsed on first use."""
+
+    def __init__(
+        self,
+        summary: ModuleSummary,
+        source: str,
+        spans: Sequence[tuple[int, int]] = (),
+        tree: ast.Module | Unparsed | None = UNPARSED,
+    ) -> None:
+        self.summary = summary
+        self.source = source
+        #: (first line, last line) of every function, decorators included
+        self.spans = spans
+        self._tree = tree
+
+    @property
+    def tree(self) -> ast.Module | None:
+        """Python's own ast of the file; None when this interpreter cannot parse it."""
+        if isinstance(self._tree, Unparsed):
+            self._tree = native_tree(self.source)
+        return self._tree
 
 
 @dataclass

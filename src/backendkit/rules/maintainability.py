@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from backendkit.findings import Finding
 from backendkit.rules.base import Example, FileContext, FileRule
@@ -24,29 +24,24 @@ _BRANCHY = (
 #: at most 1 plus the number of these words on its lines (words in strings and comments, and
 #: its closures' decision points, only raise the bound).
 DECISION_WORDS = re.compile(r"\b(?:if|elif|for|while|else|except|and|or|case|assert)\b")
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # ``str.splitlines`` also breaks at form feeds, vertical tabs and other separators that do not
 # end a line for Python's parser, which would shift every function after one of them.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def complexity_bound(tree: ast.Module, source: str) -> int:
-    """An upper bound of the cyclomatic complexity radon gives any function in ``tree``
-    (0 when there is none). Only statement lists are walked: a function's own lines bound
-    it and everything nested in it."""
+def complexity_bound(spans: Sequence[tuple[int, int]], source: str) -> int:
+    """An upper bound of the cyclomatic complexity radon gives any function of ``source``
+    (0 when there is none), from the lines of each function (``spans``, as the per-file walk
+    records them: from the first decorator to the last line): a function's own lines bound it
+    and everything nested in it. Needs neither Python's ast nor radon."""
+    if not spans:
+        return 0
     lines = _LINE_BREAK.split(source)  # as Python numbers lines (not ``str.splitlines``)
-    worst = 0
-    stack: list[ast.AST] = list(tree.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _FUNCTIONS):
-            text = "\n".join(lines[node.lineno - 1 : node.end_lineno])
-            worst = max(worst, 1 + len(DECISION_WORDS.findall(text)))
-            continue
-        for name in _BODIES:
-            stack.extend(getattr(node, name, ()))
-    return worst
+    before = [0]  # decision words before each line
+    for line in lines:
+        before.append(before[-1] + (len(DECISION_WORDS.findall(line)) if line else 0))
+    last = len(lines)
+    return 1 + max(before[min(end, last)] - before[min(start, last) - 1] for start, end in spans)
 
 
 def _flatten(blocks: Iterable[object]) -> Iterator[object]:
@@ -84,16 +79,20 @@ class ComplexityRule(FileRule):
     )
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
-        """Run radon on the file; a file radon cannot read is noted, not reported."""
+        """Run radon on the file when its functions' lines allow a finding; a file radon
+        cannot read is then noted, not reported."""
         from radon.complexity import cc_visit_ast
 
         limit = int(self.options["max-complexity"])  # type: ignore[call-overload]
-        if ctx.tree is None:
+        if not ctx.spans or 1 + len(DECISION_WORDS.findall(ctx.source)) <= limit:
+            return  # the whole file's words bound every function in it
+        if complexity_bound(ctx.spans, ctx.source) <= limit:
+            return  # no function can exceed the limit: neither Python's ast nor radon needed
+        tree = ctx.tree
+        if tree is None:
             ctx.summary.notes.append(_skipped_note(ctx))
             return
-        if complexity_bound(ctx.tree, ctx.source) <= limit:
-            return  # no function can exceed the limit: radon's walk is not needed
-        blocks = cc_visit_ast(ctx.tree)
+        blocks = cc_visit_ast(tree)
         for block in _flatten(blocks):
             score = int(getattr(block, "complexity", 0))
             if score <= limit:

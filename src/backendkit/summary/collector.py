@@ -86,6 +86,7 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
         self.finally_depth: list[int] = [0]
         self.except_depth: list[int] = [0]
         self.uses: dict[int, str] = {}  # id of a call node -> CallSite.use
+        self.functions: list[FunctionInfo] = []  # every def, redefinitions included
 
     # -- line tracking ------------------------------------------------------------------------
     def visit_Newline(self, node: cst.Newline) -> None:
@@ -135,6 +136,7 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
             has_docstring=_has_docstring(node.body),
         )
         self.scope.functions[name] = info
+        self.functions.append(info)
         self._push(info, name)
         info.scope.params = {p.name: i for i, p in enumerate(info.params)}
 
@@ -373,13 +375,25 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
             self.scope.raises.append((self.exprs.convert(node.exc), self.line))
 
 
+#: The lines of one ``def``: from its first decorator to its last line.
+Span = tuple[int, int]
+
+
 def build_summary(path: str, module: str, is_package: bool, tree: cst.Module) -> ModuleSummary:
     """Walk a parsed module once and return its summary (no findings yet)."""
+    return walk_module(path, module, is_package, tree)[0]
+
+
+def walk_module(
+    path: str, module: str, is_package: bool, tree: cst.Module
+) -> tuple[ModuleSummary, list[Span]]:
+    """``build_summary``, with the span of every function (redefinitions and nested ones
+    included, in source order), for the file rules that bound a function by its lines."""
     summary = ModuleSummary(path=path, module=module, is_package=is_package, line_count=0)
     collector = Collector(summary)
     walk(tree, collector)
     summary.line_count = max(collector.line - 1, 0)
-    return summary
+    return summary, [(f.start_line, f.end_line) for f in collector.functions]
 
 
-__all__ = ["Collector", "Name", "build_summary", "parse_directive"]
+__all__ = ["Collector", "Name", "Span", "build_summary", "parse_directive", "walk_module"]
