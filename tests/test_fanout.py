@@ -238,7 +238,14 @@ def test_jobs_one_never_forks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 NOT_MEMOS = {
-    "index": {"modules", "_packages", "_in_progress", "_sites_by_name", "_all_sites"},
+    "index": {
+        "modules",
+        "_packages",
+        "_in_progress",
+        "_sites_by_name",
+        "_all_sites",
+        "_all_functions",
+    },
     "evaluator": {"_handlers", "_nesting", "env"},
     "resolver": {"_active"},
 }

@@ -8,7 +8,7 @@ functions and class members through project base classes. Anything it cannot fol
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from backendkit.project.evaluate import Evaluator
 from backendkit.project.symbols import (
@@ -56,6 +56,7 @@ class ProjectIndex:
         self._sites_by_name: dict[str, list[tuple[int, CallSite, Ctx]]] | None = None
         self._mro: dict[int, list[ClassSym]] = {}
         self._all_sites: list[tuple[CallSite, Ctx]] | None = None
+        self._all_functions: list[tuple[FunctionInfo, Ctx]] | None = None
         self._bases: dict[int, list[External]] = {}
         # names resolved in a scope chain: (name, module, scope ids, depth) -> symbol. Only
         # definitions and imports are followed there, so the answer never changes; answers cut
@@ -279,6 +280,17 @@ class ProjectIndex:
             ]
         return self._all_sites
 
+    def functions(self) -> list[tuple[FunctionInfo, Ctx]]:
+        """Every function and method (nested ones included) with the context it is defined
+        in, in module order (computed once; most rules walk them)."""
+        if self._all_functions is None:
+            self._all_functions = [
+                pair
+                for summary in self.modules.values()
+                for pair in _functions(summary.scope, Ctx(summary, (summary.scope,)))
+            ]
+        return self._all_functions
+
     def sites_named(self, names: Iterable[str]) -> list[tuple[CallSite, Ctx]]:
         """The call sites whose callee is a name (``f``, ``mod.f``, ``obj.f``) ending in one
         of ``names``, in the order of ``call_sites`` (grouped by last name once)."""
@@ -348,6 +360,14 @@ def _latest(*bindings: tuple[str, object | None]) -> tuple[int, str, object] | N
         if found is not None and (best is None or found.line > best[0]):  # type: ignore[attr-defined]
             best = (found.line, kind, found)  # type: ignore[attr-defined]
     return best
+
+
+def _functions(scope: Scope, ctx: Ctx) -> Iterator[tuple[FunctionInfo, Ctx]]:
+    for func in scope.functions.values():
+        yield func, ctx
+        yield from _functions(func.scope, ctx.enter(func))
+    for cls in scope.classes.values():
+        yield from _functions(cls.scope, ctx)
 
 
 def _sites(scope: Scope, ctx: Ctx) -> Iterable[tuple[CallSite, Ctx]]:

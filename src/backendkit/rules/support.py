@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from backendkit.result import Route
     from backendkit.rules.base import ProjectContext
 
-from backendkit.summary.model import BinOp, CallSite, Expr, FunctionInfo, Name, Scope, Subscript
+from backendkit.summary.model import BinOp, CallSite, Expr, FunctionInfo, Name, Subscript
 
 PYDANTIC_MODELS = ("BaseModel", "SQLModel", "BaseSettings")
 
@@ -54,16 +54,7 @@ def is_pydantic_model(index: ProjectIndex, cls: ClassSym) -> bool:
 
 def iter_functions(index: ProjectIndex) -> Iterator[tuple[FunctionInfo, Ctx]]:
     """Every function and method of the project with the context it is defined in."""
-    for summary in index.modules.values():
-        yield from _functions(summary.scope, Ctx(summary, (summary.scope,)))
-
-
-def _functions(scope: Scope, ctx: Ctx) -> Iterator[tuple[FunctionInfo, Ctx]]:
-    for func in scope.functions.values():
-        yield func, ctx
-        yield from _functions(func.scope, ctx.enter(func))
-    for cls in scope.classes.values():
-        yield from _functions(cls.scope, ctx)
+    return iter(index.functions())
 
 
 def iter_classes(index: ProjectIndex) -> Iterator[ClassSym]:
