@@ -96,7 +96,14 @@ class ProjectIndex:
         return symbol
 
     def _lookup_name(self, name: str, ctx: Ctx, depth: int) -> Symbol:
-        key = (name, id(ctx.module), *map(id, ctx.scopes), depth)
+        # The answer depends on the scopes up to the innermost one binding ``name`` (a name
+        # bound at module level resolves alike in every function of the module), so only
+        # those are in the key.
+        scopes = ctx.scopes
+        binding = len(scopes)
+        while binding and not _binds(scopes[binding - 1], name):
+            binding -= 1
+        key = (name, id(ctx.module), *map(id, scopes[:binding]), depth)
         found = self._names.get(key)
         if found is None:
             state = (self._cutoffs, self._guard_hits)
