@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from backendkit.project.appmodel import AppModel, AppObject
+from backendkit.project.appmodel import AppModel, AppObject, Include
 from backendkit.project.deps import DependencyResolver, DepNode
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym, Instance, VarSym
+from backendkit.project.walk import IncludeWalk
 from backendkit.summary.model import Call, DictExpr, Expr, Seq
 
 if TYPE_CHECKING:
     from backendkit.graphs.calls import _Builder
 
 
-class FrameworkEdges:
+class FrameworkEdges(IncludeWalk[list[DepNode]]):
     """Edges FastAPI adds at run time: route -> dependency -> sub-dependency."""
 
     def __init__(self, builder: _Builder, model: AppModel, resolver: DependencyResolver) -> None:
+        super().__init__([])
         self.builder = builder
         self.model = model
         self.resolver = resolver
@@ -27,27 +29,25 @@ class FrameworkEdges:
         of its apps and routers, of every ``include_router(..., dependencies=...)`` on the way
         (walked from the root apps as the route inventory is), its decorator's and its
         parameters'."""
-        for root in self.model.roots():
-            self._expand(root, [], ())
+        self.walk(self.model)
         for obj in self.model.iter_objects():
             if obj.kind == "app":
                 AppHooks(self.builder, obj).add()
 
-    def _expand(self, obj: AppObject, inherited: list[DepNode], stack: tuple[str, ...]) -> None:
-        if obj.key in stack:
-            return
-        stack = (*stack, obj.key)
-        own = inherited + self.resolver.from_lists(obj.deps)
+    def enter(self, obj: AppObject, above: list[DepNode]) -> list[DepNode]:
+        """Each route of ``obj`` gets what reached it, its object's, its decorator's and its
+        parameters' dependencies."""
+        own = above + self.resolver.from_lists(obj.deps)
         for decl in obj.routes:
             if decl.handler is not None:
                 nodes = own + self.resolver.from_lists(decl.deps)
                 nodes += self.resolver.param_dependencies(decl.handler)
                 self._route(decl.handler, nodes, decl.line)
-        for inc in obj.includes:
-            self._expand(inc.child, own + self.resolver.from_lists(inc.deps), stack)
-        for mount in obj.mounts:
-            if mount.child is not None:
-                self._expand(mount.child, [], stack)
+        return own
+
+    def include(self, inc: Include, here: list[DepNode]) -> list[DepNode]:
+        """``include_router(..., dependencies=...)`` adds to every route below."""
+        return here + self.resolver.from_lists(inc.deps)
 
     def _route(self, handler: FuncSym, nodes: list[DepNode], line: int) -> None:
         name = self.builder.add_node(handler, "route")

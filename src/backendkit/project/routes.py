@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from backendkit.project.appmodel import AppModel, AppObject, RouteDecl
+from backendkit.project.appmodel import AppModel, AppObject, Include, Mount, RouteDecl
 from backendkit.project.deps import DependencyResolver, DepNode, auth_status, status_code_of
 from backendkit.project.text import expr_text
+from backendkit.project.walk import IncludeWalk
 from backendkit.result import Route
 from backendkit.summary.model import Expr, ModuleSummary
 
@@ -97,63 +98,73 @@ def _marked_public(route: RouteDecl, summary: ModuleSummary) -> bool:
     return any(d.kind == "public" and d.line in lines for d in summary.directives)
 
 
-class RouteBuilder:
+@dataclass(frozen=True)
+class _At:
+    """Where the route walk stands: the path so far, the dependencies FastAPI adds to every
+    route below, and whether an include on the way was conditional."""
+
+    prefix: list[PathPart]
+    deps: list[DepNode]
+    guarded: bool = False
+
+
+class RouteBuilder(IncludeWalk[_At]):
     """Walks apps, includes and mounts, merging prefixes and dependencies as FastAPI does."""
 
     def __init__(self, model: AppModel, resolver: DependencyResolver, policy: PublicPolicy):
+        super().__init__(_At([], []))
         self.model = model
         self.resolver = resolver
         self.policy = policy
         self.routes: list[Route] = []
+        self.app = ""  # the root app being walked ("" for a router no app includes)
 
     def build(self) -> list[Route]:
         """Every route of every root app, then of routers that no app includes."""
         for root in self.model.roots():
-            app = root.display if root.kind == "app" else ""
-            self._expand(root, [], [], app, ())
+            self.app = root.display if root.kind == "app" else ""
+            self.walk_from(root)
         self.routes.sort(key=lambda r: (r.app == "", r.app, r.path, r.methods, r.handler))
         return self.routes
 
-    def _expand(
-        self,
-        obj: AppObject,
-        prefix: list[PathPart],
-        inherited: list[DepNode],
-        app: str,
-        stack: tuple[str, ...],
-        guarded: bool = False,
-    ) -> None:
-        if obj.key in stack:
-            return
-        stack = (*stack, obj.key)
-        own = inherited + self.resolver.from_lists(obj.deps)
-        here = [*prefix, (obj.prefix, obj.prefix_expr)]
+    def enter(self, obj: AppObject, above: _At) -> _At:
+        """The object's prefix and dependencies join the path; its routes are added."""
+        here = _At(
+            [*above.prefix, (obj.prefix, obj.prefix_expr)],
+            above.deps + self.resolver.from_lists(obj.deps),
+            above.guarded,
+        )
         for decl in obj.routes:
-            self._add(decl, here, own, app, guarded)
-        for inc in obj.includes:
-            inner = [*here, (inc.prefix, inc.prefix_expr)]
-            deps = own + self.resolver.from_lists(inc.deps)
-            self._expand(inc.child, inner, deps, app, stack, guarded or inc.guarded)
-        for opaque in obj.opaque:
-            where = [*here, (opaque.path, opaque.path_expr)]
-            self._add_mount(obj, opaque.target, where, app, opaque.file, opaque.line, "include")
-        for mount in obj.mounts:
-            mounted = [*prefix, (mount.path, mount.path_expr)]
-            if mount.child is not None:
-                self._expand(mount.child, mounted, [], app, stack)
-            else:
-                self._add_mount(obj, mount.target, mounted, app, mount.file, mount.line)
+            self._add(decl, here)
+        return here
 
-    def _add(
-        self,
-        decl: RouteDecl,
-        prefix: list[PathPart],
-        inherited: list[DepNode],
-        app: str,
-        guarded: bool,
-    ) -> None:
-        path, resolved = _join([*prefix, (decl.path, decl.path_expr)])
-        nodes = inherited + self.resolver.from_lists(decl.deps)
+    def include(self, inc: Include, here: _At) -> _At:
+        """``include_router(prefix=..., dependencies=...)`` extends both."""
+        return _At(
+            [*here.prefix, (inc.prefix, inc.prefix_expr)],
+            here.deps + self.resolver.from_lists(inc.deps),
+            here.guarded or inc.guarded,
+        )
+
+    def leave(self, obj: AppObject, above: _At, here: _At) -> None:
+        """Routers included from a library call or computed at run time: one entry each."""
+        for opaque in obj.opaque:
+            where = [*here.prefix, (opaque.path, opaque.path_expr)]
+            self._add_mount(opaque.target, where, opaque.file, opaque.line, "include")
+
+    def mount(self, mount: Mount, above: _At) -> _At:
+        """A mounted FastAPI app keeps the path to the mount point, not the dependencies."""
+        return _At([*above.prefix, (mount.path, mount.path_expr)], [])
+
+    def foreign_mount(self, obj: AppObject, mount: Mount, above: _At) -> None:
+        """A mounted ASGI app the analysis cannot see into: one entry."""
+        where = [*above.prefix, (mount.path, mount.path_expr)]
+        self._add_mount(mount.target, where, mount.file, mount.line)
+
+    def _add(self, decl: RouteDecl, at: _At) -> None:
+        app = self.app
+        path, resolved = _join([*at.prefix, (decl.path, decl.path_expr)])
+        nodes = at.deps + self.resolver.from_lists(decl.deps)
         if decl.handler is not None:
             nodes += self.resolver.param_dependencies(decl.handler)
         status = auth_status(nodes)
@@ -166,7 +177,7 @@ class RouteBuilder:
             notes.append("router is not included in any app the analysis could see")
         if decl.handler is None:
             notes.append("endpoint function could not be resolved")
-        if guarded:
+        if at.guarded:
             notes.append("included under a condition; reported as if the condition holds")
         self.routes.append(
             Route(
@@ -193,10 +204,8 @@ class RouteBuilder:
 
     def _add_mount(
         self,
-        obj: AppObject,
         target: str,
         prefix: list[PathPart],
-        app: str,
         file: str,
         line: int,
         kind: str = "mount",
@@ -212,7 +221,7 @@ class RouteBuilder:
                 methods=("*",),
                 path=path,
                 kind=kind,
-                app=app,
+                app=self.app,
                 handler=target,
                 file=file,
                 line=line,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
-from backendkit.project.appmodel import AppModel, AppObject, RouteDecl
+from backendkit.project.appmodel import AppModel, AppObject, Include, RouteDecl
 from backendkit.project.deps import DependencyResolver, DepNode, status_code_of
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, External, FuncSym, Instance, VarSym
+from backendkit.project.walk import IncludeWalk
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.support import dependency_functions
 from backendkit.summary.model import DictExpr, Expr, Name
@@ -110,22 +111,24 @@ def inherited_dependencies(
     """Per app object key, the dependencies FastAPI runs before each of its routes: those of
     the object itself and of the includes, routers and apps it is included through (every
     path, since each one serves the routes); a mounted app starts afresh."""
-    found: dict[str, dict[int, DepNode]] = {}
+    walk = _RunFirst(resolver)
+    walk.walk(model)
+    return {key: list(nodes.values()) for key, nodes in walk.found.items()}
 
-    def walk(obj: AppObject, above: list[DepNode], stack: tuple[str, ...]) -> None:
-        if obj.key in stack:
-            return
-        here = above + resolver.from_lists(obj.deps)
-        found.setdefault(obj.key, {}).update((id(node), node) for node in here)
-        for inc in obj.includes:
-            walk(inc.child, here + resolver.from_lists(inc.deps), (*stack, obj.key))
-        for mount in obj.mounts:
-            if mount.child is not None:
-                walk(mount.child, [], (*stack, obj.key))
 
-    for root in model.roots():
-        walk(root, [], ())
-    return {key: list(nodes.values()) for key, nodes in found.items()}
+class _RunFirst(IncludeWalk[list[DepNode]]):
+    def __init__(self, resolver: DependencyResolver) -> None:
+        super().__init__([])
+        self.resolver = resolver
+        self.found: dict[str, dict[int, DepNode]] = {}
+
+    def enter(self, obj: AppObject, above: list[DepNode]) -> list[DepNode]:
+        here = above + self.resolver.from_lists(obj.deps)
+        self.found.setdefault(obj.key, {}).update((id(node), node) for node in here)
+        return here
+
+    def include(self, inc: Include, here: list[DepNode]) -> list[DepNode]:
+        return here + self.resolver.from_lists(inc.deps)
 
 
 def inherited_responses(index: ProjectIndex, model: AppModel) -> dict[str, set[int]]:
@@ -133,23 +136,26 @@ def inherited_responses(index: ProjectIndex, model: AppModel) -> dict[str, set[i
     ``responses=`` plus those of the includes, routers and apps it is included through
     (FastAPI merges them into each route). An object included along several paths keeps
     only what every path documents; a mounted app starts afresh (its own OpenAPI)."""
-    found: dict[str, set[int]] = {}
+    walk = _Documented(index)
+    walk.walk(model)
+    return walk.found
 
-    def walk(obj: AppObject, above: set[int], stack: tuple[str, ...]) -> None:
-        if obj.key in stack:
-            return
-        here = above | documented(index, obj.instance.call.kwarg("responses"), obj.instance.ctx)
-        found[obj.key] = found[obj.key] & here if obj.key in found else here
-        for inc in obj.includes:
-            extra = documented(index, *inc.responses) if inc.responses else set()
-            walk(inc.child, here | extra, (*stack, obj.key))
-        for mount in obj.mounts:
-            if mount.child is not None:
-                walk(mount.child, set(), (*stack, obj.key))
 
-    for root in model.roots():
-        walk(root, set(), ())
-    return found
+class _Documented(IncludeWalk[set[int]]):
+    def __init__(self, index: ProjectIndex) -> None:
+        super().__init__(set())
+        self.index = index
+        self.found: dict[str, set[int]] = {}
+
+    def enter(self, obj: AppObject, above: set[int]) -> set[int]:
+        call = obj.instance.call
+        here = above | documented(self.index, call.kwarg("responses"), obj.instance.ctx)
+        key = obj.key
+        self.found[key] = self.found[key] & here if key in self.found else here
+        return here
+
+    def include(self, inc: Include, here: set[int]) -> set[int]:
+        return here | documented(self.index, *inc.responses) if inc.responses else here
 
 
 _ROUTER_DEPENDENCY = """\
