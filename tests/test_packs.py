@@ -105,3 +105,30 @@ def test_a_killed_writers_temporary_file_is_removed_by_the_next_merge(tmp_path: 
         Packs(tmp_path).write([_entry("fp", f"m{number}.py")], "fp")
     assert not old.exists()
     assert fresh.exists()
+
+
+def test_a_merge_drops_entries_of_files_the_project_no_longer_has(tmp_path: Path) -> None:
+    """Entries of deleted or renamed files are dropped when the packs are merged, not kept
+    until the next version of backendkit."""
+    Packs(tmp_path).write([_entry("fp", "gone.py"), _entry("fp", "kept.py")], "fp")
+    live = frozenset({"kept.py", *(f"m{n}.py" for n in range(packs.MAX_PACKS))})
+    for number in range(packs.MAX_PACKS):
+        Packs(tmp_path).write([_entry("fp", f"m{number}.py")], "fp", live)
+    reader = Packs(tmp_path)
+    assert len(_packs(tmp_path)) == 1
+    assert reader.get("fp", "gone.py") is None
+    assert reader.get("fp", "kept.py") is not None
+
+
+def test_lint_runs_forget_a_deleted_file_at_the_next_merge(tmp_path: Path) -> None:
+    files = {f"app/m{i}.py": f"def f{i}() -> int:\n    return {i}\n" for i in range(3)}
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", **files})
+    analyze([root])
+    (root / "app" / "m0.py").unlink()
+    for number in range(packs.MAX_PACKS + 1):  # each edit writes a pack; then they merge
+        (root / "app" / "m1.py").write_text(f"X = {number}\n", encoding="utf-8")
+        analyze([root])
+    reader = Packs(root / ".backendkit_cache" / "files")
+    paths = {path for (_print, path) in reader._all()}
+    assert "app/m0.py" not in paths
+    assert {"app/m1.py", "app/m2.py"} <= paths

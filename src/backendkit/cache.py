@@ -125,6 +125,9 @@ class Cache:
         self.writable = True
         self.packs = Packs(self.files)
         self._pending: list[Entry] = []
+        #: the project's files (relative paths), when known: a merge of the packs drops the
+        #: entries of other paths (deleted or renamed files)
+        self.live: frozenset[str] | None = None
 
     @staticmethod
     def entry_key(task: FileTask, content: str, fingerprint: str) -> tuple[str, ...]:
@@ -154,7 +157,7 @@ class Cache:
             return
         try:
             self.prepare()
-            self.packs.write(pending, self.fingerprint)
+            self.packs.write(pending, self.fingerprint, self.live)
         except (OSError, pickle.PicklingError, RecursionError):
             self.writable = False
 

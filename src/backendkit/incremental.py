@@ -85,6 +85,7 @@ class _Incremental:
         self.store = SnapshotStore(directory, settings.key)
         self.started = now_ns()
         self.snapshot = self.store.load()
+        self.live: frozenset[str] | None = None  # the project's files, once ``run`` knows them
 
     @cached_property
     def file_rules(self) -> Sequence[FileRule]:
@@ -93,8 +94,11 @@ class _Incremental:
 
     @cached_property
     def cache(self) -> Cache:
-        """The per-file cache (its key covers the file rules)."""
-        return Cache(self.directory, self.file_rules)
+        """The per-file cache (its key covers the file rules); when it merges its packs it
+        keeps only entries of the project's current files."""
+        cache = Cache(self.directory, self.file_rules)
+        cache.live = self.live
+        return cache
 
     def _summarize(
         self,
@@ -109,6 +113,7 @@ class _Incremental:
 
     def run(self, tasks: Sequence[FileTask], link: Linker) -> PassResult:
         """Reuse, summarise the changed files, then reuse or redo the project pass."""
+        self.live = frozenset(task.rel_path for task in tasks)
         found = [self._reuse(task) for task in tasks]
         records: list[FileRecord] = [kept for kept, *_rest in found]  # type: ignore[misc]
         summaries = self._refresh(tasks, found, records)
@@ -118,8 +123,7 @@ class _Incremental:
             findings, routes = old.project_findings, old.routes
         else:
             findings, routes = link(self._complete(tasks, records, summaries))
-        changed = any(s is not None for s in summaries)
-        if changed or old is None or old.shapes != shapes or len(old.files) != len(records):
+        if _stale(old, shapes, records, summaries):
             self._save(records, shapes, findings, routes)
         return PassResult(records, findings, routes)
 
@@ -179,6 +183,18 @@ class _Incremental:
         files = {r.task.rel_path: r for r in records}
         snapshot = Snapshot(self.store.key, self.started, files, shapes, findings, routes)
         self.store.save(snapshot)
+
+
+def _stale(
+    old: Snapshot | None,
+    shapes: str,
+    records: list[FileRecord],
+    summaries: list[ModuleSummary | None],
+) -> bool:
+    """Whether the snapshot must be written again: a file was summarised, or the project's
+    shapes or file count changed."""
+    changed = any(s is not None for s in summaries)
+    return changed or old is None or old.shapes != shapes or len(old.files) != len(records)
 
 
 __all__ = ["Linker", "PassResult", "Settings", "project_pass"]

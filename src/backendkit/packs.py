@@ -11,7 +11,8 @@ write to the same pack, so concurrent runs cannot corrupt each other.
 Reading loads every pack once (names sort by time, so a later entry for the same file and
 fingerprint wins). When there are more than ``MAX_PACKS``, or an unreadable one, the run that
 just wrote merges the entries of the current fingerprint into one new pack and deletes the
-packs it read; a pack written meanwhile by another run is left alone. Anything that does not
+packs it read; a pack written meanwhile by another run is left alone. Entries of files the
+project no longer has (deleted or renamed) are dropped at that merge too. Anything that does not
 read as a pack (damaged, truncated, foreign) is skipped and removed at the next merge, as are
 temporary files a killed run left behind.
 """
@@ -48,8 +49,11 @@ class Packs:
         """The latest entry for the file at ``path`` made under ``fingerprint``."""
         return self._all().get((fingerprint, path))
 
-    def write(self, entries: list[Entry], fingerprint: str) -> None:
-        """Save ``entries`` as one new pack, then merge the packs if there are too many.
+    def write(
+        self, entries: list[Entry], fingerprint: str, live: frozenset[str] | None = None
+    ) -> None:
+        """Save ``entries`` as one new pack, then merge the packs if there are too many
+        (keeping only the paths in ``live`` when it is given).
 
         Raises ``OSError`` when the directory cannot be written."""
         if not entries:
@@ -60,7 +64,7 @@ class Packs:
         for key, payload in entries:
             known[(key[0], key[2])] = (key, payload)
         if len(self._read) + len(self._written) > MAX_PACKS or self._damaged:
-            self._merge(fingerprint)
+            self._merge(fingerprint, live)
 
     def _all(self) -> dict[tuple[str, str], Entry]:
         if self._entries is None:
@@ -75,10 +79,15 @@ class Packs:
                     self._entries[(key[0], key[2])] = (key, payload)
         return self._entries
 
-    def _merge(self, fingerprint: str) -> None:
+    def _merge(self, fingerprint: str, live: frozenset[str] | None) -> None:
         """One pack of the current fingerprint's entries in place of the packs this run read
-        or wrote (entries of other fingerprints, from older versions or options, are dropped)."""
-        current = [entry for (print_, _path), entry in self._all().items() if print_ == fingerprint]
+        or wrote (entries of other fingerprints, from older versions or options, are dropped,
+        and so are entries of files no longer in ``live``)."""
+        current = [
+            entry
+            for (print_, path), entry in self._all().items()
+            if print_ == fingerprint and (live is None or path in live)
+        ]
         merged = _save(self.directory, current)
         for path in [*self._read, *self._damaged, *self._written, *_abandoned(self.directory)]:
             path.unlink(missing_ok=True)
