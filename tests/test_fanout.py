@@ -264,3 +264,27 @@ def test_every_memo_is_restored_between_groups(tmp_path: Path) -> None:
     for role, owner in owners.items():
         state = {k for k, v in vars(owner).items() if isinstance(v, (dict, set, list, int))}
         assert state - NOT_MEMOS[role] == set(fanout._MEMOS[role]), role
+
+
+def test_a_stuck_child_is_killed_and_its_work_redone_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child still running long after this process's half is done is stopped (no zombie)
+    and its half runs here."""
+    monkeypatch.setattr(fanout, "CHILD_GRACE", 0.5)
+    parent = os.getpid()
+
+    def second() -> str:
+        if os.getpid() != parent:
+            time.sleep(60)  # stuck
+        return "redone in the parent"
+
+    started = time.monotonic()
+    assert fanout.in_two(lambda: "first", second) == ("first", "redone in the parent")
+    assert time.monotonic() - started < 10
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_large_result_arrives_whole() -> None:
+    """A result bigger than a pipe buffer is read in pieces until the child closes it."""
+    big = ["x" * 1000] * 5000
+    assert fanout.in_two(lambda: 1, lambda: big) == (1, big)

@@ -8,16 +8,19 @@ from the memos as linking left them; when more than one worker is allowed, a for
 this process runs the second group and sends its findings back through a pipe, otherwise the
 memos are restored between the groups. Findings are merged in rule order, so one process and
 two give the same output. Where ``fork`` is missing or fails, other threads are running, or the
-child dies, this process runs the child's group itself: slower, never different.
+child dies or is stuck (still running long after this process's group is done), this process
+runs the child's group itself: slower, never different.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from typing import TYPE_CHECKING, TypeVar
@@ -33,6 +36,11 @@ if TYPE_CHECKING:
 #: Below this many lines, a second process costs more than it saves.
 SPLIT_MIN_LINES = 20_000
 _LENGTH = 8  # bytes of the length prefix of the child's result
+#: How long the child may still run once this process's group is done: at least
+#: ``CHILD_GRACE`` seconds, or ``CHILD_FACTOR`` times what this process's group took. The
+#: groups are of about equal cost, so a child this late is stuck; its group is redone here.
+CHILD_GRACE = 30.0
+CHILD_FACTOR = 5.0
 
 T = TypeVar("T")
 #: Runs some rules on the context: the findings of each rule, in the order given.
@@ -158,8 +166,9 @@ def in_two(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
 
     The child sends its pickled result, prefixed with its length, through a pipe and leaves
     with ``os._exit`` (no atexit handlers, no second flush of inherited output buffers). A
-    child that fails, dies or sends less than it announced is replaced by calling ``second``
-    here; if ``first`` raises (Ctrl-C included), the child is killed and reaped first."""
+    child that fails, dies, sends less than it announced or is still running long after
+    ``first`` returned (see ``CHILD_GRACE``) is replaced by calling ``second`` here; if
+    ``first`` raises (Ctrl-C included), the child is killed and reaped first."""
     if not _can_fork():
         return first(), second()
     read_end, write_end = os.pipe()
@@ -173,16 +182,35 @@ def in_two(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
         os.close(read_end)
         _child(second, write_end)
     os.close(write_end)
+    started = time.monotonic()
     try:
         mine = first()
+        took = time.monotonic() - started
+        data = _read_all(read_end, time.monotonic() + max(CHILD_GRACE, CHILD_FACTOR * took))
     except BaseException:
         _kill(pid)
         os.close(read_end)
         raise
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
+    os.close(read_end)
+    if data is None:  # the child is stuck: stop it and do its work here
+        _kill(pid)
+        return mine, second()
     _reap(pid)
     return mine, _theirs(data, second)
+
+
+def _read_all(fd: int, deadline: float) -> bytes | None:
+    """Everything written to the pipe ``fd`` until the writer closes it, or None when that
+    has not happened by ``deadline`` (``time.monotonic()``)."""
+    chunks: list[bytes] = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return None
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
 
 
 def _can_fork() -> bool:
