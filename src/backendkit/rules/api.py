@@ -60,6 +60,7 @@ class CreateStatusRule(ProjectRule):
     """BK201: a POST that creates a resource answers 200 instead of 201."""
 
     code = "BK201"
+    cost = 0.1
     VALID = (
         Example(
             _APP + "\n\n@app.post('/items', status_code=201)\n"
@@ -92,6 +93,7 @@ class DeleteStatusRule(ProjectRule):
     """BK202: a DELETE that returns no body answers 200 instead of 204."""
 
     code = "BK202"
+    cost = 0.1
     VALID = (
         Example(
             _APP + "\n\n@app.delete('/items/{item_id}', status_code=204)\n"
@@ -144,6 +146,7 @@ class ResponseModelRule(ProjectRule):
     """BK203: a route with neither a response model nor a return annotation."""
 
     code = "BK203"
+    cost = 0.1
     VALID = (
         Example(
             _APP + "\n\n@app.get('/items/{item_id}', response_model=Item)\n"
@@ -176,6 +179,7 @@ class PaginationRule(ProjectRule):
     """BK204: a GET that returns a list has no limit/offset/page/cursor parameter."""
 
     code = "BK204"
+    cost = 0.1
     VALID = (
         Example(
             _APP + "\n\n@app.get('/items')\n"

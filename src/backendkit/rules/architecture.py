@@ -55,7 +55,7 @@ class ImportCycleRule(ProjectRule):
 
     code = "BK501"
     uses_graphs = True
-    cost = 5.0
+    cost = 5.5
     VALID = (
         Example(
             {
@@ -247,7 +247,7 @@ class BlockingCallRule(ProjectRule):
 
     code = "BK301"
     uses_graphs = True
-    cost = 24.0
+    cost = 24
     VALID = (
         Example(
             {

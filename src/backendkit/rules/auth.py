@@ -192,6 +192,7 @@ class MissingAuthRule(ProjectRule):
     """BK101: a route whose dependency tree holds no authentication at all."""
 
     code = "BK101"
+    cost = 0.1
     VALID = (
         Example(_project(_ITEMS_PROTECTED), note="an Annotated alias from another module"),
         Example(_project(_ITEMS_ROUTER_DEP), note="router-level dependency"),
@@ -224,6 +225,7 @@ class OptionalAuthRule(ProjectRule):
     """BK102: every security scheme on the way has ``auto_error=False``."""
 
     code = "BK102"
+    cost = 0.1
     VALID = (Example(_project(_ITEMS_PROTECTED)),)
     INVALID = (Example(_project(_OPTIONAL)),)
 

@@ -191,6 +191,7 @@ class SecretCompareRule(ProjectRule):
     """BK113: passwords, hashes, tokens and keys compared with ``==``."""
 
     code = "BK113"
+    cost = 1
     VALID = (
         Example({"app/__init__.py": "", "app/config.py": _CONFIG, "app/auth.py": _VALID}),
         Example({"app/__init__.py": "", "app/models.py": _QUERY}),

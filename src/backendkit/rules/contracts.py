@@ -136,7 +136,7 @@ class LayersRule(_ContractRule):
 
     code = "BK502"
     uses_graphs = True
-    cost = 1.0
+    cost = 1
     kind = "layers"
     hint = (
         "move what the lower layer needs down into it, or pass it in from above "
@@ -214,7 +214,7 @@ class ForbiddenRule(_ContractRule):
 
     code = "BK503"
     uses_graphs = True
-    cost = 1.0
+    cost = 1
     kind = "forbidden"
     hint = "remove the import, or move the code that needs it out of the source modules"
     VALID = (
@@ -288,7 +288,7 @@ class IndependenceRule(_ContractRule):
 
     code = "BK504"
     uses_graphs = True
-    cost = 1.0
+    cost = 0.5
     kind = "independence"
     hint = "move what both need into a module outside them, or let the caller combine them"
     VALID = (

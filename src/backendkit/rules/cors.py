@@ -29,6 +29,7 @@ class WildcardCorsRule(ProjectRule):
     """BK103: ``"*"`` in ``allow_origins`` or an ``allow_origin_regex`` that matches anything."""
 
     code = "BK103"
+    cost = 1.2
     VALID = (
         Example(
             "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\n"

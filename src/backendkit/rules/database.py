@@ -90,6 +90,7 @@ class QueryInLoopRule(ProjectRule):
     """BK304: a database query inside a ``for`` or ``while`` loop or a comprehension (N+1)."""
 
     code = "BK304"
+    cost = 1.2
     VALID = (
         Example(
             _APP + "app = FastAPI()\n\n\n@app.get('/n')  # backendkit: ignore[BK101]\n"

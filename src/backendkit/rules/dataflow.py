@@ -83,6 +83,7 @@ class WeakPasswordHashRule(ProjectRule):
     """BK109: passwords hashed with a fast hash, or weak passlib schemes."""
 
     code = "BK109"
+    cost = 0.1
     VALID = (
         Example(
             "import hashlib\n\nfrom pwdlib import PasswordHash\n\n"
@@ -136,6 +137,7 @@ class SecretInLogRule(ProjectRule):
     """BK111: passwords, tokens, secrets or Authorization headers passed to logging or print."""
 
     code = "BK111"
+    cost = 1.2
     VALID = (
         Example(
             "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"

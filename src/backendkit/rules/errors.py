@@ -195,7 +195,7 @@ class UndocumentedErrorRule(ProjectRule):
     """BK208: the route raises an HTTP status its OpenAPI does not show."""
 
     code = "BK208"
-    cost = 4.5
+    cost = 5
     VALID = (
         Example(
             _APP + "@app.get('/items/{item_id}', responses={404: {'description': 'No item'}})"

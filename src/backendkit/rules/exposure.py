@@ -53,6 +53,7 @@ class JwtMisuseRule(ProjectRule):
     """BK105: ``jwt.decode`` that trusts the token, ``jwt.encode`` without an expiry."""
 
     code = "BK105"
+    cost = 0.1
     VALID = (
         Example(
             "import jwt\n\n\ndef decode(token: str, key: str) -> dict:\n"
@@ -179,6 +180,7 @@ class DebugModeRule(ProjectRule):
     """BK106: ``FastAPI(debug=True)`` (tracebacks in every 500 response)."""
 
     code = "BK106"
+    cost = 0.1
     VALID = (
         Example(
             "from fastapi import FastAPI\n\nfrom app.config import settings\n\n"

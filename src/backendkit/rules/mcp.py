@@ -45,7 +45,7 @@ class McpToolDocsRule(ProjectRule):
     """BK601: MCP tools, resources and prompts without a docstring or with untyped params."""
 
     code = "BK601"
-    cost = 2.0
+    cost = 1.6
     VALID = (
         Example(
             _SERVER + "@mcp.tool()\ndef add(a: int, b: int) -> int:\n"
@@ -114,6 +114,7 @@ class McpAuthRule(ProjectRule):
     """BK602: an MCP HTTP app from a server created without authentication."""
 
     code = "BK602"
+    cost = 1.2
     VALID = (
         Example(
             "from mcp.server import MCPServer\n\nfrom app.auth import Verifier, settings\n\n"

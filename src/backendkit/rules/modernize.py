@@ -38,7 +38,7 @@ class OnEventRule(ProjectRule):
     ``on_shutdown=`` arguments of apps and routers (deprecated)."""
 
     code = "BK403"
-    cost = 2.0
+    cost = 2
     VALID = (
         Example(
             "from contextlib import asynccontextmanager\n\nfrom fastapi import FastAPI\n\n\n"
@@ -103,7 +103,7 @@ class PydanticV1Rule(ProjectRule):
     """BK404: Pydantic v1 methods, validators and config on v2 models."""
 
     code = "BK404"
-    cost = 2.5
+    cost = 3
     VALID = (
         Example(
             "from pydantic import BaseModel, ConfigDict, field_validator\n\n\n"

@@ -104,6 +104,7 @@ class PathVerbRule(ProjectRule):
     """BK205: a verb in a resource path (``/items/create``)."""
 
     code = "BK205"
+    cost = 0.35
     VALID = (
         Example(
             _APP + "@app.post('/items', status_code=201)\ndef create_item() -> int:\n    return 1\n"
@@ -137,6 +138,7 @@ class SingularCollectionRule(ProjectRule):
     """BK206: ``/user/{id}`` instead of ``/users/{id}``."""
 
     code = "BK206"
+    cost = 0.1
     VALID = (
         Example(
             _APP + "@app.get('/users/{user_id}')\ndef read_user(user_id: int) -> int:\n"
@@ -194,6 +196,7 @@ class VersionPrefixRule(ProjectRule):
     """BK207: a route outside a ``/v1``-style version prefix."""
 
     code = "BK207"
+    cost = 0.15
     VALID = (
         Example(
             _APP + "@app.get('/api/v1/items')\ndef items(limit: int = 10) -> list[int]:\n"

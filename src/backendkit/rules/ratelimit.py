@@ -31,6 +31,7 @@ class AuthRateLimitRule(ProjectRule):
     """BK112: login, token, register and password reset routes without a rate limiter."""
 
     code = "BK112"
+    cost = 0.25
     VALID = (
         Example(
             _APP + "\n\n@app.post('/login', dependencies=[Depends(rate_limit('login'))])\n"

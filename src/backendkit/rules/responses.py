@@ -98,6 +98,7 @@ class SensitiveResponseRule(ProjectRule):
     """BK108: a response model with a field such as ``hashed_password`` or ``secret``."""
 
     code = "BK108"
+    cost = 1.8
     VALID = (Example({**_FILES, "app/main.py": _MAIN_PUBLIC}),)
     INVALID = (
         Example(

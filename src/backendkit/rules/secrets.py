@@ -62,7 +62,7 @@ class HardcodedSecretRule(ProjectRule):
     """BK104: a secret with a literal value in code."""
 
     code = "BK104"
-    cost = 3.0
+    cost = 3
     VALID = (
         Example(
             "from pydantic_settings import BaseSettings\n\n\nclass Settings(BaseSettings):\n"

@@ -355,7 +355,7 @@ class SessionContextRule(ProjectRule):
     """BK303: sessions opened without ``with`` or a closing ``yield`` dependency."""
 
     code = "BK303"
-    cost = 5.0
+    cost = 5
     VALID = (
         Example(
             {"app/__init__.py": "", "app/db.py": _DB, "app/deps.py": _DEPS_OK, "app/main.py": _MAIN}

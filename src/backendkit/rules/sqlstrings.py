@@ -169,6 +169,7 @@ class SqlStringRule(ProjectRule):
     """BK110: SQL text assembled from strings reaching ``text()``/``execute()``."""
 
     code = "BK110"
+    cost = 1
     VALID = (
         Example(
             "from sqlalchemy import text\n\n\ndef find(session: object, name: str) -> object:\n"
