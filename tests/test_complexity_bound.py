@@ -166,3 +166,45 @@ def test_bound_holds_for_one_liners_continuations_and_a_last_line_without_newlin
     assert max(int(block.complexity) for block in blocks) <= bound(EDGES)
     for block in blocks:
         assert any(start <= block.lineno and block.endline <= end for start, end in spans)
+
+
+_ELEVEN = "    return x or x or x or x or x or x or x or x or x or x or x\n"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "line"),
+    [
+        ('"""doc\rmore"""\n', 3),  # a lone CR inside a string ends a line for Python
+        ("x = 1 + \\\r 2\n", 3),  # a backslash continuation ended by a lone CR
+        ("x = 1\n\\\n", 3),  # a line holding only a backslash (libcst drops it)
+        ("", 1),
+    ],
+    ids=["cr-in-string", "backslash-cr", "backslash-line", "plain"],
+)
+def test_lines_python_counts_differently_never_hide_a_finding(
+    tmp_path: Path, prefix: str, line: int
+) -> None:
+    """Where the walk's line numbers could drift from Python's, BK401 still reports."""
+    root = write_project(
+        tmp_path / "p", {"m.py": prefix + "def f(x):\n" + _ELEVEN}, select=["BK401"]
+    )
+    found = [(f.code, f.line) for f in analyze([root], use_cache=False).findings]
+    assert found == [("BK401", line)]
+
+
+def test_a_line_holding_only_a_backslash_inside_a_function_is_counted(tmp_path: Path) -> None:
+    source = "def f(x):\n    y = 1\n    \\\n" + _ELEVEN.replace("x or x", "x or x or x", 1)
+    root = write_project(tmp_path / "p", {"m.py": source}, select=["BK401"])
+    assert [f.line for f in analyze([root], use_cache=False).findings] == [1]
+
+
+@pytest.mark.filterwarnings("ignore:invalid decimal literal:SyntaxWarning")
+def test_keywords_right_after_a_number_are_counted() -> None:
+    """``1if``, ``1or``, ``[1for ...]`` are keywords for Python (with a warning)."""
+    source = (
+        "def f(x):\n    return x(1or x, 1or x, 1or x, 1and x, 1and x, 1and x, [1for a in x],"
+        " [1for a in x], 1if x else 2, 1if x else 2, 1if x else 2)\n"
+    )
+    (block,) = _flatten(cc_visit_ast(ast.parse(source)))
+    assert block.complexity <= bound(source)
+    assert bound("def ifx(elif_):\n    return notif\n") == 1

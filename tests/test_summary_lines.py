@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import fastapi
@@ -74,3 +75,16 @@ def test_multiline_constructs() -> None:
     assert (func.line, func.decorator_lines, func.end_line) == (15, [11, 14], 16)
     assert sorted(site.line for site in func.scope.calls) == [11, 16]
     assert calls == [7, 18]
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    ['"""a\rb\r\nc"""\n', "x = f'''a\r'''\n", "x = 1 + \\\r    2\n", "x = 1\r"],
+    ids=["string", "f-string", "continuation", "cr-line-end"],
+)
+def test_a_lone_carriage_return_ends_a_line_as_in_python(prefix: str) -> None:
+    """Python ends a line at ``\\r``, ``\\n`` and ``\\r\\n``; so do the summary's numbers."""
+    source = prefix + "def f():\n    return 1\n"
+    expected = ast.parse(source).body[-1].lineno
+    summary = build_summary("m.py", "m", False, cst.parse_module(source))
+    assert summary.scope.functions["f"].line == expected

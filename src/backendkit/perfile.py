@@ -14,7 +14,7 @@ import libcst as cst
 from backendkit.filetask import FileTask, read_bytes
 from backendkit.findings import Finding, Severity
 from backendkit.rules.base import UNPARSED, FileContext, FileRule, Unparsed
-from backendkit.summary.collector import walk_module
+from backendkit.summary.collector import line_breaks, walk_module
 from backendkit.summary.model import ModuleSummary
 
 
@@ -165,8 +165,11 @@ def summarize_file(
             "File is nested too deeply to analyse (an expression or block thousands of levels "
             "deep); it was skipped and the rest of the project analysed",
         )
-    summary.line_count = count_lines(source)
-    context = FileContext(summary, source, spans, native)
+    # the walk's line numbers are Python's unless libcst dropped a line (a line holding only a
+    # backslash): then the spans are not trusted and BK401 measures on Python's ast
+    walked, summary.line_count = summary.line_count, count_lines(source)
+    trusted = walked == line_breaks(source) + (source[-1:] not in ("", "\n", "\r"))
+    context = FileContext(summary, source, spans if trusted else None, native)
     for rule in rules:
         try:
             summary.findings.extend(rule.check_file(context))

@@ -67,12 +67,12 @@ class FileContext:
         self,
         summary: ModuleSummary,
         source: str,
-        spans: Sequence[tuple[int, int]] = (),
+        spans: Sequence[tuple[int, int]] | None = None,
         tree: ast.Module | Unparsed | None = UNPARSED,
     ) -> None:
         self.summary = summary
         self.source = source
-        #: (first line, last line) of every function, decorators included
+        #: (first line, last line) of every function, decorators included; None when unknown
         self.spans = spans
         self._tree = tree
 

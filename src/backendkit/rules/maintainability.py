@@ -23,7 +23,9 @@ _BRANCHY = (
 #: and ``assert``. A function's complexity is 1 plus the decision points of its body, so it is
 #: at most 1 plus the number of these words on its lines (words in strings and comments, and
 #: its closures' decision points, only raise the bound).
-DECISION_WORDS = re.compile(r"\b(?:if|elif|for|while|else|except|and|or|case|assert)\b")
+#: A keyword may follow a number directly (``1if x else 2``): only a letter or ``_`` before it
+#: makes it part of a name.
+DECISION_WORDS = re.compile(r"(?<![^\W\d])(?:if|elif|for|while|else|except|and|or|case|assert)\b")
 # ``str.splitlines`` also breaks at form feeds, vertical tabs and other separators that do not
 # end a line for Python's parser, which would shift every function after one of them.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -42,6 +44,28 @@ def complexity_bound(spans: Sequence[tuple[int, int]], source: str) -> int:
         before.append(before[-1] + (len(DECISION_WORDS.findall(line)) if line else 0))
     last = len(lines)
     return 1 + max(before[min(end, last)] - before[min(start, last) - 1] for start, end in spans)
+
+
+def _may_exceed(ctx: FileContext, limit: int) -> bool:
+    """False when the words on the file's or each function's lines prove no function is over
+    ``limit``; True when only radon can tell (or the walk's lines are not Python's)."""
+    if ctx.spans == [] or 1 + len(DECISION_WORDS.findall(ctx.source)) <= limit:
+        return False
+    return ctx.spans is None or complexity_bound(ctx.spans, ctx.source) > limit
+
+
+def ast_spans(tree: ast.Module) -> list[tuple[int, int]]:
+    """The lines of every function in Python's ast (for a file whose walked lines are not
+    Python's). Only statement lists are walked."""
+    spans: list[tuple[int, int]] = []
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            spans.append((node.lineno, node.end_lineno or node.lineno))
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            stack.extend(getattr(node, name, ()))
+    return spans
 
 
 def _flatten(blocks: Iterable[object]) -> Iterator[object]:
@@ -84,13 +108,13 @@ class ComplexityRule(FileRule):
         from radon.complexity import cc_visit_ast
 
         limit = int(self.options["max-complexity"])  # type: ignore[call-overload]
-        if not ctx.spans or 1 + len(DECISION_WORDS.findall(ctx.source)) <= limit:
-            return  # the whole file's words bound every function in it
-        if complexity_bound(ctx.spans, ctx.source) <= limit:
-            return  # no function can exceed the limit: neither Python's ast nor radon needed
+        if not _may_exceed(ctx, limit):
+            return  # neither Python's ast nor radon needed
         tree = ctx.tree
         if tree is None:
             ctx.summary.notes.append(_skipped_note(ctx))
+            return
+        if ctx.spans is None and complexity_bound(ast_spans(tree), ctx.source) <= limit:
             return
         blocks = cc_visit_ast(tree)
         for block in _flatten(blocks):

@@ -52,6 +52,13 @@ def parse_directive(line: int, comment: str) -> Directive | None:
     return Directive(line, kind, codes, body)
 
 
+def line_breaks(text: str) -> int:
+    """Line ends in ``text`` as Python counts them: ``\\r\\n``, ``\\n`` and a lone ``\\r``."""
+    if "\r" not in text:
+        return text.count("\n")
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
 def _has_docstring(body: cst.BaseSuite) -> bool:
     if not isinstance(body, cst.IndentedBlock) or not body.body:
         return False
@@ -95,16 +102,16 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         """Triple-quoted strings span lines."""
-        self.line += node.value.count("\n")
+        self.line += line_breaks(node.value)
 
     def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
         """Multi-line f-string text spans lines."""
-        self.line += node.value.count("\n")
+        self.line += line_breaks(node.value)
 
     def visit_SimpleWhitespace(self, node: cst.SimpleWhitespace) -> None:
         """Backslash continuations hide newlines inside whitespace."""
         if "\\" in node.value:
-            self.line += node.value.count("\n")
+            self.line += line_breaks(node.value)
 
     def visit_Comment(self, node: cst.Comment) -> None:
         """Record ``# backendkit:`` directives."""
@@ -388,7 +395,8 @@ def walk_module(
     path: str, module: str, is_package: bool, tree: cst.Module
 ) -> tuple[ModuleSummary, list[Span]]:
     """``build_summary``, with the span of every function (redefinitions and nested ones
-    included, in source order), for the file rules that bound a function by its lines."""
+    included, in source order), for the file rules that bound a function by its lines. The
+    summary's ``line_count`` is the number of line ends the walk counted."""
     summary = ModuleSummary(path=path, module=module, is_package=is_package, line_count=0)
     collector = Collector(summary)
     walk(tree, collector)
