@@ -12,7 +12,8 @@ Corpora (built under ``--work``, default ``/tmp/backendkit-bench``, by ``bench/c
 - any other value is an existing project directory.
 
 For each corpus, on the same files, every command runs in a fresh process ``--repeat`` times
-(median wall time; slow peers, over 60 s, run once):
+(median wall time; slow peers, over 60 s, run once). The bare parse and the two cold runs take
+turns, round by round, so a slow spell of the machine slows them alike:
 
 - ``bare parse``: ``libcst.parse_module`` on every file backendkit analyses, one process;
 - ``backendkit cold`` (cache removed first; both cores) and ``cold --jobs 1``;
@@ -26,8 +27,8 @@ For each corpus, on the same files, every command runs in a fresh process ``--re
 
 Columns: wall seconds, lines per second, ``max RSS`` (the largest single process of the run,
 from ``wait4``), ``tree PSS`` (the proportional set size summed over the run's process tree,
-sampled every 0.1 s: a page shared by forked processes counts once, so this is the run's real
-total), and each time as a ratio to the
+sampled every 0.1 s in the first run of each command: a page shared by forked processes counts
+once, so this is the run's real total), and each time as a ratio to the
 bare parse. ``--memory`` adds one cold run on about 500k lines (sqlalchemy, pydantic, fastapi
 and networkx). Start-up (``--version``; ``lint`` of a one-file project) is measured once.
 Commands run as users run them: backendkit's modules are byte-compiled first and
@@ -146,8 +147,11 @@ def _rss(pid: int) -> int:
     return 0
 
 
-def run_once(command: list[str], stdin: bytes | None = None) -> tuple[float, int, int, int]:
-    """Wall seconds, exit code, max RSS and sampled tree PSS (KiB) of one command."""
+def run_once(
+    command: list[str], stdin: bytes | None = None, sample: bool = True
+) -> tuple[float, int, int, int]:
+    """Wall seconds, exit code, max RSS and sampled tree PSS (KiB, 0 unless ``sample``: reading
+    ``/proc`` ten times a second costs the measured command about 1% on two cores)."""
     start = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -157,14 +161,16 @@ def run_once(command: list[str], stdin: bytes | None = None) -> tuple[float, int
         env=ENV,
     )
     sampler = TreeSampler(process.pid)
-    sampler.start()
+    if sample:
+        sampler.start()
     if stdin is not None and process.stdin is not None:
         process.stdin.write(stdin)
         process.stdin.close()
     _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     sampler.done.set()
-    sampler.join()
+    if sample:
+        sampler.join()
     return elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss, sampler.peak
 
 
@@ -176,14 +182,16 @@ def measure(
     ok: tuple[int, ...] = (0, 1),
     before: Callable[[int], None] | None = None,
     stdin: bytes | None = None,
+    sampled: bool = True,
 ) -> Row:
-    """Median over ``repeat`` runs (one run when it is slow); a failing command is noted."""
+    """Median over ``repeat`` runs (one run when it is slow); a failing command is noted. The
+    tree PSS is sampled in the first run only (when ``sampled``)."""
     times, rss, tree = [], 0, 0
     for number in range(repeat):
         if before is not None:
             before(number)
         try:
-            elapsed, code, max_rss, tree_rss = run_once(command, stdin)
+            elapsed, code, max_rss, tree_rss = run_once(command, stdin, number == 0 and sampled)
         except OSError as error:
             return Row(name, None, note=f"could not run: {error}")
         if code not in ok:
@@ -194,6 +202,47 @@ def measure(
             break
     note = "" if len(times) == repeat else f"{len(times)} run"
     return Row(name, statistics.median(times), rss, tree, note)
+
+
+#: One command of a round: its name, command line and ``measure``'s keyword arguments.
+Spec = tuple[str, list[str], dict]
+
+
+def measure_rounds(specs: list[Spec], repeat: int) -> list[Row]:
+    """``measure`` for several commands run in turn, ``repeat`` rounds of each in that order:
+    a slow spell of the machine then hits all of them alike, so their ratios hold."""
+    times: list[list[float]] = [[] for _ in specs]
+    peaks = [[0, 0] for _ in specs]
+    failed: dict[int, Row] = {}
+    for number in range(repeat):
+        for position, (name, command, options) in enumerate(specs):
+            if position in failed or (times[position] and times[position][-1] > SLOW):
+                continue
+            row = measure(name, command, 1, sampled=number == 0, **_one_round(options, number))
+            if row.seconds is None:
+                failed[position] = row
+                continue
+            times[position].append(row.seconds)
+            peaks[position] = [
+                max(peaks[position][0], row.max_rss),
+                max(peaks[position][1], row.tree_rss),
+            ]
+    rows = []
+    for position, (name, _command, _options) in enumerate(specs):
+        if position in failed:
+            rows.append(failed[position])
+            continue
+        note = "" if len(times[position]) == repeat else f"{len(times[position])} run"
+        rows.append(Row(name, statistics.median(times[position]), *peaks[position], note))
+    return rows
+
+
+def _one_round(options: dict, number: int) -> dict:
+    """``options`` with ``before`` called with the round's number rather than 0."""
+    before = options.get("before")
+    if before is None:
+        return options
+    return {**options, "before": lambda _zero: before(number)}
 
 
 # -- peers ------------------------------------------------------------------------------------
@@ -264,10 +313,18 @@ def bench_corpus(root: Path, repeat: int, peers: Path | None, peer_note: str) ->
         target.write_bytes(original + added.encode())
 
     listing = "\n".join(files).encode()
-    rows = [measure("bare parse (libcst, 1 process)", [PYTHON, "-c", BARE_PARSE], repeat,
-                    ok=(0,), stdin=listing)]  # fmt: skip
-    rows.append(measure("backendkit cold", lint, repeat, before=clear))
-    rows.append(measure("backendkit cold --jobs 1", [*lint, "--jobs", "1"], repeat, before=clear))
+    rows = measure_rounds(
+        [
+            (
+                "bare parse (libcst, 1 process)",
+                [PYTHON, "-c", BARE_PARSE],
+                {"ok": (0,), "stdin": listing},
+            ),
+            ("backendkit cold", lint, {"before": clear}),
+            ("backendkit cold --jobs 1", [*lint, "--jobs", "1"], {"before": clear}),
+        ],
+        repeat,
+    )
     run_once(lint)
     rows.append(measure("backendkit warm", lint, repeat))
     try:
