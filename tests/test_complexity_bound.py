@@ -198,7 +198,7 @@ def test_a_line_holding_only_a_backslash_inside_a_function_is_counted(tmp_path: 
     assert [f.line for f in analyze([root], use_cache=False).findings] == [1]
 
 
-@pytest.mark.filterwarnings("ignore:invalid decimal literal:SyntaxWarning")
+@pytest.mark.filterwarnings("ignore:invalid decimal literal")
 def test_keywords_right_after_a_number_are_counted() -> None:
     """``1if``, ``1or``, ``[1for ...]`` are keywords for Python (with a warning)."""
     source = (
