@@ -208,3 +208,15 @@ def test_keywords_right_after_a_number_are_counted() -> None:
     (block,) = _flatten(cc_visit_ast(ast.parse(source)))
     assert block.complexity <= bound(source)
     assert bound("def ifx(elif_):\n    return notif\n") == 1
+
+
+@pytest.mark.filterwarnings("ignore:invalid")
+def test_keywords_right_after_hex_and_imaginary_numbers_are_counted() -> None:
+    """``0xfor x`` is ``0xf or x`` and ``1jor x`` is ``1j or x`` for Python."""
+    source = (
+        "def f(x):\n    return [1jor x, 1jor x, 1jor x, 1jor x, 1jor x, 1jor x, 0xfor x,"
+        " 0xfor x, 0xfor x, 0xfor x, 0xaif x else 1]\n"
+    )
+    (block,) = _flatten(cc_visit_ast(ast.parse(source)))
+    assert block.complexity > 10
+    assert block.complexity <= bound(source)

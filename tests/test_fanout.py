@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import resource
 import signal
 import threading
 import time
@@ -288,3 +289,19 @@ def test_a_large_result_arrives_whole() -> None:
     """A result bigger than a pipe buffer is read in pieces until the child closes it."""
     big = ["x" * 1000] * 5000
     assert fanout.in_two(lambda: 1, lambda: big) == (1, big)
+
+
+def test_a_pipe_above_descriptor_1024_is_read() -> None:
+    """A host holding many open files gets pipe descriptors over 1024 (``select`` refuses
+    those; the result must still arrive)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 2048:
+        pytest.skip("cannot open 1,100 files here")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 2048), hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        assert fanout.in_two(lambda: "a", lambda: "b") == ("a", "b")
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

@@ -203,9 +203,11 @@ def _read_all(fd: int, deadline: float) -> bytes | None:
     """Everything written to the pipe ``fd`` until the writer closes it, or None when that
     has not happened by ``deadline`` (``time.monotonic()``)."""
     chunks: list[bytes] = []
+    poller = select.poll()  # not select.select: it refuses descriptors of 1024 and above
+    poller.register(fd, select.POLLIN)
     while True:
         left = deadline - time.monotonic()
-        if left <= 0 or not select.select([fd], [], [], left)[0]:
+        if left <= 0 or not poller.poll(max(1, int(left * 1000))):
             return None
         chunk = os.read(fd, 1 << 20)
         if not chunk:

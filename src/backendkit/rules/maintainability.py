@@ -23,9 +23,12 @@ _BRANCHY = (
 #: and ``assert``. A function's complexity is 1 plus the decision points of its body, so it is
 #: at most 1 plus the number of these words on its lines (words in strings and comments, and
 #: its closures' decision points, only raise the bound).
-#: A keyword may follow a number directly (``1if x else 2``): only a letter or ``_`` before it
-#: makes it part of a name.
-DECISION_WORDS = re.compile(r"(?<![^\W\d])(?:if|elif|for|while|else|except|and|or|case|assert)\b")
+#: A keyword may follow a number directly (``1if x else 2``, ``0xfor x``, ``1jor x``): only a
+#: letter or ``_`` that no number ends with (not a hex digit, ``j`` or ``J``) before it makes it
+#: part of a name. Words counted inside names (``vendor``) only loosen the bound.
+DECISION_WORDS = re.compile(
+    r"(?<![^\W\da-fA-FjJ])(?:if|elif|for|while|else|except|and|or|case|assert)\b"
+)
 # ``str.splitlines`` also breaks at form feeds, vertical tabs and other separators that do not
 # end a line for Python's parser, which would shift every function after one of them.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
