@@ -6,9 +6,10 @@ Usage::
 
 The per-file pass over every file backendkit analyses in ``DIR`` (read, Python's own parse where
 ``needs_precheck`` asks for it, libcst parse, walk, file rules, encode for the cache), then the
-project pass from the per-file cache (load the summaries, link, each project rule from the
-memos as linking left them, as ``fanout`` runs them). Each figure is CPU seconds, the best of
-``--repeat`` rounds; the project pass needs a warm cache, so the first round fills it.
+project pass from the per-file cache (load the summaries, link, then each project rule alone
+from the memos as linking left them: an upper bound of its share of a rule group, whose rules
+also share what they memoise). The rules are those the project's configuration enables. Each
+figure is CPU seconds, the best of ``--repeat`` rounds; the first round fills the cache.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from backendkit.config import load_config
 from backendkit.discovery import discover
 from backendkit.engine import ALWAYS_ON, file_task, link_project, make_rules, split_rules
 from backendkit.fanout import memo_state, restore_memos
-from backendkit.perfile import count_lines, needs_precheck, precheck
+from backendkit.perfile import count_lines, lines_agree, needs_precheck, precheck
 from backendkit.rules.base import UNPARSED, FileContext, ProjectContext
 from backendkit.runner import summarize_all
 from backendkit.summary.collector import walk_module
@@ -45,9 +46,10 @@ def per_file(root: Path, rules: list, tasks: list) -> dict[str, float]:
         tree = cst.parse_module(source)
         clock = _lap(spent, "libcst parse", clock)
         summary, spans = walk_module(task.rel_path, task.module, task.is_package, tree)
+        trusted = lines_agree(summary.line_count, source)
         summary.line_count = count_lines(source)
         clock = _lap(spent, "walk", clock)
-        context = FileContext(summary, source, spans, native)
+        context = FileContext(summary, source, spans if trusted else None, native)
         for rule in rules:
             summary.findings.extend(rule.check_file(context))
         clock = _lap(spent, "file rules", clock)
@@ -93,8 +95,8 @@ def main() -> None:
     root = args.root.resolve()
     catalogue = load_catalogue()
     config = load_config(root, catalogue)
-    codes = [code for code in catalogue if code not in ALWAYS_ON]
-    file_rules, project_rules = split_rules(make_rules(config, catalogue, codes))
+    enabled = config.enabled_codes(catalogue) | ALWAYS_ON  # the project's selection, as lint
+    file_rules, project_rules = split_rules(make_rules(config, catalogue, enabled))
     tasks = [file_task(root, path) for path in discover(root, config)]
     summarize_all(tasks, file_rules, Cache(cache_path(root, config.cache_dir), file_rules), 1)
     best_files: dict[str, float] = {}

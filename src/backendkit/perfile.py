@@ -165,17 +165,21 @@ def summarize_file(
             "File is nested too deeply to analyse (an expression or block thousands of levels "
             "deep); it was skipped and the rest of the project analysed",
         )
-    # the walk's line numbers are Python's unless libcst dropped a line (a line holding only a
-    # backslash): then the spans are not trusted and BK401 measures on Python's ast
     walked, summary.line_count = summary.line_count, count_lines(source)
-    trusted = walked == line_breaks(source) + (source[-1:] not in ("", "\n", "\r"))
-    context = FileContext(summary, source, spans if trusted else None, native)
+    context = FileContext(summary, source, spans if lines_agree(walked, source) else None, native)
     for rule in rules:
         try:
             summary.findings.extend(rule.check_file(context))
         except Exception as error:
             summary.findings.append(internal_error(rule.code, task.rel_path, error))
     return summary
+
+
+def lines_agree(walked: int, source: str) -> bool:
+    """Whether the walk counted ``walked`` line ends as Python does in ``source`` (it does
+    unless libcst dropped a line holding only a backslash): only then are the walk's function
+    spans Python's lines."""
+    return walked == line_breaks(source) + (source[-1:] not in ("", "\n", "\r"))
 
 
 def internal_error(code: str, path: str, error: BaseException) -> Finding:
