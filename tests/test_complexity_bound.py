@@ -198,25 +198,25 @@ def test_a_line_holding_only_a_backslash_inside_a_function_is_counted(tmp_path: 
     assert [f.line for f in analyze([root], use_cache=False).findings] == [1]
 
 
-@pytest.mark.filterwarnings("ignore:invalid decimal literal")
-def test_keywords_right_after_a_number_are_counted() -> None:
-    """``1if``, ``1or``, ``[1for ...]`` are keywords for Python (with a warning)."""
-    source = (
-        "def f(x):\n    return x(1or x, 1or x, 1or x, 1and x, 1and x, 1and x, [1for a in x],"
-        " [1for a in x], 1if x else 2, 1if x else 2, 1if x else 2)\n"
-    )
-    (block,) = _flatten(cc_visit_ast(ast.parse(source)))
-    assert block.complexity <= bound(source)
-    assert bound("def ifx(elif_):\n    return notif\n") == 1
-
-
 @pytest.mark.filterwarnings("ignore:invalid")
-def test_keywords_right_after_hex_and_imaginary_numbers_are_counted() -> None:
-    """``0xfor x`` is ``0xf or x`` and ``1jor x`` is ``1j or x`` for Python."""
-    source = (
-        "def f(x):\n    return [1jor x, 1jor x, 1jor x, 1jor x, 1jor x, 1jor x, 0xfor x,"
-        " 0xfor x, 0xfor x, 0xfor x, 0xaif x else 1]\n"
-    )
+@pytest.mark.parametrize(
+    "body",
+    [
+        "x(1or x, 1or x, 1or x, 1and x, 1and x, 1and x, [1for a in x], [1for a in x],"
+        " 1if x else 2, 1if x else 2, 1if x else 2)",
+        "[1jor x, 1jor x, 1jor x, 1jor x, 1jor x, 1jor x, 0xfor x, 0xfor x, 0xfor x, 0xfor x,"
+        " 0xaif x else 1]",
+    ],
+    ids=["after-digits", "after-hex-and-imaginary"],
+)
+def test_keywords_right_after_a_number_are_counted(body: str) -> None:
+    """``1if``, ``1or``, ``[1for ...]``, ``0xfor`` (``0xf or``) and ``1jor`` (``1j or``) are
+    keywords for Python (with a warning)."""
+    source = f"def f(x):\n    return {body}\n"
     (block,) = _flatten(cc_visit_ast(ast.parse(source)))
     assert block.complexity > 10
     assert block.complexity <= bound(source)
+
+
+def test_keywords_inside_names_are_not_counted() -> None:
+    assert bound("def ifx(elif_):\n    return notif\n") == 1

@@ -8,7 +8,8 @@ functions and class members through project base classes. Anything it cannot fol
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 from backendkit.project.evaluate import Evaluator
 from backendkit.project.symbols import (
@@ -34,6 +35,8 @@ from backendkit.summary.model import (
     Scope,
     Subscript,
 )
+
+T = TypeVar("T")
 
 MAX_DEPTH = 40
 _BUILTINS = {"str", "int", "float", "bool", "list", "dict", "set", "tuple", "bytes", "object"}
@@ -280,23 +283,23 @@ class ProjectIndex:
         """Every call site of the project with the context to evaluate it in (computed once;
         several rules walk them)."""
         if self._all_sites is None:
-            self._all_sites = [
-                pair
-                for summary in self.modules.values()
-                for pair in _sites(summary.scope, Ctx(summary, (summary.scope,)))
-            ]
+            self._all_sites = self._in_every_module(_sites)
         return self._all_sites
 
     def functions(self) -> list[tuple[FunctionInfo, Ctx]]:
         """Every function and method (nested ones included) with the context it is defined
         in, in module order (computed once; most rules walk them)."""
         if self._all_functions is None:
-            self._all_functions = [
-                pair
-                for summary in self.modules.values()
-                for pair in _functions(summary.scope, Ctx(summary, (summary.scope,)))
-            ]
+            self._all_functions = self._in_every_module(_functions)
         return self._all_functions
+
+    def _in_every_module(self, walk: Callable[[Scope, Ctx], Iterable[T]]) -> list[T]:
+        """What ``walk`` yields from each module's scope, in module order."""
+        return [
+            item
+            for summary in self.modules.values()
+            for item in walk(summary.scope, Ctx(summary, (summary.scope,)))
+        ]
 
     def sites_named(self, names: Iterable[str]) -> list[tuple[CallSite, Ctx]]:
         """The call sites whose callee is a name (``f``, ``mod.f``, ``obj.f``) ending in one
