@@ -128,19 +128,14 @@ def _tree(pid: int) -> list[int]:
 
 def _pss(pid: int) -> int:
     """Proportional set size (KiB) from ``smaps_rollup``; the RSS where that is missing."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return _rss(pid)
+    return _proc_kib(pid, "smaps_rollup", "Pss:") or _proc_kib(pid, "status", "VmRSS:")
 
 
-def _rss(pid: int) -> int:
+def _proc_kib(pid: int, name: str, field: str) -> int:
+    """The KiB figure of ``field`` in ``/proc/<pid>/<name>``, 0 when it cannot be read."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1])
     except (OSError, ValueError):
         pass

@@ -117,18 +117,25 @@ def _abandoned(directory: Path) -> list[Path]:
     return found
 
 
-def _load(path: Path) -> list[Entry] | None:
-    """The entries of one pack, or None when it is not a readable pack."""
+def read_pickled(path: Path, header: bytes) -> object | None:
+    """What the file at ``path`` pickled after ``header``; None when it cannot be read, does
+    not start with ``header`` or does not unpickle (damaged or foreign: never trusted). The
+    caller checks the type of what it gets."""
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    if not data.startswith(HEADER):
+    if not data.startswith(header):
         return None
     try:
-        entries = pickle.loads(data[len(HEADER) :])
-    except Exception:  # damaged or foreign: skipped, never trusted
+        return pickle.loads(data[len(header) :])
+    except Exception:
         return None
+
+
+def _load(path: Path) -> list[Entry] | None:
+    """The entries of one pack, or None when it is not a readable pack."""
+    entries = read_pickled(path, HEADER)
     if not isinstance(entries, list) or not all(map(_is_entry, entries)):
         return None
     return entries
@@ -157,4 +164,4 @@ def _save(directory: Path, entries: list[Entry]) -> Path:
     return target
 
 
-__all__ = ["HEADER", "MAX_PACKS", "SUFFIX", "Entry", "Packs"]
+__all__ = ["HEADER", "MAX_PACKS", "SUFFIX", "Entry", "Packs", "read_pickled"]

@@ -36,6 +36,7 @@ from pathlib import Path
 from backendkit.cache import MAGIC, atomic_write, code_stamp, digest, prepare
 from backendkit.filetask import FileTask
 from backendkit.findings import Finding
+from backendkit.packs import read_pickled
 from backendkit.result import Route
 from backendkit.summary.model import Directive, ModuleSummary
 
@@ -140,16 +141,7 @@ class SnapshotStore:
 
     def load(self) -> Snapshot | None:
         """The snapshot when it is intact and has this run's key, else None."""
-        try:
-            data = self.path.read_bytes()
-        except OSError:
-            return None
-        if not data.startswith(MAGIC):
-            return None
-        try:
-            snapshot = pickle.loads(data[len(MAGIC) :])
-        except Exception:  # damaged or foreign: rebuilt, never trusted
-            return None
+        snapshot = read_pickled(self.path, MAGIC)  # damaged or foreign: rebuilt, never trusted
         if not isinstance(snapshot, Snapshot) or snapshot.key != self.key:
             return None
         return snapshot
