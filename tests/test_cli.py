@@ -172,6 +172,17 @@ def test_lint_usage_errors(open_project: Path) -> None:
     assert_one_line_error(bk(open_project, "lint", "--ignore", "XX1"), "XX1")
 
 
+def test_click_usage_errors_are_one_line(open_project: Path) -> None:
+    """Errors the command-line parser finds are one line too, naming the help to read."""
+    unknown = bk(open_project, "lint", "--bogus")
+    assert_one_line_error(unknown, "--bogus", "backendkit lint --help'")
+    assert_one_line_error(bk(open_project, "lint", "--jobs", "abc"), "--jobs", "'abc'")
+    assert_one_line_error(bk(open_project, "lint", "--jobs", "0"), "--jobs")
+    assert_one_line_error(bk(open_project, "nosuch"), "nosuch", "backendkit --help'")
+    assert_one_line_error(bk(open_project, "routes", "--output-format"), "--output-format")
+    assert_one_line_error(bk(open_project, "new"), "dest")  # not an analysis command
+
+
 def test_lint_bad_config(open_project: Path) -> None:
     pyproject = open_project / "pyproject.toml"
     pyproject.write_text("[tool.backendkit]\nselcet = ['BK1']\n", encoding="utf-8")
