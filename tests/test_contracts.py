@@ -338,12 +338,12 @@ def test_pattern_matching() -> None:
 
 
 def test_graphs_are_built_once_per_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """BK501, BK301 and the contract rules share one import graph and one call graph."""
+    """BK501 and the contract rules share one import graph; BK301 builds one call graph."""
     import backendkit.graphs.calls as calls_module
     import backendkit.graphs.imports as imports_module
 
     built: list[str] = []
-    real_imports, real_calls = imports_module.build_import_graph, calls_module.build_call_graph
+    real_imports, real_calls = imports_module.build_import_graph, calls_module.lazy_call_graph
 
     def count_imports(*args: object, **kwargs: object) -> object:
         built.append("imports")
@@ -354,7 +354,7 @@ def test_graphs_are_built_once_per_run(tmp_path: Path, monkeypatch: pytest.Monke
         return real_calls(*args, **kwargs)
 
     monkeypatch.setattr(imports_module, "build_import_graph", count_imports)
-    monkeypatch.setattr(calls_module, "build_call_graph", count_calls)
+    monkeypatch.setattr(calls_module, "lazy_call_graph", count_calls)
     files = {
         **FORBID,
         "app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"

@@ -211,6 +211,7 @@ def blocking_chain(
     direct = tuple(p for p in patterns if p not in RUFF_ASYNC_CALLS)
     while queue:
         node = queue.popleft()
+        calls.expand(node)
         wanted = key if node != entry else direct
         hits = [(n, line) for line, n in calls.external.get(node, []) if _matches_once(n, wanted)]
         if hits:
@@ -246,7 +247,6 @@ class BlockingCallRule(ProjectRule):
     functions it calls."""
 
     code = "BK301"
-    uses_graphs = True
     cost = 24
     VALID = (
         Example(
@@ -297,7 +297,7 @@ class BlockingCallRule(ProjectRule):
         if not any(route.is_async for route in ctx.routes) and not _async_functions(ctx):
             return
         patterns = self._patterns()
-        calls = ctx.call_graph
+        calls = ctx.call_graph  # resolved as far as the async entry points reach
         for entry, data in sorted(calls.graph.nodes(data=True)):
             if not data["is_async"] or not _entry_kind(data):
                 continue

@@ -114,10 +114,12 @@ class ProjectContext:
 
     @cached_property
     def call_graph(self) -> CallGraph:
-        """The call graph with framework edges (built once)."""
-        from backendkit.graphs.calls import build_call_graph
+        """The call graph with framework edges (built once). Each function's own calls are
+        resolved when a search first reaches it (``CallGraph.expand``), so a search from the
+        async routes resolves only what they reach; expand every node for the whole graph."""
+        from backendkit.graphs.calls import lazy_call_graph
 
-        return build_call_graph(self.index, self.model, self.resolver)
+        return lazy_call_graph(self.index, self.model, self.resolver)
 
 
 class Rule:
