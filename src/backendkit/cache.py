@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backendkit.filetask import FileTask
-from backendkit.packs import Entry, Packs
+from backendkit.packs import Entry, Keep, Packs
 from backendkit.summary.model import Directive, ModuleSummary, Scope
 
 if TYPE_CHECKING:
@@ -125,9 +125,9 @@ class Cache:
         self.writable = True
         self.packs = Packs(self.files)
         self._pending: list[Entry] = []
-        #: the project's files (relative paths), when known: a merge of the packs drops the
-        #: entries of other paths (deleted or renamed files)
-        self.live: frozenset[str] | None = None
+        #: which relative paths a merge of the packs keeps, when known (see ``incremental``:
+        #: the project's files, and other files that still exist)
+        self.keep: Keep | None = None
 
     @staticmethod
     def entry_key(task: FileTask, content: str, fingerprint: str) -> tuple[str, ...]:
@@ -157,7 +157,7 @@ class Cache:
             return
         try:
             self.prepare()
-            self.packs.write(pending, self.fingerprint, self.live)
+            self.packs.write(pending, self.fingerprint, self.keep)
         except (OSError, pickle.PicklingError, RecursionError):
             self.writable = False
 

@@ -7,6 +7,7 @@ whether they come from the snapshot, the per-file cache, worker processes or thi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -85,7 +86,8 @@ class _Incremental:
         self.store = SnapshotStore(directory, settings.key)
         self.started = now_ns()
         self.snapshot = self.store.load()
-        self.live: frozenset[str] | None = None  # the project's files, once ``run`` knows them
+        self.live: frozenset[str] = frozenset()  # the project's files, once ``run`` knows them
+        self.root = ""  # the project root (with a trailing separator), once ``run`` knows it
 
     @cached_property
     def file_rules(self) -> Sequence[FileRule]:
@@ -95,9 +97,9 @@ class _Incremental:
     @cached_property
     def cache(self) -> Cache:
         """The per-file cache (its key covers the file rules); when it merges its packs it
-        keeps only entries of the project's current files."""
+        keeps the entries of files that still exist (``_kept``)."""
         cache = Cache(self.directory, self.file_rules)
-        cache.live = self.live
+        cache.keep = self._kept
         return cache
 
     def _summarize(
@@ -114,6 +116,7 @@ class _Incremental:
     def run(self, tasks: Sequence[FileTask], link: Linker) -> PassResult:
         """Reuse, summarise the changed files, then reuse or redo the project pass."""
         self.live = frozenset(task.rel_path for task in tasks)
+        self.root = _root_of(tasks[0]) if tasks else ""
         found = [self._reuse(task) for task in tasks]
         records: list[FileRecord] = [kept for kept, *_rest in found]  # type: ignore[misc]
         summaries = self._refresh(tasks, found, records)
@@ -126,6 +129,12 @@ class _Incremental:
         if _stale(old, shapes, records, summaries):
             self._save(records, shapes, findings, routes)
         return PassResult(records, findings, routes)
+
+    def _kept(self, path: str) -> bool:
+        """Whether a merge keeps the entries of ``path``: a file of this run, or one that still
+        exists (a nested project's, or one another command reads); deleted or renamed files
+        are forgotten."""
+        return path in self.live or (bool(self.root) and os.path.isfile(self.root + path))
 
     def _refresh(
         self, tasks: Sequence[FileTask], found: list[_Found], records: list[FileRecord]
@@ -183,6 +192,15 @@ class _Incremental:
         files = {r.task.rel_path: r for r in records}
         snapshot = Snapshot(self.store.key, self.started, files, shapes, findings, routes)
         self.store.save(snapshot)
+
+
+def _root_of(task: FileTask) -> str:
+    """The project root of ``task`` with a trailing separator ("" when its absolute path does
+    not end with its relative one)."""
+    relative = task.rel_path.replace("/", os.sep)
+    if not task.abs_path.endswith(relative):
+        return ""
+    return task.abs_path[: len(task.abs_path) - len(relative)]
 
 
 def _stale(

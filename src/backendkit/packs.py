@@ -11,8 +11,10 @@ write to the same pack, so concurrent runs cannot corrupt each other.
 Reading loads every pack once (names sort by time, so a later entry for the same file and
 fingerprint wins). When there are more than ``MAX_PACKS``, or an unreadable one, the run that
 just wrote merges the entries of the current fingerprint into one new pack and deletes the
-packs it read; a pack written meanwhile by another run is left alone. Entries of files the
-project no longer has (deleted or renamed) are dropped at that merge too. Anything that does not
+packs it read; a pack written meanwhile by another run is left alone. Entries of files that
+no longer exist (deleted or renamed) are dropped at that merge too; a file the run did not
+analyse but that still exists (a nested project's, one ``report`` reads and ``lint`` does not)
+keeps its entries. Anything that does not
 read as a pack (damaged, truncated, foreign) is skipped and removed at the next merge, as are
 temporary files a killed run left behind.
 """
@@ -23,6 +25,7 @@ import os
 import pickle
 import secrets
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
@@ -33,6 +36,8 @@ HEADER = b"backendkit-pack 1\n"
 
 #: An entry: its key (fingerprint, content hash, path, module, package flag) and payload.
 Entry = tuple[tuple[str, ...], bytes]
+#: Whether a merge keeps the entries of a (relative) path.
+Keep = Callable[[str], bool]
 
 
 class Packs:
@@ -49,11 +54,9 @@ class Packs:
         """The latest entry for the file at ``path`` made under ``fingerprint``."""
         return self._all().get((fingerprint, path))
 
-    def write(
-        self, entries: list[Entry], fingerprint: str, live: frozenset[str] | None = None
-    ) -> None:
+    def write(self, entries: list[Entry], fingerprint: str, keep: Keep | None = None) -> None:
         """Save ``entries`` as one new pack, then merge the packs if there are too many
-        (keeping only the paths in ``live`` when it is given).
+        (keeping only the paths ``keep`` accepts when it is given).
 
         Raises ``OSError`` when the directory cannot be written."""
         if not entries:
@@ -64,7 +67,7 @@ class Packs:
         for key, payload in entries:
             known[(key[0], key[2])] = (key, payload)
         if len(self._read) + len(self._written) > MAX_PACKS or self._damaged:
-            self._merge(fingerprint, live)
+            self._merge(fingerprint, keep)
 
     def _all(self) -> dict[tuple[str, str], Entry]:
         if self._entries is None:
@@ -79,14 +82,14 @@ class Packs:
                     self._entries[(key[0], key[2])] = (key, payload)
         return self._entries
 
-    def _merge(self, fingerprint: str, live: frozenset[str] | None) -> None:
+    def _merge(self, fingerprint: str, keep: Keep | None) -> None:
         """One pack of the current fingerprint's entries in place of the packs this run read
         or wrote (entries of other fingerprints, from older versions or options, are dropped,
-        and so are entries of files no longer in ``live``)."""
+        and so are entries of paths ``keep`` refuses)."""
         current = [
             entry
             for (print_, path), entry in self._all().items()
-            if print_ == fingerprint and (live is None or path in live)
+            if print_ == fingerprint and (keep is None or keep(path))
         ]
         merged = _save(self.directory, current)
         for path in [*self._read, *self._damaged, *self._written, *_abandoned(self.directory)]:
@@ -164,4 +167,4 @@ def _save(directory: Path, entries: list[Entry]) -> Path:
     return target
 
 
-__all__ = ["HEADER", "MAX_PACKS", "SUFFIX", "Entry", "Packs", "read_pickled"]
+__all__ = ["HEADER", "MAX_PACKS", "SUFFIX", "Entry", "Keep", "Packs", "read_pickled"]
