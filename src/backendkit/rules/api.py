@@ -66,6 +66,12 @@ class CreateStatusRule(ProjectRule):
             _APP + "\n\n@app.post('/items', status_code=201)\n"
             "def create_item(item: Item) -> Item:\n    return item\n"
         ),
+        Example(
+            "from http import HTTPStatus\n\n" + _APP + "\n\n"
+            "@app.post('/items', status_code=HTTPStatus.CREATED)\n"
+            "def create_item(item: Item) -> Item:\n    return item\n",
+            note="Python's http.HTTPStatus",
+        ),
     )
     INVALID = (
         Example(
@@ -98,6 +104,12 @@ class DeleteStatusRule(ProjectRule):
         Example(
             _APP + "\n\n@app.delete('/items/{item_id}', status_code=204)\n"
             "def delete_item(item_id: int) -> None:\n    return None\n"
+        ),
+        Example(
+            "from http import HTTPStatus\n\n" + _APP + "\n\n"
+            "@app.delete('/items/{item_id}', status_code=HTTPStatus.NO_CONTENT)\n"
+            "def delete_item(item_id: int) -> None:\n    return None\n",
+            note="Python's http.HTTPStatus",
         ),
         Example(
             _APP + "\n\n@app.delete('/items/{item_id}')\n"
