@@ -84,20 +84,21 @@ def status_code_of(value: Value) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, External):
-        if value.qualname.startswith(_HTTP_STATUS + "."):
-            return _http_status_member(value.qualname[len(_HTTP_STATUS) + 1 :])
-        found = _STATUS_RE.search(value.last)
-        return int(found.group(1)) if found else None
+        return _constant_status(value)
     if isinstance(value, Instance) and value.cls == External(_HTTP_STATUS):
-        code = value.call.arg(0, "value")
+        code = value.call.arg(0, "value")  # HTTPStatus(404)
         if isinstance(code, Const) and isinstance(code.value, int):
             return code.value if code.value in _HTTP_STATUS_CODES else None
     return None
 
 
-def _http_status_member(attrs: str) -> int | None:
-    """``NOT_FOUND`` or ``NOT_FOUND.value`` (what follows ``http.HTTPStatus.``) as a number."""
-    name, _, rest = attrs.partition(".")
+def _constant_status(value: External) -> int | None:
+    """``HTTPStatus.NOT_FOUND`` or ``HTTPStatus.NOT_FOUND.value`` by ``http.HTTPStatus``'s
+    table, or the number in a ``status.HTTP_404_NOT_FOUND`` name."""
+    if not value.qualname.startswith(_HTTP_STATUS + "."):
+        found = _STATUS_RE.search(value.last)
+        return int(found.group(1)) if found else None
+    name, _, rest = value.qualname[len(_HTTP_STATUS) + 1 :].partition(".")
     member = HTTPStatus.__members__.get(name)
     return int(member) if member is not None and rest in ("", "value") else None
 

@@ -288,12 +288,7 @@ def _class_names(index: ProjectIndex, qualname: str) -> set[str]:
 def _query_model(index: ProjectIndex, param: Param, ctx: Ctx) -> ClassSym | None:
     """The pydantic model of a query parameter model: ``p: Annotated[M, Query()]`` (also
     through type aliases) or ``p: M = Query()``."""
-    annotation, where = param.annotation, ctx
-    for _ in range(_ALIAS_DEPTH):  # ``MQuery = Annotated[M, Query()]``
-        symbol = index.lookup(annotation.dotted, where) if isinstance(annotation, Name) else None
-        if not isinstance(symbol, VarSym) or symbol.assign.value is None:
-            break
-        annotation, where = symbol.assign.value, symbol.ctx
+    annotation, where = _follow_alias(index, param.annotation, ctx)
     markers = [(param.default, ctx)]
     if isinstance(annotation, Subscript) and _last_name(annotation.value) == "Annotated":
         markers += [(item, where) for item in annotation.items[1:]]
@@ -301,6 +296,18 @@ def _query_model(index: ProjectIndex, param: Param, ctx: Ctx) -> ClassSym | None
         return None
     model = index.resolve_expr(unwrap_annotation(annotation), where)
     return model if isinstance(model, ClassSym) and is_pydantic_model(index, model) else None
+
+
+def _follow_alias(
+    index: ProjectIndex, annotation: Expr | None, ctx: Ctx
+) -> tuple[Expr | None, Ctx]:
+    """The annotation a type alias (``MQuery = Annotated[M, Query()]``) stands for."""
+    for _ in range(_ALIAS_DEPTH):
+        symbol = index.lookup(annotation.dotted, ctx) if isinstance(annotation, Name) else None
+        if not isinstance(symbol, VarSym) or symbol.assign.value is None:
+            break
+        annotation, ctx = symbol.assign.value, symbol.ctx
+    return annotation, ctx
 
 
 def _is_query(index: ProjectIndex, expr: Expr | None, ctx: Ctx) -> bool:

@@ -22,7 +22,16 @@ if TYPE_CHECKING:
     from backendkit.result import Route
     from backendkit.rules.base import ProjectContext
 
-from backendkit.summary.model import BinOp, CallSite, Expr, FunctionInfo, Name, Scope, Subscript
+from backendkit.summary.model import (
+    BinOp,
+    Call,
+    CallSite,
+    Expr,
+    FunctionInfo,
+    Name,
+    Scope,
+    Subscript,
+)
 
 PYDANTIC_MODELS = ("BaseModel", "SQLModel", "BaseSettings")
 
@@ -69,8 +78,10 @@ def iter_classes(index: ProjectIndex) -> Iterator[ClassSym]:
 
 
 def class_of(index: ProjectIndex, expr: Expr, ctx: Ctx) -> ClassSym | None:
-    """The project class of the object ``expr`` names, when a parameter annotation or a
-    constructor call makes it known."""
+    """The project class of the object ``expr`` names or builds, when a parameter annotation
+    or a constructor call (``item = Item(...)``, or ``Item(...)`` itself) makes it known."""
+    if isinstance(expr, Call):
+        return _instance_class(index.value(expr, ctx))
     if not isinstance(expr, Name):
         return None
     symbol = index.lookup(expr.dotted, ctx)
@@ -79,9 +90,14 @@ def class_of(index: ProjectIndex, expr: Expr, ctx: Ctx) -> ClassSym | None:
         found = index.resolve_expr(annotation, symbol.ctx) if annotation is not None else None
         return found if isinstance(found, ClassSym) else None
     if isinstance(symbol, VarSym):
-        value = index.follow(symbol)
-        if isinstance(value, Instance) and isinstance(value.cls, ClassSym):
-            return value.cls
+        return _instance_class(index.follow(symbol))
+    return None
+
+
+def _instance_class(value: object) -> ClassSym | None:
+    """The project class of an instance value."""
+    if isinstance(value, Instance) and isinstance(value.cls, ClassSym):
+        return value.cls
     return None
 
 
