@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from http import HTTPStatus
 
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import (
@@ -25,7 +26,7 @@ from backendkit.project.symbols import (
     VarSym,
 )
 from backendkit.project.text import expr_text
-from backendkit.summary.model import Call, Expr, Name, Seq, Subscript
+from backendkit.summary.model import Call, Const, Expr, Name, Seq, Subscript
 
 SECURITY_SCHEMES = frozenset(
     {
@@ -47,6 +48,8 @@ _DEPENDS = frozenset({"Depends", "Security"})
 #: libraries whose dependencies are known not to authenticate by themselves
 _TRANSPARENT = ("fastapi.", "starlette.", "pydantic.", "typing.", "builtins.", "sqlmodel.")
 _STATUS_RE = re.compile(r"HTTP_(\d{3})")
+_HTTP_STATUS = "http.HTTPStatus"
+_HTTP_STATUS_CODES = frozenset(int(member) for member in HTTPStatus)
 
 
 @dataclass
@@ -74,13 +77,30 @@ class AuthStatus:
 
 
 def status_code_of(value: Value) -> int | None:
-    """An HTTP status from a literal or a ``status.HTTP_401_UNAUTHORIZED`` style constant."""
+    """An HTTP status from a literal, a ``status.HTTP_401_UNAUTHORIZED`` style constant
+    (starlette's, fastapi's) or Python's ``http.HTTPStatus``: ``HTTPStatus.NOT_FOUND``,
+    ``HTTPStatus.NOT_FOUND.value`` and ``HTTPStatus(404)``, named by ``http.HTTPStatus``'s
+    own table."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, External):
+        return _constant_status(value)
+    if isinstance(value, Instance) and value.cls == External(_HTTP_STATUS):
+        code = value.call.arg(0, "value")  # HTTPStatus(404)
+        if isinstance(code, Const) and isinstance(code.value, int):
+            return code.value if code.value in _HTTP_STATUS_CODES else None
+    return None
+
+
+def _constant_status(value: External) -> int | None:
+    """``HTTPStatus.NOT_FOUND`` or ``HTTPStatus.NOT_FOUND.value`` by ``http.HTTPStatus``'s
+    table, or the number in a ``status.HTTP_404_NOT_FOUND`` name."""
+    if not value.qualname.startswith(_HTTP_STATUS + "."):
         found = _STATUS_RE.search(value.last)
         return int(found.group(1)) if found else None
-    return None
+    name, _, rest = value.qualname[len(_HTTP_STATUS) + 1 :].partition(".")
+    member = HTTPStatus.__members__.get(name)
+    return int(member) if member is not None and rest in ("", "value") else None
 
 
 class DependencyResolver:

@@ -8,10 +8,19 @@ from collections.abc import Iterable
 
 from backendkit.findings import Finding
 from backendkit.project.deps import DepNode
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, VarSym
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.support import find_function, http_routes
-from backendkit.summary.model import Const
+from backendkit.rules.support import (
+    find_class,
+    find_function,
+    http_routes,
+    is_pydantic_model,
+    model_fields,
+    unwrap_annotation,
+)
+from backendkit.summary.model import Call, Const, Expr, Name, Param, Subscript
 
 CREATE_HANDLER = re.compile(r"^(create|add|new|insert|register|signup|upload)(_|$)")
 LIST_MODEL = re.compile(r"^(list|List|Sequence|Iterable|set|Set|tuple|Tuple)\[")
@@ -34,6 +43,7 @@ PAGE_PARAMS = frozenset(
         "params",
     }
 )
+_ALIAS_DEPTH = 4
 _RESPONSE_CLASSES = re.compile(r"(Response|Redirect|Streaming|FileResponse|HTML|PlainText)")
 
 _APP = """\
@@ -65,6 +75,12 @@ class CreateStatusRule(ProjectRule):
         Example(
             _APP + "\n\n@app.post('/items', status_code=201)\n"
             "def create_item(item: Item) -> Item:\n    return item\n"
+        ),
+        Example(
+            "from http import HTTPStatus\n\n" + _APP + "\n\n"
+            "@app.post('/items', status_code=HTTPStatus.CREATED)\n"
+            "def create_item(item: Item) -> Item:\n    return item\n",
+            note="Python's http.HTTPStatus",
         ),
     )
     INVALID = (
@@ -98,6 +114,12 @@ class DeleteStatusRule(ProjectRule):
         Example(
             _APP + "\n\n@app.delete('/items/{item_id}', status_code=204)\n"
             "def delete_item(item_id: int) -> None:\n    return None\n"
+        ),
+        Example(
+            "from http import HTTPStatus\n\n" + _APP + "\n\n"
+            "@app.delete('/items/{item_id}', status_code=HTTPStatus.NO_CONTENT)\n"
+            "def delete_item(item_id: int) -> None:\n    return None\n",
+            note="Python's http.HTTPStatus",
         ),
         Example(
             _APP + "\n\n@app.delete('/items/{item_id}')\n"
@@ -186,6 +208,14 @@ class PaginationRule(ProjectRule):
             "def list_items(skip: int = 0, limit: int = 100) -> list[Item]:\n"
             "    return []\n"
         ),
+        Example(
+            "from typing import Annotated\n\nfrom fastapi import Query\n\n" + _APP + "\n\n"
+            "class Window(BaseModel):\n    limit: int = 20\n    offset: int = 0\n\n\n"
+            "@app.get('/items')\n"
+            "def list_items(window: Annotated[Window, Query()]) -> list[Item]:\n"
+            "    return []\n",
+            note="a query parameter model (FastAPI 0.115+) with paging fields",
+        ),
     )
     INVALID = (
         Example(
@@ -214,12 +244,79 @@ class PaginationRule(ProjectRule):
         handler = find_function(ctx.index, route.handler)
         if handler is None:
             return True  # cannot tell: stay quiet
-        names = {p.name for p in handler.info.params}
+        names = _query_names(ctx.index, handler)
         stack: list[DepNode] = list(ctx.resolver.param_dependencies(handler))
         while stack and not names & PAGE_PARAMS:
             node = stack.pop()
             if node.func is not None:
-                names |= {p.name for p in node.func.info.params}
+                names |= _query_names(ctx.index, node.func)
+            elif node.kind == "class":
+                names |= _class_names(ctx.index, node.label)
             names.add(node.label.rpartition(":")[2].lower())
             stack.extend(node.children)
         return bool(names & PAGE_PARAMS) or any("pagina" in n for n in names)
+
+
+def _query_names(index: ProjectIndex, func: FuncSym) -> set[str]:
+    """The names ``func``'s parameters give: their own, and the fields of query parameter
+    models (FastAPI 0.115+ reads ``p: Annotated[Params, Query()]`` as Params' fields)."""
+    names: set[str] = set()
+    for param in func.info.params:
+        names.add(param.name)
+        model = _query_model(index, param, func.ctx)
+        if model is not None:
+            names |= set(model_fields(index, model))
+    return names
+
+
+def _class_names(index: ProjectIndex, qualname: str) -> set[str]:
+    """The parameters of a class dependency (``Depends()`` on a class): its ``__init__``'s, or
+    the fields of a pydantic model or dataclass, as FastAPI reads the class's signature."""
+    cls = find_class(index, qualname)
+    if cls is None:
+        return set()
+    init = index.class_member(cls, "__init__")
+    if isinstance(init, FuncSym):
+        return _query_names(index, init)
+    if is_pydantic_model(index, cls) or any(
+        _last_name(d.func if isinstance(d, Call) else d) == "dataclass" for d in cls.info.decorators
+    ):
+        return set(model_fields(index, cls))
+    return set()
+
+
+def _query_model(index: ProjectIndex, param: Param, ctx: Ctx) -> ClassSym | None:
+    """The pydantic model of a query parameter model: ``p: Annotated[M, Query()]`` (also
+    through type aliases) or ``p: M = Query()``."""
+    annotation, where = _follow_alias(index, param.annotation, ctx)
+    markers = [(param.default, ctx)]
+    if isinstance(annotation, Subscript) and _last_name(annotation.value) == "Annotated":
+        markers += [(item, where) for item in annotation.items[1:]]
+    if not any(_is_query(index, marker, at) for marker, at in markers):
+        return None
+    model = index.resolve_expr(unwrap_annotation(annotation), where)
+    return model if isinstance(model, ClassSym) and is_pydantic_model(index, model) else None
+
+
+def _follow_alias(
+    index: ProjectIndex, annotation: Expr | None, ctx: Ctx
+) -> tuple[Expr | None, Ctx]:
+    """The annotation a type alias (``MQuery = Annotated[M, Query()]``) stands for."""
+    for _ in range(_ALIAS_DEPTH):
+        symbol = index.lookup(annotation.dotted, ctx) if isinstance(annotation, Name) else None
+        if not isinstance(symbol, VarSym) or symbol.assign.value is None:
+            break
+        annotation, ctx = symbol.assign.value, symbol.ctx
+    return annotation, ctx
+
+
+def _is_query(index: ProjectIndex, expr: Expr | None, ctx: Ctx) -> bool:
+    """A call of fastapi's ``Query``."""
+    if not isinstance(expr, Call) or _last_name(expr.func) != "Query":
+        return False
+    callee = index.lookup(expr.func.dotted, ctx)  # type: ignore[union-attr]
+    return isinstance(callee, External) and callee.is_from("fastapi")
+
+
+def _last_name(expr: object) -> str:
+    return expr.dotted.rpartition(".")[2] if isinstance(expr, Name) else ""

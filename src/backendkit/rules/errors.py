@@ -210,6 +210,13 @@ class UndocumentedErrorRule(ProjectRule):
             }
         ),
         Example(_ROUTER_DEPENDENCY_DOCUMENTED, note="router-level dependencies, documented"),
+        Example(
+            "from http import HTTPStatus\n\n" + _APP + "@app.get('/items/{item_id}', "
+            "responses={HTTPStatus.NOT_FOUND: {'description': 'No item'}})\n"
+            "def read(item_id: int) -> int:\n    if item_id < 0:\n"
+            "        raise HTTPException(status_code=HTTPStatus.NOT_FOUND)\n    return item_id\n",
+            note="Python's http.HTTPStatus",
+        ),
     )
     INVALID = (
         Example(

@@ -9,7 +9,7 @@ from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, Instance
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.support import class_of, is_pydantic_model, iter_classes, iter_functions
-from backendkit.summary.model import Call, Name
+from backendkit.summary.model import Attr, Call, Expr, Name
 
 V1_CLASS_METHODS = {
     "parse_obj": "model_validate",
@@ -130,6 +130,13 @@ class PydanticV1Rule(ProjectRule):
             "def show(item: Item) -> dict:\n    return item.dict()  # expect: BK404\n\n\n"
             "def load(data: dict) -> Item:\n    return Item.parse_obj(data)  # expect: BK404\n"
         ),
+        Example(
+            "from pydantic import BaseModel\n\n\nclass Item(BaseModel):\n    name: str\n\n\n"
+            "def bound() -> str:\n    item = Item(name='a')\n"
+            "    return item.json()  # expect: BK404\n\n\n"
+            "def chained() -> dict:\n    return Item(name='b').dict()  # expect: BK404\n",
+            note="models known from a constructor call, bound or called on directly",
+        ),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -160,12 +167,10 @@ class PydanticV1Rule(ProjectRule):
     def _methods(self, index: ProjectIndex) -> Iterator[Finding]:
         wanted = set(V1_CLASS_METHODS) | set(V1_INSTANCE_METHODS)
         for site, where in index.call_sites():
-            func = site.call.func
-            if not isinstance(func, Name) or func.dotted.rpartition(".")[2] not in wanted:
+            split = _method_call(site.call.func, wanted)
+            if split is None:
                 continue
-            receiver, _, method = func.dotted.rpartition(".")
-            if not receiver:
-                continue
+            receiver, method = split
             found = _v1_method(index, receiver, method, where)
             if found:
                 yield self._report(where.module.path, site.line, f".{method}()", found)
@@ -193,13 +198,24 @@ def _v1_validator(index: ProjectIndex, decorator: object, ctx: Ctx) -> tuple[str
     return None
 
 
-def _v1_method(index: ProjectIndex, receiver: str, method: str, ctx: Ctx) -> str:
+def _method_call(func: Expr, wanted: set[str]) -> tuple[Expr, str] | None:
+    """``(receiver, method)`` of a call of a method named one of ``wanted``: ``item.dict()``
+    and ``Item(...).dict()`` (a method of a constructor call's result)."""
+    if isinstance(func, Name):
+        receiver, _, method = func.dotted.rpartition(".")
+        return (Name(receiver), method) if receiver and method in wanted else None
+    if isinstance(func, Attr) and isinstance(func.value, Call) and func.attr in wanted:
+        return func.value, func.attr
+    return None
+
+
+def _v1_method(index: ProjectIndex, receiver: Expr, method: str, ctx: Ctx) -> str:
     if method in V1_CLASS_METHODS:
-        target = index.resolve_expr(Name(receiver), ctx)
+        target = index.resolve_expr(receiver, ctx)
         if isinstance(target, ClassSym) and is_pydantic_model(index, target):
             return V1_CLASS_METHODS[method]
     if method in V1_INSTANCE_METHODS:
-        cls = class_of(index, Name(receiver), ctx)
+        cls = class_of(index, receiver, ctx)
         if cls is not None and is_pydantic_model(index, cls):
             return V1_INSTANCE_METHODS[method]
     return ""

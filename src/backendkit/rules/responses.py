@@ -9,7 +9,7 @@ from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.support import find_function, http_routes, is_pydantic_model
+from backendkit.rules.support import find_function, http_routes, is_pydantic_model, model_fields
 from backendkit.summary.model import BinOp, Call, Expr, Name, Subscript
 
 _CONTAINERS = ("list", "List", "Sequence", "Optional", "Annotated", "set", "tuple", "Iterable")
@@ -84,16 +84,6 @@ def _response_expr(handler: FuncSym, route: Route) -> Expr | None:
     return info.returns
 
 
-def _fields(index: ProjectIndex, cls: ClassSym) -> dict[str, int]:
-    """Field name -> line, through the project base classes."""
-    found: dict[str, int] = {}
-    for klass in reversed(index.mro(cls)):
-        for name, assigns in klass.info.scope.assigns.items():
-            if assigns[-1].annotation is not None:
-                found[name] = assigns[-1].line
-    return found
-
-
 class SensitiveResponseRule(ProjectRule):
     """BK108: a response model with a field such as ``hashed_password`` or ``secret``."""
 
@@ -133,7 +123,7 @@ class SensitiveResponseRule(ProjectRule):
             cls = index.resolve_expr(expr, ctx)
             if not isinstance(cls, ClassSym) or not is_pydantic_model(index, cls):
                 continue
-            for field in _fields(index, cls):
+            for field in model_fields(index, cls):
                 if field.lower() in sensitive:
                     yield cls, field
                     break

@@ -22,7 +22,16 @@ if TYPE_CHECKING:
     from backendkit.result import Route
     from backendkit.rules.base import ProjectContext
 
-from backendkit.summary.model import BinOp, CallSite, Expr, FunctionInfo, Name, Subscript
+from backendkit.summary.model import (
+    BinOp,
+    Call,
+    CallSite,
+    Expr,
+    FunctionInfo,
+    Name,
+    Scope,
+    Subscript,
+)
 
 PYDANTIC_MODELS = ("BaseModel", "SQLModel", "BaseSettings")
 
@@ -69,37 +78,76 @@ def iter_classes(index: ProjectIndex) -> Iterator[ClassSym]:
 
 
 def class_of(index: ProjectIndex, expr: Expr, ctx: Ctx) -> ClassSym | None:
-    """The project class of the object ``expr`` names, when a parameter annotation or a
-    constructor call makes it known."""
+    """The project class of the object ``expr`` names or builds, when a parameter annotation
+    or a constructor call (``item = Item(...)``, or ``Item(...)`` itself) makes it known."""
+    if isinstance(expr, Call):
+        return _instance_class(index.value(expr, ctx))
     if not isinstance(expr, Name):
         return None
     symbol = index.lookup(expr.dotted, ctx)
     if isinstance(symbol, ParamSym):
-        annotation = _unwrap(symbol.func.params[symbol.index].annotation)
+        annotation = unwrap_annotation(symbol.func.params[symbol.index].annotation)
         found = index.resolve_expr(annotation, symbol.ctx) if annotation is not None else None
         return found if isinstance(found, ClassSym) else None
     if isinstance(symbol, VarSym):
-        value = index.follow(symbol)
-        if isinstance(value, Instance) and isinstance(value.cls, ClassSym):
-            return value.cls
+        return _instance_class(index.follow(symbol))
     return None
 
 
-def _unwrap(annotation: Expr | None) -> Expr | None:
+def _instance_class(value: object) -> ClassSym | None:
+    """The project class of an instance value."""
+    if isinstance(value, Instance) and isinstance(value.cls, ClassSym):
+        return value.cls
+    return None
+
+
+def unwrap_annotation(annotation: Expr | None) -> Expr | None:
     """``Annotated[T, ...]`` and ``Optional[T]`` give ``T``; ``T | None`` gives ``T``."""
     if (
         isinstance(annotation, Subscript)
         and isinstance(annotation.value, Name)
         and annotation.value.dotted.rpartition(".")[2] in ("Annotated", "Optional")
     ):
-        return _unwrap(annotation.items[0]) if annotation.items else None
+        return unwrap_annotation(annotation.items[0]) if annotation.items else None
     if isinstance(annotation, BinOp) and annotation.op == "BitOr":
-        return _unwrap(annotation.left)
+        return unwrap_annotation(annotation.left)
     return annotation
+
+
+def model_fields(index: ProjectIndex, cls: ClassSym) -> dict[str, int]:
+    """Field name -> line of a model (its annotated class-level names), through the project
+    base classes."""
+    found: dict[str, int] = {}
+    for klass in reversed(index.mro(cls)):
+        for name, assigns in klass.info.scope.assigns.items():
+            if assigns[-1].annotation is not None:
+                found[name] = assigns[-1].line
+    return found
 
 
 def find_function(index: ProjectIndex, qualname: str) -> FuncSym | None:
     """The function named ``pkg.mod:outer.inner`` (as routes name their handlers)."""
+    found = _defining_scope(index, qualname)
+    if found is None:
+        return None
+    ctx, scope, name = found
+    func = scope.functions.get(name)
+    return FuncSym(func, ctx) if func is not None else None
+
+
+def find_class(index: ProjectIndex, qualname: str) -> ClassSym | None:
+    """The class named ``pkg.mod:Outer.Inner`` (as dependency trees name class nodes)."""
+    found = _defining_scope(index, qualname)
+    if found is None:
+        return None
+    ctx, scope, name = found
+    cls = scope.classes.get(name)
+    return ClassSym(cls, ctx) if cls is not None else None
+
+
+def _defining_scope(index: ProjectIndex, qualname: str) -> tuple[Ctx, Scope, str] | None:
+    """The context and scope that define the last name of ``pkg.mod:outer.inner``, and that
+    name."""
     module, _, path = qualname.partition(":")
     summary = index.modules.get(module)
     if summary is None or not path:
@@ -116,8 +164,7 @@ def find_function(index: ProjectIndex, qualname: str) -> FuncSym | None:
         if cls is None:
             return None
         scope = cls.scope
-    func = scope.functions.get(parts[-1])
-    return FuncSym(func, ctx) if func is not None else None
+    return ctx, scope, parts[-1]
 
 
 def http_routes(ctx: ProjectContext, *, per_path: bool = False) -> Iterator[Route]:

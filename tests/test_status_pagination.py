@@ -1,0 +1,130 @@
+"""BK204 unpaginated-list: query parameter models (``Annotated[Params, Query()]``, FastAPI
+0.115+) and class dependencies (``Depends()``) count by the query parameters FastAPI derives
+from them (their fields or ``__init__`` parameters), not by the class's name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backendkit import analyze
+from helpers import write_project
+
+MAIN = """\
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Query
+from pydantic import BaseModel
+
+app = FastAPI()
+router = APIRouter()
+
+
+class Item(BaseModel):
+    id: int
+
+
+class Params(BaseModel):
+    limit: int = 10
+    offset: int = 0
+
+
+class Window(BaseModel):
+    limit: int = 10
+
+
+class Filters(BaseModel):
+    q: str = ""
+
+
+class ListArgs:
+    def __init__(self, skip: int = 0, limit: int = 100) -> None:
+        self.skip = skip
+        self.limit = limit
+
+
+@dataclass
+class Cursor:
+    cursor: str = ""
+
+
+WindowQuery = Annotated[Window, Query()]
+
+
+@router.get("/items4")
+async def list_items4(p: Annotated[Params, Query()]) -> list[Item]:
+    return []
+
+
+@router.get("/window")
+async def window(w: Window = Query()) -> list[Item]:
+    return []
+
+
+@router.get("/window-alias")
+async def window_alias(w: WindowQuery) -> list[Item]:
+    return []
+
+
+@router.get("/window-depends")
+async def window_depends(w: Annotated[Window, Depends()]) -> list[Item]:
+    return []
+
+
+@router.get("/args")
+async def args(a: Annotated[ListArgs, Depends()]) -> list[Item]:
+    return []
+
+
+@router.get("/cursor")
+async def cursor(c: Annotated[Cursor, Depends()]) -> list[Item]:
+    return []
+
+
+def nested(p: Annotated[Params, Query()]) -> int:
+    return p.limit
+
+
+@router.get("/nested")
+async def nested_route(n: Annotated[int, Depends(nested)]) -> list[Item]:
+    return []
+
+
+@router.get("/filtered")
+async def filtered(f: Annotated[Filters, Query()]) -> list[Item]:
+    return []
+
+
+app.include_router(router)
+"""
+
+
+def test_query_models_and_class_dependencies_count_as_pagination(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "p", {"app/__init__.py": "", "app/main.py": MAIN}, select=["BK204"]
+    )
+    findings = analyze([root], use_cache=False).findings
+    lines = MAIN.splitlines()
+    reported = [lines[f.line - 1] for f in findings]
+    # a query model without paging fields stays reported
+    assert reported == ['@router.get("/filtered")']
+
+
+def test_real_fastapi_reads_the_same_query_parameters() -> None:
+    """What the test above assumes: FastAPI turns these models and classes into query
+    parameters (limit/offset, skip/limit, cursor)."""
+    namespace: dict[str, object] = {}
+    exec(compile(MAIN, "main.py", "exec"), namespace)
+    schema = namespace["app"].openapi()  # type: ignore[attr-defined]
+    query = {
+        path: [p["name"] for p in op["get"].get("parameters", []) if p["in"] == "query"]
+        for path, op in schema["paths"].items()
+    }
+    assert query["/items4"] == ["limit", "offset"]
+    assert query["/window"] == ["limit"]
+    assert query["/window-alias"] == ["limit"]
+    assert query["/window-depends"] == ["limit"]
+    assert query["/args"] == ["skip", "limit"]
+    assert query["/cursor"] == ["cursor"]
+    assert query["/nested"] == ["limit", "offset"]
+    assert query["/filtered"] == ["q"]
