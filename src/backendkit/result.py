@@ -29,7 +29,7 @@ class Route:
     kind: str  # "http" | "websocket" | "mount"
     app: str  # qualified name of the application object, e.g. "shop.main:app"
     handler: str  # qualified name of the endpoint function, e.g. "shop.routes.items:list_items"
-    file: str  # project-relative path of the file that declares the route
+    file: str  # the declaring file, relative to the result's root (output: display_path)
     line: int  # line of the route decorator or registration call
     def_line: int  # line of the handler's ``def`` (equal to ``line`` when unknown)
     auth: str = "none"
