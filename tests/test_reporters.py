@@ -85,6 +85,7 @@ def make_report(findings: list[Finding] | None = None, **overrides: object) -> R
         notes=["radon skipped app/x.py: syntax newer than Python 3.11"],
         files_checked=3,
         source=SOURCES.get,
+        cwd=Path("/proj/shop"),  # run from the project directory
     )
     return replace(report, **overrides)  # type: ignore[arg-type]
 

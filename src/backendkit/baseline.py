@@ -3,31 +3,60 @@
 Findings are matched by the reporters' stable fingerprint (rule code, file, and the text of
 the reported line, plus an occurrence number), never by line number, so code that moves
 within its file does not revive a recorded finding, while a second copy of it is new.
+
+Paths are recorded (and fingerprinted) relative to the baseline file's directory, so one
+baseline matches whatever directory backendkit runs from and whichever files it is given (a
+monorepo's pre-commit run names files of several projects, a full run lints them all). A
+baseline in the project directory fingerprints the project-relative paths, as before.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from backendkit.findings import Finding
 from backendkit.reporters.report import Report, fingerprints
+from backendkit.result import display_path
 
 VERSION = 1
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """The fingerprints a baseline file records; its paths are relative to ``directory``."""
+
+    directory: Path
+    fingerprints: frozenset[str]
+
+    def __contains__(self, fingerprint: object) -> bool:
+        return fingerprint in self.fingerprints
+
+
+def _directory(path: Path) -> Path:
+    return path.resolve().parent
+
+
 def write_baseline(path: Path, report: Report) -> int:
     """Write every finding of ``report`` to ``path``; return how many."""
+    base = _directory(path)
     entries = [
-        {"fingerprint": fp, "code": f.code, "path": f.path, "line": f.line, "message": f.message}
-        for f, fp in zip(report.findings, fingerprints(report), strict=True)
+        {
+            "fingerprint": fp,
+            "code": f.code,
+            "path": display_path(report.root, f.path, base),
+            "line": f.line,
+            "message": f.message,
+        }
+        for f, fp in zip(report.findings, fingerprints(report, base), strict=True)
     ]
     document = {"tool": "backendkit", "version": VERSION, "findings": entries}
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     return len(entries)
 
 
-def load_baseline(path: Path) -> set[str]:
+def load_baseline(path: Path) -> Baseline:
     """The fingerprints recorded in ``path``; ``ValueError`` with one line when unusable."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -44,13 +73,13 @@ def load_baseline(path: Path) -> set[str]:
             "write it again with --write-baseline"
         )
     entries = document.get("findings", [])
-    return {str(e["fingerprint"]) for e in entries if isinstance(e, dict) and "fingerprint" in e}
+    recorded = {
+        str(e["fingerprint"]) for e in entries if isinstance(e, dict) and "fingerprint" in e
+    }
+    return Baseline(_directory(path), frozenset(recorded))
 
 
-def new_findings(report: Report, known: set[str]) -> list[Finding]:
+def new_findings(report: Report, known: Baseline) -> list[Finding]:
     """The findings of ``report`` whose fingerprint the baseline does not hold."""
-    return [
-        finding
-        for finding, fp in zip(report.findings, fingerprints(report), strict=True)
-        if fp not in known
-    ]
+    prints = fingerprints(report, known.directory)
+    return [finding for finding, fp in zip(report.findings, prints, strict=True) if fp not in known]

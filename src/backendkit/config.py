@@ -390,15 +390,9 @@ class _Validator:
                 raise self.fail(
                     where, f"unknown option {key!r}; allowed options: {', '.join(sorted(allowed))}"
                 )
-            deep = _DEEP_CHECKS.get((section, key))
-            if deep is not None:
-                problem = deep(item)
-                if problem:
-                    raise self.fail(where, problem)
-                continue
-            expected = _expected_type(allowed[key], item)
-            if expected:
-                raise self.fail(where, f"{key} = {_show(item)} must be {expected}")
+            problem = _option_problem(section, key, allowed[key], item)
+            if problem:
+                raise self.fail(where, problem)
         return dict(value)
 
 
@@ -406,6 +400,26 @@ class _Validator:
 _DEEP_CHECKS: dict[tuple[str, str], Callable[[object], str | None]] = {
     ("architecture", "contracts"): contract_problem,
 }
+
+#: the smallest value of numeric options: a limit below it would report every function or file
+MINIMUMS: dict[tuple[str, str], int] = {
+    ("complexity", "max-complexity"): 1,  # a function's cyclomatic complexity is at least 1
+    ("file-size", "max-lines"): 1,
+}
+
+
+def _option_problem(section: str, key: str, default: object, value: object) -> str | None:
+    """What is wrong with ``value`` for option ``key`` of ``section``, or None."""
+    deep = _DEEP_CHECKS.get((section, key))
+    if deep is not None:
+        return deep(value)
+    expected = _expected_type(default, value)
+    if expected:
+        return f"{key} = {_show(value)} must be {expected}"
+    minimum = MINIMUMS.get((section, key))
+    if minimum is not None and isinstance(value, (int, float)) and value < minimum:
+        return f"{key} = {_show(value)} must be at least {minimum}"
+    return None
 
 
 def _option_defaults(rules: Mapping[str, RuleInfo]) -> dict[str, dict[str, object]]:

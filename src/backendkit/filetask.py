@@ -25,4 +25,24 @@ def read_bytes(path: str) -> tuple[bytes | None, str]:
         return None, f"cannot read file: {error.strerror or error}"
 
 
-__all__ = ["FileTask", "read_bytes"]
+def decode_source(data: bytes) -> tuple[str | None, str]:
+    """Python source as text, decoded as Python decodes it (PEP 263: a UTF-8 BOM or a
+    ``coding`` declaration on the first two lines, else UTF-8; ``tokenize.detect_encoding``
+    finds which), or None and the reason on one line."""
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:  # an unknown encoding name, a BOM contradicting the cookie
+        if not str(error.msg).startswith("invalid or missing"):
+            return None, " ".join(str(error.msg).split())
+        encoding = "utf-8"  # no declaration, and not UTF-8 text: say where it is not
+    try:
+        return data.decode(encoding), ""
+    except UnicodeDecodeError as error:
+        name = "UTF-8" if encoding in ("utf-8", "utf-8-sig") else encoding
+        return None, f"file is not {name} text ({error.reason} at byte {error.start})"
+
+
+__all__ = ["FileTask", "decode_source", "read_bytes"]

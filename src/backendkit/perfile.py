@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from backendkit.filetask import FileTask, read_bytes
+from backendkit.filetask import FileTask, decode_source, read_bytes
 from backendkit.findings import Finding, Severity
 from backendkit.rules.base import UNPARSED, FileContext, FileRule, Unparsed
 from backendkit.summary.collector import line_breaks, walk_module
@@ -30,10 +30,7 @@ def _read(task: FileTask, data: bytes | None) -> tuple[str | None, str]:
         data, problem = read_bytes(task.abs_path)
         if data is None:
             return None, problem
-    try:
-        return data.decode("utf-8-sig"), ""
-    except UnicodeDecodeError as error:
-        return None, f"file is not UTF-8 text ({error.reason} at byte {error.start})"
+    return decode_source(data)
 
 
 def _failed(task: FileTask, line: int, column: int, message: str) -> ModuleSummary:

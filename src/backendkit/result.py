@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from backendkit.findings import Finding
@@ -27,7 +29,7 @@ class Route:
     kind: str  # "http" | "websocket" | "mount"
     app: str  # qualified name of the application object, e.g. "shop.main:app"
     handler: str  # qualified name of the endpoint function, e.g. "shop.routes.items:list_items"
-    file: str  # project-relative path of the file that declares the route
+    file: str  # the declaring file, relative to the result's root (output: display_path)
     line: int  # line of the route decorator or registration call
     def_line: int  # line of the handler's ``def`` (equal to ``line`` when unknown)
     auth: str = "none"
@@ -66,3 +68,37 @@ class AnalysisResult:
     routes: list[Route] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unparsed: list[str] = field(default_factory=list)  # files whose routes may be missing
+
+    def display_path(self, path: str, base: Path | None = None) -> str:
+        """How output shows ``path`` (one of this result's paths, relative to ``root``):
+        relative to ``base`` (default: the current directory) when the file is under it, else
+        absolute. See ``display_path``."""
+        return display_path(self.root, path, current_directory() if base is None else base)
+
+
+def current_directory() -> Path | None:
+    """The working directory, or None when it no longer exists."""
+    try:
+        return Path.cwd()
+    except OSError:
+        return None
+
+
+@lru_cache(maxsize=65536)
+def display_path(root: Path, path: str, base: Path | None) -> str:
+    """``root / path`` as every output format shows it, as ruff does: relative to ``base``
+    (the current directory) when the file is under it, else absolute; forward slashes.
+
+    Paths inside a result are relative to the project root (per-file ignores, suppressions
+    and the cache use them); the root depends on which projects a run spans, so only this
+    form is the same whatever files are named on the command line."""
+    full = root / path
+    if not full.is_absolute():  # a relative root is already relative to the current directory
+        return full.as_posix()
+    if base is not None:
+        prefix = str(base).rstrip(os.sep) + os.sep
+        text = str(full)
+        if text.startswith(prefix):
+            rel = text[len(prefix) :]
+            return rel if os.sep == "/" else rel.replace(os.sep, "/")
+    return full.as_posix()

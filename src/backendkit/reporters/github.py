@@ -22,9 +22,11 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(finding: Finding) -> str:
-    """``::error file=...,line=...,col=...,endLine=...,endColumn=...,title=...::message``."""
-    props: list[tuple[str, object]] = [("file", finding.path), ("line", finding.line)]
+def annotation(finding: Finding, path: str | None = None) -> str:
+    """``::error file=...,line=...,col=...,endLine=...,endColumn=...,title=...::message``;
+    ``path`` is the ``file=`` to show (default: ``finding.path``)."""
+    shown = finding.path if path is None else path
+    props: list[tuple[str, object]] = [("file", shown), ("line", finding.line)]
     if finding.column >= 1:
         props.append(("col", finding.column))
     if finding.end_line is not None:
@@ -38,6 +40,6 @@ def annotation(finding: Finding) -> str:
 
 def render_github(report: Report) -> str:
     """One annotation per finding, then one ``::notice`` per run note."""
-    lines = [annotation(f) for f in report.findings]
+    lines = [annotation(f, report.shown(f.path)) for f in report.findings]
     lines += [f"::notice title=backendkit::{escape_data(note)}" for note in report.notes]
     return "".join(line + "\n" for line in lines)

@@ -15,8 +15,10 @@ GITLAB_SEVERITY = {
 
 
 def finding_object(finding: Finding, report: Report) -> dict[str, object]:
-    """``finding.to_dict()`` plus the rule's documentation ``url``."""
-    return {**finding.to_dict(), "url": report.docs_url(finding.code)}
+    """``finding.to_dict()`` with the path as shown, plus the rule's documentation ``url``."""
+    data = finding.to_dict()
+    data["path"] = report.shown(finding.path)
+    return {**data, "url": report.docs_url(finding.code)}
 
 
 def _dumps(value: object, indent: int | None = None) -> str:
@@ -34,8 +36,9 @@ def render_json_lines(report: Report) -> str:
     return "".join(_dumps(finding_object(f, report)) + "\n" for f in report.findings)
 
 
-def gitlab_object(finding: Finding, fingerprint: str) -> dict[str, object]:
-    """One GitLab Code Quality (Code Climate) issue."""
+def gitlab_object(finding: Finding, fingerprint: str, path: str | None = None) -> dict[str, object]:
+    """One GitLab Code Quality (Code Climate) issue; ``path`` is the path to show (default:
+    ``finding.path``)."""
     begin = max(finding.line, 1)
     end_line = finding.end_line if finding.end_line is not None else begin
     return {
@@ -46,7 +49,7 @@ def gitlab_object(finding: Finding, fingerprint: str) -> dict[str, object]:
         "severity": GITLAB_SEVERITY[finding.severity],
         "fingerprint": fingerprint,
         "location": {
-            "path": finding.path,
+            "path": finding.path if path is None else path,
             "lines": {"begin": begin, "end": max(end_line, begin)},
         },
     }
@@ -55,7 +58,7 @@ def gitlab_object(finding: Finding, fingerprint: str) -> dict[str, object]:
 def render_gitlab(report: Report) -> str:
     """A GitLab Code Quality report: a JSON array of issues with stable fingerprints."""
     issues = [
-        gitlab_object(finding, fingerprint)
+        gitlab_object(finding, fingerprint, report.shown(finding.path))
         for finding, fingerprint in zip(report.findings, fingerprints(report), strict=True)
     ]
     return _dumps(issues, indent=2) + "\n"

@@ -19,7 +19,7 @@ def xml_safe(text: str) -> str:
 
 def _classname(path: str) -> str:
     stem = path[:-3] if path.endswith(".py") else path
-    return stem.replace("/", ".")
+    return stem.replace("/", ".").lstrip(".")
 
 
 def _counts(element: ET.Element, tests: int, failures: int) -> None:
@@ -32,16 +32,17 @@ def _counts(element: ET.Element, tests: int, failures: int) -> None:
 def finding_testcase(suite: ET.Element, finding: Finding, report: Report) -> None:
     """Append the failing test case of one finding to ``suite``."""
     column = max(finding.column, 1)
+    path = report.shown(finding.path)
     case = ET.SubElement(suite, "testcase")
     case.set("name", xml_safe(f"{finding.code} {finding.name} ({finding.line}:{column})"))
-    case.set("classname", xml_safe(_classname(finding.path)))
-    case.set("file", xml_safe(finding.path))
+    case.set("classname", xml_safe(_classname(path)))
+    case.set("file", xml_safe(path))
     case.set("line", str(finding.line))
     failure = ET.SubElement(case, "failure")
     failure.set("message", xml_safe(finding.message))
     failure.set("type", finding.code)
     body = [
-        f"{finding.path}:{finding.line}:{column}: {finding.code} {finding.message}",
+        f"{path}:{finding.line}:{column}: {finding.code} {finding.message}",
         f"severity: {finding.severity.value}",
         f"docs: {report.docs_url(finding.code)}",
     ]
@@ -68,7 +69,7 @@ def junit_tree(report: Report) -> ET.Element:
     for finding in report.findings:
         by_path.setdefault(finding.path, []).append(finding)
     for path, findings in by_path.items():
-        suite = ET.SubElement(root, "testsuite", name=xml_safe(path))
+        suite = ET.SubElement(root, "testsuite", name=xml_safe(report.shown(path)))
         _counts(suite, len(findings), len(findings))
         for finding in findings:
             finding_testcase(suite, finding, report)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from backendkit.catalogue import DOCS_BASE_URL, RuleInfo
 from backendkit.findings import Finding
+from backendkit.result import current_directory, display_path
 
 SourceReader = Callable[[str], "list[str] | None"]
 
@@ -24,8 +25,10 @@ class Report:
     """Everything one ``backendkit lint`` run hands to a reporter.
 
     ``findings`` are already filtered and sorted; ``finding.path`` is relative to ``root`` and
-    uses forward slashes. ``rules`` is the catalogue, used for rule metadata (docs URL, summary).
-    ``source`` returns the lines (without line endings) of a project-relative file, or ``None``
+    uses forward slashes. Every format shows a path as ``shown`` gives it: relative to ``cwd``
+    (the working directory) when the file is under it, else absolute, whatever ``root`` is.
+    ``rules`` is the catalogue, used for rule metadata (docs URL, summary).
+    ``source`` returns the lines (without line endings) of a root-relative file, or ``None``
     when it cannot be read; it is only used for snippets and fingerprints.
     """
 
@@ -37,6 +40,11 @@ class Report:
     files_checked: int = 0
     source: SourceReader = no_source
     show_statistics: bool = False
+    cwd: Path | None = field(default_factory=current_directory)
+
+    def shown(self, path: str) -> str:
+        """How the output shows ``path`` (relative to ``root``): see ``display_path``."""
+        return display_path(self.root, path, self.cwd)
 
     def docs_url(self, code: str) -> str:
         """Documentation page of ``code``; works for codes missing from the catalogue too."""
@@ -75,18 +83,21 @@ def single_line(text: str) -> str:
     return " ".join(part.strip() for part in text.splitlines() if part.strip()) or text.strip()
 
 
-def fingerprints(report: Report) -> Iterator[str]:
+def fingerprints(report: Report, base: Path | None = None) -> Iterator[str]:
     """One stable hex fingerprint per finding, in ``report.findings`` order.
 
-    The hash covers the rule code, the path and the whitespace-normalised text of the finding's
-    line, not the line number, so it survives edits elsewhere in the file. A running occurrence
-    number keeps identical (code, path, line text) triples apart.
+    The hash covers the rule code, the path (as shown from ``base``, by default as the output
+    shows it) and the whitespace-normalised text of the finding's line, not the line number, so
+    it survives edits elsewhere in the file. A running occurrence number keeps identical (code,
+    path, line text) triples apart.
     """
+    anchor = report.cwd if base is None else base
     seen: Counter[str] = Counter()
     for finding in report.findings:
         text = report.line_text(finding.path, finding.line) or ""
-        base = "\0".join((finding.code, finding.path, " ".join(text.split())))
-        digest = hashlib.sha256(base.encode("utf-8")).hexdigest()
+        path = display_path(report.root, finding.path, anchor)
+        base_text = "\0".join((finding.code, path, " ".join(text.split())))
+        digest = hashlib.sha256(base_text.encode("utf-8")).hexdigest()
         occurrence = seen[digest]
         seen[digest] += 1
         yield hashlib.sha256(f"{digest}:{occurrence}".encode()).hexdigest()

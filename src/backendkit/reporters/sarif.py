@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from urllib.parse import quote
 
 from backendkit.catalogue import RuleInfo
@@ -74,8 +75,13 @@ def rule_descriptor(code: str, report: Report, sample: Finding) -> dict[str, obj
     }
 
 
-def _artifact_location(path: str) -> dict[str, object]:
-    return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
+def _artifact_location(path: str, report: Report) -> dict[str, object]:
+    """Relative to ``%SRCROOT%`` (the working directory) when the file is under it, else an
+    absolute ``file:`` URI, as the other formats show the path."""
+    shown = report.shown(path)
+    if Path(shown).is_absolute():
+        return {"uri": Path(shown).as_uri()}
+    return {"uri": quote(shown, safe="/"), "uriBaseId": SRCROOT}
 
 
 def _region(finding: Finding) -> dict[str, object]:
@@ -99,7 +105,7 @@ def _context_region(finding: Finding, report: Report) -> dict[str, object] | Non
     return {"startLine": finding.line, "endLine": end, "snippet": {"text": text}}
 
 
-def _fix_object(fix: Fix, path: str) -> dict[str, object]:
+def _fix_object(fix: Fix, location: dict[str, object]) -> dict[str, object]:
     deleted = {
         "startLine": fix.line,
         "startColumn": fix.column + 1,  # Fix columns are 0-based, SARIF's 1-based
@@ -110,7 +116,7 @@ def _fix_object(fix: Fix, path: str) -> dict[str, object]:
         "description": {"text": fix.description},
         "artifactChanges": [
             {
-                "artifactLocation": _artifact_location(path),
+                "artifactLocation": location,
                 "replacements": [
                     {"deletedRegion": deleted, "insertedContent": {"text": fix.replacement}}
                 ],
@@ -124,8 +130,9 @@ def result_object(
     finding: Finding, report: Report, rule_index: int, fingerprint: str
 ) -> dict[str, object]:
     """The SARIF ``result`` of one finding."""
+    location = _artifact_location(finding.path, report)
     physical: dict[str, object] = {
-        "artifactLocation": _artifact_location(finding.path),
+        "artifactLocation": location,
         "region": _region(finding),
     }
     context = _context_region(finding, report)
@@ -140,13 +147,16 @@ def result_object(
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     }
     if finding.fix is not None:
-        result["fixes"] = [_fix_object(finding.fix, finding.path)]
+        result["fixes"] = [_fix_object(finding.fix, dict(location))]
     return result
 
 
-def _root_uri(report: Report) -> str:
-    uri = report.root.absolute().as_uri()
-    return uri if uri.endswith("/") else uri + "/"
+def _base_ids(report: Report) -> dict[str, object]:
+    """``%SRCROOT%``: the working directory, which relative URIs are relative to."""
+    if report.cwd is None:
+        return {}
+    uri = report.cwd.absolute().as_uri()
+    return {SRCROOT: {"uri": uri if uri.endswith("/") else uri + "/"}}
 
 
 def sarif_log(report: Report) -> dict[str, object]:
@@ -167,14 +177,16 @@ def sarif_log(report: Report) -> dict[str, object]:
         "rules": [rule_descriptor(code, report, samples[code]) for code in codes],
     }
     notifications = [{"message": {"text": note}, "level": "warning"} for note in report.notes]
-    run = {
+    run: dict[str, object] = {
         "tool": {"driver": driver},
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
-        "originalUriBaseIds": {SRCROOT: {"uri": _root_uri(report)}},
-        "columnKind": "unicodeCodePoints",
-        "results": results,
-        "properties": {"filesChecked": report.files_checked},
     }
+    base_ids = _base_ids(report)
+    if base_ids:
+        run["originalUriBaseIds"] = base_ids
+    run["columnKind"] = "unicodeCodePoints"
+    run["results"] = results
+    run["properties"] = {"filesChecked": report.files_checked}
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 

@@ -20,10 +20,12 @@ MAX_SPAN_LINES = 8
 TAB_WIDTH = 4
 
 
-def finding_header(finding: Finding) -> str:
-    """``path:line:col: CODE message`` (an unknown column 0 prints as 1)."""
+def finding_header(finding: Finding, path: str | None = None) -> str:
+    """``path:line:col: CODE message`` (an unknown column 0 prints as 1); ``path`` is the
+    path to show (default: ``finding.path``)."""
     column = max(finding.column, 1)
-    return f"{finding.path}:{finding.line}:{column}: {finding.code} {single_line(finding.message)}"
+    shown = finding.path if path is None else path
+    return f"{shown}:{finding.line}:{column}: {finding.code} {single_line(finding.message)}"
 
 
 def _closing_lines(report: Report) -> list[str]:
@@ -36,7 +38,7 @@ def _closing_lines(report: Report) -> list[str]:
 
 def render_concise(report: Report) -> str:
     """One ``path:line:col: CODE message`` line per finding, notes, statistics, summary."""
-    lines = [finding_header(f) for f in report.findings]
+    lines = [finding_header(f, report.shown(f.path)) for f in report.findings]
     return "\n".join(lines + _closing_lines(report)) + "\n"
 
 
@@ -111,7 +113,7 @@ def snippet(finding: Finding, lines: list[str]) -> list[str]:
 
 def render_finding_full(finding: Finding, report: Report) -> list[str]:
     """Header, snippet (when the source is readable) and help lines of one finding."""
-    out = [f"{finding_header(finding)} [{finding.name}]"]
+    out = [f"{finding_header(finding, report.shown(finding.path))} [{finding.name}]"]
     lines = report.source(finding.path)
     if lines is not None and 1 <= finding.line <= len(lines):
         out += snippet(finding, [line.rstrip("\r\n") for line in lines])
