@@ -83,3 +83,26 @@ def test_fix_source_keeps_unrelated_code_byte_for_byte() -> None:
     """A fix touches only its node."""
     source = "x = 1  # comment\n\n\ndef f(m):\n    return m.dict()\n"
     assert fix_source(source, {"BK404": [5]}) == source.replace(".dict()", ".model_dump()")
+
+
+def test_fix_keeps_a_declared_encoding(tmp_path: Path) -> None:
+    """A latin-1 file (PEP 263 declaration) is fixed and written back in latin-1."""
+    source = "# -*- coding: latin-1 -*-\n" + MODELS.replace("name: str", 'name: str = "café"')
+    root = write_project(tmp_path / "p", {})
+    (root / "app.py").write_bytes(source.encode("latin-1"))
+    findings = analyze([root], select=["BK404"]).findings
+    assert [f.line for f in findings] == [14, 14, 27]
+    apply_fixes(root, findings)
+    text = (root / "app.py").read_bytes().decode("latin-1")
+    assert 'name: str = "café"' in text
+    assert "return Item.model_validate(item.model_dump())" in text
+
+
+def test_diff_names_files_from_the_working_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_project(tmp_path / "p", {"app/models.py": MODELS})
+    monkeypatch.chdir(tmp_path)
+    assert run_lint([root], "concise", ["BK404"], None, None, False, True, None, fix="diff")
+    diff = capsys.readouterr().out
+    assert "--- a/p/app/models.py\n+++ b/p/app/models.py\n" in diff

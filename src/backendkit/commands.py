@@ -113,7 +113,7 @@ def _fix(result, mode: str) -> bool:
     unsafe = mode in ("unsafe", "diff-unsafe")
     changes = apply_fixes(result.root, result.findings, unsafe=unsafe, write=not diff)
     if diff:
-        sys.stdout.write(changes.diff())
+        sys.stdout.write(changes.diff(result.display_path))
     else:
         sys.stderr.write(f"Fixed {len(changes.changed)} file(s)\n")
     return bool(changes.changed)

@@ -9,8 +9,9 @@ names); unsafe ones change what clients see (status codes, error details) and ru
 from __future__ import annotations
 
 import difflib
+import tokenize
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,15 +44,16 @@ class FixResult:
 
     changed: dict[str, tuple[str, str]]
 
-    def diff(self) -> str:
-        """A unified diff of every change."""
+    def diff(self, shown: Callable[[str], str] = str) -> str:
+        """A unified diff of every change, each file named as ``shown`` names it (output
+        names files relative to the working directory: ``AnalysisResult.display_path``)."""
         chunks = []
         for path, (old, new) in sorted(self.changed.items()):
             chunks += difflib.unified_diff(
                 old.splitlines(keepends=True),
                 new.splitlines(keepends=True),
-                fromfile=f"a/{path}",
-                tofile=f"b/{path}",
+                fromfile=f"a/{shown(path)}",
+                tofile=f"b/{shown(path)}",
             )
         return "".join(chunks)
 
@@ -165,12 +167,13 @@ def apply_fixes(
     changed: dict[str, tuple[str, str]] = {}
     for rel, targets in sorted(by_file.items()):
         path = root / rel
-        old = path.read_text(encoding="utf-8")
+        with tokenize.open(path) as source:  # decoded as Python does (PEP 263, BOM)
+            old, encoding = source.read(), source.encoding
         new = fix_source(old, targets)
         if new != old:
             changed[rel] = (old, new)
             if write:
-                path.write_text(new, encoding="utf-8")
+                path.write_text(new, encoding=encoding)  # in the file's own encoding
     return FixResult(changed)
 
 
