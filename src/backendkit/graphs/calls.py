@@ -135,7 +135,7 @@ def lazy_call_graph(
 
 class _Builder(ReceiverTypes):
     def __init__(self, index: ProjectIndex) -> None:
-        self.index = index
+        super().__init__(index)
         self.result = CallGraph(nx.DiGraph())
         self._wrapper_cache: dict[int, list[FuncSym]] = {}
 
