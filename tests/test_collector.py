@@ -79,7 +79,7 @@ def test_with_finally_yield_compare_except_and_item_facts() -> None:
     other = summary.scope.functions["other"].scope
     assert [line for _, line in other.withs] == [10, 10]
     uses = {s.call.func.dotted: s.use for s in other.calls if hasattr(s.call.func, "dotted")}
-    assert uses["Factory"] == "with"
+    assert uses["Factory"] == "with=s"  # bound by ``as s``
     assert uses["s.begin"] == "with"
     assert uses["Session"] == "attr"
     assert set(other.caught) == {"problem"}

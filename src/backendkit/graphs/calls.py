@@ -14,6 +14,10 @@ names bound to ``functools.partial(f, ...)``; class instantiation (``__init__``)
 decorated function goes to the function itself and to each ``functools.wraps`` wrapper that a
 project decorator (or decorator factory) returns around it. A decorator that returns some
 other function without ``functools.wraps`` is still taken to call the function it decorates.
+
+The calls in a lambda handed to a thread offloader (``THREAD_OFFLOADERS``, ``run_in_executor``)
+are not calls of the enclosing function: a worker thread makes them, as it calls a function
+handed over by name. Calls in any other lambda are the enclosing function's.
 """
 
 from __future__ import annotations
@@ -51,6 +55,16 @@ from backendkit.summary.model import (
 )
 
 _BUILTINS = frozenset(dir(builtins))
+#: Library functions that run the callable given as their first argument in a worker thread
+#: (an event loop's ``run_in_executor`` takes it second and is known by its name).
+THREAD_OFFLOADERS = frozenset(
+    {
+        "fastapi.concurrency.run_in_threadpool",
+        "starlette.concurrency.run_in_threadpool",
+        "asyncio.to_thread",
+        "anyio.to_thread.run_sync",
+    }
+)
 
 
 @dataclass
@@ -121,7 +135,7 @@ def lazy_call_graph(
 
 class _Builder(ReceiverTypes):
     def __init__(self, index: ProjectIndex) -> None:
-        self.index = index
+        super().__init__(index)
         self.result = CallGraph(nx.DiGraph())
         self._wrapper_cache: dict[int, list[FuncSym]] = {}
 
@@ -202,7 +216,7 @@ class _Builder(ReceiverTypes):
         """Add the calls ``item``'s body makes: edges, externals, unresolved, tasks."""
         caller = node_name(item.sym)
         body = item.sym.ctx.enter(item.sym.info)
-        for site in _body_sites(item.sym.info):
+        for site in self._own_sites(item, body):
             target = self.resolve_callee(site.call.func, body, item.owner)
             if isinstance(target, FuncSym):
                 for callee in (target, *self._wrappers(target)):
@@ -220,9 +234,30 @@ class _Builder(ReceiverTypes):
         if not any(_is_add_task(site.call) for site in info.scope.calls):
             return
         body = item.sym.ctx.enter(info)
-        for site in _body_sites(info):
+        for site in self._own_sites(item, body):
             if _is_add_task(site.call):
                 self._background(node_name(item.sym), site.call, body, item.owner, site.line)
+
+    def _own_sites(self, item: _Def, body: Ctx) -> Iterator[CallSite]:
+        """The call sites of ``item``'s body that it runs itself: not those in a lambda that
+        it hands to a thread (``to_thread(lambda: f())``), which a worker thread runs."""
+        for site in _body_sites(item.sym.info):
+            if not site.lambdas or not any(
+                self._offloads(call, key, body, item.owner) for call, key in site.lambdas
+            ):
+                yield site
+
+    def _offloads(self, call: Call, key: int | str, body: Ctx, owner: ClassSym | None) -> bool:
+        """Whether ``call`` runs its argument ``key`` (a position or keyword) in a worker
+        thread: the ``func`` of ``run_in_threadpool``, ``asyncio.to_thread``, ... and of an
+        event loop's ``run_in_executor(executor, func)``."""
+        func = call.func
+        if _method_name(func) == "run_in_executor":
+            return key in (1, "func")
+        if key not in (0, "func"):
+            return False
+        target = self.resolve_callee(func, body, owner)
+        return isinstance(target, External) and target.qualname in THREAD_OFFLOADERS
 
     # -- decorators ----------------------------------------------------------------------------
     def _wrappers(self, func: FuncSym) -> list[FuncSym]:
@@ -390,3 +425,10 @@ def _body_sites(info: FunctionInfo) -> Iterator[CallSite]:
 
 def _is_add_task(call: Call) -> bool:
     return isinstance(call.func, Name) and call.func.dotted.endswith(".add_task")
+
+
+def _method_name(func: Expr) -> str:
+    """The last name of a callee: ``m`` of ``a.b.m`` and of ``f().m``."""
+    if isinstance(func, Name):
+        return func.dotted.rpartition(".")[2]
+    return func.attr if isinstance(func, Attr) else ""

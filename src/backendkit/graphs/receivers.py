@@ -19,13 +19,22 @@ from backendkit.summary.model import (
     Subscript,
 )
 
-_WRAPPERS = frozenset({"Annotated", "Optional", "Union"})
+_WRAPPERS = frozenset({"Annotated", "Optional", "Union", "ClassVar", "Final"})
+#: The classes of attributes of FastAPI's and Starlette's objects (by class name): the
+#: ``session`` of a request or websocket (SessionMiddleware) is a dict.
+_LIBRARY_ATTRS = {
+    f"{owner}.session": External("builtins.dict")
+    for owner in ("Request", "HTTPConnection", "WebSocket")
+}
 
 
 class ReceiverTypes:
     """Receiver typing for the call-graph builder; ``index`` is the project's index."""
 
     index: ProjectIndex
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
 
     def _on_class(self, cls: ClassSym, parts: list[str]) -> FuncSym | External | None:
         """The method ``a.b.m`` reached from an instance of ``cls`` through typed attributes;
@@ -91,7 +100,8 @@ class ReceiverTypes:
         self, expr: Expr | None, ctx: Ctx, depth: int = 0
     ) -> ClassSym | External | None:
         """The class an annotation names: ``Repo``, ``"Repo"``, ``Repo | None``,
-        ``Optional[Repo]``, ``Annotated[Repo, Depends(...)]`` or an alias of one of these."""
+        ``Optional[Repo]``, ``Annotated[Repo, Depends(...)]``, a generic ``Repo[Item]`` or an
+        alias of one of these."""
         if expr is None or depth > 10:
             return None
         options = _alternatives(expr)
@@ -105,6 +115,31 @@ class ReceiverTypes:
         if isinstance(found, VarSym) and found.assign.value is not None:
             return self.class_of_annotation(found.assign.value, found.ctx, depth + 1)
         return found if isinstance(found, (ClassSym, External)) else None
+
+    def receiver_class(self, dotted: str, body: Ctx) -> ClassSym | External | None:
+        """The class of the object ``a.b.c`` names in ``body``: ``a``'s (``_bound_class``),
+        then each attribute's through the typed attributes of project classes (and
+        ``request.session``, Starlette's session dict)."""
+        head, *attrs = dotted.split(".")
+        cls = self._bound_class(head, body)
+        for attr in attrs:
+            if isinstance(cls, ClassSym):
+                cls = self._attr_class(cls, attr)
+            elif isinstance(cls, External):
+                cls = _LIBRARY_ATTRS.get(f"{cls.last}.{attr}") if _is_web(cls) else None
+            else:
+                return None
+        return cls
+
+    def _bound_class(self, name: str, body: Ctx) -> ClassSym | External | None:
+        """The class of the local ``name``: from ``with Client() as name`` in ``body``'s own
+        scope, else from its annotation or value (a constructor call, a literal)."""
+        bound = f"with={name}"
+        entered = next((s.call for s in body.scopes[-1].calls if s.use == bound), None)
+        if entered is not None:
+            return self._class_of_value(entered, body)
+        symbol = self.index.lookup(name, body)
+        return self._typed_symbol(name, symbol, body) or _literal_class(symbol)
 
     def _library_attr(self, expr: Attr) -> External | None:
         """``", ".join``: a method of a literal is the builtin type's."""
@@ -121,10 +156,8 @@ class ReceiverTypes:
                 return None
             found = self._method(symbol, rest)
             return found if isinstance(found, External) else None
-        if not isinstance(symbol, VarSym) or symbol.assign.annotation is not None:
-            return None
-        kind = _literal_kind(symbol.assign.value)
-        return External(f"builtins.{kind}.{rest}") if kind is not None else None
+        found = _literal_class(symbol)
+        return External(f"{found.qualname}.{rest}") if found is not None else None
 
     def _bases_known(self, cls: ClassSym) -> bool:
         """Every base of ``cls`` and its project bases resolved, with one library base."""
@@ -159,9 +192,13 @@ def _is_super(expr: Expr, owner: ClassSym) -> bool:
 
 
 def _wrapped(expr: Subscript) -> Expr | None:
-    """``X`` of ``Annotated[X, ...]``, ``Optional[X]`` and ``Union[X, ...]``."""
-    wrapper = isinstance(expr.value, Name) and expr.value.dotted.rpartition(".")[2] in _WRAPPERS
-    return expr.items[0] if wrapper and expr.items else None
+    """``X`` of ``Annotated[X, ...]``, ``Optional[X]`` and ``Union[X, ...]``; the generic
+    class of ``dict[str, int]`` or ``Mapping[str, int]`` (but not of ``type[X]``, a class
+    rather than an instance)."""
+    name = expr.value.dotted.rpartition(".")[2] if isinstance(expr.value, Name) else ""
+    if name in _WRAPPERS:
+        return expr.items[0] if expr.items else None
+    return None if name in ("type", "Type") else expr.value
 
 
 def _as_name(expr: Expr) -> Name | None:
@@ -173,6 +210,19 @@ def _as_name(expr: Expr) -> Name | None:
 
 def _is_class(external: External) -> bool:
     return external.last[:1].isupper()
+
+
+def _literal_class(symbol: Symbol | None) -> External | None:
+    """``builtins.dict`` for a variable bound to ``{}`` without an annotation (a literal's
+    builtin type)."""
+    if not isinstance(symbol, VarSym) or symbol.assign.annotation is not None:
+        return None
+    kind = _literal_kind(symbol.assign.value)
+    return External(f"builtins.{kind}") if kind is not None else None
+
+
+def _is_web(cls: External) -> bool:
+    return cls.is_from("fastapi", "starlette")
 
 
 def _literal_kind(value: Expr | None) -> str | None:

@@ -261,9 +261,12 @@ class BlockingCallRule(ProjectRule):
                 '@app.get("/pool")\nasync def pooled(amount: float) -> float:\n'
                 "    return await run_in_threadpool(convert, amount)\n\n\n"
                 '@app.get("/thread")\nasync def threaded(amount: float) -> float:\n'
-                "    return await asyncio.to_thread(convert, amount)\n",
+                "    return await asyncio.to_thread(convert, amount)\n\n\n"
+                '@app.get("/lambda")\nasync def in_lambda(amount: float) -> float:\n'
+                "    return await run_in_threadpool(lambda: convert(amount) * 2)\n",
             },
-            note="a sync route runs in the thread pool; the others hand the work to a thread",
+            note="a sync route runs in the thread pool; the others hand the work to a thread "
+            "(a function, or a lambda that calls it)",
         ),
     )
     INVALID = (
@@ -277,6 +280,17 @@ class BlockingCallRule(ProjectRule):
                 "    return convert(amount)  # expect: BK301\n",
             },
             note="route -> convert -> fetch_rate -> requests.get",
+        ),
+        Example(
+            {
+                "app/__init__.py": "",
+                "app/services.py": _SERVICES,
+                "app/main.py": "from fastapi import FastAPI\n\nfrom app.services import convert"
+                "\n\napp = FastAPI()\n\n\n"
+                '@app.get("/sorted")\nasync def by_price(amounts: list[float]) -> list[float]:\n'
+                "    return sorted(amounts, key=lambda a: convert(a))  # expect: BK301\n",
+            },
+            note="a lambda that is not handed to a thread runs on the event loop",
         ),
         Example(
             {

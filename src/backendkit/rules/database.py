@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
-from backendkit.project.symbols import External, FuncSym
+from backendkit.graphs.receivers import ReceiverTypes
+from backendkit.project.symbols import Ctx, External, FuncSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.support import dependency_functions, find_function, iter_functions
-from backendkit.summary.model import Name
+from backendkit.summary.model import FunctionInfo, Name
 
 ENGINE_FACTORIES = frozenset({"create_engine", "create_async_engine"})
 QUERY_METHODS = frozenset(
@@ -29,6 +30,14 @@ QUERY_METHODS = frozenset(
     }
 )
 DB_RECEIVERS = ("session", "db", "conn", "connection", "cursor", "tx", "uow")
+#: Libraries whose objects run queries; a receiver whose type is known to come from another
+#: library (``aiohttp.ClientSession``, ``dict``, ``request.session``) runs none
+DB_LIBRARIES = (
+    *("sqlalchemy", "sqlmodel", "databases", "asyncpg", "psycopg", "psycopg2", "psycopg_pool"),
+    *("aiopg", "sqlite3", "aiosqlite", "pymysql", "aiomysql", "MySQLdb", "mysql", "duckdb"),
+    *("pymongo", "motor", "beanie", "odmantic", "mongoengine", "redis", "tortoise", "peewee"),
+    *("pony", "piccolo", "ormar", "edgedb", "gel", "cassandra", "neo4j", "prisma", "django"),
+)
 
 _APP = "from fastapi import Depends, FastAPI\nfrom sqlmodel import Session, create_engine\n\n"
 
@@ -103,6 +112,18 @@ class QueryInLoopRule(ProjectRule):
             "    return [row.id for row in session.exec(select_all(ids))]\n",
             note="the outermost iterable of a comprehension runs once",
         ),
+        Example(
+            "import aiohttp\nfrom fastapi import Request\n\n\n"
+            "async def fetch_all(urls: list[str]) -> list[bytes]:\n"
+            "    async with aiohttp.ClientSession() as session:\n"
+            "        return [await (await session.get(u)).read() for u in urls]\n\n\n"
+            "def prefs(request: Request, keys: list[str]) -> dict:\n"
+            "    return {k: request.session.get(k) for k in keys}\n\n\n"
+            "def cached(db: dict[str, int], keys: list[str]) -> list[int | None]:\n"
+            "    return [db.get(k) for k in keys]\n",
+            note="receivers of a known type that is not a database's: an HTTP client session, "
+            "Starlette's request.session, a dict",
+        ),
     )
     INVALID = (
         Example(
@@ -129,19 +150,31 @@ class QueryInLoopRule(ProjectRule):
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Query calls on session-like receivers inside loops, in any function (routes,
         dependencies, services, CRUD helpers)."""
+        types = ReceiverTypes(ctx.index)
         for info, where in iter_functions(ctx.index):
-            func = FuncSym(info, where)
-            for site in func.info.scope.calls:
+            for site in info.scope.calls:
                 callee = site.call.func
-                if not site.loops or not isinstance(callee, Name):
-                    continue
-                receiver, _, method = callee.dotted.rpartition(".")
-                last = receiver.rpartition(".")[2].lower()
-                if method in QUERY_METHODS and last.endswith(DB_RECEIVERS):
+                if (
+                    site.loops
+                    and isinstance(callee, Name)
+                    and _is_query(callee, info, where, types)
+                ):
                     yield self.finding(
-                        func.ctx.module.path,
+                        where.module.path,
                         site.line,
-                        f"{callee.dotted}() runs once per loop iteration in {func.info.name} "
+                        f"{callee.dotted}() runs once per loop iteration in {info.name} "
                         "(the N+1 query pattern); load the rows in one query (IN (...), a join, "
                         "or selectinload) before the loop",
                     )
+
+
+def _is_query(callee: Name, info: FunctionInfo, where: Ctx, types: ReceiverTypes) -> bool:
+    """A query method called on a receiver named like a session (``session``, ``db``...)
+    whose type is a database library's or not known: a known type from another library
+    (``aiohttp.ClientSession``, ``dict``, Starlette's ``request.session``) runs no query."""
+    receiver, _, method = callee.dotted.rpartition(".")
+    last = receiver.rpartition(".")[2].lower()
+    if method not in QUERY_METHODS or not last.endswith(DB_RECEIVERS):
+        return False
+    found = types.receiver_class(receiver, where.enter(info))
+    return not isinstance(found, External) or found.is_from(*DB_LIBRARIES)

@@ -17,6 +17,7 @@ from backendkit.summary.exprs import ExprConverter, dotted_name
 from backendkit.summary.facts import RepeatFacts, StatementFacts
 from backendkit.summary.model import (
     Assign,
+    Call,
     CallSite,
     ClassInfo,
     Directive,
@@ -94,6 +95,8 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
         self.except_depth: list[int] = [0]
         self.uses: dict[int, str] = {}  # id of a call node -> CallSite.use
         self.functions: list[FunctionInfo] = []  # every def, redefinitions included
+        self.lambda_args: dict[int, tuple[Call, int | str]] = {}  # id of a lambda -> its call
+        self.lambdas: list[tuple[Call, int | str] | None] = []  # the lambda bodies walked into
 
     # -- line tracking ------------------------------------------------------------------------
     def visit_Newline(self, node: cst.Newline) -> None:
@@ -209,9 +212,27 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
         if owner is not None:
             owner.end_line = max(owner.line, self.line - 1)
 
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        """Lambdas are walked for line counting; their calls belong to the enclosing scope."""
-        return True
+    def visit_Lambda_body(self, node: cst.Lambda) -> None:
+        """A lambda's calls belong to the enclosing scope; they remember the call the lambda
+        is an argument of (``CallSite.lambdas``)."""
+        self.lambdas.append(self.lambda_args.pop(id(node), None))
+
+    def leave_Lambda_body(self, node: cst.Lambda) -> None:
+        """Out of the lambda's body."""
+        self.lambdas.pop()
+
+    def _note_lambdas(self, node: cst.Call, call: Call) -> None:
+        """Remember the call and the position (or keyword) of each lambda argument of
+        ``node``, positions counted as ``Call.args`` counts them."""
+        position = 0
+        for arg in node.args:
+            key: int | str = position
+            if arg.keyword is not None:
+                key = arg.keyword.value
+            else:
+                position += 1
+            if type(arg.value) is cst.Lambda:
+                self.lambda_args[id(arg.value)] = (call, key)
 
     def _params(self, params: cst.Parameters) -> list[Param]:
         out: list[Param] = []
@@ -308,12 +329,15 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
     def visit_Call_func(self, node: cst.Call) -> None:
         """Record every call with the line of its callee, its loops and whether it is guarded."""
         call = self.exprs.convert(node)
+        assert isinstance(call, Call)
         loops = tuple(self.loop_stack[-1])
         guarded = self.guard_depth[-1] > 0
         use, in_finally = self.call_use(node)
         in_except = self.except_depth[-1] > 0
-        site = CallSite(call, self.line, loops, guarded, use, in_finally, in_except)  # type: ignore[arg-type]
+        lambdas = tuple(h for h in self.lambdas if h is not None) if self.lambdas else ()
+        site = CallSite(call, self.line, loops, guarded, use, in_finally, in_except, lambdas)
         self.scope.calls.append(site)
+        self._note_lambdas(node, call)
 
     def visit_For(self, node: cst.For) -> None:
         """Bind loop targets to the items of the iterable (evaluated per iteration later)."""

@@ -68,12 +68,16 @@ class StatementFacts:
             self.scope.aug_assigns.setdefault(name, []).append(Assign(value, self.line))
 
     def visit_With(self, node: cst.With) -> None:
-        """Context managers entered (``with x as y``: ``x``), and their calls marked."""
+        """Context managers entered (``with x as y``: ``x``), and their calls marked (``with``,
+        or ``with=y`` for ``with f() as y``)."""
         line = self.line + len(node.leading_lines)
         for item in node.items:
             expr = item.item.expression if isinstance(item.item, cst.Await) else item.item
             self.scope.withs.append((self.exprs.convert(expr), line))
-            self.mark_use(item.item, "with")
+            target = item.asname.name if item.asname is not None else None
+            self.mark_use(
+                item.item, f"with={target.value}" if isinstance(target, cst.Name) else "with"
+            )
 
     def visit_Finally(self, node: cst.Finally) -> None:
         """Calls in a ``finally:`` block run on every exit."""

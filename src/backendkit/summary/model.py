@@ -155,11 +155,16 @@ class CallSite:
     line: int
     loops: tuple[int, ...] = ()  # enclosing ``for`` loops of the same scope, outermost first
     guarded: bool = False  # inside an if/while/try/with block of its scope
-    # what the statement does with the call's result: "with" (a with item), "=name" (bound to
-    # a plain name), "return", "yield", "attr" (an attribute of it is taken), or "" (other)
+    # what the statement does with the call's result: "with" (a with item), "with=name" (a
+    # with item bound by ``as name``), "=name" (bound to a plain name), "return", "yield",
+    # "attr" (an attribute of it is taken), or "" (other)
     use: str = ""
     in_finally: bool = False  # inside a ``finally:`` block of its scope
     in_except: bool = False  # inside an ``except:`` handler of its scope
+    # the lambdas whose body holds the call, outermost first, each as the call it is an
+    # argument of and its position or keyword (``to_thread(lambda: f())``: ``((to_thread, 0),)``);
+    # a lambda that is not an argument is left out
+    lambdas: tuple[tuple[Call, int | str], ...] = ()
 
 
 @dataclass(frozen=True)
