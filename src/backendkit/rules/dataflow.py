@@ -22,12 +22,49 @@ from backendkit.summary.model import (
     Subscript,
 )
 
-PASSWORDISH = re.compile(r"(^|[._])(password|passwd|pwd|passphrase)([._]|$)", re.IGNORECASE)
-SECRETISH = re.compile(
-    r"(^|[._])(password|passwd|pwd|secret|\w*_secret|token|access_token|refresh_token|api_?key|"
-    r"authorization|credentials?|private_key)([._(]|$)",
-    re.IGNORECASE,
+# The words of a name's last part decide whether it holds a secret (see ``secret_kind``).
+PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "passphrase"})
+SECRET_WORDS = frozenset(
+    {"secret", "token", "jwt", "credential", "credentials", "authorization", "apikey"}
 )
+# ``<kind>_key`` is a secret key; a bare ``key`` (``cache_key``, ``sort_key``) is not
+KEY_KINDS = frozenset(
+    {"api", "private", "secret", "signing", "encryption", "access", "master", "hmac", "jwt"}
+)
+# trailing words that only say how the secret is held: ``token_value``, ``password_bytes``
+VALUE_FORMS = frozenset(
+    {"value", "str", "string", "bytes", "raw", "plain", "plaintext", "encoded", "b64"}
+)
+# leading words of a question about a secret, not the secret: ``has_password``,
+# ``is_token_valid``, ``verify_password(...)``
+FLAG_WORDS = frozenset(
+    {
+        "is",
+        "has",
+        "have",
+        "had",
+        "was",
+        "should",
+        "can",
+        "must",
+        "need",
+        "needs",
+        "use",
+        "uses",
+        "require",
+        "requires",
+        "allow",
+        "show",
+        "with",
+        "without",
+        "no",
+        "verify",
+        "check",
+        "validate",
+    }
+)
+HASH_WORDS = frozenset({"hash", "hashed", "digest"})
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 FAST_HASHES = {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s", "new"}
 WEAK_SCHEMES = {
     "md5_crypt",
@@ -50,6 +87,39 @@ LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critic
 LOG_RECEIVERS = re.compile(r"(^|\.)(_?logger|_?log|logging|LOGGER|LOG)$")
 
 
+def name_words(name: str) -> list[str]:
+    """The lower-case words of a dotted name's last part, split on ``_`` and camelCase:
+    ``user.hasPassword`` gives ``["has", "password"]``."""
+    last = _CAMEL.sub("_", name.rpartition(".")[2])
+    return [word.lower() for word in last.split("_") if word]
+
+
+def secret_kind(name: str) -> str:
+    """``"password"``, ``"secret"`` or ``""`` for a dotted name: the last word of its last
+    part decides (after value-form words such as ``_value`` / ``_bytes``), so ``token``,
+    ``access_token``, ``user.password``, ``client_secret`` and ``api_key`` are secrets while
+    ``token_count``, ``password_changed_at``, ``api_key_id`` and ``secret_name`` are not.
+    ``<kind>_key`` needs a secret kind (``api``, ``private``, ``secret``...), a password's
+    hash counts as the password (a token's hash is a safe identifier), and a name starting
+    with a question word (``has_password``, ``is_token_valid``) is a flag."""
+    before, last = _deciding_words(name)
+    if last in PASSWORD_WORDS or (last in HASH_WORDS and before in PASSWORD_WORDS):
+        return "password"
+    return "secret" if last in SECRET_WORDS or (last == "key" and before in KEY_KINDS) else ""
+
+
+def _deciding_words(name: str) -> tuple[str, str]:
+    """The last two words of ``name`` once value-form words are dropped (``("", "")`` for a
+    flag such as ``has_password``)."""
+    words = name_words(name)
+    if not words or words[0] in FLAG_WORDS:
+        return "", ""
+    while len(words) > 1 and words[-1] in VALUE_FORMS:
+        words.pop()
+    before, last = ["", *words][-2:]
+    return before, last
+
+
 def _names_in(expr: Expr | None) -> list[str]:
     """Dotted names (and call targets, and ``x["key"]`` as ``x.key``) that appear in ``expr``."""
     if expr is None:
@@ -59,8 +129,33 @@ def _names_in(expr: Expr | None) -> list[str]:
 
 
 def _call_names(expr: Call) -> list[str]:
-    names = _names_in(expr.func) + [n for a in expr.args for n in _names_in(a)]
+    """The callee and the arguments' names; ``len(x)`` is a count and ``is_valid(token)`` or
+    ``verify_password(password, hashed)`` a flag, so neither names its arguments."""
+    if isinstance(expr.func, Name) and _counts_or_checks(expr.func.dotted):
+        return []
+    names = _callee_names(expr) + [n for a in expr.args for n in _names_in(a)]
     return names + [n for _, v in expr.kwargs for n in _names_in(v)]
+
+
+def _counts_or_checks(callee: str) -> bool:
+    """``len`` or a function named as a question (``is_valid``, ``verify_password``)."""
+    words = name_words(callee)
+    return callee == "len" or (bool(words) and words[0] in FLAG_WORDS)
+
+
+def _callee_names(call: Call) -> list[str]:
+    """A method's dotted name and its receiver (``token.decode()`` names ``token``);
+    ``d.get("key")`` names ``d.key`` as ``d["key"]`` does."""
+    func = call.func
+    if not isinstance(func, Name):
+        return _names_in(func)
+    receiver, _, method = func.dotted.rpartition(".")
+    if not receiver:
+        return [method]
+    key = call.args[0] if method == "get" and call.args else None
+    if isinstance(key, Const) and isinstance(key.value, str):
+        return [func.dotted, f"{receiver}.{key.value}"]
+    return [func.dotted, receiver]
 
 
 def _subscript_names(expr: Subscript) -> list[str]:
@@ -125,7 +220,7 @@ class WeakPasswordHashRule(ProjectRule):
                     "bcrypt (pwdlib's Argon2 hasher)"
                 )
             return ""
-        if any(PASSWORDISH.search(n) for a in call.args for n in _names_in(a)):
+        if any(secret_kind(n) == "password" for a in call.args for n in _names_in(a)):
             return (
                 f"Password hashed with hashlib.{callee.last}, a fast unsalted hash that GPUs "
                 "brute-force; use a password hasher (pwdlib with Argon2, or bcrypt)"
@@ -141,9 +236,10 @@ class SecretInLogRule(ProjectRule):
     VALID = (
         Example(
             "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
-            "def login(username: str, password: str) -> None:\n"
+            "def login(username: str, password: str, token_count: int, user: object) -> None:\n"
             "    logger.info('login attempt for %s', username)\n"
             "    logger.info('password reset requested')\n"
+            "    logger.info('%d tokens, changed %s', token_count, user.password_changed_at)\n"
         ),
     )
     INVALID = (
@@ -162,7 +258,7 @@ class SecretInLogRule(ProjectRule):
             call = site.call
             if not _is_log_call(call):
                 continue
-            leaked = [n for a in call.args for n in _names_in(a) if SECRETISH.search(n)]
+            leaked = [n for a in call.args for n in _names_in(a) if secret_kind(n)]
             if leaked:
                 yield self.finding(
                     where.module.path,

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import ClassSym
+from backendkit.project.symbols import ClassSym, Ctx, External
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.support import derives_from, external_calls, iter_classes
-from backendkit.summary.model import Assign, Call, Const, ModuleSummary
+from backendkit.summary.model import Assign, Call, CallSite, Const, ModuleSummary, Name
 
 SECRET_NAME = re.compile(
     r"(secret|passw(or)?d|passwd|pwd$|api_?key|apikey|private_?key|signing_?key|jwt_?key|"
@@ -31,26 +32,66 @@ PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 _TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
+# a PEM private key (RSA, EC, OPENSSH, ENCRYPTED, PKCS#8...): its body follows the header
+_PEM_PRIVATE = re.compile(
+    r"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----(?P<body>.*?)(-----END|$)", re.DOTALL
+)
+# a real PEM body: base64 and the encrypted-key headers (`Proc-Type: 4,ENCRYPTED`)
+_PEM_BODY = re.compile(r"[A-Za-z0-9+/=:,-]{6,}")
+_WRAPPERS = ("SecretStr", "SecretBytes")
+_GETENV = {"getenv", "get"}
 
 
 def _looks_secret(name: str) -> bool:
     return bool(SECRET_NAME.search(name)) and not NOT_A_SECRET.search(name)
 
 
+def _text(value: object) -> str | None:
+    """A str or bytes literal as text."""
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return value if isinstance(value, str) else None
+
+
 def _is_literal_secret(value: object) -> bool:
     """A literal that could be a real secret: not a placeholder, not prose, not tiny."""
-    if not isinstance(value, str):
+    text = _text(value)
+    if text is None:
         return False
-    text = value.strip()
+    text = text.strip()
     return len(text) >= 6 and not any(c.isspace() for c in text) and not PLACEHOLDER.match(text)
 
 
-def _default(assign: Assign) -> object:
-    """The literal default of a constant or field (``Field(default=...)`` included)."""
+def _is_private_key(value: object) -> bool:
+    """A PEM private key with a real body (not ``...`` or ``<your key>``), whatever its
+    whitespace and whatever it is named."""
+    found = _PEM_PRIVATE.search(_text(value) or "")
+    if found is None:
+        return False
+    body = re.sub(r"\s+|\\n", "", found.group("body"))
+    return bool(_PEM_BODY.fullmatch(body)) and not PLACEHOLDER.match(body)
+
+
+def _secret_value(name: str, value: object) -> bool:
+    """A private key, or a real-looking literal bound to a secret's name."""
+    return _is_private_key(value) or (_looks_secret(name) and _is_literal_secret(value))
+
+
+def _default(index: ProjectIndex, assign: Assign, ctx: Ctx) -> object:
+    """The literal default of a constant or field, through ``Field(default=...)`` and
+    pydantic's ``SecretStr(...)`` / ``SecretBytes(...)`` (resolved through the imports)."""
     value = assign.value
-    if isinstance(value, Call) and _is_field(value):
-        value = value.arg(0, "default")
+    while isinstance(value, Call) and (_is_field(value) or _is_secret_wrapper(index, value, ctx)):
+        value = value.arg(0, "default" if _is_field(value) else "secret_value")
     return value.value if isinstance(value, Const) else None
+
+
+def _is_secret_wrapper(index: ProjectIndex, call: Call, ctx: Ctx) -> bool:
+    """``SecretStr(...)`` / ``SecretBytes(...)`` of pydantic (``pydantic.v1`` included)."""
+    if not isinstance(call.func, Name):
+        return False
+    callee = index.lookup(call.func.dotted, ctx)
+    return isinstance(callee, External) and callee.is_from("pydantic") and callee.last in _WRAPPERS
 
 
 def _is_field(call: Call) -> bool:
@@ -65,8 +106,10 @@ class HardcodedSecretRule(ProjectRule):
     cost = 3
     VALID = (
         Example(
-            "from pydantic_settings import BaseSettings\n\n\nclass Settings(BaseSettings):\n"
+            "from pydantic import SecretStr\nfrom pydantic_settings import BaseSettings\n\n\n"
+            "class Settings(BaseSettings):\n"
             "    SECRET_KEY: str\n    DATABASE_PASSWORD: str = 'changethis'\n"
+            "    ADMIN_PASSWORD: SecretStr = SecretStr('changethis')\n"
             "    TOKEN_URL: str = '/api/v1/login'\n    ACCESS_TOKEN_EXPIRE_MINUTES: int = 30\n"
         ),
         Example(
@@ -81,10 +124,14 @@ class HardcodedSecretRule(ProjectRule):
     )
     INVALID = (
         Example(
-            "from pydantic import Field\nfrom pydantic_settings import BaseSettings\n\n\n"
+            "import os\n\nfrom pydantic import Field, SecretStr\n"
+            "from pydantic_settings import BaseSettings\n\n\n"
             "class Settings(BaseSettings):\n"
             "    SECRET_KEY: str = 'e3b0c44298fc1c149afbf4c8996fb924'  # expect: BK104\n"
             "    STRIPE_API_KEY: str = Field(default='sk_live_abc123')  # expect: BK104\n"
+            "    DB_PASSWORD: SecretStr = SecretStr('hunter2hunter2')  # expect: BK104\n"
+            "    JWT_SECRET: str = os.getenv('JWT_SECRET', 'hunter2hunter2')  # expect: BK104\n\n\n"
+            "PEM = '-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEIIrYSSNQFaA'  # expect: BK104\n"
         ),
         Example(
             "import os\n\nimport jwt\n\nJWT_SECRET = 'hunter2'  # expect: BK104\n"
@@ -104,34 +151,35 @@ class HardcodedSecretRule(ProjectRule):
 
         for summary in ctx.index.modules.values():
             if wanted(summary.path):
-                yield from self._constants(summary)
+                yield from self._constants(ctx.index, summary)
         for cls in iter_classes(ctx.index):
             if wanted(cls.ctx.module.path) and _is_settings(ctx.index, cls):
-                yield from self._fields(cls)
+                yield from self._fields(ctx.index, cls)
         for finding in self._calls(ctx.index):
             if wanted(finding.path):
                 yield finding
 
-    def _constants(self, summary: ModuleSummary) -> Iterator[Finding]:
+    def _constants(self, index: ProjectIndex, summary: ModuleSummary) -> Iterator[Finding]:
+        ctx = Ctx(summary, (summary.scope,))
         for name, assigns in summary.scope.assigns.items():
-            if _looks_secret(name) and _is_literal_secret(_default(assigns[-1])):
+            if _secret_value(name, _default(index, assigns[-1], ctx)):
                 yield self._report(summary.path, assigns[-1].line, f"constant {name}")
 
-    def _fields(self, cls: ClassSym) -> Iterator[Finding]:
+    def _fields(self, index: ProjectIndex, cls: ClassSym) -> Iterator[Finding]:
         for name, assigns in cls.info.scope.assigns.items():
-            if _looks_secret(name) and _is_literal_secret(_default(assigns[-1])):
+            if _secret_value(name, _default(index, assigns[-1], cls.ctx)):
                 where = f"settings field {cls.info.name}.{name}"
                 yield self._report(cls.ctx.module.path, assigns[-1].line, where)
 
     def _calls(self, index: ProjectIndex) -> Iterator[Finding]:
-        names = {"getenv", "get", "encode", "decode"}
-        for site, where, callee in external_calls(index, names, _secret_call):
+        names = _GETENV | {"encode", "decode"}
+        sites = chain(external_calls(index, names, _secret_call), _class_body_calls(index))
+        for site, where, callee in sites:
             call = site.call
-            if callee.last in ("getenv", "get"):
-                key, fallback = call.arg(0, "key"), call.arg(1, "default")
-                named = isinstance(key, Const) and _looks_secret(str(key.value))
-                if named and isinstance(fallback, Const) and _is_literal_secret(fallback.value):
-                    yield self._report(where.module.path, site.line, f"fallback of {key.value}")
+            if callee.last in _GETENV:
+                key = _literal_fallback(site)
+                if key:
+                    yield self._report(where.module.path, site.line, f"fallback of {key}")
             elif _literal_key(call):
                 yield self._report(where.module.path, site.line, f"key of {callee.qualname}")
 
@@ -153,9 +201,33 @@ def _secret_call(callee: object) -> bool:
     )
 
 
+def _class_body_calls(index: ProjectIndex) -> Iterator[tuple[CallSite, Ctx, External]]:
+    """``os.getenv`` / ``os.environ.get`` calls in class bodies (settings fields), which the
+    project's call sites (modules and functions) leave out."""
+    for cls in iter_classes(index):
+        for site in cls.info.scope.calls:
+            func = site.call.func
+            if isinstance(func, Name) and func.dotted.rpartition(".")[2] in _GETENV:
+                callee = index.lookup(func.dotted, cls.ctx)
+                if isinstance(callee, External) and _secret_call(callee):
+                    yield site, cls.ctx, callee
+
+
+def _literal_fallback(site: CallSite) -> str:
+    """The key of ``getenv("KEY", "literal")`` when the key, or the name the result is bound
+    to, says secret (``DB_PASSWORD = os.getenv("PGPASS", "...")``), or the fallback is a
+    private key; else ``""``."""
+    key, fallback = site.call.arg(0, "key"), site.call.arg(1, "default")
+    if not isinstance(key, Const) or not isinstance(fallback, Const):
+        return ""
+    bound = site.use[1:] if site.use.startswith("=") else ""
+    names = (str(key.value), bound)
+    return str(key.value) if any(_secret_value(n, fallback.value) for n in names) else ""
+
+
 def _literal_key(call: Call) -> bool:
     key = call.arg(1, "key")
-    return isinstance(key, Const) and _is_literal_secret(key.value)
+    return isinstance(key, Const) and (_is_literal_secret(key.value) or _is_private_key(key.value))
 
 
 def _is_settings(index: ProjectIndex, cls: ClassSym) -> bool:

@@ -9,7 +9,8 @@ use, including ``sql = sql + ...`` and ``q += ...``.
 Constants are not data: literals, module-level UPPER_CASE names bound to a string,
 ``Model.__tablename__``, and IN-list placeholders (``", ".join(f":id{i}" for i in
 range(n))``: the collector marks a comprehension whose elements only interpolate loop indexes
-as ``Unknown("Placeholders")``).
+as ``Unknown("Placeholders")``), and ``" AND ".join(clauses)`` of a local list that only
+ever receives literals (``SqlText._literal_list``).
 """
 
 from __future__ import annotations
@@ -66,6 +67,65 @@ def _parts(expr: Expr) -> tuple[Expr, ...] | None:
     return None
 
 
+def _chain_of(expr: Expr | None) -> list[Expr | None]:
+    """``_chain`` that keeps an absent value as ``None``."""
+    return [None] if expr is None else list(_chain(expr))
+
+
+# list methods that add no item, and those that add items (argument index, a list or one item)
+_KEEPING = {"pop", "clear", "remove", "sort", "reverse", "copy", "index", "count"}
+_ADDING = {"append": (0, False), "insert": (1, False), "extend": (0, True)}
+
+
+def _added_items(call: Call, name: str) -> list[Expr | None] | None:
+    """What ``call`` adds to list ``name`` as lists (``append(x)`` gives ``[x]``); ``[]`` when
+    it adds nothing; None when it may change the list in ways not followed (``add(name)``,
+    ``name.__iadd__(x)``)."""
+    func = call.func
+    if isinstance(func, Name) and func.dotted.startswith(f"{name}."):
+        method = func.dotted[len(name) + 1 :]
+        if method in _KEEPING:
+            return []
+        if method not in _ADDING:
+            return None
+        index, many = _ADDING[method]
+        item = call.arg(index)
+        return [item] if many else [Seq((item,)) if item is not None else None]
+    passed = [*call.args, *(value for _, value in call.kwargs)]
+    return [] if Name(name) not in passed or _reads_only(func) else None
+
+
+def _reads_only(func: Expr) -> bool:
+    """``sep.join(items)``, ``len(items)``, ``bool(items)``: calls that only read a list."""
+    if isinstance(func, Attr):
+        return func.attr == "join" and isinstance(func.value, Const)
+    return isinstance(func, Name) and func.dotted in ("len", "bool", "tuple", "list", "sorted")
+
+
+def _escapes(scope: Scope, name: str) -> bool:
+    """``other = name`` or ``other = name = []`` aliases the list; a nested function may
+    change it."""
+    own = {id(a.value) for a in scope.assigns.get(name, ())}
+    for other, assigns in scope.assigns.items():
+        shared = other != name and any(id(a.value) in own for a in assigns)
+        if shared or any(a.value == Name(name) for a in assigns):
+            return True
+    return any(_mentions(inner, name) for inner in _nested_scopes(scope))
+
+
+def _nested_scopes(scope: Scope) -> list[Scope]:
+    """The scopes of the functions (and methods of classes) defined in ``scope``, nested ones
+    included."""
+    found = [f.scope for f in scope.functions.values()]
+    found += [m.scope for c in scope.classes.values() for m in c.scope.functions.values()]
+    return found + [inner for s in found for inner in _nested_scopes(s)]
+
+
+def _mentions(scope: Scope, name: str) -> bool:
+    """A call in ``scope`` on ``name`` or given ``name``."""
+    return any(_added_items(site.call, name) != [] for site in scope.calls)
+
+
 def _is_placeholders(call: Call) -> bool:
     """``", ".join(f":id{i}" for i in range(n))`` or ``",".join(["?"] * len(ids))``."""
     func = call.func
@@ -102,7 +162,7 @@ class SqlText:
         if parts is not None:
             return all(self.constant(p, line, depth + 1) for p in parts)
         if isinstance(expr, Call):
-            return _is_placeholders(expr)
+            return _is_placeholders(expr) or self._literal_join(expr, line, depth)
         if isinstance(expr, Attr):
             return expr.attr == "__tablename__"
         return isinstance(expr, Name) and self._constant_name(expr.dotted, line, depth)
@@ -116,6 +176,47 @@ class SqlText:
         if not _CONSTANT_NAME.match(dotted.rpartition(".")[2]):
             return False
         return isinstance(self.index.value(Name(dotted), self.ctx), str)
+
+    def _literal_join(self, call: Call, line: int, depth: int) -> bool:
+        """``" AND ".join(items)`` of a display of literals or of a literal local list."""
+        func = call.func
+        if not (isinstance(func, Attr) and func.attr == "join" and isinstance(func.value, Const)):
+            return False
+        return len(call.args) == 1 and self._literal_items(call.args[0], line, depth + 1)
+
+    def _literal_items(self, expr: Expr | None, line: int, depth: int) -> bool:
+        """A list display of literals, or a local list that only ever holds literals."""
+        if isinstance(expr, Name) and "." not in expr.dotted:
+            return self._literal_list(expr.dotted, line, depth)
+        return isinstance(expr, Seq) and self.constant(expr, line, depth)
+
+    def _literal_list(self, name: str, line: int, depth: int) -> bool:
+        """Local ``name`` is bound (``=``, ``+=``) only to lists of literals before ``line``, and
+        every call in the function adds literals to it (see ``_receives_literals``)."""
+        scope = self.scope
+        if scope is None or depth > MAX_DEPTH or name in scope.params:
+            return False
+        bindings = _bindings(scope, name, line)
+        parts = [(p, a.line - 1) for a in bindings for p in _chain_of(a.value) if p != Name(name)]
+        return (
+            bool(bindings)
+            and all(self._literal_items(p, at, depth + 1) for p, at in parts)
+            and self._receives_literals(scope, name, depth)
+        )
+
+    def _receives_literals(self, scope: Scope, name: str, depth: int) -> bool:
+        """Every call on list ``name`` in the function (on any line: loops repeat) adds
+        literals, and the list is never aliased, set by index, handed to another call or used
+        in a nested function."""
+        if name in scope.item_assigns or _escapes(scope, name):
+            return False
+        for site in scope.calls:
+            added = _added_items(site.call, name)
+            if added is None:
+                return False
+            if not all(self._literal_items(item, site.line, depth + 1) for item in added):
+                return False
+        return True
 
     def _local(self, dotted: str, line: int) -> list[Assign]:
         if self.scope is None or "." in dotted:
@@ -200,6 +301,21 @@ def names(session) -> object:
     return session.execute(text(f"SELECT name FROM {TABLE} ORDER BY name"))
 
 
+def search(session, name: str | None, email: str | None) -> object:
+    clauses: list[str] = []
+    params: dict[str, str] = {}
+    if name:
+        clauses.append("name = :name")
+        params["name"] = name
+    if email:
+        clauses.append("email = :email")
+        params["email"] = email
+    sql = "SELECT * FROM items"
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    return session.execute(text(sql), params)
+
+
 def by_ids(session, ids: list[int]) -> object:
     placeholders = ", ".join(f":id{i}" for i in range(len(ids)))
     params = {f"id{i}": value for i, value in enumerate(ids)}
@@ -243,6 +359,14 @@ def inline(session, order: str) -> object:
 def grown(session, order: str) -> object:
     sql = "SELECT * FROM items"
     sql = sql + " ORDER BY " + order
+    return session.execute(text(sql))  # expect: BK110
+
+
+def filtered(session, columns: list[str]) -> object:
+    clauses = []
+    for column in columns:
+        clauses.append(f"{column} = :{column}")
+    sql = "SELECT * FROM items WHERE " + " AND ".join(clauses)
     return session.execute(text(sql))  # expect: BK110
 
 
