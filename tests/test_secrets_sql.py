@@ -1,5 +1,6 @@
 """BK110 sql-string-building: a ``" AND ".join(clauses)`` over a local list that only ever
-receives literals is literal SQL; a list that receives a value is not."""
+receives literals is literal SQL; a list that receives a value is not. A conditional
+expression between literals is literal; a tuple assignment pairs names with values."""
 
 from __future__ import annotations
 
@@ -108,6 +109,32 @@ def given(session, clauses: list[str]):
 
 def interpolated(session, name: str, order: str):
     return session.execute(text(f"SELECT * FROM users WHERE name = :n ORDER BY {order}"))  # BK110
+
+
+def ordered(session, name: str, desc: bool):
+    direction = "DESC" if desc else "ASC"
+    return session.execute(text(f"SELECT * FROM users ORDER BY id {direction}"), {"n": name})
+
+
+def ordered_inline(session, order: str):
+    return session.execute(text("SELECT * FROM users ORDER BY " + ("name" if order else "id")))
+
+
+def chosen(session, order: str, column: str):
+    return session.execute(text("SELECT * FROM t ORDER BY " + (column if order else "id")))  # BK110
+
+
+def unpacked(session, name: str | None):
+    clauses, params = [], {}
+    if name:
+        clauses.append("name = :name")
+        params["name"] = name
+    return session.execute(text("SELECT * FROM users WHERE " + " AND ".join(clauses)), params)
+
+
+def unpacked_call(session, make):
+    clauses, params = make()
+    return session.execute(text("SELECT * FROM t WHERE " + " AND ".join(clauses)), params)  # BK110
 """
 
 

@@ -12,6 +12,7 @@ from backendkit.summary.model import (
     DictExpr,
     Expr,
     FString,
+    IfExp,
     LoopItem,
     Name,
     Seq,
@@ -58,4 +59,5 @@ _RENDERERS: dict[type, Callable[[Expr], str]] = {  # type: ignore[dict-item]
     FString: _fstring,
     DictExpr: lambda e: "{...}",
     LoopItem: lambda e: f"<item of {_render(e.iterable)}>",
+    IfExp: lambda e: f"{_render(e.body)} if ... else {_render(e.orelse)}",
 }

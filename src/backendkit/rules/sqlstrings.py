@@ -31,6 +31,7 @@ from backendkit.summary.model import (
     Const,
     Expr,
     FString,
+    IfExp,
     Name,
     Scope,
     Seq,
@@ -57,9 +58,12 @@ def _bindings(scope: Scope, name: str, line: int) -> list[Assign]:
 
 
 def _parts(expr: Expr) -> tuple[Expr, ...] | None:
-    """The parts text is made of: f-string pieces, sequence items, ``+`` / ``%`` operands."""
+    """The parts text is made of: f-string pieces, sequence items, ``+`` / ``%`` operands, the
+    two branches of ``a if c else b`` (either may be the text)."""
     if isinstance(expr, FString):
         return expr.parts
+    if isinstance(expr, IfExp):
+        return (expr.body, expr.orelse)
     if isinstance(expr, Seq):
         return expr.items
     if isinstance(expr, BinOp) and expr.op in ("Add", "Modulo"):

@@ -21,6 +21,7 @@ from backendkit.summary.model import (
     CallSite,
     ClassInfo,
     Directive,
+    Expr,
     FunctionInfo,
     ImportBinding,
     ImportRecord,
@@ -29,6 +30,8 @@ from backendkit.summary.model import (
     Name,
     Param,
     Scope,
+    Seq,
+    Unknown,
 )
 from backendkit.summary.walker import walk
 
@@ -278,8 +281,24 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
             record = Assign(value=value, line=self.line, annotation=annotation)
             self.scope.assigns.setdefault(target.value, []).append(record)
             return
+        if isinstance(target, (cst.Tuple, cst.List)):
+            self._bind_unpacked(target, value)
+            return
         if isinstance(target, cst.Attribute) and value is not None:
             self._bind_self_attr(target, value)
+
+    def _bind_unpacked(self, target: cst.Tuple | cst.List, value: Expr | None) -> None:
+        """``a, b = x, y`` binds ``a`` to ``x`` and ``b`` to ``y``. When the value is not a
+        literal sequence of the same length (``a, b = f()``, ``a, *rest = xs``), every name is
+        bound to an unknown value: a lookup stops at this binding, as Python's does, instead
+        of finding an outer one of the same name."""
+        elements = target.elements
+        starred = any(isinstance(e, cst.StarredElement) for e in elements)
+        items = value.items if isinstance(value, Seq) else ()
+        paired = not starred and len(items) == len(elements)
+        for position, element in enumerate(elements):
+            part = items[position] if paired else Unknown("Unpacked")
+            self._bind_target(element.value, part, None)
 
     def _bind_self_attr(self, target: cst.Attribute, value) -> None:
         dotted = dotted_name(target)

@@ -14,6 +14,7 @@ from backendkit.summary.model import (
     DictExpr,
     Expr,
     FString,
+    IfExp,
     Name,
     Seq,
     Subscript,
@@ -56,6 +57,7 @@ class ExprConverter:
             cst.Subscript: self._subscript,
             cst.BinaryOperation: self._binop,
             cst.UnaryOperation: self._unary,
+            cst.IfExp: self._ifexp,
             cst.GeneratorExp: _comprehension,
             cst.ListComp: _comprehension,
             cst.SetComp: _comprehension,
@@ -73,6 +75,9 @@ class ExprConverter:
         result = handler(node) if handler else Unknown(type(node).__name__)
         self._memo[key] = result
         return result
+
+    def _ifexp(self, node: cst.IfExp) -> Expr:
+        return IfExp(self.convert(node.body), self.convert(node.orelse))
 
     def optional(self, node: cst.BaseExpression | None) -> Expr | None:
         """Like ``convert`` but keeps ``None`` for an absent node."""

@@ -109,6 +109,14 @@ class LoopItem:
 
 
 @dataclass(frozen=True)
+class IfExp:
+    """``body if test else orelse``: the value is one of the two branches."""
+
+    body: Expr
+    orelse: Expr
+
+
+@dataclass(frozen=True)
 class Unknown:
     """Anything the analysers do not model; ``kind`` is the libcst node type."""
 
@@ -116,7 +124,18 @@ class Unknown:
 
 
 Expr = (
-    Const | Name | Attr | Call | Seq | DictExpr | Subscript | BinOp | FString | LoopItem | Unknown
+    Const
+    | Name
+    | Attr
+    | Call
+    | Seq
+    | DictExpr
+    | Subscript
+    | BinOp
+    | FString
+    | LoopItem
+    | IfExp
+    | Unknown
 )
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,68 @@
+"""Tuple assignments and conditional expressions in the summary, and what name resolution
+makes of them."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import Ctx, VarSym
+from backendkit.summary.collector import build_summary
+from backendkit.summary.model import Call, Const, IfExp, Name, Seq, Unknown
+
+SOURCE = """\
+router = make_router()
+
+
+def build(flag):
+    router, other = make_pair()
+    a, b = "x", [1]
+    (c, d), e = ("y", "z"), 2
+    f, *rest = 1, 2, 3
+    self_x, g = flag
+    h = "DESC" if flag else "ASC"
+    return router
+"""
+
+
+def _function_scope():
+    summary = build_summary("m.py", "m", False, cst.parse_module(SOURCE))
+    return summary, summary.scope.functions["build"]
+
+
+def test_unpacked_names_pair_with_the_items_of_a_literal_sequence() -> None:
+    _summary, build = _function_scope()
+    values = {name: assigns[-1].value for name, assigns in build.scope.assigns.items()}
+    assert values["a"] == Const("x")
+    assert isinstance(values["b"], Seq)
+    assert values["c"] == Const("y")  # nested targets pair with nested literals
+    assert values["d"] == Const("z")
+    assert values["e"] == Const(2)
+
+
+def test_other_unpacked_names_are_bound_to_an_unknown_value() -> None:
+    _summary, build = _function_scope()
+    values = {name: assigns[-1].value for name, assigns in build.scope.assigns.items()}
+    for name in ("router", "other", "f", "rest", "self_x", "g"):
+        assert values[name] == Unknown("Unpacked"), name
+
+
+def test_a_conditional_expression_keeps_both_branches() -> None:
+    _summary, build = _function_scope()
+    assert build.scope.assigns["h"][-1].value == IfExp(Const("DESC"), Const("ASC"))
+
+
+def test_an_unpacked_name_shadows_the_module_binding() -> None:
+    """``router`` inside ``build`` is the unpacked local, not the module's ``router``."""
+    summary, build = _function_scope()
+    index = ProjectIndex([summary])
+    module = Ctx(summary, (summary.scope,))
+    inside = module.enter(build)
+    local = index.lookup("router", inside)
+    outer = index.lookup("router", module)
+    assert isinstance(local, VarSym)
+    assert isinstance(outer, VarSym)
+    assert local.assign.value == Unknown("Unpacked")
+    assert local.ctx.scopes[-1] is build.scope
+    assert isinstance(outer.assign.value, Call)
+    assert outer.assign.value.func == Name("make_router")
