@@ -183,8 +183,13 @@ def _auth_text(route) -> str:
     if route.auth_chain:
         text += f" via {route.auth_chain[-1]}"
     if route.public:
-        text += " [public]"
+        text += f" [{_public_label(route)}]"
     return text
+
+
+def _public_label(route) -> str:
+    """``public (conventional: health)``: public, and why."""
+    return f"public ({route.public_reason})" if route.public_reason else "public"
 
 
 def _route_row(route) -> list[str]:
@@ -220,6 +225,7 @@ def _routes_csv(routes) -> str:
             "status_code",
             "response_model",
             "notes",
+            "public_reason",
         ]
     )
     for r in routes:
@@ -237,6 +243,7 @@ def _routes_csv(routes) -> str:
                 r.status_code or "",
                 r.response_model or "",
                 "; ".join(r.notes),
+                r.public_reason,
             ]
         )
     return buffer.getvalue()
@@ -269,11 +276,12 @@ def _table_auth(route) -> tuple[str, str]:
     if route.kind in ("mount", "include"):
         return route.kind, "dim"
     if route.public and route.auth == "none":
-        return "public", "cyan"
+        return _public_label(route), "cyan"
     styles = {"required": "green", "optional": "yellow", "unknown": "magenta", "none": "bold red"}
     label = route.auth if route.auth != "none" else "NONE"
     via = _scheme_label(route)
-    return (f"{label} · {via}" if via else label), styles[route.auth]
+    public = _public_label(route) if route.public else ""
+    return " · ".join(part for part in (label, via, public) if part), styles[route.auth]
 
 
 def _table_row(route, multi_app: bool, with_notes: bool) -> list:

@@ -26,7 +26,7 @@ from backendkit.project.symbols import (
     VarSym,
 )
 from backendkit.project.text import expr_text
-from backendkit.summary.model import Call, Const, Expr, Name, Seq, Subscript
+from backendkit.summary.model import Call, Const, Expr, Name, Seq, Subscript, Unknown
 
 SECURITY_SCHEMES = frozenset(
     {
@@ -50,6 +50,8 @@ _TRANSPARENT = ("fastapi.", "starlette.", "pydantic.", "typing.", "builtins.", "
 _STATUS_RE = re.compile(r"HTTP_(\d{3})")
 _HTTP_STATUS = "http.HTTPStatus"
 _HTTP_STATUS_CODES = frozenset(int(member) for member in HTTPStatus)
+#: what a ``functools.partial`` binds: how many leading parameters, and keyword defaults
+Bound = tuple[int, dict[str, tuple[Expr, Ctx]]]
 
 
 @dataclass
@@ -146,18 +148,22 @@ class DependencyResolver:
         return isinstance(symbol, External) and symbol.last == "Annotated"
 
     # -- trees --------------------------------------------------------------------------------
-    def param_dependencies(self, func: FuncSym) -> list[DepNode]:
-        """The dependencies declared by ``func``'s parameters, in order."""
+    def param_dependencies(self, func: FuncSym, bound: Bound | None = None) -> list[DepNode]:
+        """The dependencies declared by ``func``'s parameters, in order; ``bound`` (from a
+        ``functools.partial``) removes the first parameters and replaces defaults."""
+        skip, defaults = bound if bound is not None else (0, {})
         nodes: list[DepNode] = []
-        for param in func.info.params:
-            if param.name in ("self", "cls"):
+        params = [p for p in func.info.params if p.name not in ("self", "cls")]
+        for position, param in enumerate(params):
+            if position < skip and param.kind in ("posonly", "normal"):
                 continue
-            if self.is_marker(param.default, func.ctx):
-                assert isinstance(param.default, Call)
-                nodes.append(self.from_marker(param.default, param.annotation, func.ctx))
+            default, ctx = defaults.get(param.name, (param.default, func.ctx))
+            if self.is_marker(default, ctx):
+                assert isinstance(default, Call)
+                nodes.append(self.from_marker(default, param.annotation, ctx))
                 continue
-            for marker, base, ctx in self.markers_in_annotation(param.annotation, func.ctx):
-                nodes.append(self.from_marker(marker, base, ctx))
+            for marker, base, inner in self.markers_in_annotation(param.annotation, func.ctx):
+                nodes.append(self.from_marker(marker, base, inner))
         return nodes
 
     def from_lists(self, declared: Iterable[tuple[Expr, Ctx]]) -> list[DepNode]:
@@ -222,6 +228,8 @@ class DependencyResolver:
             if isinstance(init, FuncSym):
                 node.children = self.param_dependencies(init)
             return self._configured(node, value.qualname)
+        if isinstance(value, Instance) and _is_partial(value):
+            return self._partial(value, text)
         if isinstance(value, Instance):
             return self._instance(value, text)
         if isinstance(value, External):
@@ -229,11 +237,23 @@ class DependencyResolver:
         reason = value.reason if isinstance(value, Unresolved) else type(value).__name__
         return self._configured(DepNode(text, "unresolved", reason=reason), text)
 
-    def _function(self, func: FuncSym) -> DepNode:
-        node = DepNode(func.qualname, "function", is_async=func.info.is_async, func=func)
-        node.children = self.param_dependencies(func)
+    def _function(self, func: FuncSym, label: str = "", bound: Bound | None = None) -> DepNode:
+        node = DepNode(label or func.qualname, "function", is_async=func.info.is_async, func=func)
+        node.children = self.param_dependencies(func, bound)
         node.enforces = self._raises_auth_error(func)
         return self._configured(node, func.qualname)
+
+    def _partial(self, inst: Instance, text: str) -> DepNode:
+        """``functools.partial(f, *args, **kwargs)``: FastAPI reads the signature left over, so
+        the positionally bound parameters are gone and a keyword binds a new default."""
+        label = inst.origin.qualname if inst.origin else text
+        target = self.index.value(inst.call.arg(0, "func"), inst.ctx)
+        args = inst.call.args[1:]
+        if not isinstance(target, FuncSym) or any(isinstance(a, Unknown) for a in args):
+            reason = "functools.partial of something other than a project function"
+            return self._configured(DepNode(label, "unresolved", reason=reason), label)
+        defaults = {name: (expr, inst.ctx) for name, expr in inst.call.kwargs}
+        return self._function(target, label, (len(args), defaults))
 
     def _instance(self, inst: Instance, text: str) -> DepNode:
         label = inst.origin.qualname if inst.origin else text
@@ -258,17 +278,40 @@ class DependencyResolver:
         return None
 
     def _auto_error(self, inst: Instance) -> bool:
+        """Whether the scheme instance rejects anonymous callers: ``auto_error=`` in the call,
+        else what the project subclasses make of it, else FastAPI's True."""
         given = inst.call.kwarg("auto_error")
-        if given is None and isinstance(inst.cls, ClassSym):
-            init = self.index.class_member(inst.cls, "__init__")
-            if isinstance(init, FuncSym):
-                param = next((p for p in init.info.params if p.name == "auto_error"), None)
-                if param is not None and param.default is not None:
-                    value = self.index.value(param.default, init.ctx)
-                    return value is not False
-        if given is None:
-            return True
-        return self.index.value(given, inst.ctx) is not False
+        if given is not None:
+            return self.index.value(given, inst.ctx) is not False
+        if isinstance(inst.cls, ClassSym):
+            for klass in self.index.mro(inst.cls):
+                found = self._class_auto_error(klass)
+                if found is not None:
+                    return found
+        return True
+
+    def _class_auto_error(self, klass: ClassSym) -> bool | None:
+        """What ``klass`` itself makes of ``auto_error``: ``self.auto_error = False``, or what
+        its ``__init__`` does with it; None when it says nothing."""
+        assigned = klass.info.instance_attrs.get("auto_error")
+        if isinstance(assigned, Const) and isinstance(assigned.value, bool):
+            return assigned.value
+        init = klass.info.scope.functions.get("__init__")
+        return None if init is None else self._init_auto_error(FuncSym(init, klass.ctx))
+
+    def _init_auto_error(self, init: FuncSym) -> bool | None:
+        """The default of an ``auto_error`` parameter of ``init`` (without one the caller
+        passes it positionally: unseen), or the value ``init`` passes to
+        ``super().__init__(auto_error=...)``; None when it says nothing of it."""
+        param = next((p for p in init.info.params if p.name == "auto_error"), None)
+        if param is not None:
+            return param.default is None or self.index.value(param.default, init.ctx) is not False
+        inner = init.ctx.enter(init.info)
+        for site in init.info.scope.calls:
+            passed = site.call.kwarg("auto_error")
+            if passed is not None and getattr(site.call.func, "attr", "") == "__init__":
+                return self.index.value(passed, inner) is not False
+        return None
 
     def _raises_auth_error(self, func: FuncSym, depth: int = 0) -> bool:
         """``func`` (or a project helper it calls) raises an HTTP 401/403: an ``HTTPException``
@@ -321,6 +364,10 @@ class DependencyResolver:
             node.kind = "configured" if node.kind != "scheme" else node.kind
             node.enforces = True
         return node
+
+
+def _is_partial(value: Instance) -> bool:
+    return isinstance(value.cls, External) and value.cls.qualname == "functools.partial"
 
 
 def _strip_annotated(annotation: Expr | None) -> Expr | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
@@ -13,6 +14,10 @@ from backendkit.result import Route
 from backendkit.summary.model import Expr, ModuleSummary
 
 PathPart = tuple[object, "Expr | None"]
+#: stands for the parameters of an endpoint the analysis could not resolve (a lambda, say)
+_UNRESOLVED_ENDPOINT = DepNode(
+    "(endpoint not resolved)", "unresolved", reason="endpoint function could not be resolved"
+)
 
 
 #: path segments of authentication endpoints (public by convention, and rate limited)
@@ -30,10 +35,9 @@ AUTH_SEGMENTS = frozenset(
         "forgot-password",
     }
 )
-#: path segments of endpoints that are public by convention
-CONVENTIONAL_SEGMENTS = AUTH_SEGMENTS | frozenset(
+#: path segments of probes and API documentation: public by convention as the last segment
+PROBE_SEGMENTS = frozenset(
     {
-        "refresh",
         "health",
         "healthz",
         "health-check",
@@ -49,18 +53,40 @@ CONVENTIONAL_SEGMENTS = AUTH_SEGMENTS | frozenset(
         "openapi.json",
     }
 )
+#: authentication segments (public by convention as any segment, for GET and POST)
+_AUTH_LIKE = AUTH_SEGMENTS | {"refresh"}
+#: path segments of endpoints that are public by convention
+CONVENTIONAL_SEGMENTS = _AUTH_LIKE | PROBE_SEGMENTS
 #: segments after which nothing is public by convention
 PROTECTED_SEGMENTS = frozenset({"admin", "admins", "internal", "private", "management", "staff"})
+#: the methods a conventional endpoint may have: an authentication endpoint reads or posts
+#: credentials; a probe, the documentation and the root path are only read
+_AUTH_METHODS = frozenset({"GET", "POST"})
+_READ_METHODS = frozenset({"GET", "HEAD"})
 
 
-def conventional_segment(path: str) -> str:
-    """The conventional public segment of ``path`` (``login`` in ``/api/v1/login/access-token``),
-    or "" when there is none or a path parameter or an admin/internal segment comes first."""
+def conventional_segment(path: str, methods: Iterable[str]) -> str:
+    """The conventional public segment of ``path`` for a route with ``methods``, or "".
+
+    An authentication segment (``login`` in ``/api/v1/login/access-token``) counts for GET and
+    POST; a probe or documentation segment (``/health``, ``/api/v1/utils/health-check/``) for
+    GET and HEAD, as the last segment; ``/`` for GET and HEAD. None counts after a path
+    parameter or an admin/internal segment. Every method of the route must be allowed.
+    """
+    segment = _candidate_segment(path)
+    allowed = _AUTH_METHODS if segment.lower() in _AUTH_LIKE else _READ_METHODS
+    found = set(methods)
+    return segment if found and found <= allowed else ""
+
+
+def _candidate_segment(path: str) -> str:
+    """The segment that makes ``path`` public by convention for some method, or ""."""
     if path == "/":
         return "/"
-    for segment in (s for s in path.split("/") if s):
+    segments = [s for s in path.split("/") if s]
+    for position, segment in enumerate(segments, 1):
         lowered = segment.lower()
-        if lowered in CONVENTIONAL_SEGMENTS:
+        if lowered in _AUTH_LIKE or (lowered in PROBE_SEGMENTS and position == len(segments)):
             return segment
         if segment.startswith("{") or lowered in PROTECTED_SEGMENTS:
             return ""
@@ -76,19 +102,19 @@ class PublicPolicy:
     conventions: bool = True
 
     def reason(self, route: RouteDecl, path: str, summary: ModuleSummary | None) -> str:
-        """Why the route is public, or an empty string."""
+        """Why the route is public, briefly (``conventional: health``), or an empty string."""
         if summary is not None and _marked_public(route, summary):
             return "marked '# backendkit: public'"
-        segment = conventional_segment(path) if self.conventions else ""
+        segment = conventional_segment(path, route.methods) if self.conventions else ""
         if segment:
-            return f"conventional public endpoint ('{segment}'; see [tool.backendkit.auth])"
+            return f"conventional: {segment}"
         for pattern in self.paths:
             if fnmatchcase(path, pattern):
-                return f"path matches public-paths pattern '{pattern}'"
+                return f"public-paths: '{pattern}'"
         short = route.handler_name.rpartition(":")[2].rpartition(".")[2]
         for pattern in self.handlers:
             if fnmatchcase(short, pattern):
-                return f"handler matches public-handlers pattern '{pattern}'"
+                return f"public-handlers: '{pattern}'"
         return ""
 
 
@@ -167,7 +193,9 @@ class RouteBuilder(IncludeWalk[_At]):
         nodes = at.deps + self.resolver.from_lists(decl.deps)
         if decl.handler is not None:
             nodes += self.resolver.param_dependencies(decl.handler)
-        status = auth_status(nodes)
+            status = auth_status(nodes)
+        else:  # the endpoint's own parameters may hold the authentication
+            status = auth_status([*nodes, _UNRESOLVED_ENDPOINT])
         summary = self.model.index.modules.get(decl.ctx.module.module)
         reason = self.policy.reason(decl, path, summary)
         notes: list[str] = []

@@ -116,6 +116,11 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
+@router.get("/api/v1/utils/health-check/")
+async def health_check() -> bool:
+    return True
+
+
 @router.get("/stats")  # backendkit: public
 async def stats() -> dict[str, int]:
     return {}
@@ -144,6 +149,16 @@ def admin_ping() -> str:
 
 @router.post("/admin/cache/refresh", status_code=204)  # expect: BK101
 def refresh_cache() -> None:
+    return None
+
+
+@router.delete("/docs/{doc_id}", status_code=204)  # expect: BK101
+def delete_patient_doc(doc_id: int) -> None:
+    return None
+
+
+@router.post("/health", status_code=204)  # expect: BK101
+def record_health_check() -> None:
     return None
 """
 
@@ -188,6 +203,26 @@ async def list_items(user: MaybeUser) -> list[str]:
 """
 
 
+_OPTIONAL_SUBCLASS = """\
+from fastapi import APIRouter, Depends
+from fastapi.security import HTTPBearer
+
+
+class NoAutoBearer(HTTPBearer):
+    def __init__(self) -> None:
+        super().__init__(auto_error=False)
+
+
+noauto = NoAutoBearer()
+router = APIRouter(prefix="/items")
+
+
+@router.get("/")  # expect: BK102
+async def list_items(creds=Depends(noauto)) -> list[str]:
+    return []
+"""
+
+
 class MissingAuthRule(ProjectRule):
     """BK101: a route whose dependency tree holds no authentication at all."""
 
@@ -227,7 +262,10 @@ class OptionalAuthRule(ProjectRule):
     code = "BK102"
     cost = 0.1
     VALID = (Example(_project(_ITEMS_PROTECTED)),)
-    INVALID = (Example(_project(_OPTIONAL)),)
+    INVALID = (
+        Example(_project(_OPTIONAL)),
+        Example(_project(_OPTIONAL_SUBCLASS), note="a subclass passes auto_error=False"),
+    )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """One finding per route whose authentication is optional only."""
