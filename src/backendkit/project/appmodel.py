@@ -165,18 +165,23 @@ class AppModel:
             return [], method
         return self.objects_for(self.index.value(Name(receiver), ctx)), method
 
-    def _scan(self, scope: Scope, ctx: Ctx) -> None:
+    def _scan(self, scope: Scope, ctx: Ctx, body: Ctx | None = None) -> None:
+        """Registrations in ``scope`` and the functions and classes in it; ``body`` is the
+        context of a class body (its calls and decorators see its names, its methods do not)."""
+        here = body or ctx
         for site in scope.calls:
             if isinstance(site.call.func, Name) and site.call.func.dotted.endswith(
                 tuple(_REGISTRATIONS)
             ):
-                for _ in self._iterations(site, scope, ctx):
-                    objs, method = self._receivers(site.call.func, ctx)
+                for _ in self._iterations(site, scope, here):
+                    objs, method = self._receivers(site.call.func, here)
                     for obj in objs:
-                        self._register(obj, method, site, ctx)
+                        self._register(obj, method, site, here)
         for func in scope.functions.values():
-            self._decorated(func, ctx)
+            self._decorated(func, here, ctx)
             self._scan(func.scope, ctx.enter(func))
+        for cls in scope.classes.values():
+            self._scan(cls.scope, ctx, ctx.enter_class(cls))
 
     def _iterations(self, site: CallSite, scope: Scope, ctx: Ctx) -> Iterator[None]:
         """Yield once per iteration of the loops around ``site`` (once when there are none or
@@ -224,7 +229,9 @@ class AppModel:
                     obj.names.append(f"{module}:{name}")
 
     # -- registrations ------------------------------------------------------------------------
-    def _decorated(self, func: FunctionInfo, ctx: Ctx) -> None:
+    def _decorated(self, func: FunctionInfo, ctx: Ctx, defined: Ctx) -> None:
+        """Routes and hooks registered by ``func``'s decorators, evaluated in ``ctx``;
+        ``defined`` is the context ``func`` is defined in (outside its class body)."""
         for position, decorator in enumerate(func.decorators):
             if not isinstance(decorator, Call):
                 continue
@@ -235,7 +242,7 @@ class AppModel:
                     obj.hooks.append((_HOOK_DECORATORS[method], Name(func.name), ctx, line))
             if method not in _ROUTE_DECORATORS:
                 continue
-            handler = FuncSym(func, ctx)
+            handler = FuncSym(func, defined)
             for obj in objs:
                 obj.routes.append(self._route(decorator, method, handler, func.name, ctx, line))
 

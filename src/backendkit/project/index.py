@@ -284,8 +284,8 @@ class ProjectIndex:
             if attr in scope.functions:
                 return FuncSym(scope.functions[attr], inner)
             assign = scope.last_assign(attr)
-            if assign is not None:
-                return VarSym(attr, assign, inner)
+            if assign is not None:  # ``Views.router`` is evaluated in the class body
+                return VarSym(attr, assign, inner.enter_class(klass.info))
             if attr in scope.classes:
                 return ClassSym(scope.classes[attr], inner)
         return None
