@@ -154,3 +154,31 @@ def test_a_star_cycle_is_not_memoised_where_it_was_cut(tmp_path: Path) -> None:
     a = [_where(_lookup(first, "pkg.c1", "one")), _where(_lookup(first, "pkg.c2", "one"))]
     b = [_where(_lookup(second, "pkg.c2", "one")), _where(_lookup(second, "pkg.c1", "one"))]
     assert a == [b[1], b[0]] == ["pkg.c1:one", "pkg.c1:one"]
+
+
+def test_unresolved_project_router_note_names_its_module(tmp_path: Path) -> None:
+    """An included name imported from a project module that does not bind it says so; a
+    router from a library keeps the general wording."""
+    root = write_project(
+        tmp_path / "p",
+        {
+            "app/__init__.py": "",
+            "app/routes/__init__.py": "from .users import *\n",
+            "app/routes/users.py": USERS,
+            "app/main.py": (
+                "from fastapi import FastAPI\nfrom lib import lib_router\n\n"
+                "from app.routes import missing\n\napp = FastAPI()\n"
+                "app.include_router(missing)\napp.include_router(lib_router)\n"
+            ),
+        },
+    )
+    project, _files = build_project(root, load_config(root, load_catalogue()))
+    (app,) = [obj for obj in project.model.objects.values() if obj.kind == "app"]
+    assert [(m.target, m.note) for m in app.opaque] == [
+        (
+            "missing",
+            "missing from project module app.routes could not be resolved (app.routes has no "
+            "attribute missing): its routes are not analysed",
+        ),
+        ("lib_router", ""),
+    ]

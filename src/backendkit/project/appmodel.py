@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 from itertools import islice, product
 
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance, OneOf, Value
+from backendkit.project.symbols import (
+    ClassSym,
+    Ctx,
+    External,
+    FuncSym,
+    Instance,
+    OneOf,
+    Unresolved,
+    Value,
+)
 from backendkit.project.text import expr_text
 from backendkit.summary.model import Call, CallSite, Expr, FunctionInfo, Name, Scope
 
@@ -72,6 +81,10 @@ class Mount:
     target: str
     file: str
     line: int
+    #: for an included router that is not analysed: why, when it is a name imported from a
+    #: project module that could not be resolved ("" when it comes from a library call or is
+    #: computed at run time)
+    note: str = ""
 
 
 @dataclass(eq=False)
@@ -295,7 +308,9 @@ class AppModel:
             children = self.objects_for(self.index.value(call.arg(0, "router"), ctx))
             if not children:
                 target = expr_text(call.arg(0, "router"))
-                obj.opaque.append(Mount(prefix, prefix_expr, None, target, file, site.line))
+                opaque = Mount(prefix, prefix_expr, None, target, file, site.line)
+                opaque.note = self._opaque_note(call.arg(0, "router"), ctx)
+                obj.opaque.append(opaque)
             for child in children:
                 if child is obj:
                     continue
@@ -314,6 +329,33 @@ class AppModel:
                 obj.hooks.append(("exception handler", handler, ctx, site.line))
         else:
             self._add_route(obj, method, call, ctx, site.line)
+
+    def _opaque_note(self, expr: Expr | None, ctx: Ctx) -> str:
+        """Why an included router is not analysed when it is a name imported from a project
+        module ("" otherwise)."""
+        module = self._project_import(expr, ctx)
+        if module is None:
+            return ""
+        value = self.index.value(expr, ctx)
+        reason = f" ({value.reason})" if isinstance(value, Unresolved) else ""
+        return (
+            f"{expr_text(expr)} from project module {module} could not be resolved{reason}: "
+            "its routes are not analysed"
+        )
+
+    def _project_import(self, expr: Expr | None, ctx: Ctx) -> str | None:
+        """The project module a name's head is imported from in ``ctx``, if it is."""
+        if not isinstance(expr, Name):
+            return None
+        head = expr.dotted.partition(".")[0]
+        for scope in reversed(ctx.scopes):
+            binding = scope.imports.get(head)
+            if binding is not None:
+                module = self.index.absolute(binding.module, binding.level, ctx.module)
+                return module if module and self.index.is_project_module(module) else None
+            if head in scope.assigns or head in scope.functions or head in scope.params:
+                return None
+        return None
 
     def _mount(self, obj: AppObject, call: Call, ctx: Ctx, line: int) -> None:
         target = call.arg(1, "app")
