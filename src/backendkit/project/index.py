@@ -82,7 +82,9 @@ class ProjectIndex:
         # ``from m import *`` per module, latest first (Python allows them at module level
         # only); a star search met again for the same (module, name) is a cycle: cut there,
         # and counted in ``_guard_hits`` since the cut depends on where the search started
-        self._stars = {s.module: _star_imports(s) for s in self.modules.values()}
+        self._stars = {
+            s.module: stars for s in self.modules.values() if (stars := _star_imports(s))
+        }
         self._exports: dict[str, frozenset[str] | None] = {}
         self._star_open: set[tuple[str, str]] = set()
 
@@ -146,10 +148,13 @@ class ProjectIndex:
             ("var", scope.last_assign(name)),
             ("import", scope.imports.get(name)),
         )
-        if stars:
-            starred = self._from_stars(name, stars, best[0] if best else 0, ctx.module, depth)
-            if starred is not None:
-                return starred
+        starred = self._from_stars(name, stars, best, ctx.module, depth)
+        return starred if starred is not None else self._explicit(name, scope, best, ctx, depth)
+
+    def _explicit(
+        self, name: str, scope: Scope, best: tuple[int, str, object] | None, ctx: Ctx, depth: int
+    ) -> Symbol | None:
+        """The latest binding ``best`` of ``name`` in ``scope``, or the parameter it is."""
         inner = ctx.truncate(scope) if best is not None or name in scope.params else ctx
         if name in scope.params and inner.owners[-1] is not None:
             owner = inner.owners[-1]
@@ -168,11 +173,17 @@ class ProjectIndex:
         return VarSym(name, found, ctx)  # type: ignore[arg-type]
 
     def _from_stars(
-        self, name: str, stars: list[ImportRecord], after: int, importer: ModuleSummary, depth: int
+        self,
+        name: str,
+        stars: list[ImportRecord] | None,
+        best: tuple[int, str, object] | None,
+        importer: ModuleSummary,
+        depth: int,
     ) -> Symbol | None:
-        """What the latest star import below line ``after`` that provides ``name`` binds it to
-        (None when none does)."""
-        for record in stars:
+        """What the latest star import below the line of the explicit binding ``best`` that
+        provides ``name`` binds it to (None when none does)."""
+        after = best[0] if best else 0
+        for record in stars or ():
             if record.line <= after:
                 break
             found = self._star_member(record, importer, name, depth + 1)
@@ -430,16 +441,19 @@ def _static_all(scope: Scope) -> frozenset[str] | None:
         return None
     names = _strings(assign.value)
     for grown in scope.aug_assigns.get("__all__", ()):
-        if grown.line < assign.line:
-            continue
-        value = grown.value
-        more = _strings(value.right) if isinstance(value, BinOp) and value.op == "Add" else None
-        names = None if names is None or more is None else names | more
+        if grown.line > assign.line:
+            more = _added(grown.value)
+            names = None if names is None or more is None else names | more
     changed = any(
         isinstance(site.call.func, Name) and site.call.func.dotted.startswith("__all__.")
         for site in scope.calls
     )
     return None if changed else names
+
+
+def _added(value: Expr | None) -> frozenset[str] | None:
+    """The strings ``__all__ += [...]`` adds (recorded as ``__all__ + [...]``)."""
+    return _strings(value.right) if isinstance(value, BinOp) and value.op == "Add" else None
 
 
 def _strings(expr: Expr | None) -> frozenset[str] | None:
