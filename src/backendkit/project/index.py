@@ -80,12 +80,13 @@ class ProjectIndex:
         self._guard_hits = 0
         self._targets: dict[int, Symbol] = {}
         # ``from m import *`` per module, latest first (Python allows them at module level
-        # only); a star search met again for the same (module, name) is a cycle: cut there,
-        # and counted in ``_guard_hits`` since the cut depends on where the search started
+        # only), and each module's static ``__all__``: fixed data, not memos. A star search
+        # met again for the same (module, name) is a cycle: cut there, and counted in
+        # ``_guard_hits`` since the cut depends on where the search started
         self._stars = {
             s.module: stars for s in self.modules.values() if (stars := _star_imports(s))
         }
-        self._exports: dict[str, frozenset[str] | None] = {}
+        self._exports = {s.module: _static_all(s.scope) for s in self.modules.values()}
         self._star_open: set[tuple[str, str]] = set()
 
     # -- contexts -----------------------------------------------------------------------------
@@ -200,8 +201,6 @@ class ProjectIndex:
         summary = self.modules.get(module) if module is not None else None
         if summary is None:
             return None  # a library's (or a namespace package's) names are not known
-        if module not in self._exports:
-            self._exports[module] = _static_all(summary.scope)
         exported = self._exports[module]
         if name not in exported if exported is not None else name.startswith("_"):
             return None
