@@ -246,6 +246,9 @@ NOT_MEMOS = {
         "_sites_by_name",
         "_all_sites",
         "_all_functions",
+        "_stars",  # star imports and static __all__ per module, fixed when the index is built
+        "_exports",
+        "_star_open",  # star searches in progress
     },
     "evaluator": {"_handlers", "_nesting", "env"},
     "resolver": {"_active"},

@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 from itertools import islice, product
 
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance, OneOf, Value
+from backendkit.project.symbols import (
+    ClassSym,
+    Ctx,
+    External,
+    FuncSym,
+    Instance,
+    OneOf,
+    Unresolved,
+    Value,
+)
 from backendkit.project.text import expr_text
 from backendkit.summary.model import Call, CallSite, Expr, FunctionInfo, Name, Scope
 
@@ -27,6 +36,8 @@ _REGISTRATIONS = {
 }
 # decorators that register a function on an app without making it a route
 _HOOK_DECORATORS = {"exception_handler": "exception handler", "middleware": "middleware"}
+_METHODS = frozenset(_ROUTE_DECORATORS | _REGISTRATIONS | _HOOK_DECORATORS.keys())
+_REGISTRATION_SUFFIXES = tuple(_REGISTRATIONS)
 
 
 @dataclass
@@ -72,6 +83,10 @@ class Mount:
     target: str
     file: str
     line: int
+    #: for an included router that is not analysed: why, when it is a name imported from a
+    #: project module that could not be resolved ("" when it comes from a library call or is
+    #: computed at run time)
+    note: str = ""
 
 
 @dataclass(eq=False)
@@ -161,22 +176,29 @@ class AppModel:
         if not isinstance(func, Name) or "." not in func.dotted:
             return [], ""
         receiver, _, method = func.dotted.rpartition(".")
-        if method not in _ROUTE_DECORATORS | _REGISTRATIONS | _HOOK_DECORATORS.keys():
+        if method not in _METHODS:
             return [], method
         return self.objects_for(self.index.value(Name(receiver), ctx)), method
 
-    def _scan(self, scope: Scope, ctx: Ctx) -> None:
+    def _scan(self, scope: Scope, ctx: Ctx, body: Ctx | None = None) -> None:
+        """Registrations in ``scope`` and the functions and classes in it; ``body`` is the
+        context of a class body: its calls and its methods' decorators see its names. Method
+        bodies are not scanned (their registrations are made on attributes of ``self``, which
+        are not followed; scanning them cost 40 ms on sqlalchemy + pydantic)."""
+        here = body or ctx
         for site in scope.calls:
-            if isinstance(site.call.func, Name) and site.call.func.dotted.endswith(
-                tuple(_REGISTRATIONS)
-            ):
-                for _ in self._iterations(site, scope, ctx):
-                    objs, method = self._receivers(site.call.func, ctx)
+            func = site.call.func
+            if isinstance(func, Name) and func.dotted.endswith(_REGISTRATION_SUFFIXES):
+                for _ in self._iterations(site, scope, here):
+                    objs, method = self._receivers(site.call.func, here)
                     for obj in objs:
-                        self._register(obj, method, site, ctx)
+                        self._register(obj, method, site, here)
         for func in scope.functions.values():
-            self._decorated(func, ctx)
-            self._scan(func.scope, ctx.enter(func))
+            self._decorated(func, here, ctx)
+            if body is None:
+                self._scan(func.scope, ctx.enter(func))
+        for cls in scope.classes.values():
+            self._scan(cls.scope, ctx, ctx.enter_class(cls))
 
     def _iterations(self, site: CallSite, scope: Scope, ctx: Ctx) -> Iterator[None]:
         """Yield once per iteration of the loops around ``site`` (once when there are none or
@@ -224,7 +246,9 @@ class AppModel:
                     obj.names.append(f"{module}:{name}")
 
     # -- registrations ------------------------------------------------------------------------
-    def _decorated(self, func: FunctionInfo, ctx: Ctx) -> None:
+    def _decorated(self, func: FunctionInfo, ctx: Ctx, defined: Ctx) -> None:
+        """Routes and hooks registered by ``func``'s decorators, evaluated in ``ctx``;
+        ``defined`` is the context ``func`` is defined in (outside its class body)."""
         for position, decorator in enumerate(func.decorators):
             if not isinstance(decorator, Call):
                 continue
@@ -235,7 +259,7 @@ class AppModel:
                     obj.hooks.append((_HOOK_DECORATORS[method], Name(func.name), ctx, line))
             if method not in _ROUTE_DECORATORS:
                 continue
-            handler = FuncSym(func, ctx)
+            handler = FuncSym(func, defined)
             for obj in objs:
                 obj.routes.append(self._route(decorator, method, handler, func.name, ctx, line))
 
@@ -288,7 +312,9 @@ class AppModel:
             children = self.objects_for(self.index.value(call.arg(0, "router"), ctx))
             if not children:
                 target = expr_text(call.arg(0, "router"))
-                obj.opaque.append(Mount(prefix, prefix_expr, None, target, file, site.line))
+                opaque = Mount(prefix, prefix_expr, None, target, file, site.line)
+                opaque.note = self._opaque_note(call.arg(0, "router"), ctx)
+                obj.opaque.append(opaque)
             for child in children:
                 if child is obj:
                     continue
@@ -307,6 +333,33 @@ class AppModel:
                 obj.hooks.append(("exception handler", handler, ctx, site.line))
         else:
             self._add_route(obj, method, call, ctx, site.line)
+
+    def _opaque_note(self, expr: Expr | None, ctx: Ctx) -> str:
+        """Why an included router is not analysed when it is a name imported from a project
+        module ("" otherwise)."""
+        module = self._project_import(expr, ctx)
+        if module is None:
+            return ""
+        value = self.index.value(expr, ctx)
+        reason = f" ({value.reason})" if isinstance(value, Unresolved) else ""
+        return (
+            f"{expr_text(expr)} from project module {module} could not be resolved{reason}: "
+            "its routes are not analysed"
+        )
+
+    def _project_import(self, expr: Expr | None, ctx: Ctx) -> str | None:
+        """The project module a name's head is imported from in ``ctx``, if it is."""
+        if not isinstance(expr, Name):
+            return None
+        head = expr.dotted.partition(".")[0]
+        for scope in reversed(ctx.scopes):
+            binding = scope.imports.get(head)
+            if binding is not None:
+                module = self.index.absolute(binding.module, binding.level, ctx.module)
+                return module if module and self.index.is_project_module(module) else None
+            if head in scope.assigns or head in scope.functions or head in scope.params:
+                return None
+        return None
 
     def _mount(self, obj: AppObject, call: Call, ctx: Ctx, line: int) -> None:
         target = call.arg(1, "app")

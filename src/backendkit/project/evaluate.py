@@ -25,11 +25,13 @@ from backendkit.summary.model import (
     BinOp,
     Call,
     Const,
+    DictExpr,
     Expr,
     FString,
     LoopItem,
     Name,
     Seq,
+    Subscript,
     Unknown,
 )
 
@@ -38,6 +40,12 @@ if TYPE_CHECKING:
 
 MAX_DEPTH = 40
 MAX_NESTING = 120  # bounds re-entrant evaluation (well under Python's recursion limit)
+# a static dict's views, as the lists a loop over them goes through
+_DICT_VIEWS: dict[str, Callable[[dict[object, Value]], list[Value]]] = {
+    "items": lambda d: [[key, value] for key, value in d.items()],
+    "keys": lambda d: list(d),
+    "values": lambda d: list(d.values()),
+}
 
 
 class Evaluator:
@@ -54,6 +62,8 @@ class Evaluator:
             Attr: self._attr_expr,
             Call: self.call,
             Seq: self._seq_expr,
+            DictExpr: self._dict_expr,
+            Subscript: self._subscript,
             BinOp: self._binop,
             FString: self._fstring,
             LoopItem: self._loop_item,
@@ -88,6 +98,35 @@ class Evaluator:
     def _seq_expr(self, expr: Seq, ctx: Ctx, depth: int) -> Value:
         return [self.value(item, ctx, depth) for item in expr.items]
 
+    def _dict_expr(self, expr: DictExpr, ctx: Ctx, depth: int) -> Value:
+        """A dict display whose keys (and ``**`` entries) are static."""
+        out: dict[object, Value] = {}
+        for key_expr, value_expr in expr.items:
+            if key_expr is None:
+                spread = self.value(value_expr, ctx, depth)
+                if not isinstance(spread, dict):
+                    return Unresolved("dict with a ** entry that is not a static dict")
+                out.update(spread)
+                continue
+            key = self.value(key_expr, ctx, depth)
+            if not _is_key(key):
+                return Unresolved("dict with a key that is not a constant")
+            out[key] = self.value(value_expr, ctx, depth)
+        return out
+
+    def _subscript(self, expr: Subscript, ctx: Ctx, depth: int) -> Value:
+        """``container[key]`` for a static dict or list and a static key (each key of a
+        ``OneOf``, such as a loop variable outside its iterations)."""
+        if len(expr.items) != 1:
+            return Unresolved("subscript with several items")
+        container = self.value(expr.value, ctx, depth)
+        if not isinstance(container, (dict, list)):
+            return Unresolved("subscript of a value that is not a static dict or list")
+        key = self.value(expr.items[0], ctx, depth)
+        if isinstance(key, OneOf):
+            return OneOf(tuple(_item(container, k) for k in key.values))
+        return _item(container, key)
+
     def _name(self, dotted: str, ctx: Ctx, depth: int) -> Value:
         head, _, rest = dotted.partition(".")
         current: Value = self.follow(self.index.lookup(head, ctx, depth), depth + 1)
@@ -101,6 +140,8 @@ class Evaluator:
             return self._param(symbol, depth + 1)
         if not isinstance(symbol, VarSym):
             return symbol
+        if self.env:
+            symbol = self._iterated_binding(symbol)
         env = tuple(sorted(self.env.items())) if isinstance(symbol.assign.value, LoopItem) else ()
         key = (symbol.ctx.module.module, symbol.qualname, symbol.assign.line, env)
         if key in self._memo:
@@ -109,6 +150,16 @@ class Evaluator:
         result = self._var_value(symbol, depth + 1)
         self._memo[key] = result
         return result
+
+    def _iterated_binding(self, var: VarSym) -> VarSym:
+        """The binding of ``var``'s name by a loop being iterated, when several loops of its
+        scope bind that name (``for v in A: ...`` then ``for v in B: ...``): inside a loop,
+        its own variable, not the scope's last assignment of the name."""
+        for assign in reversed(var.ctx.scopes[-1].assigns.get(var.name, ())):
+            item = assign.value
+            if isinstance(item, LoopItem) and (var.ctx.module.module, item.loop) in self.env:
+                return var if assign is var.assign else VarSym(var.name, assign, var.ctx)
+        return var
 
     def _var_value(self, var: VarSym, depth: int) -> Value:
         expr = var.assign.value
@@ -123,9 +174,9 @@ class Evaluator:
         return result
 
     def _loop_item(self, item: LoopItem, ctx: Ctx, depth: int) -> Value:
-        items = self.value(item.iterable, ctx, depth + 1)
-        if not isinstance(items, list):
-            return Unresolved("loop over a value that is not a static list")
+        items = _iterated(self.value(item.iterable, ctx, depth + 1))
+        if items is None:
+            return Unresolved("loop over a value that is not a static list or dict")
         if item.index is not None:
             items = [
                 v[item.index]
@@ -140,8 +191,8 @@ class Evaluator:
 
     def loop_length(self, iterable: Expr, ctx: Ctx) -> int | None:
         """How many times a ``for`` over ``iterable`` runs, when that is static."""
-        items = self.value(iterable, ctx)
-        return len(items) if isinstance(items, list) else None
+        items = _iterated(self.value(iterable, ctx))
+        return None if items is None else len(items)
 
     def _param(self, param: ParamSym, depth: int) -> Value:
         if depth > MAX_DEPTH:
@@ -190,8 +241,16 @@ class Evaluator:
         return member
 
     def call(self, call: Call, ctx: Ctx, depth: int = 0) -> Value:
-        """The value of a call: an ``Instance`` of a class, or what a factory returns."""
-        callee = self.value(call.func, ctx, depth + 1)
+        """The value of a call: an ``Instance`` of a class, what a factory returns, or the
+        entries of a static dict's ``items()``, ``keys()`` or ``values()``."""
+        view = _view_method(call)
+        if view is None:
+            callee = self.value(call.func, ctx, depth + 1)
+        else:
+            receiver = self.value(view[0], ctx, depth + 1)
+            if isinstance(receiver, dict):
+                return _DICT_VIEWS[view[1]](receiver)
+            callee = self.attribute(receiver, view[1], depth + 1)
         if isinstance(callee, (ClassSym, External)):
             return Instance(callee, call, ctx)
         if isinstance(callee, FuncSym):
@@ -229,6 +288,46 @@ class Evaluator:
                 return Unresolved("f-string with a non-constant part")
             parts.append(str(value))
         return "".join(parts)
+
+
+def _is_key(value: Value) -> bool:
+    """True for the constants a static dict is keyed by."""
+    return value is None or isinstance(value, (str, int, float, bytes))
+
+
+def _item(container: dict[object, Value] | list[Value], key: Value) -> Value:
+    """``container[key]`` when the key is static and present."""
+    if isinstance(container, dict):
+        if _is_key(key) and key in container:
+            return container[key]
+        return Unresolved(f"key {key!r} is not static or not in the dict")
+    if (
+        isinstance(key, int)
+        and not isinstance(key, bool)
+        and -len(container) <= key < len(container)
+    ):
+        return container[key]
+    return Unresolved(f"index {key!r} is not static or out of range")
+
+
+def _iterated(value: Value) -> list[Value] | None:
+    """What a ``for`` loop over a static list or dict (its keys) goes through."""
+    if isinstance(value, dict):
+        return list(value)
+    return value if isinstance(value, list) else None
+
+
+def _view_method(call: Call) -> tuple[Expr, str] | None:
+    """``(receiver, method)`` of a call of ``x.items()``, ``x.keys()`` or ``x.values()``."""
+    func = call.func
+    if call.args or call.kwargs:
+        return None
+    if isinstance(func, Name) and "." in func.dotted:
+        receiver, _, method = func.dotted.rpartition(".")
+        return (Name(receiver), method) if method in _DICT_VIEWS else None
+    if isinstance(func, Attr) and func.attr in _DICT_VIEWS:
+        return func.value, func.attr
+    return None
 
 
 def _same(a: Value, b: Value) -> bool:

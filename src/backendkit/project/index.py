@@ -25,14 +25,18 @@ from backendkit.project.symbols import (
     VarSym,
 )
 from backendkit.summary.model import (
+    BinOp,
     Call,
     CallSite,
+    Const,
     Expr,
     FunctionInfo,
     ImportBinding,
+    ImportRecord,
     ModuleSummary,
     Name,
     Scope,
+    Seq,
     Subscript,
 )
 
@@ -75,6 +79,15 @@ class ProjectIndex:
         self._in_progress: set[int] = set()
         self._guard_hits = 0
         self._targets: dict[int, Symbol] = {}
+        # ``from m import *`` per module, latest first (Python allows them at module level
+        # only), and each module's static ``__all__``: fixed data, not memos. A star search
+        # met again for the same (module, name) is a cycle: cut there, and counted in
+        # ``_guard_hits`` since the cut depends on where the search started
+        self._stars = {
+            s.module: stars for s in self.modules.values() if (stars := _star_imports(s))
+        }
+        self._exports = {s.module: _static_all(s.scope) for s in self.modules.values()}
+        self._star_open: set[tuple[str, str]] = set()
 
     # -- contexts -----------------------------------------------------------------------------
     def is_project_module(self, module: str) -> bool:
@@ -126,8 +139,9 @@ class ProjectIndex:
 
     def _in_scope(self, name: str, scope: Scope, ctx: Ctx, depth: int) -> Symbol | None:
         """What ``name`` is bound to in ``scope`` (one of ``ctx``'s scopes): the binding on the
-        latest line wins."""
-        if not _binds(scope, name):
+        latest line wins, a star import binding the names its module exports."""
+        stars = self._stars.get(ctx.module.module) if scope is ctx.module.scope else None
+        if not stars and not _binds(scope, name):
             return None  # the common case: not bound here, look further out
         best = _latest(
             ("func", scope.functions.get(name)),
@@ -135,6 +149,13 @@ class ProjectIndex:
             ("var", scope.last_assign(name)),
             ("import", scope.imports.get(name)),
         )
+        starred = self._from_stars(name, stars, best, ctx.module, depth)
+        return starred if starred is not None else self._explicit(name, scope, best, ctx, depth)
+
+    def _explicit(
+        self, name: str, scope: Scope, best: tuple[int, str, object] | None, ctx: Ctx, depth: int
+    ) -> Symbol | None:
+        """The latest binding ``best`` of ``name`` in ``scope``, or the parameter it is."""
         inner = ctx.truncate(scope) if best is not None or name in scope.params else ctx
         if name in scope.params and inner.owners[-1] is not None:
             owner = inner.owners[-1]
@@ -151,6 +172,52 @@ class ProjectIndex:
         if kind == "class":
             return ClassSym(found, ctx)  # type: ignore[arg-type]
         return VarSym(name, found, ctx)  # type: ignore[arg-type]
+
+    def _from_stars(
+        self,
+        name: str,
+        stars: list[ImportRecord] | None,
+        best: tuple[int, str, object] | None,
+        importer: ModuleSummary,
+        depth: int,
+    ) -> Symbol | None:
+        """What the latest star import below the line of the explicit binding ``best`` that
+        provides ``name`` binds it to (None when none does)."""
+        after = best[0] if best else 0
+        for record in stars or ():
+            if record.line <= after:
+                break
+            found = self._star_member(record, importer, name, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def _star_member(
+        self, record: ImportRecord, importer: ModuleSummary, name: str, depth: int
+    ) -> Symbol | None:
+        """``name`` as ``from {record.module} import *`` binds it: a public name (exactly the
+        names of a static ``__all__``) of a project module; None when it binds no ``name``."""
+        module = self.absolute(record.module, record.level, importer)
+        summary = self.modules.get(module) if module is not None else None
+        if summary is None:
+            return None  # a library's (or a namespace package's) names are not known
+        exported = self._exports[module]
+        if name not in exported if exported is not None else name.startswith("_"):
+            return None
+        if depth > MAX_DEPTH:
+            self._cutoffs += 1
+            return Unresolved("star import chain too deep")
+        key = (module, name)
+        if key in self._star_open:
+            self._guard_hits += 1
+            return None
+        self._star_open.add(key)
+        try:
+            if exported is not None:  # a name listed in __all__ may be a submodule
+                return self._module_member(module, name, depth + 1)
+            return self._in_scope(name, summary.scope, Ctx(summary, (summary.scope,)), depth + 1)
+        finally:
+            self._star_open.discard(key)
 
     def resolve_import(self, binding: ImportBinding, importer: ModuleSummary, depth: int) -> Symbol:
         """What an import binding refers to."""
@@ -227,8 +294,8 @@ class ProjectIndex:
             if attr in scope.functions:
                 return FuncSym(scope.functions[attr], inner)
             assign = scope.last_assign(attr)
-            if assign is not None:
-                return VarSym(attr, assign, inner)
+            if assign is not None:  # ``Views.router`` is evaluated in the class body
+                return VarSym(attr, assign, inner.enter_class(klass.info))
             if attr in scope.classes:
                 return ClassSym(scope.classes[attr], inner)
         return None
@@ -357,6 +424,44 @@ def _binds(scope: Scope, name: str) -> bool:
         or name in scope.imports
         or name in scope.params
     )
+
+
+def _star_imports(summary: ModuleSummary) -> list[ImportRecord]:
+    """The module's ``from m import *`` records, latest first."""
+    stars = [record for record in summary.imports if record.names == ("*",)]
+    return sorted(stars, key=lambda record: -record.line)
+
+
+def _static_all(scope: Scope) -> frozenset[str] | None:
+    """The names of a module's ``__all__`` when it is a list or tuple of strings, grown only by
+    ``+=`` of such lists; None when there is none or it is computed or changed otherwise."""
+    assign = scope.last_assign("__all__")
+    if assign is None or "__all__" in scope.item_assigns:
+        return None
+    names = _strings(assign.value)
+    for grown in scope.aug_assigns.get("__all__", ()):
+        if grown.line > assign.line:
+            more = _added(grown.value)
+            names = None if names is None or more is None else names | more
+    changed = any(
+        isinstance(site.call.func, Name) and site.call.func.dotted.startswith("__all__.")
+        for site in scope.calls
+    )
+    return None if changed else names
+
+
+def _added(value: Expr | None) -> frozenset[str] | None:
+    """The strings ``__all__ += [...]`` adds (recorded as ``__all__ + [...]``)."""
+    return _strings(value.right) if isinstance(value, BinOp) and value.op == "Add" else None
+
+
+def _strings(expr: Expr | None) -> frozenset[str] | None:
+    """The strings of a list or tuple display of string literals."""
+    if not isinstance(expr, Seq) or expr.kind not in ("list", "tuple"):
+        return None
+    if not all(isinstance(item, Const) and isinstance(item.value, str) for item in expr.items):
+        return None
+    return frozenset(item.value for item in expr.items)  # type: ignore[union-attr]
 
 
 def _position(entry: tuple[int, CallSite, Ctx]) -> int:

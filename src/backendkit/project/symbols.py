@@ -37,6 +37,17 @@ class Ctx:
             (*self.owners, func),
         )
 
+    def enter_class(self, cls: ClassInfo) -> Ctx:
+        """The context of ``cls``'s body: its own names first, then the enclosing scopes.
+        Methods are entered from the enclosing context, not from this one (a class body is not
+        a scope of the functions defined in it)."""
+        return Ctx(
+            self.module,
+            (*self.scopes, cls.scope),
+            (*self.prefixes, f"{cls.qualname}."),
+            (*self.owners, None),
+        )
+
     def truncate(self, scope: Scope) -> Ctx:
         """The enclosing context whose innermost scope is ``scope``."""
         for index, candidate in enumerate(self.scopes):
