@@ -161,3 +161,14 @@ def test_baseline_matches_from_any_directory_and_any_file_arguments(mono: Path) 
     main.write_text(SERVICE + NEW_ROUTE, encoding="utf-8")
     assert findings_of(app, "--baseline", str(baseline), "main.py") == [("BK101", "main.py", 11)]
     assert findings_of(mono, "--baseline", "baseline.json", API, WORKER) == [("BK101", API, 11)]
+
+
+def test_routes_name_files_from_the_working_directory(mono: Path) -> None:
+    """``backendkit routes`` shows a route's file as lint does: from the working directory."""
+    proc = bk(mono, "routes", "--no-cache", "--format", "json", API, WORKER)
+    assert proc.returncode == 0, proc.stderr
+    files = sorted({route["file"] for route in json.loads(proc.stdout)})
+    assert files == [API, WORKER]
+    inside = bk(mono / "services" / "api" / "app", "routes", "--no-cache", "--format", "csv")
+    assert inside.returncode == 0, inside.stderr
+    assert ",main.py," in inside.stdout

@@ -7,6 +7,7 @@ import io
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from backendkit import __version__
@@ -158,9 +159,10 @@ def run_routes(
     if output not in ROUTE_FORMATS:
         raise ValueError(f"--format {output!r} is not one of: {', '.join(ROUTE_FORMATS)}")
     result = _analyze(paths, config, use_cache=use_cache)
-    routes = result.routes
+    routes = [replace(r, file=result.display_path(r.file)) for r in result.routes]
     if result.unparsed:
-        shown = ", ".join(result.unparsed[:5]) + (" ..." if len(result.unparsed) > 5 else "")
+        unparsed = [result.display_path(p) for p in result.unparsed]
+        shown = ", ".join(unparsed[:5]) + (" ..." if len(unparsed) > 5 else "")
         sys.stderr.write(
             f"note: {len(result.unparsed)} file(s) could not be analysed, so routes declared "
             f"in them are missing: {shown} (backendkit lint says why)\n"

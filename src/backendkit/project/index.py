@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from backendkit.project.evaluate import Evaluator
+from backendkit.project.exports import star_imports, static_all
 from backendkit.project.symbols import (
     ClassSym,
     Ctx,
@@ -25,10 +26,8 @@ from backendkit.project.symbols import (
     VarSym,
 )
 from backendkit.summary.model import (
-    BinOp,
     Call,
     CallSite,
-    Const,
     Expr,
     FunctionInfo,
     ImportBinding,
@@ -36,7 +35,6 @@ from backendkit.summary.model import (
     ModuleSummary,
     Name,
     Scope,
-    Seq,
     Subscript,
 )
 
@@ -83,10 +81,8 @@ class ProjectIndex:
         # only), and each module's static ``__all__``: fixed data, not memos. A star search
         # met again for the same (module, name) is a cycle: cut there, and counted in
         # ``_guard_hits`` since the cut depends on where the search started
-        self._stars = {
-            s.module: stars for s in self.modules.values() if (stars := _star_imports(s))
-        }
-        self._exports = {s.module: _static_all(s.scope) for s in self.modules.values()}
+        self._stars = {s.module: stars for s in self.modules.values() if (stars := star_imports(s))}
+        self._exports = {s.module: static_all(s.scope) for s in self.modules.values()}
         self._star_open: set[tuple[str, str]] = set()
 
     # -- contexts -----------------------------------------------------------------------------
@@ -424,44 +420,6 @@ def _binds(scope: Scope, name: str) -> bool:
         or name in scope.imports
         or name in scope.params
     )
-
-
-def _star_imports(summary: ModuleSummary) -> list[ImportRecord]:
-    """The module's ``from m import *`` records, latest first."""
-    stars = [record for record in summary.imports if record.names == ("*",)]
-    return sorted(stars, key=lambda record: -record.line)
-
-
-def _static_all(scope: Scope) -> frozenset[str] | None:
-    """The names of a module's ``__all__`` when it is a list or tuple of strings, grown only by
-    ``+=`` of such lists; None when there is none or it is computed or changed otherwise."""
-    assign = scope.last_assign("__all__")
-    if assign is None or "__all__" in scope.item_assigns:
-        return None
-    names = _strings(assign.value)
-    for grown in scope.aug_assigns.get("__all__", ()):
-        if grown.line > assign.line:
-            more = _added(grown.value)
-            names = None if names is None or more is None else names | more
-    changed = any(
-        isinstance(site.call.func, Name) and site.call.func.dotted.startswith("__all__.")
-        for site in scope.calls
-    )
-    return None if changed else names
-
-
-def _added(value: Expr | None) -> frozenset[str] | None:
-    """The strings ``__all__ += [...]`` adds (recorded as ``__all__ + [...]``)."""
-    return _strings(value.right) if isinstance(value, BinOp) and value.op == "Add" else None
-
-
-def _strings(expr: Expr | None) -> frozenset[str] | None:
-    """The strings of a list or tuple display of string literals."""
-    if not isinstance(expr, Seq) or expr.kind not in ("list", "tuple"):
-        return None
-    if not all(isinstance(item, Const) and isinstance(item.value, str) for item in expr.items):
-        return None
-    return frozenset(item.value for item in expr.items)  # type: ignore[union-attr]
 
 
 def _position(entry: tuple[int, CallSite, Ctx]) -> int:

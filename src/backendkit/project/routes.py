@@ -176,7 +176,7 @@ class RouteBuilder(IncludeWalk[_At]):
         """Routers included from a library call or computed at run time: one entry each."""
         for opaque in obj.opaque:
             where = [*here.prefix, (opaque.path, opaque.path_expr)]
-            self._add_mount(opaque.target, where, opaque.file, opaque.line, "include")
+            self._add_mount(opaque.target, where, opaque.file, opaque.line, "include", opaque.note)
 
     def mount(self, mount: Mount, above: _At) -> _At:
         """A mounted FastAPI app keeps the path to the mount point, not the dependencies."""
@@ -237,9 +237,10 @@ class RouteBuilder(IncludeWalk[_At]):
         file: str,
         line: int,
         kind: str = "mount",
+        note: str = "",
     ) -> None:
         path, resolved = _join(prefix)
-        note = (
+        note = note or (
             "router from a library call or computed at run time: its routes are not analysed"
             if kind == "include"
             else "mounted ASGI app: its own routes are not analysed"
