@@ -91,3 +91,45 @@ def test_bad_baseline_is_a_one_line_error(tmp_path: Path, content: str | None, w
         _lint(root, baseline=baseline)
     assert "\n" not in str(caught.value)
     assert str(baseline) in str(caught.value)
+
+
+def test_a_baseline_beside_the_code_moves_with_the_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A baseline in ``.ci/`` records ``../main.py`` and still matches in another checkout, run
+    from another directory."""
+    import shutil
+
+    root = write_project(tmp_path / "p", {"main.py": ROUTES})
+    (root / ".ci").mkdir()
+    assert _lint(root, write_baseline=root / ".ci" / "baseline.json") == 0
+    recorded = json.loads((root / ".ci" / "baseline.json").read_text())["findings"]
+    assert {entry["path"] for entry in recorded} == {"../main.py"}
+    moved = shutil.copytree(root, tmp_path / "elsewhere" / "p")
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert _lint(moved, baseline=moved / ".ci" / "baseline.json") == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_a_baseline_of_project_relative_paths_still_matches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Baselines written before paths were relative to the baseline (project-relative paths,
+    here one kept outside the project) keep silencing what they recorded."""
+    from backendkit import analyze
+    from backendkit.catalogue import load_catalogue
+    from backendkit.commands import SourceCache
+    from backendkit.reporters.report import Report, fingerprints
+
+    root = write_project(tmp_path / "p", {"main.py": ROUTES})
+    result = analyze([root])
+    report = Report(result.findings, load_catalogue(), root, "0", source=SourceCache(root))
+    entries = [{"fingerprint": fp} for fp in fingerprints(report, str)]
+    old = tmp_path / "ci" / "old.json"
+    old.parent.mkdir()
+    old.write_text(json.dumps({"tool": "backendkit", "version": 1, "findings": entries}))
+    assert entries
+    capsys.readouterr()
+    assert _lint(root, baseline=old) == 0
+    assert json.loads(capsys.readouterr().out) == []

@@ -83,20 +83,20 @@ def single_line(text: str) -> str:
     return " ".join(part.strip() for part in text.splitlines() if part.strip()) or text.strip()
 
 
-def fingerprints(report: Report, base: Path | None = None) -> Iterator[str]:
+def fingerprints(report: Report, shown: Callable[[str], str] | None = None) -> Iterator[str]:
     """One stable hex fingerprint per finding, in ``report.findings`` order.
 
-    The hash covers the rule code, the path (as shown from ``base``, by default as the output
-    shows it) and the whitespace-normalised text of the finding's line, not the line number, so
-    it survives edits elsewhere in the file. A running occurrence number keeps identical (code,
-    path, line text) triples apart.
+    The hash covers the rule code, the path (as ``shown`` names a finding's project-relative
+    path; by default as the output shows it) and the whitespace-normalised text of the
+    finding's line, not the line number, so it survives edits elsewhere in the file. A running
+    occurrence number keeps identical (code, path, line text) triples apart.
     """
-    anchor = report.cwd if base is None else base
+    if shown is None:
+        shown = report.shown
     seen: Counter[str] = Counter()
     for finding in report.findings:
         text = report.line_text(finding.path, finding.line) or ""
-        path = display_path(report.root, finding.path, anchor)
-        base_text = "\0".join((finding.code, path, " ".join(text.split())))
+        base_text = "\0".join((finding.code, shown(finding.path), " ".join(text.split())))
         digest = hashlib.sha256(base_text.encode("utf-8")).hexdigest()
         occurrence = seen[digest]
         seen[digest] += 1
