@@ -26,7 +26,7 @@ from backendkit.project.symbols import (
     VarSym,
 )
 from backendkit.project.text import expr_text
-from backendkit.summary.model import Call, Const, Expr, Name, Seq, Subscript, Unknown
+from backendkit.summary.model import Call, ClassInfo, Const, Expr, Name, Seq, Subscript, Unknown
 
 SECURITY_SCHEMES = frozenset(
     {
@@ -105,6 +105,23 @@ def _constant_status(value: External) -> int | None:
     return int(member) if member is not None and rest in ("", "value") else None
 
 
+def _owner_class(func: FuncSym) -> ClassInfo | None:
+    """The class ``func`` is a method of (nested classes too), found from its qualname in the
+    scope it is defined in."""
+    prefix = func.ctx.prefix
+    qualname = func.info.qualname
+    if not qualname.startswith(prefix):
+        return None
+    *owners, _name = qualname[len(prefix) :].split(".")
+    scope, found = func.ctx.scopes[-1], None
+    for owner in owners:
+        found = scope.classes.get(owner)
+        if found is None:
+            return None
+        scope = found.scope
+    return found
+
+
 class DependencyResolver:
     """Builds dependency trees (memoised per dependency callable)."""
 
@@ -163,6 +180,25 @@ class DependencyResolver:
                 nodes.append(self.from_marker(default, param.annotation, ctx))
                 continue
             for marker, base, inner in self.markers_in_annotation(param.annotation, func.ctx):
+                nodes.append(self.from_marker(marker, base, inner))
+        return nodes + self._view_dependencies(func)
+
+    def _view_dependencies(self, func: FuncSym) -> list[DepNode]:
+        """A class-based view's shared dependencies (fastapi-utils' ``@cbv(router)``): class
+        attributes declared with ``Depends(...)`` (as their value or in ``Annotated``) run for
+        every endpoint method of the class, one that takes ``self``."""
+        params = func.info.params
+        cls = _owner_class(func) if params and params[0].name == "self" else None
+        if cls is None:
+            return []
+        nodes: list[DepNode] = []
+        for assigns in cls.scope.assigns.values():
+            value, annotation = assigns[-1].value, assigns[-1].annotation
+            if self.is_marker(value, func.ctx):
+                assert isinstance(value, Call)
+                nodes.append(self.from_marker(value, annotation, func.ctx))
+                continue
+            for marker, base, inner in self.markers_in_annotation(annotation, func.ctx):
                 nodes.append(self.from_marker(marker, base, inner))
         return nodes
 
