@@ -79,7 +79,16 @@ def project_findings(
 #: Snapshot of the memos the rules fill: (object, attribute, copy of its value).
 MemoState = list[tuple[object, str, object]]
 _MEMOS = {
-    "index": ("_callers", "_mro", "_bases", "_names", "_targets", "_cutoffs", "_guard_hits"),
+    "index": (
+        "_callers",
+        "_mro",
+        "_bases",
+        "_names",
+        "_targets",
+        "_cutoffs",
+        "_guard_hits",
+        "_star_names",
+    ),
     "evaluator": ("_memo",),
     "resolver": ("_memo",),
 }

@@ -140,9 +140,10 @@ class Evaluator:
             return self._param(symbol, depth + 1)
         if not isinstance(symbol, VarSym):
             return symbol
+        env: tuple[tuple[tuple[str, int], int], ...] = ()
         if self.env:
             symbol = self._iterated_binding(symbol)
-        env = tuple(sorted(self.env.items())) if isinstance(symbol.assign.value, LoopItem) else ()
+            env = self._positions()
         key = (symbol.ctx.module.module, symbol.qualname, symbol.assign.line, env)
         if key in self._memo:
             return self._memo[key]
@@ -151,10 +152,19 @@ class Evaluator:
         self._memo[key] = result
         return result
 
+    def _positions(self) -> tuple[tuple[tuple[str, int], int], ...]:
+        """The iteration being evaluated, as part of a memo key. Any value met while loops are
+        iterated may depend on them (``prefix = f"/{name}"`` in the body, a variable of another
+        module or a parameter computed from one), so each iteration has its own answers."""
+        return tuple(sorted(self.env.items()))
+
     def _iterated_binding(self, var: VarSym) -> VarSym:
         """The binding of ``var``'s name by a loop being iterated, when several loops of its
         scope bind that name (``for v in A: ...`` then ``for v in B: ...``): inside a loop,
-        its own variable, not the scope's last assignment of the name."""
+        its own variable, not the scope's last assignment of the name. Only a loop variable
+        is redirected: ``p = p + "/z"`` in a loop body is that new binding."""
+        if not isinstance(var.assign.value, LoopItem):
+            return var
         for assign in reversed(var.ctx.scopes[-1].assigns.get(var.name, ())):
             item = assign.value
             if isinstance(item, LoopItem) and (var.ctx.module.module, item.loop) in self.env:
@@ -197,7 +207,7 @@ class Evaluator:
     def _param(self, param: ParamSym, depth: int) -> Value:
         if depth > MAX_DEPTH:
             return Unresolved("evaluation too deep")
-        key = ("param", param.qualname)
+        key = ("param", param.qualname, self._positions() if self.env else ())
         if key in self._memo:
             return self._memo[key]
         self._memo[key] = Unresolved(f"parameter {param.name} depends on itself")

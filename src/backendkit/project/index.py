@@ -84,6 +84,10 @@ class ProjectIndex:
         self._stars = {s.module: stars for s in self.modules.values() if (stars := star_imports(s))}
         self._exports = {s.module: static_all(s.scope) for s in self.modules.values()}
         self._star_open: set[tuple[str, str]] = set()
+        # what ``from m import *`` binds a name to: (m, name) -> (depth, answer), for answers
+        # found with no cycle cut and no MAX_DEPTH cutoff (from ``depth`` or less such a search
+        # takes the same steps), so a star-import diamond is searched once per module
+        self._star_names: dict[tuple[str, str], tuple[int, Symbol | None]] = {}
 
     # -- contexts -----------------------------------------------------------------------------
     def is_project_module(self, module: str) -> bool:
@@ -200,17 +204,32 @@ class ProjectIndex:
         exported = self._exports[module]
         if name not in exported if exported is not None else name.startswith("_"):
             return None
+        key = (module, name)
+        known = self._star_names.get(key)
+        if known is not None and depth <= known[0]:
+            return known[1]
+        state = (self._cutoffs, self._guard_hits)
+        found = self._star_search(summary, name, exported is not None, depth)
+        if state == (self._cutoffs, self._guard_hits):
+            self._star_names[key] = (depth, found)
+        return found
+
+    def _star_search(
+        self, summary: ModuleSummary, name: str, listed: bool, depth: int
+    ) -> Symbol | None:
+        """Search ``summary`` for ``name`` (one step of a star-import chain), cutting cycles
+        and chains deeper than MAX_DEPTH."""
         if depth > MAX_DEPTH:
             self._cutoffs += 1
             return Unresolved("star import chain too deep")
-        key = (module, name)
+        key = (summary.module, name)
         if key in self._star_open:
             self._guard_hits += 1
             return None
         self._star_open.add(key)
         try:
-            if exported is not None:  # a name listed in __all__ may be a submodule
-                return self._module_member(module, name, depth + 1)
+            if listed:  # a name listed in __all__ may be a submodule
+                return self._module_member(summary.module, name, depth + 1)
             return self._in_scope(name, summary.scope, Ctx(summary, (summary.scope,)), depth + 1)
         finally:
             self._star_open.discard(key)
