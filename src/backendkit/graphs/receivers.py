@@ -20,6 +20,15 @@ from backendkit.summary.model import (
 )
 
 _WRAPPERS = frozenset({"Annotated", "Optional", "Union", "ClassVar", "Final"})
+#: Generics whose first argument is what ``with f() as x`` binds when ``f`` returns one: a
+#: ``@contextmanager`` generator's yield type, or the managed type of a context manager.
+_ENTERED = frozenset(
+    {
+        *("Iterator", "AsyncIterator", "Generator", "AsyncGenerator", "Iterable"),
+        *("AsyncIterable", "ContextManager", "AsyncContextManager", "AbstractContextManager"),
+        "AbstractAsyncContextManager",
+    }
+)
 #: The classes of attributes of FastAPI's and Starlette's objects (by class name): the
 #: ``session`` of a request or websocket (SessionMiddleware) is a dict.
 _LIBRARY_ATTRS = {
@@ -133,13 +142,28 @@ class ReceiverTypes:
 
     def _bound_class(self, name: str, body: Ctx) -> ClassSym | External | None:
         """The class of the local ``name``: from ``with Client() as name`` in ``body``'s own
-        scope, else from its annotation or value (a constructor call, a literal)."""
+        scope (``_entered_class``), else from its annotation or value (a constructor call, a
+        literal)."""
         bound = f"with={name}"
         entered = next((s.call for s in body.scopes[-1].calls if s.use == bound), None)
         if entered is not None:
-            return self._class_of_value(entered, body)
+            return self._entered_class(entered, body)
         symbol = self.index.lookup(name, body)
         return self._typed_symbol(name, symbol, body) or _literal_class(symbol)
+
+    def _entered_class(self, call: Call, ctx: Ctx) -> ClassSym | External | None:
+        """The class of what ``with call as x`` binds: ``Session`` for a project factory
+        annotated ``-> Iterator[Session]`` (a ``@contextmanager`` generator; also
+        ``AsyncIterator``, ``Generator``, ``AsyncGenerator`` and the ``ContextManager``
+        generics), else the class ``call`` creates or returns (``Client()``, ``-> Repo``)."""
+        found = self.index.resolve_expr(call.func, ctx) if isinstance(call.func, Name) else None
+        returns = found.info.returns if isinstance(found, FuncSym) else None
+        if isinstance(found, FuncSym) and isinstance(returns, Subscript):
+            name = returns.value.dotted if isinstance(returns.value, Name) else ""
+            if name.rpartition(".")[2] in _ENTERED:
+                first = returns.items[0] if returns.items else None
+                return self.class_of_annotation(first, found.ctx)
+        return self._class_of_value(call, ctx)
 
     def _library_attr(self, expr: Attr) -> External | None:
         """``", ".join``: a method of a literal is the builtin type's."""

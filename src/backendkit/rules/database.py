@@ -30,13 +30,25 @@ QUERY_METHODS = frozenset(
     }
 )
 DB_RECEIVERS = ("session", "db", "conn", "connection", "cursor", "tx", "uow")
-#: Libraries whose objects run queries; a receiver whose type is known to come from another
-#: library (``aiohttp.ClientSession``, ``dict``, ``request.session``) runs none
-DB_LIBRARIES = (
-    *("sqlalchemy", "sqlmodel", "databases", "asyncpg", "psycopg", "psycopg2", "psycopg_pool"),
-    *("aiopg", "sqlite3", "aiosqlite", "pymysql", "aiomysql", "MySQLdb", "mysql", "duckdb"),
-    *("pymongo", "motor", "beanie", "odmantic", "mongoengine", "redis", "tortoise", "peewee"),
-    *("pony", "piccolo", "ormar", "edgedb", "gel", "cassandra", "neo4j", "prisma", "django"),
+#: Libraries whose objects are known to run no database query: HTTP clients (their sessions
+#: ``get`` URLs), FastAPI's and Starlette's objects (``request.session`` is a dict, an
+#: ``HTTPConnection`` a mapping), in-memory caches, context variables and the ``collections``
+#: containers. Any other library counts as a possible database client (pyodbc, oracledb,
+#: snowflake, ...), and so does redis: a command per item is a round trip per item.
+NOT_DATABASES = (
+    *("aiohttp", "httpx", "httpcore", "requests", "requests_cache", "niquests", "urllib3"),
+    *("urllib", "http.client", "fastapi", "starlette", "cachetools", "contextvars"),
+    "collections",
+)
+#: Builtin and ``typing``/``collections.abc`` container types (``dict``, ``Mapping``...):
+#: their ``get`` reads a key. ``object`` and ``Any`` say nothing about the receiver.
+CONTAINERS = frozenset(
+    {
+        *("dict", "list", "set", "frozenset", "tuple", "str", "bytes", "bytearray"),
+        *("Dict", "List", "Set", "FrozenSet", "Tuple", "DefaultDict", "OrderedDict"),
+        *("ChainMap", "Counter", "Mapping", "MutableMapping", "Sequence", "MutableSequence"),
+        *("AbstractSet", "MutableSet"),
+    }
 )
 
 _APP = "from fastapi import Depends, FastAPI\nfrom sqlmodel import Session, create_engine\n\n"
@@ -145,6 +157,15 @@ class QueryInLoopRule(ProjectRule):
             "        session.refresh(Item)  # expect: BK304\n"
             "    return start\n"
         ),
+        Example(
+            "from collections.abc import Iterator\nfrom contextlib import contextmanager\n\n"
+            "from sqlmodel import Session, create_engine\n\nengine = create_engine('sqlite://')"
+            "\n\n\n@contextmanager\ndef session_scope() -> Iterator[Session]:\n"
+            "    with Session(engine) as session:\n        yield session\n\n\n"
+            "def load(ids: list[int]) -> list:\n    with session_scope() as session:\n"
+            "        return [session.get(Item, i) for i in ids]  # expect: BK304\n",
+            note="a @contextmanager factory's session: the with statement binds what it yields",
+        ),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -170,11 +191,19 @@ class QueryInLoopRule(ProjectRule):
 
 def _is_query(callee: Name, info: FunctionInfo, where: Ctx, types: ReceiverTypes) -> bool:
     """A query method called on a receiver named like a session (``session``, ``db``...)
-    whose type is a database library's or not known: a known type from another library
-    (``aiohttp.ClientSession``, ``dict``, Starlette's ``request.session``) runs no query."""
+    unless its type is known not to be a database client (``_not_a_database``): a project
+    class, a database library's class, ``Any``, ``object`` or an unknown type is reported."""
     receiver, _, method = callee.dotted.rpartition(".")
     last = receiver.rpartition(".")[2].lower()
     if method not in QUERY_METHODS or not last.endswith(DB_RECEIVERS):
         return False
     found = types.receiver_class(receiver, where.enter(info))
-    return not isinstance(found, External) or found.is_from(*DB_LIBRARIES)
+    return not (isinstance(found, External) and _not_a_database(found))
+
+
+def _not_a_database(cls: External) -> bool:
+    """An HTTP client, a web framework's object, a cache or a container: ``aiohttp.
+    ClientSession``, ``requests.Session``, ``request.session``, ``dict``, ``Mapping``."""
+    if cls.is_from("builtins", "typing", "typing_extensions", "collections.abc"):
+        return cls.last in CONTAINERS
+    return cls.is_from(*NOT_DATABASES)

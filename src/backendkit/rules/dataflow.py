@@ -31,9 +31,15 @@ SECRET_WORDS = frozenset(
 KEY_KINDS = frozenset(
     {"api", "private", "secret", "signing", "encryption", "access", "master", "hmac", "jwt"}
 )
-# trailing words that only say how the secret is held: ``token_value``, ``password_bytes``
+# trailing words that only say how, where or which copy of the secret is held:
+# ``token_value``, ``password_bytes``, ``password_confirm``, ``refresh_token_cookie``,
+# ``api_key_header`` (FastAPI's APIKeyHeader tutorial), ``private_key_pem``
 VALUE_FORMS = frozenset(
-    {"value", "str", "string", "bytes", "raw", "plain", "plaintext", "encoded", "b64"}
+    {
+        *("value", "str", "string", "bytes", "raw", "plain", "plaintext", "encoded", "b64"),
+        *("base64", "pem", "der", "text", "input", "header", "cookie"),
+        *("confirm", "confirmation", "repeat", "again", "retype"),
+    }
 )
 # leading words of a question about a secret, not the secret: ``has_password``,
 # ``is_token_valid``, ``verify_password(...)``
@@ -109,15 +115,16 @@ def secret_kind(name: str) -> str:
 
 
 def _deciding_words(name: str) -> tuple[str, str]:
-    """The last two words of ``name`` once value-form words are dropped (``("", "")`` for a
-    flag such as ``has_password``)."""
+    """The last two words of ``name`` once value-form words and numbers are dropped
+    (``password_confirm``, ``password_2`` and ``password2`` read as ``password``), or
+    ``("", "")`` for a flag such as ``has_password``."""
     words = name_words(name)
     if not words or words[0] in FLAG_WORDS:
         return "", ""
-    while len(words) > 1 and words[-1] in VALUE_FORMS:
+    while len(words) > 1 and (words[-1] in VALUE_FORMS or words[-1].isdigit()):
         words.pop()
     before, last = ["", *words][-2:]
-    return before, last
+    return before, last.rstrip("0123456789") or last  # ``password2``
 
 
 def _names_in(expr: Expr | None) -> list[str]:
