@@ -120,16 +120,23 @@ def test_a_merge_drops_entries_of_files_the_project_no_longer_has(tmp_path: Path
     assert reader.get("fp", "kept.py") is not None
 
 
-def test_lint_runs_forget_a_deleted_file_at_the_next_merge(tmp_path: Path) -> None:
-    files = {f"app/m{i}.py": f"def f{i}() -> int:\n    return {i}\n" for i in range(3)}
-    root = write_project(tmp_path / "p", {"app/__init__.py": "", **files})
-    analyze([root])
-    (root / "app" / "m0.py").unlink()
+def _cached_paths_after_merges(root: Path) -> set[str]:
+    """Edit ``app/m1.py`` and lint until the packs merge; the paths the cache then holds."""
     for number in range(packs.MAX_PACKS + 1):  # each edit writes a pack; then they merge
         (root / "app" / "m1.py").write_text(f"X = {number}\n", encoding="utf-8")
         analyze([root])
     reader = Packs(root / ".backendkit_cache" / "files")
-    paths = {path for (_print, path) in reader._all()}
+    return {path for (_print, path) in reader._all()}
+
+
+MODULES = {f"app/m{i}.py": f"def f{i}() -> int:\n    return {i}\n" for i in range(3)}
+
+
+def test_lint_runs_forget_a_deleted_file_at_the_next_merge(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", **MODULES})
+    analyze([root])
+    (root / "app" / "m0.py").unlink()
+    paths = _cached_paths_after_merges(root)
     assert "app/m0.py" not in paths
     assert {"app/m1.py", "app/m2.py"} <= paths
 
@@ -137,16 +144,12 @@ def test_lint_runs_forget_a_deleted_file_at_the_next_merge(tmp_path: Path) -> No
 def test_lint_keeps_entries_of_files_it_did_not_read_that_still_exist(tmp_path: Path) -> None:
     """A file left out of this run (excluded here, read by another command or a nested
     project) keeps its cached summary through a merge; only files that are gone lose theirs."""
-    files = {f"app/m{i}.py": f"def f{i}() -> int:\n    return {i}\n" for i in range(3)}
-    root = write_project(tmp_path / "p", {"app/__init__.py": "", "extra/x.py": "X = 1\n", **files})
+    files = {"app/__init__.py": "", "extra/x.py": "X = 1\n", **MODULES}
+    root = write_project(tmp_path / "p", files)
     analyze([root])
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + 'extend-exclude = ["extra"]\n', encoding="utf-8")
     (root / "app" / "m0.py").unlink()
-    for number in range(packs.MAX_PACKS + 1):  # each edit writes a pack; then they merge
-        (root / "app" / "m1.py").write_text(f"X = {number}\n", encoding="utf-8")
-        analyze([root])
-    reader = Packs(root / ".backendkit_cache" / "files")
-    paths = {path for (_print, path) in reader._all()}
+    paths = _cached_paths_after_merges(root)
     assert "extra/x.py" in paths
     assert "app/m0.py" not in paths
