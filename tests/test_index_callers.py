@@ -44,3 +44,33 @@ def test_same_name_functions_get_only_their_own_callers(tmp_path: Path) -> None:
     b_then = tuple(reversed((_lines(second, "app.b"), _lines(second, "app.a"))))
     assert a_then == b_then == ([6, 8], [7, 9])
     assert first._targets, "call sites were resolved once and kept"
+
+
+CLASS_CALLS = """\
+from app.a import save
+
+
+class Settings:
+    limit = save(5)
+
+    class Inner:
+        size = save(6)
+
+        def grow(self) -> int:
+            return save(7)
+
+    def run(self) -> int:
+        return save(8)
+"""
+
+
+def test_calls_in_class_bodies_and_nested_classes_are_call_sites(tmp_path: Path) -> None:
+    """A class body's calls (field values, decorators) and those of nested classes' bodies
+    and methods are call sites like any other, so they count as callers."""
+    root = write_project(tmp_path / "p", {**FILES, "app/settings.py": CLASS_CALLS})
+    project, _files = build_project(root, load_config(root, load_catalogue()))
+    index = project.index
+    func = index.modules["app.a"].scope.functions["save"]
+    calls = [call for call, where in index.callers(func) if where.module.module == "app.settings"]
+    lines = sorted(site.line for site, _where in index.call_sites() if site.call in calls)
+    assert lines == [5, 8, 11, 14]

@@ -28,6 +28,7 @@ from backendkit.project.symbols import (
 from backendkit.summary.model import (
     Call,
     CallSite,
+    ClassInfo,
     Expr,
     FunctionInfo,
     ImportBinding,
@@ -463,11 +464,23 @@ def _functions(scope: Scope, ctx: Ctx) -> Iterator[tuple[FunctionInfo, Ctx]]:
 
 
 def _sites(scope: Scope, ctx: Ctx) -> Iterable[tuple[CallSite, Ctx]]:
-    """Every call site in ``scope`` and its nested functions and methods, with its context."""
+    """Every call site in ``scope`` and its nested functions and classes, with its context."""
     for site in scope.calls:
         yield site, ctx
     for func in scope.functions.values():
         yield from _sites(func.scope, ctx.enter(func))
     for cls in scope.classes.values():
-        for method in cls.scope.functions.values():
-            yield from _sites(method.scope, ctx.enter(method))
+        yield from _class_sites(cls, ctx)
+
+
+def _class_sites(cls: ClassInfo, ctx: Ctx) -> Iterable[tuple[CallSite, Ctx]]:
+    """The calls of a class body (field values, method decorators: in the class's context),
+    of its methods and of its nested classes; ``ctx`` is where the class is defined (a class
+    body is not an enclosing scope of its methods or nested classes)."""
+    body = ctx.enter_class(cls)
+    for site in cls.scope.calls:
+        yield site, body
+    for method in cls.scope.functions.values():
+        yield from _sites(method.scope, ctx.enter(method))
+    for inner in cls.scope.classes.values():
+        yield from _class_sites(inner, ctx)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from itertools import chain
 
 from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
@@ -173,8 +172,7 @@ class HardcodedSecretRule(ProjectRule):
 
     def _calls(self, index: ProjectIndex) -> Iterator[Finding]:
         names = _GETENV | {"encode", "decode"}
-        sites = chain(external_calls(index, names, _secret_call), _class_body_calls(index))
-        for site, where, callee in sites:
+        for site, where, callee in external_calls(index, names, _secret_call):
             call = site.call
             if callee.last in _GETENV:
                 key = _literal_fallback(site)
@@ -199,18 +197,6 @@ def _secret_call(callee: object) -> bool:
         qualname.rpartition(".")[2] in ("encode", "decode")
         and qualname.split(".")[0] in ("jwt", "jose")
     )
-
-
-def _class_body_calls(index: ProjectIndex) -> Iterator[tuple[CallSite, Ctx, External]]:
-    """``os.getenv`` / ``os.environ.get`` calls in class bodies (settings fields), which the
-    project's call sites (modules and functions) leave out."""
-    for cls in iter_classes(index):
-        for site in cls.info.scope.calls:
-            func = site.call.func
-            if isinstance(func, Name) and func.dotted.rpartition(".")[2] in _GETENV:
-                callee = index.lookup(func.dotted, cls.ctx)
-                if isinstance(callee, External) and _secret_call(callee):
-                    yield site, cls.ctx, callee
 
 
 def _literal_fallback(site: CallSite) -> str:
