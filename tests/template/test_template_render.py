@@ -136,6 +136,8 @@ def test_env_example_documents_every_setting(projects: dict[str, Path], name: st
         ({"cors_origins": "http://localhost:3000"}, "list"),
         ({"cors_origins": ["http://localhost:3000/path"]}, "http(s)://host"),
         ({"project_name": "  "}, "project_name"),
+        ({"project_name": 'My "Best" API'}, "double quotes"),
+        ({"project_name": "Tools\\"}, "backslashes"),
     ],
 )
 def test_invalid_answers_are_refused(
@@ -166,6 +168,33 @@ def test_newer_python_targets_lint_clean(template_repo: Path, tmp_path: Path, ve
     assert f"FROM python:{version}-slim" in (project / "Dockerfile").read_text(encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+ORIGINS = [
+    "https://app.example.com",
+    "http://localhost:3000",
+    "https://admin.example.com",
+    "https://staging.example.com",
+]
+
+
+@pytest.mark.parametrize("count", [1, 2, 4])
+def test_any_origin_list_renders_ruff_formatted(
+    template_repo: Path, tmp_path: Path, count: int
+) -> None:
+    """One line, a wrapped call or one origin per line: whatever fits, as ruff formats it."""
+    data = {"cors_origins": ORIGINS[:count], "project_name": "Bob's API"}
+    project = render(template_repo, tmp_path / "out", data)
+    config = project / "app" / "core" / "config.py"
+    assert all(origin in config.read_text(encoding="utf-8") for origin in ORIGINS[:count])
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "--no-cache", str(config)],
         cwd=project,
         capture_output=True,
         text=True,
