@@ -172,3 +172,15 @@ def test_try_repo_blocks_a_route_without_auth(tmp_path: Path) -> None:
     passing = try_repo(project, hook_repo, home)
     assert passing.returncode == 0, passing.stdout + passing.stderr
     assert "BK101" not in passing.stdout
+
+
+def test_pinned_revisions_are_this_version() -> None:
+    """The README's and the generated project's hook pin the tag of this version (each release
+    is tagged ``v<version>``), so a generated project's first commit finds its hook."""
+    from backendkit import __version__
+
+    wanted = f"rev: v{__version__}"
+    template = REPO / "copier-template" / ".pre-commit-config.yaml.jinja"
+    for path in (REPO / "README.md", template):
+        revs = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+        assert [rev for rev in revs if rev.startswith("rev: v")] == [wanted], path

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 
-from backendkit.findings import Finding
+from backendkit.findings import Finding, Severity
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import Ctx, Unresolved
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.support import config_line
 
 _DEPS = """\
 from typing import Annotated
@@ -254,6 +258,42 @@ class MissingAuthRule(ProjectRule):
                 "route public with '# backendkit: public'",
                 extra={"alt_lines": [route.def_line], "route": route.to_dict()},
             )
+        yield from unmatched_auth_names(ctx)
+
+
+def unmatched_auth_names(ctx: ProjectContext) -> Iterator[Finding]:
+    """BK005 for each ``auth-dependencies`` name that points into the project at something
+    it does not have (a typo there silently leaves the routes it guards reported as open).
+    Bare names and names of other packages (a library's dependency) cannot be checked."""
+    for name in sorted(ctx.resolver.auth_names):
+        problem = _auth_name_problem(ctx.index, name)
+        if not problem:
+            continue
+        quoted = re.compile(rf"""["']{re.escape(name)}["']""")
+        yield Finding(
+            code="BK005",
+            name="unmatched-config-name",
+            message=f"Invalid configuration for BK101: [tool.backendkit.auth] auth-dependencies "
+            f"names {name!r}, but {problem}, so it makes no route authenticated; name the "
+            "dependency as it is defined ('pkg.module.function' or 'pkg.module:function')",
+            path=ctx.config_file,
+            line=config_line(ctx, quoted),
+            severity=Severity.ERROR,
+        )
+
+
+def _auth_name_problem(index: ProjectIndex, name: str) -> str:
+    """Why ``name`` matches nothing in the project, or "" when it does or cannot be told."""
+    module, colon, attr = name.partition(":")
+    if not colon:
+        module, _, attr = name.rpartition(".")
+    if not module or not index.is_project_module(module.split(".")[0]):
+        return ""
+    summary = index.modules.get(module)
+    if summary is None:
+        return f"the project has no module {module}"
+    found = index.lookup(attr, Ctx(summary, (summary.scope,)))
+    return f"{module} has no {attr}" if isinstance(found, Unresolved) else ""
 
 
 class OptionalAuthRule(ProjectRule):

@@ -15,6 +15,7 @@ from backendkit.contracts import Contract, parse_contracts
 from backendkit.findings import Finding, Severity
 from backendkit.graphs.chains import Boundary, Members, Violation, contract_graph, violations
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.support import config_line
 
 Plan = tuple[list[Boundary], frozenset[str], dict[str, str]]
 
@@ -116,15 +117,8 @@ class _ContractRule(ProjectRule):
 
 def _contract_line(ctx: ProjectContext, name: str) -> int:
     """The line of ``name = "<name>"`` in the configuration file (1 when not found)."""
-    if ctx.root is None:
-        return 1
     pattern = re.compile(rf"""(^|[{{,])\s*["']?name["']?\s*=\s*["']{re.escape(name)}["']""")
-    try:
-        text = (ctx.root / ctx.config_file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return 1
-    found = (n for n, line in enumerate(text.splitlines(), 1) if pattern.search(line))
-    return next(found, 1)
+    return config_line(ctx, pattern)
 
 
 def _union(sets: Iterable[frozenset[str]]) -> frozenset[str]:

@@ -3,6 +3,7 @@ that derive from library classes, and every function of the project."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -202,3 +203,16 @@ def dependency_functions(
             seen.add(node.func.qualname)
             yield node.func
         stack.extend(node.children)
+
+
+def config_line(ctx: ProjectContext, pattern: re.Pattern[str]) -> int:
+    """The first line of the configuration file that ``pattern`` matches (1 when none does,
+    or the file cannot be read)."""
+    if ctx.root is None:
+        return 1
+    try:
+        text = (ctx.root / ctx.config_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    found = (n for n, line in enumerate(text.splitlines(), 1) if pattern.search(line))
+    return next(found, 1)
