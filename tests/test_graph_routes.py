@@ -107,8 +107,19 @@ def test_focus_on_a_path(project: Path) -> None:
     }
     missing = graph(project, "--focus", "/nowhere")
     assert missing.returncode == 2
-    assert "no route or dependency" in missing.stderr
+    assert "no route path, handler or dependency" in missing.stderr
+    assert "a handler such as items:list_items" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+@pytest.mark.parametrize("name", ["purge", "admin:purge", "app.admin:purge", "app.admin.purge"])
+def test_focus_on_a_handler_as_routes_names_it(project: Path, name: str) -> None:
+    """The handler forms ``backendkit routes`` prints (``admin:purge``), bare and in full."""
+    assert edges(project, "--focus", name) == {
+        ("POST /admin/purge", "app.deps.audit"),
+        ("POST /admin/purge", "app.deps.get_current_user"),
+        ("app.deps.get_current_user", "app.db.get_db"),
+    }
 
 
 def test_mermaid_and_dot_quote_paths(project: Path) -> None:

@@ -204,7 +204,9 @@ def graph(
     focus: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
-            "--focus", help="Keep this module, function or route handler and its neighbours."
+            "--focus",
+            help="Keep this module or function and its neighbours; with --kind routes a path "
+            "(/items), a handler (items:list_items) or a dependency.",
         ),
     ] = None,
     depth: Annotated[

@@ -61,11 +61,15 @@ def _add_dependencies(
 
 
 def focus_routes(graph: nx.DiGraph, name: str) -> nx.DiGraph:
-    """``--focus``: a path (``/items``: its routes and what they depend on) or a dependency
-    (the routes and dependencies that use it, and what it uses)."""
+    """``--focus``: a path (``/items``: its routes and what they depend on), a route handler
+    (as ``backendkit routes`` names it: ``items:list_items``, or ``list_items``, or in full) or
+    a dependency (the routes and dependencies that use it, and what it uses)."""
     centres = _centres(graph, name)
     if not centres:
-        raise ValueError(f"--focus {name!r}: no route or dependency of that name")
+        raise ValueError(
+            f"--focus {name!r}: no route path, handler or dependency of that name (give a path "
+            "such as /items, a handler such as items:list_items, or a dependency's name)"
+        )
     keep = set(centres)
     for centre in centres:
         keep |= nx.descendants(graph, centre)
@@ -78,4 +82,22 @@ def _centres(graph: nx.DiGraph, name: str) -> list[str]:
     if name.startswith("/"):
         routes = (n for n, kind in graph.nodes(data="kind") if kind == "route")
         return [n for n in routes if n.split(" ", 1)[1] == name]
+    return _handler_routes(graph, name) or _dependencies(graph, name)
+
+
+def _handler_routes(graph: nx.DiGraph, name: str) -> list[str]:
+    """The routes whose handler is known by ``name`` (see ``_handler_names``)."""
+    return [n for n, h in graph.nodes(data="handler") if h and name in _handler_names(h)]
+
+
+def _dependencies(graph: nx.DiGraph, name: str) -> list[str]:
+    """The nodes named ``name``, or ending in ``.name`` / ``:name``."""
     return [n for n in graph if n == name or n.endswith((f".{name}", f":{name}"))]
+
+
+def _handler_names(handler: str) -> set[str]:
+    """The names ``--focus`` knows a handler ``pkg.mod:func`` by: in full, dotted, as the
+    routes table shows it (``mod:func``) and bare (``func``)."""
+    module, _, qualname = handler.partition(":")
+    short = module.rpartition(".")[2]
+    return {handler, f"{module}.{qualname}", f"{short}:{qualname}", qualname}
