@@ -244,6 +244,15 @@ def test_cli_calls_pycg_and_unresolved() -> None:
         "shop/services.py:21: shop.services.OrderService._check calls mystery.run\n"
         "1 unresolved call(s)\n"
     )
+    as_json = _cli("--kind", "calls", "--unresolved", "--format", "json")
+    assert json.loads(as_json.stdout) == [
+        {
+            "path": "shop/services.py",
+            "line": 21,
+            "function": "shop.services.OrderService._check",
+            "call": "mystery.run",
+        }
+    ]
 
 
 @pytest.mark.parametrize(
@@ -252,6 +261,7 @@ def test_cli_calls_pycg_and_unresolved() -> None:
         (("--format", "png"), "--format 'png' is not one of"),
         (("--kind", "classes"), "--kind 'classes' is not one of"),
         (("--format", "pycg"), "--format pycg needs --kind calls"),
+        (("--kind", "calls", "--external"), "--external applies to --kind imports"),
         (("--focus", "nowhere"), "no such node"),
         (("missing-dir",), "no such file or directory"),
     ],

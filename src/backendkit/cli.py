@@ -217,16 +217,18 @@ def graph(
         bool,
         typer.Option(
             "--unresolved",
-            help="List the calls (or project imports) that could not be resolved.",
+            help="List the calls (or project imports) that could not be resolved "
+            "(as text, or JSON with --format json).",
         ),
     ] = False,
     external: Annotated[
-        bool, typer.Option("--external", help="Show imported third-party packages too.")
+        bool,
+        typer.Option("--external", help="Show imported third-party packages too (imports)."),
     ] = False,
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """Print the import graph or the call graph of a project."""
+    """Print the import graph, the call graph or the route graph of a project."""
     from backendkit.graphs.command import run_graph
 
     raise typer.Exit(

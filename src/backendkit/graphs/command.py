@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,7 +26,7 @@ def run_graph(
     use_cache: bool = True,
 ) -> int:
     """Print the graph; raises ``ValueError`` for bad options (the CLI makes them exit 2)."""
-    _check(kind, fmt, depth, unresolved)
+    _check(kind, fmt, depth, unresolved, external)
     project = _project(paths, config, use_cache)
     if kind == "routes":
         graph = _route_graph(project, focus_name)
@@ -36,13 +37,13 @@ def run_graph(
 
         calls = build_call_graph(project.index, project.model, project.resolver)
         if unresolved:
-            sys.stdout.write(_unresolved_text(calls.unresolved, calls.graph))
+            sys.stdout.write(_unresolved_calls(calls.unresolved, calls.graph, fmt))
             return 0
         graph = calls.graph
     elif unresolved:
         from backendkit.graphs.imports import unresolved_imports
 
-        sys.stdout.write(_unresolved_imports_text(unresolved_imports(project.index)))
+        sys.stdout.write(_unresolved_imports(unresolved_imports(project.index), fmt))
         return 0
     else:
         from backendkit.graphs.imports import build_import_graph, collapse
@@ -66,8 +67,9 @@ def _route_graph(project, focus_name: str | None) -> nx.DiGraph:
     return focus_routes(graph, focus_name) if focus_name else graph
 
 
-def _check(kind: str, fmt: str, depth: int | None, unresolved: bool) -> None:
+def _check(kind: str, fmt: str, depth: int | None, unresolved: bool, external: bool) -> None:
     problems = (
+        (external and kind != "imports", "--external applies to --kind imports"),
         (kind not in KINDS, f"--kind {kind!r} is not one of: {', '.join(KINDS)}"),
         (fmt not in FORMATS, f"--format {fmt!r} is not one of: {', '.join(FORMATS)}"),
         (fmt == "pycg" and kind != "calls", "--format pycg needs --kind calls"),
@@ -107,17 +109,29 @@ def _route_handler(project, name: str) -> str:
     raise ValueError(f"--focus {name!r}: no route has this path")
 
 
-def _unresolved_text(found: dict[str, list[tuple[int, str]]], graph: nx.DiGraph) -> str:
-    lines = []
-    for caller in sorted(found):
-        path = graph.nodes[caller].get("path", "") if caller in graph else ""
-        for line, text in found[caller]:
-            lines.append(f"{path}:{line}: {caller} calls {text}")
-    lines.append(f"{sum(len(v) for v in found.values())} unresolved call(s)")
+def _unresolved_calls(found: dict[str, list[tuple[int, str]]], graph: nx.DiGraph, fmt: str) -> str:
+    """``--unresolved`` for calls: JSON with ``--format json``, else one line per call."""
+    rows = [
+        {"path": graph.nodes[caller].get("path", "") if caller in graph else "", "line": line,
+         "function": caller, "call": text}
+        for caller in sorted(found)
+        for line, text in found[caller]
+    ]  # fmt: skip
+    if fmt == "json":
+        return json.dumps(rows, indent=2) + "\n"
+    lines = [f"{r['path']}:{r['line']}: {r['function']} calls {r['call']}" for r in rows]
+    lines.append(f"{len(rows)} unresolved call(s)")
     return "\n".join(lines) + "\n"
 
 
-def _unresolved_imports_text(found: list[tuple[str, str, int, str]]) -> str:
+def _unresolved_imports(found: list[tuple[str, str, int, str]], fmt: str) -> str:
+    """``--unresolved`` for imports: JSON with ``--format json``, else one line per import."""
+    if fmt == "json":
+        rows = [
+            {"path": path, "line": line, "module": module, "import": text}
+            for module, path, line, text in found
+        ]
+        return json.dumps(rows, indent=2) + "\n"
     lines = [f"{path}:{line}: {module} imports {text}" for module, path, line, text in found]
     lines.append(f"{len(found)} unresolved import(s)")
     return "\n".join(lines) + "\n"
