@@ -175,13 +175,19 @@ class DependencyResolver:
             if position < skip and param.kind in ("posonly", "normal"):
                 continue
             default, ctx = defaults.get(param.name, (param.default, func.ctx))
-            if self.is_marker(default, ctx):
-                assert isinstance(default, Call)
-                nodes.append(self.from_marker(default, param.annotation, ctx))
-                continue
-            for marker, base, inner in self.markers_in_annotation(param.annotation, func.ctx):
-                nodes.append(self.from_marker(marker, base, inner))
+            nodes += self._declared(default, ctx, param.annotation, func.ctx)
         return nodes + self._view_dependencies(func)
+
+    def _declared(
+        self, default: Expr | None, default_ctx: Ctx, annotation: Expr | None, ctx: Ctx
+    ) -> list[DepNode]:
+        """What a parameter (or a class-based view's attribute) declares: a ``Depends(...)``
+        default, else the markers of its ``Annotated`` annotation."""
+        if self.is_marker(default, default_ctx):
+            assert isinstance(default, Call)
+            return [self.from_marker(default, annotation, default_ctx)]
+        found = self.markers_in_annotation(annotation, ctx)
+        return [self.from_marker(marker, base, inner) for marker, base, inner in found]
 
     def _view_dependencies(self, func: FuncSym) -> list[DepNode]:
         """A class-based view's shared dependencies (fastapi-utils' ``@cbv(router)``): class
@@ -191,16 +197,13 @@ class DependencyResolver:
         cls = _owner_class(func) if params and params[0].name == "self" else None
         if cls is None:
             return []
-        nodes: list[DepNode] = []
-        for assigns in cls.scope.assigns.values():
-            value, annotation = assigns[-1].value, assigns[-1].annotation
-            if self.is_marker(value, func.ctx):
-                assert isinstance(value, Call)
-                nodes.append(self.from_marker(value, annotation, func.ctx))
-                continue
-            for marker, base, inner in self.markers_in_annotation(annotation, func.ctx):
-                nodes.append(self.from_marker(marker, base, inner))
-        return nodes
+        return [
+            node
+            for assigns in cls.scope.assigns.values()
+            for node in self._declared(
+                assigns[-1].value, func.ctx, assigns[-1].annotation, func.ctx
+            )
+        ]
 
     def from_lists(self, declared: Iterable[tuple[Expr, Ctx]]) -> list[DepNode]:
         """Dependencies of several ``dependencies=[...]`` arguments (an app's, a router's, an
