@@ -82,3 +82,16 @@ def test_decode_source_problems(data: bytes, words: str) -> None:
     assert decoded is None
     assert words in problem
     assert "\n" not in problem
+
+
+def test_snippets_and_metrics_read_a_declared_file_as_the_analysis_does(tmp_path: Path) -> None:
+    """The reporters' source (snippets, fingerprints) and the report's metrics decode the file
+    as the per-file pass does, not as UTF-8 only."""
+    from backendkit.commands import SourceCache
+    from backendkit.report.metrics import measure_file
+
+    root = _project(tmp_path, LATIN1.encode("latin-1"))
+    lines = SourceCache(root)("app/main.py")
+    assert lines is not None
+    assert lines[4] == 'NAME = "café"'
+    assert measure_file(root, "app/main.py") is not None

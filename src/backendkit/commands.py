@@ -136,12 +136,13 @@ class SourceCache:
         self._lines: dict[str, list[str] | None] = {}
 
     def __call__(self, rel: str) -> list[str] | None:
-        """The lines of ``rel`` (None when it cannot be read as UTF-8)."""
+        """The lines of ``rel`` (None when it cannot be read or decoded, as the per-file pass
+        decodes it: ``filetask.read_source``)."""
         if rel not in self._lines:
-            try:
-                self._lines[rel] = (self.root / rel).read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
-                self._lines[rel] = None
+            from backendkit.filetask import read_source
+
+            text = read_source(str(self.root / rel))
+            self._lines[rel] = None if text is None else text.splitlines()
         return self._lines[rel]
 
 

@@ -45,4 +45,11 @@ def decode_source(data: bytes) -> tuple[str | None, str]:
         return None, f"file is not {name} text ({error.reason} at byte {error.start})"
 
 
-__all__ = ["FileTask", "decode_source", "read_bytes"]
+def read_source(path: str) -> str | None:
+    """A Python file's text, decoded as Python decodes it (``decode_source``); None when it
+    cannot be read or decoded."""
+    data, _problem = read_bytes(path)
+    return None if data is None else decode_source(data)[0]
+
+
+__all__ = ["FileTask", "decode_source", "read_bytes", "read_source"]

@@ -64,11 +64,15 @@ def measure_file(root: Path, rel: str) -> FileMetrics | None:
     from radon.complexity import cc_rank, cc_visit_ast
     from radon.metrics import mi_rank, mi_visit
 
+    from backendkit.filetask import read_source
+
+    source = read_source(str(root / rel))
+    if source is None:
+        return None
     try:
-        source = (root / rel).read_text(encoding="utf-8")
         tree = ast.parse(source)
         mi = float(mi_visit(source, multi=True))
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError):
         return None
     functions = [
         FunctionMetric(
