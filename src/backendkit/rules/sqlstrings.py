@@ -102,8 +102,13 @@ def _added_items(call: Call, name: str) -> list[Expr | None] | None:
 def _reads_only(func: Expr) -> bool:
     """``sep.join(items)``, ``len(items)``, ``bool(items)``: calls that only read a list."""
     if isinstance(func, Attr):
-        return func.attr == "join" and isinstance(func.value, Const)
+        return _is_literal_join(func)
     return isinstance(func, Name) and func.dotted in ("len", "bool", "tuple", "list", "sorted")
+
+
+def _is_literal_join(func: Expr) -> bool:
+    """``", ".join``: the ``join`` of a literal separator."""
+    return isinstance(func, Attr) and func.attr == "join" and isinstance(func.value, Const)
 
 
 def _escapes(scope: Scope, name: str) -> bool:
@@ -133,9 +138,7 @@ def _mentions(scope: Scope, name: str) -> bool:
 def _is_placeholders(call: Call) -> bool:
     """``", ".join(f":id{i}" for i in range(n))`` or ``",".join(["?"] * len(ids))``."""
     func = call.func
-    if not (isinstance(func, Attr) and func.attr == "join" and isinstance(func.value, Const)):
-        return False
-    if len(call.args) != 1:
+    if not _is_literal_join(func) or len(call.args) != 1:
         return False
     arg = call.args[0]
     if isinstance(arg, Unknown):
@@ -184,7 +187,7 @@ class SqlText:
     def _literal_join(self, call: Call, line: int, depth: int) -> bool:
         """``" AND ".join(items)`` of a display of literals or of a literal local list."""
         func = call.func
-        if not (isinstance(func, Attr) and func.attr == "join" and isinstance(func.value, Const)):
+        if not _is_literal_join(func):
             return False
         return len(call.args) == 1 and self._literal_items(call.args[0], line, depth + 1)
 
