@@ -103,6 +103,18 @@ def closure(session, name: str):
     return session.execute(text("SELECT * FROM users WHERE " + " AND ".join(clauses)))  # BK110
 
 
+def nested_class(session, name: str):
+    clauses = ["active"]
+
+    class Outer:
+        class Inner:
+            def add(self) -> None:
+                clauses.append(name)
+
+    Outer.Inner().add()
+    return session.execute(text("SELECT * FROM users WHERE " + " AND ".join(clauses)))  # BK110
+
+
 def given(session, clauses: list[str]):
     return session.execute(text("SELECT * FROM users WHERE " + " AND ".join(clauses)))  # BK110
 

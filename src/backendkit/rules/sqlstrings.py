@@ -123,11 +123,14 @@ def _escapes(scope: Scope, name: str) -> bool:
 
 
 def _nested_scopes(scope: Scope) -> list[Scope]:
-    """The scopes of the functions (and methods of classes) defined in ``scope``, nested ones
-    included."""
-    found = [f.scope for f in scope.functions.values()]
-    found += [m.scope for c in scope.classes.values() for m in c.scope.functions.values()]
-    return found + [inner for s in found for inner in _nested_scopes(s)]
+    """The scopes of the functions defined in ``scope``, of the methods of its classes, and
+    of everything nested in them (classes in classes included)."""
+    found: list[Scope] = []
+    for func in scope.functions.values():
+        found += [func.scope, *_nested_scopes(func.scope)]
+    for cls in scope.classes.values():
+        found += _nested_scopes(cls.scope)
+    return found
 
 
 def _mentions(scope: Scope, name: str) -> bool:
