@@ -120,18 +120,19 @@ def _candidate_segment(path: str) -> str:
     segments = [s for s in path.split("/") if s]
     for position, segment in enumerate(segments, 1):
         lowered = segment.lower()
-        if lowered in _AUTH_LIKE:
-            return segment if all(map(_follows_auth, segments[position:])) else ""
-        if lowered in PROBE_SEGMENTS and position == len(segments):
-            return segment
+        if lowered in _AUTH_LIKE or (lowered in PROBE_SEGMENTS and position == len(segments)):
+            return _unless_followed(segment, segments[position:])
         if segment.startswith("{") or lowered in PROTECTED_SEGMENTS:
             return ""
     return ""
 
 
-def _follows_auth(segment: str) -> bool:
-    """Whether ``segment`` may follow an authentication segment of a conventional endpoint."""
-    return segment.startswith("{") or segment.lower() in AUTH_SUB_ACTIONS
+def _unless_followed(segment: str, rest: list[str]) -> str:
+    """``segment`` when the ``rest`` of the path is only path parameters and authentication
+    sub-actions (``/token/refresh``, ``/password-recovery/{email}``), else ""."""
+    if all(s.startswith("{") or s.lower() in AUTH_SUB_ACTIONS for s in rest):
+        return segment
+    return ""
 
 
 @dataclass(frozen=True)
