@@ -53,8 +53,40 @@ PROBE_SEGMENTS = frozenset(
         "openapi.json",
     }
 )
-#: authentication segments (public by convention as any segment, for GET and POST)
+#: authentication segments (public by convention for GET and POST when only path parameters
+#: and authentication sub-actions follow them)
 _AUTH_LIKE = AUTH_SEGMENTS | {"refresh"}
+#: what may follow an authentication segment: another one (``/token/refresh``), a step of
+#: obtaining, checking or confirming credentials (full-stack-fastapi-template's
+#: ``/login/access-token`` and ``/login/test-token``, ``/register/verify``), or an external
+#: sign-in (``/login/google/callback``); a business action (``/token/revoke-all``,
+#: ``/users/register/bulk``) makes the path an ordinary endpoint
+AUTH_SUB_ACTIONS = _AUTH_LIKE | frozenset(
+    {
+        "access-token",
+        "test-token",
+        "refresh-token",
+        "verify",
+        "confirm",
+        "resend",
+        "request-verify-token",
+        "otp",
+        "mfa",
+        "2fa",
+        "magic-link",
+        "authorize",
+        "callback",
+        "oauth",
+        "oauth2",
+        "sso",
+        "google",
+        "github",
+        "gitlab",
+        "microsoft",
+        "apple",
+        "facebook",
+    }
+)
 #: path segments of endpoints that are public by convention
 CONVENTIONAL_SEGMENTS = _AUTH_LIKE | PROBE_SEGMENTS
 #: segments after which nothing is public by convention
@@ -69,9 +101,11 @@ def conventional_segment(path: str, methods: Iterable[str]) -> str:
     """The conventional public segment of ``path`` for a route with ``methods``, or "".
 
     An authentication segment (``login`` in ``/api/v1/login/access-token``) counts for GET and
-    POST; a probe or documentation segment (``/health``, ``/api/v1/utils/health-check/``) for
-    GET and HEAD, as the last segment; ``/`` for GET and HEAD. None counts after a path
-    parameter or an admin/internal segment. Every method of the route must be allowed.
+    POST when only path parameters and ``AUTH_SUB_ACTIONS`` follow it (not in
+    ``/token/revoke-all``); a probe or documentation segment (``/health``,
+    ``/api/v1/utils/health-check/``) for GET and HEAD, as the last segment; ``/`` for GET and
+    HEAD. None counts after a path parameter or an admin/internal segment. Every method of the
+    route must be allowed.
     """
     segment = _candidate_segment(path)
     allowed = _AUTH_METHODS if segment.lower() in _AUTH_LIKE else _READ_METHODS
@@ -87,9 +121,17 @@ def _candidate_segment(path: str) -> str:
     for position, segment in enumerate(segments, 1):
         lowered = segment.lower()
         if lowered in _AUTH_LIKE or (lowered in PROBE_SEGMENTS and position == len(segments)):
-            return segment
+            return _unless_followed(segment, segments[position:])
         if segment.startswith("{") or lowered in PROTECTED_SEGMENTS:
             return ""
+    return ""
+
+
+def _unless_followed(segment: str, rest: list[str]) -> str:
+    """``segment`` when the ``rest`` of the path is only path parameters and authentication
+    sub-actions (``/token/refresh``, ``/password-recovery/{email}``), else ""."""
+    if all(s.startswith("{") or s.lower() in AUTH_SUB_ACTIONS for s in rest):
+        return segment
     return ""
 
 

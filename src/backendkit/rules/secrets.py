@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from urllib.parse import unquote, urlsplit
 
 from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
@@ -37,6 +38,10 @@ _PEM_PRIVATE = re.compile(
 )
 # a real PEM body: base64 and the encrypted-key headers (`Proc-Type: 4,ENCRYPTED`)
 _PEM_BODY = re.compile(r"[A-Za-z0-9+/=:,-]{6,}")
+# a whole literal that is a URL with an authority: ``postgresql://...``, ``redis://...``
+_URL = re.compile(r"[a-z][a-z0-9+.-]*://\S*", re.IGNORECASE)
+# a str.format or %-format field standing for the password: the URL is a template
+_TEMPLATE_FIELD = re.compile(r"\{[^{}]*\}|%\([^)]*\)[a-z]")
 _WRAPPERS = ("SecretStr", "SecretBytes")
 _GETENV = {"getenv", "get"}
 
@@ -71,9 +76,30 @@ def _is_private_key(value: object) -> bool:
     return bool(_PEM_BODY.fullmatch(body)) and not PLACEHOLDER.match(body)
 
 
-def _secret_value(name: str, value: object) -> bool:
-    """A private key, or a real-looking literal bound to a secret's name."""
-    return _is_private_key(value) or (_looks_secret(name) and _is_literal_secret(value))
+def _url_password(value: object) -> bool:
+    """A URL literal with a real-looking password (``postgresql://app:s3cretpw@db/app``,
+    ``redis://:password@cache``): not empty, not a placeholder (``${DB_PASSWORD}``,
+    ``<password>``, ``changeme``) and not a template field (``{password}``), by the rule's own
+    literal policy (6 characters or more)."""
+    text = (_text(value) or "").strip()
+    if not _URL.fullmatch(text):
+        return False
+    try:
+        password = urlsplit(text).password
+    except ValueError:  # a malformed authority (an unclosed IPv6 bracket)
+        return False
+    if password is None or _TEMPLATE_FIELD.fullmatch(password):
+        return False
+    return _is_literal_secret(unquote(password))
+
+
+def _secret_what(names: Iterable[str], value: object, what: str) -> str:
+    """What of ``what`` (``constant DATABASE_URL``) is a hardcoded secret: all of it (a private
+    key, or a real-looking literal bound to a secret's name), the password in its URL, or
+    nothing ("")."""
+    if _is_private_key(value) or (any(map(_looks_secret, names)) and _is_literal_secret(value)):
+        return what
+    return f"password in the URL of {what}" if _url_password(value) else ""
 
 
 def _default(index: ProjectIndex, assign: Assign, ctx: Ctx) -> object:
@@ -110,6 +136,8 @@ class HardcodedSecretRule(ProjectRule):
             "    SECRET_KEY: str\n    DATABASE_PASSWORD: str = 'changethis'\n"
             "    ADMIN_PASSWORD: SecretStr = SecretStr('changethis')\n"
             "    TOKEN_URL: str = '/api/v1/login'\n    ACCESS_TOKEN_EXPIRE_MINUTES: int = 30\n"
+            "    DATABASE_URL: str = 'postgresql://app:${DB_PASSWORD}@db:5432/app'\n"
+            "    SQLITE_URL: str = 'sqlite:///./app.db'\n"
         ),
         Example(
             {"tests/test_auth.py": "PASSWORD = 'correct-horse-battery-staple'\n"},
@@ -129,7 +157,8 @@ class HardcodedSecretRule(ProjectRule):
             "    SECRET_KEY: str = 'e3b0c44298fc1c149afbf4c8996fb924'  # expect: BK104\n"
             "    STRIPE_API_KEY: str = Field(default='sk_live_abc123')  # expect: BK104\n"
             "    DB_PASSWORD: SecretStr = SecretStr('hunter2hunter2')  # expect: BK104\n"
-            "    JWT_SECRET: str = os.getenv('JWT_SECRET', 'hunter2hunter2')  # expect: BK104\n\n\n"
+            "    JWT_SECRET: str = os.getenv('JWT_SECRET', 'hunter2hunter2')  # expect: BK104\n"
+            "    DATABASE_URL: str = 'postgresql://app:s3cretpw@db:5432/app'  # expect: BK104\n\n\n"
             "PEM = '-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEIIrYSSNQFaA'  # expect: BK104\n"
         ),
         Example(
@@ -161,23 +190,26 @@ class HardcodedSecretRule(ProjectRule):
     def _constants(self, index: ProjectIndex, summary: ModuleSummary) -> Iterator[Finding]:
         ctx = Ctx(summary, (summary.scope,))
         for name, assigns in summary.scope.assigns.items():
-            if _secret_value(name, _default(index, assigns[-1], ctx)):
-                yield self._report(summary.path, assigns[-1].line, f"constant {name}")
+            value = _default(index, assigns[-1], ctx)
+            what = _secret_what((name,), value, f"constant {name}")
+            if what:
+                yield self._report(summary.path, assigns[-1].line, what)
 
     def _fields(self, index: ProjectIndex, cls: ClassSym) -> Iterator[Finding]:
         for name, assigns in cls.info.scope.assigns.items():
-            if _secret_value(name, _default(index, assigns[-1], cls.ctx)):
-                where = f"settings field {cls.info.name}.{name}"
-                yield self._report(cls.ctx.module.path, assigns[-1].line, where)
+            value = _default(index, assigns[-1], cls.ctx)
+            what = _secret_what((name,), value, f"settings field {cls.info.name}.{name}")
+            if what:
+                yield self._report(cls.ctx.module.path, assigns[-1].line, what)
 
     def _calls(self, index: ProjectIndex) -> Iterator[Finding]:
         names = _GETENV | {"encode", "decode"}
         for site, where, callee in external_calls(index, names, _secret_call):
             call = site.call
             if callee.last in _GETENV:
-                key = _literal_fallback(site)
-                if key:
-                    yield self._report(where.module.path, site.line, f"fallback of {key}")
+                what = _literal_fallback(site)
+                if what:
+                    yield self._report(where.module.path, site.line, what)
             elif _literal_key(call):
                 yield self._report(where.module.path, site.line, f"key of {callee.qualname}")
 
@@ -200,15 +232,15 @@ def _secret_call(callee: object) -> bool:
 
 
 def _literal_fallback(site: CallSite) -> str:
-    """The key of ``getenv("KEY", "literal")`` when the key, or the name the result is bound
-    to, says secret (``DB_PASSWORD = os.getenv("PGPASS", "...")``), or the fallback is a
-    private key; else ``""``."""
+    """What is secret in ``getenv("KEY", "literal")`` (``fallback of KEY``): the fallback when
+    the key, or the name the result is bound to, says secret (``DB_PASSWORD =
+    os.getenv("PGPASS", "...")``) or it is a private key, the password of a URL fallback;
+    else ``""``."""
     key, fallback = site.call.arg(0, "key"), site.call.arg(1, "default")
     if not isinstance(key, Const) or not isinstance(fallback, Const):
         return ""
     bound = site.use[1:] if site.use.startswith("=") else ""
-    names = (str(key.value), bound)
-    return str(key.value) if any(_secret_value(n, fallback.value) for n in names) else ""
+    return _secret_what((str(key.value), bound), fallback.value, f"fallback of {key.value}")
 
 
 def _literal_key(call: Call) -> bool:
