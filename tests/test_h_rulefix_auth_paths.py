@@ -16,6 +16,7 @@ from backendkit.project.routes import (
     AUTH_SUB_ACTIONS,
     CONVENTIONAL_SEGMENTS,
     PROTECTED_SEGMENTS,
+    REFRESH_CONTEXT,
     conventional_segment,
 )
 from helpers import write_project
@@ -145,6 +146,13 @@ def test_authentication_endpoints_stay_public(project: Path) -> None:
         ("/token/{token_id}/rotate", ""),
         ("/signup/{id}/approve", ""),
         ("/refresh/all-caches", ""),
+        # refresh: only right after an authentication context
+        ("/api/v1/auth/refresh", "refresh"),
+        ("/auth/jwt/refresh", "refresh"),
+        ("/oauth/refresh/{provider}", "refresh"),
+        ("/cache/refresh", ""),
+        ("/feeds/refresh", ""),
+        ("/refresh", ""),
         # unchanged: nothing before it may be a path parameter or an admin segment
         ("/admin/login", ""),
         ("/tenants/{tenant}/login", ""),
@@ -158,4 +166,5 @@ def test_option_docs_name_every_segment_of_the_convention() -> None:
     """The ``conventions`` option's docs list the vocabulary the code uses, word for word."""
     text = load_catalogue()["BK101"].option_docs["conventions"]
     words = set(re.findall(r"[\w.-]+", text))
-    assert (AUTH_SUB_ACTIONS | CONVENTIONAL_SEGMENTS | PROTECTED_SEGMENTS) - words == set()
+    vocabulary = AUTH_SUB_ACTIONS | CONVENTIONAL_SEGMENTS | PROTECTED_SEGMENTS | REFRESH_CONTEXT
+    assert vocabulary - words == set()

@@ -54,8 +54,10 @@ PROBE_SEGMENTS = frozenset(
     }
 )
 #: authentication segments (public by convention for GET and POST when only path parameters
-#: and authentication sub-actions follow them)
+#: and authentication sub-actions follow them); ``refresh`` only right after one of
+#: ``REFRESH_CONTEXT`` (``/auth/refresh``; ``/cache/refresh`` is an ordinary endpoint)
 _AUTH_LIKE = AUTH_SEGMENTS | {"refresh"}
+REFRESH_CONTEXT = frozenset({"auth", "oauth", "oauth2", "jwt", "session", "sessions", "tokens"})
 #: what may follow an authentication segment: another one (``/token/refresh``), a step of
 #: obtaining, checking or confirming credentials (full-stack-fastapi-template's
 #: ``/login/access-token`` and ``/login/test-token``, ``/register/verify``), or an external
@@ -118,13 +120,23 @@ def _candidate_segment(path: str) -> str:
     if path == "/":
         return "/"
     segments = [s for s in path.split("/") if s]
+    previous = ""
     for position, segment in enumerate(segments, 1):
         lowered = segment.lower()
-        if lowered in _AUTH_LIKE or (lowered in PROBE_SEGMENTS and position == len(segments)):
+        if _opens_auth(lowered, previous) or (
+            lowered in PROBE_SEGMENTS and position == len(segments)
+        ):
             return _unless_followed(segment, segments[position:])
         if segment.startswith("{") or lowered in PROTECTED_SEGMENTS:
             return ""
+        previous = lowered
     return ""
+
+
+def _opens_auth(lowered: str, previous: str) -> bool:
+    """Whether the (lower-cased) segment starts an authentication endpoint, given the segment
+    before it: ``refresh`` does only after ``auth`` and the like."""
+    return lowered in AUTH_SEGMENTS or (lowered == "refresh" and previous in REFRESH_CONTEXT)
 
 
 def _unless_followed(segment: str, rest: list[str]) -> str:
