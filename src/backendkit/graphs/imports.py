@@ -226,12 +226,17 @@ def focus(graph: nx.DiGraph, name: str) -> nx.DiGraph:
 
 def _centres(graph: nx.DiGraph, name: str) -> list[str]:
     """The nodes ``--focus name`` stands for (see ``focus``)."""
-    if name in graph:
-        named = [name]
-    else:
-        named = [n for n in graph if n.endswith((f".{name}", f":{name}"))] or [name]
-    centres = [n for n in named if n in graph]
+    named = [name] if name in graph else _ending_with(graph, name) or [name]
+    centres = [node for node in named if node in graph]
     for node in named:
         if node not in graph or graph.nodes[node].get("is_package"):
-            centres.extend(n for n in graph if n.startswith(f"{node}."))
+            centres += _under(graph, node)
     return list(dict.fromkeys(centres))
+
+
+def _ending_with(graph: nx.DiGraph, name: str) -> list[str]:
+    return [node for node in graph if node.endswith((f".{name}", f":{name}"))]
+
+
+def _under(graph: nx.DiGraph, prefix: str) -> list[str]:
+    return [node for node in graph if node.startswith(f"{prefix}.")]
