@@ -5,13 +5,18 @@ an exact module or function stays a focus of its own."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import backendkit
 from helpers import write_project
+
+# The subprocess runs the backendkit this test imported, whatever the working directory.
+ENV = {**os.environ, "PYTHONPATH": str(Path(backendkit.__file__).resolve().parents[1])}
 
 APP = {
     "app/__init__.py": "",
@@ -50,6 +55,7 @@ def graph(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         cwd=root,
+        env=ENV,
         check=False,
     )
 
