@@ -8,6 +8,7 @@ from pathlib import Path
 
 from backendkit.catalogue import load_catalogue
 from backendkit.docsgen import expected_docs
+from backendkit.guides import GUIDES
 from backendkit.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +45,13 @@ def test_seed_citations_are_real() -> None:
             assert all(w in text.lower() for w in words), (info.code, seed.statement)
 
 
+def test_cited_guides_have_titles() -> None:
+    """Every guide file a rule cites has a title and description in ``backendkit.guides``."""
+    cited = {seed.file for info in load_catalogue().values() for seed in info.seeds}
+    missing = sorted(cited - set(GUIDES))
+    assert not missing, f"add these guides to backendkit.guides.GUIDES: {missing}"
+
+
 def test_options_sections_agree() -> None:
     """Rules sharing an options section declare the same defaults."""
     sections: dict[str, dict[str, object]] = {}
@@ -54,9 +62,14 @@ def test_options_sections_agree() -> None:
 
 
 def test_docs_are_generated_and_fresh() -> None:
-    """``docs/rules`` is what ``python -m backendkit.docsgen`` writes."""
-    docs = ROOT / "docs" / "rules"
-    for name, text in expected_docs().items():
+    """``docs/rules`` and ``docs/guides.md`` are what ``python -m backendkit.docsgen`` writes,
+    and ``docs/rules`` holds no page of a rule that no longer exists."""
+    docs = ROOT / "docs"
+    expected = expected_docs()
+    assert {"guides.md", "rules/README.md", "rules/BK001.md"} <= set(expected)
+    for name, text in expected.items():
         path = docs / name
         assert path.is_file(), f"{path} is missing: run python -m backendkit.docsgen"
         assert path.read_text(encoding="utf-8") == text, f"{path} is stale: regenerate it"
+    stray = {f"rules/{path.name}" for path in (docs / "rules").glob("*.md")} - set(expected)
+    assert not stray, f"{sorted(stray)} are not generated: remove them"

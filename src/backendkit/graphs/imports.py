@@ -210,11 +210,11 @@ def _merge_node(out: nx.DiGraph, name: str, node: str, data: dict) -> None:
 
 
 def focus(graph: nx.DiGraph, name: str) -> nx.DiGraph:
-    """``name`` (a node, or the nodes whose name ends with ``.name``) with its neighbours."""
-    if name in graph:
-        centres = [name]
-    else:
-        centres = [n for n in graph if n.endswith((f".{name}", f":{name}"))]
+    """``name`` with its neighbours. ``name`` is a node, or a dotted prefix (a package: the
+    nodes under it, such as a package's submodules or the functions of its modules), or the
+    last parts of nodes' names (``.name`` / ``:name``). A package's own node stands for the
+    package and its submodules; any other node (a function) for itself alone."""
+    centres = _centres(graph, name)
     if not centres:
         raise ValueError(f"--focus {name!r}: no such node in the graph")
     keep = set(centres)
@@ -222,3 +222,21 @@ def focus(graph: nx.DiGraph, name: str) -> nx.DiGraph:
         keep.update(graph.predecessors(centre))
         keep.update(graph.successors(centre))
     return graph.subgraph(keep).copy()
+
+
+def _centres(graph: nx.DiGraph, name: str) -> list[str]:
+    """The nodes ``--focus name`` stands for (see ``focus``)."""
+    named = [name] if name in graph else _ending_with(graph, name) or [name]
+    centres = [node for node in named if node in graph]
+    for node in named:
+        if node not in graph or graph.nodes[node].get("is_package"):
+            centres += _under(graph, node)
+    return list(dict.fromkeys(centres))
+
+
+def _ending_with(graph: nx.DiGraph, name: str) -> list[str]:
+    return [node for node in graph if node.endswith((f".{name}", f":{name}"))]
+
+
+def _under(graph: nx.DiGraph, prefix: str) -> list[str]:
+    return [node for node in graph if node.startswith(f"{prefix}.")]
