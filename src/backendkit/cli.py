@@ -205,8 +205,9 @@ def graph(
         Optional[str],  # noqa: UP045
         typer.Option(
             "--focus",
-            help="Keep this module or function and its neighbours; with --kind routes a path "
-            "(/items), a handler (items:list_items) or a dependency.",
+            help="Keep this module, package (with its submodules) or function and its "
+            "neighbours; with --kind routes a path (/items), a handler (items:list_items) or a "
+            "dependency.",
         ),
     ] = None,
     depth: Annotated[
