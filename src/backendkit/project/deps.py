@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 
 from backendkit.project.index import ProjectIndex
+from backendkit.project.schemes import SchemeCheck
 from backendkit.project.symbols import (
     ClassSym,
     Ctx,
@@ -28,22 +29,6 @@ from backendkit.project.symbols import (
 from backendkit.project.text import expr_text
 from backendkit.summary.model import Call, ClassInfo, Const, Expr, Name, Seq, Subscript, Unknown
 
-SECURITY_SCHEMES = frozenset(
-    {
-        "OAuth2PasswordBearer",
-        "OAuth2AuthorizationCodeBearer",
-        "OAuth2",
-        "OpenIdConnect",
-        "HTTPBearer",
-        "HTTPBasic",
-        "HTTPDigest",
-        "HTTPBase",
-        "APIKeyHeader",
-        "APIKeyQuery",
-        "APIKeyCookie",
-        "SecurityBase",
-    }
-)
 _DEPENDS = frozenset({"Depends", "Security"})
 #: libraries whose dependencies are known not to authenticate by themselves
 _TRANSPARENT = ("fastapi.", "starlette.", "pydantic.", "typing.", "builtins.", "sqlmodel.")
@@ -127,6 +112,7 @@ class DependencyResolver:
 
     def __init__(self, index: ProjectIndex, auth_names: Iterable[str] = ()) -> None:
         self.index = index
+        self.schemes = SchemeCheck(index)
         self.auth_names = frozenset(auth_names)
         self._memo: dict[str, DepNode] = {}
         self._active: set[str] = set()
@@ -296,9 +282,10 @@ class DependencyResolver:
 
     def _instance(self, inst: Instance, text: str) -> DepNode:
         label = inst.origin.qualname if inst.origin else text
-        scheme = self._scheme_name(inst.cls)
+        scheme = self.schemes.scheme_name(inst.cls)
         if scheme is not None:
-            node = DepNode(label, "scheme", scheme=scheme, auto_error=self._auto_error(inst))
+            rejects = self.schemes.rejects_anonymous(inst)
+            node = DepNode(label, "scheme", scheme=scheme, auto_error=rejects)
         else:
             node = DepNode(label, "instance")
         if isinstance(inst.cls, ClassSym):
@@ -308,49 +295,6 @@ class DependencyResolver:
                 node.enforces = self._raises_auth_error(call)
                 node.is_async = call.info.is_async
         return self._configured(node, label)
-
-    def _scheme_name(self, cls: ClassSym | External) -> str | None:
-        bases = [cls] if isinstance(cls, External) else self.index.external_bases(cls)
-        for base in bases:
-            if base.is_from("fastapi", "starlette") and base.last in SECURITY_SCHEMES:
-                return base.last
-        return None
-
-    def _auto_error(self, inst: Instance) -> bool:
-        """Whether the scheme instance rejects anonymous callers: ``auto_error=`` in the call,
-        else what the project subclasses make of it, else FastAPI's True."""
-        given = inst.call.kwarg("auto_error")
-        if given is not None:
-            return self.index.value(given, inst.ctx) is not False
-        if isinstance(inst.cls, ClassSym):
-            for klass in self.index.mro(inst.cls):
-                found = self._class_auto_error(klass)
-                if found is not None:
-                    return found
-        return True
-
-    def _class_auto_error(self, klass: ClassSym) -> bool | None:
-        """What ``klass`` itself makes of ``auto_error``: ``self.auto_error = False``, or what
-        its ``__init__`` does with it; None when it says nothing."""
-        assigned = klass.info.instance_attrs.get("auto_error")
-        if isinstance(assigned, Const) and isinstance(assigned.value, bool):
-            return assigned.value
-        init = klass.info.scope.functions.get("__init__")
-        return None if init is None else self._init_auto_error(FuncSym(init, klass.ctx))
-
-    def _init_auto_error(self, init: FuncSym) -> bool | None:
-        """The default of an ``auto_error`` parameter of ``init`` (without one the caller
-        passes it positionally: unseen), or the value ``init`` passes to
-        ``super().__init__(auto_error=...)``; None when it says nothing of it."""
-        param = next((p for p in init.info.params if p.name == "auto_error"), None)
-        if param is not None:
-            return param.default is None or self.index.value(param.default, init.ctx) is not False
-        inner = init.ctx.enter(init.info)
-        for site in init.info.scope.calls:
-            passed = site.call.kwarg("auto_error")
-            if passed is not None and getattr(site.call.func, "attr", "") == "__init__":
-                return self.index.value(passed, inner) is not False
-        return None
 
     def _raises_auth_error(self, func: FuncSym, depth: int = 0) -> bool:
         """``func`` (or a project helper it calls) raises an HTTP 401/403: an ``HTTPException``

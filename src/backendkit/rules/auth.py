@@ -227,6 +227,29 @@ async def list_items(creds=Depends(noauto)) -> list[str]:
 """
 
 
+_OPTIONAL_CALL = """\
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.security import HTTPBearer
+
+
+class MaybeBearer(HTTPBearer):
+    async def __call__(self, request: Request):
+        try:
+            return await super().__call__(request)
+        except HTTPException:
+            return None
+
+
+maybe = MaybeBearer()
+router = APIRouter(prefix="/items")
+
+
+@router.get("/")  # expect: BK102
+async def list_items(creds=Depends(maybe)) -> list[str]:
+    return []
+"""
+
+
 class MissingAuthRule(ProjectRule):
     """BK101: a route whose dependency tree holds no authentication at all."""
 
@@ -305,6 +328,7 @@ class OptionalAuthRule(ProjectRule):
     INVALID = (
         Example(_project(_OPTIONAL)),
         Example(_project(_OPTIONAL_SUBCLASS), note="a subclass passes auto_error=False"),
+        Example(_project(_OPTIONAL_CALL), note="a subclass's __call__ swallows the 401"),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:

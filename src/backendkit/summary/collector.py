@@ -14,7 +14,7 @@ import re
 import libcst as cst
 
 from backendkit.summary.exprs import ExprConverter, dotted_name
-from backendkit.summary.facts import RepeatFacts, StatementFacts
+from backendkit.summary.facts import OpenTry, RepeatFacts, StatementFacts
 from backendkit.summary.model import (
     Assign,
     Call,
@@ -100,6 +100,7 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
         self.functions: list[FunctionInfo] = []  # every def, redefinitions included
         self.lambda_args: dict[int, tuple[Call, int | str]] = {}  # id of a lambda -> its call
         self.lambdas: list[tuple[Call, int | str] | None] = []  # the lambda bodies walked into
+        self.open_tries: list[OpenTry] = []
 
     # -- line tracking ------------------------------------------------------------------------
     def visit_Newline(self, node: cst.Newline) -> None:
@@ -420,7 +421,10 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
             self.mark_use(node.value, "return")
 
     def visit_Raise(self, node: cst.Raise) -> None:
-        """Raised expressions (``HTTPException(status_code=401)``)."""
+        """Raised expressions (``HTTPException(status_code=401)``); a bare ``raise`` too marks
+        the handler it is in."""
+        if self.except_depth[-1]:
+            self.note_raise()
         if node.exc is not None:
             self.scope.raises.append((self.exprs.convert(node.exc), self.line))
 

@@ -1,6 +1,7 @@
 """Statement facts of the per-file pass beyond names: ``with`` items, ``finally`` blocks,
-``yield``, ``==``/``!=`` comparisons, ``except T as name`` bindings, ``x[key] = value``,
-``x += value`` and what a statement does with a call's result (``CallSite.use``).
+``yield``, ``==``/``!=`` comparisons, ``try`` bodies and their handlers, ``except T as name``
+bindings, ``x[key] = value``, ``x += value`` and what a statement does with a call's result
+(``CallSite.use``).
 
 ``StatementFacts`` is a mixin of ``collector.Collector``: its hooks run in the same single walk.
 """
@@ -10,7 +11,17 @@ from __future__ import annotations
 import libcst as cst
 
 from backendkit.summary.exprs import ExprConverter, dotted_name
-from backendkit.summary.model import Assign, BinOp, Compare, Name, Scope, Unknown
+from backendkit.summary.model import (
+    Assign,
+    BinOp,
+    Compare,
+    Expr,
+    Handler,
+    Name,
+    Scope,
+    TryBlock,
+    Unknown,
+)
 
 _EQUALITY = {cst.Equal: "==", cst.NotEqual: "!="}
 
@@ -22,6 +33,26 @@ def _call_of(node: cst.BaseExpression | None) -> cst.Call | None:
     return node if isinstance(node, cst.Call) else None
 
 
+class OpenTry:
+    """A ``try`` statement being walked: its scope, the lines of its body, the types its
+    handlers name so far, which of them hold a ``raise``, and the handler being walked."""
+
+    __slots__ = ("current", "end", "first", "handlers", "raising", "scope")
+
+    def __init__(self, scope: Scope, first: int) -> None:
+        self.scope = scope
+        self.first = self.end = first
+        self.handlers: list[Expr | None] = []
+        self.raising: set[int] = set()
+        self.current = -1
+
+    def block(self) -> TryBlock:
+        """The finished record."""
+        handlers = enumerate(self.handlers)
+        caught = tuple(Handler(kind, index in self.raising) for index, kind in handlers)
+        return TryBlock(self.first, self.end, caught)
+
+
 class StatementFacts:
     """Hooks that record the statement facts into the innermost scope."""
 
@@ -31,6 +62,7 @@ class StatementFacts:
     finally_depth: list[int]
     except_depth: list[int]
     uses: dict[int, str]
+    open_tries: list[OpenTry]
 
     def mark_use(self, node: cst.BaseExpression | None, use: str) -> None:
         """Remember what the enclosing statement does with the call ``node`` (if a call)."""
@@ -87,17 +119,44 @@ class StatementFacts:
         """End of a ``finally:`` block."""
         self.finally_depth[-1] -= 1
 
+    def visit_Try_body(self, node: cst.Try) -> None:
+        """A ``try`` body: its handlers apply to the calls on its lines."""
+        self.open_tries.append(OpenTry(self.scope, self.line))
+
+    def leave_Try_body(self, node: cst.Try) -> None:
+        """The body ends before this line."""
+        self.open_tries[-1].end = self.line
+
+    def leave_Try(self, original_node: cst.Try) -> None:
+        """A ``try`` with handlers is recorded in its scope."""
+        found = self.open_tries.pop()
+        if found.handlers:
+            self.scope.tries += (found.block(),)
+
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        """``except T as name`` binds ``name`` to an exception; calls in the handler are marked
-        ``in_except``."""
+        """What the handler catches; ``except T as name`` binds ``name`` to an exception;
+        calls in the handler are marked ``in_except``."""
         self.except_depth[-1] += 1
+        kind = self.exprs.convert(node.type) if node.type is not None else None
+        found = self.open_tries[-1]
+        found.current = len(found.handlers)
+        found.handlers.append(kind)
         if node.name is not None and isinstance(node.name.name, cst.Name):
-            kind = self.exprs.convert(node.type) if node.type is not None else Unknown("bare")
-            self.scope.caught[node.name.name.value] = kind
+            self.scope.caught[node.name.name.value] = Unknown("bare") if kind is None else kind
 
     def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
         """End of an ``except:`` handler."""
         self.except_depth[-1] -= 1
+        self.open_tries[-1].current = -1
+
+    def note_raise(self) -> None:
+        """A ``raise`` statement in a handler: the handlers of this scope being walked hold
+        one."""
+        for found in reversed(self.open_tries):
+            if found.scope is not self.scope:
+                break
+            if found.current >= 0:
+                found.raising.add(found.current)
 
     def visit_Yield(self, node: cst.Yield) -> None:
         """Yielded values (``yield`` dependencies hand them to FastAPI)."""
