@@ -320,7 +320,7 @@ def _auth_name_problem(index: ProjectIndex, name: str) -> str:
 
 
 class OptionalAuthRule(ProjectRule):
-    """BK102: every security scheme on the way has ``auto_error=False``."""
+    """BK102: every security scheme on the way lets anonymous callers through."""
 
     code = "BK102"
     cost = 0.1
@@ -341,7 +341,8 @@ class OptionalAuthRule(ProjectRule):
                 route.file,
                 route.line,
                 f"Route {_route_label(route)} authenticates only optionally ({chain}): the "
-                "scheme has auto_error=False and nothing raises 401; require a user, or mark "
-                "the route public if anonymous access is intended",
+                "scheme lets anonymous callers through (auto_error=False, or a __call__ that "
+                "swallows its 401) and nothing raises 401; require a user, or mark the route "
+                "public if anonymous access is intended",
                 extra={"alt_lines": [route.def_line], "route": route.to_dict()},
             )
