@@ -125,8 +125,15 @@ def _cached_paths_after_merges(root: Path) -> set[str]:
     for number in range(packs.MAX_PACKS + 1):  # each edit writes a pack; then they merge
         (root / "app" / "m1.py").write_text(f"X = {number}\n", encoding="utf-8")
         analyze([root])
-    reader = Packs(root / ".backendkit_cache" / "files")
-    return {path for (_print, path) in reader._all()}
+    return {
+        key[2] for pack in _packs(root / ".backendkit_cache" / "files") for key, _ in _read(pack)
+    }
+
+
+def _read(pack: Path) -> list[Entry]:
+    entries = packs._load(pack)
+    assert entries is not None
+    return entries
 
 
 MODULES = {f"app/m{i}.py": f"def f{i}() -> int:\n    return {i}\n" for i in range(3)}
@@ -153,3 +160,44 @@ def test_lint_keeps_entries_of_files_it_did_not_read_that_still_exist(tmp_path: 
     paths = _cached_paths_after_merges(root)
     assert "extra/x.py" in paths
     assert "app/m0.py" not in paths
+
+
+def test_packs_of_other_fingerprints_are_never_unpickled(tmp_path: Path, monkeypatch) -> None:
+    """A pack's name carries its fingerprint: a run reads only its own packs, so the packs of
+    an older version or another rule selection cost it no time and no memory."""
+    Packs(tmp_path).write([_entry("old", "a.py")], "old")
+    Packs(tmp_path).write([_entry("new", "a.py", b"mine")], "new")
+    loaded: list[str] = []
+    real = packs._load
+    monkeypatch.setattr(packs, "_load", lambda path: loaded.append(path.name) or real(path))
+    assert Packs(tmp_path).get("new", "a.py") == _entry("new", "a.py", b"mine")
+    assert len(loaded) == 1
+    assert Packs(tmp_path).get("old", "a.py") == _entry("old", "a.py")
+
+
+def test_a_large_stale_pack_goes_at_the_next_write(tmp_path: Path) -> None:
+    """After an upgrade (a new fingerprint) the old packs are deleted by the first run that
+    writes, once they are most of the cache, not only after ``MAX_PACKS`` runs."""
+    big = b"x" * packs.STALE_MIN_BYTES
+    Packs(tmp_path).write([_entry("old", "a.py", big)], "old")
+    Packs(tmp_path).write([_entry("new", "a.py")], "new")
+    (only,) = _packs(tmp_path)
+    assert [key[0] for key, _ in _read(only)] == ["new"]
+
+
+def test_two_live_selections_of_equal_size_keep_their_packs(tmp_path: Path) -> None:
+    """``lint`` and ``lint --select ...`` (two fingerprints) alternating do not evict each
+    other: the stale share must exceed ``STALE_FACTOR`` times the live entries."""
+    big = b"x" * packs.STALE_MIN_BYTES
+    Packs(tmp_path).write([_entry("all", "a.py", big)], "all")
+    Packs(tmp_path).write([_entry("some", "a.py", big)], "some")
+    Packs(tmp_path).write([_entry("all", "b.py")], "all")
+    assert Packs(tmp_path).get("all", "a.py") is not None
+    assert Packs(tmp_path).get("some", "a.py") is not None
+
+
+def test_many_small_stale_packs_are_merged_away(tmp_path: Path) -> None:
+    """Packs of fingerprints no run uses any more do not pile up in a small cache."""
+    for number in range(3 * packs.MAX_PACKS):
+        Packs(tmp_path).write([_entry(f"v{number}", "a.py")], f"v{number}")
+        assert len(_packs(tmp_path)) <= 2 * packs.MAX_PACKS + 1

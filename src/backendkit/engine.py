@@ -107,6 +107,15 @@ def build_project(
     return link_project(root, config, summaries), files
 
 
+def configured_file_rules(config: Config) -> list[FileRule]:
+    """The file rules a plain ``backendkit lint`` of the project runs: a command that needs
+    only the summaries (``graph``) builds them with these rules, so it shares lint's per-file
+    cache entries (their key covers the file rules) instead of parsing every file again."""
+    catalogue = load_catalogue()
+    enabled = config.enabled_codes(catalogue) | ALWAYS_ON
+    return split_rules(make_rules(config, catalogue, enabled))[0]
+
+
 def link_project(root: Path, config: Config, summaries: list[ModuleSummary]) -> Project:
     """Index the summaries, model the application and build its routes.
 

@@ -88,14 +88,15 @@ def _check(kind: str, fmt: str, depth: int | None, unresolved: bool, external: b
 def _project(paths: Sequence[Path], config: Path | None, use_cache: bool = True):
     from backendkit.catalogue import load_catalogue
     from backendkit.config import find_project_root, load_config
-    from backendkit.engine import build_project
+    from backendkit.engine import build_project, configured_file_rules
 
     for path in paths:
         if not path.exists():
             raise FileNotFoundError(f"no such file or directory: {path}")
     root = find_project_root(list(paths)).resolve()
     settings = load_config(root, load_catalogue(), config_file=config)
-    project, _files = build_project(root, settings, use_cache=use_cache)
+    rules = configured_file_rules(settings) if use_cache else []  # lint's cache entries
+    project, _files = build_project(root, settings, rules, use_cache=use_cache)
     return project
 
 
