@@ -90,8 +90,12 @@ def test_routes_with_dependencies_from_params_includes_and_app(project: Path) ->
     }
 
 
-def test_focus_on_a_dependency_keeps_its_users(project: Path) -> None:
-    found = edges(project, "--focus", "get_current_user")
+@pytest.mark.parametrize(
+    "name", ["get_current_user", "deps:get_current_user", "app.deps:get_current_user"]
+)
+def test_focus_on_a_dependency_keeps_its_users(project: Path, name: str) -> None:
+    """Bare, or as ``backendkit routes --format json`` prints a dependency."""
+    found = edges(project, "--focus", name)
     assert found == {
         ("GET /items/", "app.deps.get_current_user"),
         ("POST /admin/purge", "app.deps.get_current_user"),

@@ -91,8 +91,12 @@ def _handler_routes(graph: nx.DiGraph, name: str) -> list[str]:
 
 
 def _dependencies(graph: nx.DiGraph, name: str) -> list[str]:
-    """The nodes named ``name``, or ending in ``.name`` / ``:name``."""
-    return [n for n in graph if n == name or n.endswith((f".{name}", f":{name}"))]
+    """The nodes named ``name``, or ending in ``.name`` / ``:name``; a name in the form
+    ``backendkit routes`` prints dependencies in (``app.deps:get_user``, ``deps:get_user``)
+    is also matched dotted."""
+    forms = {name, name.replace(":", ".")}
+    ends = tuple(f"{sep}{form}" for form in forms for sep in ".:")
+    return [n for n in graph if n in forms or n.endswith(ends)]
 
 
 def _handler_names(handler: str) -> set[str]:
