@@ -217,7 +217,7 @@ def test_partial_dependencies_and_unresolved_endpoints(partials: Path) -> None:
         "/paged": ("none", ()),
         "/lib": ("unknown", ("app.main:lib_only", "app.auth:from_library")),
         "/aar": ("unknown", ("...", "(endpoint not resolved)")),
-        "/aar-protected": ("required", ("...", "app.main:auth (HTTPBearer)")),
+        "/aar-protected": ("required", ("lambda: {...}", "app.main:auth (HTTPBearer)")),
     }
     assert sorted((f.code, f.line) for f in result.findings) == [("BK101", 27), ("BK101", 32)]
 

@@ -1,4 +1,4 @@
-"""Tuple assignments and conditional expressions in the summary, and what name resolution
+"""Tuple assignments, conditional expressions and lambdas in the summary, and what name resolution
 makes of them."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import libcst as cst
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, VarSym
 from backendkit.summary.collector import build_summary
-from backendkit.summary.model import Call, Const, IfExp, Name, Seq, Unknown
+from backendkit.summary.model import Call, Const, IfExp, Lambda, Name, Seq, Unknown
 
 SOURCE = """\
 router = make_router()
@@ -21,6 +21,9 @@ def build(flag):
     f, *rest = 1, 2, 3
     self_x, g = flag
     h = "DESC" if flag else "ASC"
+    i = lambda: "secret-value"
+    j = lambda x: x
+    k = lambda *args: 1
     return router
 """
 
@@ -50,6 +53,16 @@ def test_other_unpacked_names_are_bound_to_an_unknown_value() -> None:
 def test_a_conditional_expression_keeps_both_branches() -> None:
     _summary, build = _function_scope()
     assert build.scope.assigns["h"][-1].value == IfExp(Const("DESC"), Const("ASC"))
+
+
+def test_a_lambda_without_parameters_keeps_its_body() -> None:
+    """``Field(default_factory=lambda: "...")`` can be read; a lambda with parameters cannot
+    be evaluated without its arguments and stays unknown."""
+    _summary, build = _function_scope()
+    values = {name: assigns[-1].value for name, assigns in build.scope.assigns.items()}
+    assert values["i"] == Lambda(Const("secret-value"))
+    assert values["j"] == Unknown("Lambda")
+    assert values["k"] == Unknown("Lambda")
 
 
 def test_an_unpacked_name_shadows_the_module_binding() -> None:

@@ -13,6 +13,7 @@ from backendkit.summary.model import (
     Expr,
     FString,
     IfExp,
+    Lambda,
     LoopItem,
     Name,
     Seq,
@@ -60,4 +61,5 @@ _RENDERERS: dict[type, Callable[[Expr], str]] = {  # type: ignore[dict-item]
     DictExpr: lambda e: "{...}",
     LoopItem: lambda e: f"<item of {_render(e.iterable)}>",
     IfExp: lambda e: f"{_render(e.body)} if ... else {_render(e.orelse)}",
+    Lambda: lambda e: f"lambda: {_render(e.body)}",
 }

@@ -15,6 +15,7 @@ from backendkit.summary.model import (
     Expr,
     FString,
     IfExp,
+    Lambda,
     Name,
     Seq,
     Subscript,
@@ -58,6 +59,7 @@ class ExprConverter:
             cst.BinaryOperation: self._binop,
             cst.UnaryOperation: self._unary,
             cst.IfExp: self._ifexp,
+            cst.Lambda: self._lambda,
             cst.GeneratorExp: _comprehension,
             cst.ListComp: _comprehension,
             cst.SetComp: _comprehension,
@@ -78,6 +80,14 @@ class ExprConverter:
 
     def _ifexp(self, node: cst.IfExp) -> Expr:
         return IfExp(self.convert(node.body), self.convert(node.orelse))
+
+    def _lambda(self, node: cst.Lambda) -> Expr:
+        params = node.params
+        if params.params or params.posonly_params or params.kwonly_params:
+            return Unknown("Lambda")
+        if isinstance(params.star_arg, cst.Param) or params.star_kwarg is not None:
+            return Unknown("Lambda")
+        return Lambda(self.convert(node.body))
 
     def optional(self, node: cst.BaseExpression | None) -> Expr | None:
         """Like ``convert`` but keeps ``None`` for an absent node."""

@@ -118,6 +118,14 @@ class IfExp:
 
 
 @dataclass(frozen=True)
+class Lambda:
+    """``lambda: body``, a lambda without parameters (``Field(default_factory=lambda: ...)``);
+    a lambda with parameters is ``Unknown``."""
+
+    body: Expr
+
+
+@dataclass(frozen=True)
 class Unknown:
     """Anything the analysers do not model; ``kind`` is the libcst node type."""
 
@@ -136,6 +144,7 @@ Expr = (
     | FString
     | LoopItem
     | IfExp
+    | Lambda
     | Unknown
 )
 
