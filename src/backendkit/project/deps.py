@@ -9,11 +9,10 @@ or a project class whose ``__call__`` is the dependency) or a factory call retur
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from http import HTTPStatus
 
+from backendkit.project.httperrors import HttpErrors, status_code_of
 from backendkit.project.index import ProjectIndex
 from backendkit.project.schemes import SchemeCheck
 from backendkit.project.symbols import (
@@ -27,14 +26,13 @@ from backendkit.project.symbols import (
     VarSym,
 )
 from backendkit.project.text import expr_text
-from backendkit.summary.model import Call, ClassInfo, Const, Expr, Name, Seq, Subscript, Unknown
+from backendkit.summary.model import Call, ClassInfo, Expr, Name, Seq, Subscript, Unknown
+
+__all__ = ["AuthStatus", "DepNode", "DependencyResolver", "auth_status", "status_code_of"]
 
 _DEPENDS = frozenset({"Depends", "Security"})
 #: libraries whose dependencies are known not to authenticate by themselves
 _TRANSPARENT = ("fastapi.", "starlette.", "pydantic.", "typing.", "builtins.", "sqlmodel.")
-_STATUS_RE = re.compile(r"HTTP_(\d{3})")
-_HTTP_STATUS = "http.HTTPStatus"
-_HTTP_STATUS_CODES = frozenset(int(member) for member in HTTPStatus)
 #: what a ``functools.partial`` binds: how many leading parameters, and keyword defaults
 Bound = tuple[int, dict[str, tuple[Expr, Ctx]]]
 
@@ -63,33 +61,6 @@ class AuthStatus:
     chain: tuple[str, ...] = ()
 
 
-def status_code_of(value: Value) -> int | None:
-    """An HTTP status from a literal, a ``status.HTTP_401_UNAUTHORIZED`` style constant
-    (starlette's, fastapi's) or Python's ``http.HTTPStatus``: ``HTTPStatus.NOT_FOUND``,
-    ``HTTPStatus.NOT_FOUND.value`` and ``HTTPStatus(404)``, named by ``http.HTTPStatus``'s
-    own table."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, External):
-        return _constant_status(value)
-    if isinstance(value, Instance) and value.cls == External(_HTTP_STATUS):
-        code = value.call.arg(0, "value")  # HTTPStatus(404)
-        if isinstance(code, Const) and isinstance(code.value, int):
-            return code.value if code.value in _HTTP_STATUS_CODES else None
-    return None
-
-
-def _constant_status(value: External) -> int | None:
-    """``HTTPStatus.NOT_FOUND`` or ``HTTPStatus.NOT_FOUND.value`` by ``http.HTTPStatus``'s
-    table, or the number in a ``status.HTTP_404_NOT_FOUND`` name."""
-    if not value.qualname.startswith(_HTTP_STATUS + "."):
-        found = _STATUS_RE.search(value.last)
-        return int(found.group(1)) if found else None
-    name, _, rest = value.qualname[len(_HTTP_STATUS) + 1 :].partition(".")
-    member = HTTPStatus.__members__.get(name)
-    return int(member) if member is not None and rest in ("", "value") else None
-
-
 def _owner_class(func: FuncSym) -> ClassInfo | None:
     """The class ``func`` is a method of (nested classes too), found from its qualname in the
     scope it is defined in."""
@@ -113,6 +84,7 @@ class DependencyResolver:
     def __init__(self, index: ProjectIndex, auth_names: Iterable[str] = ()) -> None:
         self.index = index
         self.schemes = SchemeCheck(index)
+        self.errors = HttpErrors(index)
         self.auth_names = frozenset(auth_names)
         self._memo: dict[str, DepNode] = {}
         self._active: set[str] = set()
@@ -301,7 +273,7 @@ class DependencyResolver:
         built in place, a module-level instance, one returned by a factory, or a subclass."""
         inner = func.ctx.enter(func.info)
         for expr, _line in func.info.scope.raises:
-            if self._is_auth_error(self.index.value(expr, inner)):
+            if self.errors.is_auth_error(self.index.value(expr, inner)):
                 return True
         if depth >= 1:
             return False
@@ -310,31 +282,6 @@ class DependencyResolver:
             if isinstance(callee, Name) and not self.is_marker(site.call, inner):
                 target = self.index.lookup(callee.dotted, inner)
                 if isinstance(target, FuncSym) and self._raises_auth_error(target, depth + 1):
-                    return True
-        return False
-
-    def _is_auth_error(self, value: Value) -> bool:
-        if not isinstance(value, Instance):
-            return False
-        status = value.call.arg(0, "status_code")
-        if status is not None:
-            return status_code_of(self.index.value(status, value.ctx)) in (401, 403)
-        if isinstance(value.cls, ClassSym):
-            return any(self._super_status(init) for init in self._inits(value.cls))
-        return False
-
-    def _inits(self, cls: ClassSym) -> list[FuncSym]:
-        found = [self.index.class_member(k, "__init__") for k in self.index.mro(cls)]
-        return [f for f in found if isinstance(f, FuncSym)]
-
-    def _super_status(self, init: FuncSym) -> bool:
-        """``super().__init__(status_code=401, ...)`` in a subclass of HTTPException."""
-        inner = init.ctx.enter(init.info)
-        for site in init.info.scope.calls:
-            func = site.call.func
-            if getattr(func, "attr", "") == "__init__":
-                status = site.call.arg(0, "status_code")
-                if status_code_of(self.index.value(status, inner)) in (401, 403):
                     return True
         return False
 
