@@ -9,6 +9,7 @@ or a project class whose ``__call__`` is the dependency) or a factory call retur
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -40,7 +41,8 @@ Bound = tuple[int, dict[str, tuple[Expr, Ctx]]]
 @dataclass
 class DepNode:
     """One dependency in a tree: ``kind`` is function, class, instance, scheme, external,
-    configured or unresolved."""
+    library (an instance of a library class: its call is not seen), configured or
+    unresolved."""
 
     label: str
     kind: str
@@ -258,6 +260,9 @@ class DependencyResolver:
         if scheme is not None:
             rejects = self.schemes.rejects_anonymous(inst)
             node = DepNode(label, "scheme", scheme=scheme, auto_error=rejects)
+        elif self._library_call(inst.cls):
+            reason = f"an instance of a library class ({inst.cls.qualname})"
+            node = DepNode(label, "library", reason=reason)
         else:
             node = DepNode(label, "instance")
         if isinstance(inst.cls, ClassSym):
@@ -267,6 +272,16 @@ class DependencyResolver:
                 node.enforces = self._raises_auth_error(call)
                 node.is_async = call.info.is_async
         return self._configured(node, label)
+
+    def _library_call(self, cls: ClassSym | External) -> bool:
+        """Calling an instance of ``cls`` runs a library's code the analysis cannot see: a
+        third-party class (not FastAPI's, Starlette's, the standard library's, ...), or a
+        project subclass of one without a ``__call__`` of its own."""
+        if isinstance(cls, External):
+            return _library_class(cls.qualname)
+        if isinstance(self.index.class_member(cls, "__call__"), FuncSym):
+            return False
+        return any(_library_class(base.qualname) for base in self.index.external_bases(cls))
 
     def _raises_auth_error(self, func: FuncSym, depth: int = 0) -> bool:
         """``func`` (or a project helper it calls) raises an HTTP 401/403: an ``HTTPException``
@@ -294,6 +309,19 @@ class DependencyResolver:
             node.kind = "configured" if node.kind != "scheme" else node.kind
             node.enforces = True
         return node
+
+
+def _transparent(qualname: str) -> bool:
+    """A library known not to authenticate by itself (FastAPI, Starlette, pydantic, the
+    standard library's ``typing`` and builtins)."""
+    return qualname.startswith(_TRANSPARENT)
+
+
+def _library_class(qualname: str) -> bool:
+    """A class of a third-party library: not a transparent one, not the standard library's
+    (``abc.ABC``, ``enum.Enum``)."""
+    top = qualname.partition(".")[0]
+    return not _transparent(qualname) and top not in sys.stdlib_module_names
 
 
 def _is_partial(value: Instance) -> bool:
@@ -329,9 +357,9 @@ def _proves_auth(node: DepNode, enforced: bool) -> bool:
 
 def _opaque(node: DepNode) -> bool:
     """A dependency whose body the analysis cannot see (unresolved, or from a library)."""
-    if node.kind == "unresolved":
+    if node.kind in ("unresolved", "library"):
         return True
-    return node.kind == "external" and not node.label.startswith(_TRANSPARENT)
+    return node.kind == "external" and not _transparent(node.label)
 
 
 def _walk(nodes: list[DepNode]) -> Iterator[tuple[DepNode, tuple[str, ...], bool]]:
