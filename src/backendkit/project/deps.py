@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from backendkit.project.credentials import CredentialChecks
 from backendkit.project.httperrors import HttpErrors, status_code_of
 from backendkit.project.index import ProjectIndex
 from backendkit.project.schemes import SchemeCheck
@@ -50,6 +51,8 @@ class DepNode:
     scheme: str | None = None
     auto_error: bool = True
     enforces: bool = False  # raises 401/403 itself
+    checks: str = ""  # the credential it checks itself ("header authorization")
+    rejects_all: bool = False  # always raises 401/403: nobody gets through
     reason: str = ""  # why an unresolved dependency could not be analysed
     is_async: bool = False
     func: FuncSym | None = None
@@ -87,6 +90,7 @@ class DependencyResolver:
         self.index = index
         self.schemes = SchemeCheck(index)
         self.errors = HttpErrors(index)
+        self.credentials = CredentialChecks(index, self.errors)
         self.auth_names = frozenset(auth_names)
         self._memo: dict[str, DepNode] = {}
         self._active: set[str] = set()
@@ -239,7 +243,7 @@ class DependencyResolver:
     def _function(self, func: FuncSym, label: str = "", bound: Bound | None = None) -> DepNode:
         node = DepNode(label or func.qualname, "function", is_async=func.info.is_async, func=func)
         node.children = self.param_dependencies(func, bound)
-        node.enforces = self._raises_auth_error(func)
+        self._own_checks(node, func)
         return self._configured(node, func.qualname)
 
     def _partial(self, inst: Instance, text: str) -> DepNode:
@@ -269,9 +273,17 @@ class DependencyResolver:
             call = self.index.class_member(inst.cls, "__call__")
             if isinstance(call, FuncSym):
                 node.children = self.param_dependencies(call)
-                node.enforces = self._raises_auth_error(call)
+                self._own_checks(node, call)
                 node.is_async = call.info.is_async
         return self._configured(node, label)
+
+    def _own_checks(self, node: DepNode, func: FuncSym) -> None:
+        """What the body of ``func`` (a function, or a ``__call__``) does for authentication:
+        raises 401/403 at all, checks a credential it reads, always rejects."""
+        node.enforces = self._raises_auth_error(func)
+        if node.enforces:
+            node.checks = self.credentials.dependency_check(func)
+            node.rejects_all = self.errors.always_rejects(func)
 
     def _library_call(self, cls: ClassSym | External) -> bool:
         """Calling an instance of ``cls`` runs a library's code the analysis cannot see: a
@@ -350,7 +362,7 @@ def _key(value: Value, text: str) -> str:
 def _proves_auth(node: DepNode, enforced: bool) -> bool:
     """A configured auth dependency, or a scheme that rejects anonymous callers (itself, or
     through a dependency above it that raises 401/403)."""
-    if node.kind == "configured":
+    if node.kind == "configured" or node.checks or node.rejects_all:
         return True
     return node.kind == "scheme" and (node.auto_error or enforced)
 
@@ -401,6 +413,9 @@ def auth_status(nodes: list[DepNode]) -> AuthStatus:
 
 
 def _scheme_chain(chain: tuple[str, ...], node: DepNode) -> tuple[str, ...]:
-    if node.scheme:
-        return (*chain[:-1], f"{chain[-1]} ({node.scheme})")
-    return chain
+    """The chain with what proves it on its last link: the scheme class, the credential a
+    dependency checks itself, or that it rejects every request."""
+    how = node.scheme or (f"checks {node.checks}" if node.checks else "")
+    if not how and node.rejects_all:
+        how = "always rejects"
+    return (*chain[:-1], f"{chain[-1]} ({how})") if how else chain
