@@ -10,9 +10,10 @@ or a project class whose ``__call__`` is the dependency) or a factory call retur
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import replace
 
+from backendkit.project.authstatus import AuthStatus, DepNode, auth_status, transparent
 from backendkit.project.credentials import CredentialChecks
 from backendkit.project.httperrors import HttpErrors, status_code_of
 from backendkit.project.index import ProjectIndex
@@ -28,42 +29,23 @@ from backendkit.project.symbols import (
     VarSym,
 )
 from backendkit.project.text import expr_text
-from backendkit.summary.model import Call, ClassInfo, Expr, Name, Seq, Subscript, Unknown
+from backendkit.summary.model import (
+    Call,
+    ClassInfo,
+    Const,
+    Expr,
+    IfExp,
+    Name,
+    Seq,
+    Subscript,
+    Unknown,
+)
 
 __all__ = ["AuthStatus", "DepNode", "DependencyResolver", "auth_status", "status_code_of"]
 
 _DEPENDS = frozenset({"Depends", "Security"})
-#: libraries whose dependencies are known not to authenticate by themselves
-_TRANSPARENT = ("fastapi.", "starlette.", "pydantic.", "typing.", "builtins.", "sqlmodel.")
 #: what a ``functools.partial`` binds: how many leading parameters, and keyword defaults
 Bound = tuple[int, dict[str, tuple[Expr, Ctx]]]
-
-
-@dataclass
-class DepNode:
-    """One dependency in a tree: ``kind`` is function, class, instance, scheme, external,
-    library (an instance of a library class: its call is not seen), configured or
-    unresolved."""
-
-    label: str
-    kind: str
-    children: list[DepNode] = field(default_factory=list)
-    scheme: str | None = None
-    auto_error: bool = True
-    enforces: bool = False  # raises 401/403 itself
-    checks: str = ""  # the credential it checks itself ("header authorization")
-    rejects_all: bool = False  # always raises 401/403: nobody gets through
-    reason: str = ""  # why an unresolved dependency could not be analysed
-    is_async: bool = False
-    func: FuncSym | None = None
-
-
-@dataclass(frozen=True)
-class AuthStatus:
-    """``status`` is required, optional or none; ``chain`` is the path that proves it."""
-
-    status: str
-    chain: tuple[str, ...] = ()
 
 
 def _owner_class(func: FuncSym) -> ClassInfo | None:
@@ -200,12 +182,36 @@ class DependencyResolver:
             target = _strip_annotated(annotation)
             if target is None:
                 return DepNode("Depends()", "unresolved")
-        text = expr_text(target)
         if isinstance(target, Name):  # name the variable a library value is bound to
             symbol = self.index.lookup(target.dotted, ctx)
             if isinstance(symbol, VarSym):
-                text = symbol.qualname
-        return self.node_for(self.index.value(target, ctx), text)
+                node = self.node_for(self.index.value(target, ctx), symbol.qualname)
+                return self._rebound(node, symbol)
+        return self.node_for(self.index.value(target, ctx), expr_text(target))
+
+    def _rebound(self, node: DepNode, symbol: VarSym) -> DepNode:
+        """``node`` (the latest binding of ``symbol``, as the index resolves names) with the
+        other values the name may have as alternatives: the other assignments of the name in
+        its scope (``if cfg: _auth = A() else: _auth = B()``) and both sides of a conditional
+        expression (``_auth = A() if cfg else B()``). A ``None`` placeholder is not a
+        dependency and is left out."""
+        assigns = symbol.ctx.scopes[-1].assigns.get(symbol.name, [])
+        latest = symbol.assign.value
+        others = [a.value for a in assigns if a is not symbol.assign]
+        exprs = [e for value in others for e in _branches(value) if e != Const(None)]
+        if isinstance(latest, IfExp):
+            first, *rest = _branches(latest)
+            node = self._bound_value(first, symbol)
+            exprs = [*rest, *exprs]
+        if not exprs:
+            return node
+        alternatives = [self._bound_value(expr, symbol) for expr in exprs]
+        return replace(node, alternatives=[*node.alternatives, *alternatives])
+
+    def _bound_value(self, expr: Expr, symbol: VarSym) -> DepNode:
+        """The node for one value ``expr`` the variable ``symbol`` may be bound to."""
+        text = f"{symbol.qualname} = {expr_text(expr)}"
+        return self.node_for(self.index.value(expr, symbol.ctx), text)
 
     def node_for(self, value: Value, text: str) -> DepNode:
         """The node for a dependency callable (memoised, cycle-safe)."""
@@ -323,21 +329,22 @@ class DependencyResolver:
         return node
 
 
-def _transparent(qualname: str) -> bool:
-    """A library known not to authenticate by itself (FastAPI, Starlette, pydantic, the
-    standard library's ``typing`` and builtins)."""
-    return qualname.startswith(_TRANSPARENT)
-
-
 def _library_class(qualname: str) -> bool:
     """A class of a third-party library: not a transparent one, not the standard library's
     (``abc.ABC``, ``enum.Enum``)."""
     top = qualname.partition(".")[0]
-    return not _transparent(qualname) and top not in sys.stdlib_module_names
+    return not transparent(qualname) and top not in sys.stdlib_module_names
 
 
 def _is_partial(value: Instance) -> bool:
     return isinstance(value.cls, External) and value.cls.qualname == "functools.partial"
+
+
+def _branches(expr: Expr | None) -> list[Expr]:
+    """The values an assigned expression may have: both sides of ``a if c else b``."""
+    if isinstance(expr, IfExp):
+        return [*_branches(expr.body), *_branches(expr.orelse)]
+    return [] if expr is None else [expr]
 
 
 def _strip_annotated(annotation: Expr | None) -> Expr | None:
@@ -357,65 +364,3 @@ def _key(value: Value, text: str) -> str:
     if isinstance(value, Instance) and value.origin is not None:
         return f"inst:{value.origin.qualname}"
     return f"other:{id(value)}:{text}"
-
-
-def _proves_auth(node: DepNode, enforced: bool) -> bool:
-    """A configured auth dependency, or a scheme that rejects anonymous callers (itself, or
-    through a dependency above it that raises 401/403)."""
-    if node.kind == "configured" or node.checks or node.rejects_all:
-        return True
-    return node.kind == "scheme" and (node.auto_error or enforced)
-
-
-def _opaque(node: DepNode) -> bool:
-    """A dependency whose body the analysis cannot see (unresolved, or from a library)."""
-    if node.kind in ("unresolved", "library"):
-        return True
-    return node.kind == "external" and not _transparent(node.label)
-
-
-def _walk(nodes: list[DepNode]) -> Iterator[tuple[DepNode, tuple[str, ...], bool]]:
-    """Depth first, in declaration order: each node with its chain from the route and whether
-    a dependency above it (or it) raises 401/403 itself. Cycles are cut."""
-    stack: list[tuple[DepNode, tuple[str, ...], bool, frozenset[int]]] = [
-        (node, (node.label,), False, frozenset()) for node in reversed(nodes)
-    ]
-    while stack:
-        node, chain, enforced, seen = stack.pop()
-        enforced = enforced or node.enforces
-        yield node, chain, enforced
-        inner = seen | {id(node)}
-        stack.extend(
-            (child, (*chain, child.label), enforced, inner)
-            for child in reversed(node.children)
-            if id(child) not in inner
-        )
-
-
-def auth_status(nodes: list[DepNode]) -> AuthStatus:
-    """The authentication a dependency forest gives a route, with its proving chain.
-
-    ``unknown`` when nothing proves authentication but some dependency is opaque: it may
-    authenticate (fastapi-users' ``current_user()``, say) and the analysis cannot tell.
-    """
-    fallback: dict[str, tuple[str, ...]] = {}
-    for node, chain, enforced in _walk(nodes):
-        if _proves_auth(node, enforced):
-            return AuthStatus("required", _scheme_chain(chain, node))
-        if node.kind == "scheme":
-            fallback.setdefault("optional", _scheme_chain(chain, node))
-        elif _opaque(node):
-            fallback.setdefault("unknown", chain)
-    for status in ("optional", "unknown"):
-        if status in fallback:
-            return AuthStatus(status, fallback[status])
-    return AuthStatus("none")
-
-
-def _scheme_chain(chain: tuple[str, ...], node: DepNode) -> tuple[str, ...]:
-    """The chain with what proves it on its last link: the scheme class, the credential a
-    dependency checks itself, or that it rejects every request."""
-    how = node.scheme or (f"checks {node.checks}" if node.checks else "")
-    if not how and node.rejects_all:
-        how = "always rejects"
-    return (*chain[:-1], f"{chain[-1]} ({how})") if how else chain
