@@ -21,6 +21,8 @@ from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instanc
 from backendkit.summary.model import Attr, Call, CallSite, Const, Expr, Name
 
 _STATUS_RE = re.compile(r"HTTP_(\d{3})")
+#: the whole name of a status constant: ``HTTP_401_UNAUTHORIZED``
+_NAMED_STATUS = re.compile(r"HTTP_(\d{3})(?:_[A-Z0-9_]+)?")
 _HTTP_STATUS = "http.HTTPStatus"
 _HTTP_STATUS_CODES = frozenset(int(member) for member in HTTPStatus)
 #: the statuses that reject an unauthenticated caller
@@ -84,6 +86,16 @@ class HttpErrors:
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
 
+    def status_of(self, expr: Expr, ctx: Ctx) -> int | None:
+        """The status ``expr`` evaluates to; a name such as ``status.HTTP_401_UNAUTHORIZED``
+        the index cannot follow (a project module re-exporting Starlette's ``status`` under
+        a ``try``, say) is read by its own name."""
+        found = status_code_of(self.index.value(expr, ctx))
+        if found is None and isinstance(expr, Name):
+            named = _NAMED_STATUS.fullmatch(expr.dotted.rpartition(".")[2])
+            found = int(named.group(1)) if named else None
+        return found
+
     def is_auth_error(self, value: Value) -> bool:
         """``value`` is an error instance whose status is 401 or 403."""
         if not isinstance(value, Instance):
@@ -103,7 +115,7 @@ class HttpErrors:
                     func = FuncSym(init, bases[position].ctx)
                     return self._through_init(cls, position, func, args)
         found = args.get(0, "status_code")
-        return [] if found is None else [status_code_of(self.index.value(*found))]
+        return [] if found is None else [self.status_of(*found)]
 
     def _through_init(
         self, cls: ClassSym, position: int, init: FuncSym, args: Args

@@ -20,7 +20,7 @@ from __future__ import annotations
 from backendkit.project.appmodel import AppModel, AppObject, Mount, RouteDecl
 from backendkit.project.authstatus import AuthStatus
 from backendkit.project.credentials import CredentialChecks
-from backendkit.project.deps import DependencyResolver, status_code_of
+from backendkit.project.deps import DependencyResolver
 from backendkit.project.httperrors import AUTH_STATUSES
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym
 from backendkit.project.walk import IncludeWalk
@@ -105,7 +105,7 @@ class MiddlewareAuth:
             statuses.append(call.arg(1))
         statuses += [_message_status(arg) for arg in call.args]
         return any(
-            status_code_of(self.index.value(expr, inner)) in AUTH_STATUSES
+            self.errors.status_of(expr, inner) in AUTH_STATUSES
             for expr in statuses
             if expr is not None
         )
