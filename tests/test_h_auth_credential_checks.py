@@ -1,9 +1,11 @@
 """A dependency that reads a credential itself (the Authorization header, an API-key or token
 header, a session cookie: ``Header()`` / ``Cookie()`` parameters, ``request.headers.get(...)``,
 ``websocket.headers.get(...)``, ``request.headers[...]``) and raises 401/403 afterwards under an
-``if`` or in an ``except`` handler authenticates the route (open-webui's SCIM routes, litellm's
-websocket routes). One that hands a missing credential on as ``None`` (an optional user), one
-that reads something else (a User-Agent, a CSRF token) or that never rejects stays ``none``.
+``if`` or in an ``except`` handler, itself or in a helper it always calls, authenticates the
+route (open-webui's SCIM routes, litellm's websocket routes). One that hands a missing
+credential on as ``None`` (an optional user), one that reads something else (a User-Agent, a
+CSRF token), that never rejects, or that calls the checking helper only under an ``if`` stays
+``none``.
 Each status is checked against FastAPI itself where an anonymous request tells: 401/403 means
 required."""
 
@@ -97,6 +99,23 @@ def csrf(x_csrf_token: Optional[str] = Header(None)) -> None:
         raise HTTPException(status_code=403, detail="CSRF token missing")
 
 
+async def verify_request(request: Request) -> str:
+    token = request.headers.get("X-API-Key")
+    if token != KEY:
+        raise HTTPException(status_code=401)
+    return token
+
+
+async def delegating(request: Request) -> str:
+    return await verify_request(request)
+
+
+async def delegating_if(request: Request) -> str:
+    if request.method == "POST":
+        return await verify_request(request)
+    return "anonymous"
+
+
 async def ws_auth(websocket: WebSocket) -> str:
     authorization = websocket.headers.get("authorization")
     if not authorization:
@@ -128,6 +147,8 @@ CHECKED = {
     "/optional_annotated": "none",
     "/user_agent": "none",
     "/no_rejection": "none",
+    "/delegating": "required",
+    "/delegating_if": "none",
 }
 #: an anonymous request is refused, but not for want of a credential
 EXPECTED = {**CHECKED, "/csrf": "none", "/ws": "required"}
@@ -159,6 +180,7 @@ def test_credential_checks(project: Path) -> None:
     assert chains["/aliased"] == "app.main:aliased (checks header x-auth-token)"
     assert chains["/session"] == "app.main:session (checks cookie session_id)"
     assert chains["/ws"] == "app.main:ws_auth (checks header authorization)"
+    assert chains["/delegating"] == "app.main:delegating (checks header x-api-key)"
     reported = sorted(f.line for f in result.findings if f.code == "BK101")
     assert reported == sorted(r.line for r in result.routes if r.auth == "none")
-    assert len(reported) == 5
+    assert len(reported) == 6

@@ -17,6 +17,7 @@ read: what ties it to the credential is that the rejection comes after the read,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from backendkit.project.httperrors import HttpErrors
@@ -27,6 +28,8 @@ from backendkit.summary.model import Attr, BinOp, Call, Const, Expr, Name, Param
 _NOT_CREDENTIALS = ("csrf", "xsrf")
 _COOKIE_WORDS = ("token", "session", "auth", "jwt", "api-key", "apikey")
 _READERS = {"headers": "header", "cookies": "cookie"}
+#: how many calls deep a dependency's credential check is followed into project helpers
+_HELPER_DEPTH = 2
 
 
 @dataclass(frozen=True)
@@ -72,14 +75,42 @@ class CredentialChecks:
                     found.append(CredentialRead(what, assign.line))
         return sorted(found, key=lambda read: read.line)
 
-    def dependency_check(self, func: FuncSym) -> str:
+    def dependency_check(self, func: FuncSym, depth: int = 0) -> str:
         """What credential the dependency ``func`` checks ("" for none): it reads one and, on a
         later line of its own body, raises a 401/403 under an ``if``/``else`` or in an
-        ``except`` handler; and it never hands a missing credential on as ``None`` (no
-        ``return None``, no ``Optional`` / ``| None`` return annotation): that is an optional
-        user, not authentication."""
+        ``except`` handler, or it calls a project function that does so (up to two calls
+        deep: litellm's ``user_api_key_auth_websocket`` hands the websocket on) where nothing
+        can skip or catch the call (no ``if``, loop, ``try`` or ``except`` around it); and it
+        never hands a missing credential on as ``None`` (no ``return None``, no ``Optional`` /
+        ``| None`` return annotation): that is an optional user, not authentication."""
+        if _may_return_none(func):
+            return ""
+        found = self._own_check(func)
+        if found or depth >= _HELPER_DEPTH:
+            return found
+        for callee in self._unconditional_callees(func):
+            found = self.dependency_check(callee, depth + 1)
+            if found:
+                return found
+        return ""
+
+    def _unconditional_callees(self, func: FuncSym) -> Iterator[FuncSym]:
+        """The project functions ``func`` calls where nothing skips or catches the call."""
+        inner = func.ctx.enter(func.info)
+        scope = func.info.scope
+        for site in scope.calls:
+            inside_try = any(block.first <= site.line < block.end for block in scope.tries)
+            if site.guarded or site.in_except or inside_try or site.lambdas:
+                continue
+            if isinstance(site.call.func, Name):
+                target = self.index.lookup(site.call.func.dotted, inner)
+                if isinstance(target, FuncSym) and target.info is not func.info:
+                    yield target
+
+    def _own_check(self, func: FuncSym) -> str:
+        """The credential ``func`` reads and rejects without, in its own body ("")."""
         reads = self.reads(func)
-        if not reads or _may_return_none(func):
+        if not reads:
             return ""
         for line in self.errors.auth_raise_lines(func):
             site = self.errors.raised_site(func, line)
