@@ -61,17 +61,9 @@ class MiddlewareAuth:
 
     def _middleware(self, obj: AppObject) -> list[tuple[FuncSym, str]]:
         """``(function, name)`` for each middleware function or method of ``obj``."""
-        found: list[tuple[Expr | None, Ctx]] = [
-            (expr, ctx) for kind, expr, ctx, _line in obj.hooks if kind == "middleware"
-        ]
-        found += [(site.call.arg(0, "middleware_class"), ctx) for site, ctx in obj.middleware]
-        stack = obj.instance.call.kwarg("middleware")
-        for item in stack.items if isinstance(stack, Seq) else ():
-            if isinstance(item, Call):
-                found.append((item.arg(0, "cls"), obj.instance.ctx))
         out: list[tuple[FuncSym, str]] = []
-        for expr, ctx in found:
-            target = self.index.resolve_expr(expr, ctx) if expr is not None else None
+        for expr, ctx in _registered(obj):
+            target = self.index.resolve_expr(expr, ctx)
             if isinstance(target, FuncSym):
                 out.append((target, target.qualname))
             elif isinstance(target, ClassSym):
@@ -109,6 +101,18 @@ class MiddlewareAuth:
             for expr in statuses
             if expr is not None
         )
+
+
+def _registered(obj: AppObject) -> list[tuple[Expr, Ctx]]:
+    """What ``obj`` registers as middleware: ``@app.middleware`` functions, the classes of
+    ``add_middleware`` and of ``FastAPI(middleware=[Middleware(Cls)])``."""
+    found = [(expr, ctx) for kind, expr, ctx, _line in obj.hooks if kind == "middleware"]
+    found += [(site.call.arg(0, "middleware_class"), ctx) for site, ctx in obj.middleware]
+    stack = obj.instance.call.kwarg("middleware")
+    for item in stack.items if isinstance(stack, Seq) else ():
+        if isinstance(item, Call):
+            found.append((item.arg(0, "cls"), obj.instance.ctx))
+    return [(expr, ctx) for expr, ctx in found if expr is not None]
 
 
 def _message_status(expr: Expr) -> Expr | None:
