@@ -9,11 +9,13 @@ or a project class whose ``__call__`` is the dependency) or a factory call retur
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from http import HTTPStatus
+import sys
+from collections.abc import Iterable
+from dataclasses import replace
 
+from backendkit.project.authstatus import AuthStatus, DepNode, auth_status, transparent
+from backendkit.project.credentials import CredentialChecks
+from backendkit.project.httperrors import HttpErrors, status_code_of
 from backendkit.project.index import ProjectIndex
 from backendkit.project.schemes import SchemeCheck
 from backendkit.project.symbols import (
@@ -27,67 +29,23 @@ from backendkit.project.symbols import (
     VarSym,
 )
 from backendkit.project.text import expr_text
-from backendkit.summary.model import Call, ClassInfo, Const, Expr, Name, Seq, Subscript, Unknown
+from backendkit.summary.model import (
+    Call,
+    ClassInfo,
+    Const,
+    Expr,
+    IfExp,
+    Name,
+    Seq,
+    Subscript,
+    Unknown,
+)
+
+__all__ = ["AuthStatus", "DepNode", "DependencyResolver", "auth_status", "status_code_of"]
 
 _DEPENDS = frozenset({"Depends", "Security"})
-#: libraries whose dependencies are known not to authenticate by themselves
-_TRANSPARENT = ("fastapi.", "starlette.", "pydantic.", "typing.", "builtins.", "sqlmodel.")
-_STATUS_RE = re.compile(r"HTTP_(\d{3})")
-_HTTP_STATUS = "http.HTTPStatus"
-_HTTP_STATUS_CODES = frozenset(int(member) for member in HTTPStatus)
 #: what a ``functools.partial`` binds: how many leading parameters, and keyword defaults
 Bound = tuple[int, dict[str, tuple[Expr, Ctx]]]
-
-
-@dataclass
-class DepNode:
-    """One dependency in a tree: ``kind`` is function, class, instance, scheme, external,
-    configured or unresolved."""
-
-    label: str
-    kind: str
-    children: list[DepNode] = field(default_factory=list)
-    scheme: str | None = None
-    auto_error: bool = True
-    enforces: bool = False  # raises 401/403 itself
-    reason: str = ""  # why an unresolved dependency could not be analysed
-    is_async: bool = False
-    func: FuncSym | None = None
-
-
-@dataclass(frozen=True)
-class AuthStatus:
-    """``status`` is required, optional or none; ``chain`` is the path that proves it."""
-
-    status: str
-    chain: tuple[str, ...] = ()
-
-
-def status_code_of(value: Value) -> int | None:
-    """An HTTP status from a literal, a ``status.HTTP_401_UNAUTHORIZED`` style constant
-    (starlette's, fastapi's) or Python's ``http.HTTPStatus``: ``HTTPStatus.NOT_FOUND``,
-    ``HTTPStatus.NOT_FOUND.value`` and ``HTTPStatus(404)``, named by ``http.HTTPStatus``'s
-    own table."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, External):
-        return _constant_status(value)
-    if isinstance(value, Instance) and value.cls == External(_HTTP_STATUS):
-        code = value.call.arg(0, "value")  # HTTPStatus(404)
-        if isinstance(code, Const) and isinstance(code.value, int):
-            return code.value if code.value in _HTTP_STATUS_CODES else None
-    return None
-
-
-def _constant_status(value: External) -> int | None:
-    """``HTTPStatus.NOT_FOUND`` or ``HTTPStatus.NOT_FOUND.value`` by ``http.HTTPStatus``'s
-    table, or the number in a ``status.HTTP_404_NOT_FOUND`` name."""
-    if not value.qualname.startswith(_HTTP_STATUS + "."):
-        found = _STATUS_RE.search(value.last)
-        return int(found.group(1)) if found else None
-    name, _, rest = value.qualname[len(_HTTP_STATUS) + 1 :].partition(".")
-    member = HTTPStatus.__members__.get(name)
-    return int(member) if member is not None and rest in ("", "value") else None
 
 
 def _owner_class(func: FuncSym) -> ClassInfo | None:
@@ -113,6 +71,8 @@ class DependencyResolver:
     def __init__(self, index: ProjectIndex, auth_names: Iterable[str] = ()) -> None:
         self.index = index
         self.schemes = SchemeCheck(index)
+        self.errors = HttpErrors(index)
+        self.credentials = CredentialChecks(index, self.errors)
         self.auth_names = frozenset(auth_names)
         self._memo: dict[str, DepNode] = {}
         self._active: set[str] = set()
@@ -222,12 +182,36 @@ class DependencyResolver:
             target = _strip_annotated(annotation)
             if target is None:
                 return DepNode("Depends()", "unresolved")
-        text = expr_text(target)
         if isinstance(target, Name):  # name the variable a library value is bound to
             symbol = self.index.lookup(target.dotted, ctx)
             if isinstance(symbol, VarSym):
-                text = symbol.qualname
-        return self.node_for(self.index.value(target, ctx), text)
+                node = self.node_for(self.index.value(target, ctx), symbol.qualname)
+                return self._rebound(node, symbol)
+        return self.node_for(self.index.value(target, ctx), expr_text(target))
+
+    def _rebound(self, node: DepNode, symbol: VarSym) -> DepNode:
+        """``node`` (the latest binding of ``symbol``, as the index resolves names) with the
+        other values the name may have as alternatives: the other assignments of the name in
+        its scope (``if cfg: _auth = A() else: _auth = B()``) and both sides of a conditional
+        expression (``_auth = A() if cfg else B()``). A ``None`` placeholder is not a
+        dependency and is left out."""
+        assigns = symbol.ctx.scopes[-1].assigns.get(symbol.name, [])
+        latest = symbol.assign.value
+        others = [a.value for a in assigns if a is not symbol.assign]
+        exprs = [e for value in others for e in _branches(value) if e != Const(None)]
+        if isinstance(latest, IfExp):
+            first, *rest = _branches(latest)
+            node = self._bound_value(first, symbol)
+            exprs = [*rest, *exprs]
+        if not exprs:
+            return node
+        alternatives = [self._bound_value(expr, symbol) for expr in exprs]
+        return replace(node, alternatives=[*node.alternatives, *alternatives])
+
+    def _bound_value(self, expr: Expr, symbol: VarSym) -> DepNode:
+        """The node for one value ``expr`` the variable ``symbol`` may be bound to."""
+        text = f"{symbol.qualname} = {expr_text(expr)}"
+        return self.node_for(self.index.value(expr, symbol.ctx), text)
 
     def node_for(self, value: Value, text: str) -> DepNode:
         """The node for a dependency callable (memoised, cycle-safe)."""
@@ -265,7 +249,7 @@ class DependencyResolver:
     def _function(self, func: FuncSym, label: str = "", bound: Bound | None = None) -> DepNode:
         node = DepNode(label or func.qualname, "function", is_async=func.info.is_async, func=func)
         node.children = self.param_dependencies(func, bound)
-        node.enforces = self._raises_auth_error(func)
+        self._own_checks(node, func)
         return self._configured(node, func.qualname)
 
     def _partial(self, inst: Instance, text: str) -> DepNode:
@@ -286,22 +270,43 @@ class DependencyResolver:
         if scheme is not None:
             rejects = self.schemes.rejects_anonymous(inst)
             node = DepNode(label, "scheme", scheme=scheme, auto_error=rejects)
+        elif self._library_call(inst.cls):
+            reason = f"an instance of a library class ({inst.cls.qualname})"
+            node = DepNode(label, "library", reason=reason)
         else:
             node = DepNode(label, "instance")
         if isinstance(inst.cls, ClassSym):
             call = self.index.class_member(inst.cls, "__call__")
             if isinstance(call, FuncSym):
                 node.children = self.param_dependencies(call)
-                node.enforces = self._raises_auth_error(call)
+                self._own_checks(node, call)
                 node.is_async = call.info.is_async
         return self._configured(node, label)
+
+    def _own_checks(self, node: DepNode, func: FuncSym) -> None:
+        """What the body of ``func`` (a function, or a ``__call__``) does for authentication:
+        raises 401/403 at all, checks a credential it reads, always rejects."""
+        node.enforces = self._raises_auth_error(func)
+        if node.enforces:
+            node.checks = self.credentials.dependency_check(func)
+            node.rejects_all = self.errors.always_rejects(func)
+
+    def _library_call(self, cls: ClassSym | External) -> bool:
+        """Calling an instance of ``cls`` runs a library's code the analysis cannot see: a
+        third-party class (not FastAPI's, Starlette's, the standard library's, ...), or a
+        project subclass of one without a ``__call__`` of its own."""
+        if isinstance(cls, External):
+            return _library_class(cls.qualname)
+        if isinstance(self.index.class_member(cls, "__call__"), FuncSym):
+            return False
+        return any(_library_class(base.qualname) for base in self.index.external_bases(cls))
 
     def _raises_auth_error(self, func: FuncSym, depth: int = 0) -> bool:
         """``func`` (or a project helper it calls) raises an HTTP 401/403: an ``HTTPException``
         built in place, a module-level instance, one returned by a factory, or a subclass."""
         inner = func.ctx.enter(func.info)
         for expr, _line in func.info.scope.raises:
-            if self._is_auth_error(self.index.value(expr, inner)):
+            if self.errors.is_auth_error(self.index.value(expr, inner)):
                 return True
         if depth >= 1:
             return False
@@ -310,31 +315,6 @@ class DependencyResolver:
             if isinstance(callee, Name) and not self.is_marker(site.call, inner):
                 target = self.index.lookup(callee.dotted, inner)
                 if isinstance(target, FuncSym) and self._raises_auth_error(target, depth + 1):
-                    return True
-        return False
-
-    def _is_auth_error(self, value: Value) -> bool:
-        if not isinstance(value, Instance):
-            return False
-        status = value.call.arg(0, "status_code")
-        if status is not None:
-            return status_code_of(self.index.value(status, value.ctx)) in (401, 403)
-        if isinstance(value.cls, ClassSym):
-            return any(self._super_status(init) for init in self._inits(value.cls))
-        return False
-
-    def _inits(self, cls: ClassSym) -> list[FuncSym]:
-        found = [self.index.class_member(k, "__init__") for k in self.index.mro(cls)]
-        return [f for f in found if isinstance(f, FuncSym)]
-
-    def _super_status(self, init: FuncSym) -> bool:
-        """``super().__init__(status_code=401, ...)`` in a subclass of HTTPException."""
-        inner = init.ctx.enter(init.info)
-        for site in init.info.scope.calls:
-            func = site.call.func
-            if getattr(func, "attr", "") == "__init__":
-                status = site.call.arg(0, "status_code")
-                if status_code_of(self.index.value(status, inner)) in (401, 403):
                     return True
         return False
 
@@ -349,8 +329,22 @@ class DependencyResolver:
         return node
 
 
+def _library_class(qualname: str) -> bool:
+    """A class of a third-party library: not a transparent one, not the standard library's
+    (``abc.ABC``, ``enum.Enum``)."""
+    top = qualname.partition(".")[0]
+    return not transparent(qualname) and top not in sys.stdlib_module_names
+
+
 def _is_partial(value: Instance) -> bool:
     return isinstance(value.cls, External) and value.cls.qualname == "functools.partial"
+
+
+def _branches(expr: Expr | None) -> list[Expr]:
+    """The values an assigned expression may have: both sides of ``a if c else b``."""
+    if isinstance(expr, IfExp):
+        return [*_branches(expr.body), *_branches(expr.orelse)]
+    return [] if expr is None else [expr]
 
 
 def _strip_annotated(annotation: Expr | None) -> Expr | None:
@@ -370,62 +364,3 @@ def _key(value: Value, text: str) -> str:
     if isinstance(value, Instance) and value.origin is not None:
         return f"inst:{value.origin.qualname}"
     return f"other:{id(value)}:{text}"
-
-
-def _proves_auth(node: DepNode, enforced: bool) -> bool:
-    """A configured auth dependency, or a scheme that rejects anonymous callers (itself, or
-    through a dependency above it that raises 401/403)."""
-    if node.kind == "configured":
-        return True
-    return node.kind == "scheme" and (node.auto_error or enforced)
-
-
-def _opaque(node: DepNode) -> bool:
-    """A dependency whose body the analysis cannot see (unresolved, or from a library)."""
-    if node.kind == "unresolved":
-        return True
-    return node.kind == "external" and not node.label.startswith(_TRANSPARENT)
-
-
-def _walk(nodes: list[DepNode]) -> Iterator[tuple[DepNode, tuple[str, ...], bool]]:
-    """Depth first, in declaration order: each node with its chain from the route and whether
-    a dependency above it (or it) raises 401/403 itself. Cycles are cut."""
-    stack: list[tuple[DepNode, tuple[str, ...], bool, frozenset[int]]] = [
-        (node, (node.label,), False, frozenset()) for node in reversed(nodes)
-    ]
-    while stack:
-        node, chain, enforced, seen = stack.pop()
-        enforced = enforced or node.enforces
-        yield node, chain, enforced
-        inner = seen | {id(node)}
-        stack.extend(
-            (child, (*chain, child.label), enforced, inner)
-            for child in reversed(node.children)
-            if id(child) not in inner
-        )
-
-
-def auth_status(nodes: list[DepNode]) -> AuthStatus:
-    """The authentication a dependency forest gives a route, with its proving chain.
-
-    ``unknown`` when nothing proves authentication but some dependency is opaque: it may
-    authenticate (fastapi-users' ``current_user()``, say) and the analysis cannot tell.
-    """
-    fallback: dict[str, tuple[str, ...]] = {}
-    for node, chain, enforced in _walk(nodes):
-        if _proves_auth(node, enforced):
-            return AuthStatus("required", _scheme_chain(chain, node))
-        if node.kind == "scheme":
-            fallback.setdefault("optional", _scheme_chain(chain, node))
-        elif _opaque(node):
-            fallback.setdefault("unknown", chain)
-    for status in ("optional", "unknown"):
-        if status in fallback:
-            return AuthStatus(status, fallback[status])
-    return AuthStatus("none")
-
-
-def _scheme_chain(chain: tuple[str, ...], node: DepNode) -> tuple[str, ...]:
-    if node.scheme:
-        return (*chain[:-1], f"{chain[-1]} ({node.scheme})")
-    return chain

@@ -8,6 +8,7 @@ from fnmatch import fnmatchcase
 
 from backendkit.project.appmodel import AppModel, AppObject, Include, Mount, RouteDecl
 from backendkit.project.deps import DependencyResolver, DepNode, auth_status, status_code_of
+from backendkit.project.middleware import MiddlewareAuth
 from backendkit.project.text import expr_text
 from backendkit.project.walk import IncludeWalk
 from backendkit.result import Route
@@ -196,6 +197,7 @@ class RouteBuilder(IncludeWalk[_At]):
         self.model = model
         self.resolver = resolver
         self.policy = policy
+        self.middleware = MiddlewareAuth(model, resolver)
         self.routes: list[Route] = []
         self.app = ""  # the root app being walked ("" for a router no app includes)
 
@@ -250,6 +252,7 @@ class RouteBuilder(IncludeWalk[_At]):
             status = auth_status(nodes)
         else:  # the endpoint's own parameters may hold the authentication
             status = auth_status([*nodes, _UNRESOLVED_ENDPOINT])
+        status = self.middleware.behind(status, app, decl)
         summary = self.model.index.modules.get(decl.ctx.module.module)
         reason = self.policy.reason(decl, path, summary)
         notes: list[str] = []

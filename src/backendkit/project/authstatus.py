@@ -1,0 +1,155 @@
+"""Dependency-tree nodes and the authentication status a dependency forest gives a route.
+
+A route is ``required`` when some dependency proves authentication (a scheme that rejects
+anonymous callers, itself or through a dependency above it that raises 401/403; a dependency
+named in ``auth-dependencies``; one that checks a credential itself; one that always rejects),
+else ``optional`` when it has a scheme with ``auto_error=False``, else ``unknown`` when some
+dependency is opaque (a library's, or unresolved), else ``none``.
+
+A dependency bound to a name assigned several times in its scope (``if cfg: _auth = A() else:
+_auth = B()``), or to a value with several possibilities (``A() if cfg else B()``), has
+*alternatives*: each is evaluated on its own, and the dependency counts as ``required`` only
+when every alternative is; otherwise as its weakest alternative (none, then optional, then
+unknown): a linter should see every configuration the code can run in, as it reports a
+conditionally included router as if the condition held.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from backendkit.project.symbols import FuncSym
+
+#: libraries whose dependencies are known not to authenticate by themselves
+TRANSPARENT = ("fastapi.", "starlette.", "pydantic.", "typing.", "builtins.", "sqlmodel.")
+#: statuses from the weakest to the strongest
+_RANK = {"none": 0, "optional": 1, "unknown": 2, "required": 3}
+
+
+@dataclass
+class DepNode:
+    """One dependency in a tree: ``kind`` is function, class, instance, scheme, external,
+    library (an instance of a library class: its call is not seen), configured or
+    unresolved. ``alternatives`` are the other values its name or expression may have."""
+
+    label: str
+    kind: str
+    children: list[DepNode] = field(default_factory=list)
+    scheme: str | None = None
+    auto_error: bool = True
+    enforces: bool = False  # raises 401/403 itself
+    checks: str = ""  # the credential it checks itself ("header authorization")
+    rejects_all: bool = False  # always raises 401/403: nobody gets through
+    reason: str = ""  # why an unresolved dependency could not be analysed
+    is_async: bool = False
+    func: FuncSym | None = None
+    alternatives: list[DepNode] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AuthStatus:
+    """``status`` is required, optional, unknown or none; ``chain`` is the path that proves
+    it."""
+
+    status: str
+    chain: tuple[str, ...] = ()
+
+
+def transparent(qualname: str) -> bool:
+    """A library known not to authenticate by itself (FastAPI, Starlette, pydantic, the
+    standard library's ``typing`` and builtins)."""
+    return qualname.startswith(TRANSPARENT)
+
+
+def _proves_auth(node: DepNode, enforced: bool) -> bool:
+    """A configured auth dependency, one that checks a credential itself or always rejects,
+    or a scheme that rejects anonymous callers (itself, or through a dependency above it that
+    raises 401/403)."""
+    if node.kind == "configured" or node.checks or node.rejects_all:
+        return True
+    return node.kind == "scheme" and (node.auto_error or enforced)
+
+
+def _opaque(node: DepNode) -> bool:
+    """A dependency whose body the analysis cannot see (unresolved, or from a library)."""
+    if node.kind in ("unresolved", "library"):
+        return True
+    return node.kind == "external" and not transparent(node.label)
+
+
+Step = tuple[DepNode, tuple[str, ...], bool]
+
+
+def _walk(nodes: list[DepNode], enforced: bool, prefix: tuple[str, ...]) -> Iterator[Step]:
+    """Depth first, in declaration order: each node with its chain from the route and whether
+    a dependency above it raises 401/403 itself. Cycles are cut; the children of a node with
+    alternatives are left to ``_choice``."""
+    stack: list[tuple[DepNode, tuple[str, ...], bool, frozenset[int]]] = [
+        (node, (*prefix, node.label), enforced, frozenset()) for node in reversed(nodes)
+    ]
+    while stack:
+        node, chain, above, seen = stack.pop()
+        yield node, chain, above
+        if node.alternatives:
+            continue
+        inner = seen | {id(node)}
+        below = above or node.enforces
+        stack.extend(
+            (child, (*chain, child.label), below, inner)
+            for child in reversed(node.children)
+            if id(child) not in inner
+        )
+
+
+def auth_status(nodes: list[DepNode]) -> AuthStatus:
+    """The authentication a dependency forest gives a route, with its proving chain.
+
+    ``unknown`` when nothing proves authentication but some dependency is opaque: it may
+    authenticate (fastapi-users' ``current_user()``, say) and the analysis cannot tell.
+    """
+    return _forest(nodes, False, ())
+
+
+def _forest(nodes: list[DepNode], enforced: bool, prefix: tuple[str, ...]) -> AuthStatus:
+    fallback: dict[str, tuple[str, ...]] = {}
+    for node, chain, above in _walk(nodes, enforced, prefix):
+        found = _one(node, chain, above)
+        if found.status == "required":
+            return found
+        if found.status != "none":
+            fallback.setdefault(found.status, found.chain)
+    for status in ("optional", "unknown"):
+        if status in fallback:
+            return AuthStatus(status, fallback[status])
+    return AuthStatus("none")
+
+
+def _one(node: DepNode, chain: tuple[str, ...], above: bool) -> AuthStatus:
+    """What ``node`` itself shows (its children are walked separately)."""
+    if node.alternatives:
+        return _choice(node, chain, above)
+    if _proves_auth(node, above or node.enforces):
+        return AuthStatus("required", _scheme_chain(chain, node))
+    if node.kind == "scheme":
+        return AuthStatus("optional", _scheme_chain(chain, node))
+    return AuthStatus("unknown", chain) if _opaque(node) else AuthStatus("none")
+
+
+def _choice(node: DepNode, chain: tuple[str, ...], above: bool) -> AuthStatus:
+    """A dependency with alternatives: required when every alternative is (the chain of the
+    first), else the weakest alternative."""
+    options = [replace(node, alternatives=[]), *node.alternatives]
+    found = [_forest([option], above, chain[:-1]) for option in options]
+    if all(status.status == "required" for status in found):
+        return found[0]
+    return min(found, key=lambda status: _RANK[status.status])
+
+
+def _scheme_chain(chain: tuple[str, ...], node: DepNode) -> tuple[str, ...]:
+    """The chain with what proves it on its last link: the scheme class, the credential a
+    dependency checks itself, or that it rejects every request."""
+    how = node.scheme or (f"checks {node.checks}" if node.checks else "")
+    if not how and node.rejects_all:
+        how = "always rejects"
+    return (*chain[:-1], f"{chain[-1]} ({how})") if how else chain

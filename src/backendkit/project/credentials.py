@@ -1,0 +1,206 @@
+"""Code that checks a credential itself: a dependency or a middleware that reads the
+Authorization header, an API-key or token header, or a session cookie, and rejects the request.
+
+A credential is read by a parameter declared with FastAPI's ``Header()`` (its ``alias``, else
+the parameter's name with ``_`` as ``-``) or ``Cookie()`` (as a default or in ``Annotated``),
+by ``<x>.headers.get("...")`` / ``<x>.cookies.get("...")`` (``request``, ``websocket``, a
+Starlette ``Headers``), or by ``<x>.headers["..."]`` bound to a name. A header is a credential
+when its name holds ``authorization``, ``api-key`` or ``apikey``, or ends with ``token`` or
+``secret`` (``X-API-Key``, ``X-Auth-Token``); a cookie when its name holds ``token``,
+``session``, ``auth``, ``jwt`` or ``api-key``. CSRF tokens (``csrf``/``xsrf``) are not
+credentials.
+
+The per-file summary does not record ``if`` tests, so the condition of a rejection is not
+read: what ties it to the credential is that the rejection comes after the read, under an
+``if``/``else`` or in an ``except`` handler of the same function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from backendkit.project.httperrors import HttpErrors
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import Ctx, External, FuncSym
+from backendkit.summary.model import Attr, BinOp, Call, Const, Expr, Name, Param, Subscript
+
+_NOT_CREDENTIALS = ("csrf", "xsrf")
+_COOKIE_WORDS = ("token", "session", "auth", "jwt", "api-key", "apikey")
+_READERS = {"headers": "header", "cookies": "cookie"}
+#: how many calls deep a dependency's credential check is followed into project helpers
+_HELPER_DEPTH = 2
+
+
+@dataclass(frozen=True)
+class CredentialRead:
+    """Where a function reads a credential: ``what`` (``header authorization``) and the line
+    (0 for a parameter: read before the body runs)."""
+
+    what: str
+    line: int
+
+
+def is_credential(kind: str, name: str) -> bool:
+    """A header (``kind`` "header") or cookie name that carries a credential."""
+    lowered = name.lower().replace("_", "-")
+    if any(word in lowered for word in _NOT_CREDENTIALS):
+        return False
+    if kind == "cookie":
+        return any(word in lowered for word in _COOKIE_WORDS)
+    if any(word in lowered for word in ("authorization", "api-key", "apikey")):
+        return True
+    return lowered.endswith(("token", "secret"))
+
+
+class CredentialChecks:
+    """Finds the credential reads of a function and decides whether it checks one."""
+
+    def __init__(self, index: ProjectIndex, errors: HttpErrors) -> None:
+        self.index = index
+        self.errors = errors
+
+    def reads(self, func: FuncSym) -> list[CredentialRead]:
+        """Every credential ``func`` reads, parameters first, then its body by line."""
+        found = [r for p in func.info.params if (r := self._param_read(p, func.ctx))]
+        scope = func.info.scope
+        for site in scope.calls:
+            what = _get_read(site.call)
+            if what:
+                found.append(CredentialRead(what, site.line))
+        for assigns in scope.assigns.values():
+            for assign in assigns:
+                what = _subscript_read(assign.value)
+                if what:
+                    found.append(CredentialRead(what, assign.line))
+        return sorted(found, key=lambda read: read.line)
+
+    def dependency_check(self, func: FuncSym, depth: int = 0) -> str:
+        """What credential the dependency ``func`` checks ("" for none): it reads one and, on a
+        later line of its own body, raises a 401/403 under an ``if``/``else`` or in an
+        ``except`` handler, or it calls a project function that does so (up to two calls
+        deep: litellm's ``user_api_key_auth_websocket`` hands the websocket on) where nothing
+        can skip or catch the call (no ``if``, loop, ``try`` or ``except`` around it); and it
+        never hands a missing credential on as ``None`` (no ``return None``, no ``Optional`` /
+        ``| None`` return annotation): that is an optional user, not authentication."""
+        if _may_return_none(func):
+            return ""
+        found = self._own_check(func)
+        if found or depth >= _HELPER_DEPTH:
+            return found
+        for callee in self._unconditional_callees(func):
+            found = self.dependency_check(callee, depth + 1)
+            if found:
+                return found
+        return ""
+
+    def _unconditional_callees(self, func: FuncSym) -> Iterator[FuncSym]:
+        """The project functions ``func`` calls where nothing skips or catches the call."""
+        inner = func.ctx.enter(func.info)
+        scope = func.info.scope
+        for site in scope.calls:
+            inside_try = any(block.first <= site.line < block.end for block in scope.tries)
+            if site.guarded or site.in_except or inside_try or site.lambdas:
+                continue
+            if isinstance(site.call.func, Name):
+                target = self.index.lookup(site.call.func.dotted, inner)
+                if isinstance(target, FuncSym) and target.info is not func.info:
+                    yield target
+
+    def _own_check(self, func: FuncSym) -> str:
+        """The credential ``func`` reads and rejects without, in its own body ("")."""
+        reads = self.reads(func)
+        if not reads:
+            return ""
+        for line in self.errors.auth_raise_lines(func):
+            site = self.errors.raised_site(func, line)
+            if site is None or not (site.guarded or site.in_except):
+                continue
+            before = [read for read in reads if read.line <= line]
+            if before:
+                return before[0].what
+        return ""
+
+    def _param_read(self, param: Param, ctx: Ctx) -> CredentialRead | None:
+        """A ``Header()`` / ``Cookie()`` parameter with a credential's name."""
+        marker = self._param_marker(param, ctx)
+        if marker is None:
+            return None
+        kind, call = marker
+        alias = call.kwarg("alias")
+        if isinstance(alias, Const) and isinstance(alias.value, str):
+            name = alias.value
+        else:
+            name = param.name.replace("_", "-") if kind == "header" else param.name
+        return CredentialRead(f"{kind} {name.lower()}", 0) if is_credential(kind, name) else None
+
+    def _param_marker(self, param: Param, ctx: Ctx) -> tuple[str, Call] | None:
+        """``("header" | "cookie", call)`` for a parameter declared with FastAPI's ``Header``
+        or ``Cookie``, as its default or in its ``Annotated`` annotation."""
+        candidates = [param.default]
+        annotation = param.annotation
+        if isinstance(annotation, Subscript) and annotation.items:
+            candidates += annotation.items[1:]
+        for expr in candidates:
+            if isinstance(expr, Call) and isinstance(expr.func, Name):
+                found = self.index.lookup(expr.func.dotted, ctx)
+                if isinstance(found, External) and found.is_from("fastapi"):
+                    kind = {"Header": "header", "Cookie": "cookie"}.get(found.last)
+                    if kind:
+                        return kind, expr
+        return None
+
+
+def _reader(receiver: Expr) -> str:
+    """ "header" or "cookie" for ``x.headers`` / ``x.cookies`` (or a bare ``headers``)."""
+    if isinstance(receiver, Name):
+        return _READERS.get(receiver.dotted.rpartition(".")[2], "")
+    if isinstance(receiver, Attr):
+        return _READERS.get(receiver.attr, "")
+    return ""
+
+
+def _named(kind: str, key: Expr | None) -> str:
+    """``"header authorization"`` when ``key`` is a literal credential name of ``kind``."""
+    if not kind or not isinstance(key, Const) or not isinstance(key.value, str):
+        return ""
+    return f"{kind} {key.value.lower()}" if is_credential(kind, key.value) else ""
+
+
+def _get_read(call: Call) -> str:
+    """``request.headers.get("Authorization")`` and the like."""
+    func = call.func
+    if isinstance(func, Name) and func.dotted.endswith(".get"):
+        return _named(_reader(Name(func.dotted[: -len(".get")])), call.arg(0, "key"))
+    if isinstance(func, Attr) and func.attr == "get":
+        return _named(_reader(func.value), call.arg(0, "key"))
+    return ""
+
+
+def _subscript_read(value: Expr | None) -> str:
+    """``request.headers["X-API-Key"]``."""
+    if isinstance(value, Subscript) and len(value.items) == 1:
+        return _named(_reader(value.value), value.items[0])
+    return ""
+
+
+def _may_return_none(func: FuncSym) -> bool:
+    """``func`` returns ``None`` explicitly or is annotated to return an optional value."""
+    if any(isinstance(r, Const) and r.value is None for r in func.info.scope.returns):
+        return True
+    return _optional(func.info.returns)
+
+
+def _optional(annotation: Expr | None) -> bool:
+    """``Optional[T]`` or a union with ``None`` (``T | None``)."""
+    if isinstance(annotation, Subscript) and isinstance(annotation.value, Name):
+        name = annotation.value.dotted.rpartition(".")[2]
+        return name == "Optional" or (name == "Union" and any(map(_is_none, annotation.items)))
+    if isinstance(annotation, BinOp) and annotation.op == "BitOr":
+        sides = (annotation.left, annotation.right)
+        return any(_is_none(side) or _optional(side) for side in sides)
+    return False
+
+
+def _is_none(expr: Expr) -> bool:
+    return expr == Const(None) or expr == Name("None")

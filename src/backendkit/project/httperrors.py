@@ -1,0 +1,207 @@
+"""HTTP statuses of raised errors: which raises of a dependency are a 401/403.
+
+A status is read from a literal, a ``status.HTTP_401_UNAUTHORIZED`` style constant or
+``http.HTTPStatus`` (``status_code_of``). An error is a 401/403 when it is built in place
+(``HTTPException(401)``, ``HTTPException(status_code=...)``), is a module-level instance or one
+returned by a factory (the evaluator), or is an instance of a project subclass. For a subclass
+the status is followed through its ``__init__`` and those of its project bases, binding the
+arguments of the ``raise`` to the parameters: with ``def __init__(self, msg, code=400):
+super().__init__(status_code=code, detail=msg)``, ``ProxyError("x", 403)`` and
+``ProxyError("x", code=403)`` are a 403 and ``ProxyError("x")`` a 400 (the default).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from http import HTTPStatus
+
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance, Value
+from backendkit.summary.model import Attr, Call, CallSite, Const, Expr, Name
+
+_STATUS_RE = re.compile(r"HTTP_(\d{3})")
+#: the whole name of a status constant: ``HTTP_401_UNAUTHORIZED``
+_NAMED_STATUS = re.compile(r"HTTP_(\d{3})(?:_[A-Z0-9_]+)?")
+_HTTP_STATUS = "http.HTTPStatus"
+_HTTP_STATUS_CODES = frozenset(int(member) for member in HTTPStatus)
+#: the statuses that reject an unauthenticated caller
+AUTH_STATUSES = frozenset({401, 403})
+#: how many ``__init__`` levels a subclass's status is followed through
+_DEPTH = 8
+#: an argument expression with the context it is evaluated in
+Bound = tuple[Expr, Ctx]
+
+
+def status_code_of(value: Value) -> int | None:
+    """An HTTP status from a literal, a ``status.HTTP_401_UNAUTHORIZED`` style constant
+    (starlette's, fastapi's) or Python's ``http.HTTPStatus``: ``HTTPStatus.NOT_FOUND``,
+    ``HTTPStatus.NOT_FOUND.value`` and ``HTTPStatus(404)``, named by ``http.HTTPStatus``'s
+    own table."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, External):
+        return _constant_status(value)
+    if isinstance(value, Instance) and value.cls == External(_HTTP_STATUS):
+        code = value.call.arg(0, "value")  # HTTPStatus(404)
+        if isinstance(code, Const) and isinstance(code.value, int):
+            return code.value if code.value in _HTTP_STATUS_CODES else None
+    return None
+
+
+def _constant_status(value: External) -> int | None:
+    """``HTTPStatus.NOT_FOUND`` or ``HTTPStatus.NOT_FOUND.value`` by ``http.HTTPStatus``'s
+    table, or the number in a ``status.HTTP_404_NOT_FOUND`` name."""
+    if not value.qualname.startswith(_HTTP_STATUS + "."):
+        found = _STATUS_RE.search(value.last)
+        return int(found.group(1)) if found else None
+    name, _, rest = value.qualname[len(_HTTP_STATUS) + 1 :].partition(".")
+    member = HTTPStatus.__members__.get(name)
+    return int(member) if member is not None and rest in ("", "value") else None
+
+
+@dataclass(frozen=True)
+class Args:
+    """The arguments of a constructor call, each with the context it is evaluated in."""
+
+    positional: tuple[Bound, ...] = ()
+    keywords: dict[str, Bound] = field(default_factory=dict)
+
+    @staticmethod
+    def of(call: Call, ctx: Ctx, skip: int = 0) -> Args:
+        """The arguments of ``call`` (the first ``skip`` positional ones left out)."""
+        positional = tuple((expr, ctx) for expr in call.args[skip:])
+        return Args(positional, {name: (expr, ctx) for name, expr in call.kwargs})
+
+    def get(self, index: int, key: str) -> Bound | None:
+        """Positional argument ``index``, else keyword ``key``."""
+        if index < len(self.positional):
+            return self.positional[index]
+        return self.keywords.get(key)
+
+
+class HttpErrors:
+    """Reads the statuses of raised errors (memo-free: each raise is read once per tree)."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+
+    def status_of(self, expr: Expr, ctx: Ctx) -> int | None:
+        """The status ``expr`` evaluates to; a name such as ``status.HTTP_401_UNAUTHORIZED``
+        the index cannot follow (a project module re-exporting Starlette's ``status`` under
+        a ``try``, say) is read by its own name."""
+        found = status_code_of(self.index.value(expr, ctx))
+        if found is None and isinstance(expr, Name):
+            named = _NAMED_STATUS.fullmatch(expr.dotted.rpartition(".")[2])
+            found = int(named.group(1)) if named else None
+        return found
+
+    def is_auth_error(self, value: Value) -> bool:
+        """``value`` is an error instance whose status is 401 or 403."""
+        if not isinstance(value, Instance):
+            return False
+        statuses = self.statuses(value.cls, Args.of(value.call, value.ctx))
+        return any(status in AUTH_STATUSES for status in statuses)
+
+    def statuses(self, cls: ClassSym | External, args: Args, start: int = 0) -> list[int | None]:
+        """The statuses an error of ``cls`` built with ``args`` may carry: through the first
+        project ``__init__`` from position ``start`` of its bases, else as
+        ``HTTPException(status_code, ...)`` takes it."""
+        if isinstance(cls, ClassSym) and start < _DEPTH:
+            bases = self.index.mro(cls)
+            for position in range(start, len(bases)):
+                init = bases[position].info.scope.functions.get("__init__")
+                if init is not None:
+                    func = FuncSym(init, bases[position].ctx)
+                    return self._through_init(cls, position, func, args)
+        found = args.get(0, "status_code")
+        return [] if found is None else [self.status_of(*found)]
+
+    def _through_init(
+        self, cls: ClassSym, position: int, init: FuncSym, args: Args
+    ) -> list[int | None]:
+        """What ``init`` passes on to the next ``__init__`` (``super().__init__(...)`` or
+        ``Base.__init__(self, ...)``), its parameters bound to ``args``."""
+        inner = init.ctx.enter(init.info)
+        bound = _bind(init, args)
+        out: list[int | None] = []
+        for site in init.info.scope.calls:
+            skip = _init_call_skip(site)
+            if skip is None:
+                continue
+            passed = Args.of(site.call, inner, skip)
+            out += self.statuses(cls, _substitute(passed, bound), position + 1)
+        return out
+
+    def auth_raise_lines(self, func: FuncSym) -> list[int]:
+        """The lines of ``func``'s own body that raise a 401/403."""
+        inner = func.ctx.enter(func.info)
+        return [
+            line
+            for expr, line in func.info.scope.raises
+            if self.is_auth_error(self.index.value(expr, inner))
+        ]
+
+    def raised_site(self, func: FuncSym, line: int) -> CallSite | None:
+        """The call building the error raised on ``line`` (``raise HTTPException(...)``)."""
+        for expr, raised in func.info.scope.raises:
+            if raised == line and isinstance(expr, Call):
+                found = (s for s in func.info.scope.calls if s.call == expr and s.line >= line)
+                return next(found, None)
+        return None
+
+    def always_rejects(self, func: FuncSym) -> bool:
+        """``func`` cannot return: it raises a 401/403 as a statement of its own body that no
+        ``if``, loop, ``try`` or ``except`` holds, and has no ``return`` or ``yield`` value
+        (``AlwaysForbidden.__call__``: ``raise HTTPException(status_code=403)``). A bare
+        ``return`` is not in the summary, so one before the raise is not seen."""
+        scope = func.info.scope
+        if scope.returns or scope.yields:
+            return False
+        for line in self.auth_raise_lines(func):
+            site = self.raised_site(func, line)
+            inside_try = any(block.first <= line < block.end for block in scope.tries)
+            if site is not None and not (site.guarded or site.in_except or inside_try):
+                return True
+        return False
+
+
+def _bind(init: FuncSym, args: Args) -> dict[str, Bound]:
+    """``init``'s parameters (after ``self``) bound to ``args``, or to their defaults."""
+    params = init.info.params[1:]
+    bound: dict[str, Bound] = {}
+    positional = [p for p in params if p.kind in ("posonly", "normal")]
+    for index, param in enumerate(positional):
+        if index < len(args.positional):
+            bound[param.name] = args.positional[index]
+    for param in params:
+        if param.name in bound:
+            continue
+        if param.name in args.keywords and param.kind != "posonly":
+            bound[param.name] = args.keywords[param.name]
+        elif param.default is not None:
+            bound[param.name] = (param.default, init.ctx)
+    return bound
+
+
+def _substitute(args: Args, bound: dict[str, Bound]) -> Args:
+    """``args`` with each plain parameter name replaced by what the caller bound to it."""
+
+    def one(item: Bound) -> Bound:
+        expr = item[0]
+        return bound.get(expr.dotted, item) if isinstance(expr, Name) else item
+
+    positional = tuple(one(item) for item in args.positional)
+    return Args(positional, {key: one(item) for key, item in args.keywords.items()})
+
+
+def _init_call_skip(site: CallSite) -> int | None:
+    """How many leading arguments of a call to the next ``__init__`` are not the error's:
+    0 for ``super().__init__(...)``, 1 for ``Base.__init__(self, ...)``; None for any other
+    call."""
+    func = site.call.func
+    if isinstance(func, Attr) and func.attr == "__init__":
+        return 0
+    if isinstance(func, Name) and func.dotted.endswith(".__init__"):
+        return 0 if func.dotted.startswith("super") else 1
+    return None

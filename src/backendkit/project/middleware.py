@@ -1,0 +1,162 @@
+"""Authentication done by an app's middleware, before any route runs.
+
+A middleware authenticates when its code (the function of ``@app.middleware("http")``, or the
+``dispatch`` / ``__call__`` of a class added with ``app.add_middleware(Cls)`` or
+``FastAPI(middleware=[Middleware(Cls)])``, a ``BaseHTTPMiddleware`` or a pure ASGI
+middleware) reads a credential (``project/credentials.py``: the Authorization header, an
+API-key or token header, a session cookie) and, on a later line, under an ``if``/``else`` or in
+an ``except`` handler, answers 401/403: a response built with ``status_code=401`` (or as the
+second positional argument of a ``...Response`` class), an ASGI message ``{"status": 401}``, or
+a raised 401/403 error.
+
+The routes of such an app, and of the apps mounted under it, are not ``none`` but
+``unknown``: a middleware usually lets some paths through (health probes, the documentation,
+a login page), and which ones is decided at run time by code the route inventory cannot map to
+routes. The middleware is named in the route's auth chain.
+"""
+
+from __future__ import annotations
+
+from backendkit.project.appmodel import AppModel, AppObject, Mount, RouteDecl
+from backendkit.project.authstatus import AuthStatus
+from backendkit.project.credentials import CredentialChecks
+from backendkit.project.deps import DependencyResolver
+from backendkit.project.httperrors import AUTH_STATUSES
+from backendkit.project.symbols import ClassSym, Ctx, FuncSym
+from backendkit.project.walk import IncludeWalk
+from backendkit.summary.model import Call, CallSite, Const, DictExpr, Expr, Name, Seq
+
+#: the methods of a middleware class that see each request
+_METHODS = ("dispatch", "__call__")
+
+
+class MiddlewareAuth:
+    """Which routes run behind an authenticating middleware (computed on first use)."""
+
+    def __init__(self, model: AppModel, resolver: DependencyResolver) -> None:
+        self.model = model
+        self.index = model.index
+        self.errors = resolver.errors
+        self.credentials: CredentialChecks = resolver.credentials
+        self._guards: dict[tuple[str, int], str] | None = None
+        self._apps: dict[str, str] = {}
+
+    def behind(self, status: AuthStatus, app: str, decl: RouteDecl) -> AuthStatus:
+        """``status`` of a route of root app ``app``: ``unknown`` through the middleware when
+        nothing in its dependencies requires authentication and every path to it from that
+        app passes an authenticating middleware."""
+        if status.status not in ("none", "optional") or not app:
+            return status
+        if self._guards is None:
+            self._guards = _GuardWalk(self).run(self.model)
+        label = self._guards.get((app, id(decl)), "")
+        return AuthStatus("unknown", (label,)) if label else status
+
+    def guard(self, obj: AppObject) -> str:
+        """The chain link of the first middleware of app ``obj`` that authenticates ("")."""
+        if obj.key not in self._apps:
+            found = (self._checks(func, name) for func, name in self._middleware(obj))
+            self._apps[obj.key] = next((link for link in found if link), "")
+        return self._apps[obj.key]
+
+    def _middleware(self, obj: AppObject) -> list[tuple[FuncSym, str]]:
+        """``(function, name)`` for each middleware function or method of ``obj``."""
+        out: list[tuple[FuncSym, str]] = []
+        for expr, ctx in _registered(obj):
+            target = self.index.resolve_expr(expr, ctx)
+            if isinstance(target, FuncSym):
+                out.append((target, target.qualname))
+            elif isinstance(target, ClassSym):
+                methods = (self.index.class_member(target, m) for m in _METHODS)
+                out += [(m, target.qualname) for m in methods if isinstance(m, FuncSym)]
+        return out
+
+    def _checks(self, func: FuncSym, name: str) -> str:
+        """``"<name> (middleware, checks header authorization)"`` when ``func`` reads a
+        credential and rejects the request with a 401/403 afterwards, else ""."""
+        reads = self.credentials.reads(func)
+        if not reads:
+            return ""
+        lines = [site.line for site in func.info.scope.calls if self._rejects(site, func)]
+        for line in self.errors.auth_raise_lines(func):
+            site = self.errors.raised_site(func, line)
+            if site is not None and (site.guarded or site.in_except):
+                lines.append(line)
+        if any(line >= reads[0].line for line in lines):
+            return f"{name} (middleware, checks {reads[0].what})"
+        return ""
+
+    def _rejects(self, site: CallSite, func: FuncSym) -> bool:
+        """A call that answers 401/403 (a response or an ASGI message), conditionally."""
+        if not (site.guarded or site.in_except):
+            return False
+        inner = func.ctx.enter(func.info)
+        call = site.call
+        statuses = [call.kwarg("status_code")]
+        if isinstance(call.func, Name) and call.func.dotted.endswith("Response"):
+            statuses.append(call.arg(1))
+        statuses += [_message_status(arg) for arg in call.args]
+        return any(
+            self.errors.status_of(expr, inner) in AUTH_STATUSES
+            for expr in statuses
+            if expr is not None
+        )
+
+
+def _registered(obj: AppObject) -> list[tuple[Expr, Ctx]]:
+    """What ``obj`` registers as middleware: ``@app.middleware`` functions, the classes of
+    ``add_middleware`` and of ``FastAPI(middleware=[Middleware(Cls)])``."""
+    found = [(expr, ctx) for kind, expr, ctx, _line in obj.hooks if kind == "middleware"]
+    found += [(site.call.arg(0, "middleware_class"), ctx) for site, ctx in obj.middleware]
+    stack = obj.instance.call.kwarg("middleware")
+    for item in stack.items if isinstance(stack, Seq) else ():
+        if isinstance(item, Call):
+            found.append((item.arg(0, "cls"), obj.instance.ctx))
+    return [(expr, ctx) for expr, ctx in found if expr is not None]
+
+
+def _message_status(expr: Expr) -> Expr | None:
+    """The ``"status"`` of an ASGI message written as a dict display."""
+    if isinstance(expr, DictExpr):
+        for key, value in expr.items:
+            if key == Const("status"):
+                return value
+    return None
+
+
+class _GuardWalk(IncludeWalk[str]):
+    """Folds "the authenticating middleware on the way" along every include and mount path:
+    a mounted app runs behind its parent's middleware, and its own."""
+
+    def __init__(self, owner: MiddlewareAuth) -> None:
+        super().__init__("")
+        self.owner = owner
+        self.root = ""
+        self.guards: dict[tuple[str, int], str] = {}
+        self._mounts: dict[int, str] = {}
+
+    def run(self, model: AppModel) -> dict[tuple[str, int], str]:
+        """``(root app, id(route)) -> middleware link``; a route some path from its root reaches
+        without one gets ""."""
+        for root in model.roots():
+            if root.kind == "app":
+                self.root = root.display
+                self.walk_from(root)
+        return self.guards
+
+    def enter(self, obj: AppObject, above: str) -> str:
+        """An app's own middleware joins what guards it already; its routes are recorded."""
+        here = above or (self.owner.guard(obj) if obj.kind == "app" else "")
+        for decl in obj.routes:
+            key = (self.root, id(decl))
+            self.guards[key] = here if self.guards.get(key, here) == here else ""
+        return here
+
+    def leave(self, obj: AppObject, above: str, here: str) -> None:
+        """Remember what the mounts of ``obj`` start from."""
+        for mount in obj.mounts:
+            self._mounts[id(mount)] = here
+
+    def mount(self, mount: Mount, above: str) -> str:
+        """A mounted app starts behind its parent's middleware."""
+        return self._mounts.get(id(mount), "")
