@@ -79,3 +79,15 @@ def test_an_unpacked_name_shadows_the_module_binding() -> None:
     assert local.ctx.scopes[-1] is build.scope
     assert isinstance(outer.assign.value, Call)
     assert outer.assign.value.func == Name("make_router")
+
+
+def test_an_earlier_definition_of_a_name_is_kept_as_shadowed() -> None:
+    """Its decorators ran (a route it registered exists); the name refers to the latest."""
+    source = (
+        "def f():\n    pass\n\n\ndef f():\n    return 1\n\n\nclass A:\n    @property\n"
+        "    def x(self):\n        return 1\n\n    @x.setter\n    def x(self, v):\n        pass\n"
+    )
+    summary = build_summary("m.py", "m", False, cst.parse_module(source))
+    assert [(f.name, f.line) for f in summary.scope.shadowed] == [("f", 1)]
+    assert summary.scope.functions["f"].line == 5
+    assert [f.line for f in summary.scope.classes["A"].scope.shadowed] == [11]

@@ -149,6 +149,9 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
             returns=self.exprs.optional(node.returns.annotation if node.returns else None),
             has_docstring=_has_docstring(node.body),
         )
+        earlier = self.scope.functions.get(name)
+        if earlier is not None:
+            self.scope.shadowed += (earlier,)
         self.scope.functions[name] = info
         self.functions.append(info)
         self._push(info, name)

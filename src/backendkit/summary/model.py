@@ -248,6 +248,10 @@ class Scope:
     item_assigns: dict[str, list[tuple[Expr, int]]] = field(default_factory=dict)  # x[k] = v
     aug_assigns: dict[str, list[Assign]] = field(default_factory=dict)  # x += v as x + v
     tries: tuple[TryBlock, ...] = ()  # ``try`` statements with handlers, in the order they end
+    #: earlier definitions of a function name defined again later in this scope (``functions``
+    #: holds the latest, which the name refers to): their decorators still ran, so a route
+    #: registered by the first ``def`` of a name exists as well
+    shadowed: tuple[FunctionInfo, ...] = ()
 
     def last_assign(self, name: str) -> Assign | None:
         """The last assignment of ``name`` in this scope, if any."""
