@@ -139,11 +139,21 @@ def _candidate_segment(path: str) -> str:
             lowered in PROBE_SEGMENTS and position == len(segments)
         ):
             return _unless_followed(segment, segments[position:])
-        provider = previous in OAUTH_CONTEXT and (segment.startswith("{") or lowered in PROVIDERS)
-        if (segment.startswith("{") and not provider) or lowered in PROTECTED_SEGMENTS:
+        previous = _context_after(segment, previous)
+        if not previous:
             return ""
-        previous = _PROVIDER if provider else lowered
     return ""
+
+
+def _context_after(segment: str, previous: str) -> str:
+    """What the next segment sees before it: this segment lower-cased, ``_PROVIDER`` for a
+    provider right after an OAuth segment (``{provider}`` in ``/oauth/{provider}/login``), or
+    "" when nothing after it is public by convention (a path parameter, an admin segment)."""
+    lowered = segment.lower()
+    parameter = segment.startswith("{")
+    if previous in OAUTH_CONTEXT and (parameter or lowered in PROVIDERS):
+        return _PROVIDER
+    return "" if parameter or lowered in PROTECTED_SEGMENTS else lowered
 
 
 def _opens_auth(lowered: str, previous: str) -> bool:

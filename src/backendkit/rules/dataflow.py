@@ -235,15 +235,7 @@ class WeakPasswordHashRule(ProjectRule):
     @staticmethod
     def _problem(call: Call, callee: External) -> str:
         if callee.last == "CryptContext":
-            schemes = call.kwarg("schemes")
-            items = schemes.items if isinstance(schemes, Seq) else ()
-            weak = [str(i.value) for i in items if isinstance(i, Const) and i.value in WEAK_SCHEMES]
-            if weak:
-                return (
-                    f"CryptContext uses weak scheme(s) {', '.join(weak)}; use argon2 or "
-                    "bcrypt (pwdlib's Argon2 hasher)"
-                )
-            return ""
+            return _weak_schemes(call)
         if _not_for_security(call):
             return ""
         if any(secret_kind(n) == "password" for a in call.args for n in _names_in(a)):
@@ -300,6 +292,19 @@ class SecretInLogRule(ProjectRule):
                     f"Logging {sorted(set(leaked))[0]} writes a secret to the logs, where many "
                     "people and systems can read it; log an identifier or a redacted value",
                 )
+
+
+def _weak_schemes(call: Call) -> str:
+    """The problem of a passlib ``CryptContext(schemes=[...])`` with weak schemes, or ""."""
+    schemes = call.kwarg("schemes")
+    items = schemes.items if isinstance(schemes, Seq) else ()
+    weak = [str(i.value) for i in items if isinstance(i, Const) and i.value in WEAK_SCHEMES]
+    if not weak:
+        return ""
+    return (
+        f"CryptContext uses weak scheme(s) {', '.join(weak)}; use argon2 or "
+        "bcrypt (pwdlib's Argon2 hasher)"
+    )
 
 
 def _not_for_security(call: Call) -> bool:
