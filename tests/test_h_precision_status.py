@@ -1,8 +1,9 @@
 """BK201/BK202 when the status is not the default: a ``status_code=`` the analysis cannot
 evaluate (prefect's ``status`` shim object with ``__getattr__``) is an explicit status, unknown
 statically, not the default 200; a handler taking a ``Response`` parameter can set its status
-in the body (``response.status_code = 201``, prefect's upserts), so its status is unknown too.
-The routes that keep the default stay reported."""
+in the body (``response.status_code = 201``, prefect's upserts), so its status is unknown too,
+unless the handler only hands it on or calls its methods (litellm's header helpers). The
+routes that keep the default stay reported."""
 
 from __future__ import annotations
 
@@ -67,6 +68,22 @@ async def delete_plain(name: str) -> None:
 
 
 app.add_api_route("/added", create_plain, methods=["POST"], status_code=status.HTTP_201_CREATED)
+
+
+def add_headers(response: Response) -> None:
+    response.headers["x-served-by"] = "proxy"
+
+
+@app.post("/files")
+async def create_file(name: str, fastapi_response: Response) -> dict:
+    add_headers(response=fastapi_response)
+    return {"name": name}
+
+
+@app.post("/cookies")
+async def create_session(name: str, response: Response) -> dict:
+    response.set_cookie("session", name)
+    return {"name": name}
 """
 
 
@@ -80,8 +97,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_unknown_or_body_set_status_is_not_the_default(project: Path) -> None:
     found = sorted((f.code, f.line) for f in analyze([project]).findings)
-    # create_plain and delete_plain keep the default 200
-    assert found == [("BK201", 31), ("BK202", 36)]
+    # create_plain and delete_plain keep the default 200; so do the handlers that hand their
+    # Response to a header helper or only set a cookie on it
+    assert found == [("BK201", 31), ("BK201", 48), ("BK201", 54), ("BK202", 36)]
 
 
 def test_unevaluable_status_stays_unknown_in_the_inventory(project: Path) -> None:

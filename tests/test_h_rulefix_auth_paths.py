@@ -169,6 +169,9 @@ def test_authentication_endpoints_stay_public(project: Path) -> None:
         ("/oauth2/callback", "callback"),
         ("/sso/google/callback", "callback"),
         ("/oidc/{provider}/token", "token"),
+        # Airflow's CLI sign-in, open-webui's RFC 8693 token exchange
+        ("/token/cli", "token"),
+        ("/api/v1/auths/oauth/{provider}/token/exchange", "token"),
         # only one provider, only after an OAuth segment, and callback needs that context
         ("/oauth/{provider}/{tenant}/login", ""),
         ("/oauth/{provider}/revoke", ""),

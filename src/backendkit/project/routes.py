@@ -72,8 +72,9 @@ OAUTH_CONTEXT = frozenset({"oauth", "oauth2", "sso", "oidc"})
 _PROVIDER = "{provider}"  # the context a provider segment hands on
 #: what may follow an authentication segment: another one (``/token/refresh``), a step of
 #: obtaining, checking or confirming credentials (full-stack-fastapi-template's
-#: ``/login/access-token`` and ``/login/test-token``, ``/register/verify``), or an external
-#: sign-in (``/login/google/callback``); a business action (``/token/revoke-all``,
+#: ``/login/access-token`` and ``/login/test-token``, ``/register/verify``, Airflow's
+#: ``/token/cli``, an RFC 8693 ``/token/exchange``), or an external sign-in
+#: (``/login/google/callback``); a business action (``/token/revoke-all``,
 #: ``/users/register/bulk``) makes the path an ordinary endpoint
 AUTH_SUB_ACTIONS = (
     _AUTH_LIKE
@@ -90,6 +91,8 @@ AUTH_SUB_ACTIONS = (
             "mfa",
             "2fa",
             "magic-link",
+            "cli",
+            "exchange",
             "authorize",
             "callback",
             "oauth",

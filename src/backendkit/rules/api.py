@@ -199,20 +199,36 @@ class _DefaultStatus:
         if route.status_code not in (None, 200):
             return False
         handler = find_function(self.ctx.index, route.handler)
-        return handler is None or not _takes_response(self.ctx.index, handler)
+        return handler is None or not _sets_own_status(self.ctx.index, handler)
 
 
-def _takes_response(index: ProjectIndex, handler: FuncSym) -> bool:
-    """A parameter annotated with FastAPI's (Starlette's) ``Response``: FastAPI passes the
-    response it will send, whose ``status_code`` the handler may set."""
+def _sets_own_status(index: ProjectIndex, handler: FuncSym) -> bool:
+    """A parameter annotated with FastAPI's (Starlette's) ``Response`` that the handler
+    neither calls a method of nor hands to a call: FastAPI passes the response it will send,
+    and a handler that only assigns to it sets its ``status_code`` (or headers; the summary
+    does not record attribute assignments, so both count). One handed on
+    (``process(fastapi_response=fastapi_response)``, litellm's header helpers) or used through
+    methods (``response.set_cookie(...)``) keeps the declared status."""
+    used = _call_names(handler)
     for param in handler.info.params:
         annotation = unwrap_annotation(param.annotation)
-        if not isinstance(annotation, Name):
+        if not isinstance(annotation, Name) or param.name in used:
             continue
-        found = index.lookup(annotation.dotted, handler.ctx)
-        if _is_response_class(found):
+        if _is_response_class(index.lookup(annotation.dotted, handler.ctx)):
             return True
     return False
+
+
+def _call_names(handler: FuncSym) -> set[str]:
+    """The first parts of the names the handler's calls use as callee or argument
+    (``response`` for ``response.set_cookie(...)`` and for ``f(response=response)``)."""
+    names: set[str] = set()
+    for site in handler.info.scope.calls:
+        call = site.call
+        for expr in (call.func, *call.args, *(value for _, value in call.kwargs)):
+            if isinstance(expr, Name):
+                names.add(expr.dotted.partition(".")[0])
+    return names
 
 
 def _is_response_class(found: object) -> bool:
