@@ -15,7 +15,9 @@ from backendkit.catalogue import load_catalogue
 from backendkit.project.routes import (
     AUTH_SUB_ACTIONS,
     CONVENTIONAL_SEGMENTS,
+    OAUTH_CONTEXT,
     PROTECTED_SEGMENTS,
+    PROVIDERS,
     REFRESH_CONTEXT,
     conventional_segment,
 )
@@ -156,6 +158,30 @@ def test_authentication_endpoints_stay_public(project: Path) -> None:
         # unchanged: nothing before it may be a path parameter or an admin segment
         ("/admin/login", ""),
         ("/tenants/{tenant}/login", ""),
+        # open-webui: sign in and out, and OAuth with a provider parameter
+        ("/api/v1/auths/signin", "signin"),
+        ("/auth/sign-in", "sign-in"),
+        ("/api/v1/auths/signout", "signout"),
+        ("/auth/sign-out", "sign-out"),
+        ("/auth/jwt/logout", "logout"),
+        ("/oauth/{provider}/login", "login"),
+        ("/oauth/{provider}/callback", "callback"),
+        ("/oauth2/callback", "callback"),
+        ("/sso/google/callback", "callback"),
+        ("/oidc/{provider}/token", "token"),
+        # Airflow's CLI sign-in, open-webui's RFC 8693 token exchange
+        ("/token/cli", "token"),
+        ("/api/v1/auths/oauth/{provider}/token/exchange", "token"),
+        # only one provider, only after an OAuth segment, and callback needs that context
+        ("/oauth/{provider}/{tenant}/login", ""),
+        ("/oauth/{provider}/revoke", ""),
+        ("/oauth/clients/{client_id}/callback", ""),
+        ("/webhooks/callback", ""),
+        ("/payments/{id}/callback", ""),
+        ("/callback", ""),
+        ("/logout/all-sessions", ""),
+        ("/users/{user_id}/logout", ""),
+        ("/admin/oauth/{provider}/login", ""),
     ],
 )
 def test_auth_segment_position(path: str, segment: str) -> None:
@@ -167,4 +193,19 @@ def test_option_docs_name_every_segment_of_the_convention() -> None:
     text = load_catalogue()["BK101"].option_docs["conventions"]
     words = set(re.findall(r"[\w.-]+", text))
     vocabulary = AUTH_SUB_ACTIONS | CONVENTIONAL_SEGMENTS | PROTECTED_SEGMENTS | REFRESH_CONTEXT
+    vocabulary |= OAUTH_CONTEXT | PROVIDERS | {"callback"}
     assert vocabulary - words == set()
+
+
+@pytest.mark.parametrize(
+    ("path", "methods", "segment"),
+    [
+        ("/oauth/{provider}/callback", ("GET",), "callback"),
+        ("/oauth/{provider}/callback", ("POST",), "callback"),  # form_post response mode
+        ("/oauth/{provider}/callback", ("DELETE",), ""),
+        ("/auth/logout", ("GET", "POST"), "logout"),
+        ("/auth/logout", ("DELETE",), ""),
+    ],
+)
+def test_callback_and_logout_methods(path: str, methods: tuple[str, ...], segment: str) -> None:
+    assert conventional_segment(path, methods) == segment

@@ -25,6 +25,8 @@ _UNRESOLVED_ENDPOINT = DepNode(
 AUTH_SEGMENTS = frozenset(
     {
         "login",
+        "signin",
+        "sign-in",
         "token",
         "signup",
         "sign-up",
@@ -54,41 +56,52 @@ PROBE_SEGMENTS = frozenset(
         "openapi.json",
     }
 )
+#: signing out: public by convention too (it acts on the caller's own token or cookie, and must
+#: work when that token has expired), but takes no password, so BK112 leaves it alone
+SIGN_OUT_SEGMENTS = frozenset({"logout", "signout", "sign-out"})
 #: authentication segments (public by convention for GET and POST when only path parameters
 #: and authentication sub-actions follow them); ``refresh`` only right after one of
 #: ``REFRESH_CONTEXT`` (``/auth/refresh``; ``/cache/refresh`` is an ordinary endpoint)
-_AUTH_LIKE = AUTH_SEGMENTS | {"refresh"}
+_AUTH_LIKE = AUTH_SEGMENTS | SIGN_OUT_SEGMENTS | {"refresh"}
 REFRESH_CONTEXT = frozenset({"auth", "oauth", "oauth2", "jwt", "session", "sessions", "tokens"})
+#: external sign-in providers, as a segment after an authentication one (``/login/google``)
+PROVIDERS = frozenset({"google", "github", "gitlab", "microsoft", "apple", "facebook"})
+#: segments after which one provider (a path parameter or a name of ``PROVIDERS``) may come
+#: before the authentication segment, and after which ``callback`` opens one:
+#: ``/oauth/{provider}/login``, ``/oauth/{provider}/callback``, ``/sso/google/callback``
+OAUTH_CONTEXT = frozenset({"oauth", "oauth2", "sso", "oidc"})
+_PROVIDER = "{provider}"  # the context a provider segment hands on
 #: what may follow an authentication segment: another one (``/token/refresh``), a step of
 #: obtaining, checking or confirming credentials (full-stack-fastapi-template's
-#: ``/login/access-token`` and ``/login/test-token``, ``/register/verify``), or an external
-#: sign-in (``/login/google/callback``); a business action (``/token/revoke-all``,
+#: ``/login/access-token`` and ``/login/test-token``, ``/register/verify``, Airflow's
+#: ``/token/cli``, an RFC 8693 ``/token/exchange``), or an external sign-in
+#: (``/login/google/callback``); a business action (``/token/revoke-all``,
 #: ``/users/register/bulk``) makes the path an ordinary endpoint
-AUTH_SUB_ACTIONS = _AUTH_LIKE | frozenset(
-    {
-        "access-token",
-        "test-token",
-        "refresh-token",
-        "verify",
-        "confirm",
-        "resend",
-        "request-verify-token",
-        "otp",
-        "mfa",
-        "2fa",
-        "magic-link",
-        "authorize",
-        "callback",
-        "oauth",
-        "oauth2",
-        "sso",
-        "google",
-        "github",
-        "gitlab",
-        "microsoft",
-        "apple",
-        "facebook",
-    }
+AUTH_SUB_ACTIONS = (
+    _AUTH_LIKE
+    | frozenset(
+        {
+            "access-token",
+            "test-token",
+            "refresh-token",
+            "verify",
+            "confirm",
+            "resend",
+            "request-verify-token",
+            "otp",
+            "mfa",
+            "2fa",
+            "magic-link",
+            "cli",
+            "exchange",
+            "authorize",
+            "callback",
+            "oauth",
+            "oauth2",
+            "sso",
+        }
+    )
+    | PROVIDERS
 )
 #: path segments of endpoints that are public by convention
 CONVENTIONAL_SEGMENTS = _AUTH_LIKE | PROBE_SEGMENTS
@@ -107,11 +120,13 @@ def conventional_segment(path: str, methods: Iterable[str]) -> str:
     POST when only path parameters and ``AUTH_SUB_ACTIONS`` follow it (not in
     ``/token/revoke-all``); a probe or documentation segment (``/health``,
     ``/api/v1/utils/health-check/``) for GET and HEAD, as the last segment; ``/`` for GET and
-    HEAD. None counts after a path parameter or an admin/internal segment. Every method of the
-    route must be allowed.
+    HEAD. None counts after a path parameter (except one provider right after ``oauth``,
+    ``sso`` and the like: ``/oauth/{provider}/callback``) or an admin/internal segment. Every
+    method of the route must be allowed.
     """
     segment = _candidate_segment(path)
-    allowed = _AUTH_METHODS if segment.lower() in _AUTH_LIKE else _READ_METHODS
+    auth = segment.lower() in _AUTH_LIKE or segment.lower() == "callback"
+    allowed = _AUTH_METHODS if auth else _READ_METHODS
     found = set(methods)
     return segment if found and found <= allowed else ""
 
@@ -128,16 +143,32 @@ def _candidate_segment(path: str) -> str:
             lowered in PROBE_SEGMENTS and position == len(segments)
         ):
             return _unless_followed(segment, segments[position:])
-        if segment.startswith("{") or lowered in PROTECTED_SEGMENTS:
+        previous = _context_after(segment, previous)
+        if not previous:
             return ""
-        previous = lowered
     return ""
+
+
+def _context_after(segment: str, previous: str) -> str:
+    """What the next segment sees before it: this segment lower-cased, ``_PROVIDER`` for a
+    provider right after an OAuth segment (``{provider}`` in ``/oauth/{provider}/login``), or
+    "" when nothing after it is public by convention (a path parameter, an admin segment)."""
+    lowered = segment.lower()
+    parameter = segment.startswith("{")
+    if previous in OAUTH_CONTEXT and (parameter or lowered in PROVIDERS):
+        return _PROVIDER
+    return "" if parameter or lowered in PROTECTED_SEGMENTS else lowered
 
 
 def _opens_auth(lowered: str, previous: str) -> bool:
     """Whether the (lower-cased) segment starts an authentication endpoint, given the segment
-    before it: ``refresh`` does only after ``auth`` and the like."""
-    return lowered in AUTH_SEGMENTS or (lowered == "refresh" and previous in REFRESH_CONTEXT)
+    before it: ``refresh`` does only after ``auth`` and the like, ``callback`` only after
+    ``oauth`` and the like or a provider following one (``/oauth/{provider}/callback``)."""
+    if lowered in AUTH_SEGMENTS or lowered in SIGN_OUT_SEGMENTS:
+        return True
+    if lowered == "callback":
+        return previous in OAUTH_CONTEXT or previous == _PROVIDER
+    return lowered == "refresh" and previous in REFRESH_CONTEXT
 
 
 def _unless_followed(segment: str, rest: list[str]) -> str:

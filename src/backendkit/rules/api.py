@@ -82,6 +82,12 @@ class CreateStatusRule(ProjectRule):
             "def create_item(item: Item) -> Item:\n    return item\n",
             note="Python's http.HTTPStatus",
         ),
+        Example(
+            "from fastapi import Response\n\n" + _APP + "\n\n@app.post('/items')\n"
+            "def create_item(item: Item, response: Response) -> Item:\n"
+            "    response.status_code = 201\n    return item\n",
+            note="the handler sets the status on the Response FastAPI passes it",
+        ),
     )
     INVALID = (
         Example(
@@ -92,8 +98,9 @@ class CreateStatusRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """POST routes whose handler creates (by its name) and that keep the default 200."""
+        default = _DefaultStatus(ctx)
         for route in http_routes(ctx):
-            if "POST" not in route.methods or route.status_code not in (None, 200):
+            if "POST" not in route.methods or not default.kept(route):
                 continue
             if CREATE_HANDLER.match(_short(route)):
                 yield self.finding(
@@ -122,6 +129,18 @@ class DeleteStatusRule(ProjectRule):
             note="Python's http.HTTPStatus",
         ),
         Example(
+            {
+                "app/__init__.py": "",
+                "app/compat.py": "class _Status:\n"
+                "    def __getattr__(self, name: str) -> int:\n        return 204\n\n\n"
+                "status = _Status()\n",
+                "app/main.py": "from app.compat import status\n" + _APP + "\n\n"
+                "@app.delete('/items/{item_id}', status_code=status.HTTP_204_NO_CONTENT)\n"
+                "def delete_item(item_id: int) -> None:\n    return None\n",
+            },
+            note="a status the analysis cannot evaluate is unknown, not the default",
+        ),
+        Example(
             _APP + "\n\n@app.delete('/items/{item_id}')\n"
             "def delete_item(item_id: int):\n    return {'ok': True}\n",
             note="no annotation, but it returns a body: a 204 would drop it",
@@ -140,8 +159,9 @@ class DeleteStatusRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """DELETE routes declared to return nothing that keep the default status."""
+        default = _DefaultStatus(ctx)
         for route in http_routes(ctx):
-            if "DELETE" not in route.methods or route.status_code not in (None, 200):
+            if "DELETE" not in route.methods or not default.kept(route):
                 continue
             if route.response_model == "None" or (
                 route.response_model is None and not _returns_a_value(ctx, route)
@@ -153,6 +173,71 @@ class DeleteStatusRule(ProjectRule):
                     "status_code=204 (status.HTTP_204_NO_CONTENT)",
                     extra={"alt_lines": [route.def_line]},
                 )
+
+
+class _DefaultStatus:
+    """Which routes answer FastAPI's default 200 for sure: a ``status_code=`` of 200 or none,
+    and no ``Response`` parameter. A ``status_code=`` the analysis cannot evaluate (an
+    object whose ``__getattr__`` maps status names) is explicit but unknown, and a handler
+    taking a ``Response`` can set ``response.status_code`` in its body: neither is the
+    default."""
+
+    def __init__(self, ctx: ProjectContext) -> None:
+        self.ctx = ctx
+        #: (file, line) of the route declarations that pass ``status_code=``
+        self.declared = {
+            (decl.file, decl.line)
+            for obj in ctx.model.iter_objects()
+            for decl in obj.routes
+            if decl.call.kwarg("status_code") is not None
+        }
+
+    def kept(self, route: Route) -> bool:
+        """Whether ``route`` answers 200 unless it raises."""
+        if route.status_code is None and (route.file, route.line) in self.declared:
+            return False  # declared, but not statically known
+        if route.status_code not in (None, 200):
+            return False
+        handler = find_function(self.ctx.index, route.handler)
+        return handler is None or not _sets_own_status(self.ctx.index, handler)
+
+
+def _sets_own_status(index: ProjectIndex, handler: FuncSym) -> bool:
+    """A parameter annotated with FastAPI's (Starlette's) ``Response`` that the handler
+    neither calls a method of nor hands to a call: FastAPI passes the response it will send,
+    and a handler that only assigns to it sets its ``status_code`` (or headers; the summary
+    does not record attribute assignments, so both count). One handed on
+    (``process(fastapi_response=fastapi_response)``, litellm's header helpers) or used through
+    methods (``response.set_cookie(...)``) keeps the declared status."""
+    used = _call_names(handler)
+    for param in handler.info.params:
+        annotation = unwrap_annotation(param.annotation)
+        if not isinstance(annotation, Name) or param.name in used:
+            continue
+        if _is_response_class(index.lookup(annotation.dotted, handler.ctx)):
+            return True
+    return False
+
+
+def _call_names(handler: FuncSym) -> set[str]:
+    """The first parts of the names the handler's calls use as callee or argument
+    (``response`` for ``response.set_cookie(...)`` and for ``f(response=response)``)."""
+    names: set[str] = set()
+    for site in handler.info.scope.calls:
+        call = site.call
+        for expr in (call.func, *call.args, *(value for _, value in call.kwargs)):
+            if isinstance(expr, Name):
+                names.add(expr.dotted.partition(".")[0])
+    return names
+
+
+def _is_response_class(found: object) -> bool:
+    """fastapi's or starlette's ``Response`` (fastapi re-exports starlette's)."""
+    return (
+        isinstance(found, External)
+        and found.last == "Response"
+        and (found.is_from("fastapi") or found.is_from("starlette"))
+    )
 
 
 def _returns_a_value(ctx: ProjectContext, route: Route) -> bool:

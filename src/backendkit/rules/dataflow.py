@@ -69,6 +69,13 @@ FLAG_WORDS = frozenset(
         "validate",
     }
 )
+# leading words of a redacted copy: ``masked_token``, ``redacted_api_key`` reveal nothing
+REDACTED_WORDS = frozenset(
+    {"masked", "redacted", "obfuscated", "censored", "scrubbed", "sanitized", "anonymized"}
+)
+# first words of functions whose result reveals nothing of their arguments:
+# ``mask(token)``, ``redact_secret(key)`` (``len`` and ``bool`` are counted with them)
+REDACTING_VERBS = frozenset({"mask", "redact", "obfuscate", "censor", "scrub", "anonymize"})
 HASH_WORDS = frozenset({"hash", "hashed", "digest"})
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 FAST_HASHES = {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s", "new"}
@@ -117,9 +124,9 @@ def secret_kind(name: str) -> str:
 def _deciding_words(name: str) -> tuple[str, str]:
     """The last two words of ``name`` once value-form words and numbers are dropped
     (``password_confirm``, ``password_2`` and ``password2`` read as ``password``), or
-    ``("", "")`` for a flag such as ``has_password``."""
+    ``("", "")`` for a flag such as ``has_password`` or a redacted copy (``masked_token``)."""
     words = name_words(name)
-    if not words or words[0] in FLAG_WORDS:
+    if not words or words[0] in FLAG_WORDS or words[0] in REDACTED_WORDS:
         return "", ""
     while len(words) > 1 and (words[-1] in VALUE_FORMS or words[-1].isdigit()):
         words.pop()
@@ -136,18 +143,22 @@ def _names_in(expr: Expr | None) -> list[str]:
 
 
 def _call_names(expr: Call) -> list[str]:
-    """The callee and the arguments' names; ``len(x)`` is a count and ``is_valid(token)`` or
-    ``verify_password(password, hashed)`` a flag, so neither names its arguments."""
-    if isinstance(expr.func, Name) and _counts_or_checks(expr.func.dotted):
+    """The callee and the arguments' names; ``len(x)`` is a count, ``bool(x)``,
+    ``is_valid(token)`` or ``verify_password(password, hashed)`` a flag and ``mask(token)`` a
+    redacted copy, so none names its arguments."""
+    if isinstance(expr.func, Name) and _reveals_nothing(expr.func.dotted):
         return []
     names = _callee_names(expr) + [n for a in expr.args for n in _names_in(a)]
     return names + [n for _, v in expr.kwargs for n in _names_in(v)]
 
 
-def _counts_or_checks(callee: str) -> bool:
-    """``len`` or a function named as a question (``is_valid``, ``verify_password``)."""
+def _reveals_nothing(callee: str) -> bool:
+    """``len``, ``bool``, a function named as a question (``is_valid``, ``verify_password``)
+    or as a redaction (``mask``, ``redact_secret``)."""
     words = name_words(callee)
-    return callee == "len" or (bool(words) and words[0] in FLAG_WORDS)
+    if callee in ("len", "bool"):
+        return True
+    return bool(words) and (words[0] in FLAG_WORDS or words[0] in REDACTING_VERBS)
 
 
 def _callee_names(call: Call) -> list[str]:
@@ -192,6 +203,12 @@ class WeakPasswordHashRule(ProjectRule):
             "hasher = PasswordHash.recommended()\n\n\ndef digest(body: bytes) -> str:\n"
             "    return hashlib.sha256(body).hexdigest()\n"
         ),
+        Example(
+            "import hashlib\n\n\ndef breach_prefix(password: str) -> str:\n"
+            "    digest = hashlib.sha1(password.encode(), usedforsecurity=False)\n"
+            "    return digest.hexdigest()[:5]\n",
+            note="a declared non-security use (a k-anonymity lookup)",
+        ),
     )
     INVALID = (
         Example(
@@ -218,14 +235,8 @@ class WeakPasswordHashRule(ProjectRule):
     @staticmethod
     def _problem(call: Call, callee: External) -> str:
         if callee.last == "CryptContext":
-            schemes = call.kwarg("schemes")
-            items = schemes.items if isinstance(schemes, Seq) else ()
-            weak = [str(i.value) for i in items if isinstance(i, Const) and i.value in WEAK_SCHEMES]
-            if weak:
-                return (
-                    f"CryptContext uses weak scheme(s) {', '.join(weak)}; use argon2 or "
-                    "bcrypt (pwdlib's Argon2 hasher)"
-                )
+            return _weak_schemes(call)
+        if _not_for_security(call):
             return ""
         if any(secret_kind(n) == "password" for a in call.args for n in _names_in(a)):
             return (
@@ -247,6 +258,14 @@ class SecretInLogRule(ProjectRule):
             "    logger.info('login attempt for %s', username)\n"
             "    logger.info('password reset requested')\n"
             "    logger.info('%d tokens, changed %s', token_count, user.password_changed_at)\n"
+        ),
+        Example(
+            "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+            "def mask(token: str) -> str:\n    return token[:4] + '...'\n\n\n"
+            "def connect(token: str) -> None:\n"
+            "    logger.info('token configured: %s', bool(token))\n"
+            "    masked_token = mask(token)\n    logger.info('using token %s', masked_token)\n",
+            note="a flag and a redacted copy",
         ),
     )
     INVALID = (
@@ -273,6 +292,26 @@ class SecretInLogRule(ProjectRule):
                     f"Logging {sorted(set(leaked))[0]} writes a secret to the logs, where many "
                     "people and systems can read it; log an identifier or a redacted value",
                 )
+
+
+def _weak_schemes(call: Call) -> str:
+    """The problem of a passlib ``CryptContext(schemes=[...])`` with weak schemes, or ""."""
+    schemes = call.kwarg("schemes")
+    items = schemes.items if isinstance(schemes, Seq) else ()
+    weak = [str(i.value) for i in items if isinstance(i, Const) and i.value in WEAK_SCHEMES]
+    if not weak:
+        return ""
+    return (
+        f"CryptContext uses weak scheme(s) {', '.join(weak)}; use argon2 or "
+        "bcrypt (pwdlib's Argon2 hasher)"
+    )
+
+
+def _not_for_security(call: Call) -> bool:
+    """``hashlib.sha1(data, usedforsecurity=False)``: the caller declares a non-security use
+    (a k-anonymity prefix, a cache key), so no password is stored with it."""
+    flag = call.kwarg("usedforsecurity")
+    return isinstance(flag, Const) and flag.value is False
 
 
 def _is_log_call(call: Call) -> bool:

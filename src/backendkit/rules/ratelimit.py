@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from backendkit.findings import Finding
-from backendkit.project.routes import AUTH_SEGMENTS
+from backendkit.project.routes import AUTH_SEGMENTS, conventional_segment
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.support import find_function
@@ -19,9 +19,16 @@ _APP = (
 )
 
 
-def _is_auth_endpoint(route: Route) -> bool:
-    segments = [s.lower() for s in route.path.split("/") if s and not s.startswith("{")]
-    return "POST" in route.methods and bool(AUTH_SEGMENTS & set(segments))
+def _auth_segment(route: Route) -> str:
+    """The authentication segment of a POST route that anonymous callers reach, by BK101's
+    position-aware convention (``/api/v1/auths/signin``, ``/login/access-token``; not
+    ``/tenants/{id}/register`` or ``/token/revoke-all``), or "": a route that requires
+    authentication is no sign-in or sign-up (a bot has no token to bring), and signing out
+    or refreshing takes no password."""
+    if "POST" not in route.methods or route.auth == "required":
+        return ""
+    segment = conventional_segment(route.path, ("POST",)).lower()
+    return segment if segment in AUTH_SEGMENTS else ""
 
 
 _SIGNUP_SEGMENTS = frozenset({"signup", "sign-up", "register", "registration"})
@@ -43,12 +50,21 @@ class AuthRateLimitRule(ProjectRule):
             "@app.post('/register')\n@limiter.limit('5/minute')\n"
             "def register(request: Request) -> dict[str, str]:\n    return {}\n"
         ),
+        Example(
+            "from fastapi import Depends, FastAPI\nfrom fastapi.security import HTTPBearer\n\n"
+            "app = FastAPI()\n\n\n"
+            "@app.post('/oauth/clients/register', dependencies=[Depends(HTTPBearer())])\n"
+            "def register_client() -> dict[str, str]:\n    return {}\n",
+            note="an authenticated route registering a resource is no sign-up",
+        ),
     )
     INVALID = (
         Example(
             "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
             "@app.post('/api/v1/login/access-token')  # expect: BK112\n"
-            "def login() -> dict[str, str]:\n    return {}\n"
+            "def login() -> dict[str, str]:\n    return {}\n\n\n"
+            "@app.post('/api/v1/auths/signin')  # expect: BK112\n"
+            "def signin() -> dict[str, str]:\n    return {}\n"
         ),
     )
 
@@ -58,14 +74,15 @@ class AuthRateLimitRule(ProjectRule):
         if self._global_limiter(ctx, names):
             return
         for route in ctx.routes:
-            if route.kind != "http" or not _is_auth_endpoint(route):
+            segment = _auth_segment(route) if route.kind == "http" else ""
+            if not segment:
                 continue
             if self._limited(ctx, route, names):
                 continue
             yield self.finding(
                 route.file,
                 route.line,
-                f"Route {'|'.join(route.methods)} {route.path} {_risk(route)}; add a limiter "
+                f"Route {'|'.join(route.methods)} {route.path} {_risk(segment)}; add a limiter "
                 "(slowapi's @limiter.limit, a rate-limit dependency) or name yours in "
                 "[tool.backendkit.rate-limit] limiters",
                 extra={"alt_lines": [route.def_line]},
@@ -100,11 +117,10 @@ class AuthRateLimitRule(ProjectRule):
         return False
 
 
-def _risk(route: Route) -> str:
+def _risk(segment: str) -> str:
     """What an unlimited endpoint allows: account creation abuse for signup routes, password
     guessing for the others."""
-    segments = set(route.path.lower().strip("/").split("/"))
-    if segments & _SIGNUP_SEGMENTS:
+    if segment in _SIGNUP_SEGMENTS:
         return (
             "creates accounts but has no rate limit: bots can register accounts in bulk and "
             "probe which emails already have one"

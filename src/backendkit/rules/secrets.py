@@ -23,13 +23,36 @@ SECRET_NAME = re.compile(
 NOT_A_SECRET = re.compile(
     r"(_url|_uri|_path|_file|_name|_header|_field|_type|_algorithm|_alg|_expire\w*|_prefix|"
     r"_length|_len|_ttl|_minutes|_seconds|_days|_hours|_lifetime|_endpoint|_scheme|_error|"
-    r"_message|_msg|_text|_detail|_label|_title|_description|_pattern|_regex)$",
+    r"_message|_msg|_text|_detail|_label|_title|_description|_pattern|_regex|"
+    # what refers to a secret or a protocol name: ``OPENAI_API_KEY_ENV = "OPENAI_API_KEY"``,
+    # ``HASH_SECRET_PARAM``, ``_REFRESH_TOKEN_GRANT``, ``*_TOKEN_SCOPE``, a KDF ``*_KEY_DOMAIN``
+    r"_env|_env_?var|_var|_variable|_param|_parameter|_arg|_attr|_attribute|_column|_grant|"
+    r"_scopes?|_target|_domain|_info|_context|_purpose|_namespace)$"
+    # a name that says its value stands in for a secret: ``PLACEHOLDER_API_KEY``
+    r"|(^|_)(placeholder|sentinel|dummy|fake|example|sample|mock)(_|$)",
     re.IGNORECASE,
 )
 PLACEHOLDER = re.compile(
     r"^(change[-_ ]?(this|me|it)|changethis|changeme|placeholder|replace[-_ ]?me|todo|"
-    r"x+|\*+|<[^>]*>|\$\{[^}]*\}|\.\.\.)$",
+    r"x+|\*+|<[^>]*>|\$\{[^}]*\}|\.\.\.|"
+    # ``YOUR_API_KEY_HERE``, ``your-secret``, ``fake-api-key``, ``dummy-key-123``
+    r"your[-_ ].*|.*[-_ ]here|(fake|dummy|example|sample|mock)([-_ ].*)?)$"
+    # a masked or elided key: ``sk-...xxxx``, ``sk-proj-****``
+    r"|x{4,}|\*{3,}|\.\.\.|\u2026",
     re.IGNORECASE,
+)
+# the shapes of names, not of secrets: ``OPENAI_API_KEY`` (an environment variable),
+# ``apiKeyHelper`` (a config key), ``__ptu_flat_cost__`` (a sentinel), ``Passwords`` (a label),
+# ``urn:ietf:params:oauth:token-type:access_token`` (a URN)
+_IDENTIFIER = re.compile(
+    r"_*[A-Z][A-Z0-9]*(_[A-Z0-9]+)+_*|[A-Za-z][a-z]*([A-Z][a-z]+)+|__\w+__|[A-Z][a-z]+|"
+    r"urn:[a-z0-9][a-z0-9-]*:\S+"
+)
+_SNAKE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
+# words that alone make a literal a (weak) secret even when the name has them too:
+# ``SECRET_KEY = "secret"``, ``JWT_SECRET = "jwt_secret"``
+_SECRET_WORDS = frozenset(
+    {"secret", "password", "passwd", "pwd", "key", "token", "api", "apikey", "jwt", "private"}
 )
 _TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
 # a PEM private key (RSA, EC, OPENSSH, ENCRYPTED, PKCS#8...): its body follows the header
@@ -63,7 +86,31 @@ def _is_literal_secret(value: object) -> bool:
     if text is None:
         return False
     text = text.strip()
-    return len(text) >= 6 and not any(c.isspace() for c in text) and not PLACEHOLDER.match(text)
+    return len(text) >= 6 and not any(c.isspace() for c in text) and not PLACEHOLDER.search(text)
+
+
+def _names_something(text: str, names: Iterable[str]) -> bool:
+    """Whether a literal is a name rather than a value: an identifier shape (``OPENAI_API_KEY``,
+    ``apiKeyHelper``, ``__sentinel__``, ``Passwords``, a URN), a URL without a password, or a
+    snake-case identifier made of the variable's own words (``REFRESH_TOKEN_KEY =
+    "refresh_token"``, ``UNATTRIBUTED_API_KEY = "unattributed"``) unless those are all secret
+    words (``SECRET_KEY = "secret"`` is a weak secret)."""
+    text = text.strip()
+    if _IDENTIFIER.fullmatch(text) or (_URL.fullmatch(text) and not _url_password(text)):
+        return True
+    if not _SNAKE.fullmatch(text):
+        return False
+    words = {w.removesuffix("s") for w in text.split("_")}
+    own = {w.lower().removesuffix("s") for n in names for w in n.split("_") if w}
+    return words <= own and not words <= _SECRET_WORDS
+
+
+def _is_named_secret(names: Iterable[str], value: object) -> bool:
+    """A literal bound to a secret's name that looks like a value, not like a name."""
+    names = tuple(names)
+    if not any(map(_looks_secret, names)) or not _is_literal_secret(value):
+        return False
+    return not _names_something(_text(value) or "", names)
 
 
 def _is_private_key(value: object) -> bool:
@@ -73,7 +120,7 @@ def _is_private_key(value: object) -> bool:
     if found is None:
         return False
     body = re.sub(r"\s+|\\n", "", found.group("body"))
-    return bool(_PEM_BODY.fullmatch(body)) and not PLACEHOLDER.match(body)
+    return bool(_PEM_BODY.fullmatch(body)) and not PLACEHOLDER.search(body)
 
 
 def _url_password(value: object) -> bool:
@@ -97,7 +144,7 @@ def _secret_what(names: Iterable[str], value: object, what: str) -> str:
     """What of ``what`` (``constant DATABASE_URL``) is a hardcoded secret: all of it (a private
     key, or a real-looking literal bound to a secret's name), the password in its URL, or
     nothing ("")."""
-    if _is_private_key(value) or (any(map(_looks_secret, names)) and _is_literal_secret(value)):
+    if _is_private_key(value) or _is_named_secret(names, value):
         return what
     return f"password in the URL of {what}" if _url_password(value) else ""
 
@@ -147,6 +194,15 @@ class HardcodedSecretRule(ProjectRule):
             "CREDENTIALS_ERROR = 'Could not validate credentials'\n"
             "_RELATIONSHIP_TOKEN = 'relationship'\nAPI_KEY_HEADER = 'X-API-Key'\n",
             note="messages, parser tokens and header names are not secrets",
+        ),
+        Example(
+            "OPENAI_API_KEY_ENV = 'OPENAI_API_KEY'\nAPI_KEY_HELPER_KEY = 'apiKeyHelper'\n"
+            "_REFRESH_TOKEN_GRANT = 'refresh_token'\n"
+            "SUBJECT_TOKEN_TYPE_ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token'\n"
+            "_SIGNING_KEY_DOMAIN = b'app:envelope-signing:'\n"
+            "AMPLITUDE_API_KEY = 'YOUR_AMPLITUDE_API_KEY_HERE'\nDEMO_API_KEY = 'sk-...xxxx'\n",
+            note="names of environment variables and config keys, protocol identifiers, "
+            "key-derivation labels and placeholders",
         ),
     )
     INVALID = (
