@@ -1,7 +1,7 @@
 """BK104 hardcoded-secret: a password inside a URL literal (a settings default, a constant, a
 getenv fallback) is a hardcoded secret whatever the name; a URL with no password, an empty one,
 a placeholder (the rule's own placeholder policy) or a template field is not. A
-``default_factory=lambda: "..."`` literal is not in the summary yet (xfail)."""
+``Field(default_factory=lambda: "...")`` literal is read like ``Field(default=...)``."""
 
 from __future__ import annotations
 
@@ -92,20 +92,19 @@ def test_url_passwords_in_test_files_are_skipped(tmp_path: Path) -> None:
     assert _found(write_project(tmp_path / "p", files, select=["BK104"])) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the summary records a lambda as Unknown('Lambda'), not the literal it returns, so "
-    "Field(default_factory=lambda: '...') and dataclasses' field(default_factory=...) hold no "
-    "value the project pass can read",
-)
 def test_default_factory_lambda_literal(tmp_path: Path) -> None:
     config = (
-        "from pydantic import Field\nfrom pydantic_settings import BaseSettings\n\n\n"
+        "import os\n\nfrom pydantic import Field\nfrom pydantic_settings import BaseSettings\n\n"
+        "from app.gen import make_password\n\n\n"
         "class Settings(BaseSettings):\n"
         '    STRIPE_API_KEY: str = Field(default_factory=lambda: "sk_live_abcdef1234")\n'
+        "    TOKENS: list = Field(default_factory=lambda: [])\n"
+        '    API_KEY: str = Field(default_factory=lambda: os.environ["API_KEY"])\n'
+        "    PASSWORD: str = Field(default_factory=make_password)\n"
     )
-    files = {"app/__init__.py": "", "app/config.py": config}
+    gen = 'def make_password() -> str:\n    return "pw"\n'
+    files = {"app/__init__.py": "", "app/config.py": config, "app/gen.py": gen}
     found = _found(write_project(tmp_path / "p", files, select=["BK104"]))
     assert found == [
-        ("app/config.py", 6, "Hardcoded secret: the settings field Settings.STRIPE_API_KEY")
+        ("app/config.py", 10, "Hardcoded secret: the settings field Settings.STRIPE_API_KEY")
     ]

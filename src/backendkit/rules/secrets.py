@@ -12,7 +12,16 @@ from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.support import derives_from, external_calls, iter_classes
-from backendkit.summary.model import Assign, Call, CallSite, Const, ModuleSummary, Name
+from backendkit.summary.model import (
+    Assign,
+    Call,
+    CallSite,
+    Const,
+    Expr,
+    Lambda,
+    ModuleSummary,
+    Name,
+)
 
 SECRET_NAME = re.compile(
     r"(secret|passw(or)?d|passwd|pwd$|api_?key|apikey|private_?key|signing_?key|jwt_?key|"
@@ -150,12 +159,22 @@ def _secret_what(names: Iterable[str], value: object, what: str) -> str:
 
 
 def _default(index: ProjectIndex, assign: Assign, ctx: Ctx) -> object:
-    """The literal default of a constant or field, through ``Field(default=...)`` and
-    pydantic's ``SecretStr(...)`` / ``SecretBytes(...)`` (resolved through the imports)."""
+    """The literal default of a constant or field, through ``Field(default=...)``,
+    ``Field(default_factory=lambda: ...)`` and pydantic's ``SecretStr(...)`` /
+    ``SecretBytes(...)`` (resolved through the imports)."""
     value = assign.value
     while isinstance(value, Call) and (_is_field(value) or _is_secret_wrapper(index, value, ctx)):
-        value = value.arg(0, "default" if _is_field(value) else "secret_value")
+        if _is_field(value):
+            value = value.arg(0, "default") or _factory_result(value)
+        else:
+            value = value.arg(0, "secret_value")
     return value.value if isinstance(value, Const) else None
+
+
+def _factory_result(field: Call) -> Expr | None:
+    """What ``Field(default_factory=lambda: ...)`` returns, when the factory is a lambda."""
+    factory = field.kwarg("default_factory")
+    return factory.body if isinstance(factory, Lambda) else None
 
 
 def _is_secret_wrapper(index: ProjectIndex, call: Call, ctx: Ctx) -> bool:
