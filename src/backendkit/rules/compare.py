@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import ClassSym, Ctx, External, ModuleSym
+from backendkit.project.symbols import ClassSym, Ctx, External, ModuleSym, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.support import iter_functions
 from backendkit.summary.model import Attr, Compare, Const, DictExpr, Expr, Name, Seq, Subscript
@@ -69,6 +69,13 @@ def register(password: str, password_confirm: str, token_type: str) -> None:
 def change(new_password: str, current_password: str, confirm_password: str) -> None:
     if new_password == current_password or confirm_password != new_password:
         raise ValueError("choose a new password and type it twice")
+
+
+PTU_SENTINEL_API_KEY = "__ptu_flat_cost__"
+
+
+def is_flat_cost(api_key: str) -> bool:
+    return api_key == PTU_SENTINEL_API_KEY
 """
 
 _QUERY = """\
@@ -234,11 +241,28 @@ def _secret_side(index: ProjectIndex, compare: Compare, ctx: Ctx) -> tuple[str, 
 
 
 def _not_a_check(index: ProjectIndex, compare: Compare, ctx: Ctx) -> bool:
-    """A presence/kind check, two user-typed values, or a SQL expression."""
+    """A presence/kind check (with a literal or a module constant bound to one), two
+    user-typed values, or a SQL expression."""
     sides = (compare.left, compare.right)
     if any(_is_literal(side) for side in sides) or _user_typed(*sides):
         return True
-    return any(_is_query(index, side, ctx) for side in sides)
+    return any(_is_query(index, side, ctx) or _is_constant(index, side, ctx) for side in sides)
+
+
+def _is_constant(index: ProjectIndex, expr: Expr, ctx: Ctx) -> bool:
+    """A module-level name bound once, to a literal other than ``None`` (``PTU_SENTINEL_API_KEY:
+    Final = "__ptu_flat_cost__"``, ``constants.LEVEL``): comparing with it is comparing with
+    the literal, whose value is in the source (a hardcoded secret is BK104's finding, on the
+    constant). A settings attribute, a value read from the environment, a name bound again, a
+    ``None`` a function fills in through ``global`` and a function's local are not."""
+    if not isinstance(expr, Name):
+        return False
+    found = index.lookup(expr.dotted, ctx)
+    if not isinstance(found, VarSym) or len(found.ctx.scopes) != 1:
+        return False
+    bindings = found.ctx.module.scope.assigns.get(found.name, [])
+    value = bindings[0].value if len(bindings) == 1 else None
+    return isinstance(value, Const) and value.value is not None
 
 
 def _compares(index: ProjectIndex) -> Iterator[tuple[Compare, Ctx]]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from backendkit.findings import Finding, Severity
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import ClassSym, Ctx, External
+from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.summary.model import Call, Expr, Name
 
@@ -72,6 +72,15 @@ class WildcardCorsRule(ProjectRule):
             'ORIGIN_RE = ".*"\napp = FastAPI()\n'
             "app.add_middleware(CORSMiddleware, allow_origin_regex=ORIGIN_RE)  # expect: BK103\n"
         ),
+        Example(
+            "import os\n\nfrom fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n\n"
+            "def origins() -> list[str]:\n    raw = os.getenv('CORS_ORIGINS')\n"
+            "    found = raw.split(',') if raw else []\n    if not found:\n"
+            "        found = ['*']\n    return found\n\n\napp = FastAPI()\n"
+            "app.add_middleware(CORSMiddleware, allow_origins=origins())  # expect: BK103\n",
+            note="a helper that falls back to the wildcard when the setting is unset",
+        ),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -105,10 +114,12 @@ class WildcardCorsRule(ProjectRule):
         credentials = index.value(call.kwarg("allow_credentials"), ctx) is True
         origins_expr = call.kwarg("allow_origins")
         origins = index.value(origins_expr, ctx) if origins_expr is not None else []
-        wildcard = origins == "*" or (isinstance(origins, list) and "*" in origins)
+        helper = None if _wildcard(origins) else _wildcard_helper(index, origins_expr, ctx)
         regex_expr = call.kwarg("allow_origin_regex")
         regex = index.value(regex_expr, ctx) if regex_expr is not None else None
-        if wildcard:
+        if helper is not None:
+            what = f"allow_origins contains '*' on one of the paths of {helper}()"
+        elif _wildcard(origins):
             where = "" if isinstance(origins_expr, type(None)) else _source_note(origins_expr)
             what = f"allow_origins contains '*'{where}"
         elif isinstance(regex, str) and _matches_any(regex):
@@ -122,6 +133,32 @@ class WildcardCorsRule(ProjectRule):
                 "the signed-in user; list the trusted origins explicitly (from settings)"
             )
         return f"CORS {what}; list the trusted origins explicitly (from settings)"
+
+
+def _wildcard(origins: object) -> bool:
+    return origins == "*" or (isinstance(origins, list) and "*" in origins)
+
+
+def _wildcard_helper(index: ProjectIndex, expr: Expr | None, ctx: Ctx) -> str | None:
+    """The name of the project function ``expr`` calls (``_get_origins()``, directly or
+    through a variable bound to the call) when one of its returns is a wildcard on some path:
+    a returned local counts every value it is bound to in the function (``computed = ["*"]``
+    when the setting is unset, ``computed = raw.split(",")`` otherwise)."""
+    if isinstance(expr, Name):
+        bound = index.lookup(expr.dotted, ctx)
+        expr, ctx = (bound.assign.value, bound.ctx) if isinstance(bound, VarSym) else (None, ctx)
+    func = index.resolve_expr(expr.func, ctx) if isinstance(expr, Call) else None
+    if not isinstance(func, FuncSym):
+        return None
+    inner = func.ctx.enter(func.info)
+    values = [value for returned in func.info.scope.returns for value in _bound(func, returned)]
+    return func.info.name if any(_wildcard(index.value(v, inner)) for v in values) else None
+
+
+def _bound(func: FuncSym, returned: Expr) -> list[Expr | None]:
+    """Every value a returned local of ``func`` is bound to, else the returned expression."""
+    assigns = func.info.scope.assigns.get(returned.dotted, []) if isinstance(returned, Name) else []
+    return [a.value for a in assigns] or [returned]
 
 
 def _source_note(expr: Expr) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
-from backendkit.graphs.receivers import ReceiverTypes
 from backendkit.project.symbols import Ctx, External, FuncSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.querytypes import QueryReceivers, is_revision_script
 from backendkit.rules.support import dependency_functions, find_function, iter_functions
-from backendkit.summary.model import FunctionInfo, Name
+from backendkit.summary.model import Call, CallSite, Const, FunctionInfo, Name
 
 ENGINE_FACTORIES = frozenset({"create_engine", "create_async_engine"})
 QUERY_METHODS = frozenset(
@@ -30,26 +30,6 @@ QUERY_METHODS = frozenset(
     }
 )
 DB_RECEIVERS = ("session", "db", "conn", "connection", "cursor", "tx", "uow")
-#: Libraries whose objects are known to run no database query: HTTP clients (their sessions
-#: ``get`` URLs), FastAPI's and Starlette's objects (``request.session`` is a dict, an
-#: ``HTTPConnection`` a mapping), in-memory caches, context variables and the ``collections``
-#: containers. Any other library counts as a possible database client (pyodbc, oracledb,
-#: snowflake, ...), and so does redis: a command per item is a round trip per item.
-NOT_DATABASES = (
-    *("aiohttp", "httpx", "httpcore", "requests", "requests_cache", "niquests", "urllib3"),
-    *("urllib", "http.client", "fastapi", "starlette", "cachetools", "contextvars"),
-    "collections",
-)
-#: Builtin and ``typing``/``collections.abc`` container types (``dict``, ``Mapping``...):
-#: their ``get`` reads a key. ``object`` and ``Any`` say nothing about the receiver.
-CONTAINERS = frozenset(
-    {
-        *("dict", "list", "set", "frozenset", "tuple", "str", "bytes", "bytearray"),
-        *("Dict", "List", "Set", "FrozenSet", "Tuple", "DefaultDict", "OrderedDict"),
-        *("ChainMap", "Counter", "Mapping", "MutableMapping", "Sequence", "MutableSequence"),
-        *("AbstractSet", "MutableSet"),
-    }
-)
 
 _APP = "from fastapi import Depends, FastAPI\nfrom sqlmodel import Session, create_engine\n\n"
 
@@ -136,6 +116,24 @@ class QueryInLoopRule(ProjectRule):
             note="receivers of a known type that is not a database's: an HTTP client session, "
             "Starlette's request.session, a dict",
         ),
+        Example(
+            "from typing import Any\n\n\n"
+            "def urls(connections: list[dict[str, Any]]) -> list[str]:\n"
+            "    out = []\n    for connection in connections:\n"
+            "        out.append(connection.get('url'))\n    return out\n\n\n"
+            "def ids(items: list[Any]) -> list[str]:\n"
+            "    return [conn.get('id', '') for conn in items]\n",
+            note="the items of a list[dict]; a get with a string-literal key reads a mapping",
+        ),
+        Example(
+            '"""Backfill owners."""\n\nimport sqlalchemy as sa\nfrom alembic import op\n\n'
+            "revision = '1af9b942657b'\ndown_revision = '018012973d35'\n\n\n"
+            "def upgrade() -> None:\n    conn = op.get_bind()\n"
+            "    for row in conn.execute(sa.text('SELECT id FROM item')).fetchall():\n"
+            "        conn.execute(sa.text('UPDATE item SET owner = 1 WHERE id = :id'), "
+            "{'id': row.id})\n",
+            note="an Alembic revision script runs once, offline",
+        ),
     )
     INVALID = (
         Example(
@@ -166,19 +164,26 @@ class QueryInLoopRule(ProjectRule):
             "        return [session.get(Item, i) for i in ids]  # expect: BK304\n",
             note="a @contextmanager factory's session: the with statement binds what it yields",
         ),
+        Example(
+            "from sqlmodel import Session\n\n\n"
+            "def load(s: Session, ids: list[int]) -> list:\n"
+            "    return [s.get(Item, i) for i in ids]  # expect: BK304\n",
+            note="a database session by its type, whatever its name",
+        ),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Query calls on session-like receivers inside loops, in any function (routes,
         dependencies, services, CRUD helpers)."""
-        types = ReceiverTypes(ctx.index)
+        receivers = QueryReceivers(ctx.index)
         for info, where in iter_functions(ctx.index):
             for site in info.scope.calls:
                 callee = site.call.func
                 if (
                     site.loops
                     and isinstance(callee, Name)
-                    and _is_query(callee, info, where, types)
+                    and _is_query(site, info, where, receivers)
+                    and not is_revision_script(where.module)
                 ):
                     yield self.finding(
                         where.module.path,
@@ -189,21 +194,30 @@ class QueryInLoopRule(ProjectRule):
                     )
 
 
-def _is_query(callee: Name, info: FunctionInfo, where: Ctx, types: ReceiverTypes) -> bool:
-    """A query method called on a receiver named like a session (``session``, ``db``...)
-    unless its type is known not to be a database client (``_not_a_database``): a project
-    class, a database library's class, ``Any``, ``object`` or an unknown type is reported."""
-    receiver, _, method = callee.dotted.rpartition(".")
-    last = receiver.rpartition(".")[2].lower()
-    if method not in QUERY_METHODS or not last.endswith(DB_RECEIVERS):
+def _is_query(site: CallSite, info: FunctionInfo, where: Ctx, receivers: QueryReceivers) -> bool:
+    """A query method called on a database client: on a parameter or variable annotated with
+    a database library's session, connection or cursor class whatever its name (``s:
+    Session``), or on a receiver named like a session (``session``, ``db``...) unless its type
+    is known and is not a database client's (``QueryReceivers.is_database``; a project class,
+    ``Any``, ``object`` or an unknown type is reported). On an unknown type, a ``get`` whose
+    first argument is a string literal reads a mapping (``connection.get("id", "")``): a
+    session's ``get`` takes a model class, and reading one fixed key is no query per item."""
+    callee = site.call.func
+    receiver, _, method = callee.dotted.rpartition(".") if isinstance(callee, Name) else "..."
+    if method not in QUERY_METHODS or not receiver:
         return False
-    found = types.receiver_class(receiver, where.enter(info))
-    return not (isinstance(found, External) and _not_a_database(found))
+    named = receiver.rpartition(".")[2].lower().endswith(DB_RECEIVERS)
+    if not named and "." in receiver:
+        return False
+    body = where.enter(info)
+    if not named:
+        return receivers.is_annotated_database(receiver, body)
+    known = receivers.is_database(receiver, body)
+    if known is not None:
+        return known
+    return not (method == "get" and _literal_key(site.call))
 
 
-def _not_a_database(cls: External) -> bool:
-    """An HTTP client, a web framework's object, a cache or a container: ``aiohttp.
-    ClientSession``, ``requests.Session``, ``request.session``, ``dict``, ``Mapping``."""
-    if cls.is_from("builtins", "typing", "typing_extensions", "collections.abc"):
-        return cls.last in CONTAINERS
-    return cls.is_from(*NOT_DATABASES)
+def _literal_key(call: Call) -> bool:
+    first = call.args[0] if call.args else None
+    return isinstance(first, Const) and isinstance(first.value, str)

@@ -129,10 +129,32 @@ class JwtMisuseRule(ProjectRule):
         value = index.value(algorithms, ctx)
         if isinstance(value, list) and any(str(v).lower() == "none" for v in value):
             return f"{_name(call)} accepts the 'none' algorithm: unsigned tokens pass; remove it"
-        if disabled:
-            what = ", ".join(disabled)
-            return f"{_name(call)} turns off {what}: forged or expired tokens pass; keep it on"
-        return ""
+        return _claims_problem(call, disabled) if disabled else ""
+
+
+#: what passes when a claim check is off (PyJWT's and python-jose's ``verify_*`` options)
+_LET_THROUGH = {
+    "verify_exp": "expired tokens",
+    "verify_nbf": "tokens used before their nbf time",
+    "verify_iat": "tokens with a bad iat",
+    "verify_aud": "tokens issued for another audience",
+    "verify_iss": "tokens from another issuer",
+    "verify_sub": "tokens with a bad sub",
+    "verify_jti": "tokens with a bad jti",
+    "verify_at_hash": "tokens whose at_hash does not match the access token",
+}
+
+
+def _claims_problem(call: Call, disabled: list[str]) -> str:
+    """The message for claim checks turned off while the signature is still verified: what
+    each lets through (a forged token does not pass)."""
+    passing = [_LET_THROUGH.get(option, f"tokens failing {option}") for option in disabled]
+    listed = passing[0] if len(passing) == 1 else ", ".join(passing[:-1]) + " and " + passing[-1]
+    these = "this check" if len(disabled) == 1 else "these checks"
+    return (
+        f"{_name(call)} turns off {', '.join(disabled)}: the signature is still checked, but "
+        f"{listed} pass; keep {these} on"
+    )
 
 
 def _encode_problem(index: ProjectIndex, site: CallSite, ctx: Ctx) -> str:

@@ -9,6 +9,7 @@ from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.redaction import redacted_fields
 from backendkit.rules.support import find_function, http_routes, is_pydantic_model, model_fields
 from backendkit.summary.model import BinOp, Call, Expr, Name, Subscript
 
@@ -89,7 +90,21 @@ class SensitiveResponseRule(ProjectRule):
 
     code = "BK108"
     cost = 1.8
-    VALID = (Example({**_FILES, "app/main.py": _MAIN_PUBLIC}),)
+    VALID = (
+        Example({**_FILES, "app/main.py": _MAIN_PUBLIC}),
+        Example(
+            "from fastapi import FastAPI\nfrom pydantic import BaseModel, SecretStr, "
+            "field_validator\n\napp = FastAPI()\n\n\nclass Connection(BaseModel):\n"
+            "    password: str | None\n    secret: SecretStr\n\n"
+            "    @field_validator('password', mode='after')\n    @classmethod\n"
+            "    def redact(cls, v: str | None) -> str | None:\n"
+            "        return None if v is None else '***'\n\n\n"
+            "@app.get('/connections/{name}')\n"
+            "def read(name: str) -> Connection:  # backendkit: ignore[BK101]\n"
+            "    return Connection(password='x', secret='y')\n",
+            note="a field a validator masks and a SecretStr leave masked",
+        ),
+    )
     INVALID = (
         Example(
             {**_FILES, "app/main.py": _MAIN_TABLE},
@@ -123,7 +138,8 @@ class SensitiveResponseRule(ProjectRule):
             cls = index.resolve_expr(expr, ctx)
             if not isinstance(cls, ClassSym) or not is_pydantic_model(index, cls):
                 continue
-            for field in model_fields(index, cls):
-                if field.lower() in sensitive:
-                    yield cls, field
-                    break
+            named = [field for field in model_fields(index, cls) if field.lower() in sensitive]
+            redacted = redacted_fields(index, cls, named) if named else set()
+            exposed = next((field for field in named if field not in redacted), None)
+            if exposed is not None:
+                yield cls, exposed

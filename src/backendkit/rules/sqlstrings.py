@@ -4,13 +4,15 @@ A statement is *built* when text and a value that is not a constant are put toge
 f-string interpolating a non-constant, ``"..." % value``, ``"...".format(...)``, or a ``+``
 chain mixing literal parts (literals, locals bound only to literals) with a non-literal part
 (``base + " ORDER BY " + order``). Locals are followed through their assignments before the
-use, including ``sql = sql + ...`` and ``q += ...``.
+use, including ``sql = sql + ...`` and ``q += ...``. Constants appended to a non-constant
+head (``sql + " RETURNING id"``) build nothing: the text is built only if its head was.
 
-Constants are not data: literals, module-level UPPER_CASE names bound to a string,
-``Model.__tablename__``, and IN-list placeholders (``", ".join(f":id{i}" for i in
-range(n))``: the collector marks a comprehension whose elements only interpolate loop indexes
-as ``Unknown("Placeholders")``), and ``" AND ".join(clauses)`` of a local list that only
-ever receives literals (``SqlText._literal_list``).
+Constants are not data: literals, module-level UPPER_CASE names bound to a string or a
+number, ``Model.__tablename__``, arithmetic and ``len()`` of constants, IN-list placeholders
+(``", ".join(f":id{i}" for i in range(n))``: the collector marks a comprehension whose
+elements only interpolate loop indexes as ``Unknown("Placeholders")``), and
+``" AND ".join(clauses)`` of a local list that only ever receives literals
+(``SqlText._literal_list``).
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ SQL_SINKS = {"text", "execute", "executemany", "exec_driver_sql", "executescript
 MAX_DEPTH = 6
 _CONSTANT_NAME = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
 _TABLE_NAME = ("__tablename__", "__table__.name")
+#: operators whose result is text or a number made of their operands only
+_ARITHMETIC = frozenset({"Add", "Modulo", "Subtract", "Multiply", "FloorDivide", "Divide"})
+#: builtins whose result from a constant is a constant (``len(PREFIX) + 1``)
+_PURE = frozenset({"len", "str", "int", "float", "abs"})
 
 
 def _chain(expr: Expr) -> list[Expr]:
@@ -66,9 +72,16 @@ def _parts(expr: Expr) -> tuple[Expr, ...] | None:
         return (expr.body, expr.orelse)
     if isinstance(expr, Seq):
         return expr.items
-    if isinstance(expr, BinOp) and expr.op in ("Add", "Modulo"):
+    if isinstance(expr, BinOp) and expr.op in _ARITHMETIC:
         return (expr.left, expr.right)
-    return None
+    return _pure_argument(expr)
+
+
+def _pure_argument(expr: Expr) -> tuple[Expr, ...] | None:
+    """The argument of ``len(x)``, ``str(x)``, ``int(x)``...: constant when ``x`` is."""
+    if not isinstance(expr, Call) or len(expr.args) != 1 or expr.kwargs:
+        return None
+    return expr.args if isinstance(expr.func, Name) and expr.func.dotted in _PURE else None
 
 
 def _chain_of(expr: Expr | None) -> list[Expr | None]:
@@ -178,6 +191,8 @@ class SqlText:
         return isinstance(expr, Name) and self._constant_name(expr.dotted, line, depth)
 
     def _constant_name(self, dotted: str, line: int, depth: int) -> bool:
+        """``Model.__tablename__``, a local bound only to constants, or a module-level
+        UPPER_CASE name whose value is a string or a number."""
         if dotted.endswith(_TABLE_NAME):
             return True
         bindings = self._local(dotted, line)
@@ -185,7 +200,7 @@ class SqlText:
             return all(self.constant(a.value, a.line - 1, depth + 1) for a in bindings)
         if not _CONSTANT_NAME.match(dotted.rpartition(".")[2]):
             return False
-        return isinstance(self.index.value(Name(dotted), self.ctx), str)
+        return isinstance(self.index.value(Name(dotted), self.ctx), (str, int, float))
 
     def _literal_join(self, call: Call, line: int, depth: int) -> bool:
         """``" AND ".join(items)`` of a display of literals or of a literal local list."""
@@ -239,7 +254,7 @@ class SqlText:
         if expr is None or depth > MAX_DEPTH:
             return None
         if isinstance(expr, FString):
-            return None if self.constant(expr, line, depth) else 0
+            return self._built_fstring(expr, line, depth)
         if isinstance(expr, BinOp):
             return self._built_binop(expr, line, depth)
         if isinstance(expr, Call):
@@ -266,14 +281,29 @@ class SqlText:
         literal = self.constant(expr.left, line, depth + 1)
         return 0 if literal and not self.constant(expr.right, line, depth + 1) else None
 
+    def _built_fstring(self, expr: FString, line: int, depth: int) -> int | None:
+        """An f-string interpolating a non-constant, unless only its head is (``_suffixed``)."""
+        constant = [self.constant(part, line, depth + 1) for part in expr.parts]
+        if all(constant):
+            return None
+        return self.built(expr.parts[0], line, depth + 1) if _suffixed(constant) else 0
+
     def _built_chain(self, parts: list[Expr], line: int, depth: int) -> int | None:
-        """A ``+`` chain with a built part, or with both a literal and a non-literal part."""
+        """A ``+`` chain with a built part, or with both a literal and a non-literal part
+        other than its head (``_suffixed``)."""
         for part in parts:
             found = self.built(part, line, depth + 1)
             if found is not None:
                 return found
         constant = [self.constant(part, line, depth + 1) for part in parts]
-        return 0 if any(constant) and not all(constant) else None
+        return 0 if any(constant) and not all(constant) and not _suffixed(constant) else None
+
+
+def _suffixed(constant: list[bool]) -> bool:
+    """Constants appended to a statement whose head is not a constant (``sql + " RETURNING
+    id"`` where ``sql`` is a query builder's output, ``f"{sql} LIMIT 1"``): they put no
+    value into the text, which is built only if that head was."""
+    return len(constant) > 1 and not constant[0] and all(constant[1:])
 
 
 class SqlStringRule(ProjectRule):
@@ -305,6 +335,11 @@ class Item(SQLModel, table=True):
 
 def count(session) -> object:
     return session.execute(text(f"SELECT count(*) FROM {Item.__tablename__}"))
+
+
+def strip(session, statement: str) -> object:
+    session.execute(text(f"UPDATE items SET name = SUBSTR(name, {len(TABLE) + 1})"))
+    return session.execute(text(statement + " RETURNING id"))
 
 
 def names(session) -> object:
