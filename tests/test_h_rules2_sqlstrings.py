@@ -1,6 +1,7 @@
 """BK110 and SQL text made only of constants: constant suffixes appended to a statement that
-was not built here (a query builder's output), ``len()`` of a constant, arithmetic of
-constants and numeric module constants; a value put into the text is still reported."""
+was not built here (a query builder's output), ``len()`` / ``int()`` of anything (a number),
+arithmetic of constants and numeric module constants; a value put into the text is still
+reported."""
 
 from __future__ import annotations
 
@@ -46,8 +47,10 @@ def suffix_of_built(cur: sqlite3.Cursor, name: str) -> None:
     cur.execute(sql)
 
 
-def length_of_value(cur: sqlite3.Cursor, token: str) -> None:
+def length_of_value(cur: sqlite3.Cursor, token: str, timeout: str) -> None:
     cur.execute(f"UPDATE users SET token = SUBSTR(token, {len(token) + 1})")
+    cur.execute(f"PRAGMA busy_timeout = {int(timeout) * 1000}")
+    cur.execute(f"SELECT * FROM t WHERE name = '{str(token)}'")
 
 
 def fragment(cur: sqlite3.Cursor, column: str) -> None:
@@ -66,6 +69,7 @@ def test_constant_only_text_is_not_built(tmp_path: Path) -> None:
             34,
             "SQL built from strings reaches cur.execute() (through the variable built on line 32)",
         ),
-        (38, "SQL built from strings reaches cur.execute()"),  # len() of a parameter
-        (43, "SQL built from strings reaches cur.execute()"),  # "... ORDER BY " + fragment
+        # len() and int() of a parameter are numbers: no SQL can come in; str() can
+        (40, "SQL built from strings reaches cur.execute()"),
+        (45, "SQL built from strings reaches cur.execute()"),  # "... ORDER BY " + fragment
     ]

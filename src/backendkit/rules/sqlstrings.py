@@ -48,6 +48,8 @@ _TABLE_NAME = ("__tablename__", "__table__.name")
 _ARITHMETIC = frozenset({"Add", "Modulo", "Subtract", "Multiply", "FloorDivide", "Divide"})
 #: builtins whose result from a constant is a constant (``len(PREFIX) + 1``)
 _PURE = frozenset({"len", "str", "int", "float", "abs"})
+#: builtins whose result is a number or a bool whatever they are given: no SQL can come in
+_NUMERIC = frozenset({"len", "int", "float", "bool"})
 
 
 def _chain(expr: Expr) -> list[Expr]:
@@ -82,6 +84,13 @@ def _pure_argument(expr: Expr) -> tuple[Expr, ...] | None:
     if not isinstance(expr, Call) or len(expr.args) != 1 or expr.kwargs:
         return None
     return expr.args if isinstance(expr.func, Name) and expr.func.dotted in _PURE else None
+
+
+def _is_numeric(expr: Expr) -> bool:
+    """``int(x)``, ``float(x)``, ``len(x)``, ``bool(x)``: a number, whatever ``x`` is."""
+    if not isinstance(expr, Call) or len(expr.args) != 1 or expr.kwargs:
+        return False
+    return isinstance(expr.func, Name) and expr.func.dotted in _NUMERIC
 
 
 def _chain_of(expr: Expr | None) -> list[Expr | None]:
@@ -179,7 +188,7 @@ class SqlText:
         """A literal, or text made only of literals and constants (see the module doc)."""
         if expr is None or depth > MAX_DEPTH:
             return False
-        if isinstance(expr, Const):
+        if isinstance(expr, Const) or _is_numeric(expr):
             return True
         parts = _parts(expr)
         if parts is not None:
