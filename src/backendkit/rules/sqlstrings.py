@@ -193,6 +193,11 @@ class SqlText:
         parts = _parts(expr)
         if parts is not None:
             return all(self.constant(p, line, depth + 1) for p in parts)
+        return self._constant_leaf(expr, line, depth)
+
+    def _constant_leaf(self, expr: Expr, line: int, depth: int) -> bool:
+        """A call, attribute or name that is constant text (placeholders, a literal join,
+        ``__tablename__``, a constant name)."""
         if isinstance(expr, Call):
             return _is_placeholders(expr) or self._literal_join(expr, line, depth)
         if isinstance(expr, Attr):
