@@ -58,3 +58,37 @@ def test_a_wildcard_on_one_path_of_a_helper(tmp_path: Path) -> None:
         ),
         (28, "warning", "CORS allow_origins contains '*' on one of the paths of _get_origins()"),
     ]
+
+
+UNPACKED = """\
+import os
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+
+def _get_cors_config():
+    configured = os.getenv("CORS_ORIGINS")
+    if configured:
+        return configured.split(","), True
+    return ["*"], True
+
+
+def _listed_config():
+    return ["https://a.example"], True
+
+
+origins, allow_credentials = _get_cors_config()
+listed, listed_credentials = _listed_config()
+app = FastAPI()
+app.add_middleware(CORSMiddleware, allow_origins=origins, allow_credentials=allow_credentials)
+app.add_middleware(CORSMiddleware, allow_origins=listed, allow_credentials=listed_credentials)
+"""
+
+
+def test_a_wildcard_unpacked_from_a_helper_tuple(tmp_path: Path) -> None:
+    """litellm's ``origins, allow_cors_credentials = _get_cors_config()`` with a fallback of
+    ``["*"], True``: the unpacked names are the items of the returned tuples."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": UNPACKED})
+    found = [(f.line, f.severity.value) for f in analyze([root]).findings if f.code == "BK103"]
+    assert found == [(21, "error")]

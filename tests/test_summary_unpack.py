@@ -8,7 +8,7 @@ import libcst as cst
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, VarSym
 from backendkit.summary.collector import build_summary
-from backendkit.summary.model import Call, Const, IfExp, Lambda, Name, Seq, Unknown
+from backendkit.summary.model import Call, Const, IfExp, Lambda, Name, Seq, Subscript, Unknown
 
 SOURCE = """\
 router = make_router()
@@ -43,11 +43,31 @@ def test_unpacked_names_pair_with_the_items_of_a_literal_sequence() -> None:
     assert values["e"] == Const(2)
 
 
-def test_other_unpacked_names_are_bound_to_an_unknown_value() -> None:
+def test_names_unpacked_from_a_value_are_its_items() -> None:
+    """``a, b = f()`` binds ``f()[0]`` and ``f()[1]``: a returned tuple can be evaluated."""
     _summary, build = _function_scope()
     values = {name: assigns[-1].value for name, assigns in build.scope.assigns.items()}
-    for name in ("router", "other", "f", "rest", "self_x", "g"):
+    pair = Call(Name("make_pair"), (), ())
+    assert values["router"] == Subscript(pair, (Const(0),))
+    assert values["other"] == Subscript(pair, (Const(1),))
+    assert values["self_x"] == Subscript(Name("flag"), (Const(0),))
+    assert values["g"] == Subscript(Name("flag"), (Const(1),))
+
+
+def test_starred_unpacking_binds_unknown_values() -> None:
+    _summary, build = _function_scope()
+    values = {name: assigns[-1].value for name, assigns in build.scope.assigns.items()}
+    for name in ("f", "rest"):
         assert values[name] == Unknown("Unpacked"), name
+
+
+def test_a_returned_tuple_is_evaluated_item_by_item() -> None:
+    source = 'def config():\n    return ["*"], True\n\n\norigins, credentials = config()\n'
+    summary = build_summary("m.py", "m", False, cst.parse_module(source))
+    index = ProjectIndex([summary])
+    module = Ctx(summary, (summary.scope,))
+    assert index.value(Name("origins"), module) == ["*"]
+    assert index.value(Name("credentials"), module) is True
 
 
 def test_a_conditional_expression_keeps_both_branches() -> None:
@@ -75,7 +95,7 @@ def test_an_unpacked_name_shadows_the_module_binding() -> None:
     outer = index.lookup("router", module)
     assert isinstance(local, VarSym)
     assert isinstance(outer, VarSym)
-    assert local.assign.value == Unknown("Unpacked")
+    assert local.assign.value == Subscript(Call(Name("make_pair"), (), ()), (Const(0),))
     assert local.ctx.scopes[-1] is build.scope
     assert isinstance(outer.assign.value, Call)
     assert outer.assign.value.func == Name("make_router")

@@ -9,7 +9,7 @@ from backendkit.findings import Finding, Severity
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.summary.model import Call, Expr, Name
+from backendkit.summary.model import Call, Const, Expr, Name, Seq, Subscript
 
 _PROBES = ("https://evil.example.com", "http://attacker.test:8080", "https://a.b")
 
@@ -147,12 +147,36 @@ def _wildcard_helper(index: ProjectIndex, expr: Expr | None, ctx: Ctx) -> str | 
     if isinstance(expr, Name):
         bound = index.lookup(expr.dotted, ctx)
         expr, ctx = (bound.assign.value, bound.ctx) if isinstance(bound, VarSym) else (None, ctx)
+    expr, position = _unpacked(expr)
     func = index.resolve_expr(expr.func, ctx) if isinstance(expr, Call) else None
     if not isinstance(func, FuncSym):
         return None
     inner = func.ctx.enter(func.info)
-    values = [value for returned in func.info.scope.returns for value in _bound(func, returned)]
+    values = _returned_values(func, position)
     return func.info.name if any(_wildcard(index.value(v, inner)) for v in values) else None
+
+
+def _returned_values(func: FuncSym, position: int | None) -> list[Expr | None]:
+    """What ``func`` may return (see ``_bound``); with ``position``, that item of each
+    returned tuple (``origins, credentials = helper()``)."""
+    values = [value for returned in func.info.scope.returns for value in _bound(func, returned)]
+    return values if position is None else [_item(value, position) for value in values]
+
+
+def _unpacked(expr: Expr | None) -> tuple[Expr | None, int | None]:
+    """``helper()[i]`` (a name unpacked from a call's tuple) as ``(helper(), i)``."""
+    if isinstance(expr, Subscript) and len(expr.items) == 1:
+        index = expr.items[0]
+        if isinstance(index, Const) and isinstance(index.value, int):
+            return expr.value, index.value
+    return expr, None
+
+
+def _item(value: Expr | None, position: int) -> Expr | None:
+    """Item ``position`` of a returned tuple display, else None."""
+    if isinstance(value, Seq) and 0 <= position < len(value.items):
+        return value.items[position]
+    return None
 
 
 def _bound(func: FuncSym, returned: Expr) -> list[Expr | None]:

@@ -20,6 +20,7 @@ from backendkit.summary.model import (
     Call,
     CallSite,
     ClassInfo,
+    Const,
     Directive,
     Expr,
     FunctionInfo,
@@ -31,6 +32,7 @@ from backendkit.summary.model import (
     Param,
     Scope,
     Seq,
+    Subscript,
     Unknown,
 )
 from backendkit.summary.walker import walk
@@ -292,16 +294,23 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
             self._bind_self_attr(target, value)
 
     def _bind_unpacked(self, target: cst.Tuple | cst.List, value: Expr | None) -> None:
-        """``a, b = x, y`` binds ``a`` to ``x`` and ``b`` to ``y``. When the value is not a
-        literal sequence of the same length (``a, b = f()``, ``a, *rest = xs``), every name is
-        bound to an unknown value: a lookup stops at this binding, as Python's does, instead
-        of finding an outer one of the same name."""
+        """``a, b = x, y`` binds ``a`` to ``x`` and ``b`` to ``y``; ``a, b = f()`` binds ``a``
+        to ``f()[0]`` and ``b`` to ``f()[1]`` (what a returned tuple holds can be evaluated).
+        Otherwise (a starred name, a literal of another length, no value) every name is bound
+        to an unknown value: a lookup stops at this binding, as Python's does, instead of
+        finding an outer one of the same name."""
         elements = target.elements
         starred = any(isinstance(e, cst.StarredElement) for e in elements)
         items = value.items if isinstance(value, Seq) else ()
         paired = not starred and len(items) == len(elements)
+        indexed = not starred and value is not None and not isinstance(value, (Seq, Unknown))
         for position, element in enumerate(elements):
-            part = items[position] if paired else Unknown("Unpacked")
+            part: Expr = Unknown("Unpacked")
+            if paired:
+                part = items[position]
+            elif indexed:
+                assert value is not None
+                part = Subscript(value, (Const(position),))
             self._bind_target(element.value, part, None)
 
     def _bind_self_attr(self, target: cst.Attribute, value) -> None:
