@@ -186,6 +186,8 @@ class _At:
     prefix: list[PathPart]
     deps: list[DepNode]
     guarded: bool = False
+    #: for the routes of a router no app includes: the call it was handed to, if any
+    handed: str = ""
 
 
 class RouteBuilder(IncludeWalk[_At]):
@@ -213,6 +215,7 @@ class RouteBuilder(IncludeWalk[_At]):
             [*above.prefix, (obj.prefix, obj.prefix_expr)],
             above.deps + self.resolver.from_lists(obj.deps),
             above.guarded,
+            above.handed or (obj.handed[0] if obj.handed and not self.app else ""),
         )
         for decl in obj.routes:
             self._add(decl, here)
@@ -224,6 +227,7 @@ class RouteBuilder(IncludeWalk[_At]):
             [*here.prefix, (inc.prefix, inc.prefix_expr)],
             here.deps + self.resolver.from_lists(inc.deps),
             here.guarded or inc.guarded,
+            here.handed,
         )
 
     def leave(self, obj: AppObject, above: _At, here: _At) -> None:
@@ -250,17 +254,12 @@ class RouteBuilder(IncludeWalk[_At]):
             status = auth_status(nodes)
         else:  # the endpoint's own parameters may hold the authentication
             status = auth_status([*nodes, _UNRESOLVED_ENDPOINT])
+        auth = status.status
+        if at.handed and auth == "none":
+            auth = "unknown"  # what the call it was handed to adds is not known
         summary = self.model.index.modules.get(decl.ctx.module.module)
         reason = self.policy.reason(decl, path, summary)
-        notes: list[str] = []
-        if not resolved:
-            notes.append("part of the path is computed at run time")
-        if not app:
-            notes.append("router is not included in any app the analysis could see")
-        if decl.handler is None:
-            notes.append("endpoint function could not be resolved")
-        if at.guarded:
-            notes.append("included under a condition; reported as if the condition holds")
+        notes = _notes(decl, at, resolved, bool(app))
         self.routes.append(
             Route(
                 methods=decl.methods,
@@ -271,7 +270,7 @@ class RouteBuilder(IncludeWalk[_At]):
                 file=decl.file,
                 line=decl.line,
                 def_line=decl.def_line,
-                auth=status.status,
+                auth=auth,
                 auth_chain=(decl.handler_name, *status.chain) if status.chain else (),
                 public=bool(reason),
                 public_reason=reason,
@@ -328,6 +327,22 @@ class RouteBuilder(IncludeWalk[_At]):
         if decl.handler is not None and decl.handler.info.returns is not None:
             return expr_text(decl.handler.info.returns)
         return None
+
+
+def _notes(decl: RouteDecl, at: _At, resolved: bool, in_app: bool) -> list[str]:
+    """What a route's record should say about how it was found."""
+    notes: list[str] = []
+    if not resolved:
+        notes.append("part of the path is computed at run time")
+    if at.handed:
+        notes.append(at.handed)
+    elif not in_app:
+        notes.append("router is not included in any app the analysis could see")
+    if decl.handler is None:
+        notes.append("endpoint function could not be resolved")
+    if at.guarded:
+        notes.append("included under a condition; reported as if the condition holds")
+    return notes
 
 
 def _join(parts: list[PathPart]) -> tuple[str, bool]:
