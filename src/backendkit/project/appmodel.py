@@ -91,6 +91,7 @@ class Mount:
     #: project module that could not be resolved ("" when it comes from a library call or is
     #: computed at run time)
     note: str = ""
+    guarded: bool = False  # mounted under a condition
 
 
 @dataclass(eq=False)
@@ -380,7 +381,7 @@ class AppModel:
                 obj.includes.append(include)
                 child.included += 1
         elif method == "mount":
-            self._mount(obj, call, ctx, site.line)
+            self._mount(obj, site, ctx)
         elif method == "add_middleware":
             obj.middleware.append((site, ctx))
         elif method == "add_exception_handler":
@@ -417,7 +418,8 @@ class AppModel:
                 return None
         return None
 
-    def _mount(self, obj: AppObject, call: Call, ctx: Ctx, line: int) -> None:
+    def _mount(self, obj: AppObject, site: CallSite, ctx: Ctx) -> None:
+        call = site.call
         target = call.arg(1, "app")
         children = self.objects_for(self.members.value(target, ctx))
         child = children[0] if children else None
@@ -425,7 +427,9 @@ class AppModel:
             child.mounted += 1
         path_expr = call.arg(0, "path")
         path = self._value(path_expr, ctx, "")
-        obj.mounts.append(Mount(path, path_expr, child, expr_text(target), ctx.module.path, line))
+        mount = Mount(path, path_expr, child, expr_text(target), ctx.module.path, site.line)
+        mount.guarded = site.guarded
+        obj.mounts.append(mount)
 
     def _add_route(self, obj: AppObject, method: str, call: Call, ctx: Ctx, line: int) -> None:
         endpoint = self.members.value(call.arg(1, "endpoint"), ctx)

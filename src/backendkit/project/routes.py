@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
 from backendkit.project.appmodel import AppModel, AppObject, Include, Mount, RouteDecl
@@ -207,7 +207,7 @@ class RouteBuilder(IncludeWalk[_At]):
             self.app = root.display if root.kind == "app" else ""
             self.walk_from(root)
         self.routes.sort(key=lambda r: (r.app == "", r.app, r.path, r.methods, r.handler))
-        return self.routes
+        return _with_alternatives(self.routes)
 
     def enter(self, obj: AppObject, above: _At) -> _At:
         """The object's prefix and dependencies join the path; its routes are added."""
@@ -238,7 +238,7 @@ class RouteBuilder(IncludeWalk[_At]):
 
     def mount(self, mount: Mount, above: _At) -> _At:
         """A mounted FastAPI app keeps the path to the mount point, not the dependencies."""
-        return _At([*above.prefix, (mount.path, mount.path_expr)], [])
+        return _At([*above.prefix, (mount.path, mount.path_expr)], [], mount.guarded)
 
     def foreign_mount(self, obj: AppObject, mount: Mount, above: _At) -> None:
         """A mounted ASGI app the analysis cannot see into: one entry."""
@@ -327,6 +327,27 @@ class RouteBuilder(IncludeWalk[_At]):
         if decl.handler is not None and decl.handler.info.returns is not None:
             return expr_text(decl.handler.info.returns)
         return None
+
+
+def _with_alternatives(routes: list[Route]) -> list[Route]:
+    """Note on each endpoint served at several paths (a router included or mounted twice,
+    or in both branches of an ``if``) the other paths, in the inventory's order."""
+    paths: dict[tuple[object, ...], list[str]] = {}
+    for route in routes:
+        paths.setdefault(_endpoint(route), []).append(route.path)
+    out = []
+    for route in routes:
+        others = [p for p in paths[_endpoint(route)] if p != route.path]
+        if others and route.kind in ("http", "websocket"):
+            note = "same endpoint also at " + ", ".join(dict.fromkeys(others))
+            route = replace(route, notes=(*route.notes, note))
+        out.append(route)
+    return out
+
+
+def _endpoint(route: Route) -> tuple[object, ...]:
+    """What makes routes one endpoint: one registration of one handler for one app."""
+    return (route.app, route.kind, route.file, route.line, route.methods, route.handler)
 
 
 def _notes(decl: RouteDecl, at: _At, resolved: bool, in_app: bool) -> list[str]:

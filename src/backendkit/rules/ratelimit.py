@@ -9,7 +9,7 @@ from backendkit.findings import Finding
 from backendkit.project.routes import AUTH_SEGMENTS
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.support import find_function
+from backendkit.rules.support import also_at, find_function, per_endpoint
 from backendkit.summary.model import Call, Name
 
 LIMITER = re.compile(r"(rate|limit|throttl|slowapi)", re.IGNORECASE)
@@ -57,15 +57,19 @@ class AuthRateLimitRule(ProjectRule):
         names = [str(n) for n in self.options.get("limiters", [])]
         if self._global_limiter(ctx, names):
             return
-        for route in ctx.routes:
-            if route.kind != "http" or not _is_auth_endpoint(route):
-                continue
-            if self._limited(ctx, route, names):
-                continue
+        unlimited = (
+            route
+            for route in ctx.routes
+            if route.kind == "http"
+            and _is_auth_endpoint(route)
+            and not self._limited(ctx, route, names)
+        )
+        for route, others in per_endpoint(unlimited):
             yield self.finding(
                 route.file,
                 route.line,
-                f"Route {'|'.join(route.methods)} {route.path} {_risk(route)}; add a limiter "
+                f"Route {'|'.join(route.methods)} {route.path}{also_at(others)} {_risk(route)}; "
+                "add a limiter "
                 "(slowapi's @limiter.limit, a rate-limit dependency) or name yours in "
                 "[tool.backendkit.rate-limit] limiters",
                 extra={"alt_lines": [route.def_line]},
