@@ -3,11 +3,14 @@ route with its full path and effective dependencies, merged the way FastAPI merg
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice, product
 
 from backendkit.project.index import ProjectIndex
+from backendkit.project.lookalikes import HANDS_ROUTERS, router_built, router_like
+from backendkit.project.members import MethodValues
 from backendkit.project.symbols import (
     ClassSym,
     Ctx,
@@ -17,6 +20,7 @@ from backendkit.project.symbols import (
     OneOf,
     Unresolved,
     Value,
+    VarSym,
 )
 from backendkit.project.text import expr_text
 from backendkit.summary.model import Call, CallSite, Expr, FunctionInfo, Name, Scope
@@ -87,6 +91,7 @@ class Mount:
     #: project module that could not be resolved ("" when it comes from a library call or is
     #: computed at run time)
     note: str = ""
+    guarded: bool = False  # mounted under a condition
 
 
 @dataclass(eq=False)
@@ -111,6 +116,8 @@ class AppObject:
     hooks: list[tuple[str, Expr, Ctx, int]] = field(default_factory=list)
     included: int = 0
     mounted: int = 0
+    #: calls the analysis cannot follow that were given this router (``AppModel._handed``)
+    handed: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
 
     @property
@@ -124,7 +131,10 @@ class AppModel:
 
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
+        self.members = MethodValues(index)
         self.objects: dict[str, AppObject] = {}
+        #: routes decorated on a library object that may prove to be a router (``_defer``)
+        self._deferred: dict[str, list[Callable[[AppObject], None]]] = {}
         contexts = [Ctx(s, (s.scope,)) for s in index.modules.values()]
         for ctx in contexts:
             self._scan(ctx.module.scope, ctx)
@@ -135,22 +145,31 @@ class AppModel:
             obj.names.sort(key=lambda n: (n.count("."), n))
 
     # -- discovery ----------------------------------------------------------------------------
-    def object_for(self, value: Value) -> AppObject | None:
-        """The app object an evaluated value is, creating its record on first sight."""
+    def object_for(self, value: Value, use: str = "") -> AppObject | None:
+        """The app object an evaluated value is, creating its record on first sight; ``use``
+        is what the project does with it (a method called on it, or "included"): a library
+        object used as only an APIRouter is, and built like one, is taken for one."""
         if not isinstance(value, Instance) or value.origin is None:
             return None
+        obj = self.objects.get(value.origin.qualname)
+        if obj is not None:
+            return obj
         kind = self._kind(value.cls)
-        if kind is None:
-            return None
-        key = value.origin.qualname
-        obj = self.objects.get(key)
-        if obj is None:
-            obj = AppObject(key, kind, value, value.ctx.module.path, value.origin.assign.line)
-            if kind == "router":
-                obj.prefix_expr = value.call.kwarg("prefix")
-                obj.prefix = self._value(obj.prefix_expr, value.ctx, "")
-            obj.deps = _deps(value.call, value.ctx)
-            self.objects[key] = obj
+        if kind is None and router_like(self.index, value, use, use in _ROUTE_DECORATORS):
+            kind = "router"
+        return None if kind is None else self._new_object(value, value.origin, kind)
+
+    def _new_object(self, value: Instance, origin: VarSym, kind: str) -> AppObject:
+        """Record a new app object (and the routes deferred until it was known)."""
+        key = origin.qualname
+        obj = AppObject(key, kind, value, value.ctx.module.path, origin.assign.line)
+        if kind == "router":
+            obj.prefix_expr = value.call.kwarg("prefix")
+            obj.prefix = self._value(obj.prefix_expr, value.ctx, "")
+        obj.deps = _deps(value.call, value.ctx)
+        self.objects[key] = obj
+        for add in self._deferred.pop(key, ()):
+            add(obj)
         return obj
 
     def _kind(self, cls: ClassSym | External) -> str | None:
@@ -163,13 +182,21 @@ class AppModel:
                     return "router"
         return None
 
-    def _value(self, expr: Expr | None, ctx: Ctx, default: Value) -> Value:
-        return default if expr is None else self.index.value(expr, ctx)
+    def _defer(self, func: Expr, ctx: Ctx, add: Callable[[AppObject], None]) -> None:
+        """A route decorator on a library object built like an APIRouter that is not (yet)
+        known to be one: ``add`` runs if a later use shows it is (``object_for``)."""
+        receiver = func.dotted.rpartition(".")[0] if isinstance(func, Name) else ""
+        value = self.members.value(Name(receiver), ctx) if receiver else None
+        if isinstance(value, Instance) and value.origin and router_built(self.index, value):
+            self._deferred.setdefault(value.origin.qualname, []).append(add)
 
-    def objects_for(self, value: Value) -> list[AppObject]:
+    def _value(self, expr: Expr | None, ctx: Ctx, default: Value) -> Value:
+        return default if expr is None else self.members.value(expr, ctx)
+
+    def objects_for(self, value: Value, use: str = "") -> list[AppObject]:
         """Like ``object_for``, taking each alternative of a ``OneOf``."""
         values = value.values if isinstance(value, OneOf) else (value,)
-        found = (self.object_for(v) for v in values)
+        found = (self.object_for(v, use) for v in values)
         return [obj for obj in found if obj is not None]
 
     def _receivers(self, func: Expr, ctx: Ctx) -> tuple[list[AppObject], str]:
@@ -178,27 +205,54 @@ class AppModel:
         receiver, _, method = func.dotted.rpartition(".")
         if method not in _METHODS:
             return [], method
-        return self.objects_for(self.index.value(Name(receiver), ctx)), method
+        return self.objects_for(self.members.value(Name(receiver), ctx), method), method
 
     def _scan(self, scope: Scope, ctx: Ctx, body: Ctx | None = None) -> None:
         """Registrations in ``scope`` and the functions and classes in it; ``body`` is the
         context of a class body: its calls and its methods' decorators see its names. Method
-        bodies are not scanned (their registrations are made on attributes of ``self``, which
-        are not followed; scanning them cost 40 ms on sqlalchemy + pydantic)."""
+        bodies are scanned as functions are (``self.router`` and method parameters are
+        followed by ``MethodValues``)."""
         here = body or ctx
         for site in scope.calls:
-            func = site.call.func
-            if isinstance(func, Name) and func.dotted.endswith(_REGISTRATION_SUFFIXES):
-                for _ in self._iterations(site, scope, here):
-                    objs, method = self._receivers(site.call.func, here)
-                    for obj in objs:
-                        self._register(obj, method, site, here)
+            self._scan_call(site, scope, here)
         for func in scope.functions.values():
             self._decorated(func, here, ctx)
-            if body is None:
-                self._scan(func.scope, ctx.enter(func))
+            self._scan(func.scope, ctx.enter(func))
         for cls in scope.classes.values():
             self._scan(cls.scope, ctx, ctx.enter_class(cls))
+
+    def _scan_call(self, site: CallSite, scope: Scope, ctx: Ctx) -> None:
+        """A registration call (once per iteration of static loops around it), or a call
+        handing routers to something the analysis cannot follow."""
+        func = site.call.func
+        if not isinstance(func, Name):
+            return
+        if func.dotted.endswith(_REGISTRATION_SUFFIXES):
+            for _ in self._iterations(site, scope, ctx):
+                objs, method = self._receivers(func, ctx)
+                for obj in objs:
+                    self._register(obj, method, site, ctx)
+                if not objs and method == "include_router":
+                    self._handed(site, ctx)
+        elif HANDS_ROUTERS.search(func.dotted.rpartition(".")[2]):
+            self._handed(site, ctx)
+
+    def _handed(self, site: CallSite, ctx: Ctx) -> None:
+        """Routers passed to an object or function the analysis cannot model
+        (``unknown.include_router(router)``, ``app.generate_and_include_versioned_routers(r)``):
+        where it puts them is not known, so their routes are not taken for unprotected."""
+        callee = site.call.func
+        assert isinstance(callee, Name)
+        if isinstance(self.index.lookup(callee.dotted, ctx), (FuncSym, ClassSym)):
+            return  # a project function: its parameters are followed to their uses
+        args = [*site.call.args, *(value for _, value in site.call.kwargs)]
+        for arg in args:
+            if isinstance(arg, Name):
+                for obj in self.objects_for(self.members.value(arg, ctx)):
+                    obj.handed.append(
+                        f"router is passed to {callee.dotted} (line {site.line}), which the "
+                        "analysis cannot follow"
+                    )
 
     def _iterations(self, site: CallSite, scope: Scope, ctx: Ctx) -> Iterator[None]:
         """Yield once per iteration of the loops around ``site`` (once when there are none or
@@ -259,9 +313,11 @@ class AppModel:
                     obj.hooks.append((_HOOK_DECORATORS[method], Name(func.name), ctx, line))
             if method not in _ROUTE_DECORATORS:
                 continue
-            handler = FuncSym(func, defined)
+            make = partial(self._route, decorator, method, FuncSym(func, defined), func.name, ctx)
             for obj in objs:
-                obj.routes.append(self._route(decorator, method, handler, func.name, ctx, line))
+                obj.routes.append(make(line))
+            if not objs:
+                self._defer(decorator.func, ctx, partial(_append_route, make=make, line=line))
 
     def _route(
         self,
@@ -309,7 +365,8 @@ class AppModel:
             prefix_expr = call.kwarg("prefix")
             prefix = self._value(prefix_expr, ctx, "")
             deps = _deps(call, ctx)
-            children = self.objects_for(self.index.value(call.arg(0, "router"), ctx))
+            child_value = self.members.value(call.arg(0, "router"), ctx)
+            children = self.objects_for(child_value, "included")
             if not children:
                 target = expr_text(call.arg(0, "router"))
                 opaque = Mount(prefix, prefix_expr, None, target, file, site.line)
@@ -324,7 +381,7 @@ class AppModel:
                 obj.includes.append(include)
                 child.included += 1
         elif method == "mount":
-            self._mount(obj, call, ctx, site.line)
+            self._mount(obj, site, ctx)
         elif method == "add_middleware":
             obj.middleware.append((site, ctx))
         elif method == "add_exception_handler":
@@ -361,18 +418,21 @@ class AppModel:
                 return None
         return None
 
-    def _mount(self, obj: AppObject, call: Call, ctx: Ctx, line: int) -> None:
+    def _mount(self, obj: AppObject, site: CallSite, ctx: Ctx) -> None:
+        call = site.call
         target = call.arg(1, "app")
-        children = self.objects_for(self.index.value(target, ctx))
+        children = self.objects_for(self.members.value(target, ctx))
         child = children[0] if children else None
         if child is not None and child is not obj:
             child.mounted += 1
         path_expr = call.arg(0, "path")
         path = self._value(path_expr, ctx, "")
-        obj.mounts.append(Mount(path, path_expr, child, expr_text(target), ctx.module.path, line))
+        mount = Mount(path, path_expr, child, expr_text(target), ctx.module.path, site.line)
+        mount.guarded = site.guarded
+        obj.mounts.append(mount)
 
     def _add_route(self, obj: AppObject, method: str, call: Call, ctx: Ctx, line: int) -> None:
-        endpoint = self.index.value(call.arg(1, "endpoint"), ctx)
+        endpoint = self.members.value(call.arg(1, "endpoint"), ctx)
         handler = endpoint if isinstance(endpoint, FuncSym) else None
         name = expr_text(call.arg(1, "endpoint"))
         if method in ("add_api_websocket_route", "add_websocket_route"):
@@ -397,6 +457,11 @@ class AppModel:
     def iter_objects(self) -> Iterator[AppObject]:
         """Every app object, in a stable order."""
         yield from sorted(self.objects.values(), key=lambda o: o.key)
+
+
+def _append_route(obj: AppObject, make: Callable[[int], RouteDecl], line: int) -> None:
+    """Add the route ``make`` builds (a deferred decorator's) to ``obj``."""
+    obj.routes.append(make(line))
 
 
 def _deps(call: Call, ctx: Ctx) -> list[tuple[Expr, Ctx]]:

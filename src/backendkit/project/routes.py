@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
 from backendkit.project.appmodel import AppModel, AppObject, Include, Mount, RouteDecl
@@ -218,6 +218,8 @@ class _At:
     prefix: list[PathPart]
     deps: list[DepNode]
     guarded: bool = False
+    #: for the routes of a router no app includes: the call it was handed to, if any
+    handed: str = ""
 
 
 class RouteBuilder(IncludeWalk[_At]):
@@ -238,7 +240,7 @@ class RouteBuilder(IncludeWalk[_At]):
             self.app = root.display if root.kind == "app" else ""
             self.walk_from(root)
         self.routes.sort(key=lambda r: (r.app == "", r.app, r.path, r.methods, r.handler))
-        return self.routes
+        return _with_alternatives(self.routes)
 
     def enter(self, obj: AppObject, above: _At) -> _At:
         """The object's prefix and dependencies join the path; its routes are added."""
@@ -246,6 +248,7 @@ class RouteBuilder(IncludeWalk[_At]):
             [*above.prefix, (obj.prefix, obj.prefix_expr)],
             above.deps + self.resolver.from_lists(obj.deps),
             above.guarded,
+            above.handed or (obj.handed[0] if obj.handed and not self.app else ""),
         )
         for decl in obj.routes:
             self._add(decl, here)
@@ -257,6 +260,7 @@ class RouteBuilder(IncludeWalk[_At]):
             [*here.prefix, (inc.prefix, inc.prefix_expr)],
             here.deps + self.resolver.from_lists(inc.deps),
             here.guarded or inc.guarded,
+            here.handed,
         )
 
     def leave(self, obj: AppObject, above: _At, here: _At) -> None:
@@ -267,7 +271,7 @@ class RouteBuilder(IncludeWalk[_At]):
 
     def mount(self, mount: Mount, above: _At) -> _At:
         """A mounted FastAPI app keeps the path to the mount point, not the dependencies."""
-        return _At([*above.prefix, (mount.path, mount.path_expr)], [])
+        return _At([*above.prefix, (mount.path, mount.path_expr)], [], mount.guarded)
 
     def foreign_mount(self, obj: AppObject, mount: Mount, above: _At) -> None:
         """A mounted ASGI app the analysis cannot see into: one entry."""
@@ -284,17 +288,12 @@ class RouteBuilder(IncludeWalk[_At]):
         else:  # the endpoint's own parameters may hold the authentication
             status = auth_status([*nodes, _UNRESOLVED_ENDPOINT])
         status = self.middleware.behind(status, app, decl)
+        auth = status.status
+        if at.handed and auth == "none":
+            auth = "unknown"  # what the call it was handed to adds is not known
         summary = self.model.index.modules.get(decl.ctx.module.module)
         reason = self.policy.reason(decl, path, summary)
-        notes: list[str] = []
-        if not resolved:
-            notes.append("part of the path is computed at run time")
-        if not app:
-            notes.append("router is not included in any app the analysis could see")
-        if decl.handler is None:
-            notes.append("endpoint function could not be resolved")
-        if at.guarded:
-            notes.append("included under a condition; reported as if the condition holds")
+        notes = _notes(decl, at, resolved, bool(app))
         self.routes.append(
             Route(
                 methods=decl.methods,
@@ -305,7 +304,7 @@ class RouteBuilder(IncludeWalk[_At]):
                 file=decl.file,
                 line=decl.line,
                 def_line=decl.def_line,
-                auth=status.status,
+                auth=auth,
                 auth_chain=(decl.handler_name, *status.chain) if status.chain else (),
                 public=bool(reason),
                 public_reason=reason,
@@ -362,6 +361,43 @@ class RouteBuilder(IncludeWalk[_At]):
         if decl.handler is not None and decl.handler.info.returns is not None:
             return expr_text(decl.handler.info.returns)
         return None
+
+
+def _with_alternatives(routes: list[Route]) -> list[Route]:
+    """Note on each endpoint served at several paths (a router included or mounted twice,
+    or in both branches of an ``if``) the other paths, in the inventory's order."""
+    paths: dict[tuple[object, ...], list[str]] = {}
+    for route in routes:
+        paths.setdefault(_endpoint(route), []).append(route.path)
+    out = []
+    for route in routes:
+        others = [p for p in paths[_endpoint(route)] if p != route.path]
+        if others and route.kind in ("http", "websocket"):
+            note = "same endpoint also at " + ", ".join(dict.fromkeys(others))
+            route = replace(route, notes=(*route.notes, note))
+        out.append(route)
+    return out
+
+
+def _endpoint(route: Route) -> tuple[object, ...]:
+    """What makes routes one endpoint: one registration of one handler for one app."""
+    return (route.app, route.kind, route.file, route.line, route.methods, route.handler)
+
+
+def _notes(decl: RouteDecl, at: _At, resolved: bool, in_app: bool) -> list[str]:
+    """What a route's record should say about how it was found."""
+    notes: list[str] = []
+    if not resolved:
+        notes.append("part of the path is computed at run time")
+    if at.handed:
+        notes.append(at.handed)
+    elif not in_app:
+        notes.append("router is not included in any app the analysis could see")
+    if decl.handler is None:
+        notes.append("endpoint function could not be resolved")
+    if at.guarded:
+        notes.append("included under a condition; reported as if the condition holds")
+    return notes
 
 
 def _join(parts: list[PathPart]) -> tuple[str, bool]:

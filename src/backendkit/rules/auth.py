@@ -10,7 +10,7 @@ from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, Unresolved
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.support import config_line
+from backendkit.rules.support import also_at, config_line, per_endpoint
 
 _DEPS = """\
 from typing import Annotated
@@ -56,6 +56,13 @@ def _project(items: str, main: str = _MAIN) -> dict[str, str]:
 
 def _route_label(route: Route) -> str:
     return f"{'|'.join(route.methods)} {route.path}"
+
+
+def _flagged(routes: Iterable[Route], auth: str) -> Iterator[Route]:
+    """The HTTP and websocket routes with ``auth`` status that are not public."""
+    for route in routes:
+        if route.kind in ("http", "websocket") and not route.public and route.auth == auth:
+            yield route
 
 
 def _where(route: Route) -> str:
@@ -269,13 +276,12 @@ class MissingAuthRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """One finding per unauthenticated, non-public route."""
-        for route in ctx.routes:
-            if route.kind not in ("http", "websocket") or route.public or route.auth != "none":
-                continue
+        for route, others in per_endpoint(_flagged(ctx.routes, "none")):
             yield self.finding(
                 route.file,
                 route.line,
-                f"Route {_route_label(route)} has no authentication dependency{_where(route)}; "
+                f"Route {_route_label(route)}{also_at(others)} has no authentication "
+                f"dependency{_where(route)}; "
                 "add one (for example a CurrentUser parameter or a router dependency), name a "
                 "custom auth dependency in [tool.backendkit.auth] auth-dependencies, or mark the "
                 "route public with '# backendkit: public'",
@@ -333,14 +339,13 @@ class OptionalAuthRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """One finding per route whose authentication is optional only."""
-        for route in ctx.routes:
-            if route.kind not in ("http", "websocket") or route.public or route.auth != "optional":
-                continue
+        for route, others in per_endpoint(_flagged(ctx.routes, "optional")):
             chain = " -> ".join(route.auth_chain)
             yield self.finding(
                 route.file,
                 route.line,
-                f"Route {_route_label(route)} authenticates only optionally ({chain}): the "
+                f"Route {_route_label(route)}{also_at(others)} authenticates only optionally "
+                f"({chain}): the "
                 "scheme lets anonymous callers through (auto_error=False, or a __call__ that "
                 "swallows its 401) and nothing raises 401; require a user, or mark the route "
                 "public if anonymous access is intended",

@@ -9,6 +9,7 @@ from itertools import pairwise
 
 from backendkit.findings import Finding
 from backendkit.project.routes import CONVENTIONAL_SEGMENTS
+from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.support import http_routes
 
@@ -119,11 +120,12 @@ class PathVerbRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Static path segments that are verbs."""
+        seen: set[tuple[object, ...]] = set()
         for route in http_routes(ctx, per_path=True):
             if not route.path_resolved:
                 continue
             verbs = [s for s in _segments(route.path) if not s.startswith("{") and _verb(s)]
-            if verbs:
+            if verbs and _first_time(seen, route, verbs[0]):
                 yield self.finding(
                     route.file,
                     route.line,
@@ -154,12 +156,15 @@ class SingularCollectionRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """A static segment followed by a path parameter, not plural."""
+        seen: set[tuple[object, ...]] = set()
         for route in http_routes(ctx, per_path=True):
             if not route.path_resolved:
                 continue
             segments = _segments(route.path)
             for name, following in pairwise(segments):
                 if following.startswith("{") and _singular(name):
+                    if not _first_time(seen, route, name):
+                        break
                     yield self.finding(
                         route.file,
                         route.line,
@@ -168,6 +173,16 @@ class SingularCollectionRule(ProjectRule):
                         extra={"alt_lines": [route.def_line]},
                     )
                     break
+
+
+def _first_time(seen: set[tuple[object, ...]], route: Route, problem: str) -> bool:
+    """True the first time one endpoint (a registration, served at several paths when its
+    router is included or mounted twice) shows ``problem``: it is reported once."""
+    key = (route.file, route.line, route.methods, problem)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
 
 
 def _singular(name: str) -> bool:
@@ -213,6 +228,7 @@ class VersionPrefixRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Routes with no version segment (conventional public endpoints excepted)."""
+        seen: set[tuple[object, ...]] = set()
         for route in http_routes(ctx, per_path=True):
             if not route.path_resolved:
                 continue
@@ -220,6 +236,8 @@ class VersionPrefixRule(ProjectRule):
             if any(VERSION.match(s.lower()) for s in segments) or route.path == "/":
                 continue
             if segments and segments[0].lower() in CONVENTIONAL_SEGMENTS:
+                continue
+            if not _first_time(seen, route, "unversioned"):
                 continue
             yield self.finding(
                 route.file,

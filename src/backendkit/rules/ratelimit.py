@@ -9,7 +9,7 @@ from backendkit.findings import Finding
 from backendkit.project.routes import AUTH_SEGMENTS, conventional_segment
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.support import find_function
+from backendkit.rules.support import also_at, find_function, per_endpoint
 from backendkit.summary.model import Call, Name
 
 LIMITER = re.compile(r"(rate|limit|throttl|slowapi)", re.IGNORECASE)
@@ -73,16 +73,20 @@ class AuthRateLimitRule(ProjectRule):
         names = [str(n) for n in self.options.get("limiters", [])]
         if self._global_limiter(ctx, names):
             return
-        for route in ctx.routes:
-            segment = _auth_segment(route) if route.kind == "http" else ""
-            if not segment:
-                continue
-            if self._limited(ctx, route, names):
-                continue
+        unlimited = (
+            route
+            for route in ctx.routes
+            if route.kind == "http"
+            and _auth_segment(route)
+            and not self._limited(ctx, route, names)
+        )
+        for route, others in per_endpoint(unlimited):
+            risk = _risk(_auth_segment(route))
             yield self.finding(
                 route.file,
                 route.line,
-                f"Route {'|'.join(route.methods)} {route.path} {_risk(segment)}; add a limiter "
+                f"Route {'|'.join(route.methods)} {route.path}{also_at(others)} {risk}; "
+                "add a limiter "
                 "(slowapi's @limiter.limit, a rate-limit dependency) or name yours in "
                 "[tool.backendkit.rate-limit] limiters",
                 extra={"alt_lines": [route.def_line]},

@@ -179,6 +179,24 @@ def http_routes(ctx: ProjectContext, *, per_path: bool = False) -> Iterator[Rout
             yield route
 
 
+def per_endpoint(routes: Iterable[Route]) -> Iterator[tuple[Route, tuple[str, ...]]]:
+    """The first of the routes of each endpoint (one handler registered once, served at
+    several paths when its router is included or mounted twice, or in either branch of an
+    ``if``), with the other paths it is served at: a route rule reports an endpoint once per
+    problem. ``routes`` keep their (deterministic) order."""
+    groups: dict[tuple[object, ...], list[Route]] = {}
+    for route in routes:
+        key = (route.kind, route.file, route.line, route.methods, route.handler)
+        groups.setdefault(key, []).append(route)
+    for first, *rest in groups.values():
+        yield first, tuple(dict.fromkeys(r.path for r in rest if r.path != first.path))
+
+
+def also_at(paths: tuple[str, ...]) -> str:
+    """`` (also at /v2/items)`` for the other paths of an endpoint, or ""."""
+    return f" (also at {', '.join(paths)})" if paths else ""
+
+
 def dependency_functions(
     resolver: DependencyResolver,
     handler: FuncSym,

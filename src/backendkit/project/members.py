@@ -1,0 +1,161 @@
+"""What ``self.<attr>`` and method parameters hold inside class methods, for the app model.
+
+The evaluator leaves both unresolved: ``self`` is a parameter with no caller passing it, and
+a method's callers (``self.configure(app)``) pass their arguments one position before the
+parameter's. Apps and routers are often kept on ``self`` (``self.router = APIRouter()`` in
+``__init__``, routes added in another method) or handed from one method to another, so the
+app model asks this class when the evaluator gives up on such a name.
+"""
+
+from __future__ import annotations
+
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import (
+    ClassSym,
+    Ctx,
+    FuncSym,
+    OneOf,
+    ParamSym,
+    Unresolved,
+    Value,
+    VarSym,
+)
+from backendkit.summary.model import Assign, Call, ClassInfo, Expr, FunctionInfo, Name, Scope
+
+MAX_CALLERS = 16  # call sites of one method followed for its parameter values
+
+
+class MethodValues:
+    """``self.attr`` (a method, a class field or an attribute set in any method of the class or
+    its project bases) and method parameters (from ``self.method(...)`` call sites)."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self._owners: dict[int, ClassSym] | None = None  # id(method) -> its class
+        self._open: set[int] = set()  # parameters being evaluated (a cycle is cut)
+
+    def value(self, expr: Expr | None, ctx: Ctx) -> Value:
+        """The evaluator's value of ``expr``, or, when that is unresolved and ``expr`` is a
+        name starting with a parameter of a method, the value through that parameter."""
+        value = self.index.value(expr, ctx)
+        if not isinstance(value, Unresolved) or not isinstance(expr, Name):
+            return value
+        if ctx.owners[-1] is None:
+            return value
+        head, _, rest = expr.dotted.partition(".")
+        symbol = self.index.lookup(head, ctx)
+        if not isinstance(symbol, ParamSym):
+            return value
+        found = self._through(symbol, rest.split(".") if rest else [])
+        return value if found is None or isinstance(found, Unresolved) else found
+
+    def _through(self, param: ParamSym, attrs: list[str]) -> Value | None:
+        """``param.a.b`` for ``self`` (``cls``) or another parameter of a method, or None."""
+        cls = self.owner_class(param.func)
+        if cls is None or _decorated(param.func, "staticmethod"):
+            return None
+        if param.index == 0 and attrs:
+            found = self._self_attr(cls, attrs.pop(0), _decorated(param.func, "classmethod"))
+        elif param.index > 0:
+            found = self._param(param, cls)
+        else:
+            return None
+        for attr in attrs:
+            found = self.index.evaluator.attribute(found, attr)
+        return found
+
+    def owner_class(self, func: FunctionInfo) -> ClassSym | None:
+        """The class ``func`` is a method of (defined directly in its body), if any."""
+        if self._owners is None:
+            self._owners = {}
+            for summary in self.index.modules.values():
+                self._collect(summary.scope, Ctx(summary, (summary.scope,)))
+        return self._owners.get(id(func))
+
+    def _collect(self, scope: Scope, ctx: Ctx) -> None:
+        assert self._owners is not None
+        for cls in scope.classes.values():
+            sym = ClassSym(cls, ctx)
+            for method in cls.scope.functions.values():
+                self._owners[id(method)] = sym
+                self._collect(method.scope, ctx.enter(method))
+            self._collect(cls.scope, ctx)
+        for func in scope.functions.values():
+            self._collect(func.scope, ctx.enter(func))
+
+    def _self_attr(self, cls: ClassSym, attr: str, class_only: bool) -> Value:
+        """``self.attr``: a member of the class (or a base), else what a method assigns."""
+        member = self.index.class_member(cls, attr)
+        if member is not None:
+            return member if isinstance(member, FuncSym) else self.index.follow(member)
+        if class_only:
+            return Unresolved(f"{cls.qualname} has no {attr}")
+        for klass in self.index.mro(cls):
+            expr = klass.info.instance_attrs.get(attr)
+            if expr is not None:
+                return self.index.follow(_attribute_var(klass, attr, expr))
+        return Unresolved(f"{cls.qualname} sets no attribute {attr}")
+
+    def _param(self, param: ParamSym, cls: ClassSym) -> Value:
+        """A method parameter: what the ``self.method(...)`` calls in the class pass."""
+        key = id(param.func) * 64 + param.index
+        if key in self._open:
+            return Unresolved(f"parameter {param.name} depends on itself")
+        self._open.add(key)
+        try:
+            values = [v for v in self._passed(param, cls) if not isinstance(v, Unresolved)]
+        finally:
+            self._open.discard(key)
+        if not values:
+            return Unresolved(f"parameter {param.name} of {param.func.qualname}: nothing known")
+        return values[0] if len(values) == 1 else OneOf(tuple(values))
+
+    def _passed(self, param: ParamSym, cls: ClassSym) -> list[Value]:
+        found: list[Value] = []
+        name = param.func.name
+        for site, where in self.index.sites_named((name,))[:MAX_CALLERS]:
+            callee = site.call.func
+            if not isinstance(callee, Name) or callee.dotted.count(".") != 1:
+                continue
+            target = self.value(Name(callee.dotted), where)
+            if not isinstance(target, FuncSym) or target.info is not param.func:
+                continue
+            arg = site.call.arg(param.index - 1, param.name)
+            if arg is not None:
+                found.append(self.value(arg, where))
+        return found
+
+
+def _decorated(func: FunctionInfo, name: str) -> bool:
+    return any(isinstance(d, Name) and d.dotted == name for d in func.decorators)
+
+
+def _attribute_var(klass: ClassSym, attr: str, expr: Expr) -> VarSym:
+    """``self.attr = expr`` as a variable of the method that assigns it, named
+    ``Class.self.attr`` (one object per class attribute, whichever method uses it)."""
+    method, line = _assigning_method(klass.info, expr)
+    inner = klass.ctx.enter(method) if method is not None else klass.ctx.enter_class(klass.info)
+    named = Ctx(
+        inner.module, inner.scopes, (*inner.prefixes[:-1], f"{klass.info.qualname}."), inner.owners
+    )
+    return VarSym(f"self.{attr}", Assign(expr, line or klass.info.line), named)
+
+
+def _assigning_method(cls: ClassInfo, expr: Expr) -> tuple[FunctionInfo | None, int]:
+    """The method whose body holds ``self.x = expr`` (found by the value: a call of its body,
+    or a name it binds), with the line when known; ``__init__`` when it cannot be told."""
+    for method in cls.scope.functions.values():
+        if isinstance(expr, Call):
+            line = next((s.line for s in method.scope.calls if s.call is expr), 0)
+            if line:
+                return method, line
+        elif isinstance(expr, Name) and _binds(method.scope, expr.dotted.partition(".")[0]):
+            return method, 0
+    return cls.scope.functions.get("__init__"), 0
+
+
+def _binds(scope: Scope, name: str) -> bool:
+    return name in scope.assigns or name in scope.params or name in scope.imports
+
+
+__all__ = ["MethodValues"]
