@@ -1,13 +1,10 @@
 """A handler name used twice in a module: each decorator registers its route when its ``def``
-runs, so FastAPI serves both. The per-file summary keeps one function per name
-(``Scope.functions``), so the first definition is not seen by the project pass; fixing it
-needs the summary to keep redefined functions (see the xfail reason)."""
+runs, so FastAPI serves both. The per-file summary keeps the earlier definition
+(``Scope.shadowed``) and the app model registers its route too."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pytest
 
 from backendkit import analyze
 from helpers import write_project
@@ -34,12 +31,6 @@ app.include_router(router)
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="summary.collector keeps one FunctionInfo per name in Scope.functions "
-    "(self.scope.functions[name] = info): an earlier def of the same name, with its "
-    "decorators, is dropped before the project pass; the summary needs to keep it",
-)
 def test_both_definitions_register_their_route(tmp_path: Path) -> None:
     """Both routes, as FastAPI serves them, each with its own BK101."""
     root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": MAIN})

@@ -3,7 +3,7 @@ route with its full path and effective dependencies, merged the way FastAPI merg
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice, product
@@ -215,7 +215,7 @@ class AppModel:
         here = body or ctx
         for site in scope.calls:
             self._scan_call(site, scope, here)
-        for func in scope.functions.values():
+        for func in _defined(scope):
             self._decorated(func, here, ctx)
             self._scan(func.scope, ctx.enter(func))
         for cls in scope.classes.values():
@@ -457,6 +457,14 @@ class AppModel:
     def iter_objects(self) -> Iterator[AppObject]:
         """Every app object, in a stable order."""
         yield from sorted(self.objects.values(), key=lambda o: o.key)
+
+
+def _defined(scope: Scope) -> Iterable[FunctionInfo]:
+    """Every ``def`` of ``scope``, in order, earlier definitions of a redefined name included:
+    their decorators ran, so the routes they registered exist."""
+    if not scope.shadowed:
+        return scope.functions.values()
+    return sorted([*scope.shadowed, *scope.functions.values()], key=lambda func: func.line)
 
 
 def _append_route(obj: AppObject, make: Callable[[int], RouteDecl], line: int) -> None:
