@@ -18,6 +18,7 @@ from backendkit.project.symbols import (
     FuncSym,
     Instance,
     OneOf,
+    ParamSym,
     Unresolved,
     Value,
     VarSym,
@@ -214,19 +215,20 @@ class AppModel:
         followed by ``MethodValues``)."""
         here = body or ctx
         for site in scope.calls:
-            self._scan_call(site, scope, here)
+            callee = site.call.func  # cheap filters first: most calls register nothing
+            if isinstance(callee, Name) and (
+                callee.dotted.endswith(_REGISTRATION_SUFFIXES) or "outer" in callee.dotted
+            ):
+                self._scan_call(site, callee, scope, here)
         for func in _defined(scope):
             self._decorated(func, here, ctx)
             self._scan(func.scope, ctx.enter(func))
         for cls in scope.classes.values():
             self._scan(cls.scope, ctx, ctx.enter_class(cls))
 
-    def _scan_call(self, site: CallSite, scope: Scope, ctx: Ctx) -> None:
+    def _scan_call(self, site: CallSite, func: Name, scope: Scope, ctx: Ctx) -> None:
         """A registration call (once per iteration of static loops around it), or a call
         handing routers to something the analysis cannot follow."""
-        func = site.call.func
-        if not isinstance(func, Name):
-            return
         if func.dotted.endswith(_REGISTRATION_SUFFIXES):
             for _ in self._iterations(site, scope, ctx):
                 objs, method = self._receivers(func, ctx)
@@ -243,16 +245,26 @@ class AppModel:
         where it puts them is not known, so their routes are not taken for unprotected."""
         callee = site.call.func
         assert isinstance(callee, Name)
-        if isinstance(self.index.lookup(callee.dotted, ctx), (FuncSym, ClassSym)):
-            return  # a project function: its parameters are followed to their uses
+        if self._parameter(callee, ctx):
+            return  # a callable passed in: what it is depends on every caller
+        if isinstance(self.members.value(callee, ctx), (FuncSym, ClassSym)):
+            return  # a project function or method: its parameters are followed to their uses
         args = [*site.call.args, *(value for _, value in site.call.kwargs)]
         for arg in args:
-            if isinstance(arg, Name):
+            if isinstance(arg, Name) and not self._parameter(arg, ctx):
                 for obj in self.objects_for(self.members.value(arg, ctx)):
                     obj.handed.append(
                         f"router is passed to {callee.dotted} (line {site.line}), which the "
                         "analysis cannot follow"
                     )
+
+    def _parameter(self, name: Name, ctx: Ctx) -> bool:
+        """Whether ``name`` starts with a function parameter other than ``self`` (its values
+        come from every caller: not followed for a call the analysis cannot model anyway)."""
+        symbol = self.index.lookup(name.dotted.partition(".")[0], ctx)
+        if not isinstance(symbol, ParamSym):
+            return False
+        return symbol.index > 0 or self.members.owner_class(symbol) is None
 
     def _iterations(self, site: CallSite, scope: Scope, ctx: Ctx) -> Iterator[None]:
         """Yield once per iteration of the loops around ``site`` (once when there are none or

@@ -23,7 +23,7 @@ ROUTER_KEYWORDS = frozenset(
 #: what only an APIRouter (or app) does with an object: call these on it, or include it
 ROUTER_USES = frozenset({"include_router", "add_api_route", "add_api_websocket_route", "included"})
 #: calls whose name says they include routers (``generate_and_include_versioned_routers``)
-HANDS_ROUTERS = re.compile("router|include", re.IGNORECASE)
+HANDS_ROUTERS = re.compile("router", re.IGNORECASE)
 
 
 def router_like(index: ProjectIndex, value: Instance, use: str, decorator: bool) -> bool:

@@ -9,6 +9,8 @@ app model asks this class when the evaluator gives up on such a name.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import (
     ClassSym,
@@ -31,28 +33,37 @@ class MethodValues:
 
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
-        self._owners: dict[int, ClassSym] | None = None  # id(method) -> its class
+        self._owners: dict[int, ClassSym | None] = {}  # id(function) -> its class
         self._open: set[int] = set()  # parameters being evaluated (a cycle is cut)
 
     def value(self, expr: Expr | None, ctx: Ctx) -> Value:
-        """The evaluator's value of ``expr``, or, when that is unresolved and ``expr`` is a
-        name starting with a parameter of a method, the value through that parameter."""
-        value = self.index.value(expr, ctx)
-        if not isinstance(value, Unresolved) or not isinstance(expr, Name):
-            return value
-        if ctx.owners[-1] is None:
-            return value
-        head, _, rest = expr.dotted.partition(".")
-        symbol = self.index.lookup(head, ctx)
-        if not isinstance(symbol, ParamSym):
-            return value
-        found = self._through(symbol, rest.split(".") if rest else [])
-        return value if found is None or isinstance(found, Unresolved) else found
+        """The value of ``expr``; a name starting with a parameter of a method is resolved
+        here: ``self.x`` (the evaluator would look for callers passing ``self``) and other
+        parameters from the ``self.method(...)`` calls in the class (the evaluator reads a
+        bound call's arguments one position off)."""
+        param = self._method_param(expr, ctx)
+        if param is None:
+            return self.index.value(expr, ctx)
+        assert isinstance(expr, Name)
+        attrs = expr.dotted.split(".")[1:]
+        if param.index == 0 and not attrs:
+            return self.index.value(expr, ctx)
+        found = self._through(param, attrs)
+        return found if found is not None else self.index.value(expr, ctx)
+
+    def _method_param(self, expr: Expr | None, ctx: Ctx) -> ParamSym | None:
+        """The parameter of a method (not a staticmethod) that ``expr`` starts with."""
+        if not isinstance(expr, Name) or ctx.owners[-1] is None:
+            return None
+        symbol = self.index.lookup(expr.dotted.partition(".")[0], ctx)
+        if not isinstance(symbol, ParamSym) or self.owner_class(symbol) is None:
+            return None
+        return None if _decorated(symbol.func, "staticmethod") else symbol
 
     def _through(self, param: ParamSym, attrs: list[str]) -> Value | None:
         """``param.a.b`` for ``self`` (``cls``) or another parameter of a method, or None."""
-        cls = self.owner_class(param.func)
-        if cls is None or _decorated(param.func, "staticmethod"):
+        cls = self.owner_class(param)
+        if cls is None:
             return None
         if param.index == 0 and attrs:
             found = self._self_attr(cls, attrs.pop(0), _decorated(param.func, "classmethod"))
@@ -64,24 +75,15 @@ class MethodValues:
             found = self.index.evaluator.attribute(found, attr)
         return found
 
-    def owner_class(self, func: FunctionInfo) -> ClassSym | None:
-        """The class ``func`` is a method of (defined directly in its body), if any."""
-        if self._owners is None:
-            self._owners = {}
-            for summary in self.index.modules.values():
-                self._collect(summary.scope, Ctx(summary, (summary.scope,)))
-        return self._owners.get(id(func))
-
-    def _collect(self, scope: Scope, ctx: Ctx) -> None:
-        assert self._owners is not None
-        for cls in scope.classes.values():
-            sym = ClassSym(cls, ctx)
-            for method in cls.scope.functions.values():
-                self._owners[id(method)] = sym
-                self._collect(method.scope, ctx.enter(method))
-            self._collect(cls.scope, ctx)
-        for func in scope.functions.values():
-            self._collect(func.scope, ctx.enter(func))
+    def owner_class(self, param: ParamSym) -> ClassSym | None:
+        """The class whose method ``param`` belongs to (a function defined directly in a
+        class body, of a class defined in the scope the function's context enters from)."""
+        key = id(param.func)
+        if key not in self._owners:
+            outer = param.ctx.truncate(param.ctx.scopes[-2]) if len(param.ctx.scopes) > 1 else None
+            found = _class_of(param.func, outer.scopes[-1].classes.values()) if outer else None
+            self._owners[key] = None if found is None else ClassSym(found, outer)  # type: ignore[arg-type]
+        return self._owners[key]
 
     def _self_attr(self, cls: ClassSym, attr: str, class_only: bool) -> Value:
         """``self.attr``: a member of the class (or a base), else what a method assigns."""
@@ -124,6 +126,17 @@ class MethodValues:
             if arg is not None:
                 found.append(self.value(arg, where))
         return found
+
+
+def _class_of(func: FunctionInfo, classes: Iterable[ClassInfo]) -> ClassInfo | None:
+    """The class among ``classes`` (or nested in them) with ``func`` in its body."""
+    for cls in classes:
+        if cls.scope.functions.get(func.name) is func:
+            return cls
+        inner = _class_of(func, cls.scope.classes.values()) if cls.scope.classes else None
+        if inner is not None:
+            return inner
+    return None
 
 
 def _decorated(func: FunctionInfo, name: str) -> bool:
