@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 from backendkit.project.appmodel import AppModel, AppObject, Include
 from backendkit.project.deps import DependencyResolver, DepNode
+from backendkit.project.middleware import middleware_classes
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym, Instance, VarSym
 from backendkit.project.walk import IncludeWalk
-from backendkit.summary.model import Call, DictExpr, Expr, Seq
+from backendkit.summary.model import DictExpr, Expr
 
 if TYPE_CHECKING:
     from backendkit.graphs.calls import _Builder
@@ -109,12 +110,8 @@ class AppHooks:
             self._link("exception handler", value, ctx, self.obj.line)
         for kind, expr, where, line in self.obj.hooks:
             self._link(kind, expr, where, line)
-        for site, where in self.obj.middleware:
-            self._link("middleware", site.call.arg(0, "middleware_class"), where, site.line)
-        stack = call.kwarg("middleware")
-        for item in stack.items if isinstance(stack, Seq) else ():
-            if isinstance(item, Call):
-                self._link("middleware", item.arg(0, "cls"), ctx, self.obj.line)
+        for expr, where, line in middleware_classes(self.obj):
+            self._link("middleware", expr, where, line)
 
     def _link(self, hook: str, expr: Expr | None, ctx: Ctx, line: int) -> None:
         if expr is None:

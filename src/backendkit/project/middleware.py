@@ -103,16 +103,23 @@ class MiddlewareAuth:
         )
 
 
-def _registered(obj: AppObject) -> list[tuple[Expr, Ctx]]:
-    """What ``obj`` registers as middleware: ``@app.middleware`` functions, the classes of
-    ``add_middleware`` and of ``FastAPI(middleware=[Middleware(Cls)])``."""
-    found = [(expr, ctx) for kind, expr, ctx, _line in obj.hooks if kind == "middleware"]
-    found += [(site.call.arg(0, "middleware_class"), ctx) for site, ctx in obj.middleware]
+def middleware_classes(obj: AppObject) -> list[tuple[Expr, Ctx, int]]:
+    """The middleware classes ``obj`` registers, with their context and line: those of
+    ``add_middleware`` and of ``FastAPI(middleware=[Middleware(Cls)])`` (``@app.middleware``
+    functions are in ``obj.hooks``)."""
+    found = [(site.call.arg(0, "middleware_class"), ctx, site.line) for site, ctx in obj.middleware]
     stack = obj.instance.call.kwarg("middleware")
     for item in stack.items if isinstance(stack, Seq) else ():
         if isinstance(item, Call):
-            found.append((item.arg(0, "cls"), obj.instance.ctx))
-    return [(expr, ctx) for expr, ctx in found if expr is not None]
+            found.append((item.arg(0, "cls"), obj.instance.ctx, obj.line))
+    return [(expr, ctx, line) for expr, ctx, line in found if expr is not None]
+
+
+def _registered(obj: AppObject) -> list[tuple[Expr, Ctx]]:
+    """What ``obj`` registers as middleware: ``@app.middleware`` functions and the classes of
+    ``middleware_classes``."""
+    found = [(expr, ctx) for kind, expr, ctx, _line in obj.hooks if kind == "middleware"]
+    return found + [(expr, ctx) for expr, ctx, _line in middleware_classes(obj)]
 
 
 def _message_status(expr: Expr) -> Expr | None:
