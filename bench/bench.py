@@ -20,6 +20,8 @@ turns, round by round, so a slow spell of the machine slows them alike:
 - ``backendkit warm``: again, nothing changed;
 - ``one change: comment``: after appending a comment to one mid-sized file;
 - ``one change: code``: after appending a function to it (the project pass runs again);
+- ``the same, lint <file> only``: that change, linted as pre-commit runs it, given the changed
+  file (the whole project is linked; focusable rules look only at that file);
 - peers from PyPI, installed in a separate venv (``bench/.peers-venv``, created on first use):
   ``ruff check --select ALL --no-cache``, ``bandit -r -q``, ``radon cc``,
   ``semgrep --config bench/semgrep-rules.yml`` (offline) and ``fixit lint`` (built-in rules).
@@ -325,6 +327,8 @@ def bench_corpus(root: Path, repeat: int, peers: Path | None, peer_note: str) ->
     try:
         rows.append(measure(f"one change: comment ({target.name})", lint, repeat, before=comment))
         rows.append(measure(f"one change: code ({target.name})", lint, repeat, before=code))
+        hook = [BACKENDKIT, "lint", str(target)]  # what pre-commit runs: the changed file
+        rows.append(measure(f"  the same, lint {target.name} only", hook, repeat, before=code))
     finally:
         target.write_bytes(original)
         run_once(lint)

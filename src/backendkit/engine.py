@@ -289,15 +289,17 @@ def _run_project(
     enabled = config.enabled_codes(catalogue) | ALWAYS_ON
     files = list(files) if files is not None else discover(root, config)
     rules = _LazyRules(root, config, catalogue, enabled, len(files), workers)
+    reported = _relative(root, select_reported(root, targets, files))
     settings = Settings(
         cache_path(root, config.cache_dir) if use_cache else None,
         run_key(config, catalogue, enabled),
         rules.file_rules,
         workers,
         progress,
+        None if reported is None else frozenset(reported),
     )
     done = project_pass([file_task(root, path) for path in files], settings, rules.link)
-    return _result(root, config, enabled, files, targets, done), rules
+    return _result(root, config, enabled, files, reported, done), rules
 
 
 def analyze_linked(
@@ -330,12 +332,12 @@ def _result(
     config: Config,
     enabled: frozenset[str],
     files: list[Path],
-    targets: Sequence[Path],
+    reported: set[str] | None,
     done: PassResult,
 ) -> AnalysisResult:
-    """The filtered result of one project's passes, reporting on ``targets``."""
+    """The filtered result of one project's passes, reporting on the files ``reported``
+    (relative paths; None: all)."""
     findings = [f for r in done.records for f in r.findings] + done.project_findings
-    reported = _relative(root, select_reported(root, targets, files))
     return AnalysisResult(
         root=root,
         files=sorted(_relative(root, set(files)) or ()),
@@ -373,11 +375,14 @@ class _LazyRules:
         """The rules of the per-file pass."""
         return self.split()[0]
 
-    def link(self, summaries: list[ModuleSummary]) -> tuple[list[Finding], list[Route]]:
-        """The project pass: app-model failures and project-rule findings, and the routes."""
+    def link(
+        self, summaries: list[ModuleSummary], focus: frozenset[str] | None = None
+    ) -> tuple[list[Finding], list[Route]]:
+        """The project pass: app-model failures and project-rule findings (those of the
+        files in ``focus`` at least; None: all), and the routes."""
         project = self.project = link_project(self.root, self.config, summaries)
         extra = [f for s in project.summaries[self.file_count :] for f in s.findings]
-        found = run_project_rules(project, self.split()[1], self.workers)
+        found = run_project_rules(project, self.split()[1], self.workers, focus)
         return extra + found, project.routes
 
 
@@ -433,13 +438,18 @@ def _relative(root: Path, files: set[Path] | None) -> set[str] | None:
 
 
 def run_project_rules(
-    project: Project, rules: Sequence[ProjectRule], workers: int | None = 1
+    project: Project,
+    rules: Sequence[ProjectRule],
+    workers: int | None = 1,
+    focus: frozenset[str] | None = None,
 ) -> list[Finding]:
     """Run the cross-file rules (on two cores for a large project when ``workers`` allows);
-    a failing rule becomes one BK002 finding."""
+    a failing rule becomes one BK002 finding. With a ``focus`` (relative paths), rules that
+    can (``ProjectRule.focusable``) look only for the findings of those files."""
     from backendkit.fanout import project_findings
 
-    return project_findings(project, rules, config_path(project.root, project.config), workers)
+    where = config_path(project.root, project.config)
+    return project_findings(project, rules, where, workers, focus)
 
 
 def config_path(root: Path, config: Config) -> str:

@@ -7,9 +7,10 @@ split in two groups of about equal cost (rules that share the context's graphs,
 from the memos as linking left them; when more than one worker is allowed, a forked copy of
 this process runs the second group and sends its findings back through a pipe, otherwise the
 memos are restored between the groups. Findings are merged in rule order, so one process and
-two give the same output. Where ``fork`` is missing or fails, other threads are running, or the
-child dies or is stuck (still running long after this process's group is done), this process
-runs the child's group itself: slower, never different.
+two give the same output. A run focused on a few files (``ProjectIndex.focus``) runs both
+groups here, one after the other (``_fork``). Where ``fork`` is missing or fails, other
+threads are running, or the child dies or is stuck (still running long after this process's
+group is done), this process runs the child's group itself: slower, never different.
 """
 
 from __future__ import annotations
@@ -48,12 +49,17 @@ RunRules = Callable[[ProjectContext, Sequence[ProjectRule]], list[list[Finding]]
 
 
 def project_findings(
-    project: Project, rules: Sequence[ProjectRule], where: str, workers: int | None
+    project: Project,
+    rules: Sequence[ProjectRule],
+    where: str,
+    workers: int | None,
+    focus: frozenset[str] | None = None,
 ) -> list[Finding]:
     """The findings of the project ``rules``, in rule order; a failing rule gives one BK002
     finding at ``where`` (the configuration file). A project of ``SPLIT_MIN_LINES`` or more
     runs its rules in two groups (see ``run_split``), the second in a fork when ``workers``
-    allows more than one process."""
+    allows more than one process. With a ``focus`` (relative paths), a ``focusable`` rule
+    looks only for the findings of those files (``ProjectIndex.focus``)."""
     context = ProjectContext(
         project.index,
         project.model,
@@ -66,14 +72,30 @@ def project_findings(
     def run(ctx: ProjectContext, some: Sequence[ProjectRule]) -> list[list[Finding]]:
         out: list[list[Finding]] = []
         for rule in some:
+            ctx.index.focus = focus if rule.focusable else None
             try:
                 out.append(list(rule.check_project(ctx)))
             except Exception as error:
                 out.append([internal_error(rule.code, where, error)])
+            finally:
+                ctx.index.focus = None
         return out
 
     grouped = sum(s.line_count for s in project.summaries) >= SPLIT_MIN_LINES
-    return run_split(context, rules, run, grouped, fork=worker_count(workers) > 1)
+    return run_split(context, rules, run, grouped, fork=_fork(project, workers, focus))
+
+
+def _fork(project: Project, workers: int | None, focus: frozenset[str] | None) -> bool:
+    """Whether the second rule group runs in a fork: when more than one process is allowed
+    and the rules look at ``SPLIT_MIN_LINES`` or more. A run focused on a few files spends most
+    of its rule time on what both processes would build alike (the call and import graphs,
+    the lists of call sites), so one process is faster; the groups stay the same."""
+    if worker_count(workers) < 2:
+        return False
+    if focus is None:
+        return True
+    focused = sum(s.line_count for s in project.summaries if s.path in focus)
+    return focused >= SPLIT_MIN_LINES
 
 
 #: Snapshot of the memos the rules fill: (object, attribute, copy of its value).

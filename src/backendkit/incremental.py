@@ -23,6 +23,7 @@ from backendkit.snapshot import (
     Signature,
     Snapshot,
     SnapshotStore,
+    covers,
     now_ns,
     record,
     shapes_key,
@@ -37,8 +38,9 @@ if TYPE_CHECKING:  # the rules and the runner are imported only when something c
 
 #: A file's snapshot record (None: changed), stat signature, bytes (when read) and hash.
 _Found = tuple[FileRecord | None, Signature | None, bytes | None, str | None]
-#: Runs the project pass over all summaries: (project findings, routes).
-Linker = Callable[[list[ModuleSummary]], tuple[list[Finding], list[Route]]]
+#: Runs the project pass over all summaries, computing the project findings of the files in
+#: the focus (None: all): (project findings, routes).
+Linker = Callable[[list[ModuleSummary], frozenset[str] | None], tuple[list[Finding], list[Route]]]
 
 
 @dataclass
@@ -53,14 +55,15 @@ class PassResult:
 @dataclass
 class Settings:
     """How one project is analysed: its cache directory (None: no cache), the key of its
-    snapshot, its file rules (made only when a file has to be summarised), worker count and
-    progress callback."""
+    snapshot, its file rules (made only when a file has to be summarised), worker count,
+    progress callback and the files whose project findings are wanted (None: all)."""
 
     cache_dir: Path | None
     key: str
     file_rules: Callable[[], Sequence[FileRule]]
     workers: int | None = None
     progress: Progress | None = None
+    focus: frozenset[str] | None = None
 
 
 def project_pass(tasks: Sequence[FileTask], settings: Settings, link: Linker) -> PassResult:
@@ -72,7 +75,7 @@ def project_pass(tasks: Sequence[FileTask], settings: Settings, link: Linker) ->
             tasks, settings.file_rules(), None, settings.workers, progress=settings.progress
         )
         records = [record(t, None, None, s, "") for t, s in zip(tasks, summaries, strict=True)]
-        findings, routes = link(summaries)
+        findings, routes = link(summaries, settings.focus)
         return PassResult(records, findings, routes)
     return _Incremental(settings, settings.cache_dir).run(tasks, link)
 
@@ -121,13 +124,13 @@ class _Incremental:
         records: list[FileRecord] = [kept for kept, *_rest in found]  # type: ignore[misc]
         summaries = self._refresh(tasks, found, records)
         shapes = shapes_key(records)
-        old = self.snapshot
-        if old is not None and old.shapes == shapes:
-            findings, routes = old.project_findings, old.routes
+        old, focus = self.snapshot, self.settings.focus
+        if old is not None and old.shapes == shapes and covers(old.focus, focus):
+            findings, routes, focus = old.project_findings, old.routes, old.focus
         else:
-            findings, routes = link(self._complete(tasks, records, summaries))
-        if _stale(old, shapes, records, summaries):
-            self._save(records, shapes, findings, routes)
+            findings, routes = link(self._complete(tasks, records, summaries), focus)
+        if _stale(old, shapes, records, summaries, focus):
+            self._save(records, shapes, findings, routes, focus)
         return PassResult(records, findings, routes)
 
     def _kept(self, path: str) -> bool:
@@ -188,9 +191,10 @@ class _Incremental:
         shapes: str,
         findings: list[Finding],
         routes: list[Route],
+        focus: frozenset[str] | None,
     ) -> None:
         files = {r.task.rel_path: r for r in records}
-        snapshot = Snapshot(self.store.key, self.started, files, shapes, findings, routes)
+        snapshot = Snapshot(self.store.key, self.started, files, shapes, findings, routes, focus)
         self.store.save(snapshot)
 
 
@@ -208,11 +212,13 @@ def _stale(
     shapes: str,
     records: list[FileRecord],
     summaries: list[ModuleSummary | None],
+    focus: frozenset[str] | None,
 ) -> bool:
     """Whether the snapshot must be written again: a file was summarised, or the project's
-    shapes or file count changed."""
-    changed = any(s is not None for s in summaries)
-    return changed or old is None or old.shapes != shapes or len(old.files) != len(records)
+    shapes, file count or the files its project findings cover (``focus``) changed."""
+    if old is None or any(s is not None for s in summaries) or old.focus != focus:
+        return True
+    return old.shapes != shapes or len(old.files) != len(records)
 
 
 __all__ = ["Linker", "PassResult", "Settings", "project_pass"]

@@ -15,7 +15,12 @@ A run then:
    not trusted (a file could change again within the file system's timestamp granularity);
 2. summarises only the changed files (the per-file cache in ``cache.py`` still applies);
 3. reuses the project findings and routes when every file's shape is unchanged (for example a
-   comment appended to a file), and otherwise runs the project pass over all summaries.
+   comment appended to a file) and the snapshot's project findings cover the files this run
+   reports on, and otherwise runs the project pass over all summaries.
+
+A run given some files (pre-commit's list) computes the project findings of those files only
+(``ProjectRule.focusable``), and its snapshot says so (``focus``): a later run reuses them only
+for files inside that focus.
 
 The snapshot is keyed by everything else the results depend on (``key``): the per-file
 fingerprint (backendkit version and code, Python, file rules and options), the project rules and
@@ -40,7 +45,7 @@ from backendkit.packs import read_pickled
 from backendkit.result import Route
 from backendkit.summary.model import Directive, ModuleSummary
 
-FORMAT = 1
+FORMAT = 2
 RACY_NS = 2_000_000_000  # stat signatures this close to the snapshot's write time are re-hashed
 
 Signature = tuple[int, int, int, int]
@@ -75,6 +80,14 @@ class Snapshot:
     shapes: str = ""
     project_findings: list[Finding] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)
+    #: the files whose project findings ``project_findings`` holds (None: every file)
+    focus: frozenset[str] | None = None
+
+
+def covers(done: frozenset[str] | None, wanted: frozenset[str] | None) -> bool:
+    """Whether project findings computed for the files ``done`` (None: all) hold every
+    finding of the files ``wanted`` (None: all)."""
+    return done is None or (wanted is not None and wanted <= done)
 
 
 def signature(path: str) -> Signature | None:
@@ -175,6 +188,7 @@ __all__ = [
     "FileRecord",
     "Snapshot",
     "SnapshotStore",
+    "covers",
     "record",
     "shapes_key",
     "signature",

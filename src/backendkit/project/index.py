@@ -89,6 +89,14 @@ class ProjectIndex:
         # found with no cycle cut and no MAX_DEPTH cutoff (from ``depth`` or less such a search
         # takes the same steps), so a star-import diamond is searched once per module
         self._star_names: dict[tuple[str, str], tuple[int, Symbol | None]] = {}
+        #: the files (relative paths) whose findings the running rule looks for; None: all.
+        #: Set by the project pass for a ``focusable`` rule of a run given some files; the
+        #: rules' walks (``rules.support``) skip the other files, resolution never does.
+        self.focus: frozenset[str] | None = None
+
+    def wanted(self, path: str) -> bool:
+        """Whether the running rule looks for findings in the file ``path`` (``focus``)."""
+        return self.focus is None or path in self.focus
 
     # -- contexts -----------------------------------------------------------------------------
     def is_project_module(self, module: str) -> bool:

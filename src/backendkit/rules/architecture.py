@@ -248,6 +248,7 @@ class BlockingCallRule(ProjectRule):
 
     code = "BK301"
     cost = 24
+    focusable = True  # reported at the async entry point
     VALID = (
         Example(
             {
@@ -313,7 +314,7 @@ class BlockingCallRule(ProjectRule):
         patterns = self._patterns()
         calls = ctx.call_graph  # resolved as far as the async entry points reach
         for entry, data in sorted(calls.graph.nodes(data=True)):
-            if not data["is_async"] or not _entry_kind(data):
+            if not data["is_async"] or not _entry_kind(data) or not ctx.index.wanted(data["path"]):
                 continue
             found = blocking_chain(calls, entry, patterns)
             if found is not None:

@@ -174,10 +174,17 @@ class ProjectRule(Rule):
 
     ``uses_graphs`` and ``cost`` guide how a large project's rules are shared between two
     processes (``fanout.py``): rules that use the context's graphs run in the same process,
-    and ``cost`` is the rule's time relative to a typical one (about 20 ms per 100k lines)."""
+    and ``cost`` is the rule's time relative to a typical one (about 20 ms per 100k lines).
+
+    ``focusable``: every finding of the rule is reported in the file of the item its walk
+    (``rules.support``: functions, classes, call sites, comparisons; or its own loop checking
+    ``index.wanted``) was at, so a run given some files (pre-commit's list) walks only those
+    files' items. The whole project is still linked and resolved; only the search for
+    findings is narrowed. A rule that gathers across files before it reports stays False."""
 
     uses_graphs: ClassVar[bool] = False
     cost: ClassVar[float] = 1.0
+    focusable: ClassVar[bool] = False
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Findings for the whole project."""

@@ -9,7 +9,7 @@ from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, ModuleSym, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.support import iter_functions
+from backendkit.rules.support import focused_modules, iter_functions
 from backendkit.summary.model import Attr, Compare, Const, DictExpr, Expr, Name, Seq, Subscript
 
 # the last part of a name (lower case): a password or its hash, then tokens, keys and secrets
@@ -199,6 +199,7 @@ class SecretCompareRule(ProjectRule):
 
     code = "BK113"
     cost = 1
+    focusable = True  # reported at the comparison
     VALID = (
         Example({"app/__init__.py": "", "app/config.py": _CONFIG, "app/auth.py": _VALID}),
         Example({"app/__init__.py": "", "app/models.py": _QUERY}),
@@ -267,7 +268,7 @@ def _is_constant(index: ProjectIndex, expr: Expr, ctx: Ctx) -> bool:
 
 def _compares(index: ProjectIndex) -> Iterator[tuple[Compare, Ctx]]:
     """Every recorded comparison with the context of its scope."""
-    for summary in index.modules.values():
+    for summary in focused_modules(index):
         ctx = Ctx(summary, (summary.scope,))
         for compare in summary.scope.compares:
             yield compare, ctx

@@ -9,6 +9,7 @@ from backendkit.findings import Finding, Severity
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.support import call_sites
 from backendkit.summary.model import Call, Const, Expr, Name, Seq, Subscript
 
 _PROBES = ("https://evil.example.com", "http://attacker.test:8080", "https://a.b")
@@ -30,6 +31,7 @@ class WildcardCorsRule(ProjectRule):
 
     code = "BK103"
     cost = 1.2
+    focusable = True  # reported at the middleware call
     VALID = (
         Example(
             "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\n"
@@ -86,7 +88,7 @@ class WildcardCorsRule(ProjectRule):
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """One finding per CORS configuration that admits every origin."""
         index = ctx.index
-        for site, where in index.call_sites():
+        for site, where in call_sites(index):
             options = self._cors_options(index, site.call, where)
             if options is None:
                 continue

@@ -48,6 +48,7 @@ class EnginePerRequestRule(ProjectRule):
 
     code = "BK302"
     cost = 2.5
+    focusable = True  # reported in the request-time function
     VALID = (
         Example(
             _APP + "engine = create_engine('sqlite://')\napp = FastAPI()\n\n\n"
@@ -69,6 +70,8 @@ class EnginePerRequestRule(ProjectRule):
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Engine factories called from request-time code."""
         for func in request_functions(ctx):
+            if not ctx.index.wanted(func.ctx.module.path):
+                continue
             inner = func.ctx.enter(func.info)
             for site in func.info.scope.calls:
                 callee = site.call.func
@@ -92,6 +95,7 @@ class QueryInLoopRule(ProjectRule):
 
     code = "BK304"
     cost = 1.2
+    focusable = True  # reported at the query call
     VALID = (
         Example(
             _APP + "app = FastAPI()\n\n\n@app.get('/n')  # backendkit: ignore[BK101]\n"

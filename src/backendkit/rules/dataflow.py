@@ -10,7 +10,7 @@ from typing import Any
 from backendkit.findings import Finding
 from backendkit.project.symbols import External
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.support import external_calls
+from backendkit.rules.support import call_sites, external_calls
 from backendkit.summary.model import (
     BinOp,
     Call,
@@ -197,6 +197,7 @@ class WeakPasswordHashRule(ProjectRule):
 
     code = "BK109"
     cost = 0.1
+    focusable = True  # reported at the hashing call
     VALID = (
         Example(
             "import hashlib\n\nfrom pwdlib import PasswordHash\n\n"
@@ -251,6 +252,7 @@ class SecretInLogRule(ProjectRule):
 
     code = "BK111"
     cost = 1.2
+    focusable = True  # reported at the logging call
     VALID = (
         Example(
             "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
@@ -280,7 +282,7 @@ class SecretInLogRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Logging calls and prints whose arguments name a secret value."""
-        for site, where in ctx.index.call_sites():
+        for site, where in call_sites(ctx.index):
             call = site.call
             if not _is_log_call(call):
                 continue

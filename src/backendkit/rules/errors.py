@@ -196,6 +196,7 @@ class UndocumentedErrorRule(ProjectRule):
 
     code = "BK208"
     cost = 5
+    focusable = True  # reported at the route declaration
     VALID = (
         Example(
             _APP + "@app.get('/items/{item_id}', responses={404: {'description': 'No item'}})"
@@ -235,7 +236,7 @@ class UndocumentedErrorRule(ProjectRule):
         run_first = inherited_dependencies(ctx.resolver, ctx.model)
         for obj in ctx.model.iter_objects():
             for decl in obj.routes:
-                if decl.handler is None or decl.kind != "http":
+                if decl.handler is None or decl.kind != "http" or not ctx.index.wanted(decl.file):
                     continue
                 inherited = above.get(obj.key, set())
                 extra = [*run_first.get(obj.key, []), *ctx.resolver.from_lists(decl.deps)]

@@ -54,6 +54,7 @@ class JwtMisuseRule(ProjectRule):
 
     code = "BK105"
     cost = 0.1
+    focusable = True  # reported at the encode/decode call
     VALID = (
         Example(
             "import jwt\n\n\ndef decode(token: str, key: str) -> dict:\n"
@@ -203,6 +204,7 @@ class DebugModeRule(ProjectRule):
 
     code = "BK106"
     cost = 0.1
+    focusable = True  # reported at the app call
     VALID = (
         Example(
             "from fastapi import FastAPI\n\nfrom app.config import settings\n\n"
@@ -322,6 +324,7 @@ class ErrorDetailLeakRule(ProjectRule):
 
     code = "BK107"
     cost = 1.5
+    focusable = True  # reported at the response call
     VALID = (
         Example(
             "import logging\n\nfrom fastapi import HTTPException\n\nlog = logging.getLogger()\n\n\n"

@@ -9,7 +9,7 @@ from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, External, FuncSym, Instance, OneOf
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.support import iter_functions
+from backendkit.rules.support import call_sites, iter_functions
 from backendkit.summary.model import Call, Name
 
 SERVER_CLASSES = frozenset({"FastMCP", "MCPServer"})
@@ -46,6 +46,7 @@ class McpToolDocsRule(ProjectRule):
 
     code = "BK601"
     cost = 1.6
+    focusable = True  # reported at the tool's registration
     VALID = (
         Example(
             _SERVER + "@mcp.tool()\ndef add(a: int, b: int) -> int:\n"
@@ -100,7 +101,7 @@ def _decorated_tools(index: ProjectIndex) -> Iterator[tuple[FuncSym, str, int]]:
 
 
 def _added_tools(index: ProjectIndex) -> Iterator[tuple[FuncSym, str, int]]:
-    for site, where in index.call_sites():
+    for site, where in call_sites(index):
         parts = _method_call(site.call)
         if not parts or parts[1] not in ADDERS or not _server(index, parts[0], where):
             continue
@@ -115,6 +116,7 @@ class McpAuthRule(ProjectRule):
 
     code = "BK602"
     cost = 1.2
+    focusable = True  # reported at the app call
     VALID = (
         Example(
             "from mcp.server import MCPServer\n\nfrom app.auth import Verifier, settings\n\n"
@@ -126,7 +128,7 @@ class McpAuthRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """HTTP apps of MCP servers that verify no token."""
-        for site, where in ctx.index.call_sites():
+        for site, where in call_sites(ctx.index):
             parts = _method_call(site.call)
             if not parts or parts[1] not in HTTP_APPS:
                 continue

@@ -8,7 +8,13 @@ from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, Instance
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.support import class_of, is_pydantic_model, iter_classes, iter_functions
+from backendkit.rules.support import (
+    call_sites,
+    class_of,
+    is_pydantic_model,
+    iter_classes,
+    iter_functions,
+)
 from backendkit.summary.model import Attr, Call, Expr, Name
 
 V1_CLASS_METHODS = {
@@ -39,6 +45,7 @@ class OnEventRule(ProjectRule):
 
     code = "BK403"
     cost = 2
+    focusable = True  # reported at the decorator, call or app
     VALID = (
         Example(
             "from contextlib import asynccontextmanager\n\nfrom fastapi import FastAPI\n\n\n"
@@ -68,12 +75,12 @@ class OnEventRule(ProjectRule):
                 if _on_app(index, decorator, where, "on_event"):
                     line = func.decorator_lines[position] if func.decorator_lines else func.line
                     yield self._report(where.module.path, line)
-        for site, where in index.call_sites():
+        for site, where in call_sites(index):
             if _on_app(index, site.call, where, "add_event_handler"):
                 yield self._report(where.module.path, site.line)
         for obj in ctx.model.iter_objects():
             call = obj.instance.call
-            if call.kwarg("on_startup") is not None or call.kwarg("on_shutdown") is not None:
+            if index.wanted(obj.file) and _has_event_lists(call):
                 yield self._report(obj.file, obj.line)
 
     def _report(self, path: str, line: int) -> Finding:
@@ -83,6 +90,11 @@ class OnEventRule(ProjectRule):
             "Startup/shutdown event handlers are deprecated in FastAPI; move the code into a "
             "lifespan context manager passed as FastAPI(lifespan=...)",
         )
+
+
+def _has_event_lists(call: Call) -> bool:
+    """``FastAPI(on_startup=...)`` or ``APIRouter(on_shutdown=...)``."""
+    return call.kwarg("on_startup") is not None or call.kwarg("on_shutdown") is not None
 
 
 def _on_app(index: ProjectIndex, expr: object, ctx: Ctx, method: str) -> bool:
@@ -104,6 +116,7 @@ class PydanticV1Rule(ProjectRule):
 
     code = "BK404"
     cost = 3
+    focusable = True  # reported at the class, decorator or call
     VALID = (
         Example(
             "from pydantic import BaseModel, ConfigDict, field_validator\n\n\n"
@@ -166,7 +179,7 @@ class PydanticV1Rule(ProjectRule):
 
     def _methods(self, index: ProjectIndex) -> Iterator[Finding]:
         wanted = set(V1_CLASS_METHODS) | set(V1_INSTANCE_METHODS)
-        for site, where in index.call_sites():
+        for site, where in call_sites(index):
             split = _method_call(site.call.func, wanted)
             if split is None:
                 continue

@@ -90,6 +90,7 @@ class SensitiveResponseRule(ProjectRule):
 
     code = "BK108"
     cost = 1.8
+    focusable = True  # reported at the route's handler
     VALID = (
         Example({**_FILES, "app/main.py": _MAIN_PUBLIC}),
         Example(
@@ -116,7 +117,8 @@ class SensitiveResponseRule(ProjectRule):
         """One finding per route whose response model carries a sensitive field."""
         sensitive = {str(n).lower() for n in self.options.get("sensitive-fields", [])}
         for route in http_routes(ctx):
-            handler = find_function(ctx.index, route.handler)
+            wanted = ctx.index.wanted(route.file)
+            handler = find_function(ctx.index, route.handler) if wanted else None
             if handler is None:
                 continue
             for cls, field in self._exposed(ctx.index, handler, route, sensitive):

@@ -11,7 +11,7 @@ from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.support import derives_from, external_calls, iter_classes
+from backendkit.rules.support import derives_from, external_calls, focused_modules, iter_classes
 from backendkit.summary.model import (
     Assign,
     Call,
@@ -195,6 +195,7 @@ class HardcodedSecretRule(ProjectRule):
 
     code = "BK104"
     cost = 3
+    focusable = True  # reported at the constant, field or call
     VALID = (
         Example(
             "from pydantic import SecretStr\nfrom pydantic_settings import BaseSettings\n\n\n"
@@ -252,7 +253,7 @@ class HardcodedSecretRule(ProjectRule):
         def wanted(path: str) -> bool:
             return not (skip_tests and _TEST_FILE.search(path))
 
-        for summary in ctx.index.modules.values():
+        for summary in focused_modules(ctx.index):
             if wanted(summary.path):
                 yield from self._constants(ctx.index, summary)
         for cls in iter_classes(ctx.index):

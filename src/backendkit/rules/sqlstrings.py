@@ -25,6 +25,7 @@ from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.localflow import assigned_before
+from backendkit.rules.support import call_sites
 from backendkit.summary.model import (
     Assign,
     Attr,
@@ -325,6 +326,7 @@ class SqlStringRule(ProjectRule):
 
     code = "BK110"
     cost = 1
+    focusable = True  # reported at the SQL sink's call
     VALID = (
         Example(
             "from sqlalchemy import text\n\n\ndef find(session: object, name: str) -> object:\n"
@@ -440,7 +442,7 @@ def quoted(session, values: list[str]) -> object:
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Calls to SQL sinks whose statement is built from strings, in the call or in a local
         variable of the same function before it."""
-        for site, where in ctx.index.call_sites():
+        for site, where in call_sites(ctx.index):
             func = site.call.func
             if not isinstance(func, Name) or func.dotted.rpartition(".")[2] not in SQL_SINKS:
                 continue

@@ -29,6 +29,7 @@ from backendkit.summary.model import (
     CallSite,
     Expr,
     FunctionInfo,
+    ModuleSummary,
     Name,
     Scope,
     Subscript,
@@ -43,6 +44,8 @@ def external_calls(
     """Call sites whose callee is a library function named one of ``last_names`` (checked
     cheaply first) and accepted by ``accept`` once resolved through imports."""
     for site, ctx in index.sites_named(last_names):
+        if not index.wanted(ctx.module.path):
+            continue
         callee = index.lookup(site.call.func.dotted, ctx)  # type: ignore[union-attr]
         if isinstance(callee, External) and accept(callee):
             yield site, ctx, callee
@@ -63,13 +66,30 @@ def is_pydantic_model(index: ProjectIndex, cls: ClassSym) -> bool:
 
 
 def iter_functions(index: ProjectIndex) -> Iterator[tuple[FunctionInfo, Ctx]]:
-    """Every function and method of the project with the context it is defined in."""
-    return iter(index.functions())
+    """Every function and method of the project with the context it is defined in (of the
+    files in the index's ``focus``)."""
+    if index.focus is None:
+        return iter(index.functions())
+    return (item for item in index.functions() if index.wanted(item[1].module.path))
+
+
+def call_sites(index: ProjectIndex) -> Iterator[tuple[CallSite, Ctx]]:
+    """Every call site of the project with the context to evaluate it in (of the files in
+    the index's ``focus``)."""
+    if index.focus is None:
+        return iter(index.call_sites())
+    return (item for item in index.call_sites() if index.wanted(item[1].module.path))
+
+
+def focused_modules(index: ProjectIndex) -> Iterator[ModuleSummary]:
+    """The project's module summaries (of the files in the index's ``focus``)."""
+    return (summary for summary in index.modules.values() if index.wanted(summary.path))
 
 
 def iter_classes(index: ProjectIndex) -> Iterator[ClassSym]:
-    """Every class of the project (nested ones included)."""
-    for summary in index.modules.values():
+    """Every class of the project, nested ones included (of the files in the index's
+    ``focus``)."""
+    for summary in focused_modules(index):
         ctx = Ctx(summary, (summary.scope,))
         stack = list(summary.scope.classes.values())
         while stack:
