@@ -112,7 +112,7 @@ _MEMOS = {
         "_star_names",
     ),
     "evaluator": ("_memo",),
-    "resolver": ("_memo",),
+    "resolver": ("_memo", "_params"),
 }
 
 

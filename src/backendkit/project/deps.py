@@ -75,6 +75,9 @@ class DependencyResolver:
         self.credentials = CredentialChecks(index, self.errors)
         self.auth_names = frozenset(auth_names)
         self._memo: dict[str, DepNode] = {}
+        # a route's handler's declared dependencies: the route inventory, the call graph's
+        # framework edges and several rules each ask for them
+        self._params: dict[tuple[int, ...], list[DepNode]] = {}
         self._active: set[str] = set()
 
     # -- markers ------------------------------------------------------------------------------
@@ -114,7 +117,16 @@ class DependencyResolver:
     def param_dependencies(self, func: FuncSym, bound: Bound | None = None) -> list[DepNode]:
         """The dependencies declared by ``func``'s parameters, in order; ``bound`` (from a
         ``functools.partial``) removes the first parameters and replaces defaults."""
-        skip, defaults = bound if bound is not None else (0, {})
+        if bound is None:
+            key = (id(func.info), *map(id, func.ctx.scopes))
+            known = self._params.get(key)
+            if known is None:
+                known = self._params[key] = self._param_dependencies(func, (0, {}))
+            return list(known)
+        return self._param_dependencies(func, bound)
+
+    def _param_dependencies(self, func: FuncSym, bound: Bound) -> list[DepNode]:
+        skip, defaults = bound
         nodes: list[DepNode] = []
         params = [p for p in func.info.params if p.name not in ("self", "cls")]
         for position, param in enumerate(params):
