@@ -4,8 +4,10 @@ A statement is *built* when text and a value that is not a constant are put toge
 f-string interpolating a non-constant, ``"..." % value``, ``"...".format(...)``, or a ``+``
 chain mixing literal parts (literals, locals bound only to literals) with a non-literal part
 (``base + " ORDER BY " + order``). Locals are followed through their assignments before the
-use, including ``sql = sql + ...`` and ``q += ...``. Constants appended to a non-constant
-head (``sql + " RETURNING id"``) build nothing: the text is built only if its head was.
+use, including ``sql = sql + ...`` and ``q += ...``. Constants appended to a local bound to a
+query builder's output (``sql = get_sql(q)``, then ``sql + " RETURNING id"``) build nothing:
+the text is built only if its head was; appended to a parameter or a request value
+(``text(f"{sort} DESC")``) they build a fragment from a value.
 
 Constants are not data: literals, module-level UPPER_CASE names bound to a string or a
 number, ``Model.__tablename__``, arithmetic and ``len()`` of constants, IN-list placeholders
@@ -37,6 +39,7 @@ from backendkit.summary.model import (
     Name,
     Scope,
     Seq,
+    Subscript,
     Unknown,
 )
 
@@ -50,6 +53,14 @@ _ARITHMETIC = frozenset({"Add", "Modulo", "Subtract", "Multiply", "FloorDivide",
 _PURE = frozenset({"len", "str", "int", "float", "abs"})
 #: builtins whose result is a number or a bool whatever they are given: no SQL can come in
 _NUMERIC = frozenset({"len", "int", "float", "bool"})
+#: names in a callee that read a value (a request's input, a mapping's item), not build a query
+_VALUE_READS = frozenset(
+    {"query_params", "path_params", "headers", "cookies", "form", "json", "body", "get", "pop"}
+)
+#: ``str`` methods: their result is the value they are given
+_STRING_METHODS = frozenset(
+    {"strip", "lstrip", "rstrip", "lower", "upper", "replace", "format", "getlist"}
+)
 
 
 def _chain(expr: Expr) -> list[Expr]:
@@ -300,7 +311,7 @@ class SqlText:
         constant = [self.constant(part, line, depth + 1) for part in expr.parts]
         if all(constant):
             return None
-        return self.built(expr.parts[0], line, depth + 1) if _suffixed(constant) else 0
+        return self._built_head(expr.parts[0], line, depth) if _suffixed(constant) else 0
 
     def _built_chain(self, parts: list[Expr], line: int, depth: int) -> int | None:
         """A ``+`` chain with a built part, or with both a literal and a non-literal part
@@ -310,14 +321,60 @@ class SqlText:
             if found is not None:
                 return found
         constant = [self.constant(part, line, depth + 1) for part in parts]
-        return 0 if any(constant) and not all(constant) and not _suffixed(constant) else None
+        if _suffixed(constant):
+            return self._built_head(parts[0], line, depth)
+        return 0 if any(constant) and not all(constant) else None
+
+    def _built_head(self, head: Expr, line: int, depth: int) -> int | None:
+        """Constants appended to a non-constant ``head``: built where the head was built;
+        not built when the head is a local bound to a query builder's output; else (a
+        parameter, a request value, an attribute) built here."""
+        found = self.built(head, line, depth + 1)
+        if found is not None:
+            return found
+        return None if self._builder_output(head, line, depth + 1) else 0
+
+    def _builder_output(self, head: Expr, line: int, depth: int) -> bool:
+        """``head`` is a local (not a parameter) bound before ``line`` only to calls that do
+        not read a value (``sql = get_sql(q)``, ``sql, params = build(q)``), or to such a local
+        with constants appended (``sql += " LIMIT 1"``)."""
+        scope = self.scope
+        if not isinstance(head, Name) or scope is None or depth > MAX_DEPTH:
+            return False
+        if head.dotted in scope.params:
+            return False
+        bindings = self._local(head.dotted, line)
+        return bool(bindings) and all(self._builds(a.value, a.line - 1, depth) for a in bindings)
+
+    def _builds(self, value: Expr | None, line: int, depth: int) -> bool:
+        """One binding of a builder-output local (see ``_builder_output``)."""
+        if isinstance(value, Subscript):  # ``a, b = f()``: ``a`` is ``f()[0]``
+            value = value.value
+        if isinstance(value, Call) and value.func == Name("str") and len(value.args) == 1:
+            return self._builds(value.args[0], line, depth + 1)  # ``str(query.compile())``
+        if isinstance(value, Call):
+            return not _reads_value(value)
+        parts = _chain(value) if isinstance(value, BinOp) else []
+        if isinstance(value, FString):
+            parts = list(value.parts)
+        if len(parts) < 2 or not all(self.constant(p, line, depth + 1) for p in parts[1:]):
+            return False
+        return self._builder_output(parts[0], line, depth + 1)
 
 
 def _suffixed(constant: list[bool]) -> bool:
     """Constants appended to a statement whose head is not a constant (``sql + " RETURNING
-    id"`` where ``sql`` is a query builder's output, ``f"{sql} LIMIT 1"``): they put no
-    value into the text, which is built only if that head was."""
+    id"``, ``f"{sql} LIMIT 1"``): when ``sql`` is a query builder's output they put no value
+    into the text, which is built only if that head was (``SqlText._built_head``)."""
     return len(constant) > 1 and not constant[0] and all(constant[1:])
+
+
+def _reads_value(call: Call) -> bool:
+    """A call that reads a value rather than building a query: a request's query parameters,
+    headers, cookies, form or body, ``.get(...)`` of a mapping, a string method."""
+    func = call.func
+    names = func.dotted.split(".") if isinstance(func, Name) else [getattr(func, "attr", "")]
+    return bool(_VALUE_READS.intersection(names)) or names[-1] in _STRING_METHODS
 
 
 class SqlStringRule(ProjectRule):
@@ -351,8 +408,9 @@ def count(session) -> object:
     return session.execute(text(f"SELECT count(*) FROM {Item.__tablename__}"))
 
 
-def strip(session, statement: str) -> object:
+def strip(session, query: object) -> object:
     session.execute(text(f"UPDATE items SET name = SUBSTR(name, {len(TABLE) + 1})"))
+    statement = str(query.compile())
     return session.execute(text(statement + " RETURNING id"))
 
 
@@ -427,6 +485,10 @@ def filtered(session, columns: list[str]) -> object:
         clauses.append(f"{column} = :{column}")
     sql = "SELECT * FROM items WHERE " + " AND ".join(clauses)
     return session.execute(text(sql))  # expect: BK110
+
+
+def sorted_by(session, sort: str) -> object:
+    return session.query(object).order_by(text(f"{sort} DESC")).all()  # expect: BK110
 
 
 def quoted(session, values: list[str]) -> object:
