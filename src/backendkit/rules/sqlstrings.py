@@ -4,10 +4,8 @@ A statement is *built* when text and a value that is not a constant are put toge
 f-string interpolating a non-constant, ``"..." % value``, ``"...".format(...)``, or a ``+``
 chain mixing literal parts (literals, locals bound only to literals) with a non-literal part
 (``base + " ORDER BY " + order``). Locals are followed through their assignments before the
-use, including ``sql = sql + ...`` and ``q += ...``. Constants appended to a local bound to a
-query builder's output (``sql = get_sql(q)``, then ``sql + " RETURNING id"``) build nothing:
-the text is built only if its head was; appended to a parameter or a request value
-(``text(f"{sort} DESC")``) they build a fragment from a value.
+use, including ``sql = sql + ...`` and ``q += ...``. Constants appended to a query builder's
+output (``sql + " RETURNING id"``) build nothing; to a parameter (``f"{sort} DESC"``), a value.
 
 Constants are not data: literals, module-level UPPER_CASE names bound to a string or a
 number, ``Model.__tablename__``, arithmetic and ``len()`` of constants, IN-list placeholders
@@ -25,6 +23,7 @@ from collections.abc import Iterable
 from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx
+from backendkit.project.text import expr_text
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.localflow import assigned_before
 from backendkit.summary.model import (
@@ -53,14 +52,9 @@ _ARITHMETIC = frozenset({"Add", "Modulo", "Subtract", "Multiply", "FloorDivide",
 _PURE = frozenset({"len", "str", "int", "float", "abs"})
 #: builtins whose result is a number or a bool whatever they are given: no SQL can come in
 _NUMERIC = frozenset({"len", "int", "float", "bool"})
-#: names in a callee that read a value (a request's input, a mapping's item), not build a query
-_VALUE_READS = frozenset(
-    {"query_params", "path_params", "headers", "cookies", "form", "json", "body", "get", "pop"}
-)
-#: ``str`` methods: their result is the value they are given
-_STRING_METHODS = frozenset(
-    {"strip", "lstrip", "rstrip", "lower", "upper", "replace", "format", "getlist"}
-)
+#: names in a callee that read a value (a request's input, a mapping's item) or keep it
+_VALUE_READS = {"query_params", "path_params", "headers", "cookies", "form", "json", "body"}
+_VALUE_READS |= {"get", "getlist", "pop", "strip", "lower", "upper", "replace", "format"}
 
 
 def _chain(expr: Expr) -> list[Expr]:
@@ -326,9 +320,8 @@ class SqlText:
         return 0 if any(constant) and not all(constant) else None
 
     def _built_head(self, head: Expr, line: int, depth: int) -> int | None:
-        """Constants appended to a non-constant ``head``: built where the head was built;
-        not built when the head is a local bound to a query builder's output; else (a
-        parameter, a request value, an attribute) built here."""
+        """Constants appended to a non-constant ``head``: built where the head was, not built
+        when it is a query builder's output, else (a parameter, a request value) built here."""
         found = self.built(head, line, depth + 1)
         if found is not None:
             return found
@@ -336,14 +329,12 @@ class SqlText:
 
     def _builder_output(self, head: Expr, line: int, depth: int) -> bool:
         """``head`` is a local (not a parameter) bound before ``line`` only to calls that do
-        not read a value (``sql = get_sql(q)``, ``sql, params = build(q)``), or to such a local
-        with constants appended (``sql += " LIMIT 1"``)."""
+        not read a value (``sql, params = build(q)``), or to such a local with constants
+        appended (``sql += " LIMIT 1"``)."""
         scope = self.scope
-        if not isinstance(head, Name) or scope is None or depth > MAX_DEPTH:
+        if not isinstance(head, Name) or scope is None or head.dotted in scope.params:
             return False
-        if head.dotted in scope.params:
-            return False
-        bindings = self._local(head.dotted, line)
+        bindings = self._local(head.dotted, line) if depth <= MAX_DEPTH else []
         return bool(bindings) and all(self._builds(a.value, a.line - 1, depth) for a in bindings)
 
     def _builds(self, value: Expr | None, line: int, depth: int) -> bool:
@@ -353,10 +344,8 @@ class SqlText:
         if isinstance(value, Call) and value.func == Name("str") and len(value.args) == 1:
             return self._builds(value.args[0], line, depth + 1)  # ``str(query.compile())``
         if isinstance(value, Call):
-            return not _reads_value(value)
-        parts = _chain(value) if isinstance(value, BinOp) else []
-        if isinstance(value, FString):
-            parts = list(value.parts)
+            return not _VALUE_READS.intersection(re.split(r"\W+", expr_text(value.func)))
+        parts = _chain(value) if isinstance(value, BinOp) else list(getattr(value, "parts", ()))
         if len(parts) < 2 or not all(self.constant(p, line, depth + 1) for p in parts[1:]):
             return False
         return self._builder_output(parts[0], line, depth + 1)
@@ -367,14 +356,6 @@ def _suffixed(constant: list[bool]) -> bool:
     id"``, ``f"{sql} LIMIT 1"``): when ``sql`` is a query builder's output they put no value
     into the text, which is built only if that head was (``SqlText._built_head``)."""
     return len(constant) > 1 and not constant[0] and all(constant[1:])
-
-
-def _reads_value(call: Call) -> bool:
-    """A call that reads a value rather than building a query: a request's query parameters,
-    headers, cookies, form or body, ``.get(...)`` of a mapping, a string method."""
-    func = call.func
-    names = func.dotted.split(".") if isinstance(func, Name) else [getattr(func, "attr", "")]
-    return bool(_VALUE_READS.intersection(names)) or names[-1] in _STRING_METHODS
 
 
 class SqlStringRule(ProjectRule):
@@ -470,6 +451,7 @@ def ordered(session, order: str) -> object:
 
 def inline(session, order: str) -> object:
     base = "SELECT * FROM items"
+    session.query(object).order_by(text(f"{order} DESC"))  # expect: BK110
     return session.execute(text(base + " ORDER BY " + order))  # expect: BK110
 
 
@@ -485,10 +467,6 @@ def filtered(session, columns: list[str]) -> object:
         clauses.append(f"{column} = :{column}")
     sql = "SELECT * FROM items WHERE " + " AND ".join(clauses)
     return session.execute(text(sql))  # expect: BK110
-
-
-def sorted_by(session, sort: str) -> object:
-    return session.query(object).order_by(text(f"{sort} DESC")).all()  # expect: BK110
 
 
 def quoted(session, values: list[str]) -> object:
