@@ -95,15 +95,20 @@ class MiddlewareAuth:
         reads = self.credentials.reads(func)
         if not reads:
             return ""
+        rejecting = [line for line in self._rejection_lines(func) if line >= reads[0].line]
+        if not rejecting or _path_conditional(func, min(rejecting)):
+            return ""
+        return f"{name} (middleware, checks {reads[0].what})"
+
+    def _rejection_lines(self, func: FuncSym) -> list[int]:
+        """The lines of ``func`` that answer 401/403 conditionally: a response or an ASGI
+        message (``_rejects``), or a raised error."""
         lines = [site.line for site in func.info.scope.calls if self._rejects(site, func)]
         for line in self.errors.auth_raise_lines(func):
             site = self.errors.raised_site(func, line)
             if site is not None and (site.guarded or site.in_except):
                 lines.append(line)
-        rejecting = [line for line in lines if line >= reads[0].line]
-        if not rejecting or _path_conditional(func, min(rejecting)):
-            return ""
-        return f"{name} (middleware, checks {reads[0].what})"
+        return lines
 
     def _rejects(self, site: CallSite, func: FuncSym) -> bool:
         """A call that answers 401/403 (a response or an ASGI message), conditionally."""
