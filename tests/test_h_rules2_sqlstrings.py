@@ -64,6 +64,8 @@ def test_constant_only_text_is_not_built(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", files, select=["BK110"])
     found = [(f.line, f.message.split(":")[0]) for f in analyze([root]).findings]
     assert found == [
+        # a parameter is no query builder's output: the suffix is appended to a value
+        (24, "SQL built from strings reaches cur.execute()"),
         (28, "SQL built from strings reaches cur.execute()"),  # "... WHERE " + where
         (
             34,
@@ -71,5 +73,9 @@ def test_constant_only_text_is_not_built(tmp_path: Path) -> None:
         ),
         # len() and int() of a parameter are numbers: no SQL can come in; str() can
         (40, "SQL built from strings reaches cur.execute()"),
-        (45, "SQL built from strings reaches cur.execute()"),  # "... ORDER BY " + fragment
+        # "... ORDER BY " + fragment, the fragment built from the parameter column
+        (
+            45,
+            "SQL built from strings reaches cur.execute() (through the variable built on line 44)",
+        ),
     ]

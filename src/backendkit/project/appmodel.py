@@ -217,7 +217,7 @@ class AppModel:
         for site in scope.calls:
             callee = site.call.func  # cheap filters first: most calls register nothing
             if isinstance(callee, Name) and (
-                callee.dotted.endswith(_REGISTRATION_SUFFIXES) or "outer" in callee.dotted
+                callee.dotted.endswith(_REGISTRATION_SUFFIXES) or "outer" in callee.dotted.lower()
             ):
                 self._scan_call(site, callee, scope, here)
         for func in _defined(scope):

@@ -9,6 +9,7 @@ or a project class whose ``__call__`` is the dependency) or a factory call retur
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import replace
@@ -44,6 +45,27 @@ from backendkit.summary.model import (
 __all__ = ["AuthStatus", "DepNode", "DependencyResolver", "auth_status", "status_code_of"]
 
 _DEPENDS = frozenset({"Depends", "Security"})
+#: stems of the words that name authentication in a library class or module name: an
+#: instance of such a class is opaque (``unknown``), any other library instance is not
+#: authentication
+AUTH_WORDS = (
+    "auth",
+    "user",
+    "token",
+    "key",
+    "jwt",
+    "secur",
+    "session",
+    "login",
+    "permission",
+    "guard",
+    "credential",
+    "bearer",
+    "principal",
+    "identity",
+)
+#: the words of a name: capitalised runs, acronyms (``JWT`` in ``JWTAuth``), lower-case runs
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
 #: what a ``functools.partial`` binds: how many leading parameters, and keyword defaults
 Bound = tuple[int, dict[str, tuple[Expr, Ctx]]]
 
@@ -304,14 +326,18 @@ class DependencyResolver:
             node.rejects_all = self.errors.always_rejects(func)
 
     def _library_call(self, cls: ClassSym | External) -> bool:
-        """Calling an instance of ``cls`` runs a library's code the analysis cannot see: a
-        third-party class (not FastAPI's, Starlette's, the standard library's, ...), or a
-        project subclass of one without a ``__call__`` of its own."""
+        """Calling an instance of ``cls`` runs a library's code the analysis cannot see, and
+        that code may authenticate: a third-party class (not FastAPI's, Starlette's, the
+        standard library's, ...), or a project subclass of one without a ``__call__`` of its
+        own, named like authentication (``auth_named``) in its class or module name or in
+        the project subclass's name. Any other library instance (fastapi-limiter's
+        ``RateLimiter(times=2, seconds=5)``) is not authentication."""
         if isinstance(cls, External):
-            return _library_class(cls.qualname)
+            return _library_class(cls.qualname) and auth_named(cls.qualname)
         if isinstance(self.index.class_member(cls, "__call__"), FuncSym):
             return False
-        return any(_library_class(base.qualname) for base in self.index.external_bases(cls))
+        bases = [b.qualname for b in self.index.external_bases(cls) if _library_class(b.qualname)]
+        return bool(bases) and any(map(auth_named, [cls.info.name, *bases]))
 
     def _raises_auth_error(self, func: FuncSym, depth: int = 0) -> bool:
         """``func`` (or a project helper it calls) raises an HTTP 401/403: an ``HTTPException``
@@ -339,6 +365,15 @@ class DependencyResolver:
             node.kind = "configured" if node.kind != "scheme" else node.kind
             node.enforces = True
         return node
+
+
+def auth_named(qualname: str) -> bool:
+    """A dotted class name one of whose words (split at dots, underscores and camel case:
+    ``fastapi_users.authentication.JWTStrategy`` -> fastapi, users, authentication, jwt,
+    strategy) holds an ``AUTH_WORDS`` stem: ``JWTAuthenticator``, ``APIKeyChecker``,
+    ``fastapi_keycloak.FastAPIKeycloak``, ``CurrentUser``; not ``RateLimiter``."""
+    words = _WORDS.findall(qualname.replace("_", "."))
+    return any(stem in word.lower() for word in words for stem in AUTH_WORDS)
 
 
 def _library_class(qualname: str) -> bool:

@@ -22,9 +22,19 @@ from backendkit.project.symbols import (
     Value,
     VarSym,
 )
-from backendkit.summary.model import Assign, Call, ClassInfo, Expr, FunctionInfo, Name, Scope
+from backendkit.summary.model import (
+    Assign,
+    Call,
+    CallSite,
+    ClassInfo,
+    Expr,
+    FunctionInfo,
+    Name,
+    Scope,
+)
 
-MAX_CALLERS = 16  # call sites of one method followed for its parameter values
+MAX_CALLERS = 16  # calls of one method followed for its parameter values
+MAX_TRIED = 256  # call sites of the method's name resolved to find them
 
 
 class MethodValues:
@@ -35,6 +45,8 @@ class MethodValues:
         self.index = index
         self._owners: dict[int, ClassSym | None] = {}  # id(function) -> its class
         self._open: set[int] = set()  # parameters being evaluated (a cycle is cut)
+        self._params: dict[int, Value] = {}  # answers found without cutting a cycle
+        self._cuts = 0  # cycles cut so far
 
     def value(self, expr: Expr | None, ctx: Ctx) -> Value:
         """The value of ``expr``; a name starting with a parameter of a method is resolved
@@ -99,33 +111,74 @@ class MethodValues:
         return Unresolved(f"{cls.qualname} sets no attribute {attr}")
 
     def _param(self, param: ParamSym, cls: ClassSym) -> Value:
-        """A method parameter: what the ``self.method(...)`` calls in the class pass."""
+        """A method parameter: what the ``self.method(...)`` calls in the class pass
+        (memoised, unless a cycle was cut while computing it: that answer depends on where
+        the search entered the cycle)."""
         key = id(param.func) * 64 + param.index
+        if key in self._params:
+            return self._params[key]
         if key in self._open:
+            self._cuts += 1
             return Unresolved(f"parameter {param.name} depends on itself")
         self._open.add(key)
+        cuts = self._cuts
         try:
             values = [v for v in self._passed(param, cls) if not isinstance(v, Unresolved)]
         finally:
             self._open.discard(key)
-        if not values:
-            return Unresolved(f"parameter {param.name} of {param.func.qualname}: nothing known")
-        return values[0] if len(values) == 1 else OneOf(tuple(values))
+        found = _combined(values, param)
+        if cuts == self._cuts:
+            self._params[key] = found
+        return found
 
     def _passed(self, param: ParamSym, cls: ClassSym) -> list[Value]:
+        """The values the first ``MAX_CALLERS`` calls of the method pass for ``param``: the
+        calls in its class first, then the others in project order; a call on the class
+        (``Cls.method(self, x)``) passes its arguments at their own positions."""
         found: list[Value] = []
-        name = param.func.name
-        for site, where in self.index.sites_named((name,))[:MAX_CALLERS]:
+        calls = 0
+        for site, where in self._candidates(param.func.name, cls)[:MAX_TRIED]:
             callee = site.call.func
-            if not isinstance(callee, Name) or callee.dotted.count(".") != 1:
-                continue
-            target = self.value(Name(callee.dotted), where)
+            assert isinstance(callee, Name)
+            target = self.value(callee, where)
             if not isinstance(target, FuncSym) or target.info is not param.func:
                 continue
-            arg = site.call.arg(param.index - 1, param.name)
+            shift = 0 if self._unbound(callee, param, where) else 1
+            arg = site.call.arg(param.index - shift, param.name)
             if arg is not None:
                 found.append(self.value(arg, where))
+            calls += 1
+            if calls == MAX_CALLERS:
+                break
         return found
+
+    def _candidates(self, name: str, cls: ClassSym) -> list[tuple[CallSite, Ctx]]:
+        """The call sites ``x.name(...)`` of the project, those in ``cls`` first."""
+        sites = [
+            (site, where)
+            for site, where in self.index.sites_named((name,))
+            if isinstance(site.call.func, Name) and site.call.func.dotted.count(".") == 1
+        ]
+        inside = f"{cls.info.qualname}."
+
+        def outside(entry: tuple[CallSite, Ctx]) -> bool:
+            where = entry[1]
+            return where.module is not cls.ctx.module or not where.prefix.startswith(inside)
+
+        return sorted(sites, key=outside)  # stable: project order within each group
+
+    def _unbound(self, callee: Name, param: ParamSym, where: Ctx) -> bool:
+        """``Cls.method(self, ...)``: the method called on its class, not on an instance (a
+        classmethod is bound to the class)."""
+        head = self.value(Name(callee.dotted.partition(".")[0]), where)
+        return isinstance(head, ClassSym) and not _decorated(param.func, "classmethod")
+
+
+def _combined(values: list[Value], param: ParamSym) -> Value:
+    """One value, several as ``OneOf``, or none known."""
+    if not values:
+        return Unresolved(f"parameter {param.name} of {param.func.qualname}: nothing known")
+    return values[0] if len(values) == 1 else OneOf(tuple(values))
 
 
 def _class_of(func: FunctionInfo, classes: Iterable[ClassInfo]) -> ClassInfo | None:

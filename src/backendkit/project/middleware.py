@@ -13,9 +13,18 @@ The routes of such an app, and of the apps mounted under it, are not ``none`` bu
 ``unknown``: a middleware usually lets some paths through (health probes, the documentation,
 a login page), and which ones is decided at run time by code the route inventory cannot map to
 routes. The middleware is named in the route's auth chain.
+
+A middleware whose check depends on the request path (it compares or tests
+``request.url.path``, ``scope["path"]`` or a local bound to them) without first handing some
+requests on to the next app (``return await call_next(request)`` under an ``if``: the
+allow-list of public paths, after which every other path is checked) guards only some paths,
+and the analysis cannot tell which: it changes no route's status (a route it leaves open is
+reported, not hidden as ``unknown``).
 """
 
 from __future__ import annotations
+
+import re
 
 from backendkit.project.appmodel import AppModel, AppObject, Mount, RouteDecl
 from backendkit.project.authstatus import AuthStatus
@@ -23,11 +32,20 @@ from backendkit.project.credentials import CredentialChecks
 from backendkit.project.deps import DependencyResolver
 from backendkit.project.httperrors import AUTH_STATUSES
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym
+from backendkit.project.text import expr_text
 from backendkit.project.walk import IncludeWalk
-from backendkit.summary.model import Call, CallSite, Const, DictExpr, Expr, Name, Seq
+from backendkit.summary.model import Call, CallSite, Const, DictExpr, Expr, Name, Scope, Seq
 
 #: the methods of a middleware class that see each request
 _METHODS = ("dispatch", "__call__")
+#: the request path in a middleware: ``request.url.path``, ``scope["path"]``
+_PATH = re.compile(r"\burl\.path\b|\bpath_info\b|\[['\"](raw_)?path['\"]\]|\.get\(['\"]path['\"]")
+#: calls that test a path (on it or given it)
+_PATH_TESTS = frozenset(
+    {"startswith", "endswith", "match", "fullmatch", "search", "fnmatch", "fnmatchcase"}
+)
+#: middleware parameters that are not the next app
+_NOT_NEXT = frozenset({"self", "request", "scope", "receive", "send", "websocket"})
 
 
 class MiddlewareAuth:
@@ -77,14 +95,20 @@ class MiddlewareAuth:
         reads = self.credentials.reads(func)
         if not reads:
             return ""
+        rejecting = [line for line in self._rejection_lines(func) if line >= reads[0].line]
+        if not rejecting or _path_conditional(func, min(rejecting)):
+            return ""
+        return f"{name} (middleware, checks {reads[0].what})"
+
+    def _rejection_lines(self, func: FuncSym) -> list[int]:
+        """The lines of ``func`` that answer 401/403 conditionally: a response or an ASGI
+        message (``_rejects``), or a raised error."""
         lines = [site.line for site in func.info.scope.calls if self._rejects(site, func)]
         for line in self.errors.auth_raise_lines(func):
             site = self.errors.raised_site(func, line)
             if site is not None and (site.guarded or site.in_except):
                 lines.append(line)
-        if any(line >= reads[0].line for line in lines):
-            return f"{name} (middleware, checks {reads[0].what})"
-        return ""
+        return lines
 
     def _rejects(self, site: CallSite, func: FuncSym) -> bool:
         """A call that answers 401/403 (a response or an ASGI message), conditionally."""
@@ -120,6 +144,61 @@ def _registered(obj: AppObject) -> list[tuple[Expr, Ctx]]:
     ``middleware_classes``."""
     found = [(expr, ctx) for kind, expr, ctx, _line in obj.hooks if kind == "middleware"]
     return found + [(expr, ctx) for expr, ctx, _line in middleware_classes(obj)]
+
+
+def _path_conditional(func: FuncSym, rejection: int) -> bool:
+    """``func`` tests the request path (``request.url.path.startswith("/admin")``, ``path ==
+    "/reset"``, ``re.match(pattern, scope["path"])``) and passes no request on to the next
+    app before its first rejection (on line ``rejection``): it checks only some paths, and
+    which ones the analysis cannot map to routes. The allow-list pattern (the public paths
+    passed on first: ``return await call_next(request)`` under an ``if``) checks every other
+    path, so it is not path-conditional."""
+    scope = func.info.scope
+    passed_on = any(_passes_on(site, func) and site.line < rejection for site in scope.calls)
+    return not passed_on and _tests_path(scope)
+
+
+def _tests_path(scope: Scope) -> bool:
+    """A comparison or a test call (``_PATH_TESTS``) of ``scope`` reads the request path."""
+    paths = _path_locals(scope)
+    compared = (operand for c in scope.compares for operand in (c.left, c.right))
+    if any(_mentions_path(operand, paths) for operand in compared):
+        return True
+    for site in scope.calls:
+        callee = site.call.func
+        if isinstance(callee, Name) and callee.dotted.rpartition(".")[2] in _PATH_TESTS:
+            operands = [Name(callee.dotted.rpartition(".")[0]), *site.call.args]
+            if any(_mentions_path(operand, paths) for operand in operands):
+                return True
+    return False
+
+
+def _path_locals(scope: Scope) -> set[str]:
+    """The local names bound to the request path (``path = request.url.path``)."""
+    return {
+        name
+        for name, assigns in scope.assigns.items()
+        if any(_mentions_path(a.value, set()) for a in assigns)
+    }
+
+
+def _mentions_path(expr: Expr | None, paths: set[str]) -> bool:
+    """``expr`` is or holds the request path, or a local bound to it."""
+    if expr is None:
+        return False
+    if isinstance(expr, Name) and expr.dotted.partition(".")[0] in paths:
+        return True
+    return bool(_PATH.search(expr_text(expr)))
+
+
+def _passes_on(site: CallSite, func: FuncSym) -> bool:
+    """A call, under an ``if``, handing the request on to the next app: ``call_next(request)``
+    (a parameter after the request) or ``self.app(scope, receive, send)``."""
+    callee = site.call.func
+    if not site.guarded or not isinstance(callee, Name):
+        return False
+    names = {p.name for p in func.info.params} - _NOT_NEXT
+    return callee.dotted in names or callee.dotted in ("self.app", "self._app")
 
 
 def _message_status(expr: Expr) -> Expr | None:

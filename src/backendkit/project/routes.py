@@ -173,7 +173,10 @@ def _opens_auth(lowered: str, previous: str) -> bool:
 
 def _unless_followed(segment: str, rest: list[str]) -> str:
     """``segment`` when the ``rest`` of the path is only path parameters and authentication
-    sub-actions (``/token/refresh``, ``/password-recovery/{email}``), else ""."""
+    sub-actions (``/token/refresh``, ``/password-recovery/{email}``), else "". Nothing may
+    follow a sign-out segment: ``/users/logout/{user_id}`` signs out another user."""
+    if segment.lower() in SIGN_OUT_SEGMENTS and rest:
+        return ""
     if all(s.startswith("{") or s.lower() in AUTH_SUB_ACTIONS for s in rest):
         return segment
     return ""

@@ -1,16 +1,20 @@
 """Whether a ``fastapi.security`` scheme instance rejects anonymous callers.
 
-A scheme rejects them (raises 401/403) unless it has ``auto_error=False``, in the call or
-through a project subclass (``super().__init__(auto_error=False)``, an ``auto_error``
-parameter defaulting to ``False``, ``self.auto_error = False``), or a project subclass's
-``__call__`` calls ``super().__call__(...)`` inside a ``try`` whose first handler that catches
-the scheme's ``HTTPException`` (``except HTTPException``, ``Exception``, ``BaseException``, a
-bare ``except:``, a tuple holding one of them) holds no ``raise``: the error becomes a return
-value, as ``auto_error=False`` makes it ``None``.
+A scheme rejects them (raises 401/403) unless it has ``auto_error=False``, in the call (by
+keyword, or by position, bound to each project subclass's ``__init__`` in turn) or through a
+project subclass (``super().__init__(auto_error=False)``, an ``auto_error`` parameter
+defaulting to ``False``, ``self.auto_error = False``); an ``auto_error`` the analysis cannot
+tell is not rejecting. A project subclass's ``__call__`` that never calls ``super().__call__``
+replaces the check: the scheme does not reject by itself (its own raises are read as a
+dependency's). One that calls ``super().__call__(...)`` inside a ``try`` whose first handler
+that catches the scheme's ``HTTPException`` (``except HTTPException``, ``Exception``,
+``BaseException``, a bare ``except:``, a tuple holding one of them) holds no ``raise`` swallows
+it: the error becomes a return value, as ``auto_error=False`` makes it ``None``.
 """
 
 from __future__ import annotations
 
+from backendkit.project.httperrors import Args, Bound, _bind, _init_call_skip, _substitute
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import (
     ClassSym,
@@ -21,7 +25,17 @@ from backendkit.project.symbols import (
     Unresolved,
     VarSym,
 )
-from backendkit.summary.model import Attr, Call, CallSite, Const, Expr, Name, Seq
+from backendkit.summary.model import (
+    Attr,
+    Call,
+    CallSite,
+    Const,
+    Expr,
+    FunctionInfo,
+    Name,
+    Seq,
+    Unknown,
+)
 
 SECURITY_SCHEMES = frozenset(
     {
@@ -39,6 +53,8 @@ SECURITY_SCHEMES = frozenset(
         "SecurityBase",
     }
 )
+#: where FastAPI's classes that take ``auto_error`` positionally have it (after ``self``)
+_POSITION = {"OAuth2PasswordBearer": 4, "OAuth2AuthorizationCodeBearer": 6}
 #: the builtins an ``except`` catches every exception by
 _CATCH_ALL = frozenset({"Exception", "BaseException"})
 #: how many names bound to names an ``except`` target is followed through
@@ -60,51 +76,66 @@ class SchemeCheck:
         return None
 
     def rejects_anonymous(self, inst: Instance) -> bool:
-        """The scheme raises for a request without credentials: ``auto_error`` is on and no
-        ``__call__`` of the project turns the error of ``super().__call__`` into a value."""
+        """The scheme raises for a request without credentials: ``auto_error`` is surely on
+        and no ``__call__`` of the project replaces the check or turns the error of
+        ``super().__call__`` into a value."""
         return self._auto_error(inst) and not self._swallows(inst.cls)
 
     def _auto_error(self, inst: Instance) -> bool:
-        """``auto_error=`` in the call, else what the project subclasses make of it, else
-        FastAPI's True."""
-        given = inst.call.kwarg("auto_error")
-        if given is not None:
-            return self.index.value(given, inst.ctx) is not False
+        """``auto_error`` as the call passes it (by keyword or position) through the
+        ``__init__`` of each project subclass to FastAPI's class, else what a subclass sets
+        (``self.auto_error = False``), else FastAPI's True. A value the analysis cannot tell
+        (a setting read at run time, several possibilities) is not rejecting."""
+        args = Args.of(inst.call, inst.ctx)
         if isinstance(inst.cls, ClassSym):
             for klass in self.index.mro(inst.cls):
-                found = self._class_auto_error(klass)
-                if found is not None:
+                assigned = klass.info.instance_attrs.get("auto_error")
+                if isinstance(assigned, Const) and isinstance(assigned.value, bool):
+                    return assigned.value
+                init = klass.info.scope.functions.get("__init__")
+                if init is None:
+                    continue
+                found = self._through_init(FuncSym(init, klass.ctx), args)
+                if isinstance(found, bool):
                     return found
-        return True
+                args = found
+            bases = self.index.external_bases(inst.cls)
+            position = next((_POSITION.get(base.last) for base in bases), None)
+        else:
+            position = _POSITION.get(inst.cls.last)
+        if position is None:
+            passed = args.keywords.get("auto_error")
+        else:
+            passed = args.get(position, "auto_error")
+        return passed is None or self._true(passed)
 
-    def _class_auto_error(self, klass: ClassSym) -> bool | None:
-        """What ``klass`` itself makes of ``auto_error``: ``self.auto_error = False``, or what
-        its ``__init__`` does with it; None when it says nothing."""
-        assigned = klass.info.instance_attrs.get("auto_error")
-        if isinstance(assigned, Const) and isinstance(assigned.value, bool):
-            return assigned.value
-        init = klass.info.scope.functions.get("__init__")
-        return None if init is None else self._init_auto_error(FuncSym(init, klass.ctx))
-
-    def _init_auto_error(self, init: FuncSym) -> bool | None:
-        """The default of an ``auto_error`` parameter of ``init`` (without one the caller
-        passes it positionally: unseen), or the value ``init`` passes to
-        ``super().__init__(auto_error=...)``; None when it says nothing of it."""
-        param = next((p for p in init.info.params if p.name == "auto_error"), None)
-        if param is not None:
-            return param.default is None or self.index.value(param.default, init.ctx) is not False
+    def _through_init(self, init: FuncSym, args: Args) -> Args | bool:
+        """What ``init``, called with ``args``, makes of ``auto_error``: the value of its
+        ``auto_error`` parameter, else the arguments it passes to the next ``__init__``
+        (``super().__init__(...)``), else True when it passes none on (the base is built
+        with its defaults)."""
+        bound = _bind(init, args)
+        if any(p.name == "auto_error" for p in init.info.params):
+            passed = bound.get("auto_error")
+            return passed is not None and self._true(passed)
         inner = init.ctx.enter(init.info)
         for site in init.info.scope.calls:
-            passed = site.call.kwarg("auto_error")
-            if passed is not None and getattr(site.call.func, "attr", "") == "__init__":
-                return self.index.value(passed, inner) is not False
-        return None
+            skip = _init_call_skip(site)
+            if skip is not None:
+                passed = _substitute(Args.of(site.call, inner, skip), bound)
+                return _with_spread(passed, site.call, init, args)
+        return True
+
+    def _true(self, passed: Bound) -> bool:
+        """The argument surely evaluates to True."""
+        return self.index.value(*passed) is True
 
     def _swallows(self, cls: ClassSym | External) -> bool:
         """The ``__call__`` overrides along the project bases of ``cls``, most derived first:
-        one that swallows the error of ``super().__call__`` decides; one that calls it
-        unprotected leaves it to the next; one that never calls it replaces the check (its
-        own raises are read as a dependency's)."""
+        one that never calls ``super().__call__`` replaces the check (the scheme does not
+        reject by itself; its own raises are read as a dependency's); one that swallows the
+        error of ``super().__call__`` decides; one that calls it unprotected leaves it to the
+        next."""
         if not isinstance(cls, ClassSym):
             return False
         for klass in self.index.mro(cls):
@@ -113,10 +144,8 @@ class SchemeCheck:
                 continue
             func = FuncSym(info, klass.ctx)
             sites = [site for site in info.scope.calls if _is_super_call(site.call)]
-            if any(self._protected(site, func) for site in sites):
+            if not _calls_super(info) or any(self._protected(site, func) for site in sites):
                 return True
-            if not sites:
-                return False
         return False
 
     def _protected(self, site: CallSite, func: FuncSym) -> bool:
@@ -155,11 +184,32 @@ class SchemeCheck:
         return isinstance(symbol, External) and _is_http_error(symbol)
 
 
+def _with_spread(passed: Args, call: Call, init: FuncSym, args: Args) -> Args:
+    """``passed`` with the keywords the caller gave ``init`` that its ``**kwargs`` collects,
+    when the call spreads them on (``super().__init__(**kwargs)``)."""
+    params = init.info.params
+    if not any(p.kind == "kwarg" for p in params):
+        return passed
+    if not any(isinstance(arg, Unknown) and arg.kind == "Starred" for arg in call.args):
+        return passed
+    named = {p.name for p in params}
+    spread = {key: item for key, item in args.keywords.items() if key not in named}
+    return Args(passed.positional, {**spread, **passed.keywords})
+
+
 def _is_http_error(cls: External) -> bool:
     """FastAPI's or Starlette's ``HTTPException``, or a class every exception derives from."""
     if cls.qualname.removeprefix("builtins.") in _CATCH_ALL:
         return True
     return cls.last == "HTTPException" and cls.is_from("fastapi", "starlette")
+
+
+def _calls_super(info: FunctionInfo) -> bool:
+    """``info`` calls ``super().__call__``, itself or in a function nested in it."""
+    scope = info.scope
+    if any(_is_super_call(site.call) for site in scope.calls):
+        return True
+    return any(_calls_super(inner) for inner in scope.functions.values())
 
 
 def _is_super_call(call: Call) -> bool:

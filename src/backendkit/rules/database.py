@@ -207,7 +207,8 @@ def _is_query(site: CallSite, info: FunctionInfo, where: Ctx, receivers: QueryRe
     first argument is a string literal reads a mapping (``connection.get("id", "")``): a
     session's ``get`` takes a model class, and reading one fixed key is no query per item."""
     callee = site.call.func
-    receiver, _, method = callee.dotted.rpartition(".") if isinstance(callee, Name) else "..."
+    assert isinstance(callee, Name)  # check_project passes only calls of a name
+    receiver, _, method = callee.dotted.rpartition(".")
     if method not in QUERY_METHODS or not receiver:
         return False
     named = receiver.rpartition(".")[2].lower().endswith(DB_RECEIVERS)

@@ -31,7 +31,8 @@ def _auth_segment(route: Route) -> str:
     return segment if segment in AUTH_SEGMENTS else ""
 
 
-_SIGNUP_SEGMENTS = frozenset({"signup", "sign-up", "register", "registration"})
+#: the sign-up segments among ``AUTH_SEGMENTS`` (what ``_auth_segment`` returns)
+_SIGNUP_SEGMENTS = frozenset({"signup", "sign-up", "register"})
 
 
 class AuthRateLimitRule(ProjectRule):

@@ -4,8 +4,8 @@ A statement is *built* when text and a value that is not a constant are put toge
 f-string interpolating a non-constant, ``"..." % value``, ``"...".format(...)``, or a ``+``
 chain mixing literal parts (literals, locals bound only to literals) with a non-literal part
 (``base + " ORDER BY " + order``). Locals are followed through their assignments before the
-use, including ``sql = sql + ...`` and ``q += ...``. Constants appended to a non-constant
-head (``sql + " RETURNING id"``) build nothing: the text is built only if its head was.
+use, including ``sql = sql + ...`` and ``q += ...``. Constants appended to a query builder's
+output (``sql + " RETURNING id"``) build nothing; to a parameter (``f"{sort} DESC"``), a value.
 
 Constants are not data: literals, module-level UPPER_CASE names bound to a string or a
 number, ``Model.__tablename__``, arithmetic and ``len()`` of constants, IN-list placeholders
@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx
+from backendkit.project.text import expr_text
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.localflow import assigned_before
 from backendkit.rules.support import call_sites
@@ -38,6 +39,7 @@ from backendkit.summary.model import (
     Name,
     Scope,
     Seq,
+    Subscript,
     Unknown,
 )
 
@@ -51,6 +53,9 @@ _ARITHMETIC = frozenset({"Add", "Modulo", "Subtract", "Multiply", "FloorDivide",
 _PURE = frozenset({"len", "str", "int", "float", "abs"})
 #: builtins whose result is a number or a bool whatever they are given: no SQL can come in
 _NUMERIC = frozenset({"len", "int", "float", "bool"})
+#: names in a callee that read a value (a request's input, a mapping's item) or keep it
+_VALUE_READS = {"query_params", "path_params", "headers", "cookies", "form", "json", "body"}
+_VALUE_READS |= {"get", "getlist", "pop", "strip", "lower", "upper", "replace", "format"}
 
 
 def _chain(expr: Expr) -> list[Expr]:
@@ -301,7 +306,7 @@ class SqlText:
         constant = [self.constant(part, line, depth + 1) for part in expr.parts]
         if all(constant):
             return None
-        return self.built(expr.parts[0], line, depth + 1) if _suffixed(constant) else 0
+        return self._built_head(expr.parts[0], line, depth) if _suffixed(constant) else 0
 
     def _built_chain(self, parts: list[Expr], line: int, depth: int) -> int | None:
         """A ``+`` chain with a built part, or with both a literal and a non-literal part
@@ -311,13 +316,46 @@ class SqlText:
             if found is not None:
                 return found
         constant = [self.constant(part, line, depth + 1) for part in parts]
-        return 0 if any(constant) and not all(constant) and not _suffixed(constant) else None
+        if _suffixed(constant):
+            return self._built_head(parts[0], line, depth)
+        return 0 if any(constant) and not all(constant) else None
+
+    def _built_head(self, head: Expr, line: int, depth: int) -> int | None:
+        """Constants appended to a non-constant ``head``: built where the head was, not built
+        when it is a query builder's output, else (a parameter, a request value) built here."""
+        found = self.built(head, line, depth + 1)
+        if found is not None:
+            return found
+        return None if self._builder_output(head, line, depth + 1) else 0
+
+    def _builder_output(self, head: Expr, line: int, depth: int) -> bool:
+        """``head`` is a local (not a parameter) bound before ``line`` only to calls that do
+        not read a value (``sql, params = build(q)``), or to such a local with constants
+        appended (``sql += " LIMIT 1"``)."""
+        scope = self.scope
+        if not isinstance(head, Name) or scope is None or head.dotted in scope.params:
+            return False
+        bindings = self._local(head.dotted, line) if depth <= MAX_DEPTH else []
+        return bool(bindings) and all(self._builds(a.value, a.line - 1, depth) for a in bindings)
+
+    def _builds(self, value: Expr | None, line: int, depth: int) -> bool:
+        """One binding of a builder-output local (see ``_builder_output``)."""
+        if isinstance(value, Subscript):  # ``a, b = f()``: ``a`` is ``f()[0]``
+            value = value.value
+        if isinstance(value, Call) and value.func == Name("str") and len(value.args) == 1:
+            return self._builds(value.args[0], line, depth + 1)  # ``str(query.compile())``
+        if isinstance(value, Call):
+            return not _VALUE_READS.intersection(re.split(r"\W+", expr_text(value.func)))
+        parts = _chain(value) if isinstance(value, BinOp) else list(getattr(value, "parts", ()))
+        if len(parts) < 2 or not all(self.constant(p, line, depth + 1) for p in parts[1:]):
+            return False
+        return self._builder_output(parts[0], line, depth + 1)
 
 
 def _suffixed(constant: list[bool]) -> bool:
     """Constants appended to a statement whose head is not a constant (``sql + " RETURNING
-    id"`` where ``sql`` is a query builder's output, ``f"{sql} LIMIT 1"``): they put no
-    value into the text, which is built only if that head was."""
+    id"``, ``f"{sql} LIMIT 1"``): when ``sql`` is a query builder's output they put no value
+    into the text, which is built only if that head was (``SqlText._built_head``)."""
     return len(constant) > 1 and not constant[0] and all(constant[1:])
 
 
@@ -353,8 +391,9 @@ def count(session) -> object:
     return session.execute(text(f"SELECT count(*) FROM {Item.__tablename__}"))
 
 
-def strip(session, statement: str) -> object:
+def strip(session, query: object) -> object:
     session.execute(text(f"UPDATE items SET name = SUBSTR(name, {len(TABLE) + 1})"))
+    statement = str(query.compile())
     return session.execute(text(statement + " RETURNING id"))
 
 
@@ -414,6 +453,7 @@ def ordered(session, order: str) -> object:
 
 def inline(session, order: str) -> object:
     base = "SELECT * FROM items"
+    session.query(object).order_by(text(f"{order} DESC"))  # expect: BK110
     return session.execute(text(base + " ORDER BY " + order))  # expect: BK110
 
 
