@@ -218,6 +218,19 @@ class TryBlock(NamedTuple):
     handlers: tuple[Handler, ...]
 
 
+class IfBlock(NamedTuple):
+    """An ``if`` (or ``elif``) statement holding a ``raise`` or ``return`` of its scope: the
+    statements on lines ``first <= line < end`` (its test, body, ``elif`` and ``else``
+    branches; an ``elif`` is a block of its own nested in it) run as its test decides, and
+    ``reads`` are the names and attribute chains the test reads, callees included, in source
+    order (``if not user.active or token is None``: ``("user.active", "token")``). A named
+    tuple, as ``TryBlock``; an ``if`` without a ``raise`` or ``return`` is not recorded."""
+
+    first: int
+    end: int
+    reads: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Compare:
     """One ``==`` / ``!=`` comparison (a chain ``a == b == c`` gives one record per pair)."""
@@ -248,6 +261,16 @@ class Scope:
     item_assigns: dict[str, list[tuple[Expr, int]]] = field(default_factory=dict)  # x[k] = v
     aug_assigns: dict[str, list[Assign]] = field(default_factory=dict)  # x += v as x + v
     tries: tuple[TryBlock, ...] = ()  # ``try`` statements with handlers, in the order they end
+    ifs: tuple[IfBlock, ...] = ()  # ``if`` statements holding a raise or return, as they end
+    #: ``a.b = v`` (any dotted target, in every scope): target -> (value, line); ``self.x = v``
+    #: in a method is ``ClassInfo.instance_attrs`` instead
+    attr_assigns: dict[str, list[tuple[Expr, int]]] = field(default_factory=dict)
+    #: names bound by a comprehension's ``for`` (``[c.get(k) for c in conns]``), as a ``for``
+    #: loop's targets are (a ``LoopItem`` of the comprehension's loop); kept out of
+    #: ``assigns``: they are local to the comprehension and shadow nothing outside it
+    comp_binds: dict[str, list[Assign]] = field(default_factory=dict)
+    return_lines: list[int] = field(default_factory=list)  # the line of each ``returns`` entry
+    bare_returns: tuple[int, ...] = ()  # lines of ``return`` statements without a value
     #: earlier definitions of a function name defined again later in this scope (``functions``
     #: holds the latest, which the name refers to): their decorators still ran, so a route
     #: registered by the first ``def`` of a name exists as well
@@ -285,6 +308,10 @@ class FunctionInfo:
     returns: Expr | None = None
     has_docstring: bool = False
     scope: Scope = field(default_factory=Scope)
+    #: the end of the body may be reached, returning None: its last statement is not a
+    #: ``return`` or ``raise``, nor an ``if``/``else``, ``try``, ``with`` or ``while True``
+    #: whose every way out is one
+    falls_off: bool = False
 
 
 @dataclass
