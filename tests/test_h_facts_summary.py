@@ -1,13 +1,14 @@
 """The summary facts added for the guard, status and receiver heuristics: attribute
 assignments (``Scope.attr_assigns``), the ``if`` tests guarding each ``raise`` and ``return``
-(``Scope.ifs``), the lines of ``return`` statements, bare ones apart, whether a function can
-fall off its end (``FunctionInfo.falls_off``), and the names a comprehension's ``for`` binds
-(``Scope.comp_binds``)."""
+(``Scope.ifs``), the lines of ``return`` statements, bare ones apart, whether a function that
+returns a value can also fall off its end (``FunctionInfo.falls_off``), and the names a
+comprehension's ``for`` binds (``Scope.comp_binds``)."""
 
 from __future__ import annotations
 
 import libcst as cst
 
+from backendkit.cache import decode, encode
 from backendkit.summary.collector import build_summary
 from backendkit.summary.model import (
     Assign,
@@ -113,10 +114,10 @@ def test_return_lines_and_bare_returns() -> None:
     summary = _summary()
     check = _function(summary, "check")
     assert check.scope.returns == [Name("user")]
-    assert check.scope.return_lines == [26]
+    assert check.scope.return_lines == (26,)
     assert check.scope.bare_returns == (31,)
     bare = _function(summary, "bare")
-    assert (bare.scope.return_lines, bare.scope.bare_returns) == ([37], (36,))
+    assert (bare.scope.return_lines, bare.scope.bare_returns) == ((37,), (36,))
     assert bare.scope.ifs == (IfBlock(35, 37, ("flag",)),)
 
 
@@ -189,7 +190,7 @@ def test_falling_off_the_end() -> None:
     summary = _summary(FALLS)
     falls = {name: info.falls_off for name, info in summary.scope.functions.items()}
     assert falls == {
-        "plain": True,
+        "plain": False,  # no return value: None anyway, not checked
         "returns": False,
         "both_branches": False,
         "no_else": True,
@@ -197,7 +198,7 @@ def test_falling_off_the_end() -> None:
         "tried_else": False,
         "handler_falls": True,
         "with_block": False,
-        "forever": False,
+        "forever": False,  # no return value either
         "one_line": False,
         "loop": True,
     }
@@ -234,3 +235,22 @@ def test_comprehension_targets_are_bound_apart() -> None:
     assert load.scope.assigns["c"] == [Assign(Const(None), 2)]
     conn = _function(summary, "item").scope.comp_binds["conn"]
     assert conn == [Assign(LoopItem(Name("conns"), -9), 9)]
+
+
+def test_sparse_facts_survive_the_cache_and_cost_nothing_when_absent() -> None:
+    """The new facts are set on a scope only when it has some (``Scope.ifs`` and the others
+    are class-level empty defaults): they round-trip through the cache's encoding, and a
+    scope without any pickles none of them."""
+    summary = _summary(SOURCE + COMPREHENSIONS.replace("def load", "def load2"))
+    decoded, _shape = decode(encode(summary)[0])
+    for name in ("create", "check", "bare", "load2"):
+        before, after = _function(summary, name), _function(decoded, name)
+        for fact in ("ifs", "attr_assigns", "comp_binds", "return_lines", "bare_returns"):
+            assert getattr(after.scope, fact) == getattr(before.scope, fact)
+        assert after.falls_off == before.falls_off
+    init = decoded.scope.classes["Service"].scope.functions["__init__"]
+    assert init.scope.ifs == ()
+    assert init.scope.comp_binds == {}
+    assert not {"ifs", "comp_binds", "return_lines", "bare_returns"} & set(vars(init.scope))
+    assert "falls_off" not in vars(init)
+    assert "falls_off" not in vars(_function(decoded, "check"))

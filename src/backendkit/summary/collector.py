@@ -170,7 +170,8 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
         """Close the function scope."""
         owner = self.owners[-1]
         assert isinstance(owner, FunctionInfo)
-        owner.falls_off = falls_off(original_node)
+        if owner.scope.returns and falls_off(original_node):
+            owner.falls_off = True
         self._pop()
 
     def visit_Decorator_decorator(self, node: cst.Decorator) -> None:

@@ -22,6 +22,7 @@ from backendkit.summary.model import (
     Scope,
     TryBlock,
     Unknown,
+    sparse_dict,
 )
 
 _EQUALITY = {cst.Equal: "==", cst.NotEqual: "!="}
@@ -110,7 +111,8 @@ class StatementFacts:
         """``a.b = value`` (a dotted target) is recorded in ``Scope.attr_assigns``."""
         dotted = dotted_name(target)
         if dotted is not None:
-            self.scope.attr_assigns.setdefault(dotted, []).append((value, self.line))
+            found = sparse_dict(self.scope, "attr_assigns").setdefault(dotted, [])
+            found.append((value, self.line))
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         """``x += v`` is recorded apart from plain assignments, as ``x + v``."""
@@ -261,7 +263,8 @@ class RepeatFacts:
     def visit_CompFor(self, node: cst.CompFor) -> None:
         """``for c in conns`` of a comprehension binds ``c`` to the items of ``conns``."""
         iterable = self.exprs.convert(node.iter)
-        bind_loop(self.scope.comp_binds, node.target, iterable, self.loop_stack[-1][-1], self.line)
+        binds = sparse_dict(self.scope, "comp_binds")
+        bind_loop(binds, node.target, iterable, self.loop_stack[-1][-1], self.line)
 
     def visit_CompFor_iter(self, node: cst.CompFor) -> None:
         """The outermost iterable is evaluated once, before the loop."""
