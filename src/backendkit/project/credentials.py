@@ -10,20 +10,41 @@ when its name holds ``authorization``, ``api-key`` or ``apikey``, or ends with `
 ``session``, ``auth``, ``jwt`` or ``api-key``. CSRF tokens (``csrf``/``xsrf``) are not
 credentials.
 
-The per-file summary does not record ``if`` tests, so the condition of a rejection is not
-read: what ties it to the credential is that the rejection comes after the read, under an
-``if``/``else`` or in an ``except`` handler of the same function.
+What ties a rejection to the credential: it comes after the read, in an ``except`` handler of
+the same function or under an ``if`` (``elif``, ``else``) whose test reads the variable holding
+the credential or a value derived from it by assignment or call (``user = await
+verify(token)``; ``if not user: raise ...``; ``Scope.ifs``). A rejection under an unrelated
+test (``if settings.maintenance:``) is not a check. Where that is unknown (the rejection is in a
+``while`` body or the ``else`` of a ``for``/``try``, under no ``if``; the read is not held by
+a name) a rejection after the read still counts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from backendkit.project.httperrors import HttpErrors
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, External, FuncSym
-from backendkit.summary.model import Attr, BinOp, Call, Const, Expr, Name, Param, Subscript
+from backendkit.summary.model import (
+    Attr,
+    BinOp,
+    Call,
+    Const,
+    DictExpr,
+    Expr,
+    FString,
+    IfBlock,
+    IfExp,
+    LoopItem,
+    Name,
+    Param,
+    Scope,
+    Seq,
+    Subscript,
+)
 
 _NOT_CREDENTIALS = ("csrf", "xsrf")
 _COOKIE_WORDS = ("token", "session", "auth", "jwt", "api-key", "apikey")
@@ -34,11 +55,14 @@ _HELPER_DEPTH = 2
 
 @dataclass(frozen=True)
 class CredentialRead:
-    """Where a function reads a credential: ``what`` (``header authorization``) and the line
-    (0 for a parameter: read before the body runs)."""
+    """Where a function reads a credential: ``what`` (``header authorization``), the line
+    (0 for a parameter: read before the body runs) and what holds it: the parameter, the name
+    the read is bound to, the reading call's callee (``request.headers.get``) when it is not
+    bound, or "" when unknown."""
 
     what: str
     line: int
+    holder: str = ""
 
 
 def is_credential(kind: str, name: str) -> bool:
@@ -64,25 +88,30 @@ class CredentialChecks:
         """Every credential ``func`` reads, parameters first, then its body by line."""
         found = [r for p in func.info.params if (r := self._param_read(p, func.ctx))]
         scope = func.info.scope
+        bound: dict[int, str] = {}
+        for name, assigns in scope.assigns.items():
+            for assign in assigns:
+                bound.setdefault(assign.line, name)
+                what = _subscript_read(assign.value)
+                if what:
+                    found.append(CredentialRead(what, assign.line, name))
         for site in scope.calls:
             what = _get_read(site.call)
             if what:
-                found.append(CredentialRead(what, site.line))
-        for assigns in scope.assigns.values():
-            for assign in assigns:
-                what = _subscript_read(assign.value)
-                if what:
-                    found.append(CredentialRead(what, assign.line))
+                holder = _holder(site.use, site.call, bound.get(site.line))
+                found.append(CredentialRead(what, site.line, holder))
         return sorted(found, key=lambda read: read.line)
 
     def dependency_check(self, func: FuncSym, depth: int = 0) -> str:
         """What credential the dependency ``func`` checks ("" for none): it reads one and, on a
-        later line of its own body, raises a 401/403 under an ``if``/``else`` or in an
-        ``except`` handler, or it calls a project function that does so (up to two calls
-        deep: litellm's ``user_api_key_auth_websocket`` hands the websocket on) where nothing
-        can skip or catch the call (no ``if``, loop, ``try`` or ``except`` around it); and it
-        never hands a missing credential on as ``None`` (no ``return None``, no ``Optional`` /
-        ``| None`` return annotation): that is an optional user, not authentication."""
+        later line of its own body, raises a 401/403 in an ``except`` handler or under an
+        ``if`` testing the credential (``_rejects_for``), or it calls a project function
+        that does so (up to two calls deep: litellm's ``user_api_key_auth_websocket`` hands
+        the websocket on) where nothing can skip or catch the call (no ``if``, loop, ``try``
+        or ``except`` around it); and it never hands a missing credential on as ``None`` (no
+        ``return None``, no ``Optional`` / ``| None`` return annotation, no bare ``return``
+        or end of the body reached in a function that returns a value elsewhere): that is an
+        optional user, not authentication."""
         if _may_return_none(func):
             return ""
         found = self._own_check(func)
@@ -116,9 +145,9 @@ class CredentialChecks:
             site = self.errors.raised_site(func, line)
             if site is None or not (site.guarded or site.in_except):
                 continue
-            before = [read for read in reads if read.line <= line]
-            if before:
-                return before[0].what
+            for read in reads:
+                if read.line <= line and _rejects_for(func.info.scope, read, line, site.in_except):
+                    return read.what
         return ""
 
     def _param_read(self, param: Param, ctx: Ctx) -> CredentialRead | None:
@@ -184,9 +213,94 @@ def _subscript_read(value: Expr | None) -> str:
     return ""
 
 
+def _holder(use: str, call: Call, assigned: str | None) -> str:
+    """The name a reading call is bound to (``token = request.headers.get(...)``), else the
+    name assigned on its line (``token = request.headers.get(...) or ""``), else its dotted
+    callee (read in place: ``if not request.headers.get(...)``), else ""."""
+    if use.startswith("="):
+        return use[1:]
+    if assigned is not None:
+        return assigned
+    return call.func.dotted if isinstance(call.func, Name) else ""
+
+
+def _rejects_for(scope: Scope, read: CredentialRead, line: int, in_except: bool) -> bool:
+    """The rejection on ``line`` is for want of ``read``'s credential: it is in an ``except``
+    handler, or one of the ``if`` tests it is under reads the credential's holder or a value
+    derived from it; unknown (no ``if`` around it, no holder) counts too."""
+    if in_except:
+        return True
+    guards = [block for block in scope.ifs if block.first <= line < block.end]
+    if not guards or not read.holder:
+        return True
+    held = _derived(scope, read.holder)
+    return any(_tests_any(block, held) for block in guards)
+
+
+def _tests_any(block: IfBlock, held: set[str]) -> bool:
+    """The test of ``block`` reads one of ``held`` (``token``, ``token.credentials``)."""
+    return any(read in held or read.partition(".")[0] in held for read in block.reads)
+
+
+def _derived(scope: Scope, holder: str) -> set[str]:
+    """``holder`` and the names of ``scope`` bound to a value computed from it, transitively:
+    ``scheme, _, value = token.partition(" ")``, ``user = await verify(token)``."""
+    held = {holder}
+    sources: list[tuple[str, Expr]] = [
+        (name, assign.value)
+        for name, assigns in scope.assigns.items()
+        for assign in assigns
+        if assign.value is not None
+    ]
+    sources += [
+        (site.use.partition("=")[2], site.call)
+        for site in scope.calls
+        if site.use.startswith(("=", "with="))
+    ]
+    grown = True
+    while grown:
+        grown = False
+        for name, value in sources:
+            if name not in held and _mentions(value, held):
+                held.add(name)
+                grown = True
+    return held
+
+
+def _mentions(expr: Expr, held: set[str]) -> bool:
+    """``expr`` reads one of ``held`` (a name, or the first part of a dotted name)."""
+    if isinstance(expr, Name):
+        return expr.dotted in held or expr.dotted.partition(".")[0] in held
+    return any(_mentions(part, held) for part in _parts(expr))
+
+
+def _parts(expr: Expr) -> tuple[Expr, ...]:
+    """The expressions ``expr`` is made of."""
+    split = _PARTS.get(type(expr))
+    return split(expr) if split else ()
+
+
+_PARTS: dict[type, Callable[[Any], tuple[Expr, ...]]] = {
+    Call: lambda e: (e.func, *e.args, *(value for _, value in e.kwargs)),
+    Subscript: lambda e: (e.value, *e.items),
+    Attr: lambda e: (e.value,),
+    LoopItem: lambda e: (e.iterable,),
+    BinOp: lambda e: (e.left, e.right),
+    IfExp: lambda e: (e.body, e.orelse),
+    Seq: lambda e: e.items,
+    FString: lambda e: e.parts,
+    DictExpr: lambda e: tuple(p for pair in e.items for p in pair if p is not None),
+}
+
+
 def _may_return_none(func: FuncSym) -> bool:
-    """``func`` returns ``None`` explicitly or is annotated to return an optional value."""
-    if any(isinstance(r, Const) and r.value is None for r in func.info.scope.returns):
+    """``func`` returns ``None`` explicitly, is annotated to return an optional value, or
+    returns a value on some paths and nothing (a bare ``return``, the end of its body) on
+    others."""
+    scope = func.info.scope
+    if any(isinstance(r, Const) and r.value is None for r in scope.returns):
+        return True
+    if scope.returns and (scope.bare_returns or func.info.falls_off):
         return True
     return _optional(func.info.returns)
 

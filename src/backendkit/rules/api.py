@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from backendkit.findings import Finding
 from backendkit.project.deps import DepNode
+from backendkit.project.httperrors import status_code_of
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, VarSym
 from backendkit.result import Route
@@ -94,6 +95,12 @@ class CreateStatusRule(ProjectRule):
             _APP + "\n\n@app.post('/items')  # expect: BK201\n"
             "def create_item(item: Item) -> Item:\n    return item\n"
         ),
+        Example(
+            "from fastapi import Response\n\n" + _APP + "\n\n@app.post('/items')  # expect: BK201\n"
+            "def create_item(item: Item, response: Response) -> Item:\n"
+            "    response.headers['X-Item'] = item.name\n    return item\n",
+            note="a Response parameter whose status the handler never sets",
+        ),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -177,10 +184,10 @@ class DeleteStatusRule(ProjectRule):
 
 class _DefaultStatus:
     """Which routes answer FastAPI's default 200 for sure: a ``status_code=`` of 200 or none,
-    and no ``Response`` parameter. A ``status_code=`` the analysis cannot evaluate (an
-    object whose ``__getattr__`` maps status names) is explicit but unknown, and a handler
-    taking a ``Response`` can set ``response.status_code`` in its body: neither is the
-    default."""
+    and no other status assigned to the handler's ``Response`` parameter in its body. A
+    ``status_code=`` the analysis cannot evaluate (an object whose ``__getattr__`` maps status
+    names) is explicit but unknown, and so is a ``response.status_code = value`` whose value
+    cannot be evaluated: neither is the default."""
 
     def __init__(self, ctx: ProjectContext) -> None:
         self.ctx = ctx
@@ -203,32 +210,23 @@ class _DefaultStatus:
 
 
 def _sets_own_status(index: ProjectIndex, handler: FuncSym) -> bool:
-    """A parameter annotated with FastAPI's (Starlette's) ``Response`` that the handler
-    neither calls a method of nor hands to a call: FastAPI passes the response it will send,
-    and a handler that only assigns to it sets its ``status_code`` (or headers; the summary
-    does not record attribute assignments, so both count). One handed on
-    (``process(fastapi_response=fastapi_response)``, litellm's header helpers) or used through
-    methods (``response.set_cookie(...)``) keeps the declared status."""
-    used = _call_names(handler)
+    """The handler assigns ``<its Response parameter>.status_code = value`` in its body
+    (FastAPI sends the response it passed, with that status) with a value other than 200, or
+    one the analysis cannot evaluate. A ``Response`` parameter that is never assigned a status
+    (unused, handed to a helper, used through ``response.set_cookie(...)``) keeps the declared
+    status."""
+    assigns = handler.info.scope.attr_assigns
+    inner = handler.ctx.enter(handler.info)
     for param in handler.info.params:
+        values = assigns.get(f"{param.name}.status_code")
         annotation = unwrap_annotation(param.annotation)
-        if not isinstance(annotation, Name) or param.name in used:
+        if not values or not isinstance(annotation, Name):
             continue
-        if _is_response_class(index.lookup(annotation.dotted, handler.ctx)):
+        if not _is_response_class(index.lookup(annotation.dotted, handler.ctx)):
+            continue
+        if any(status_code_of(index.value(value, inner)) != 200 for value, _ in values):
             return True
     return False
-
-
-def _call_names(handler: FuncSym) -> set[str]:
-    """The first parts of the names the handler's calls use as callee or argument
-    (``response`` for ``response.set_cookie(...)`` and for ``f(response=response)``)."""
-    names: set[str] = set()
-    for site in handler.info.scope.calls:
-        call = site.call
-        for expr in (call.func, *call.args, *(value for _, value in call.kwargs)):
-            if isinstance(expr, Name):
-                names.add(expr.dotted.partition(".")[0])
-    return names
 
 
 def _is_response_class(found: object) -> bool:

@@ -1,15 +1,16 @@
 """What the receiver of a query-like call is, for BK304: a database client, known not to be
 one (an HTTP client, a container, a web framework's object), or unknown. Types come from
 ``ReceiverTypes`` (annotations, constructors, ``with`` bindings, factories' return
-annotations) and, here, from two bindings it does not follow: ``x = await helper()`` (the
-helper's return annotation) and ``for x in items`` over an annotated ``list[T]`` (``T``)."""
+annotations) and, here, from the bindings it does not follow: ``x = await helper()`` (the
+helper's return annotation) and ``for x in items`` over an annotated ``list[T]`` (``T``), in a
+``for`` statement or in a comprehension (``[c.get(k) for c in conns]``: ``Scope.comp_binds``)."""
 
 from __future__ import annotations
 
 from backendkit.graphs.receivers import ReceiverTypes
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, ParamSym, VarSym
-from backendkit.summary.model import Expr, LoopItem, ModuleSummary, Name, Subscript
+from backendkit.summary.model import Assign, Expr, LoopItem, ModuleSummary, Name, Subscript
 
 #: Libraries whose objects are known to run no database query: HTTP clients (their sessions
 #: ``get`` URLs), FastAPI's and Starlette's objects (``request.session`` is a dict, an
@@ -84,13 +85,23 @@ class QueryReceivers:
         return isinstance(found, External) and _database_class(found)
 
     def _bound_class(self, name: str, body: Ctx) -> ClassSym | External | None:
-        """The class of a local bound by ``name = await helper()`` or ``for name in items``."""
+        """The class of a local bound by ``name = await helper()`` or ``for name in items``
+        (a comprehension's too)."""
+        scope = body.scopes[-1]
+        if name in scope.comp_binds and name not in scope.assigns and name not in scope.params:
+            return self._comprehension_class(scope.comp_binds[name], body)
         symbol = self.index.lookup(name, body)
         if not isinstance(symbol, VarSym) or symbol.assign.annotation is not None:
             return None
         if isinstance(symbol.assign.value, LoopItem):
             return self._item_class(symbol.assign.value, symbol.ctx)
         return self._awaited_class(symbol)
+
+    def _comprehension_class(self, binds: list[Assign], body: Ctx) -> ClassSym | External | None:
+        """The item class of a comprehension variable: the same for every comprehension of
+        the scope that binds the name."""
+        found = {self._item_class(b.value, body) for b in binds if isinstance(b.value, LoopItem)}
+        return found.pop() if len(found) == 1 else None
 
     def _awaited_class(self, var: VarSym) -> ClassSym | External | None:
         """The return annotation of the async project function whose call ``var`` is bound

@@ -14,7 +14,8 @@ import re
 import libcst as cst
 
 from backendkit.summary.exprs import ExprConverter, dotted_name
-from backendkit.summary.facts import OpenTry, RepeatFacts, StatementFacts
+from backendkit.summary.facts import OpenTry, RepeatFacts, StatementFacts, bind_loop
+from backendkit.summary.flow import FlowFacts, OpenIf, falls_off
 from backendkit.summary.model import (
     Assign,
     Call,
@@ -26,7 +27,6 @@ from backendkit.summary.model import (
     FunctionInfo,
     ImportBinding,
     ImportRecord,
-    LoopItem,
     ModuleSummary,
     Name,
     Param,
@@ -81,7 +81,7 @@ def _is_type_checking(test: cst.BaseExpression) -> bool:
     return dotted_name(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING", "t.TYPE_CHECKING")
 
 
-class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
+class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
     """Walks a module once and fills a ``ModuleSummary``."""
 
     def __init__(self, summary: ModuleSummary) -> None:
@@ -103,6 +103,7 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
         self.lambda_args: dict[int, tuple[Call, int | str]] = {}  # id of a lambda -> its call
         self.lambdas: list[tuple[Call, int | str] | None] = []  # the lambda bodies walked into
         self.open_tries: list[OpenTry] = []
+        self.open_ifs: list[OpenIf] = []
 
     # -- line tracking ------------------------------------------------------------------------
     def visit_Newline(self, node: cst.Newline) -> None:
@@ -167,6 +168,10 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         """Close the function scope."""
+        owner = self.owners[-1]
+        assert isinstance(owner, FunctionInfo)
+        if owner.scope.returns and falls_off(original_node):
+            owner.falls_off = True
         self._pop()
 
     def visit_Decorator_decorator(self, node: cst.Decorator) -> None:
@@ -290,8 +295,9 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
         if isinstance(target, (cst.Tuple, cst.List)):
             self._bind_unpacked(target, value)
             return
-        if isinstance(target, cst.Attribute) and value is not None:
-            self._bind_self_attr(target, value)
+        attribute = isinstance(target, cst.Attribute) and value is not None
+        if attribute and not self._bind_self_attr(target, value):
+            self.record_attr(target, value)
 
     def _bind_unpacked(self, target: cst.Tuple | cst.List, value: Expr | None) -> None:
         """``a, b = x, y`` binds ``a`` to ``x`` and ``b`` to ``y``; ``a, b = f()`` binds ``a``
@@ -313,12 +319,15 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
                 part = Subscript(value, (Const(position),))
             self._bind_target(element.value, part, None)
 
-    def _bind_self_attr(self, target: cst.Attribute, value) -> None:
+    def _bind_self_attr(self, target: cst.Attribute, value) -> bool:
+        """``self.x = value`` in a method is an instance attribute of its class (True)."""
         dotted = dotted_name(target)
         if not dotted or not dotted.startswith("self.") or dotted.count(".") != 1:
-            return
+            return False
         if len(self.owners) >= 3 and isinstance(self.owners[-2], ClassInfo):
             self.owners[-2].instance_attrs[dotted[5:]] = value
+            return True
+        return False
 
     def visit_Import(self, node: cst.Import) -> None:
         """``import a.b`` binds ``a``; ``import a.b as c`` binds ``c`` to ``a.b``."""
@@ -376,14 +385,7 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
         loop = self.line + len(node.leading_lines)
         iterable = self.exprs.convert(node.iter)
         self.scope.loops[loop] = iterable
-        targets: list[tuple[cst.BaseExpression, int | None]] = [(node.target, None)]
-        if isinstance(node.target, (cst.Tuple, cst.List)):
-            targets = [(el.value, i) for i, el in enumerate(node.target.elements)]
-        for target, index in targets:
-            if isinstance(target, cst.Name):
-                item = LoopItem(iterable, loop, index)
-                record = Assign(value=item, line=self.line)
-                self.scope.assigns.setdefault(target.value, []).append(record)
+        bind_loop(self.scope.assigns, node.target, iterable, loop, self.line)
         self.loop_stack[-1].append(loop)
 
     def leave_For_body(self, node: cst.For) -> None:
@@ -427,16 +429,21 @@ class Collector(StatementFacts, RepeatFacts, cst.CSTVisitor):
         self.leave_repeat()
 
     def visit_Return(self, node: cst.Return) -> None:
-        """Returned expressions (factories that build apps or dependencies)."""
-        if node.value is not None and len(self.owners) > 1:
+        """Returned expressions (factories that build apps or dependencies), the line of each
+        ``return`` (bare ones apart) and the ``if`` blocks holding it."""
+        if len(self.owners) == 1:
+            return
+        if node.value is not None:
             self.scope.returns.append(self.exprs.convert(node.value))
             self.mark_use(node.value, "return")
+        self.note_return(node.value is not None)
 
     def visit_Raise(self, node: cst.Raise) -> None:
         """Raised expressions (``HTTPException(status_code=401)``); a bare ``raise`` too marks
         the handler it is in."""
         if self.except_depth[-1]:
             self.note_raise()
+        self.note_exit()
         if node.exc is not None:
             self.scope.raises.append((self.exprs.convert(node.exc), self.line))
 

@@ -17,10 +17,12 @@ from backendkit.summary.model import (
     Compare,
     Expr,
     Handler,
+    LoopItem,
     Name,
     Scope,
     TryBlock,
     Unknown,
+    sparse_dict,
 )
 
 _EQUALITY = {cst.Equal: "==", cst.NotEqual: "!="}
@@ -31,6 +33,20 @@ def _call_of(node: cst.BaseExpression | None) -> cst.Call | None:
     if isinstance(node, cst.Await):
         node = node.expression
     return node if isinstance(node, cst.Call) else None
+
+
+def bind_loop(
+    binds: dict[str, list[Assign]], target: cst.BaseExpression, iterable: Expr, loop: int, line: int
+) -> None:
+    """Bind the names of a ``for`` target (``x``, or ``k, v``: ``index`` picks a part) to the
+    items of ``iterable``, as ``LoopItem`` records of ``loop``, in ``binds``."""
+    targets: list[tuple[cst.BaseExpression, int | None]] = [(target, None)]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        targets = [(el.value, i) for i, el in enumerate(target.elements)]
+    for part, index in targets:
+        if isinstance(part, cst.Name):
+            record = Assign(value=LoopItem(iterable, loop, index), line=line)
+            binds.setdefault(part.value, []).append(record)
 
 
 class OpenTry:
@@ -90,6 +106,13 @@ class StatementFacts:
                 if owner and isinstance(index, cst.Index):
                     key = self.exprs.convert(index.value)
                     self.scope.item_assigns.setdefault(owner, []).append((key, self.line))
+
+    def record_attr(self, target: cst.Attribute, value: Expr) -> None:
+        """``a.b = value`` (a dotted target) is recorded in ``Scope.attr_assigns``."""
+        dotted = dotted_name(target)
+        if dotted is not None:
+            found = sparse_dict(self.scope, "attr_assigns").setdefault(dotted, [])
+            found.append((value, self.line))
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         """``x += v`` is recorded apart from plain assignments, as ``x + v``."""
@@ -180,11 +203,13 @@ class StatementFacts:
 class RepeatFacts:
     """Comprehensions and ``while`` bodies as loops for ``CallSite.loops`` (the N+1 rule):
     a call in them runs once per iteration. Their loop ids are negative line numbers and their
-    iterable is ``Unknown``, so nothing is expanded per iteration and no name is bound. The
-    outermost ``for ... in <iterable>`` of a comprehension runs once, outside the loop."""
+    iterable is ``Unknown``, so nothing is expanded per iteration. The outermost ``for ... in
+    <iterable>`` of a comprehension runs once, outside the loop. A comprehension's targets are
+    bound in ``Scope.comp_binds``, not in ``assigns``: they do not leak out of it."""
 
     scope: Scope
     line: int
+    exprs: ExprConverter
     loop_stack: list[list[int]]
     outer_fors: set[int]
     paused: list[int]
@@ -234,6 +259,12 @@ class RepeatFacts:
     def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
         """End of the generator."""
         self.leave_repeat()
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        """``for c in conns`` of a comprehension binds ``c`` to the items of ``conns``."""
+        iterable = self.exprs.convert(node.iter)
+        binds = sparse_dict(self.scope, "comp_binds")
+        bind_loop(binds, node.target, iterable, self.loop_stack[-1][-1], self.line)
 
     def visit_CompFor_iter(self, node: cst.CompFor) -> None:
         """The outermost iterable is evaluated once, before the loop."""

@@ -1,0 +1,161 @@
+"""Control-flow facts of the per-file pass: the ``if`` tests that guard each ``raise`` and
+``return`` (``Scope.ifs``), the lines of ``return`` statements, bare ones apart, and whether a
+function that returns a value can also reach the end of its body (``FunctionInfo.falls_off``).
+
+``FlowFacts`` is a mixin of ``collector.Collector``: its hooks run in the same single walk. An
+``if`` is recorded only when it holds a ``raise`` or ``return`` of its own scope, and its test
+is read only then, so a file pays for the ``if`` statements that decide an exit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import libcst as cst
+
+from backendkit.summary.exprs import dotted_name
+from backendkit.summary.model import IfBlock, Scope
+from backendkit.summary.walker import fields_of
+
+_CONSTANTS = frozenset({"True", "False", "None"})
+
+
+class OpenIf:
+    """An ``if`` being walked: its scope, first line, test, and whether an exit is in it."""
+
+    __slots__ = ("first", "holds", "scope", "test")
+
+    def __init__(self, scope: Scope, first: int, test: cst.BaseExpression) -> None:
+        self.scope = scope
+        self.first = first
+        self.test = test
+        self.holds = False
+
+
+def test_reads(test: cst.BaseExpression) -> tuple[str, ...]:
+    """The names and attribute chains ``test`` reads, in source order, each once: a chain
+    (``user.is_active``) stands for itself, not for its parts; a keyword argument's name and
+    the constants ``True``/``False``/``None`` are not reads."""
+    found: dict[str, None] = {}
+    stack: list[cst.CSTNode] = [test]
+    while stack:
+        node = stack.pop()
+        if type(node) is cst.Name:
+            if node.value not in _CONSTANTS:
+                found[node.value] = None
+            continue
+        dotted = dotted_name(node) if type(node) is cst.Attribute else None
+        if dotted is not None:
+            found[dotted] = None
+        else:
+            stack.extend(reversed(_parts(node)))
+    return tuple(found)
+
+
+def _parts(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The sub-expressions of ``node`` in source order (libcst's ``children`` rebuilds the
+    node to list them: 15 times slower). An ``Arg`` gives only its value."""
+    split = _PARTS.get(type(node))
+    if split is not None:
+        return split(node)
+    fields = fields_of(type(node))
+    if fields is None:
+        return list(node.children)
+    out: list[cst.CSTNode] = []
+    for attr, _ in fields:
+        value = getattr(node, attr)
+        if isinstance(value, cst.BaseExpression | cst.Arg | cst.ComparisonTarget):
+            out.append(value)
+        elif isinstance(value, (list, tuple)):
+            out += [item for item in value if isinstance(item, cst.CSTNode)]
+    return out
+
+
+_PARTS: dict[type, Callable[[Any], list[cst.CSTNode]]] = {
+    cst.Arg: lambda n: [n.value],
+    cst.Attribute: lambda n: [n.value],
+    cst.Await: lambda n: [n.expression],
+    cst.UnaryOperation: lambda n: [n.expression],
+    cst.BooleanOperation: lambda n: [n.left, n.right],
+    cst.BinaryOperation: lambda n: [n.left, n.right],
+    cst.Comparison: lambda n: [n.left, *(t.comparator for t in n.comparisons)],
+    cst.Call: lambda n: [n.func, *n.args],
+    cst.Subscript: lambda n: [
+        n.value,
+        *(e.slice.value for e in n.slice if type(e.slice) is cst.Index),
+    ],
+    cst.SimpleString: lambda n: [],
+    cst.Integer: lambda n: [],
+}
+
+
+def _last_ends(body: cst.BaseSuite) -> bool:
+    """The last statement of ``body`` never lets control fall past it."""
+    if isinstance(body, cst.SimpleStatementSuite):
+        return bool(body.body) and isinstance(body.body[-1], (cst.Return, cst.Raise))
+    statements = body.body
+    return bool(statements) and _ends(statements[-1])
+
+
+def _ends(stmt: cst.CSTNode) -> bool:
+    """``stmt`` always leaves by a ``return`` or ``raise`` (or loops for ever): a ``return`` or
+    ``raise``, an ``if`` whose branches (``else`` required) all end, a ``try`` whose body (or
+    ``else``) and every handler end (or whose ``finally`` ends), a ``with`` whose body ends,
+    ``while True``. Anything else may fall through."""
+    if isinstance(stmt, cst.SimpleStatementLine):
+        return bool(stmt.body) and isinstance(stmt.body[-1], (cst.Return, cst.Raise))
+    if isinstance(stmt, cst.If):
+        return _last_ends(stmt.body) and stmt.orelse is not None and _ends(stmt.orelse)
+    if isinstance(stmt, (cst.Else, cst.With, cst.Finally)):
+        return _last_ends(stmt.body)
+    if isinstance(stmt, (cst.Try, cst.TryStar)):
+        return _try_ends(stmt)
+    if isinstance(stmt, cst.While):
+        return isinstance(stmt.test, cst.Name) and stmt.test.value == "True"
+    return False
+
+
+def _try_ends(stmt: cst.Try | cst.TryStar) -> bool:
+    if stmt.finalbody is not None and _ends(stmt.finalbody):
+        return True
+    body = _last_ends(stmt.body) or (stmt.orelse is not None and _ends(stmt.orelse))
+    return body and all(_last_ends(handler.body) for handler in stmt.handlers)
+
+
+def falls_off(node: cst.FunctionDef) -> bool:
+    """Whether the end of ``node``'s body may be reached (the function then returns None)."""
+    return not _last_ends(node.body)
+
+
+class FlowFacts:
+    """Hooks that record the ``if`` tests guarding exits, and the ``return`` lines."""
+
+    scope: Scope
+    line: int
+    open_ifs: list[OpenIf]
+
+    def visit_If(self, node: cst.If) -> None:
+        """An ``if`` (an ``elif`` too) opens a block; its test is read if an exit is in it."""
+        self.open_ifs.append(OpenIf(self.scope, self.line + len(node.leading_lines), node.test))
+
+    def leave_If(self, original_node: cst.If) -> None:
+        """An ``if`` holding a ``raise`` or ``return`` of its scope is recorded."""
+        found = self.open_ifs.pop()
+        if found.holds:
+            self.scope.ifs += (IfBlock(found.first, self.line, test_reads(found.test)),)
+
+    def note_exit(self) -> None:
+        """A ``raise`` or ``return``: the ``if`` blocks of this scope being walked hold one."""
+        for found in reversed(self.open_ifs):
+            if found.scope is not self.scope or found.holds:
+                break
+            found.holds = True
+
+    def note_return(self, valued: bool) -> None:
+        """The line of a ``return`` (with a value: parallel to ``Scope.returns``)."""
+        if valued:
+            self.scope.return_lines += (self.line,)
+        else:
+            self.scope.bare_returns += (self.line,)
+        self.note_exit()
