@@ -28,6 +28,7 @@ from backendkit.summary.model import (
     DictExpr,
     Expr,
     FString,
+    FunctionInfo,
     LoopItem,
     Name,
     Seq,
@@ -213,7 +214,10 @@ class Evaluator:
         self._memo[key] = Unresolved(f"parameter {param.name} depends on itself")
         values: list[Value] = []
         for call, where in self.index.callers(param.func):
-            expr = call.arg(param.index, param.name)
+            position = param.index - self._unpassed(param.func, call, where)
+            if position < 0:
+                continue  # ``self`` or ``cls``: the receiver, not an argument
+            expr = call.arg(position, param.name)
             if expr is None:
                 expr = param.func.params[param.index].default
                 where = param.ctx
@@ -222,6 +226,21 @@ class Evaluator:
         result = _one_or_many(values, param)
         self._memo[key] = result
         return result
+
+    def _unpassed(self, func: FunctionInfo, call: Call, where: Ctx) -> int:
+        """How many leading parameters of ``func`` a call does not pass: one for a method's
+        ``self`` (``obj.method(x)``) or a classmethod's ``cls`` (``Cls.make(x)``), none for
+        ``Cls.method(obj, x)``, a staticmethod or a plain function."""
+        params = func.params
+        if not params or params[0].name not in ("self", "cls") or _decorated(func, "staticmethod"):
+            return 0
+        callee = call.func
+        if not isinstance(callee, Name) or "." not in callee.dotted:
+            return 0
+        if _decorated(func, "classmethod"):
+            return 1
+        head = self.index.lookup(callee.dotted.rpartition(".")[0], where)
+        return 0 if isinstance(head, (ClassSym, ModuleSym)) else 1
 
     def attribute(self, value: Value, attr: str, depth: int = 0) -> Value:
         """``value.attr`` for modules, classes, instances of project classes and externals."""
@@ -367,3 +386,8 @@ def _is_field_call(expr: Expr, evaluator: Evaluator, ctx: Ctx, depth: int) -> bo
         return False
     callee = evaluator.index.lookup(expr.func.dotted, ctx, depth)
     return isinstance(callee, External) and callee.is_from("pydantic", "sqlmodel")
+
+
+def _decorated(func: FunctionInfo, name: str) -> bool:
+    """``func`` carries the decorator ``@name`` (``staticmethod``, ``classmethod``)."""
+    return any(isinstance(d, Name) and d.dotted == name for d in func.decorators)

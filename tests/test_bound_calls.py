@@ -1,0 +1,93 @@
+"""A parameter's value comes from its callers' arguments at the right position: a method
+called on an instance does not pass ``self``, a classmethod called on its class does not pass
+``cls``, and ``Cls.method(obj, x)`` or a staticmethod pass every parameter themselves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backendkit.catalogue import load_catalogue
+from backendkit.config import load_config
+from backendkit.engine import build_project
+from backendkit.project.symbols import ClassSym, Ctx, Instance, OneOf
+from backendkit.summary.model import Name
+from helpers import write_project
+
+REPO = """\
+class Repo:
+    def run(self, sql, limit=10):
+        return sql
+
+    @staticmethod
+    def plain(sql):
+        return sql
+
+    @classmethod
+    def make(cls, sql):
+        return sql
+"""
+USE = """\
+from app import repo as module
+from app.repo import Repo
+
+
+def go() -> None:
+    repo = Repo()
+    repo.run("SELECT 1", 5)
+    Repo.run(repo, "SELECT 2")
+    Repo.plain("SELECT 3")
+    Repo.make("SELECT 4")
+    module.helper("SELECT 5")
+"""
+
+
+@pytest.fixture(scope="module")
+def values(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], object]:
+    files = {
+        "app/__init__.py": "",
+        "app/repo.py": REPO + "\n\ndef helper(self, other=None):\n    return self\n",
+        "app/use.py": USE,
+    }
+    root = write_project(Path(tmp_path_factory.mktemp("bound")) / "p", files)
+    project, _files = build_project(root, load_config(root, load_catalogue()), use_cache=False)
+    index = project.index
+    module = index.modules["app.repo"]
+    cls = module.scope.classes["Repo"]
+    out: dict[tuple[str, str], object] = {}
+    wanted = [("run", "sql"), ("run", "limit"), ("run", "self"), ("plain", "sql"), ("make", "sql")]
+    for func_name, param in wanted:
+        func = cls.scope.functions[func_name]
+        out[func_name, param] = index.value(Name(param), Ctx(module, (module.scope,)).enter(func))
+    helper = module.scope.functions["helper"]
+    out["helper", "self"] = index.value(Name("self"), Ctx(module, (module.scope,)).enter(helper))
+    return out
+
+
+def test_instance_and_class_calls_of_a_method(values: dict) -> None:
+    """``repo.run("SELECT 1", 5)`` and ``Repo.run(repo, "SELECT 2")``: both statements reach
+    ``sql``; ``limit`` is 5 from the first and its default from the second."""
+    assert values["run", "sql"] == OneOf(("SELECT 1", "SELECT 2"))
+    assert values["run", "limit"] == OneOf((5, 10))
+
+
+def test_static_and_class_methods(values: dict) -> None:
+    """A staticmethod gets every argument; a classmethod's ``cls`` is not passed."""
+    assert values["plain", "sql"] == "SELECT 3"
+    assert values["make", "sql"] == "SELECT 4"
+
+
+def test_module_function_called_through_its_module(values: dict) -> None:
+    """``module.helper(x)``: a function of a module, even one whose first parameter is named
+    ``self``, gets its arguments at their own positions."""
+    assert values["helper", "self"] == "SELECT 5"
+
+
+def test_self_is_not_read_from_the_arguments(values: dict) -> None:
+    """The receiver is no argument: ``repo.run("SELECT 1", 5)`` gives ``self`` no value (it
+    used to be read as "SELECT 1"); ``Repo.run(repo, ...)`` passes the instance itself."""
+    found = values["run", "self"]
+    assert isinstance(found, Instance)
+    assert isinstance(found.cls, ClassSym)
+    assert found.cls.info.name == "Repo"
