@@ -120,7 +120,7 @@ def link_project(root: Path, config: Config, summaries: list[ModuleSummary]) -> 
     """Index the summaries, model the application and build its routes.
 
     A failure of the app model becomes a BK002 finding on an extra, unparsed summary."""
-    from backendkit.perfile import internal_error
+    from backendkit.findings import internal_error
     from backendkit.project.appmodel import AppModel
     from backendkit.project.deps import DependencyResolver
     from backendkit.project.index import ProjectIndex

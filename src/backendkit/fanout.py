@@ -26,10 +26,8 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from typing import TYPE_CHECKING, TypeVar
 
-from backendkit.findings import Finding
-from backendkit.perfile import internal_error
+from backendkit.findings import Finding, internal_error
 from backendkit.rules.base import ProjectContext, ProjectRule
-from backendkit.runner import worker_count
 
 if TYPE_CHECKING:
     from backendkit.engine import Project
@@ -83,6 +81,15 @@ def project_findings(
 
     grouped = sum(s.line_count for s in project.summaries) >= SPLIT_MIN_LINES
     return run_split(context, rules, run, grouped, fork=_fork(project, workers, focus))
+
+
+def worker_count(workers: int | None = None) -> int:
+    """How many processes to use: ``workers``, else one per CPU this process may use."""
+    if workers is not None:
+        return max(workers, 1)
+    if hasattr(os, "sched_getaffinity"):
+        return max(len(os.sched_getaffinity(0)), 1)
+    return os.cpu_count() or 1
 
 
 def _fork(project: Project, workers: int | None, focus: frozenset[str] | None) -> bool:
@@ -297,4 +304,5 @@ __all__ = [
     "restore_memos",
     "run_split",
     "split_rules_by_cost",
+    "worker_count",
 ]

@@ -72,3 +72,16 @@ class Finding:
         if self.extra:
             data["extra"] = self.extra
         return data
+
+
+def internal_error(code: str, path: str, error: BaseException) -> Finding:
+    """The BK002 finding for a rule that failed unexpectedly."""
+    return Finding(
+        code="BK002",
+        name="internal-error",
+        message=f"Internal error in rule {code} on this file: {type(error).__name__}: "
+        f"{error}; the other rules still ran, please report it",
+        path=path,
+        line=1,
+        severity=Severity.ERROR,
+    )

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from backendkit.filetask import FileTask, decode_source, read_bytes
-from backendkit.findings import Finding, Severity
+from backendkit.findings import Finding, Severity, internal_error
 from backendkit.rules.base import UNPARSED, FileContext, FileRule, Unparsed
 from backendkit.summary.collector import line_breaks, walk_module
 from backendkit.summary.model import ModuleSummary
@@ -177,16 +177,3 @@ def lines_agree(walked: int, source: str) -> bool:
     unless libcst dropped a line holding only a backslash): only then are the walk's function
     spans Python's lines."""
     return walked == line_breaks(source) + (source[-1:] not in ("", "\n", "\r"))
-
-
-def internal_error(code: str, path: str, error: BaseException) -> Finding:
-    """The BK002 finding for a rule that failed unexpectedly."""
-    return Finding(
-        code="BK002",
-        name="internal-error",
-        message=f"Internal error in rule {code} on this file: {type(error).__name__}: "
-        f"{error}; the other rules still ran, please report it",
-        path=path,
-        line=1,
-        severity=Severity.ERROR,
-    )

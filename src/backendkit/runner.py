@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from backendkit.cache import Cache, Shaped, decode, digest, encode
+from backendkit.fanout import worker_count
 from backendkit.perfile import FileTask, read_bytes, summarize_file
 from backendkit.rules.base import FileRule
 from backendkit.summary.model import ModuleSummary
@@ -139,15 +140,6 @@ def _size(path: str) -> int:
         return os.stat(path).st_size
     except OSError:
         return 0
-
-
-def worker_count(workers: int | None = None) -> int:
-    """How many processes to use: ``workers``, else one per CPU this process may use."""
-    if workers is not None:
-        return max(workers, 1)
-    if hasattr(os, "sched_getaffinity"):
-        return max(len(os.sched_getaffinity(0)), 1)
-    return os.cpu_count() or 1
 
 
 def _run(
