@@ -43,6 +43,13 @@ class Route:
     is_async: bool = False
     notes: tuple[str, ...] = ()
 
+    def endpoint_key(self) -> tuple[object, ...]:
+        """What makes routes one endpoint: one registration (its file, line and methods) of
+        one handler, of one kind. An endpoint is served at several paths when its router is
+        included or mounted twice (or in either branch of an ``if``); the key leaves out the
+        path and the app, so a caller that tells apps apart adds ``app``."""
+        return (self.kind, self.file, self.line, self.methods, self.handler)
+
     def to_dict(self) -> dict[str, object]:
         """Plain-JSON form used by ``backendkit routes --format json``."""
         data = asdict(self)

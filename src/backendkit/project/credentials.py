@@ -15,13 +15,17 @@ the same function or under an ``if`` (``elif``, ``else``) whose test reads the v
 the credential or a value derived from it by assignment or call (``user = await
 verify(token)``; ``if not user: raise ...``; ``Scope.ifs``). A rejection under an unrelated
 test (``if settings.maintenance:``) is not a check. Where that is unknown (the rejection is in a
-``while`` body or the ``else`` of a ``for``/``try``, under no ``if``; the read is not held by
-a name) a rejection after the read still counts.
+``for``/``while``/``case`` body or the ``else`` of a ``for``/``try``, under no ``if``; the read
+is not held by a name) a rejection after the read still counts. A rejection under no condition
+at all is a check when an ``if`` testing the credential returns before it (``if token == KEY:
+return token``, then ``raise ...``). A bare ``return`` under an ``if`` testing the credential
+before a conditional rejection (``if header is None: return``) lets a missing credential
+through: that rejection is no check (``rejected_read``; middleware uses the same rule).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +36,7 @@ from backendkit.summary.model import (
     Attr,
     BinOp,
     Call,
+    CallSite,
     Const,
     DictExpr,
     Expr,
@@ -128,8 +133,7 @@ class CredentialChecks:
         inner = func.ctx.enter(func.info)
         scope = func.info.scope
         for site in scope.calls:
-            inside_try = any(block.first <= site.line < block.end for block in scope.tries)
-            if site.guarded or site.in_except or inside_try or site.lambdas:
+            if site.conditional or site.in_except or scope.in_try(site.line) or site.lambdas:
                 continue
             if isinstance(site.call.func, Name):
                 target = self.index.lookup(site.call.func.dotted, inner)
@@ -143,11 +147,9 @@ class CredentialChecks:
             return ""
         for line in self.errors.auth_raise_lines(func):
             site = self.errors.raised_site(func, line)
-            if site is None or not (site.guarded or site.in_except):
-                continue
-            for read in reads:
-                if read.line <= line and _rejects_for(func.info.scope, read, line, site.in_except):
-                    return read.what
+            found = None if site is None else rejected_read(func.info.scope, reads, line, site)
+            if found is not None:
+                return found.what
         return ""
 
     def _param_read(self, param: Param, ctx: Ctx) -> CredentialRead | None:
@@ -161,7 +163,9 @@ class CredentialChecks:
             name = alias.value
         else:
             name = param.name.replace("_", "-") if kind == "header" else param.name
-        return CredentialRead(f"{kind} {name.lower()}", 0) if is_credential(kind, name) else None
+        if not is_credential(kind, name):
+            return None
+        return CredentialRead(f"{kind} {name.lower()}", 0, param.name)
 
     def _param_marker(self, param: Param, ctx: Ctx) -> tuple[str, Call] | None:
         """``("header" | "cookie", call)`` for a parameter declared with FastAPI's ``Header``
@@ -224,17 +228,67 @@ def _holder(use: str, call: Call, assigned: str | None) -> str:
     return call.func.dotted if isinstance(call.func, Name) else ""
 
 
-def _rejects_for(scope: Scope, read: CredentialRead, line: int, in_except: bool) -> bool:
-    """The rejection on ``line`` is for want of ``read``'s credential: it is in an ``except``
+def rejected_read(
+    scope: Scope, reads: Sequence[CredentialRead], line: int, site: CallSite
+) -> CredentialRead | None:
+    """The first of ``reads`` (a function's, in line order) that the rejection on ``line`` of
+    ``scope`` (a raised 401/403, a 401 response: the call ``site``) is for, by the rule of the
+    module docstring; None when it is for none (an unrelated test decides it, a missing
+    credential returns early, nothing but the rejection can happen)."""
+    for read in reads:
+        if read.line <= line and _rejects_for(scope, read, line, site):
+            return read
+    return None
+
+
+def _rejects_for(scope: Scope, read: CredentialRead, line: int, site: CallSite) -> bool:
+    """The rejection on ``line`` is for want of ``read``'s credential. Under a condition (an
+    ``if``, loop or ``case`` body, an ``except`` handler): unless a bare ``return`` under an
+    ``if`` testing the credential comes first (``_lets_through``), it is in an ``except``
     handler, or one of the ``if`` tests it is under reads the credential's holder or a value
-    derived from it; unknown (no ``if`` around it, no holder) counts too."""
-    if in_except:
-        return True
-    guards = [block for block in scope.ifs if block.first <= line < block.end]
-    if not guards or not read.holder:
-        return True
-    held = _derived(scope, read.holder)
-    return any(_tests_any(block, held) for block in guards)
+    derived from it; unknown (no ``if`` around it, no holder) counts too. Unconditional: an
+    ``if`` testing the credential returned before it (``_decided_before``)."""
+    held = _derived(scope, read.holder) if read.holder else set()
+    if not (site.conditional or site.in_except):
+        return bool(held) and _decided_before(scope, read, line, held)
+    if held and _lets_through(scope, read, line, held):
+        return False
+    return site.in_except or _guards_test(scope, line, held)
+
+
+def _guards_test(scope: Scope, line: int, held: set[str]) -> bool:
+    """One of the ``if`` tests ``line`` is under reads one of ``held``; True as well when none
+    is (a loop, ``case`` or ``else`` body decides) or nothing is known to hold the credential."""
+    guards = [block for block in scope.ifs if block.holds(line)]
+    return not guards or not held or any(_tests_any(block, held) for block in guards)
+
+
+def _decided_before(scope: Scope, read: CredentialRead, line: int, held: set[str]) -> bool:
+    """An ``if`` between the read and the unconditional rejection on ``line`` tests the
+    credential and returns (``if token == KEY: return token``): the rejection is what every
+    other credential gets."""
+    exits = (*scope.return_lines, *scope.bare_returns)
+    return any(
+        read.line <= block.first
+        and block.end <= line
+        and _tests_any(block, held)
+        and any(block.holds(exit_line) for exit_line in exits)
+        for block in scope.ifs
+    )
+
+
+def _lets_through(scope: Scope, read: CredentialRead, line: int, held: set[str]) -> bool:
+    """A bare ``return`` between the read and the rejection on ``line``, in an ``if`` that
+    tests the credential and does not hold the rejection (``if header is None: return``): a
+    missing credential returns before it is checked."""
+    return any(
+        read.line <= early < line
+        and block.holds(early)
+        and not block.holds(line)
+        and _tests_any(block, held)
+        for early in scope.bare_returns
+        for block in scope.ifs
+    )
 
 
 def _tests_any(block: IfBlock, held: set[str]) -> bool:

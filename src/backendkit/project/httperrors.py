@@ -123,14 +123,14 @@ class HttpErrors:
         """What ``init`` passes on to the next ``__init__`` (``super().__init__(...)`` or
         ``Base.__init__(self, ...)``), its parameters bound to ``args``."""
         inner = init.ctx.enter(init.info)
-        bound = _bind(init, args)
+        bound = bind_params(init, args)
         out: list[int | None] = []
         for site in init.info.scope.calls:
-            skip = _init_call_skip(site)
+            skip = init_call_skip(site)
             if skip is None:
                 continue
             passed = Args.of(site.call, inner, skip)
-            out += self.statuses(cls, _substitute(passed, bound), position + 1)
+            out += self.statuses(cls, substitute_args(passed, bound), position + 1)
         return out
 
     def auth_raise_lines(self, func: FuncSym) -> list[int]:
@@ -152,22 +152,26 @@ class HttpErrors:
 
     def always_rejects(self, func: FuncSym) -> bool:
         """``func`` cannot return: it raises a 401/403 as a statement of its own body that no
-        ``if``, loop, ``try`` or ``except`` holds, and has no ``return`` or ``yield`` value
-        (``AlwaysForbidden.__call__``: ``raise HTTPException(status_code=403)``). A bare
-        ``return`` is not in the summary, so one before the raise is not seen."""
+        ``if``, loop, ``match``, ``try`` or ``except`` holds, has no ``return`` or ``yield``
+        value, and no bare ``return`` before the raise (``AlwaysForbidden.__call__``: ``raise
+        HTTPException(status_code=403)``; not ``if DEBUG: return`` then the raise)."""
         scope = func.info.scope
         if scope.returns or scope.yields:
             return False
         for line in self.auth_raise_lines(func):
+            if any(early < line for early in scope.bare_returns):
+                continue
             site = self.raised_site(func, line)
-            inside_try = any(block.first <= line < block.end for block in scope.tries)
-            if site is not None and not (site.guarded or site.in_except or inside_try):
+            if site is not None and not (site.conditional or site.in_except or scope.in_try(line)):
                 return True
         return False
 
 
-def _bind(init: FuncSym, args: Args) -> dict[str, Bound]:
-    """``init``'s parameters (after ``self``) bound to ``args``, or to their defaults."""
+def bind_params(init: FuncSym, args: Args) -> dict[str, Bound]:
+    """``init``'s parameters (after ``self``) bound to ``args``, or to their defaults: what
+    each parameter holds when ``init`` is called with ``args`` (a parameter neither passed nor
+    defaulted is left out). Used to follow a value (a status, ``auto_error``) through the
+    ``__init__`` of a project subclass."""
     params = init.info.params[1:]
     bound: dict[str, Bound] = {}
     positional = [p for p in params if p.kind in ("posonly", "normal")]
@@ -184,8 +188,10 @@ def _bind(init: FuncSym, args: Args) -> dict[str, Bound]:
     return bound
 
 
-def _substitute(args: Args, bound: dict[str, Bound]) -> Args:
-    """``args`` with each plain parameter name replaced by what the caller bound to it."""
+def substitute_args(args: Args, bound: dict[str, Bound]) -> Args:
+    """``args`` (the arguments an ``__init__`` passes on to the next one) with each plain
+    parameter name replaced by what the caller bound to it (``bind_params``), so they are
+    evaluated where the caller wrote them."""
 
     def one(item: Bound) -> Bound:
         expr = item[0]
@@ -195,10 +201,10 @@ def _substitute(args: Args, bound: dict[str, Bound]) -> Args:
     return Args(positional, {key: one(item) for key, item in args.keywords.items()})
 
 
-def _init_call_skip(site: CallSite) -> int | None:
-    """How many leading arguments of a call to the next ``__init__`` are not the error's:
-    0 for ``super().__init__(...)``, 1 for ``Base.__init__(self, ...)``; None for any other
-    call."""
+def init_call_skip(site: CallSite) -> int | None:
+    """Whether ``site`` calls the next ``__init__`` of a class, and how many of its leading
+    arguments are not the instance's: 0 for ``super().__init__(...)`` (``super(Cls,
+    self).__init__`` too), 1 for ``Base.__init__(self, ...)``; None for any other call."""
     func = site.call.func
     if isinstance(func, Attr) and func.attr == "__init__":
         return 0

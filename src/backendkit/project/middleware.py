@@ -4,8 +4,10 @@ A middleware authenticates when its code (the function of ``@app.middleware("htt
 ``dispatch`` / ``__call__`` of a class added with ``app.add_middleware(Cls)`` or
 ``FastAPI(middleware=[Middleware(Cls)])``, a ``BaseHTTPMiddleware`` or a pure ASGI
 middleware) reads a credential (``project/credentials.py``: the Authorization header, an
-API-key or token header, a session cookie) and, on a later line, under an ``if``/``else`` or in
-an ``except`` handler, answers 401/403: a response built with ``status_code=401`` (or as the
+API-key or token header, a session cookie) and, on a later line, answers 401/403 for want of
+it, by the rule dependencies follow (``credentials.rejected_read``: under an ``if`` whose test
+reads the credential or a value derived from it, in an ``except`` handler, or after an ``if``
+testing it that returns): a response built with ``status_code=401`` (or as the
 second positional argument of a ``...Response`` class), an ASGI message ``{"status": 401}``, or
 a raised 401/403 error.
 
@@ -28,7 +30,7 @@ import re
 
 from backendkit.project.appmodel import AppModel, AppObject, Mount, RouteDecl
 from backendkit.project.authstatus import AuthStatus
-from backendkit.project.credentials import CredentialChecks
+from backendkit.project.credentials import CredentialChecks, rejected_read
 from backendkit.project.deps import DependencyResolver
 from backendkit.project.httperrors import AUTH_STATUSES
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym
@@ -91,29 +93,34 @@ class MiddlewareAuth:
 
     def _checks(self, func: FuncSym, name: str) -> str:
         """``"<name> (middleware, checks header authorization)"`` when ``func`` reads a
-        credential and rejects the request with a 401/403 afterwards, else ""."""
+        credential and rejects the request with a 401/403 for want of it (the rule of
+        ``credentials.rejected_read``: under an ``if`` testing it, in an ``except`` handler),
+        for every path, else ""."""
         reads = self.credentials.reads(func)
         if not reads:
             return ""
-        rejecting = [line for line in self._rejection_lines(func) if line >= reads[0].line]
-        if not rejecting or _path_conditional(func, min(rejecting)):
+        scope = func.info.scope
+        tied = [
+            (line, found)
+            for line, site in sorted(self._rejections(func), key=lambda pair: pair[0])
+            if (found := rejected_read(scope, reads, line, site)) is not None
+        ]
+        if not tied or _path_conditional(func, tied[0][0]):
             return ""
-        return f"{name} (middleware, checks {reads[0].what})"
+        return f"{name} (middleware, checks {tied[0][1].what})"
 
-    def _rejection_lines(self, func: FuncSym) -> list[int]:
-        """The lines of ``func`` that answer 401/403 conditionally: a response or an ASGI
-        message (``_rejects``), or a raised error."""
-        lines = [site.line for site in func.info.scope.calls if self._rejects(site, func)]
+    def _rejections(self, func: FuncSym) -> list[tuple[int, CallSite]]:
+        """``(line, call)`` for each 401/403 answer of ``func``: a response or an ASGI message
+        (``_rejects``), or a raised error (the call building it)."""
+        found = [(site.line, site) for site in func.info.scope.calls if self._rejects(site, func)]
         for line in self.errors.auth_raise_lines(func):
             site = self.errors.raised_site(func, line)
-            if site is not None and (site.guarded or site.in_except):
-                lines.append(line)
-        return lines
+            if site is not None:
+                found.append((line, site))
+        return found
 
     def _rejects(self, site: CallSite, func: FuncSym) -> bool:
-        """A call that answers 401/403 (a response or an ASGI message), conditionally."""
-        if not (site.guarded or site.in_except):
-            return False
+        """A call that answers 401/403 (a response or an ASGI message)."""
         inner = func.ctx.enter(func.info)
         call = site.call
         statuses = [call.kwarg("status_code")]

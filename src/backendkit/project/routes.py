@@ -384,7 +384,7 @@ def _with_alternatives(routes: list[Route]) -> list[Route]:
 
 def _endpoint(route: Route) -> tuple[object, ...]:
     """What makes routes one endpoint: one registration of one handler for one app."""
-    return (route.app, route.kind, route.file, route.line, route.methods, route.handler)
+    return (route.app, *route.endpoint_key())
 
 
 def _notes(decl: RouteDecl, at: _At, resolved: bool, in_app: bool) -> list[str]:

@@ -14,7 +14,13 @@ it: the error becomes a return value, as ``auto_error=False`` makes it ``None``.
 
 from __future__ import annotations
 
-from backendkit.project.httperrors import Args, Bound, _bind, _init_call_skip, _substitute
+from backendkit.project.httperrors import (
+    Args,
+    Bound,
+    bind_params,
+    init_call_skip,
+    substitute_args,
+)
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import (
     ClassSym,
@@ -114,15 +120,15 @@ class SchemeCheck:
         ``auto_error`` parameter, else the arguments it passes to the next ``__init__``
         (``super().__init__(...)``), else True when it passes none on (the base is built
         with its defaults)."""
-        bound = _bind(init, args)
+        bound = bind_params(init, args)
         if any(p.name == "auto_error" for p in init.info.params):
             passed = bound.get("auto_error")
             return passed is not None and self._true(passed)
         inner = init.ctx.enter(init.info)
         for site in init.info.scope.calls:
-            skip = _init_call_skip(site)
+            skip = init_call_skip(site)
             if skip is not None:
-                passed = _substitute(Args.of(site.call, inner, skip), bound)
+                passed = substitute_args(Args.of(site.call, inner, skip), bound)
                 return _with_spread(passed, site.call, init, args)
         return True
 
@@ -154,7 +160,7 @@ class SchemeCheck:
         to the outer ones)."""
         inner = func.ctx.enter(func.info)
         for block in func.info.scope.tries:
-            if not block.first <= site.line < block.end:
+            if not block.holds(site.line):
                 continue
             handler = next((h for h in block.handlers if self._catches(h.caught, inner)), None)
             if handler is not None and not handler.raises:

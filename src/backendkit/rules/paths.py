@@ -176,9 +176,10 @@ class SingularCollectionRule(ProjectRule):
 
 
 def _first_time(seen: set[tuple[object, ...]], route: Route, problem: str) -> bool:
-    """True the first time one endpoint (a registration, served at several paths when its
-    router is included or mounted twice) shows ``problem``: it is reported once."""
-    key = (route.file, route.line, route.methods, problem)
+    """True the first time one endpoint (``Route.endpoint_key``: a registration, served at
+    several paths when its router is included or mounted twice) shows ``problem``: it is
+    reported once."""
+    key = (*route.endpoint_key(), problem)
     if key in seen:
         return False
     seen.add(key)

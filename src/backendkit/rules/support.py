@@ -206,8 +206,7 @@ def per_endpoint(routes: Iterable[Route]) -> Iterator[tuple[Route, tuple[str, ..
     problem. ``routes`` keep their (deterministic) order."""
     groups: dict[tuple[object, ...], list[Route]] = {}
     for route in routes:
-        key = (route.kind, route.file, route.line, route.methods, route.handler)
-        groups.setdefault(key, []).append(route)
+        groups.setdefault(route.endpoint_key(), []).append(route)
     for first, *rest in groups.values():
         yield first, tuple(dict.fromkeys(r.path for r in rest if r.path != first.path))
 

@@ -93,7 +93,7 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
         self.qualnames: list[str] = []
         self.loop_stack: list[list[int]] = [[]]
         self.outer_fors: set[int] = set()
-        self.paused: list[int] = []
+        self.paused: list[int] = []  # loops set aside while their iterable is walked
         self.type_checking = 0  # depth of ``if TYPE_CHECKING:`` blocks
         self.guard_depth: list[int] = [0]
         self.finally_depth: list[int] = [0]
@@ -386,11 +386,24 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
         iterable = self.exprs.convert(node.iter)
         self.scope.loops[loop] = iterable
         bind_loop(self.scope.assigns, node.target, iterable, loop, self.line)
-        self.loop_stack[-1].append(loop)
+        self.paused.append(loop)
+
+    def visit_For_body(self, node: cst.For) -> None:
+        """The body runs once per item (``CallSite.loops``); the iterable was evaluated once,
+        before the loop, as a comprehension's outermost one is."""
+        self.loop_stack[-1].append(self.paused.pop())
 
     def leave_For_body(self, node: cst.For) -> None:
         """The ``else`` block of a loop runs once, outside the iteration."""
         self.loop_stack[-1].pop()
+
+    def visit_MatchCase_body(self, node: cst.MatchCase) -> None:
+        """A ``case`` body runs only when its pattern matches: guarded, as an ``if`` body."""
+        self._guard()
+
+    def leave_MatchCase_body(self, node: cst.MatchCase) -> None:
+        """End of a guarded block."""
+        self._unguard()
 
     def _guard(self) -> None:
         self.guard_depth[-1] += 1

@@ -184,10 +184,14 @@ class CallSite:
 
     call: Call
     line: int
-    loops: tuple[int, ...] = ()  # enclosing ``for`` loops of the same scope, outermost first
-    # inside an ``if``/``elif`` or ``while`` body, or an ``else:`` block (of an ``if``, ``for``,
-    # ``while`` or ``try``), of its scope; ``try`` and ``with`` bodies are not guarded (a
-    # ``try`` body is in ``Scope.tries``)
+    # the enclosing loop bodies of the same scope, outermost first: ``for`` loops (by the line
+    # of the ``for``; not its iterable, evaluated once), ``while`` bodies and comprehensions
+    # (by minus their line, in ``Scope.loops`` as ``Unknown``)
+    loops: tuple[int, ...] = ()
+    # inside an ``if``/``elif``, ``while`` or ``match`` ``case`` body, or an ``else:`` block (of
+    # an ``if``, ``for``, ``while`` or ``try``), of its scope; a ``for`` body is not (the call
+    # is in ``loops``: ``conditional`` covers both); ``try`` and ``with`` bodies are not
+    # guarded (a ``try`` body is in ``Scope.tries``)
     guarded: bool = False
     # what the statement does with the call's result: "with" (a with item), "with=name" (a
     # with item bound by ``as name``), "=name" (bound to a plain name), "return", "yield",
@@ -200,6 +204,12 @@ class CallSite:
     # a lambda that is not an argument is left out
     lambdas: tuple[tuple[Call, int | str], ...] = ()
 
+    @property
+    def conditional(self) -> bool:
+        """The call may not run when its scope runs to its line: it is guarded, or in a loop
+        body (a ``for`` loop or comprehension may run zero times)."""
+        return self.guarded or bool(self.loops)
+
 
 class Handler(NamedTuple):
     """One ``except`` clause: what it names (None for a bare ``except:``) and whether a
@@ -207,6 +217,12 @@ class Handler(NamedTuple):
 
     caught: Expr | None
     raises: bool
+
+
+def _spans(block: TryBlock | IfBlock, line: int) -> bool:
+    """``line`` is in ``block``: ``first <= line < end`` (a ``try`` body, an ``if`` with its
+    test and branches)."""
+    return block.first <= line < block.end
 
 
 class TryBlock(NamedTuple):
@@ -218,6 +234,8 @@ class TryBlock(NamedTuple):
     first: int
     end: int
     handlers: tuple[Handler, ...]
+
+    holds = _spans  # ``block.holds(line)``
 
 
 class IfBlock(NamedTuple):
@@ -231,6 +249,8 @@ class IfBlock(NamedTuple):
     first: int
     end: int
     reads: tuple[str, ...]
+
+    holds = _spans  # ``block.holds(line)``
 
 
 @dataclass(frozen=True)
@@ -286,6 +306,11 @@ class Scope:
     return_lines: ClassVar[tuple[int, ...]] = ()
     #: the lines of ``return`` statements without a value
     bare_returns: ClassVar[tuple[int, ...]] = ()
+
+    def in_try(self, line: int) -> bool:
+        """``line`` is in the body of one of this scope's ``try`` statements (its handlers may
+        catch what is raised there)."""
+        return any(block.holds(line) for block in self.tries)
 
     def last_assign(self, name: str) -> Assign | None:
         """The last assignment of ``name`` in this scope, if any."""
