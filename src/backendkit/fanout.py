@@ -42,6 +42,7 @@ CHILD_GRACE = 30.0
 CHILD_FACTOR = 5.0
 
 T = TypeVar("T")
+R = TypeVar("R")
 #: Runs some rules on the context: the findings of each rule, in the order given.
 RunRules = Callable[[ProjectContext, Sequence[ProjectRule]], list[list[Finding]]]
 
@@ -237,6 +238,99 @@ def in_two(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
     return mine, _theirs(data, second)
 
 
+def beside(first: Callable[[Callable[[], T | None]], R], second: Callable[[], T]) -> tuple[R, T]:
+    """``(first(peek), second())``, with ``second`` run in a forked child meanwhile; ``peek()``
+    is the child's result once all of it has arrived, else None at once (it never waits), so
+    ``first`` can stop early when the result makes its work unneeded (``second`` must not
+    return None).
+
+    Without ``fork`` (or in a multi-threaded process) ``second`` runs here first and ``peek``
+    has its result from the start: the same results, one after the other. A child that fails
+    or is still running long after ``first`` returned is replaced by calling ``second`` here."""
+    if not _can_fork():
+        theirs = second()
+        return first(lambda: theirs), theirs
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except Exception:  # no process to spare
+        os.close(read_end)
+        os.close(write_end)
+        theirs = second()
+        return first(lambda: theirs), theirs
+    if pid == 0:  # pragma: no cover - runs in the child, which never returns
+        os.close(read_end)
+        _child(second, write_end)
+    os.close(write_end)
+    pipe = _Pipe(read_end)
+    started = time.monotonic()
+    try:
+        mine = first(pipe.peek)
+        took = time.monotonic() - started
+        done = pipe.finish(time.monotonic() + max(CHILD_GRACE, CHILD_FACTOR * took))
+    except BaseException:
+        _kill(pid)
+        os.close(read_end)
+        raise
+    os.close(read_end)
+    if not done:  # the child is stuck: stop it and do its work here
+        _kill(pid)
+        return mine, second()
+    _reap(pid)
+    return mine, _theirs(b"".join(pipe.chunks), second)
+
+
+class _Pipe:
+    """The read end of a child's result pipe, read as far as it goes without waiting."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.chunks: list[bytes] = []
+        self.closed = False
+
+    def _drain(self, timeout_ms: int) -> None:
+        """Read what the pipe holds, waiting at most ``timeout_ms`` for the first byte."""
+        poller = select.poll()
+        poller.register(self.fd, select.POLLIN)
+        while not self.closed and poller.poll(timeout_ms):
+            chunk = os.read(self.fd, 1 << 20)
+            self.closed = not chunk
+            self.chunks.append(chunk)
+            timeout_ms = 0
+
+    def finish(self, deadline: float) -> bool:
+        """Read to the end; False when the child has not closed the pipe by ``deadline``."""
+        while not self.closed:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self._drain(max(1, int(left * 1000)))
+        return True
+
+    def peek(self) -> object | None:
+        """The child's result once the pipe is closed and what came is whole, else None."""
+        if not self.closed:
+            self._drain(0)
+        if not self.closed:
+            return None
+        value = _decoded(b"".join(self.chunks))
+        return None if value is _BROKEN else value
+
+
+#: what ``_decoded`` gives for bytes that are not a whole result
+_BROKEN = object()
+
+
+def _decoded(data: bytes) -> object:
+    """What a child sent (its length prefix checked), or ``_BROKEN``."""
+    if len(data) > _LENGTH and int.from_bytes(data[:_LENGTH], "big") == len(data) - _LENGTH:
+        try:
+            return pickle.loads(data[_LENGTH:])  # our own child's bytes, from our own pipe
+        except Exception:  # unreadable: the work is redone here
+            pass
+    return _BROKEN
+
+
 def _read_all(fd: int, deadline: float) -> bytes | None:
     """Everything written to the pipe ``fd`` until the writer closes it, or None when that
     has not happened by ``deadline`` (``time.monotonic()``)."""
@@ -288,16 +382,13 @@ def _reap(pid: int) -> None:
 
 def _theirs(data: bytes, again: Callable[[], T]) -> T:
     """The child's result when all of it arrived, else ``again()``."""
-    if len(data) > _LENGTH and int.from_bytes(data[:_LENGTH], "big") == len(data) - _LENGTH:
-        try:
-            return pickle.loads(data[_LENGTH:])  # our own child's bytes, from our own pipe
-        except Exception:  # unreadable: redo the work here
-            pass
-    return again()
+    value = _decoded(data)
+    return again() if value is _BROKEN else value  # type: ignore[return-value]
 
 
 __all__ = [
     "SPLIT_MIN_LINES",
+    "beside",
     "in_two",
     "memo_state",
     "project_findings",

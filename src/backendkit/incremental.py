@@ -36,6 +36,12 @@ if TYPE_CHECKING:  # the rules and the runner are imported only when something c
     from backendkit.rules.base import FileRule
     from backendkit.runner import Prepared, Progress
 
+#: At most this many changed files are parsed in a child beside the loading (``_Overlap``),
+#: in a project of at least this many files (below, loading is quicker than a fork)
+OVERLAP_MAX_FILES = 8
+OVERLAP_MIN_FILES = 300
+#: summaries loaded between two looks at the child's result
+OVERLAP_CHUNK = 200
 #: A file's snapshot record (None: changed), stat signature, bytes (when read) and hash.
 _Found = tuple[FileRecord | None, Signature | None, bytes | None, str | None]
 #: Runs the project pass over all summaries, computing the project findings of the files in
@@ -125,7 +131,7 @@ class _Incremental:
         summaries = self._refresh(tasks, found, records)
         shapes = shapes_key(records)
         old, focus = self.snapshot, self.settings.focus
-        if old is not None and old.shapes == shapes and covers(old.focus, focus):
+        if old is not None and self.serves(records):
             findings, routes, focus = old.project_findings, old.routes, old.focus
         else:
             findings, routes = link(self._complete(tasks, records, summaries), focus)
@@ -148,12 +154,36 @@ class _Incremental:
         if not changed:
             return summaries
         prepared: list[Prepared] = [(found[i][2], found[i][3]) for i in changed]
-        fresh = self._summarize([tasks[i] for i in changed], prepared, self.settings.progress)
+
+        def parse() -> list[Shaped]:
+            return self._summarize([tasks[i] for i in changed], prepared, self.settings.progress)
+
+        if self._overlaps(len(tasks), len(changed)):
+            fresh = _Overlap(self, tasks, found, records, changed).run(parse, summaries)
+        else:
+            fresh = parse()
         for index, (summary, shape) in zip(changed, fresh, strict=True):
             summaries[index] = summary
-            _kept, sig, _data, content = found[index]
-            records[index] = record(tasks[index], sig, content, summary, shape)
+            records[index] = _fresh_record(tasks[index], found[index], summary, shape)
         return summaries
+
+    def _overlaps(self, total: int, changed: int) -> bool:
+        """Whether the changed files are parsed in a child while this process loads the
+        others' summaries (``_Overlap``): a few changed files of a large project the snapshot
+        knows, when more than one process is allowed."""
+        from backendkit.fanout import worker_count
+
+        few = changed <= OVERLAP_MAX_FILES and total >= max(OVERLAP_MIN_FILES, changed + 1)
+        return few and self.snapshot is not None and worker_count(self.settings.workers) > 1
+
+    def serves(self, records: list[FileRecord]) -> bool:
+        """Whether the snapshot's project results hold for files with these ``records``."""
+        old = self.snapshot
+        return (
+            old is not None
+            and old.shapes == shapes_key(records)
+            and covers(old.focus, self.settings.focus)
+        )
 
     def _reuse(self, task: FileTask) -> _Found:
         """The snapshot's record if the file is unchanged (else None), its stat signature, and
@@ -196,6 +226,66 @@ class _Incremental:
         files = {r.task.rel_path: r for r in records}
         snapshot = Snapshot(self.store.key, self.started, files, shapes, findings, routes, focus)
         self.store.save(snapshot)
+
+
+class _Overlap:
+    """A few changed files parsed in a forked child (``fanout.beside``) while this process
+    loads the other files' summaries from the per-file cache, which the project pass needs when
+    a change is more than a comment. Loading goes in chunks and stops as soon as the child's
+    summaries show that the snapshot still serves (the files' shapes are unchanged), so a
+    comment-only change costs no more than before. This process never imports libcst then."""
+
+    def __init__(
+        self,
+        run: _Incremental,
+        tasks: Sequence[FileTask],
+        found: list[_Found],
+        records: list[FileRecord],
+        changed: list[int],
+    ) -> None:
+        self.run_of, self.tasks, self.found, self.records = run, tasks, found, records
+        self.changed = changed
+        self.served: bool | None = None  # once the child's summaries are known
+
+    def run(
+        self, parse: Callable[[], list[Shaped]], summaries: list[ModuleSummary | None]
+    ) -> list[Shaped]:
+        """The changed files' summaries; ``summaries`` gets the others' where loaded."""
+        from backendkit.fanout import beside
+
+        cache = self.run_of.cache
+        skip = set(self.changed)
+        wanted = [i for i, r in enumerate(self.records) if i not in skip and r.content]
+        if wanted:  # read the packs before the fork: the child may write or merge them
+            cache.load(self.tasks[wanted[0]], self.records[wanted[0]].content or "")
+
+        def load(peek: Callable[[], list[Shaped] | None]) -> None:
+            for start in range(0, len(wanted), OVERLAP_CHUNK):
+                if self._needless(peek()):
+                    return
+                for i in wanted[start : start + OVERLAP_CHUNK]:
+                    loaded = cache.load(self.tasks[i], self.records[i].content or "")
+                    summaries[i] = loaded[0] if loaded is not None else None
+
+        _none, fresh = beside(load, parse)
+        return fresh
+
+    def _needless(self, fresh: list[Shaped] | None) -> bool:
+        """Whether the child's summaries (None: not yet known) show that the snapshot serves."""
+        if fresh is None:
+            return False
+        if self.served is None:
+            trial = list(self.records)
+            for index, (summary, shape) in zip(self.changed, fresh, strict=True):
+                trial[index] = _fresh_record(self.tasks[index], self.found[index], summary, shape)
+            self.served = self.run_of.serves(trial)
+        return self.served
+
+
+def _fresh_record(task: FileTask, found: _Found, summary: ModuleSummary, shape: str) -> FileRecord:
+    """The record of a file summarised in this run."""
+    _kept, sig, _data, content = found
+    return record(task, sig, content, summary, shape)
 
 
 def _root_of(task: FileTask) -> str:
