@@ -1,6 +1,7 @@
-"""A parameter's value comes from its callers' arguments at the right position: a method
-called on an instance does not pass ``self``, a classmethod called on its class does not pass
-``cls``, and ``Cls.method(obj, x)`` or a staticmethod pass every parameter themselves."""
+"""The evaluator on calls and choices: a parameter's value comes from its callers' arguments
+at the right position (a method called on an instance does not pass ``self``, a classmethod
+called on its class does not pass ``cls``, ``Cls.method(obj, x)`` or a staticmethod pass every
+parameter themselves), and ``a if test else b`` is either value."""
 
 from __future__ import annotations
 
@@ -91,3 +92,27 @@ def test_self_is_not_read_from_the_arguments(values: dict) -> None:
     assert isinstance(found, Instance)
     assert isinstance(found.cls, ClassSym)
     assert found.cls.info.name == "Repo"
+
+
+def test_conditional_expression_is_either_value(tmp_path: Path) -> None:
+    """``a if test else b`` is one of the two values (the test is not evaluated); a choice
+    between equal values is that value, and nested choices are flattened."""
+    files = {
+        "app/__init__.py": "",
+        "app/settings.py": (
+            "import os\n\nDEBUG = os.environ.get('DEBUG') == '1'\n"
+            "MODE = 'dev' if DEBUG else 'prod'\nSAME = 3 if DEBUG else 3\n"
+            "NESTED = 'a' if DEBUG else ('b' if MODE else 'c')\n"
+        ),
+    }
+    root = write_project(tmp_path / "p", files)
+    project, _files = build_project(root, load_config(root, load_catalogue()), use_cache=False)
+    module = project.index.modules["app.settings"]
+    ctx = Ctx(module, (module.scope,))
+
+    def value(name: str) -> object:
+        return project.index.value(Name(name), ctx)
+
+    assert value("MODE") == OneOf(("dev", "prod"))
+    assert value("SAME") == 3
+    assert value("NESTED") == OneOf(("a", "b", "c"))

@@ -29,6 +29,7 @@ from backendkit.summary.model import (
     Expr,
     FString,
     FunctionInfo,
+    IfExp,
     LoopItem,
     Name,
     Seq,
@@ -68,6 +69,7 @@ class Evaluator:
             BinOp: self._binop,
             FString: self._fstring,
             LoopItem: self._loop_item,
+            IfExp: self._ifexp,
         }
 
     def value(self, expr: Expr | None, ctx: Ctx, depth: int = 0) -> Value:
@@ -89,6 +91,14 @@ class Evaluator:
             return handler(expr, ctx, depth + 1)
         finally:
             self._nesting -= 1
+
+    def _ifexp(self, expr: IfExp, ctx: Ctx, depth: int) -> Value:
+        """``a if test else b``: either value (the test is not evaluated); one when both
+        are the same."""
+        body, orelse = self.value(expr.body, ctx, depth), self.value(expr.orelse, ctx, depth)
+        if _same(body, orelse):
+            return body
+        return OneOf((*_alternatives(body), *_alternatives(orelse)))
 
     def _name_expr(self, expr: Name, ctx: Ctx, depth: int) -> Value:
         return self._name(expr.dotted, ctx, depth)
@@ -391,3 +401,8 @@ def _is_field_call(expr: Expr, evaluator: Evaluator, ctx: Ctx, depth: int) -> bo
 def _decorated(func: FunctionInfo, name: str) -> bool:
     """``func`` carries the decorator ``@name`` (``staticmethod``, ``classmethod``)."""
     return any(isinstance(d, Name) and d.dotted == name for d in func.decorators)
+
+
+def _alternatives(value: Value) -> tuple[Value, ...]:
+    """The values a ``OneOf`` stands for, or the value itself."""
+    return value.values if isinstance(value, OneOf) else (value,)
