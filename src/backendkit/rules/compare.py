@@ -76,6 +76,16 @@ PTU_SENTINEL_API_KEY = "__ptu_flat_cost__"
 
 def is_flat_cost(api_key: str) -> bool:
     return api_key == PTU_SENTINEL_API_KEY
+
+
+def check_admin_secret() -> None:
+    if settings.ADMIN_SECRET == settings.load_secret():
+        raise ValueError("ADMIN_SECRET must differ from SECRET")
+
+
+def store_api_key(credential, api_key: str) -> None:
+    if credential.api_key != api_key:
+        credential.api_key = api_key
 """
 
 _QUERY = """\
@@ -243,11 +253,37 @@ def _secret_side(index: ProjectIndex, compare: Compare, ctx: Ctx) -> tuple[str, 
 
 def _not_a_check(index: ProjectIndex, compare: Compare, ctx: Ctx) -> bool:
     """A presence/kind check (with a literal or a module constant bound to one), two
-    user-typed values, or a SQL expression."""
+    user-typed values, no request value, a change detection, or a SQL expression."""
     sides = (compare.left, compare.right)
     if any(_is_literal(side) for side in sides) or _user_typed(*sides):
         return True
+    if _no_request_value(ctx) or _stores_new_value(compare, ctx):
+        return True
     return any(_is_query(index, side, ctx) or _is_constant(index, side, ctx) for side in sides)
+
+
+def _no_request_value(ctx: Ctx) -> bool:
+    """In a function that takes no parameter, nor do the functions around it: FastAPI hands a
+    request's values to parameters only, so the comparison is between configuration values
+    (a start-up check that two secrets from the environment differ). Module level is not
+    counted: it stays reported as before."""
+    owners = [owner for owner in ctx.owners if owner is not None]
+    return bool(owners) and not any(owner.params for owner in owners)
+
+
+def _stores_new_value(compare: Compare, ctx: Ctx) -> bool:
+    """``if stored != new: stored = new`` (the scope binds one side to the other on or after
+    the comparison's line): change detection before storing a new value, not a check."""
+    left, right = compare.left, compare.right
+    if not isinstance(left, Name) or not isinstance(right, Name):
+        return False
+    scope = ctx.scopes[-1]
+    for target, value in ((left, right), (right, left)):
+        bound = [(a.value, a.line) for a in scope.assigns.get(target.dotted, ())]
+        bound += scope.attr_assigns.get(target.dotted, ())
+        if any(expr == value and line >= compare.line for expr, line in bound):
+            return True
+    return False
 
 
 def _is_constant(index: ProjectIndex, expr: Expr, ctx: Ctx) -> bool:

@@ -19,7 +19,9 @@ from backendkit.summary.model import (
     Expr,
     FString,
     FunctionInfo,
+    IfBlock,
     Name,
+    Scope,
     Seq,
 )
 
@@ -210,6 +212,12 @@ class DebugModeRule(ProjectRule):
             "from fastapi import FastAPI\n\nfrom app.config import settings\n\n"
             "app = FastAPI(debug=settings.DEBUG)\n"
         ),
+        Example(
+            "from fastapi import FastAPI\n\nfrom app.config import settings\n\n\n"
+            "def create_app() -> FastAPI:\n    if settings.DEBUG:\n"
+            "        return FastAPI(debug=True)\n    return FastAPI()\n",
+            note="created only when the settings ask for debug mode",
+        ),
     )
     INVALID = (
         Example("from fastapi import FastAPI\n\napp = FastAPI(debug=True)  # expect: BK106\n"),
@@ -223,13 +231,47 @@ class DebugModeRule(ProjectRule):
             return callee.is_from("fastapi", "starlette")
 
         for site, where, _ in external_calls(ctx.index, names, accept):
-            if ctx.index.value(site.call.kwarg("debug"), where) is True:
+            if ctx.index.value(site.call.kwarg("debug"), where) is True and not _debug_branch(
+                site, where.scopes[-1]
+            ):
                 yield self.finding(
                     where.module.path,
                     site.line,
                     "debug=True sends tracebacks (code, paths, local values) to every client on "
                     "a server error; drive it from settings and keep it off in production",
                 )
+
+
+# the words of an ``if`` test asking for a development mode: ``settings.DEBUG``,
+# ``in_debug_mode()``, ``is_dev``, ``ENV == "local"``, ``settings.testing``
+_DEV_WORDS = frozenset({"debug", "dev", "development", "local", "localhost", "test", "testing"})
+_WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z0-9]+(?![a-z])")
+
+
+def _debug_branch(site: CallSite, scope: Scope) -> bool:
+    """The app is created only in an ``if`` whose test asks for a development mode: it reads a
+    name with a development word (``if settings.DEBUG:``, ``elif in_debug_mode():``) or
+    compares with one (``if os.getenv("ENV") == "development":``). The summary records the
+    tests of the ``if`` blocks that hold a ``return`` or ``raise`` (``Scope.ifs``), so this
+    sees an app factory's ``if settings.DEBUG: return FastAPI(debug=True)``, not a module's
+    ``if DEBUG: app = FastAPI(debug=True)``; nor which branch the call is in (an ``else:``
+    after a debug test counts as the debug branch)."""
+    return site.guarded and any(
+        block.first <= site.line < block.end and _asks_debug(block, scope) for block in scope.ifs
+    )
+
+
+def _asks_debug(block: IfBlock, scope: Scope) -> bool:
+    """The test of ``block`` reads or compares with a development word."""
+    texts = list(block.reads)
+    for compare in scope.compares:
+        if compare.line == block.first:
+            texts += [str(side.value) for side in (compare.left, compare.right) if _is_str(side)]
+    return any(word.lower() in _DEV_WORDS for text in texts for word in _WORD.findall(text))
+
+
+def _is_str(expr: Expr) -> bool:
+    return isinstance(expr, Const) and isinstance(expr.value, str)
 
 
 EXCEPTION_ATTRS = ("orig", "args", "message", "msg")  # carry the exception's own text

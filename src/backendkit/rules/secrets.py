@@ -14,13 +14,21 @@ from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.support import derives_from, external_calls, focused_modules, iter_classes
 from backendkit.summary.model import (
     Assign,
+    Attr,
+    BinOp,
     Call,
     CallSite,
     Const,
+    DictExpr,
     Expr,
+    FString,
+    IfExp,
     Lambda,
     ModuleSummary,
     Name,
+    Scope,
+    Seq,
+    Subscript,
 )
 
 SECRET_NAME = re.compile(
@@ -36,7 +44,10 @@ NOT_A_SECRET = re.compile(
     # what refers to a secret or a protocol name: ``OPENAI_API_KEY_ENV = "OPENAI_API_KEY"``,
     # ``HASH_SECRET_PARAM``, ``_REFRESH_TOKEN_GRANT``, ``*_TOKEN_SCOPE``, a KDF ``*_KEY_DOMAIN``
     r"_env|_env_?var|_var|_variable|_param|_parameter|_arg|_attr|_attribute|_column|_grant|"
-    r"_scopes?|_target|_domain|_info|_context|_purpose|_namespace)$"
+    r"_scopes?|_target|_domain|_info|_context|_purpose|_namespace|"
+    # public claim values (``RESET_PASSWORD_TOKEN_AUDIENCE = "fief:reset"``) and the salt of a
+    # key derivation, public by design (RFC 8018 s4.1, RFC 5869 s3.1), whose name says so
+    r"_audience|_aud|_issuer|_iss|_(derivation|kdf)_salt)$"
     # a name that says its value stands in for a secret: ``PLACEHOLDER_API_KEY``
     r"|(^|_)(placeholder|sentinel|dummy|fake|example|sample|mock)(_|$)",
     re.IGNORECASE,
@@ -58,6 +69,13 @@ _IDENTIFIER = re.compile(
     r"urn:[a-z0-9][a-z0-9-]*:\S+"
 )
 _SNAKE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
+# a route path (``API_KEYS = "/api_keys"``, ``"/secrets/{secret_id}"``): each segment a lower
+# case word, a camelCase word or a path parameter; a base64 secret may start with a slash but
+# mixes cases and digits (``"/9j4Kd8Lq2Zx"``)
+_ROUTE_PATH = re.compile(r"(/([a-z._][a-z0-9._~-]*|[a-z]+([A-Z][a-z]+)+|\{\w+(:\w+)?\}))+/?")
+# keyword arguments and claims whose value is public by design: a KDF's or a serializer's
+# ``salt=`` / ``info=``, a JWT's ``audience=`` / ``issuer=`` and ``"aud"`` / ``"iss"`` claims
+_PUBLIC_ARGS = frozenset({"salt", "info", "audience", "issuer", "aud", "iss"})
 # words that alone make a literal a (weak) secret even when the name has them too:
 # ``SECRET_KEY = "secret"``, ``JWT_SECRET = "jwt_secret"``
 _SECRET_WORDS = frozenset(
@@ -100,18 +118,26 @@ def _is_literal_secret(value: object) -> bool:
 
 def _names_something(text: str, names: Iterable[str]) -> bool:
     """Whether a literal is a name rather than a value: an identifier shape (``OPENAI_API_KEY``,
-    ``apiKeyHelper``, ``__sentinel__``, ``Passwords``, a URN), a URL without a password, or a
+    ``apiKeyHelper``, ``__sentinel__``, ``Passwords``, a URN), a URL without a password, a
+    route path (``"/api_keys"``), or a
     snake-case identifier made of the variable's own words (``REFRESH_TOKEN_KEY =
     "refresh_token"``, ``UNATTRIBUTED_API_KEY = "unattributed"``) unless those are all secret
     words (``SECRET_KEY = "secret"`` is a weak secret)."""
     text = text.strip()
-    if _IDENTIFIER.fullmatch(text) or (_URL.fullmatch(text) and not _url_password(text)):
+    if _names_a_place(text):
         return True
     if not _SNAKE.fullmatch(text):
         return False
     words = {w.removesuffix("s") for w in text.split("_")}
     own = {w.lower().removesuffix("s") for n in names for w in n.split("_") if w}
     return words <= own and not words <= _SECRET_WORDS
+
+
+def _names_a_place(text: str) -> bool:
+    """An identifier shape, a route path or a URL without a password."""
+    if _IDENTIFIER.fullmatch(text) or _ROUTE_PATH.fullmatch(text):
+        return True
+    return bool(_URL.fullmatch(text)) and not _url_password(text)
 
 
 def _is_named_secret(names: Iterable[str], value: object) -> bool:
@@ -224,6 +250,15 @@ class HardcodedSecretRule(ProjectRule):
             note="names of environment variables and config keys, protocol identifiers, "
             "key-derivation labels and placeholders",
         ),
+        Example(
+            "import jwt\n\nAPI_KEYS = '/api_keys'\nSECRET_DETAIL = '/secrets/{secret_id}'\n"
+            "RESET_PASSWORD_TOKEN_AUDIENCE = 'fief:reset'\n"
+            "_ENCRYPTION_KEY_DERIVATION_SALT = b'app-database-encryption-a5d354120d'\n"
+            "PASSWORD_RESET_ID = 'app:reset-password'\n\n\n"
+            "def reset_token(user_id: str, key: str) -> str:\n"
+            "    return jwt.encode({'sub': user_id, 'aud': PASSWORD_RESET_ID}, key)\n",
+            note="route paths, JWT audiences and key-derivation salts are public by design",
+        ),
     )
     INVALID = (
         Example(
@@ -265,7 +300,10 @@ class HardcodedSecretRule(ProjectRule):
 
     def _constants(self, index: ProjectIndex, summary: ModuleSummary) -> Iterator[Finding]:
         ctx = Ctx(summary, (summary.scope,))
+        public = _public_only(summary.scope)
         for name, assigns in summary.scope.assigns.items():
+            if name in public:
+                continue
             value = _default(index, assigns[-1], ctx)
             what = _secret_what((name,), value, f"constant {name}")
             if what:
@@ -297,6 +335,60 @@ class HardcodedSecretRule(ProjectRule):
             "environment (pydantic-settings field without a default, or a placeholder the app "
             "rejects at start-up) and keep real values out of the repository",
         )
+
+
+def _public_only(module: Scope) -> set[str]:
+    """Module names whose every use the module's calls, bindings and returns show is a value
+    public by design (``_PUBLIC_ARGS``): ``PBKDF2HMAC(..., salt=_KDF_SALT)``,
+    ``serializer.dumps(email, salt=RESET_SALT)``, ``{"aud": RESET_AUDIENCE}``. A name also
+    used otherwise (``URLSafeTimedSerializer(SIGNING_SECRET, salt=SIGNING_SECRET)``) is not."""
+    public: set[str] = set()
+    other: set[str] = set()
+    for scope in _scopes(module):
+        exprs = [a.value for bound in scope.assigns.values() for a in bound] + scope.returns
+        for site in scope.calls:
+            exprs += [site.call.func, *site.call.args]
+            for key, value in site.call.kwargs:
+                _note_use(value, key in _PUBLIC_ARGS, public, other)
+        for expr in exprs:
+            _note_use(expr, False, public, other)
+    return public - other
+
+
+def _scopes(scope: Scope) -> Iterator[Scope]:
+    """``scope`` and every function and class scope nested in it."""
+    yield scope
+    for inner in (*scope.functions.values(), *scope.classes.values()):
+        yield from _scopes(inner.scope)
+
+
+def _note_use(expr: Expr | None, public: bool, found: set[str], other: set[str]) -> None:
+    """Add the module names ``expr`` reads to ``found`` (a public use) or ``other``, through
+    displays, operators and attributes; a call is a call site of its own, read there."""
+    if isinstance(expr, Name):
+        (found if public else other).add(expr.dotted.partition(".")[0])
+    elif isinstance(expr, DictExpr):
+        for key, value in expr.items:
+            claim = isinstance(key, Const) and key.value in _PUBLIC_ARGS
+            _note_use(key, False, found, other)
+            _note_use(value, claim, found, other)
+    elif not isinstance(expr, Call | Const | None):
+        for part in _parts(expr):
+            _note_use(part, False, found, other)
+
+
+def _parts(expr: Expr) -> tuple[Expr | None, ...]:
+    """The sub-expressions of a display, an operator, an f-string, an attribute or a
+    subscript."""
+    if isinstance(expr, Seq | FString):
+        return expr.items if isinstance(expr, Seq) else expr.parts
+    if isinstance(expr, BinOp):
+        return (expr.left, expr.right)
+    if isinstance(expr, IfExp):
+        return (expr.body, expr.orelse)
+    if isinstance(expr, Subscript):
+        return (expr.value, *expr.items)
+    return (expr.value,) if isinstance(expr, Attr) else ()
 
 
 def _secret_call(callee: object) -> bool:

@@ -10,9 +10,10 @@ output (``sql + " RETURNING id"``) build nothing; to a parameter (``f"{sort} DES
 Constants are not data: literals, module-level UPPER_CASE names bound to a string or a
 number, ``Model.__tablename__``, arithmetic and ``len()`` of constants, IN-list placeholders
 (``", ".join(f":id{i}" for i in range(n))``: the collector marks a comprehension whose
-elements only interpolate loop indexes as ``Unknown("Placeholders")``), and
+elements only interpolate loop indexes as ``Unknown("Placeholders")``),
 ``" AND ".join(clauses)`` of a local list that only ever receives literals
-(``SqlText._literal_list``).
+(``SqlText._literal_list``; the list's flow is in ``sqllists.py``), and ``json.dumps`` of
+constant data, in place or bound to a module constant (``DISTRIBUTION = json.dumps({...})``).
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from collections.abc import Iterable
 
 from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import Ctx
+from backendkit.project.symbols import Ctx, External, VarSym
 from backendkit.project.text import expr_text
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.localflow import assigned_before
+from backendkit.rules.sqllists import added_items, escapes, is_literal_join, is_placeholders
 from backendkit.rules.support import call_sites
 from backendkit.summary.model import (
     Assign,
@@ -33,6 +35,7 @@ from backendkit.summary.model import (
     BinOp,
     Call,
     Const,
+    DictExpr,
     Expr,
     FString,
     IfExp,
@@ -40,7 +43,6 @@ from backendkit.summary.model import (
     Scope,
     Seq,
     Subscript,
-    Unknown,
 )
 
 SQL_SINKS = {"text", "execute", "executemany", "exec_driver_sql", "executescript", "raw"}
@@ -80,6 +82,8 @@ def _parts(expr: Expr) -> tuple[Expr, ...] | None:
         return (expr.body, expr.orelse)
     if isinstance(expr, Seq):
         return expr.items
+    if isinstance(expr, DictExpr):  # a ``**`` spread has no key: None is not constant
+        return tuple(part for item in expr.items for part in item)  # type: ignore[misc]
     if isinstance(expr, BinOp) and expr.op in _ARITHMETIC:
         return (expr.left, expr.right)
     return _pure_argument(expr)
@@ -102,84 +106,6 @@ def _is_numeric(expr: Expr) -> bool:
 def _chain_of(expr: Expr | None) -> list[Expr | None]:
     """``_chain`` that keeps an absent value as ``None``."""
     return [None] if expr is None else list(_chain(expr))
-
-
-# list methods that add no item, and those that add items (argument index, a list or one item)
-_KEEPING = {"pop", "clear", "remove", "sort", "reverse", "copy", "index", "count"}
-_ADDING = {"append": (0, False), "insert": (1, False), "extend": (0, True)}
-
-
-def _added_items(call: Call, name: str) -> list[Expr | None] | None:
-    """What ``call`` adds to list ``name`` as lists (``append(x)`` gives ``[x]``); ``[]`` when
-    it adds nothing; None when it may change the list in ways not followed (``add(name)``,
-    ``name.__iadd__(x)``)."""
-    func = call.func
-    if isinstance(func, Name) and func.dotted.startswith(f"{name}."):
-        method = func.dotted[len(name) + 1 :]
-        if method in _KEEPING:
-            return []
-        if method not in _ADDING:
-            return None
-        index, many = _ADDING[method]
-        item = call.arg(index)
-        return [item] if many else [Seq((item,)) if item is not None else None]
-    passed = [*call.args, *(value for _, value in call.kwargs)]
-    return [] if Name(name) not in passed or _reads_only(func) else None
-
-
-def _reads_only(func: Expr) -> bool:
-    """``sep.join(items)``, ``len(items)``, ``bool(items)``: calls that only read a list."""
-    if isinstance(func, Attr):
-        return _is_literal_join(func)
-    return isinstance(func, Name) and func.dotted in ("len", "bool", "tuple", "list", "sorted")
-
-
-def _is_literal_join(func: Expr) -> bool:
-    """``", ".join``: the ``join`` of a literal separator."""
-    return isinstance(func, Attr) and func.attr == "join" and isinstance(func.value, Const)
-
-
-def _escapes(scope: Scope, name: str) -> bool:
-    """``other = name`` or ``other = name = []`` aliases the list; a nested function may
-    change it."""
-    own = {id(a.value) for a in scope.assigns.get(name, ())}
-    for other, assigns in scope.assigns.items():
-        shared = other != name and any(id(a.value) in own for a in assigns)
-        if shared or any(a.value == Name(name) for a in assigns):
-            return True
-    return any(_mentions(inner, name) for inner in _nested_scopes(scope))
-
-
-def _nested_scopes(scope: Scope) -> list[Scope]:
-    """The scopes of the functions defined in ``scope``, of the methods of its classes, and
-    of everything nested in them (classes in classes included)."""
-    found: list[Scope] = []
-    for func in scope.functions.values():
-        found += [func.scope, *_nested_scopes(func.scope)]
-    for cls in scope.classes.values():
-        found += _nested_scopes(cls.scope)
-    return found
-
-
-def _mentions(scope: Scope, name: str) -> bool:
-    """A call in ``scope`` on ``name`` or given ``name``."""
-    return any(_added_items(site.call, name) != [] for site in scope.calls)
-
-
-def _is_placeholders(call: Call) -> bool:
-    """``", ".join(f":id{i}" for i in range(n))`` or ``",".join(["?"] * len(ids))``."""
-    func = call.func
-    if not _is_literal_join(func) or len(call.args) != 1:
-        return False
-    arg = call.args[0]
-    if isinstance(arg, Unknown):
-        return arg.kind == "Placeholders"
-    return (
-        isinstance(arg, BinOp)
-        and arg.op == "Multiply"
-        and isinstance(arg.left, Seq)
-        and all(isinstance(i, Const) for i in arg.left.items)
-    )
 
 
 class SqlText:
@@ -205,7 +131,11 @@ class SqlText:
         """A call, attribute or name that is constant text (placeholders, a literal join,
         ``__tablename__``, a constant name)."""
         if isinstance(expr, Call):
-            return _is_placeholders(expr) or self._literal_join(expr, line, depth)
+            return (
+                is_placeholders(expr)
+                or self._literal_join(expr, line, depth)
+                or self._dumped(expr, self.ctx, line, depth)
+            )
         if isinstance(expr, Attr):
             return expr.attr == "__tablename__"
         return isinstance(expr, Name) and self._constant_name(expr.dotted, line, depth)
@@ -220,12 +150,26 @@ class SqlText:
             return all(self.constant(a.value, a.line - 1, depth + 1) for a in bindings)
         if not _CONSTANT_NAME.match(dotted.rpartition(".")[2]):
             return False
-        return isinstance(self.index.value(Name(dotted), self.ctx), (str, int, float))
+        if isinstance(self.index.value(Name(dotted), self.ctx), (str, int, float)):
+            return True
+        found = self.index.lookup(dotted, self.ctx)
+        if not isinstance(found, VarSym) or not isinstance(found.assign.value, Call):
+            return False
+        return self._dumped(found.assign.value, found.ctx, line, depth)
+
+    def _dumped(self, call: Call, ctx: Ctx, line: int, depth: int) -> bool:
+        """``json.dumps({"strategy": "overlap"})``: the JSON text of constant data."""
+        callee = self.index.lookup(call.func.dotted, ctx) if isinstance(call.func, Name) else None
+        if not isinstance(callee, External) or callee.qualname != "json.dumps" or not call.args:
+            return False
+        return all(
+            self.constant(arg, line, depth + 1) for arg in (*call.args, *dict(call.kwargs).values())
+        )
 
     def _literal_join(self, call: Call, line: int, depth: int) -> bool:
         """``" AND ".join(items)`` of a display of literals or of a literal local list."""
         func = call.func
-        if not _is_literal_join(func):
+        if not is_literal_join(func):
             return False
         return len(call.args) == 1 and self._literal_items(call.args[0], line, depth + 1)
 
@@ -253,10 +197,10 @@ class SqlText:
         """Every call on list ``name`` in the function (on any line: loops repeat) adds
         literals, and the list is never aliased, set by index, handed to another call or used
         in a nested function."""
-        if name in scope.item_assigns or _escapes(scope, name):
+        if name in scope.item_assigns or escapes(scope, name):
             return False
         for site in scope.calls:
-            added = _added_items(site.call, name)
+            added = added_items(site.call, name)
             if added is None:
                 return False
             if not all(self._literal_items(item, site.line, depth + 1) for item in added):
@@ -377,10 +321,13 @@ class SqlStringRule(ProjectRule):
             {
                 "app/__init__.py": "",
                 "app/repo.py": """\
+import json
+
 from sqlalchemy import text
 from sqlmodel import Field, SQLModel
 
 TABLE = "items"
+DEFAULT_TAGS = json.dumps({"tags": ["new"], "pinned": False})
 
 
 class Item(SQLModel, table=True):
@@ -398,6 +345,7 @@ def strip(session, query: object) -> object:
 
 
 def names(session) -> object:
+    session.execute(text(f"UPDATE items SET tags = '{DEFAULT_TAGS}' WHERE tags IS NULL"))
     return session.execute(text(f"SELECT name FROM {TABLE} ORDER BY name"))
 
 
