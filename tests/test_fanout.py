@@ -250,7 +250,7 @@ NOT_MEMOS = {
         "_exports",
         "_star_open",  # star searches in progress
     },
-    "evaluator": {"_handlers", "_nesting", "env"},
+    "evaluator": {"_handlers", "_nesting", "env", "_computing"},  # _computing: in progress
     "resolver": {"_active"},
 }
 

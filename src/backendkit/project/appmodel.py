@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice, product
 
+from backendkit.project.deplists import DependencyLists
 from backendkit.project.index import ProjectIndex
 from backendkit.project.lookalikes import HANDS_ROUTERS, router_built, router_like
 from backendkit.project.members import MethodValues
@@ -133,6 +134,7 @@ class AppModel:
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
         self.members = MethodValues(index)
+        self.dep_lists = DependencyLists()
         self.objects: dict[str, AppObject] = {}
         #: routes decorated on a library object that may prove to be a router (``_defer``)
         self._deferred: dict[str, list[Callable[[AppObject], None]]] = {}
@@ -167,7 +169,7 @@ class AppModel:
         if kind == "router":
             obj.prefix_expr = value.call.kwarg("prefix")
             obj.prefix = self._value(obj.prefix_expr, value.ctx, "")
-        obj.deps = _deps(value.call, value.ctx)
+        obj.deps = self.dep_lists.of(value.call, value.ctx)
         self.objects[key] = obj
         for add in self._deferred.pop(key, ()):
             add(obj)
@@ -358,7 +360,7 @@ class AppModel:
             file=ctx.module.path,
             line=line,
             def_line=handler.info.line if handler else line,
-            deps=_deps(call, ctx),
+            deps=self.dep_lists.of(call, ctx, line),
             call=call,
             ctx=ctx,
         )
@@ -376,7 +378,7 @@ class AppModel:
         if method == "include_router":
             prefix_expr = call.kwarg("prefix")
             prefix = self._value(prefix_expr, ctx, "")
-            deps = _deps(call, ctx)
+            deps = self.dep_lists.of(call, ctx, site.line)
             child_value = self.members.value(call.arg(0, "router"), ctx)
             children = self.objects_for(child_value, "included")
             if not children:
@@ -439,6 +441,8 @@ class AppModel:
             child.mounted += 1
         path_expr = call.arg(0, "path")
         path = self._value(path_expr, ctx, "")
+        if child is not None and isinstance(path, str):
+            path = path.rstrip("/")  # as Starlette's Mount: ``mount("/", sub)`` adds nothing
         mount = Mount(path, path_expr, child, expr_text(target), ctx.module.path, site.line)
         mount.guarded = site.guarded
         obj.mounts.append(mount)
@@ -482,9 +486,3 @@ def _defined(scope: Scope) -> Iterable[FunctionInfo]:
 def _append_route(obj: AppObject, make: Callable[[int], RouteDecl], line: int) -> None:
     """Add the route ``make`` builds (a deferred decorator's) to ``obj``."""
     obj.routes.append(make(line))
-
-
-def _deps(call: Call, ctx: Ctx) -> list[tuple[Expr, Ctx]]:
-    """The ``dependencies=`` argument of a call, kept whole for ``DependencyResolver``."""
-    expr = call.kwarg("dependencies")
-    return [] if expr is None else [(expr, ctx)]

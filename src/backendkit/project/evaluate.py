@@ -56,6 +56,8 @@ class Evaluator:
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
         self._memo: dict[tuple[object, ...], Value] = {}
+        #: variables whose value is being computed: met again, the name is its earlier binding
+        self._computing: set[tuple[object, ...]] = set()
         #: loop line -> iteration index, set while a call inside loops is evaluated per iteration
         self.env: dict[tuple[str, int], int] = {}
         self._nesting = 0  # evaluations in progress, across re-entrant chains
@@ -157,9 +159,14 @@ class Evaluator:
             env = self._positions()
         key = (symbol.ctx.module.module, symbol.qualname, symbol.assign.line, env)
         if key in self._memo:
-            return self._memo[key]
+            earlier = _earlier(symbol) if key in self._computing else None
+            return self._memo[key] if earlier is None else self.follow(earlier, depth + 1)
         self._memo[key] = Unresolved(f"{symbol.qualname} refers to itself")
-        result = self._var_value(symbol, depth + 1)
+        self._computing.add(key)
+        try:
+            result = self._var_value(symbol, depth + 1)
+        finally:
+            self._computing.discard(key)
         self._memo[key] = result
         return result
 
@@ -224,18 +231,26 @@ class Evaluator:
         self._memo[key] = Unresolved(f"parameter {param.name} depends on itself")
         values: list[Value] = []
         for call, where in self.index.callers(param.func):
-            position = param.index - self._unpassed(param.func, call, where)
-            if position < 0:
-                continue  # ``self`` or ``cls``: the receiver, not an argument
-            expr = call.arg(position, param.name)
-            if expr is None:
-                expr = param.func.params[param.index].default
-                where = param.ctx
-            if expr is not None:
-                values.append(self.value(expr, where, depth + 1))
+            passed = self._argument(param, call, where)
+            if passed is not None:
+                value = self.value(*passed, depth + 1)
+                values.append(_bound_result(value, param, call, passed[1]))
         result = _one_or_many(values, param)
         self._memo[key] = result
         return result
+
+    def _argument(self, param: ParamSym, call: Call, where: Ctx) -> tuple[Expr, Ctx] | None:
+        """What ``call`` (made in ``where``) passes for ``param`` and where to evaluate it: its
+        argument, else the parameter's default; None for ``self`` or ``cls`` (the receiver)
+        and a parameter with neither."""
+        position = param.index - self._unpassed(param.func, call, where)
+        if position < 0:
+            return None
+        expr = call.arg(position, param.name)
+        if expr is not None:
+            return expr, where
+        default = param.func.params[param.index].default
+        return None if default is None else (default, param.ctx)
 
     def _unpassed(self, func: FunctionInfo, call: Call, where: Ctx) -> int:
         """How many leading parameters of ``func`` a call does not pass: one for a method's
@@ -293,21 +308,38 @@ class Evaluator:
         if isinstance(callee, (ClassSym, External)):
             return Instance(callee, call, ctx)
         if isinstance(callee, FuncSym):
-            return self.returned(callee, depth + 1)
+            return self.returned(callee, depth + 1, (call, ctx))
         if isinstance(callee, Unresolved):
             return Unresolved(f"call of unknown callee ({callee.reason})")
         return Unresolved(f"call of a {type(callee).__name__}")
 
-    def returned(self, func: FuncSym, depth: int = 0) -> Value:
-        """The first statically known value ``func`` returns."""
+    def returned(
+        self, func: FuncSym, depth: int = 0, site: tuple[Call, Ctx] | None = None
+    ) -> Value:
+        """The first statically known value ``func`` returns; for the call ``site`` (the call
+        and its context), a returned parameter (``app.state.x = 1; return app``) is what
+        that call passes for it, not what every caller passes."""
         inner = func.ctx.enter(func.info)
         last: Value = Unresolved(f"{func.qualname} returns nothing known")
         for expr in func.info.scope.returns:
-            result = self.value(expr, inner, depth + 1)
+            passed = self._returned_argument(expr, func, inner, site, depth)
+            result = self.value(*(passed or (expr, inner)), depth + 1)
             if not isinstance(result, Unresolved):
                 return result
             last = result
         return last
+
+    def _returned_argument(
+        self, expr: Expr, func: FuncSym, inner: Ctx, site: tuple[Call, Ctx] | None, depth: int
+    ) -> tuple[Expr, Ctx] | None:
+        """The argument ``site`` passes for the parameter of ``func`` that ``expr`` (a return
+        value) names, with its context."""
+        if site is None or not isinstance(expr, Name) or "." in expr.dotted:
+            return None
+        symbol = self.index.lookup(expr.dotted, inner, depth + 1)
+        if not isinstance(symbol, ParamSym) or symbol.func is not func.info:
+            return None
+        return self._argument(symbol, *site)
 
     def _binop(self, expr: BinOp, ctx: Ctx, depth: int) -> Value:
         left = self.value(expr.left, ctx, depth)
@@ -386,6 +418,35 @@ def _one_or_many(values: list[Value], param: ParamSym) -> Value:
             return Unresolved(f"parameter {param.name} of {param.func.qualname} has no callers")
         return Unresolved(f"parameter {param.name} keeps its default")
     return distinct[0] if len(distinct) == 1 else OneOf(tuple(distinct))
+
+
+def _earlier(var: VarSym) -> VarSym | ParamSym | None:
+    """The binding of ``var``'s name before it in its scope (an earlier assignment, else the
+    parameter of that name): what the name holds while ``var``'s own value is computed
+    (``app = configure(app)``, ``prefix = prefix + "/v1"``)."""
+    scope = var.ctx.scopes[-1]
+    before = [a for a in scope.assigns.get(var.name, ()) if a.line < var.assign.line]
+    if before:
+        return VarSym(var.name, max(before, key=lambda a: a.line), var.ctx)
+    owner = var.ctx.owners[-1]
+    if owner is not None and var.name in scope.params:
+        return ParamSym(var.name, scope.params[var.name], owner, var.ctx)
+    return None
+
+
+def _bound_result(value: Value, param: ParamSym, call: Call, where: Ctx) -> Value:
+    """An instance created in a call's argument (``r = include_routers(APIRouter())``) is
+    known by the name the call's result is bound to, when the function returns that
+    parameter: the object the callee works on is the one the caller keeps."""
+    if not isinstance(value, Instance) or value.origin is not None:
+        return value
+    if not any(isinstance(r, Name) and r.dotted == param.name for r in param.func.scope.returns):
+        return value
+    for name, assigns in where.scopes[-1].assigns.items():
+        for assign in assigns:
+            if assign.value is call:
+                return Instance(value.cls, value.call, value.ctx, VarSym(name, assign, where))
+    return value
 
 
 def _is_field_call(expr: Expr, evaluator: Evaluator, ctx: Ctx, depth: int) -> bool:
