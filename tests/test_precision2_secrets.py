@@ -184,12 +184,6 @@ else:
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the summary records an if's test only for blocks holding a raise or return "
-    "(Scope.ifs); a module-level `if in_debug_mode(): app = FastAPI(debug=True)` needs it "
-    "for blocks holding the app's creation too",
-)
 def test_module_level_debug_app_under_a_debug_test(tmp_path: Path) -> None:
     files = {"app/config.py": CONFIG, "app/main.py": KHOJ}
     assert _lines(tmp_path, "BK106", files, "app/main.py") == []

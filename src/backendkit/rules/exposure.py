@@ -252,10 +252,10 @@ def _debug_branch(site: CallSite, scope: Scope) -> bool:
     """The app is created only in an ``if`` whose test asks for a development mode: it reads a
     name with a development word (``if settings.DEBUG:``, ``elif in_debug_mode():``) or
     compares with one (``if os.getenv("ENV") == "development":``). The summary records the
-    tests of the ``if`` blocks that hold a ``return`` or ``raise`` (``Scope.ifs``), so this
-    sees an app factory's ``if settings.DEBUG: return FastAPI(debug=True)``, not a module's
-    ``if DEBUG: app = FastAPI(debug=True)``; nor which branch the call is in (an ``else:``
-    after a debug test counts as the debug branch)."""
+    tests of the ``if`` blocks that hold a ``return`` or ``raise``, and of every module-level
+    ``if`` (``Scope.ifs``), so this sees an app factory's ``if settings.DEBUG: return
+    FastAPI(debug=True)`` and a module's ``if DEBUG: app = FastAPI(debug=True)``; not which
+    branch the call is in (an ``else:`` after a debug test counts as the debug branch)."""
     return site.guarded and any(
         block.first <= site.line < block.end and _asks_debug(block, scope) for block in scope.ifs
     )

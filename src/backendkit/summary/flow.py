@@ -140,9 +140,11 @@ class FlowFacts:
         self.open_ifs.append(OpenIf(self.scope, self.line + len(node.leading_lines), node.test))
 
     def leave_If(self, original_node: cst.If) -> None:
-        """An ``if`` holding a ``raise`` or ``return`` of its scope is recorded."""
+        """An ``if`` holding a ``raise`` or ``return`` of its scope is recorded, and every
+        ``if`` at module level (a handful per module, and the ones that configure an app:
+        ``if settings.DEBUG: app = FastAPI(debug=True)``)."""
         found = self.open_ifs.pop()
-        if found.holds:
+        if found.holds or found.scope is self.summary.scope:
             self.scope.ifs += (IfBlock(found.first, self.line, test_reads(found.test)),)
 
     def note_exit(self) -> None:

@@ -244,7 +244,8 @@ class IfBlock(NamedTuple):
     branches; an ``elif`` is a block of its own nested in it) run as its test decides, and
     ``reads`` are the names and attribute chains the test reads, callees included, in source
     order (``if not user.active or token is None``: ``("user.active", "token")``). A named
-    tuple, as ``TryBlock``; an ``if`` without a ``raise`` or ``return`` is not recorded."""
+    tuple, as ``TryBlock``; an ``if`` without a ``raise`` or ``return`` is recorded only at
+    module level."""
 
     first: int
     end: int
@@ -293,7 +294,8 @@ class Scope:
     # does not hold costs nothing in the pickled summary; an empty dataclass field costs about
     # 7 bytes per scope (these five as fields made the summaries 4% larger).
 
-    #: ``if`` statements holding a raise or return, in the order they end
+    #: ``if`` statements holding a raise or return (at module level: every ``if``), in the
+    #: order they end
     ifs: ClassVar[tuple[IfBlock, ...]] = ()
     #: ``a.b = v`` (any dotted target, in every scope): target -> [(value, line)]; ``self.x =
     #: v`` in a method is ``ClassInfo.instance_attrs`` instead
