@@ -89,3 +89,56 @@ def test_wrapper_has_the_providers_dependencies(project: Path) -> None:
     artifacts = next(r for r in result.routes if r.path == "/artifacts")
     assert artifacts.auth_chain[-2:] == ("app.main:bearer_auth", "HTTPBearer() (HTTPBearer)")
     assert [(f.code, f.line) for f in result.findings] == [("BK101", 45)]
+
+
+DECORATOR = """\
+from functools import wraps
+
+from fastapi import Depends, FastAPI
+from fastapi.security import HTTPBearer
+
+
+def logged(func):
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def page(offset: int = 0) -> int:
+    return offset
+
+
+def bearer_auth(credentials=Depends(HTTPBearer())) -> str:
+    return credentials.credentials
+
+
+paging = logged(page)
+auth = logged(bearer_auth)
+app = FastAPI()
+
+
+@app.get("/pages")
+def pages(offset: int = Depends(paging)) -> int:
+    return offset
+
+
+@app.get("/secret")
+def secret(user: str = Depends(auth)) -> str:
+    return user
+"""
+
+
+def test_decorator_used_twice_is_not_opaque(tmp_path: Path) -> None:
+    """A decorator's ``@wraps(func)`` parameter is bound at each of its calls and read once
+    for all: each function it may wrap is an alternative, so the route of the plain one is
+    not made ``unknown`` (nor ``required``); the other takes the weakest alternative, as
+    before the wrapped signature was read."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": DECORATOR})
+    with imported_app(root, "app.main:app") as application:
+        client = TestClient(application)
+        assert client.get("/pages").status_code == 200
+        assert client.get("/secret").status_code in (401, 403)
+    routes = {r.path: r.auth for r in analyze([root]).routes}
+    assert routes == {"/pages": "none", "/secret": "none"}

@@ -28,6 +28,7 @@ from backendkit.project.symbols import (
     External,
     FuncSym,
     Instance,
+    OneOf,
     Unresolved,
     Value,
     VarSym,
@@ -323,9 +324,20 @@ class DependencyResolver:
         if wrapped is None:
             node.children = self.param_dependencies(func, bound)
         else:  # FastAPI reads the signature of the function it wraps, and calls it
-            node.children = [self.target_node(wrapped, func.ctx)]
+            node.children = [self._wrapped_node(wrapped, func.ctx)]
         self._own_checks(node, func)
         return self._configured(node, func.qualname)
+
+    def _wrapped_node(self, wrapped: Expr, ctx: Ctx) -> DepNode:
+        """The node for the function a ``functools.wraps`` wrapper wraps. A decorator's
+        parameter (``@wraps(func)``) is bound at every call of the decorator: each function
+        it may be is an alternative (the wrapper is read once for all its uses)."""
+        value = self.index.value(wrapped, ctx)
+        if not isinstance(value, OneOf):
+            return self.target_node(wrapped, ctx)
+        text = expr_text(wrapped)
+        first, *rest = [self.node_for(option, text) for option in value.values]
+        return replace(first, alternatives=[*first.alternatives, *rest])
 
     def _partial(self, inst: Instance, text: str) -> DepNode:
         """``functools.partial(f, *args, **kwargs)``: FastAPI reads the signature left over, so
