@@ -31,7 +31,7 @@ import networkx as nx
 from backendkit.graphs.framework import FrameworkEdges
 from backendkit.graphs.receivers import ReceiverTypes, _is_super
 from backendkit.project.appmodel import AppModel
-from backendkit.project.deps import DependencyResolver
+from backendkit.project.deps import DependencyResolver, wraps_target
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import (
     ClassSym,
@@ -287,17 +287,11 @@ class _Builder(ReceiverTypes):
         inner_ctx = func.ctx.enter(func.info)
         for expr in func.info.scope.returns:
             inner = func.info.scope.functions.get(expr.dotted) if isinstance(expr, Name) else None
-            if inner is not None and (not wraps or self._uses_wraps(inner, inner_ctx)):
+            if inner is None:
+                continue
+            if not wraps or wraps_target(self.index, inner, inner_ctx) is not None:
                 return FuncSym(inner, inner_ctx)
         return None
-
-    def _uses_wraps(self, func: FunctionInfo, ctx: Ctx) -> bool:
-        for decorator in func.decorators:
-            if isinstance(decorator, Call):
-                found = self.index.resolve_expr(decorator.func, ctx)
-                if isinstance(found, External) and found.qualname == "functools.wraps":
-                    return True
-        return False
 
     def _background(self, caller: str, call: Call, body: Ctx, owner, line: int) -> None:
         task = call.arg(0, "func")

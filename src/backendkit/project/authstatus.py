@@ -2,7 +2,8 @@
 
 A route is ``required`` when some dependency proves authentication (a scheme that rejects
 anonymous callers, itself or through a dependency above it that raises 401/403; a dependency
-named in ``auth-dependencies``; one that checks a credential itself; one that always rejects),
+named in ``auth-dependencies``; one that checks a credential itself; one that always rejects;
+Starlette's ``@requires(scopes)`` on the endpoint or a dependency),
 else ``optional`` when it has a scheme with ``auto_error=False``, else ``unknown`` when some
 dependency is opaque (a library's, or unresolved), else ``none``.
 
@@ -30,8 +31,10 @@ _RANK = {"none": 0, "optional": 1, "unknown": 2, "required": 3}
 @dataclass
 class DepNode:
     """One dependency in a tree: ``kind`` is function, class, instance, scheme, external,
-    library (an instance of a library class: its call is not seen), configured or
-    unresolved. ``alternatives`` are the other values its name or expression may have."""
+    library (an instance of a library class: its call is not seen), configured, guard (a
+    decorator of the endpoint or dependency that rejects anonymous callers: Starlette's
+    ``@requires``) or unresolved. ``alternatives`` are the other values its name or
+    expression may have."""
 
     label: str
     kind: str
@@ -66,7 +69,7 @@ def _proves_auth(node: DepNode, enforced: bool) -> bool:
     """A configured auth dependency, one that checks a credential itself or always rejects,
     or a scheme that rejects anonymous callers (itself, or through a dependency above it that
     raises 401/403)."""
-    if node.kind == "configured" or node.checks or node.rejects_all:
+    if node.kind in ("configured", "guard") or node.checks or node.rejects_all:
         return True
     return node.kind == "scheme" and (node.auto_error or enforced)
 

@@ -5,6 +5,9 @@ A dependency is found in a parameter default (``Depends(f)``, ``Security(f, scop
 ``dependencies=[...]`` lists, and ``Depends()`` with no argument means the annotated class. The
 target may be a function, a class (its ``__init__``), an instance (a ``fastapi.security`` scheme,
 or a project class whose ``__call__`` is the dependency) or a factory call returning any of these.
+A function decorated with ``@functools.wraps(f)`` has ``f``'s signature (``inspect.signature``
+follows ``__wrapped__``): its dependency is ``f``. Starlette's ``@requires(scopes)`` on a
+function is a ``guard`` node of its dependencies.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from backendkit.project.symbols import (
     External,
     FuncSym,
     Instance,
+    OneOf,
     Unresolved,
     Value,
     VarSym,
@@ -35,6 +39,7 @@ from backendkit.summary.model import (
     ClassInfo,
     Const,
     Expr,
+    FunctionInfo,
     IfExp,
     Name,
     Seq,
@@ -45,6 +50,12 @@ from backendkit.summary.model import (
 __all__ = ["AuthStatus", "DepNode", "DependencyResolver", "auth_status", "status_code_of"]
 
 _DEPENDS = frozenset({"Depends", "Security"})
+_REQUIRES = "starlette.authentication.requires"
+#: the decorator methods that register a route (``@app.get``, ``@router.api_route``)
+ROUTE_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "route"}
+    | {"websocket", "websocket_route"}
+)
 #: stems of the words that name authentication in a library class or module name: an
 #: instance of such a class is opaque (``unknown``), any other library instance is not
 #: authentication
@@ -156,7 +167,29 @@ class DependencyResolver:
                 continue
             default, ctx = defaults.get(param.name, (param.default, func.ctx))
             nodes += self._declared(default, ctx, param.annotation, func.ctx)
-        return nodes + self._view_dependencies(func)
+        return self._scope_guards(func) + nodes + self._view_dependencies(func)
+
+    def _scope_guards(self, func: FuncSym) -> list[DepNode]:
+        """Starlette's ``@requires(scopes)`` on ``func`` below every route decorator (one
+        above them wraps a function the route does not serve), asking for some scope: it
+        answers 403 (or redirects) unless ``request.auth`` (``AuthenticationMiddleware``)
+        grants the scopes, and fails without the middleware."""
+        guards: list[DepNode] = []
+        for decorator in func.info.decorators:
+            callee = decorator.func if isinstance(decorator, Call) else decorator
+            if isinstance(callee, Name) and callee.dotted.rpartition(".")[2] in ROUTE_METHODS:
+                guards = []
+            elif isinstance(decorator, Call) and self._requires_scopes(decorator, func.ctx):
+                guards.append(DepNode("@" + expr_text(decorator), "guard"))
+        return guards
+
+    def _requires_scopes(self, decorator: Call, ctx: Ctx) -> bool:
+        """``decorator`` is ``starlette.authentication.requires(scopes)`` with some scope."""
+        found = self.index.resolve_expr(decorator.func, ctx)
+        if not isinstance(found, External) or found.qualname != _REQUIRES:
+            return False
+        scopes = decorator.arg(0, "scopes")
+        return scopes is not None and not (isinstance(scopes, Seq) and not scopes.items)
 
     def _declared(
         self, default: Expr | None, default_ctx: Ctx, annotation: Expr | None, ctx: Ctx
@@ -216,6 +249,11 @@ class DependencyResolver:
             target = _strip_annotated(annotation)
             if target is None:
                 return DepNode("Depends()", "unresolved")
+        return self.target_node(target, ctx)
+
+    def target_node(self, target: Expr, ctx: Ctx) -> DepNode:
+        """The node for the dependency callable ``target`` names in ``ctx``; a variable keeps
+        its name and the other values it may be bound to (``_rebound``)."""
         if isinstance(target, Name):  # name the variable a library value is bound to
             symbol = self.index.lookup(target.dotted, ctx)
             if isinstance(symbol, VarSym):
@@ -282,9 +320,24 @@ class DependencyResolver:
 
     def _function(self, func: FuncSym, label: str = "", bound: Bound | None = None) -> DepNode:
         node = DepNode(label or func.qualname, "function", is_async=func.info.is_async, func=func)
-        node.children = self.param_dependencies(func, bound)
+        wrapped = wraps_target(self.index, func.info, func.ctx)
+        if wrapped is None:
+            node.children = self.param_dependencies(func, bound)
+        else:  # FastAPI reads the signature of the function it wraps, and calls it
+            node.children = [self._wrapped_node(wrapped, func.ctx)]
         self._own_checks(node, func)
         return self._configured(node, func.qualname)
+
+    def _wrapped_node(self, wrapped: Expr, ctx: Ctx) -> DepNode:
+        """The node for the function a ``functools.wraps`` wrapper wraps. A decorator's
+        parameter (``@wraps(func)``) is bound at every call of the decorator: each function
+        it may be is an alternative (the wrapper is read once for all its uses)."""
+        value = self.index.value(wrapped, ctx)
+        if not isinstance(value, OneOf):
+            return self.target_node(wrapped, ctx)
+        text = expr_text(wrapped)
+        first, *rest = [self.node_for(option, text) for option in value.values]
+        return replace(first, alternatives=[*first.alternatives, *rest])
 
     def _partial(self, inst: Instance, text: str) -> DepNode:
         """``functools.partial(f, *args, **kwargs)``: FastAPI reads the signature left over, so
@@ -365,6 +418,18 @@ class DependencyResolver:
             node.kind = "configured" if node.kind != "scheme" else node.kind
             node.enforces = True
         return node
+
+
+def wraps_target(index: ProjectIndex, func: FunctionInfo, ctx: Ctx) -> Expr | None:
+    """``X`` when ``func`` (defined where ``ctx`` is) is decorated with
+    ``@functools.wraps(X)``: it has ``X``'s ``__wrapped__``, so ``inspect.signature`` (and
+    FastAPI) reads ``X``'s parameters, and a call of a decorated function runs it."""
+    for decorator in func.decorators:
+        if isinstance(decorator, Call):
+            found = index.resolve_expr(decorator.func, ctx)
+            if isinstance(found, External) and found.qualname == "functools.wraps":
+                return decorator.arg(0, "wrapped")
+    return None
 
 
 def auth_named(qualname: str) -> bool:

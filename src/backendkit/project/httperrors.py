@@ -8,6 +8,9 @@ the status is followed through its ``__init__`` and those of its project bases, 
 arguments of the ``raise`` to the parameters: with ``def __init__(self, msg, code=400):
 super().__init__(status_code=code, detail=msg)``, ``ProxyError("x", 403)`` and
 ``ProxyError("x", code=403)`` are a 403 and ``ProxyError("x")`` a 400 (the default).
+
+A redirect raised as an ``HTTPException`` with a 3xx status and a ``Location`` header (sending
+an anonymous caller to the login page) rejects as a 401 does.
 """
 
 from __future__ import annotations
@@ -17,8 +20,18 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance, Value
-from backendkit.summary.model import Attr, Call, CallSite, Const, Expr, Name
+from backendkit.project.symbols import (
+    ClassSym,
+    Ctx,
+    External,
+    FuncSym,
+    Instance,
+    OneOf,
+    Value,
+    VarSym,
+)
+from backendkit.project.text import expr_text
+from backendkit.summary.model import Attr, Call, CallSite, Const, DictExpr, Expr, Name
 
 _STATUS_RE = re.compile(r"HTTP_(\d{3})")
 #: the whole name of a status constant: ``HTTP_401_UNAUTHORIZED``
@@ -27,6 +40,11 @@ _HTTP_STATUS = "http.HTTPStatus"
 _HTTP_STATUS_CODES = frozenset(int(member) for member in HTTPStatus)
 #: the statuses that reject an unauthenticated caller
 AUTH_STATUSES = frozenset({401, 403})
+#: the statuses that redirect (with a ``Location`` header): to a login page, say
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+#: class attributes an exception class declares its HTTP status in
+_STATUS_ATTRS = ("HTTP_STATUS", "http_status", "STATUS_CODE", "status_code", "status")
+_EXC = "HTTPException"  # ``HTTPException(status_code, detail, headers)``
 #: how many ``__init__`` levels a subclass's status is followed through
 _DEPTH = 8
 #: an argument expression with the context it is evaluated in
@@ -80,11 +98,61 @@ class Args:
         return self.keywords.get(key)
 
 
+@dataclass(frozen=True)
+class HandlerRegistration:
+    """An exception handler registered for ``exception`` (an expression evaluated in
+    ``ctx``): ``handler`` is the function, None when it cannot be resolved."""
+
+    exception: Expr
+    ctx: Ctx
+    handler: FuncSym | None
+
+
+def exception_handlers(index: ProjectIndex) -> list[HandlerRegistration]:
+    """Every exception handler registration of the project: ``app.add_exception_handler(E,
+    h)``, ``FastAPI(exception_handlers={E: h})`` and ``@app.exception_handler(E)``."""
+    found: list[HandlerRegistration] = []
+    for site, where in index.call_sites():
+        for exception, handler in _registered_by(site.call):
+            if exception is not None and handler is not None:
+                target = index.resolve_expr(handler, where)
+                func = target if isinstance(target, FuncSym) else None
+                found.append(HandlerRegistration(exception, where, func))
+    for info, where in index.functions():
+        for decorator in info.decorators:
+            exception = _handler_decorator(decorator)
+            if exception is not None:
+                found.append(HandlerRegistration(exception, where, FuncSym(info, where)))
+    return found
+
+
+def _registered_by(call: Call) -> list[tuple[Expr | None, Expr | None]]:
+    """The ``(exception, handler)`` pairs a call registers: ``add_exception_handler(E, h)``,
+    ``exception_handlers={E: h}``."""
+    pairs: list[tuple[Expr | None, Expr | None]] = []
+    if isinstance(call.func, Name) and call.func.dotted.endswith("add_exception_handler"):
+        pairs.append((call.arg(0, "exc_class_or_status_code"), call.arg(1, "handler")))
+    if isinstance(mapping := call.kwarg("exception_handlers"), DictExpr):
+        pairs += list(mapping.items)
+    return pairs
+
+
+def _handler_decorator(decorator: Expr) -> Expr | None:
+    """``E`` of an ``@app.exception_handler(E)`` decorator."""
+    callee = decorator.func if isinstance(decorator, Call) else None
+    if isinstance(callee, Name) and callee.dotted.endswith(".exception_handler"):
+        assert isinstance(decorator, Call)
+        return decorator.arg(0, "exc_class_or_status_code")
+    return None
+
+
 class HttpErrors:
     """Reads the statuses of raised errors (memo-free: each raise is read once per tree)."""
 
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
+        #: id of a project exception class -> the handlers registered for it (built once)
+        self._handlers: dict[int, list[FuncSym | None]] | None = None
 
     def status_of(self, expr: Expr, ctx: Ctx) -> int | None:
         """The status ``expr`` evaluates to; a name such as ``status.HTTP_401_UNAUTHORIZED``
@@ -97,11 +165,94 @@ class HttpErrors:
         return found
 
     def is_auth_error(self, value: Value) -> bool:
-        """``value`` is an error instance whose status is 401 or 403."""
+        """``value`` is an error instance whose status is 401 or 403, or a redirect (a 3xx
+        with a ``Location`` header: the login page of a dashboard) that an ``HTTPException``
+        answers with."""
         if not isinstance(value, Instance):
             return False
         statuses = self.statuses(value.cls, Args.of(value.call, value.ctx))
-        return any(status in AUTH_STATUSES for status in statuses)
+        if isinstance(value.cls, ClassSym):
+            statuses += self.handled_statuses(value.cls)
+        if any(status in AUTH_STATUSES for status in statuses):
+            return True
+        redirects = any(status in REDIRECT_STATUSES for status in statuses)
+        return redirects and self._has_location(value)
+
+    def handled_statuses(self, cls: ClassSym) -> list[int | None]:
+        """The statuses the exception handlers registered for ``cls`` or its nearest project
+        base answer a raise of ``cls`` with: the status of the response a handler returns
+        (``JSONResponse(..., status_code=401)``, or ``exc.HTTP_STATUS`` read from ``cls``);
+        when that cannot be read, a status class attribute of ``cls`` (``HTTP_STATUS =
+        401``: a generic handler hands it on). No handler: an unhandled error (500)."""
+        if self._handlers is None:
+            self._handlers = self._handler_table()
+        for klass in self.index.mro(cls):
+            handlers = self._handlers.get(id(klass.info))
+            if handlers:
+                return [self._answer(handler, cls) for handler in handlers]
+        return []
+
+    def _handler_table(self) -> dict[int, list[FuncSym | None]]:
+        table: dict[int, list[FuncSym | None]] = {}
+        for found in exception_handlers(self.index):
+            value = self.index.value(found.exception, found.ctx)
+            for option in value.values if isinstance(value, OneOf) else (value,):
+                if isinstance(option, ClassSym):
+                    table.setdefault(id(option.info), []).append(found.handler)
+        return table
+
+    def _answer(self, handler: FuncSym | None, cls: ClassSym) -> int | None:
+        """The status ``handler`` answers a raise of ``cls`` with (see ``handled_statuses``)."""
+        if handler is None:
+            return self._class_status(cls, _STATUS_ATTRS)
+        params = [p.name for p in handler.info.params if p.name not in ("self", "cls")]
+        error = params[1] if len(params) >= 2 else None
+        for expr in handler.info.scope.returns:
+            if isinstance(expr, Call) and expr_text(expr.func).endswith("Response"):
+                return self._response_status(expr, error, handler, cls)
+        return self._class_status(cls, _STATUS_ATTRS)
+
+    def _response_status(
+        self, response: Call, error: str | None, handler: FuncSym, cls: ClassSym
+    ) -> int | None:
+        """The status of a ``Response(content, status_code)`` a handler returns: 200 when
+        not given, a class attribute of ``cls`` when read from the error (``exc.STATUS``)."""
+        code = response.arg(1, "status_code")
+        if code is None:
+            return 200
+        if error is not None and isinstance(code, Name):
+            head, _, attr = code.dotted.partition(".")
+            if head == error and attr:
+                return self._class_status(cls, (attr,))
+        return self.status_of(code, handler.ctx.enter(handler.info))
+
+    def _class_status(self, cls: ClassSym, names: tuple[str, ...]) -> int | None:
+        """The first status among the class attributes ``names`` of ``cls`` (through its
+        project bases)."""
+        for name in names:
+            member = self.index.class_member(cls, name)
+            if isinstance(member, VarSym):
+                found = status_code_of(self.index.follow(member))
+                if found is not None:
+                    return found
+        return None
+
+    def _has_location(self, error: Instance) -> bool:
+        """The error is built with ``headers={"Location": ...}`` (any case of the name)."""
+        headers = error.call.kwarg("headers")
+        if headers is None and isinstance(error.cls, External) and error.cls.last == _EXC:
+            headers = error.call.arg(2, "headers")
+        return headers is not None and "location" in self._header_names(headers, error.ctx)
+
+    def _header_names(self, headers: Expr, ctx: Ctx) -> list[str]:
+        """The lower-cased literal names of a ``headers=`` dict (a literal or a name bound
+        to one)."""
+        found = self.index.value(headers, ctx)
+        if isinstance(found, dict):
+            return [key.lower() for key in found if isinstance(key, str)]
+        if isinstance(headers, DictExpr):
+            return [str(key.value).lower() for key, _ in headers.items if isinstance(key, Const)]
+        return []
 
     def statuses(self, cls: ClassSym | External, args: Args, start: int = 0) -> list[int | None]:
         """The statuses an error of ``cls`` built with ``args`` may carry: through the first

@@ -71,6 +71,7 @@ PROVIDERS = frozenset({"google", "github", "gitlab", "microsoft", "apple", "face
 #: ``/oauth/{provider}/login``, ``/oauth/{provider}/callback``, ``/sso/google/callback``
 OAUTH_CONTEXT = frozenset({"oauth", "oauth2", "sso", "oidc"})
 _PROVIDER = "{provider}"  # the context a provider segment hands on
+_RUNTIME = "{?}"  # a segment computed at run time (``_segments``)
 #: what may follow an authentication segment: another one (``/token/refresh``), a step of
 #: obtaining, checking or confirming credentials (full-stack-fastapi-template's
 #: ``/login/access-token`` and ``/login/test-token``, ``/register/verify``, Airflow's
@@ -133,11 +134,13 @@ def conventional_segment(path: str, methods: Iterable[str]) -> str:
 
 def _candidate_segment(path: str) -> str:
     """The segment that makes ``path`` public by convention for some method, or ""."""
-    if path == "/":
+    segments = _segments(path)
+    if _is_root(path, segments):
         return "/"
-    segments = [s for s in path.split("/") if s]
     previous = ""
     for position, segment in enumerate(segments, 1):
+        if segment == _RUNTIME and position < len(segments):
+            continue  # a mount point or prefix computed at run time: the context goes on
         lowered = segment.lower()
         if _opens_auth(lowered, previous) or (
             lowered in PROBE_SEGMENTS and position == len(segments)
@@ -147,6 +150,28 @@ def _candidate_segment(path: str) -> str:
         if not previous:
             return ""
     return ""
+
+
+def _is_root(path: str, segments: list[str]) -> bool:
+    """``/``, also where a mount point computed at run time comes before it."""
+    return path.endswith("/") and all(s == _RUNTIME for s in segments)
+
+
+def _segments(path: str) -> list[str]:
+    """The segments of ``path``, each part computed at run time (``{?settings.base_url}``,
+    whatever its text holds) one ``_RUNTIME`` segment of its own."""
+    out: list[str] = []
+    rest = path
+    while "{?" in rest:
+        before, _, after = rest.partition("{?")
+        out += [s for s in before.split("/") if s]
+        depth, end = 1, 0
+        while end < len(after) and depth:
+            depth += {"{": 1, "}": -1}.get(after[end], 0)
+            end += 1
+        out.append(_RUNTIME)
+        rest = after[end:]
+    return out + [s for s in rest.split("/") if s]
 
 
 def _context_after(segment: str, previous: str) -> str:
@@ -177,7 +202,7 @@ def _unless_followed(segment: str, rest: list[str]) -> str:
     follow a sign-out segment: ``/users/logout/{user_id}`` signs out another user."""
     if segment.lower() in SIGN_OUT_SEGMENTS and rest:
         return ""
-    if all(s.startswith("{") or s.lower() in AUTH_SUB_ACTIONS for s in rest):
+    if all(s != _RUNTIME and (s.startswith("{") or s.lower() in AUTH_SUB_ACTIONS) for s in rest):
         return segment
     return ""
 
@@ -404,12 +429,16 @@ def _notes(decl: RouteDecl, at: _At, resolved: bool, in_app: bool) -> list[str]:
 
 
 def _join(parts: list[PathPart]) -> tuple[str, bool]:
+    """The path of ``parts`` (prefixes, mount points, then the route's own path) and whether
+    all of it is known. Each prefix loses its trailing '/', as Starlette's ``Mount`` strips
+    it (``app.mount("/", sub)`` serves ``/items``; FastAPI rejects such an include prefix)."""
     out: list[str] = []
     resolved = True
-    for value, expr in parts:
+    last = len(parts) - 1
+    for position, (value, expr) in enumerate(parts):
         if isinstance(value, str):
-            out.append(value)
+            out.append(value.rstrip("/") if position < last else value)
         else:
             resolved = False
             out.append("{?" + expr_text(expr, 40) + "}")
-    return "".join(out), resolved
+    return "".join(out) or "/", resolved

@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
+from backendkit.project.httperrors import exception_handlers
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import Ctx, External, FuncSym
+from backendkit.project.symbols import Ctx, External
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.localflow import Keys, assigned_before, dict_keys
 from backendkit.rules.support import external_calls
@@ -303,22 +304,10 @@ def _exception_params(func: FunctionInfo, registered: bool) -> Iterator[str]:
 
 
 def registered_handlers(index: ProjectIndex) -> set[int]:
-    """Ids of the functions registered as exception handlers by
-    ``app.add_exception_handler(Exc, handler)`` or ``FastAPI(exception_handlers={...})``."""
-    found: set[int] = set()
-    for site, where in index.call_sites():
-        call = site.call
-        if _last_part(call.func) == "add_exception_handler" and len(call.args) >= 2:
-            handlers: tuple[Expr, ...] = (call.args[1],)
-        elif isinstance(mapping := call.kwarg("exception_handlers"), DictExpr):
-            handlers = tuple(value for _, value in mapping.items)
-        else:
-            continue
-        for expr in handlers:
-            target = index.resolve_expr(expr, where)
-            if isinstance(target, FuncSym):
-                found.add(id(target.info))
-    return found
+    """Ids of the functions registered as exception handlers (``exception_handlers``:
+    ``app.add_exception_handler(Exc, handler)``, ``FastAPI(exception_handlers={...})``,
+    ``@app.exception_handler(Exc)``)."""
+    return {id(r.handler.info) for r in exception_handlers(index) if r.handler is not None}
 
 
 def _last_part(expr: Expr) -> str:
