@@ -116,3 +116,38 @@ def test_conditional_expression_is_either_value(tmp_path: Path) -> None:
     assert value("MODE") == OneOf(("dev", "prod"))
     assert value("SAME") == 3
     assert value("NESTED") == OneOf(("a", "b", "c"))
+
+
+def test_method_of_an_object_made_in_place(tmp_path: Path) -> None:
+    """``Maker().build(a, b)``: the receiver is an instance, so ``self`` is not passed and
+    ``prefix`` is the first argument."""
+    files = {
+        "app/__init__.py": "",
+        "app/p.py": (
+            "class Maker:\n    def build(self, prefix, suffix='/dflt'):\n"
+            "        return prefix\n\n\nX = Maker().build('/first', '/second')\n"
+        ),
+    }
+    root = write_project(tmp_path / "p", files)
+    project, _files = build_project(root, load_config(root, load_catalogue()), use_cache=False)
+    module = project.index.modules["app.p"]
+    assert project.index.value(Name("X"), Ctx(module, (module.scope,))) == "/first"
+
+
+CYCLE = "prefix = '/api'\nfull = prefix + '/v1'\nprefix = full + '/x'\n"
+
+
+@pytest.mark.parametrize("order", [("prefix", "full"), ("full", "prefix")])
+def test_a_cycle_gives_the_same_answers_whatever_is_asked_first(
+    tmp_path: Path, order: tuple[str, str]
+) -> None:
+    """``full`` reads ``prefix``, whose latest binding reads ``full``: the answers do not
+    depend on which name is evaluated first (an answer cut by a cycle is not memoised), so a
+    run given one file and a whole run agree."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/o.py": CYCLE})
+    project, _files = build_project(root, load_config(root, load_catalogue()), use_cache=False)
+    module = project.index.modules["app.o"]
+    ctx = Ctx(module, (module.scope,))
+    found = {name: project.index.value(Name(name), ctx) for name in order}
+    assert found["prefix"] == "/api/v1/x"
+    assert not isinstance(found["full"], str)

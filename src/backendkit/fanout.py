@@ -119,7 +119,7 @@ _MEMOS = {
         "_guard_hits",
         "_star_names",
     ),
-    "evaluator": ("_memo",),
+    "evaluator": ("_memo", "_cuts"),
     "resolver": ("_memo", "_params"),
 }
 
@@ -287,6 +287,7 @@ class _Pipe:
         self.fd = fd
         self.chunks: list[bytes] = []
         self.closed = False
+        self.value: object = _BROKEN  # what the child sent, once the pipe is closed
 
     def _drain(self, timeout_ms: int) -> None:
         """Read what the pipe holds, waiting at most ``timeout_ms`` for the first byte."""
@@ -308,13 +309,14 @@ class _Pipe:
         return True
 
     def peek(self) -> object | None:
-        """The child's result once the pipe is closed and what came is whole, else None."""
+        """The child's result once the pipe is closed and what came is whole, else None
+        (decoded once)."""
         if not self.closed:
             self._drain(0)
-        if not self.closed:
-            return None
-        value = _decoded(b"".join(self.chunks))
-        return None if value is _BROKEN else value
+            if not self.closed:
+                return None
+            self.value = _decoded(b"".join(self.chunks))
+        return None if self.value is _BROKEN else self.value
 
 
 #: what ``_decoded`` gives for bytes that are not a whole result

@@ -33,7 +33,8 @@ class DepNode:
     """One dependency in a tree: ``kind`` is function, class, instance, scheme, external,
     library (an instance of a library class: its call is not seen), configured, guard (a
     decorator of the endpoint or dependency that rejects anonymous callers: Starlette's
-    ``@requires``) or unresolved. ``alternatives`` are the other values its name or
+    ``@requires``), unresolved, or group (the dependencies of one branch of ``[...] if cfg
+    else [...]``: its children). ``alternatives`` are the other values its name or
     expression may have."""
 
     label: str

@@ -231,6 +231,8 @@ class DependencyResolver:
             value = self.index.lookup(expr.dotted, ctx)
             if isinstance(value, VarSym) and value.assign.value is not None:
                 return self.from_list(value.assign.value, value.ctx)
+        if isinstance(expr, IfExp):
+            return [self._branches(expr, ctx)]
         if not isinstance(expr, Seq):
             return [DepNode(expr_text(expr), "unresolved")]
         out: list[DepNode] = []
@@ -241,6 +243,16 @@ class DependencyResolver:
             else:
                 out.append(DepNode(expr_text(item), "unresolved"))
         return out
+
+    def _branches(self, expr: IfExp, ctx: Ctx) -> DepNode:
+        """``[Depends(auth)] if settings.auth else []``: a group node per branch, the second
+        an alternative of the first (the route gets the weaker)."""
+        label = expr_text(expr)
+        first, *rest = (
+            DepNode(label, "group", children=self.from_list(branch, ctx))
+            for branch in (expr.body, expr.orelse)
+        )
+        return replace(first, alternatives=rest)
 
     def from_marker(self, marker: Call, annotation: Expr | None, ctx: Ctx) -> DepNode:
         """The node for one ``Depends(target)``; no target means the annotated class."""

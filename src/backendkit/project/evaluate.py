@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from backendkit.project.bindings import bound_result, earlier_binding
 from backendkit.project.symbols import (
     ClassSym,
     Ctx,
@@ -56,8 +57,12 @@ class Evaluator:
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
         self._memo: dict[tuple[object, ...], Value] = {}
-        #: variables whose value is being computed: met again, the name is its earlier binding
+        #: variables and parameters whose value is being computed: a variable met again is its
+        #: earlier binding, a parameter met again has no value (a cycle through its callers)
         self._computing: set[tuple[object, ...]] = set()
+        #: how often a computation met one in progress or went too deep: an answer that did
+        #: depends on where the evaluation started, so it is not memoised (``_kept``)
+        self._cuts = 0
         #: loop line -> iteration index, set while a call inside loops is evaluated per iteration
         self.env: dict[tuple[str, int], int] = {}
         self._nesting = 0  # evaluations in progress, across re-entrant chains
@@ -79,6 +84,7 @@ class Evaluator:
         if expr is None:
             return Unresolved("no value")
         if depth > MAX_DEPTH:
+            self._cuts += 1
             return Unresolved("evaluation too deep")
         if isinstance(expr, Const):
             return expr.value
@@ -158,16 +164,30 @@ class Evaluator:
             symbol = self._iterated_binding(symbol)
             env = self._positions()
         key = (symbol.ctx.module.module, symbol.qualname, symbol.assign.line, env)
-        if key in self._memo:
-            earlier = _earlier(symbol) if key in self._computing else None
-            return self._memo[key] if earlier is None else self.follow(earlier, depth + 1)
-        self._memo[key] = Unresolved(f"{symbol.qualname} refers to itself")
+        if key in self._computing:
+            self._cuts += 1
+            earlier = earlier_binding(symbol)
+            if earlier is None:
+                return Unresolved(f"{symbol.qualname} refers to itself")
+            return self.follow(earlier, depth + 1)
+        known = self._memo.get(key)
+        if known is not None:
+            return known
+        return self._kept(key, lambda: self._var_value(symbol, depth + 1))
+
+    def _kept(self, key: tuple[object, ...], compute: Callable[[], Value]) -> Value:
+        """``compute()`` with ``key`` in progress, memoised unless a cycle was cut or the
+        evaluation went too deep meanwhile (here or in the index's name resolution): such an
+        answer depends on where the evaluation entered the cycle, and a run focused on some
+        files, or one rule group, must get the answers a whole run gets."""
+        state = (self._cuts, self.index.cut_count())
         self._computing.add(key)
         try:
-            result = self._var_value(symbol, depth + 1)
+            result = compute()
         finally:
             self._computing.discard(key)
-        self._memo[key] = result
+        if (self._cuts, self.index.cut_count()) == state:
+            self._memo[key] = result
         return result
 
     def _positions(self) -> tuple[tuple[tuple[str, int], int], ...]:
@@ -224,20 +244,26 @@ class Evaluator:
 
     def _param(self, param: ParamSym, depth: int) -> Value:
         if depth > MAX_DEPTH:
+            self._cuts += 1
             return Unresolved("evaluation too deep")
         key = ("param", param.qualname, self._positions() if self.env else ())
-        if key in self._memo:
-            return self._memo[key]
-        self._memo[key] = Unresolved(f"parameter {param.name} depends on itself")
+        if key in self._computing:
+            self._cuts += 1
+            return Unresolved(f"parameter {param.name} depends on itself")
+        known = self._memo.get(key)
+        if known is not None:
+            return known
+        return self._kept(key, lambda: self._passed(param, depth))
+
+    def _passed(self, param: ParamSym, depth: int) -> Value:
+        """What the callers of ``param``'s function pass for it."""
         values: list[Value] = []
         for call, where in self.index.callers(param.func):
             passed = self._argument(param, call, where)
             if passed is not None:
                 value = self.value(*passed, depth + 1)
-                values.append(_bound_result(value, param, call, passed[1]))
-        result = _one_or_many(values, param)
-        self._memo[key] = result
-        return result
+                values.append(bound_result(value, param, call, passed[1]))
+        return _one_or_many(values, param)
 
     def _argument(self, param: ParamSym, call: Call, where: Ctx) -> tuple[Expr, Ctx] | None:
         """What ``call`` (made in ``where``) passes for ``param`` and where to evaluate it: its
@@ -254,22 +280,28 @@ class Evaluator:
 
     def _unpassed(self, func: FunctionInfo, call: Call, where: Ctx) -> int:
         """How many leading parameters of ``func`` a call does not pass: one for a method's
-        ``self`` (``obj.method(x)``) or a classmethod's ``cls`` (``Cls.make(x)``), none for
-        ``Cls.method(obj, x)``, a staticmethod or a plain function."""
+        ``self`` called on an instance (``obj.method(x)``, ``Maker().build(x)``) or a
+        classmethod's ``cls`` (``Cls.make(x)``), none for ``Cls.method(obj, x)``, a
+        staticmethod or a plain function (a bound method called through a plain name,
+        ``run = obj.method; run(x)``, is taken for a function)."""
         params = func.params
         if not params or params[0].name not in ("self", "cls") or _decorated(func, "staticmethod"):
             return 0
         callee = call.func
-        if not isinstance(callee, Name) or "." not in callee.dotted:
+        if isinstance(callee, Attr):
+            receiver: Symbol | Value = self.value(callee.value, where)
+        elif isinstance(callee, Name) and "." in callee.dotted:
+            receiver = self.index.lookup(callee.dotted.rpartition(".")[0], where)
+        else:
             return 0
         if _decorated(func, "classmethod"):
             return 1
-        head = self.index.lookup(callee.dotted.rpartition(".")[0], where)
-        return 0 if isinstance(head, (ClassSym, ModuleSym)) else 1
+        return 0 if isinstance(receiver, (ClassSym, ModuleSym)) else 1
 
     def attribute(self, value: Value, attr: str, depth: int = 0) -> Value:
         """``value.attr`` for modules, classes, instances of project classes and externals."""
         if depth > MAX_DEPTH:
+            self._cuts += 1
             return Unresolved("evaluation too deep")
         if isinstance(value, (ModuleSym, ClassSym, External)):
             return self.follow(self.index.member(value, attr, depth + 1), depth + 1)
@@ -418,35 +450,6 @@ def _one_or_many(values: list[Value], param: ParamSym) -> Value:
             return Unresolved(f"parameter {param.name} of {param.func.qualname} has no callers")
         return Unresolved(f"parameter {param.name} keeps its default")
     return distinct[0] if len(distinct) == 1 else OneOf(tuple(distinct))
-
-
-def _earlier(var: VarSym) -> VarSym | ParamSym | None:
-    """The binding of ``var``'s name before it in its scope (an earlier assignment, else the
-    parameter of that name): what the name holds while ``var``'s own value is computed
-    (``app = configure(app)``, ``prefix = prefix + "/v1"``)."""
-    scope = var.ctx.scopes[-1]
-    before = [a for a in scope.assigns.get(var.name, ()) if a.line < var.assign.line]
-    if before:
-        return VarSym(var.name, max(before, key=lambda a: a.line), var.ctx)
-    owner = var.ctx.owners[-1]
-    if owner is not None and var.name in scope.params:
-        return ParamSym(var.name, scope.params[var.name], owner, var.ctx)
-    return None
-
-
-def _bound_result(value: Value, param: ParamSym, call: Call, where: Ctx) -> Value:
-    """An instance created in a call's argument (``r = include_routers(APIRouter())``) is
-    known by the name the call's result is bound to, when the function returns that
-    parameter: the object the callee works on is the one the caller keeps."""
-    if not isinstance(value, Instance) or value.origin is not None:
-        return value
-    if not any(isinstance(r, Name) and r.dotted == param.name for r in param.func.scope.returns):
-        return value
-    for name, assigns in where.scopes[-1].assigns.items():
-        for assign in assigns:
-            if assign.value is call:
-                return Instance(value.cls, value.call, value.ctx, VarSym(name, assign, where))
-    return value
 
 
 def _is_field_call(expr: Expr, evaluator: Evaluator, ctx: Ctx, depth: int) -> bool:

@@ -94,6 +94,11 @@ class ProjectIndex:
         #: rules' walks (``rules.support``) skip the other files, resolution never does.
         self.focus: frozenset[str] | None = None
 
+    def cut_count(self) -> int:
+        """How many resolutions were cut short so far (a cycle, or ``MAX_DEPTH``): an answer
+        computed while this changed depends on where the search started."""
+        return self._cutoffs + self._guard_hits
+
     def wanted(self, path: str) -> bool:
         """Whether the running rule looks for findings in the file ``path`` (``focus``)."""
         return self.focus is None or path in self.focus
