@@ -7,9 +7,10 @@ from collections.abc import Iterable, Iterator
 from backendkit.findings import Finding
 from backendkit.project.symbols import Ctx, External, FuncSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.querytypes import QueryReceivers, is_revision_script
+from backendkit.rules.querytypes import QueryReceivers, is_migration_script
+from backendkit.rules.sqlstrings import SqlText
 from backendkit.rules.support import dependency_functions, find_function, iter_functions
-from backendkit.summary.model import Call, CallSite, Const, FunctionInfo, Name
+from backendkit.summary.model import Call, CallSite, Const, FunctionInfo, Name, Seq
 
 ENGINE_FACTORIES = frozenset({"create_engine", "create_async_engine"})
 QUERY_METHODS = frozenset(
@@ -138,6 +139,12 @@ class QueryInLoopRule(ProjectRule):
             "{'id': row.id})\n",
             note="an Alembic revision script runs once, offline",
         ),
+        Example(
+            "import sqlite3\n\n\ndef clear(cursor: sqlite3.Cursor) -> None:\n"
+            "    for table in ['sections', 'documents']:\n"
+            "        cursor.execute(f'DELETE FROM {table}')\n",
+            note="a loop over a fixed list: the number of queries does not grow with the data",
+        ),
     )
     INVALID = (
         Example(
@@ -187,7 +194,8 @@ class QueryInLoopRule(ProjectRule):
                     site.loops
                     and isinstance(callee, Name)
                     and _is_query(site, info, where, receivers)
-                    and not is_revision_script(where.module)
+                    and not is_migration_script(where.module)
+                    and not _fixed_loops(site, info, where, ctx)
                 ):
                     yield self.finding(
                         where.module.path,
@@ -221,6 +229,18 @@ def _is_query(site: CallSite, info: FunctionInfo, where: Ctx, receivers: QueryRe
     if known is not None:
         return known
     return not (method == "get" and _literal_key(site.call))
+
+
+def _fixed_loops(site: CallSite, info: FunctionInfo, where: Ctx, ctx: ProjectContext) -> bool:
+    """Every loop around ``site`` is a ``for`` over a sequence fixed in the code (a display,
+    ``for t in ["a", "b"]``, a local list that only holds literals, an UPPER_CASE module
+    tuple): the number of queries does not grow with the data."""
+    text = SqlText(ctx.index, where.enter(info))
+    for loop in site.loops:
+        iterable = info.scope.loops.get(loop) if loop > 0 else None
+        if not isinstance(iterable, Seq) and not text.constant_items(iterable, loop):
+            return False
+    return True
 
 
 def _literal_key(call: Call) -> bool:

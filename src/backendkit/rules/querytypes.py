@@ -159,3 +159,24 @@ def is_revision_script(module: ModuleSummary) -> bool:
     return all(name in scope.assigns for name in ("revision", "down_revision")) and (
         "upgrade" in scope.functions
     )
+
+
+#: directories migration scripts live in (``alembic/versions/``, ``db/migrations/versions/``)
+_MIGRATION_DIRS = frozenset({"migrations", "migration", "alembic", "versions"})
+
+
+def is_migration_script(module: ModuleSummary) -> bool:
+    """A schema migration script: an Alembic revision script (``is_revision_script``), or a
+    module in a migrations directory (``migrations/``, ``versions/``...) that defines both a
+    module-level ``up`` / ``upgrade`` and a ``down`` / ``downgrade`` function (agno's
+    ``db/migrations/versions/v2_3_0.py``, yoyo-like runners). It runs once per schema change,
+    on names the application itself chose, not on request data."""
+    if is_revision_script(module):
+        return True
+    functions = module.scope.functions
+    in_dir = not _MIGRATION_DIRS.isdisjoint(module.path.split("/")[:-1])
+    return (
+        in_dir
+        and any(f in functions for f in ("up", "upgrade"))
+        and (any(f in functions for f in ("down", "downgrade")))
+    )

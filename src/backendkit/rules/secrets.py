@@ -45,6 +45,9 @@ NOT_A_SECRET = re.compile(
     # ``HASH_SECRET_PARAM``, ``_REFRESH_TOKEN_GRANT``, ``*_TOKEN_SCOPE``, a KDF ``*_KEY_DOMAIN``
     r"_env|_env_?var|_var|_variable|_param|_parameter|_arg|_attr|_attribute|_column|_grant|"
     r"_scopes?|_target|_domain|_info|_context|_purpose|_namespace|"
+    # the name of a thing that holds or mentions secrets: ``SECRET_TABLE``, ``*_CHECK`` (a
+    # constraint), ``*_FILENAME`` (the file a key is kept in)
+    r"_tables?|_check|_constraint|_index|_filename|_dirname|_dir|"
     # public claim values (``RESET_PASSWORD_TOKEN_AUDIENCE = "fief:reset"``) and the salt of a
     # key derivation, public by design (RFC 8018 s4.1, RFC 5869 s3.1), whose name says so
     r"_audience|_aud|_issuer|_iss|_(derivation|kdf)_salt)$"
@@ -80,6 +83,12 @@ _PUBLIC_ARGS = frozenset({"salt", "info", "audience", "issuer", "aud", "iss"})
 # ``SECRET_KEY = "secret"``, ``JWT_SECRET = "jwt_secret"``
 _SECRET_WORDS = frozenset(
     {"secret", "password", "passwd", "pwd", "key", "token", "api", "apikey", "jwt", "private"}
+)
+# words that say the constant is a member of a kind of thing: ``AUTH_METHOD_API_KEY =
+# "api_key"`` is the label of an authentication method
+_CATEGORY_WORDS = frozenset(
+    {"method", "actor", "kind", "type", "mode", "strategy", "scheme", "role", "status", "state"}
+    | {"event", "action", "option", "choice", "category", "style", "flow"}
 )
 _TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
 # a PEM private key (RSA, EC, OPENSSH, ENCRYPTED, PKCS#8...): its body follows the header
@@ -119,7 +128,7 @@ def _is_literal_secret(value: object) -> bool:
 def _names_something(text: str, names: Iterable[str]) -> bool:
     """Whether a literal is a name rather than a value: an identifier shape (``OPENAI_API_KEY``,
     ``apiKeyHelper``, ``__sentinel__``, ``Passwords``, a URN), a URL without a password, a
-    route path (``"/api_keys"``), or a
+    route path (``"/api_keys"``), the label of an enum-like member (``_member_label``), or a
     snake-case identifier made of the variable's own words (``REFRESH_TOKEN_KEY =
     "refresh_token"``, ``UNATTRIBUTED_API_KEY = "unattributed"``) unless those are all secret
     words (``SECRET_KEY = "secret"`` is a weak secret)."""
@@ -130,7 +139,20 @@ def _names_something(text: str, names: Iterable[str]) -> bool:
         return False
     words = {w.removesuffix("s") for w in text.split("_")}
     own = {w.lower().removesuffix("s") for n in names for w in n.split("_") if w}
+    if any(_member_label(text, name) for name in names):
+        return True
     return words <= own and not words <= _SECRET_WORDS
+
+
+def _member_label(text: str, name: str) -> bool:
+    """``AUTH_METHOD_API_KEY = "api_key"``: the value is the constant's own trailing words and
+    a word before them says what kind of thing it labels (``_CATEGORY_WORDS``)."""
+    words = [w.lower() for w in name.split("_") if w]
+    tail = text.split("_")
+    if len(tail) >= len(words):
+        return False
+    head = words[: len(words) - len(tail)]
+    return words[len(head) :] == tail and not _CATEGORY_WORDS.isdisjoint(head)
 
 
 def _names_a_place(text: str) -> bool:
@@ -258,6 +280,11 @@ class HardcodedSecretRule(ProjectRule):
             "def reset_token(user_id: str, key: str) -> str:\n"
             "    return jwt.encode({'sub': user_id, 'aud': PASSWORD_RESET_ID}, key)\n",
             note="route paths, JWT audiences and key-derivation salts are public by design",
+        ),
+        Example(
+            "SECRET_TABLE = 'connection_secret'\n_KEY_FILENAME = 'cache_secret_key'\n"
+            "AUTH_METHOD_API_KEY = 'api_key'\n",
+            note="names of tables and files, and the label of an enum-like member",
         ),
     )
     INVALID = (

@@ -27,6 +27,7 @@ from backendkit.project.symbols import Ctx, External, VarSym
 from backendkit.project.text import expr_text
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.localflow import assigned_before
+from backendkit.rules.querytypes import is_migration_script
 from backendkit.rules.sqllists import added_items, escapes, is_literal_join, is_placeholders
 from backendkit.rules.support import call_sites
 from backendkit.summary.model import (
@@ -39,6 +40,7 @@ from backendkit.summary.model import (
     Expr,
     FString,
     IfExp,
+    LoopItem,
     Name,
     Scope,
     Seq,
@@ -138,7 +140,22 @@ class SqlText:
             )
         if isinstance(expr, Attr):
             return expr.attr == "__tablename__"
+        if isinstance(expr, LoopItem):
+            return self.constant_items(expr.iterable, expr.loop, depth + 1)
         return isinstance(expr, Name) and self._constant_name(expr.dotted, line, depth)
+
+    def constant_items(self, expr: Expr | None, line: int, depth: int = 0) -> bool:
+        """A sequence of constants, fixed in the code: a display of literals, a local list
+        that only ever holds literals, or a module-level UPPER_CASE tuple or list of strings
+        and numbers (``for table in TABLES``): the variable of a loop over it is a constant."""
+        if self._literal_items(expr, line, depth):
+            return True
+        if not isinstance(expr, Name) or not _CONSTANT_NAME.match(expr.dotted.rpartition(".")[2]):
+            return False
+        value = self.index.value(expr, self.ctx)
+        return isinstance(value, (tuple, list)) and all(
+            isinstance(v, (str, int, float)) for v in value
+        )
 
     def _constant_name(self, dotted: str, line: int, depth: int) -> bool:
         """``Model.__tablename__``, a local bound only to constants, or a module-level
@@ -433,6 +450,8 @@ def quoted(session, values: list[str]) -> object:
         for site, where in call_sites(ctx.index):
             func = site.call.func
             if not isinstance(func, Name) or func.dotted.rpartition(".")[2] not in SQL_SINKS:
+                continue
+            if is_migration_script(where.module):
                 continue
             built = SqlText(ctx.index, where).built(site.call.arg(0, "statement"), site.line)
             if built is None:

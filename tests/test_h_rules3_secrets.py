@@ -1,0 +1,42 @@
+"""BK104 and values that name a thing: a constant whose name says it holds the name of a table,
+a check constraint or a file (``SECRET_TABLE = "connection_secret"``), and an enum-like member
+whose value is its own trailing words behind a category word (``AUTH_METHOD_API_KEY =
+"api_key"``). Weak secrets in snake_case stay reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backendkit import analyze
+from helpers import write_project
+
+CONSTANTS = """\
+_CLIENT_SECRET_CHECK = "ck_sso_config_client_secret_envelope"
+SECRET_TABLE = "connection_secret"
+AUTH_METHOD_API_KEY = "api_key"
+AUDIT_ACTOR_API_KEY = "api_key"
+_CACHE_SIGNING_SECRET_FILENAME = "cache_secret_key"
+SECRET_KEY = "super_secret_key"
+JWT_SECRET = "jwt_secret"
+API_KEY = "api_key"
+APP_SECRET_KEY = "secret_key"
+PROVIDER_API_KEY = "sk_live_abc123"
+AUTH_METHOD_PASSWORD = "hunter2hunter2"
+SESSION_SECRET = "changeme_please_now"
+"""
+
+
+def test_names_of_things_are_not_secrets(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"constants.py": CONSTANTS}, select=["BK104"])
+    found = [(f.line, f.message.split(" is ")[0]) for f in analyze([root]).findings]
+    assert found == [
+        (6, "Hardcoded secret: the constant SECRET_KEY"),
+        (7, "Hardcoded secret: the constant JWT_SECRET"),
+        (8, "Hardcoded secret: the constant API_KEY"),
+        # no category word in front: APP is no kind of thing the value is a member of
+        (9, "Hardcoded secret: the constant APP_SECRET_KEY"),
+        (10, "Hardcoded secret: the constant PROVIDER_API_KEY"),
+        # the value is not the member's own name
+        (11, "Hardcoded secret: the constant AUTH_METHOD_PASSWORD"),
+        (12, "Hardcoded secret: the constant SESSION_SECRET"),
+    ]
