@@ -17,6 +17,8 @@ conditionally included router as if the condition held.
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -26,12 +28,35 @@ from backendkit.project.symbols import FuncSym
 TRANSPARENT = ("fastapi.", "starlette.", "pydantic.", "typing.", "builtins.", "sqlmodel.")
 #: statuses from the weakest to the strongest
 _RANK = {"none": 0, "optional": 1, "unknown": 2, "required": 3}
+#: stems of the words that name authentication in a library function, class or module name:
+#: such a function or class, or an instance of such a class, is opaque (``unknown``), any
+#: other library dependency is not authentication
+AUTH_WORDS = (
+    "auth",
+    "user",
+    "token",
+    "key",
+    "jwt",
+    "secur",
+    "session",
+    "login",
+    "permission",
+    "guard",
+    "credential",
+    "bearer",
+    "principal",
+    "identity",
+)
+#: the words of a name: capitalised runs, acronyms (``JWT`` in ``JWTAuth``), lower-case runs
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
 
 
 @dataclass
 class DepNode:
-    """One dependency in a tree: ``kind`` is function, class, instance, scheme, external,
-    library (an instance of a library class: its call is not seen), configured, guard (a
+    """One dependency in a tree: ``kind`` is function, class, instance, scheme, external (a
+    library function or class named like authentication: its call is not seen), inert (any
+    other library function or class, or a database session), library (an instance of a
+    library class named like authentication: its call is not seen), configured, guard (a
     decorator of the endpoint or dependency that rejects anonymous callers: Starlette's
     ``@requires``), unresolved, or group (the dependencies of one branch of ``[...] if cfg
     else [...]``: its children). ``alternatives`` are the other values its name or
@@ -64,6 +89,23 @@ def transparent(qualname: str) -> bool:
     """A library known not to authenticate by itself (FastAPI, Starlette, pydantic, the
     standard library's ``typing`` and builtins)."""
     return qualname.startswith(TRANSPARENT)
+
+
+def auth_named(qualname: str, stems: tuple[str, ...] = AUTH_WORDS) -> bool:
+    """A dotted name (of a class or function, with its module) one of whose words (split at
+    dots, underscores and camel case: ``fastapi_users.authentication.JWTStrategy`` -> fastapi,
+    users, authentication, jwt, strategy) holds one of ``stems`` (``AUTH_WORDS``):
+    ``JWTAuthenticator``, ``APIKeyChecker``, ``fastapi_keycloak.FastAPIKeycloak``,
+    ``CurrentUser``; not ``RateLimiter``."""
+    words = _WORDS.findall(qualname.replace("_", "."))
+    return any(stem in word.lower() for word in words for stem in stems)
+
+
+def library_class(qualname: str) -> bool:
+    """A class of a third-party library: not a transparent one, not the standard library's
+    (``abc.ABC``, ``enum.Enum``)."""
+    top = qualname.partition(".")[0]
+    return not transparent(qualname) and top not in sys.stdlib_module_names
 
 
 def _proves_auth(node: DepNode, enforced: bool) -> bool:

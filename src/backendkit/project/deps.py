@@ -12,12 +12,17 @@ function is a ``guard`` node of its dependencies.
 
 from __future__ import annotations
 
-import re
-import sys
 from collections.abc import Iterable
 from dataclasses import replace
 
-from backendkit.project.authstatus import AuthStatus, DepNode, auth_status, transparent
+from backendkit.project.authstatus import (
+    AUTH_WORDS,
+    AuthStatus,
+    DepNode,
+    auth_named,
+    auth_status,
+    library_class,
+)
 from backendkit.project.credentials import CredentialChecks
 from backendkit.project.httperrors import HttpErrors, status_code_of
 from backendkit.project.index import ProjectIndex
@@ -51,32 +56,14 @@ __all__ = ["AuthStatus", "DepNode", "DependencyResolver", "auth_status", "status
 
 _DEPENDS = frozenset({"Depends", "Security"})
 _REQUIRES = "starlette.authentication.requires"
+#: libraries whose classes are database sessions and connections: a library dependency declared
+#: with such a type gives a database session, not a login session
+DATABASE_LIBRARIES = ("sqlalchemy.", "sqlmodel.", "databases.", "motor.", "pymongo.", "redis.")
 #: the decorator methods that register a route (``@app.get``, ``@router.api_route``)
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "route"}
     | {"websocket", "websocket_route"}
 )
-#: stems of the words that name authentication in a library class or module name: an
-#: instance of such a class is opaque (``unknown``), any other library instance is not
-#: authentication
-AUTH_WORDS = (
-    "auth",
-    "user",
-    "token",
-    "key",
-    "jwt",
-    "secur",
-    "session",
-    "login",
-    "permission",
-    "guard",
-    "credential",
-    "bearer",
-    "principal",
-    "identity",
-)
-#: the words of a name: capitalised runs, acronyms (``JWT`` in ``JWTAuth``), lower-case runs
-_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
 #: what a ``functools.partial`` binds: how many leading parameters, and keyword defaults
 Bound = tuple[int, dict[str, tuple[Expr, Ctx]]]
 
@@ -121,8 +108,19 @@ class DependencyResolver:
         callee = self.index.lookup(expr.func.dotted, ctx)
         return isinstance(callee, External) and callee.last in _DEPENDS
 
+    def marker(self, expr: Expr | None, ctx: Ctx) -> tuple[Call, Ctx] | None:
+        """``expr`` as a ``Depends(...)`` or ``Security(...)`` call with the context it is read
+        in: the call itself, or the call a name is bound to (``DEP = Depends(f)``, used as
+        ``dependencies=[DEP]``, ``Annotated[T, DEP]`` or a default) in the name's context."""
+        if isinstance(expr, Name):
+            symbol = self.index.lookup(expr.dotted, ctx)
+            if isinstance(symbol, VarSym) and self.is_marker(symbol.assign.value, symbol.ctx):
+                expr, ctx = symbol.assign.value, symbol.ctx
+        return (expr, ctx) if isinstance(expr, Call) and self.is_marker(expr, ctx) else None
+
     def markers_in_annotation(self, annotation: Expr | None, ctx: Ctx, depth: int = 0) -> list:
-        """``(marker, type, ctx)`` for every Depends in ``Annotated[...]``, through aliases."""
+        """``(marker, type, ctx)`` for every Depends in ``Annotated[...]``, through aliases
+        (``ctx`` is the marker's: a name bound to a marker is read where it is bound)."""
         if annotation is None or depth > 20:
             return []
         if isinstance(annotation, Subscript) and self._is_annotated(annotation.value, ctx):
@@ -137,7 +135,8 @@ class DependencyResolver:
         if not annotation.items:
             return []
         base, extras = annotation.items[0], annotation.items[1:]
-        found = [(m, base, ctx) for m in extras if self.is_marker(m, ctx)]
+        markers = [self.marker(extra, ctx) for extra in extras]
+        found = [(m[0], base, m[1]) for m in markers if m is not None]
         return found or self.markers_in_annotation(base, ctx, depth + 1)
 
     def _is_annotated(self, expr: Expr, ctx: Ctx) -> bool:
@@ -196,9 +195,9 @@ class DependencyResolver:
     ) -> list[DepNode]:
         """What a parameter (or a class-based view's attribute) declares: a ``Depends(...)``
         default, else the markers of its ``Annotated`` annotation."""
-        if self.is_marker(default, default_ctx):
-            assert isinstance(default, Call)
-            return [self.from_marker(default, annotation, default_ctx)]
+        marker = self.marker(default, default_ctx)
+        if marker is not None:
+            return [self.from_marker(marker[0], annotation, marker[1])]
         found = self.markers_in_annotation(annotation, ctx)
         return [self.from_marker(marker, base, inner) for marker, base, inner in found]
 
@@ -237,9 +236,9 @@ class DependencyResolver:
             return [DepNode(expr_text(expr), "unresolved")]
         out: list[DepNode] = []
         for item in expr.items:
-            if self.is_marker(item, ctx):
-                assert isinstance(item, Call)
-                out.append(self.from_marker(item, None, ctx))
+            marker = self.marker(item, ctx)
+            if marker is not None:
+                out.append(self.from_marker(marker[0], None, marker[1]))
             else:
                 out.append(DepNode(expr_text(item), "unresolved"))
         return out
@@ -261,7 +260,20 @@ class DependencyResolver:
             target = _strip_annotated(annotation)
             if target is None:
                 return DepNode("Depends()", "unresolved")
-        return self.target_node(target, ctx)
+        node = self.target_node(target, ctx)
+        if node.kind == "external" and self._database_session(node.label, annotation, ctx):
+            return replace(node, kind="inert", reason="a database session")
+        return node
+
+    def _database_session(self, qualname: str, annotation: Expr | None, ctx: Ctx) -> bool:
+        """The library dependency ``qualname``, declared with the type ``annotation``, gives a
+        database session: its only word naming authentication is "session" (langflow's
+        ``injectable_session_scope``) and the type is a database library's (``AsyncSession``)."""
+        if auth_named(qualname, tuple(w for w in AUTH_WORDS if w != "session")):
+            return False
+        declared = _strip_annotated(annotation)
+        found = None if declared is None else self.index.resolve_expr(declared, ctx)
+        return isinstance(found, External) and found.qualname.startswith(DATABASE_LIBRARIES)
 
     def target_node(self, target: Expr, ctx: Ctx) -> DepNode:
         """The node for the dependency callable ``target`` names in ``ctx``; a variable keeps
@@ -326,7 +338,8 @@ class DependencyResolver:
         if isinstance(value, Instance):
             return self._instance(value, text)
         if isinstance(value, External):
-            return self._configured(DepNode(value.qualname, "external"), value.qualname)
+            kind = "external" if self._library_call(value) else "inert"
+            return self._configured(DepNode(value.qualname, kind), value.qualname)
         reason = value.reason if isinstance(value, Unresolved) else type(value).__name__
         return self._configured(DepNode(text, "unresolved", reason=reason), text)
 
@@ -391,17 +404,18 @@ class DependencyResolver:
             node.rejects_all = self.errors.always_rejects(func)
 
     def _library_call(self, cls: ClassSym | External) -> bool:
-        """Calling an instance of ``cls`` runs a library's code the analysis cannot see, and
-        that code may authenticate: a third-party class (not FastAPI's, Starlette's, the
-        standard library's, ...), or a project subclass of one without a ``__call__`` of its
-        own, named like authentication (``auth_named``) in its class or module name or in
-        the project subclass's name. Any other library instance (fastapi-limiter's
-        ``RateLimiter(times=2, seconds=5)``) is not authentication."""
+        """Calling ``cls`` (a library function or class) or an instance of it runs a
+        library's code the analysis cannot see, and that code may authenticate: a
+        third-party one (not FastAPI's, Starlette's, the standard library's, ...), or a
+        project subclass of one without a ``__call__`` of its own, named like
+        authentication (``auth_named``) in its module or own name or in the project
+        subclass's name. Any other (fastapi-limiter's ``RateLimiter(times=2, seconds=5)``,
+        ``somelib.db.get_db``) is not authentication."""
         if isinstance(cls, External):
-            return _library_class(cls.qualname) and auth_named(cls.qualname)
+            return library_class(cls.qualname) and auth_named(cls.qualname)
         if isinstance(self.index.class_member(cls, "__call__"), FuncSym):
             return False
-        bases = [b.qualname for b in self.index.external_bases(cls) if _library_class(b.qualname)]
+        bases = [b.qualname for b in self.index.external_bases(cls) if library_class(b.qualname)]
         return bool(bases) and any(map(auth_named, [cls.info.name, *bases]))
 
     def _raises_auth_error(self, func: FuncSym, depth: int = 0) -> bool:
@@ -442,22 +456,6 @@ def wraps_target(index: ProjectIndex, func: FunctionInfo, ctx: Ctx) -> Expr | No
             if isinstance(found, External) and found.qualname == "functools.wraps":
                 return decorator.arg(0, "wrapped")
     return None
-
-
-def auth_named(qualname: str) -> bool:
-    """A dotted class name one of whose words (split at dots, underscores and camel case:
-    ``fastapi_users.authentication.JWTStrategy`` -> fastapi, users, authentication, jwt,
-    strategy) holds an ``AUTH_WORDS`` stem: ``JWTAuthenticator``, ``APIKeyChecker``,
-    ``fastapi_keycloak.FastAPIKeycloak``, ``CurrentUser``; not ``RateLimiter``."""
-    words = _WORDS.findall(qualname.replace("_", "."))
-    return any(stem in word.lower() for word in words for stem in AUTH_WORDS)
-
-
-def _library_class(qualname: str) -> bool:
-    """A class of a third-party library: not a transparent one, not the standard library's
-    (``abc.ABC``, ``enum.Enum``)."""
-    top = qualname.partition(".")[0]
-    return not transparent(qualname) and top not in sys.stdlib_module_names
 
 
 def _is_partial(value: Instance) -> bool:
