@@ -20,7 +20,12 @@ is not held by a name) a rejection after the read still counts. A rejection unde
 at all is a check when an ``if`` testing the credential returns before it (``if token == KEY:
 return token``, then ``raise ...``). A bare ``return`` under an ``if`` testing the credential
 before a conditional rejection (``if header is None: return``) lets a missing credential
-through: that rejection is no check (``rejected_read``; middleware uses the same rule).
+through: that rejection is no check (``rejected_read``; middleware uses the same rule). A
+``return`` (bare or with a value) under an ``if`` testing nothing derived from a credential,
+before the rejection (``if request.url.path in OPEN: return``), lets the callers it picks
+through: no check (``lets_through``). A credential handed to a project helper is read there
+by the parameter it is bound to; a 401/403 under an ``if`` reading the identity a middleware
+put on ``request.state`` is a check (``credhelpers.state_check``).
 """
 
 from __future__ import annotations
@@ -29,9 +34,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from backendkit.project.credhelpers import injected, is_method, own_class, state_check
 from backendkit.project.httperrors import HttpErrors
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import Ctx, External, FuncSym
+from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance
 from backendkit.summary.model import (
     Attr,
     BinOp,
@@ -49,6 +55,7 @@ from backendkit.summary.model import (
     Scope,
     Seq,
     Subscript,
+    Unknown,
 )
 
 _NOT_CREDENTIALS = ("csrf", "xsrf")
@@ -107,49 +114,123 @@ class CredentialChecks:
                 found.append(CredentialRead(what, site.line, holder))
         return sorted(found, key=lambda read: read.line)
 
-    def dependency_check(self, func: FuncSym, depth: int = 0) -> str:
-        """What credential the dependency ``func`` checks ("" for none): it reads one and, on a
+    def dependency_check(
+        self, func: FuncSym, depth: int = 0, passed: Sequence[CredentialRead] = ()
+    ) -> str:
+        """What credential the dependency ``func`` checks ("" for none): it reads one (or is
+        handed one: ``passed``, its parameters given a credential by the caller) and, on a
         later line of its own body, raises a 401/403 in an ``except`` handler or under an
-        ``if`` testing the credential (``_rejects_for``), or it calls a project function
-        that does so (up to two calls deep: litellm's ``user_api_key_auth_websocket`` hands
-        the websocket on) where nothing can skip or catch the call (no ``if``, loop, ``try``
-        or ``except`` around it); and it never hands a missing credential on as ``None`` (no
+        ``if`` testing the credential (``_rejects_for``), or under an ``if`` testing the
+        identity a middleware put on ``request.state`` (``state_check``); or it calls a
+        project function that does so (up to two calls deep: litellm's
+        ``user_api_key_auth_websocket`` hands the websocket on; a method of the object a
+        project factory returns, ``get_auth_service().check(key)``, counts), handing it the
+        credential or not, where nothing can skip or catch the call (no ``if``, loop, ``try``
+        or ``except`` around it); nothing lets a caller through before that rejection
+        (``lets_through``); and it never hands a missing credential on as ``None`` (no
         ``return None``, no ``Optional`` / ``| None`` return annotation, no bare ``return``
         or end of the body reached in a function that returns a value elsewhere): that is an
         optional user, not authentication."""
         if _may_return_none(func):
             return ""
-        found = self._own_check(func)
+        reads = sorted([*passed, *self.reads(func)], key=lambda read: read.line)
+        found = self._own_check(func, reads)
         if found or depth >= _HELPER_DEPTH:
             return found
-        for callee in self._unconditional_callees(func):
-            found = self.dependency_check(callee, depth + 1)
+        held = self.credential_names(func, reads)
+        for site, callee, bound in self._unconditional_callees(func):
+            if _exits_before(func.info.scope, site.line, held):
+                continue
+            given = _handed_on(func.info.scope, reads, site.call, callee, bound)
+            found = self.dependency_check(callee, depth + 1, given)
             if found:
                 return found
         return ""
 
-    def _unconditional_callees(self, func: FuncSym) -> Iterator[FuncSym]:
-        """The project functions ``func`` calls where nothing skips or catches the call."""
+    def helper_rejects(self, func: FuncSym, depth: int = 0) -> bool:
+        """``func`` raises a 401/403 itself or in a project function it always calls (a
+        name, or a method of the object a project factory returns), up to two calls deep."""
+        if self.errors.auth_raise_lines(func):
+            return True
+        if depth >= _HELPER_DEPTH:
+            return False
+        callees = self._unconditional_callees(func)
+        return any(self.helper_rejects(callee, depth + 1) for _, callee, _ in callees)
+
+    def lets_through(self, func: FuncSym) -> bool:
+        """``func`` returns (a bare ``return`` or a value) under an ``if`` that tests nothing
+        derived from a credential (``if request.url.path in WHITELIST: return``, ``if
+        settings.auth_disabled: return user``) before its first 401/403: the callers that
+        test lets through are never checked, whatever checks the others get."""
+        lines = self.errors.auth_raise_lines(func)
+        if not lines:
+            return False
+        held = self.credential_names(func, self.reads(func))
+        return _exits_before(func.info.scope, min(lines), held)
+
+    def credential_names(self, func: FuncSym, reads: Sequence[CredentialRead]) -> set[str]:
+        """The names of ``func`` that hold a credential or a value derived from one: the
+        holders of ``reads``, the parameters a dependency or security scheme fills
+        (``token: str = Security(oauth2_scheme)``), and what is computed from them."""
+        scope = func.info.scope
+        held: set[str] = set()
+        roots = [read.holder for read in reads if read.holder]
+        roots += [param.name for param in func.info.params if injected(param)]
+        for root in roots:
+            held |= _derived(scope, root)
+        return held
+
+    def _unconditional_callees(self, func: FuncSym) -> Iterator[tuple[CallSite, FuncSym, bool]]:
+        """The project functions ``func`` calls where nothing skips or catches the call, with
+        whether the call binds ``self`` (a method called on an object)."""
         inner = func.ctx.enter(func.info)
         scope = func.info.scope
         for site in scope.calls:
             if site.conditional or site.in_except or scope.in_try(site.line) or site.lambdas:
                 continue
-            if isinstance(site.call.func, Name):
-                target = self.index.lookup(site.call.func.dotted, inner)
-                if isinstance(target, FuncSym) and target.info is not func.info:
-                    yield target
+            target, bound = self._callee(site.call.func, inner, func)
+            if target is not None and target.info is not func.info:
+                yield site, target, bound
 
-    def _own_check(self, func: FuncSym) -> str:
-        """The credential ``func`` reads and rejects without, in its own body ("")."""
-        reads = self.reads(func)
-        if not reads:
-            return ""
+    def _callee(self, callee: Expr, ctx: Ctx, caller: FuncSym) -> tuple[FuncSym | None, bool]:
+        """The project function a call runs, and whether it binds ``self``: a name
+        (``check(key)``, ``svc.check(key)``, ``self._impl(key)`` in a method) or a method of
+        the object a call returns (``get_auth_service().check(key)``)."""
+        if isinstance(callee, Attr) and isinstance(callee.value, Call):
+            made = self.index.value(callee.value, ctx)
+            return self._method(made.cls if isinstance(made, Instance) else None, callee.attr)
+        if not isinstance(callee, Name):
+            return None, False
+        head, _, attr = callee.dotted.partition(".")
+        if head == "self" and "." not in attr:
+            found = self._method(own_class(caller), attr)
+            if found[0] is not None:
+                return found
+        target = self.index.lookup(callee.dotted, ctx)
+        if not isinstance(target, FuncSym):
+            return None, False
+        return target, bool(attr) and is_method(target)
+
+    def _method(self, cls: object, attr: str) -> tuple[FuncSym | None, bool]:
+        """The method ``attr`` of the project class ``cls`` (bound), or nothing."""
+        target = self.index.class_member(cls, attr) if isinstance(cls, ClassSym) else None
+        return (target, True) if isinstance(target, FuncSym) else (None, False)
+
+    def _own_check(self, func: FuncSym, reads: Sequence[CredentialRead]) -> str:
+        """The credential ``func`` reads (or is handed) and rejects without, in its own body
+        (""); the identity on ``request.state`` it rejects without (``state_check``)."""
+        scope = func.info.scope
+        held = self.credential_names(func, reads)
         for line in self.errors.auth_raise_lines(func):
+            if _exits_before(scope, line, held):
+                continue
             site = self.errors.raised_site(func, line)
-            found = None if site is None else rejected_read(func.info.scope, reads, line, site)
+            found = None if site is None else rejected_read(scope, reads, line, site)
             if found is not None:
                 return found.what
+            state = state_check(scope, line)
+            if state:
+                return state
         return ""
 
     def _param_read(self, param: Param, ctx: Ctx) -> CredentialRead | None:
@@ -226,6 +307,46 @@ def _holder(use: str, call: Call, assigned: str | None) -> str:
     if assigned is not None:
         return assigned
     return call.func.dotted if isinstance(call.func, Name) else ""
+
+
+def _exits_before(scope: Scope, line: int, held: set[str]) -> bool:
+    """A ``return`` (bare or with a value) before ``line``, under an ``if`` that does not hold
+    ``line`` and whose test reads none of ``held`` (``if request.url.path in OPEN: return``):
+    the callers that test picks are let through before the rejection on ``line``."""
+    exits = (*scope.return_lines, *scope.bare_returns)
+    return any(
+        early < line
+        and block.holds(early)
+        and not block.holds(line)
+        and not _tests_any(block, held)
+        for early in exits
+        for block in scope.ifs
+    )
+
+
+def _handed_on(
+    scope: Scope, reads: Sequence[CredentialRead], call: Call, callee: FuncSym, bound: bool
+) -> list[CredentialRead]:
+    """The parameters of ``callee`` that ``call`` (in ``scope``) hands a credential of
+    ``reads``, or a value computed from one (``token=token or ""``), as reads of the callee
+    (line 0: held before its body runs)."""
+    params = callee.info.params[1:] if bound else callee.info.params
+    pairs = [(param.name, arg) for param, arg in zip(params, call.args, strict=False)]
+    pairs += [(name, arg) for name, arg in call.kwargs if name]
+    found: list[CredentialRead] = []
+    for read in reads:
+        held = _derived(scope, read.holder) if read.holder else set()
+        found += [
+            CredentialRead(read.what, 0, name) for name, arg in pairs if _gives(arg, name, held)
+        ]
+    return found
+
+
+def _gives(arg: Expr, name: str, held: set[str]) -> bool:
+    """``arg`` reads one of ``held``; an expression the summary keeps no parts of
+    (``token or ""``) is taken to when it is passed as a parameter of a held name
+    (``token=token or ""``)."""
+    return _mentions(arg, held) or (isinstance(arg, Unknown) and name in held)
 
 
 def rejected_read(

@@ -167,9 +167,28 @@ class HttpErrors:
     def is_auth_error(self, value: Value) -> bool:
         """``value`` is an error instance whose status is 401 or 403, or a redirect (a 3xx
         with a ``Location`` header: the login page of a dashboard) that an ``HTTPException``
-        answers with."""
+        answers with. A value with several possibilities (``raise to_http(e)``, where the
+        project helper ``to_http`` returns an ``HTTPException`` of 503, 403 or 401 by case) is
+        one when any of them is: a raise of it rejects the anonymous caller on some path, and
+        stops the request before the endpoint on every path."""
+        if isinstance(value, OneOf):
+            return any(self.is_auth_error(option) for option in value.values)
         if not isinstance(value, Instance):
             return False
+        return any(map(self._rejects, self._returned_alike(value)))
+
+    def _returned_alike(self, value: Instance) -> list[Instance]:
+        """``value`` and, when it is what a project function returns (the evaluator gives a
+        call's first return), the errors its other ``return`` statements build: ``raise
+        to_http(e)`` raises any of them."""
+        owner = value.ctx.owners[-1]
+        if owner is None or value.call not in owner.scope.returns:
+            return [value]
+        found = [self.index.value(expr, value.ctx) for expr in owner.scope.returns]
+        return [value, *(option for option in found if isinstance(option, Instance))]
+
+    def _rejects(self, value: Instance) -> bool:
+        """One error instance is a 401/403, or a redirect with a ``Location`` header."""
         statuses = self.statuses(value.cls, Args.of(value.call, value.ctx))
         if isinstance(value.cls, ClassSym):
             statuses += self.handled_statuses(value.cls)

@@ -1,0 +1,75 @@
+"""Readers for ``credentials.py``: the identity an auth middleware put on ``request.state``
+that a dependency rejects without (agno's ``require_admin``), the parameters FastAPI fills from
+a dependency or scheme, and the class a method belongs to."""
+
+from __future__ import annotations
+
+from backendkit.project.symbols import ClassSym, FuncSym, Symbol
+from backendkit.summary.model import Call, Const, Name, Param, Scope, Subscript
+
+#: words of a ``request.state`` attribute holding the identity an auth middleware found
+_STATE_WORDS = ("auth", "user", "token", "claim", "scope", "principal", "identity", "subject")
+
+
+def state_check(scope: Scope, line: int) -> str:
+    """``"request.state authenticated"`` when the rejection on ``line`` is under an ``if``
+    whose test reads an identity a middleware put on the request's state
+    (``request.state.user``, ``getattr(request.state, "authenticated", False)``)."""
+    for block in scope.ifs:
+        if not block.holds(line):
+            continue
+        for read in block.reads:
+            head, _, attr = read.rpartition(".state.")
+            if head and _identity(attr):
+                return f"{head}.state {attr}"
+        for site in scope.calls:
+            if site.line == block.first and (found := _getattr_state(site.call)):
+                return found
+    return ""
+
+
+def _getattr_state(call: Call) -> str:
+    """``getattr(request.state, "user", None)`` with an identity's name."""
+    if not (isinstance(call.func, Name) and call.func.dotted == "getattr"):
+        return ""
+    target, attr = call.arg(0, ""), call.arg(1, "")
+    if not (isinstance(target, Name) and target.dotted.endswith(".state")):
+        return ""
+    if isinstance(attr, Const) and isinstance(attr.value, str) and _identity(attr.value):
+        return f"{target.dotted} {attr.value}"
+    return ""
+
+
+def _identity(attr: str) -> bool:
+    """A state attribute named like an identity (``authenticated``, ``user_id``, ``claims``)."""
+    first = attr.partition(".")[0].lower()
+    return any(word in first for word in _STATE_WORDS)
+
+
+def injected(param: Param) -> bool:
+    """A parameter FastAPI fills from a dependency or security scheme (``Depends`` /
+    ``Security``, as its default or in ``Annotated``)."""
+    candidates = [param.default]
+    if isinstance(param.annotation, Subscript):
+        candidates += param.annotation.items[1:]
+    return any(
+        isinstance(expr, Call)
+        and isinstance(expr.func, Name)
+        and expr.func.dotted.rpartition(".")[2] in ("Depends", "Security")
+        for expr in candidates
+    )
+
+
+def own_class(method: FuncSym) -> ClassSym | None:
+    """The class (defined in the scope ``method``'s context is) that ``method`` belongs to."""
+    for cls in method.ctx.scopes[-1].classes.values():
+        if any(info is method.info for info in cls.scope.functions.values()):
+            return ClassSym(cls, method.ctx)
+    return None
+
+
+def is_method(target: Symbol) -> bool:
+    """A function whose first parameter is ``self``: called on an object, it is bound."""
+    if not isinstance(target, FuncSym) or not target.info.params:
+        return False
+    return target.info.params[0].name == "self"
