@@ -262,7 +262,6 @@ def test_statuses(project: Path) -> None:
     assert not any(line == lines["/mapped"] for _, line in reported)
 
 
-@pytest.mark.xfail(reason="deps._own_checks must consult helper_rejects and lets_through")
 def test_statuses_through_deps(project: Path) -> None:
     """The early return in front of a scheme's check, and checks two calls deep or in a
     factory's method, decide the route once deps.py asks ``CredentialChecks``."""

@@ -398,7 +398,9 @@ class DependencyResolver:
     def _own_checks(self, node: DepNode, func: FuncSym) -> None:
         """What the body of ``func`` (a function, or a ``__call__``) does for authentication:
         raises 401/403 at all, checks a credential it reads, always rejects."""
-        node.enforces = self._raises_auth_error(func)
+        node.enforces = self._raises_auth_error(func) or self.credentials.helper_rejects(func)
+        if node.enforces and self.credentials.lets_through(func):
+            node.enforces = False  # an early return lets anonymous callers through
         if node.enforces:
             node.checks = self.credentials.dependency_check(func)
             node.rejects_all = self.errors.always_rejects(func)
