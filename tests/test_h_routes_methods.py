@@ -128,7 +128,7 @@ def test_factory_method_and_staticmethod(tmp_path: Path) -> None:
     gradio = engine_triples(result.routes, "app.factory:gradio_app")
     assert gradio == fastapi_truth(root, "app.factory:gradio_app")
     assert gradio == {("POST", "/gradio_api/upload", True), ("POST", "/gradio_api/queue", False)}
-    factory = engine_triples(result.routes, "app.factory:AppFactory.build.app")
+    factory = engine_triples(result.routes, "app.factory:factory_app")
     assert factory == fastapi_truth(root, "app.factory:factory_app")
     assert factory == {("GET", "/things", False)}
     bk101 = sorted(f.line for f in result.findings if f.code == "BK101" and "factory" in f.path)

@@ -25,7 +25,7 @@ from backendkit.project.symbols import (
     VarSym,
 )
 from backendkit.project.text import expr_text
-from backendkit.summary.model import Call, CallSite, Expr, FunctionInfo, Name, Scope
+from backendkit.summary.model import Attr, Call, CallSite, Expr, FunctionInfo, Name, Scope
 
 MAX_ITERATIONS = 64  # loops registering routers are expanded up to this many iterations
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
@@ -197,10 +197,11 @@ class AppModel:
         return default if expr is None else self.members.value(expr, ctx)
 
     def objects_for(self, value: Value, use: str = "") -> list[AppObject]:
-        """Like ``object_for``, taking each alternative of a ``OneOf``."""
+        """Like ``object_for``, taking each alternative of a ``OneOf`` (each object once: a
+        method's parameter is the same app in each of its callers)."""
         values = value.values if isinstance(value, OneOf) else (value,)
         found = (self.object_for(v, use) for v in values)
-        return [obj for obj in found if obj is not None]
+        return list(dict.fromkeys(obj for obj in found if obj is not None))
 
     def _receivers(self, func: Expr, ctx: Ctx) -> tuple[list[AppObject], str]:
         if not isinstance(func, Name) or "." not in func.dotted:
@@ -298,18 +299,17 @@ class AppModel:
         return frozenset(names)
 
     def _name_module_objects(self, scope: Scope, ctx: Ctx, makers: frozenset[str]) -> None:
-        """Record the module-level names that hold app objects (``app = create_app()``);
-        only aliases and calls of ``makers`` are evaluated."""
+        """Record the module-level names that hold app objects (``app = create_app()``,
+        ``app = Builder().build()``); only aliases and calls of ``makers`` are evaluated."""
         module = ctx.module.module
         for name, assigns in scope.assigns.items():
             value = assigns[-1].value
             if isinstance(value, Call):
-                callee = value.func
-                if not isinstance(callee, Name) or callee.dotted.rpartition(".")[2] not in makers:
+                if _callee_name(value.func) not in makers:
                     continue
             elif not isinstance(value, Name):
                 continue
-            for obj in self.objects_for(self.index.value(Name(name), ctx)):
+            for obj in self.objects_for(self.members.value(Name(name), ctx)):
                 if f"{module}:{name}" not in obj.names:
                     obj.names.append(f"{module}:{name}")
 
@@ -481,6 +481,13 @@ def _defined(scope: Scope) -> Iterable[FunctionInfo]:
     if not scope.shadowed:
         return scope.functions.values()
     return sorted([*scope.shadowed, *scope.functions.values()], key=lambda func: func.line)
+
+
+def _callee_name(callee: Expr) -> str:
+    """The last name of a called expression: ``make`` for ``pkg.make`` or ``Builder().make``."""
+    if isinstance(callee, Name):
+        return callee.dotted.rpartition(".")[2]
+    return callee.attr if isinstance(callee, Attr) else ""
 
 
 def _append_route(obj: AppObject, make: Callable[[int], RouteDecl], line: int) -> None:

@@ -5,6 +5,11 @@ a method's callers (``self.configure(app)``) pass their arguments one position b
 parameter's. Apps and routers are often kept on ``self`` (``self.router = APIRouter()`` in
 ``__init__``, routes added in another method) or handed from one method to another, so the
 app model asks this class when the evaluator gives up on such a name.
+
+The same goes for what depends on them outside the method: ``obj.router`` for an instance of a
+project class whose ``__init__`` sets ``self.router`` (the evaluator knows only class fields),
+and what a method returns (``app = self._make_app()``, ``Builder().build()``) when the evaluator
+cannot follow its ``return`` because it goes through ``self``.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from backendkit.project.symbols import (
     ClassSym,
     Ctx,
     FuncSym,
+    Instance,
     OneOf,
     ParamSym,
+    Symbol,
     Unresolved,
     Value,
     VarSym,
@@ -47,6 +54,8 @@ class MethodValues:
         self._open: set[int] = set()  # parameters being evaluated (a cycle is cut)
         self._params: dict[int, Value] = {}  # answers found without cutting a cycle
         self._cuts = 0  # cycles cut so far
+        #: methods whose returns, and calls whose results, are being evaluated (``_beyond``)
+        self._returning: set[int] = set()
 
     def value(self, expr: Expr | None, ctx: Ctx) -> Value:
         """The value of ``expr``; a name starting with a parameter of a method is resolved
@@ -55,7 +64,11 @@ class MethodValues:
         bound call's arguments one position off)."""
         param = self._method_param(expr, ctx)
         if param is None:
-            return self.index.value(expr, ctx)
+            found = self.index.value(expr, ctx)
+            if not isinstance(found, Unresolved):
+                return found
+            beyond = self._beyond(expr, ctx)
+            return found if beyond is None else beyond
         assert isinstance(expr, Name)
         attrs = expr.dotted.split(".")[1:]
         if param.index == 0 and not attrs:
@@ -84,8 +97,74 @@ class MethodValues:
         else:
             return None
         for attr in attrs:
-            found = self.index.evaluator.attribute(found, attr)
+            found = self._attribute(found, attr)
         return found
+
+    def _attribute(self, value: Value, attr: str) -> Value:
+        """``value.attr``; for an instance of a project class, also an attribute one of its
+        methods sets (``obj.router`` for ``self.router = APIRouter()`` in ``__init__``: the
+        one object ``self.router`` is in the class's methods)."""
+        found = self.index.evaluator.attribute(value, attr)
+        if (
+            isinstance(found, Unresolved)
+            and isinstance(value, Instance)
+            and isinstance(value.cls, ClassSym)
+        ):
+            return self._self_attr(value.cls, attr, False)
+        return found
+
+    def _beyond(self, expr: Expr | None, ctx: Ctx) -> Value | None:
+        """What the evaluator could not tell about ``expr`` and this class can: a method's
+        result (a call, or a variable bound to one) and attributes set by methods (``obj.x``
+        for an instance of a project class), else None."""
+        if isinstance(expr, Call):
+            return self._result(expr, ctx)
+        if not isinstance(expr, Name):
+            return None
+        head, *attrs = expr.dotted.split(".")
+        symbol = self.index.lookup(head, ctx)
+        found = self._bound_result(symbol)
+        if found is None and attrs:
+            found = self.index.follow(symbol)
+        for attr in attrs:
+            if found is None or isinstance(found, Unresolved):
+                return None
+            found = self._attribute(found, attr)
+        return None if isinstance(found, Unresolved) else found
+
+    def _bound_result(self, symbol: Symbol) -> Value | None:
+        """For a variable bound to a call (``app = self._make_app()``), what the call returns,
+        named after the variable; else None."""
+        bound = symbol.assign.value if isinstance(symbol, VarSym) else None
+        if not isinstance(bound, Call) or id(bound) in self._returning:
+            return None
+        assert isinstance(symbol, VarSym)
+        self._returning.add(id(bound))
+        try:
+            return _named(self._result(bound, symbol.ctx), symbol)
+        finally:
+            self._returning.discard(id(bound))
+
+    def _result(self, call: Call, ctx: Ctx) -> Value | None:
+        """What a call of a project function or method returns, evaluated here when the
+        evaluator cannot (``return self._make_app()``; a ``return app`` whose variable is bound
+        to such a call): the first statically known return value, else None."""
+        callee = self.value(call.func, ctx)
+        if not isinstance(callee, FuncSym) or id(callee.info) in self._returning:
+            return None
+        found = self.index.evaluator.returned(callee, 0, (call, ctx))
+        if not isinstance(found, Unresolved):
+            return found
+        self._returning.add(id(callee.info))
+        try:
+            inner = callee.ctx.enter(callee.info)
+            for expr in callee.info.scope.returns:
+                found = self.value(expr, inner)
+                if not isinstance(found, Unresolved):
+                    return found
+        finally:
+            self._returning.discard(id(callee.info))
+        return None
 
     def owner_class(self, param: ParamSym) -> ClassSym | None:
         """The class whose method ``param`` belongs to (a function defined directly in a
@@ -172,6 +251,14 @@ class MethodValues:
         classmethod is bound to the class)."""
         head = self.value(Name(callee.dotted.partition(".")[0]), where)
         return isinstance(head, ClassSym) and not _decorated(param.func, "classmethod")
+
+
+def _named(value: Value | None, var: VarSym) -> Value | None:
+    """A new instance a call returned, named after the variable bound to it (as the evaluator
+    names a function's result)."""
+    if isinstance(value, Instance) and value.origin is None:
+        return Instance(value.cls, value.call, value.ctx, var)
+    return value
 
 
 def _combined(values: list[Value], param: ParamSym) -> Value:
