@@ -327,13 +327,15 @@ class HardcodedSecretRule(ProjectRule):
 
     def _constants(self, index: ProjectIndex, summary: ModuleSummary) -> Iterator[Finding]:
         ctx = Ctx(summary, (summary.scope,))
-        public = _public_only(summary.scope)
+        public: set[str] | None = None  # read only for a module with a candidate secret
         for name, assigns in summary.scope.assigns.items():
-            if name in public:
-                continue
             value = _default(index, assigns[-1], ctx)
             what = _secret_what((name,), value, f"constant {name}")
-            if what:
+            if not what:
+                continue
+            if public is None:
+                public = _public_only(summary.scope)
+            if name not in public:
                 yield self._report(summary.path, assigns[-1].line, what)
 
     def _fields(self, index: ProjectIndex, cls: ClassSym) -> Iterator[Finding]:
