@@ -250,7 +250,8 @@ NOT_MEMOS = {
         "_exports",
         "_star_open",  # star searches in progress
     },
-    "evaluator": {"_handlers", "_nesting", "env", "_computing"},  # _computing: in progress
+    # _computing: in progress; _transient: answers kept until the outermost evaluation ends
+    "evaluator": {"_handlers", "_nesting", "env", "_computing", "_transient"},
     "resolver": {"_active"},
 }
 

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from backendkit.project.index import ProjectIndex
 
 MAX_DEPTH = 40
+_MISSING = object()  # no answer memoised
 MAX_NESTING = 120  # bounds re-entrant evaluation (well under Python's recursion limit)
 # a static dict's views, as the lists a loop over them goes through
 _DICT_VIEWS: dict[str, Callable[[dict[object, Value]], list[Value]]] = {
@@ -61,8 +62,10 @@ class Evaluator:
         #: earlier binding, a parameter met again has no value (a cycle through its callers)
         self._computing: set[tuple[object, ...]] = set()
         #: how often a computation met one in progress or went too deep: an answer that did
-        #: depends on where the evaluation started, so it is not memoised (``_kept``)
+        #: depends on where the evaluation started, so it is kept only until the outermost
+        #: evaluation ends (``_transient``), not for the run (``_kept``)
         self._cuts = 0
+        self._transient: dict[tuple[object, ...], Value] = {}
         #: loop line -> iteration index, set while a call inside loops is evaluated per iteration
         self.env: dict[tuple[str, int], int] = {}
         self._nesting = 0  # evaluations in progress, across re-entrant chains
@@ -170,10 +173,16 @@ class Evaluator:
             if earlier is None:
                 return Unresolved(f"{symbol.qualname} refers to itself")
             return self.follow(earlier, depth + 1)
-        known = self._memo.get(key)
-        if known is not None:
-            return known
+        known = self._known(key)
+        if known is not _MISSING:
+            return known  # type: ignore[return-value]
         return self._kept(key, lambda: self._var_value(symbol, depth + 1))
+
+    def _known(self, key: tuple[object, ...]) -> object:
+        """The memoised answer for ``key`` (for the run, or for this evaluation), or
+        ``_MISSING``."""
+        known = self._memo.get(key, _MISSING)
+        return self._transient.get(key, _MISSING) if known is _MISSING else known
 
     def _kept(self, key: tuple[object, ...], compute: Callable[[], Value]) -> Value:
         """``compute()`` with ``key`` in progress, memoised unless a cycle was cut or the
@@ -188,6 +197,10 @@ class Evaluator:
             self._computing.discard(key)
         if (self._cuts, self.index.cut_count()) == state:
             self._memo[key] = result
+        else:  # reused within this evaluation only: a cycle is not searched again and again
+            self._transient[key] = result
+        if not self._computing:
+            self._transient.clear()  # the outermost evaluation is done
         return result
 
     def _positions(self) -> tuple[tuple[tuple[str, int], int], ...]:
@@ -250,9 +263,9 @@ class Evaluator:
         if key in self._computing:
             self._cuts += 1
             return Unresolved(f"parameter {param.name} depends on itself")
-        known = self._memo.get(key)
-        if known is not None:
-            return known
+        known = self._known(key)
+        if known is not _MISSING:
+            return known  # type: ignore[return-value]
         return self._kept(key, lambda: self._passed(param, depth))
 
     def _passed(self, param: ParamSym, depth: int) -> Value:
