@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 
 def write_project(
@@ -41,3 +44,16 @@ def _toml(value: object) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f'"{k}" = {_toml(v)}' for k, v in value.items()) + "}"
     raise TypeError(type(value))
+
+
+def count_calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[int]:
+    """Wrap ``owner.name`` for the test; the returned list grows by one at each call."""
+    calls: list[int] = []
+    real: Callable[..., Any] = getattr(owner, name)
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls

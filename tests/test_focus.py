@@ -16,7 +16,7 @@ import backendkit.engine as engine
 from backendkit import analyze
 from backendkit.rules import RULES
 from backendkit.rules.base import ProjectRule
-from helpers import write_project
+from helpers import count_calls, write_project
 from test_rule_examples import _cases, _expected
 
 PROJECTS = Path(__file__).parent / "projects"
@@ -67,18 +67,6 @@ _TWO_FILES = {
 }
 
 
-def _counting_links(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    calls: list[int] = []
-    real = engine.link_project
-
-    def counted(*args: object, **kwargs: object) -> object:
-        calls.append(1)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(engine, "link_project", counted)
-    return calls
-
-
 def test_snapshot_keeps_a_focused_run_apart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -86,7 +74,7 @@ def test_snapshot_keeps_a_focused_run_apart(
     file, or the whole project, runs the project pass again; a whole run serves every file."""
     root = write_project(tmp_path / "p", _TWO_FILES, select=["BK113"])
     a, b = ("app/a.py", 2), ("app/b.py", 2)
-    links = _counting_links(monkeypatch)
+    links = count_calls(monkeypatch, engine, "link_project")
     assert _lines(root, root / "app/a.py", "BK113", cache=True) == {a}
     assert _lines(root, root / "app/a.py", "BK113", cache=True) == {a}
     assert len(links) == 1  # the same file again: the snapshot holds its findings

@@ -14,7 +14,7 @@ import pytest
 
 from backendkit import analyze, engine, fanout, incremental
 from backendkit.result import AnalysisResult
-from helpers import write_project
+from helpers import count_calls, write_project
 
 FORK = hasattr(os, "fork")
 
@@ -106,15 +106,7 @@ def delete_item(item_id: int) -> int:
 def overlaps(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How often a run parsed beside the loading (the threshold lowered to reach it)."""
     monkeypatch.setattr(incremental, "OVERLAP_MIN_FILES", 10)
-    calls: list[int] = []
-    real = fanout.beside
-
-    def counted(*args: object) -> object:
-        calls.append(1)
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(fanout, "beside", counted)
-    return calls
+    return count_calls(monkeypatch, fanout, "beside")
 
 
 @pytest.fixture
@@ -129,18 +121,6 @@ def _all(result: AnalysisResult) -> tuple[object, ...]:
     return (result.findings, result.routes, result.notes, result.unparsed)
 
 
-def _linked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    calls: list[int] = []
-    real = engine.link_project
-
-    def counted(*args: object, **kwargs: object) -> object:
-        calls.append(1)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(engine, "link_project", counted)
-    return calls
-
-
 def test_code_change_beside_loading_matches_a_run_without_cache(
     big: Path, monkeypatch: pytest.MonkeyPatch, overlaps: list[int]
 ) -> None:
@@ -149,7 +129,7 @@ def test_code_change_beside_loading_matches_a_run_without_cache(
     analyze([big], workers=2)
     with (big / "app" / "main.py").open("a", encoding="utf-8") as out:
         out.write('\n\n@app.post("/items")\ndef create_item(item: int) -> int:\n    return item\n')
-    links = _linked(monkeypatch)
+    links = count_calls(monkeypatch, engine, "link_project")
     after = analyze([big], workers=2)
     assert overlaps == [1]
     assert links == [1]
@@ -165,7 +145,7 @@ def test_comment_change_beside_loading_is_served_by_the_snapshot(
     first = analyze([big], workers=2)
     with (big / "app" / "mod_3.py").open("a", encoding="utf-8") as out:
         out.write("# only a comment\n")
-    links = _linked(monkeypatch)
+    links = count_calls(monkeypatch, engine, "link_project")
     after = analyze([big], workers=2)
     assert overlaps == [1]
     assert links == []
