@@ -291,7 +291,7 @@ class _Pipe:
 
     def _drain(self, timeout_ms: int) -> None:
         """Read what the pipe holds, waiting at most ``timeout_ms`` for the first byte."""
-        poller = select.poll()
+        poller = select.poll()  # not select.select: it refuses descriptors of 1024 and above
         poller.register(self.fd, select.POLLIN)
         while not self.closed and poller.poll(timeout_ms):
             chunk = os.read(self.fd, 1 << 20)
@@ -336,17 +336,8 @@ def _decoded(data: bytes) -> object:
 def _read_all(fd: int, deadline: float) -> bytes | None:
     """Everything written to the pipe ``fd`` until the writer closes it, or None when that
     has not happened by ``deadline`` (``time.monotonic()``)."""
-    chunks: list[bytes] = []
-    poller = select.poll()  # not select.select: it refuses descriptors of 1024 and above
-    poller.register(fd, select.POLLIN)
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0 or not poller.poll(max(1, int(left * 1000))):
-            return None
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
+    pipe = _Pipe(fd)
+    return b"".join(pipe.chunks) if pipe.finish(deadline) else None
 
 
 def _can_fork() -> bool:

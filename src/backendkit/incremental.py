@@ -131,7 +131,7 @@ class _Incremental:
         summaries = self._refresh(tasks, found, records)
         shapes = shapes_key(records)
         old, focus = self.snapshot, self.settings.focus
-        if old is not None and self.serves(records):
+        if old is not None and self.serves(shapes):
             findings, routes, focus = old.project_findings, old.routes, old.focus
         else:
             findings, routes = link(self._complete(tasks, records, summaries), focus)
@@ -176,14 +176,11 @@ class _Incremental:
         few = changed <= OVERLAP_MAX_FILES and total >= max(OVERLAP_MIN_FILES, changed + 1)
         return few and self.snapshot is not None and worker_count(self.settings.workers) > 1
 
-    def serves(self, records: list[FileRecord]) -> bool:
-        """Whether the snapshot's project results hold for files with these ``records``."""
+    def serves(self, shapes: str) -> bool:
+        """Whether the snapshot's project results hold for files of these ``shapes``
+        (``shapes_key`` of their records)."""
         old = self.snapshot
-        return (
-            old is not None
-            and old.shapes == shapes_key(records)
-            and covers(old.focus, self.settings.focus)
-        )
+        return old is not None and old.shapes == shapes and covers(old.focus, self.settings.focus)
 
     def _reuse(self, task: FileTask) -> _Found:
         """The snapshot's record if the file is unchanged (else None), its stat signature, and
@@ -279,7 +276,7 @@ class _Overlap:
             trial = list(self.records)
             for index, (summary, shape) in zip(self.changed, fresh, strict=True):
                 trial[index] = _fresh_record(self.tasks[index], self.found[index], summary, shape)
-            self.served = self.run_of.serves(trial)
+            self.served = self.run_of.serves(shapes_key(trial))
         return self.served
 
 

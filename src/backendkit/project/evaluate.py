@@ -298,7 +298,9 @@ class Evaluator:
         staticmethod or a plain function (a bound method called through a plain name,
         ``run = obj.method; run(x)``, is taken for a function)."""
         params = func.params
-        if not params or params[0].name not in ("self", "cls") or _decorated(func, "staticmethod"):
+        if not params or params[0].name not in ("self", "cls"):
+            return 0
+        if decorated_with(func, "staticmethod"):
             return 0
         callee = call.func
         if isinstance(callee, Attr):
@@ -307,7 +309,7 @@ class Evaluator:
             receiver = self.index.lookup(callee.dotted.rpartition(".")[0], where)
         else:
             return 0
-        if _decorated(func, "classmethod"):
+        if decorated_with(func, "classmethod"):
             return 1
         return 0 if isinstance(receiver, (ClassSym, ModuleSym)) else 1
 
@@ -475,7 +477,7 @@ def _is_field_call(expr: Expr, evaluator: Evaluator, ctx: Ctx, depth: int) -> bo
     return isinstance(callee, External) and callee.is_from("pydantic", "sqlmodel")
 
 
-def _decorated(func: FunctionInfo, name: str) -> bool:
+def decorated_with(func: FunctionInfo, name: str) -> bool:
     """``func`` carries the decorator ``@name`` (``staticmethod``, ``classmethod``)."""
     return any(isinstance(d, Name) and d.dotted == name for d in func.decorators)
 

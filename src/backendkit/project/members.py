@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from backendkit.project.evaluate import decorated_with
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import (
     ClassSym,
@@ -83,7 +84,7 @@ class MethodValues:
         symbol = self.index.lookup(expr.dotted.partition(".")[0], ctx)
         if not isinstance(symbol, ParamSym) or self.owner_class(symbol) is None:
             return None
-        return None if _decorated(symbol.func, "staticmethod") else symbol
+        return None if decorated_with(symbol.func, "staticmethod") else symbol
 
     def _through(self, param: ParamSym, attrs: list[str]) -> Value | None:
         """``param.a.b`` for ``self`` (``cls``) or another parameter of a method, or None."""
@@ -91,7 +92,7 @@ class MethodValues:
         if cls is None:
             return None
         if param.index == 0 and attrs:
-            found = self._self_attr(cls, attrs.pop(0), _decorated(param.func, "classmethod"))
+            found = self._self_attr(cls, attrs.pop(0), decorated_with(param.func, "classmethod"))
         elif param.index > 0:
             found = self._param(param, cls)
         else:
@@ -250,7 +251,7 @@ class MethodValues:
         """``Cls.method(self, ...)``: the method called on its class, not on an instance (a
         classmethod is bound to the class)."""
         head = self.value(Name(callee.dotted.partition(".")[0]), where)
-        return isinstance(head, ClassSym) and not _decorated(param.func, "classmethod")
+        return isinstance(head, ClassSym) and not decorated_with(param.func, "classmethod")
 
 
 def _named(value: Value | None, var: VarSym) -> Value | None:
@@ -277,10 +278,6 @@ def _class_of(func: FunctionInfo, classes: Iterable[ClassInfo]) -> ClassInfo | N
         if inner is not None:
             return inner
     return None
-
-
-def _decorated(func: FunctionInfo, name: str) -> bool:
-    return any(isinstance(d, Name) and d.dotted == name for d in func.decorators)
 
 
 def _attribute_var(klass: ClassSym, attr: str, expr: Expr) -> VarSym:
