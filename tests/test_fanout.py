@@ -25,8 +25,13 @@ from backendkit.rules.base import ProjectContext, ProjectRule
 from helpers import write_project
 
 
-def _rule(code: str, cost: float, graphs: bool = False) -> ProjectRule:
-    attributes: dict[str, object] = {"code": code, "cost": cost, "uses_graphs": graphs}
+def _rule(code: str, cost: float, graphs: bool = False, reads: str = "all") -> ProjectRule:
+    attributes: dict[str, object] = {
+        "code": code,
+        "cost": cost,
+        "uses_graphs": graphs,
+        "reads": reads,
+    }
     cls = type(f"Rule{code}", (ProjectRule,), attributes)
     info = RuleInfo(code, code.lower(), Severity.WARNING, "test", "", "project", True, None)
     return cls(info, {})
@@ -118,7 +123,7 @@ def test_one_sided_split_does_not_fork(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fanout, "in_two", no_fork)
     rules = [_rule("G1", 3, graphs=True), _rule("G2", 1, graphs=True)]
     found = fanout.run_split(None, rules, lambda _ctx, some: [[] for _ in some], True)  # type: ignore[arg-type]
-    assert found == []
+    assert found == [[], []]
 
 
 def test_a_failing_child_is_redone_here() -> None:
@@ -221,7 +226,8 @@ def test_one_process_and_two_agree_on_mutually_recursive_parameters(
         context = ProjectContext(
             project.index, project.model, project.resolver, project.routes, root=root
         )
-        found.append([f.message for f in fanout.run_split(context, rules, run, True, fork)])
+        per_rule = fanout.run_split(context, rules, run, True, fork)
+        found.append([f.message for findings in per_rule for f in findings])
     assert found[0] == found[1]
     assert len(found[0]) >= 3
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -18,7 +17,7 @@ from backendkit.filetask import FileTask
 from backendkit.findings import Finding
 from backendkit.incremental import PassResult, Settings, project_pass
 from backendkit.result import AnalysisResult, Route
-from backendkit.snapshot import snapshot_key
+from backendkit.snapshot import RuleReuse, run_key
 from backendkit.summary.model import ModuleSummary
 from backendkit.suppress import UNUSED_CODE, HasDirectives, Suppressions
 from backendkit.workspace import nested_roots, split_targets
@@ -376,13 +375,17 @@ class _LazyRules:
         return self.split()[0]
 
     def link(
-        self, summaries: list[ModuleSummary], focus: frozenset[str] | None = None
+        self,
+        summaries: list[ModuleSummary],
+        focus: frozenset[str] | None = None,
+        reuse: RuleReuse | None = None,
     ) -> tuple[list[Finding], list[Route]]:
         """The project pass: app-model failures and project-rule findings (those of the
-        files in ``focus`` at least; None: all), and the routes."""
+        files in ``focus`` at least; None: all; the last run's where ``reuse`` allows), and
+        the routes."""
         project = self.project = link_project(self.root, self.config, summaries)
         extra = [f for s in project.summaries[self.file_count :] for f in s.findings]
-        found = run_project_rules(project, self.split()[1], self.workers, focus)
+        found = run_project_rules(project, self.split()[1], self.workers, focus, reuse)
         return extra + found, project.routes
 
 
@@ -404,17 +407,6 @@ def _merge(merged: AnalysisResult, result: AnalysisResult, prefix: str) -> None:
     merged.routes += [replace(r, file=under(r.file)) for r in result.routes]
     merged.notes += [f"{prefix}: {note}" for note in result.notes]
     merged.unparsed += [under(p) for p in result.unparsed]
-
-
-def run_key(config: Config, catalogue: dict[str, RuleInfo], enabled: Iterable[str]) -> str:
-    """The snapshot key of a run: the enabled rules with their options, and the options."""
-    rules = []
-    for code in sorted(enabled):
-        info = catalogue.get(code)
-        if info is not None:
-            options = config.options.get(info.options_section or "", {})
-            rules.append([code, info.name, str(info.severity), json.dumps(options, default=repr)])
-    return snapshot_key(rules, config.options)
 
 
 def split_rules(rules: Sequence[Rule]) -> tuple[list[FileRule], list[ProjectRule]]:
@@ -442,14 +434,17 @@ def run_project_rules(
     rules: Sequence[ProjectRule],
     workers: int | None = 1,
     focus: frozenset[str] | None = None,
+    reuse: RuleReuse | None = None,
 ) -> list[Finding]:
     """Run the cross-file rules (on two cores for a large project when ``workers`` allows);
     a failing rule becomes one BK002 finding. With a ``focus`` (relative paths), rules that
-    can (``ProjectRule.focusable``) look only for the findings of those files."""
+    can (``ProjectRule.focusable``) look only for the findings of those files. A rule that
+    reads one part of the project only takes the last run's findings where ``reuse`` has
+    them for that part unchanged (see ``fanout.project_findings``)."""
     from backendkit.fanout import project_findings
 
     where = config_path(project.root, project.config)
-    return project_findings(project, rules, where, workers, focus)
+    return project_findings(project, rules, where, workers, focus, reuse)
 
 
 def config_path(root: Path, config: Config) -> str:

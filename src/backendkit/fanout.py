@@ -31,6 +31,7 @@ from backendkit.rules.base import ProjectContext, ProjectRule
 
 if TYPE_CHECKING:
     from backendkit.engine import Project
+    from backendkit.snapshot import RuleReuse
 
 #: Below this many lines, a second process costs more than it saves.
 SPLIT_MIN_LINES = 20_000
@@ -53,12 +54,15 @@ def project_findings(
     where: str,
     workers: int | None,
     focus: frozenset[str] | None = None,
+    reuse: RuleReuse | None = None,
 ) -> list[Finding]:
     """The findings of the project ``rules``, in rule order; a failing rule gives one BK002
     finding at ``where`` (the configuration file). A project of ``SPLIT_MIN_LINES`` or more
     runs its rules in two groups (see ``run_split``), the second in a fork when ``workers``
     allows more than one process. With a ``focus`` (relative paths), a ``focusable`` rule
-    looks only for the findings of those files (``ProjectIndex.focus``)."""
+    looks only for the findings of those files (``ProjectIndex.focus``). A rule that reads one
+    part of the project only (``ProjectRule.reads``) is not run when ``reuse`` has its last
+    findings for that part unchanged, and its findings go to ``reuse`` for the next run."""
     context = ProjectContext(
         project.index,
         project.model,
@@ -68,9 +72,14 @@ def project_findings(
         root=project.root,
     )
 
+    kept = _reused(rules, reuse)
+
     def run(ctx: ProjectContext, some: Sequence[ProjectRule]) -> list[list[Finding]]:
         out: list[list[Finding]] = []
         for rule in some:
+            if rule.code in kept:
+                out.append(kept[rule.code])
+                continue
             ctx.index.focus = focus if rule.focusable else None
             try:
                 out.append(list(rule.check_project(ctx)))
@@ -81,7 +90,29 @@ def project_findings(
         return out
 
     grouped = sum(s.line_count for s in project.summaries) >= SPLIT_MIN_LINES
-    return run_split(context, rules, run, grouped, fork=_fork(project, workers, focus))
+    per_rule = run_split(context, rules, run, grouped, fork=_fork(project, workers, focus))
+    for rule, findings in zip(rules, per_rule, strict=True):
+        if reuse is not None and _partial(rule):
+            reuse.keep(rule.code, rule.reads, findings)
+    return _flat(per_rule)
+
+
+def _partial(rule: ProjectRule) -> bool:
+    """Whether ``rule`` reads one part of the project only, for every file at once."""
+    return rule.reads != "all" and not rule.focusable
+
+
+def _reused(rules: Sequence[ProjectRule], reuse: RuleReuse | None) -> dict[str, list[Finding]]:
+    """The last run's findings of the ``rules`` (by code) that ``reuse`` allows. Such a rule
+    stays in its group (``split_rules_by_cost`` sees every rule): it reads no memo, and the
+    other rules are grouped alike whether it runs or not."""
+    if reuse is None:
+        return {}
+    kept = {}
+    for rule in rules:
+        if _partial(rule) and (found := reuse.reusable(rule.code, rule.reads)) is not None:
+            kept[rule.code] = found
+    return kept
 
 
 def worker_count(workers: int | None = None) -> int:
@@ -171,9 +202,9 @@ def run_split(
     run: RunRules,
     grouped: bool,
     fork: bool = True,
-) -> list[Finding]:
-    """All findings of ``rules`` in rule order. ``grouped``: in two groups, each run from the
-    memos as they were after linking, the second in a fork when ``fork`` allows.
+) -> list[list[Finding]]:
+    """The findings of each of the ``rules``, in rule order. ``grouped``: in two groups, each
+    run from the memos as they were after linking, the second in a fork when ``fork`` allows.
 
     The groups depend on the project only, never on ``--jobs``: the index's memos may hold
     answers that depend on which rule asked first (a cycle of parameters flowing through
@@ -181,7 +212,7 @@ def run_split(
     is what makes a run in one process and a run in two give the same findings."""
     here, there = split_rules_by_cost(rules) if grouped and len(rules) > 1 else ([], [])
     if not here or not there:
-        return _flat(run(context, rules))
+        return run(context, rules)
     start = memo_state(context)
 
     def second() -> list[list[Finding]]:
@@ -193,7 +224,7 @@ def run_split(
 
     found_here, found_there = in_two(first, second) if fork else (first(), second())
     by_rule = dict(zip(here, found_here, strict=True)) | dict(zip(there, found_there, strict=True))
-    return _flat(by_rule[i] for i in range(len(rules)))
+    return [by_rule[i] for i in range(len(rules))]
 
 
 def _flat(per_rule: Iterable[list[Finding]]) -> list[Finding]:

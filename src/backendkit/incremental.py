@@ -20,11 +20,14 @@ from backendkit.findings import Finding
 from backendkit.result import Route
 from backendkit.snapshot import (
     FileRecord,
+    Kept,
+    RuleReuse,
     Signature,
     Snapshot,
     SnapshotStore,
     covers,
     now_ns,
+    reads_keys,
     record,
     shapes_key,
     signature,
@@ -45,8 +48,12 @@ OVERLAP_CHUNK = 25
 #: A file's snapshot record (None: changed), stat signature, bytes (when read) and hash.
 _Found = tuple[FileRecord | None, Signature | None, bytes | None, str | None]
 #: Runs the project pass over all summaries, computing the project findings of the files in
-#: the focus (None: all): (project findings, routes).
-Linker = Callable[[list[ModuleSummary], frozenset[str] | None], tuple[list[Finding], list[Route]]]
+#: the focus (None: all) and taking what the ``RuleReuse`` (None: nothing) allows from the last
+#: run: (project findings, routes).
+Linker = Callable[
+    [list[ModuleSummary], frozenset[str] | None, RuleReuse | None],
+    tuple[list[Finding], list[Route]],
+]
 
 
 @dataclass
@@ -81,7 +88,7 @@ def project_pass(tasks: Sequence[FileTask], settings: Settings, link: Linker) ->
             tasks, settings.file_rules(), None, settings.workers, progress=settings.progress
         )
         records = [record(t, None, None, s, "") for t, s in zip(tasks, summaries, strict=True)]
-        findings, routes = link(summaries, settings.focus)
+        findings, routes = link(summaries, settings.focus, None)
         return PassResult(records, findings, routes)
     return _Incremental(settings, settings.cache_dir).run(tasks, link)
 
@@ -133,10 +140,13 @@ class _Incremental:
         old, focus = self.snapshot, self.settings.focus
         if old is not None and self.serves(shapes):
             findings, routes, focus = old.project_findings, old.routes, old.focus
+            kept = old.kept
         else:
-            findings, routes = link(self._complete(tasks, records, summaries), focus)
+            reuse = RuleReuse(reads_keys(records), old.kept if old else {})
+            findings, routes = link(self._complete(tasks, records, summaries), focus, reuse)
+            kept = reuse.new
         if _stale(old, shapes, records, summaries, focus):
-            self._save(records, shapes, findings, routes, focus)
+            self._save(records, shapes, (findings, routes, focus), kept)
         return PassResult(records, findings, routes)
 
     def _kept(self, path: str) -> bool:
@@ -216,12 +226,16 @@ class _Incremental:
         self,
         records: list[FileRecord],
         shapes: str,
-        findings: list[Finding],
-        routes: list[Route],
-        focus: frozenset[str] | None,
+        results: tuple[list[Finding], list[Route], frozenset[str] | None],
+        kept: dict[str, Kept],
     ) -> None:
+        """Write the snapshot of this run: its records, (project findings, routes, focus)
+        and the findings kept for rules that read part of the project only."""
         files = {r.task.rel_path: r for r in records}
-        snapshot = Snapshot(self.store.key, self.started, files, shapes, findings, routes, focus)
+        findings, routes, focus = results
+        snapshot = Snapshot(
+            self.store.key, self.started, files, shapes, findings, routes, focus, kept
+        )
         self.store.save(snapshot)
 
 

@@ -16,7 +16,9 @@ A run then:
 2. summarises only the changed files (the per-file cache in ``cache.py`` still applies);
 3. reuses the project findings and routes when every file's shape is unchanged (for example a
    comment appended to a file) and the snapshot's project findings cover the files this run
-   reports on, and otherwise runs the project pass over all summaries.
+   reports on, and otherwise runs the project pass over all summaries; there, a rule that
+   reads one part of the project only (``ProjectRule.reads``: the import statements) is not
+   run again when that part is unchanged (``RuleReuse``): its last findings are kept.
 
 A run given some files (pre-commit's list) computes the project findings of those files only
 (``ProjectRule.focusable``), and its snapshot says so (``focus``): a later run reuses them only
@@ -37,18 +39,25 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backendkit.cache import MAGIC, atomic_write, code_stamp, digest, prepare
-from backendkit.filetask import FileTask
+from backendkit.filetask import FileTask, read_bytes
 from backendkit.findings import Finding
 from backendkit.packs import read_pickled
 from backendkit.result import Route
 from backendkit.summary.model import Directive, ModuleSummary
 
-FORMAT = 2
+if TYPE_CHECKING:
+    from backendkit.catalogue import RuleInfo
+    from backendkit.config import Config
+
+FORMAT = 3
 RACY_NS = 2_000_000_000  # stat signatures this close to the snapshot's write time are re-hashed
 
 Signature = tuple[int, int, int, int]
+#: A rule's findings with the digest of the part of the project it read (``reads_keys``).
+Kept = tuple[str, list[Finding]]
 
 
 @dataclass
@@ -63,6 +72,7 @@ class FileRecord:
     directives: list[Directive]
     notes: list[str]
     parsed: bool
+    imports: str = ""  # ``import_digest`` of its summary ("" in runs without cache)
 
     @property
     def path(self) -> str:
@@ -82,6 +92,8 @@ class Snapshot:
     routes: list[Route] = field(default_factory=list)
     #: the files whose project findings ``project_findings`` holds (None: every file)
     focus: frozenset[str] | None = None
+    #: the findings of the rules that read part of the project only (``RuleReuse``)
+    kept: dict[str, Kept] = field(default_factory=dict)
 
 
 def covers(done: frozenset[str] | None, wanted: frozenset[str] | None) -> bool:
@@ -107,7 +119,9 @@ def record(
     shape: str,
 ) -> FileRecord:
     """The record of a freshly summarised (or cache-loaded) file with its ``shape`` (see
-    ``cache.encode``; "" for runs without cache, which never compare shapes)."""
+    ``cache.encode``; "" for runs without cache, which never compare shapes nor imports)."""
+    from backendkit.graphs.importlines import import_digest
+
     return FileRecord(
         task,
         sig,
@@ -117,6 +131,7 @@ def record(
         list(summary.directives),
         list(summary.notes),
         summary.parsed,
+        import_digest(summary) if shape else "",
     )
 
 
@@ -126,6 +141,39 @@ def shapes_key(records: Iterable[FileRecord]) -> str:
         (r.task.rel_path, r.task.module, r.task.is_package, r.parsed, r.shape) for r in records
     ]
     return digest(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def reads_keys(records: Iterable[FileRecord]) -> dict[str, str]:
+    """The digest of each part of the project a rule may read alone (``ProjectRule.reads``),
+    over all files in order: "imports", the modules and their import statements."""
+    parts = [
+        (r.task.rel_path, r.task.module, r.task.is_package, r.parsed, r.imports) for r in records
+    ]
+    return {"imports": digest(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL))}
+
+
+@dataclass
+class RuleReuse:
+    """The findings of the rules that read one part of the project only: those of the last
+    run (``old``, by rule code) are taken again when that part's digest is unchanged
+    (``keys``, see ``reads_keys``); ``new`` collects this run's for the next snapshot."""
+
+    keys: dict[str, str]
+    old: dict[str, Kept] = field(default_factory=dict)
+    new: dict[str, Kept] = field(default_factory=dict)
+
+    def reusable(self, code: str, reads: str) -> list[Finding] | None:
+        """The last run's findings of rule ``code`` if what it ``reads`` is unchanged."""
+        key, kept = self.keys.get(reads), self.old.get(code)
+        if key is None or kept is None or kept[0] != key:
+            return None
+        return list(kept[1])
+
+    def keep(self, code: str, reads: str, findings: list[Finding]) -> None:
+        """Record this run's ``findings`` of rule ``code`` for the next run."""
+        key = self.keys.get(reads)
+        if key is not None:
+            self.new[code] = (key, list(findings))
 
 
 def snapshot_key(rules: list[list[str]], options: object) -> str:
@@ -143,6 +191,26 @@ def snapshot_key(rules: list[list[str]], options: object) -> str:
         "options": options,
     }
     return digest(json.dumps(parts, sort_keys=True, default=repr).encode())
+
+
+def run_key(config: Config, catalogue: dict[str, RuleInfo], enabled: Iterable[str]) -> str:
+    """The snapshot key of a run: the enabled rules with their options, the options, and the
+    configuration file's bytes (findings about the configuration give its line numbers)."""
+    rules = []
+    for code in sorted(enabled):
+        info = catalogue.get(code)
+        if info is not None:
+            options = config.options.get(info.options_section or "", {})
+            rules.append([code, info.name, str(info.severity), json.dumps(options, default=repr)])
+    return snapshot_key(rules, [config.options, _file_digest(config.source)])
+
+
+def _file_digest(path: Path | None) -> str:
+    """The content hash of the file at ``path`` ("" when there is none or it cannot be read)."""
+    if path is None:
+        return ""
+    data, _problem = read_bytes(str(path))
+    return digest(data) if data is not None else ""
 
 
 class SnapshotStore:
@@ -186,10 +254,14 @@ def now_ns() -> int:
 
 __all__ = [
     "FileRecord",
+    "Kept",
+    "RuleReuse",
     "Snapshot",
     "SnapshotStore",
     "covers",
+    "reads_keys",
     "record",
+    "run_key",
     "shapes_key",
     "signature",
     "snapshot_key",

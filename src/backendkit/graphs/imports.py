@@ -8,12 +8,11 @@ not inside a function, not under ``if TYPE_CHECKING:``), ``checking`` (the lines
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import networkx as nx
 
+from backendkit.graphs.importlines import function_import_lines, scope_import_lines
 from backendkit.project.index import ProjectIndex
-from backendkit.summary.model import ImportRecord, ModuleSummary, Scope
+from backendkit.summary.model import ImportRecord, ModuleSummary
 
 
 def build_import_graph(index: ProjectIndex, *, include_external: bool = False) -> nx.DiGraph:
@@ -33,7 +32,7 @@ def build_import_graph(index: ProjectIndex, *, include_external: bool = False) -
             external=False,
         )
     for summary in index.modules.values():
-        deferred = _function_import_lines(summary.scope) - _scope_import_lines(summary.scope)
+        deferred = function_import_lines(summary.scope) - scope_import_lines(summary.scope)
         for record in summary.imports:
             checking = _type_checking(record)
             toplevel = record.line not in deferred and not checking
@@ -139,30 +138,6 @@ def _add_edge(
         data["toplevel"].append(line)
     if checking and line not in data["checking"]:
         data["checking"].append(line)
-
-
-def _scope_import_lines(scope: Scope) -> set[int]:
-    """Lines of the imports bound in a module scope and its class bodies."""
-    lines = {binding.line for binding in scope.imports.values()}
-    for cls in scope.classes.values():
-        lines |= _scope_import_lines(cls.scope)
-    return lines
-
-
-def _function_import_lines(scope: Scope) -> set[int]:
-    """Lines of the imports bound inside functions and methods (run when called)."""
-    lines: set[int] = set()
-    for func in _functions(scope):
-        lines |= {binding.line for binding in func.scope.imports.values()}
-    return lines
-
-
-def _functions(scope: Scope) -> Iterable:
-    for func in scope.functions.values():
-        yield func
-        yield from _functions(func.scope)
-    for cls in scope.classes.values():
-        yield from _functions(cls.scope)
 
 
 def runtime_imports(graph: nx.DiGraph) -> nx.DiGraph:

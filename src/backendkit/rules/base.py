@@ -180,11 +180,18 @@ class ProjectRule(Rule):
     (``rules.support``: functions, classes, call sites, comparisons; or its own loop checking
     ``index.wanted``) was at, so a run given some files (pre-commit's list) walks only those
     files' items. The whole project is still linked and resolved; only the search for
-    findings is narrowed. A rule that gathers across files before it reports stays False."""
+    findings is narrowed. A rule that gathers across files before it reports stays False.
+
+    ``reads``: what of the project the rule's findings depend on besides the configuration.
+    "all" (anything) by default; "imports" for a rule that reads only the modules (names,
+    paths) and their import statements (``graphs.importlines.import_digest``), such as the
+    import graph: an incremental run whose imports are all unchanged keeps its last findings
+    (``snapshot.RuleReuse``) instead of running it."""
 
     uses_graphs: ClassVar[bool] = False
     cost: ClassVar[float] = 1.0
     focusable: ClassVar[bool] = False
+    reads: ClassVar[str] = "all"
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Findings for the whole project."""

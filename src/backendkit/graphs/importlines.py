@@ -1,0 +1,52 @@
+"""Which import statements of a module run when it is imported, and the digest of everything
+the import graph takes from one summary (no networkx here: the incremental run computes the
+digest of every changed file).
+
+``graphs/imports.py`` builds the graph from these facts; ``import_digest`` covers them, so a run
+whose files all have the digests of the last run has the same import graph, and the rules that
+read only that graph (``ProjectRule.reads == "imports"``) give the same findings.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator
+
+from backendkit.cache import digest
+from backendkit.summary.model import FunctionInfo, ModuleSummary, Scope
+
+
+def scope_import_lines(scope: Scope) -> set[int]:
+    """Lines of the imports bound in a module scope and its class bodies."""
+    lines = {binding.line for binding in scope.imports.values()}
+    for cls in scope.classes.values():
+        lines |= scope_import_lines(cls.scope)
+    return lines
+
+
+def function_import_lines(scope: Scope) -> set[int]:
+    """Lines of the imports bound inside functions and methods (run when called)."""
+    lines: set[int] = set()
+    for func in functions(scope):
+        lines |= {binding.line for binding in func.scope.imports.values()}
+    return lines
+
+
+def functions(scope: Scope) -> Iterator[FunctionInfo]:
+    """Every function and method defined in ``scope``, nested ones included."""
+    for func in scope.functions.values():
+        yield func
+        yield from functions(func.scope)
+    for cls in scope.classes.values():
+        yield from functions(cls.scope)
+
+
+def import_digest(summary: ModuleSummary) -> str:
+    """The digest of what the import graph reads from ``summary`` besides its name, path and
+    parse status: its import records and which of their lines are deferred (in a function)."""
+    deferred = function_import_lines(summary.scope) - scope_import_lines(summary.scope)
+    facts = (summary.imports, sorted(deferred))
+    return digest(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+__all__ = ["function_import_lines", "functions", "import_digest", "scope_import_lines"]
