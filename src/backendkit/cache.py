@@ -29,13 +29,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backendkit.filetask import FileTask
+from backendkit.graphs.importlines import import_facts
 from backendkit.packs import Entry, Keep, Packs
 from backendkit.summary.model import Directive, ModuleSummary, Scope
 
 if TYPE_CHECKING:
     from backendkit.rules.base import FileRule
 
-FORMAT = 13  # bump when the summary model or the entry layout changes
+FORMAT = 14  # bump when the summary model or the entry layout changes
 MAGIC = b"backendkit-cache\n"
 _PACKAGE_DIR = Path(__file__).parent
 
@@ -51,29 +52,47 @@ def encode(summary: ModuleSummary) -> tuple[bytes, str]:
     own, and its digest with the ``# backendkit: public`` markers (which the route inventory
     reads) is the shape; line count, directives, file findings and notes are pickled around
     it. So a comment edit changes the bytes but not the shape, unless it adds or removes a
-    public marker."""
+    public marker. The shape ends with the digest of the import statements alone
+    (``imports_of``), which the rules that read only the import graph depend on."""
     core = (summary.path, summary.module, summary.is_package, summary.parsed)
     inner = pickle.dumps((*core, summary.scope, summary.imports), pickle.HIGHEST_PROTOCOL)
+    imports = digest(import_facts(summary))
     outer = (inner, summary.line_count, summary.directives, summary.findings, summary.notes)
-    return pickle.dumps(outer, pickle.HIGHEST_PROTOCOL), _shape(inner, summary.directives)
+    payload = pickle.dumps((*outer, imports), pickle.HIGHEST_PROTOCOL)
+    return payload, _shape(inner, summary.directives, imports)
 
 
 def decode(payload: bytes) -> Shaped:
     """The summary and shape ``encode`` wrote (raises on damaged or foreign bytes)."""
-    inner, line_count, directives, findings, notes = pickle.loads(payload)
-    path, module, is_package, parsed, scope, imports = pickle.loads(inner)
+    inner, line_count, directives, findings, notes, imports = pickle.loads(payload)
+    path, module, is_package, parsed, scope, imports_list = pickle.loads(inner)
     summary = ModuleSummary(
-        path, module, is_package, line_count, scope, imports, directives, findings, notes, parsed
+        path,
+        module,
+        is_package,
+        line_count,
+        scope,
+        imports_list,
+        directives,
+        findings,
+        notes,
+        parsed,
     )
     if not isinstance(scope, Scope) or not isinstance(findings, list):
         raise TypeError("not a backendkit summary")
-    return summary, _shape(inner, directives)
+    return summary, _shape(inner, directives, imports)
 
 
-def _shape(inner: bytes, directives: Sequence[Directive]) -> str:
-    """The digest of what the project pass reads: the pickled core and the public markers."""
+def _shape(inner: bytes, directives: Sequence[Directive], imports: str) -> str:
+    """The digest of what the project pass reads (the pickled core and the public markers),
+    then ``:`` and the digest of the import statements."""
     public = [d.line for d in directives if d.kind == "public"]
-    return digest(inner + repr(public).encode())
+    return f"{digest(inner + repr(public).encode())}:{imports}"
+
+
+def imports_of(shape: str) -> str:
+    """The digest of a file's import statements, from its shape ("" for runs without cache)."""
+    return shape.partition(":")[2]
 
 
 def digest(data: bytes) -> str:

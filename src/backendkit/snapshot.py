@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backendkit.cache import MAGIC, atomic_write, code_stamp, digest, prepare
+from backendkit.cache import MAGIC, atomic_write, code_stamp, digest, imports_of, prepare
 from backendkit.filetask import FileTask, read_bytes
 from backendkit.findings import Finding
 from backendkit.packs import read_pickled
@@ -72,7 +72,6 @@ class FileRecord:
     directives: list[Directive]
     notes: list[str]
     parsed: bool
-    imports: str = ""  # ``import_digest`` of its summary ("" in runs without cache)
 
     @property
     def path(self) -> str:
@@ -119,9 +118,7 @@ def record(
     shape: str,
 ) -> FileRecord:
     """The record of a freshly summarised (or cache-loaded) file with its ``shape`` (see
-    ``cache.encode``; "" for runs without cache, which never compare shapes nor imports)."""
-    from backendkit.graphs.importlines import import_digest
-
+    ``cache.encode``; "" for runs without cache, which never compare shapes)."""
     return FileRecord(
         task,
         sig,
@@ -131,7 +128,6 @@ def record(
         list(summary.directives),
         list(summary.notes),
         summary.parsed,
-        import_digest(summary) if shape else "",
     )
 
 
@@ -147,7 +143,8 @@ def reads_keys(records: Iterable[FileRecord]) -> dict[str, str]:
     """The digest of each part of the project a rule may read alone (``ProjectRule.reads``),
     over all files in order: "imports", the modules and their import statements."""
     parts = [
-        (r.task.rel_path, r.task.module, r.task.is_package, r.parsed, r.imports) for r in records
+        (r.task.rel_path, r.task.module, r.task.is_package, r.parsed, imports_of(r.shape))
+        for r in records
     ]
     return {"imports": digest(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL))}
 

@@ -1,10 +1,10 @@
-"""Which import statements of a module run when it is imported, and the digest of everything
-the import graph takes from one summary (no networkx here: the incremental run computes the
-digest of every changed file).
+"""Which import statements of a module run when it is imported, and everything the import
+graph takes from one summary (no networkx here: the per-file pass digests it for every file).
 
-``graphs/imports.py`` builds the graph from these facts; ``import_digest`` covers them, so a run
-whose files all have the digests of the last run has the same import graph, and the rules that
-read only that graph (``ProjectRule.reads == "imports"``) give the same findings.
+``graphs/imports.py`` builds the graph from these facts; ``import_facts`` covers them, and the
+cache digests them into each file's shape (``cache.imports_of``), so a run whose files all
+have the import digests of the last run has the same import graph, and the rules that read
+only that graph (``ProjectRule.reads == "imports"``) give the same findings.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import pickle
 from collections.abc import Iterator
 
-from backendkit.cache import digest
 from backendkit.summary.model import FunctionInfo, ModuleSummary, Scope
 
 
@@ -41,12 +40,12 @@ def functions(scope: Scope) -> Iterator[FunctionInfo]:
         yield from functions(cls.scope)
 
 
-def import_digest(summary: ModuleSummary) -> str:
-    """The digest of what the import graph reads from ``summary`` besides its name, path and
-    parse status: its import records and which of their lines are deferred (in a function)."""
+def import_facts(summary: ModuleSummary) -> bytes:
+    """What the import graph reads from ``summary`` besides its name, path and parse status,
+    as bytes: its import records and which of their lines are deferred (in a function)."""
     deferred = function_import_lines(summary.scope) - scope_import_lines(summary.scope)
     facts = (summary.imports, sorted(deferred))
-    return digest(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
+    return pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-__all__ = ["function_import_lines", "functions", "import_digest", "scope_import_lines"]
+__all__ = ["function_import_lines", "functions", "import_facts", "scope_import_lines"]

@@ -184,7 +184,7 @@ class ProjectRule(Rule):
 
     ``reads``: what of the project the rule's findings depend on besides the configuration.
     "all" (anything) by default; "imports" for a rule that reads only the modules (names,
-    paths) and their import statements (``graphs.importlines.import_digest``), such as the
+    paths) and their import statements (``graphs.importlines.import_facts``), such as the
     import graph: an incremental run whose imports are all unchanged keeps its last findings
     (``snapshot.RuleReuse``) instead of running it."""
 
