@@ -25,9 +25,9 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
+from backendkit.graphs.digraph import DiGraph
 from backendkit.graphs.framework import FrameworkEdges
 from backendkit.graphs.receivers import ReceiverTypes, _is_super
 from backendkit.project.appmodel import AppModel
@@ -54,6 +54,9 @@ from backendkit.summary.model import (
     Subscript,
 )
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 _BUILTINS = frozenset(dir(builtins))
 #: Library functions that run the callable given as their first argument in a worker thread
 #: (an event loop's ``run_in_executor`` takes it second and is known by its name).
@@ -69,9 +72,11 @@ THREAD_OFFLOADERS = frozenset(
 
 @dataclass
 class CallGraph:
-    """The graph, and per function the calls it could not resolve and the externals it calls."""
+    """The graph, and per function the calls it could not resolve and the externals it calls.
+    ``build_call_graph`` gives a ``networkx.DiGraph``; the lazy graph BK301 searches is a
+    ``digraph.DiGraph`` (the same operations, without importing networkx)."""
 
-    graph: nx.DiGraph
+    graph: nx.DiGraph | DiGraph
     unresolved: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     external: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
@@ -136,12 +141,14 @@ def lazy_call_graph(
 class _Builder(ReceiverTypes):
     def __init__(self, index: ProjectIndex) -> None:
         super().__init__(index)
-        self.result = CallGraph(nx.DiGraph())
+        self._graph = DiGraph()
+        self.result = CallGraph(self._graph)
         self._wrapper_cache: dict[int, list[FuncSym]] = {}
 
     @property
-    def graph(self) -> nx.DiGraph:
-        return self.result.graph
+    def graph(self) -> DiGraph:
+        """The graph being built."""
+        return self._graph
 
     def build(self, model: AppModel | None, resolver: DependencyResolver | None) -> CallGraph:
         defs = list(self._definitions())
@@ -151,6 +158,7 @@ class _Builder(ReceiverTypes):
             self.calls_of(item)
         if model is not None and resolver is not None:
             FrameworkEdges(self, model, resolver).add()
+        self.result.graph = self._graph.to_networkx()
         return self.result
 
     def build_lazy(self, model: AppModel, resolver: DependencyResolver) -> LazyCallGraph:
