@@ -193,7 +193,7 @@ class AppModel:
         their length is not static), with the evaluator bound to that iteration: whether an
         item of the iteration was added to its list under a condition."""
         evaluator = self.index.evaluator
-        guards = [evaluator.loop_guards(loop, ctx) for loop in site.loops]
+        guards = [evaluator.lists.guards(loop, ctx) for loop in site.loops]
         static = [g for g in guards if g is not None]
         if not site.loops or len(static) != len(guards):
             yield False

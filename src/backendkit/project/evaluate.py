@@ -253,13 +253,6 @@ class Evaluator:
             return items[position]
         return OneOf(tuple(items))
 
-    def loop_guards(self, loop: int, ctx: Ctx) -> list[bool] | None:
-        """For each iteration of the ``for`` loop on line ``loop`` of ``ctx``'s scope, whether
-        its item was added to the list under a condition; None when the iterable is not
-        static."""
-        found = self.lists.iterated(ctx.scopes[-1].loops[loop], ctx, loop)
-        return None if found is None else [conditional for _value, conditional in found]
-
     def _param(self, param: ParamSym, depth: int) -> Value:
         if depth > MAX_DEPTH:
             self._cuts += 1

@@ -139,6 +139,13 @@ class GrownLists:
             return None
         return [(item, False) for item in value] + self._added(iterable, ctx, loop, depth)
 
+    def guards(self, loop: int, ctx: Ctx) -> list[bool] | None:
+        """For each iteration of the ``for`` loop on line ``loop`` of ``ctx``'s scope, whether
+        its item was added to the list under a condition; None when the iterable is not
+        static."""
+        found = self.iterated(ctx.scopes[-1].loops[loop], ctx, loop)
+        return None if found is None else [conditional for _value, conditional in found]
+
     def at_line(self, expr: Expr, ctx: Ctx, line: int | None, depth: int = 0) -> Value:
         """The value of ``expr`` on ``line`` of ``ctx``'s scope (None: at its end, as a
         ``return`` whose line is not known): a name bound to a static list holds the items
