@@ -4,10 +4,10 @@ route with its full path and effective dependencies, merged the way FastAPI merg
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice, product
 
+from backendkit.project.appobjects import AppObject, Include, Mount, RouteDecl
 from backendkit.project.deplists import DependencyLists
 from backendkit.project.index import ProjectIndex
 from backendkit.project.lookalikes import HANDS_ROUTERS, router_built, router_like
@@ -44,88 +44,6 @@ _REGISTRATIONS = {
 _HOOK_DECORATORS = {"exception_handler": "exception handler", "middleware": "middleware"}
 _METHODS = frozenset(_ROUTE_DECORATORS | _REGISTRATIONS | _HOOK_DECORATORS.keys())
 _REGISTRATION_SUFFIXES = tuple(_REGISTRATIONS)
-
-
-@dataclass
-class RouteDecl:
-    """A route registered on one app or router."""
-
-    methods: tuple[str, ...]
-    path: Value
-    path_expr: Expr | None
-    kind: str
-    handler: FuncSym | None
-    handler_name: str
-    file: str
-    line: int
-    def_line: int
-    deps: list[tuple[Expr, Ctx]]
-    call: Call
-    ctx: Ctx
-
-
-@dataclass
-class Include:
-    """``parent.include_router(child, prefix=..., dependencies=...)``."""
-
-    child: AppObject
-    prefix: Value
-    prefix_expr: Expr | None
-    deps: list[tuple[Expr, Ctx]]
-    file: str
-    line: int
-    guarded: bool = False
-    #: the include call's ``responses=`` argument and its context, merged into every route
-    responses: tuple[Expr, Ctx] | None = None
-
-
-@dataclass
-class Mount:
-    """``parent.mount(path, child)``; ``child`` is None for non-FastAPI ASGI apps."""
-
-    path: Value
-    path_expr: Expr | None
-    child: AppObject | None
-    target: str
-    file: str
-    line: int
-    #: for an included router that is not analysed: why, when it is a name imported from a
-    #: project module that could not be resolved ("" when it comes from a library call or is
-    #: computed at run time)
-    note: str = ""
-    guarded: bool = False  # mounted under a condition
-
-
-@dataclass(eq=False)
-class AppObject:
-    """A ``FastAPI()`` or ``APIRouter()`` instance, identified by the variable it is bound to."""
-
-    key: str
-    kind: str  # "app" or "router"
-    instance: Instance
-    file: str
-    line: int
-    prefix: Value = ""
-    prefix_expr: Expr | None = None
-    deps: list[tuple[Expr, Ctx]] = field(default_factory=list)
-    routes: list[RouteDecl] = field(default_factory=list)
-    includes: list[Include] = field(default_factory=list)
-    mounts: list[Mount] = field(default_factory=list)
-    middleware: list[tuple[CallSite, Ctx]] = field(default_factory=list)
-    opaque: list[Mount] = field(default_factory=list)  # includes of routers it cannot see
-    #: functions FastAPI calls for the app outside routes: ``(kind, expr, ctx, line)`` with
-    #: kind "exception handler" or "middleware" (decorators, ``add_exception_handler``)
-    hooks: list[tuple[str, Expr, Ctx, int]] = field(default_factory=list)
-    included: int = 0
-    mounted: int = 0
-    #: calls the analysis cannot follow that were given this router (``AppModel._handed``)
-    handed: list[str] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)
-
-    @property
-    def display(self) -> str:
-        """The name users know the object by (a module-level name when there is one)."""
-        return self.names[0] if self.names else self.key
 
 
 class AppModel:
@@ -197,10 +115,10 @@ class AppModel:
         return default if expr is None else self.members.value(expr, ctx)
 
     def objects_for(self, value: Value, use: str = "") -> list[AppObject]:
-        """Like ``object_for``, taking each alternative of a ``OneOf`` (each object once: a
-        method's parameter is the same app in each of its callers)."""
-        values = value.values if isinstance(value, OneOf) else (value,)
-        found = (self.object_for(v, use) for v in values)
+        """Like ``object_for``, taking each alternative of a ``OneOf``, nested ones too (each
+        object once: a method's parameter is the same app in each of its callers, and is each
+        item of a loop in one of them)."""
+        found = (self.object_for(v, use) for v in _alternatives(value))
         return list(dict.fromkeys(obj for obj in found if obj is not None))
 
     def _receivers(self, func: Expr, ctx: Ctx) -> tuple[list[AppObject], str]:
@@ -222,21 +140,22 @@ class AppModel:
             if isinstance(callee, Name) and (
                 callee.dotted.endswith(_REGISTRATION_SUFFIXES) or "outer" in callee.dotted.lower()
             ):
-                self._scan_call(site, callee, scope, here)
+                self._scan_call(site, callee, here)
         for func in _defined(scope):
             self._decorated(func, here, ctx)
             self._scan(func.scope, ctx.enter(func))
         for cls in scope.classes.values():
             self._scan(cls.scope, ctx, ctx.enter_class(cls))
 
-    def _scan_call(self, site: CallSite, func: Name, scope: Scope, ctx: Ctx) -> None:
-        """A registration call (once per iteration of static loops around it), or a call
-        handing routers to something the analysis cannot follow."""
+    def _scan_call(self, site: CallSite, func: Name, ctx: Ctx) -> None:
+        """A registration call (once per iteration of static loops around it; ``guarded``
+        when the item of some loop was added to its list under a condition), or a call handing
+        routers to something the analysis cannot follow."""
         if func.dotted.endswith(_REGISTRATION_SUFFIXES):
-            for _ in self._iterations(site, scope, ctx):
+            for guarded in self._iterations(site, ctx):
                 objs, method = self._receivers(func, ctx)
                 for obj in objs:
-                    self._register(obj, method, site, ctx)
+                    self._register(obj, method, site, ctx, guarded or site.guarded)
                 if not objs and method == "include_router":
                     self._handed(site, ctx)
         elif HANDS_ROUTERS.search(func.dotted.rpartition(".")[2]):
@@ -269,20 +188,21 @@ class AppModel:
             return False
         return symbol.index > 0 or self.members.owner_class(symbol) is None
 
-    def _iterations(self, site: CallSite, scope: Scope, ctx: Ctx) -> Iterator[None]:
+    def _iterations(self, site: CallSite, ctx: Ctx) -> Iterator[bool]:
         """Yield once per iteration of the loops around ``site`` (once when there are none or
-        their length is not static), with the evaluator bound to that iteration."""
+        their length is not static), with the evaluator bound to that iteration: whether an
+        item of the iteration was added to its list under a condition."""
         evaluator = self.index.evaluator
-        lengths = [evaluator.loop_length(scope.loops[loop], ctx) for loop in site.loops]
-        static = [n for n in lengths if n is not None]
-        if not site.loops or len(static) != len(lengths):
-            yield
+        guards = [evaluator.lists.guards(loop, ctx) for loop in site.loops]
+        static = [g for g in guards if g is not None]
+        if not site.loops or len(static) != len(guards):
+            yield False
             return
         keys = [(ctx.module.module, loop) for loop in site.loops]
-        for combo in islice(product(*(range(n) for n in static)), MAX_ITERATIONS):
+        for combo in islice(product(*(range(len(g)) for g in static)), MAX_ITERATIONS):
             evaluator.env.update(zip(keys, combo, strict=True))
             try:
-                yield
+                yield _added_conditionally(static, combo)
             finally:
                 for key in keys:
                     evaluator.env.pop(key, None)
@@ -373,7 +293,9 @@ class AppModel:
             return ("GET",)
         return ("?",)
 
-    def _register(self, obj: AppObject, method: str, site: CallSite, ctx: Ctx) -> None:
+    def _register(
+        self, obj: AppObject, method: str, site: CallSite, ctx: Ctx, guarded: bool
+    ) -> None:
         call, file = site.call, ctx.module.path
         if method == "include_router":
             prefix_expr = call.kwarg("prefix")
@@ -389,11 +311,11 @@ class AppModel:
             for child in children:
                 if child is obj:
                     continue
-                include = Include(child, prefix, prefix_expr, deps, file, site.line, site.guarded)
+                include = Include(child, prefix, prefix_expr, deps, file, site.line, guarded)
                 responses = call.kwarg("responses")
                 include.responses = None if responses is None else (responses, ctx)
-                obj.includes.append(include)
-                child.included += 1
+                include.ctx = ctx
+                child.included += obj.add_include(include)
         elif method == "mount":
             self._mount(obj, site, ctx)
         elif method == "add_middleware":
@@ -481,6 +403,21 @@ def _defined(scope: Scope) -> Iterable[FunctionInfo]:
     if not scope.shadowed:
         return scope.functions.values()
     return sorted([*scope.shadowed, *scope.functions.values()], key=lambda func: func.line)
+
+
+def _added_conditionally(guards: list[list[bool]], combo: tuple[int, ...]) -> bool:
+    """Whether the item of some loop in the iteration ``combo`` (one position per loop) was
+    added to its list under a condition (``guards``: per loop, per position)."""
+    return any(guard[position] for guard, position in zip(guards, combo, strict=True))
+
+
+def _alternatives(value: Value) -> Iterator[Value]:
+    """The values a ``OneOf`` stands for, its nested ``OneOf``s' included, or the value."""
+    if isinstance(value, OneOf):
+        for alternative in value.values:
+            yield from _alternatives(alternative)
+    else:
+        yield value
 
 
 def _callee_name(callee: Expr) -> str:

@@ -13,10 +13,10 @@ not make a route ``required``).
 
 from __future__ import annotations
 
+from backendkit.project.listadds import list_additions
 from backendkit.project.symbols import Ctx
-from backendkit.summary.model import Assign, BinOp, Call, CallSite, Expr, Name, Scope, Seq
+from backendkit.summary.model import Assign, Call, Expr, Name, Scope, Seq
 
-_ADDS = frozenset({"append", "extend", "insert"})
 #: one addition to a list: (line, items, whether it surely runs)
 Addition = tuple[int, tuple[Expr, ...], bool]
 
@@ -69,52 +69,12 @@ def _literal(expr: Expr, scope: Scope) -> Assign | None:
 
 
 def _additions(scope: Scope, name: str) -> list[Addition] | None:
-    """Every addition to the list ``name`` in ``scope``, in line order; None when the scope
-    does something else to it (another method, an addition that is not a display)."""
-    found: list[Addition] = []
-    for site in scope.calls:
-        callee = site.call.func
-        if not isinstance(callee, Name) or callee.dotted.rpartition(".")[0] != name:
-            continue
-        items = _added_items(site.call, callee.dotted.rpartition(".")[2])
-        if items is None:
-            return None
-        found.append((site.line, items, _surely_runs(site)))
-    for assign in scope.aug_assigns.get(name, ()):
-        value = assign.value
-        if not (isinstance(value, BinOp) and value.op == "Add" and isinstance(value.right, Seq)):
-            return None
-        found.append((assign.line, value.right.items, _items_surely_run(scope, value.right)))
-    return sorted(found, key=lambda addition: addition[0])
-
-
-def _added_items(call: Call, method: str) -> tuple[Expr, ...] | None:
-    """What ``name.method(...)`` adds, or None for a call the analysis does not follow."""
-    if method not in _ADDS or call.kwargs:
+    """Every addition of items to the list ``name`` in ``scope``, in line order; None when the
+    scope does something else to it (another method, an addition that is not a display)."""
+    found = list_additions(scope, name)
+    if found.other or any(add.spread is not None for add in found.adds):
         return None
-    if method == "append" and len(call.args) == 1:
-        return call.args
-    if method == "insert" and len(call.args) == 2:
-        return call.args[1:]
-    if method == "extend" and len(call.args) == 1 and isinstance(call.args[0], Seq):
-        return call.args[0].items
-    return None
-
-
-def _surely_runs(site: CallSite) -> bool:
-    """Whether a call runs whenever its scope's later lines do (not under a condition, in a
-    loop, an ``except`` handler or a lambda)."""
-    return not (site.guarded or site.loops or site.in_except or site.lambdas)
-
-
-def _items_surely_run(scope: Scope, items: Seq) -> bool:
-    """``name += [Depends(a), ...]``: the augmented assignment carries no condition, so the
-    call sites of its items tell; an item that is not a call may be conditional."""
-    if not items.items:
-        return True
-    sites = {id(site.call): site for site in scope.calls}
-    found = [sites.get(id(item)) for item in items.items]
-    return all(site is not None and _surely_runs(site) for site in found)
+    return [(add.line, add.items, add.sure) for add in found.adds]
 
 
 __all__ = ["DependencyLists"]

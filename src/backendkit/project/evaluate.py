@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from backendkit.project.bindings import bound_result, earlier_binding
+from backendkit.project.listadds import GrownLists
 from backendkit.project.symbols import (
     ClassSym,
     Ctx,
@@ -69,6 +70,7 @@ class Evaluator:
         #: loop line -> iteration index, set while a call inside loops is evaluated per iteration
         self.env: dict[tuple[str, int], int] = {}
         self._nesting = 0  # evaluations in progress, across re-entrant chains
+        self.lists = GrownLists(self)  # what loops over lists built in steps go through
         self._handlers: dict[type, Callable[[Any, Ctx, int], Value]] = {
             Name: self._name_expr,
             Attr: self._attr_expr,
@@ -235,9 +237,10 @@ class Evaluator:
         return result
 
     def _loop_item(self, item: LoopItem, ctx: Ctx, depth: int) -> Value:
-        items = _iterated(self.value(item.iterable, ctx, depth + 1))
-        if items is None:
+        found = self.lists.iterated(item.iterable, ctx, item.loop, depth + 1)
+        if found is None:
             return Unresolved("loop over a value that is not a static list or dict")
+        items = [value for value, _conditional in found]
         if item.index is not None:
             items = [
                 v[item.index]
@@ -249,11 +252,6 @@ class Evaluator:
         if position is not None and position < len(items):
             return items[position]
         return OneOf(tuple(items))
-
-    def loop_length(self, iterable: Expr, ctx: Ctx) -> int | None:
-        """How many times a ``for`` over ``iterable`` runs, when that is static."""
-        items = _iterated(self.value(iterable, ctx))
-        return None if items is None else len(items)
 
     def _param(self, param: ParamSym, depth: int) -> Value:
         if depth > MAX_DEPTH:
@@ -365,12 +363,19 @@ class Evaluator:
     ) -> Value:
         """The first statically known value ``func`` returns; for the call ``site`` (the call
         and its context), a returned parameter (``app.state.x = 1; return app``) is what
-        that call passes for it, not what every caller passes."""
+        that call passes for it, not what every caller passes; a returned list built in steps
+        holds what was added to it before the ``return``."""
         inner = func.ctx.enter(func.info)
         last: Value = Unresolved(f"{func.qualname} returns nothing known")
-        for expr in func.info.scope.returns:
+        lines = func.info.scope.return_lines
+        for position, expr in enumerate(func.info.scope.returns):
             passed = self._returned_argument(expr, func, inner, site, depth)
-            result = self.value(*(passed or (expr, inner)), depth + 1)
+            line = lines[position] if position < len(lines) else None
+            result = (
+                self.value(*passed, depth + 1)
+                if passed
+                else self.lists.at_line(expr, inner, line, depth + 1)
+            )
             if not isinstance(result, Unresolved):
                 return result
             last = result
@@ -426,13 +431,6 @@ def _item(container: dict[object, Value] | list[Value], key: Value) -> Value:
     ):
         return container[key]
     return Unresolved(f"index {key!r} is not static or out of range")
-
-
-def _iterated(value: Value) -> list[Value] | None:
-    """What a ``for`` loop over a static list or dict (its keys) goes through."""
-    if isinstance(value, dict):
-        return list(value)
-    return value if isinstance(value, list) else None
 
 
 def _view_method(call: Call) -> tuple[Expr, str] | None:
