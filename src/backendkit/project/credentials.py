@@ -390,7 +390,7 @@ def _decided_before(scope: Scope, read: CredentialRead, line: int, held: set[str
     other credential gets."""
     exits = (*scope.return_lines, *scope.bare_returns)
     return any(
-        read.line <= block.first
+        read.line <= block.first + block.test_lines  # before the ``if``, or in its test
         and block.end <= line
         and _tests_any(block, held)
         and any(block.holds(exit_line) for exit_line in exits)

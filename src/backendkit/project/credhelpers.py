@@ -23,7 +23,7 @@ def state_check(scope: Scope, line: int) -> str:
             if head and _identity(attr):
                 return f"{head}.state {attr}"
         for site in scope.calls:
-            if site.line == block.first and (found := _getattr_state(site.call)):
+            if block.in_test(site.line) and (found := _getattr_state(site.call)):
                 return found
     return ""
 

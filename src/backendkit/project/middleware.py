@@ -14,7 +14,11 @@ a raised 401/403 error.
 The routes of such an app, and of the apps mounted under it, are not ``none`` but
 ``unknown``: a middleware usually lets some paths through (health probes, the documentation,
 a login page), and which ones is decided at run time by code the route inventory cannot map to
-routes. The middleware is named in the route's auth chain.
+routes. The middleware is named in the route's auth chain. WebSocket routes are guarded only
+by pure ASGI middleware (a class's ``__call__``) that does not compare the scope type with
+``"http"``: ``@app.middleware("http")`` functions and ``BaseHTTPMiddleware`` classes (their
+``dispatch``) never see a WebSocket handshake (Starlette hands any scope that is not ``http``
+straight on).
 
 A middleware whose check depends on the request path (it compares or tests
 ``request.url.path``, ``scope["path"]`` or a local bound to them) without first handing some
@@ -59,7 +63,7 @@ class MiddlewareAuth:
         self.errors = resolver.errors
         self.credentials: CredentialChecks = resolver.credentials
         self._guards: dict[tuple[str, int], str] | None = None
-        self._apps: dict[str, str] = {}
+        self._apps: dict[tuple[str, bool], str] = {}
 
     def behind(self, status: AuthStatus, app: str, decl: RouteDecl) -> AuthStatus:
         """``status`` of a route of root app ``app``: ``unknown`` through the middleware when
@@ -72,23 +76,34 @@ class MiddlewareAuth:
         label = self._guards.get((app, id(decl)), "")
         return AuthStatus("unknown", (label,)) if label else status
 
-    def guard(self, obj: AppObject) -> str:
-        """The chain link of the first middleware of app ``obj`` that authenticates ("")."""
-        if obj.key not in self._apps:
-            found = (self._checks(func, name) for func, name in self._middleware(obj))
-            self._apps[obj.key] = next((link for link in found if link), "")
-        return self._apps[obj.key]
+    def guard(self, obj: AppObject, websocket: bool = False) -> str:
+        """The chain link of the first middleware of app ``obj`` that authenticates ("");
+        for a ``websocket`` route only pure ASGI middleware counts."""
+        key = (obj.key, websocket)
+        if key not in self._apps:
+            found = (
+                self._checks(func, name)
+                for func, name, http_only in self._middleware(obj)
+                if not (websocket and http_only)
+            )
+            self._apps[key] = next((link for link in found if link), "")
+        return self._apps[key]
 
-    def _middleware(self, obj: AppObject) -> list[tuple[FuncSym, str]]:
-        """``(function, name)`` for each middleware function or method of ``obj``."""
-        out: list[tuple[FuncSym, str]] = []
+    def _middleware(self, obj: AppObject) -> list[tuple[FuncSym, str, bool]]:
+        """``(function, name, HTTP only)`` for each middleware function or method of
+        ``obj``: a function (``@app.middleware("http")``) and a ``dispatch`` method
+        (``BaseHTTPMiddleware``) see HTTP requests only, a ``__call__`` every ASGI scope."""
+        out: list[tuple[FuncSym, str, bool]] = []
         for expr, ctx in _registered(obj):
             target = self.index.resolve_expr(expr, ctx)
             if isinstance(target, FuncSym):
-                out.append((target, target.qualname))
+                out.append((target, target.qualname, True))
             elif isinstance(target, ClassSym):
-                methods = (self.index.class_member(target, m) for m in _METHODS)
-                out += [(m, target.qualname) for m in methods if isinstance(m, FuncSym)]
+                for method in _METHODS:
+                    found = self.index.class_member(target, method)
+                    if isinstance(found, FuncSym):
+                        http_only = method == "dispatch" or _asks_http(found.info.scope)
+                        out.append((found, target.qualname, http_only))
         return out
 
     def _checks(self, func: FuncSym, name: str) -> str:
@@ -132,6 +147,14 @@ class MiddlewareAuth:
             for expr in statuses
             if expr is not None
         )
+
+
+def _asks_http(scope: Scope) -> bool:
+    """A pure ASGI ``__call__`` that compares something with ``"http"`` (``if scope["type"]
+    == "http":`` around its check, or ``!= "http"`` handing other scopes on) checks HTTP
+    requests only."""
+    http = Const("http")
+    return any(http in (compare.left, compare.right) for compare in scope.compares)
 
 
 def middleware_classes(obj: AppObject) -> list[tuple[Expr, Ctx, int]]:
@@ -217,16 +240,17 @@ def _message_status(expr: Expr) -> Expr | None:
     return None
 
 
-class _GuardWalk(IncludeWalk[str]):
+class _GuardWalk(IncludeWalk[tuple[str, str]]):
     """Folds "the authenticating middleware on the way" along every include and mount path:
-    a mounted app runs behind its parent's middleware, and its own."""
+    a mounted app runs behind its parent's middleware, and its own. The state is the link for
+    HTTP routes and the one for WebSocket routes (pure ASGI middleware only)."""
 
     def __init__(self, owner: MiddlewareAuth) -> None:
-        super().__init__("")
+        super().__init__(("", ""))
         self.owner = owner
         self.root = ""
         self.guards: dict[tuple[str, int], str] = {}
-        self._mounts: dict[int, str] = {}
+        self._mounts: dict[int, tuple[str, str]] = {}
 
     def run(self, model: AppModel) -> dict[tuple[str, int], str]:
         """``(root app, id(route)) -> middleware link``; a route some path from its root reaches
@@ -237,19 +261,22 @@ class _GuardWalk(IncludeWalk[str]):
                 self.walk_from(root)
         return self.guards
 
-    def enter(self, obj: AppObject, above: str) -> str:
+    def enter(self, obj: AppObject, above: tuple[str, str]) -> tuple[str, str]:
         """An app's own middleware joins what guards it already; its routes are recorded."""
-        here = above or (self.owner.guard(obj) if obj.kind == "app" else "")
+        app = obj.kind == "app"
+        http = above[0] or (self.owner.guard(obj) if app else "")
+        socket = above[1] or (self.owner.guard(obj, websocket=True) if app else "")
         for decl in obj.routes:
+            here = socket if decl.kind == "websocket" else http
             key = (self.root, id(decl))
             self.guards[key] = here if self.guards.get(key, here) == here else ""
-        return here
+        return http, socket
 
-    def leave(self, obj: AppObject, above: str, here: str) -> None:
+    def leave(self, obj: AppObject, above: tuple[str, str], here: tuple[str, str]) -> None:
         """Remember what the mounts of ``obj`` start from."""
         for mount in obj.mounts:
             self._mounts[id(mount)] = here
 
-    def mount(self, mount: Mount, above: str) -> str:
+    def mount(self, mount: Mount, above: tuple[str, str]) -> tuple[str, str]:
         """A mounted app starts behind its parent's middleware."""
-        return self._mounts.get(id(mount), "")
+        return self._mounts.get(id(mount), ("", ""))

@@ -266,7 +266,7 @@ def _asks_debug(block: IfBlock, scope: Scope) -> bool:
     """The test of ``block`` reads or compares with a development word."""
     texts = list(block.reads)
     for compare in scope.compares:
-        if compare.line == block.first:
+        if block.in_test(compare.line):
             texts += [str(side.value) for side in (compare.left, compare.right) if _is_str(side)]
     return any(word.lower() in _DEV_WORDS for text in texts for word in _WORD.findall(text))
 

@@ -22,15 +22,17 @@ _CONSTANTS = frozenset({"True", "False", "None"})
 
 
 class OpenIf:
-    """An ``if`` being walked: its scope, first line, test, and whether an exit is in it."""
+    """An ``if`` being walked: its scope, first line, test, whether an exit is in it, and
+    the line its test ends on (0 until its body starts)."""
 
-    __slots__ = ("first", "holds", "scope", "test")
+    __slots__ = ("first", "holds", "scope", "test", "test_end")
 
     def __init__(self, scope: Scope, first: int, test: cst.BaseExpression) -> None:
         self.scope = scope
         self.first = first
         self.test = test
         self.holds = False
+        self.test_end = 0
 
 
 def test_reads(test: cst.BaseExpression) -> tuple[str, ...]:
@@ -145,7 +147,22 @@ class FlowFacts:
         ``if settings.DEBUG: app = FastAPI(debug=True)``)."""
         found = self.open_ifs.pop()
         if found.holds or found.scope is self.summary.scope:
-            self.scope.ifs += (IfBlock(found.first, self.line, test_reads(found.test)),)
+            wrapped = max(found.test_end - found.first, 0)
+            block = IfBlock(found.first, self.line, test_reads(found.test), wrapped)
+            self.scope.ifs += (block,)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        """The first body after an ``if``'s test starts on the line its test ends on (the
+        ``:``); tests hold no statements, so it is the innermost open ``if``'s body."""
+        self._body_starts()
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        """A body on the ``if`` line itself (``if x: return``)."""
+        self._body_starts()
+
+    def _body_starts(self) -> None:
+        if self.open_ifs and not self.open_ifs[-1].test_end:
+            self.open_ifs[-1].test_end = self.line
 
     def note_exit(self) -> None:
         """A ``raise`` or ``return``: the ``if`` blocks of this scope being walked hold one."""

@@ -243,15 +243,21 @@ class IfBlock(NamedTuple):
     statements on lines ``first <= line < end`` (its test, body, ``elif`` and ``else``
     branches; an ``elif`` is a block of its own nested in it) run as its test decides, and
     ``reads`` are the names and attribute chains the test reads, callees included, in source
-    order (``if not user.active or token is None``: ``("user.active", "token")``). A named
-    tuple, as ``TryBlock``; an ``if`` without a ``raise`` or ``return`` is recorded only at
-    module level."""
+    order (``if not user.active or token is None``: ``("user.active", "token")``). The test
+    spans ``test_lines`` lines after the first (a long test wrapped in parentheses by black
+    or ruff). A named tuple, as ``TryBlock``; an ``if`` without a ``raise`` or ``return`` is
+    recorded only at module level."""
 
     first: int
     end: int
     reads: tuple[str, ...]
+    test_lines: int = 0
 
     holds = _spans  # ``block.holds(line)``
+
+    def in_test(self, line: int) -> bool:
+        """``line`` is one of the lines of the test (``first`` up to its closing ``:``)."""
+        return self.first <= line <= self.first + self.test_lines
 
 
 @dataclass(frozen=True)
