@@ -17,6 +17,7 @@ from backendkit.summary.model import (
     LoopItem,
     Name,
     Seq,
+    Starred,
     Subscript,
 )
 
@@ -62,4 +63,5 @@ _RENDERERS: dict[type, Callable[[Expr], str]] = {  # type: ignore[dict-item]
     LoopItem: lambda e: f"<item of {_render(e.iterable)}>",
     IfExp: lambda e: f"{_render(e.body)} if ... else {_render(e.orelse)}",
     Lambda: lambda e: f"lambda: {_render(e.body)}",
+    Starred: lambda e: f"*{_render(e.value)}",
 }

@@ -18,6 +18,7 @@ from backendkit.summary.model import (
     Lambda,
     Name,
     Seq,
+    Starred,
     Subscript,
     Unknown,
 )
@@ -151,7 +152,9 @@ class ExprConverter:
     def _seq(self, node: cst.CSTNode) -> Expr:
         assert isinstance(node, (cst.List, cst.Tuple, cst.Set))
         items = tuple(
-            Unknown("Starred") if isinstance(el, cst.StarredElement) else self.convert(el.value)
+            Starred(self.convert(el.value))
+            if isinstance(el, cst.StarredElement)
+            else self.convert(el.value)
             for el in node.elements
         )
         return Seq(items, type(node).__name__.lower())

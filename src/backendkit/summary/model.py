@@ -128,6 +128,13 @@ class Lambda:
 
 
 @dataclass(frozen=True)
+class Starred:
+    """``*value`` in a list, tuple or set display (``[*COMMON, Depends(auth)]``)."""
+
+    value: Expr
+
+
+@dataclass(frozen=True)
 class Unknown:
     """Anything the analysers do not model; ``kind`` is the libcst node type."""
 
@@ -147,6 +154,7 @@ Expr = (
     | LoopItem
     | IfExp
     | Lambda
+    | Starred
     | Unknown
 )
 
