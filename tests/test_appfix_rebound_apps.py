@@ -214,3 +214,60 @@ def test_routes_on_an_app_parameter_nobody_passes_are_listed(tmp_path: Path) -> 
         ("DELETE", "/items/{item_id}", "", "unknown"),
     }
     assert result.findings == []
+
+
+ALIASED = {
+    "pkg/__init__.py": "",
+    "pkg/launch.py": """\
+from fastapi import Depends, FastAPI
+from fastapi.security import HTTPBearer
+
+import somelib
+from pkg.register import register_api_routers
+
+
+def build_app(args: object) -> FastAPI:
+    if args:
+        app = FastAPI(docs_url=None, dependencies=[Depends(HTTPBearer())])
+    else:
+        app = FastAPI(dependencies=[Depends(HTTPBearer())])
+    register_api_routers(args, app)
+    app = somelib.bootstrap(app)
+    return app
+""",
+    "pkg/register.py": """\
+from fastapi import FastAPI
+
+
+def register_api_routers(args: object, app: FastAPI) -> None:
+    from pkg.sleep import attach_router as attach_sleep_router
+
+    attach_sleep_router(app)
+""",
+    "pkg/sleep.py": """\
+from fastapi import APIRouter, FastAPI
+
+router = APIRouter()
+
+
+@router.post("/sleep")
+def sleep() -> dict:
+    return {}
+
+
+def attach_router(app: FastAPI) -> None:
+    app.include_router(router)
+""",
+}
+
+
+def test_helpers_imported_under_another_name(tmp_path: Path) -> None:
+    """vLLM: ``register_api_routers(args, app)`` calls ``attach_sleep_router(app)``, which is
+    ``attach_router`` imported under another name inside the function: its callers are found
+    through the alias, hop by hop, to the app bound before ``app = somelib.bootstrap(app)``."""
+    root = write_project(tmp_path / "p", ALIASED, select=["BK101"])
+    result = analyze([root])
+    assert {(r.methods[0], r.path, r.app, r.auth) for r in result.routes} == {
+        ("POST", "/sleep", "pkg.launch:build_app.app", "required"),
+    }
+    assert result.findings == []

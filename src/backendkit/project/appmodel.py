@@ -167,7 +167,8 @@ class AppModel:
             obj = AppObject(key, "router", instance, ctx.module.path, param.func.line)
             obj.handed.append(
                 f"registered on the parameter {param.name} of {where} (line "
-                f"{param.func.line}), an {kind} the analysis cannot follow"
+                f"{param.func.line}), {'an app' if kind == 'app' else 'a router'} the analysis "
+                "cannot follow"
             )
             self.objects[key] = obj
         return [obj]

@@ -34,7 +34,7 @@ from backendkit.project.symbols import (
     Value,
     VarSym,
 )
-from backendkit.summary.model import Call, Expr, Name
+from backendkit.summary.model import Call, Expr, FunctionInfo, Name
 
 _UNSEEN = object()  # no answer memoised
 
@@ -140,7 +140,7 @@ class BindingsInForce:
 
     def _passed(self, param: ParamSym) -> Value | None:
         """The values the calls of ``param``'s function pass for it (see ``_param``)."""
-        lines = self._call_lines(param.func.name)
+        lines = self._call_lines(param.func)
         values: list[Value] = []
         changed = False
         for call, where in self.index.callers(param.func):
@@ -163,12 +163,13 @@ class BindingsInForce:
         None)."""
         return self.at(arg, where, line, True) if isinstance(arg, Name) else None
 
-    def _call_lines(self, name: str) -> dict[int, int]:
-        """The line of each call of something named ``name`` (by the call's identity)."""
-        found = self._lines.get(name)
+    def _call_lines(self, func: FunctionInfo) -> dict[int, int]:
+        """The line of each call of something named as ``func`` is (by the call's
+        identity)."""
+        found = self._lines.get(func.name)
         if found is None:
-            sites = self.index.sites_named((name,))
-            found = self._lines[name] = {id(site.call): site.line for site, _ in sites}
+            sites = self.index.sites_named(self.index.aliases.names(func.name))
+            found = self._lines[func.name] = {id(site.call): site.line for site, _ in sites}
         return found
 
 
