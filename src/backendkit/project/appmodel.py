@@ -10,8 +10,10 @@ from itertools import islice, product
 from backendkit.project.appobjects import AppObject, Include, Mount, RouteDecl
 from backendkit.project.deplists import DependencyLists
 from backendkit.project.index import ProjectIndex
+from backendkit.project.inforce import BindingsInForce
 from backendkit.project.lookalikes import HANDS_ROUTERS, router_built, router_like
 from backendkit.project.members import MethodValues
+from backendkit.project.paramapps import annotated_parameter
 from backendkit.project.symbols import (
     ClassSym,
     Ctx,
@@ -42,6 +44,11 @@ _REGISTRATIONS = {
 }
 # decorators that register a function on an app without making it a route
 _HOOK_DECORATORS = {"exception_handler": "exception handler", "middleware": "middleware"}
+# registrations kept on a stand-in router when made on an app parameter nobody resolves
+_STAND_IN = frozenset(
+    {*_ROUTE_DECORATORS, "include_router", "add_api_route", "add_route"}
+    | {"add_api_websocket_route", "add_websocket_route"}
+)
 _METHODS = frozenset(_ROUTE_DECORATORS | _REGISTRATIONS | _HOOK_DECORATORS.keys())
 _REGISTRATION_SUFFIXES = tuple(_REGISTRATIONS)
 
@@ -52,6 +59,7 @@ class AppModel:
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
         self.members = MethodValues(index)
+        self.in_force = BindingsInForce(index, self.members)
         self.dep_lists = DependencyLists()
         self.objects: dict[str, AppObject] = {}
         #: routes decorated on a library object that may prove to be a router (``_defer``)
@@ -121,13 +129,49 @@ class AppModel:
         found = (self.object_for(v, use) for v in _alternatives(value))
         return list(dict.fromkeys(obj for obj in found if obj is not None))
 
-    def _receivers(self, func: Expr, ctx: Ctx) -> tuple[list[AppObject], str]:
+    def _receivers(self, func: Expr, ctx: Ctx, line: int) -> tuple[list[AppObject], str]:
+        """The app objects a registration method is called on at ``line``, and the method."""
         if not isinstance(func, Name) or "." not in func.dotted:
             return [], ""
         receiver, _, method = func.dotted.rpartition(".")
         if method not in _METHODS:
             return [], method
-        return self.objects_for(self.members.value(Name(receiver), ctx), method), method
+        value = self.in_force.value(Name(receiver), ctx, line)
+        objs = self.objects_for(value, method)
+        if not objs and method in _STAND_IN and not self._may_defer(value):
+            objs = self._stand_in(receiver, ctx)
+        return objs, method
+
+    def _may_defer(self, value: Value) -> bool:
+        """``value`` is (or may be) a library object built like an APIRouter: its routes wait
+        for a use showing it is one (``_defer``), not on a stand-in."""
+        return any(
+            isinstance(v, Instance) and v.origin is not None and router_built(self.index, v)
+            for v in _alternatives(value)
+        )
+
+    def _stand_in(self, receiver: str, ctx: Ctx) -> list[AppObject]:
+        """For a registration on a parameter annotated as an app or router whose value is not
+        known (``paramapps.py``): the router standing for it, an orphan whose routes are
+        ``unknown`` (made on first use)."""
+        found = annotated_parameter(self.index, receiver, ctx)
+        kind = None if found is None else self._kind(found[1])
+        if found is None or kind is None:
+            return []
+        param, cls = found
+        key = f"{param.qualname} (parameter)"
+        obj = self.objects.get(key)
+        if obj is None:
+            where = f"{ctx.module.module}:{param.func.qualname}"
+            instance = Instance(cls, Call(Name(param.name)), param.ctx)
+            obj = AppObject(key, "router", instance, ctx.module.path, param.func.line)
+            obj.handed.append(
+                f"registered on the parameter {param.name} of {where} (line "
+                f"{param.func.line}), {'an app' if kind == 'app' else 'a router'} the analysis "
+                "cannot follow"
+            )
+            self.objects[key] = obj
+        return [obj]
 
     def _scan(self, scope: Scope, ctx: Ctx, body: Ctx | None = None) -> None:
         """Registrations in ``scope`` and the functions and classes in it; ``body`` is the
@@ -153,7 +197,7 @@ class AppModel:
         routers to something the analysis cannot follow."""
         if func.dotted.endswith(_REGISTRATION_SUFFIXES):
             for guarded in self._iterations(site, ctx):
-                objs, method = self._receivers(func, ctx)
+                objs, method = self._receivers(func, ctx, site.line)
                 for obj in objs:
                     self._register(obj, method, site, ctx, guarded or site.guarded)
                 if not objs and method == "include_router":
@@ -240,8 +284,8 @@ class AppModel:
         for position, decorator in enumerate(func.decorators):
             if not isinstance(decorator, Call):
                 continue
-            objs, method = self._receivers(decorator.func, ctx)
             line = func.decorator_lines[position] if position < len(func.decorator_lines) else 0
+            objs, method = self._receivers(decorator.func, ctx, line)
             if method in _HOOK_DECORATORS:
                 for obj in objs:
                     obj.hooks.append((_HOOK_DECORATORS[method], Name(func.name), ctx, line))
@@ -301,7 +345,7 @@ class AppModel:
             prefix_expr = call.kwarg("prefix")
             prefix = self._value(prefix_expr, ctx, "")
             deps = self.dep_lists.of(call, ctx, site.line)
-            child_value = self.members.value(call.arg(0, "router"), ctx)
+            child_value = self.in_force.value(call.arg(0, "router"), ctx, site.line)
             children = self.objects_for(child_value, "included")
             if not children:
                 target = expr_text(call.arg(0, "router"))
@@ -357,7 +401,7 @@ class AppModel:
     def _mount(self, obj: AppObject, site: CallSite, ctx: Ctx) -> None:
         call = site.call
         target = call.arg(1, "app")
-        children = self.objects_for(self.members.value(target, ctx))
+        children = self.objects_for(self.in_force.value(target, ctx, site.line))
         child = children[0] if children else None
         if child is not None and child is not obj:
             child.mounted += 1
@@ -370,7 +414,7 @@ class AppModel:
         obj.mounts.append(mount)
 
     def _add_route(self, obj: AppObject, method: str, call: Call, ctx: Ctx, line: int) -> None:
-        endpoint = self.members.value(call.arg(1, "endpoint"), ctx)
+        endpoint = self.in_force.value(call.arg(1, "endpoint"), ctx, line)
         handler = endpoint if isinstance(endpoint, FuncSym) else None
         name = expr_text(call.arg(1, "endpoint"))
         if method in ("add_api_websocket_route", "add_websocket_route"):

@@ -9,8 +9,10 @@ functions and class members through project base classes. Anything it cannot fol
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from operator import itemgetter
 from typing import TypeVar
 
+from backendkit.project.aliases import ImportAliases
 from backendkit.project.evaluate import Evaluator
 from backendkit.project.exports import star_imports, static_all
 from backendkit.project.symbols import (
@@ -59,6 +61,7 @@ class ProjectIndex:
             self._packages.update(".".join(parts[:i]) for i in range(1, len(parts)))
         self.evaluator = Evaluator(self)
         self._callers: dict[int, list[tuple[Call, Ctx]]] = {}
+        self.aliases = ImportAliases(self.modules.values())  # names functions are imported as
         self._sites_by_name: dict[str, list[tuple[int, CallSite, Ctx]]] | None = None
         self._mro: dict[int, list[ClassSym]] = {}
         self._all_sites: list[tuple[CallSite, Ctx]] | None = None
@@ -408,12 +411,13 @@ class ProjectIndex:
                     last = callee.dotted.rpartition(".")[2]
                     self._sites_by_name.setdefault(last, []).append((position, site, where))
         buckets = [self._sites_by_name.get(name, []) for name in set(names)]
-        found = sorted((entry for bucket in buckets for entry in bucket), key=_position)
+        found = sorted((entry for bucket in buckets for entry in bucket), key=itemgetter(0))
         return [(site, where) for _position_, site, where in found]
 
     def callers(self, func: FunctionInfo) -> list[tuple[Call, Ctx]]:
         """The call sites of the project whose callee resolves to ``func``. Only the sites
-        that call something of that name are resolved, once per function (memoised)."""
+        that call something of its name (or a name it is imported as) are resolved, once per
+        function (memoised)."""
         key = id(func)
         if key in self._callers:
             if key in self._in_progress:
@@ -422,7 +426,7 @@ class ProjectIndex:
         self._callers[key] = []  # a parameter met while resolving has no callers (cycle)
         self._in_progress.add(key)
         found = []
-        for site, where in self.sites_named((func.name,)):
+        for site, where in self.sites_named(self.aliases.names(func.name)):
             target = self._site_target(site, where)
             if isinstance(target, FuncSym) and target.info is func:
                 found.append((site.call, where))
@@ -453,10 +457,6 @@ def _binds(scope: Scope, name: str) -> bool:
         or name in scope.imports
         or name in scope.params
     )
-
-
-def _position(entry: tuple[int, CallSite, Ctx]) -> int:
-    return entry[0]
 
 
 def _latest(*bindings: tuple[str, object | None]) -> tuple[int, str, object] | None:

@@ -98,10 +98,27 @@ class MethodValues:
         else:
             return None
         for attr in attrs:
-            found = self._attribute(found, attr)
+            found = self.attribute(found, attr)
         return found
 
-    def _attribute(self, value: Value, attr: str) -> Value:
+    def variable(self, var: VarSym) -> Value:
+        """What the variable ``var`` (one binding of its name) holds: its value, else what a
+        method it is bound to the call of returns."""
+        found = self.index.follow(var)
+        if isinstance(found, Unresolved):
+            beyond = self._bound_result(var)
+            return found if beyond is None else beyond
+        return found
+
+    def parameter(self, param: ParamSym) -> Value:
+        """What ``param`` holds: from its function's callers, or a method's from the
+        ``self.method(...)`` calls (``self`` itself is not known)."""
+        cls = self.owner_class(param)
+        if cls is not None and param.index > 0 and not decorated_with(param.func, "staticmethod"):
+            return self._param(param, cls)
+        return self.index.follow(param)
+
+    def attribute(self, value: Value, attr: str) -> Value:
         """``value.attr``; for an instance of a project class, also an attribute one of its
         methods sets (``obj.router`` for ``self.router = APIRouter()`` in ``__init__``: the
         one object ``self.router`` is in the class's methods)."""
@@ -130,7 +147,7 @@ class MethodValues:
         for attr in attrs:
             if found is None or isinstance(found, Unresolved):
                 return None
-            found = self._attribute(found, attr)
+            found = self.attribute(found, attr)
         return None if isinstance(found, Unresolved) else found
 
     def _bound_result(self, symbol: Symbol) -> Value | None:
