@@ -372,3 +372,24 @@ def test_a_function_with_many_values_is_not_guessed(tmp_path: Path) -> None:
     result = analyze([root], use_cache=False)
     assert [(r.path, r.auth) for r in result.routes] == [("/many", "unknown")]
     assert result.findings == []
+
+
+EMPTY_LOOP = """\
+from fastapi import FastAPI
+
+HANDLERS: list = []
+app = FastAPI()
+
+
+@app.get("/run")
+async def run() -> None:
+    for handler in HANDLERS:
+        handler.run()
+"""
+
+
+def test_a_member_of_no_value_at_all_is_unresolved(tmp_path: Path) -> None:
+    """A loop over an empty list gives its variable no value (an empty ``OneOf``): a method
+    looked up on it is unresolved, not a crash of the rules resolving calls."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": EMPTY_LOOP})
+    assert [f.code for f in analyze([root], use_cache=False).findings if f.code == "BK002"] == []

@@ -325,7 +325,7 @@ class Evaluator:
             return value
         if isinstance(value, OneOf):  # the same member of each (an inherited method, say)
             found = [self.attribute(option, attr, depth + 1) for option in value.values]
-            if all(same_value(option, found[0]) for option in found[1:]):
+            if found and all(same_value(option, found[0]) for option in found[1:]):
                 return found[0]
         return Unresolved(f"attribute {attr} of a {type(value).__name__}")
 
