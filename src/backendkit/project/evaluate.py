@@ -323,11 +323,17 @@ class Evaluator:
             return self._instance_attr(value, attr, depth + 1)
         if isinstance(value, Unresolved):
             return value
-        if isinstance(value, OneOf):  # the same member of each (an inherited method, say)
-            found = [self.attribute(option, attr, depth + 1) for option in value.values]
-            if found and all(same_value(option, found[0]) for option in found[1:]):
-                return found[0]
+        if isinstance(value, OneOf):
+            return self._common_attribute(value, attr, depth + 1)
         return Unresolved(f"attribute {attr} of a {type(value).__name__}")
+
+    def _common_attribute(self, value: OneOf, attr: str, depth: int) -> Value:
+        """``value.attr`` when it is the same for every value of ``value`` (an inherited
+        method of the instances a factory returns, say)."""
+        found = [self.attribute(option, attr, depth) for option in value.values]
+        if found and all(same_value(option, found[0]) for option in found[1:]):
+            return found[0]
+        return Unresolved(f"attribute {attr} differs between the values of a OneOf")
 
     def _instance_attr(self, inst: Instance, attr: str, depth: int) -> Value:
         assert isinstance(inst.cls, ClassSym)
