@@ -393,3 +393,46 @@ def test_a_member_of_no_value_at_all_is_unresolved(tmp_path: Path) -> None:
     looked up on it is unresolved, not a crash of the rules resolving calls."""
     root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": EMPTY_LOOP})
     assert [f.code for f in analyze([root], use_cache=False).findings if f.code == "BK002"] == []
+
+
+FACTORY_METHOD = """\
+from fastapi import FastAPI
+
+
+class Base:
+    def deploy(self) -> None:
+        open("x").read()
+
+
+class A(Base):
+    pass
+
+
+class B(Base):
+    pass
+
+
+def create(kind: str) -> Base:
+    if kind == "a":
+        return A()
+    return B()
+
+
+app = FastAPI()
+
+
+@app.post("/deploy")
+async def deploy(kind: str) -> None:
+    deployer = create(kind)
+    deployer.deploy()
+"""
+
+
+def test_a_method_common_to_every_returned_instance_is_followed(tmp_path: Path) -> None:
+    """kedro-viz's ``DeployerFactory.create_deployer``: each returned deployer inherits
+    ``deploy``, so the call is followed whichever the factory returns (BK301 stays)."""
+    files = {"app/__init__.py": "", "app/main.py": FACTORY_METHOD}
+    root = write_project(tmp_path / "p", files, select=["BK301"])
+    found = analyze([root], use_cache=False).findings
+    assert [(f.code, f.line) for f in found] == [("BK301", 27)]
+    assert "app.main.Base.deploy" in found[0].message
