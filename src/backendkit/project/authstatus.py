@@ -12,7 +12,11 @@ _auth = B()``), or to a value with several possibilities (``A() if cfg else B()`
 *alternatives*: each is evaluated on its own, and the dependency counts as ``required`` only
 when every alternative is; otherwise as its weakest alternative (none, then optional, then
 unknown): a linter should see every configuration the code can run in, as it reports a
-conditionally included router as if the condition held.
+conditionally included router as if the condition held. Each alternative knows where it is
+selected (``DepNode.origin``: the assignment, the ``return`` of a factory, the call given a
+conditional ``dependencies=`` list); when the route is open only because of such an
+alternative, and another alternative would authenticate it, its status carries the
+``Switch``: BK101 reports one finding per switch, at its origin, for every route it opens.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
+from backendkit.project.returns import Origin
 from backendkit.project.symbols import FuncSym
 
 #: libraries whose dependencies are known not to authenticate by themselves
@@ -74,15 +79,30 @@ class DepNode:
     is_async: bool = False
     func: FuncSym | None = None
     alternatives: list[DepNode] = field(default_factory=list)
+    #: for a value among alternatives: where the source selects it
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True)
+class Switch:
+    """The configuration that opens a route authenticated in another one: the alternative
+    selected at ``origin`` (``return no_authentication``), reached by ``chain`` from the
+    route, while ``secured`` is the chain that authenticates the route otherwise."""
+
+    origin: Origin
+    chain: tuple[str, ...]
+    secured: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class AuthStatus:
     """``status`` is required, optional, unknown or none; ``chain`` is the path that proves
-    it."""
+    it; ``switch``, for a weaker status, the configuration that gives it when another would
+    authenticate the route."""
 
     status: str
     chain: tuple[str, ...] = ()
+    switch: Switch | None = None
 
 
 def transparent(qualname: str) -> bool:
@@ -158,16 +178,18 @@ def auth_status(nodes: list[DepNode]) -> AuthStatus:
 
 
 def _forest(nodes: list[DepNode], enforced: bool, prefix: tuple[str, ...]) -> AuthStatus:
-    fallback: dict[str, tuple[str, ...]] = {}
+    """The strongest status a node of the forest shows (its switch, for a weaker status, the
+    first one met that gives it)."""
+    fallback: dict[str, AuthStatus] = {}
     for node, chain, above in _walk(nodes, enforced, prefix):
         found = _one(node, chain, above)
         if found.status == "required":
             return found
-        if found.status != "none":
-            fallback.setdefault(found.status, found.chain)
-    for status in ("optional", "unknown"):
+        if found.status != "none" or found.switch is not None:
+            fallback.setdefault(found.status, found)
+    for status in ("optional", "unknown", "none"):
         if status in fallback:
-            return AuthStatus(status, fallback[status])
+            return fallback[status]
     return AuthStatus("none")
 
 
@@ -184,12 +206,29 @@ def _one(node: DepNode, chain: tuple[str, ...], above: bool) -> AuthStatus:
 
 def _choice(node: DepNode, chain: tuple[str, ...], above: bool) -> AuthStatus:
     """A dependency with alternatives: required when every alternative is (the chain of the
-    first), else the weakest alternative."""
+    first), else the weakest alternative; when another alternative is required, the weakest
+    one's origin is the switch that gives the route its status (the first such alternative
+    with a known origin; a switch found inside it is kept)."""
     options = [replace(node, alternatives=[]), *node.alternatives]
     found = [_forest([option], above, chain[:-1]) for option in options]
     if all(status.status == "required" for status in found):
         return found[0]
-    return min(found, key=lambda status: _RANK[status.status])
+    secured = next((s.chain for s in found if s.status == "required"), None)
+    position = _weakest(found, options, secured is not None)
+    weak, option = found[position], options[position]
+    if secured is None or weak.switch is not None or option.origin is None:
+        return weak
+    switch = Switch(option.origin, (*chain[:-1], option.label), secured)
+    return replace(weak, switch=switch)
+
+
+def _weakest(found: list[AuthStatus], options: list[DepNode], switched: bool) -> int:
+    """The position of the weakest status in ``found``; when another option authenticates
+    (``switched``), the first of the weakest whose origin (or inner switch) is known."""
+    weakest = min(_RANK[status.status] for status in found)
+    ranked = [i for i, status in enumerate(found) if _RANK[status.status] == weakest]
+    placed = [i for i in ranked if found[i].switch or options[i].origin]
+    return placed[0] if placed and switched else ranked[0]
 
 
 def _scheme_chain(chain: tuple[str, ...], node: DepNode) -> tuple[str, ...]:

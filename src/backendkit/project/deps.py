@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
+from backendkit.project.alternatives import Alternatives, Where
 from backendkit.project.authstatus import (
     AUTH_WORDS,
     AuthStatus,
@@ -27,6 +28,7 @@ from backendkit.project.credentials import CredentialChecks
 from backendkit.project.httperrors import HttpErrors, status_code_of
 from backendkit.project.index import ProjectIndex
 from backendkit.project.schemes import SchemeCheck
+from backendkit.project.switches import SwitchTable
 from backendkit.project.symbols import (
     ClassSym,
     Ctx,
@@ -42,7 +44,6 @@ from backendkit.project.text import expr_text
 from backendkit.summary.model import (
     Call,
     ClassInfo,
-    Const,
     Expr,
     FunctionInfo,
     IfExp,
@@ -99,6 +100,10 @@ class DependencyResolver:
         # framework edges and several rules each ask for them
         self._params: dict[tuple[int, ...], list[DepNode]] = {}
         self._active: set[str] = set()
+        self.alternatives = Alternatives(self)
+        #: the switch of each route open only in some configuration, by ``switch_key``: the
+        #: route inventory records them, BK101 reports one finding per switch
+        self.switched = SwitchTable()
 
     # -- markers ------------------------------------------------------------------------------
     def is_marker(self, expr: Expr | None, ctx: Ctx) -> bool:
@@ -217,21 +222,26 @@ class DependencyResolver:
             )
         ]
 
-    def from_lists(self, declared: Iterable[tuple[Expr, Ctx]]) -> list[DepNode]:
+    def from_lists(
+        self, declared: Iterable[tuple[Expr, Ctx]], where: Where | None = None
+    ) -> list[DepNode]:
         """Dependencies of several ``dependencies=[...]`` arguments (an app's, a router's, an
-        include's), in order."""
-        return [node for expr, ctx in declared for node in self.from_list(expr, ctx)]
+        include's), in order; ``where`` is the call given them (file and line)."""
+        return [node for expr, ctx in declared for node in self.from_list(expr, ctx, where)]
 
-    def from_list(self, expr: Expr | None, ctx: Ctx) -> list[DepNode]:
-        """Dependencies from a ``dependencies=[Depends(a), Depends(b)]`` argument."""
+    def from_list(self, expr: Expr | None, ctx: Ctx, where: Where | None = None) -> list[DepNode]:
+        """Dependencies from a ``dependencies=[Depends(a), Depends(b)]`` argument; the
+        branches of ``[...] if cfg else [...]`` are alternatives placed at ``where`` (or at
+        the assignment of the name holding the list)."""
         if expr is None:
             return []
         if isinstance(expr, Name):
             value = self.index.lookup(expr.dotted, ctx)
             if isinstance(value, VarSym) and value.assign.value is not None:
-                return self.from_list(value.assign.value, value.ctx)
+                at = (value.ctx.module.path, value.assign.line)
+                return self.from_list(value.assign.value, value.ctx, at)
         if isinstance(expr, IfExp):
-            return [self._branches(expr, ctx)]
+            return [self.alternatives.dependency_list(expr, ctx, where)]
         if not isinstance(expr, Seq):
             return [DepNode(expr_text(expr), "unresolved")]
         out: list[DepNode] = []
@@ -242,16 +252,6 @@ class DependencyResolver:
             else:
                 out.append(DepNode(expr_text(item), "unresolved"))
         return out
-
-    def _branches(self, expr: IfExp, ctx: Ctx) -> DepNode:
-        """``[Depends(auth)] if settings.auth else []``: a group node per branch, the second
-        an alternative of the first (the route gets the weaker)."""
-        label = expr_text(expr)
-        first, *rest = (
-            DepNode(label, "group", children=self.from_list(branch, ctx))
-            for branch in (expr.body, expr.orelse)
-        )
-        return replace(first, alternatives=rest)
 
     def from_marker(self, marker: Call, annotation: Expr | None, ctx: Ctx) -> DepNode:
         """The node for one ``Depends(target)``; no target means the annotated class."""
@@ -277,37 +277,13 @@ class DependencyResolver:
 
     def target_node(self, target: Expr, ctx: Ctx) -> DepNode:
         """The node for the dependency callable ``target`` names in ``ctx``; a variable keeps
-        its name and the other values it may be bound to (``_rebound``)."""
+        its name and the other values it may be bound to (``Alternatives.rebound``)."""
         if isinstance(target, Name):  # name the variable a library value is bound to
             symbol = self.index.lookup(target.dotted, ctx)
             if isinstance(symbol, VarSym):
                 node = self.node_for(self.index.value(target, ctx), symbol.qualname)
-                return self._rebound(node, symbol)
+                return self.alternatives.rebound(node, symbol)
         return self.node_for(self.index.value(target, ctx), expr_text(target))
-
-    def _rebound(self, node: DepNode, symbol: VarSym) -> DepNode:
-        """``node`` (the latest binding of ``symbol``, as the index resolves names) with the
-        other values the name may have as alternatives: the other assignments of the name in
-        its scope (``if cfg: _auth = A() else: _auth = B()``) and both sides of a conditional
-        expression (``_auth = A() if cfg else B()``). A ``None`` placeholder is not a
-        dependency and is left out."""
-        assigns = symbol.ctx.scopes[-1].assigns.get(symbol.name, [])
-        latest = symbol.assign.value
-        others = [a.value for a in assigns if a is not symbol.assign]
-        exprs = [e for value in others for e in _branches(value) if e != Const(None)]
-        if isinstance(latest, IfExp):
-            first, *rest = _branches(latest)
-            node = self._bound_value(first, symbol)
-            exprs = [*rest, *exprs]
-        if not exprs:
-            return node
-        alternatives = [self._bound_value(expr, symbol) for expr in exprs]
-        return replace(node, alternatives=[*node.alternatives, *alternatives])
-
-    def _bound_value(self, expr: Expr, symbol: VarSym) -> DepNode:
-        """The node for one value ``expr`` the variable ``symbol`` may be bound to."""
-        text = f"{symbol.qualname} = {expr_text(expr)}"
-        return self.node_for(self.index.value(expr, symbol.ctx), text)
 
     def node_for(self, value: Value, text: str) -> DepNode:
         """The node for a dependency callable (memoised, cycle-safe)."""
@@ -328,20 +304,26 @@ class DependencyResolver:
         if isinstance(value, FuncSym):
             return self._function(value)
         if isinstance(value, ClassSym):
-            init = self.index.class_member(value, "__init__")
-            node = DepNode(value.qualname, "class")
-            if isinstance(init, FuncSym):
-                node.children = self.param_dependencies(init)
-            return self._configured(node, value.qualname)
+            return self._class(value)
         if isinstance(value, Instance) and _is_partial(value):
             return self._partial(value, text)
         if isinstance(value, Instance):
             return self._instance(value, text)
+        if isinstance(value, OneOf):
+            return self.alternatives.one_of(value, text)
         if isinstance(value, External):
             kind = "external" if self._library_call(value) else "inert"
             return self._configured(DepNode(value.qualname, kind), value.qualname)
         reason = value.reason if isinstance(value, Unresolved) else type(value).__name__
         return self._configured(DepNode(text, "unresolved", reason=reason), text)
+
+    def _class(self, cls: ClassSym) -> DepNode:
+        """A class as a dependency: FastAPI calls it with what its ``__init__`` declares."""
+        init = self.index.class_member(cls, "__init__")
+        node = DepNode(cls.qualname, "class")
+        if isinstance(init, FuncSym):
+            node.children = self.param_dependencies(init)
+        return self._configured(node, cls.qualname)
 
     def _function(self, func: FuncSym, label: str = "", bound: Bound | None = None) -> DepNode:
         node = DepNode(label or func.qualname, "function", is_async=func.info.is_async, func=func)
@@ -360,9 +342,7 @@ class DependencyResolver:
         value = self.index.value(wrapped, ctx)
         if not isinstance(value, OneOf):
             return self.target_node(wrapped, ctx)
-        text = expr_text(wrapped)
-        first, *rest = [self.node_for(option, text) for option in value.values]
-        return replace(first, alternatives=[*first.alternatives, *rest])
+        return self.alternatives.one_of(value, expr_text(wrapped))
 
     def _partial(self, inst: Instance, text: str) -> DepNode:
         """``functools.partial(f, *args, **kwargs)``: FastAPI reads the signature left over, so
@@ -462,13 +442,6 @@ def wraps_target(index: ProjectIndex, func: FunctionInfo, ctx: Ctx) -> Expr | No
 
 def _is_partial(value: Instance) -> bool:
     return isinstance(value.cls, External) and value.cls.qualname == "functools.partial"
-
-
-def _branches(expr: Expr | None) -> list[Expr]:
-    """The values an assigned expression may have: both sides of ``a if c else b``."""
-    if isinstance(expr, IfExp):
-        return [*_branches(expr.body), *_branches(expr.orelse)]
-    return [] if expr is None else [expr]
 
 
 def _strip_annotated(annotation: Expr | None) -> Expr | None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from backendkit.project.bindings import bound_result, earlier_binding
 from backendkit.project.listadds import GrownLists
+from backendkit.project.returns import MAX_RETURNS, Origin, combine
 from backendkit.project.symbols import (
     ClassSym,
     Ctx,
@@ -22,6 +23,8 @@ from backendkit.project.symbols import (
     Value,
     VarSym,
 )
+from backendkit.project.text import expr_text
+from backendkit.project.valueops import alternatives_of, is_key, keyed, merged, same_value
 from backendkit.summary.model import (
     Attr,
     BinOp,
@@ -109,9 +112,9 @@ class Evaluator:
         """``a if test else b``: either value (the test is not evaluated); one when both
         are the same."""
         body, orelse = self.value(expr.body, ctx, depth), self.value(expr.orelse, ctx, depth)
-        if _same(body, orelse):
+        if same_value(body, orelse):
             return body
-        return OneOf((*_alternatives(body), *_alternatives(orelse)))
+        return OneOf((*alternatives_of(body), *alternatives_of(orelse)))
 
     def _name_expr(self, expr: Name, ctx: Ctx, depth: int) -> Value:
         return self._name(expr.dotted, ctx, depth)
@@ -133,7 +136,7 @@ class Evaluator:
                 out.update(spread)
                 continue
             key = self.value(key_expr, ctx, depth)
-            if not _is_key(key):
+            if not is_key(key):
                 return Unresolved("dict with a key that is not a constant")
             out[key] = self.value(value_expr, ctx, depth)
         return out
@@ -144,12 +147,10 @@ class Evaluator:
         if len(expr.items) != 1:
             return Unresolved("subscript with several items")
         container = self.value(expr.value, ctx, depth)
-        if not isinstance(container, (dict, list)):
-            return Unresolved("subscript of a value that is not a static dict or list")
         key = self.value(expr.items[0], ctx, depth)
-        if isinstance(key, OneOf):
-            return OneOf(tuple(_item(container, k) for k in key.values))
-        return _item(container, key)
+        if isinstance(container, OneOf):  # ``a, b = f()`` where ``f`` returns several tuples
+            return merged([keyed(option, key) for option in alternatives_of(container)])
+        return keyed(container, key)
 
     def _name(self, dotted: str, ctx: Ctx, depth: int) -> Value:
         head, _, rest = dotted.partition(".")
@@ -322,7 +323,17 @@ class Evaluator:
             return self._instance_attr(value, attr, depth + 1)
         if isinstance(value, Unresolved):
             return value
+        if isinstance(value, OneOf):
+            return self._common_attribute(value, attr, depth + 1)
         return Unresolved(f"attribute {attr} of a {type(value).__name__}")
+
+    def _common_attribute(self, value: OneOf, attr: str, depth: int) -> Value:
+        """``value.attr`` when it is the same for every value of ``value`` (an inherited
+        method of the instances a factory returns, say)."""
+        found = [self.attribute(option, attr, depth) for option in value.values]
+        if found and all(same_value(option, found[0]) for option in found[1:]):
+            return found[0]
+        return Unresolved(f"attribute {attr} differs between the values of a OneOf")
 
     def _instance_attr(self, inst: Instance, attr: str, depth: int) -> Value:
         assert isinstance(inst.cls, ClassSym)
@@ -361,14 +372,17 @@ class Evaluator:
     def returned(
         self, func: FuncSym, depth: int = 0, site: tuple[Call, Ctx] | None = None
     ) -> Value:
-        """The first statically known value ``func`` returns; for the call ``site`` (the call
-        and its context), a returned parameter (``app.state.x = 1; return app``) is what
-        that call passes for it, not what every caller passes; a returned list built in steps
-        holds what was added to it before the ``return``."""
+        """What a call of ``func`` gives back: the value of its returns when they agree, else
+        each statically known one (``returns.Returned``, with the ``return`` of each: a
+        factory choosing a provider by configuration gives every provider); for the call
+        ``site`` (the call and its context), a returned parameter (``app.state.x = 1; return
+        app``) is what that call passes for it, not what every caller passes; a returned list
+        built in steps holds what was added to it before the ``return``."""
         inner = func.ctx.enter(func.info)
         last: Value = Unresolved(f"{func.qualname} returns nothing known")
         lines = func.info.scope.return_lines
-        for position, expr in enumerate(func.info.scope.returns):
+        found: list[tuple[Value, Origin]] = []
+        for position, expr in enumerate(func.info.scope.returns[:MAX_RETURNS]):
             passed = self._returned_argument(expr, func, inner, site, depth)
             line = lines[position] if position < len(lines) else None
             result = (
@@ -376,10 +390,12 @@ class Evaluator:
                 if passed
                 else self.lists.at_line(expr, inner, line, depth + 1)
             )
-            if not isinstance(result, Unresolved):
-                return result
-            last = result
-        return last
+            if isinstance(result, Unresolved):
+                last = result
+            else:
+                where = (func.ctx.module.path, line or func.info.line, f"return {expr_text(expr)}")
+                found.append((result, where))
+        return combine(found, same_value, func.qualname, last)
 
     def _returned_argument(
         self, expr: Expr, func: FuncSym, inner: Ctx, site: tuple[Call, Ctx] | None, depth: int
@@ -413,26 +429,6 @@ class Evaluator:
         return "".join(parts)
 
 
-def _is_key(value: Value) -> bool:
-    """True for the constants a static dict is keyed by."""
-    return value is None or isinstance(value, (str, int, float, bytes))
-
-
-def _item(container: dict[object, Value] | list[Value], key: Value) -> Value:
-    """``container[key]`` when the key is static and present."""
-    if isinstance(container, dict):
-        if _is_key(key) and key in container:
-            return container[key]
-        return Unresolved(f"key {key!r} is not static or not in the dict")
-    if (
-        isinstance(key, int)
-        and not isinstance(key, bool)
-        and -len(container) <= key < len(container)
-    ):
-        return container[key]
-    return Unresolved(f"index {key!r} is not static or out of range")
-
-
 def _view_method(call: Call) -> tuple[Expr, str] | None:
     """``(receiver, method)`` of a call of ``x.items()``, ``x.keys()`` or ``x.values()``."""
     func = call.func
@@ -446,16 +442,10 @@ def _view_method(call: Call) -> tuple[Expr, str] | None:
     return None
 
 
-def _same(a: Value, b: Value) -> bool:
-    if isinstance(a, Instance) and isinstance(b, Instance):
-        return a.origin is not None and a.origin == b.origin
-    return type(a) is type(b) and a == b
-
-
 def _one_or_many(values: list[Value], param: ParamSym) -> Value:
     distinct: list[Value] = []
     for value in values:
-        if not any(_same(value, seen) for seen in distinct):
+        if not any(same_value(value, seen) for seen in distinct):
             distinct.append(value)
     if not distinct:
         default = param.func.params[param.index].default
@@ -478,8 +468,3 @@ def _is_field_call(expr: Expr, evaluator: Evaluator, ctx: Ctx, depth: int) -> bo
 def decorated_with(func: FunctionInfo, name: str) -> bool:
     """``func`` carries the decorator ``@name`` (``staticmethod``, ``classmethod``)."""
     return any(isinstance(d, Name) and d.dotted == name for d in func.decorators)
-
-
-def _alternatives(value: Value) -> tuple[Value, ...]:
-    """The values a ``OneOf`` stands for, or the value itself."""
-    return value.values if isinstance(value, OneOf) else (value,)

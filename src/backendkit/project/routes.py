@@ -7,8 +7,15 @@ from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
 from backendkit.project.appmodel import AppModel, AppObject, Include, Mount, RouteDecl
-from backendkit.project.deps import DependencyResolver, DepNode, auth_status, status_code_of
+from backendkit.project.deps import (
+    AuthStatus,
+    DependencyResolver,
+    DepNode,
+    auth_status,
+    status_code_of,
+)
 from backendkit.project.middleware import MiddlewareAuth
+from backendkit.project.switches import route_chain
 from backendkit.project.text import expr_text
 from backendkit.project.walk import IncludeWalk
 from backendkit.result import Route
@@ -274,7 +281,7 @@ class RouteBuilder(IncludeWalk[_At]):
         """The object's prefix and dependencies join the path; its routes are added."""
         here = _At(
             [*above.prefix, (obj.prefix, obj.prefix_expr)],
-            above.deps + self.resolver.from_lists(obj.deps),
+            above.deps + self.resolver.from_lists(obj.deps, (obj.file, obj.line)),
             above.guarded,
             above.handed or (obj.handed[0] if obj.handed and not self.app else ""),
         )
@@ -286,7 +293,7 @@ class RouteBuilder(IncludeWalk[_At]):
         """``include_router(prefix=..., dependencies=...)`` extends both."""
         return _At(
             [*here.prefix, (inc.prefix, inc.prefix_expr)],
-            here.deps + self.resolver.from_lists(inc.deps),
+            here.deps + self.resolver.from_lists(inc.deps, (inc.file, inc.line)),
             here.guarded or inc.guarded,
             here.handed,
         )
@@ -309,7 +316,7 @@ class RouteBuilder(IncludeWalk[_At]):
     def _add(self, decl: RouteDecl, at: _At) -> None:
         app = self.app
         path, resolved = _join([*at.prefix, (decl.path, decl.path_expr)])
-        nodes = at.deps + self.resolver.from_lists(decl.deps)
+        nodes = at.deps + self.resolver.from_lists(decl.deps, (decl.file, decl.line))
         if decl.handler is not None:
             nodes += self.resolver.param_dependencies(decl.handler)
             status = auth_status(nodes)
@@ -322,7 +329,8 @@ class RouteBuilder(IncludeWalk[_At]):
         summary = self.model.index.modules.get(decl.ctx.module.module)
         reason = self.policy.reason(decl, path, summary)
         notes = _notes(decl, at, resolved, bool(app))
-        self.routes.append(
+        self._record(
+            status,
             Route(
                 methods=decl.methods,
                 path=path,
@@ -333,7 +341,7 @@ class RouteBuilder(IncludeWalk[_At]):
                 line=decl.line,
                 def_line=decl.def_line,
                 auth=auth,
-                auth_chain=(decl.handler_name, *status.chain) if status.chain else (),
+                auth_chain=route_chain(decl.handler_name, status),
                 public=bool(reason),
                 public_reason=reason,
                 path_resolved=resolved,
@@ -342,8 +350,14 @@ class RouteBuilder(IncludeWalk[_At]):
                 dependencies=tuple(n.label for n in nodes),
                 is_async=bool(decl.handler and decl.handler.info.is_async),
                 notes=tuple(notes),
-            )
+            ),
         )
+
+    def _record(self, status: AuthStatus, route: Route) -> None:
+        """Add ``route``; the switch that gives it its status is kept for BK101."""
+        self.routes.append(route)
+        if status.switch is not None:
+            self.resolver.switched.record(route, status.switch)
 
     def _add_mount(
         self,

@@ -9,6 +9,7 @@ from backendkit.findings import Finding, Severity
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, Unresolved
 from backendkit.result import Route
+from backendkit.rules.authswitch import split_switched, switch_findings
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.support import also_at, config_line, per_endpoint
 
@@ -257,6 +258,49 @@ async def list_items(creds=Depends(maybe)) -> list[str]:
 """
 
 
+_SWITCH_AUTH = """\
+import os
+
+from app.api.deps import get_current_user
+
+
+def no_authentication() -> str:
+    return "default"
+
+
+def authentication_provider():
+    if os.environ.get("AUTH_SCHEME") == "NO_AUTH":
+        return no_authentication  # expect: BK101
+    return get_current_user
+
+
+authorize = authentication_provider()
+"""
+
+_SWITCH_ITEMS = """\
+from fastapi import APIRouter, Security
+
+from app.api.auth import authorize
+
+router = APIRouter(prefix="/items")
+
+
+@router.get("/")
+async def list_items(user: str = Security(authorize)) -> list[str]:
+    return []
+
+
+@router.delete("/{item_id}")
+async def delete_item(item_id: int, user: str = Security(authorize)) -> None:
+    return None
+
+
+@router.post("/")  # expect: BK101
+async def create_item() -> None:
+    return None
+"""
+
+
 class MissingAuthRule(ProjectRule):
     """BK101: a route whose dependency tree holds no authentication at all."""
 
@@ -272,11 +316,18 @@ class MissingAuthRule(ProjectRule):
     INVALID = (
         Example(_project(_FORGOT), note="one route of the router forgot its dependency"),
         Example(_project(_LOOKALIKES), note="look like conventional public endpoints, are not"),
+        Example(
+            {**_project(_SWITCH_ITEMS), "app/api/auth.py": _SWITCH_AUTH},
+            note="one finding for the routes a configuration opens, at its return; a route "
+            "open in every configuration on its own",
+        ),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
-        """One finding per unauthenticated, non-public route."""
-        for route, others in per_endpoint(_flagged(ctx.routes, "none")):
+        """One finding per unauthenticated, non-public route, or per configuration switch
+        for the routes it opens (authenticated in another configuration)."""
+        alone, switched = split_switched(_flagged(ctx.routes, "none"), ctx.resolver.switched)
+        for route, others in per_endpoint(alone):
             yield self.finding(
                 route.file,
                 route.line,
@@ -287,6 +338,7 @@ class MissingAuthRule(ProjectRule):
                 "route public with '# backendkit: public'",
                 extra={"alt_lines": [route.def_line], "route": route.to_dict()},
             )
+        yield from switch_findings(self, switched)
         yield from unmatched_auth_names(ctx)
 
 
