@@ -2,7 +2,7 @@
 ``if``, or twice in a row) serves the same routes: the inventory lists each route once, and
 when the includes add different dependencies, each include's dependencies are an alternative
 of the other's (as a conditional dependency list's branches are): the route gets the weakest
-status, so a branch that leaves it public is reported by BK101."""
+status, so a branch that leaves it public is reported by BK101 (once, at the switch)."""
 
 from __future__ import annotations
 
@@ -76,7 +76,11 @@ def test_public_in_one_branch_is_one_route_reported_by_bk101(tmp_path: Path) -> 
     (route,) = [r for r in result.routes if r.app]
     assert route.notes == (NOTE,)
     assert route.dependencies == ("[] if ... else [Depends(auth)]",)
-    assert _bk101(result) == [("app/items.py", 6)]
+    # a configuration switch: reported once, at the include that decides it, naming the route
+    assert _bk101(result) == [("app/main.py", 11)]
+    assert "DELETE /items/{item_id}" in next(
+        f.message for f in result.findings if f.code == "BK101"
+    )
 
 
 SAME_IN_BOTH = """\
@@ -176,4 +180,8 @@ def test_a_conditional_first_include_leaves_the_later_one_serving(tmp_path: Path
     assert _routes(result) == [("/items/{item_id}", "none")]
     (route,) = [r for r in result.routes if r.app]
     assert route.notes == ()
-    assert _bk101(result) == [("app/items.py", 6)]
+    # a configuration switch: reported once, at the include that decides it, naming the route
+    assert _bk101(result) == [("app/main.py", 11)]
+    assert "DELETE /items/{item_id}" in next(
+        f.message for f in result.findings if f.code == "BK101"
+    )
