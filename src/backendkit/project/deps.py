@@ -42,6 +42,7 @@ from backendkit.project.symbols import (
 )
 from backendkit.project.text import expr_text
 from backendkit.summary.model import (
+    BinOp,
     Call,
     ClassInfo,
     Expr,
@@ -49,6 +50,7 @@ from backendkit.summary.model import (
     IfExp,
     Name,
     Seq,
+    Starred,
     Subscript,
     Unknown,
 )
@@ -242,10 +244,15 @@ class DependencyResolver:
                 return self.from_list(value.assign.value, value.ctx, at)
         if isinstance(expr, IfExp):
             return [self.alternatives.dependency_list(expr, ctx, where)]
+        if isinstance(expr, BinOp) and expr.op == "Add":  # ``COMMON + [Depends(auth)]``
+            return self.from_list(expr.left, ctx, where) + self.from_list(expr.right, ctx, where)
         if not isinstance(expr, Seq):
             return [DepNode(expr_text(expr), "unresolved")]
         out: list[DepNode] = []
         for item in expr.items:
+            if isinstance(item, Starred):  # ``[*COMMON, Depends(auth)]``: FastAPI iterates it
+                out += self.from_list(item.value, ctx, where)
+                continue
             marker = self.marker(item, ctx)
             if marker is not None:
                 out.append(self.from_marker(marker[0], None, marker[1]))
