@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from backendkit.findings import Finding
 from backendkit.project.symbols import Ctx, External, FuncSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.queryloops import LoopQuery, loop_iterables
 from backendkit.rules.querytypes import QueryReceivers, is_migration_script
 from backendkit.rules.sqlstrings import SqlText
 from backendkit.rules.support import dependency_functions, find_function, iter_functions
@@ -33,6 +34,32 @@ QUERY_METHODS = frozenset(
 DB_RECEIVERS = ("session", "db", "conn", "connection", "cursor", "tx", "uow")
 
 _APP = "from fastapi import Depends, FastAPI\nfrom sqlmodel import Session, create_engine\n\n"
+_RETRY_AND_CHUNKS = """\
+from itertools import batched
+
+from sqlalchemy import delete
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+MAX_RETRIES = 3
+
+
+def save(session: Session, item: Item) -> Item:
+    for attempt in range(MAX_RETRIES):
+        try:
+            session.add(item)
+            session.commit()
+            session.refresh(item)
+            return item
+        except DBAPIError:
+            session.rollback()
+    raise RuntimeError("gave up")
+
+
+def purge(session: Session, ids: list[int]) -> None:
+    for chunk in batched(ids, 1000):
+        session.execute(delete(Item).where(Item.id.in_(chunk)))
+"""
 
 
 def request_functions(ctx: ProjectContext) -> Iterator[FuncSym]:
@@ -145,6 +172,10 @@ class QueryInLoopRule(ProjectRule):
             "        cursor.execute(f'DELETE FROM {table}')\n",
             note="a loop over a fixed list: the number of queries does not grow with the data",
         ),
+        Example(
+            _RETRY_AND_CHUNKS,
+            note="a retry of the same statement; one IN (...) query per chunk of 1,000 ids",
+        ),
     )
     INVALID = (
         Example(
@@ -180,6 +211,14 @@ class QueryInLoopRule(ProjectRule):
             "def load(s: Session, ids: list[int]) -> list:\n"
             "    return [s.get(Item, i) for i in ids]  # expect: BK304\n",
             note="a database session by its type, whatever its name",
+        ),
+        Example(
+            "from sqlalchemy import select\nfrom sqlalchemy.orm import Session\n\n\n"
+            "def friends(session: Session, users: list) -> list:\n    out = []\n"
+            "    for user in users:\n        out += session.scalars(  # expect: BK304\n"
+            "            select(Item).where(Item.owner_id.in_(user.friend_ids))\n        )\n"
+            "    return out\n",
+            note="an IN (...) per row is still one query per row",
         ),
     )
 
@@ -232,13 +271,19 @@ def _is_query(site: CallSite, info: FunctionInfo, where: Ctx, receivers: QueryRe
 
 
 def _fixed_loops(site: CallSite, info: FunctionInfo, where: Ctx, ctx: ProjectContext) -> bool:
-    """Every loop around ``site`` is a ``for`` over a sequence fixed in the code (a display,
-    ``for t in ["a", "b"]``, a local list that only holds literals, an UPPER_CASE module
-    tuple): the number of queries does not grow with the data."""
-    text = SqlText(ctx.index, where.enter(info))
+    """Every loop around ``site`` runs a number of times that does not grow with the data:
+    a ``for`` over a sequence fixed in the code (a display, ``for t in ["a", "b"]``, a local
+    list that only holds literals, an UPPER_CASE module tuple), a retry or an ``IN (...)``
+    query per chunk of ids (``queryloops.LoopQuery``)."""
+    body = where.enter(info)
+    text = SqlText(ctx.index, body)
     for loop in site.loops:
-        iterable = info.scope.loops.get(loop) if loop > 0 else None
-        if not isinstance(iterable, Seq) and not text.constant_items(iterable, loop):
+        iterables = loop_iterables(info.scope, loop)
+        if iterables and all(
+            isinstance(it, Seq) or text.constant_items(it, abs(loop)) for it in iterables
+        ):
+            continue
+        if not LoopQuery(ctx.index, info.scope, body, site.call, loop).exempt():
             return False
     return True
 

@@ -8,13 +8,17 @@ from backendkit.findings import Finding
 from backendkit.project.appmodel import AppModel, AppObject, Include, RouteDecl
 from backendkit.project.deps import DependencyResolver, DepNode, status_code_of
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import Ctx, External, FuncSym, Instance, VarSym
+from backendkit.project.symbols import External, FuncSym, Instance
 from backendkit.project.walk import IncludeWalk
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.responsedocs import Codes, documented, union
 from backendkit.rules.support import dependency_functions
-from backendkit.summary.model import DictExpr, Expr, Name
 
 IMPLICIT = frozenset({401, 403, 422})  # security schemes and validation speak for these
+_WHERE = {
+    False: "no responses= on the route, its router, the include_router call or the app",
+    True: "none of the responses= on the route, its router, the include_router call and the app",
+}
 
 _APP = "from fastapi import FastAPI, HTTPException\n\napp = FastAPI()\n\n\n"
 
@@ -82,29 +86,6 @@ def raised_statuses(index: ProjectIndex, func: FuncSym) -> Iterator[tuple[int, i
                 yield status, line
 
 
-def documented(index: ProjectIndex, responses: Expr | None, ctx: Ctx, depth: int = 0) -> set[int]:
-    """Status codes that a ``responses={...}`` argument documents; a name bound to a dict
-    (``responses=COMMON``) and ``{**COMMON, 404: ...}`` are followed."""
-    if isinstance(responses, Name) and depth < 4:
-        symbol = index.lookup(responses.dotted, ctx)
-        if isinstance(symbol, VarSym):
-            return documented(index, symbol.assign.value, symbol.ctx, depth + 1)
-    if not isinstance(responses, DictExpr):
-        return set()
-    codes: set[int] = set()
-    for key, item in responses.items:
-        if key is None:
-            codes |= documented(index, item, ctx, depth + 1)
-            continue
-        value = index.value(key, ctx)
-        if isinstance(value, str) and value.isdigit():
-            value = int(value)
-        status = status_code_of(value)
-        if status is not None:
-            codes.add(status)
-    return codes
-
-
 def inherited_dependencies(
     resolver: DependencyResolver, model: AppModel
 ) -> dict[str, list[DepNode]]:
@@ -131,31 +112,39 @@ class _RunFirst(IncludeWalk[list[DepNode]]):
         return here + self.resolver.from_lists(inc.deps)
 
 
-def inherited_responses(index: ProjectIndex, model: AppModel) -> dict[str, set[int]]:
+def inherited_responses(index: ProjectIndex, model: AppModel) -> dict[str, Codes]:
     """Per app object key, the codes documented above its routes: the object's own
     ``responses=`` plus those of the includes, routers and apps it is included through
-    (FastAPI merges them into each route). An object included along several paths keeps
-    only what every path documents; a mounted app starts afresh (its own OpenAPI)."""
+    (FastAPI merges them into each route); None when one of them cannot be read. An object
+    included along several paths keeps only what every path documents (a path that cannot
+    be read documents any code); a mounted app starts afresh (its own OpenAPI)."""
     walk = _Documented(index)
     walk.walk(model)
     return walk.found
 
 
-class _Documented(IncludeWalk[set[int]]):
+class _Documented(IncludeWalk[Codes]):
     def __init__(self, index: ProjectIndex) -> None:
-        super().__init__(set())
+        super().__init__(frozenset())
         self.index = index
-        self.found: dict[str, set[int]] = {}
+        self.found: dict[str, Codes] = {}
 
-    def enter(self, obj: AppObject, above: set[int]) -> set[int]:
+    def enter(self, obj: AppObject, above: Codes) -> Codes:
         call = obj.instance.call
-        here = above | documented(self.index, call.kwarg("responses"), obj.instance.ctx)
+        here = union(above, documented(self.index, call.kwarg("responses"), obj.instance.ctx))
         key = obj.key
-        self.found[key] = self.found[key] & here if key in self.found else here
+        self.found[key] = _every_path(self.found[key], here) if key in self.found else here
         return here
 
-    def include(self, inc: Include, here: set[int]) -> set[int]:
-        return here | documented(self.index, *inc.responses) if inc.responses else here
+    def include(self, inc: Include, here: Codes) -> Codes:
+        return union(here, documented(self.index, *inc.responses)) if inc.responses else here
+
+
+def _every_path(one: Codes, other: Codes) -> Codes:
+    """What two include paths both document (an unknown path documents any code)."""
+    if one is None or other is None:
+        return other if one is None else one
+    return one & other
 
 
 _ROUTER_DEPENDENCY = """\
@@ -191,6 +180,49 @@ _ROUTER_DEPENDENCY_DOCUMENTED = _ROUTER_DEPENDENCY.replace("  # expect: BK208", 
 )
 
 
+_HELPER = """\
+import somelib
+from fastapi import FastAPI, HTTPException
+
+app = FastAPI()
+
+
+def error_docs(codes: list[int]) -> dict:
+    return {code: {"description": "Error"} for code in codes}
+
+
+@app.get("/items/{item_id}", responses=error_docs([404]))
+def read(item_id: int) -> int:
+    if item_id < 0:
+        raise HTTPException(status_code=404)
+    return item_id
+
+
+@app.get("/users/{user_id}", responses=somelib.error_docs())
+def user(user_id: int) -> int:
+    if user_id < 0:
+        raise HTTPException(status_code=404)
+    return user_id
+"""
+
+_HELPER_MISSING = """\
+from fastapi import FastAPI, HTTPException
+
+app = FastAPI()
+
+
+def error_docs(codes: list[int]) -> dict:
+    return {code: {"description": "Error"} for code in codes}
+
+
+@app.get("/items/{item_id}", responses=error_docs([404]))  # expect: BK208
+def read(item_id: int) -> int:
+    if item_id > 100:
+        raise HTTPException(status_code=409)
+    return item_id
+"""
+
+
 class UndocumentedErrorRule(ProjectRule):
     """BK208: the route raises an HTTP status its OpenAPI does not show."""
 
@@ -218,6 +250,11 @@ class UndocumentedErrorRule(ProjectRule):
             "        raise HTTPException(status_code=HTTPStatus.NOT_FOUND)\n    return item_id\n",
             note="Python's http.HTTPStatus",
         ),
+        Example(
+            _HELPER,
+            note="a helper building responses= from a list of codes; a library call's "
+            "responses= may document any code",
+        ),
     )
     INVALID = (
         Example(
@@ -228,40 +265,44 @@ class UndocumentedErrorRule(ProjectRule):
         ),
         Example({"app/__init__.py": "", "app/main.py": _DEPENDENCY}),
         Example(_ROUTER_DEPENDENCY, note="a router's and an include_router's dependencies"),
+        Example(_HELPER_MISSING, note="a code the helper's list lacks"),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
-        """One finding per route declaration with undocumented statuses."""
+        """One finding per route declaration with undocumented statuses; a route under a
+        ``responses=`` that cannot be read (a library call, an unknown name) is skipped."""
         above = inherited_responses(ctx.index, ctx.model)
         run_first = inherited_dependencies(ctx.resolver, ctx.model)
         for obj in ctx.model.iter_objects():
             for decl in obj.routes:
                 if decl.handler is None or decl.kind != "http" or not ctx.index.wanted(decl.file):
                     continue
-                inherited = above.get(obj.key, set())
+                own = documented(ctx.index, decl.call.kwarg("responses"), decl.ctx)
+                known = union(above.get(obj.key, frozenset()), own)
+                if known is None:
+                    continue  # a responses= on the way may document any code
                 extra = [*run_first.get(obj.key, []), *ctx.resolver.from_lists(decl.deps)]
-                missing = self._missing(ctx, decl, inherited, extra)
+                missing = self._missing(ctx, decl, known, extra)
                 if missing:
                     yield self.finding(
                         decl.file,
                         decl.line,
-                        _message(decl, missing),
+                        _message(decl, missing, bool(known)),
                         extra={"alt_lines": [decl.def_line]},
                     )
 
     @staticmethod
     def _missing(
-        ctx: ProjectContext, decl: RouteDecl, inherited: set[int], extra: list[DepNode]
+        ctx: ProjectContext, decl: RouteDecl, known: frozenset[int], extra: list[DepNode]
     ) -> dict[int, str]:
-        """Undocumented status -> the dependency raising it (``""`` for the handler); ``extra``
-        are the dependencies of the route's decorator, routers, includes and apps."""
-        index = ctx.index
+        """Undocumented status -> the dependency raising it (``""`` for the handler); ``known``
+        are the codes documented on the route and above it, ``extra`` the dependencies of the
+        route's decorator, routers, includes and apps."""
         assert decl.handler is not None
-        known = inherited | documented(index, decl.call.kwarg("responses"), decl.ctx)
         missing: dict[int, str] = {}
         for func in dependency_functions(ctx.resolver, decl.handler, extra=extra):
             source = "" if func is decl.handler else func.info.qualname
-            for status, _ in raised_statuses(index, func):
+            for status, _ in raised_statuses(ctx.index, func):
                 if status in known or status in IMPLICIT:
                     continue
                 if not source or status not in missing:
@@ -269,8 +310,9 @@ class UndocumentedErrorRule(ProjectRule):
         return missing
 
 
-def _message(decl: RouteDecl, missing: dict[int, str]) -> str:
-    """Names every missing code, where a dependency raises it, and the ``responses=`` to add."""
+def _message(decl: RouteDecl, missing: dict[int, str], some: bool) -> str:
+    """Names every missing code, where a dependency raises it, and the ``responses=`` to add;
+    ``some``: a ``responses=`` documents other codes."""
     codes = sorted(missing)
     parts = [
         f"{code} (from dependency {missing[code]})" if missing[code] else str(code)
@@ -278,8 +320,7 @@ def _message(decl: RouteDecl, missing: dict[int, str]) -> str:
     ]
     suggestion = ", ".join(f"{code}: {{'description': ...}}" for code in codes)
     return (
-        f"Route {decl.handler_name.rpartition(':')[2]} raises HTTP {', '.join(parts)} but no "
-        "responses= on the route, its router, the include_router call or the app documents "
-        "it, so the OpenAPI schema and generated clients do not know the error; add "
-        f"responses={{{suggestion}}}"
+        f"Route {decl.handler_name.rpartition(':')[2]} raises HTTP {', '.join(parts)} but "
+        f"{_WHERE[some]} documents it, so the OpenAPI schema and generated clients do not know "
+        f"the error; add responses={{{suggestion}}}"
     )

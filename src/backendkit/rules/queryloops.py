@@ -1,0 +1,269 @@
+"""Loops whose queries do not grow with the data, for BK304 (query-in-loop).
+
+- A **fixed** loop runs over a sequence written in the code (``for t in ["a", "b"]``, a
+  local list of literals, an UPPER_CASE module tuple of constants).
+- A **repeat** loop runs the same statement again: ``for attempt in range(bound)`` (no
+  step), the bound being a static int of at most
+  ``MAX_REPEAT`` or a name that counts retries or attempts (``max_retries``), not a
+  ``len(...)``, or over a retrying iterator (tenacity's ``for attempt in Retrying(...)``,
+  a call named for retries), whose variable does not reach the query: a retry around one
+  statement.
+- A **batch** loop runs one ``IN (...)`` query per chunk of ids: it iterates over chunks (a
+  stepped ``range(0, len(ids), STEP)``, a call or a name whose last word is ``batch``,
+  ``chunk``, ``batches``, ``chunks``, ``batched`` or ``chunked``: ``itertools.batched(ids,
+  1000)``, ``for key_batch in ...``; not ``batch_jobs``) and the query holds an ``.in_(...)``
+  (``tuple_(...).in_(...)``, ``not_in``, a Mongo ``{"$in": ...}``) while the loop variable
+  reaches the query only inside it.
+
+How the loop variable reaches the query is followed through the function's local names
+(``chunk = ...``, ``stmt = select(...).where(...)``), flow-insensitively. Comparisons are not
+modelled as expressions (``X.id == key``); the function's ``==`` / ``!=`` records stand in for
+them: a name derived from the loop variable that is compared anywhere in the function is
+taken to reach a query holding a comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import ClassSym, Ctx, FuncSym
+from backendkit.summary.model import (
+    Assign,
+    Attr,
+    BinOp,
+    Call,
+    Const,
+    DictExpr,
+    Expr,
+    FString,
+    IfExp,
+    Lambda,
+    LoopItem,
+    Name,
+    Scope,
+    Seq,
+    Subscript,
+    Unknown,
+)
+
+MAX_REPEAT = 100
+MAX_ROUNDS = 12  # derivation rounds through local names
+NONE, BATCH, ITEM = 0, 1, 2  # how a loop variable reaches an expression
+_BATCH_METHODS = frozenset({"in_", "not_in", "notin_"})
+_BATCH_KEYS = frozenset({"$in", "$nin"})
+_BATCH_WORDS = frozenset({"batch", "batches", "batched", "chunk", "chunks", "chunked"})
+_RETRY_WORDS = ("retr", "attempt", "tries")
+
+
+def loop_iterables(scope: Scope, loop: int) -> list[Expr]:
+    """The iterables of a loop: a ``for`` loop's, or each ``for`` of a comprehension (none
+    for a ``while`` body)."""
+    if loop > 0:
+        found = scope.loops.get(loop)
+        return [] if found is None else [found]
+    items = {_item_of(a) for binds in scope.comp_binds.values() for a in binds}
+    return [item.iterable for item in items if item is not None and item.loop == loop]
+
+
+def _item_of(assign: Assign) -> LoopItem | None:
+    return assign.value if isinstance(assign.value, LoopItem) else None
+
+
+def loop_targets(scope: Scope, loop: int) -> set[str]:
+    """The names a loop binds per iteration."""
+    binds = (*scope.assigns.items(), *scope.comp_binds.items())
+    return {
+        name
+        for name, assigns in binds
+        for assign in assigns
+        if (item := _item_of(assign)) is not None and item.loop == loop
+    }
+
+
+class LoopQuery:
+    """One query call and one loop around it, in a function ``scope`` evaluated in ``ctx``."""
+
+    def __init__(self, index: ProjectIndex, scope: Scope, ctx: Ctx, query: Call, loop: int):
+        self.index, self.scope, self.ctx, self.query = index, scope, ctx, query
+        self.loop = loop
+        self.iterables = loop_iterables(scope, loop)
+        self.targets = loop_targets(scope, loop)
+        self.levels = self._derived()
+
+    def exempt(self) -> bool:
+        """A repeat or batch loop (see the module docstring)."""
+        if not self.iterables or not self.targets:
+            return False
+        reach = self.reach(self.query)
+        if reach == NONE and all(self._repeats(it) for it in self.iterables):
+            return True
+        return reach <= BATCH and self._chunked() and self._has_batch(self.query, 0)
+
+    # -- how the loop variable reaches an expression ---------------------------------------
+
+    def _derived(self) -> dict[str, int]:
+        """Each local name's level: the loop's targets are items; a name assigned from an
+        expression the loop variable reaches gets that expression's level."""
+        levels = dict.fromkeys(self.targets, ITEM)
+        for _ in range(MAX_ROUNDS):
+            changed = False
+            for name, assigns in self.scope.assigns.items():
+                if name in self.targets:
+                    continue
+                level = max((self.reach(a.value, levels) for a in assigns), default=NONE)
+                if level > levels.get(name, NONE):
+                    levels[name], changed = level, True
+            if not changed:
+                break
+        return levels
+
+    def reach(self, expr: Expr | None, levels: dict[str, int] | None = None) -> int:
+        """ITEM when the loop variable reaches ``expr`` outside a batch (``.in_(...)``),
+        BATCH when only inside one, NONE when not at all."""
+        levels = self.levels if levels is None else levels
+        if isinstance(expr, Name):
+            return levels.get(expr.dotted.partition(".")[0], NONE)
+        if isinstance(expr, Unknown):
+            return self._compared(levels) if expr.kind == "Comparison" else NONE
+        if isinstance(expr, (Call, DictExpr)):
+            return self._batch_reach(expr, levels)
+        if expr is None:
+            return NONE
+        return max((self.reach(part, levels) for part in _parts(expr)), default=NONE)
+
+    def _batch_reach(self, expr: Call | DictExpr, levels: dict[str, int]) -> int:
+        """A call or dict, where ``.in_(...)`` arguments and ``{"$in": ...}`` values hold a
+        batch."""
+        if isinstance(expr, DictExpr):
+            return max((self._entry(k, v, levels) for k, v in expr.items), default=NONE)
+        if not _batch_method(expr):
+            return max((self.reach(part, levels) for part in _parts(expr)), default=NONE)
+        inside = max((self.reach(a, levels) for a in _arguments(expr)), default=NONE)
+        return max(self.reach(expr.func, levels), min(inside, BATCH))
+
+    def _entry(self, key: Expr | None, value: Expr, levels: dict[str, int]) -> int:
+        level = self.reach(value, levels)
+        if isinstance(key, Const) and key.value in _BATCH_KEYS:
+            return min(level, BATCH)
+        return max(level, self.reach(key, levels))
+
+    def _compared(self, levels: dict[str, int]) -> int:
+        """A comparison is not an expression here: the level of the loop-derived names
+        compared anywhere in the function."""
+        found = NONE
+        for compare in self.scope.compares:
+            found = max(found, self.reach(compare.left, levels), self.reach(compare.right, levels))
+        return found
+
+    # -- repeat loops ------------------------------------------------------------------------
+
+    def _repeats(self, iterable: Expr) -> bool:
+        """``range(bound)`` / ``range(start, bound)`` with a small static bound or a retry
+        count, or a retrying iterator (tenacity's ``Retrying(...)``)."""
+        if _retrying(iterable):
+            return True
+        if not self._is_range(iterable):
+            return False
+        assert isinstance(iterable, Call)
+        if len(iterable.args) not in (1, 2) or iterable.kwargs:
+            return False
+        bound = iterable.args[-1]
+        if _counts_retries(bound):
+            return True
+        value = self.index.value(bound, self.ctx)
+        return isinstance(value, int) and not isinstance(value, bool) and value <= MAX_REPEAT
+
+    def _is_range(self, iterable: Expr) -> bool:
+        if not (isinstance(iterable, Call) and iterable.func == Name("range")):
+            return False
+        callee = self.index.value(iterable.func, self.ctx)
+        return not isinstance(callee, (FuncSym, ClassSym))
+
+    # -- batch loops -------------------------------------------------------------------------
+
+    def _chunked(self) -> bool:
+        """The loop runs over chunks: a stepped ``range``, an iterable or target named so."""
+        if any(_says_batch(name) for name in self.targets):
+            return True
+        for iterable in self.iterables:
+            if self._is_range(iterable):
+                assert isinstance(iterable, Call)
+                if len(iterable.args) != 3:
+                    return False
+                continue
+            func = iterable.func if isinstance(iterable, Call) else iterable
+            if not (isinstance(func, Name) and _says_batch(func.dotted.rpartition(".")[2])):
+                return False
+        return True
+
+    def _has_batch(self, expr: Expr | None, depth: int) -> bool:
+        """``expr``, or a local name it uses, holds an ``.in_(...)`` (or ``{"$in": ...}``)."""
+        if expr is None or depth > MAX_ROUNDS:
+            return False
+        if _is_batch(expr):
+            return True
+        if isinstance(expr, Name) and "." not in expr.dotted:
+            assigns = self.scope.assigns.get(expr.dotted, ())
+            return any(self._has_batch(a.value, depth + 1) for a in assigns)
+        return any(self._has_batch(part, depth + 1) for part in _parts(expr))
+
+
+def _is_batch(expr: Expr) -> bool:
+    """An ``.in_(...)`` call or a dict with an ``"$in"`` key."""
+    if isinstance(expr, DictExpr):
+        return any(isinstance(k, Const) and k.value in _BATCH_KEYS for k, _ in expr.items)
+    return isinstance(expr, Call) and _batch_method(expr)
+
+
+def _counts_retries(bound: Expr) -> bool:
+    """A name counting retries or attempts (``max_retries``, ``self.attempts``)."""
+    last = bound.dotted.rpartition(".")[2].lower() if isinstance(bound, Name) else ""
+    return any(word in last for word in _RETRY_WORDS)
+
+
+def _retrying(iterable: Expr) -> bool:
+    """A call of something named for retries: tenacity's ``Retrying(...)`` /
+    ``AsyncRetrying(...)``, Airflow's ``run_with_db_retries()``."""
+    func = iterable.func if isinstance(iterable, Call) else None
+    return isinstance(func, Name) and "retr" in func.dotted.rpartition(".")[2].lower()
+
+
+def _says_batch(name: str) -> bool:
+    """The name's last word is batch or chunk (``key_batch``, ``chunks``, ``batched``; not
+    ``batch_job``)."""
+    return name.lower().rpartition("_")[2] in _BATCH_WORDS
+
+
+def _batch_method(call: Call) -> bool:
+    func = call.func
+    if isinstance(func, Attr):
+        return func.attr in _BATCH_METHODS
+    return isinstance(func, Name) and func.dotted.rpartition(".")[2] in _BATCH_METHODS
+
+
+def _arguments(call: Call) -> tuple[Expr, ...]:
+    return (*call.args, *(value for _, value in call.kwargs))
+
+
+_PARTS: dict[type, Callable[[Any], tuple[Expr | None, ...]]] = {
+    Call: lambda e: (e.func, *_arguments(e)),
+    Attr: lambda e: (e.value,),
+    LoopItem: lambda e: (e.iterable,),
+    Seq: lambda e: e.items,
+    FString: lambda e: e.parts,
+    DictExpr: lambda e: tuple(part for entry in e.items for part in entry),
+    Subscript: lambda e: (e.value, *e.items),
+    BinOp: lambda e: (e.left, e.right),
+    IfExp: lambda e: (e.body, e.orelse),
+    Lambda: lambda e: (e.body,),
+}
+
+
+def _parts(expr: Expr) -> Iterator[Expr]:
+    """The sub-expressions of ``expr`` (a dict's keys and values included)."""
+    split = _PARTS.get(type(expr))
+    for part in split(expr) if split else ():
+        if part is not None:
+            yield part
