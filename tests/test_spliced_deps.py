@@ -66,4 +66,4 @@ def test_spliced_and_added_lists(tmp_path: Path) -> None:
     }
     chain = next(r.auth_chain for r in result.routes if r.path == "/v1/traces")
     assert chain[-1] == "app.main:bearer (HTTPBearer)"
-    assert [f.line for f in result.findings if f.code == "BK101"] == [23, 28]
+    assert [f.line for f in result.findings if f.code == "BK101"] == [22, 27]

@@ -248,6 +248,10 @@ class DependencyResolver:
             return self.from_list(expr.left, ctx, where) + self.from_list(expr.right, ctx, where)
         if not isinstance(expr, Seq):
             return [DepNode(expr_text(expr), "unresolved")]
+        return self._from_items(expr, ctx, where)
+
+    def _from_items(self, expr: Seq, ctx: Ctx, where: Where | None) -> list[DepNode]:
+        """The dependencies of a list or tuple display, starred pieces spliced in."""
         out: list[DepNode] = []
         for item in expr.items:
             if isinstance(item, Starred):  # ``[*COMMON, Depends(auth)]``: FastAPI iterates it

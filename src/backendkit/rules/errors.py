@@ -8,7 +8,7 @@ from backendkit.findings import Finding
 from backendkit.project.appmodel import AppModel, AppObject, Include, RouteDecl
 from backendkit.project.deps import DependencyResolver, DepNode, status_code_of
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import External, FuncSym, Instance
+from backendkit.project.symbols import External, FuncSym, Instance, OneOf
 from backendkit.project.walk import IncludeWalk
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.responsedocs import Codes, documented, union
@@ -74,11 +74,15 @@ def read(item: Annotated[int, Depends(get_item)]) -> int:
 
 
 def raised_statuses(index: ProjectIndex, func: FuncSym) -> Iterator[tuple[int, int]]:
-    """``(status, line)`` of every ``HTTPException`` ``func`` raises with a static status."""
+    """``(status, line)`` of every ``HTTPException`` ``func`` raises with a static status;
+    a raise of several possible errors (``raise to_http(e)``, a helper returning a 401, 404 or
+    503 by case) raises each of them."""
     inner = func.ctx.enter(func.info)
     for expr, line in func.info.scope.raises:
-        value = index.value(expr, inner)
-        if isinstance(value, Instance) and isinstance(value.cls, External):
+        found = index.value(expr, inner)
+        for value in found.values if isinstance(found, OneOf) else (found,):
+            if not (isinstance(value, Instance) and isinstance(value.cls, External)):
+                continue
             if value.cls.last != "HTTPException":
                 continue
             status = status_code_of(index.value(value.call.arg(0, "status_code"), value.ctx))
