@@ -51,7 +51,7 @@ app.include_router(open_router)
 app.include_router(router, prefix=PREFIXES[os.environ.get("V", "v1")] + "/env")
 """
 
-RUNTIME = "{?PREFIXES[os.environ.get('V', 'v1')] +...}/items"
+RUNTIME = "{?PREFIXES[os.environ.get('V', 'v1')]}/env/items"  # the known tail is kept
 
 
 def test_dict_driven_includes_give_one_prefix_per_entry(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from backendkit.project.switches import route_chain
 from backendkit.project.text import expr_text
 from backendkit.project.walk import IncludeWalk
 from backendkit.result import Route
-from backendkit.summary.model import Expr, ModuleSummary
+from backendkit.summary.model import BinOp, Const, Expr, FString, ModuleSummary
 
 PathPart = tuple[object, "Expr | None"]
 #: stands for the parameters of an endpoint the analysis could not resolve (a lambda, say)
@@ -454,5 +454,33 @@ def _join(parts: list[PathPart]) -> tuple[str, bool]:
             out.append(value.rstrip("/") if position < last else value)
         else:
             resolved = False
-            out.append("{?" + expr_text(expr, 40) + "}")
+            out.append(_partial(expr))
     return "".join(out) or "/", resolved
+
+
+def _partial(expr: Expr | None) -> str:
+    """A path part not known in full: its literal pieces as they are, the rest as ``{?expr}``
+    (``f"{PREFIX}/login"`` and ``PREFIX + "/login"`` give ``{?PREFIX}/login``), so the
+    segments after a run-time prefix are read as usual; an unknown piece glued to a literal
+    inside one segment (``"/login" + SUFFIX``) leaves the whole part unknown."""
+    pieces = _pieces(expr)
+    for i, piece in enumerate(pieces):
+        if piece.startswith("{?"):
+            before = pieces[i - 1] if i else "/"
+            after = pieces[i + 1] if i + 1 < len(pieces) else "/"
+            if not (before.endswith("/") or before.startswith("{?")) or not (
+                after.startswith(("/", "{?"))
+            ):
+                return "{?" + expr_text(expr, 40) + "}"
+    return "".join(pieces)
+
+
+def _pieces(expr: Expr | None) -> list[str]:
+    """The literal strings and ``{?expr}`` unknowns ``expr`` joins, in order."""
+    if isinstance(expr, Const) and isinstance(expr.value, str):
+        return [expr.value] if expr.value else []
+    if isinstance(expr, FString):
+        return [piece for part in expr.parts for piece in _pieces(part)]
+    if isinstance(expr, BinOp) and expr.op == "Add":
+        return _pieces(expr.left) + _pieces(expr.right)
+    return ["{?" + expr_text(expr, 40) + "}"]
