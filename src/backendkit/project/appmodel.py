@@ -8,12 +8,14 @@ from functools import partial
 from itertools import islice, product
 
 from backendkit.project.appobjects import AppObject, Include, Mount, RouteDecl
+from backendkit.project.callbinds import Arg
 from backendkit.project.deplists import DependencyLists
 from backendkit.project.index import ProjectIndex
 from backendkit.project.inforce import BindingsInForce
 from backendkit.project.lookalikes import HANDS_ROUTERS, router_built, router_like
 from backendkit.project.members import MethodValues
 from backendkit.project.paramapps import annotated_parameter
+from backendkit.project.superinit import constructor_keywords
 from backendkit.project.symbols import (
     ClassSym,
     Ctx,
@@ -92,14 +94,24 @@ class AppModel:
         """Record a new app object (and the routes deferred until it was known)."""
         key = origin.qualname
         obj = AppObject(key, kind, value, value.ctx.module.path, origin.assign.line)
-        if kind == "router":
-            obj.prefix_expr = value.call.kwarg("prefix")
-            obj.prefix = self._value(obj.prefix_expr, value.ctx, "")
-        obj.deps = self.dep_lists.of(value.call, value.ctx)
+        keywords = constructor_keywords(self.index, value, self.members.value)
+        if kind == "router" and "prefix" in keywords:
+            obj.prefix_expr, ctx, _call = keywords["prefix"]
+            obj.prefix = self._value(obj.prefix_expr, ctx, "")
+        if "dependencies" in keywords:
+            obj.deps = self._dependencies(keywords["dependencies"])
         self.objects[key] = obj
         for add in self._deferred.pop(key, ()):
             add(obj)
         return obj
+
+    def _dependencies(self, keyword: Arg) -> list[tuple[Expr, Ctx]]:
+        """A ``dependencies=`` argument the object's class receives, grown as a local list
+        when it is the keyword of the call that passes it (``DependencyLists``)."""
+        expr, ctx, call = keyword
+        if call is not None and call.kwarg("dependencies") is expr:
+            return self.dep_lists.of(call, ctx)
+        return [(expr, ctx)]
 
     def _kind(self, cls: ClassSym | External) -> str | None:
         bases = [cls] if isinstance(cls, External) else self.index.external_bases(cls)
@@ -137,10 +149,20 @@ class AppModel:
         if method not in _METHODS:
             return [], method
         value = self.in_force.value(Name(receiver), ctx, line)
-        objs = self.objects_for(value, method)
+        objs = self.objects_for(value, method) or self._app_router(Name(receiver), ctx, line)
         if not objs and method in _STAND_IN and not self._may_defer(value):
             objs = self._stand_in(receiver, ctx)
         return objs, method
+
+    def _app_router(self, expr: Expr | None, ctx: Ctx, line: int) -> list[AppObject]:
+        """The apps ``expr`` is the ``router`` attribute of (``app.router``: the root
+        ``APIRouter`` a ``FastAPI()`` creates, which its own ``include_router``, route
+        decorators and ``add_api_route`` register on), when it is not known otherwise."""
+        if not isinstance(expr, Name) or not expr.dotted.endswith(".router"):
+            return []
+        head = Name(expr.dotted.removesuffix(".router"))
+        found = self.objects_for(self.in_force.value(head, ctx, line))
+        return [obj for obj in found if obj.kind == "app"]
 
     def _may_defer(self, value: Value) -> bool:
         """``value`` is (or may be) a library object built like an APIRouter: its routes wait
@@ -345,8 +367,10 @@ class AppModel:
             prefix_expr = call.kwarg("prefix")
             prefix = self._value(prefix_expr, ctx, "")
             deps = self.dep_lists.of(call, ctx, site.line)
-            child_value = self.in_force.value(call.arg(0, "router"), ctx, site.line)
-            children = self.objects_for(child_value, "included")
+            child_expr = call.arg(0, "router")
+            children = self.objects_for(
+                self.in_force.value(child_expr, ctx, site.line), "included"
+            ) or self._app_router(child_expr, ctx, site.line)
             if not children:
                 target = expr_text(call.arg(0, "router"))
                 opaque = Mount(prefix, prefix_expr, None, target, file, site.line)
