@@ -53,13 +53,18 @@ def bind(
             break
         passed.named[param.name] = rest.pop(0)
     passed.extra_args = [arg for arg in rest if not is_spread(arg[0])]
-    names = {p.name for p in params if p.kind != "posonly"}
+    _bind_keywords(passed, {p.name for p in params if p.kind != "posonly"}, kwargs)
+    return passed
+
+
+def _bind_keywords(passed: Passed, names: set[str], kwargs: Mapping[str, Arg]) -> None:
+    """Keyword arguments to the parameters ``names`` (those not taken positionally), the
+    others to ``**kwargs``."""
     for key, arg in kwargs.items():
         if key in names and key not in passed.named:
             passed.named[key] = arg
         elif key not in names:
             passed.extra_kwargs[key] = arg
-    return passed
 
 
 def static(value: Value) -> bool:

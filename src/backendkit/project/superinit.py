@@ -91,16 +91,22 @@ def _handed_on(
     passed = bind(init.info, args, kwargs, skip=1)
     inner = init.ctx.enter(init.info)
     forward = _Forward(init, inner, call, passed, value)
-    spread = any(is_spread(expr) for expr in call.args)
-    kinds = {param.kind for param in init.info.params}
     new_kwargs = {key: forward(expr) for key, expr in call.kwargs}
-    if spread and "kwarg" in kinds:
-        for key, arg in passed.extra_kwargs.items():
-            new_kwargs.setdefault(key, arg)
     new_args = [forward(expr) for expr in call.args[skip:] if not is_spread(expr)]
-    if spread and "vararg" in kinds:
-        new_args += passed.extra_args
+    if any(is_spread(expr) for expr in call.args):
+        _spread(init, passed, new_args, new_kwargs)
     return new_args, new_kwargs
+
+
+def _spread(init: FuncSym, passed: Passed, args: list[Arg], kwargs: dict[str, Arg]) -> None:
+    """A call spreading ``init``'s ``*args`` and ``**kwargs`` hands on what no parameter of
+    ``init`` took (a keyword it gives itself comes first)."""
+    kinds = {param.kind for param in init.info.params}
+    if "kwarg" in kinds:
+        for key, arg in passed.extra_kwargs.items():
+            kwargs.setdefault(key, arg)
+    if "vararg" in kinds:
+        args += passed.extra_args
 
 
 class _Forward:
