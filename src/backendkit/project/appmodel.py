@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
-from itertools import islice, product
 
 from backendkit.project.appobjects import AppObject, Include, Mount, RouteDecl
+from backendkit.project.callbinds import Arg
 from backendkit.project.deplists import DependencyLists
+from backendkit.project.factoryrouters import FactoryRouters
 from backendkit.project.index import ProjectIndex
 from backendkit.project.inforce import BindingsInForce
 from backendkit.project.lookalikes import HANDS_ROUTERS, router_built, router_like
 from backendkit.project.members import MethodValues
 from backendkit.project.paramapps import annotated_parameter
+from backendkit.project.regsupport import iterations, opaque_note
+from backendkit.project.superinit import constructor_keywords
 from backendkit.project.symbols import (
     ClassSym,
     Ctx,
@@ -22,14 +25,12 @@ from backendkit.project.symbols import (
     Instance,
     OneOf,
     ParamSym,
-    Unresolved,
     Value,
     VarSym,
 )
 from backendkit.project.text import expr_text
-from backendkit.summary.model import Attr, Call, CallSite, Expr, FunctionInfo, Name, Scope
+from backendkit.summary.model import Attr, Call, CallSite, Const, Expr, FunctionInfo, Name, Scope
 
-MAX_ITERATIONS = 64  # loops registering routers are expanded up to this many iterations
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 _ROUTE_DECORATORS = {*HTTP_METHODS, "api_route", "route", "websocket", "websocket_route"}
 _REGISTRATIONS = {
@@ -61,6 +62,7 @@ class AppModel:
         self.members = MethodValues(index)
         self.in_force = BindingsInForce(index, self.members)
         self.dep_lists = DependencyLists()
+        self.factories = FactoryRouters(self)
         self.objects: dict[str, AppObject] = {}
         #: routes decorated on a library object that may prove to be a router (``_defer``)
         self._deferred: dict[str, list[Callable[[AppObject], None]]] = {}
@@ -70,6 +72,7 @@ class AppModel:
         makers = self._makers()
         for ctx in contexts:
             self._name_module_objects(ctx.module.scope, ctx, makers)
+        self.factories.finish()
         for obj in self.objects.values():
             obj.names.sort(key=lambda n: (n.count("."), n))
 
@@ -92,14 +95,26 @@ class AppModel:
         """Record a new app object (and the routes deferred until it was known)."""
         key = origin.qualname
         obj = AppObject(key, kind, value, value.ctx.module.path, origin.assign.line)
-        if kind == "router":
-            obj.prefix_expr = value.call.kwarg("prefix")
-            obj.prefix = self._value(obj.prefix_expr, value.ctx, "")
-        obj.deps = self.dep_lists.of(value.call, value.ctx)
+        keywords = constructor_keywords(self.index, value, self.members.value)
+        if kind == "router" and "prefix" in keywords:
+            obj.prefix_expr, ctx, _call = keywords["prefix"]
+            obj.prefix = self._value(obj.prefix_expr, ctx, "")
+        if "dependencies" in keywords:
+            obj.deps = self.dependencies(keywords["dependencies"])
         self.objects[key] = obj
         for add in self._deferred.pop(key, ()):
             add(obj)
         return obj
+
+    def dependencies(self, keyword: Arg) -> list[tuple[Expr, Ctx]]:
+        """A ``dependencies=`` argument the object's class receives, grown as a local list
+        when it is the keyword of the call that passes it (``DependencyLists``)."""
+        expr, ctx, call = keyword
+        if isinstance(expr, Const) and expr.value is None:
+            return []  # ``dependencies=None``: FastAPI's default, none
+        if call is not None and call.kwarg("dependencies") is expr:
+            return self.dep_lists.of(call, ctx)
+        return [(expr, ctx)]
 
     def _kind(self, cls: ClassSym | External) -> str | None:
         bases = [cls] if isinstance(cls, External) else self.index.external_bases(cls)
@@ -137,10 +152,20 @@ class AppModel:
         if method not in _METHODS:
             return [], method
         value = self.in_force.value(Name(receiver), ctx, line)
-        objs = self.objects_for(value, method)
+        objs = self.objects_for(value, method) or self._app_router(Name(receiver), ctx, line)
         if not objs and method in _STAND_IN and not self._may_defer(value):
             objs = self._stand_in(receiver, ctx)
         return objs, method
+
+    def _app_router(self, expr: Expr | None, ctx: Ctx, line: int) -> list[AppObject]:
+        """The apps ``expr`` is the ``router`` attribute of (``app.router``: the root
+        ``APIRouter`` a ``FastAPI()`` creates, which its own ``include_router``, route
+        decorators and ``add_api_route`` register on), when it is not known otherwise."""
+        if not isinstance(expr, Name) or not expr.dotted.endswith(".router"):
+            return []
+        head = Name(expr.dotted.removesuffix(".router"))
+        found = self.objects_for(self.in_force.value(head, ctx, line))
+        return [obj for obj in found if obj.kind == "app"]
 
     def _may_defer(self, value: Value) -> bool:
         """``value`` is (or may be) a library object built like an APIRouter: its routes wait
@@ -196,7 +221,7 @@ class AppModel:
         when the item of some loop was added to its list under a condition), or a call handing
         routers to something the analysis cannot follow."""
         if func.dotted.endswith(_REGISTRATION_SUFFIXES):
-            for guarded in self._iterations(site, ctx):
+            for guarded in iterations(self.index.evaluator, site, ctx):
                 objs, method = self._receivers(func, ctx, site.line)
                 for obj in objs:
                     self._register(obj, method, site, ctx, guarded or site.guarded)
@@ -231,25 +256,6 @@ class AppModel:
         if not isinstance(symbol, ParamSym):
             return False
         return symbol.index > 0 or self.members.owner_class(symbol) is None
-
-    def _iterations(self, site: CallSite, ctx: Ctx) -> Iterator[bool]:
-        """Yield once per iteration of the loops around ``site`` (once when there are none or
-        their length is not static), with the evaluator bound to that iteration: whether an
-        item of the iteration was added to its list under a condition."""
-        evaluator = self.index.evaluator
-        guards = [evaluator.lists.guards(loop, ctx) for loop in site.loops]
-        static = [g for g in guards if g is not None]
-        if not site.loops or len(static) != len(guards):
-            yield False
-            return
-        keys = [(ctx.module.module, loop) for loop in site.loops]
-        for combo in islice(product(*(range(len(g)) for g in static)), MAX_ITERATIONS):
-            evaluator.env.update(zip(keys, combo, strict=True))
-            try:
-                yield _added_conditionally(static, combo)
-            finally:
-                for key in keys:
-                    evaluator.env.pop(key, None)
 
     def _makers(self) -> frozenset[str]:
         """Names of what can return an app object: the classes, and the functions the known
@@ -340,26 +346,9 @@ class AppModel:
     def _register(
         self, obj: AppObject, method: str, site: CallSite, ctx: Ctx, guarded: bool
     ) -> None:
-        call, file = site.call, ctx.module.path
+        call = site.call
         if method == "include_router":
-            prefix_expr = call.kwarg("prefix")
-            prefix = self._value(prefix_expr, ctx, "")
-            deps = self.dep_lists.of(call, ctx, site.line)
-            child_value = self.in_force.value(call.arg(0, "router"), ctx, site.line)
-            children = self.objects_for(child_value, "included")
-            if not children:
-                target = expr_text(call.arg(0, "router"))
-                opaque = Mount(prefix, prefix_expr, None, target, file, site.line)
-                opaque.note = self._opaque_note(call.arg(0, "router"), ctx)
-                obj.opaque.append(opaque)
-            for child in children:
-                if child is obj:
-                    continue
-                include = Include(child, prefix, prefix_expr, deps, file, site.line, guarded)
-                responses = call.kwarg("responses")
-                include.responses = None if responses is None else (responses, ctx)
-                include.ctx = ctx
-                child.included += obj.add_include(include)
+            self._include(obj, site, ctx, guarded)
         elif method == "mount":
             self._mount(obj, site, ctx)
         elif method == "add_middleware":
@@ -371,32 +360,29 @@ class AppModel:
         else:
             self._add_route(obj, method, call, ctx, site.line)
 
-    def _opaque_note(self, expr: Expr | None, ctx: Ctx) -> str:
-        """Why an included router is not analysed when it is a name imported from a project
-        module ("" otherwise)."""
-        module = self._project_import(expr, ctx)
-        if module is None:
-            return ""
-        value = self.index.value(expr, ctx)
-        reason = f" ({value.reason})" if isinstance(value, Unresolved) else ""
-        return (
-            f"{expr_text(expr)} from project module {module} could not be resolved{reason}: "
-            "its routes are not analysed"
-        )
-
-    def _project_import(self, expr: Expr | None, ctx: Ctx) -> str | None:
-        """The project module a name's head is imported from in ``ctx``, if it is."""
-        if not isinstance(expr, Name):
-            return None
-        head = expr.dotted.partition(".")[0]
-        for scope in reversed(ctx.scopes):
-            binding = scope.imports.get(head)
-            if binding is not None:
-                module = self.index.absolute(binding.module, binding.level, ctx.module)
-                return module if module and self.index.is_project_module(module) else None
-            if head in scope.assigns or head in scope.functions or head in scope.params:
-                return None
-        return None
+    def _include(self, obj: AppObject, site: CallSite, ctx: Ctx, guarded: bool) -> None:
+        """``obj.include_router(child, prefix=..., dependencies=..., responses=...)``."""
+        call, file = site.call, ctx.module.path
+        prefix_expr = call.kwarg("prefix")
+        prefix = self._value(prefix_expr, ctx, "")
+        deps = self.dep_lists.of(call, ctx, site.line)
+        child_expr = call.arg(0, "router")
+        children = self.objects_for(
+            self.in_force.value(child_expr, ctx, site.line), "included"
+        ) or self._app_router(child_expr, ctx, site.line)
+        if not children:
+            target = expr_text(child_expr)
+            opaque = Mount(prefix, prefix_expr, None, target, file, site.line)
+            opaque.note = opaque_note(self.index, child_expr, ctx)
+            obj.opaque.append(opaque)
+        for child in (self.factories.child(c, child_expr, ctx) for c in children):
+            if child is obj:
+                continue
+            include = Include(child, prefix, prefix_expr, deps, file, site.line, guarded)
+            responses = call.kwarg("responses")
+            include.responses = None if responses is None else (responses, ctx)
+            include.ctx = ctx
+            child.included += obj.add_include(include)
 
     def _mount(self, obj: AppObject, site: CallSite, ctx: Ctx) -> None:
         call = site.call
@@ -447,12 +433,6 @@ def _defined(scope: Scope) -> Iterable[FunctionInfo]:
     if not scope.shadowed:
         return scope.functions.values()
     return sorted([*scope.shadowed, *scope.functions.values()], key=lambda func: func.line)
-
-
-def _added_conditionally(guards: list[list[bool]], combo: tuple[int, ...]) -> bool:
-    """Whether the item of some loop in the iteration ``combo`` (one position per loop) was
-    added to its list under a condition (``guards``: per loop, per position)."""
-    return any(guard[position] for guard, position in zip(guards, combo, strict=True))
 
 
 def _alternatives(value: Value) -> Iterator[Value]:
