@@ -178,9 +178,10 @@ class HttpErrors:
         return any(map(self._rejects, self._returned_alike(value)))
 
     def _returned_alike(self, value: Instance) -> list[Instance]:
-        """``value`` and, when it is what a project function returns (the evaluator gives a
-        call's first return), the errors its other ``return`` statements build: ``raise
-        to_http(e)`` raises any of them."""
+        """``value`` and, when it is what one ``return`` of a project function builds (a
+        value met through that return alone), the errors its other ``return`` statements
+        build: ``raise to_http(e)`` raises any of them. A call of the function gives every
+        return already (a ``OneOf``, see ``project/returns.py``)."""
         owner = value.ctx.owners[-1]
         if owner is None or value.call not in owner.scope.returns:
             return [value]
