@@ -1,7 +1,8 @@
 """A ``dependencies=`` list built in steps (``deps.append(Depends(...))``, ``deps +=
 [...]``, ``deps.extend([...])``) holds what was added to it before the router, include or
 route that takes it (arize-phoenix's v1 router). An addition under an ``if`` may be absent:
-the route takes the weakest reading (the dependency left out), never ``required`` from it.
+the list is two alternatives (with and without it), the route takes the weaker, never
+``required`` from it, and BK101 reports the switch once, at the call given the list.
 Checked against FastAPI with TestClient: an anonymous request is refused (401/403) exactly
 for the routes reported ``required``."""
 
@@ -144,7 +145,15 @@ def test_grown_lists_count(project: Path) -> None:
     assert {path: r.auth for path, r in routes.items()} == EXPECTED
     assert routes["/v1/keys"].auth_chain[-1] == "HTTPBearer() (HTTPBearer)"
     assert routes["/v1/keys"].dependencies == ("app.main:read_only_guard", "HTTPBearer()")
-    # the conditional addition is left out: the weakest reading, reported
-    assert routes["/cond/items"].dependencies == ("app.main:read_only_guard",)
+    # the conditional addition makes two alternatives: the weaker wins, and the route is
+    # reported once at the switch (the APIRouter(...) given the list), named in the message
+    assert (
+        routes["/cond/items"]
+        .dependencies[0]
+        .startswith("[Depends(read_only_guard), Depends(HTTPBearer())] if ... else")
+    )
+    switch = 1 + next(n for n, line in enumerate(MAIN.splitlines()) if 'prefix="/cond"' in line)
     found = sorted((f.code, f.line) for f in result.findings)
-    assert found == sorted(("BK101", routes[p].line) for p in ("/cond/items", "/late/items"))
+    assert found == sorted([("BK101", switch), ("BK101", routes["/late/items"].line)])
+    message = next(f.message for f in result.findings if f.line == switch)
+    assert "GET /cond/items" in message

@@ -228,7 +228,7 @@ class CredentialChecks:
             found = None if site is None else rejected_read(scope, reads, line, site)
             if found is not None:
                 return found.what
-            state = state_check(scope, line)
+            state = state_check(scope, line, func.info.params)
             if state:
                 return state
         return ""

@@ -4,14 +4,18 @@ a dependency or scheme, and the class a method belongs to."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from backendkit.project.symbols import ClassSym, FuncSym, Symbol
 from backendkit.summary.model import Call, Const, Name, Param, Scope, Subscript
 
+#: Starlette's classes whose ``.user`` is what ``AuthenticationMiddleware`` authenticated
+_CONNECTIONS = frozenset({"Request", "HTTPConnection", "WebSocket"})
 #: words of a ``request.state`` attribute holding the identity an auth middleware found
 _STATE_WORDS = ("auth", "user", "token", "claim", "scope", "principal", "identity", "subject")
 
 
-def state_check(scope: Scope, line: int) -> str:
+def state_check(scope: Scope, line: int, params: Sequence[Param] = ()) -> str:
     """``"request.state authenticated"`` when the rejection on ``line`` is under an ``if``
     whose test reads an identity a middleware put on the request's state
     (``request.state.user``, ``getattr(request.state, "authenticated", False)``)."""
@@ -22,6 +26,8 @@ def state_check(scope: Scope, line: int) -> str:
             head, _, attr = read.rpartition(".state.")
             if head and _identity(attr):
                 return f"{head}.state {attr}"
+            if _connection_user(read, params):
+                return f"{read.partition('.')[0]}.user"
         for site in scope.calls:
             if block.in_test(site.line) and (found := _getattr_state(site.call)):
                 return found
@@ -38,6 +44,19 @@ def _getattr_state(call: Call) -> str:
     if isinstance(attr, Const) and isinstance(attr.value, str) and _identity(attr.value):
         return f"{target.dotted} {attr.value}"
     return ""
+
+
+def _connection_user(read: str, params: Sequence[Param]) -> bool:
+    """``request.user`` (or ``.user.is_authenticated``) of one of ``params`` typed as
+    Starlette's request, websocket or connection: the user Starlette's
+    ``AuthenticationMiddleware`` put there (arize-phoenix's ``isinstance(conn.user, ...)``)."""
+    head, _, rest = read.partition(".")
+    if rest.partition(".")[0] != "user":
+        return False
+    for param in params:
+        if param.name == head and isinstance(param.annotation, Name):
+            return param.annotation.dotted.rpartition(".")[2] in _CONNECTIONS
+    return False
 
 
 def _identity(attr: str) -> bool:

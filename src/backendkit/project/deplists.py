@@ -7,15 +7,17 @@ Only a name bound once in the scope of its use, to a list display, grows this wa
 call of a method on it (``remove``, ``clear``, an ``extend`` of something else) keeps its
 literal, as does a list that is a parameter or bound several times. An addition under an
 ``if``, ``while`` or ``else``, in a loop, an ``except`` handler or a lambda may not happen:
-it is left out (for authentication, the weakest reading: a dependency that may be absent does
-not make a route ``required``).
+the list is then two alternatives, with every addition and with the sure ones only (an
+``IfExp`` of the two, as ``[...] if cfg else [...]`` is), so a route takes the weaker (a
+dependency that may be absent does not make it ``required``) and a conditional
+authentication is one configuration switch (``rules/authswitch.py``).
 """
 
 from __future__ import annotations
 
 from backendkit.project.listadds import list_additions
 from backendkit.project.symbols import Ctx
-from backendkit.summary.model import Assign, Call, Expr, Name, Scope, Seq
+from backendkit.summary.model import Assign, Call, Expr, IfExp, Name, Scope, Seq
 
 #: one addition to a list: (line, items, whether it surely runs)
 Addition = tuple[int, tuple[Expr, ...], bool]
@@ -37,8 +39,9 @@ class DependencyLists:
             return []
         return [(self._grown(expr, call, ctx, line) or expr, ctx)]
 
-    def _grown(self, expr: Expr, call: Call, ctx: Ctx, line: int) -> Seq | None:
-        """``expr``'s list with the additions made before ``call``, when it grows."""
+    def _grown(self, expr: Expr, call: Call, ctx: Ctx, line: int) -> Expr | None:
+        """``expr``'s list with the additions made before ``call``, when it grows: with
+        additions that may not happen, the list with all of them or with the sure ones."""
         scope = ctx.scopes[-1]
         literal = _literal(expr, scope)
         if literal is None:
@@ -49,13 +52,30 @@ class DependencyLists:
         if key not in self._memo:
             self._memo[key] = _additions(scope, expr.dotted)
         used = line or next((site.line for site in scope.calls if site.call is call), 0)
-        added = _between(self._memo[key] or [], literal.line, used)
-        return Seq((*literal.value.items, *added)) if added else None
+        return _grow(literal.value.items, literal.line, self._memo[key] or [], used)
 
 
-def _between(additions: list[Addition], start: int, end: int) -> list[Expr]:
-    """The items surely added on lines from ``start`` up to (not including) ``end``."""
-    return [item for at, items, sure in additions if sure and start <= at < end for item in items]
+def _grow(items: tuple[Expr, ...], start: int, additions: list[Addition], end: int) -> Expr | None:
+    """The list ``items`` with the additions on lines ``start`` up to ``end``: a display of
+    the sure ones, or the alternatives with all of them and with the sure ones only (None:
+    nothing added)."""
+    sure = _between(additions, start, end, False)
+    every = _between(additions, start, end, True)
+    surely = Seq((*items, *sure))
+    if len(every) > len(sure):
+        return IfExp(Seq((*items, *every)), surely)
+    return surely if sure else None
+
+
+def _between(additions: list[Addition], start: int, end: int, maybe: bool) -> list[Expr]:
+    """The items added on lines from ``start`` up to (not including) ``end``: surely, or
+    with ``maybe`` also those whose addition may not happen."""
+    return [
+        item
+        for at, items, sure in additions
+        if (sure or maybe) and start <= at < end
+        for item in items
+    ]
 
 
 def _literal(expr: Expr, scope: Scope) -> Assign | None:

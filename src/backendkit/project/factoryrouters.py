@@ -135,11 +135,13 @@ class FactoryRouters:
     ) -> list[tuple[Expr, Ctx]]:
         """The factory's ``dependencies=`` for one call: a parameter handed on as it is is
         what the call passes (or the parameter's default)."""
-        expr, ctx, _call = keyword
+        expr, ctx, call = keyword
         if isinstance(expr, Name) and expr.dotted in passed.named:
             argument = passed.named[expr.dotted]
             return self.model.dependencies(argument)
-        return self.model.dependencies((substitute(expr, consts, func.scope), ctx, None))
+        substituted = substitute(expr, consts, func.scope)
+        # unchanged by the call: read as the constructor's own (a local list grown in steps)
+        return self.model.dependencies((substituted, ctx, call if substituted is expr else None))
 
     def _route(self, decl: RouteDecl, obj: AppObject, consts: dict[str, Const]) -> RouteDecl:
         """``decl`` with its path evaluated for the variant's call."""
