@@ -27,6 +27,7 @@ from backendkit.project.authstatus import (
 from backendkit.project.credentials import CredentialChecks
 from backendkit.project.httperrors import HttpErrors, status_code_of
 from backendkit.project.index import ProjectIndex
+from backendkit.project.members import MethodValues
 from backendkit.project.schemes import SchemeCheck
 from backendkit.project.switches import SwitchTable
 from backendkit.project.symbols import (
@@ -103,6 +104,8 @@ class DependencyResolver:
         self._params: dict[tuple[int, ...], list[DepNode]] = {}
         self._active: set[str] = set()
         self.alternatives = Alternatives(self)
+        #: ``self.attr`` of a method: an attribute an instance of its class is given
+        self.members = MethodValues(index)
         #: the switch of each route open only in some configuration, by ``switch_key``: the
         #: route inventory records them, BK101 reports one finding per switch
         self.switched = SwitchTable()
@@ -290,6 +293,8 @@ class DependencyResolver:
         """The node for the dependency callable ``target`` names in ``ctx``; a variable keeps
         its name and the other values it may be bound to (``Alternatives.rebound``)."""
         if isinstance(target, Name):  # name the variable a library value is bound to
+            if target.dotted.partition(".")[0] in ("self", "cls"):  # ``Depends(self.auth)``
+                return self.node_for(self.members.value(target, ctx), expr_text(target))
             symbol = self.index.lookup(target.dotted, ctx)
             if isinstance(symbol, VarSym):
                 node = self.node_for(self.index.value(target, ctx), symbol.qualname)
