@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,13 @@ def write_project(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+def route_per_name(root: Path, main: str, route: str, names: Iterable[str]) -> Path:
+    """A project whose ``app/main.py`` is ``main`` followed by ``route`` formatted once per
+    name (one route per dependency), linted for BK101 only."""
+    source = main + "".join(route.format(name=name) for name in names)
+    return write_project(root, {"app/__init__.py": "", "app/main.py": source}, select=["BK101"])
 
 
 def _toml(value: object) -> str:

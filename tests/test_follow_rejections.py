@@ -14,11 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from backendkit import analyze
-from helpers import write_project
-from truth import imported_app
+from helpers import route_per_name
+from truth import anonymous_statuses
 
 MAIN = """\
 from typing import Optional
@@ -128,15 +127,12 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One route per dependency."""
-    main = MAIN + "".join(ROUTE.format(name=path[1:]) for path in EXPECTED)
     root = tmp_path_factory.mktemp("rejects") / "p"
-    return write_project(root, {"app/__init__.py": "", "app/main.py": main}, select=["BK101"])
+    return route_per_name(root, MAIN, ROUTE, (path[1:] for path in EXPECTED))
 
 
 def test_statuses_match_fastapi(project: Path) -> None:
-    with imported_app(project, "app.main:app") as application:
-        client = TestClient(application, raise_server_exceptions=False)
-        codes = {path: client.get(path).status_code for path in EXPECTED}
+    codes = anonymous_statuses(project, EXPECTED)
     real = {path: "required" if codes[path] in (401, 403) else "none" for path in EXPECTED}
     assert real == EXPECTED
 

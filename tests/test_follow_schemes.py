@@ -7,11 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from backendkit import analyze
-from helpers import write_project
-from truth import imported_app
+from helpers import route_per_name
+from truth import anonymous_statuses
 
 MAIN = """\
 from fastapi import Depends, FastAPI
@@ -59,15 +58,12 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One route per scheme instance."""
-    main = MAIN + "".join(ROUTE.format(name=path[1:]) for path in EXPECTED)
     root = tmp_path_factory.mktemp("schemes") / "p"
-    return write_project(root, {"app/__init__.py": "", "app/main.py": main}, select=["BK101"])
+    return route_per_name(root, MAIN, ROUTE, (path[1:] for path in EXPECTED))
 
 
 def test_fastapi_behaviour(project: Path) -> None:
-    with imported_app(project, "app.main:app") as application:
-        client = TestClient(application)
-        codes = {path: client.get(path).status_code for path in EXPECTED}
+    codes = anonymous_statuses(project, EXPECTED, raise_errors=True)
     real = {path: "required" if codes[path] in (401, 403) else "optional" for path in EXPECTED}
     assert real == EXPECTED
 

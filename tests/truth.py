@@ -145,6 +145,21 @@ def imported_app(project_dir: Path | str, app_ref: str) -> Iterator[Any]:
         _purge_modules(project_dir, names)
 
 
+def anonymous_statuses(
+    project_dir: Path | str,
+    paths: Iterable[str],
+    app_ref: str = "app.main:app",
+    raise_errors: bool = False,
+) -> dict[str, int]:
+    """The status code FastAPI answers an anonymous ``GET`` of each of ``paths`` with
+    (``raise_errors``: a server error raises instead of being a 500)."""
+    from fastapi.testclient import TestClient
+
+    with imported_app(project_dir, app_ref) as application:
+        client = TestClient(application, raise_server_exceptions=raise_errors)
+        return {path: client.get(path).status_code for path in paths}
+
+
 # --------------------------------------------------------------------------------------------
 # Walking what FastAPI serves
 # --------------------------------------------------------------------------------------------
