@@ -15,14 +15,14 @@ from types import MethodType
 
 import pytest
 
-from backendkit import analyze, fanout
+from backendkit import analyze, fanout, pipeline
 from backendkit.catalogue import RuleInfo, load_catalogue
 from backendkit.config import load_config
 from backendkit.engine import build_project
 from backendkit.findings import Finding, Severity
 from backendkit.rules import RULES
 from backendkit.rules.base import ProjectContext, ProjectRule
-from helpers import write_project
+from helpers import count_calls, write_project
 
 
 def _rule(code: str, cost: float, graphs: bool = False, reads: str = "all") -> ProjectRule:
@@ -156,12 +156,30 @@ def _invalid_examples() -> dict[str, str]:
     return files
 
 
+BLOCKING = """import requests
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+def fetch() -> str:
+    return requests.get("https://example.com").text
+
+
+@app.get("/slow")
+async def slow() -> str:
+    return fetch()
+"""
+
+
 def test_split_and_serial_project_passes_are_identical(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the split forced on a project of every rule's invalid examples, the findings and
-    routes equal those of one process, in the same order, and come from both halves."""
-    root = write_project(tmp_path / "all", _invalid_examples(), select=["ALL"])
+    routes equal those of one process, in the same order, and come from all three parts: the
+    rules run before linking (forked), and both halves of the others."""
+    files = _invalid_examples() | {"ex_blocking.py": BLOCKING}
+    root = write_project(tmp_path / "all", files, select=["ALL"])
     serial = analyze([root], use_cache=False, workers=1)
     forks: list[tuple[list[str], list[str]]] = []
     real_split = fanout.split_rules_by_cost
@@ -171,16 +189,23 @@ def test_split_and_serial_project_passes_are_identical(
         forks.append(([rules[i].code for i in here], [rules[i].code for i in there]))
         return here, there
 
+    besides = count_calls(monkeypatch, pipeline, "beside")
     monkeypatch.setattr(fanout, "SPLIT_MIN_LINES", 0)
+    monkeypatch.setattr(pipeline, "SPLIT_MIN_LINES", 0)
     monkeypatch.setattr(fanout, "split_rules_by_cost", recorded)
     split = analyze([root], use_cache=False, workers=2)
     assert forks, "the project pass did not split"
+    assert besides, "the rules that need no link did not start before it"
     assert split.findings == serial.findings
     assert split.routes == serial.routes
     codes = {f.code for f in serial.findings}
     here, there = forks[0]
     assert codes & set(here)
     assert codes & set(there)
+    early = {
+        code for code, rule in RULES.items() if issubclass(rule, ProjectRule) and not rule.links
+    }
+    assert codes & early
 
 
 MUTUAL = {

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from backendkit.rules import FileRule, ProjectRule, Rule
     from backendkit.runner import Progress
 
+    #: the index and the dependency resolver (``index_project``)
+    Indexed = tuple[ProjectIndex, DependencyResolver]
+
 ALWAYS_ON = frozenset({"BK001", "BK002", "BK005"})
 #: findings about the run or its configuration, reported whatever files the run was given
 CONFIG_CODES = frozenset({"BK002", "BK005"})
@@ -115,19 +118,30 @@ def configured_file_rules(config: Config) -> list[FileRule]:
     return split_rules(make_rules(config, catalogue, enabled))[0]
 
 
-def link_project(root: Path, config: Config, summaries: list[ModuleSummary]) -> Project:
-    """Index the summaries, model the application and build its routes.
+def index_project(config: Config, summaries: list[ModuleSummary]) -> Indexed:
+    """The index of the summaries and the dependency resolver: what every project rule reads,
+    built before the app model."""
+    from backendkit.project.deps import DependencyResolver
+    from backendkit.project.index import ProjectIndex
+
+    index = ProjectIndex(summaries)
+    auth_names = config.options.get("auth", {}).get("auth-dependencies", [])
+    return index, DependencyResolver(index, auth_names)  # type: ignore[arg-type]
+
+
+def link_project(
+    root: Path, config: Config, summaries: list[ModuleSummary], indexed: Indexed | None = None
+) -> Project:
+    """Index the summaries (unless ``indexed`` by ``index_project``), model the application
+    and build its routes.
 
     A failure of the app model becomes a BK002 finding on an extra, unparsed summary."""
     from backendkit.findings import internal_error
     from backendkit.project.appmodel import AppModel
-    from backendkit.project.deps import DependencyResolver
     from backendkit.project.index import ProjectIndex
     from backendkit.project.routes import RouteBuilder
 
-    index = ProjectIndex(summaries)
-    auth_names = config.options.get("auth", {}).get("auth-dependencies", [])
-    resolver = DependencyResolver(index, auth_names)  # type: ignore[arg-type]
+    index, resolver = indexed or index_project(config, summaries)
     try:
         model = AppModel(index)
         routes = RouteBuilder(model, resolver, public_policy(config)).build()
@@ -383,9 +397,13 @@ class _LazyRules:
         """The project pass: app-model failures and project-rule findings (those of the
         files in ``focus`` at least; None: all; the last run's where ``reuse`` allows), and
         the routes."""
-        project = self.project = link_project(self.root, self.config, summaries)
+        from backendkit.pipeline import linked_findings
+
+        project, found = linked_findings(
+            self.root, self.config, summaries, self.split()[1], self.workers, focus, reuse
+        )
+        self.project = project
         extra = [f for s in project.summaries[self.file_count :] for f in s.findings]
-        found = run_project_rules(project, self.split()[1], self.workers, focus, reuse)
         return extra + found, project.routes
 
 
@@ -427,24 +445,6 @@ def _existing(paths: Sequence[str | Path]) -> list[Path]:
 
 def _relative(root: Path, files: set[Path] | None) -> set[str] | None:
     return None if files is None else {_relative_path(root, p) for p in files}
-
-
-def run_project_rules(
-    project: Project,
-    rules: Sequence[ProjectRule],
-    workers: int | None = 1,
-    focus: frozenset[str] | None = None,
-    reuse: RuleReuse | None = None,
-) -> list[Finding]:
-    """Run the cross-file rules (on two cores for a large project when ``workers`` allows);
-    a failing rule becomes one BK002 finding. With a ``focus`` (relative paths), rules that
-    can (``ProjectRule.focusable``) look only for the findings of those files. A rule that
-    reads one part of the project only takes the last run's findings where ``reuse`` has
-    them for that part unchanged (see ``fanout.project_findings``)."""
-    from backendkit.fanout import project_findings
-
-    where = config_path(project.root, project.config)
-    return project_findings(project, rules, where, workers, focus, reuse)
 
 
 def config_path(root: Path, config: Config) -> str:

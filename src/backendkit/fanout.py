@@ -22,7 +22,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from typing import TYPE_CHECKING, TypeVar
 
@@ -48,31 +48,24 @@ R = TypeVar("R")
 RunRules = Callable[[ProjectContext, Sequence[ProjectRule]], list[list[Finding]]]
 
 
-def project_findings(
-    project: Project,
+def findings_per_rule(
+    context: ProjectContext,
     rules: Sequence[ProjectRule],
-    where: str,
-    workers: int | None,
     focus: frozenset[str] | None = None,
     reuse: RuleReuse | None = None,
-) -> list[Finding]:
-    """The findings of the project ``rules``, in rule order; a failing rule gives one BK002
-    finding at ``where`` (the configuration file). A project of ``SPLIT_MIN_LINES`` or more
-    runs its rules in two groups (see ``run_split``), the second in a fork when ``workers``
-    allows more than one process. With a ``focus`` (relative paths), a ``focusable`` rule
-    looks only for the findings of those files (``ProjectIndex.focus``). A rule that reads one
-    part of the project only (``ProjectRule.reads``) is not run when ``reuse`` has its last
-    findings for that part unchanged, and its findings go to ``reuse`` for the next run."""
-    context = ProjectContext(
-        project.index,
-        project.model,
-        project.resolver,
-        project.routes,
-        config_file=where,
-        root=project.root,
-    )
-
+    *,
+    grouped: bool = False,
+    fork: bool = False,
+) -> list[list[Finding]]:
+    """The findings of each of the project ``rules``, in rule order; a failing rule gives one
+    BK002 finding at the context's ``config_file``. ``grouped``: in two groups (a project of
+    ``SPLIT_MIN_LINES`` or more, see ``run_split``), the second in a fork when ``fork``. With
+    a ``focus`` (relative paths), a ``focusable`` rule looks only for the findings of those
+    files (``ProjectIndex.focus``). A rule that reads one part of the project only
+    (``ProjectRule.reads``) is not run when ``reuse`` has its last findings for that part
+    unchanged (``keep_reusable`` records them for the next run)."""
     kept = _reused(rules, reuse)
+    where = context.config_file
 
     def run(ctx: ProjectContext, some: Sequence[ProjectRule]) -> list[list[Finding]]:
         out: list[list[Finding]] = []
@@ -89,12 +82,41 @@ def project_findings(
                 ctx.index.focus = None
         return out
 
-    grouped = sum(s.line_count for s in project.summaries) >= SPLIT_MIN_LINES
-    per_rule = run_split(context, rules, run, grouped, fork=_fork(project, workers, focus))
+    return run_split(context, rules, run, grouped, fork)
+
+
+def keep_reusable(
+    rules: Sequence[ProjectRule], per_rule: Sequence[list[Finding]], reuse: RuleReuse | None
+) -> None:
+    """Give ``reuse`` the findings of the rules that read one part of the project only."""
+    if reuse is None:
+        return
     for rule, findings in zip(rules, per_rule, strict=True):
-        if reuse is not None and _partial(rule):
+        if _partial(rule):
             reuse.keep(rule.code, rule.reads, findings)
-    return _flat(per_rule)
+
+
+def project_findings(
+    project: Project,
+    rules: Sequence[ProjectRule],
+    where: str,
+    workers: int | None,
+    focus: frozenset[str] | None = None,
+    reuse: RuleReuse | None = None,
+) -> list[list[Finding]]:
+    """``findings_per_rule`` on the linked ``project``: grouped when it has
+    ``SPLIT_MIN_LINES`` or more, the second group forked when ``_fork`` allows."""
+    context = ProjectContext(
+        project.index,
+        project.model,
+        project.resolver,
+        project.routes,
+        config_file=where,
+        root=project.root,
+    )
+    grouped = sum(s.line_count for s in project.summaries) >= SPLIT_MIN_LINES
+    fork = _fork(project, workers, focus)
+    return findings_per_rule(context, rules, focus, reuse, grouped=grouped, fork=fork)
 
 
 def _partial(rule: ProjectRule) -> bool:
@@ -225,10 +247,6 @@ def run_split(
     found_here, found_there = in_two(first, second) if fork else (first(), second())
     by_rule = dict(zip(here, found_here, strict=True)) | dict(zip(there, found_there, strict=True))
     return [by_rule[i] for i in range(len(rules))]
-
-
-def _flat(per_rule: Iterable[list[Finding]]) -> list[Finding]:
-    return [finding for found in per_rule for finding in found]
 
 
 def in_two(first: Callable[[], T], second: Callable[[], T]) -> tuple[T, T]:
@@ -413,7 +431,9 @@ def _theirs(data: bytes, again: Callable[[], T]) -> T:
 __all__ = [
     "SPLIT_MIN_LINES",
     "beside",
+    "findings_per_rule",
     "in_two",
+    "keep_reusable",
     "memo_state",
     "project_findings",
     "restore_memos",

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from backendkit.cstparse import parse_module
 from backendkit.filetask import FileTask, decode_source, read_bytes
 from backendkit.findings import Finding, Severity, internal_error
 from backendkit.rules.base import UNPARSED, FileContext, FileRule, Unparsed
@@ -140,7 +141,7 @@ def summarize_file(
         if problem:
             return _failed(task, 1, 1, f"File could not be analysed: {problem}; it was skipped")
     try:
-        tree = cst.parse_module(source)
+        tree = parse_module(source)
     except cst.ParserSyntaxError as error:
         line, column, reason = _locate_syntax_error(source, error)
         return _failed(

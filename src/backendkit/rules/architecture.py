@@ -54,6 +54,7 @@ class ImportCycleRule(ProjectRule):
     time."""
 
     code = "BK501"
+    links = False  # reads the index only: runs while the project is linked
     uses_graphs = True
     reads = "imports"  # the import graph only: kept while no import changes
     cost = 5.5

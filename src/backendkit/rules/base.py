@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NoReturn
 
 from backendkit.catalogue import RuleInfo
 from backendkit.findings import Finding, Fix, Severity
@@ -82,6 +82,35 @@ class FileContext:
         if isinstance(self._tree, Unparsed):
             self._tree = native_tree(self.source)
         return self._tree
+
+
+class LinkNeeded(RuntimeError):
+    """A rule marked ``links = False`` read the app model or the routes."""
+
+
+class Unlinked:
+    """Stands for the app model or the route list in the context of the rules that run before
+    linking: any use raises ``LinkNeeded`` (a BK002 finding, never a silent empty answer)."""
+
+    def __init__(self, what: str) -> None:
+        self._what = what
+
+    def _refuse(self) -> NoReturn:
+        raise LinkNeeded(f"{self._what} is not built yet: the rule must not set links = False")
+
+    def __getattr__(self, name: str) -> NoReturn:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        self._refuse()
+
+    def __iter__(self) -> NoReturn:
+        self._refuse()
+
+    def __len__(self) -> NoReturn:
+        self._refuse()
+
+    def __bool__(self) -> NoReturn:
+        self._refuse()
 
 
 @dataclass
@@ -186,9 +215,15 @@ class ProjectRule(Rule):
     "all" (anything) by default; "imports" for a rule that reads only the modules (names,
     paths) and their import statements (``graphs.importlines.import_facts``), such as the
     import graph: an incremental run whose imports are all unchanged keeps its last findings
-    (``snapshot.RuleReuse``) instead of running it."""
+    (``snapshot.RuleReuse``) instead of running it.
+
+    ``links``: whether the rule reads the app model or the routes (``ctx.model``,
+    ``ctx.routes``, ``ctx.call_graph``). A rule that reads only the index, the resolver and
+    the import graphs sets it False: it runs while the project is linked (``pipeline.py``),
+    from a context whose model and routes are ``Unlinked``."""
 
     uses_graphs: ClassVar[bool] = False
+    links: ClassVar[bool] = True
     cost: ClassVar[float] = 1.0
     focusable: ClassVar[bool] = False
     reads: ClassVar[str] = "all"

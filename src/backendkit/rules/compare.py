@@ -208,6 +208,7 @@ class SecretCompareRule(ProjectRule):
     """BK113: passwords, hashes, tokens and keys compared with ``==``."""
 
     code = "BK113"
+    links = False  # reads the index only: runs while the project is linked
     cost = 1
     focusable = True  # reported at the comparison
     VALID = (

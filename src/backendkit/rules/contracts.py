@@ -129,6 +129,7 @@ class LayersRule(_ContractRule):
     """BK502: a lower layer imports a higher one (layers are listed highest first)."""
 
     code = "BK502"
+    links = False  # reads the index only: runs while the project is linked
     uses_graphs = True
     reads = "imports"  # the import graph only: kept while no import changes
     cost = 1
@@ -208,6 +209,7 @@ class ForbiddenRule(_ContractRule):
     """BK503: source modules import a forbidden module, directly or through others."""
 
     code = "BK503"
+    links = False  # reads the index only: runs while the project is linked
     uses_graphs = True
     reads = "imports"  # the import graph only: kept while no import changes
     cost = 1
@@ -283,6 +285,7 @@ class IndependenceRule(_ContractRule):
     others."""
 
     code = "BK504"
+    links = False  # reads the index only: runs while the project is linked
     uses_graphs = True
     reads = "imports"  # the import graph only: kept while no import changes
     cost = 0.5

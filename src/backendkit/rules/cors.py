@@ -30,6 +30,7 @@ class WildcardCorsRule(ProjectRule):
     """BK103: ``"*"`` in ``allow_origins`` or an ``allow_origin_regex`` that matches anything."""
 
     code = "BK103"
+    links = False  # reads the index only: runs while the project is linked
     cost = 1.2
     focusable = True  # reported at the middleware call
     VALID = (

@@ -196,6 +196,7 @@ class WeakPasswordHashRule(ProjectRule):
     """BK109: passwords hashed with a fast hash, or weak passlib schemes."""
 
     code = "BK109"
+    links = False  # reads the index only: runs while the project is linked
     cost = 0.1
     focusable = True  # reported at the hashing call
     VALID = (
@@ -251,6 +252,7 @@ class SecretInLogRule(ProjectRule):
     """BK111: passwords, tokens, secrets or Authorization headers passed to logging or print."""
 
     code = "BK111"
+    links = False  # reads the index only: runs while the project is linked
     cost = 1.2
     focusable = True  # reported at the logging call
     VALID = (

@@ -56,6 +56,7 @@ class JwtMisuseRule(ProjectRule):
     """BK105: ``jwt.decode`` that trusts the token, ``jwt.encode`` without an expiry."""
 
     code = "BK105"
+    links = False  # reads the index only: runs while the project is linked
     cost = 0.1
     focusable = True  # reported at the encode/decode call
     VALID = (
@@ -206,6 +207,7 @@ class DebugModeRule(ProjectRule):
     """BK106: ``FastAPI(debug=True)`` (tracebacks in every 500 response)."""
 
     code = "BK106"
+    links = False  # reads the index only: runs while the project is linked
     cost = 0.1
     focusable = True  # reported at the app call
     VALID = (
@@ -354,6 +356,7 @@ class ErrorDetailLeakRule(ProjectRule):
     """BK107: exception text or tracebacks sent to the client."""
 
     code = "BK107"
+    links = False  # reads the index only: runs while the project is linked
     cost = 1.5
     focusable = True  # reported at the response call
     VALID = (

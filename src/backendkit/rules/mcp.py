@@ -45,6 +45,7 @@ class McpToolDocsRule(ProjectRule):
     """BK601: MCP tools, resources and prompts without a docstring or with untyped params."""
 
     code = "BK601"
+    links = False  # reads the index only: runs while the project is linked
     cost = 1.6
     focusable = True  # reported at the tool's registration
     VALID = (
@@ -115,6 +116,7 @@ class McpAuthRule(ProjectRule):
     """BK602: an MCP HTTP app from a server created without authentication."""
 
     code = "BK602"
+    links = False  # reads the index only: runs while the project is linked
     cost = 1.2
     focusable = True  # reported at the app call
     VALID = (

@@ -242,6 +242,7 @@ class HardcodedSecretRule(ProjectRule):
     """BK104: a secret with a literal value in code."""
 
     code = "BK104"
+    links = False  # reads the index only: runs while the project is linked
     cost = 3
     focusable = True  # reported at the constant, field or call
     VALID = (

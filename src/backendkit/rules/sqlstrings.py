@@ -324,6 +324,7 @@ class SqlStringRule(ProjectRule):
     """BK110: SQL text assembled from strings reaching ``text()``/``execute()``."""
 
     code = "BK110"
+    links = False  # reads the index only: runs while the project is linked
     cost = 1
     focusable = True  # reported at the SQL sink's call
     VALID = (
