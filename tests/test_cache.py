@@ -237,12 +237,20 @@ def test_parallel_serial_and_cached_are_identical(tmp_path: Path) -> None:
 
 
 def test_chunks_cover_every_job_in_order() -> None:
-    """Chunks are consecutive and of about equal size."""
+    """Chunks are consecutive, cover every job once, and shrink: large first, then down to
+    the smallest share of the whole, so no worker finishes long after the others."""
     jobs = [
         runner.Job(i, FileTask(f"{i}.py", f"{i}.py", str(i), False), None, None, size)
         for i, size in enumerate([5, 100, 1, 1, 1, 50, 50, 0, 7])
     ]
-    parts = runner.chunks(jobs, 4)
+    parts = runner.chunks(jobs, 2)
     assert [job.index for part in parts for job in part] == list(range(len(jobs)))
-    assert 2 <= len(parts) <= 6
+    assert 2 <= len(parts) <= 9
     assert runner.chunks([], 3) == [[]]
+    even = [runner.Job(i, FileTask(f"{i}.py", f"{i}.py", str(i), False), None, None, 10)
+            for i in range(1000)]  # fmt: skip
+    sizes = [len(part) for part in runner.chunks(even, 2)]
+    assert sum(sizes) == 1000
+    assert sizes[0] == 250  # a quarter of the work: 1 / (GUIDED_SHARE x 2 workers)
+    assert sizes == sorted(sizes, reverse=True)
+    assert min(sizes[:-1]) >= 1000 // (runner.SMALLEST_SHARE * 2)  # the last takes the rest

@@ -25,7 +25,8 @@ from backendkit.summary.model import ModuleSummary
 
 PARALLEL_MIN_FILES = 40  # fewer files: worker start-up costs more than it saves
 PARALLEL_MIN_BYTES = 700_000  # about 20k lines
-CHUNKS_PER_WORKER = 6  # small enough to balance large and small files across workers
+GUIDED_SHARE = 2  # a chunk is 1/(this x workers) of the work left (``chunks``)...
+SMALLEST_SHARE = 24  # ...and at least 1/(this x workers) of the whole
 
 #: A file's bytes and content hash when the caller already has them (either may be None).
 Prepared = tuple[bytes | None, str | None]
@@ -175,13 +176,22 @@ def _big(jobs: list[Job]) -> bool:
     return len(jobs) > PARALLEL_MIN_FILES and sum(j.size for j in jobs) > PARALLEL_MIN_BYTES
 
 
-def chunks(jobs: list[Job], count: int) -> list[list[Job]]:
-    """Consecutive runs of jobs of about equal total size, ``count`` of them at most."""
-    target = max(sum(job.size for job in jobs) / max(count, 1), 1.0)
+def chunks(jobs: list[Job], workers: int) -> list[list[Job]]:
+    """Consecutive runs of jobs for ``workers`` processes, largest first: each takes
+    1/(``GUIDED_SHARE`` x ``workers``) of the work still left, down to
+    1/(``SMALLEST_SHARE`` x ``workers``) of the whole. Large chunks first cost few round trips;
+    small ones last keep a worker from finishing long after the others (with equal chunks the
+    last took up to a twelfth of the run alone)."""
+    total = sum(job.size for job in jobs)
+    smallest = max(total / (SMALLEST_SHARE * max(workers, 1)), 1.0)
+    left = float(total)
+    target = max(left / (GUIDED_SHARE * max(workers, 1)), smallest)
     out: list[list[Job]] = [[]]
     filled = 0.0
     for job in jobs:
         if out[-1] and filled + job.size > target:
+            left -= filled
+            target = max(left / (GUIDED_SHARE * max(workers, 1)), smallest)
             out.append([])
             filled = 0.0
         out[-1].append(job)
@@ -222,7 +232,7 @@ def _parallel(
     """Summarise in ``count`` worker processes; a chunk whose worker died is redone here.
 
     Each chunk is decoded as soon as it arrives, while the workers go on with the others."""
-    parts = chunks(jobs, count * CHUNKS_PER_WORKER)
+    parts = chunks(jobs, count)
     results: list[list[Made] | None] = [None] * len(parts)
     done = 0
     try:
