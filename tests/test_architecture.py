@@ -86,8 +86,46 @@ def test_methods_of_sync_clients_and_external_bases(tmp_path: Path) -> None:
     assert [(f.line, f.message.split(": ")[1].split(";")[0]) for f in findings] == [
         (
             15,
-            "app.main.b -> app.clients.make (line 15) -> httpx.Client (line 15) "
-            "(2 blocking calls reached in all)",
+            # building the client connects nothing: the request is the blocking call
+            "app.main.b -> app.clients.make (line 15) -> httpx.Client.get (line 16)",
         ),
         (20, "app.main.c -> app.clients.count (line 20) -> sqlmodel.Session.exec (line 20)"),
     ]
+
+
+BOOKKEEPING = {
+    "app/__init__.py": "",
+    "app/repo.py": "import httpx\nfrom sqlmodel import Session\n\n\n"
+    "def stage(session: Session, item: object) -> None:\n    session.add(item)\n"
+    "    session.add_all([item])\n    session.expire_all()\n\n\n"
+    "def save(session: Session, item: object) -> None:\n    stage(session, item)\n"
+    "    session.commit()\n\n\n"
+    "def client() -> httpx.Client:\n    return httpx.Client(base_url='https://x.example')\n\n\n"
+    "def fetch() -> str:\n    return client().get('/rates').text\n",
+    "app/main.py": "from fastapi import FastAPI\nfrom sqlmodel import Session\n\n"
+    "from app.repo import client, fetch, save, stage\n\napp = FastAPI()\n"
+    "SESSION = Session()\n\n\n"
+    "@app.post('/stage')\nasync def staged() -> None:\n    stage(SESSION, 1)\n\n\n"
+    "@app.post('/save')\nasync def saved() -> None:\n    save(SESSION, 1)\n\n\n"
+    "@app.get('/client')\nasync def built() -> None:\n    client()\n\n\n"
+    "@app.get('/fetch')\nasync def fetched() -> str:\n    return fetch()\n",
+}
+
+
+def test_calls_that_do_no_io_are_not_blocking(tmp_path: Path) -> None:
+    """Building a client and staging objects in a session do no I/O; the commit after them
+    and the client's request do."""
+    root = write_project(tmp_path / "p", BOOKKEEPING, select=["BK301"])
+    found = {f.line: f.message for f in analyze([root]).findings}
+    assert sorted(found) == [17, 27]
+    assert "sqlmodel.Session.commit" in found[17]
+    assert "httpx.Client.get" in found[27]
+
+
+def test_non_blocking_calls_are_configurable(tmp_path: Path) -> None:
+    """An empty ``non-blocking-calls`` makes every covered call blocking again."""
+    options = {"async": {"non-blocking-calls": []}}
+    root = write_project(tmp_path / "p", BOOKKEEPING, options, select=["BK301"])
+    found = {f.line: f.message for f in analyze([root]).findings}
+    assert sorted(found) == [12, 17, 22, 27]
+    assert "sqlmodel.Session.add" in found[12]

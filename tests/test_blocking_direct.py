@@ -73,10 +73,15 @@ def test_direct_session_call_and_async_background_task(tmp_path: Path) -> None:
 def test_default_list_matches_the_catalogue() -> None:
     """The code's default list and the documented option default are the same list."""
     from backendkit.catalogue import load_catalogue
-    from backendkit.rules.architecture import BLOCKING_CALLS, RUFF_ASYNC_CALLS
+    from backendkit.rules.architecture import (
+        BLOCKING_CALLS,
+        NON_BLOCKING_CALLS,
+        RUFF_ASYNC_CALLS,
+    )
 
     info = load_catalogue()["BK301"]
     assert list(BLOCKING_CALLS) == info.options["blocking-calls"]
+    assert list(NON_BLOCKING_CALLS) == info.options["non-blocking-calls"]
     assert set(RUFF_ASYNC_CALLS) == {
         "time.sleep",
         "requests.*",

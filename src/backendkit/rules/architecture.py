@@ -172,6 +172,37 @@ BLOCKING_CALLS = (
     "redis.from_url.*",
     "smtplib.*",
 )
+#: the default of ``[tool.backendkit.async] non-blocking-calls`` (the catalogue holds the same
+#: list): calls the blocking patterns cover that do no I/O. Building a client or a session
+#: connects nothing (they connect at the first request or query), and ``Session.add`` and its
+#: kin change only the session's bookkeeping until the next flush.
+NON_BLOCKING_CALLS = (
+    "httpx.Client",
+    "sqlalchemy.orm.Session",
+    "sqlmodel.Session",
+    "sqlalchemy.orm.Session.add",
+    "sqlalchemy.orm.Session.add_all",
+    "sqlalchemy.orm.Session.expunge",
+    "sqlalchemy.orm.Session.expunge_all",
+    "sqlalchemy.orm.Session.expire",
+    "sqlalchemy.orm.Session.expire_all",
+    "sqlalchemy.orm.Session.is_modified",
+    "sqlalchemy.orm.Session.in_transaction",
+    "sqlalchemy.orm.Session.in_nested_transaction",
+    "sqlmodel.Session.add",
+    "sqlmodel.Session.add_all",
+    "sqlmodel.Session.expunge",
+    "sqlmodel.Session.expunge_all",
+    "sqlmodel.Session.expire",
+    "sqlmodel.Session.expire_all",
+    "sqlmodel.Session.is_modified",
+    "sqlmodel.Session.in_transaction",
+    "sqlmodel.Session.in_nested_transaction",
+    "pymongo.MongoClient",
+    "redis.Redis",
+    "redis.StrictRedis",
+    "redis.from_url",
+)
 
 Step = tuple[str, int]  # a function (or the blocking external) and the line that calls it
 
@@ -194,28 +225,35 @@ def matches(name: str, patterns: Iterable[str]) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _matches_once(name: str, patterns: tuple[str, ...]) -> bool:
-    """``matches``, memoised: every route's search meets the same externals again."""
-    return matches(name, patterns)
+def _matches_once(name: str, patterns: tuple[str, ...], exempt: tuple[str, ...] = ()) -> bool:
+    """``matches`` ``patterns`` and not ``exempt``, memoised: every route's search meets the
+    same externals again."""
+    return matches(name, patterns) and not matches(name, exempt)
 
 
 def blocking_chain(
-    calls: CallGraph, entry: str, patterns: Sequence[str]
+    calls: CallGraph, entry: str, patterns: Sequence[str], exempt: Sequence[str] = ()
 ) -> tuple[list[Step], int] | None:
-    """The shortest chain of source calls from ``entry`` to a blocking call, and how many
-    blocking call sites ``entry`` reaches. Calls made by ``entry`` itself count only when ruff's
-    ASYNC rules do not report them (a sync database session, redis, smtplib...)."""
+    """The shortest chain of source calls from ``entry`` to a blocking call (one matching
+    ``patterns`` and not ``exempt``), and how many blocking call sites ``entry`` reaches.
+    Calls made by ``entry`` itself count only when ruff's ASYNC rules do not report them (a
+    sync database session, redis, smtplib...)."""
     parents: dict[str, Step | None] = {entry: None}
     queue = deque([entry])
     key = tuple(patterns)
     first: list[Step] = []
     count = 0
     direct = tuple(p for p in patterns if p not in RUFF_ASYNC_CALLS)
+    skipped = tuple(exempt)
     while queue:
         node = queue.popleft()
         calls.expand(node)
         wanted = key if node != entry else direct
-        hits = [(n, line) for line, n in calls.external.get(node, []) if _matches_once(n, wanted)]
+        hits = [
+            (n, line)
+            for line, n in calls.external.get(node, [])
+            if _matches_once(n, wanted, skipped)
+        ]
         if hits:
             count += len(hits)
             first = first or [*_path(parents, node), hits[0]]
@@ -314,11 +352,12 @@ class BlockingCallRule(ProjectRule):
         if not any(route.is_async for route in ctx.routes) and not _async_functions(ctx):
             return
         patterns = self._patterns()
+        exempt = [str(p) for p in self.options.get("non-blocking-calls", NON_BLOCKING_CALLS)]  # type: ignore[union-attr]
         calls = ctx.call_graph  # resolved as far as the async entry points reach
         for entry, data in sorted(calls.graph.nodes(data=True)):
             if not data["is_async"] or not _entry_kind(data) or not ctx.index.wanted(data["path"]):
                 continue
-            found = blocking_chain(calls, entry, patterns)
+            found = blocking_chain(calls, entry, patterns, exempt)
             if found is not None:
                 chain, count = found
                 message = self._message(_entry_kind(data), chain, count)
