@@ -79,9 +79,31 @@ class OptionalToken:
 
 app.add_middleware(OptionalToken)
 """,
+    "inline": """
+class InlineToken:
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        token = Headers(scope=scope).get("authorization")
+        if token != f"Bearer {KEY}":
+            response = JSONResponse({"detail": "no"}, status_code=401)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+app.add_middleware(InlineToken)
+""",
 }
 
-EXPECTED = {"checked": "unknown", "accepted": "unknown", "unrelated": "none", "optional": "none"}
+EXPECTED = {
+    "checked": "unknown",
+    "accepted": "unknown",
+    "unrelated": "none",
+    "optional": "none",
+    "inline": "unknown",  # Headers(scope=scope).get(...) read in place
+}
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ Authorization header, an API-key or token header, or a session cookie, and rejec
 A credential is read by a parameter declared with FastAPI's ``Header()`` (its ``alias``, else
 the parameter's name with ``_`` as ``-``) or ``Cookie()`` (as a default or in ``Annotated``),
 by ``<x>.headers.get("...")`` / ``<x>.cookies.get("...")`` (``request``, ``websocket``, a
-Starlette ``Headers``), or by ``<x>.headers["..."]`` bound to a name. A header is a credential
+Starlette ``Headers``, also built in place: ``Headers(scope=scope).get("...")``), or by ``<x>.headers["..."]`` bound to a name. A header is a credential
 when its name holds ``authorization``, ``api-key`` or ``apikey``, or ends with ``token`` or
 ``secret`` (``X-API-Key``, ``X-Auth-Token``); a cookie when its name holds ``token``,
 ``session``, ``auth``, ``jwt`` or ``api-key``. CSRF tokens (``csrf``/``xsrf``) are not
@@ -61,6 +61,7 @@ from backendkit.summary.model import (
 _NOT_CREDENTIALS = ("csrf", "xsrf")
 _COOKIE_WORDS = ("token", "session", "auth", "jwt", "api-key", "apikey")
 _READERS = {"headers": "header", "cookies": "cookie"}
+_HEADER_CLASSES = ("Headers", "MutableHeaders")  # Starlette's, built from an ASGI scope
 #: how many calls deep a dependency's credential check is followed into project helpers
 _HELPER_DEPTH = 2
 
@@ -266,11 +267,14 @@ class CredentialChecks:
 
 
 def _reader(receiver: Expr) -> str:
-    """ "header" or "cookie" for ``x.headers`` / ``x.cookies`` (or a bare ``headers``)."""
+    """ "header" or "cookie" for ``x.headers`` / ``x.cookies`` (or a bare ``headers``), and
+    "header" for Starlette's ``Headers(scope=scope)`` read in place."""
     if isinstance(receiver, Name):
         return _READERS.get(receiver.dotted.rpartition(".")[2], "")
     if isinstance(receiver, Attr):
         return _READERS.get(receiver.attr, "")
+    if isinstance(receiver, Call) and isinstance(receiver.func, Name):
+        return "header" if receiver.func.dotted.rpartition(".")[2] in _HEADER_CLASSES else ""
     return ""
 
 
