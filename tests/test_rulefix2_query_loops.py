@@ -191,3 +191,65 @@ def test_chunked_in_queries_are_not_reported(tmp_path: Path) -> None:
     the ``IN``, a loop over each batch's items, and a batch loop without an ``IN``."""
     found = _findings(tmp_path / "c", {"app/crud.py": CHUNKS})
     assert found == [("app/crud.py", line) for line in _lines(CHUNKS, "# N+1")]
+
+
+PAGES = """\
+from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session
+
+from app.models import Item
+
+BATCH = 500
+
+
+def purge(session: Session, cutoff: int) -> None:
+    while True:
+        ids = session.scalars(select(Item.id).where(Item.id < cutoff).limit(BATCH)).all()
+        if not ids:
+            break
+        session.execute(delete(Item).where(Item.id.in_(ids)))
+
+
+def walk(session: Session) -> int:
+    last, total = 0, 0
+    while True:
+        stmt = select(Item).where(Item.id > last).order_by(Item.id).limit(1000)
+        page = session.scalars(stmt).all()
+        if not page:
+            return total
+        total += len(page)
+        last = page[-1].id
+
+
+def walk_sql(session: Session) -> None:
+    offset = 0
+    while rows := session.execute(
+        text("SELECT id FROM items ORDER BY id LIMIT :size OFFSET :offset"),
+        {"size": BATCH, "offset": offset},
+    ).all():
+        offset += len(rows)
+
+
+def drain(session: Session, queue: list[int]) -> None:
+    while queue:
+        key = queue.pop()
+        session.scalars(select(Item).where(Item.id == key).limit(1)).first()  # N+1
+
+
+def drain_sql(session: Session, queue: list[int]) -> None:
+    while queue:
+        session.execute(text("SELECT * FROM items WHERE id = :id LIMIT 1"), {"id": queue.pop()})  # N+1
+
+
+def refresh_all(session: Session, queue: list[Item]) -> None:
+    while queue:
+        session.refresh(queue.pop())  # N+1
+"""
+
+
+def test_paging_while_loops_are_not_reported(tmp_path: Path) -> None:
+    """A ``while`` loop reading a page of rows per round (``.limit(BATCH)``, keyset or
+    ``LIMIT :size OFFSET``) is pagination; a query per item popped from a queue (``.limit(1)``,
+    ``LIMIT 1``, no limit) stays reported."""
+    found = _findings(tmp_path / "p", {"app/crud.py": PAGES})
+    assert found == [("app/crud.py", line) for line in _lines(PAGES, "# N+1")]

@@ -8,6 +8,9 @@
   ``len(...)``, or over a retrying iterator (tenacity's ``for attempt in Retrying(...)``,
   a call named for retries), whose variable does not reach the query: a retry around one
   statement.
+- A **paging** loop is a ``while`` loop whose query reads a page of rows: it holds a
+  ``.limit(n)`` (``n`` not a literal 0 or 1) or SQL text with ``LIMIT n`` / ``LIMIT :size``
+  (keyset or offset pagination, ``while True: rows = ...limit(500)...; if not rows: break``).
 - A **batch** loop runs one ``IN (...)`` query per chunk of ids: it iterates over chunks (a
   stepped ``range(0, len(ids), STEP)``, a call or a name whose last word is ``batch``,
   ``chunk``, ``batches``, ``chunks``, ``batched`` or ``chunked``: ``itertools.batched(ids,
@@ -24,6 +27,7 @@ taken to reach a query holding a comparison.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -55,6 +59,7 @@ _BATCH_METHODS = frozenset({"in_", "not_in", "notin_"})
 _BATCH_KEYS = frozenset({"$in", "$nin"})
 _BATCH_WORDS = frozenset({"batch", "batches", "batched", "chunk", "chunks", "chunked"})
 _RETRY_WORDS = ("retr", "attempt", "tries")
+_SQL_LIMIT = re.compile(r"\blimit\s+(\d+|:\w+|%s|%\(\w+\)s|\?|\$\d+)", re.IGNORECASE)
 
 
 def loop_iterables(scope: Scope, loop: int) -> list[Expr]:
@@ -93,13 +98,15 @@ class LoopQuery:
         self.levels = self._derived()
 
     def exempt(self) -> bool:
-        """A repeat or batch loop (see the module docstring)."""
+        """A repeat, batch or paging loop (see the module docstring)."""
+        if self._paged():
+            return True
         if not self.iterables or not self.targets:
             return False
         reach = self.reach(self.query)
         if reach == NONE and all(self._repeats(it) for it in self.iterables):
             return True
-        return reach <= BATCH and self._chunked() and self._has_batch(self.query, 0)
+        return reach <= BATCH and self._chunked() and self._holds(self.query, _is_batch)
 
     # -- how the loop variable reaches an expression ---------------------------------------
 
@@ -198,16 +205,44 @@ class LoopQuery:
                 return False
         return True
 
-    def _has_batch(self, expr: Expr | None, depth: int) -> bool:
-        """``expr``, or a local name it uses, holds an ``.in_(...)`` (or ``{"$in": ...}``)."""
+    def _paged(self) -> bool:
+        """A ``while`` loop whose query reads a page of rows: it holds a ``.limit(n)`` of more
+        than one row, or SQL text with such a ``LIMIT`` (keyset or offset pagination)."""
+        kind = self.scope.loops.get(self.loop)
+        if not (isinstance(kind, Unknown) and kind.kind == "While"):
+            return False
+        return self._holds(self.query, _is_page)
+
+    def _holds(self, expr: Expr | None, test: Callable[[Expr], bool], depth: int = 0) -> bool:
+        """``expr``, or a local name it uses, holds a part that passes ``test``."""
         if expr is None or depth > MAX_ROUNDS:
             return False
-        if _is_batch(expr):
+        if test(expr):
             return True
         if isinstance(expr, Name) and "." not in expr.dotted:
             assigns = self.scope.assigns.get(expr.dotted, ())
-            return any(self._has_batch(a.value, depth + 1) for a in assigns)
-        return any(self._has_batch(part, depth + 1) for part in _parts(expr))
+            return any(self._holds(a.value, test, depth + 1) for a in assigns)
+        return any(self._holds(part, test, depth + 1) for part in _parts(expr))
+
+
+def _is_page(expr: Expr) -> bool:
+    """``.limit(n)`` (``n`` not a literal 0 or 1), or SQL text with ``LIMIT n`` / ``LIMIT
+    :size``: a page of rows, not one."""
+    if isinstance(expr, Const) and isinstance(expr.value, str):
+        found = _SQL_LIMIT.search(expr.value)
+        return found is not None and found.group(1) not in ("0", "1")
+    if not isinstance(expr, Call) or len(expr.args) != 1 or expr.kwargs:
+        return False
+    size = expr.args[0]
+    return _method(expr) == "limit" and not (isinstance(size, Const) and size.value in (0, 1))
+
+
+def _method(call: Call) -> str:
+    """The last name of the callee: ``limit`` for ``select(X).limit(10)`` or ``q.limit``."""
+    func = call.func
+    if isinstance(func, Attr):
+        return func.attr
+    return func.dotted.rpartition(".")[2] if isinstance(func, Name) else ""
 
 
 def _is_batch(expr: Expr) -> bool:
