@@ -238,7 +238,8 @@ def drain(session: Session, queue: list[int]) -> None:
 
 def drain_sql(session: Session, queue: list[int]) -> None:
     while queue:
-        session.execute(text("SELECT * FROM items WHERE id = :id LIMIT 1"), {"id": queue.pop()})  # N+1
+        one = text("SELECT * FROM items WHERE id = :id LIMIT 1")
+        session.execute(one, {"id": queue.pop()})  # N+1
 
 
 def refresh_all(session: Session, queue: list[Item]) -> None:
