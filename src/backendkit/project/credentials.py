@@ -6,9 +6,9 @@ the parameter's name with ``_`` as ``-``) or ``Cookie()`` (as a default or in ``
 by ``<x>.headers.get("...")`` / ``<x>.cookies.get("...")`` (``request``, ``websocket``, a
 Starlette ``Headers``, also built in place: ``Headers(scope=scope).get("...")``), or by
 ``<x>.headers["..."]`` bound to a name. A header is a credential when its name holds
-``authorization``, ``api-key`` or ``apikey``, or ends with ``token`` or ``secret`` (``X-API-
-Key``, ``X-Auth-Token``); a cookie when its name holds ``token``, ``session``, ``auth``,
-``jwt`` or ``api-key``. CSRF tokens (``csrf``/``xsrf``) are not credentials.
+``authorization``, ``api-key`` or ``apikey``, or ends with ``token`` or ``secret``
+(``X-API-Key``, ``X-Auth-Token``); a cookie when its name holds ``token``, ``session``,
+``auth``, ``jwt`` or ``api-key``. CSRF tokens (``csrf``/``xsrf``) are not credentials.
 
 What ties a rejection to the credential: it comes after the read, in an ``except`` handler of
 the same function or under an ``if`` (``elif``, ``else``) whose test reads the variable holding
