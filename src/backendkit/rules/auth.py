@@ -390,8 +390,11 @@ class OptionalAuthRule(ProjectRule):
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
-        """One finding per route whose authentication is optional only."""
-        for route, others in per_endpoint(_flagged(ctx.routes, "optional")):
+        """One finding per route whose authentication is optional only, or per configuration
+        switch for the routes it makes optional (authenticated in another configuration)."""
+        flagged = _flagged(ctx.routes, "optional")
+        alone, switched = split_switched(flagged, ctx.resolver.switched)
+        for route, others in per_endpoint(alone):
             chain = " -> ".join(route.auth_chain)
             yield self.finding(
                 route.file,
@@ -403,3 +406,4 @@ class OptionalAuthRule(ProjectRule):
                 "public if anonymous access is intended",
                 extra={"alt_lines": [route.def_line], "route": route.to_dict()},
             )
+        yield from switch_findings(self, switched)

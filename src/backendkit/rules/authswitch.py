@@ -1,9 +1,10 @@
-"""BK101's report of a configuration switch: the routes that are authenticated in one
-configuration and open in another (``authstatus.Switch``: a factory's ``return
-no_authentication``, the ``[]`` branch of a conditional ``dependencies=`` list, an
-assignment of a no-op dependency) are reported by one finding at the place that opens them,
-so one suppression there covers them all. A route open in every configuration is reported
-on its own."""
+"""BK101's and BK102's report of a configuration switch: the routes that are authenticated in
+one configuration and open (BK101) or only optionally authenticated (BK102) in another
+(``authstatus.Switch``: a factory's ``return no_authentication``, the ``[]`` branch of a
+conditional ``dependencies=`` list, an assignment of a no-op dependency, a scheme built with
+``auto_error=False`` in one mode) are reported by one finding at the place that selects the
+weaker one, so one suppression there covers them all. A route that is open (or optional) in
+every configuration is reported on its own."""
 
 from __future__ import annotations
 
@@ -36,10 +37,17 @@ def split_switched(
     return alone, groups
 
 
+#: what selecting the weaker configuration does, by rule
+EFFECTS = {
+    "BK101": "turns authentication off",
+    "BK102": "makes authentication optional (anonymous callers get through)",
+}
+
+
 def switch_findings(
     rule: ProjectRule, groups: Mapping[tuple[str, int], list[tuple[Route, Switch]]]
 ) -> Iterator[Finding]:
-    """One finding per switch, at its origin, naming a few of the routes it opens."""
+    """One finding per switch, at its origin, naming a few of the routes it weakens."""
     for (file, line), members in sorted(groups.items()):
         switch = members[0][1]
         endpoints = [route for route, _others in per_endpoint(r for r, _s in members)]
@@ -50,10 +58,10 @@ def switch_findings(
         yield rule.finding(
             file,
             line,
-            f"Configuration switch: selecting {switch.origin[2]} turns authentication off "
+            f"Configuration switch: selecting {switch.origin[2]} {EFFECTS[rule.code]} "
             f"for {count} that {'is' if len(labels) == 1 else 'are'} authenticated otherwise (via "
             f"{' -> '.join(switch.secured)}): {named}{more}; make sure production cannot "
-            "select it (or fail start-up when it is selected), or suppress BK101 on this "
-            "line if the mode is intended",
+            f"select it (or fail start-up when it is selected), or suppress {rule.code} on "
+            "this line if the mode is intended",
             extra={"routes": labels},
         )
