@@ -34,7 +34,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from backendkit.project.credhelpers import injected, is_method, own_class, state_check
+from backendkit.project.credhelpers import (
+    injected,
+    is_method,
+    may_return_none,
+    none_lines,
+    own_class,
+    state_check,
+)
 from backendkit.project.httperrors import HttpErrors
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance
@@ -131,8 +138,11 @@ class CredentialChecks:
         (``lets_through``); and it never hands a missing credential on as ``None`` (no
         ``return None``, no ``Optional`` / ``| None`` return annotation, no bare ``return``
         or end of the body reached in a function that returns a value elsewhere): that is an
-        optional user, not authentication."""
-        if _may_return_none(func):
+        optional user, not authentication. A helper (``depth`` > 0) whose ``None`` comes only
+        after its first 401/403 (arize-phoenix's ``authenticated_claims``: ``None`` for its
+        system user, once anonymous callers are rejected) still checks: the caller decides
+        what reaches the route."""
+        if may_return_none(func) and (depth == 0 or self._none_first(func)):
             return ""
         reads = sorted([*passed, *self.reads(func)], key=lambda read: read.line)
         found = self._own_check(func, reads)
@@ -147,6 +157,11 @@ class CredentialChecks:
             if found:
                 return found
         return ""
+
+    def _none_first(self, func: FuncSym) -> bool:
+        """``func`` may return ``None`` before its first 401/403 (or has none of its own)."""
+        raised = self.errors.auth_raise_lines(func)
+        return not raised or any(line < min(raised) for line in none_lines(func.info.scope))
 
     def helper_rejects(self, func: FuncSym, depth: int = 0) -> bool:
         """``func`` raises a 401/403 itself or in a project function it always calls (a
@@ -470,30 +485,3 @@ _PARTS: dict[type, Callable[[Any], tuple[Expr, ...]]] = {
     FString: lambda e: e.parts,
     DictExpr: lambda e: tuple(p for pair in e.items for p in pair if p is not None),
 }
-
-
-def _may_return_none(func: FuncSym) -> bool:
-    """``func`` returns ``None`` explicitly, is annotated to return an optional value, or
-    returns a value on some paths and nothing (a bare ``return``, the end of its body) on
-    others."""
-    scope = func.info.scope
-    if any(isinstance(r, Const) and r.value is None for r in scope.returns):
-        return True
-    if scope.returns and (scope.bare_returns or func.info.falls_off):
-        return True
-    return _optional(func.info.returns)
-
-
-def _optional(annotation: Expr | None) -> bool:
-    """``Optional[T]`` or a union with ``None`` (``T | None``)."""
-    if isinstance(annotation, Subscript) and isinstance(annotation.value, Name):
-        name = annotation.value.dotted.rpartition(".")[2]
-        return name == "Optional" or (name == "Union" and any(map(_is_none, annotation.items)))
-    if isinstance(annotation, BinOp) and annotation.op == "BitOr":
-        sides = (annotation.left, annotation.right)
-        return any(_is_none(side) or _optional(side) for side in sides)
-    return False
-
-
-def _is_none(expr: Expr) -> bool:
-    return expr == Const(None) or expr == Name("None")

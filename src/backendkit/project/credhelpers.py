@@ -1,13 +1,14 @@
 """Readers for ``credentials.py``: the identity an auth middleware put on ``request.state``
 that a dependency rejects without (agno's ``require_admin``), the parameters FastAPI fills from
-a dependency or scheme, and the class a method belongs to."""
+a dependency or scheme, the class a method belongs to, and whether a function may hand on
+``None`` (an optional user)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from backendkit.project.symbols import ClassSym, FuncSym, Symbol
-from backendkit.summary.model import Call, Const, Name, Param, Scope, Subscript
+from backendkit.summary.model import BinOp, Call, Const, Expr, Name, Param, Scope, Subscript
 
 #: Starlette's classes whose ``.user`` is what ``AuthenticationMiddleware`` authenticated
 _CONNECTIONS = frozenset({"Request", "HTTPConnection", "WebSocket"})
@@ -92,3 +93,40 @@ def is_method(target: Symbol) -> bool:
     if not isinstance(target, FuncSym) or not target.info.params:
         return False
     return target.info.params[0].name == "self"
+
+
+def may_return_none(func: FuncSym) -> bool:
+    """``func`` returns ``None`` explicitly, is annotated to return an optional value, or
+    returns a value on some paths and nothing (a bare ``return``, the end of its body) on
+    others."""
+    scope = func.info.scope
+    if any(isinstance(r, Const) and r.value is None for r in scope.returns):
+        return True
+    if scope.returns and (scope.bare_returns or func.info.falls_off):
+        return True
+    return _optional(func.info.returns)
+
+
+def none_lines(scope: Scope) -> list[int]:
+    """The lines of ``scope``'s ``return None`` and bare ``return`` statements."""
+    lines = [
+        line
+        for expr, line in zip(scope.returns, scope.return_lines, strict=False)
+        if isinstance(expr, Const) and expr.value is None
+    ]
+    return [*lines, *scope.bare_returns]
+
+
+def _optional(annotation: Expr | None) -> bool:
+    """``Optional[T]`` or a union with ``None`` (``T | None``)."""
+    if isinstance(annotation, Subscript) and isinstance(annotation.value, Name):
+        name = annotation.value.dotted.rpartition(".")[2]
+        return name == "Optional" or (name == "Union" and any(map(_is_none, annotation.items)))
+    if isinstance(annotation, BinOp) and annotation.op == "BitOr":
+        sides = (annotation.left, annotation.right)
+        return any(_is_none(side) or _optional(side) for side in sides)
+    return False
+
+
+def _is_none(expr: Expr) -> bool:
+    return expr == Const(None) or expr == Name("None")
