@@ -209,3 +209,40 @@ def test_option_docs_name_every_segment_of_the_convention() -> None:
 )
 def test_callback_and_logout_methods(path: str, methods: tuple[str, ...], segment: str) -> None:
     assert conventional_segment(path, methods) == segment
+
+
+@pytest.mark.parametrize(
+    ("path", "methods", "segment"),
+    [
+        ("/.well-known/openid-configuration", ("GET",), ".well-known"),
+        ("/.well-known/oauth-protected-resource/mcp", ("GET", "HEAD"), ".well-known"),
+        ("{?settings.root_path}/.well-known/security.txt", ("GET",), ".well-known"),
+        ("/.well-known/{name}", ("GET",), ".well-known"),
+        ("/.well-known/openid-configuration", ("POST",), ""),  # metadata is only read
+        ("/.well-known", ("GET",), ""),  # the prefix alone is no document
+        ("/tenants/{tenant}/.well-known/openid-configuration", ("GET",), ""),
+        ("/admin/.well-known/keys", ("GET",), ""),
+    ],
+)
+def test_well_known_metadata_is_public_to_read(
+    path: str, methods: tuple[str, ...], segment: str
+) -> None:
+    """RFC 8615 site metadata (OAuth and OpenID discovery, security.txt) is read by clients
+    before they sign in (arize-phoenix's ``/.well-known/oauth-authorization-server``)."""
+    assert conventional_segment(path, methods) == segment
+
+
+def test_well_known_routes_are_public_and_need_no_version(tmp_path: Path) -> None:
+    """Not BK101 (public by convention, and says so) and not BK207 (they live at the root)."""
+    main = (
+        "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+        "@app.get('/.well-known/openid-configuration')\n"
+        "def discovery() -> dict:\n    return {}\n\n\n"
+        "@app.delete('/.well-known/openid-configuration')\n"
+        "def drop() -> None:\n    return None\n"
+    )
+    root = write_project(tmp_path / "p", {"main.py": main}, select=["BK101", "BK207"])
+    result = analyze([root], use_cache=False)
+    routes = {tuple(r.methods): r for r in result.routes}
+    assert routes[("GET",)].public_reason == "conventional: .well-known"
+    assert [(f.code, f.line) for f in result.findings] == [("BK101", 11)]

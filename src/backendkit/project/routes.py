@@ -111,8 +111,11 @@ AUTH_SUB_ACTIONS = (
     )
     | PROVIDERS
 )
+#: RFC 8615's prefix of site metadata documents every client must read before signing in
+#: (``/.well-known/openid-configuration``, ``oauth-authorization-server``, ``security.txt``)
+WELL_KNOWN = ".well-known"
 #: path segments of endpoints that are public by convention
-CONVENTIONAL_SEGMENTS = _AUTH_LIKE | PROBE_SEGMENTS
+CONVENTIONAL_SEGMENTS = _AUTH_LIKE | PROBE_SEGMENTS | {WELL_KNOWN}
 #: segments after which nothing is public by convention
 PROTECTED_SEGMENTS = frozenset({"admin", "admins", "internal", "private", "management", "staff"})
 #: the methods a conventional endpoint may have: an authentication endpoint reads or posts
@@ -128,6 +131,7 @@ def conventional_segment(path: str, methods: Iterable[str]) -> str:
     POST when only path parameters and ``AUTH_SUB_ACTIONS`` follow it (not in
     ``/token/revoke-all``); a probe or documentation segment (``/health``,
     ``/api/v1/utils/health-check/``) for GET and HEAD, as the last segment; ``/`` for GET and
+    HEAD; a ``.well-known`` segment with anything after it (RFC 8615 metadata) for GET and
     HEAD. None counts after a path parameter (except one provider right after ``oauth``,
     ``sso`` and the like: ``/oauth/{provider}/callback``) or an admin/internal segment. Every
     method of the route must be allowed.
@@ -148,15 +152,24 @@ def _candidate_segment(path: str) -> str:
     for position, segment in enumerate(segments, 1):
         if segment == _RUNTIME and position < len(segments):
             continue  # a mount point or prefix computed at run time: the context goes on
-        lowered = segment.lower()
-        if _opens_auth(lowered, previous) or (
-            lowered in PROBE_SEGMENTS and position == len(segments)
-        ):
-            return _unless_followed(segment, segments[position:])
+        found = _opens(segment, previous, segments[position:])
+        if found is not None:
+            return found
         previous = _context_after(segment, previous)
         if not previous:
             return ""
     return ""
+
+
+def _opens(segment: str, previous: str, after: list[str]) -> str | None:
+    """What ``segment``, with ``after`` following it, makes public ("": nothing, the path is
+    not conventional), or None when it opens nothing and the walk goes on."""
+    lowered = segment.lower()
+    if lowered == WELL_KNOWN and after:
+        return segment  # RFC 8615 metadata (OAuth, OpenID, security.txt): public to read
+    if _opens_auth(lowered, previous) or (lowered in PROBE_SEGMENTS and not after):
+        return _unless_followed(segment, after)
+    return None
 
 
 def _is_root(path: str, segments: list[str]) -> bool:
