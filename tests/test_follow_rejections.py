@@ -146,4 +146,12 @@ def test_auth_statuses(project: Path) -> None:
     assert chains["/accept_bare"] == "app.main:accept_bare (checks header x-api-key)"
     assert chains["/check_called"].endswith("(checks header authorization)")
     reported = sorted(f.line for f in result.findings if f.code == "BK101")
-    assert reported == sorted(r.line for r in result.routes if r.auth == "none")
+    # ``if DEBUG: return`` before the 403 is a configuration switch: open with DEBUG set,
+    # rejecting otherwise; reported once at that return, not at the route (``configauth``)
+    switched = {"/only_in_debug", "/accept_unrelated"}
+    lines = MAIN.splitlines()
+    switches = [n for n, text in enumerate(lines, 1) if text == "        return" and
+                lines[n - 2] == "    if DEBUG:"]  # fmt: skip
+    assert len(switches) == len(switched)
+    routes = [r.line for r in result.routes if r.auth == "none" and r.path not in switched]
+    assert reported == sorted([*routes, *switches])

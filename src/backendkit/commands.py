@@ -266,7 +266,9 @@ def _scheme_label(route) -> str:
     """``oauth2_scheme (OAuth2PasswordBearer)`` from the end of the auth chain."""
     if not route.auth_chain:
         return ""
-    return route.auth_chain[-1].rpartition(":")[2]
+    last, switched, _where = route.auth_chain[-1].partition(" (when ")
+    label = last.rpartition(":")[2]
+    return f"{label} (configuration switch)" if switched else label
 
 
 def _short_handler(handler: str) -> str:

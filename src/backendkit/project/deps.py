@@ -24,6 +24,7 @@ from backendkit.project.authstatus import (
     auth_status,
     library_class,
 )
+from backendkit.project.configauth import config_skip
 from backendkit.project.credentials import CredentialChecks
 from backendkit.project.httperrors import HttpErrors, status_code_of
 from backendkit.project.index import ProjectIndex
@@ -393,10 +394,18 @@ class DependencyResolver:
 
     def _own_checks(self, node: DepNode, func: FuncSym) -> None:
         """What the body of ``func`` (a function, or a ``__call__``) does for authentication:
-        raises 401/403 at all, checks a credential it reads, always rejects."""
+        raises 401/403 at all, checks a credential it reads, always rejects. A check the
+        configuration may skip (``configauth``) makes two alternatives: as configured, and
+        letting callers through, selected at the return that skips it."""
         node.enforces = self._raises_auth_error(func) or self.credentials.helper_rejects(func)
         if node.enforces and self.credentials.lets_through(func):
             node.enforces = False  # an early return lets anonymous callers through
+            skip = config_skip(self.index, func, self.errors.auth_raise_lines(func))
+            if skip is not None:
+                origin, configured = skip
+                node.alternatives.append(replace(node, origin=origin, alternatives=[]))
+                func = configured
+                node.enforces = not self.credentials.lets_through(func)
         if node.enforces:
             node.checks = self.credentials.dependency_check(func)
             node.rejects_all = self.errors.always_rejects(func)
