@@ -161,14 +161,26 @@ class Config:
 
 def find_project_root(paths: Sequence[Path]) -> Path:
     """The nearest directory, from the first path (or the cwd) upwards, holding a
-    ``pyproject.toml`` (or ``backendkit.toml``); else the paths' common parent (or the cwd)."""
+    ``pyproject.toml`` (or ``backendkit.toml``); else the paths' common parent (or the cwd),
+    or the topmost package holding it when it is in a package: a package is analysed whole,
+    its modules named from its parent (``discovery.root_package``)."""
     starts = [p.resolve() for p in paths] or [Path.cwd().resolve()]
     first = starts[0] if starts[0].is_dir() else starts[0].parent
     for directory in (first, *first.parents):
         if any((directory / name).is_file() for name in CONFIG_FILES):
             return directory
     dirs = [p if p.is_dir() else p.parent for p in starts]
-    return Path(os.path.commonpath([str(d) for d in dirs]))
+    return top_package(Path(os.path.commonpath([str(d) for d in dirs])))
+
+
+def top_package(directory: Path) -> Path:
+    """The topmost package (a directory with ``__init__.py``) holding ``directory`` or being
+    it; ``directory`` itself when it is no package."""
+    while directory.name and all(
+        (d / "__init__.py").is_file() for d in (directory, directory.parent)
+    ):
+        directory = directory.parent
+    return directory
 
 
 def load_config(

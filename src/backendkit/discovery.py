@@ -23,9 +23,16 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
-from backendkit.config import DEFAULT_EXCLUDES, Config
+from backendkit.config import CONFIG_FILES, DEFAULT_EXCLUDES, Config
 
-__all__ = ["DEFAULT_EXCLUDES", "discover", "exclude_spec", "module_name", "select_reported"]
+__all__ = [
+    "DEFAULT_EXCLUDES",
+    "discover",
+    "exclude_spec",
+    "module_name",
+    "root_package",
+    "select_reported",
+]
 
 # A gitignore spec together with the directory (relative to the root, "" for the root) it governs.
 _Layer = tuple[str, GitIgnoreSpec]
@@ -159,17 +166,21 @@ def _under_any(path: Path, directories: list[Path]) -> bool:
     return any(d in path.parents for d in directories)
 
 
-def module_name(root: Path, path: Path) -> tuple[str, bool]:
+def module_name(root: Path, path: Path, package: tuple[str, ...] | None = None) -> tuple[str, bool]:
     """Dotted module name of ``path`` and whether it is a package (``__init__.py``).
 
     Names are relative to ``root``, or to ``root/src`` for files below it (src layout).
     Directories without ``__init__.py`` (namespace packages) still contribute name parts.
+    A root that is itself a package with no project marker (``root_package``, looked up when
+    ``package`` is None) starts every name: ``mypkg/api/items.py`` is ``mypkg.api.items``.
     A file outside the root is named by its stem.
     """
+    if package is None:
+        package = root_package(root)
     top, name = str(root).rstrip(os.sep) + os.sep, str(path)
     if name.startswith(top):  # the common case, without pathlib's overhead
         parts = name[len(top) :].split(os.sep)
-        return _dotted(root, parts)
+        return _dotted(root, parts, package)
     try:
         parts = list(path.relative_to(root).parts)
     except ValueError:
@@ -177,15 +188,32 @@ def module_name(root: Path, path: Path) -> tuple[str, bool]:
             parts = list((path.parent.resolve() / path.name).relative_to(root.resolve()).parts)
         except ValueError:
             return path.stem, path.name == "__init__.py"
-    return _dotted(root, parts)
+    return _dotted(root, parts, package)
 
 
-def _dotted(root: Path, parts: list[str]) -> tuple[str, bool]:
-    if len(parts) > 1 and parts[0] == "src" and parts[1:] != ["__init__.py"]:
+def root_package(root: Path) -> tuple[str, ...]:
+    """The package ``root`` is, as Python imports it with the parent of its topmost package
+    on ``sys.path`` (``("mypkg", "api")`` for ``mypkg/api/``), when it holds ``__init__.py``
+    and no project marker (``CONFIG_FILES``: a marker makes the directory the import root);
+    ``()`` otherwise. ``find_project_root`` falls back to such a root when no marker is
+    found, so a package's absolute imports of itself (``from mypkg.deps import ...``)
+    resolve."""
+    directory = Path(os.path.abspath(root))
+    if any((directory / name).is_file() for name in CONFIG_FILES):
+        return ()
+    names: list[str] = []
+    while directory.name and (directory / "__init__.py").is_file():
+        names.append(directory.name)
+        directory = directory.parent
+    return tuple(reversed(names))
+
+
+def _dotted(root: Path, parts: list[str], package: tuple[str, ...]) -> tuple[str, bool]:
+    if not package and len(parts) > 1 and parts[0] == "src" and parts[1:] != ["__init__.py"]:
         parts = parts[1:]
     is_package = parts[-1] == "__init__.py"
     if is_package:
-        parts = parts[:-1] or [root.name]
+        parts = parts[:-1] or ([] if package else [root.name])
     else:
         parts[-1] = parts[-1].removesuffix(".py")
-    return ".".join(parts), is_package
+    return ".".join([*package, *parts]), is_package

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from backendkit.cache import Cache, cache_path
 from backendkit.catalogue import RuleInfo, load_catalogue
 from backendkit.config import Config, find_project_root, load_config
-from backendkit.discovery import discover, module_name, select_reported
+from backendkit.discovery import discover, module_name, root_package, select_reported
 from backendkit.filetask import FileTask
 from backendkit.findings import Finding
 from backendkit.incremental import PassResult, Settings, project_pass
@@ -101,7 +101,7 @@ def build_project(
 
     files = discover(root, config)
     summaries = summarize_all(
-        [file_task(root, path) for path in files],
+        file_tasks(root, files),
         file_rules,
         Cache(cache_path(root, config.cache_dir), file_rules) if use_cache else None,
         workers,
@@ -153,9 +153,15 @@ def link_project(
     return Project(root, config, summaries, index, model, resolver, routes)
 
 
-def file_task(root: Path, path: Path) -> FileTask:
-    """The per-file task of one discovered file."""
-    module, is_package = module_name(root, path)
+def file_tasks(root: Path, files: Iterable[Path]) -> list[FileTask]:
+    """The per-file tasks of the discovered ``files`` (the root's package looked up once)."""
+    package = root_package(root)
+    return [file_task(root, path, package) for path in files]
+
+
+def file_task(root: Path, path: Path, package: tuple[str, ...] | None = None) -> FileTask:
+    """The per-file task of one discovered file (``package``: see ``module_name``)."""
+    module, is_package = module_name(root, path, package)
     return FileTask(str(path), _relative_path(root, path), module, is_package)
 
 
@@ -181,10 +187,11 @@ def analyze(
 ) -> AnalysisResult:
     """Analyse the project(s) containing ``paths``; return routes and filtered findings.
 
-    Each project (the nearest directory upwards with a ``pyproject.toml``) is always analysed
-    whole; findings are reported only for the files under ``paths`` (all files when none is
-    given). Paths of several projects (a monorepo's pre-commit run) give one merged result
-    whose paths are relative to the projects' common directory.
+    Each project (the nearest directory upwards with a ``pyproject.toml``, else the topmost
+    package holding the paths: ``find_project_root``) is always analysed whole; findings
+    are reported only for the files under ``paths`` (all files when none is given). Paths
+    of several projects (a monorepo's pre-commit run) give one merged result whose paths
+    are relative to the projects' common directory.
     Results are cached in each project's ``cache-dir`` unless ``use_cache`` is False.
     ``workers`` is the number of processes of the per-file pass (default: one per CPU; 1: this
     process only); ``progress`` is told how the per-file pass advances.
@@ -311,7 +318,7 @@ def _run_project(
         progress,
         None if reported is None else frozenset(reported),
     )
-    done = project_pass([file_task(root, path) for path in files], settings, rules.link)
+    done = project_pass(file_tasks(root, files), settings, rules.link)
     return _result(root, config, enabled, files, reported, done), rules
 
 

@@ -458,16 +458,16 @@ def _notes(decl: RouteDecl, at: _At, resolved: bool, in_app: bool) -> list[str]:
 def _join(parts: list[PathPart]) -> tuple[str, bool]:
     """The path of ``parts`` (prefixes, mount points, then the route's own path) and whether
     all of it is known. Each prefix loses its trailing '/', as Starlette's ``Mount`` strips
-    it (``app.mount("/", sub)`` serves ``/items``; FastAPI rejects such an include prefix)."""
+    it (``app.mount("/", sub)`` serves ``/items``; FastAPI rejects such an include prefix),
+    also one computed at run time (``f"{base_path}/"`` gives ``{?base_path}``)."""
     out: list[str] = []
     resolved = True
     last = len(parts) - 1
     for position, (value, expr) in enumerate(parts):
-        if isinstance(value, str):
-            out.append(value.rstrip("/") if position < last else value)
-        else:
+        if not isinstance(value, str):
             resolved = False
-            out.append(_partial(expr))
+            value = _partial(expr)
+        out.append(value.rstrip("/") if position < last else value)
     return "".join(out) or "/", resolved
 
 
