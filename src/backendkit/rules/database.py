@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from backendkit.findings import Finding
 from backendkit.project.symbols import Ctx, External, FuncSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.narrowing import container_tested
 from backendkit.rules.queryloops import LoopQuery, loop_iterables
 from backendkit.rules.querytypes import QueryReceivers, is_migration_script
 from backendkit.rules.sqlstrings import SqlText
@@ -32,6 +33,9 @@ QUERY_METHODS = frozenset(
     }
 )
 DB_RECEIVERS = ("session", "db", "conn", "connection", "cursor", "tx", "uow")
+#: the query methods of a DB-API or asyncpg cursor: none has ``get`` (a ``cursor.get(key)`` of
+#: an unknown type reads a mapping, such as a dict of per-source paging cursors)
+CURSOR_METHODS = frozenset({"execute", "fetch", "fetchrow"})
 
 _APP = "from fastapi import Depends, FastAPI\nfrom sqlmodel import Session, create_engine\n\n"
 _RETRY_AND_CHUNKS = """\
@@ -158,6 +162,14 @@ class QueryInLoopRule(ProjectRule):
             note="the items of a list[dict]; a get with a string-literal key reads a mapping",
         ),
         Example(
+            "def pages(names: list[str], next_cursor, db) -> list:\n"
+            "    out = [next_cursor.get(name) for name in names]\n"
+            "    for name in names:\n"
+            "        out.append(db.get(name) if isinstance(db, dict) else db)\n"
+            "    return out\n",
+            note="paging cursors: a database cursor has no get, and isinstance shows a dict",
+        ),
+        Example(
             '"""Backfill owners."""\n\nimport sqlalchemy as sa\nfrom alembic import op\n\n'
             "revision = '1af9b942657b'\ndown_revision = '018012973d35'\n\n\n"
             "def upgrade() -> None:\n    conn = op.get_bind()\n"
@@ -252,7 +264,9 @@ def _is_query(site: CallSite, info: FunctionInfo, where: Ctx, receivers: QueryRe
     is known and is not a database client's (``QueryReceivers.is_database``; a project class,
     ``Any``, ``object`` or an unknown type is reported). On an unknown type, a ``get`` whose
     first argument is a string literal reads a mapping (``connection.get("id", "")``): a
-    session's ``get`` takes a model class, and reading one fixed key is no query per item."""
+    session's ``get`` takes a model class, and reading one fixed key is no query per item; a
+    receiver named like a cursor runs only a cursor's queries (``CURSOR_METHODS``); and an
+    ``isinstance(x, dict)`` test on the call's line shows a container (``narrowing``)."""
     callee = site.call.func
     assert isinstance(callee, Name)  # check_project passes only calls of a name
     receiver, _, method = callee.dotted.rpartition(".")
@@ -265,9 +279,18 @@ def _is_query(site: CallSite, info: FunctionInfo, where: Ctx, receivers: QueryRe
     if not named:
         return receivers.is_annotated_database(receiver, body)
     known = receivers.is_database(receiver, body)
-    if known is not None:
-        return known
-    return not (method == "get" and _literal_key(site.call))
+    return known if known is not None else _untyped_query(site, info, receiver, method)
+
+
+def _untyped_query(site: CallSite, info: FunctionInfo, receiver: str, method: str) -> bool:
+    """A query method on a receiver of unknown type named like a session: not a ``get`` of a
+    string literal, a cursor's method that is not a cursor query, or a call under an
+    ``isinstance`` test showing a container."""
+    if method == "get" and _literal_key(site.call):
+        return False
+    if receiver.rpartition(".")[2].lower().endswith("cursor") and method not in CURSOR_METHODS:
+        return False
+    return not container_tested(info.scope, site.call, site.line, receiver)
 
 
 def _fixed_loops(site: CallSite, info: FunctionInfo, where: Ctx, ctx: ProjectContext) -> bool:

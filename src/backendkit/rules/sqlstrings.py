@@ -27,6 +27,7 @@ from backendkit.project.symbols import Ctx, External, VarSym
 from backendkit.project.text import expr_text
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.localflow import assigned_before
+from backendkit.rules.numbers import Numbers, is_numeric_builtin
 from backendkit.rules.querytypes import is_migration_script
 from backendkit.rules.sqllists import added_items, escapes, is_literal_join, is_placeholders
 from backendkit.rules.support import call_sites
@@ -55,8 +56,6 @@ _TABLE_NAME = ("__tablename__", "__table__.name")
 _ARITHMETIC = frozenset({"Add", "Modulo", "Subtract", "Multiply", "FloorDivide", "Divide"})
 #: builtins whose result from a constant is a constant (``len(PREFIX) + 1``)
 _PURE = frozenset({"len", "str", "int", "float", "abs"})
-#: builtins whose result is a number or a bool whatever they are given: no SQL can come in
-_NUMERIC = frozenset({"len", "int", "float", "bool"})
 #: names in a callee that read a value (a request's input, a mapping's item) or keep it
 _VALUE_READS = {"query_params", "path_params", "headers", "cookies", "form", "json", "body"}
 _VALUE_READS |= {"get", "getlist", "pop", "strip", "lower", "upper", "replace", "format"}
@@ -98,13 +97,6 @@ def _pure_argument(expr: Expr) -> tuple[Expr, ...] | None:
     return expr.args if isinstance(expr.func, Name) and expr.func.dotted in _PURE else None
 
 
-def _is_numeric(expr: Expr) -> bool:
-    """``int(x)``, ``float(x)``, ``len(x)``, ``bool(x)``: a number, whatever ``x`` is."""
-    if not isinstance(expr, Call) or len(expr.args) != 1 or expr.kwargs:
-        return False
-    return isinstance(expr.func, Name) and expr.func.dotted in _NUMERIC
-
-
 def _chain_of(expr: Expr | None) -> list[Expr | None]:
     """``_chain`` that keeps an absent value as ``None``."""
     return [None] if expr is None else list(_chain(expr))
@@ -116,13 +108,14 @@ class SqlText:
     def __init__(self, index: ProjectIndex, where: Ctx) -> None:
         self.index = index
         self.ctx = where
+        self.numbers = Numbers(index)
         self.scope = where.scopes[-1] if where.owners[-1] is not None else None
 
     def constant(self, expr: Expr | None, line: int, depth: int = 0) -> bool:
         """A literal, or text made only of literals and constants (see the module doc)."""
         if expr is None or depth > MAX_DEPTH:
             return False
-        if isinstance(expr, Const) or _is_numeric(expr):
+        if isinstance(expr, Const) or is_numeric_builtin(expr):
             return True
         parts = _parts(expr)
         if parts is not None:
@@ -137,6 +130,7 @@ class SqlText:
                 is_placeholders(expr)
                 or self._literal_join(expr, line, depth)
                 or self._dumped(expr, self.ctx, line, depth)
+                or self.numbers.numeric_call(expr, self.ctx)
             )
         if isinstance(expr, Attr):
             return expr.attr == "__tablename__"
@@ -388,6 +382,14 @@ def by_ids(session, ids: list[int]) -> object:
     return session.execute(text(f"SELECT * FROM items WHERE id IN ({placeholders})"), params)
 """,
             }
+        ),
+        Example(
+            "import hashlib\n\nfrom sqlalchemy import text\n\n\n"
+            "def lock_id(name: str) -> int:\n"
+            "    return int(hashlib.sha256(name.encode()).hexdigest(), 16) % (2**63)\n\n\n"
+            "def lock(connection: object) -> None:\n    key = lock_id('my-api')\n"
+            "    connection.execute(text(f'SELECT pg_advisory_lock({key})'))\n",
+            note="a number from a project function annotated -> int",
         ),
     )
     INVALID = (

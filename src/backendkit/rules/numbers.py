@@ -1,0 +1,94 @@
+"""Values that are numbers whatever they were made from, for BK110: no SQL can come in
+through a number. ``int(x)``, ``float(x)``, ``len(x)``, ``bool(x)``; and a call of a project
+function or method whose return annotation is ``int``, ``float`` or ``bool``
+(``def generate_lock_id(name: str) -> int``), or, unannotated, whose every ``return`` gives a
+number: a numeric literal, one of those calls, or arithmetic of numbers
+(``int(digest, 16) % (2**63)``)."""
+
+from __future__ import annotations
+
+from backendkit.project.index import ProjectIndex
+from backendkit.project.members import MethodValues
+from backendkit.project.symbols import Ctx, FuncSym, ParamSym
+from backendkit.summary.model import BinOp, Call, Const, Expr, Name
+
+#: builtins whose result is a number or a bool whatever they are given
+NUMERIC_BUILTINS = frozenset({"len", "int", "float", "bool"})
+#: return annotations of a number
+_NUMBER_TYPES = frozenset({"int", "float", "bool"})
+#: operators of numbers giving a number (``%`` of a string formats it: both sides must be numbers)
+_OPERATORS = frozenset(
+    {"Add", "Subtract", "Multiply", "Divide", "FloorDivide", "Modulo", "Power"}
+    | {"BitAnd", "BitOr", "BitXor", "LeftShift", "RightShift"}
+)
+#: builtins whose result from numbers is a number
+_OF_NUMBERS = frozenset({"min", "max", "abs", "round"})
+MAX_DEPTH = 4
+
+
+def is_numeric_builtin(expr: Expr) -> bool:
+    """``int(x)``, ``float(x)``, ``len(x)``, ``bool(x)``: a number, whatever ``x`` is."""
+    if not isinstance(expr, Call) or len(expr.args) != 1 or expr.kwargs:
+        return False
+    return isinstance(expr.func, Name) and expr.func.dotted in NUMERIC_BUILTINS
+
+
+def _of_numbers(call: Call) -> bool:
+    """``min(...)``, ``max(...)``, ``abs(x)``, ``round(x)``: a number when their arguments are."""
+    func = call.func
+    return isinstance(func, Name) and func.dotted in _OF_NUMBERS and bool(call.args)
+
+
+class Numbers:
+    """Tells expressions that are numbers, following calls of project functions."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self.methods = MethodValues(index)
+
+    def number(self, expr: Expr | None, ctx: Ctx, depth: int = 0) -> bool:
+        """``expr`` evaluates to a number (an ``int``, ``float`` or ``bool``) in ``ctx``."""
+        if expr is None or depth > MAX_DEPTH:
+            return False
+        if isinstance(expr, Const):
+            return isinstance(expr.value, int | float)  # bool is an int
+        if isinstance(expr, BinOp):
+            return expr.op in _OPERATORS and all(
+                self.number(side, ctx, depth + 1) for side in (expr.left, expr.right)
+            )
+        if isinstance(expr, Call):
+            return self._numeric_result(expr, ctx, depth)
+        return False
+
+    def _numeric_result(self, call: Call, ctx: Ctx, depth: int) -> bool:
+        """``int(x)``, ``max(1, n)`` of numbers, or a project function giving a number."""
+        if _of_numbers(call):
+            return all(self.number(arg, ctx, depth + 1) for arg in call.args)
+        return is_numeric_builtin(call) or self.numeric_call(call, ctx, depth)
+
+    def numeric_call(self, expr: Expr, ctx: Ctx, depth: int = 0) -> bool:
+        """A call of a project function annotated to return a number, or whose every return
+        is a number (a function without ``return`` gives None: not one)."""
+        if not isinstance(expr, Call) or not isinstance(expr.func, Name) or depth > MAX_DEPTH:
+            return False
+        func = self._function(expr.func.dotted, ctx)
+        if func is None:
+            return False
+        annotation = func.info.returns
+        if annotation is not None:
+            return isinstance(annotation, Name) and annotation.dotted in _NUMBER_TYPES
+        returns = func.info.scope.returns
+        body = func.ctx.enter(func.info)
+        return bool(returns) and all(self.number(value, body, depth + 1) for value in returns)
+
+    def _function(self, dotted: str, ctx: Ctx) -> FuncSym | None:
+        """The project function ``dotted`` names, or the method ``self.name`` / ``cls.name``
+        of the class (or a project base) of the method ``ctx`` is in."""
+        head, _, attr = dotted.partition(".")
+        param = self.index.lookup(head, ctx) if head in ("self", "cls") else None
+        if isinstance(param, ParamSym) and attr and "." not in attr:
+            cls = self.methods.owner_class(param)
+            found = self.index.class_member(cls, attr) if cls is not None else None
+        else:
+            found = self.index.resolve_expr(Name(dotted), ctx)
+        return found if isinstance(found, FuncSym) else None
