@@ -24,17 +24,26 @@ through: that rejection is no check (``rejected_read``; middleware uses the same
 ``return`` (bare or with a value) under an ``if`` testing nothing derived from a credential,
 before the rejection (``if request.url.path in OPEN: return``), lets the callers it picks
 through: no check (``lets_through``). A credential handed to a project helper is read there
-by the parameter it is bound to; a 401/403 under an ``if`` reading the identity a middleware
+by the parameter it is bound to; one a project helper reads and returns, or a value made from
+it, is read by the caller at the call's line, held by the name the call is bound to (``token =
+get_token(request)``, ``self.auth_manager.authenticate_request(request)``;
+``credflow.returned_credential``); a 401/403 under an ``if`` reading the identity a middleware
 put on ``request.state`` is a check (``credhelpers.state_check``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterator, Sequence
 
+from backendkit.project.credflow import (
+    CredentialRead,
+    derived,
+    mentions,
+    returned_credential,
+    tests_any,
+)
 from backendkit.project.credhelpers import (
+    attr_class,
     injected,
     is_method,
     may_return_none,
@@ -47,23 +56,18 @@ from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance
 from backendkit.summary.model import (
     Attr,
-    BinOp,
     Call,
     CallSite,
     Const,
-    DictExpr,
     Expr,
-    FString,
-    IfBlock,
-    IfExp,
-    LoopItem,
     Name,
     Param,
     Scope,
-    Seq,
     Subscript,
     Unknown,
 )
+
+__all__ = ["CredentialChecks", "CredentialRead", "is_credential", "rejected_read"]
 
 _NOT_CREDENTIALS = ("csrf", "xsrf")
 _COOKIE_WORDS = ("token", "session", "auth", "jwt", "api-key", "apikey")
@@ -71,18 +75,6 @@ _READERS = {"headers": "header", "cookies": "cookie"}
 _HEADER_CLASSES = ("Headers", "MutableHeaders")  # Starlette's, built from an ASGI scope
 #: how many calls deep a dependency's credential check is followed into project helpers
 _HELPER_DEPTH = 2
-
-
-@dataclass(frozen=True)
-class CredentialRead:
-    """Where a function reads a credential: ``what`` (``header authorization``), the line
-    (0 for a parameter: read before the body runs) and what holds it: the parameter, the name
-    the read is bound to, the reading call's callee (``request.headers.get``) when it is not
-    bound, or "" when unknown."""
-
-    what: str
-    line: int
-    holder: str = ""
 
 
 def is_credential(kind: str, name: str) -> bool:
@@ -103,9 +95,13 @@ class CredentialChecks:
     def __init__(self, index: ProjectIndex, errors: HttpErrors) -> None:
         self.index = index
         self.errors = errors
+        #: (id of a helper's FunctionInfo, depth) -> the credential it returns ("")
+        self._returns: dict[tuple[int, int], str] = {}
 
-    def reads(self, func: FuncSym) -> list[CredentialRead]:
-        """Every credential ``func`` reads, parameters first, then its body by line."""
+    def reads(self, func: FuncSym, depth: int = 0) -> list[CredentialRead]:
+        """Every credential ``func`` reads, parameters first, then its body by line; a call of
+        a project helper that reads one and returns it (``token = get_token(request)``, up to
+        two calls deep) reads it at the call's line, held by the name the call is bound to."""
         found = [r for p in func.info.params if (r := self._param_read(p, func.ctx))]
         scope = func.info.scope
         bound: dict[int, str] = {}
@@ -116,11 +112,25 @@ class CredentialChecks:
                 if what:
                     found.append(CredentialRead(what, assign.line, name))
         for site in scope.calls:
-            what = _get_read(site.call)
+            what = _get_read(site.call) or self._returned_by(site, func, depth)
             if what:
                 holder = _holder(site.use, site.call, bound.get(site.line))
                 found.append(CredentialRead(what, site.line, holder))
         return sorted(found, key=lambda read: read.line)
+
+    def _returned_by(self, site: CallSite, caller: FuncSym, depth: int) -> str:
+        """The credential the project function ``site`` calls reads and returns ("")."""
+        if depth >= _HELPER_DEPTH:
+            return ""
+        target, _ = self._callee(site.call.func, caller.ctx.enter(caller.info), caller)
+        if target is None or target.info is caller.info:
+            return ""
+        key = (id(target.info), depth + 1)
+        if key not in self._returns:
+            self._returns[key] = ""  # a helper calling itself back returns nothing more
+            reads = self.reads(target, depth + 1)
+            self._returns[key] = returned_credential(target.info.scope, reads)
+        return self._returns[key]
 
     def dependency_check(
         self, func: FuncSym, depth: int = 0, passed: Sequence[CredentialRead] = ()
@@ -193,7 +203,7 @@ class CredentialChecks:
         roots = [read.holder for read in reads if read.holder]
         roots += [param.name for param in func.info.params if injected(param)]
         for root in roots:
-            held |= _derived(scope, root)
+            held |= derived(scope, root)
         return held
 
     def _unconditional_callees(self, func: FuncSym) -> Iterator[tuple[CallSite, FuncSym, bool]]:
@@ -218,14 +228,24 @@ class CredentialChecks:
         if not isinstance(callee, Name):
             return None, False
         head, _, attr = callee.dotted.partition(".")
-        if head == "self" and "." not in attr:
-            found = self._method(own_class(caller), attr)
+        if head == "self" and attr.count(".") <= 1:
+            found = self._self_method(attr, caller)
             if found[0] is not None:
                 return found
         target = self.index.lookup(callee.dotted, ctx)
         if not isinstance(target, FuncSym):
             return None, False
         return target, bool(attr) and is_method(target)
+
+    def _self_method(self, attr: str, caller: FuncSym) -> tuple[FuncSym | None, bool]:
+        """``self.<attr>`` in a method (``caller``): a method of its class, or (``attr``
+        dotted) a method of the project object an attribute holds
+        (``self.auth_manager.authenticate_request``: ``attr_class``)."""
+        owner = own_class(caller)
+        field, _, method = attr.rpartition(".")
+        if field and owner is not None:
+            owner = attr_class(self.index, owner, field)
+        return self._method(owner, method)
 
     def _method(self, cls: object, attr: str) -> tuple[FuncSym | None, bool]:
         """The method ``attr`` of the project class ``cls`` (bound), or nothing."""
@@ -334,10 +354,7 @@ def _exits_before(scope: Scope, line: int, held: set[str]) -> bool:
     the callers that test picks are let through before the rejection on ``line``."""
     exits = (*scope.return_lines, *scope.bare_returns)
     return any(
-        early < line
-        and block.holds(early)
-        and not block.holds(line)
-        and not _tests_any(block, held)
+        early < line and block.holds(early) and not block.holds(line) and not tests_any(block, held)
         for early in exits
         for block in scope.ifs
     )
@@ -354,7 +371,7 @@ def _handed_on(
     pairs += [(name, arg) for name, arg in call.kwargs if name]
     found: list[CredentialRead] = []
     for read in reads:
-        held = _derived(scope, read.holder) if read.holder else set()
+        held = derived(scope, read.holder) if read.holder else set()
         found += [
             CredentialRead(read.what, 0, name) for name, arg in pairs if _gives(arg, name, held)
         ]
@@ -365,7 +382,7 @@ def _gives(arg: Expr, name: str, held: set[str]) -> bool:
     """``arg`` reads one of ``held``; an expression the summary keeps no parts of
     (``token or ""``) is taken to when it is passed as a parameter of a held name
     (``token=token or ""``)."""
-    return _mentions(arg, held) or (isinstance(arg, Unknown) and name in held)
+    return mentions(arg, held) or (isinstance(arg, Unknown) and name in held)
 
 
 def rejected_read(
@@ -388,7 +405,7 @@ def _rejects_for(scope: Scope, read: CredentialRead, line: int, site: CallSite) 
     handler, or one of the ``if`` tests it is under reads the credential's holder or a value
     derived from it; unknown (no ``if`` around it, no holder) counts too. Unconditional: an
     ``if`` testing the credential returned before it (``_decided_before``)."""
-    held = _derived(scope, read.holder) if read.holder else set()
+    held = derived(scope, read.holder) if read.holder else set()
     if not (site.conditional or site.in_except):
         return bool(held) and _decided_before(scope, read, line, held)
     if held and _lets_through(scope, read, line, held):
@@ -400,7 +417,7 @@ def _guards_test(scope: Scope, line: int, held: set[str]) -> bool:
     """One of the ``if`` tests ``line`` is under reads one of ``held``; True as well when none
     is (a loop, ``case`` or ``else`` body decides) or nothing is known to hold the credential."""
     guards = [block for block in scope.ifs if block.holds(line)]
-    return not guards or not held or any(_tests_any(block, held) for block in guards)
+    return not guards or not held or any(tests_any(block, held) for block in guards)
 
 
 def _decided_before(scope: Scope, read: CredentialRead, line: int, held: set[str]) -> bool:
@@ -411,7 +428,7 @@ def _decided_before(scope: Scope, read: CredentialRead, line: int, held: set[str
     return any(
         read.line <= block.first + block.test_lines  # before the ``if``, or in its test
         and block.end <= line
-        and _tests_any(block, held)
+        and tests_any(block, held)
         and any(block.holds(exit_line) for exit_line in exits)
         for block in scope.ifs
     )
@@ -425,63 +442,7 @@ def _lets_through(scope: Scope, read: CredentialRead, line: int, held: set[str])
         read.line <= early < line
         and block.holds(early)
         and not block.holds(line)
-        and _tests_any(block, held)
+        and tests_any(block, held)
         for early in scope.bare_returns
         for block in scope.ifs
     )
-
-
-def _tests_any(block: IfBlock, held: set[str]) -> bool:
-    """The test of ``block`` reads one of ``held`` (``token``, ``token.credentials``)."""
-    return any(read in held or read.partition(".")[0] in held for read in block.reads)
-
-
-def _derived(scope: Scope, holder: str) -> set[str]:
-    """``holder`` and the names of ``scope`` bound to a value computed from it, transitively:
-    ``scheme, _, value = token.partition(" ")``, ``user = await verify(token)``."""
-    held = {holder}
-    sources: list[tuple[str, Expr]] = [
-        (name, assign.value)
-        for name, assigns in scope.assigns.items()
-        for assign in assigns
-        if assign.value is not None
-    ]
-    sources += [
-        (site.use.partition("=")[2], site.call)
-        for site in scope.calls
-        if site.use.startswith(("=", "with="))
-    ]
-    grown = True
-    while grown:
-        grown = False
-        for name, value in sources:
-            if name not in held and _mentions(value, held):
-                held.add(name)
-                grown = True
-    return held
-
-
-def _mentions(expr: Expr, held: set[str]) -> bool:
-    """``expr`` reads one of ``held`` (a name, or the first part of a dotted name)."""
-    if isinstance(expr, Name):
-        return expr.dotted in held or expr.dotted.partition(".")[0] in held
-    return any(_mentions(part, held) for part in _parts(expr))
-
-
-def _parts(expr: Expr) -> tuple[Expr, ...]:
-    """The expressions ``expr`` is made of."""
-    split = _PARTS.get(type(expr))
-    return split(expr) if split else ()
-
-
-_PARTS: dict[type, Callable[[Any], tuple[Expr, ...]]] = {
-    Call: lambda e: (e.func, *e.args, *(value for _, value in e.kwargs)),
-    Subscript: lambda e: (e.value, *e.items),
-    Attr: lambda e: (e.value,),
-    LoopItem: lambda e: (e.iterable,),
-    BinOp: lambda e: (e.left, e.right),
-    IfExp: lambda e: (e.body, e.orelse),
-    Seq: lambda e: e.items,
-    FString: lambda e: e.parts,
-    DictExpr: lambda e: tuple(p for pair in e.items for p in pair if p is not None),
-}

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from backendkit.project.symbols import ClassSym, FuncSym, Symbol
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import ClassSym, FuncSym, Instance, Symbol
 from backendkit.summary.model import BinOp, Call, Const, Expr, Name, Param, Scope, Subscript
 
 #: Starlette's classes whose ``.user`` is what ``AuthenticationMiddleware`` authenticated
@@ -85,6 +86,34 @@ def own_class(method: FuncSym) -> ClassSym | None:
     for cls in method.ctx.scopes[-1].classes.values():
         if any(info is method.info for info in cls.scope.functions.values()):
             return ClassSym(cls, method.ctx)
+    return None
+
+
+def attr_class(index: ProjectIndex, cls: ClassSym, attr: str) -> ClassSym | None:
+    """The project class of the object ``self.<attr>`` holds in the methods of ``cls`` (or
+    of a project base): the class a method's parameter it is set from is annotated with
+    (``def __init__(self, app, auth_manager: AuthManager)``, then ``self.auth_manager =
+    auth_manager``: a middleware given its auth manager), or the class it is built from
+    (``self.auth = AuthManager()``)."""
+    for klass in index.mro(cls):
+        expr = klass.info.instance_attrs.get(attr)
+        if isinstance(expr, Name):
+            found = _annotated_class(index, klass, expr.dotted)
+        elif isinstance(expr, Call):
+            made = index.value(expr, klass.ctx)
+            found = made.cls if isinstance(made, Instance) else None
+        else:
+            continue
+        return found if isinstance(found, ClassSym) else None
+    return None
+
+
+def _annotated_class(index: ProjectIndex, klass: ClassSym, name: str) -> Symbol | None:
+    """What the annotation of a parameter ``name`` of a method of ``klass`` names."""
+    for method in klass.info.scope.functions.values():
+        for param in method.params:
+            if param.name == name and isinstance(param.annotation, Name):
+                return index.lookup(param.annotation.dotted, klass.ctx.enter(method))
     return None
 
 

@@ -10,7 +10,9 @@ super().__init__(status_code=code, detail=msg)``, ``ProxyError("x", 403)`` and
 ``ProxyError("x", code=403)`` are a 403 and ``ProxyError("x")`` a 400 (the default).
 
 A redirect raised as an ``HTTPException`` with a 3xx status and a ``Location`` header (sending
-an anonymous caller to the login page) rejects as a 401 does.
+an anonymous caller to the login page) rejects as a 401 does. A status with several possible
+values is a 401/403 when every value is one (``401 if token is None else 403``; the
+``error_status_code`` of the decision a helper returns, read from each of its returns).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from backendkit.project.symbols import (
     FuncSym,
     Instance,
     OneOf,
+    Unresolved,
     Value,
     VarSym,
 )
@@ -157,12 +160,54 @@ class HttpErrors:
     def status_of(self, expr: Expr, ctx: Ctx) -> int | None:
         """The status ``expr`` evaluates to; a name such as ``status.HTTP_401_UNAUTHORIZED``
         the index cannot follow (a project module re-exporting Starlette's ``status`` under
-        a ``try``, say) is read by its own name."""
-        found = status_code_of(self.index.value(expr, ctx))
+        a ``try``, say) is read by its own name. A status with several possible values
+        (``401 if expired else 403``, the ``error_status_code`` of a decision a helper
+        returns with 401 or 403 by case) is the one they all are, or 401 when each is a 401
+        or a 403 (it rejects an unauthenticated caller whichever it is); None when they
+        differ otherwise."""
+        options = self._status_options(expr, ctx)
+        if options and all(option == options[0] for option in options):
+            return options[0]
+        if options and all(option in AUTH_STATUSES for option in options):
+            return min(AUTH_STATUSES)
+        return None
+
+    def _status_options(self, expr: Expr, ctx: Ctx) -> list[int | None]:
+        """Each status ``expr`` may be: one per value of a ``OneOf``; ``decision.code`` where
+        ``decision`` is one of several instances, each's own ``code``."""
+        value = self.index.value(expr, ctx)
+        if isinstance(value, Unresolved) and isinstance(expr, Name) and "." in expr.dotted:
+            head, _, attr = expr.dotted.rpartition(".")
+            options = self._attribute_options(head, attr, ctx)
+            value = OneOf(tuple(options)) if options else value
+        if isinstance(value, OneOf):
+            return [status_code_of(option) for option in _flat(value)]
+        found = status_code_of(value)
         if found is None and isinstance(expr, Name):
             named = _NAMED_STATUS.fullmatch(expr.dotted.rpartition(".")[2])
             found = int(named.group(1)) if named else None
-        return found
+        return [found]
+
+    def _attribute_options(self, head: str, attr: str, ctx: Ctx) -> list[Value]:
+        """The values ``head.attr`` may have when they differ: ``head`` is one of several
+        values, or is bound to a call of a project function with more different returns
+        than the evaluator keeps (sglang's ``decide_request_auth``), each of its returns."""
+        owner = self.index.value(Name(head), ctx)
+        options = _flat(owner) if isinstance(owner, OneOf) else self._returned(head, ctx)
+        return [self.index.evaluator.attribute(option, attr) for option in options]
+
+    def _returned(self, name: str, ctx: Ctx) -> list[object]:
+        """What each ``return`` of the project function gives whose call the local ``name``
+        of ``ctx``'s innermost scope is last bound to (``decision = decide(...)``)."""
+        assigns = ctx.scopes[-1].assigns.get(name, [])
+        value = max(assigns, key=lambda assign: assign.line).value if assigns else None
+        if not isinstance(value, Call):
+            return []
+        target = self.index.resolve_expr(value.func, ctx)
+        if not isinstance(target, FuncSym):
+            return []
+        inner = target.ctx.enter(target.info)
+        return [self.index.value(expr, inner) for expr in target.info.scope.returns]
 
     def is_auth_error(self, value: Value) -> bool:
         """``value`` is an error instance whose status is 401 or 403, or a redirect (a 3xx
@@ -336,6 +381,14 @@ class HttpErrors:
             if site is not None and not (site.conditional or site.in_except or scope.in_try(line)):
                 return True
         return False
+
+
+def _flat(value: OneOf) -> list[object]:
+    """The values of ``value``, nested ``OneOf`` values unpacked."""
+    out: list[object] = []
+    for option in value.values:
+        out += _flat(option) if isinstance(option, OneOf) else [option]
+    return out
 
 
 def bind_params(init: FuncSym, args: Args) -> dict[str, Bound]:
