@@ -67,7 +67,19 @@ def _flagged(routes: Iterable[Route], auth: str) -> Iterator[Route]:
 
 
 def _where(route: Route) -> str:
-    return "" if route.app else " (router not included in any app the analysis could see)"
+    """Why the route is open, when it is not plain: no app seen, or dependencies that do
+    not authenticate (named, so the user sees which were considered)."""
+    if not route.app:
+        return " (router not included in any app the analysis could see)"
+    if not route.dependencies:
+        return ""
+    names = [label.rpartition(":")[2] or label for label in route.dependencies]
+    more = f" and {len(names) - NAMED_DEPENDENCIES} more" if len(names) > NAMED_DEPENDENCIES else ""
+    return f" (its dependencies {', '.join(names[:NAMED_DEPENDENCIES])}{more} authenticate no one)"
+
+
+#: how many of an open route's dependencies its BK101 message names
+NAMED_DEPENDENCIES = 3
 
 
 _ITEMS_PROTECTED = """\
