@@ -442,6 +442,8 @@ def test_rule_options_from_pyproject(tmp_path: Path) -> None:
 
 def test_routes_formats(open_project: Path) -> None:
     data = json.loads(bk(open_project, "routes", "--format", "json").stdout)
+    # lint's ruff-style flag is accepted too
+    assert json.loads(bk(open_project, "routes", "--output-format", "json").stdout) == data
     by_path = {r["path"]: r for r in data}
     assert set(by_path) == {"/api/items/", "/api/items/{item_id}"}
     for route in data:

@@ -183,7 +183,13 @@ def _fix_mode(fix: bool, unsafe: bool, diff: bool) -> str:
 def routes(
     paths: PathsArg = None,
     output: Annotated[
-        str, typer.Option("--format", "-f", help="table|json|csv|markdown")
+        str,
+        typer.Option(
+            "--format",
+            "--output-format",
+            "-f",
+            help="table|json|csv|markdown (lint's flag works too)",
+        ),
     ] = "table",
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
