@@ -5,25 +5,17 @@ function hands it back to its caller (``returned_credential``: a project helper 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from backendkit.summary.model import (
-    Attr,
-    BinOp,
-    Call,
-    DictExpr,
     Expr,
-    FString,
     IfBlock,
-    IfExp,
     LoopItem,
     Name,
     Scope,
-    Seq,
-    Subscript,
 )
+from backendkit.summary.subexprs import sub_expressions
 
 
 @dataclass(frozen=True)
@@ -90,19 +82,5 @@ def returned_credential(scope: Scope, reads: Sequence[CredentialRead]) -> str:
 
 
 def _parts(expr: Expr) -> tuple[Expr, ...]:
-    """The expressions ``expr`` is made of."""
-    split = _PARTS.get(type(expr))
-    return split(expr) if split else ()
-
-
-_PARTS: dict[type, Callable[[Any], tuple[Expr, ...]]] = {
-    Call: lambda e: (e.func, *e.args, *(value for _, value in e.kwargs)),
-    Subscript: lambda e: (e.value, *e.items),
-    Attr: lambda e: (e.value,),
-    LoopItem: lambda e: (e.iterable,),
-    BinOp: lambda e: (e.left, e.right),
-    IfExp: lambda e: (e.body, e.orelse),
-    Seq: lambda e: e.items,
-    FString: lambda e: e.parts,
-    DictExpr: lambda e: tuple(p for pair in e.items for p in pair if p is not None),
-}
+    """The expressions ``expr`` is made of (a comprehension's iterable included)."""
+    return sub_expressions(expr, (LoopItem,))

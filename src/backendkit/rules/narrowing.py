@@ -13,19 +13,15 @@ from collections.abc import Iterator
 
 from backendkit.rules.querytypes import CONTAINERS
 from backendkit.summary.model import (
-    Attr,
-    BinOp,
     Call,
-    DictExpr,
     Expr,
-    FString,
     IfExp,
     Name,
     Scope,
     Seq,
     Starred,
-    Subscript,
 )
+from backendkit.summary.subexprs import sub_expressions
 
 
 def container_tested(scope: Scope, call: Call, line: int, receiver: str) -> bool:
@@ -68,26 +64,5 @@ def _contains(expr: Expr, call: Call) -> bool:
 
 
 def _parts(expr: Expr) -> tuple[Expr, ...]:
-    """The sub-expressions of ``expr`` the summary keeps."""
-    if isinstance(expr, Call):
-        return (expr.func, *expr.args, *(value for _, value in expr.kwargs))
-    if isinstance(expr, DictExpr):
-        return tuple(part for pair in expr.items for part in pair if part is not None)
-    return tuple(part for field in _FIELDS.get(type(expr), ()) for part in _field(expr, field))
-
-
-#: the fields holding the sub-expressions of the other expressions
-_FIELDS: dict[type, tuple[str, ...]] = {
-    Seq: ("items",),
-    FString: ("parts",),
-    BinOp: ("left", "right"),
-    IfExp: ("body", "orelse"),
-    Subscript: ("value", "items"),
-    Attr: ("value",),
-    Starred: ("value",),
-}
-
-
-def _field(expr: Expr, name: str) -> tuple[Expr, ...]:
-    value = getattr(expr, name)
-    return value if isinstance(value, tuple) else (value,)
+    """The sub-expressions of ``expr`` the summary keeps (a starred argument's included)."""
+    return sub_expressions(expr, (Starred,))

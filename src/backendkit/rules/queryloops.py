@@ -28,29 +28,24 @@ taken to reach a query holding a comparison.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym
 from backendkit.summary.model import (
     Assign,
     Attr,
-    BinOp,
     Call,
     Const,
     DictExpr,
     Expr,
-    FString,
-    IfExp,
     Lambda,
     LoopItem,
     Name,
     Scope,
-    Seq,
-    Subscript,
     Unknown,
 )
+from backendkit.summary.subexprs import sub_expressions
 
 MAX_REPEAT = 100
 MAX_ROUNDS = 12  # derivation rounds through local names
@@ -282,23 +277,7 @@ def _arguments(call: Call) -> tuple[Expr, ...]:
     return (*call.args, *(value for _, value in call.kwargs))
 
 
-_PARTS: dict[type, Callable[[Any], tuple[Expr | None, ...]]] = {
-    Call: lambda e: (e.func, *_arguments(e)),
-    Attr: lambda e: (e.value,),
-    LoopItem: lambda e: (e.iterable,),
-    Seq: lambda e: e.items,
-    FString: lambda e: e.parts,
-    DictExpr: lambda e: tuple(part for entry in e.items for part in entry),
-    Subscript: lambda e: (e.value, *e.items),
-    BinOp: lambda e: (e.left, e.right),
-    IfExp: lambda e: (e.body, e.orelse),
-    Lambda: lambda e: (e.body,),
-}
-
-
-def _parts(expr: Expr) -> Iterator[Expr]:
-    """The sub-expressions of ``expr`` (a dict's keys and values included)."""
-    split = _PARTS.get(type(expr))
-    for part in split(expr) if split else ():
-        if part is not None:
-            yield part
+def _parts(expr: Expr) -> tuple[Expr, ...]:
+    """The sub-expressions of ``expr`` (a dict's keys and values, a comprehension's iterable
+    and a lambda's body included)."""
+    return sub_expressions(expr, (LoopItem, Lambda))
