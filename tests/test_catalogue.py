@@ -4,9 +4,14 @@ entry is complete, and the generated docs are fresh."""
 from __future__ import annotations
 
 import re
+import shutil
+import sys
 from pathlib import Path
 
-from backendkit.catalogue import load_catalogue
+import pytest
+
+from backendkit import catalogue
+from backendkit.catalogue import catalogue_dir, load_catalogue
 from backendkit.docsgen import expected_docs
 from backendkit.guides import GUIDES
 from backendkit.rules import RULES
@@ -73,3 +78,75 @@ def test_docs_are_generated_and_fresh() -> None:
         assert path.read_text(encoding="utf-8") == text, f"{path} is stale: regenerate it"
     stray = {f"rules/{path.name}" for path in (docs / "rules").glob("*.md")} - set(expected)
     assert not stray, f"{sorted(stray)} are not generated: remove them"
+
+
+def _copies(tmp_path: Path, count: int = 3) -> list[Path]:
+    """``count`` rule files copied into a directory of their own."""
+    target = tmp_path / "rules"
+    target.mkdir()
+    for source in sorted(catalogue_dir().glob("*.toml"))[:count]:
+        shutil.copy(source, target / source.name)
+    return sorted(target.glob("*.toml"))
+
+
+def _kept(paths: list[Path]) -> list[Path]:
+    return sorted((paths[0].parent / "__pycache__").glob("catalogue-*.marshal"))
+
+
+def test_the_tables_are_kept_compiled_and_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first read parses and keeps the tables; the next reads the kept copy, not TOML."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    paths = _copies(tmp_path)
+    first = catalogue._read_tables(paths)
+    assert len(_kept(paths)) == 1
+
+    def no_toml(*_args: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(catalogue.tomllib, "load", no_toml)
+    assert catalogue._read_tables(paths) == first
+
+
+def test_an_edited_rule_file_is_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A changed file (size, time) makes another key: parsed, kept, the old copy removed."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    paths = _copies(tmp_path)
+    catalogue._read_tables(paths)
+    old = _kept(paths)
+    text = paths[0].read_text(encoding="utf-8").replace('summary = "', 'summary = "Edited: ', 1)
+    paths[0].write_text(text, encoding="utf-8")
+    tables = catalogue._read_tables(paths)
+    assert str(tables[0][1]["summary"]).startswith("Edited: ")
+    assert len(_kept(paths)) == 1
+    assert _kept(paths) != old
+
+
+def test_a_damaged_copy_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    paths = _copies(tmp_path)
+    expected = catalogue._read_tables(paths)
+    for damaged in (b"", b"\x00garbage", __import__("marshal").dumps([1, 2])):
+        _kept(paths)[0].write_bytes(damaged)
+        assert catalogue._read_tables(paths) == expected
+
+
+def test_nothing_is_kept_without_bytecode_or_write_access(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``PYTHONDONTWRITEBYTECODE`` and an unwritable directory leave nothing behind."""
+    paths = _copies(tmp_path)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    expected = catalogue._read_tables(paths)
+    assert not (paths[0].parent / "__pycache__").exists()
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(catalogue.tempfile, "mkstemp", refused)
+    assert catalogue._read_tables(paths) == expected
+    assert not _kept(paths)

@@ -6,9 +6,16 @@ import os
 from pathlib import Path
 
 import pytest
+from pathspec import GitIgnoreSpec
 
 from backendkit.config import Config
-from backendkit.discovery import DEFAULT_EXCLUDES, discover, module_name, select_reported
+from backendkit.discovery import (
+    DEFAULT_EXCLUDES,
+    _Excludes,
+    discover,
+    module_name,
+    select_reported,
+)
 
 
 def _tree(root: Path, *files: str) -> Path:
@@ -37,6 +44,49 @@ def test_collects_only_py_files_sorted(tmp_path: Path) -> None:
     _tree(tmp_path, "b.py", "a.py", "pkg/__init__.py", "pkg/mod.py", "stub.pyi", "notes.txt")
     (tmp_path / "dir.py").mkdir()
     assert _found(tmp_path) == ["a.py", "b.py", "pkg/__init__.py", "pkg/mod.py"]
+
+
+def test_sorted_part_by_part_like_paths(tmp_path: Path) -> None:
+    """``a/b.py`` before ``a-b/c.py`` (as ``Path`` orders them), though ``-`` < ``/``."""
+    _tree(tmp_path, "a-b/c.py", "a/b.py", "a.b/z.py", "a/a/a.py", "a_/x.py")
+    found = _found(tmp_path)
+    assert found == sorted(found, key=Path)
+    assert found.index("a/b.py") < found.index("a-b/c.py")
+
+
+PATHS = [
+    "app/main.py",
+    "build",
+    "build/",
+    "src/build/x.py",
+    "a/node_modules/",
+    "pkg.egg-info/",
+    "x/y/pkg.egg-info/",
+    "venv_tools/mod.py",
+    "tests/fixtures/data.py",
+    "docs/conf.py",
+    "gen/out_pb2.py",
+    "deep/gen/out_pb2.py",
+    "notes/.venv/",
+    "migrations/versions/0001_init.py",
+]
+
+
+@pytest.mark.parametrize(
+    "patterns",
+    [
+        list(DEFAULT_EXCLUDES),
+        [*DEFAULT_EXCLUDES, "tests/fixtures/", "*_pb2.py", "/docs", "migrations/**/0*.py"],
+        ["*.py", "!app/*.py"],  # a re-include: the spec itself answers
+        ["venv*", "[bd]ocs/"],
+    ],
+)
+def test_excludes_answer_as_the_spec_does(patterns: list[str]) -> None:
+    """The exclude patterns tested as one alternation agree with pathspec's own answer."""
+    spec = GitIgnoreSpec.from_lines(patterns)
+    excludes = _Excludes(spec)
+    assert (excludes.any is None) == any(p.startswith("!") for p in patterns)
+    assert [excludes.match_file(p) for p in PATHS] == [spec.match_file(p) for p in PATHS]
 
 
 def test_results_are_absolute_paths_under_resolved_root(

@@ -110,5 +110,45 @@ def test_the_early_rules_are_those_marked() -> None:
     """The rules that start before linking: the index-only ones, none of the route rules."""
     project = {code: rule for code, rule in RULES.items() if issubclass(rule, ProjectRule)}
     early = {code for code, rule in project.items() if not rule.links}
-    assert {"BK103", "BK104", "BK501", "BK502", "BK601"} <= early
-    assert not early & {"BK101", "BK102", "BK108", "BK208", "BK301", "BK303"}
+    assert {"BK103", "BK104", "BK303", "BK501", "BK502", "BK601"} <= early
+    assert not early & {"BK101", "BK102", "BK108", "BK208", "BK301"}
+
+
+def _settled_rule(code: str, after: Callable[[ProjectContext, list[Finding]], list[Finding]]):
+    """An early rule leaving one finding, which ``after`` settles once the project is linked."""
+    rule = _rule(code, False, lambda self, ctx: iter([self.finding("app/main.py", 1, "left")]))
+    type(rule).after_link = lambda self, ctx, found: after(ctx, found)  # type: ignore[method-assign]
+    return rule
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_early_findings_are_settled_once_linked_from_the_memos_linking_left(
+    tmp_path: Path, forced: list[int], workers: int
+) -> None:
+    """An early rule's ``after_link`` reads the routes, from the memos as linking left them
+    (what a late rule run first sees), whether the early rule ran in a fork or here."""
+    root = write_project(tmp_path / "p", APP)
+
+    def settle(ctx: ProjectContext, found: list[Finding]) -> list[Finding]:
+        memo = len(ctx.index.evaluator._memo) + len(ctx.resolver._memo)
+        return [*found, found[0].__class__(**{**found[0].__dict__, "message": f"memo {memo}"})]
+
+    rules = [_settled_rule("E1", settle), _rule("L1", True, _memo_size)]
+    found = _linked(root, rules, workers)
+    assert [f.message for f in found[:2]] == ["left", found[2].message]
+    assert found[2].message != "memo 0"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failing_settlement_is_an_internal_error(
+    tmp_path: Path, forced: list[int], workers: int
+) -> None:
+    """``after_link`` raising gives the rule one BK002 finding, the other rules still run."""
+    root = write_project(tmp_path / "p", APP)
+
+    def fail(_ctx: ProjectContext, _found: list[Finding]) -> list[Finding]:
+        raise ValueError("boom")
+
+    found = _linked(root, [_settled_rule("E1", fail), _rule("L1", True, _reads_routes)], workers)
+    assert [f.code for f in found] == ["BK002", "L1"]
+    assert "boom" in found[0].message

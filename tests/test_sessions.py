@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backendkit import analyze
+import pytest
+
+from backendkit import analyze, pipeline
 from helpers import write_project
 
 DB = """\
@@ -108,6 +110,46 @@ def test_factories_are_judged_at_their_call_sites_across_modules(tmp_path: Path)
     assert messages[1].startswith("Factory() is never closed")
     assert "an exception leaves" not in messages[0]  # never closed at all, on any path
     assert "used once and never closed" in messages[2]
+
+
+ROUTES = """\
+from fastapi import APIRouter, Depends
+from sqlmodel import Session
+
+from app.db import new_session, wrapped
+
+router = APIRouter(prefix="/items")
+
+
+@router.get("/")
+def items(session: Session = Depends(wrapped)) -> int:  # backendkit: ignore[BK101]
+    return 1
+"""
+
+MAIN = """\
+from fastapi import FastAPI
+
+from app.routes import router
+
+app = FastAPI()
+app.include_router(router)
+"""
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_only_factories_fastapi_calls_as_dependencies_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """``wrapped`` is a dependency of an included router's route: reported where it returns
+    the session; ``new_session`` is a factory nobody depends on: judged at its callers only.
+    BK303 runs before linking (in a fork with two workers) and settles this once linked."""
+    monkeypatch.setattr(pipeline, "SPLIT_MIN_LINES", 0)
+    files = {"app/__init__.py": "", "app/db.py": DB, "app/routes.py": ROUTES, "app/main.py": MAIN}
+    root = write_project(tmp_path / "p", files, select=["BK303"])
+    found = analyze([root], workers=workers, use_cache=False).findings
+    assert [(f.path, f.line) for f in found] == [("app/db.py", 16)]
+    assert found[0].message.startswith("wrapped returns new_session() to FastAPI")
+    assert found[0].extra == {}
 
 
 def test_closing_outside_finally_and_yield_without_close(tmp_path: Path) -> None:

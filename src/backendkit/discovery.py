@@ -18,6 +18,7 @@ Decisions:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -48,19 +49,68 @@ def discover(root: Path, config: Config) -> list[Path]:
     root = _existing(root).resolve()
     if not root.is_dir():
         raise NotADirectoryError(f"project root is not a directory: {root}")
-    walker = _Walker(root, exclude_spec(config), config.respect_gitignore)
+    walker = _Walker(root, _Excludes(exclude_spec(config)), config.respect_gitignore)
     walker.walk()
-    return sorted(walker.found)
+    # in the order of sorted paths (part by part), without making Paths to compare
+    return [root / rel for rel in sorted(walker.found, key=lambda rel: rel.split("/"))]
+
+
+class _Excludes:
+    """The ``exclude`` patterns as one test: when none re-includes (``!``), a path is
+    excluded exactly when some pattern matches it, so their regular expressions are searched
+    as one alternation, one ``re`` call per path instead of one per pattern (most of the
+    discovery of 2,400 files); otherwise, or when a pattern has no regular expression, the
+    spec answers itself."""
+
+    def __init__(self, spec: GitIgnoreSpec) -> None:
+        self.spec = spec
+        self.any = _alternation(spec)
+
+    def match_file(self, rel: str) -> bool:
+        """Whether the patterns exclude the path ``rel`` (relative, ``/``-separated)."""
+        if self.any is None:
+            return self.spec.match_file(rel)
+        return self.any.search(rel) is not None
+
+
+def _alternation(spec: GitIgnoreSpec) -> re.Pattern[str] | None:
+    """One regular expression matching where any of the spec's patterns does, or None when
+    that is not its answer (a ``!`` pattern, a pattern without a regex, mixed flags)."""
+    regexes = _plain_regexes(spec)
+    if not regexes:
+        return None
+    # each pattern names its directory-mark group alike: unnamed, they can be alternatives
+    parts = [_GROUP_NAME.sub("(?:", regex.pattern) for regex in regexes]
+    try:
+        return re.compile("|".join(f"(?:{part})" for part in parts), regexes[0].flags)
+    except re.error:
+        return None
+
+
+def _plain_regexes(spec: GitIgnoreSpec) -> list[re.Pattern[str]]:
+    """The spec's regular expressions when it has no ``!`` pattern and they are all string
+    patterns with the same flags; else none."""
+    if any(pattern.include is False for pattern in spec.patterns):
+        return []
+    regexes = [pattern.regex for pattern in spec.patterns if pattern.include is not None]
+    if not all(
+        isinstance(regex, re.Pattern) and isinstance(regex.pattern, str) for regex in regexes
+    ):
+        return []
+    return regexes if len({regex.flags for regex in regexes}) == 1 else []
+
+
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
 
 
 class _Walker:
     """An iterative ``os.scandir`` walk that prunes excluded directories before entering them."""
 
-    def __init__(self, root: Path, excludes: GitIgnoreSpec, gitignore: bool) -> None:
+    def __init__(self, root: Path, excludes: _Excludes, gitignore: bool) -> None:
         self.root = root
         self.excludes = excludes
         self.gitignore = gitignore
-        self.found: list[Path] = []
+        self.found: list[str] = []  # relative paths
 
     def walk(self) -> None:
         """Collect into :attr:`found`."""
@@ -69,15 +119,15 @@ class _Walker:
         while stack:
             rel_dir, layers = stack.pop()
             directory = os.path.join(self.root, rel_dir) if rel_dir else str(self.root)
-            if self.gitignore:
-                layers = self._with_gitignore(directory, rel_dir, layers)
-            for entry in _scan(directory):
+            entries = _scan(directory)
+            layers = self._with_gitignore(directory, rel_dir, layers, entries)
+            for entry in entries:
                 rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
                 if entry.is_dir(follow_symlinks=False):
                     if not self._excluded(rel + "/", layers):
                         stack.append((rel, layers))
                 elif self._wanted(entry, rel, layers):
-                    self.found.append(self.root / rel)
+                    self.found.append(rel)
 
     def _wanted(self, entry: os.DirEntry[str], rel: str, layers: tuple[_Layer, ...]) -> bool:
         return entry.name.endswith(".py") and entry.is_file() and not self._excluded(rel, layers)
@@ -95,10 +145,16 @@ class _Walker:
         spec = _read_spec(self.root / ".git" / "info" / "exclude")
         return (("", spec),) if spec is not None else ()
 
-    @staticmethod
     def _with_gitignore(
-        directory: str, rel_dir: str, layers: tuple[_Layer, ...]
+        self,
+        directory: str,
+        rel_dir: str,
+        layers: tuple[_Layer, ...],
+        entries: list[os.DirEntry[str]],
     ) -> tuple[_Layer, ...]:
+        """``layers`` and the directory's own ``.gitignore`` (read only when it has one)."""
+        if not self.gitignore or not any(entry.name == ".gitignore" for entry in entries):
+            return layers
         spec = _read_spec(Path(directory) / ".gitignore")
         return layers if spec is None else (*layers, (rel_dir, spec))
 

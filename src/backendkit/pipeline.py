@@ -30,7 +30,7 @@ from backendkit.fanout import (
     restore_memos,
     worker_count,
 )
-from backendkit.findings import Finding
+from backendkit.findings import Finding, internal_error
 from backendkit.rules.base import ProjectContext, ProjectRule, Unlinked
 
 if TYPE_CHECKING:
@@ -74,8 +74,11 @@ def linked_findings(
         restore_memos(context, start)  # as the index left them, whatever ran before
         return findings_per_rule(context, early, focus, reuse)
 
+    settle: list[Callable[[], None]] = []
+
     def linked(_peek: Callable[[], object]) -> Late:
         project = engine.link_project(root, config, summaries, indexed)
+        settle.append(_settler(early, context))
         return project, project_findings(project, late, where, workers, focus, reuse)
 
     if _early_fork(early, summaries, workers):
@@ -83,9 +86,58 @@ def linked_findings(
     else:
         project, found_late = linked(lambda: None)
         found_early = before_link()
+    settle[0]()
+    found_early = _after_link(project, early, found_early, where)
     keep_reusable(early, found_early, reuse)
     keep_reusable(late, found_late, reuse)
     return project, _in_rule_order(rules, (early, found_early), (late, found_late))
+
+
+def _settler(early: Sequence[ProjectRule], context: ProjectContext) -> Callable[[], None]:
+    """Called right after linking: what puts the memos back as linking left them, before the
+    early rules' ``after_link`` (which then answers alike whichever rules ran here since);
+    nothing when no early rule settles findings there."""
+    if not any(_settles(rule) for rule in early):
+        return lambda: None
+    state = memo_state(context)  # the index and resolver the project was linked with
+    return lambda: restore_memos(context, state)
+
+
+def _settles(rule: ProjectRule) -> bool:
+    """Whether ``rule`` settles findings once the project is linked (``after_link``)."""
+    return type(rule).after_link is not ProjectRule.after_link
+
+
+def _after_link(
+    project: Project, rules: Sequence[ProjectRule], per_rule: list[list[Finding]], where: str
+) -> list[list[Finding]]:
+    """Each early rule's findings as its ``after_link`` settles them on the linked
+    ``project`` (a failing rule gives one BK002 finding, as in ``findings_per_rule``)."""
+    if not any(_settles(rule) for rule in rules):
+        return per_rule
+    context = ProjectContext(
+        project.index,
+        project.model,
+        project.resolver,
+        project.routes,
+        config_file=where,
+        root=project.root,
+    )
+    settled = []
+    for rule, findings in zip(rules, per_rule, strict=True):
+        if not _settles(rule) or _failed(rule, findings):
+            settled.append(findings)
+            continue
+        try:
+            settled.append(rule.after_link(context, findings))
+        except Exception as error:
+            settled.append([internal_error(rule.code, where, error)])
+    return settled
+
+
+def _failed(rule: ProjectRule, findings: list[Finding]) -> bool:
+    """Whether the rule's run ended in an internal error (BK002): nothing to settle."""
+    return any(f.code == "BK002" for f in findings) and rule.code != "BK002"
 
 
 def _early_fork(

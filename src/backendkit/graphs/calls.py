@@ -170,9 +170,12 @@ class _Builder(ReceiverTypes):
         for item in self._definitions():
             name = self.add_node(item.sym, "method" if item.owner else "function")
             lazy.pending.setdefault(name, []).append(item)
+        # the scopes calling something named add_task: only their functions may schedule
+        scheduling = {id(where.scopes[-1]) for _, where in self.index.sites_named(("add_task",))}
         for defs in lazy.pending.values():
             for item in defs:
-                self._tasks_of(item)
+                if id(item.sym.info.scope) in scheduling:
+                    self._tasks_of(item)
         FrameworkEdges(self, model, resolver).add()
         return lazy
 

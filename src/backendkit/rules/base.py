@@ -220,7 +220,9 @@ class ProjectRule(Rule):
     ``links``: whether the rule reads the app model or the routes (``ctx.model``,
     ``ctx.routes``, ``ctx.call_graph``). A rule that reads only the index, the resolver and
     the import graphs sets it False: it runs while the project is linked (``pipeline.py``),
-    from a context whose model and routes are ``Unlinked``."""
+    from a context whose model and routes are ``Unlinked``. Such a rule may still leave some
+    findings to be settled by the app model: ``after_link`` gets them, with the linked
+    context, in the process that linked."""
 
     uses_graphs: ClassVar[bool] = False
     links: ClassVar[bool] = True
@@ -231,3 +233,9 @@ class ProjectRule(Rule):
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Findings for the whole project."""
         raise NotImplementedError
+
+    def after_link(self, ctx: ProjectContext, findings: list[Finding]) -> list[Finding]:
+        """The findings of a ``links = False`` rule once the project is linked (``ctx``):
+        its ``check_project`` findings as they are, unless the rule settles some here."""
+        del ctx
+        return findings

@@ -36,6 +36,8 @@ from backendkit.summary.model import Call, CallSite, Expr, FunctionInfo, Name, S
 
 SESSION_CLASSES = ("Session", "AsyncSession")
 SESSIONMAKERS = frozenset({"sessionmaker", "async_sessionmaker"})
+#: ``extra`` key of a factory's finding that stands only if the factory is a dependency
+PENDING = "if-dependency"
 CONNECTION_METHODS = frozenset({"connect", "raw_connection"})
 CONTEXT_ENTERERS = frozenset({"enter_context", "enter_async_context", "closing", "aclosing"})
 _LIBRARIES = ("sqlalchemy", "sqlmodel")
@@ -356,6 +358,7 @@ class SessionContextRule(ProjectRule):
 
     code = "BK303"
     cost = 5
+    links = False  # reads the index only; ``after_link`` settles the factories' findings
     VALID = (
         Example(
             {"app/__init__.py": "", "app/db.py": _DB, "app/deps.py": _DEPS_OK, "app/main.py": _MAIN}
@@ -378,6 +381,19 @@ class SessionContextRule(ProjectRule):
         for info, where in iter_functions(ctx.index):
             yield from run.check_function(FuncSym(info, where), info.scope.calls)
         yield from run.factories()
+
+    def after_link(self, ctx: ProjectContext, findings: list[Finding]) -> list[Finding]:
+        """Keep a factory's finding (marked ``PENDING``) only if FastAPI calls the factory
+        as a dependency: whether it does is known once the routes are."""
+        if not any(PENDING in finding.extra for finding in findings):
+            return findings
+        dependencies = {func.qualname for func in request_functions(ctx)}
+        kept = []
+        for finding in findings:
+            factory = finding.extra.pop(PENDING, None)
+            if factory is None or factory in dependencies:
+                kept.append(finding)
+        return kept
 
 
 class _Run:
@@ -411,19 +427,19 @@ class _Run:
                 yield self.rule.finding(path, site.line, message)
 
     def factories(self) -> Iterator[Finding]:
-        """Factories used as FastAPI dependencies, and the call sites of every factory."""
-        dependencies = {f.qualname for f in request_functions(self.ctx)} if self.pending else set()
+        """Every factory, with a finding that stands if FastAPI calls it as a dependency
+        (``PENDING``: settled by ``after_link``), and the call sites of every factory."""
         while self.pending:
             factory = self.pending.pop()
             path, line, label = self.returned_at[id(factory.info)]
-            if factory.qualname in dependencies:
-                yield self.rule.finding(
-                    path,
-                    line,
-                    f"{factory.info.name} returns {label} to FastAPI as a dependency; FastAPI "
-                    "closes nothing a dependency returns, so every request leaks a session; "
-                    f"yield it from `with {label} as session:` instead",
-                )
+            yield self.rule.finding(
+                path,
+                line,
+                f"{factory.info.name} returns {label} to FastAPI as a dependency; FastAPI "
+                "closes nothing a dependency returns, so every request leaks a session; "
+                f"yield it from `with {label} as session:` instead",
+                extra={PENDING: factory.qualname},
+            )
             for call, where in self.ctx.index.callers(factory.info):
                 owner = where.owners[-1]
                 site = _site_of(where.scopes[-1], call)
