@@ -8,13 +8,14 @@ functions and class members through project base classes. Anything it cannot fol
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from operator import itemgetter
 from typing import TypeVar
 
 from backendkit.project.aliases import ImportAliases
 from backendkit.project.evaluate import Evaluator
 from backendkit.project.exports import star_imports, static_all
+from backendkit.project.scopewalk import functions_in, sites_in
 from backendkit.project.symbols import (
     ClassSym,
     Ctx,
@@ -342,11 +343,14 @@ class ProjectIndex:
 
     def _compute_mro(self, cls: ClassSym, depth: int) -> list[ClassSym]:
         out: list[ClassSym] = []
+        named: dict[str, list[ClassInfo]] = {}  # ``out`` by name: ``in out`` was slow
         stack = [(cls, depth)]
         while stack:
             klass, level = stack.pop(0)
-            if klass in out or level > MAX_DEPTH:
+            same = named.setdefault(klass.info.name, [])
+            if level > MAX_DEPTH or any(info is klass.info or info == klass.info for info in same):
                 continue
+            same.append(klass.info)
             out.append(klass)
             for base in klass.info.bases:
                 resolved = self.resolve_expr(base, klass.ctx, level + 1)
@@ -382,14 +386,14 @@ class ProjectIndex:
         """Every call site of the project with the context to evaluate it in (computed once;
         several rules walk them)."""
         if self._all_sites is None:
-            self._all_sites = self._in_every_module(_sites)
+            self._all_sites = self._in_every_module(sites_in)
         return self._all_sites
 
     def functions(self) -> list[tuple[FunctionInfo, Ctx]]:
         """Every function and method (nested ones included) with the context it is defined
         in, in module order (computed once; most rules walk them)."""
         if self._all_functions is None:
-            self._all_functions = self._in_every_module(_functions)
+            self._all_functions = self._in_every_module(functions_in)
         return self._all_functions
 
     def _in_every_module(self, walk: Callable[[Scope, Ctx], Iterable[T]]) -> list[T]:
@@ -466,34 +470,3 @@ def _latest(*bindings: tuple[str, object | None]) -> tuple[int, str, object] | N
         if found is not None and (best is None or found.line > best[0]):  # type: ignore[attr-defined]
             best = (found.line, kind, found)  # type: ignore[attr-defined]
     return best
-
-
-def _functions(scope: Scope, ctx: Ctx) -> Iterator[tuple[FunctionInfo, Ctx]]:
-    for func in scope.functions.values():
-        yield func, ctx
-        yield from _functions(func.scope, ctx.enter(func))
-    for cls in scope.classes.values():
-        yield from _functions(cls.scope, ctx)
-
-
-def _sites(scope: Scope, ctx: Ctx) -> Iterable[tuple[CallSite, Ctx]]:
-    """Every call site in ``scope`` and its nested functions and classes, with its context."""
-    for site in scope.calls:
-        yield site, ctx
-    for func in scope.functions.values():
-        yield from _sites(func.scope, ctx.enter(func))
-    for cls in scope.classes.values():
-        yield from _class_sites(cls, ctx)
-
-
-def _class_sites(cls: ClassInfo, ctx: Ctx) -> Iterable[tuple[CallSite, Ctx]]:
-    """The calls of a class body (field values, method decorators: in the class's context),
-    of its methods and of its nested classes; ``ctx`` is where the class is defined (a class
-    body is not an enclosing scope of its methods or nested classes)."""
-    body = ctx.enter_class(cls)
-    for site in cls.scope.calls:
-        yield site, body
-    for method in cls.scope.functions.values():
-        yield from _sites(method.scope, ctx.enter(method))
-    for inner in cls.scope.classes.values():
-        yield from _class_sites(inner, ctx)
