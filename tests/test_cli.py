@@ -440,6 +440,18 @@ def test_rule_options_from_pyproject(tmp_path: Path) -> None:
 # --- routes, rules, explain -----------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["graph", "--kind", "imports"], ["rules"]],
+)
+def test_every_command_takes_lints_format_flag(open_project: Path, command: list[str]) -> None:
+    """``--output-format`` (ruff's, and lint's) works wherever ``--format`` does."""
+    short = bk(open_project, *command, "--format", "json")
+    long = bk(open_project, *command, "--output-format", "json")
+    assert short.returncode == long.returncode == 0
+    assert json.loads(long.stdout) == json.loads(short.stdout)
+
+
 def test_routes_formats(open_project: Path) -> None:
     data = json.loads(bk(open_project, "routes", "--format", "json").stdout)
     # lint's ruff-style flag is accepted too

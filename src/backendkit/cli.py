@@ -205,7 +205,13 @@ def graph(
     paths: PathsArg = None,
     kind: Annotated[str, typer.Option("--kind", "-k", help="imports|calls|routes")] = "imports",
     output: Annotated[
-        str, typer.Option("--format", "-f", help="dot|mermaid|json|graphml|html|pycg (calls only)")
+        str,
+        typer.Option(
+            "--format",
+            "--output-format",
+            "-f",
+            help="dot|mermaid|json|graphml|html|pycg (calls only)",
+        ),
     ] = "dot",
     focus: Annotated[
         Optional[str],  # noqa: UP045
@@ -259,7 +265,9 @@ def report(
             "--output", "-o", help="Write here ('-': stdout). Default: report.html for html."
         ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="html|markdown")] = "html",
+    fmt: Annotated[
+        str, typer.Option("--format", "--output-format", "-f", help="html|markdown")
+    ] = "html",
     depth: Annotated[
         Optional[int],  # noqa: UP045
         typer.Option("--depth", help="Draw the import graph collapsed to packages of N parts."),
@@ -298,7 +306,9 @@ def clean(paths: PathsArg = None) -> None:
 
 @app.command("rules")
 def rules_command(
-    output: Annotated[str, typer.Option("--format", "-f", help="table|json")] = "table",
+    output: Annotated[
+        str, typer.Option("--format", "--output-format", "-f", help="table|json")
+    ] = "table",
 ) -> None:
     """List every rule in the catalogue."""
     from backendkit.commands import run_rules
