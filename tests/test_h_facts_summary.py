@@ -95,8 +95,8 @@ def test_if_tests_guarding_raises_and_returns() -> None:
     check = _function(_summary(), "check")
     assert check.scope.ifs == (
         IfBlock(24, 25, ("request.method",)),
-        IfBlock(23, 27, ("settings.maintenance",)),
-        IfBlock(21, 27, ("user", "user.disabled")),
+        IfBlock(23, 27, ("settings.maintenance",), orelse=25),  # its ``else:`` line
+        IfBlock(21, 27, ("user", "user.disabled")),  # an ``elif`` is no ``else``
     )  # ``if token is None:`` holds no raise or return; ``while`` is no ``if``
     assert [line for _, line in check.scope.raises] == [22, 24, 30]
     guards = {

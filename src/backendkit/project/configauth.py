@@ -19,6 +19,12 @@ through, selected at the return, so the route is reported once per dependency as
 configuration switch (BK101, or BK102 when a lenient scheme is left), not route by route.
 A return under a test of the request (``if request.url.path in OPEN: return``) is no
 configuration: the callers it picks are let through, as before.
+
+The same switch written with an ``else`` (fastchat's ``if API_KEYS: <check> else: return
+None``, or ``if not KEY: return None else: <check>``) is found from the line of the ``if``'s
+``else:`` (``IfBlock.orelse``): a return in the branch that does not hold the 401, outside
+the ``if`` blocks nested there. An ``elif`` is no ``else``: ``if settings.maintenance: raise
+503 elif key != KEY: raise 401`` rejects anonymous callers in every configuration.
 """
 
 from __future__ import annotations
@@ -32,30 +38,53 @@ from backendkit.summary.model import IfBlock, Scope
 
 
 def config_skip(
-    index: ProjectIndex, func: FuncSym, raise_lines: list[int]
+    index: ProjectIndex, func: FuncSym, raise_lines: list[int], early: bool = True
 ) -> tuple[Origin, FuncSym] | None:
     """Where ``func`` skips its 401/403 (raised on ``raise_lines``) in some configuration,
-    and ``func`` as configured to check (without that return); None when it does not."""
+    and ``func`` as configured to check (without that return); None when it does not.
+    ``early``: its returns before the check let callers through (else only a return in the
+    other branch of an ``if``/``else`` can skip it)."""
     if not raise_lines:
         return None
     first = min(raise_lines)
     scope = func.info.scope
     body = func.ctx.enter(func.info)
     for block in scope.ifs:
-        if block.first >= first or block.holds(first):
+        if block.first >= first:
             continue
-        lines = _returns_in(scope, block)
+        lines, how = _skipping(scope, block, first)
+        if how == "early return" and not early:
+            continue
         if lines and block.reads and all(_configuration(index, read, body) for read in block.reads):
-            text = f"{func.info.name}'s early return on {_test(block)}"
+            text = f"{func.info.name}'s {how} on {_test(block)}"
             origin = (func.ctx.module.path, lines[0], text)
             return origin, _without(func, set(lines))
     return None
 
 
-def _returns_in(scope: Scope, block: IfBlock) -> list[int]:
-    """The lines of the ``return`` statements (with or without a value) in ``block``."""
-    found = [line for line in (*scope.return_lines, *scope.bare_returns) if block.holds(line)]
-    return sorted(found)
+def _skipping(scope: Scope, block: IfBlock, first: int) -> tuple[list[int], str]:
+    """The returns by which ``block`` skips the 401/403 on line ``first``, and how to name
+    them: all of its returns when it ends before that line (``if not KEY: return``); when it
+    holds it, those of the other branch of an ``if``/``else`` (``if KEYS: <check> else:
+    return None``), outside the ``if`` blocks nested there (whose tests may read the
+    request)."""
+    if not block.holds(first):
+        return _returns_in(scope, block, block.first, block.end), "early return"
+    if not block.orelse:
+        return [], ""
+    if first < block.orelse:
+        found = _returns_in(scope, block, block.orelse, block.end)
+    else:
+        found = _returns_in(scope, block, block.first, block.orelse)
+    nested = [b for b in scope.ifs if b is not block and block.first < b.first < block.end]
+    return [line for line in found if not any(b.holds(line) for b in nested)], "else-branch return"
+
+
+def _returns_in(scope: Scope, block: IfBlock, start: int, end: int) -> list[int]:
+    """The lines of the ``return`` statements (with or without a value) in ``block`` on
+    lines ``start <= line < end``."""
+    returns = (*scope.return_lines, *scope.bare_returns)
+    return sorted(line for line in returns if block.holds(line) and start <= line < end)
 
 
 def _configuration(index: ProjectIndex, read: str, body: Ctx) -> bool:

@@ -398,12 +398,14 @@ class DependencyResolver:
         configuration may skip (``configauth``) makes two alternatives: as configured, and
         letting callers through, selected at the return that skips it."""
         node.enforces = self._raises_auth_error(func) or self.credentials.helper_rejects(func)
-        if node.enforces and self.credentials.lets_through(func):
-            node.enforces = False  # an early return lets anonymous callers through
-            skip = config_skip(self.index, func, self.errors.auth_raise_lines(func))
-            if skip is not None:
+        if node.enforces:
+            early = self.credentials.lets_through(func)
+            node.enforces = not early  # an early return lets anonymous callers through
+            skip = config_skip(self.index, func, self.errors.auth_raise_lines(func), early)
+            if skip is not None:  # the alternative selected at that return lets all in
                 origin, configured = skip
-                node.alternatives.append(replace(node, origin=origin, alternatives=[]))
+                opened = replace(node, enforces=False, origin=origin, alternatives=[])
+                node.alternatives.append(opened)
                 func = configured
                 node.enforces = not self.credentials.lets_through(func)
         if node.enforces:

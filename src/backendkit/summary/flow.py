@@ -25,7 +25,7 @@ class OpenIf:
     """An ``if`` being walked: its scope, first line, test, whether an exit is in it, and
     the line its test ends on (0 until its body starts)."""
 
-    __slots__ = ("first", "holds", "scope", "test", "test_end")
+    __slots__ = ("first", "holds", "orelse", "scope", "test", "test_end")
 
     def __init__(self, scope: Scope, first: int, test: cst.BaseExpression) -> None:
         self.scope = scope
@@ -33,6 +33,7 @@ class OpenIf:
         self.test = test
         self.holds = False
         self.test_end = 0
+        self.orelse = 0  # the line of its ``else:`` (0: none, or an ``elif``)
 
 
 def test_reads(test: cst.BaseExpression) -> tuple[str, ...]:
@@ -148,8 +149,15 @@ class FlowFacts:
         found = self.open_ifs.pop()
         if found.holds or found.scope is self.summary.scope:
             wrapped = max(found.test_end - found.first, 0)
-            block = IfBlock(found.first, self.line, test_reads(found.test), wrapped)
+            reads = test_reads(found.test)
+            block = IfBlock(found.first, self.line, reads, wrapped, found.orelse)
             self.scope.ifs += (block,)
+
+    def visit_If_orelse(self, node: cst.If) -> None:
+        """Where an ``if``'s ``else:`` starts (its body is walked, so this is the line after
+        it, before the comments above ``else``); an ``elif`` is an ``if`` of its own."""
+        if isinstance(node.orelse, cst.Else) and self.open_ifs:
+            self.open_ifs[-1].orelse = self.line + len(node.orelse.leading_lines)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         """The first body after an ``if``'s test starts on the line its test ends on (the

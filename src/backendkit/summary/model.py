@@ -253,13 +253,15 @@ class IfBlock(NamedTuple):
     ``reads`` are the names and attribute chains the test reads, callees included, in source
     order (``if not user.active or token is None``: ``("user.active", "token")``). The test
     spans ``test_lines`` lines after the first (a long test wrapped in parentheses by black
-    or ruff). A named tuple, as ``TryBlock``; an ``if`` without a ``raise`` or ``return`` is
-    recorded only at module level."""
+    or ruff). ``orelse`` is the line of its ``else:`` (0 without one; an ``elif`` is not an
+    ``else``): the body is ``first <= line < orelse``. A named tuple, as ``TryBlock``; an
+    ``if`` without a ``raise`` or ``return`` is recorded only at module level."""
 
     first: int
     end: int
     reads: tuple[str, ...]
     test_lines: int = 0
+    orelse: int = 0
 
     holds = _spans  # ``block.holds(line)``
 
