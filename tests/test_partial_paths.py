@@ -66,12 +66,45 @@ def test_the_literal_tail_of_a_prefixed_path_is_kept(tmp_path: Path) -> None:
         "{?PREFIX}/health": ("none", True),
         "{?PREFIX}/items/{item_id}": ("none", False),
         "/v1/{?PREFIX}/models": ("none", False),
-        "{?'/login' + PREFIX + '/health'}": ("none", False),  # glued inside a segment
+        "/{?login{PREFIX}/health}": ("none", False),  # glued inside a segment: all unknown
         "{?PREFIX}/token": ("none", True),
     }
     reported = sorted(f.message.split(" has ")[0] for f in result.findings if f.code == "BK101")
     assert reported == [
         "Route DELETE {?PREFIX}/items/{item_id}",
         "Route GET /v1/{?PREFIX}/models",
-        "Route GET {?'/login' + PREFIX + '/health'}",
+        "Route GET /{?login{PREFIX}/health}",
     ]
+
+
+WELL_KNOWN = """\
+import os
+
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+def metadata() -> dict:
+    return {}
+
+
+if root := os.environ.get("ROOT_PATH"):
+    app.add_api_route(f"/.well-known/oauth-protected-resource{root}", metadata)
+    app.add_api_route(f"/.well-known/oauth-protected-resource{root}/mcp", metadata)
+    app.add_api_route(f"/api/v1{root}/items", metadata)
+"""
+
+
+def test_whole_segments_before_a_glued_one_are_kept(tmp_path: Path) -> None:
+    """arize-phoenix registers RFC 8615 aliases under the host's root path: the segments
+    before the one the unknown is glued to are read (``.well-known``: public by convention),
+    the rest is one unknown."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": WELL_KNOWN})
+    result = analyze([root], use_cache=False)
+    assert {route.path: route.public for route in result.routes} == {
+        "/.well-known/{?oauth-protected-resource{root}}": True,
+        "/.well-known/{?oauth-protected-resource{root}/mcp}": True,
+        "/api/{?v1{root}/items}": False,
+    }
+    assert [f.line for f in result.findings if f.code == "BK101"] == [15]

@@ -49,6 +49,7 @@ from backendkit.project.credhelpers import (
     may_return_none,
     none_lines,
     own_class,
+    returns_nothing,
     state_check,
 )
 from backendkit.project.httperrors import HttpErrors
@@ -151,8 +152,10 @@ class CredentialChecks:
         optional user, not authentication. A helper (``depth`` > 0) whose ``None`` comes only
         after its first 401/403 (arize-phoenix's ``authenticated_claims``: ``None`` for its
         system user, once anonymous callers are rejected) still checks: the caller decides
-        what reaches the route."""
-        if may_return_none(func) and (depth == 0 or self._none_first(func)):
+        what reaches the route. So does a guard that returns no value at all
+        (``returns_nothing``: ``-> None``, ending with ``return None`` after its 401)."""
+        helper = depth > 0 or returns_nothing(func)
+        if may_return_none(func) and (not helper or self._none_first(func)):
             return ""
         reads = sorted([*passed, *self.reads(func)], key=lambda read: read.line)
         found = self._own_check(func, reads)

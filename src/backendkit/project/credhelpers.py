@@ -136,6 +136,15 @@ def may_return_none(func: FuncSym) -> bool:
     return _optional(func.info.returns)
 
 
+def returns_nothing(func: FuncSym) -> bool:
+    """``func`` returns no value: every ``return`` is bare or ``return None`` and it is not
+    annotated as optional (a guard, ``def verify_key(request) -> None``, used in
+    ``dependencies=[...]``: its ``None`` is no missing identity handed on)."""
+    returned = func.info.scope.returns
+    nothing = all(isinstance(r, Const) and r.value is None for r in returned)
+    return nothing and not _optional(func.info.returns)
+
+
 def none_lines(scope: Scope) -> list[int]:
     """The lines of ``scope``'s ``return None`` and bare ``return`` statements."""
     lines = [

@@ -15,13 +15,13 @@ from backendkit.project.deps import (
     status_code_of,
 )
 from backendkit.project.middleware import MiddlewareAuth
+from backendkit.project.pathtext import PathPart, join_path
 from backendkit.project.switches import route_chain
 from backendkit.project.text import expr_text
 from backendkit.project.walk import IncludeWalk
 from backendkit.result import Route
-from backendkit.summary.model import BinOp, Const, Expr, FString, ModuleSummary
+from backendkit.summary.model import ModuleSummary
 
-PathPart = tuple[object, "Expr | None"]
 #: stands for the parameters of an endpoint the analysis could not resolve (a lambda, say)
 _UNRESOLVED_ENDPOINT = DepNode(
     "(endpoint not resolved)", "unresolved", reason="endpoint function could not be resolved"
@@ -328,7 +328,7 @@ class RouteBuilder(IncludeWalk[_At]):
 
     def _add(self, decl: RouteDecl, at: _At) -> None:
         app = self.app
-        path, resolved = _join([*at.prefix, (decl.path, decl.path_expr)])
+        path, resolved = join_path([*at.prefix, (decl.path, decl.path_expr)])
         nodes = at.deps + self.resolver.from_lists(decl.deps, (decl.file, decl.line))
         if decl.handler is not None:
             nodes += self.resolver.param_dependencies(decl.handler)
@@ -381,7 +381,7 @@ class RouteBuilder(IncludeWalk[_At]):
         kind: str = "mount",
         note: str = "",
     ) -> None:
-        path, resolved = _join(prefix)
+        path, resolved = join_path(prefix)
         note = note or (
             "router from a library call or computed at run time: its routes are not analysed"
             if kind == "include"
@@ -453,47 +453,3 @@ def _notes(decl: RouteDecl, at: _At, resolved: bool, in_app: bool) -> list[str]:
     if at.guarded:
         notes.append("included under a condition; reported as if the condition holds")
     return notes
-
-
-def _join(parts: list[PathPart]) -> tuple[str, bool]:
-    """The path of ``parts`` (prefixes, mount points, then the route's own path) and whether
-    all of it is known. Each prefix loses its trailing '/', as Starlette's ``Mount`` strips
-    it (``app.mount("/", sub)`` serves ``/items``; FastAPI rejects such an include prefix),
-    also one computed at run time (``f"{base_path}/"`` gives ``{?base_path}``)."""
-    out: list[str] = []
-    resolved = True
-    last = len(parts) - 1
-    for position, (value, expr) in enumerate(parts):
-        if not isinstance(value, str):
-            resolved = False
-            value = _partial(expr)
-        out.append(value.rstrip("/") if position < last else value)
-    return "".join(out) or "/", resolved
-
-
-def _partial(expr: Expr | None) -> str:
-    """A path part not known in full: its literal pieces as they are, the rest as ``{?expr}``
-    (``f"{PREFIX}/login"`` and ``PREFIX + "/login"`` give ``{?PREFIX}/login``), so the
-    segments after a run-time prefix are read as usual; an unknown piece glued to a literal
-    inside one segment (``"/login" + SUFFIX``) leaves the whole part unknown."""
-    pieces = _pieces(expr)
-    for i, piece in enumerate(pieces):
-        if piece.startswith("{?"):
-            before = pieces[i - 1] if i else "/"
-            after = pieces[i + 1] if i + 1 < len(pieces) else "/"
-            if not (before.endswith("/") or before.startswith("{?")) or not (
-                after.startswith(("/", "{?"))
-            ):
-                return "{?" + expr_text(expr, 40) + "}"
-    return "".join(pieces)
-
-
-def _pieces(expr: Expr | None) -> list[str]:
-    """The literal strings and ``{?expr}`` unknowns ``expr`` joins, in order."""
-    if isinstance(expr, Const) and isinstance(expr.value, str):
-        return [expr.value] if expr.value else []
-    if isinstance(expr, FString):
-        return [piece for part in expr.parts for piece in _pieces(part)]
-    if isinstance(expr, BinOp) and expr.op == "Add":
-        return _pieces(expr.left) + _pieces(expr.right)
-    return ["{?" + expr_text(expr, 40) + "}"]
