@@ -66,18 +66,31 @@ def _skipping(scope: Scope, block: IfBlock, first: int) -> tuple[list[int], str]
     """The returns by which ``block`` skips the 401/403 on line ``first``, and how to name
     them: all of its returns when it ends before that line (``if not KEY: return``); when it
     holds it, those of the other branch of an ``if``/``else`` (``if KEYS: <check> else:
-    return None``), outside the ``if`` blocks nested there (whose tests may read the
-    request)."""
+    return None``) that nothing in that branch can reject before (``_plain``)."""
     if not block.holds(first):
         return _returns_in(scope, block, block.first, block.end), "early return"
     if not block.orelse:
         return [], ""
     if first < block.orelse:
-        found = _returns_in(scope, block, block.orelse, block.end)
+        start, found = block.orelse, _returns_in(scope, block, block.orelse, block.end)
     else:
+        start = block.first + block.test_lines
         found = _returns_in(scope, block, block.first, block.orelse)
     nested = [b for b in scope.ifs if b is not block and block.first < b.first < block.end]
-    return [line for line in found if not any(b.holds(line) for b in nested)], "else-branch return"
+    kept = [line for line in found if _plain(scope, nested, start, line)]
+    return kept, "else-branch return"
+
+
+def _plain(scope: Scope, nested: list[IfBlock], start: int, line: int) -> bool:
+    """The return on ``line`` lets every caller of its branch (which starts after ``start``)
+    through: no ``if`` of the branch holds it (its test may read the request), and nothing
+    in the branch up to it may reject a caller: no ``raise`` and no call (a check of that
+    configuration of its own, ``return verify_remote(token)``)."""
+    if any(b.holds(line) for b in nested):
+        return False
+    if any(start < at <= line for _call, at in scope.raises):
+        return False
+    return not any(start < site.line <= line for site in scope.calls)
 
 
 def _returns_in(scope: Scope, block: IfBlock, start: int, end: int) -> list[int]:
