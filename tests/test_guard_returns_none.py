@@ -49,6 +49,22 @@ def missing_passes(request: Request) -> None:
     return None
 
 
+def check_key(request: Request) -> None:
+    if request.headers.get("X-API-Key") not in API_KEYS:
+        raise HTTPException(status_code=401)
+
+
+def delegates(request: Request) -> None:
+    check_key(request)
+    return None
+
+
+def delegates_when_given(request: Request) -> None:
+    if not request.headers.get("X-API-Key"):
+        return None
+    check_key(request)
+
+
 def optional_key(request: Request) -> Optional[str]:
     key = request.headers.get("X-API-Key")
     if key is not None and key not in API_KEYS:
@@ -74,20 +90,31 @@ def missing() -> str:
     return "ok"
 
 
+@app.get("/delegated", dependencies=[Depends(delegates)])
+def delegated() -> str:
+    return "ok"
+
+
+@app.get("/when-given", dependencies=[Depends(delegates_when_given)])
+def when_given() -> str:
+    return "ok"
+
+
 @app.get("/optional")
 def optional(key: Optional[str] = Depends(optional_key)) -> str:
     return key or "anonymous"
 """
 
 FILES = {"app/__init__.py": "", "app/main.py": MAIN}
-PATHS = ["/else", "/elif", "/missing", "/optional"]
+PATHS = ["/else", "/elif", "/missing", "/delegated", "/when-given", "/optional"]
 
 
 @pytest.mark.parametrize("keys", ["", "secret"])
 def test_fastapi_behaviour(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys: str) -> None:
     monkeypatch.setenv("BK_KEYS", keys)
     root = write_project(tmp_path / "p", FILES)
-    expected = {"/else": 401, "/elif": 401, "/missing": 200, "/optional": 200}
+    expected = {"/else": 401, "/elif": 401, "/missing": 200, "/delegated": 401}
+    expected |= {"/when-given": 200, "/optional": 200}
     assert anonymous_statuses(root, PATHS) == expected
 
 
@@ -98,9 +125,13 @@ def test_a_guard_ending_with_return_none_authenticates(tmp_path: Path) -> None:
         "/else": "required",
         "/elif": "required",
         "/missing": "none",  # a missing key returns before the 401
+        "/delegated": "required",  # the check is a call; its None comes after it
+        "/when-given": "none",  # ... here before it
         "/optional": "none",  # an optional identity: anonymous callers get "anonymous"
     }
+    lines = MAIN.splitlines()
     assert sorted(f.line for f in result.findings) == [
-        MAIN.splitlines().index('@app.get("/missing", dependencies=[Depends(missing_passes)])') + 1,
-        MAIN.splitlines().index('@app.get("/optional")') + 1,
+        lines.index('@app.get("/missing", dependencies=[Depends(missing_passes)])') + 1,
+        lines.index('@app.get("/when-given", dependencies=[Depends(delegates_when_given)])') + 1,
+        lines.index('@app.get("/optional")') + 1,
     ]

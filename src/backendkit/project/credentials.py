@@ -153,28 +153,44 @@ class CredentialChecks:
         after its first 401/403 (arize-phoenix's ``authenticated_claims``: ``None`` for its
         system user, once anonymous callers are rejected) still checks: the caller decides
         what reaches the route. So does a guard that returns no value at all
-        (``returns_nothing``: ``-> None``, ending with ``return None`` after its 401)."""
-        helper = depth > 0 or returns_nothing(func)
-        if may_return_none(func) and (not helper or self._none_first(func)):
+        (``returns_nothing``: ``-> None``), whose ``None`` is no identity: only a ``None``
+        before its check (its own 401, or the call that checks) lets callers through."""
+        guard = depth == 0 and returns_nothing(func)
+        optional = depth == 0 and not guard  # an identity that may be None: an optional user
+        if may_return_none(func) and (optional or self._none_first(func, guard)):
             return ""
         reads = sorted([*passed, *self.reads(func)], key=lambda read: read.line)
         found = self._own_check(func, reads)
         if found or depth >= _HELPER_DEPTH:
             return found
+        return self._checked_by_callee(func, depth, reads, guard)
+
+    def _checked_by_callee(
+        self, func: FuncSym, depth: int, reads: Sequence[CredentialRead], guard: bool
+    ) -> str:
+        """What a project function ``func`` always calls checks (see ``dependency_check``),
+        when nothing lets callers through before the call (for a ``guard``, no ``None``
+        returned before it either)."""
         held = self.credential_names(func, reads)
+        nones = none_lines(func.info.scope) if guard else []
         for site, callee, bound in self._unconditional_callees(func):
             if _exits_before(func.info.scope, site.line, held):
                 continue
+            if any(line < site.line for line in nones):
+                continue  # the guard returns before it calls the check
             given = _handed_on(func.info.scope, reads, site.call, callee, bound)
             found = self.dependency_check(callee, depth + 1, given)
             if found:
                 return found
         return ""
 
-    def _none_first(self, func: FuncSym) -> bool:
-        """``func`` may return ``None`` before its first 401/403 (or has none of its own)."""
+    def _none_first(self, func: FuncSym, guard: bool = False) -> bool:
+        """``func`` may return ``None`` before its first 401/403 (or has none of its own;
+        for a ``guard``, the calls it checks through are looked at instead)."""
         raised = self.errors.auth_raise_lines(func)
-        return not raised or any(line < min(raised) for line in none_lines(func.info.scope))
+        if not raised:
+            return not guard
+        return any(line < min(raised) for line in none_lines(func.info.scope))
 
     def helper_rejects(self, func: FuncSym, depth: int = 0) -> bool:
         """``func`` raises a 401/403 itself or in a project function it always calls (a
