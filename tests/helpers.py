@@ -64,3 +64,21 @@ def count_calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> li
 
     monkeypatch.setattr(owner, name, counted)
     return calls
+
+
+def pipeline_findings(
+    root: Path, files: Iterable[str], rules: list[Any], workers: int
+) -> list[Any]:
+    """The findings ``pipeline.linked_findings`` gives for project ``rules`` on the project
+    at ``root`` made of ``files`` (relative paths), summarised without file rules."""
+    from backendkit import pipeline
+    from backendkit.catalogue import load_catalogue
+    from backendkit.config import load_config
+    from backendkit.engine import file_task
+    from backendkit.runner import summarize_all
+
+    config = load_config(root, load_catalogue())
+    tasks = [file_task(root, root / path) for path in sorted(files)]
+    summaries = summarize_all(tasks, [], None, 1)
+    _project, found = pipeline.linked_findings(root, config, summaries, rules, workers)
+    return found

@@ -8,14 +8,11 @@ from pathlib import Path
 import pytest
 
 from backendkit import fanout, pipeline
-from backendkit.catalogue import RuleInfo, load_catalogue
-from backendkit.config import load_config
-from backendkit.engine import file_task
+from backendkit.catalogue import RuleInfo
 from backendkit.findings import Finding, Severity
 from backendkit.rules import RULES
 from backendkit.rules.base import LinkNeeded, ProjectContext, ProjectRule
-from backendkit.runner import summarize_all
-from helpers import count_calls, write_project
+from helpers import count_calls, pipeline_findings, write_project
 
 APP = {
     "app/__init__.py": "",
@@ -50,11 +47,7 @@ def _reads_routes(rule: ProjectRule, ctx: ProjectContext) -> Iterator[Finding]:
 
 
 def _linked(root: Path, rules: list[ProjectRule], workers: int) -> list[Finding]:
-    config = load_config(root, load_catalogue())
-    tasks = [file_task(root, root / path) for path in sorted(APP)]
-    summaries = summarize_all(tasks, [], None, 1)
-    _project, found = pipeline.linked_findings(root, config, summaries, rules, workers)
-    return found
+    return pipeline_findings(root, APP, rules, workers)
 
 
 @pytest.fixture

@@ -10,14 +10,11 @@ from pathlib import Path
 import pytest
 
 from backendkit import fanout, pipeline
-from backendkit.catalogue import RuleInfo, load_catalogue
-from backendkit.config import load_config
-from backendkit.engine import file_task
+from backendkit.catalogue import RuleInfo
 from backendkit.findings import Finding, Severity
 from backendkit.rulequeue import RuleQueue
 from backendkit.rules.base import ProjectContext, ProjectRule
-from backendkit.runner import summarize_all
-from helpers import write_project
+from helpers import pipeline_findings, write_project
 
 APP = {
     "app/__init__.py": "",
@@ -74,11 +71,7 @@ def test_a_forked_child_and_this_process_take_different_items() -> None:
 
 
 def _linked(root: Path, rules: list[ProjectRule], workers: int) -> list[Finding]:
-    config = load_config(root, load_catalogue())
-    tasks = [file_task(root, root / path) for path in sorted(APP)]
-    summaries = summarize_all(tasks, [], None, 1)
-    _project, found = pipeline.linked_findings(root, config, summaries, rules, workers)
-    return found
+    return pipeline_findings(root, APP, rules, workers)
 
 
 @pytest.fixture

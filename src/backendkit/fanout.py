@@ -106,7 +106,16 @@ def project_findings(
 ) -> list[list[Finding]]:
     """``findings_per_rule`` on the linked ``project``: grouped when it has
     ``SPLIT_MIN_LINES`` or more, the second group forked when ``_fork`` allows."""
-    context = ProjectContext(
+    context = linked_context(project, where)
+    grouped = sum(s.line_count for s in project.summaries) >= SPLIT_MIN_LINES
+    fork = _fork(project, workers, focus)
+    return findings_per_rule(context, rules, focus, reuse, grouped=grouped, fork=fork)
+
+
+def linked_context(project: Project, where: str) -> ProjectContext:
+    """The context the project rules read on the linked ``project`` (``where``: the file
+    their BK002 findings name)."""
+    return ProjectContext(
         project.index,
         project.model,
         project.resolver,
@@ -114,9 +123,6 @@ def project_findings(
         config_file=where,
         root=project.root,
     )
-    grouped = sum(s.line_count for s in project.summaries) >= SPLIT_MIN_LINES
-    fork = _fork(project, workers, focus)
-    return findings_per_rule(context, rules, focus, reuse, grouped=grouped, fork=fork)
 
 
 def _partial(rule: ProjectRule) -> bool:
@@ -434,6 +440,7 @@ __all__ = [
     "findings_per_rule",
     "in_two",
     "keep_reusable",
+    "linked_context",
     "memo_state",
     "project_findings",
     "restore_memos",

@@ -30,6 +30,7 @@ from backendkit.fanout import (
     beside,
     findings_per_rule,
     keep_reusable,
+    linked_context,
     memo_state,
     project_findings,
     restore_memos,
@@ -133,14 +134,7 @@ def _after_link(
     ``project`` (a failing rule gives one BK002 finding, as in ``findings_per_rule``)."""
     if not any(_settles(rule) for rule in rules):
         return per_rule
-    context = ProjectContext(
-        project.index,
-        project.model,
-        project.resolver,
-        project.routes,
-        config_file=where,
-        root=project.root,
-    )
+    context = linked_context(project, where)
     settled = []
     for rule, findings in zip(rules, per_rule, strict=True):
         if not _settles(rule) or _failed(rule, findings):
