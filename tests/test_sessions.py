@@ -262,3 +262,42 @@ def test_close_in_except_and_after_the_try(tmp_path: Path) -> None:
     found = analyze([root], select=["BK303"]).findings
     assert [f.line for f in found] == [17]
     assert "closed only when something fails: on success it stays open" in found[0].message
+
+
+SUBCLASS = """\
+from sqlmodel import Session, create_engine
+
+engine = create_engine("sqlite://")
+
+
+class AuditedSession(Session):
+    pass
+
+
+class Unrelated:
+    def __init__(self, engine: object) -> None:
+        self.engine = engine
+
+
+def leaks() -> int:
+    session = AuditedSession(engine)
+    return 1
+
+
+def managed() -> int:
+    with AuditedSession(engine) as session:
+        return 1
+
+
+def other() -> int:
+    thing = Unrelated(engine)
+    return 1
+"""
+
+
+def test_a_project_subclass_of_session_opens_one(tmp_path: Path) -> None:
+    """``AuditedSession(engine)`` opens a session like ``Session(engine)``; a project class
+    that derives from nothing of SQLAlchemy's opens none."""
+    found = _found(tmp_path, {"app/__init__.py": "", "app/db.py": SUBCLASS})
+    assert [(path, line) for path, line, _ in found] == [("app/db.py", 16)]
+    assert found[0][2].startswith("AuditedSession() is never closed")

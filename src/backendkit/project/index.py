@@ -407,6 +407,18 @@ class ProjectIndex:
     def sites_named(self, names: Iterable[str]) -> list[tuple[CallSite, Ctx]]:
         """The call sites whose callee is a name (``f``, ``mod.f``, ``obj.f``) ending in one
         of ``names``, in the order of ``call_sites`` (grouped by last name once)."""
+        by_name = self._by_last_name()
+        buckets = [by_name.get(name, []) for name in set(names)]
+        found = sorted((entry for bucket in buckets for entry in bucket), key=itemgetter(0))
+        return [(site, where) for _position_, site, where in found]
+
+    def called_names(self) -> Iterable[str]:
+        """The last names of every called name (``f``, ``mod.f``, ``obj.f``: ``f``)."""
+        return self._by_last_name().keys()
+
+    def _by_last_name(self) -> dict[str, list[tuple[int, CallSite, Ctx]]]:
+        """The call sites by the last name of their callee, each with its position in
+        ``call_sites`` (computed once)."""
         if self._sites_by_name is None:
             self._sites_by_name = {}
             for position, (site, where) in enumerate(self.call_sites()):
@@ -414,9 +426,7 @@ class ProjectIndex:
                 if isinstance(callee, Name):
                     last = callee.dotted.rpartition(".")[2]
                     self._sites_by_name.setdefault(last, []).append((position, site, where))
-        buckets = [self._sites_by_name.get(name, []) for name in set(names)]
-        found = sorted((entry for bucket in buckets for entry in bucket), key=itemgetter(0))
-        return [(site, where) for _position_, site, where in found]
+        return self._sites_by_name
 
     def callers(self, func: FunctionInfo) -> list[tuple[Call, Ctx]]:
         """The call sites of the project whose callee resolves to ``func``. Only the sites

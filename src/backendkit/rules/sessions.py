@@ -277,10 +277,9 @@ class _Openers:
             for local, binding in summary.scope.imports.items():
                 if binding.name in self.names:
                     self.names.add(local)
+        called = self.index.called_names()  # a class never called opens nothing (``label``)
         for cls in iter_classes(self.index):
-            if derives_from(self.index, cls, "sqlalchemy", SESSION_CLASSES) or derives_from(
-                self.index, cls, "sqlmodel", SESSION_CLASSES
-            ):
+            if cls.info.name in called and self._is_session_class(cls):
                 self.names.add(cls.info.name)
 
     def _maker_names(self, scope: Scope) -> None:
