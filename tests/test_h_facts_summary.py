@@ -95,7 +95,8 @@ def test_if_tests_guarding_raises_and_returns() -> None:
     check = _function(_summary(), "check")
     assert check.scope.ifs == (
         IfBlock(24, 25, ("request.method",)),
-        IfBlock(23, 27, ("settings.maintenance",), orelse=25),  # its ``else:`` line
+        # its ``else:`` line; the body runs only when settings.maintenance is truthy
+        IfBlock(23, 27, ("settings.maintenance",), orelse=25, present=("settings.maintenance",)),
         IfBlock(21, 27, ("user", "user.disabled")),  # an ``elif`` is no ``else``
     )  # ``if token is None:`` holds no raise or return; ``while`` is no ``if``
     assert [line for _, line in check.scope.raises] == [22, 24, 30]
@@ -118,7 +119,7 @@ def test_return_lines_and_bare_returns() -> None:
     assert check.scope.bare_returns == (31,)
     bare = _function(summary, "bare")
     assert (bare.scope.return_lines, bare.scope.bare_returns) == ((37,), (36,))
-    assert bare.scope.ifs == (IfBlock(35, 37, ("flag",)),)
+    assert bare.scope.ifs == (IfBlock(35, 37, ("flag",), present=("flag",)),)
 
 
 FALLS = """\

@@ -427,9 +427,21 @@ def _rejects_for(scope: Scope, read: CredentialRead, line: int, site: CallSite) 
     held = derived(scope, read.holder) if read.holder else set()
     if not (site.conditional or site.in_except):
         return bool(held) and _decided_before(scope, read, line, held)
-    if held and _lets_through(scope, read, line, held):
+    if held and (_lets_through(scope, read, line, held) or _when_present(scope, line, held)):
         return False
     return site.in_except or _guards_test(scope, line, held)
+
+
+def _when_present(scope: Scope, line: int, held: set[str]) -> bool:
+    """The rejection on ``line`` is in the body of an ``if`` that runs only when the
+    credential is there (``if key is not None:``, ``if token and ...``): a caller without one
+    never meets it."""
+    return any(
+        block.holds(line)
+        and (not block.orelse or line < block.orelse)
+        and any(name.partition(".")[0] in held for name in block.present)
+        for block in scope.ifs
+    )
 
 
 def _guards_test(scope: Scope, line: int, held: set[str]) -> bool:

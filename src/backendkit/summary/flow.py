@@ -56,6 +56,40 @@ def test_reads(test: cst.BaseExpression) -> tuple[str, ...]:
     return tuple(found)
 
 
+def test_presence(test: cst.BaseExpression) -> tuple[str, ...]:
+    """The names (and attribute chains) ``test`` requires to be present: the ``if`` body runs
+    only when each is truthy or not ``None`` (``if token:``, ``if key is not None:``, ``if
+    creds and creds.credentials != KEY:``, ``if len(token):``)."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return (*test_presence(test.left), *test_presence(test.right))
+    if isinstance(test, cst.Call) and len(test.args) == 1 and _named(test.func) in _TRUTHS:
+        test = test.args[0].value
+    named = _named(test) or _not_none(test)
+    return (named,) if named else ()
+
+
+def _not_none(test: cst.BaseExpression) -> str:
+    """``x`` of ``x is not None`` / ``x != None``, else ""."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return ""
+    target = test.comparisons[0]
+    none = isinstance(target.comparator, cst.Name) and target.comparator.value == "None"
+    return _named(test.left) if none and isinstance(target.operator, _NOT_NONE) else ""
+
+
+_NOT_NONE = (cst.IsNot, cst.NotEqual)
+
+
+def _named(node: cst.BaseExpression) -> str:
+    """``x`` or ``x.y.z`` (not a constant), else ""."""
+    if type(node) is cst.Name:
+        return "" if node.value in _CONSTANTS else node.value
+    return (dotted_name(node) or "") if type(node) is cst.Attribute else ""
+
+
+_TRUTHS = frozenset({"bool", "len"})
+
+
 def _parts(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The sub-expressions of ``node`` in source order (libcst's ``children`` rebuilds the
     node to list them: 15 times slower). An ``Arg`` gives only its value."""
@@ -150,7 +184,9 @@ class FlowFacts:
         if found.holds or found.scope is self.summary.scope:
             wrapped = max(found.test_end - found.first, 0)
             reads = test_reads(found.test)
-            block = IfBlock(found.first, self.line, reads, wrapped, found.orelse)
+            block = IfBlock(
+                found.first, self.line, reads, wrapped, found.orelse, test_presence(found.test)
+            )
             self.scope.ifs += (block,)
 
     def visit_If_orelse(self, node: cst.If) -> None:

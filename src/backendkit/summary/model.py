@@ -255,13 +255,16 @@ class IfBlock(NamedTuple):
     spans ``test_lines`` lines after the first (a long test wrapped in parentheses by black
     or ruff). ``orelse`` is the line of its ``else:`` (0 without one; an ``elif`` is not an
     ``else``): the body is ``first <= line < orelse``. A named tuple, as ``TryBlock``; an
-    ``if`` without a ``raise`` or ``return`` is recorded only at module level."""
+    ``if`` without a ``raise`` or ``return`` is recorded only at module level. ``present``
+    are the names the test requires to be truthy or not ``None`` (``if token:``, ``if key is
+    not None and ...``): the body runs only when they are."""
 
     first: int
     end: int
     reads: tuple[str, ...]
     test_lines: int = 0
     orelse: int = 0
+    present: tuple[str, ...] = ()
 
     holds = _spans  # ``block.holds(line)``
 
