@@ -204,20 +204,26 @@ def restore_memos(context: ProjectContext, state: MemoState) -> None:
         setattr(owner, name, dict(value) if isinstance(value, dict) else value)
 
 
-def split_rules_by_cost(
-    rules: Sequence[ProjectRule],
-) -> tuple[list[int], list[int]]:
-    """Positions of ``rules`` for this process and for the forked one, of about equal cost:
-    the rules that use the shared graphs form one item; items are dealt heaviest first to
-    the lighter side."""
+def cost_items(rules: Sequence[ProjectRule]) -> list[list[int]]:
+    """Positions of ``rules`` in items that run in one process, heaviest first (by
+    ``ProjectRule.cost``; ties in rule order): one per rule, and one for all the rules that
+    use the shared graphs (built once per process)."""
     graph_users = [i for i, rule in enumerate(rules) if rule.uses_graphs]
     items = [[i] for i, rule in enumerate(rules) if not rule.uses_graphs]
     if graph_users:
         items.append(graph_users)
-    items.sort(key=lambda group: (-sum(rules[i].cost for i in group), group[0]))
+    items.sort(key=lambda item: (-sum(rules[i].cost for i in item), item[0]))
+    return items
+
+
+def split_rules_by_cost(
+    rules: Sequence[ProjectRule],
+) -> tuple[list[int], list[int]]:
+    """Positions of ``rules`` for this process and for the forked one, of about equal cost:
+    the items of ``cost_items`` are dealt heaviest first to the lighter side."""
     sides: tuple[list[int], list[int]] = ([], [])
     loads = [0.0, 0.0]
-    for group in items:
+    for group in cost_items(rules):
         side = 0 if loads[0] <= loads[1] else 1
         sides[side].extend(group)
         loads[side] += sum(rules[i].cost for i in group)
@@ -437,6 +443,7 @@ def _theirs(data: bytes, again: Callable[[], T]) -> T:
 __all__ = [
     "SPLIT_MIN_LINES",
     "beside",
+    "cost_items",
     "findings_per_rule",
     "in_two",
     "keep_reusable",

@@ -6,7 +6,7 @@ template the child is done long before linking is; on the package corpus BK303 a
 0.4 s and this process sat idle for 0.37 s of a 1.1 s pre-commit run, waiting for the child.
 
 So the early rules are items of a queue, heaviest first (by ``ProjectRule.cost``; the rules
-that share the import graphs are one item, as ``fanout.split_rules_by_cost`` keeps them), and
+that share the import graphs are one item: ``fanout.cost_items``, as the late split uses), and
 each process takes the next item whenever it is free: the child from the start, this process
 once its own work is done. The queue is a pipe written and closed before the fork, holding
 each item's number as two bytes: a read takes one item or finds the end, never waits, and two
@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 
+from backendkit.fanout import cost_items
 from backendkit.findings import Finding
 from backendkit.rules.base import ProjectRule
 
@@ -35,7 +36,7 @@ class RuleQueue:
     in a pipe that a forked child takes from too (made before the fork)."""
 
     def __init__(self, rules: Sequence[ProjectRule], shared: bool) -> None:
-        self.items = _items(rules)
+        self.items = cost_items(rules)
         self._next = 0  # the next item, when not shared
         self._fd: int | None = None
         if shared and self.items:
@@ -71,17 +72,6 @@ class RuleQueue:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-
-
-def _items(rules: Sequence[ProjectRule]) -> list[list[int]]:
-    """Positions of ``rules`` in items, heaviest first (ties in rule order): one per rule,
-    and one for all the rules that use the shared graphs."""
-    graph_users = [i for i, rule in enumerate(rules) if rule.uses_graphs]
-    items = [[i] for i, rule in enumerate(rules) if not rule.uses_graphs]
-    if graph_users:
-        items.append(graph_users)
-    items.sort(key=lambda item: (-sum(rules[i].cost for i in item), item[0]))
-    return items
 
 
 __all__ = ["Found", "RuleQueue"]
