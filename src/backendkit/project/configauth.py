@@ -52,9 +52,7 @@ def config_skip(
     for block in scope.ifs:
         if block.first >= first:
             continue
-        lines, how = _skipping(scope, block, first)
-        if how == "early return" and not early:
-            continue
+        lines, how = _skipping(scope, block, first, early)
         if lines and block.reads and all(_configuration(index, read, body) for read in block.reads):
             text = f"{func.info.name}'s {how} on {_test(block)}"
             origin = (func.ctx.module.path, lines[0], text)
@@ -62,13 +60,15 @@ def config_skip(
     return None
 
 
-def _skipping(scope: Scope, block: IfBlock, first: int) -> tuple[list[int], str]:
+def _skipping(scope: Scope, block: IfBlock, first: int, early: bool) -> tuple[list[int], str]:
     """The returns by which ``block`` skips the 401/403 on line ``first``, and how to name
-    them: all of its returns when it ends before that line (``if not KEY: return``); when it
-    holds it, those of the other branch of an ``if``/``else`` (``if KEYS: <check> else:
-    return None``) that nothing in that branch can reject before (``_plain``)."""
+    them: all of its returns when it ends before that line (``if not KEY: return``; only
+    when ``early`` returns count); when it holds it, those of the other branch of an
+    ``if``/``else`` (``if KEYS: <check> else: return None``) that nothing in that branch can
+    reject before (``_plain``)."""
     if not block.holds(first):
-        return _returns_in(scope, block, block.first, block.end), "early return"
+        found = _returns_in(scope, block, block.first, block.end) if early else []
+        return found, "early return"
     if not block.orelse:
         return [], ""
     if first < block.orelse:
