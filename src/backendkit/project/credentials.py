@@ -187,7 +187,7 @@ class CredentialChecks:
     def _none_first(self, func: FuncSym, guard: bool = False) -> bool:
         """``func`` may return ``None`` before its first 401/403 (or has none of its own;
         for a ``guard``, the calls it checks through are looked at instead)."""
-        raised = self.errors.auth_raise_lines(func)
+        raised = self.errors.rejection_lines(func)
         if not raised:
             return not guard
         return any(line < min(raised) for line in none_lines(func.info.scope))
@@ -195,7 +195,7 @@ class CredentialChecks:
     def helper_rejects(self, func: FuncSym, depth: int = 0) -> bool:
         """``func`` raises a 401/403 itself or in a project function it always calls (a
         name, or a method of the object a project factory returns), up to two calls deep."""
-        if self.errors.auth_raise_lines(func):
+        if self.errors.rejection_lines(func):
             return True
         if depth >= _HELPER_DEPTH:
             return False
@@ -207,7 +207,7 @@ class CredentialChecks:
         derived from a credential (``if request.url.path in WHITELIST: return``, ``if
         settings.auth_disabled: return user``) before its first 401/403: the callers that
         test lets through are never checked, whatever checks the others get."""
-        lines = self.errors.auth_raise_lines(func)
+        lines = self.errors.rejection_lines(func)
         if not lines:
             return False
         held = self.credential_names(func, self.reads(func))
@@ -276,7 +276,7 @@ class CredentialChecks:
         (""); the identity on ``request.state`` it rejects without (``state_check``)."""
         scope = func.info.scope
         held = self.credential_names(func, reads)
-        for line in self.errors.auth_raise_lines(func):
+        for line in self.errors.rejection_lines(func):
             if _exits_before(scope, line, held):
                 continue
             site = self.errors.raised_site(func, line)

@@ -401,7 +401,7 @@ class DependencyResolver:
         if node.enforces:
             early = self.credentials.lets_through(func)
             node.enforces = not early  # an early return lets anonymous callers through
-            skip = config_skip(self.index, func, self.errors.auth_raise_lines(func), early)
+            skip = config_skip(self.index, func, self.errors.rejection_lines(func), early)
             if skip is not None:  # the alternative selected at that return lets all in
                 origin, configured = skip
                 opened = replace(node, enforces=False, origin=origin, alternatives=[])
@@ -430,14 +430,15 @@ class DependencyResolver:
     def _raises_auth_error(self, func: FuncSym, depth: int = 0) -> bool:
         """``func`` (or a project helper it calls) raises an HTTP 401/403: an ``HTTPException``
         built in place, a module-level instance, one returned by a factory, or a subclass."""
-        inner = func.ctx.enter(func.info)
-        for expr, _line in func.info.scope.raises:
-            if self.errors.is_auth_error(self.index.value(expr, inner)):
-                return True
+        if self.errors.rejection_lines(func):
+            return True
         if depth >= 1:
             return False
+        inner = func.ctx.enter(func.info)
         for site in func.info.scope.calls:
             callee = site.call.func
+            if self.errors.catches.swallowed(func, site.line):
+                continue  # what the helper raises is caught here
             if isinstance(callee, Name) and not self.is_marker(site.call, inner):
                 target = self.index.lookup(callee.dotted, inner)
                 if isinstance(target, FuncSym) and self._raises_auth_error(target, depth + 1):

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
+from backendkit.project.caught import Catches
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import (
     ClassSym,
@@ -156,6 +157,7 @@ class HttpErrors:
         self.index = index
         #: id of a project exception class -> the handlers registered for it (built once)
         self._handlers: dict[int, list[FuncSym | None]] | None = None
+        self.catches = Catches(index)
 
     def status_of(self, expr: Expr, ctx: Ctx) -> int | None:
         """The status ``expr`` evaluates to; a name such as ``status.HTTP_401_UNAUTHORIZED``
@@ -357,6 +359,18 @@ class HttpErrors:
             for expr, line in func.info.scope.raises
             if self.is_auth_error(self.index.value(expr, inner))
         ]
+
+    def rejection_lines(self, func: FuncSym) -> list[int]:
+        """The lines of ``func``'s own body that raise a 401/403 the function lets out: no
+        ``try`` of it swallows the error (``except Exception: return None``; ``caught.py``).
+        A middleware reads ``auth_raise_lines``: its handler may answer the error itself."""
+        inner = func.ctx.enter(func.info)
+        out = []
+        for expr, line in func.info.scope.raises:
+            value = self.index.value(expr, inner)
+            if self.is_auth_error(value) and not self.catches.swallowed(func, line, value):
+                out.append(line)
+        return out
 
     def raised_site(self, func: FuncSym, line: int) -> CallSite | None:
         """The call building the error raised on ``line`` (``raise HTTPException(...)``)."""

@@ -14,6 +14,7 @@ it: the error becomes a return value, as ``auto_error=False`` makes it ``None``.
 
 from __future__ import annotations
 
+from backendkit.project.caught import Catches
 from backendkit.project.httperrors import (
     Args,
     Bound,
@@ -24,22 +25,16 @@ from backendkit.project.httperrors import (
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import (
     ClassSym,
-    Ctx,
     External,
     FuncSym,
     Instance,
-    Unresolved,
-    VarSym,
 )
 from backendkit.summary.model import (
     Attr,
     Call,
-    CallSite,
     Const,
-    Expr,
     FunctionInfo,
     Name,
-    Seq,
     Unknown,
 )
 
@@ -61,10 +56,6 @@ SECURITY_SCHEMES = frozenset(
 )
 #: where FastAPI's classes that take ``auto_error`` positionally have it (after ``self``)
 _POSITION = {"OAuth2PasswordBearer": 4, "OAuth2AuthorizationCodeBearer": 6}
-#: the builtins an ``except`` catches every exception by
-_CATCH_ALL = frozenset({"Exception", "BaseException"})
-#: how many names bound to names an ``except`` target is followed through
-_DEPTH = 5
 
 
 class SchemeCheck:
@@ -72,6 +63,7 @@ class SchemeCheck:
 
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
+        self.catches = Catches(index)
 
     def scheme_name(self, cls: ClassSym | External) -> str | None:
         """The ``fastapi.security`` class ``cls`` is or derives from, if any."""
@@ -150,44 +142,11 @@ class SchemeCheck:
                 continue
             func = FuncSym(info, klass.ctx)
             sites = [site for site in info.scope.calls if _is_super_call(site.call)]
-            if not _calls_super(info) or any(self._protected(site, func) for site in sites):
+            if not _calls_super(info) or any(
+                self.catches.swallowed(func, site.line) for site in sites
+            ):
                 return True
         return False
-
-    def _protected(self, site: CallSite, func: FuncSym) -> bool:
-        """A ``try`` of ``func`` around ``site`` whose first handler catching an
-        ``HTTPException`` holds no ``raise`` (an inner ``try`` that re-raises leaves the error
-        to the outer ones)."""
-        inner = func.ctx.enter(func.info)
-        for block in func.info.scope.tries:
-            if not block.holds(site.line):
-                continue
-            handler = next((h for h in block.handlers if self._catches(h.caught, inner)), None)
-            if handler is not None and not handler.raises:
-                return True
-        return False
-
-    def _catches(self, caught: Expr | None, ctx: Ctx, depth: int = 0) -> bool:
-        """An ``except`` naming ``caught`` (None: bare) catches a scheme's ``HTTPException``:
-        FastAPI's or Starlette's, ``Exception``, ``BaseException``, or a tuple holding one
-        (written in place or bound to a name)."""
-        if caught is None:
-            return True
-        if isinstance(caught, Seq):
-            return any(self._catches(item, ctx, depth) for item in caught.items)
-        if isinstance(caught, Name):
-            return self._name_catches(caught, ctx, depth)
-        found = self.index.value(caught, ctx)
-        return isinstance(found, External) and _is_http_error(found)
-
-    def _name_catches(self, caught: Name, ctx: Ctx, depth: int) -> bool:
-        """``_catches`` for a name: a class, or a variable holding a tuple of them."""
-        symbol = self.index.lookup(caught.dotted, ctx)
-        if isinstance(symbol, VarSym) and symbol.assign.value is not None and depth < _DEPTH:
-            return self._catches(symbol.assign.value, symbol.ctx, depth + 1)
-        if isinstance(symbol, Unresolved):  # a builtin the index does not name
-            return caught.dotted in _CATCH_ALL
-        return isinstance(symbol, External) and _is_http_error(symbol)
 
 
 def _with_spread(passed: Args, call: Call, init: FuncSym, args: Args) -> Args:
@@ -201,13 +160,6 @@ def _with_spread(passed: Args, call: Call, init: FuncSym, args: Args) -> Args:
     named = {p.name for p in params}
     spread = {key: item for key, item in args.keywords.items() if key not in named}
     return Args(passed.positional, {**spread, **passed.keywords})
-
-
-def _is_http_error(cls: External) -> bool:
-    """FastAPI's or Starlette's ``HTTPException``, or a class every exception derives from."""
-    if cls.qualname.removeprefix("builtins.") in _CATCH_ALL:
-        return True
-    return cls.last == "HTTPException" and cls.is_from("fastapi", "starlette")
 
 
 def _calls_super(info: FunctionInfo) -> bool:

@@ -14,6 +14,7 @@ from backendkit.summary.exprs import ExprConverter, dotted_name
 from backendkit.summary.model import (
     Assign,
     BinOp,
+    Call,
     Compare,
     Expr,
     Handler,
@@ -53,20 +54,45 @@ class OpenTry:
     """A ``try`` statement being walked: its scope, the lines of its body, the types its
     handlers name so far, which of them hold a ``raise``, and the handler being walked."""
 
-    __slots__ = ("current", "end", "first", "handlers", "raising", "scope")
+    __slots__ = ("bound", "current", "end", "first", "handing", "handlers", "raising", "scope")
 
     def __init__(self, scope: Scope, first: int) -> None:
         self.scope = scope
         self.first = self.end = first
         self.handlers: list[Expr | None] = []
+        self.bound: list[str] = []  # the name each handler binds the error to ("" for none)
         self.raising: set[int] = set()
+        self.handing: set[int] = set()
         self.current = -1
 
     def block(self) -> TryBlock:
         """The finished record."""
-        handlers = enumerate(self.handlers)
-        caught = tuple(Handler(kind, index in self.raising) for index, kind in handlers)
+        caught = tuple(
+            Handler(kind, index in self.raising, index in self.handing)
+            for index, kind in enumerate(self.handlers)
+        )
         return TryBlock(self.first, self.end, caught)
+
+
+#: calls that only report or describe an error they are handed: logging methods, ``print``
+#: and the builtins that make text of it or look at it
+_REPORTS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"}
+    | {"str", "repr", "format", "type", "isinstance", "getattr", "hasattr", "len"}
+)
+
+
+def hands_error(call: Call, name: str) -> bool:
+    """``call`` is handed the error bound to ``name`` (as an argument, or an attribute of it)
+    and may raise it again: not a logging call or a builtin that makes text of it."""
+    callee = call.func.dotted.rpartition(".")[2] if isinstance(call.func, Name) else ""
+    if callee in _REPORTS:
+        return False
+    values = [*call.args, *(value for _key, value in call.kwargs)]
+    return any(
+        isinstance(v, Name) and (v.dotted == name or v.dotted.startswith(name + "."))
+        for v in values
+    )
 
 
 class StatementFacts:
@@ -164,13 +190,25 @@ class StatementFacts:
         found = self.open_tries[-1]
         found.current = len(found.handlers)
         found.handlers.append(kind)
+        found.bound.append("")
         if node.name is not None and isinstance(node.name.name, cst.Name):
             self.scope.caught[node.name.name.value] = Unknown("bare") if kind is None else kind
+            found.bound[-1] = node.name.name.value
 
     def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
         """End of an ``except:`` handler."""
         self.except_depth[-1] -= 1
         self.open_tries[-1].current = -1
+
+    def note_handed(self, call: Call) -> None:
+        """A call in a handler: the handlers of this scope being walked that bind the error
+        it is handed hand it on (``Handler.hands``)."""
+        for found in reversed(self.open_tries):
+            if found.scope is not self.scope:
+                break
+            bound = found.bound[found.current] if found.current >= 0 else ""
+            if bound and hands_error(call, bound):
+                found.handing.add(found.current)
 
     def note_raise(self) -> None:
         """A ``raise`` statement in a handler: the handlers of this scope being walked hold

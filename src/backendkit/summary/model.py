@@ -220,11 +220,14 @@ class CallSite:
 
 
 class Handler(NamedTuple):
-    """One ``except`` clause: what it names (None for a bare ``except:``) and whether a
-    ``raise`` statement of its scope is inside it (re-raising, or raising another error)."""
+    """One ``except`` clause: what it names (None for a bare ``except:``), whether a
+    ``raise`` statement of its scope is inside it (re-raising, or raising another error), and
+    whether it hands the error it binds (``except E as error``) to a call that may raise it
+    again (``return await handle_error(e=error)``; logging it or making text of it does not)."""
 
     caught: Expr | None
     raises: bool
+    hands: bool = False
 
 
 def _spans(block: TryBlock | IfBlock, line: int) -> bool:
