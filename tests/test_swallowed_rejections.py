@@ -1,9 +1,13 @@
 """A dependency whose 401/403 is caught by its own ``try`` (``except Exception: return None``,
 ``except HTTPException: pass``) rejects no one: FastAPI runs the route. Such a dependency was
 ``required`` because it raises a 401 at all. The first handler that catches the error decides
-(``project/caught.py``): one that re-raises, raises another error or hands the error to a call
-(``return handle_error(error)``) still rejects; one that only logs it does not; one that does
-not catch it (``except KeyError``) leaves it to the caller. Checked against FastAPI."""
+(``project/caught.py``): one that re-raises, raises another error, hands the error to a call
+(``return handle_error(error)``) or stores it (raised later) still rejects; one that only logs
+it does not; one that does not catch it (``except KeyError``, or FastAPI's ``HTTPException``
+around Starlette's) leaves it to the caller. A generator that cannot yield once its handler ran
+rejects too (FastAPI answers 500). The same rule decides whether a scheme subclass swallows
+its parent's 401 (the API-key schemes raise Starlette's ``HTTPException``). Checked against
+FastAPI."""
 
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ import logging
 import os
 
 from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.security import APIKeyHeader, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 API_KEYS = [k for k in os.environ.get("BK_KEYS", "").split(",") if k]
 SWALLOW = (ValueError, HTTPException)
@@ -111,6 +117,60 @@ def handed_on(request: Request) -> str:
         return handle_error(error=error)
 
 
+def tracked(request: Request) -> None:
+    try:
+        if request.headers.get("X-API-Key") not in API_KEYS:
+            raise HTTPException(status_code=401)
+    except HTTPException as error:
+        logging.getLogger(__name__).warning(error)
+        return None
+
+
+def starlette_raised(request: Request) -> None:
+    try:
+        if request.headers.get("X-API-Key") not in API_KEYS:
+            raise StarletteHTTPException(status_code=401)
+    except HTTPException:
+        return None
+
+
+def stored(request: Request) -> None:
+    error = None
+    try:
+        if request.headers.get("X-API-Key") not in API_KEYS:
+            raise HTTPException(status_code=401)
+    except HTTPException as exc:
+        error = exc
+    if error is not None:
+        raise error
+
+
+def session_after_check(request: Request):
+    try:
+        if request.headers.get("X-API-Key") not in API_KEYS:
+            raise HTTPException(status_code=401)
+        yield "session"
+    except Exception:
+        pass
+
+
+class OptionalKey(APIKeyHeader):
+    async def __call__(self, request: Request):
+        try:
+            return await super().__call__(request)
+        except HTTPException:  # FastAPI's: the API-key schemes raise Starlette's
+            return None
+
+
+class SoftBearer(HTTPBearer):
+    async def __call__(self, request: Request):
+        try:
+            return await super().__call__(request)
+        except HTTPException as error:
+            logging.getLogger(__name__).info("no bearer token: %s", error)
+            return None
+
+
 def reraised(request: Request) -> None:
     try:
         if request.headers.get("X-API-Key") not in API_KEYS:
@@ -147,10 +207,26 @@ def subclass_other(request: Request) -> None:
 
 
 app = FastAPI()
+
+
+@app.get("/key-scheme")
+def key_scheme(key: str = Depends(OptionalKey(name="X-API-Key"))) -> str:
+    return key
+
+
+@app.get("/soft-bearer")
+def soft_bearer(token=Depends(SoftBearer())) -> str:
+    return "ok"
 """
 
-OPEN = ["swallowed", "passed", "in_tuple", "nested", "subclass_caught", "helper_caught", "logged"]
-CHECKED = ["reraised", "other_error", "wrapped", "subclass_other", "handed_on"]
+OPEN = [
+    *("swallowed", "passed", "in_tuple", "nested", "subclass_caught", "helper_caught"),
+    *("logged", "tracked"),
+]
+CHECKED = [
+    *("reraised", "other_error", "wrapped", "subclass_other", "handed_on"),
+    *("starlette_raised", "stored", "session_after_check"),
+]
 
 
 def _main() -> str:
@@ -170,11 +246,15 @@ def _files() -> dict[str, str]:
 def test_fastapi_behaviour(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys: str) -> None:
     monkeypatch.setenv("BK_KEYS", keys)
     root = write_project(tmp_path / "p", _files())
-    statuses = anonymous_statuses(root, [f"/{name}" for name in OPEN + CHECKED])
+    paths = [f"/{name}" for name in OPEN + CHECKED] + ["/key-scheme", "/soft-bearer"]
+    statuses = anonymous_statuses(root, paths)
     assert {path for path, status in statuses.items() if status == 200} == {
-        f"/{name}" for name in OPEN
+        *(f"/{name}" for name in OPEN),
+        "/soft-bearer",
     }
-    assert {statuses[f"/{name}"] for name in CHECKED} == {401}
+    assert statuses.pop("/session_after_check") == 500  # the generator never yields
+    assert statuses["/key-scheme"] == 401
+    assert {status for path, status in statuses.items() if path[1:] in CHECKED} == {401}
 
 
 def test_a_rejection_the_dependency_catches_itself_checks_nothing(tmp_path: Path) -> None:
@@ -183,7 +263,7 @@ def test_a_rejection_the_dependency_catches_itself_checks_nothing(tmp_path: Path
     auth = {route.path: route.auth for route in result.routes}
     assert auth == {f"/{name}": "none" for name in OPEN} | {
         f"/{name}": "required" for name in CHECKED
-    }
+    } | {"/key-scheme": "required", "/soft-bearer": "optional"}
     lines = _main().splitlines()
     flagged = sorted(f.line for f in result.findings if f.code == "BK101")
     assert flagged == sorted(
@@ -201,14 +281,22 @@ def f():
     except KeyError as error:
         return handle(error=error)
     except TypeError as error:
-        report(error.args)
+        return JSONResponse(status_code=error.status_code, content=error.args)
     except OSError:
         handle(None)
+    except LookupError as error:
+        saved = error
+    except RuntimeError as error:
+        sentry_sdk.capture_exception(error)
+        logging.getLogger(__name__).warning(error)
 """
 
 
 def test_handlers_record_whether_they_hand_their_error_on() -> None:
+    """Handing the error itself to a call, or storing it, hands it on; logging it, reporting
+    it to an error tracker or reading its attributes does not."""
     summary = build_summary("m.py", "m", False, cst.parse_module(HANDLERS))
     (block,) = summary.scope.functions["f"].scope.tries
-    assert [handler.hands for handler in block.handlers] == [False, True, True, False]
+    hands = [handler.hands for handler in block.handlers]
+    assert hands == [False, True, False, False, True, False]
     assert not any(handler.raises for handler in block.handlers)

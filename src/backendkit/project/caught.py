@@ -8,8 +8,8 @@ ones). So does a handler that hands the error it binds to a call (``except Excep
 return await handle_auth_error(e)``), which may raise it again; logging it does not.
 
 A handler catches the error when it is bare, names ``Exception`` or ``BaseException``, the
-error's class or one of its bases (FastAPI's or Starlette's ``HTTPException`` for theirs and
-for project subclasses of it), or a tuple holding one (written in place or bound to a name). A
+error's class or one of its bases (Starlette's ``HTTPException`` catches FastAPI's, a subclass
+of it, but not the other way round), or a tuple holding one (written in place or bound to a name). A
 handler naming something the analysis cannot tell catches nothing: a 401 is taken to leave the
 function unless it is shown to be swallowed.
 """
@@ -29,9 +29,9 @@ from backendkit.project.symbols import (
     Unresolved,
     VarSym,
 )
-from backendkit.summary.model import Expr, Name, Seq
+from backendkit.summary.model import Expr, Name, Seq, TryBlock
 
-__all__ = ["HTTP_ERROR", "Catches", "Raised", "is_http_error"]
+__all__ = ["FASTAPI_ERROR", "HTTP_ERROR", "Catches", "Raised", "http_family", "is_http_error"]
 
 _CATCH_ALL = frozenset({"Exception", "BaseException"})
 #: how many names bound to names an ``except`` target is followed through
@@ -40,22 +40,36 @@ _DEPTH = 5
 
 class Raised(NamedTuple):
     """What catches an error: the qualnames of its class and bases (``pkg.mod:Class`` for
-    project classes, the import path for others), and whether an ``except HTTPException``
-    (FastAPI's or Starlette's) does."""
+    project classes, the import path for others), and which ``HTTPException`` classes it is
+    an instance of ("fastapi": FastAPI's, a subclass of "starlette": Starlette's)."""
 
     names: frozenset[str]
-    http: bool
+    http: frozenset[str]
 
 
-#: an ``HTTPException`` of FastAPI or Starlette
-HTTP_ERROR = Raised(frozenset(), True)
+#: Starlette's ``HTTPException``: what a helper or scheme raises when the analysis cannot
+#: tell which (only ``except`` Starlette's class, or a catch-all, is sure to catch it)
+HTTP_ERROR = Raised(frozenset(), frozenset({"starlette"}))
+#: FastAPI's ``HTTPException``: ``except`` FastAPI's or Starlette's class catches it
+FASTAPI_ERROR = Raised(frozenset(), frozenset({"fastapi", "starlette"}))
+
+
+def http_family(cls: External) -> str:
+    """ "fastapi" or "starlette" for their ``HTTPException`` ("" for any other class)."""
+    if cls.last != "HTTPException":
+        return ""
+    return "fastapi" if cls.is_from("fastapi") else "starlette" if cls.is_from("starlette") else ""
 
 
 def is_http_error(cls: External) -> bool:
     """FastAPI's or Starlette's ``HTTPException``, or a class every exception derives from."""
-    if cls.qualname.removeprefix("builtins.") in _CATCH_ALL:
-        return True
-    return cls.last == "HTTPException" and cls.is_from("fastapi", "starlette")
+    return cls.qualname.removeprefix("builtins.") in _CATCH_ALL or bool(http_family(cls))
+
+
+def _families(classes: list[External]) -> frozenset[str]:
+    """The ``HTTPException`` classes an error whose classes are ``classes`` is an instance of."""
+    found = {http_family(cls) for cls in classes}
+    return frozenset({"starlette"} | found if "fastapi" in found else found) - {""}
 
 
 class Catches:
@@ -71,32 +85,45 @@ class Catches:
             return None
         cls = value.cls
         if isinstance(cls, External):
-            return Raised(frozenset({cls.qualname}), is_http_error(cls))
+            return Raised(frozenset({cls.qualname}), _families([cls]))
         names = frozenset(klass.qualname for klass in self.index.mro(cls))
         bases = self.index.external_bases(cls)
-        return Raised(names | {b.qualname for b in bases}, any(map(is_http_error, bases)))
+        return Raised(names | {b.qualname for b in bases}, _families(bases))
 
     def swallowed(self, func: FuncSym, line: int, value: object = None) -> bool:
         """A ``try`` of ``func`` around ``line`` swallows the error ``value`` raised there
-        (None: an ``HTTPException``; several possible errors: each of them)."""
+        (None: Starlette's ``HTTPException``; a ``Raised``; several possible errors: each of
+        them). A generator whose ``yield`` statements are all in the ``try`` body ends
+        without yielding once it swallows the error: FastAPI answers 500, nobody gets in."""
         if not func.info.scope.in_try(line):
             return False
         options = value.values if isinstance(value, OneOf) else (value,)
-        kinds = [HTTP_ERROR if v is None else self.raised(v) for v in options]
+        kinds = [self._kind(v) for v in options]
         known = [kind for kind in kinds if kind is not None]
         return bool(known) and all(self._swallows(func, line, kind) for kind in known)
 
+    def _kind(self, value: object) -> Raised | None:
+        if value is None:
+            return HTTP_ERROR
+        return value if isinstance(value, Raised) else self.raised(value)
+
     def _swallows(self, func: FuncSym, line: int, raised: Raised) -> bool:
         inner = func.ctx.enter(func.info)
+        yields = [at for _value, at in func.info.scope.yields]
         for block in func.info.scope.tries:
             if not block.holds(line):
                 continue
-            handler = next(
-                (h for h in block.handlers if self.catches(h.caught, inner, raised)), None
-            )
-            if handler is not None and not handler.raises and not handler.hands:
+            if yields and all(block.holds(at) for at in yields):
+                continue  # the generator cannot yield once its handler has run
+            if self._ends_in(block, inner, raised):
                 return True
         return False
+
+    def _ends_in(self, block: TryBlock, ctx: Ctx, raised: Raised) -> bool:
+        """The first handler of ``block`` that catches ``raised`` ends it there."""
+        found = (h for h in block.handlers if self.catches(h.caught, ctx, raised))
+        handler = next(found, None)
+        return handler is not None and not handler.raises and not handler.hands
 
     def catches(self, caught: Expr | None, ctx: Ctx, raised: Raised, depth: int = 0) -> bool:
         """An ``except`` naming ``caught`` (None: bare) catches the error ``raised``."""
@@ -125,4 +152,5 @@ class Catches:
             return False
         if symbol.qualname.removeprefix("builtins.") in _CATCH_ALL:
             return True
-        return symbol.qualname in raised.names or (raised.http and is_http_error(symbol))
+        family = http_family(symbol)
+        return family in raised.http if family else symbol.qualname in raised.names

@@ -437,13 +437,19 @@ class DependencyResolver:
         inner = func.ctx.enter(func.info)
         for site in func.info.scope.calls:
             callee = site.call.func
-            if self.errors.catches.swallowed(func, site.line):
-                continue  # what the helper raises is caught here
             if isinstance(callee, Name) and not self.is_marker(site.call, inner):
                 target = self.index.lookup(callee.dotted, inner)
-                if isinstance(target, FuncSym) and self._raises_auth_error(target, depth + 1):
+                rejects = isinstance(target, FuncSym) and self._raises_auth_error(target, 1)
+                if rejects and not self._caught_here(func, site.line, target):  # type: ignore[arg-type]
                     return True
         return False
+
+    def _caught_here(self, func: FuncSym, line: int, helper: FuncSym) -> bool:
+        """A ``try`` of ``func`` around ``line`` swallows every 401/403 that ``helper``, called
+        there, lets out."""
+        out = set(self.errors.rejection_lines(helper))
+        errors = tuple(value for at, value in self.errors.auth_errors(helper) if at in out)
+        return bool(errors) and self.errors.catches.swallowed(func, line, OneOf(errors))
 
     def _configured(self, node: DepNode, qualname: str) -> DepNode:
         if not self.auth_names:

@@ -364,13 +364,14 @@ class HttpErrors:
         """The lines of ``func``'s own body that raise a 401/403 the function lets out: no
         ``try`` of it swallows the error (``except Exception: return None``; ``caught.py``).
         A middleware reads ``auth_raise_lines``: its handler may answer the error itself."""
+        swallowed = self.catches.swallowed
+        return [line for line, value in self.auth_errors(func) if not swallowed(func, line, value)]
+
+    def auth_errors(self, func: FuncSym) -> list[tuple[int, Value]]:
+        """``(line, error)`` for each 401/403 ``func``'s own body raises."""
         inner = func.ctx.enter(func.info)
-        out = []
-        for expr, line in func.info.scope.raises:
-            value = self.index.value(expr, inner)
-            if self.is_auth_error(value) and not self.catches.swallowed(func, line, value):
-                out.append(line)
-        return out
+        found = [(line, self.index.value(expr, inner)) for expr, line in func.info.scope.raises]
+        return [(line, value) for line, value in found if self.is_auth_error(value)]
 
     def raised_site(self, func: FuncSym, line: int) -> CallSite | None:
         """The call building the error raised on ``line`` (``raise HTTPException(...)``)."""

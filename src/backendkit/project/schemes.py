@@ -8,13 +8,15 @@ tell is not rejecting. A project subclass's ``__call__`` that never calls ``supe
 replaces the check: the scheme does not reject by itself (its own raises are read as a
 dependency's). One that calls ``super().__call__(...)`` inside a ``try`` whose first handler
 that catches the scheme's ``HTTPException`` (``except HTTPException``, ``Exception``,
-``BaseException``, a bare ``except:``, a tuple holding one of them) holds no ``raise`` swallows
-it: the error becomes a return value, as ``auto_error=False`` makes it ``None``.
+``BaseException``, a bare ``except:``, a tuple holding one of them; FastAPI's ``HTTPException``
+does not catch the Starlette one the API-key schemes raise) holds no ``raise`` and hands the
+error to no call swallows it (``caught.py``): the error becomes a return value, as
+``auto_error=False`` makes it ``None``.
 """
 
 from __future__ import annotations
 
-from backendkit.project.caught import Catches
+from backendkit.project.caught import FASTAPI_ERROR, HTTP_ERROR, Catches
 from backendkit.project.httperrors import (
     Args,
     Bound,
@@ -53,6 +55,12 @@ SECURITY_SCHEMES = frozenset(
         "APIKeyCookie",
         "SecurityBase",
     }
+)
+#: the schemes whose ``__call__`` raises FastAPI's ``HTTPException`` (the API-key and OpenID
+#: Connect schemes raise Starlette's, which ``except fastapi.HTTPException`` does not catch)
+_FASTAPI_RAISES = frozenset(
+    {"HTTPBearer", "HTTPBasic", "HTTPDigest", "HTTPBase", "OAuth2"}
+    | {"OAuth2PasswordBearer", "OAuth2AuthorizationCodeBearer"}
 )
 #: where FastAPI's classes that take ``auto_error`` positionally have it (after ``self``)
 _POSITION = {"OAuth2PasswordBearer": 4, "OAuth2AuthorizationCodeBearer": 6}
@@ -136,6 +144,7 @@ class SchemeCheck:
         next."""
         if not isinstance(cls, ClassSym):
             return False
+        raised = FASTAPI_ERROR if self.scheme_name(cls) in _FASTAPI_RAISES else HTTP_ERROR
         for klass in self.index.mro(cls):
             info = klass.info.scope.functions.get("__call__")
             if info is None:
@@ -143,7 +152,7 @@ class SchemeCheck:
             func = FuncSym(info, klass.ctx)
             sites = [site for site in info.scope.calls if _is_super_call(site.call)]
             if not _calls_super(info) or any(
-                self.catches.swallowed(func, site.line) for site in sites
+                self.catches.swallowed(func, site.line, raised) for site in sites
             ):
                 return True
         return False

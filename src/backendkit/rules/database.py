@@ -170,6 +170,13 @@ class QueryInLoopRule(ProjectRule):
             note="paging cursors: a database cursor has no get, and isinstance shows a dict",
         ),
         Example(
+            "def pages(names: list[str], db) -> list:\n    out = []\n"
+            "    for name in names:\n        if isinstance(db, (dict, list)):\n"
+            "            out.append(db.get(name))\n        elif db is None:\n"
+            "            out.append(None)\n    return out\n",
+            note="the body of an if isinstance(db, dict) reads a container",
+        ),
+        Example(
             '"""Backfill owners."""\n\nimport sqlalchemy as sa\nfrom alembic import op\n\n'
             "revision = '1af9b942657b'\ndown_revision = '018012973d35'\n\n\n"
             "def upgrade() -> None:\n    conn = op.get_bind()\n"
@@ -231,6 +238,13 @@ class QueryInLoopRule(ProjectRule):
             "            select(Item).where(Item.owner_id.in_(user.friend_ids))\n        )\n"
             "    return out\n",
             note="an IN (...) per row is still one query per row",
+        ),
+        Example(
+            "def pages(names: list[str], db) -> list:\n    out = []\n"
+            "    for name in names:\n        if isinstance(db, dict):\n"
+            "            out.append(name)\n        else:\n"
+            "            out.append(db.get(name))  # expect: BK304\n    return out\n",
+            note="the else branch of an isinstance test: db is not a dict there",
         ),
     )
 

@@ -5,7 +5,9 @@ BK304: ``cursor.get(name) if isinstance(cursor, dict) else cursor`` and
 The summary keeps a conditional expression's branches (``IfExp``) but not its test, and calls
 by line: the test is an ``isinstance(receiver, T)`` call on the same line as the use, ``T``
 (or each type of a tuple) a container (``querytypes.CONTAINERS``), and the use is not in the
-``else`` branch of a conditional expression on that line (where the test failed)."""
+``else`` branch of a conditional expression on that line (where the test failed). The body
+of an ``if isinstance(receiver, T):`` statement (``Scope.narrowed``; not its ``else`` or
+``elif`` branches) is such a use too."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from backendkit.summary.model import (
     Expr,
     IfExp,
     Name,
+    Narrowing,
     Scope,
     Seq,
     Starred,
@@ -28,10 +31,18 @@ def container_tested(scope: Scope, call: Call, line: int, receiver: str) -> bool
     """``call`` on ``line`` of ``scope`` runs where an ``isinstance(receiver, dict)`` (or
     ``Mapping``, a tuple of containers...) test on the same line has shown its receiver to be
     a builtin container: in a conditional expression's body or after ``and``/``or``."""
+    if any(_narrows(block, line, receiver) for block in scope.narrowed):
+        return True
     on_line = [site.call for site in scope.calls if site.line == line]
     if not any(_container_test(c, receiver) for c in on_line):
         return False
     return not any(_in_orelse(root, call) for root in (*on_line, *_values_on(scope, line)))
+
+
+def _narrows(block: Narrowing, line: int, receiver: str) -> bool:
+    """``line`` is in the body of an ``if isinstance(receiver, T):`` with ``T`` containers."""
+    inside = block.first <= line < block.end and block.name == receiver
+    return inside and all(kind in CONTAINERS for kind in block.types)
 
 
 def _container_test(call: Call, receiver: str) -> bool:

@@ -276,6 +276,8 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         """Record simple name bindings (and ``self.x = ...`` in methods)."""
         value = self.exprs.convert(node.value)
+        if self.except_depth[-1] > 0:
+            self.note_handed(stored=value)
         for target in node.targets:
             self._bind_target(target.target, value, None)
         self.record_targets([t.target for t in node.targets], node.value)

@@ -13,6 +13,7 @@ import libcst as cst
 from backendkit.summary.exprs import ExprConverter, dotted_name
 from backendkit.summary.model import (
     Assign,
+    Attr,
     BinOp,
     Call,
     Compare,
@@ -74,25 +75,27 @@ class OpenTry:
         return TryBlock(self.first, self.end, caught)
 
 
-#: calls that only report or describe an error they are handed: logging methods, ``print``
-#: and the builtins that make text of it or look at it
+#: calls that only report or describe an error they are handed: logging methods, ``print``,
+#: error trackers and the builtins that make text of it or look at it
 _REPORTS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"}
+    | {"capture_exception", "capture_message", "record_exception", "print_exc", "format_exc"}
     | {"str", "repr", "format", "type", "isinstance", "getattr", "hasattr", "len"}
 )
 
 
 def hands_error(call: Call, name: str) -> bool:
-    """``call`` is handed the error bound to ``name`` (as an argument, or an attribute of it)
-    and may raise it again: not a logging call or a builtin that makes text of it."""
-    callee = call.func.dotted.rpartition(".")[2] if isinstance(call.func, Name) else ""
-    if callee in _REPORTS:
+    """``call`` is handed the error bound to ``name`` itself (an argument, not an attribute of
+    it: ``exc.status_code`` is a number) and may raise it again: not a logging call, an error
+    tracker's or a builtin that makes text of it."""
+    callee = call.func
+    last = callee.dotted.rpartition(".")[2] if isinstance(callee, Name) else ""
+    if isinstance(callee, Attr):
+        last = callee.attr
+    if last in _REPORTS:
         return False
     values = [*call.args, *(value for _key, value in call.kwargs)]
-    return any(
-        isinstance(v, Name) and (v.dotted == name or v.dotted.startswith(name + "."))
-        for v in values
-    )
+    return Name(name) in values
 
 
 class StatementFacts:
@@ -200,14 +203,17 @@ class StatementFacts:
         self.except_depth[-1] -= 1
         self.open_tries[-1].current = -1
 
-    def note_handed(self, call: Call) -> None:
-        """A call in a handler: the handlers of this scope being walked that bind the error
-        it is handed hand it on (``Handler.hands``)."""
+    def note_handed(self, call: Call | None = None, stored: Expr | None = None) -> None:
+        """A call in a handler, or a value stored there: the handlers of this scope being
+        walked that bind the error it is handed, or that store it in a name (``error = exc``,
+        raised later), hand it on (``Handler.hands``)."""
         for found in reversed(self.open_tries):
             if found.scope is not self.scope:
                 break
             bound = found.bound[found.current] if found.current >= 0 else ""
-            if bound and hands_error(call, bound):
+            if not bound:
+                continue
+            if (call is not None and hands_error(call, bound)) or stored == Name(bound):
                 found.handing.add(found.current)
 
     def note_raise(self) -> None:

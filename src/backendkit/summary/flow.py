@@ -15,7 +15,7 @@ from typing import Any
 import libcst as cst
 
 from backendkit.summary.exprs import dotted_name
-from backendkit.summary.model import IfBlock, Scope
+from backendkit.summary.model import IfBlock, Narrowing, Scope
 from backendkit.summary.walker import fields_of
 
 _CONSTANTS = frozenset({"True", "False", "None"})
@@ -25,7 +25,7 @@ class OpenIf:
     """An ``if`` being walked: its scope, first line, test, whether an exit is in it, and
     the line its test ends on (0 until its body starts)."""
 
-    __slots__ = ("first", "holds", "orelse", "scope", "test", "test_end")
+    __slots__ = ("body_end", "first", "holds", "orelse", "scope", "test", "test_end")
 
     def __init__(self, scope: Scope, first: int, test: cst.BaseExpression) -> None:
         self.scope = scope
@@ -34,6 +34,38 @@ class OpenIf:
         self.holds = False
         self.test_end = 0
         self.orelse = 0  # the line of its ``else:`` (0: none, or an ``elif``)
+        self.body_end = 0  # the line its ``else:`` or ``elif`` starts on (0: none)
+
+
+def isinstance_tests(test: cst.BaseExpression) -> list[tuple[str, tuple[str, ...]]]:
+    """``(name, types)`` for each ``isinstance(name, T)`` the body of an ``if`` with this
+    ``test`` runs under: the whole test, or a part of an ``and`` (``T`` a class or a tuple
+    of classes, each by its last name)."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return isinstance_tests(test.left) + isinstance_tests(test.right)
+    if not _isinstance_call(test):
+        return []
+    assert isinstance(test, cst.Call)
+    name = dotted_name(test.args[0].value)
+    types = _class_names(test.args[1].value)
+    return [(name, types)] if name and types else []
+
+
+def _isinstance_call(test: cst.BaseExpression) -> bool:
+    """``test`` is ``isinstance(x, T)`` with two plain positional arguments."""
+    if not isinstance(test, cst.Call) or dotted_name(test.func) != "isinstance":
+        return False
+    return len(test.args) == 2 and not any(arg.keyword or arg.star for arg in test.args)
+
+
+def _class_names(kind: cst.BaseExpression) -> tuple[str, ...]:
+    """The last names of the classes ``kind`` names (one, or a tuple of them); () when one
+    of them is not a name."""
+    parts = [el.value for el in kind.elements] if isinstance(kind, cst.Tuple) else [kind]
+    names = [dotted_name(part) for part in parts]
+    if not all(names):
+        return ()
+    return tuple(str(name).rpartition(".")[2] for name in names)
 
 
 def test_reads(test: cst.BaseExpression) -> tuple[str, ...]:
@@ -188,12 +220,19 @@ class FlowFacts:
                 found.first, self.line, reads, wrapped, found.orelse, test_presence(found.test)
             )
             self.scope.ifs += (block,)
+        end = found.body_end or self.line
+        for name, types in isinstance_tests(found.test):
+            self.scope.narrowed += (Narrowing(found.first, end, name, types),)
 
     def visit_If_orelse(self, node: cst.If) -> None:
         """Where an ``if``'s ``else:`` starts (its body is walked, so this is the line after
         it, before the comments above ``else``); an ``elif`` is an ``if`` of its own."""
-        if isinstance(node.orelse, cst.Else) and self.open_ifs:
-            self.open_ifs[-1].orelse = self.line + len(node.orelse.leading_lines)
+        if node.orelse is None or not self.open_ifs:
+            return
+        start = self.line + len(node.orelse.leading_lines)
+        self.open_ifs[-1].body_end = start
+        if isinstance(node.orelse, cst.Else):
+            self.open_ifs[-1].orelse = start
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         """The first body after an ``if``'s test starts on the line its test ends on (the

@@ -276,6 +276,17 @@ class IfBlock(NamedTuple):
         return self.first <= line <= self.first + self.test_lines
 
 
+class Narrowing(NamedTuple):
+    """An ``if isinstance(name, T):`` statement (or an ``and`` part of its test): its body,
+    lines ``first <= line < end``, runs only when ``name`` is an instance of one of ``types``
+    (the last names of the classes tested: ``("dict", "list")``)."""
+
+    first: int
+    end: int
+    name: str
+    types: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Compare:
     """One ``==`` / ``!=`` comparison (a chain ``a == b == c`` gives one record per pair)."""
@@ -330,6 +341,8 @@ class Scope:
     return_lines: ClassVar[tuple[int, ...]] = ()
     #: the lines of ``return`` statements without a value
     bare_returns: ClassVar[tuple[int, ...]] = ()
+    #: ``if isinstance(name, T):`` bodies (``Narrowing``), in the order they end
+    narrowed: ClassVar[tuple[Narrowing, ...]] = ()
 
     def in_try(self, line: int) -> bool:
         """``line`` is in the body of one of this scope's ``try`` statements (its handlers may
