@@ -271,6 +271,23 @@ def test_a_rejection_the_dependency_catches_itself_checks_nothing(tmp_path: Path
     )
 
 
+def test_the_route_and_the_finding_say_which_dependency_catches_its_own_401(
+    tmp_path: Path,
+) -> None:
+    root = write_project(tmp_path / "p", _files(), select=["BK101"])
+    result = analyze([root], use_cache=False)
+    notes = {route.path: route.notes for route in result.routes if route.notes}
+    raise_line = _main().splitlines().index("            raise HTTPException(status_code=401)")
+    assert notes["/swallowed"] == (
+        f"swallowed catches the 401/403 it raises on line {raise_line + 1} itself",
+    )
+    assert set(notes) == {f"/{name}" for name in OPEN if name != "helper_caught"}
+    (finding,) = [f for f in result.findings if f.extra["route"]["path"] == "/swallowed"]
+    assert f"swallowed catches the 401/403 it raises on line {raise_line + 1} itself" in (
+        finding.message
+    )
+
+
 HANDLERS = """\
 def f():
     try:

@@ -75,6 +75,7 @@ class DepNode:
     enforces: bool = False  # raises 401/403 itself
     checks: str = ""  # the credential it checks itself ("header authorization")
     rejects_all: bool = False  # always raises 401/403: nobody gets through
+    caught: int = 0  # the line of a 401/403 it raises and its own ``try`` swallows (caught.py)
     reason: str = ""  # why an unresolved dependency could not be analysed
     is_async: bool = False
     func: FuncSym | None = None

@@ -398,6 +398,8 @@ class DependencyResolver:
         configuration may skip (``configauth``) makes two alternatives: as configured, and
         letting callers through, selected at the return that skips it."""
         node.enforces = self._raises_auth_error(func) or self.credentials.helper_rejects(func)
+        if not node.enforces:
+            node.caught = min((line for line, _ in self.errors.auth_errors(func)), default=0)
         if node.enforces:
             early = self.credentials.lets_through(func)
             node.enforces = not early  # an early return lets anonymous callers through

@@ -341,7 +341,7 @@ class RouteBuilder(IncludeWalk[_At]):
             auth = "unknown"  # what the call it was handed to adds is not known
         summary = self.model.index.modules.get(decl.ctx.module.module)
         reason = self.policy.reason(decl, path, summary)
-        notes = _notes(decl, at, resolved, bool(app))
+        notes = _notes(decl, at, resolved, bool(app)) + caught_notes(nodes)
         self._record(
             status,
             Route(
@@ -437,6 +437,24 @@ def _with_alternatives(routes: list[Route]) -> list[Route]:
 def _endpoint(route: Route) -> tuple[object, ...]:
     """What makes routes one endpoint: one registration of one handler for one app."""
     return (route.app, *route.endpoint_key())
+
+
+#: the words of a note on a dependency that catches its own 401/403 (``caught_notes``)
+CAUGHT = "catches the 401/403 it raises on line"
+
+
+def caught_notes(nodes: list[DepNode]) -> list[str]:
+    """A note for each dependency in the trees of ``nodes`` that raises a 401/403 only to
+    catch it itself (``DepNode.caught``)."""
+    notes: list[str] = []
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        if node.caught:
+            name = node.label.rpartition(":")[2] or node.label
+            notes.append(f"{name} {CAUGHT} {node.caught} itself")
+        stack += reversed([*node.children, *node.alternatives])
+    return list(dict.fromkeys(notes))
 
 
 def _notes(decl: RouteDecl, at: _At, resolved: bool, in_app: bool) -> list[str]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding, Severity
 from backendkit.project.index import ProjectIndex
+from backendkit.project.routes import CAUGHT
 from backendkit.project.symbols import Ctx, Unresolved
 from backendkit.result import Route
 from backendkit.rules.authswitch import split_switched, switch_findings
@@ -75,7 +76,9 @@ def _where(route: Route) -> str:
         return ""
     names = [label.rpartition(":")[2] or label for label in route.dependencies]
     more = f" and {len(names) - NAMED_DEPENDENCIES} more" if len(names) > NAMED_DEPENDENCIES else ""
-    return f" (its dependencies {', '.join(names[:NAMED_DEPENDENCIES])}{more} authenticate no one)"
+    caught = "".join(f"; {note}" for note in route.notes if CAUGHT in note)
+    listed = ", ".join(names[:NAMED_DEPENDENCIES])
+    return f" (its dependencies {listed}{more} authenticate no one{caught})"
 
 
 #: how many of an open route's dependencies its BK101 message names
