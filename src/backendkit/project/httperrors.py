@@ -353,12 +353,7 @@ class HttpErrors:
 
     def auth_raise_lines(self, func: FuncSym) -> list[int]:
         """The lines of ``func``'s own body that raise a 401/403."""
-        inner = func.ctx.enter(func.info)
-        return [
-            line
-            for expr, line in func.info.scope.raises
-            if self.is_auth_error(self.index.value(expr, inner))
-        ]
+        return [line for line, _error in self.auth_errors(func)]
 
     def rejection_lines(self, func: FuncSym) -> list[int]:
         """The lines of ``func``'s own body that raise a 401/403 the function lets out: no
