@@ -171,6 +171,31 @@ class SoftBearer(HTTPBearer):
             return None
 
 
+def log_error(error: Exception) -> None:
+    logger.info("rejected: %s", error)
+
+
+def reported(request: Request) -> None:
+    try:
+        if request.headers.get("X-API-Key") not in API_KEYS:
+            raise HTTPException(status_code=401)
+    except HTTPException as error:
+        log_error(error)
+
+
+def rethrow() -> None:
+    raise
+
+
+def rethrown(request: Request) -> None:
+    try:
+        if request.headers.get("X-API-Key") not in API_KEYS:
+            raise HTTPException(status_code=401)
+    except HTTPException:
+        logger.info("rejected")
+        rethrow()
+
+
 def reraised(request: Request) -> None:
     try:
         if request.headers.get("X-API-Key") not in API_KEYS:
@@ -221,11 +246,11 @@ def soft_bearer(token=Depends(SoftBearer())) -> str:
 
 OPEN = [
     *("swallowed", "passed", "in_tuple", "nested", "subclass_caught", "helper_caught"),
-    *("logged", "tracked"),
+    *("logged", "tracked", "reported"),
 ]
 CHECKED = [
     *("reraised", "other_error", "wrapped", "subclass_other", "handed_on"),
-    *("starlette_raised", "stored", "session_after_check"),
+    *("starlette_raised", "stored", "session_after_check", "rethrown"),
 ]
 
 
@@ -309,11 +334,18 @@ def f():
 """
 
 
-def test_handlers_record_whether_they_hand_their_error_on() -> None:
-    """Handing the error itself to a call, or storing it, hands it on; logging it, reporting
-    it to an error tracker or reading its attributes does not."""
+def test_handlers_record_what_they_do_with_their_error() -> None:
+    """A handler keeps its calls of names, each with whether it is handed the error itself
+    (not an attribute of it); storing the error hands it on; logging it, reporting it to an
+    error tracker or making text of it is no call that matters."""
     summary = build_summary("m.py", "m", False, cst.parse_module(HANDLERS))
     (block,) = summary.scope.functions["f"].scope.tries
-    hands = [handler.hands for handler in block.handlers]
-    assert hands == [False, True, False, False, True, False]
+    assert [(h.hands, h.calls) for h in block.handlers] == [
+        (False, ()),
+        (False, (("handle", True),)),
+        (False, (("JSONResponse", False),)),
+        (False, (("handle", False),)),
+        (True, ()),
+        (False, (("logging.getLogger", False),)),
+    ]
     assert not any(handler.raises for handler in block.handlers)

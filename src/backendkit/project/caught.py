@@ -4,14 +4,16 @@ An error raised on a line of a ``try`` body leaves the function unless a handler
 ``try`` catches it and holds no ``raise`` (``except Exception: return None``, ``except
 HTTPException: pass``): the first handler that catches it runs, and one that re-raises, or
 raises another error, hands an error on (an inner ``try`` that re-raises leaves it to the outer
-ones). So does a handler that hands the error it binds to a call (``except Exception as e:
-return await handle_auth_error(e)``), which may raise it again; logging it does not.
+ones). So does a handler that stores the error it binds, hands it to a call (``except
+Exception as e: return await handle_auth_error(e)``), unless the call only logs it or is a
+project function without a ``raise`` statement, or calls a project function that has one
+(``rethrow()``, whose body is a bare ``raise``).
 
 A handler catches the error when it is bare, names ``Exception`` or ``BaseException``, the
 error's class or one of its bases (Starlette's ``HTTPException`` catches FastAPI's, a subclass
-of it, but not the other way round), or a tuple holding one (written in place or bound to a name). A
-handler naming something the analysis cannot tell catches nothing: a 401 is taken to leave the
-function unless it is shown to be swallowed.
+of it, but not the other way round), or a tuple holding one (written in place or bound to a
+name). A handler naming something the analysis cannot tell catches nothing: a 401 is taken to
+leave the function unless it is shown to be swallowed.
 """
 
 from __future__ import annotations
@@ -123,7 +125,19 @@ class Catches:
         """The first handler of ``block`` that catches ``raised`` ends it there."""
         found = (h for h in block.handlers if self.catches(h.caught, ctx, raised))
         handler = next(found, None)
-        return handler is not None and not handler.raises and not handler.hands
+        if handler is None or handler.raises or handler.hands:
+            return False
+        return not any(self._may_raise(name, handed, ctx) for name, handed in handler.calls)
+
+    def _may_raise(self, name: str, handed: bool, ctx: Ctx) -> bool:
+        """A call of ``name`` in a handler may raise the error again: a project function with
+        a ``raise`` statement (a bare one too), or anything else that is handed the error (a
+        project function without one only reports it: ``log_error(e)``)."""
+        target = self.index.lookup(name, ctx)
+        if isinstance(target, FuncSym):
+            scope = target.info.scope
+            return bool(scope.raises) or scope.reraises
+        return handed
 
     def catches(self, caught: Expr | None, ctx: Ctx, raised: Raised, depth: int = 0) -> bool:
         """An ``except`` naming ``caught`` (None: bare) catches the error ``raised``."""

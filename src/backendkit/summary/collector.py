@@ -463,6 +463,8 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
         self.note_exit()
         if node.exc is not None:
             self.scope.raises.append((self.exprs.convert(node.exc), self.line))
+        else:
+            self.scope.reraises = True
 
 
 #: The lines of one ``def``: from its first decorator to its last line.

@@ -55,7 +55,10 @@ class OpenTry:
     """A ``try`` statement being walked: its scope, the lines of its body, the types its
     handlers name so far, which of them hold a ``raise``, and the handler being walked."""
 
-    __slots__ = ("bound", "current", "end", "first", "handing", "handlers", "raising", "scope")
+    __slots__ = (
+        *("bound", "calls", "current", "end", "first"),
+        *("handing", "handlers", "raising", "scope"),
+    )
 
     def __init__(self, scope: Scope, first: int) -> None:
         self.scope = scope
@@ -64,13 +67,14 @@ class OpenTry:
         self.bound: list[str] = []  # the name each handler binds the error to ("" for none)
         self.raising: set[int] = set()
         self.handing: set[int] = set()
+        self.calls: dict[int, list[tuple[str, bool]]] = {}  # handler -> its calls of names
         self.current = -1
 
     def block(self) -> TryBlock:
         """The finished record."""
         caught = tuple(
-            Handler(kind, index in self.raising, index in self.handing)
-            for index, kind in enumerate(self.handlers)
+            Handler(kind, i in self.raising, i in self.handing, tuple(self.calls.get(i, ())))
+            for i, kind in enumerate(self.handlers)
         )
         return TryBlock(self.first, self.end, caught)
 
@@ -84,18 +88,20 @@ _REPORTS = frozenset(
 )
 
 
-def hands_error(call: Call, name: str) -> bool:
-    """``call`` is handed the error bound to ``name`` itself (an argument, not an attribute of
-    it: ``exc.status_code`` is a number) and may raise it again: not a logging call, an error
-    tracker's or a builtin that makes text of it."""
+def reports(call: Call) -> bool:
+    """``call`` only reports or describes what it is given (``_REPORTS``, by the callee's
+    last name, also after a call: ``logging.getLogger(__name__).warning``)."""
     callee = call.func
     last = callee.dotted.rpartition(".")[2] if isinstance(callee, Name) else ""
     if isinstance(callee, Attr):
         last = callee.attr
-    if last in _REPORTS:
-        return False
-    values = [*call.args, *(value for _key, value in call.kwargs)]
-    return Name(name) in values
+    return last in _REPORTS
+
+
+def hands_error(call: Call, name: str) -> bool:
+    """``call`` is handed the error bound to ``name`` itself (an argument, not an attribute of
+    it: ``exc.status_code`` is a number)."""
+    return Name(name) in (*call.args, *(value for _key, value in call.kwargs))
 
 
 class StatementFacts:
@@ -204,17 +210,30 @@ class StatementFacts:
         self.open_tries[-1].current = -1
 
     def note_handed(self, call: Call | None = None, stored: Expr | None = None) -> None:
-        """A call in a handler, or a value stored there: the handlers of this scope being
-        walked that bind the error it is handed, or that store it in a name (``error = exc``,
-        raised later), hand it on (``Handler.hands``)."""
+        """A call in a handler, or a value stored there (``error = exc``, raised later), for
+        each handler of this scope being walked (``_note_in_handler``)."""
         for found in reversed(self.open_tries):
             if found.scope is not self.scope:
                 break
-            bound = found.bound[found.current] if found.current >= 0 else ""
-            if not bound:
-                continue
-            if (call is not None and hands_error(call, bound)) or stored == Name(bound):
+            if found.current >= 0:
+                self._note_in_handler(found, call, stored)
+
+    @staticmethod
+    def _note_in_handler(found: OpenTry, call: Call | None, stored: Expr | None) -> None:
+        """Record a call of a name in the handler being walked (``Handler.calls``); another
+        call handed its error, or the error stored, hands it on (``Handler.hands``)."""
+        bound = found.bound[found.current]
+        if call is None:
+            if bound and stored == Name(bound):
                 found.handing.add(found.current)
+            return
+        if reports(call):
+            return
+        handed = bool(bound) and hands_error(call, bound)
+        if isinstance(call.func, Name):
+            found.calls.setdefault(found.current, []).append((call.func.dotted, handed))
+        elif handed:
+            found.handing.add(found.current)
 
     def note_raise(self) -> None:
         """A ``raise`` statement in a handler: the handlers of this scope being walked hold

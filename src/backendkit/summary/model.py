@@ -221,13 +221,17 @@ class CallSite:
 
 class Handler(NamedTuple):
     """One ``except`` clause: what it names (None for a bare ``except:``), whether a
-    ``raise`` statement of its scope is inside it (re-raising, or raising another error), and
-    whether it hands the error it binds (``except E as error``) to a call that may raise it
-    again (``return await handle_error(e=error)``; logging it or making text of it does not)."""
+    ``raise`` statement of its scope is inside it (re-raising, or raising another error),
+    whether it stores the error it binds (``except E as error: saved = error``) or hands it
+    to a call that is not a plain name, and the calls of a name it makes, each with whether
+    it is handed the error (``(("handle_error", True),)`` for ``handle_error(e=error)``;
+    logging it or making text of it is left out): a project function among them that raises
+    may raise the error again."""
 
     caught: Expr | None
     raises: bool
     hands: bool = False
+    calls: tuple[tuple[str, bool], ...] = ()
 
 
 def _spans(block: TryBlock | IfBlock, line: int) -> bool:
@@ -341,6 +345,8 @@ class Scope:
     return_lines: ClassVar[tuple[int, ...]] = ()
     #: the lines of ``return`` statements without a value
     bare_returns: ClassVar[tuple[int, ...]] = ()
+    #: whether a bare ``raise`` (re-raising what is being handled) is in this scope
+    reraises: ClassVar[bool] = False
     #: ``if isinstance(name, T):`` bodies (``Narrowing``), in the order they end
     narrowed: ClassVar[tuple[Narrowing, ...]] = ()
 
