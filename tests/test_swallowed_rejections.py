@@ -196,6 +196,63 @@ def rethrown(request: Request) -> None:
         rethrow()
 
 
+def unauthorized(detail: str) -> None:
+    raise HTTPException(status_code=401, detail=detail)
+
+
+def on_failure(error: Exception) -> None:
+    logger.info("failed: %s", error)
+    unauthorized(str(error))
+
+
+def delegated(request: Request) -> None:
+    try:
+        if request.headers.get("X-API-Key") not in API_KEYS:
+            raise HTTPException(status_code=401)
+    except HTTPException as error:
+        on_failure(error)
+
+
+def error(detail: str) -> None:  # a project function named like a logging method
+    raise HTTPException(status_code=401, detail=detail)
+
+
+def named_error(request: Request) -> None:
+    try:
+        if request.headers.get("X-API-Key") not in API_KEYS:
+            raise HTTPException(status_code=401)
+    except HTTPException:
+        error("bad key")
+
+
+FAILURES = {"count": 0}
+
+
+def count_failure(request: Request) -> None:
+    FAILURES["count"] += 1
+    if FAILURES["count"] > 1000:
+        raise RuntimeError("too many failed requests")
+
+
+def counted(request: Request) -> None:
+    try:
+        if request.headers.get("X-API-Key") not in API_KEYS:
+            raise HTTPException(status_code=401)
+    except HTTPException:
+        count_failure(request)
+
+
+PENDING = []
+
+
+def deferred(request: Request) -> None:
+    try:
+        if request.headers.get("X-API-Key") not in API_KEYS:
+            raise HTTPException(status_code=401)
+    except HTTPException:
+        PENDING.append(lambda: rethrow())
+
+
 def reraised(request: Request) -> None:
     try:
         if request.headers.get("X-API-Key") not in API_KEYS:
@@ -246,11 +303,12 @@ def soft_bearer(token=Depends(SoftBearer())) -> str:
 
 OPEN = [
     *("swallowed", "passed", "in_tuple", "nested", "subclass_caught", "helper_caught"),
-    *("logged", "tracked", "reported"),
+    *("logged", "tracked", "reported", "counted", "deferred"),
 ]
 CHECKED = [
     *("reraised", "other_error", "wrapped", "subclass_other", "handed_on"),
-    *("starlette_raised", "stored", "session_after_check", "rethrown"),
+    *("starlette_raised", "stored", "session_after_check", "rethrown", "delegated"),
+    "named_error",
 ]
 
 
@@ -336,16 +394,17 @@ def f():
 
 def test_handlers_record_what_they_do_with_their_error() -> None:
     """A handler keeps its calls of names, each with whether it is handed the error itself
-    (not an attribute of it); storing the error hands it on; logging it, reporting it to an
-    error tracker or making text of it is no call that matters."""
+    (not an attribute of it; ``caught.py`` reads which of them may raise it again); storing
+    the error, or handing it to a call that is not a name, hands it on unless that call only
+    reports it (``getLogger(...).warning``)."""
     summary = build_summary("m.py", "m", False, cst.parse_module(HANDLERS))
     (block,) = summary.scope.functions["f"].scope.tries
     assert [(h.hands, h.calls) for h in block.handlers] == [
-        (False, ()),
+        (False, (("logger.exception", True), ("str", True), ("type", True))),
         (False, (("handle", True),)),
         (False, (("JSONResponse", False),)),
         (False, (("handle", False),)),
         (True, ()),
-        (False, (("logging.getLogger", False),)),
+        (False, (("sentry_sdk.capture_exception", True), ("logging.getLogger", False))),
     ]
     assert not any(handler.raises for handler in block.handlers)

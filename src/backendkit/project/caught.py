@@ -6,8 +6,9 @@ HTTPException: pass``): the first handler that catches it runs, and one that re-
 raises another error, hands an error on (an inner ``try`` that re-raises leaves it to the outer
 ones). So does a handler that stores the error it binds, hands it to a call (``except
 Exception as e: return await handle_auth_error(e)``), unless the call only logs it or is a
-project function without a ``raise`` statement, or calls a project function that has one
-(``rethrow()``, whose body is a bare ``raise``).
+project function that raises nothing (nor do the project functions it calls, two deep), or
+calls a project function that re-raises what is handled (``rethrow()``, a bare ``raise``) or
+raises a 401/403 of its own (``unauthorized("bad key")``).
 
 A handler catches the error when it is bare, names ``Exception`` or ``BaseException``, the
 error's class or one of its bases (Starlette's ``HTTPException`` catches FastAPI's, a subclass
@@ -18,6 +19,7 @@ leave the function unless it is shown to be swallowed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from backendkit.project.index import ProjectIndex
@@ -31,13 +33,15 @@ from backendkit.project.symbols import (
     Unresolved,
     VarSym,
 )
-from backendkit.summary.model import Expr, Name, Seq, TryBlock
+from backendkit.summary.model import REPORT_CALLS, Expr, Name, Seq, TryBlock
 
 __all__ = ["FASTAPI_ERROR", "HTTP_ERROR", "Catches", "Raised", "http_family", "is_http_error"]
 
 _CATCH_ALL = frozenset({"Exception", "BaseException"})
 #: how many names bound to names an ``except`` target is followed through
 _DEPTH = 5
+#: how many calls deep a function called in a handler is read for a ``raise``
+_DEPTH_CALLS = 2
 
 
 class Raised(NamedTuple):
@@ -77,8 +81,12 @@ def _families(classes: list[External]) -> frozenset[str]:
 class Catches:
     """Reads the ``except`` clauses of a function's ``try`` statements."""
 
-    def __init__(self, index: ProjectIndex) -> None:
+    def __init__(
+        self, index: ProjectIndex, rejects: Callable[[FuncSym], object] = lambda _func: False
+    ) -> None:
         self.index = index
+        #: whether a function raises a 401/403 itself (``HttpErrors.auth_raise_lines``)
+        self.rejects = rejects
 
     def raised(self, value: object) -> Raised | None:
         """What catches the error ``value`` (an instance of a class); None when it is not
@@ -130,14 +138,34 @@ class Catches:
         return not any(self._may_raise(name, handed, ctx) for name, handed in handler.calls)
 
     def _may_raise(self, name: str, handed: bool, ctx: Ctx) -> bool:
-        """A call of ``name`` in a handler may raise the error again: a project function with
-        a ``raise`` statement (a bare one too), or anything else that is handed the error (a
-        project function without one only reports it: ``log_error(e)``)."""
+        """A call of ``name`` in a handler may raise the error again: a project function that
+        re-raises what is being handled (a bare ``raise``), or that is handed the error and
+        raises at all (``_raises_again``); anything else that is handed the error, unless it
+        is named like a report (``REPORT_CALLS``: ``logger.warning(e)``)."""
         target = self.index.lookup(name, ctx)
         if isinstance(target, FuncSym):
-            scope = target.info.scope
-            return bool(scope.raises) or scope.reraises
-        return handed
+            return self._raises_again(target, handed)
+        return handed and name.rpartition(".")[2] not in REPORT_CALLS
+
+    def _raises_again(self, func: FuncSym, handed: bool, depth: int = 0) -> bool:
+        """``func``, called while an error is handled, may raise it again or another 401/403:
+        it has a bare ``raise``, raises a 401/403 (``rejects``), or (``handed``: it was given
+        the error) has any ``raise`` statement; or a project function it calls does (up to
+        ``_DEPTH_CALLS`` calls deep)."""
+        scope = func.info.scope
+        if scope.reraises or (handed and scope.raises) or self.rejects(func):
+            return True
+        if depth >= _DEPTH_CALLS:
+            return False
+        return any(self._raises_again(t, handed, depth + 1) for t in self._callees(func))
+
+    def _callees(self, func: FuncSym) -> list[FuncSym]:
+        """The other project functions ``func`` calls by name."""
+        inner = func.ctx.enter(func.info)
+        calls = func.info.scope.calls
+        names = [site.call.func.dotted for site in calls if isinstance(site.call.func, Name)]
+        targets = [self.index.lookup(name, inner) for name in names]
+        return [t for t in targets if isinstance(t, FuncSym) and t.info is not func.info]
 
     def catches(self, caught: Expr | None, ctx: Ctx, raised: Raised, depth: int = 0) -> bool:
         """An ``except`` naming ``caught`` (None: bare) catches the error ``raised``."""

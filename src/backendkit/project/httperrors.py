@@ -157,7 +157,7 @@ class HttpErrors:
         self.index = index
         #: id of a project exception class -> the handlers registered for it (built once)
         self._handlers: dict[int, list[FuncSym | None]] | None = None
-        self.catches = Catches(index)
+        self.catches = Catches(index, self.auth_raise_lines)
 
     def status_of(self, expr: Expr, ctx: Ctx) -> int | None:
         """The status ``expr`` evaluates to; a name such as ``status.HTTP_401_UNAUTHORIZED``

@@ -380,7 +380,7 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
         lambdas = tuple(h for h in self.lambdas if h is not None) if self.lambdas else ()
         site = CallSite(call, self.line, loops, guarded, use, in_finally, in_except, lambdas)
         self.scope.calls.append(site)
-        if in_except:
+        if in_except and not self.lambdas:  # a lambda's body runs only when it is called
             self.note_handed(call)
         self._note_lambdas(node, call)
 

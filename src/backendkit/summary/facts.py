@@ -12,6 +12,7 @@ import libcst as cst
 
 from backendkit.summary.exprs import ExprConverter, dotted_name
 from backendkit.summary.model import (
+    REPORT_CALLS,
     Assign,
     Attr,
     BinOp,
@@ -79,23 +80,14 @@ class OpenTry:
         return TryBlock(self.first, self.end, caught)
 
 
-#: calls that only report or describe an error they are handed: logging methods, ``print``,
-#: error trackers and the builtins that make text of it or look at it
-_REPORTS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"}
-    | {"capture_exception", "capture_message", "record_exception", "print_exc", "format_exc"}
-    | {"str", "repr", "format", "type", "isinstance", "getattr", "hasattr", "len"}
-)
-
-
 def reports(call: Call) -> bool:
-    """``call`` only reports or describes what it is given (``_REPORTS``, by the callee's
-    last name, also after a call: ``logging.getLogger(__name__).warning``)."""
+    """``call`` only reports or describes what it is given (``REPORT_CALLS``, by the
+    callee's last name, also after a call: ``logging.getLogger(__name__).warning``)."""
     callee = call.func
     last = callee.dotted.rpartition(".")[2] if isinstance(callee, Name) else ""
     if isinstance(callee, Attr):
         last = callee.attr
-    return last in _REPORTS
+    return last in REPORT_CALLS
 
 
 def hands_error(call: Call, name: str) -> bool:
@@ -227,12 +219,10 @@ class StatementFacts:
             if bound and stored == Name(bound):
                 found.handing.add(found.current)
             return
-        if reports(call):
-            return
         handed = bool(bound) and hands_error(call, bound)
         if isinstance(call.func, Name):
             found.calls.setdefault(found.current, []).append((call.func.dotted, handed))
-        elif handed:
+        elif handed and not reports(call):
             found.handing.add(found.current)
 
     def note_raise(self) -> None:

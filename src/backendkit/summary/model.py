@@ -219,14 +219,24 @@ class CallSite:
         return self.guarded or bool(self.loops)
 
 
+#: calls that only report or describe an error they are handed, by the callee's last name:
+#: logging methods, ``print``, error trackers and the builtins that make text of it or look
+#: at it (a project function of such a name is read as any other)
+REPORT_CALLS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print"}
+    | {"capture_exception", "capture_message", "record_exception", "print_exc", "format_exc"}
+    | {"str", "repr", "format", "type", "isinstance", "getattr", "hasattr", "len"}
+)
+
+
 class Handler(NamedTuple):
     """One ``except`` clause: what it names (None for a bare ``except:``), whether a
     ``raise`` statement of its scope is inside it (re-raising, or raising another error),
     whether it stores the error it binds (``except E as error: saved = error``) or hands it
-    to a call that is not a plain name, and the calls of a name it makes, each with whether
-    it is handed the error (``(("handle_error", True),)`` for ``handle_error(e=error)``;
-    logging it or making text of it is left out): a project function among them that raises
-    may raise the error again."""
+    to a call that is not a plain name (other than a ``REPORT_CALLS`` one), and the calls of
+    a name it makes outside lambdas, each with whether it is handed the error itself
+    (``(("handle_error", True),)`` for ``handle_error(e=error)``): a project function among
+    them may raise the error again (``caught.py``)."""
 
     caught: Expr | None
     raises: bool
