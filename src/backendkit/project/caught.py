@@ -35,7 +35,7 @@ from backendkit.project.symbols import (
 )
 from backendkit.summary.model import REPORT_CALLS, Expr, Name, Seq, TryBlock
 
-__all__ = ["FASTAPI_ERROR", "HTTP_ERROR", "Catches", "Raised", "http_family", "is_http_error"]
+__all__ = ["FASTAPI_ERROR", "HTTP_ERROR", "Catches", "Raised", "http_family"]
 
 _CATCH_ALL = frozenset({"Exception", "BaseException"})
 #: how many names bound to names an ``except`` target is followed through
@@ -65,11 +65,6 @@ def http_family(cls: External) -> str:
     if cls.last != "HTTPException":
         return ""
     return "fastapi" if cls.is_from("fastapi") else "starlette" if cls.is_from("starlette") else ""
-
-
-def is_http_error(cls: External) -> bool:
-    """FastAPI's or Starlette's ``HTTPException``, or a class every exception derives from."""
-    return cls.qualname.removeprefix("builtins.") in _CATCH_ALL or bool(http_family(cls))
 
 
 def _families(classes: list[External]) -> frozenset[str]:

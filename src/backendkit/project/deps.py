@@ -398,18 +398,18 @@ class DependencyResolver:
         configuration may skip (``configauth``) makes two alternatives: as configured, and
         letting callers through, selected at the return that skips it."""
         node.enforces = self._raises_auth_error(func) or self.credentials.helper_rejects(func)
-        if not node.enforces:
+        if not node.enforces:  # a 401/403 it raises, if any, its own ``try`` swallows
             node.caught = min((line for line, _ in self.errors.auth_errors(func)), default=0)
-        if node.enforces:
-            early = self.credentials.lets_through(func)
-            node.enforces = not early  # an early return lets anonymous callers through
-            skip = config_skip(self.index, func, self.errors.rejection_lines(func), early)
-            if skip is not None:  # the alternative selected at that return lets all in
-                origin, configured = skip
-                opened = replace(node, enforces=False, origin=origin, alternatives=[])
-                node.alternatives.append(opened)
-                func = configured
-                node.enforces = not self.credentials.lets_through(func)
+            return
+        early = self.credentials.lets_through(func)
+        node.enforces = not early  # an early return lets anonymous callers through
+        skip = config_skip(self.index, func, self.errors.rejection_lines(func), early)
+        if skip is not None:  # the alternative selected at that return lets all in
+            origin, configured = skip
+            opened = replace(node, enforces=False, origin=origin, alternatives=[])
+            node.alternatives.append(opened)
+            func = configured
+            node.enforces = not self.credentials.lets_through(func)
         if node.enforces:
             node.checks = self.credentials.dependency_check(func)
             node.rejects_all = self.errors.always_rejects(func)
@@ -441,16 +441,16 @@ class DependencyResolver:
             callee = site.call.func
             if isinstance(callee, Name) and not self.is_marker(site.call, inner):
                 target = self.index.lookup(callee.dotted, inner)
-                rejects = isinstance(target, FuncSym) and self._raises_auth_error(target, 1)
-                if rejects and not self._caught_here(func, site.line, target):  # type: ignore[arg-type]
+                if not isinstance(target, FuncSym) or not self._raises_auth_error(target, 1):
+                    continue
+                if not self._caught_here(func, site.line, target):
                     return True
         return False
 
     def _caught_here(self, func: FuncSym, line: int, helper: FuncSym) -> bool:
         """A ``try`` of ``func`` around ``line`` swallows every 401/403 that ``helper``, called
         there, lets out."""
-        out = set(self.errors.rejection_lines(helper))
-        errors = tuple(value for at, value in self.errors.auth_errors(helper) if at in out)
+        errors = tuple(error for _at, error in self.errors.escaping_errors(helper))
         return bool(errors) and self.errors.catches.swallowed(func, line, OneOf(errors))
 
     def _configured(self, node: DepNode, qualname: str) -> DepNode:

@@ -356,11 +356,16 @@ class HttpErrors:
         return [line for line, _error in self.auth_errors(func)]
 
     def rejection_lines(self, func: FuncSym) -> list[int]:
-        """The lines of ``func``'s own body that raise a 401/403 the function lets out: no
-        ``try`` of it swallows the error (``except Exception: return None``; ``caught.py``).
-        A middleware reads ``auth_raise_lines``: its handler may answer the error itself."""
-        swallowed = self.catches.swallowed
-        return [line for line, value in self.auth_errors(func) if not swallowed(func, line, value)]
+        """The lines of ``func``'s own body that raise a 401/403 the function lets out
+        (``escaping_errors``). A middleware reads ``auth_raise_lines``: its handler may answer
+        the error itself."""
+        return [line for line, _error in self.escaping_errors(func)]
+
+    def escaping_errors(self, func: FuncSym) -> list[tuple[int, Value]]:
+        """``auth_errors`` that no ``try`` of ``func`` swallows (``except Exception: return
+        None``; ``caught.py``)."""
+        errors = self.auth_errors(func)
+        return [(at, error) for at, error in errors if not self.catches.swallowed(func, at, error)]
 
     def auth_errors(self, func: FuncSym) -> list[tuple[int, Value]]:
         """``(line, error)`` for each 401/403 ``func``'s own body raises."""
