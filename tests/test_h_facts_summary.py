@@ -96,8 +96,16 @@ def test_if_tests_guarding_raises_and_returns() -> None:
     assert check.scope.ifs == (
         IfBlock(24, 25, ("request.method",)),
         # its ``else:`` line; the body runs only when settings.maintenance is truthy
-        IfBlock(23, 27, ("settings.maintenance",), orelse=25, present=("settings.maintenance",)),
-        IfBlock(21, 27, ("user", "user.disabled")),  # an ``elif`` is no ``else``
+        IfBlock(
+            23,
+            27,
+            ("settings.maintenance",),
+            orelse=25,
+            present=("settings.maintenance",),
+            body_end=25,
+        ),
+        # an ``elif`` is no ``else``, but the body ends where it starts
+        IfBlock(21, 27, ("user", "user.disabled"), body_end=23),
     )  # ``if token is None:`` holds no raise or return; ``while`` is no ``if``
     assert [line for _, line in check.scope.raises] == [22, 24, 30]
     guards = {

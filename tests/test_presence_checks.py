@@ -1,9 +1,9 @@
 """A check that runs only when the credential is there (``if key is not None:``, ``if token
 and token not in KEYS:``) rejects no caller without one: FastAPI lets them through, so the
-dependency authenticates nobody. A check whose missing case is rejected too (an ``else``
-that raises, a 401 after the ``if``, ``if not key or ...``) stays a check. The summary keeps
-what each ``if`` test requires to be present (``IfBlock.present``). Checked against
-FastAPI."""
+dependency authenticates nobody. A check whose missing case is rejected too (an ``else`` or
+``elif`` that raises, a 401 after the ``if``, ``if not key or ...``) stays a check. The
+summary keeps what each ``if`` test requires to be present (``IfBlock.present``) and where
+its body ends (``IfBlock.body_end``). Checked against FastAPI."""
 
 from __future__ import annotations
 
@@ -42,6 +42,14 @@ def with_else(x_api_key: Optional[str] = Header(None)) -> None:
         raise HTTPException(status_code=401)
 
 
+def with_elif(x_api_key: Optional[str] = Header(None)) -> None:
+    if x_api_key is not None:
+        if x_api_key not in KEYS:
+            raise HTTPException(status_code=401)
+    elif x_api_key is None:
+        raise HTTPException(status_code=401)
+
+
 def falls_to_raise(x_api_key: Optional[str] = Header(None)) -> str:
     if x_api_key:
         if x_api_key not in KEYS:
@@ -64,6 +72,8 @@ def r1() -> str: return "ok"
 def r2() -> str: return "ok"
 @app.get("/else", dependencies=[Depends(with_else)])
 def r3() -> str: return "ok"
+@app.get("/elif", dependencies=[Depends(with_elif)])
+def r6() -> str: return "ok"
 @app.get("/falls", dependencies=[Depends(falls_to_raise)])
 def r4() -> str: return "ok"
 @app.get("/missing", dependencies=[Depends(missing_or_wrong)])
@@ -71,7 +81,7 @@ def r5() -> str: return "ok"
 """
 
 FILES = {"app/__init__.py": "", "app/main.py": MAIN}
-PATHS = ["/given", "/truthy", "/else", "/falls", "/missing"]
+PATHS = ["/given", "/truthy", "/else", "/elif", "/falls", "/missing"]
 
 
 def test_fastapi_behaviour(tmp_path: Path) -> None:
@@ -80,6 +90,7 @@ def test_fastapi_behaviour(tmp_path: Path) -> None:
         "/given": 200,
         "/truthy": 200,
         "/else": 401,
+        "/elif": 401,
         "/falls": 401,
         "/missing": 401,
     }
@@ -92,6 +103,7 @@ def test_a_check_only_when_present_authenticates_nobody(tmp_path: Path) -> None:
         "/given": "none",
         "/truthy": "none",
         "/else": "required",
+        "/elif": "required",  # the elif branch is no part of the body
         "/falls": "required",
         "/missing": "required",
     }

@@ -437,9 +437,7 @@ def _when_present(scope: Scope, line: int, held: set[str]) -> bool:
     credential is there (``if key is not None:``, ``if token and ...``): a caller without one
     never meets it."""
     return any(
-        block.holds(line)
-        and (not block.orelse or line < block.orelse)
-        and any(name.partition(".")[0] in held for name in block.present)
+        block.in_body(line) and any(name.partition(".")[0] in held for name in block.present)
         for block in scope.ifs
     )
 

@@ -216,8 +216,9 @@ class FlowFacts:
         if found.holds or found.scope is self.summary.scope:
             wrapped = max(found.test_end - found.first, 0)
             reads = test_reads(found.test)
+            present = test_presence(found.test)
             block = IfBlock(
-                found.first, self.line, reads, wrapped, found.orelse, test_presence(found.test)
+                found.first, self.line, reads, wrapped, found.orelse, present, found.body_end
             )
             self.scope.ifs += (block,)
         end = found.body_end or self.line

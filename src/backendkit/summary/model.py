@@ -274,7 +274,9 @@ class IfBlock(NamedTuple):
     ``else``): the body is ``first <= line < orelse``. A named tuple, as ``TryBlock``; an
     ``if`` without a ``raise`` or ``return`` is recorded only at module level. ``present``
     are the names the test requires to be truthy or not ``None`` (``if token:``, ``if key is
-    not None and ...``): the body runs only when they are."""
+    not None and ...``): the body runs only when they are. ``body_end`` is the line its
+    ``else:`` or ``elif`` starts on (0 without either): the body is ``first <= line <
+    body_end`` (``in_body``)."""
 
     first: int
     end: int
@@ -282,8 +284,14 @@ class IfBlock(NamedTuple):
     test_lines: int = 0
     orelse: int = 0
     present: tuple[str, ...] = ()
+    body_end: int = 0
 
     holds = _spans  # ``block.holds(line)``
+
+    def in_body(self, line: int) -> bool:
+        """``line`` is in the body, which runs only when the test holds (not in an ``elif``
+        or ``else`` branch)."""
+        return self.first <= line < (self.body_end or self.end)
 
     def in_test(self, line: int) -> bool:
         """``line`` is one of the lines of the test (``first`` up to its closing ``:``)."""
