@@ -116,21 +116,31 @@ class Catches:
         inner = func.ctx.enter(func.info)
         yields = [at for _value, at in func.info.scope.yields]
         for block in func.info.scope.tries:
-            if not block.holds(line):
+            if not block.covers(line):
                 continue
             if yields and all(block.holds(at) for at in yields):
                 continue  # the generator cannot yield once its handler has run
-            if self._ends_in(block, inner, raised):
+            if block.first <= line < block.final:
+                return True  # the ``return`` in its ``finally:`` drops the error
+            if block.holds(line) and self._ends_in(block, inner, raised):
                 return True
         return False
 
     def _ends_in(self, block: TryBlock, ctx: Ctx, raised: Raised) -> bool:
-        """The first handler of ``block`` that catches ``raised`` ends it there."""
+        """The first handler of ``block`` that catches ``raised`` ends it there (for ``with
+        suppress(...)``: when it is ``contextlib.suppress``)."""
+        if block.manager is not None and not self._suppress(block.manager, ctx):
+            return False
         found = (h for h in block.handlers if self.catches(h.caught, ctx, raised))
         handler = next(found, None)
         if handler is None or handler.raises or handler.hands:
             return False
         return not any(self._may_raise(name, handed, ctx) for name, handed in handler.calls)
+
+    def _suppress(self, manager: Expr, ctx: Ctx) -> bool:
+        """``manager`` is ``contextlib.suppress``."""
+        found = self.index.resolve_expr(manager, ctx)
+        return isinstance(found, External) and found.qualname == "contextlib.suppress"
 
     def _may_raise(self, name: str, handed: bool, ctx: Ctx) -> bool:
         """A call of ``name`` in a handler may raise the error again: a project function that

@@ -52,9 +52,10 @@ from backendkit.project.credhelpers import (
     returns_nothing,
     state_check,
 )
+from backendkit.project.credreads import get_key, is_credential, named_read, subscript_read
 from backendkit.project.httperrors import HttpErrors
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance
+from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance, OneOf
 from backendkit.summary.model import (
     Attr,
     Call,
@@ -70,24 +71,8 @@ from backendkit.summary.model import (
 
 __all__ = ["CredentialChecks", "CredentialRead", "is_credential", "rejected_read"]
 
-_NOT_CREDENTIALS = ("csrf", "xsrf")
-_COOKIE_WORDS = ("token", "session", "auth", "jwt", "api-key", "apikey")
-_READERS = {"headers": "header", "cookies": "cookie"}
-_HEADER_CLASSES = ("Headers", "MutableHeaders")  # Starlette's, built from an ASGI scope
 #: how many calls deep a dependency's credential check is followed into project helpers
 _HELPER_DEPTH = 2
-
-
-def is_credential(kind: str, name: str) -> bool:
-    """A header (``kind`` "header") or cookie name that carries a credential."""
-    lowered = name.lower().replace("_", "-")
-    if any(word in lowered for word in _NOT_CREDENTIALS):
-        return False
-    if kind == "cookie":
-        return any(word in lowered for word in _COOKIE_WORDS)
-    if any(word in lowered for word in ("authorization", "api-key", "apikey")):
-        return True
-    return lowered.endswith(("token", "secret"))
 
 
 class CredentialChecks:
@@ -109,15 +94,28 @@ class CredentialChecks:
         for name, assigns in scope.assigns.items():
             for assign in assigns:
                 bound.setdefault(assign.line, name)
-                what = _subscript_read(assign.value)
+                what = subscript_read(assign.value)
                 if what:
                     found.append(CredentialRead(what, assign.line, name))
+        inner = func.ctx.enter(func.info)
         for site in scope.calls:
-            what = _get_read(site.call) or self._returned_by(site, func, depth)
+            what = self._get_read(site.call, inner) or self._returned_by(site, func, depth)
             if what:
                 holder = _holder(site.use, site.call, bound.get(site.line))
                 found.append(CredentialRead(what, site.line, holder))
         return sorted(found, key=lambda read: read.line)
+
+    def _get_read(self, call: Call, ctx: Ctx) -> str:
+        """``get_read``, also where the key is a name holding a credential's name (``for
+        header in ("X-API-Key", "X-Legacy-Key"): request.headers.get(header)``, a constant):
+        the first credential among the values it may hold."""
+        kind, key = get_key(call)
+        if not kind or not isinstance(key, Name):
+            return named_read(kind, key)
+        value = self.index.value(key, ctx)
+        options = value.values if isinstance(value, OneOf) else (value,)
+        names = [Const(o) for o in options if isinstance(o, str)]
+        return next((found for name in names if (found := named_read(kind, name))), "")
 
     def _returned_by(self, site: CallSite, caller: FuncSym, depth: int) -> str:
         """The credential the project function ``site`` calls reads and returns ("")."""
@@ -225,17 +223,37 @@ class CredentialChecks:
             held |= derived(scope, root)
         return held
 
-    def _unconditional_callees(self, func: FuncSym) -> Iterator[tuple[CallSite, FuncSym, bool]]:
-        """The project functions ``func`` calls where nothing skips or catches the call, with
-        whether the call binds ``self`` (a method called on an object)."""
+    def _unconditional_callees(
+        self, func: FuncSym, depth: int = 0
+    ) -> Iterator[tuple[CallSite, FuncSym, bool]]:
+        """The project functions ``func`` calls where nothing skips the call or swallows the
+        401/403 it lets out (a ``try`` around it may catch other errors: ``except
+        ValueError``), with whether the call binds ``self`` (a method called on an object)."""
         inner = func.ctx.enter(func.info)
         scope = func.info.scope
         for site in scope.calls:
-            if site.conditional or site.in_except or scope.in_try(site.line) or site.lambdas:
+            if site.conditional or site.in_except or site.lambdas:
                 continue
             target, bound = self._callee(site.call.func, inner, func)
-            if target is not None and target.info is not func.info:
+            if target is None or target.info is func.info:
+                continue
+            if not scope.in_try(site.line) or self._escapes(func, site.line, target, depth):
                 yield site, target, bound
+
+    def _escapes(self, func: FuncSym, line: int, callee: FuncSym, depth: int) -> bool:
+        """Some 401/403 that ``callee``, called on ``line`` in a ``try`` of ``func``, lets out
+        (itself, or a project function it always calls) gets past that ``try``."""
+        errors = self._let_out(callee, depth + 1)
+        return bool(errors) and not self.errors.catches.swallowed(func, line, OneOf(errors))
+
+    def _let_out(self, func: FuncSym, depth: int) -> tuple[object, ...]:
+        """The 401/403 errors ``func`` lets out, its own and those of the project functions
+        it always calls (up to ``_HELPER_DEPTH`` calls deep)."""
+        found = [error for _at, error in self.errors.escaping_errors(func)]
+        if depth < _HELPER_DEPTH:
+            for _site, callee, _bound in self._unconditional_callees(func, depth):
+                found += self._let_out(callee, depth + 1)
+        return tuple(found)
 
     def _callee(self, callee: Expr, ctx: Ctx, caller: FuncSym) -> tuple[FuncSym | None, bool]:
         """The project function a call runs, and whether it binds ``self``: a name
@@ -318,42 +336,6 @@ class CredentialChecks:
                     if kind:
                         return kind, expr
         return None
-
-
-def _reader(receiver: Expr) -> str:
-    """ "header" or "cookie" for ``x.headers`` / ``x.cookies`` (or a bare ``headers``), and
-    "header" for Starlette's ``Headers(scope=scope)`` read in place."""
-    if isinstance(receiver, Name):
-        return _READERS.get(receiver.dotted.rpartition(".")[2], "")
-    if isinstance(receiver, Attr):
-        return _READERS.get(receiver.attr, "")
-    if isinstance(receiver, Call) and isinstance(receiver.func, Name):
-        return "header" if receiver.func.dotted.rpartition(".")[2] in _HEADER_CLASSES else ""
-    return ""
-
-
-def _named(kind: str, key: Expr | None) -> str:
-    """``"header authorization"`` when ``key`` is a literal credential name of ``kind``."""
-    if not kind or not isinstance(key, Const) or not isinstance(key.value, str):
-        return ""
-    return f"{kind} {key.value.lower()}" if is_credential(kind, key.value) else ""
-
-
-def _get_read(call: Call) -> str:
-    """``request.headers.get("Authorization")`` and the like."""
-    func = call.func
-    if isinstance(func, Name) and func.dotted.endswith(".get"):
-        return _named(_reader(Name(func.dotted[: -len(".get")])), call.arg(0, "key"))
-    if isinstance(func, Attr) and func.attr == "get":
-        return _named(_reader(func.value), call.arg(0, "key"))
-    return ""
-
-
-def _subscript_read(value: Expr | None) -> str:
-    """``request.headers["X-API-Key"]``."""
-    if isinstance(value, Subscript) and len(value.items) == 1:
-        return _named(_reader(value.value), value.items[0])
-    return ""
 
 
 def _holder(use: str, call: Call, assigned: str | None) -> str:

@@ -137,9 +137,13 @@ def may_return_none(func: FuncSym) -> bool:
 
 
 def returns_nothing(func: FuncSym) -> bool:
-    """``func`` returns no value: every ``return`` is bare or ``return None`` and it is not
-    annotated as optional (a guard, ``def verify_key(request) -> None``, used in
-    ``dependencies=[...]``: its ``None`` is no missing identity handed on)."""
+    """``func`` returns no value: it is annotated ``-> None``, or every ``return`` is bare or
+    ``return None`` and it is not annotated as optional (a guard, ``def verify_key(request)
+    -> None``, used in ``dependencies=[...]``: its ``None`` is no missing identity handed on;
+    ``return await handle_auth_error(e)`` in such a guard returns what a function that
+    raises returns)."""
+    if func.info.returns is not None and _is_none(func.info.returns):
+        return True
     returned = func.info.scope.returns
     nothing = all(isinstance(r, Const) and r.value is None for r in returned)
     return nothing and not _optional(func.info.returns)

@@ -23,6 +23,7 @@ from backendkit.summary.model import (
     LoopItem,
     Name,
     Scope,
+    Seq,
     TryBlock,
     Unknown,
     sparse_dict,
@@ -57,13 +58,19 @@ class OpenTry:
     handlers name so far, which of them hold a ``raise``, and the handler being walked."""
 
     __slots__ = (
-        *("bound", "calls", "current", "end", "first"),
-        *("handing", "handlers", "raising", "scope"),
+        *("bound", "calls", "current", "end", "final", "first", "handing"),
+        *("handlers", "in_finally", "manager", "node", "raising", "scope"),
     )
 
-    def __init__(self, scope: Scope, first: int) -> None:
+    def __init__(
+        self, scope: Scope, first: int, manager: Expr | None = None, node: int = 0
+    ) -> None:
         self.scope = scope
+        self.node = node  # the id of the ``with`` node that opened it (0 for a ``try``)
         self.first = self.end = first
+        self.final = 0  # the line of a ``return`` in its ``finally:``
+        self.in_finally = False
+        self.manager = manager  # the callee of ``with suppress(...)``
         self.handlers: list[Expr | None] = []
         self.bound: list[str] = []  # the name each handler binds the error to ("" for none)
         self.raising: set[int] = set()
@@ -77,7 +84,7 @@ class OpenTry:
             Handler(kind, i in self.raising, i in self.handing, tuple(self.calls.get(i, ())))
             for i, kind in enumerate(self.handlers)
         )
-        return TryBlock(self.first, self.end, caught)
+        return TryBlock(self.first, self.end, caught, self.final, self.manager)
 
 
 def reports(call: Call) -> bool:
@@ -149,6 +156,26 @@ class StatementFacts:
             value = BinOp(op, Name(name), self.exprs.convert(node.value))
             self.scope.aug_assigns.setdefault(name, []).append(Assign(value, self.line))
 
+    def visit_With_body(self, node: cst.With) -> None:
+        """``with suppress(E, ...)`` (``contextlib.suppress``, read by its last name here and
+        resolved later): a ``try`` whose one handler catches ``E, ...`` and does nothing."""
+        for item in node.items:
+            call = item.item
+            if isinstance(call, cst.Call) and _last_name(call.func) == "suppress":
+                manager = self.exprs.convert(call.func)
+                found = OpenTry(self.scope, self.line, manager, id(node))
+                args = tuple(self.exprs.convert(arg.value) for arg in call.args if not arg.star)
+                found.handlers.append(Seq(args))
+                self.open_tries.append(found)
+                return
+
+    def leave_With_body(self, node: cst.With) -> None:
+        """The end of a ``with suppress(...)`` body: recorded as a ``try``."""
+        if self.open_tries and self.open_tries[-1].node == id(node):
+            found = self.open_tries.pop()
+            found.end = self.line
+            self.scope.tries += (found.block(),)
+
     def visit_With(self, node: cst.With) -> None:
         """Context managers entered (``with x as y``: ``x``), and their calls marked (``with``,
         or ``with=y`` for ``with f() as y``)."""
@@ -164,26 +191,38 @@ class StatementFacts:
     def visit_Finally(self, node: cst.Finally) -> None:
         """Calls in a ``finally:`` block run on every exit."""
         self.finally_depth[-1] += 1
+        if self.open_tries:
+            self.open_tries[-1].in_finally = True
+
+    def note_final_return(self) -> None:
+        """A ``return`` in the ``finally:`` of this scope's ``try`` statements being walked:
+        it swallows what was raised before it (``TryBlock.final``)."""
+        for found in reversed(self.open_tries):
+            if found.scope is not self.scope:
+                break
+            if found.in_finally and not found.final:
+                found.final = self.line
 
     def leave_Finally(self, original_node: cst.Finally) -> None:
         """End of a ``finally:`` block."""
         self.finally_depth[-1] -= 1
 
-    def visit_Try_body(self, node: cst.Try) -> None:
+    def visit_Try_body(self, node: cst.Try | cst.TryStar) -> None:
         """A ``try`` body: its handlers apply to the calls on its lines."""
         self.open_tries.append(OpenTry(self.scope, self.line))
 
-    def leave_Try_body(self, node: cst.Try) -> None:
+    def leave_Try_body(self, node: cst.Try | cst.TryStar) -> None:
         """The body ends before this line."""
         self.open_tries[-1].end = self.line
 
-    def leave_Try(self, original_node: cst.Try) -> None:
-        """A ``try`` with handlers is recorded in its scope."""
+    def leave_Try(self, original_node: cst.Try | cst.TryStar) -> None:
+        """A ``try`` with handlers (or a ``return`` in its ``finally:``) is recorded in its
+        scope."""
         found = self.open_tries.pop()
-        if found.handlers:
+        if found.handlers or found.final:
             self.scope.tries += (found.block(),)
 
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+    def visit_ExceptHandler(self, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
         """What the handler catches; ``except T as name`` binds ``name`` to an exception;
         calls in the handler are marked ``in_except``."""
         self.except_depth[-1] += 1
@@ -196,10 +235,17 @@ class StatementFacts:
             self.scope.caught[node.name.name.value] = Unknown("bare") if kind is None else kind
             found.bound[-1] = node.name.name.value
 
-    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
+    def leave_ExceptHandler(self, original_node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
         """End of an ``except:`` handler."""
         self.except_depth[-1] -= 1
         self.open_tries[-1].current = -1
+
+    # ``try`` ... ``except*`` catches a lone error too (wrapped in a group): as ``except``
+    visit_TryStar_body = visit_Try_body
+    leave_TryStar_body = leave_Try_body
+    leave_TryStar = leave_Try
+    visit_ExceptStarHandler = visit_ExceptHandler
+    leave_ExceptStarHandler = leave_ExceptHandler
 
     def note_handed(self, call: Call | None = None, stored: Expr | None = None) -> None:
         """A call in a handler, or a value stored there (``error = exc``, raised later), for
@@ -328,3 +374,10 @@ class RepeatFacts:
         """Back inside the loop."""
         if id(node) in self.outer_fors:
             self.loop_stack[-1].append(self.paused.pop())
+
+
+def _last_name(node: cst.BaseExpression) -> str:
+    """``suppress`` for ``suppress`` and ``contextlib.suppress``."""
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return node.value if isinstance(node, cst.Name) else ""

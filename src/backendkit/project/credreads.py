@@ -1,0 +1,68 @@
+"""How code reads a credential: the header and cookie names that carry one, and the calls and
+subscripts that read them (``request.headers.get("X-API-Key")``, ``request.cookies["session"]``,
+Starlette's ``Headers(scope=scope).get("authorization")``); see ``credentials.py``."""
+
+from __future__ import annotations
+
+from backendkit.summary.model import Attr, Call, Const, Expr, Name, Subscript
+
+__all__ = ["get_key", "get_read", "is_credential", "named_read", "subscript_read"]
+
+_NOT_CREDENTIALS = ("csrf", "xsrf")
+_COOKIE_WORDS = ("token", "session", "auth", "jwt", "api-key", "apikey")
+_READERS = {"headers": "header", "cookies": "cookie"}
+_HEADER_CLASSES = ("Headers", "MutableHeaders")  # Starlette's, built from an ASGI scope
+
+
+def is_credential(kind: str, name: str) -> bool:
+    """A header (``kind`` "header") or cookie name that carries a credential."""
+    lowered = name.lower().replace("_", "-")
+    if any(word in lowered for word in _NOT_CREDENTIALS):
+        return False
+    if kind == "cookie":
+        return any(word in lowered for word in _COOKIE_WORDS)
+    if any(word in lowered for word in ("authorization", "api-key", "apikey")):
+        return True
+    return lowered.endswith(("token", "secret"))
+
+
+def _reader(receiver: Expr) -> str:
+    """ "header" or "cookie" for ``x.headers`` / ``x.cookies`` (or a bare ``headers``), and
+    "header" for Starlette's ``Headers(scope=scope)`` read in place."""
+    if isinstance(receiver, Name):
+        return _READERS.get(receiver.dotted.rpartition(".")[2], "")
+    if isinstance(receiver, Attr):
+        return _READERS.get(receiver.attr, "")
+    if isinstance(receiver, Call) and isinstance(receiver.func, Name):
+        return "header" if receiver.func.dotted.rpartition(".")[2] in _HEADER_CLASSES else ""
+    return ""
+
+
+def named_read(kind: str, key: Expr | None) -> str:
+    """``"header authorization"`` when ``key`` is a literal credential name of ``kind``."""
+    if not kind or not isinstance(key, Const) or not isinstance(key.value, str):
+        return ""
+    return f"{kind} {key.value.lower()}" if is_credential(kind, key.value) else ""
+
+
+def get_key(call: Call) -> tuple[str, Expr | None]:
+    """``("header", key)`` for ``request.headers.get(key)`` and the like (``kind`` "" for
+    other calls)."""
+    func = call.func
+    if isinstance(func, Name) and func.dotted.endswith(".get"):
+        return _reader(Name(func.dotted[: -len(".get")])), call.arg(0, "key")
+    if isinstance(func, Attr) and func.attr == "get":
+        return _reader(func.value), call.arg(0, "key")
+    return "", None
+
+
+def get_read(call: Call) -> str:
+    """``request.headers.get("Authorization")`` and the like."""
+    return named_read(*get_key(call))
+
+
+def subscript_read(value: Expr | None) -> str:
+    """``request.headers["X-API-Key"]``."""
+    if isinstance(value, Subscript) and len(value.items) == 1:
+        return named_read(_reader(value.value), value.items[0])
+    return ""

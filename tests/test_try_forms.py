@@ -1,0 +1,262 @@
+"""The other ways Python drops or lets through a dependency's 401/403, checked against FastAPI:
+
+- ``with contextlib.suppress(HTTPException):`` around the raise drops it (the route is open);
+  ``suppress(KeyError)``, or a ``suppress`` block that ended before the raise, does not;
+- a ``return`` in the ``finally:`` of the ``try`` drops whatever was raised before it, in the
+  body or in a handler; a ``finally:`` without one does not;
+- ``except* HTTPException:`` catches a lone 401 as ``except`` does (swallowed when the handler
+  ends quietly; re-raised, the group is a 500: nobody gets in);
+- a project helper that rejects, called in a ``try`` whose handlers do not catch its 401
+  (``except ValueError``), still rejects: it counted as no check at all before;
+- a guard annotated ``-> None`` that ends in ``return await handle_auth_error(e)`` returns
+  nothing: it was read as handing on an optional user;
+- a key read by a loop over literal header names is a credential read.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from backendkit import analyze
+from backendkit.summary.collector import build_summary
+from helpers import write_project
+from truth import anonymous_statuses
+
+MAIN = """\
+import contextlib
+import os
+from contextlib import suppress
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+
+KEYS = [k for k in os.environ.get("BK_KEYS", "").split(",") if k]
+HEADERS = ("X-API-Key", "X-Legacy-Key")
+
+
+def check(request: Request) -> None:
+    if request.headers.get("X-API-Key") not in KEYS:
+        raise HTTPException(status_code=401)
+
+
+def suppressed(request: Request) -> None:
+    with contextlib.suppress(HTTPException):
+        if request.headers.get("X-API-Key") not in KEYS:
+            raise HTTPException(status_code=401)
+
+
+def suppressed_helper(request: Request) -> None:
+    with suppress(HTTPException):
+        check(request)
+
+
+def final_return(request: Request) -> None:
+    try:
+        if request.headers.get("X-API-Key") not in KEYS:
+            raise HTTPException(status_code=401)
+    finally:
+        return None
+
+
+def final_after_handler(request: Request) -> None:
+    try:
+        key = request.headers.get("X-API-Key")
+        if key not in KEYS:
+            raise ValueError(key)
+    except ValueError:
+        raise HTTPException(status_code=401)
+    finally:
+        return None
+
+
+def suppress_other(request: Request) -> None:
+    with suppress(KeyError):
+        if request.headers.get("X-API-Key") not in KEYS:
+            raise HTTPException(status_code=401)
+
+
+def suppress_before(request: Request) -> None:
+    with suppress(HTTPException):
+        with open(__file__) as handle:
+            handle.read()
+    if request.headers.get("X-API-Key") not in KEYS:
+        raise HTTPException(status_code=401)
+
+
+def final_no_return(request: Request) -> None:
+    try:
+        if request.headers.get("X-API-Key") not in KEYS:
+            raise HTTPException(status_code=401)
+    finally:
+        print("checked")
+
+
+def helper_other_error(request: Request) -> None:
+    try:
+        check(request)
+    except ValueError:
+        return None
+
+
+async def helper_tuple(request: Request) -> None:
+    try:
+        check(request)
+    except (KeyError, ValueError) as error:
+        print(error)
+
+
+async def handle_auth_error(error: Exception) -> None:
+    raise HTTPException(status_code=401) from error
+
+
+async def handed_guard(request: Request) -> None:
+    try:
+        if request.headers.get("X-API-Key") not in KEYS:
+            raise HTTPException(status_code=401)
+    except HTTPException as error:
+        return await handle_auth_error(error)
+
+
+def header_loop(request: Request) -> str:
+    for header in HEADERS:
+        value = request.headers.get(header)
+        if value in KEYS:
+            return value
+    raise HTTPException(status_code=401, detail="missing key")
+
+
+app = FastAPI()
+"""
+
+OPEN = ["suppressed", "suppressed_helper", "final_return", "final_after_handler"]
+CHECKED = [
+    *("suppress_other", "suppress_before", "final_no_return"),
+    *("helper_other_error", "helper_tuple", "handed_guard", "header_loop"),
+]
+
+
+def _main() -> str:
+    routes = [
+        f'\n\n@app.get("/{name}", dependencies=[Depends({name})])\n'
+        f"def route_{name}() -> str:\n    return 'ok'\n"
+        for name in OPEN + CHECKED
+    ]
+    return MAIN + "".join(routes)
+
+
+def _files() -> dict[str, str]:
+    return {"app/__init__.py": "", "app/main.py": _main()}
+
+
+@pytest.mark.parametrize("keys", ["", "secret"])
+def test_fastapi_behaviour(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys: str) -> None:
+    monkeypatch.setenv("BK_KEYS", keys)
+    root = write_project(tmp_path / "p", _files())
+    statuses = anonymous_statuses(root, [f"/{name}" for name in OPEN + CHECKED])
+    assert statuses == {f"/{name}": 200 for name in OPEN} | {f"/{name}": 401 for name in CHECKED}
+
+
+def test_routes_and_findings_agree_with_fastapi(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", _files(), select=["BK101", "BK102"])
+    result = analyze([root], use_cache=False)
+    auth = {route.path: route.auth for route in result.routes}
+    assert auth == {f"/{name}": "none" for name in OPEN} | {
+        f"/{name}": "required" for name in CHECKED
+    }
+    lines = _main().splitlines()
+    assert sorted(f.line for f in result.findings if f.code == "BK101") == sorted(
+        lines.index(f'@app.get("/{name}", dependencies=[Depends({name})])') + 1 for name in OPEN
+    )
+    assert not [f for f in result.findings if f.code == "BK102"]
+
+
+STAR = """\
+import os
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+
+KEYS = [k for k in os.environ.get("BK_KEYS", "").split(",") if k]
+
+
+def star_swallowed(request: Request) -> None:
+    try:
+        if request.headers.get("X-API-Key") not in KEYS:
+            raise HTTPException(status_code=401)
+    except* HTTPException:
+        pass
+
+
+def star_reraised(request: Request) -> None:
+    try:
+        if request.headers.get("X-API-Key") not in KEYS:
+            raise HTTPException(status_code=401)
+    except* HTTPException:
+        raise
+
+
+app = FastAPI()
+
+
+@app.get("/star_swallowed", dependencies=[Depends(star_swallowed)])
+def swallowed() -> str:
+    return "ok"
+
+
+@app.get("/star_reraised", dependencies=[Depends(star_reraised)])
+def reraised() -> str:
+    return "ok"
+"""
+
+
+def test_except_star_is_read_as_except(tmp_path: Path) -> None:
+    """The analysis reads ``except*`` on any Python (libcst parses it); FastAPI is asked only
+    where the syntax runs."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": STAR})
+    result = analyze([root], use_cache=False)
+    auth = {route.path: route.auth for route in result.routes}
+    assert auth == {"/star_swallowed": "none", "/star_reraised": "required"}
+    if sys.version_info >= (3, 11):
+        statuses = anonymous_statuses(root, ["/star_swallowed", "/star_reraised"])
+        assert statuses == {"/star_swallowed": 200, "/star_reraised": 500}  # a group: no 401
+
+
+BLOCKS = """\
+def f():
+    with suppress(KeyError, ValueError):
+        a()
+    with open(path) as handle:
+        b()
+    try:
+        c()
+    finally:
+        return None
+
+
+def g():
+    try:
+        d()
+    except* OSError:
+        pass
+    try:
+        e()
+    finally:
+        cleanup()
+"""
+
+
+def test_the_summary_records_suppress_blocks_final_returns_and_except_star() -> None:
+    summary = build_summary("m.py", "m", False, cst.parse_module(BLOCKS))
+    functions = summary.scope.functions
+    suppress, final = functions["f"].scope.tries
+    assert (suppress.first, suppress.end, suppress.final) == (2, 4, 0)
+    assert suppress.manager is not None
+    assert [h.raises for h in suppress.handlers] == [False]
+    assert (final.first, final.handlers, final.final, final.manager) == (6, (), 9, None)
+    assert functions["f"].scope.in_try(3)
+    assert functions["f"].scope.in_try(8)
+    assert not functions["f"].scope.in_try(5)
+    (star,) = functions["g"].scope.tries  # a ``finally:`` without ``return`` is no ``try``
+    assert (star.first, len(star.handlers), star.final) == (13, 1, 0)
