@@ -10,7 +10,11 @@
   (``except ValueError``), still rejects: it counted as no check at all before;
 - a guard annotated ``-> None`` that ends in ``return await handle_auth_error(e)`` returns
   nothing: it was read as handing on an optional user;
-- a key read by a loop over literal header names is a credential read.
+- a key read by a loop over literal header names is a credential read when every name is a
+  credential's;
+- review: a ``raise`` in the ``finally:`` before its ``return``, a ``return`` under a nested
+  ``try`` in the ``finally:`` and a generator with a bare ``yield`` still reject; a 401 turned
+  into another error that an outer ``try`` swallows is dropped.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ from contextlib import suppress
 from fastapi import Depends, FastAPI, HTTPException, Request
 
 KEYS = [k for k in os.environ.get("BK_KEYS", "").split(",") if k]
-HEADERS = ("X-API-Key", "X-Legacy-Key")
+HEADERS = ("X-API-Key", "X-Auth-Token")
+TRACED = ("X-Request-Id", "X-API-Key")
 
 
 def check(request: Request) -> None:
@@ -128,21 +133,69 @@ def header_loop(request: Request) -> str:
     raise HTTPException(status_code=401, detail="missing key")
 
 
+def translated(request: Request) -> None:
+    try:
+        try:
+            check(request)
+        except HTTPException:
+            raise ValueError("rejected")
+    except ValueError:
+        return None
+
+
+def raise_in_finally(request: Request) -> None:
+    try:
+        key = request.headers.get("X-API-Key")
+    finally:
+        if key not in KEYS:
+            raise HTTPException(status_code=401)
+        return None
+
+
+def cleanup_return(request: Request) -> None:
+    try:
+        check(request)
+    finally:
+        try:
+            print("closing")
+        except Exception:
+            return None
+
+
+def yielding(request: Request):
+    try:
+        check(request)
+        yield
+    finally:
+        return
+
+
+def request_id_loop(request: Request) -> None:
+    for header in TRACED:
+        if request.headers.get(header):
+            return
+    raise HTTPException(status_code=401)
+
+
 app = FastAPI()
 """
 
-OPEN = ["suppressed", "suppressed_helper", "final_return", "final_after_handler"]
+OPEN = ["suppressed", "suppressed_helper", "final_return", "final_after_handler", "translated"]
 CHECKED = [
     *("suppress_other", "suppress_before", "final_no_return"),
     *("helper_other_error", "helper_tuple", "handed_guard", "header_loop"),
+    *("raise_in_finally", "cleanup_return", "yielding"),
 ]
+#: FastAPI rejects an anonymous caller (401), but sending any ``X-Request-Id`` (which proxies
+#: add) gets in: a loop over header names reads a credential only if every name is one
+UNREAD = ["request_id_loop"]
 
 
 def _main() -> str:
     routes = [
         f'\n\n@app.get("/{name}", dependencies=[Depends({name})])\n'
         f"def route_{name}() -> str:\n    return 'ok'\n"
-        for name in OPEN + CHECKED
+        for name in OPEN + CHECKED + UNREAD
     ]
     return MAIN + "".join(routes)
 
@@ -155,20 +208,24 @@ def _files() -> dict[str, str]:
 def test_fastapi_behaviour(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys: str) -> None:
     monkeypatch.setenv("BK_KEYS", keys)
     root = write_project(tmp_path / "p", _files())
-    statuses = anonymous_statuses(root, [f"/{name}" for name in OPEN + CHECKED])
-    assert statuses == {f"/{name}": 200 for name in OPEN} | {f"/{name}": 401 for name in CHECKED}
+    statuses = anonymous_statuses(root, [f"/{name}" for name in OPEN + CHECKED + UNREAD])
+    assert statuses.pop("/yielding") == 500  # the generator never yields
+    assert statuses == {f"/{name}": 200 for name in OPEN} | {
+        f"/{name}": 401 for name in CHECKED + UNREAD if name != "yielding"
+    }
 
 
 def test_routes_and_findings_agree_with_fastapi(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", _files(), select=["BK101", "BK102"])
     result = analyze([root], use_cache=False)
     auth = {route.path: route.auth for route in result.routes}
-    assert auth == {f"/{name}": "none" for name in OPEN} | {
+    assert auth == {f"/{name}": "none" for name in OPEN + UNREAD} | {
         f"/{name}": "required" for name in CHECKED
     }
     lines = _main().splitlines()
     assert sorted(f.line for f in result.findings if f.code == "BK101") == sorted(
-        lines.index(f'@app.get("/{name}", dependencies=[Depends({name})])') + 1 for name in OPEN
+        lines.index(f'@app.get("/{name}", dependencies=[Depends({name})])') + 1
+        for name in OPEN + UNREAD
     )
     assert not [f for f in result.findings if f.code == "BK102"]
 
@@ -254,9 +311,10 @@ def test_the_summary_records_suppress_blocks_final_returns_and_except_star() -> 
     assert (suppress.first, suppress.end, suppress.final) == (2, 4, 0)
     assert suppress.manager is not None
     assert [h.raises for h in suppress.handlers] == [False]
-    assert (final.first, final.handlers, final.final, final.manager) == (6, (), 9, None)
+    assert (final.first, final.handlers, final.final, final.manager) == (6, (), 8, None)
     assert functions["f"].scope.in_try(3)
-    assert functions["f"].scope.in_try(8)
+    assert functions["f"].scope.in_try(7)
     assert not functions["f"].scope.in_try(5)
+    assert not functions["f"].scope.in_try(9)  # the ``finally:`` itself drops nothing
     (star,) = functions["g"].scope.tries  # a ``finally:`` without ``return`` is no ``try``
     assert (star.first, len(star.handlers), star.final) == (13, 1, 0)

@@ -33,7 +33,7 @@ from backendkit.project.symbols import (
     Unresolved,
     VarSym,
 )
-from backendkit.summary.model import REPORT_CALLS, Expr, Name, Seq, TryBlock
+from backendkit.summary.model import REPORT_CALLS, Expr, Handler, Name, Seq, TryBlock
 
 __all__ = ["FASTAPI_ERROR", "HTTP_ERROR", "Catches", "Raised", "http_family"]
 
@@ -102,10 +102,31 @@ class Catches:
         without yielding once it swallows the error: FastAPI answers 500, nobody gets in."""
         if not func.info.scope.in_try(line):
             return False
-        options = value.values if isinstance(value, OneOf) else (value,)
-        kinds = [self._kind(v) for v in options]
-        known = [kind for kind in kinds if kind is not None]
+        known = self._kinds(value)
         return bool(known) and all(self._swallows(func, line, kind) for kind in known)
+
+    def passed_on(self, func: FuncSym, line: int, value: object) -> bool:
+        """The first handler of a ``try`` around ``line`` that catches the error ``value``
+        raises (again, or another error) inside another ``try`` around ``line``, which may
+        catch what it raises (``except HTTPException: raise ValueError`` in ``try: ... except
+        ValueError: return None``): where the error ends is not known."""
+        inner = func.ctx.enter(func.info)
+        blocks = [block for block in func.info.scope.tries if block.covers(line)]
+        return any(  # innermost first: each but the last has another ``try`` around it
+            block.holds(line) and self._first_raises(block.handlers, inner, kind)
+            for block in blocks[:-1]
+            for kind in self._kinds(value)
+        )
+
+    def _first_raises(self, handlers: tuple[Handler, ...], ctx: Ctx, raised: Raised) -> bool:
+        found = next((h for h in handlers if self.catches(h.caught, ctx, raised)), None)
+        return found is not None and found.raises
+
+    def _kinds(self, value: object) -> list[Raised]:
+        """What catches each of the errors ``value`` may be (as in ``swallowed``), where
+        known."""
+        options = value.values if isinstance(value, OneOf) else (value,)
+        return [kind for option in options if (kind := self._kind(option)) is not None]
 
     def _kind(self, value: object) -> Raised | None:
         if value is None:

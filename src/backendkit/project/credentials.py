@@ -108,14 +108,14 @@ class CredentialChecks:
     def _get_read(self, call: Call, ctx: Ctx) -> str:
         """``get_read``, also where the key is a name holding a credential's name (``for
         header in ("X-API-Key", "X-Legacy-Key"): request.headers.get(header)``, a constant):
-        the first credential among the values it may hold."""
+        the first of the values it may hold, when each of them is a credential's name."""
         kind, key = get_key(call)
         if not kind or not isinstance(key, Name):
             return named_read(kind, key)
         value = self.index.value(key, ctx)
         options = value.values if isinstance(value, OneOf) else (value,)
-        names = [Const(o) for o in options if isinstance(o, str)]
-        return next((found for name in names if (found := named_read(kind, name))), "")
+        found = [named_read(kind, Const(o)) if isinstance(o, str) else "" for o in options]
+        return found[0] if all(found) else ""  # a name among others is not always read
 
     def _returned_by(self, site: CallSite, caller: FuncSym, depth: int) -> str:
         """The credential the project function ``site`` calls reads and returns ("")."""
@@ -170,7 +170,7 @@ class CredentialChecks:
         when nothing lets callers through before the call (for a ``guard``, no ``None``
         returned before it either)."""
         held = self.credential_names(func, reads)
-        nones = none_lines(func.info.scope) if guard else []
+        nones = none_lines(func.info.scope, every=True) if guard else []
         for site, callee, bound in self._unconditional_callees(func):
             if _exits_before(func.info.scope, site.line, held):
                 continue
@@ -188,7 +188,7 @@ class CredentialChecks:
         raised = self.errors.rejection_lines(func)
         if not raised:
             return not guard
-        return any(line < min(raised) for line in none_lines(func.info.scope))
+        return any(line < min(raised) for line in none_lines(func.info.scope, every=guard))
 
     def helper_rejects(self, func: FuncSym, depth: int = 0) -> bool:
         """``func`` raises a 401/403 itself or in a project function it always calls (a
@@ -243,8 +243,11 @@ class CredentialChecks:
     def _escapes(self, func: FuncSym, line: int, callee: FuncSym, depth: int) -> bool:
         """Some 401/403 that ``callee``, called on ``line`` in a ``try`` of ``func``, lets out
         (itself, or a project function it always calls) gets past that ``try``."""
-        errors = self._let_out(callee, depth + 1)
-        return bool(errors) and not self.errors.catches.swallowed(func, line, OneOf(errors))
+        errors = OneOf(self._let_out(callee, depth + 1))
+        catches = self.errors.catches
+        if not errors.values or catches.swallowed(func, line, errors):
+            return False
+        return not catches.passed_on(func, line, errors)  # not known: the call may be skipped
 
     def _let_out(self, func: FuncSym, depth: int) -> tuple[object, ...]:
         """The 401/403 errors ``func`` lets out, its own and those of the project functions

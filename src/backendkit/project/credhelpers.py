@@ -149,12 +149,13 @@ def returns_nothing(func: FuncSym) -> bool:
     return nothing and not _optional(func.info.returns)
 
 
-def none_lines(scope: Scope) -> list[int]:
-    """The lines of ``scope``'s ``return None`` and bare ``return`` statements."""
+def none_lines(scope: Scope, every: bool = False) -> list[int]:
+    """The lines of ``scope``'s ``return None`` and bare ``return`` statements (``every``:
+    of all its ``return`` statements, as in a guard that returns nothing: ``-> None``)."""
     lines = [
         line
         for expr, line in zip(scope.returns, scope.return_lines, strict=False)
-        if isinstance(expr, Const) and expr.value is None
+        if every or (isinstance(expr, Const) and expr.value is None)
     ]
     return [*lines, *scope.bare_returns]
 

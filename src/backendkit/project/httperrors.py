@@ -35,7 +35,7 @@ from backendkit.project.symbols import (
     VarSym,
 )
 from backendkit.project.text import expr_text
-from backendkit.summary.model import Attr, Call, CallSite, Const, DictExpr, Expr, Name
+from backendkit.summary.model import Attr, Call, CallSite, Const, DictExpr, Expr, Name, Scope
 
 _STATUS_RE = re.compile(r"HTTP_(\d{3})")
 #: the whole name of a status constant: ``HTTP_401_UNAUTHORIZED``
@@ -387,7 +387,7 @@ class HttpErrors:
         value, and no bare ``return`` before the raise (``AlwaysForbidden.__call__``: ``raise
         HTTPException(status_code=403)``; not ``if DEBUG: return`` then the raise)."""
         scope = func.info.scope
-        if scope.returns or scope.yields:
+        if scope.returns or _yields_value(scope):
             return False
         for line in self.auth_raise_lines(func):
             if any(early < line for early in scope.bare_returns):
@@ -396,6 +396,11 @@ class HttpErrors:
             if site is not None and not (site.conditional or site.in_except or scope.in_try(line)):
                 return True
         return False
+
+
+def _yields_value(scope: Scope) -> bool:
+    """``scope`` has a ``yield`` of a value (a bare ``yield`` yields ``None``)."""
+    return any(value != Const(None) for value, _at in scope.yields)
 
 
 def _flat(value: OneOf) -> list[object]:

@@ -454,7 +454,6 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
             self.scope.returns.append(self.exprs.convert(node.value))
             self.mark_use(node.value, "return")
         self.note_return(node.value is not None)
-        self.note_final_return()
 
     def visit_Raise(self, node: cst.Raise) -> None:
         """Raised expressions (``HTTPException(status_code=401)``); a bare ``raise`` too marks

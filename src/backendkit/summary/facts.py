@@ -18,6 +18,7 @@ from backendkit.summary.model import (
     BinOp,
     Call,
     Compare,
+    Const,
     Expr,
     Handler,
     LoopItem,
@@ -59,7 +60,7 @@ class OpenTry:
 
     __slots__ = (
         *("bound", "calls", "current", "end", "final", "first", "handing"),
-        *("handlers", "in_finally", "manager", "node", "raising", "scope"),
+        *("handlers", "manager", "node", "raising", "scope"),
     )
 
     def __init__(
@@ -68,8 +69,7 @@ class OpenTry:
         self.scope = scope
         self.node = node  # the id of the ``with`` node that opened it (0 for a ``try``)
         self.first = self.end = first
-        self.final = 0  # the line of a ``return`` in its ``finally:``
-        self.in_finally = False
+        self.final = 0  # the line of a ``finally:`` that returns
         self.manager = manager  # the callee of ``with suppress(...)``
         self.handlers: list[Expr | None] = []
         self.bound: list[str] = []  # the name each handler binds the error to ("" for none)
@@ -159,13 +159,15 @@ class StatementFacts:
     def visit_With_body(self, node: cst.With) -> None:
         """``with suppress(E, ...)`` (``contextlib.suppress``, read by its last name here and
         resolved later): a ``try`` whose one handler catches ``E, ...`` and does nothing."""
-        for item in node.items:
+        for position, item in enumerate(node.items):
             call = item.item
             if isinstance(call, cst.Call) and _last_name(call.func) == "suppress":
                 manager = self.exprs.convert(call.func)
-                found = OpenTry(self.scope, self.line, manager, id(node))
-                args = tuple(self.exprs.convert(arg.value) for arg in call.args if not arg.star)
-                found.handlers.append(Seq(args))
+                # the items before it run before it is entered: on the ``with`` line
+                first = self.line + (position > 0 and isinstance(node.body, cst.IndentedBlock))
+                found = OpenTry(self.scope, first, manager, id(node))
+                args = [arg.value for arg in call.args if arg.star != "**"]
+                found.handlers.append(Seq(tuple(map(self.exprs.convert, args))))
                 self.open_tries.append(found)
                 return
 
@@ -189,19 +191,12 @@ class StatementFacts:
             )
 
     def visit_Finally(self, node: cst.Finally) -> None:
-        """Calls in a ``finally:`` block run on every exit."""
+        """Calls in a ``finally:`` block run on every exit; a ``return`` among its own
+        statements (under no ``if``, loop or ``try``) drops whatever was raised before the
+        ``finally:`` (``TryBlock.final``: the line it starts on)."""
         self.finally_depth[-1] += 1
-        if self.open_tries:
-            self.open_tries[-1].in_finally = True
-
-    def note_final_return(self) -> None:
-        """A ``return`` in the ``finally:`` of this scope's ``try`` statements being walked:
-        it swallows what was raised before it (``TryBlock.final``)."""
-        for found in reversed(self.open_tries):
-            if found.scope is not self.scope:
-                break
-            if found.in_finally and not found.final:
-                found.final = self.line
+        if self.open_tries and _returns(node.body):
+            self.open_tries[-1].final = self.line
 
     def leave_Finally(self, original_node: cst.Finally) -> None:
         """End of a ``finally:`` block."""
@@ -281,8 +276,11 @@ class StatementFacts:
                 found.raising.add(found.current)
 
     def visit_Yield(self, node: cst.Yield) -> None:
-        """Yielded values (``yield`` dependencies hand them to FastAPI)."""
-        if node.value is not None and not isinstance(node.value, cst.From):
+        """Yielded values (``yield`` dependencies hand them to FastAPI; a bare ``yield``
+        yields ``None``)."""
+        if node.value is None:
+            self.scope.yields.append((Const(None), self.line))
+        elif not isinstance(node.value, cst.From):
             self.scope.yields.append((self.exprs.convert(node.value), self.line))
             self.mark_use(node.value, "yield")
 
@@ -381,3 +379,14 @@ def _last_name(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Attribute):
         return node.attr.value
     return node.value if isinstance(node, cst.Name) else ""
+
+
+def _returns(block: cst.BaseSuite) -> bool:
+    """A ``return`` is one of ``block``'s own statements."""
+    if isinstance(block, cst.SimpleStatementSuite):
+        return any(isinstance(small, cst.Return) for small in block.body)
+    return any(
+        isinstance(stmt, cst.SimpleStatementLine)
+        and any(isinstance(small, cst.Return) for small in stmt.body)
+        for stmt in block.body
+    )

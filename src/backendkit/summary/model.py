@@ -253,12 +253,13 @@ def _spans(block: TryBlock | IfBlock, line: int) -> bool:
 class TryBlock(NamedTuple):
     """A ``try`` statement with ``except`` (or ``except*``) clauses: its body holds the calls
     on lines ``first <= line < end``; its handlers are in source order (the first that matches
-    runs). ``final`` is the line of a ``return`` in its ``finally:`` (0: none), which swallows
-    every error raised on lines ``first <= line < final``, handlers included (such a ``try`` is
-    recorded without handlers too). A ``with contextlib.suppress(...)`` block is one too: its
-    ``manager`` is the callee (``suppress``), its one handler catches the call's arguments and
-    does nothing. A named tuple, as ``Handler``: a summary holds one per ``try`` of the file (on
-    2,428 files the records added 1.3% to the pickled summaries, 1.9% as frozen dataclasses)."""
+    runs). ``final`` is the line its ``finally:`` starts on when a ``return`` is one of that
+    block's own statements (0: none): it swallows every error raised on lines ``first <= line
+    < final``, handlers included (such a ``try`` is recorded without handlers too). A ``with
+    contextlib.suppress(...)`` block is one too: its ``manager`` is the callee (``suppress``),
+    its one handler catches the call's arguments and does nothing. A named tuple, as
+    ``Handler``: a summary holds one per ``try`` of the file (on 2,428 files the records added
+    1.3% to the pickled summaries, 1.9% as frozen dataclasses)."""
 
     first: int
     end: int
@@ -269,8 +270,8 @@ class TryBlock(NamedTuple):
     holds = _spans  # ``block.holds(line)``
 
     def covers(self, line: int) -> bool:
-        """An error raised on ``line`` may be caught here: in the body, or before the
-        ``return`` of the ``finally:``."""
+        """An error raised on ``line`` may be caught here: in the body, or before a
+        ``finally:`` that returns."""
         return self.first <= line < max(self.end, self.final)
 
 
@@ -381,7 +382,7 @@ class Scope:
 
     def in_try(self, line: int) -> bool:
         """``line`` is in the body of one of this scope's ``try`` statements (its handlers may
-        catch what is raised there), or before the ``return`` in its ``finally:``."""
+        catch what is raised there), or before a ``finally:`` that returns."""
         return any(block.covers(line) for block in self.tries)
 
     def last_assign(self, name: str) -> Assign | None:
