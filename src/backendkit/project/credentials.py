@@ -151,8 +151,9 @@ class CredentialChecks:
         after its first 401/403 (arize-phoenix's ``authenticated_claims``: ``None`` for its
         system user, once anonymous callers are rejected) still checks: the caller decides
         what reaches the route. So does a guard that returns no value at all
-        (``returns_nothing``: ``-> None``), whose ``None`` is no identity: only a ``None``
-        before its check (its own 401, or the call that checks) lets callers through."""
+        (``returns_nothing``: ``-> None``), whose ``None`` is no identity: only a ``return``
+        before its check (its own 401, or the call that checks) lets callers through, whatever
+        it returns (``if token is None: return await audit(request)``)."""
         guard = depth == 0 and returns_nothing(func)
         optional = depth == 0 and not guard  # an identity that may be None: an optional user
         if may_return_none(func) and (optional or self._none_first(func, guard)):
