@@ -247,7 +247,7 @@ def test_summary_records_try_bodies_and_handlers() -> None:
                 Handler(None, False),
             ),
         ),
-        TryBlock(16, 17, (Handler(Name("E"), True),)),
+        TryBlock(16, 17, (Handler(Name("E"), True, changes=True),)),  # raises E2, not E
     )
     assert f.scope.caught == {"exc": Name("Exception")}
     assert summary.scope.tries == ()

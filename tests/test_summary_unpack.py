@@ -72,7 +72,7 @@ def test_a_returned_tuple_is_evaluated_item_by_item() -> None:
 
 def test_a_conditional_expression_keeps_both_branches() -> None:
     _summary, build = _function_scope()
-    assert build.scope.assigns["h"][-1].value == IfExp(Const("DESC"), Const("ASC"))
+    assert build.scope.assigns["h"][-1].value == IfExp(Const("DESC"), Const("ASC"), "flag")
 
 
 def test_a_lambda_without_parameters_keeps_its_body() -> None:

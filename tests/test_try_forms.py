@@ -15,7 +15,10 @@
   credential's;
 - review: a ``raise`` in the ``finally:`` before its ``return``, a ``return`` under a nested
   ``try`` in the ``finally:`` and a generator with a bare ``yield`` still reject; a 401 turned
-  into another error that an outer ``try`` swallows is dropped.
+  into another error that an outer ``try`` swallows is dropped, one handed on unchanged
+  (``raise error``) is not; a guard returning what a rejecting helper returns (``return await
+  verify_bearer(token)``) or returning early for a CORS preflight (``if request.method ==
+  "OPTIONS": return None``: a GET route never sees one) still checks.
 """
 
 from __future__ import annotations
@@ -183,6 +186,34 @@ async def audited_guard(request: Request) -> None:
         raise HTTPException(status_code=401)
 
 
+async def verify_bearer(token: str | None) -> None:
+    if token not in KEYS:
+        raise HTTPException(status_code=401)
+
+
+async def dispatch_guard(request: Request) -> None:
+    token = request.headers.get("Authorization")
+    if token and token.startswith("Basic "):
+        return await verify_bearer(token[6:])
+    return await verify_bearer(token)
+
+
+async def preflight_guard(request: Request) -> None:
+    if request.method == "OPTIONS":
+        return None
+    await verify_bearer(request.headers.get("Authorization"))
+
+
+def nested_reraise(request: Request) -> None:
+    try:
+        try:
+            check(request)
+        except HTTPException as error:
+            raise error
+    except ValueError:
+        pass
+
+
 def request_id_loop(request: Request) -> None:
     for header in TRACED:
         if request.headers.get(header):
@@ -201,6 +232,7 @@ CHECKED = [
     *("suppress_other", "suppress_before", "final_no_return"),
     *("helper_other_error", "helper_tuple", "handed_guard", "header_loop"),
     *("raise_in_finally", "cleanup_return", "yielding"),
+    *("dispatch_guard", "preflight_guard", "nested_reraise"),
 ]
 #: FastAPI rejects an anonymous caller (401), but sending any ``X-Request-Id`` (which proxies
 #: add) gets in: a loop over header names reads a credential only if every name is one

@@ -98,18 +98,38 @@ class Alternatives:
     def dependency_list(self, expr: IfExp, ctx: Ctx, where: Where | None) -> DepNode:
         """``[Depends(auth)] if settings.auth else []``: a group node per branch, the second
         an alternative of the first (the route gets the weaker), both placed at ``where``
-        (the call given the list, or the assignment of the name holding it)."""
+        (the call given the list, or the assignment of the name holding it); when the test
+        is a local variable of the function registering the routes (``is_auth =
+        api.is_authenticated()``, then one ``add_api_route(..., dependencies=[...] if is_auth
+        else None)`` per route), at its assignment, where they are reported together."""
         label = expr_text(expr)
+        flagged = self._flag(expr.flag, ctx)
+        place = flagged or where
+
+        def selected(branch: Expr, value: str) -> str:
+            text = f"the branch {expr_text(branch)} of dependencies={label}"
+            return f"{expr.flag} {value} ({text})" if flagged else text
+
         return _chosen(
             [
                 DepNode(
                     label,
                     "group",
                     children=self.resolver.from_list(branch, ctx, where),
-                    origin=None
-                    if where is None
-                    else (*where, f"the branch {expr_text(branch)} of dependencies={label}"),
+                    origin=None if place is None else (*place, selected(branch, value)),
                 )
-                for branch in (expr.body, expr.orelse)
+                for branch, value in ((expr.body, "true"), (expr.orelse, "false"))
             ]
         )
+
+    def _flag(self, flag: str, ctx: Ctx) -> Where | None:
+        """Where the local variable ``flag`` (a test's name) is assigned, if it is one (not a
+        module's: each list tested on a module constant is a switch of its own)."""
+        if not flag:
+            return None
+        symbol = self.resolver.index.lookup(flag, ctx)
+        if not isinstance(symbol, VarSym) or not symbol.assign.line:
+            return None
+        if len(symbol.ctx.scopes) < 2 or symbol.ctx.module is not ctx.module:
+            return None
+        return symbol.ctx.module.path, symbol.assign.line

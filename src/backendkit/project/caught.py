@@ -107,9 +107,9 @@ class Catches:
 
     def passed_on(self, func: FuncSym, line: int, value: object) -> bool:
         """The first handler of a ``try`` around ``line`` that catches the error ``value``
-        raises (again, or another error) inside another ``try`` around ``line``, which may
-        catch what it raises (``except HTTPException: raise ValueError`` in ``try: ... except
-        ValueError: return None``): where the error ends is not known."""
+        raises another error (not a bare ``raise``) inside another ``try`` around ``line``,
+        which may catch what it raises (``except HTTPException: raise ValueError`` in ``try:
+        ... except ValueError: return None``): where the error ends is not known."""
         inner = func.ctx.enter(func.info)
         blocks = [block for block in func.info.scope.tries if block.covers(line)]
         return any(  # innermost first: each but the last has another ``try`` around it
@@ -120,7 +120,7 @@ class Catches:
 
     def _first_raises(self, handlers: tuple[Handler, ...], ctx: Ctx, raised: Raised) -> bool:
         found = next((h for h in handlers if self.catches(h.caught, ctx, raised)), None)
-        return found is not None and found.raises
+        return found is not None and found.changes
 
     def _kinds(self, value: object) -> list[Raised]:
         """What catches each of the errors ``value`` may be (as in ``swallowed``), where

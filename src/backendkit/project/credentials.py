@@ -49,6 +49,7 @@ from backendkit.project.credhelpers import (
     may_return_none,
     none_lines,
     own_class,
+    preflight_returns,
     returns_nothing,
     state_check,
 )
@@ -171,7 +172,7 @@ class CredentialChecks:
         when nothing lets callers through before the call (for a ``guard``, no ``None``
         returned before it either)."""
         held = self.credential_names(func, reads)
-        nones = none_lines(func.info.scope, every=True) if guard else []
+        nones = self._guard_exits(func) if guard else []
         for site, callee, bound in self._unconditional_callees(func):
             if _exits_before(func.info.scope, site.line, held):
                 continue
@@ -189,7 +190,30 @@ class CredentialChecks:
         raised = self.errors.rejection_lines(func)
         if not raised:
             return not guard
-        return any(line < min(raised) for line in none_lines(func.info.scope, every=guard))
+        exits = self._guard_exits(func) if guard else none_lines(func.info.scope)
+        return any(line < min(raised) for line in exits)
+
+    def _guard_exits(self, func: FuncSym) -> list[int]:
+        """The lines where a guard (``-> None``) returns unchecked: a bare ``return``, or one
+        whose value is not the result of a project function that rejects (``return await
+        verify_bearer(token)`` checks; ``return await audit(request)`` lets the caller in);
+        not a return for a CORS preflight (``preflight_returns``)."""
+        scope = func.info.scope
+        preflight = preflight_returns(scope)
+        returned = {site.line: site for site in scope.calls if site.use == "return"}
+        exits = [*scope.bare_returns, *scope.return_lines]
+        return [
+            line
+            for line in exits
+            if line not in preflight and not self._returns_check(func, returned.get(line))
+        ]
+
+    def _returns_check(self, func: FuncSym, site: CallSite | None) -> bool:
+        """``site`` (a returned call) runs a project function that rejects."""
+        if site is None:
+            return False
+        target, _ = self._callee(site.call.func, func.ctx.enter(func.info), func)
+        return target is not None and self.helper_rejects(target)
 
     def helper_rejects(self, func: FuncSym, depth: int = 0) -> bool:
         """``func`` raises a 401/403 itself or in a project function it always calls (a
@@ -357,7 +381,8 @@ def _exits_before(scope: Scope, line: int, held: set[str]) -> bool:
     """A ``return`` (bare or with a value) before ``line``, under an ``if`` that does not hold
     ``line`` and whose test reads none of ``held`` (``if request.url.path in OPEN: return``):
     the callers that test picks are let through before the rejection on ``line``."""
-    exits = (*scope.return_lines, *scope.bare_returns)
+    preflight = preflight_returns(scope)
+    exits = [e for e in (*scope.return_lines, *scope.bare_returns) if e not in preflight]
     return any(
         early < line and block.holds(early) and not block.holds(line) and not tests_any(block, held)
         for early in exits

@@ -149,13 +149,28 @@ def returns_nothing(func: FuncSym) -> bool:
     return nothing and not _optional(func.info.returns)
 
 
-def none_lines(scope: Scope, every: bool = False) -> list[int]:
-    """The lines of ``scope``'s ``return None`` and bare ``return`` statements (``every``:
-    of all its ``return`` statements, as in a guard that returns nothing: ``-> None``)."""
+def preflight_returns(scope: Scope) -> set[int]:
+    """The lines of ``scope``'s returns under ``if request.method == "OPTIONS":``: a CORS
+    preflight never reaches a route that does not serve ``OPTIONS`` (Starlette answers 405
+    before any dependency runs), so such a return lets no caller of the route in."""
+    tests = {c.line for c in scope.compares if c.op == "==" and _preflight(c.left, c.right)}
+    blocks = [block for block in scope.ifs if block.first in tests]
+    exits = (*scope.return_lines, *scope.bare_returns)
+    return {line for line in exits if any(block.in_body(line) for block in blocks)}
+
+
+def _preflight(left: Expr, right: Expr) -> bool:
+    sides = (left, right)
+    method = any(isinstance(e, Name) and e.dotted.endswith(".method") for e in sides)
+    return method and Const("OPTIONS") in sides
+
+
+def none_lines(scope: Scope) -> list[int]:
+    """The lines of ``scope``'s ``return None`` and bare ``return`` statements."""
     lines = [
         line
         for expr, line in zip(scope.returns, scope.return_lines, strict=False)
-        if every or (isinstance(expr, Const) and expr.value is None)
+        if isinstance(expr, Const) and expr.value is None
     ]
     return [*lines, *scope.bare_returns]
 

@@ -42,11 +42,12 @@ from backendkit.project.symbols import (
     Value,
     VarSym,
 )
-from backendkit.project.text import expr_text
+from backendkit.project.text import expr_text, strip_annotated
 from backendkit.summary.model import (
     BinOp,
     Call,
     ClassInfo,
+    Const,
     Expr,
     FunctionInfo,
     IfExp,
@@ -236,10 +237,10 @@ class DependencyResolver:
         return [node for expr, ctx in declared for node in self.from_list(expr, ctx, where)]
 
     def from_list(self, expr: Expr | None, ctx: Ctx, where: Where | None = None) -> list[DepNode]:
-        """Dependencies from a ``dependencies=[Depends(a), Depends(b)]`` argument; the
-        branches of ``[...] if cfg else [...]`` are alternatives placed at ``where`` (or at
-        the assignment of the name holding the list)."""
-        if expr is None:
+        """Dependencies from a ``dependencies=[Depends(a), Depends(b)]`` argument (``None``:
+        none); the branches of ``[...] if cfg else None`` are alternatives placed at ``where``
+        (or at the assignment of the name holding the list)."""
+        if expr is None or expr in (Const(None), Name("None")):
             return []
         if isinstance(expr, Name):
             value = self.index.lookup(expr.dotted, ctx)
@@ -272,7 +273,7 @@ class DependencyResolver:
         """The node for one ``Depends(target)``; no target means the annotated class."""
         target = marker.arg(0, "dependency")
         if target is None or (isinstance(target, Name) and target.dotted == "None"):
-            target = _strip_annotated(annotation)
+            target = strip_annotated(annotation)
             if target is None:
                 return DepNode("Depends()", "unresolved")
         node = self.target_node(target, ctx)
@@ -286,7 +287,7 @@ class DependencyResolver:
         ``injectable_session_scope``) and the type is a database library's (``AsyncSession``)."""
         if auth_named(qualname, tuple(w for w in AUTH_WORDS if w != "session")):
             return False
-        declared = _strip_annotated(annotation)
+        declared = strip_annotated(annotation)
         found = None if declared is None else self.index.resolve_expr(declared, ctx)
         return isinstance(found, External) and found.qualname.startswith(DATABASE_LIBRARIES)
 
@@ -298,9 +299,9 @@ class DependencyResolver:
                 return self.node_for(self.members.value(target, ctx), expr_text(target))
             symbol = self.index.lookup(target.dotted, ctx)
             if isinstance(symbol, VarSym):
-                node = self.node_for(self.index.value(target, ctx), symbol.qualname)
+                node = self.node_for(self.members.known(target, ctx), symbol.qualname)
                 return self.alternatives.rebound(node, symbol)
-        return self.node_for(self.index.value(target, ctx), expr_text(target))
+        return self.node_for(self.members.known(target, ctx), expr_text(target))
 
     def node_for(self, value: Value, text: str) -> DepNode:
         """The node for a dependency callable (memoised, cycle-safe)."""
@@ -478,17 +479,6 @@ def wraps_target(index: ProjectIndex, func: FunctionInfo, ctx: Ctx) -> Expr | No
 
 def _is_partial(value: Instance) -> bool:
     return isinstance(value.cls, External) and value.cls.qualname == "functools.partial"
-
-
-def _strip_annotated(annotation: Expr | None) -> Expr | None:
-    if (
-        isinstance(annotation, Subscript)
-        and isinstance(annotation.value, Name)
-        and annotation.value.dotted.endswith("Annotated")
-        and annotation.items
-    ):
-        return annotation.items[0]
-    return annotation
 
 
 def _key(value: Value, text: str) -> str:

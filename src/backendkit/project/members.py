@@ -43,6 +43,7 @@ from backendkit.summary.model import (
 
 MAX_CALLERS = 16  # calls of one method followed for its parameter values
 MAX_TRIED = 256  # call sites of the method's name resolved to find them
+_HELD_DEPTH = 4  # variables bound to variables followed by ``held``
 
 
 class MethodValues:
@@ -57,6 +58,7 @@ class MethodValues:
         self._cuts = 0  # cycles cut so far
         #: methods whose returns, and calls whose results, are being evaluated (``_beyond``)
         self._returning: set[int] = set()
+        self._storing: set[int] = set()  # attribute assignments being read (``_assigned``)
 
     def value(self, expr: Expr | None, ctx: Ctx) -> Value:
         """The value of ``expr``; a name starting with a parameter of a method is resolved
@@ -131,6 +133,53 @@ class MethodValues:
             return self._self_attr(value.cls, attr, False)
         return found
 
+    def known(self, expr: Expr, ctx: Ctx) -> Value:
+        """The evaluator's value of ``expr``, else what ``held`` finds (a dependency
+        ``Security(api._auth_service)``)."""
+        found = self.index.value(expr, ctx)
+        if isinstance(found, Unresolved):
+            return self.held(expr, ctx) or found
+        return found
+
+    def held(self, expr: Expr | None, ctx: Ctx, depth: int = 0) -> Value | None:
+        """What ``obj.attr`` (or a variable bound to it: ``auth = api._auth_service``) holds
+        when the evaluator cannot tell, else None: ``obj`` from its value or, that unknown,
+        from its annotation naming a project class (``def register_routes(api:
+        "RESTfulAPI")``, called with ``self``), then each attribute as the class or one of its
+        methods sets it (``self._auth_service = AuthService(...)`` in ``__init__``)."""
+        if not isinstance(expr, Name) or depth > _HELD_DEPTH:
+            return None
+        head, *attrs = expr.dotted.split(".")
+        symbol = self.index.lookup(head, ctx)
+        if not attrs:
+            bound = symbol.assign.value if isinstance(symbol, VarSym) else None
+            return self.held(bound, symbol.ctx, depth + 1) if bound is not None else None
+        found = self._typed(symbol, head)
+        for attr in attrs:
+            if found is None or isinstance(found, Unresolved):
+                return None
+            found = self.attribute(found, attr)
+        return None if isinstance(found, Unresolved) else found
+
+    def _typed(self, symbol: Symbol, name: str) -> Value | None:
+        """The value of a variable or parameter, else an instance of the project class its
+        annotation names."""
+        if isinstance(symbol, VarSym):
+            found, annotation = self.variable(symbol), symbol.assign.annotation
+        elif isinstance(symbol, ParamSym):
+            found = self.parameter(symbol)
+            annotation = next((p.annotation for p in symbol.func.params if p.name == name), None)
+        else:
+            return None
+        if not isinstance(found, Unresolved):
+            return found
+        from backendkit.graphs.receivers import ReceiverTypes  # the annotation's class
+
+        cls = ReceiverTypes(self.index).class_of_annotation(annotation, symbol.ctx)
+        if not isinstance(cls, ClassSym):
+            return None
+        return Instance(cls, Call(Name(cls.info.name)), cls.ctx)
+
     def _beyond(self, expr: Expr | None, ctx: Ctx) -> Value | None:
         """What the evaluator could not tell about ``expr`` and this class can: a method's
         result (a call, or a variable bound to one) and attributes set by methods (``obj.x``
@@ -204,8 +253,22 @@ class MethodValues:
         for klass in self.index.mro(cls):
             expr = klass.info.instance_attrs.get(attr)
             if expr is not None:
-                return self.index.follow(_attribute_var(klass, attr, expr))
+                return self._assigned(_attribute_var(klass, attr, expr))
         return Unresolved(f"{cls.qualname} sets no attribute {attr}")
+
+    def _assigned(self, var: VarSym) -> Value:
+        """What ``self.attr = expr`` stores; ``expr`` read as a method's (``self._auth_service
+        = self._advanced_auth_service``: another attribute) when the evaluator cannot."""
+        found = self.index.follow(var)
+        expr = var.assign.value
+        key = id(expr)
+        if not isinstance(found, Unresolved) or not isinstance(expr, Name) or key in self._storing:
+            return found
+        self._storing.add(key)
+        try:
+            return self.value(expr, var.ctx)
+        finally:
+            self._storing.discard(key)
 
     def _param(self, param: ParamSym, cls: ClassSym) -> Value:
         """A method parameter: what the ``self.method(...)`` calls in the class pass

@@ -65,3 +65,15 @@ _RENDERERS: dict[type, Callable[[Expr], str]] = {  # type: ignore[dict-item]
     Lambda: lambda e: f"lambda: {_render(e.body)}",
     Starred: lambda e: f"*{_render(e.value)}",
 }
+
+
+def strip_annotated(annotation: Expr | None) -> Expr | None:
+    """``T`` of ``Annotated[T, ...]``; any other annotation as it is."""
+    if (
+        isinstance(annotation, Subscript)
+        and isinstance(annotation.value, Name)
+        and annotation.value.dotted.endswith("Annotated")
+        and annotation.items
+    ):
+        return annotation.items[0]
+    return annotation

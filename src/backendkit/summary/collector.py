@@ -459,7 +459,7 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
         """Raised expressions (``HTTPException(status_code=401)``); a bare ``raise`` too marks
         the handler it is in."""
         if self.except_depth[-1]:
-            self.note_raise()
+            self.note_raise(node.exc)
         self.note_exit()
         if node.exc is not None:
             self.scope.raises.append((self.exprs.convert(node.exc), self.line))

@@ -80,7 +80,8 @@ class ExprConverter:
         return result
 
     def _ifexp(self, node: cst.IfExp) -> Expr:
-        return IfExp(self.convert(node.body), self.convert(node.orelse))
+        flag = node.test.value if isinstance(node.test, cst.Name) else ""
+        return IfExp(self.convert(node.body), self.convert(node.orelse), flag)
 
     def _lambda(self, node: cst.Lambda) -> Expr:
         params = node.params

@@ -59,7 +59,7 @@ class OpenTry:
     handlers name so far, which of them hold a ``raise``, and the handler being walked."""
 
     __slots__ = (
-        *("bound", "calls", "current", "end", "final", "first", "handing"),
+        *("bound", "calls", "changing", "current", "end", "final", "first", "handing"),
         *("handlers", "manager", "node", "raising", "scope"),
     )
 
@@ -74,6 +74,7 @@ class OpenTry:
         self.handlers: list[Expr | None] = []
         self.bound: list[str] = []  # the name each handler binds the error to ("" for none)
         self.raising: set[int] = set()
+        self.changing: set[int] = set()  # handlers raising another error than they caught
         self.handing: set[int] = set()
         self.calls: dict[int, list[tuple[str, bool]]] = {}  # handler -> its calls of names
         self.current = -1
@@ -81,7 +82,13 @@ class OpenTry:
     def block(self) -> TryBlock:
         """The finished record."""
         caught = tuple(
-            Handler(kind, i in self.raising, i in self.handing, tuple(self.calls.get(i, ())))
+            Handler(
+                kind,
+                i in self.raising,
+                i in self.handing,
+                tuple(self.calls.get(i, ())),
+                i in self.changing,
+            )
             for i, kind in enumerate(self.handlers)
         )
         return TryBlock(self.first, self.end, caught, self.final, self.manager)
@@ -266,14 +273,17 @@ class StatementFacts:
         elif handed and not reports(call):
             found.handing.add(found.current)
 
-    def note_raise(self) -> None:
+    def note_raise(self, exc: cst.BaseExpression | None) -> None:
         """A ``raise`` statement in a handler: the handlers of this scope being walked hold
-        one."""
+        one; one raising ``exc``, not the error it caught (a bare ``raise``, ``raise error``
+        for ``except E as error``), changes it (``Handler.changes``)."""
         for found in reversed(self.open_tries):
             if found.scope is not self.scope:
                 break
             if found.current >= 0:
                 found.raising.add(found.current)
+                if not _same_error(exc, found.bound[found.current]):
+                    found.changing.add(found.current)
 
     def visit_Yield(self, node: cst.Yield) -> None:
         """Yielded values (``yield`` dependencies hand them to FastAPI; a bare ``yield``
@@ -390,3 +400,8 @@ def _returns(block: cst.BaseSuite) -> bool:
         and any(isinstance(small, cst.Return) for small in stmt.body)
         for stmt in block.body
     )
+
+
+def _same_error(exc: cst.BaseExpression | None, bound: str) -> bool:
+    """``raise`` or ``raise error`` in ``except E as error`` (``bound``): the caught error."""
+    return exc is None or (bool(bound) and isinstance(exc, cst.Name) and exc.value == bound)

@@ -113,10 +113,12 @@ class LoopItem:
 
 @dataclass(frozen=True)
 class IfExp:
-    """``body if test else orelse``: the value is one of the two branches."""
+    """``body if test else orelse``: the value is one of the two branches; ``flag`` is the
+    test when it is a plain name (``[Security(auth)] if is_auth else None``), else ""."""
 
     body: Expr
     orelse: Expr
+    flag: str = ""
 
 
 @dataclass(frozen=True)
@@ -242,6 +244,7 @@ class Handler(NamedTuple):
     raises: bool
     hands: bool = False
     calls: tuple[tuple[str, bool], ...] = ()
+    changes: bool = False  # it raises another error than the one it caught
 
 
 def _spans(block: TryBlock | IfBlock, line: int) -> bool:
