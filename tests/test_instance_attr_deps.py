@@ -162,3 +162,62 @@ def test_routes_a_local_flag_switches_are_one_finding_at_the_flag(tmp_path: Path
     )
     assert switch.extra["routes"] == ["GET /flag-a", "GET /flag-b"]
     assert switch.message.startswith("Configuration switch: selecting is_auth false (the branch")
+
+
+UNSETTLED = """\
+import os
+
+from fastapi import FastAPI, Security
+
+from app.auth import AuthService
+
+
+def noop() -> None:
+    return None
+
+
+class Lazy:
+    def __init__(self) -> None:
+        self.auth = noop
+
+    def enable(self) -> None:  # never called
+        self.auth = AuthService()
+
+
+class Chosen:
+    def __init__(self) -> None:
+        if os.environ.get("BK_OPEN"):
+            self.auth = noop
+        else:
+            self.auth = AuthService()
+
+
+class Patched:
+    def __init__(self) -> None:
+        self.auth = AuthService()
+
+
+lazy, chosen, patched = Lazy(), Chosen(), Patched()
+patched.auth = noop
+app = FastAPI()
+app.add_api_route("/lazy", lambda: "ok", dependencies=[Security(lazy.auth)])
+app.add_api_route("/chosen", lambda: "ok", dependencies=[Security(chosen.auth)])
+app.add_api_route("/patched", lambda: "ok", dependencies=[Security(patched.auth)])
+"""
+
+
+def test_an_attribute_that_may_hold_another_value_is_not_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Set twice (which value an object holds depends on what ran: a method never called,
+    a branch) or assigned from outside the class: not ``required`` (FastAPI lets anonymous
+    callers of /lazy and /patched in)."""
+    files = {"app/__init__.py": "", "app/auth.py": AUTH, "app/main.py": UNSETTLED}
+    root = write_project(tmp_path / "p", files, select=["BK101"])
+    result = analyze([root], use_cache=False)
+    assert {route.path: route.auth for route in result.routes} == dict.fromkeys(
+        ["/lazy", "/chosen", "/patched"], "unknown"
+    )
+    monkeypatch.setenv("BK_KEY", "secret")
+    statuses = anonymous_statuses(root, ["/lazy", "/chosen", "/patched"])
+    assert statuses == {"/lazy": 200, "/chosen": 401, "/patched": 200}

@@ -15,7 +15,7 @@ from backendkit.project.authstatus import DepNode
 from backendkit.project.returns import Origin, origin_of
 from backendkit.project.symbols import Ctx, OneOf, VarSym
 from backendkit.project.text import expr_text
-from backendkit.summary.model import Assign, Const, Expr, IfExp
+from backendkit.summary.model import Assign, Const, Expr, IfExp, Name, Seq
 
 if TYPE_CHECKING:
     from backendkit.project.deps import DependencyResolver
@@ -103,7 +103,7 @@ class Alternatives:
         api.is_authenticated()``, then one ``add_api_route(..., dependencies=[...] if is_auth
         else None)`` per route), at its assignment, where they are reported together."""
         label = expr_text(expr)
-        flagged = self._flag(expr.flag, ctx)
+        flagged = self._flag(expr.flag, ctx) if _nothing(expr.orelse) else None
         place = flagged or where
 
         def selected(branch: Expr, value: str) -> str:
@@ -123,8 +123,9 @@ class Alternatives:
         )
 
     def _flag(self, flag: str, ctx: Ctx) -> Where | None:
-        """Where the local variable ``flag`` (a test's name) is assigned, if it is one (not a
-        module's: each list tested on a module constant is a switch of its own)."""
+        """Where the local variable ``flag`` (a test's name) is assigned, if it is one bound
+        once (not a module's: each list tested on a module constant is a switch of its
+        own)."""
         if not flag:
             return None
         symbol = self.resolver.index.lookup(flag, ctx)
@@ -132,4 +133,12 @@ class Alternatives:
             return None
         if len(symbol.ctx.scopes) < 2 or symbol.ctx.module is not ctx.module:
             return None
+        if len(symbol.ctx.scopes[-1].assigns.get(flag, ())) != 1:
+            return None  # which binding reaches each list is not known
         return symbol.ctx.module.path, symbol.assign.line
+
+
+def _nothing(expr: Expr) -> bool:
+    """``None`` or an empty list: the branch of a conditional ``dependencies=`` list that
+    takes them all away (every list tested on one flag is then opened by the same value)."""
+    return expr in (Const(None), Name("None")) or (isinstance(expr, Seq) and not expr.items)

@@ -9,7 +9,17 @@ from collections.abc import Sequence
 
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, FuncSym, Instance, Symbol
-from backendkit.summary.model import BinOp, Call, Const, Expr, Name, Param, Scope, Subscript
+from backendkit.summary.model import (
+    BinOp,
+    Call,
+    Const,
+    Expr,
+    IfBlock,
+    Name,
+    Param,
+    Scope,
+    Subscript,
+)
 
 #: Starlette's classes whose ``.user`` is what ``AuthenticationMiddleware`` authenticated
 _CONNECTIONS = frozenset({"Request", "HTTPConnection", "WebSocket"})
@@ -154,9 +164,14 @@ def preflight_returns(scope: Scope) -> set[int]:
     preflight never reaches a route that does not serve ``OPTIONS`` (Starlette answers 405
     before any dependency runs), so such a return lets no caller of the route in."""
     tests = {c.line for c in scope.compares if c.op == "==" and _preflight(c.left, c.right)}
-    blocks = [block for block in scope.ifs if block.first in tests]
+    blocks = [block for block in scope.ifs if block.first in tests and _method_only(block)]
     exits = (*scope.return_lines, *scope.bare_returns)
     return {line for line in exits if any(block.in_body(line) for block in blocks)}
+
+
+def _method_only(block: IfBlock) -> bool:
+    """The test reads the request's method alone (not ``... or request.url.path in OPEN``)."""
+    return all(read.endswith(".method") for read in block.reads)
 
 
 def _preflight(left: Expr, right: Expr) -> bool:

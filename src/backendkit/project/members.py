@@ -14,7 +14,7 @@ cannot follow its ``return`` because it goes through ``self``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from backendkit.project.evaluate import decorated_with
 from backendkit.project.index import ProjectIndex
@@ -59,6 +59,8 @@ class MethodValues:
         #: methods whose returns, and calls whose results, are being evaluated (``_beyond``)
         self._returning: set[int] = set()
         self._storing: set[int] = set()  # attribute assignments being read (``_assigned``)
+        self._settled_memo: dict[tuple[int, str], bool] = {}
+        self._assigned_attrs: tuple[set[str], dict[str, list[ClassSym]]] | None = None
 
     def value(self, expr: Expr | None, ctx: Ctx) -> Value:
         """The value of ``expr``; a name starting with a parameter of a method is resolved
@@ -154,12 +156,60 @@ class MethodValues:
         if not attrs:
             bound = symbol.assign.value if isinstance(symbol, VarSym) else None
             return self.held(bound, symbol.ctx, depth + 1) if bound is not None else None
-        found = self._typed(symbol, head)
+        return self._attrs(self._typed(symbol, head), attrs)
+
+    def _attrs(self, found: Value | None, attrs: list[str]) -> Value | None:
+        """``found.a.b`` for ``attrs`` ``["a", "b"]``, each attribute set once
+        (``_settled``), else None."""
         for attr in attrs:
-            if found is None or isinstance(found, Unresolved):
+            if found is None or isinstance(found, Unresolved) or not self._settled(found, attr):
                 return None
             found = self.attribute(found, attr)
         return None if isinstance(found, Unresolved) else found
+
+    def _settled(self, value: Value, attr: str) -> bool:
+        """``value.attr`` holds one known value: for an instance of a project class, one
+        class of its MRO sets ``self.attr`` to something other than ``None``, once; it is no
+        class field, no subclass sets it and nothing outside the class assigns ``x.attr``
+        (which of two values an object holds depends on what ran)."""
+        if not isinstance(value, Instance) or not isinstance(value.cls, ClassSym):
+            return True
+        key = (id(value.cls.info), attr)
+        if key not in self._settled_memo:
+            self._settled_memo[key] = self._set_once(value.cls, attr)
+        return self._settled_memo[key]
+
+    def _set_once(self, cls: ClassSym, attr: str) -> bool:
+        mro = self.index.mro(cls)
+        setters = [klass for klass in mro if attr in klass.info.instance_attrs]
+        if len(setters) != 1 or attr in setters[0].info.rebound:
+            return False
+        if any(attr in klass.info.scope.assigns for klass in mro):
+            return False
+        outside, setting = self._assignments()
+        return attr not in outside and not self._subclass_sets(cls, mro, setting.get(attr, []))
+
+    def _subclass_sets(self, cls: ClassSym, mro: list[ClassSym], setters: list[ClassSym]) -> bool:
+        """One of ``setters`` (classes setting the attribute) is a subclass of ``cls``."""
+        mine = {id(klass.info) for klass in mro}
+        others = (other for other in setters if id(other.info) not in mine)
+        return any(cls in self.index.mro(other) for other in others)
+
+    def _assignments(self) -> tuple[set[str], dict[str, list[ClassSym]]]:
+        """The attributes assigned on objects (``api._auth = noop``, anywhere but ``self.x``),
+        and the module-level classes setting each instance attribute (read once)."""
+        if self._assigned_attrs is None:
+            outside: set[str] = set()
+            setting: dict[str, list[ClassSym]] = {}
+            for summary in self.index.modules.values():
+                ctx = Ctx(summary, (summary.scope,))
+                for klass in summary.scope.classes.values():
+                    for attr in klass.instance_attrs:
+                        setting.setdefault(attr, []).append(ClassSym(klass, ctx))
+                for scope in _scopes(summary.scope):
+                    outside.update(_object_attrs(scope))
+            self._assigned_attrs = (outside, setting)
+        return self._assigned_attrs
 
     def _typed(self, symbol: Symbol, name: str) -> Value | None:
         """The value of a variable or parameter, else an instance of the project class its
@@ -253,16 +303,20 @@ class MethodValues:
         for klass in self.index.mro(cls):
             expr = klass.info.instance_attrs.get(attr)
             if expr is not None:
-                return self._assigned(_attribute_var(klass, attr, expr))
+                return self._assigned(_attribute_var(klass, attr, expr), cls)
         return Unresolved(f"{cls.qualname} sets no attribute {attr}")
 
-    def _assigned(self, var: VarSym) -> Value:
+    def _assigned(self, var: VarSym, cls: ClassSym) -> Value:
         """What ``self.attr = expr`` stores; ``expr`` read as a method's (``self._auth_service
-        = self._advanced_auth_service``: another attribute) when the evaluator cannot."""
+        = self._advanced_auth_service``: another attribute of ``cls``, set once) when the
+        evaluator cannot."""
         found = self.index.follow(var)
         expr = var.assign.value
         key = id(expr)
         if not isinstance(found, Unresolved) or not isinstance(expr, Name) or key in self._storing:
+            return found
+        head, _, attr = expr.dotted.partition(".")
+        if head == "self" and "." not in attr and not self._set_once(cls, attr):
             return found
         self._storing.add(key)
         try:
@@ -382,6 +436,23 @@ def _assigning_method(cls: ClassInfo, expr: Expr) -> tuple[FunctionInfo | None, 
         elif isinstance(expr, Name) and _binds(method.scope, expr.dotted.partition(".")[0]):
             return method, 0
     return cls.scope.functions.get("__init__"), 0
+
+
+def _scopes(scope: Scope) -> Iterator[Scope]:
+    """``scope`` and the scopes of every function and class in it, nested ones included."""
+    yield scope
+    for func in scope.functions.values():
+        yield from _scopes(func.scope)
+    for klass in scope.classes.values():
+        yield from _scopes(klass.scope)
+
+
+def _object_attrs(scope: Scope) -> Iterator[str]:
+    """The attributes ``scope`` assigns on objects (``x.attr = v``, ``self.a.attr = v``)."""
+    for dotted in scope.attr_assigns:
+        head, _, rest = dotted.partition(".")
+        if rest and not (head in ("self", "cls") and "." not in rest):
+            yield dotted.rpartition(".")[2]
 
 
 def _binds(scope: Scope, name: str) -> bool:

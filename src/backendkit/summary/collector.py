@@ -14,7 +14,7 @@ import re
 import libcst as cst
 
 from backendkit.summary.exprs import ExprConverter, dotted_name
-from backendkit.summary.facts import OpenTry, RepeatFacts, StatementFacts, bind_loop
+from backendkit.summary.facts import OpenTry, RepeatFacts, StatementFacts, bind_loop, store_attr
 from backendkit.summary.flow import FlowFacts, OpenIf, falls_off
 from backendkit.summary.model import (
     Assign,
@@ -327,7 +327,7 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
         if not dotted or not dotted.startswith("self.") or dotted.count(".") != 1:
             return False
         if len(self.owners) >= 3 and isinstance(self.owners[-2], ClassInfo):
-            self.owners[-2].instance_attrs[dotted[5:]] = value
+            store_attr(self.owners[-2], dotted[5:], value)
             return True
         return False
 

@@ -17,6 +17,7 @@ from backendkit.summary.model import (
     Attr,
     BinOp,
     Call,
+    ClassInfo,
     Compare,
     Const,
     Expr,
@@ -60,7 +61,7 @@ class OpenTry:
 
     __slots__ = (
         *("bound", "calls", "changing", "current", "end", "final", "first", "handing"),
-        *("handlers", "manager", "node", "raising", "scope"),
+        *("handlers", "manager", "node", "raising", "scope", "starts"),
     )
 
     def __init__(
@@ -75,6 +76,7 @@ class OpenTry:
         self.bound: list[str] = []  # the name each handler binds the error to ("" for none)
         self.raising: set[int] = set()
         self.changing: set[int] = set()  # handlers raising another error than they caught
+        self.starts: list[int] = []  # the line each handler starts on
         self.handing: set[int] = set()
         self.calls: dict[int, list[tuple[str, bool]]] = {}  # handler -> its calls of names
         self.current = -1
@@ -233,6 +235,7 @@ class StatementFacts:
         found.current = len(found.handlers)
         found.handlers.append(kind)
         found.bound.append("")
+        found.starts.append(self.line)
         if node.name is not None and isinstance(node.name.name, cst.Name):
             self.scope.caught[node.name.name.value] = Unknown("bare") if kind is None else kind
             found.bound[-1] = node.name.name.value
@@ -282,8 +285,18 @@ class StatementFacts:
                 break
             if found.current >= 0:
                 found.raising.add(found.current)
-                if not _same_error(exc, found.bound[found.current]):
+                if not self._same_error(exc, found):
                     found.changing.add(found.current)
+
+    def _same_error(self, exc: cst.BaseExpression | None, found: OpenTry) -> bool:
+        """``raise`` or ``raise error`` in ``except E as error`` (not rebound in the handler:
+        ``error = ValueError()``): the error the handler caught."""
+        if exc is None:
+            return True
+        bound, start = found.bound[found.current], found.starts[found.current]
+        if not bound or not isinstance(exc, cst.Name) or exc.value != bound:
+            return False
+        return not any(assign.line >= start for assign in self.scope.assigns.get(bound, ()))
 
     def visit_Yield(self, node: cst.Yield) -> None:
         """Yielded values (``yield`` dependencies hand them to FastAPI; a bare ``yield``
@@ -402,6 +415,14 @@ def _returns(block: cst.BaseSuite) -> bool:
     )
 
 
-def _same_error(exc: cst.BaseExpression | None, bound: str) -> bool:
-    """``raise`` or ``raise error`` in ``except E as error`` (``bound``): the caught error."""
-    return exc is None or (bool(bound) and isinstance(exc, cst.Name) and exc.value == bound)
+def store_attr(owner: ClassInfo, attr: str, value: Expr) -> None:
+    """Record ``self.attr = value``: ``None`` only declares it; a second other value makes
+    it ``rebound`` (which one an object holds depends on what ran)."""
+    known = owner.instance_attrs.get(attr)
+    if value == Const(None):
+        if known is None:
+            owner.instance_attrs[attr] = value
+        return
+    if known is not None and known != Const(None) and attr not in owner.rebound:
+        owner.rebound.append(attr)
+    owner.instance_attrs[attr] = value

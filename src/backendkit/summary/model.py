@@ -441,7 +441,10 @@ class ClassInfo:
     decorators: list[Expr] = field(default_factory=list)
     has_docstring: bool = False
     scope: Scope = field(default_factory=Scope)
+    #: ``self.x = value`` in its methods: the last value that is not ``None`` (a declaration)
     instance_attrs: dict[str, Expr] = field(default_factory=dict)
+    #: the instance attributes assigned a value other than ``None`` more than once
+    rebound: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
