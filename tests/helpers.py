@@ -32,6 +32,18 @@ def write_project(
     return root
 
 
+def guarded_routes(main: str, names: Iterable[str]) -> str:
+    """``main`` followed by one ``GET /<name>`` route per dependency ``<name>`` (in
+    ``dependencies=[Depends(<name>)]``): the ``app/main.py`` of a project checking
+    dependencies one route each."""
+    routes = [
+        f'\n\n@app.get("/{name}", dependencies=[Depends({name})])\n'
+        f"def route_{name}() -> str:\n    return 'ok'\n"
+        for name in names
+    ]
+    return main + "".join(routes)
+
+
 def route_per_name(root: Path, main: str, route: str, names: Iterable[str]) -> Path:
     """A project whose ``app/main.py`` is ``main`` followed by ``route`` formatted once per
     name (one route per dependency), linted for BK101 only."""

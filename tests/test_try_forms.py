@@ -31,7 +31,7 @@ import pytest
 
 from backendkit import analyze
 from backendkit.summary.collector import build_summary
-from helpers import write_project
+from helpers import guarded_routes, write_project
 from truth import anonymous_statuses
 
 MAIN = """\
@@ -240,12 +240,7 @@ UNREAD = ["request_id_loop"]
 
 
 def _main() -> str:
-    routes = [
-        f'\n\n@app.get("/{name}", dependencies=[Depends({name})])\n'
-        f"def route_{name}() -> str:\n    return 'ok'\n"
-        for name in OPEN + CHECKED + UNREAD
-    ]
-    return MAIN + "".join(routes)
+    return guarded_routes(MAIN, OPEN + CHECKED + UNREAD)
 
 
 def _files() -> dict[str, str]:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from backendkit.summary.model import ModuleSummary, Scope
 
-__all__ = ["ImportAliases"]
+__all__ = ["ImportAliases", "nested_scopes"]
 
 
 class ImportAliases:
@@ -25,7 +25,7 @@ class ImportAliases:
         if self._names is None:
             found: dict[str, dict[str, None]] = {}
             for summary in self._modules:
-                for scope in _scopes(summary.scope):
+                for scope in nested_scopes(summary.scope):
                     for local, binding in scope.imports.items():
                         if binding.name is not None and binding.name != local:
                             found.setdefault(binding.name, {binding.name: None})[local] = None
@@ -33,10 +33,10 @@ class ImportAliases:
         return self._names.get(name, (name,))
 
 
-def _scopes(scope: Scope) -> Iterator[Scope]:
+def nested_scopes(scope: Scope) -> Iterator[Scope]:
     """``scope`` and every function and class scope nested in it."""
     yield scope
     for func in scope.functions.values():
-        yield from _scopes(func.scope)
+        yield from nested_scopes(func.scope)
     for cls in scope.classes.values():
-        yield from _scopes(cls.scope)
+        yield from nested_scopes(cls.scope)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from backendkit.project.aliases import nested_scopes
 from backendkit.project.evaluate import decorated_with
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import (
@@ -206,7 +207,7 @@ class MethodValues:
                 for klass in summary.scope.classes.values():
                     for attr in klass.instance_attrs:
                         setting.setdefault(attr, []).append(ClassSym(klass, ctx))
-                for scope in _scopes(summary.scope):
+                for scope in nested_scopes(summary.scope):
                     outside.update(_object_attrs(scope))
             self._assigned_attrs = (outside, setting)
         return self._assigned_attrs
@@ -436,15 +437,6 @@ def _assigning_method(cls: ClassInfo, expr: Expr) -> tuple[FunctionInfo | None, 
         elif isinstance(expr, Name) and _binds(method.scope, expr.dotted.partition(".")[0]):
             return method, 0
     return cls.scope.functions.get("__init__"), 0
-
-
-def _scopes(scope: Scope) -> Iterator[Scope]:
-    """``scope`` and the scopes of every function and class in it, nested ones included."""
-    yield scope
-    for func in scope.functions.values():
-        yield from _scopes(func.scope)
-    for klass in scope.classes.values():
-        yield from _scopes(klass.scope)
 
 
 def _object_attrs(scope: Scope) -> Iterator[str]:
