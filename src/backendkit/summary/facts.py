@@ -122,6 +122,7 @@ class StatementFacts:
     except_depth: list[int]
     uses: dict[int, str]
     open_tries: list[OpenTry]
+    scopes: list[Scope]
 
     def mark_use(self, node: cst.BaseExpression | None, use: str) -> None:
         """Remember what the enclosing statement does with the call ``node`` (if a call)."""
@@ -170,7 +171,7 @@ class StatementFacts:
         resolved later): a ``try`` whose one handler catches ``E, ...`` and does nothing."""
         for position, item in enumerate(node.items):
             call = item.item
-            if isinstance(call, cst.Call) and _last_name(call.func) == "suppress":
+            if isinstance(call, cst.Call) and self._suppress(call.func):
                 manager = self.exprs.convert(call.func)
                 # the items before it run before it is entered: on the ``with`` line
                 first = self.line + (position > 0 and isinstance(node.body, cst.IndentedBlock))
@@ -179,6 +180,15 @@ class StatementFacts:
                 found.handlers.append(Seq(tuple(map(self.exprs.convert, args))))
                 self.open_tries.append(found)
                 return
+
+    def _suppress(self, func: cst.BaseExpression) -> bool:
+        """``suppress``, ``contextlib.suppress``, or a name a module-level import binds to it
+        (``from contextlib import suppress as ignore``); resolved later."""
+        name = _last_name(func)
+        if name == "suppress":
+            return True
+        bound = self.scopes[0].imports.get(name) if isinstance(func, cst.Name) else None
+        return bound is not None and (bound.module, bound.name) == ("contextlib", "suppress")
 
     def leave_With_body(self, node: cst.With) -> None:
         """The end of a ``with suppress(...)`` body: recorded as a ``try``."""
