@@ -221,3 +221,50 @@ def test_an_attribute_that_may_hold_another_value_is_not_trusted(
     monkeypatch.setenv("BK_KEY", "secret")
     statuses = anonymous_statuses(root, ["/lazy", "/chosen", "/patched"])
     assert statuses == {"/lazy": 200, "/chosen": 401, "/patched": 200}
+
+
+DECLARED = """\
+from fastapi import FastAPI, Security
+
+from app.auth import AuthService
+
+
+class Base:
+    def __call__(self) -> None:
+        return None
+
+
+class Open(Base):
+    pass
+
+
+app = FastAPI()
+app.state.auth = AuthService()
+app.state.base = Open()
+
+
+def register(application: FastAPI) -> None:
+    auth: AuthService = application.state.auth
+    base: Base = application.state.base
+    application.add_api_route("/declared", lambda: "ok", dependencies=[Security(auth)])
+    application.add_api_route("/derived", lambda: "ok", dependencies=[Security(base)])
+
+
+register(app)
+"""
+
+
+def test_a_variable_is_an_instance_of_the_class_it_is_declared_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``auth: AuthService = application.state.auth``: the value is not known, the declared
+    class is (xinference's ``auth_service: AdvancedAuthService = api._app.state...``); a
+    class some project class derives from is not trusted (the object may be the subclass's)."""
+    files = {"app/__init__.py": "", "app/auth.py": AUTH, "app/main.py": DECLARED}
+    root = write_project(tmp_path / "p", files, select=["BK101"])
+    result = analyze([root], use_cache=False)
+    auth = {route.path: route.auth for route in result.routes}
+    assert auth == {"/declared": "required", "/derived": "unknown"}
+    monkeypatch.setenv("BK_KEY", "secret")
+    statuses = anonymous_statuses(root, ["/declared", "/derived"])
+    assert statuses == {"/declared": 401, "/derived": 200}

@@ -45,6 +45,8 @@ from backendkit.summary.model import (
 MAX_CALLERS = 16  # calls of one method followed for its parameter values
 MAX_TRIED = 256  # call sites of the method's name resolved to find them
 _HELD_DEPTH = 4  # variables bound to variables followed by ``held``
+#: attributes assigned on objects, the classes setting each instance attribute, all classes
+Assignments = tuple[set[str], dict[str, list[ClassSym]], list[ClassSym]]
 
 
 class MethodValues:
@@ -61,7 +63,8 @@ class MethodValues:
         self._returning: set[int] = set()
         self._storing: set[int] = set()  # attribute assignments being read (``_assigned``)
         self._settled_memo: dict[tuple[int, str], bool] = {}
-        self._assigned_attrs: tuple[set[str], dict[str, list[ClassSym]]] | None = None
+        self._assigned_attrs: Assignments | None = None
+        self._derived_memo: dict[int, bool] = {}
 
     def value(self, expr: Expr | None, ctx: Ctx) -> Value:
         """The value of ``expr``; a name starting with a parameter of a method is resolved
@@ -155,8 +158,11 @@ class MethodValues:
         head, *attrs = expr.dotted.split(".")
         symbol = self.index.lookup(head, ctx)
         if not attrs:
-            bound = symbol.assign.value if isinstance(symbol, VarSym) else None
-            return self.held(bound, symbol.ctx, depth + 1) if bound is not None else None
+            if not isinstance(symbol, VarSym):
+                return None
+            bound = symbol.assign.value
+            found = self.held(bound, symbol.ctx, depth + 1) if bound is not None else None
+            return found or self._declared(symbol.assign.annotation, symbol.ctx)
         return self._attrs(self._typed(symbol, head), attrs)
 
     def _attrs(self, found: Value | None, attrs: list[str]) -> Value | None:
@@ -187,7 +193,7 @@ class MethodValues:
             return False
         if any(attr in klass.info.scope.assigns for klass in mro):
             return False
-        outside, setting = self._assignments()
+        outside, setting, _classes = self._assignments()
         return attr not in outside and not self._subclass_sets(cls, mro, setting.get(attr, []))
 
     def _subclass_sets(self, cls: ClassSym, mro: list[ClassSym], setters: list[ClassSym]) -> bool:
@@ -196,20 +202,23 @@ class MethodValues:
         others = (other for other in setters if id(other.info) not in mine)
         return any(cls in self.index.mro(other) for other in others)
 
-    def _assignments(self) -> tuple[set[str], dict[str, list[ClassSym]]]:
+    def _assignments(self) -> Assignments:
         """The attributes assigned on objects (``api._auth = noop``, anywhere but ``self.x``),
-        and the module-level classes setting each instance attribute (read once)."""
+        the module-level classes setting each instance attribute, and all module-level
+        classes (read once)."""
         if self._assigned_attrs is None:
             outside: set[str] = set()
             setting: dict[str, list[ClassSym]] = {}
+            classes: list[ClassSym] = []
             for summary in self.index.modules.values():
                 ctx = Ctx(summary, (summary.scope,))
                 for klass in summary.scope.classes.values():
+                    classes.append(ClassSym(klass, ctx))
                     for attr in klass.instance_attrs:
-                        setting.setdefault(attr, []).append(ClassSym(klass, ctx))
+                        setting.setdefault(attr, []).append(classes[-1])
                 for scope in nested_scopes(summary.scope):
                     outside.update(_object_attrs(scope))
-            self._assigned_attrs = (outside, setting)
+            self._assigned_attrs = (outside, setting, classes)
         return self._assigned_attrs
 
     def _typed(self, symbol: Symbol, name: str) -> Value | None:
@@ -224,12 +233,29 @@ class MethodValues:
             return None
         if not isinstance(found, Unresolved):
             return found
+        return self._declared(annotation, symbol.ctx)
+
+    def _declared(self, annotation: Expr | None, ctx: Ctx) -> Instance | None:
+        """An instance of the project class ``annotation`` names (``auth_service:
+        AdvancedAuthService = api._app.state.advanced_auth``), when no project class derives
+        from it (a subclass's object could behave otherwise)."""
+        if annotation is None:
+            return None
         from backendkit.graphs.receivers import ReceiverTypes  # the annotation's class
 
-        cls = ReceiverTypes(self.index).class_of_annotation(annotation, symbol.ctx)
-        if not isinstance(cls, ClassSym):
+        cls = ReceiverTypes(self.index).class_of_annotation(annotation, ctx)
+        if not isinstance(cls, ClassSym) or self._derived(cls):
             return None
         return Instance(cls, Call(Name(cls.info.name)), cls.ctx)
+
+    def _derived(self, cls: ClassSym) -> bool:
+        """Some project class (at module level) derives from ``cls``."""
+        key = id(cls.info)
+        if key not in self._derived_memo:
+            classes = self._assignments()[2]
+            others = (other for other in classes if other.info is not cls.info)
+            self._derived_memo[key] = any(cls in self.index.mro(other) for other in others)
+        return self._derived_memo[key]
 
     def _beyond(self, expr: Expr | None, ctx: Ctx) -> Value | None:
         """What the evaluator could not tell about ``expr`` and this class can: a method's
