@@ -10,6 +10,11 @@ project function that raises nothing (nor do the project functions it calls, two
 calls a project function that re-raises what is handled (``rethrow()``, a bare ``raise``) or
 raises a 401/403 of its own (``unauthorized("bad key")``).
 
+``with contextlib.suppress(E)`` is such a ``try`` with one quiet handler naming ``E``; a
+``return`` among the own statements of a ``finally:`` drops whatever was raised before it,
+handlers included; ``except*`` is read as ``except``. A handler that raises another error
+inside an outer ``try`` (``passed_on``) leaves where the 401 ends unknown.
+
 A handler catches the error when it is bare, names ``Exception`` or ``BaseException``, the
 error's class or one of its bases (Starlette's ``HTTPException`` catches FastAPI's, a subclass
 of it, but not the other way round), or a tuple holding one (written in place or bound to a
@@ -119,8 +124,12 @@ class Catches:
         )
 
     def _first_raises(self, handlers: tuple[Handler, ...], ctx: Ctx, raised: Raised) -> bool:
-        found = next((h for h in handlers if self.catches(h.caught, ctx, raised)), None)
+        found = self._catching(handlers, ctx, raised)
         return found is not None and found.changes
+
+    def _catching(self, handlers: tuple[Handler, ...], ctx: Ctx, raised: Raised) -> Handler | None:
+        """The first of ``handlers`` that catches ``raised`` (the one Python runs)."""
+        return next((h for h in handlers if self.catches(h.caught, ctx, raised)), None)
 
     def _kinds(self, value: object) -> list[Raised]:
         """What catches each of the errors ``value`` may be (as in ``swallowed``), where
@@ -152,8 +161,7 @@ class Catches:
         suppress(...)``: when it is ``contextlib.suppress``)."""
         if block.manager is not None and not self._suppress(block.manager, ctx):
             return False
-        found = (h for h in block.handlers if self.catches(h.caught, ctx, raised))
-        handler = next(found, None)
+        handler = self._catching(block.handlers, ctx, raised)
         if handler is None or handler.raises or handler.hands:
             return False
         return not any(self._may_raise(name, handed, ctx) for name, handed in handler.calls)

@@ -181,25 +181,26 @@ class MethodValues:
         (which of two values an object holds depends on what ran)."""
         if not isinstance(value, Instance) or not isinstance(value.cls, ClassSym):
             return True
-        key = (id(value.cls.info), attr)
-        if key not in self._settled_memo:
-            self._settled_memo[key] = self._set_once(value.cls, attr)
-        return self._settled_memo[key]
+        return self._set_once(value.cls, attr)
 
     def _set_once(self, cls: ClassSym, attr: str) -> bool:
-        mro = self.index.mro(cls)
-        setters = [klass for klass in mro if attr in klass.info.instance_attrs]
-        if len(setters) != 1 or attr in setters[0].info.rebound:
-            return False
-        if any(attr in klass.info.scope.assigns for klass in mro):
-            return False
-        outside, setting, _classes = self._assignments()
-        return attr not in outside and not self._subclass_sets(cls, mro, setting.get(attr, []))
+        """``_settled`` for an instance of ``cls`` (memoised)."""
+        key = (id(cls.info), attr)
+        if key not in self._settled_memo:
+            mro = self.index.mro(cls)
+            setters = [klass for klass in mro if attr in klass.info.instance_attrs]
+            self._settled_memo[key] = (
+                len(setters) == 1
+                and attr not in setters[0].info.rebound
+                and not any(attr in klass.info.scope.assigns for klass in mro)
+                and attr not in self._assignments()[0]  # read once, only when asked
+                and not self._derives(cls, self._assignments()[1].get(attr, []))
+            )
+        return self._settled_memo[key]
 
-    def _subclass_sets(self, cls: ClassSym, mro: list[ClassSym], setters: list[ClassSym]) -> bool:
-        """One of ``setters`` (classes setting the attribute) is a subclass of ``cls``."""
-        mine = {id(klass.info) for klass in mro}
-        others = (other for other in setters if id(other.info) not in mine)
+    def _derives(self, cls: ClassSym, classes: Iterable[ClassSym]) -> bool:
+        """One of ``classes``, other than ``cls``, derives from it."""
+        others = (other for other in classes if other.info is not cls.info)
         return any(cls in self.index.mro(other) for other in others)
 
     def _assignments(self) -> Assignments:
@@ -252,9 +253,7 @@ class MethodValues:
         """Some project class (at module level) derives from ``cls``."""
         key = id(cls.info)
         if key not in self._derived_memo:
-            classes = self._assignments()[2]
-            others = (other for other in classes if other.info is not cls.info)
-            self._derived_memo[key] = any(cls in self.index.mro(other) for other in others)
+            self._derived_memo[key] = self._derives(cls, self._assignments()[2])
         return self._derived_memo[key]
 
     def _beyond(self, expr: Expr | None, ctx: Ctx) -> Value | None:
