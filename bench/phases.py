@@ -45,7 +45,8 @@ def per_file(root: Path, rules: list, tasks: list) -> dict[str, float]:
         clock = _lap(spent, "python parse (precheck)", clock)
         tree = cst.parse_module(source)
         clock = _lap(spent, "libcst parse", clock)
-        summary, spans = walk_module(task.rel_path, task.module, task.is_package, tree)
+        continued = "\\\n" in source or "\\\r" in source  # as perfile.summarize_file
+        summary, spans = walk_module(task.rel_path, task.module, task.is_package, tree, continued)
         trusted = lines_agree(summary.line_count, source)
         summary.line_count = count_lines(source)
         clock = _lap(spent, "walk", clock)

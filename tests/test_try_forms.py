@@ -18,7 +18,8 @@
   into another error that an outer ``try`` swallows is dropped, one handed on unchanged
   (``raise error``) is not; a guard returning what a rejecting helper returns (``return await
   verify_bearer(token)``) or returning early for a CORS preflight (``if request.method ==
-  "OPTIONS": return None``: a GET route never sees one) still checks.
+  "OPTIONS": return None``: a GET route never sees one) still checks; returning what a helper
+  returns that hands back ``None`` before it rejects (``verify_optional(None)``) lets callers in.
 """
 
 from __future__ import annotations
@@ -197,6 +198,21 @@ async def verify_bearer(token: str | None) -> None:
         raise HTTPException(status_code=401)
 
 
+async def verify_optional(token: str | None) -> None:
+    if token is None:
+        return None
+    if token not in KEYS:
+        raise HTTPException(status_code=401)
+
+
+async def optional_return_guard(request: Request) -> None:
+    token = request.headers.get("Authorization")
+    if token is None:
+        return await verify_optional(token)
+    if token not in KEYS:
+        raise HTTPException(status_code=401)
+
+
 async def dispatch_guard(request: Request) -> None:
     token = request.headers.get("Authorization")
     if token and token.startswith("Basic "):
@@ -234,6 +250,7 @@ OPEN = [
     *("suppressed", "suppressed_helper", "final_return", "final_after_handler", "translated"),
     "suppressed_alias",
     "audited_guard",
+    "optional_return_guard",
 ]
 CHECKED = [
     *("suppress_other", "suppress_before", "final_no_return"),

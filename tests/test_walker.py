@@ -14,6 +14,7 @@ import pytest
 
 from backendkit.summary import recording, walker
 from backendkit.summary.recording import collect, events
+from backendkit.summary.collector import walk_module
 from backendkit.summary.walker import VISIT_HELPERS, fields_of, walk
 
 FILES = sorted(Path(fastapi.__file__).parent.rglob("*.py"))
@@ -180,3 +181,30 @@ def test_static_method_hooks_are_called_like_libcst_calls_them() -> None:
     expected, seen[:] = list(seen), []
     walk(tree, Static())
     assert seen == expected == ["a", "b"]
+
+
+CONTINUED = 'x = 1 + \\\n    2\nif x and \\\n        x:\n    y = f(x)\n'
+
+
+@pytest.mark.parametrize("path", FILES[:40], ids=lambda p: p.name)
+def test_whitespace_is_skipped_without_continuations(path: Path) -> None:
+    """A file without a backslash continuation gets the same summary and function spans when
+    its whitespace nodes are not walked (``continued=False``, what the per-file pass passes)."""
+    source = path.read_text(encoding="utf-8")
+    if "\\\n" in source:
+        pytest.skip("has a backslash continuation")
+    tree = cst.parse_module(source)
+    full = walk_module("m.py", "m", False, tree)
+    skipped = walk_module("m.py", "m", False, tree, continued=False)
+    assert pickle.dumps(skipped) == pickle.dumps(full)
+
+
+def test_continuations_need_the_whitespace_walk() -> None:
+    """Only the whitespace walk counts the lines a backslash continuation hides: skipping it
+    there would shift every later line."""
+    tree = cst.parse_module(CONTINUED)
+    full, _ = walk_module("m.py", "m", False, tree)
+    assert full.line_count == 5
+    assert [site.line for site in full.scope.calls] == [5]
+    shifted, _ = walk_module("m.py", "m", False, tree, continued=False)
+    assert shifted.line_count == 3

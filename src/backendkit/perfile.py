@@ -154,7 +154,8 @@ def summarize_file(
     except (RecursionError, MemoryError, ValueError) as error:
         return _failed(task, 1, 1, f"File could not be parsed: {type(error).__name__}")
     try:
-        summary, spans = walk_module(task.rel_path, task.module, task.is_package, tree)
+        continued = "\\\n" in source or "\\\r" in source  # a backslash continuation
+        summary, spans = walk_module(task.rel_path, task.module, task.is_package, tree, continued)
     except RecursionError:
         return _failed(
             task,

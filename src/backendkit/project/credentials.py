@@ -209,11 +209,19 @@ class CredentialChecks:
         ]
 
     def _returns_check(self, func: FuncSym, site: CallSite | None) -> bool:
-        """``site`` (a returned call) runs a project function that rejects."""
+        """``site`` (a returned call) runs a project function that rejects before it may
+        return ``None`` (``verify_optional(token)``, returning ``None`` for a missing token
+        first, lets the caller in)."""
         if site is None:
             return False
         target, _ = self._callee(site.call.func, func.ctx.enter(func.info), func)
-        return target is not None and self.helper_rejects(target)
+        if target is None:
+            return False
+        lines = [*self.errors.rejection_lines(target)]
+        lines += [
+            s.line for s, c, _ in self._unconditional_callees(target) if self.helper_rejects(c, 1)
+        ]
+        return bool(lines) and all(line > min(lines) for line in none_lines(target.info.scope))
 
     def helper_rejects(self, func: FuncSym, depth: int = 0) -> bool:
         """``func`` raises a 401/403 itself or in a project function it always calls (a

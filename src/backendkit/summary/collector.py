@@ -477,14 +477,15 @@ def build_summary(path: str, module: str, is_package: bool, tree: cst.Module) ->
 
 
 def walk_module(
-    path: str, module: str, is_package: bool, tree: cst.Module
+    path: str, module: str, is_package: bool, tree: cst.Module, continued: bool = True
 ) -> tuple[ModuleSummary, list[Span]]:
     """``build_summary``, with the span of every function (redefinitions and nested ones
     included, in source order), for the file rules that bound a function by its lines. The
-    summary's ``line_count`` is the number of line ends the walk counted."""
+    summary's ``line_count`` is the number of line ends the walk counted. ``continued``: the
+    source may have a backslash continuation (False: whitespace nodes are not walked)."""
     summary = ModuleSummary(path=path, module=module, is_package=is_package, line_count=0)
     collector = Collector(summary)
-    walk(tree, collector)
+    walk(tree, collector, () if continued else (cst.SimpleWhitespace,))
     summary.line_count = max(collector.line - 1, 0)
     return summary, [(f.start_line, f.end_line) for f in collector.functions]
 
