@@ -28,7 +28,13 @@ from backendkit.config import load_config
 from backendkit.discovery import discover
 from backendkit.engine import ALWAYS_ON, file_task, link_project, make_rules, split_rules
 from backendkit.fanout import memo_state, restore_memos
-from backendkit.perfile import count_lines, lines_agree, needs_precheck, precheck
+from backendkit.perfile import (
+    count_lines,
+    has_continuation,
+    lines_agree,
+    needs_precheck,
+    precheck,
+)
 from backendkit.rules.base import UNPARSED, FileContext, ProjectContext
 from backendkit.runner import summarize_all
 from backendkit.summary.collector import walk_module
@@ -45,7 +51,7 @@ def per_file(root: Path, rules: list, tasks: list) -> dict[str, float]:
         clock = _lap(spent, "python parse (precheck)", clock)
         tree = cst.parse_module(source)
         clock = _lap(spent, "libcst parse", clock)
-        continued = "\\\n" in source or "\\\r" in source  # as perfile.summarize_file
+        continued = has_continuation(source)
         summary, spans = walk_module(task.rel_path, task.module, task.is_package, tree, continued)
         trusted = lines_agree(summary.line_count, source)
         summary.line_count = count_lines(source)

@@ -13,8 +13,8 @@ import libcst as cst
 import pytest
 
 from backendkit.summary import recording, walker
-from backendkit.summary.recording import collect, events
 from backendkit.summary.collector import walk_module
+from backendkit.summary.recording import collect, events
 from backendkit.summary.walker import VISIT_HELPERS, fields_of, walk
 
 FILES = sorted(Path(fastapi.__file__).parent.rglob("*.py"))
@@ -183,7 +183,7 @@ def test_static_method_hooks_are_called_like_libcst_calls_them() -> None:
     assert seen == expected == ["a", "b"]
 
 
-CONTINUED = 'x = 1 + \\\n    2\nif x and \\\n        x:\n    y = f(x)\n'
+CONTINUED = "x = 1 + \\\n    2\nif x and \\\n        x:\n    y = f(x)\n"
 
 
 @pytest.mark.parametrize("path", FILES[:40], ids=lambda p: p.name)

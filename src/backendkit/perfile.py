@@ -84,6 +84,12 @@ _OPERATOR_MARKS = ("+", "-", "*", "/", "%", "@", "&", "|", "^", "~", ".", "<", "
 _OPERATOR_WORDS = ("not", "if", "lambda", "await")
 
 
+def has_continuation(source: str) -> bool:
+    """Whether ``source`` may hold a backslash continuation (a backslash before a line end);
+    without one, the walk need not visit whitespace nodes (``walk_module``'s ``continued``)."""
+    return "\\\n" in source or "\\\r" in source
+
+
 def needs_precheck(source: str) -> bool:
     """Whether ``source`` could be deep enough for ``precheck`` to matter; if not, precheck's
     answer is known without parsing (the ast, or None for a plain syntax error), and Python's
@@ -154,7 +160,7 @@ def summarize_file(
     except (RecursionError, MemoryError, ValueError) as error:
         return _failed(task, 1, 1, f"File could not be parsed: {type(error).__name__}")
     try:
-        continued = "\\\n" in source or "\\\r" in source  # a backslash continuation
+        continued = has_continuation(source)
         summary, spans = walk_module(task.rel_path, task.module, task.is_package, tree, continued)
     except RecursionError:
         return _failed(
