@@ -100,10 +100,26 @@ def test_sign_in_out_and_oauth_provider_routes_are_public(project: Path) -> None
         "/api/v1/auths/signup": "conventional: signup",
         "/oauth/{provider}/login": "conventional: login",
         "/oauth/{provider}/callback": "conventional: callback",
-        "/api/v1/configs/oauth/clients/register": "conventional: register",
-        "/api/v1/services/register": "conventional: register",
         "/token/cli": "conventional: token",
-    }
+    }  # the two registrations behind AdminToken require authentication: not public
+
+
+def test_an_authenticated_route_is_not_public_by_convention(tmp_path: Path) -> None:
+    """A logout that requires a token is listed as required, not also as public (a mark or
+    the configuration still makes a route public: the user said so)."""
+    source = AUTHS.replace(
+        "async def signout() -> dict:", "async def signout(t: AdminToken) -> dict:"
+    )
+    source += (
+        '\n\n@app.post("/logout")  # backendkit: public\n'
+        "async def out(t: AdminToken) -> dict:\n    return {}\n"
+    )
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": source})
+    routes = {r.path: r for r in analyze([root]).routes}
+    signout = routes["/api/v1/auths/signout"]
+    assert (signout.auth, signout.public, signout.public_reason) == ("required", False, "")
+    marked = routes["/logout"]
+    assert (marked.auth, marked.public_reason) == ("required", "marked '# backendkit: public'")
 
 
 def test_bk101_still_reports_what_follows_a_path_parameter(project: Path) -> None:

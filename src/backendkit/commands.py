@@ -79,6 +79,8 @@ def run_lint(
             return 1 if changed else 0
         result = _analyze(paths, config, select, ignore, extend_select, use_cache, jobs, not quiet)
     text_format = output_format in ("concise", "full")
+    if not result.files:  # an empty run is not a clean one
+        result.notes.append("no Python files found in the given paths: nothing was checked")
     report = Report(
         findings=result.findings,
         rules=load_catalogue(),
@@ -321,10 +323,13 @@ def _routes_table(routes) -> None:
 
 
 def run_rules(output: str) -> int:
-    """``backendkit rules``: the catalogue as a table or JSON."""
+    """``backendkit rules``: the catalogue as a table or JSON, with the fix each rule has
+    (``safe``: ``lint --fix``; ``unsafe``: ``--unsafe-fixes``; none)."""
     from backendkit.catalogue import load_catalogue
+    from backendkit.fixes import SAFE, UNSAFE
 
     catalogue = load_catalogue()
+    fixes = dict.fromkeys(SAFE, "safe") | dict.fromkeys(UNSAFE, "unsafe")
     if output == "json":
         data = [
             {
@@ -334,6 +339,7 @@ def run_rules(output: str) -> int:
                 "category": r.category,
                 "summary": r.summary,
                 "default_enabled": r.default_enabled,
+                "fix": fixes.get(r.code),
                 "options": r.options,
                 "docs_url": r.docs_url,
             }
@@ -346,6 +352,7 @@ def run_rules(output: str) -> int:
     width = max(len(r.name) for r in catalogue.values())
     for rule in catalogue.values():
         flag = "" if rule.default_enabled else " (off by default)"
+        flag += f" ({fixes[rule.code]} fix)" if rule.code in fixes else ""
         sys.stdout.write(
             f"{rule.code}  {rule.name:<{width}}  {rule.severity.value:<7}  {rule.summary}{flag}\n"
         )
@@ -382,6 +389,9 @@ def run_clean(paths: Sequence[Path]) -> int:
     from backendkit.catalogue import load_catalogue
     from backendkit.config import find_project_root, load_config
 
+    for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(f"no such file or directory: {path}")
     roots = {find_project_root([p]).resolve() for p in paths} or {find_project_root([]).resolve()}
     for root in sorted(roots):
         config = load_config(root, load_catalogue())

@@ -259,13 +259,17 @@ def _cli_overrides(
     ignore: Sequence[str] | None,
     extend_select: Sequence[str] | None,
 ) -> RuleSelection | None:
-    """The CLI layer (``None`` when no override was given); values may be comma-separated."""
+    """The CLI layer (``None`` when no override was given); values may be comma-separated and
+    in either case (``--select bk101``, as ``backendkit explain bk101``). A ``--select`` that
+    names nothing is an error: it would select no rule and pass every project."""
     if select is None and ignore is None and extend_select is None:
         return None
     check = _Validator(rules, "", "")
 
     def parse(flag: str, values: Sequence[str] | None) -> tuple[str, ...]:
-        items = tuple(i.strip() for v in values or () for i in v.split(",") if i.strip())
+        items = tuple(i.strip().upper() for v in values or () for i in v.split(",") if i.strip())
+        if flag == "select" and values is not None and not items:
+            raise ConfigError("--select names no rule; give codes or prefixes, such as BK1")
         return check.selectors(f"--{flag}", items)
 
     return RuleSelection(

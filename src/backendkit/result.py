@@ -20,6 +20,9 @@ class Route:
     authentication but a dependency could not be analysed (a library's, or an unresolved one),
     and ``"none"`` otherwise.
     ``auth_chain`` is the dependency chain that proves the status (route -> dep -> ... -> scheme).
+    ``public`` (with ``public_reason``): the route is meant to be open, by a ``# backendkit:
+    public`` mark, the configuration's ``public-paths`` / ``public-handlers``, or, for a route
+    that does not require authentication, by convention (``/health``, ``/login``).
     ``path_resolved`` is False when part of the path could not be computed statically; the
     unresolved part then appears as ``{?expr}`` in ``path``.
     """

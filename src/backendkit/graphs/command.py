@@ -97,6 +97,13 @@ def _project(paths: Sequence[Path], config: Path | None, use_cache: bool = True)
     settings = load_config(root, load_catalogue(), config_file=config)
     rules = configured_file_rules(settings) if use_cache else []  # lint's cache entries
     project, _files = build_project(root, settings, rules, use_cache=use_cache)
+    unparsed = [summary.path for summary in project.summaries if not summary.parsed]
+    if unparsed:
+        shown = ", ".join(unparsed[:5]) + (" ..." if len(unparsed) > 5 else "")
+        sys.stderr.write(
+            f"note: {len(unparsed)} file(s) could not be analysed, so the graph leaves them "
+            f"out: {shown} (backendkit lint says why)\n"
+        )
     return project
 
 

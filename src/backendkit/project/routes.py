@@ -341,6 +341,8 @@ class RouteBuilder(IncludeWalk[_At]):
             auth = "unknown"  # what the call it was handed to adds is not known
         summary = self.model.index.modules.get(decl.ctx.module.module)
         reason = self.policy.reason(decl, path, summary)
+        if auth == "required" and reason.startswith("conventional"):
+            reason = ""  # an authenticated logout is not public, whatever its path says
         notes = _notes(decl, at, resolved, bool(app)) + caught_notes(nodes)
         self._record(
             status,

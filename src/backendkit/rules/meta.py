@@ -58,12 +58,16 @@ class InvalidDirectiveRule(FileRule):
                 continue
             unknown = [code for code in directive.codes if code not in known]
             if unknown:
-                yield self.finding(
-                    ctx.summary.path,
-                    directive.line,
-                    f"Directive names unknown rule code(s) {', '.join(unknown)}; codes are "
-                    "upper case, such as BK101 (run 'backendkit rules' to list them)",
-                )
+                yield self.finding(ctx.summary.path, directive.line, _unknown_codes(unknown))
+
+
+def _unknown_codes(unknown: list[str]) -> str:
+    """BK003's message for codes no rule has; the upper-case hint only where one is not."""
+    hint = "codes are upper case, such as BK101; " if any(c != c.upper() for c in unknown) else ""
+    return (
+        f"Directive names unknown rule code(s) {', '.join(unknown)}; {hint}run 'backendkit "
+        "rules' to list the codes"
+    )
 
 
 class UnusedDirectiveRule(Rule):

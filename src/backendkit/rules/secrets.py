@@ -95,6 +95,12 @@ _TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest
 _PEM_PRIVATE = re.compile(
     r"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----(?P<body>.*?)(-----END|$)", re.DOTALL
 )
+# a live credential in a provider's own format, whatever it is named: Stripe secret and
+# restricted keys, GitHub tokens, Slack tokens, Google API keys, OpenAI and Anthropic keys
+_PROVIDER_KEY = re.compile(
+    r"(sk|rk)_(live|test)_[0-9A-Za-z]{16,}|gh[pousr]_[0-9A-Za-z]{36,}|github_pat_\w{40,}|"
+    r"xox[abposr]-[0-9A-Za-z-]{10,}|AIza[0-9A-Za-z_-]{35}|sk-(proj-|ant-)?[A-Za-z0-9_-]{32,}"
+)
 # a real PEM body: base64 and the encrypted-key headers (`Proc-Type: 4,ENCRYPTED`)
 _PEM_BODY = re.compile(r"[A-Za-z0-9+/=:,-]{6,}")
 # a whole literal that is a URL with an authority: ``postgresql://...``, ``redis://...``
@@ -180,6 +186,13 @@ def _is_private_key(value: object) -> bool:
     return bool(_PEM_BODY.fullmatch(body)) and not PLACEHOLDER.search(body)
 
 
+def _is_provider_key(value: object) -> bool:
+    """A literal that is a provider's key in its own format (``sk_live_...``, ``ghp_...``),
+    whatever it is named; not a placeholder (``sk_live_xxxx``)."""
+    text = (_text(value) or "").strip()
+    return bool(_PROVIDER_KEY.fullmatch(text)) and _is_literal_secret(text)
+
+
 def _url_password(value: object) -> bool:
     """A URL literal with a real-looking password (``postgresql://app:s3cretpw@db/app``,
     ``redis://:password@cache``): not empty, not a placeholder (``${DB_PASSWORD}``,
@@ -201,7 +214,7 @@ def _secret_what(names: Iterable[str], value: object, what: str) -> str:
     """What of ``what`` (``constant DATABASE_URL``) is a hardcoded secret: all of it (a private
     key, or a real-looking literal bound to a secret's name), the password in its URL, or
     nothing ("")."""
-    if _is_private_key(value) or _is_named_secret(names, value):
+    if _is_private_key(value) or _is_provider_key(value) or _is_named_secret(names, value):
         return what
     return f"password in the URL of {what}" if _url_password(value) else ""
 
@@ -299,6 +312,12 @@ class HardcodedSecretRule(ProjectRule):
             "    JWT_SECRET: str = os.getenv('JWT_SECRET', 'hunter2hunter2')  # expect: BK104\n"
             "    DATABASE_URL: str = 'postgresql://app:s3cretpw@db:5432/app'  # expect: BK104\n\n\n"
             "PEM = '-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEIIrYSSNQFaA'  # expect: BK104\n"
+        ),
+        Example(
+            "import os\n\nSTRIPE_KEY = os.getenv('STRIPE_KEY', 'sk_live_51Habcdefghijklmnop')"
+            "  # expect: BK104\nBOT = 'ghp_0123456789abcdefghijABCDEFGHIJ012345'  # expect: BK104\n"
+            "DEMO = 'sk_live_xxxxxxxxxxxxxxxx'\n",
+            note="a provider's key in its own format, whatever its name; not a placeholder",
         ),
         Example(
             "import os\n\nimport jwt\n\nJWT_SECRET = 'hunter2'  # expect: BK104\n"

@@ -1,0 +1,66 @@
+"""What a new user ran into on a fresh clone: an empty run that looked clean, ``clean`` of a
+missing path, ``--select`` in lower case or empty, ``graph`` leaving out a file it could not
+parse without a word, and BK003's upper-case hint for a code that is upper case."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import write_project
+from test_cli import ITEMS_CLEAN, assert_one_line_error, bk, codes_of, files
+
+
+def test_an_empty_run_says_nothing_was_checked(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    text = bk(tmp_path / "empty", "lint")
+    assert text.returncode == 0
+    assert "note: no Python files found in the given paths: nothing was checked" in text.stdout
+    as_json = bk(tmp_path / "empty", "lint", "--output-format", "json")
+    assert (as_json.returncode, json.loads(as_json.stdout)) == (0, [])
+    assert "no Python files found" in as_json.stderr
+
+
+def test_clean_of_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    assert_one_line_error(bk(tmp_path, "clean", "no/such/dir"), "no/such/dir")
+
+
+def test_select_takes_either_case_and_not_nothing(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", files())
+    upper, lower = (
+        bk(root, "lint", "--select", "BK101", "-o", "json"),
+        bk(root, "lint", "--select", "bk101", "-o", "json"),
+    )
+    assert lower.returncode == upper.returncode == 1
+    assert codes_of(lower) == codes_of(upper) == [("BK101", "app/api/items.py", 13)]
+    assert_one_line_error(bk(root, "lint", "--select", ""), "--select names no rule")
+    assert bk(root, "lint", "--ignore", "").returncode == 1  # ignoring nothing is fine
+
+
+def test_graph_says_which_files_it_left_out(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {**files(ITEMS_CLEAN), "app/broken.py": "def f(:\n"})
+    proc = bk(root, "graph")
+    assert proc.returncode == 0
+    assert proc.stderr == (
+        "note: 1 file(s) could not be analysed, so the graph leaves them out: app/broken.py "
+        "(backendkit lint says why)\n"
+    )
+
+
+def test_unknown_directive_codes_get_the_case_hint_only_when_lower_case(tmp_path: Path) -> None:
+    source = "x = 1  # backendkit: ignore[BK999]\ny = 2  # backendkit: ignore[bk101]\n"
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/m.py": source})
+    found = {f["line"]: f["message"] for f in json.loads(bk(root, "lint", "-o", "json").stdout)}
+    assert found[1] == (
+        "Directive names unknown rule code(s) BK999; run 'backendkit rules' to list the codes"
+    )
+    assert "codes are upper case, such as BK101" in found[2]
+
+
+def test_rules_say_which_have_a_fix(tmp_path: Path) -> None:
+    data = {r["code"]: r["fix"] for r in json.loads(bk(tmp_path, "rules", "-f", "json").stdout)}
+    assert (data["BK404"], data["BK202"], data["BK101"]) == ("safe", "unsafe", None)
+    table = {line.split()[0]: line for line in bk(tmp_path, "rules").stdout.splitlines()}
+    assert table["BK404"].endswith("(safe fix)")
+    assert table["BK107"].endswith("(unsafe fix)")
+    assert "fix)" not in table["BK101"]
