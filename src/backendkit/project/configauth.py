@@ -53,6 +53,7 @@ def config_skip(
         if block.first >= first:
             continue
         lines, how = _skipping(scope, block, first, early)
+        lines = [line for line in lines if _configured(index, scope, block, line, body)]
         if lines and block.reads and all(_configuration(index, read, body) for read in block.reads):
             text = f"{func.info.name}'s {how} on {_test(block)}"
             origin = (func.ctx.module.path, lines[0], text)
@@ -98,6 +99,15 @@ def _returns_in(scope: Scope, block: IfBlock, start: int, end: int) -> list[int]
     lines ``start <= line < end``."""
     returns = (*scope.return_lines, *scope.bare_returns)
     return sorted(line for line in returns if block.holds(line) and start <= line < end)
+
+
+def _configured(index: ProjectIndex, scope: Scope, block: IfBlock, line: int, body: Ctx) -> bool:
+    """The return on ``line`` (in ``block``) is taken for every request of a configuration:
+    no ``if`` nested in ``block`` holds it under a test of the request (hayhooks' ``elif
+    getattr(request.state, "tracing_operator", False) is True: return``), which picks
+    callers, not a configuration."""
+    nested = [b for b in scope.ifs if b is not block and block.first < b.first and b.holds(line)]
+    return all(_configuration(index, read, body) for b in nested for read in b.reads)
 
 
 def _configuration(index: ProjectIndex, read: str, body: Ctx) -> bool:

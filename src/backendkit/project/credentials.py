@@ -44,6 +44,7 @@ from backendkit.project.credflow import (
 )
 from backendkit.project.credhelpers import (
     attr_class,
+    exits_before,
     injected,
     is_method,
     may_return_none,
@@ -174,7 +175,7 @@ class CredentialChecks:
         held = self.credential_names(func, reads)
         nones = self._guard_exits(func) if guard else []
         for site, callee, bound in self._unconditional_callees(func):
-            if _exits_before(func.info.scope, site.line, held):
+            if exits_before(func.info.scope, site.line, held):
                 continue
             if any(line < site.line for line in nones):
                 continue  # the guard returns before it calls the check
@@ -242,7 +243,7 @@ class CredentialChecks:
         if not lines:
             return False
         held = self.credential_names(func, self.reads(func))
-        return _exits_before(func.info.scope, min(lines), held)
+        return exits_before(func.info.scope, min(lines), held)
 
     def credential_names(self, func: FuncSym, reads: Sequence[CredentialRead]) -> set[str]:
         """The names of ``func`` that hold a credential or a value derived from one: the
@@ -331,7 +332,7 @@ class CredentialChecks:
         scope = func.info.scope
         held = self.credential_names(func, reads)
         for line in self.errors.rejection_lines(func):
-            if _exits_before(scope, line, held):
+            if exits_before(scope, line, held):
                 continue
             site = self.errors.raised_site(func, line)
             found = None if site is None else rejected_read(scope, reads, line, site)
@@ -383,19 +384,6 @@ def _holder(use: str, call: Call, assigned: str | None) -> str:
     if assigned is not None:
         return assigned
     return call.func.dotted if isinstance(call.func, Name) else ""
-
-
-def _exits_before(scope: Scope, line: int, held: set[str]) -> bool:
-    """A ``return`` (bare or with a value) before ``line``, under an ``if`` that does not hold
-    ``line`` and whose test reads none of ``held`` (``if request.url.path in OPEN: return``):
-    the callers that test picks are let through before the rejection on ``line``."""
-    preflight = preflight_returns(scope)
-    exits = [e for e in (*scope.return_lines, *scope.bare_returns) if e not in preflight]
-    return any(
-        early < line and block.holds(early) and not block.holds(line) and not tests_any(block, held)
-        for early in exits
-        for block in scope.ifs
-    )
 
 
 def _handed_on(

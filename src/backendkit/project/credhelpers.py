@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from backendkit.project.credflow import tests_any
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, FuncSym, Instance, Symbol
 from backendkit.summary.model import (
@@ -15,6 +16,7 @@ from backendkit.summary.model import (
     Const,
     Expr,
     IfBlock,
+    IfExp,
     Name,
     Param,
     Scope,
@@ -30,20 +32,28 @@ _STATE_WORDS = ("auth", "user", "token", "claim", "scope", "principal", "identit
 def state_check(scope: Scope, line: int, params: Sequence[Param] = ()) -> str:
     """``"request.state authenticated"`` when the rejection on ``line`` is under an ``if``
     whose test reads an identity a middleware put on the request's state
-    (``request.state.user``, ``getattr(request.state, "authenticated", False)``)."""
+    (``request.state.user``, ``getattr(request.state, "authenticated", False)``); not the
+    application's state (``request.app.state.authentication_enabled`` is a setting)."""
     for block in scope.ifs:
         if not block.holds(line):
             continue
         for read in block.reads:
-            head, _, attr = read.rpartition(".state.")
-            if head and _identity(attr):
-                return f"{head}.state {attr}"
-            if _connection_user(read, params):
-                return f"{read.partition('.')[0]}.user"
+            found = _identity_read(read, params)
+            if found:
+                return found
         for site in scope.calls:
             if block.in_test(site.line) and (found := _getattr_state(site.call)):
                 return found
     return ""
+
+
+def _identity_read(read: str, params: Sequence[Param]) -> str:
+    """``read`` as an identity on the request (``request.state authenticated``, ``conn.user``),
+    else ""."""
+    head, _, attr = read.rpartition(".state.")
+    if head and not _app_state(head) and _identity(attr):
+        return f"{head}.state {attr}"
+    return f"{read.partition('.')[0]}.user" if _connection_user(read, params) else ""
 
 
 def _getattr_state(call: Call) -> str:
@@ -53,9 +63,32 @@ def _getattr_state(call: Call) -> str:
     target, attr = call.arg(0, ""), call.arg(1, "")
     if not (isinstance(target, Name) and target.dotted.endswith(".state")):
         return ""
+    if _app_state(target.dotted.removesuffix(".state")):
+        return ""
     if isinstance(attr, Const) and isinstance(attr.value, str) and _identity(attr.value):
         return f"{target.dotted} {attr.value}"
     return ""
+
+
+def vouched(scope: Scope, line: int) -> bool:
+    """``line`` is in the body of an ``if`` that runs only for a request something upstream
+    vouched for: its test requires an attribute of the request's state (``if
+    request.state.user:``, ``elif getattr(request.state, "operator", False) is True:``),
+    which a middleware or an earlier dependency sets and no caller can. A ``return`` there
+    lets no anonymous caller through."""
+    for block in scope.ifs:
+        if block.in_body(line):
+            for name in block.present:
+                head, _, attr = name.rpartition(".state.")
+                if head and attr and not _app_state(head):
+                    return True
+    return False
+
+
+def _app_state(owner: str) -> bool:
+    """``request.app`` or ``app``: what holds the application's state, set once for every
+    request (a configuration flag, not an identity)."""
+    return owner.rpartition(".")[2] == "app"
 
 
 def _connection_user(read: str, params: Sequence[Param]) -> bool:
@@ -79,8 +112,12 @@ def _identity(attr: str) -> bool:
 
 def injected(param: Param) -> bool:
     """A parameter FastAPI fills from a dependency or security scheme (``Depends`` /
-    ``Security``, as its default or in ``Annotated``)."""
+    ``Security``, as its default or in ``Annotated``), also in one branch of a conditional
+    default (``None if header is None else Security(header)``: lightrag's API key, a
+    credential when the scheme is configured)."""
     candidates = [param.default]
+    if isinstance(param.default, IfExp):
+        candidates += [param.default.body, param.default.orelse]
     if isinstance(param.annotation, Subscript):
         candidates += param.annotation.items[1:]
     return any(
@@ -203,3 +240,20 @@ def _optional(annotation: Expr | None) -> bool:
 
 def _is_none(expr: Expr) -> bool:
     return expr == Const(None) or expr == Name("None")
+
+
+def exits_before(scope: Scope, line: int, held: set[str]) -> bool:
+    """A ``return`` (bare or with a value) before ``line``, under an ``if`` that does not hold
+    ``line`` and whose test reads none of ``held`` (``if request.url.path in OPEN: return``):
+    the callers that test picks are let through before the rejection on ``line``."""
+    preflight = preflight_returns(scope)
+    exits = [
+        e
+        for e in (*scope.return_lines, *scope.bare_returns)
+        if e not in preflight and not vouched(scope, e)
+    ]
+    return any(
+        early < line and block.holds(early) and not block.holds(line) and not tests_any(block, held)
+        for early in exits
+        for block in scope.ifs
+    )

@@ -353,6 +353,14 @@ class DependencyResolver:
         self._own_checks(node, func)
         return self._configured(node, func.qualname)
 
+    def endpoint_node(self, func: FuncSym) -> DepNode:
+        """The endpoint's own body as the last check FastAPI runs: a credential it reads and
+        rejects without (``if request.headers.get("Authorization") != KEY: raise 401``); its
+        parameters' dependencies are not its children (they are the route's)."""
+        node = DepNode("its own body", "function", is_async=func.info.is_async, func=func)
+        self._own_checks(node, func)
+        return node
+
     def _wrapped_node(self, wrapped: Expr, ctx: Ctx) -> DepNode:
         """The node for the function a ``functools.wraps`` wrapper wraps. A decorator's
         parameter (``@wraps(func)``) is bound at every call of the decorator: each function

@@ -333,6 +333,8 @@ class RouteBuilder(IncludeWalk[_At]):
         if decl.handler is not None:
             nodes += self.resolver.param_dependencies(decl.handler)
             status = auth_status(nodes)
+            if status.status != "required":  # the endpoint may check a credential itself
+                status = auth_status([*nodes, self.resolver.endpoint_node(decl.handler)])
         else:  # the endpoint's own parameters may hold the authentication
             status = auth_status([*nodes, _UNRESOLVED_ENDPOINT])
         status = self.middleware.behind(status, app, decl)

@@ -415,10 +415,10 @@ class OptionalAuthRule(ProjectRule):
                 route.file,
                 route.line,
                 f"Route {_route_label(route)}{also_at(others)} authenticates only optionally "
-                f"({chain}): the "
-                "scheme lets anonymous callers through (auto_error=False, or a __call__ that "
-                "swallows its 401) and nothing raises 401; require a user, or mark the route "
-                "public if anonymous access is intended",
+                f"({chain}): the scheme lets anonymous callers through (auto_error=False, or "
+                "a __call__ that swallows its 401) and no dependency on the way rejects every "
+                "anonymous caller; require a user, or mark the route public if anonymous "
+                "access is intended",
                 extra={"alt_lines": [route.def_line], "route": route.to_dict()},
             )
         yield from switch_findings(self, switched)

@@ -91,13 +91,37 @@ def test_reads(test: cst.BaseExpression) -> tuple[str, ...]:
 def test_presence(test: cst.BaseExpression) -> tuple[str, ...]:
     """The names (and attribute chains) ``test`` requires to be present: the ``if`` body runs
     only when each is truthy or not ``None`` (``if token:``, ``if key is not None:``, ``if
-    creds and creds.credentials != KEY:``, ``if len(token):``)."""
+    creds and creds.credentials != KEY:``, ``if len(token):``, ``if flag is True:``); an
+    attribute read with ``getattr`` is its chain (``getattr(request.state, "user", None)``:
+    ``request.state.user``)."""
     if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
         return (*test_presence(test.left), *test_presence(test.right))
     if isinstance(test, cst.Call) and len(test.args) == 1 and _named(test.func) in _TRUTHS:
         test = test.args[0].value
-    named = _named(test) or _not_none(test)
+    named = _present(test) or _not_none(test) or _present(_is_true(test))
     return (named,) if named else ()
+
+
+def _present(node: cst.BaseExpression | None) -> str:
+    """``x``, ``x.y.z`` or ``getattr(x.y, "z"[, default])`` as ``x.y.z``, else ""."""
+    if node is None:
+        return ""
+    if isinstance(node, cst.Call) and _named(node.func) == "getattr" and len(node.args) >= 2:
+        owner, attr = _named(node.args[0].value), node.args[1].value
+        if owner and isinstance(attr, cst.SimpleString):
+            text = attr.evaluated_value
+            return f"{owner}.{text}" if isinstance(text, str) and text.isidentifier() else ""
+        return ""
+    return _named(node)
+
+
+def _is_true(test: cst.BaseExpression) -> cst.BaseExpression | None:
+    """``x`` of ``x is True`` / ``x == True``, else None."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return None
+    target = test.comparisons[0]
+    true = isinstance(target.comparator, cst.Name) and target.comparator.value == "True"
+    return test.left if true and isinstance(target.operator, (cst.Is, cst.Equal)) else None
 
 
 def _not_none(test: cst.BaseExpression) -> str:
@@ -106,7 +130,7 @@ def _not_none(test: cst.BaseExpression) -> str:
         return ""
     target = test.comparisons[0]
     none = isinstance(target.comparator, cst.Name) and target.comparator.value == "None"
-    return _named(test.left) if none and isinstance(target.operator, _NOT_NONE) else ""
+    return _present(test.left) if none and isinstance(target.operator, _NOT_NONE) else ""
 
 
 _NOT_NONE = (cst.IsNot, cst.NotEqual)

@@ -1,0 +1,170 @@
+"""Auth shapes from real applications (lightrag, arize-phoenix, hayhooks), checked against
+FastAPI:
+
+- a parameter whose default is a scheme in one branch of a conditional (``None if header is
+  None else Security(header)``, lightrag's API key) holds a credential: testing it is a check,
+  not a return that lets callers through (the route was ``optional``, BK102);
+- a flag on the application's state (``request.app.state.authentication_enabled``) is a
+  setting, not an identity: a 403 under its test checks nobody (the route was ``required``);
+- a ``return`` in the body of an ``if``/``elif`` that requires an attribute of the request's
+  state (``elif getattr(request.state, "operator", False) is True: return``) lets through only
+  requests something upstream vouched for: no anonymous caller, and no configuration switch
+  (hayhooks' tracing routes were reported as switched off); ``if not ...: return`` does let
+  anonymous callers through;
+- an endpoint that reads a credential and rejects without it (``if request.headers.get(...)
+  not in KEYS: raise 401``) authenticates its route (it was ``none``, BK101), unless it returns
+  before the check for callers it picks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from backendkit import analyze
+from backendkit.summary.flow import test_presence as presence_of
+from helpers import guarded_routes, write_project
+from truth import anonymous_statuses
+
+MAIN = """\
+import os
+from typing import Optional
+
+from fastapi import Depends, FastAPI, HTTPException, Request, Security
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+
+KEYS = [k for k in os.environ.get("BK_KEYS", "").split(",") if k]
+API_KEY = os.environ.get("BK_API_KEY")
+oauth2 = OAuth2PasswordBearer(tokenUrl="login", auto_error=False)
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False) if API_KEY else None
+
+
+async def conditional_scheme(
+    token: Optional[str] = Security(oauth2),
+    key: Optional[str] = None if api_key_header is None else Security(api_key_header),
+):
+    if token and token in KEYS:
+        return
+    if API_KEY and key == API_KEY:
+        return
+    raise HTTPException(status_code=403)
+
+
+def app_state_flag(request: Request) -> None:
+    if not request.app.state.authentication_enabled:
+        raise HTTPException(status_code=403)
+
+
+def operator_pass(request: Request) -> None:
+    if API_KEY:
+        token = API_KEY
+    elif getattr(request.state, "operator", False) is True:
+        return
+    else:
+        token = getattr(request.app.state, "dashboard_token", None)
+    if not token:
+        raise HTTPException(status_code=403)
+    if request.headers.get("Authorization") != token:
+        raise HTTPException(status_code=401)
+
+
+def user_pass(request: Request) -> None:
+    if getattr(request.state, "user", None) is not None:
+        return
+    if request.headers.get("X-API-Key") not in KEYS:
+        raise HTTPException(status_code=401)
+
+
+def anonymous_pass(request: Request) -> None:
+    if not getattr(request.state, "user", None):
+        return
+    if request.headers.get("X-API-Key") not in KEYS:
+        raise HTTPException(status_code=401)
+
+
+app = FastAPI()
+app.state.authentication_enabled = True
+
+
+@app.get("/endpoint_check")
+def endpoint_check(request: Request) -> str:
+    if request.headers.get("X-API-Key") not in KEYS:
+        raise HTTPException(status_code=401)
+    return "ok"
+
+
+@app.get("/endpoint_open_first")
+def endpoint_open_first(request: Request) -> str:
+    if request.url.path.endswith("first"):
+        return "open"
+    if request.headers.get("X-API-Key") not in KEYS:
+        raise HTTPException(status_code=401)
+    return "ok"
+"""
+
+OPEN = ["app_state_flag", "anonymous_pass"]
+CHECKED = ["conditional_scheme", "operator_pass", "user_pass"]
+PATHS = [f"/{name}" for name in OPEN + CHECKED] + ["/endpoint_check", "/endpoint_open_first"]
+
+
+def _files() -> dict[str, str]:
+    return {"app/__init__.py": "", "app/main.py": guarded_routes(MAIN, OPEN + CHECKED)}
+
+
+@pytest.mark.parametrize("api_key", ["", "configured"])
+def test_fastapi_behaviour(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, api_key: str) -> None:
+    monkeypatch.setenv("BK_KEYS", "secret")
+    monkeypatch.setenv("BK_API_KEY", api_key)
+    root = write_project(tmp_path / "p", _files())
+    statuses = anonymous_statuses(root, PATHS)
+    assert statuses == {
+        "/app_state_flag": 200,
+        "/anonymous_pass": 200,
+        "/conditional_scheme": 403,
+        "/operator_pass": 401 if api_key else 403,
+        "/user_pass": 401,
+        "/endpoint_check": 401,
+        "/endpoint_open_first": 200,
+    }
+
+
+def test_routes_and_findings_agree_with_fastapi(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", _files(), select=["BK101", "BK102"])
+    result = analyze([root], use_cache=False)
+    routes = {route.path: route for route in result.routes}
+    auth = {path: route.auth for path, route in routes.items()}
+    assert auth == {
+        "/app_state_flag": "none",
+        "/anonymous_pass": "none",
+        "/conditional_scheme": "required",
+        "/operator_pass": "required",
+        "/user_pass": "required",
+        "/endpoint_check": "required",
+        "/endpoint_open_first": "none",
+    }
+    assert routes["/endpoint_check"].auth_chain == (
+        "app.main:endpoint_check",
+        "its own body (checks header x-api-key)",
+    )
+    reported = {f.message.split()[2] for f in result.findings if f.code == "BK101"}
+    assert reported == {"/app_state_flag", "/anonymous_pass", "/endpoint_open_first"}
+    assert not [f for f in result.findings if f.code == "BK102"]
+
+
+@pytest.mark.parametrize(
+    ("test", "present"),
+    [
+        ('getattr(request.state, "operator", False) is True', ("request.state.operator",)),
+        ('getattr(request.state, "user", None) is not None', ("request.state.user",)),
+        ("flag == True and token", ("flag", "token")),
+        ("getattr(request.state, name)", ()),
+        ('not getattr(request.state, "user", None)', ()),
+        ("flag is False", ()),
+    ],
+)
+def test_what_a_test_requires_present(test: str, present: tuple[str, ...]) -> None:
+    """``IfBlock.present`` reads ``getattr`` with a literal name as the attribute chain, and
+    ``x is True`` as ``x``."""
+    assert presence_of(cst.parse_expression(test)) == present
