@@ -4,6 +4,11 @@ Only files with fixable findings are re-parsed, with libcst's position metadata,
 touches only the node on the reported line. Safe fixes keep behaviour (Pydantic v1 method
 names); unsafe ones change what clients see (status codes, error details) and run only with
 ``--unsafe-fixes``. The fixed file is written only when it still parses.
+
+The 204 of BK202 is never added to a handler that returns a value (FastAPI would drop the
+body). BK107's fix logs the exception: ``import logging`` goes where isort puts it
+(``fiximports``), and ``except E as e:`` loses ``as e`` once the fix removed its last use, so
+that the fixed file stays clean for ruff's I and F rules.
 """
 
 from __future__ import annotations
@@ -14,13 +19,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from backendkit.findings import Finding
+from backendkit.fiximports import add_stdlib_import
 
 SAFE = frozenset({"BK404"})
 UNSAFE = frozenset({"BK201", "BK202", "BK107"})
@@ -76,13 +81,16 @@ class _RenameCandidates(cst.CSTVisitor):
 class _Fixer(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(
-        self, targets: dict[str, set[int]], context: CodemodContext, ambiguous: set[int]
-    ) -> None:
+    def __init__(self, targets: dict[str, set[int]], ambiguous: set[int]) -> None:
         super().__init__()
         self.targets = targets
-        self.context = context
         self.ambiguous = ambiguous
+        #: a BK107 fix logs the exception: ``import logging`` is needed
+        self.logs = False
+        #: per enclosing ``except`` clause, whether a BK107 fix rewrote a statement in it
+        self.handlers: list[bool] = []
+        #: the lines of the decorators of functions that return a body (no 204 for them)
+        self.bodied: set[int] = set()
 
     def _at(self, code: str, node: cst.CSTNode) -> bool:
         lines = self.targets.get(code)
@@ -102,12 +110,21 @@ class _Fixer(cst.CSTTransformer):
             )
         return updated_node
 
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """Note the decorators of a function that returns a value: a 204 would drop it."""
+        if _returns_a_body(node):
+            for decorator in node.decorators:
+                self.bodied.add(self.get_metadata(PositionProvider, decorator.decorator).start.line)
+
     def leave_Decorator(
         self, original_node: cst.Decorator, updated_node: cst.Decorator
     ) -> cst.Decorator:
         """``status_code=201`` on create routes, ``204`` on body-less deletes."""
         call = updated_node.decorator
+        line = self.get_metadata(PositionProvider, original_node.decorator).start.line
         for code, status in STATUS.items():
+            if code == "BK202" and line in self.bodied:
+                continue  # FastAPI sends no body with a 204: never for a handler returning one
             if isinstance(call, cst.Call) and self._at(code, original_node.decorator):
                 arg = cst.Arg(
                     keyword=cst.Name("status_code"),
@@ -128,11 +145,100 @@ class _Fixer(cst.CSTTransformer):
         fixed = updated_node.visit(_GenericDetail())
         if fixed.deep_equals(updated_node):
             return updated_node
-        AddImportsVisitor.add_needed_import(self.context, "logging")
+        self.logs = True
+        if self.handlers:
+            self.handlers[-1] = True
         log = cst.parse_statement(
             'logging.getLogger(__name__).exception("request failed")\n'
         ).with_changes(leading_lines=updated_node.leading_lines)
         return cst.FlattenSentinel([log, fixed.with_changes(leading_lines=())])
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        """An ``except`` clause a BK107 fix may rewrite."""
+        self.handlers.append(False)
+
+    def leave_ExceptHandler(
+        self, original_node: cst.ExceptHandler, updated_node: cst.ExceptHandler
+    ) -> cst.ExceptHandler:
+        """``except E as e:`` -> ``except E:`` when a fix removed the last use of ``e``."""
+        return _unbound(updated_node, self.handlers.pop())
+
+    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
+        """An ``except*`` clause a BK107 fix may rewrite."""
+        self.handlers.append(False)
+
+    def leave_ExceptStarHandler(
+        self, original_node: cst.ExceptStarHandler, updated_node: cst.ExceptStarHandler
+    ) -> cst.ExceptStarHandler:
+        """``except* E as e:`` -> ``except* E:`` when a fix removed the last use of ``e``."""
+        return _unbound(updated_node, self.handlers.pop())
+
+
+_Handler = TypeVar("_Handler", cst.ExceptHandler, cst.ExceptStarHandler)
+
+
+def _unbound(handler: _Handler, fixed: bool) -> _Handler:
+    """``handler`` without its ``as name`` if a fix changed its body (``fixed``) and the body
+    no longer reads the name (ruff F841); an unfixed clause is left as it was."""
+    if not fixed or handler.name is None or not isinstance(handler.name.name, cst.Name):
+        return handler
+    uses = _NameUses(handler.name.name.value)
+    handler.body.visit(uses)
+    return handler if uses.found else handler.with_changes(name=None)
+
+
+class _NameUses(cst.CSTVisitor):
+    """Whether a node uses the variable ``name`` (an attribute or keyword of that name is not
+    the variable)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.found = False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        """A use, or a binding: either keeps ``as name``."""
+        self.found = self.found or node.value == self.name
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        """Only the object of ``obj.attr`` can be the variable."""
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        """Only the value of ``f(key=value)`` can be the variable."""
+        node.value.visit(self)
+        return False
+
+
+class _ReturnsValue(cst.CSTVisitor):
+    """Whether a function's own ``return`` statements (not those of nested functions or
+    classes) return something other than ``None``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        """``return value``; ``return`` and ``return None`` return nothing."""
+        value = node.value
+        none = value is None or (isinstance(value, cst.Name) and value.value == "None")
+        self.found = self.found or not none
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        """A nested function returns for itself."""
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        """So do the methods of a nested class."""
+        return False
+
+
+def _returns_a_body(func: cst.FunctionDef) -> bool:
+    """Whether ``func`` returns a value: as a route handler, FastAPI sends it as the body."""
+    returns = _ReturnsValue()
+    func.body.visit(returns)
+    return returns.found
 
 
 class _GenericDetail(cst.CSTTransformer):
@@ -186,9 +292,10 @@ def fix_source(source: str, targets: dict[str, list[int]]) -> str:
     wrapper.visit(counter)
     reported = targets.get("BK404", [])
     ambiguous = {line for line, n in counter.per_line.items() if n > reported.count(line)}
-    context = CodemodContext()
     lines = {code: set(found) for code, found in targets.items()}
-    fixed = wrapper.visit(_Fixer(lines, context, ambiguous))
-    fixed = AddImportsVisitor(context).transform_module(fixed)
+    fixer = _Fixer(lines, ambiguous)
+    fixed = wrapper.visit(fixer)
+    if fixer.logs:
+        fixed = add_stdlib_import(fixed, "logging")
     cst.parse_module(fixed.code)  # a fix that does not parse is a bug: fail loudly
     return fixed.code

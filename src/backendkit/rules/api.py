@@ -152,6 +152,18 @@ class DeleteStatusRule(ProjectRule):
             "def delete_item(item_id: int):\n    return {'ok': True}\n",
             note="no annotation, but it returns a body: a 204 would drop it",
         ),
+        Example(
+            "from fastapi.responses import JSONResponse\n\n" + _APP + "\n\n"
+            "@app.delete('/items/{item_id}', response_model=None)\n"
+            "def delete_item(item_id: int):\n"
+            "    return JSONResponse(status_code=200, content={'message': 'deleted'})\n",
+            note="response_model=None documents no schema, but the handler still sends a body",
+        ),
+        Example(
+            _APP + "\n\n@app.delete('/items/{item_id}', response_model=None)\n"
+            "def delete_item(item_id: int):\n    return {'deleted': item_id}\n",
+            note="response_model=None and a dict: FastAPI sends the dict as it is",
+        ),
     )
     INVALID = (
         Example(
@@ -165,14 +177,16 @@ class DeleteStatusRule(ProjectRule):
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
-        """DELETE routes declared to return nothing that keep the default status."""
+        """DELETE routes that keep the default status and whose handler returns nothing:
+        no response model (none declared, ``response_model=None`` or ``-> None``) and no
+        ``return`` with a value other than ``None``. A handler that returns a body (a dict, a
+        ``JSONResponse``) is not reported whatever its declarations say: FastAPI sends that
+        body, and a 204 would drop it."""
         default = _DefaultStatus(ctx)
         for route in http_routes(ctx):
             if "DELETE" not in route.methods or not default.kept(route):
                 continue
-            if route.response_model == "None" or (
-                route.response_model is None and not _returns_a_value(ctx, route)
-            ):
+            if route.response_model in (None, "None") and not _returns_a_value(ctx, route):
                 yield self.finding(
                     route.file,
                     route.line,
@@ -239,8 +253,9 @@ def _is_response_class(found: object) -> bool:
 
 
 def _returns_a_value(ctx: ProjectContext, route: Route) -> bool:
-    """Whether the handler (with no return annotation) returns something other than None; an
-    unresolved handler counts as returning a value, so no 204 is suggested for it."""
+    """Whether the handler returns something other than None (``return None``, a bare
+    ``return`` and falling off the end return nothing); an unresolved handler counts as
+    returning a value, so no 204 is suggested for it."""
     handler = find_function(ctx.index, route.handler)
     if handler is None:
         return True
