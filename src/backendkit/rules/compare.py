@@ -10,6 +10,7 @@ from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, ModuleSym, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.support import focused_modules, iter_functions
+from backendkit.rules.textpieces import is_text_piece
 from backendkit.summary.model import Attr, Compare, Const, DictExpr, Expr, Name, Seq, Subscript
 
 # the last part of a name (lower case): a password or its hash, then tokens, keys and secrets
@@ -245,11 +246,18 @@ class SecretCompareRule(ProjectRule):
 
 def _secret_side(index: ProjectIndex, compare: Compare, ctx: Ctx) -> tuple[str, str] | None:
     """``(kind, name)`` of the secret a comparison checks, None when it checks none."""
-    kinds = [(_kind(side), side) for side in (compare.left, compare.right) if _kind(side)]
+    sides = (compare.left, compare.right)
+    kinds = [(_kind(side), side) for side in sides if _kind(side) and not _piece(side, ctx)]
     if not kinds or _not_a_check(index, compare, ctx):
         return None
     kind, side = max(kinds, key=lambda pair: pair[0] == "password")
     return kind, ".".join(p for p in _last(side) or () if p)
+
+
+def _piece(side: Expr, ctx: Ctx) -> bool:
+    """``token`` looped over the pieces of a text (``for token in raw.split(","):``), a
+    lexical token rather than a credential (see ``textpieces``)."""
+    return isinstance(side, Name) and is_text_piece(side.dotted, ctx)
 
 
 def _not_a_check(index: ProjectIndex, compare: Compare, ctx: Ctx) -> bool:

@@ -10,7 +10,9 @@ from typing import Any
 from backendkit.findings import Finding
 from backendkit.project.symbols import External
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.secretnames import FLAG_WORDS, REDACTING_VERBS, name_words, secret_kind
 from backendkit.rules.support import call_sites, external_calls
+from backendkit.rules.textpieces import is_text_piece
 from backendkit.summary.model import (
     BinOp,
     Call,
@@ -22,62 +24,8 @@ from backendkit.summary.model import (
     Subscript,
 )
 
-# The words of a name's last part decide whether it holds a secret (see ``secret_kind``).
-PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "passphrase"})
-SECRET_WORDS = frozenset(
-    {"secret", "token", "jwt", "credential", "credentials", "authorization", "apikey"}
-)
-# ``<kind>_key`` is a secret key; a bare ``key`` (``cache_key``, ``sort_key``) is not
-KEY_KINDS = frozenset(
-    {"api", "private", "secret", "signing", "encryption", "access", "master", "hmac", "jwt"}
-)
-# trailing words that only say how, where or which copy of the secret is held:
-# ``token_value``, ``password_bytes``, ``password_confirm``, ``refresh_token_cookie``,
-# ``api_key_header`` (FastAPI's APIKeyHeader tutorial), ``private_key_pem``
-VALUE_FORMS = frozenset(
-    {
-        *("value", "str", "string", "bytes", "raw", "plain", "plaintext", "encoded", "b64"),
-        *("base64", "pem", "der", "text", "input", "header", "cookie"),
-        *("confirm", "confirmation", "repeat", "again", "retype"),
-    }
-)
-# leading words of a question about a secret, not the secret: ``has_password``,
-# ``is_token_valid``, ``verify_password(...)``
-FLAG_WORDS = frozenset(
-    {
-        "is",
-        "has",
-        "have",
-        "had",
-        "was",
-        "should",
-        "can",
-        "must",
-        "need",
-        "needs",
-        "use",
-        "uses",
-        "require",
-        "requires",
-        "allow",
-        "show",
-        "with",
-        "without",
-        "no",
-        "verify",
-        "check",
-        "validate",
-    }
-)
-# leading words of a redacted copy: ``masked_token``, ``redacted_api_key`` reveal nothing
-REDACTED_WORDS = frozenset(
-    {"masked", "redacted", "obfuscated", "censored", "scrubbed", "sanitized", "anonymized"}
-)
-# first words of functions whose result reveals nothing of their arguments:
-# ``mask(token)``, ``redact_secret(key)`` (``len`` and ``bool`` are counted with them)
-REDACTING_VERBS = frozenset({"mask", "redact", "obfuscate", "censor", "scrub", "anonymize"})
-HASH_WORDS = frozenset({"hash", "hashed", "digest"})
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+__all__ = ["SecretInLogRule", "WeakPasswordHashRule", "secret_kind"]
+
 FAST_HASHES = {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s", "new"}
 WEAK_SCHEMES = {
     "md5_crypt",
@@ -98,40 +46,6 @@ WEAK_SCHEMES = {
 }
 LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
 LOG_RECEIVERS = re.compile(r"(^|\.)(_?logger|_?log|logging|LOGGER|LOG)$")
-
-
-def name_words(name: str) -> list[str]:
-    """The lower-case words of a dotted name's last part, split on ``_`` and camelCase:
-    ``user.hasPassword`` gives ``["has", "password"]``."""
-    last = _CAMEL.sub("_", name.rpartition(".")[2])
-    return [word.lower() for word in last.split("_") if word]
-
-
-def secret_kind(name: str) -> str:
-    """``"password"``, ``"secret"`` or ``""`` for a dotted name: the last word of its last
-    part decides (after value-form words such as ``_value`` / ``_bytes``), so ``token``,
-    ``access_token``, ``user.password``, ``client_secret`` and ``api_key`` are secrets while
-    ``token_count``, ``password_changed_at``, ``api_key_id`` and ``secret_name`` are not.
-    ``<kind>_key`` needs a secret kind (``api``, ``private``, ``secret``...), a password's
-    hash counts as the password (a token's hash is a safe identifier), and a name starting
-    with a question word (``has_password``, ``is_token_valid``) is a flag."""
-    before, last = _deciding_words(name)
-    if last in PASSWORD_WORDS or (last in HASH_WORDS and before in PASSWORD_WORDS):
-        return "password"
-    return "secret" if last in SECRET_WORDS or (last == "key" and before in KEY_KINDS) else ""
-
-
-def _deciding_words(name: str) -> tuple[str, str]:
-    """The last two words of ``name`` once value-form words and numbers are dropped
-    (``password_confirm``, ``password_2`` and ``password2`` read as ``password``), or
-    ``("", "")`` for a flag such as ``has_password`` or a redacted copy (``masked_token``)."""
-    words = name_words(name)
-    if not words or words[0] in FLAG_WORDS or words[0] in REDACTED_WORDS:
-        return "", ""
-    while len(words) > 1 and (words[-1] in VALUE_FORMS or words[-1].isdigit()):
-        words.pop()
-    before, last = ["", *words][-2:]
-    return before, last.rstrip("0123456789") or last  # ``password2``
 
 
 def _names_in(expr: Expr | None) -> list[str]:
@@ -271,6 +185,19 @@ class SecretInLogRule(ProjectRule):
             "    masked_token = mask(token)\n    logger.info('using token %s', masked_token)\n",
             note="a flag and a redacted copy",
         ),
+        Example(
+            "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+            "def costs(price: float, limit: int, pagination_token: str, tokenizer) -> None:\n"
+            "    cost_per_token = {'input_cost_per_token': price}\n"
+            "    logger.info(f'cost per token: {cost_per_token}')\n"
+            "    logger.debug(f'limit: {limit}, pagination_token: {pagination_token}')\n"
+            "    logger.debug('eos %s', tokenizer.eos_token)\n\n\n"
+            "def cidrs(raw: str) -> None:\n"
+            "    for token in raw.split(','):\n"
+            "        token = token.strip()\n"
+            "        logger.warning('ignoring invalid allowed CIDR: %s', token)\n",
+            note="a price per token, a pagination cursor, a model's token, a piece of a text",
+        ),
     )
     INVALID = (
         Example(
@@ -280,6 +207,18 @@ class SecretInLogRule(ProjectRule):
             "    print('auth header', request.headers['authorization'])  # expect: BK111\n"
             "    logger.info('token=%s', request.token)  # expect: BK111\n"
         ),
+        Example(
+            "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+            "def tokens(settings, request, api_token: str, refresh_token: str) -> None:\n"
+            "    logger.info('api %s refresh %s', api_token, refresh_token)  # expect: BK111\n"
+            "    token = request.headers.get('X-Token')\n"
+            "    logger.info('header token %s', token)  # expect: BK111\n"
+            "    for token in settings.API_TOKENS.split(','):\n"
+            "        logger.info('loaded %s', token)  # expect: BK111\n"
+            "    for token in request.headers.get('Authorization').split():\n"
+            "        logger.info('part %s', token)  # expect: BK111\n",
+            note="tokens and the pieces of a text that names them",
+        ),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -288,7 +227,8 @@ class SecretInLogRule(ProjectRule):
             call = site.call
             if not _is_log_call(call):
                 continue
-            leaked = [n for a in call.args for n in _names_in(a) if secret_kind(n)]
+            names = [n for a in call.args for n in _names_in(a) if secret_kind(n)]
+            leaked = [n for n in names if not is_text_piece(n, where)]
             if leaked:
                 yield self.finding(
                     where.module.path,
