@@ -72,9 +72,11 @@ THREAD_OFFLOADERS = frozenset(
 
 @dataclass
 class CallGraph:
-    """The graph, and per function the calls it could not resolve and the externals it calls.
-    ``build_call_graph`` gives a ``networkx.DiGraph``; the lazy graph BK301 searches is a
-    ``digraph.DiGraph`` (the same operations, without importing networkx)."""
+    """The graph, and per function the calls it could not resolve and the externals it calls
+    (not those it awaits: ``await session.execute(...)`` is an async client's, whatever the
+    annotation says, so it cannot block the event loop). ``build_call_graph`` gives a
+    ``networkx.DiGraph``; the lazy graph BK301 searches is a ``digraph.DiGraph`` (the same
+    operations, without importing networkx)."""
 
     graph: nx.DiGraph | DiGraph
     unresolved: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
@@ -232,7 +234,7 @@ class _Builder(ReceiverTypes):
             if isinstance(target, FuncSym):
                 for callee in (target, *self._wrappers(target)):
                     self.add_edge(caller, self.add_node(callee, "function"), site.line, "call")
-            elif isinstance(target, External):
+            elif isinstance(target, External) and not site.awaited:
                 self.result.external.setdefault(caller, []).append((site.line, target.qualname))
             elif isinstance(target, str):
                 self.result.unresolved.setdefault(caller, []).append((site.line, target))

@@ -309,6 +309,22 @@ class BlockingCallRule(ProjectRule):
             note="a sync route runs in the thread pool; the others hand the work to a thread "
             "(a function, or a lambda that calls it)",
         ),
+        Example(
+            {
+                "app/__init__.py": "",
+                "app/jobs.py": "from sqlalchemy import select\nfrom sqlalchemy.orm import Session"
+                "\n\n\nasync def find_job(session: Session, job_id: int) -> object:\n"
+                "    result = await session.execute(select(job_id))\n"
+                "    return result.scalar_one_or_none()\n",
+                "app/main.py": "from fastapi import FastAPI\nfrom sqlalchemy.ext.asyncio import "
+                "AsyncSession\n\nfrom app.jobs import find_job\n\napp = FastAPI()\n\n\n"
+                '@app.get("/jobs/{job_id}")\n'
+                "async def get_job(job_id: int, session: AsyncSession) -> dict:\n"
+                "    return {'job': await find_job(session, job_id)}\n",
+            },
+            note="an awaited call returns an awaitable: the session is an AsyncSession, "
+            "whatever the helper's annotation says",
+        ),
     )
     INVALID = (
         Example(

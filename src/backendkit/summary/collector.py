@@ -99,6 +99,7 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
         self.finally_depth: list[int] = [0]
         self.except_depth: list[int] = [0]
         self.uses: dict[int, str] = {}  # id of a call node -> CallSite.use
+        self.awaited: set[int] = set()  # ids of the call nodes under ``await``
         self.functions: list[FunctionInfo] = []  # every def, redefinitions included
         self.lambda_args: dict[int, tuple[Call, int | str]] = {}  # id of a lambda -> its call
         self.lambdas: list[tuple[Call, int | str] | None] = []  # the lambda bodies walked into
@@ -375,10 +376,12 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
         assert isinstance(call, Call)
         loops = tuple(self.loop_stack[-1])
         guarded = self.guard_depth[-1] > 0
-        use, in_finally = self.call_use(node)
+        use, in_finally, awaited = self.call_use(node)
         in_except = self.except_depth[-1] > 0
         lambdas = tuple(h for h in self.lambdas if h is not None) if self.lambdas else ()
-        site = CallSite(call, self.line, loops, guarded, use, in_finally, in_except, lambdas)
+        site = CallSite(
+            call, self.line, loops, guarded, use, in_finally, in_except, lambdas, awaited
+        )
         self.scope.calls.append(site)
         if in_except and not self.lambdas:  # a lambda's body runs only when it is called
             self.note_handed(call)

@@ -121,6 +121,7 @@ class StatementFacts:
     finally_depth: list[int]
     except_depth: list[int]
     uses: dict[int, str]
+    awaited: set[int]
     open_tries: list[OpenTry]
     scopes: list[Scope]
 
@@ -130,13 +131,19 @@ class StatementFacts:
         if call is not None:
             self.uses.setdefault(id(call), use)
 
-    def call_use(self, node: cst.Call) -> tuple[str, bool]:
-        """``(use, in_finally)`` for a call being recorded; a method called on the result of
-        another call (``Session(engine).execute(...)``) marks that inner call ``attr``."""
+    def call_use(self, node: cst.Call) -> tuple[str, bool, bool]:
+        """``(use, in_finally, awaited)`` for a call being recorded; a method called on the
+        result of another call (``Session(engine).execute(...)``) marks that inner call
+        ``attr``."""
         func = node.func
         if type(func) is cst.Attribute and type(func.value) is cst.Call:
             self.uses.setdefault(id(func.value), "attr")
-        return self.uses.get(id(node), ""), self.finally_depth[-1] > 0
+        return self.uses.get(id(node), ""), self.finally_depth[-1] > 0, id(node) in self.awaited
+
+    def visit_Await(self, node: cst.Await) -> None:
+        """``await f(...)``: the call is awaited (``CallSite.awaited``)."""
+        if type(node.expression) is cst.Call:
+            self.awaited.add(id(node.expression))
 
     def record_targets(self, targets: list[cst.BaseExpression], value: cst.BaseExpression) -> None:
         """``name = call`` marks the call's use; ``x[key] = value`` is recorded."""

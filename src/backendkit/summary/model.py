@@ -213,6 +213,7 @@ class CallSite:
     # argument of and its position or keyword (``to_thread(lambda: f())``: ``((to_thread, 0),)``);
     # a lambda that is not an argument is left out
     lambdas: tuple[tuple[Call, int | str], ...] = ()
+    awaited: bool = False  # ``await f(...)``: it returns an awaitable, so it cannot block
 
     @property
     def conditional(self) -> bool:
