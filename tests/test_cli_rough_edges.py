@@ -64,3 +64,30 @@ def test_rules_say_which_have_a_fix(tmp_path: Path) -> None:
     assert table["BK404"].endswith("(safe fix)")
     assert table["BK107"].endswith("(unsafe fix)")
     assert "fix)" not in table["BK101"]
+
+
+def test_the_example_shop_reports_what_its_readme_lists() -> None:
+    """examples/shop/README.md lists the planted problems and the other findings by rule."""
+    from collections import Counter
+
+    from backendkit import analyze
+
+    shop = Path(__file__).resolve().parent.parent / "examples" / "shop"
+    found = Counter(f.code for f in analyze([shop], use_cache=False).findings)
+    assert found == {
+        "BK208": 11,
+        "BK102": 2,
+        "BK112": 2,
+        "BK101": 1,
+        "BK103": 1,
+        "BK204": 1,
+        "BK401": 1,
+    }
+
+
+def test_statistics_as_json_and_refused_where_they_cannot_be_shown(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", files())
+    proc = bk(root, "lint", "--statistics", "-o", "json")
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout) == [{"code": "BK101", "name": "missing-auth", "count": 1}]
+    assert_one_line_error(bk(root, "lint", "--statistics", "-o", "sarif"), "--statistics")

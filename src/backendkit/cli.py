@@ -141,7 +141,7 @@ def lint(
         bool, typer.Option("--exit-zero", help="Exit 0 even with findings.")
     ] = False,
     statistics: Annotated[
-        bool, typer.Option("--statistics", help="Count findings per rule.")
+        bool, typer.Option("--statistics", help="Count findings per rule (JSON with -o json).")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only.")] = False,
     config: ConfigOpt = None,

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -68,17 +69,15 @@ def run_lint(
     diff and change nothing; exit 1 when there is something to fix).
     """
     from backendkit.catalogue import load_catalogue
-    from backendkit.reporters import FORMATS, Report, render
+    from backendkit.reporters import Report
 
-    if output_format not in FORMATS:
-        raise ValueError(f"--output-format {output_format!r} is not one of: {', '.join(FORMATS)}")
+    _check_output(output_format, statistics)
     result = _analyze(paths, config, select, ignore, extend_select, use_cache, jobs, not quiet)
     if fix:
         changed = _fix(result, fix)
         if fix.startswith("diff"):
             return 1 if changed else 0
         result = _analyze(paths, config, select, ignore, extend_select, use_cache, jobs, not quiet)
-    text_format = output_format in ("concise", "full")
     if not result.files:  # an empty run is not a clean one
         result.notes.append("no Python files found in the given paths: nothing was checked")
     report = Report(
@@ -97,12 +96,36 @@ def run_lint(
         from backendkit.baseline import load_baseline, new_findings
 
         report.findings = new_findings(report, load_baseline(baseline))
-    _print_lint(render(output_format, report), result.notes, text_format, quiet)
+    _print_lint(_rendered(report, output_format), result.notes, output_format, quiet)
     return 1 if report.findings else 0
 
 
-def _print_lint(output: str, notes: list[str], text_format: bool, quiet: bool) -> None:
+def _check_output(output_format: str, statistics: bool) -> None:
+    """Raise ``ValueError`` for an unknown format, or ``--statistics`` with one that has no
+    counts (they are text, or JSON as ruff prints them)."""
+    from backendkit.reporters import FORMATS
+
+    if output_format not in FORMATS:
+        raise ValueError(f"--output-format {output_format!r} is not one of: {', '.join(FORMATS)}")
+    if statistics and output_format not in ("concise", "full", "json"):
+        raise ValueError(f"--statistics prints text or JSON, not --output-format {output_format}")
+
+
+def _rendered(report, output_format: str) -> str:
+    """The findings in ``output_format``; with ``--statistics`` and JSON, as ruff, the count
+    of each rule's findings instead (most frequent first)."""
+    from backendkit.reporters import render
+
+    if not (report.show_statistics and output_format == "json"):
+        return render(output_format, report)
+    counts = Counter((f.code, f.name) for f in report.findings)
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return json.dumps([{"code": c, "name": n, "count": k} for (c, n), k in rows], indent=2) + "\n"
+
+
+def _print_lint(output: str, notes: list[str], output_format: str, quiet: bool) -> None:
     """Findings to stdout; run notes to stderr unless the text format already shows them."""
+    text_format = output_format in ("concise", "full")
     sys.stdout.write(_strip_summary(output) if quiet and text_format else output)
     if not text_format and not quiet:
         sys.stderr.writelines(f"note: {note}\n" for note in notes)
