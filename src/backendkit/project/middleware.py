@@ -26,6 +26,11 @@ requests on to the next app (``return await call_next(request)`` under an ``if``
 allow-list of public paths, after which every other path is checked) guards only some paths,
 and the analysis cannot tell which: it changes no route's status (a route it leaves open is
 reported, not hidden as ``unknown``).
+
+A middleware added only under a condition (``if SERVER_SECURE: app.add_middleware(...)``, or
+in a loop) guards its routes in one configuration only: they keep their status with a
+``Switch`` at the ``add_middleware`` call (BK101 reports the configuration without it once),
+unless a middleware the app adds always authenticates too.
 """
 
 from __future__ import annotations
@@ -33,10 +38,11 @@ from __future__ import annotations
 import re
 
 from backendkit.project.appmodel import AppModel, AppObject, Mount, RouteDecl
-from backendkit.project.authstatus import AuthStatus
+from backendkit.project.authstatus import AuthStatus, Switch
 from backendkit.project.credentials import CredentialChecks, rejected_read
 from backendkit.project.deps import DependencyResolver
 from backendkit.project.httperrors import AUTH_STATUSES
+from backendkit.project.returns import Origin
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym
 from backendkit.project.text import expr_text
 from backendkit.project.walk import IncludeWalk
@@ -64,6 +70,8 @@ class MiddlewareAuth:
         self.credentials: CredentialChecks = resolver.credentials
         self._guards: dict[tuple[str, int], str] | None = None
         self._apps: dict[tuple[str, bool], str] = {}
+        #: the link of a middleware added only under a condition -> where it is added
+        self._optional: dict[str, Origin] = {}
 
     def behind(self, status: AuthStatus, app: str, decl: RouteDecl) -> AuthStatus:
         """``status`` of a route of root app ``app``: ``unknown`` through the middleware when
@@ -74,6 +82,8 @@ class MiddlewareAuth:
         if self._guards is None:
             self._guards = _GuardWalk(self).run(self.model)
         label = self._guards.get((app, id(decl)), "")
+        if label in self._optional:  # not added in every configuration: a switch
+            return AuthStatus(status.status, (), Switch(self._optional[label], (label,), (label,)))
         return AuthStatus("unknown", (label,)) if label else status
 
     def guard(self, obj: AppObject, websocket: bool = False) -> str:
@@ -81,29 +91,33 @@ class MiddlewareAuth:
         for a ``websocket`` route only pure ASGI middleware counts."""
         key = (obj.key, websocket)
         if key not in self._apps:
-            found = (
-                self._checks(func, name)
-                for func, name, http_only in self._middleware(obj)
-                if not (websocket and http_only)
-            )
-            self._apps[key] = next((link for link in found if link), "")
+            found = [
+                (link, origin)
+                for func, name, http_only, origin in self._middleware(obj)
+                if not (websocket and http_only) and (link := self._checks(func, name))
+            ]
+            found.sort(key=lambda pair: pair[1] is not None)  # one added always comes first
+            self._apps[key] = found[0][0] if found else ""
+            if found and found[0][1] is not None:
+                self._optional[found[0][0]] = found[0][1]
         return self._apps[key]
 
-    def _middleware(self, obj: AppObject) -> list[tuple[FuncSym, str, bool]]:
-        """``(function, name, HTTP only)`` for each middleware function or method of
-        ``obj``: a function (``@app.middleware("http")``) and a ``dispatch`` method
-        (``BaseHTTPMiddleware``) see HTTP requests only, a ``__call__`` every ASGI scope."""
-        out: list[tuple[FuncSym, str, bool]] = []
-        for expr, ctx in _registered(obj):
+    def _middleware(self, obj: AppObject) -> list[tuple[FuncSym, str, bool, Origin | None]]:
+        """``(function, name, HTTP only, where it is added under a condition)`` for each
+        middleware function or method of ``obj``: a function (``@app.middleware("http")``)
+        and a ``dispatch`` method (``BaseHTTPMiddleware``) see HTTP requests only, a
+        ``__call__`` every ASGI scope."""
+        out: list[tuple[FuncSym, str, bool, Origin | None]] = []
+        for expr, ctx, origin in _registered(obj):
             target = self.index.resolve_expr(expr, ctx)
             if isinstance(target, FuncSym):
-                out.append((target, target.qualname, True))
+                out.append((target, target.qualname, True, origin))
             elif isinstance(target, ClassSym):
                 for method in _METHODS:
                     found = self.index.class_member(target, method)
                     if isinstance(found, FuncSym):
                         http_only = method == "dispatch" or _asks_http(found.info.scope)
-                        out.append((found, target.qualname, http_only))
+                        out.append((found, target.qualname, http_only, origin))
         return out
 
     def _checks(self, func: FuncSym, name: str) -> str:
@@ -162,18 +176,32 @@ def middleware_classes(obj: AppObject) -> list[tuple[Expr, Ctx, int]]:
     ``add_middleware`` and of ``FastAPI(middleware=[Middleware(Cls)])`` (``@app.middleware``
     functions are in ``obj.hooks``)."""
     found = [(site.call.arg(0, "middleware_class"), ctx, site.line) for site, ctx in obj.middleware]
-    stack = obj.instance.call.kwarg("middleware")
-    for item in stack.items if isinstance(stack, Seq) else ():
-        if isinstance(item, Call):
-            found.append((item.arg(0, "cls"), obj.instance.ctx, obj.line))
+    found += _constructed(obj)
     return [(expr, ctx, line) for expr, ctx, line in found if expr is not None]
 
 
-def _registered(obj: AppObject) -> list[tuple[Expr, Ctx]]:
+def _constructed(obj: AppObject) -> list[tuple[Expr, Ctx, int]]:
+    """The classes of ``FastAPI(middleware=[Middleware(Cls)])``."""
+    stack = obj.instance.call.kwarg("middleware")
+    items = stack.items if isinstance(stack, Seq) else ()
+    found = [
+        (item.arg(0, "cls"), obj.instance.ctx, obj.line) for item in items if isinstance(item, Call)
+    ]
+    return [(expr, ctx, line) for expr, ctx, line in found if expr is not None]
+
+
+def _registered(obj: AppObject) -> list[tuple[Expr, Ctx, Origin | None]]:
     """What ``obj`` registers as middleware: ``@app.middleware`` functions and the classes of
-    ``middleware_classes``."""
-    found = [(expr, ctx) for kind, expr, ctx, _line in obj.hooks if kind == "middleware"]
-    return found + [(expr, ctx) for expr, ctx, _line in middleware_classes(obj)]
+    ``middleware_classes``, with where an ``add_middleware`` under an ``if`` (or in a loop)
+    adds it: a configuration without it is a switch (letta's ``if SERVER_SECURE:``)."""
+    found = [(expr, ctx, None) for kind, expr, ctx, _line in obj.hooks if kind == "middleware"]
+    for site, ctx in obj.middleware:
+        expr = site.call.arg(0, "middleware_class")
+        if expr is not None:
+            text = f"a configuration without app.add_middleware({expr_text(expr)})"
+            origin = (ctx.module.path, site.line, text) if site.conditional else None
+            found.append((expr, ctx, origin))
+    return found + [(expr, ctx, None) for expr, ctx, _line in _constructed(obj)]
 
 
 def _path_conditional(func: FuncSym, rejection: int) -> bool:
