@@ -168,3 +168,119 @@ def test_what_a_test_requires_present(test: str, present: tuple[str, ...]) -> No
     """``IfBlock.present`` reads ``getattr`` with a literal name as the attribute chain, and
     ``x is True`` as ``x``."""
     assert presence_of(cst.parse_expression(test)) == present
+
+
+REVIEW = """\
+import os
+from typing import Optional
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
+
+KEYS = [k for k in os.environ.get("BK_KEYS", "").split(",") if k]
+DOCS = {1: {"private": False, "token": "t"}}
+app = FastAPI()
+
+
+@app.middleware("http")
+async def mark(request: Request, call_next):
+    request.state.is_public = request.url.path == "/is_public"
+    request.state.auth_checked = True
+    request.state.user = None
+    return await call_next(request)
+
+
+def is_public(request: Request) -> None:
+    if request.state.is_public:
+        return
+    if request.headers.get("X-API-Key") not in KEYS:
+        raise HTTPException(status_code=401)
+
+
+def checked_no_user(request: Request) -> None:
+    if request.state.auth_checked and request.state.user is None:
+        return
+    if request.headers.get("X-API-Key") not in KEYS:
+        raise HTTPException(status_code=401)
+
+
+def nested_path(request: Request) -> None:
+    if request.state.auth_checked:
+        if request.url.path == "/nested_path":
+            return
+    if request.headers.get("X-API-Key") not in KEYS:
+        raise HTTPException(status_code=401)
+
+
+async def verify_falloff(token: Optional[str]) -> None:
+    if token is not None and token not in KEYS:
+        raise HTTPException(status_code=401)
+
+
+async def verify_passback(token: Optional[str]) -> Optional[str]:
+    if token and token not in KEYS:
+        raise HTTPException(status_code=401)
+    return token
+
+
+async def falloff_guard(request: Request) -> None:
+    token = request.headers.get("Authorization")
+    if token is None:
+        return await verify_falloff(token)
+    if token not in KEYS:
+        raise HTTPException(status_code=401)
+
+
+async def passback_guard(request: Request) -> None:
+    token = request.headers.get("Authorization")
+    if token is None:
+        return await verify_passback(token)
+    if token not in KEYS:
+        raise HTTPException(status_code=401)
+
+
+@app.get("/public_first")
+def public_first(authorization: Optional[str] = Header(None)) -> dict:
+    if authorization is None:
+        return {"items": ["public"]}
+    if authorization not in KEYS:
+        raise HTTPException(status_code=401)
+    return {"items": []}
+
+
+@app.get("/share/{doc_id}")
+def share(doc_id: int, x_share_token: Optional[str] = Header(None)) -> dict:
+    doc = DOCS[doc_id]
+    if doc["private"] and x_share_token != doc["token"]:
+        raise HTTPException(status_code=403)
+    return doc
+
+
+@app.get("/late_only")
+def late_only(request: Request) -> dict:
+    if request.query_params.get("full"):
+        if request.headers.get("X-API-Key") not in KEYS:
+            raise HTTPException(status_code=401)
+    return {}
+
+
+@app.api_route("/methods", methods=["GET", "POST"])
+def methods(request: Request) -> dict:
+    if request.method != "GET" and request.headers.get("X-API-Key") not in KEYS:
+        raise HTTPException(status_code=401)
+    return {}
+"""
+#: the review's cases (a8d5e88, d0ee641): all open to anonymous callers, none read as required
+REVIEWED = ["is_public", "checked_no_user", "nested_path", "falloff_guard", "passback_guard"]
+ENDPOINTS = ["/public_first", "/share/1", "/late_only", "/methods"]
+
+
+def test_reviewed_shapes_are_open_as_fastapi_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BK_KEYS", "secret")
+    main = guarded_routes(REVIEW, REVIEWED)
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": main})
+    paths = [f"/{name}" for name in REVIEWED] + ENDPOINTS
+    assert anonymous_statuses(root, paths) == dict.fromkeys(paths, 200)
+    auth = {route.path: route.auth for route in analyze([root], use_cache=False).routes}
+    assert auth == {path.replace("/1", "/{doc_id}"): "none" for path in paths}

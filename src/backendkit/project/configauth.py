@@ -54,7 +54,7 @@ def config_skip(
             continue
         lines, how = _skipping(scope, block, first, early)
         lines = [line for line in lines if _configured(index, scope, block, line, body)]
-        if lines and block.reads and all(_configuration(index, read, body) for read in block.reads):
+        if lines and block.reads and all(configuration(index, read, body) for read in block.reads):
             text = f"{func.info.name}'s {how} on {_test(block)}"
             origin = (func.ctx.module.path, lines[0], text)
             return origin, _without(func, set(lines))
@@ -107,10 +107,10 @@ def _configured(index: ProjectIndex, scope: Scope, block: IfBlock, line: int, bo
     getattr(request.state, "tracing_operator", False) is True: return``), which picks
     callers, not a configuration."""
     nested = [b for b in scope.ifs if b is not block and block.first < b.first and b.holds(line)]
-    return all(_configuration(index, read, body) for b in nested for read in b.reads)
+    return all(configuration(index, read, body) for b in nested for read in b.reads)
 
 
-def _configuration(index: ProjectIndex, read: str, body: Ctx) -> bool:
+def configuration(index: ProjectIndex, read: str, body: Ctx) -> bool:
     """``read`` (``API_KEY``, ``settings.auth.enabled``, ``os.environ.get``) starts with a
     module-level name or import: the same for every request."""
     head = read.partition(".")[0]

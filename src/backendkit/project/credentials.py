@@ -210,19 +210,17 @@ class CredentialChecks:
         ]
 
     def _returns_check(self, func: FuncSym, site: CallSite | None) -> bool:
-        """``site`` (a returned call) runs a project function that rejects before it may
-        return ``None`` (``verify_optional(token)``, returning ``None`` for a missing token
-        first, lets the caller in)."""
+        """``site`` (a returned call) runs a project function that checks a credential, the
+        guard's own handed on or one it reads (``dependency_check``): ``verify_optional(token)``,
+        which returns ``None`` for a missing token or rejects only one that is there, lets the
+        caller in."""
         if site is None:
             return False
-        target, _ = self._callee(site.call.func, func.ctx.enter(func.info), func)
+        target, bound = self._callee(site.call.func, func.ctx.enter(func.info), func)
         if target is None:
             return False
-        lines = [*self.errors.rejection_lines(target)]
-        lines += [
-            s.line for s, c, _ in self._unconditional_callees(target) if self.helper_rejects(c, 1)
-        ]
-        return bool(lines) and all(line > min(lines) for line in none_lines(target.info.scope))
+        given = _handed_on(func.info.scope, self.reads(func), site.call, target, bound)
+        return bool(self.dependency_check(target, 1, given))
 
     def helper_rejects(self, func: FuncSym, depth: int = 0) -> bool:
         """``func`` raises a 401/403 itself or in a project function it always calls (a

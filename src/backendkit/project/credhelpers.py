@@ -27,6 +27,7 @@ from backendkit.summary.model import (
 _CONNECTIONS = frozenset({"Request", "HTTPConnection", "WebSocket"})
 #: words of a ``request.state`` attribute holding the identity an auth middleware found
 _STATE_WORDS = ("auth", "user", "token", "claim", "scope", "principal", "identity", "subject")
+_STATE_WORDS += ("operator",)  # hayhooks' request.state.tracing_operator
 
 
 def state_check(scope: Scope, line: int, params: Sequence[Param] = ()) -> str:
@@ -71,18 +72,28 @@ def _getattr_state(call: Call) -> str:
 
 
 def vouched(scope: Scope, line: int) -> bool:
-    """``line`` is in the body of an ``if`` that runs only for a request something upstream
-    vouched for: its test requires an attribute of the request's state (``if
-    request.state.user:``, ``elif getattr(request.state, "operator", False) is True:``),
-    which a middleware or an earlier dependency sets and no caller can. A ``return`` there
-    lets no anonymous caller through."""
-    for block in scope.ifs:
-        if block.in_body(line):
-            for name in block.present:
-                head, _, attr = name.rpartition(".state.")
-                if head and attr and not _app_state(head):
-                    return True
-    return False
+    """``line`` is in the body of an ``if`` (the innermost holding it) that runs only for a
+    request an upstream check vouched for: its test requires an identity on the request's
+    state and nothing else (``if request.state.user:``, ``elif getattr(request.state,
+    "operator", False) is True:``; not ``... and request.state.user is None``, not
+    ``request.state.is_public``), which a middleware or an earlier dependency sets after
+    authenticating the caller. A ``return`` there lets no anonymous caller through."""
+    holding = [block for block in scope.ifs if block.holds(line)]
+    if not holding:
+        return False
+    block = max(holding, key=lambda b: b.first)
+    if not block.in_body(line) or not any(map(_state_identity, block.present)):
+        return False
+    return all(
+        read == "getattr" or any(p == read or p.startswith(read + ".") for p in block.present)
+        for read in block.reads
+    )
+
+
+def _state_identity(name: str) -> bool:
+    """``request.state.user`` (an identity's name on the request's state, not the app's)."""
+    head, _, attr = name.rpartition(".state.")
+    return bool(head) and not _app_state(head) and _identity(attr)
 
 
 def _app_state(owner: str) -> bool:

@@ -355,10 +355,12 @@ class DependencyResolver:
 
     def endpoint_node(self, func: FuncSym) -> DepNode:
         """The endpoint's own body as the last check FastAPI runs: a credential it reads and
-        rejects without (``if request.headers.get("Authorization") != KEY: raise 401``); its
-        parameters' dependencies are not its children (they are the route's)."""
+        rejects without before anything else (``endpointauth``); its parameters' dependencies
+        are not its children (they are the route's)."""
+        from backendkit.project.endpointauth import endpoint_check
+
         node = DepNode("its own body", "function", is_async=func.info.is_async, func=func)
-        self._own_checks(node, func)
+        node.checks = endpoint_check(self.credentials, func)
         return node
 
     def _wrapped_node(self, wrapped: Expr, ctx: Ctx) -> DepNode:

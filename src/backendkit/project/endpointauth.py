@@ -1,0 +1,57 @@
+"""Authentication an endpoint does in its own body, the last check before its work::
+
+    @app.post("/a")
+    async def a(request: Request) -> dict:
+        token = request.headers.get("Authorization")
+        if token != KEY:
+            raise HTTPException(status_code=401)
+        ...
+
+An endpoint is no dependency: any ``return`` sends a response, and its 401/403s are as often
+business rules (an ownership check, a private document, a method it refuses) as a missing
+credential. So it counts as checking a credential only in the plain shape above: its first
+401/403 is for want of a credential it reads (``credentials.rejected_read``), nothing returns
+before it, and every ``if`` holding it tests only that credential (or a value derived from it)
+and configuration (module-level names: ``KEY``, ``settings.api_key``), not the request's path,
+method, query or a record it loaded (``if doc["private"] and token != doc["token"]``).
+"""
+
+from __future__ import annotations
+
+from backendkit.project.configauth import configuration
+from backendkit.project.credentials import CredentialChecks, rejected_read
+from backendkit.project.symbols import FuncSym
+
+
+def endpoint_check(checks: CredentialChecks, func: FuncSym) -> str:
+    """The credential the endpoint ``func`` checks in its own body before anything else it
+    does, by the rule of the module docstring ("" for none)."""
+    lines = checks.errors.rejection_lines(func)
+    if not lines:
+        return ""
+    first, scope = min(lines), func.info.scope
+    if any(line < first for line in (*scope.return_lines, *scope.bare_returns)):
+        return ""  # a response sent before the check
+    reads = checks.reads(func)
+    if not _decided_by_credential(checks, func, first, checks.credential_names(func, reads)):
+        return ""
+    site = checks.errors.raised_site(func, first)
+    found = None if site is None else rejected_read(scope, reads, first, site)
+    return found.what if found is not None else ""
+
+
+def _decided_by_credential(
+    checks: CredentialChecks, func: FuncSym, line: int, held: set[str]
+) -> bool:
+    """Every ``if`` holding ``line`` tests only the credential (``held``: names holding it or
+    a value derived from it) and configuration."""
+    body = func.ctx.enter(func.info)
+
+    def known(read: str) -> bool:
+        return (
+            read in held
+            or read.partition(".")[0] in held
+            or configuration(checks.index, read, body)
+        )
+
+    return all(all(map(known, b.reads)) for b in func.info.scope.ifs if b.holds(line))
