@@ -284,3 +284,37 @@ def test_reviewed_shapes_are_open_as_fastapi_says(
     assert anonymous_statuses(root, paths) == dict.fromkeys(paths, 200)
     auth = {route.path: route.auth for route in analyze([root], use_cache=False).routes}
     assert auth == {path.replace("/1", "/{doc_id}"): "none" for path in paths}
+
+
+PLAIN = """\
+from typing import Optional
+
+from fastapi import Depends, FastAPI, HTTPException, Security
+from fastapi.security import APIKeyHeader
+
+API_KEY = "k"
+header = APIKeyHeader(name="X-API-Key", auto_error=False)
+app = FastAPI()
+
+
+async def guard(key: Optional[str] = Security(header)) -> None:
+    if key is None:
+        return
+    if key != API_KEY:
+        raise HTTPException(status_code=403)
+
+
+@app.get("/plain", dependencies=[Depends(guard)])
+def plain() -> dict:
+    return {}
+"""
+
+
+def test_a_guard_returning_for_a_missing_key_enforces_nothing(tmp_path: Path) -> None:
+    """Its 403 is for a wrong key only: the lenient scheme below it stays optional (BK102); it
+    was read as making the scheme required."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": PLAIN})
+    assert anonymous_statuses(root, ["/plain"]) == {"/plain": 200}
+    result = analyze([root], use_cache=False)
+    assert [route.auth for route in result.routes] == ["optional"]
+    assert [f.code for f in result.findings if f.code.startswith("BK10")] == ["BK102"]

@@ -236,12 +236,20 @@ class CredentialChecks:
         """``func`` returns (a bare ``return`` or a value) under an ``if`` that tests nothing
         derived from a credential (``if request.url.path in WHITELIST: return``, ``if
         settings.auth_disabled: return user``) before its first 401/403: the callers that
-        test lets through are never checked, whatever checks the others get."""
+        test lets through are never checked, whatever checks the others get; or a bare
+        ``return`` under an ``if`` testing the credential comes before a conditional first
+        401/403 (``if key is None: return``, then ``if key != KEY: raise``): a missing
+        credential is let through (``rejected_read`` says so of the check)."""
         lines = self.errors.rejection_lines(func)
         if not lines:
             return False
+        first, scope = min(lines), func.info.scope
         held = self.credential_names(func, self.reads(func))
-        return exits_before(func.info.scope, min(lines), held)
+        if exits_before(scope, first, held):
+            return True
+        site = self.errors.raised_site(func, first)
+        missing = CredentialRead("", 0, "")
+        return site is not None and site.conditional and _lets_through(scope, missing, first, held)
 
     def credential_names(self, func: FuncSym, reads: Sequence[CredentialRead]) -> set[str]:
         """The names of ``func`` that hold a credential or a value derived from one: the
