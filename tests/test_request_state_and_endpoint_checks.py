@@ -318,3 +318,54 @@ def test_a_guard_returning_for_a_missing_key_enforces_nothing(tmp_path: Path) ->
     result = analyze([root], use_cache=False)
     assert [route.auth for route in result.routes] == ["optional"]
     assert [f.code for f in result.findings if f.code.startswith("BK10")] == ["BK102"]
+
+
+SWITCHED_HELPER = """\
+import os
+
+from fastapi import Depends, FastAPI, HTTPException
+from fastapi.security import OAuth2PasswordBearer
+
+oauth = OAuth2PasswordBearer(tokenUrl="/login", auto_error=False)
+
+
+def require_login() -> bool:
+    return bool(os.environ.get("BK_REQUIRE_LOGIN"))
+
+
+async def authenticate_user(token: str = Depends(oauth)) -> dict:
+    if not token or token != os.environ.get("BK_TOKEN"):
+        raise HTTPException(status_code=401)
+    return {"user": "u"}
+
+
+async def get_current_user(token: str = Depends(oauth)):
+    if not require_login():
+        return None
+    return await authenticate_user(token)
+
+
+app = FastAPI()
+
+
+@app.get("/items")
+async def items(user=Depends(get_current_user)) -> list[str]:
+    return []
+"""
+
+
+@pytest.mark.parametrize(("login", "status"), [("", 200), ("1", 401)])
+def test_a_switch_before_a_rejecting_helper_is_a_switch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, login: str, status: int
+) -> None:
+    """chainlit's ``get_current_user``: ``if not require_login(): return None`` before the
+    helper that raises the 401 is a configuration switch (BK102 at the return), not
+    ``required``."""
+    monkeypatch.setenv("BK_REQUIRE_LOGIN", login)
+    files = {"app/__init__.py": "", "app/main.py": SWITCHED_HELPER}
+    root = write_project(tmp_path / "p", files)
+    assert anonymous_statuses(root, ["/items"]) == {"/items": status}
+    result = analyze([root], use_cache=False)
+    assert [route.auth for route in result.routes] == ["optional"]
+    found = [(f.code, f.line) for f in result.findings if f.code.startswith("BK10")]
+    assert found == [("BK102", 21)]

@@ -239,8 +239,10 @@ class CredentialChecks:
         test lets through are never checked, whatever checks the others get; or a bare
         ``return`` under an ``if`` testing the credential comes before a conditional first
         401/403 (``if key is None: return``, then ``if key != KEY: raise``): a missing
-        credential is let through (``rejected_read`` says so of the check)."""
-        lines = self.errors.rejection_lines(func)
+        credential is let through (``rejected_read`` says so of the check). The call of a
+        project helper that rejects counts as a 401/403 (chainlit's ``if not require_login():
+        return None`` before ``return await authenticate_user(token)``)."""
+        lines = self.check_lines(func)
         if not lines:
             return False
         first, scope = min(lines), func.info.scope
@@ -250,6 +252,13 @@ class CredentialChecks:
         site = self.errors.raised_site(func, first)
         missing = CredentialRead("", 0, "")
         return site is not None and site.conditional and _lets_through(scope, missing, first, held)
+
+    def check_lines(self, func: FuncSym) -> list[int]:
+        """The lines of ``func``'s own 401/403s, and of its calls of project functions that
+        reject (``helper_rejects``) where nothing skips or swallows them."""
+        lines = list(self.errors.rejection_lines(func))
+        callees = self._unconditional_callees(func)
+        return lines + [site.line for site, callee, _ in callees if self.helper_rejects(callee, 1)]
 
     def credential_names(self, func: FuncSym, reads: Sequence[CredentialRead]) -> set[str]:
         """The names of ``func`` that hold a credential or a value derived from one: the
