@@ -369,3 +369,76 @@ def test_a_switch_before_a_rejecting_helper_is_a_switch(
     assert [route.auth for route in result.routes] == ["optional"]
     found = [(f.code, f.line) for f in result.findings if f.code.startswith("BK10")]
     assert found == [("BK102", 21)]
+
+
+OPTIONAL_USER = """\
+from typing import Optional
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
+
+app = FastAPI()
+SESSIONS: dict = {}
+API_KEYS: dict = {}
+
+
+def optional_user(request: Request) -> Optional[str]:
+    token = request.cookies.get("access-token")
+    return SESSIONS.get(token)
+
+
+def require_user(user: Optional[str] = Depends(optional_user)) -> str:
+    if user is None:
+        raise HTTPException(status_code=401)
+    return user
+
+
+def optional_key_user(x_api_key: Optional[str] = Header(None)) -> Optional[str]:
+    return API_KEYS.get(x_api_key)
+
+
+def require_key_user(user: Optional[str] = Depends(optional_key_user)) -> str:
+    if user is None:
+        raise HTTPException(status_code=401)
+    return user
+
+
+@app.get("/config")
+def config(user: str = Depends(require_user)) -> dict:
+    return {"user": user}
+
+
+@app.get("/keys", dependencies=[Depends(require_key_user)])
+def keys() -> dict:
+    return {}
+
+
+@app.get("/thread")
+def thread(user: Optional[str] = Depends(optional_user)) -> dict:
+    if not user:
+        raise HTTPException(status_code=401)
+    return {}
+
+
+@app.get("/feed")
+def feed(user: Optional[str] = Depends(optional_user)) -> dict:
+    return {"personal": user is not None}
+"""
+
+
+def test_an_optional_user_rejected_above_is_a_check(tmp_path: Path) -> None:
+    """gradio's and chainlit's shape: a dependency reads a cookie or header and returns the
+    user or None; the dependency above it, or the endpoint, rejects None (it was ``none``
+    with a false BK101). Used alone it authenticates nobody."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": OPTIONAL_USER})
+    paths = ["/config", "/keys", "/thread", "/feed"]
+    assert anonymous_statuses(root, paths) == {"/config": 401, "/keys": 401, "/thread": 401} | {
+        "/feed": 200
+    }
+    routes = {route.path: route for route in analyze([root], use_cache=False).routes}
+    assert {path: routes[path].auth for path in paths} == {
+        "/config": "required",
+        "/keys": "required",
+        "/thread": "required",
+        "/feed": "none",
+    }
+    assert routes["/config"].auth_chain[-1] == "app.main:require_user (checks cookie access-token)"

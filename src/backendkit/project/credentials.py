@@ -38,7 +38,8 @@ from collections.abc import Iterator, Sequence
 from backendkit.project.credflow import (
     CredentialRead,
     derived,
-    mentions,
+    handed_on,
+    holder_of,
     returned_credential,
     tests_any,
 )
@@ -46,6 +47,7 @@ from backendkit.project.credhelpers import (
     attr_class,
     exits_before,
     injected,
+    injected_target,
     is_method,
     may_return_none,
     none_lines,
@@ -68,7 +70,6 @@ from backendkit.summary.model import (
     Param,
     Scope,
     Subscript,
-    Unknown,
 )
 
 __all__ = ["CredentialChecks", "CredentialRead", "is_credential", "rejected_read"]
@@ -90,7 +91,11 @@ class CredentialChecks:
         """Every credential ``func`` reads, parameters first, then its body by line; a call of
         a project helper that reads one and returns it (``token = get_token(request)``, up to
         two calls deep) reads it at the call's line, held by the name the call is bound to."""
-        found = [r for p in func.info.params if (r := self._param_read(p, func.ctx))]
+        found = [
+            r
+            for p in func.info.params
+            if (r := self._param_read(p, func.ctx) or self._injected_read(p, func.ctx, depth))
+        ]
         scope = func.info.scope
         bound: dict[int, str] = {}
         for name, assigns in scope.assigns.items():
@@ -103,7 +108,7 @@ class CredentialChecks:
         for site in scope.calls:
             what = self._get_read(site.call, inner) or self._returned_by(site, func, depth)
             if what:
-                holder = _holder(site.use, site.call, bound.get(site.line))
+                holder = holder_of(site.use, site.call, bound.get(site.line))
                 found.append(CredentialRead(what, site.line, holder))
         return sorted(found, key=lambda read: read.line)
 
@@ -179,7 +184,7 @@ class CredentialChecks:
                 continue
             if any(line < site.line for line in nones):
                 continue  # the guard returns before it calls the check
-            given = _handed_on(func.info.scope, reads, site.call, callee, bound)
+            given = handed_on(func.info.scope, reads, site.call, callee, bound)
             found = self.dependency_check(callee, depth + 1, given)
             if found:
                 return found
@@ -219,7 +224,7 @@ class CredentialChecks:
         target, bound = self._callee(site.call.func, func.ctx.enter(func.info), func)
         if target is None:
             return False
-        given = _handed_on(func.info.scope, self.reads(func), site.call, target, bound)
+        given = handed_on(func.info.scope, self.reads(func), site.call, target, bound)
         return bool(self.dependency_check(target, 1, given))
 
     def helper_rejects(self, func: FuncSym, depth: int = 0) -> bool:
@@ -373,6 +378,24 @@ class CredentialChecks:
             return None
         return CredentialRead(f"{kind} {name.lower()}", 0, param.name)
 
+    def _injected_read(self, param: Param, ctx: Ctx, depth: int) -> CredentialRead | None:
+        """A parameter filled by a project dependency that returns a credential it reads or a
+        value made from one (an optional user: ``SESSIONS.get(request.cookies.get("token"))``,
+        gradio's ``get_current_user``), read before the body runs."""
+        dependency = injected_target(param)
+        if depth >= _HELPER_DEPTH or not isinstance(dependency, Name):
+            return None
+        target = self.index.lookup(dependency.dotted, ctx)
+        if not isinstance(target, FuncSym):
+            return None
+        key = (id(target.info), depth + 1)
+        if key not in self._returns:
+            self._returns[key] = ""  # a dependency depending on itself returns nothing more
+            reads = self.reads(target, depth + 1)
+            self._returns[key] = returned_credential(target.info.scope, reads)
+        what = self._returns[key]
+        return CredentialRead(what, 0, param.name) if what else None
+
     def _param_marker(self, param: Param, ctx: Ctx) -> tuple[str, Call] | None:
         """``("header" | "cookie", call)`` for a parameter declared with FastAPI's ``Header``
         or ``Cookie``, as its default or in its ``Annotated`` annotation."""
@@ -388,42 +411,6 @@ class CredentialChecks:
                     if kind:
                         return kind, expr
         return None
-
-
-def _holder(use: str, call: Call, assigned: str | None) -> str:
-    """The name a reading call is bound to (``token = request.headers.get(...)``), else the
-    name assigned on its line (``token = request.headers.get(...) or ""``), else its dotted
-    callee (read in place: ``if not request.headers.get(...)``), else ""."""
-    if use.startswith("="):
-        return use[1:]
-    if assigned is not None:
-        return assigned
-    return call.func.dotted if isinstance(call.func, Name) else ""
-
-
-def _handed_on(
-    scope: Scope, reads: Sequence[CredentialRead], call: Call, callee: FuncSym, bound: bool
-) -> list[CredentialRead]:
-    """The parameters of ``callee`` that ``call`` (in ``scope``) hands a credential of
-    ``reads``, or a value computed from one (``token=token or ""``), as reads of the callee
-    (line 0: held before its body runs)."""
-    params = callee.info.params[1:] if bound else callee.info.params
-    pairs = [(param.name, arg) for param, arg in zip(params, call.args, strict=False)]
-    pairs += [(name, arg) for name, arg in call.kwargs if name]
-    found: list[CredentialRead] = []
-    for read in reads:
-        held = derived(scope, read.holder) if read.holder else set()
-        found += [
-            CredentialRead(read.what, 0, name) for name, arg in pairs if _gives(arg, name, held)
-        ]
-    return found
-
-
-def _gives(arg: Expr, name: str, held: set[str]) -> bool:
-    """``arg`` reads one of ``held``; an expression the summary keeps no parts of
-    (``token or ""``) is taken to when it is passed as a parameter of a held name
-    (``token=token or ""``)."""
-    return mentions(arg, held) or (isinstance(arg, Unknown) and name in held)
 
 
 def rejected_read(

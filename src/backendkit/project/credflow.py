@@ -7,15 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from backendkit.summary.model import (
+    Call,
     Expr,
     IfBlock,
     LoopItem,
     Name,
     Scope,
+    Unknown,
 )
 from backendkit.summary.subexprs import sub_expressions
+
+if TYPE_CHECKING:
+    from backendkit.project.symbols import FuncSym
 
 
 @dataclass(frozen=True)
@@ -84,3 +90,39 @@ def returned_credential(scope: Scope, reads: Sequence[CredentialRead]) -> str:
 def _parts(expr: Expr) -> tuple[Expr, ...]:
     """The expressions ``expr`` is made of (a comprehension's iterable included)."""
     return sub_expressions(expr, (LoopItem,))
+
+
+def holder_of(use: str, call: Call, assigned: str | None) -> str:
+    """The name a reading call is bound to (``token = request.headers.get(...)``), else the
+    name assigned on its line (``token = request.headers.get(...) or ""``), else its dotted
+    callee (read in place: ``if not request.headers.get(...)``), else ""."""
+    if use.startswith("="):
+        return use[1:]
+    if assigned is not None:
+        return assigned
+    return call.func.dotted if isinstance(call.func, Name) else ""
+
+
+def handed_on(
+    scope: Scope, reads: Sequence[CredentialRead], call: Call, callee: FuncSym, bound: bool
+) -> list[CredentialRead]:
+    """The parameters of ``callee`` that ``call`` (in ``scope``) hands a credential of
+    ``reads``, or a value computed from one (``token=token or ""``), as reads of the callee
+    (line 0: held before its body runs)."""
+    params = callee.info.params[1:] if bound else callee.info.params
+    pairs = [(param.name, arg) for param, arg in zip(params, call.args, strict=False)]
+    pairs += [(name, arg) for name, arg in call.kwargs if name]
+    found: list[CredentialRead] = []
+    for read in reads:
+        held = derived(scope, read.holder) if read.holder else set()
+        found += [
+            CredentialRead(read.what, 0, name) for name, arg in pairs if gives(arg, name, held)
+        ]
+    return found
+
+
+def gives(arg: Expr, name: str, held: set[str]) -> bool:
+    """``arg`` reads one of ``held``; an expression the summary keeps no parts of
+    (``token or ""``) is taken to when it is passed as a parameter of a held name
+    (``token=token or ""``)."""
+    return mentions(arg, held) or (isinstance(arg, Unknown) and name in held)

@@ -126,17 +126,30 @@ def injected(param: Param) -> bool:
     ``Security``, as its default or in ``Annotated``), also in one branch of a conditional
     default (``None if header is None else Security(header)``: lightrag's API key, a
     credential when the scheme is configured)."""
+    return _marker(param) is not None
+
+
+def injected_target(param: Param) -> Expr | None:
+    """What ``Depends(x)`` / ``Security(x)`` of ``param`` names (``x``), or None."""
+    marker = _marker(param)
+    return marker.arg(0, "dependency") if marker is not None else None
+
+
+def _marker(param: Param) -> Call | None:
+    """The ``Depends(...)`` / ``Security(...)`` call filling ``param`` (see ``injected``)."""
     candidates = [param.default]
     if isinstance(param.default, IfExp):
         candidates += [param.default.body, param.default.orelse]
     if isinstance(param.annotation, Subscript):
         candidates += param.annotation.items[1:]
-    return any(
-        isinstance(expr, Call)
-        and isinstance(expr.func, Name)
-        and expr.func.dotted.rpartition(".")[2] in ("Depends", "Security")
-        for expr in candidates
-    )
+    calls = [expr for expr in candidates if isinstance(expr, Call)]
+    for call in calls:
+        if isinstance(call.func, Name) and call.func.dotted.rpartition(".")[2] in _MARKERS:
+            return call
+    return None
+
+
+_MARKERS = ("Depends", "Security")
 
 
 def own_class(method: FuncSym) -> ClassSym | None:
