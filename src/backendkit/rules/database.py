@@ -292,7 +292,7 @@ def _is_query(site: CallSite, info: FunctionInfo, where: Ctx, receivers: QueryRe
     body = where.enter(info)
     if not named:
         return receivers.is_annotated_database(receiver, body)
-    known = receivers.is_database(receiver, body)
+    known = receivers.is_database(receiver, body, method)
     return known if known is not None else _untyped_query(site, info, receiver, method)
 
 
