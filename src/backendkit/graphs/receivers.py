@@ -19,6 +19,14 @@ from backendkit.summary.model import (
     Subscript,
 )
 
+#: Container classes of ``builtins`` and ``collections``: what ``self.x = defaultdict(list)``
+#: stores is typed, unlike another library's lowercase callable's result.
+_CONTAINERS = frozenset(
+    {
+        *("dict", "list", "set", "frozenset", "tuple", "bytearray"),
+        *("defaultdict", "OrderedDict", "Counter", "ChainMap", "deque"),
+    }
+)
 _WRAPPERS = frozenset({"Annotated", "Optional", "Union", "ClassVar", "Final"})
 #: Generics whose first argument is what ``with f() as x`` binds when ``f`` returns one: a
 #: ``@contextmanager`` generator's yield type, or the managed type of a context manager.
@@ -67,17 +75,36 @@ class ReceiverTypes:
         return External(f"{bases[0].qualname}.{attr}") if bases else None
 
     def _attr_class(self, cls: ClassSym, attr: str) -> ClassSym | External | None:
+        """The class of the attribute ``attr`` of an instance of ``cls``: from its annotation
+        in the class body or on ``self.attr: T = ...`` in a method, else from the value a
+        method stores (a project class's constructor or factory, or a literal: ``{}``)."""
         for klass in self.index.mro(cls):
             assign = klass.info.scope.last_assign(attr)
             if assign is not None and assign.annotation is not None:
                 return self.class_of_annotation(assign.annotation, klass.ctx)
+            annotation = klass.info.instance_annotations.get(attr)
+            if annotation is not None:
+                return self.class_of_annotation(annotation, klass.ctx)
             expr = klass.info.instance_attrs.get(attr)
-            if isinstance(expr, Name) and "__init__" in klass.info.scope.functions:
-                init = klass.info.scope.functions["__init__"]
-                return _project(self._typed_local(expr.dotted, klass.ctx.enter(init)))
             if expr is not None:
-                return _project(self._class_of_value(expr, klass.ctx))
+                return self._stored_class(klass, expr)
         return None
+
+    def _stored_class(self, klass: ClassSym, expr: Expr) -> ClassSym | External | None:
+        """The class of what a method of ``klass`` stores in an attribute: a literal's
+        builtin type, a builtin or ``collections`` container (``defaultdict(list)``), a
+        project class; another library's object is left untyped."""
+        kind = _literal_kind(expr)
+        if kind is not None:
+            return External(f"builtins.{kind}")
+        if isinstance(expr, Name) and "__init__" in klass.info.scope.functions:
+            init = klass.info.scope.functions["__init__"]
+            return _project(self._typed_local(expr.dotted, klass.ctx.enter(init)))
+        if isinstance(expr, Call) and isinstance(expr.func, Name):
+            callee = self.index.resolve_expr(expr.func, klass.ctx)
+            if isinstance(callee, External) and _is_container(callee):
+                return callee  # ``dict(...)``, ``defaultdict(list)``, ``OrderedDict()``
+        return _project(self._class_of_value(expr, klass.ctx))
 
     def _typed_local(self, name: str, body: Ctx) -> ClassSym | External | None:
         return self._typed_symbol(name, self.index.lookup(name, body), body)
@@ -130,7 +157,13 @@ class ReceiverTypes:
         then each attribute's through the typed attributes of project classes (and
         ``request.session``, Starlette's session dict)."""
         head, *attrs = dotted.split(".")
-        cls = self._bound_class(head, body)
+        return self.attribute_class(self._bound_class(head, body), attrs)
+
+    def attribute_class(
+        self, cls: ClassSym | External | None, attrs: list[str]
+    ) -> ClassSym | External | None:
+        """The class of the attribute path ``attrs`` (``["a", "b"]`` for ``.a.b``) of an
+        instance of ``cls``."""
         for attr in attrs:
             if isinstance(cls, ClassSym):
                 cls = self._attr_class(cls, attr)
@@ -230,6 +263,11 @@ def _as_name(expr: Expr) -> Name | None:
     if isinstance(expr, Const) and isinstance(expr.value, str):
         return Name(expr.value)
     return expr if isinstance(expr, Name) else None
+
+
+def _is_container(external: External) -> bool:
+    """A builtin or ``collections`` container class (``dict``, ``defaultdict``...)."""
+    return external.is_from("builtins", "collections") and external.last in _CONTAINERS
 
 
 def _is_class(external: External) -> bool:

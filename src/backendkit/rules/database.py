@@ -192,6 +192,17 @@ class QueryInLoopRule(ProjectRule):
             note="a loop over a fixed list: the number of queries does not grow with the data",
         ),
         Example(
+            "from collections import OrderedDict\n\n\nclass LRUCache(OrderedDict):\n    pass\n"
+            "\n\nclass Queue:\n    def __init__(self) -> None:\n"
+            "        self.pending_per_session: dict = {}\n"
+            "        self.cache_session = LRUCache()\n\n"
+            "    def beat(self, keys: list[str]) -> list:\n"
+            "        return [self.pending_per_session.get(k) for k in keys]\n\n\n"
+            "QUEUE = Queue()\n\n\ndef beat(keys: list[str]) -> list:\n"
+            "    return [QUEUE.cache_session.get(k) for k in keys]\n",
+            note="a mapping held in an attribute: annotated dict, or a project OrderedDict",
+        ),
+        Example(
             _RETRY_AND_CHUNKS,
             note="a retry of the same statement; one IN (...) query per chunk of 1,000 ids",
         ),
@@ -246,6 +257,15 @@ class QueryInLoopRule(ProjectRule):
             "            out.append(db.get(name))  # expect: BK304\n    return out\n",
             note="the else branch of an isinstance test: db is not a dict there",
         ),
+        Example(
+            "from sqlmodel import Session\n\n\nclass Cache(dict):\n"
+            "    def get(self, key):\n        return key\n\n\nclass Repo:\n"
+            "    def __init__(self, db: Session) -> None:\n        self.db_session: Session = db\n"
+            "        self.cache_session = Cache()\n\n    def load(self, ids: list[int]) -> list:\n"
+            "        out = [self.cache_session.get(i) for i in ids]  # expect: BK304\n"
+            "        return out + [self.db_session.get(Item, i) for i in ids]  # expect: BK304\n",
+            note="a session in an attribute; a dict subclass whose own get may query",
+        ),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -292,7 +312,7 @@ def _is_query(site: CallSite, info: FunctionInfo, where: Ctx, receivers: QueryRe
     body = where.enter(info)
     if not named:
         return receivers.is_annotated_database(receiver, body)
-    known = receivers.is_database(receiver, body)
+    known = receivers.is_database(receiver, body, method)
     return known if known is not None else _untyped_query(site, info, receiver, method)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from backendkit.graphs.receivers import ReceiverTypes
 from backendkit.project.index import ProjectIndex
+from backendkit.project.members import MethodValues
 from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, ParamSym, VarSym
 from backendkit.summary.model import Assign, Expr, LoopItem, ModuleSummary, Name, Subscript
 
@@ -61,21 +62,47 @@ class QueryReceivers:
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
         self.types = ReceiverTypes(index)
+        self.methods = MethodValues(index)
 
-    def is_database(self, receiver: str, body: Ctx) -> bool | None:
+    def is_database(self, receiver: str, body: Ctx, method: str = "") -> bool | None:
         """``True`` when the object ``receiver`` names in ``body`` is a database client's
         session, connection or cursor, ``False`` when its type is known and is not a database
-        client's (``not_a_database``), ``None`` when that cannot be told from its type."""
+        client's (``not_a_database``; a project class deriving from one, such as an ``LRUCache
+        (OrderedDict)``, that does not define ``method`` itself), ``None`` when that cannot be
+        told from its type."""
         found = self.types.receiver_class(receiver, body)
         if found is None and "." not in receiver:
             found = self._bound_class(receiver, body)
+        elif found is None and receiver.startswith("self."):
+            found = self._self_attr_class(receiver, body)
         if isinstance(found, ClassSym):
-            return True if any(map(_database_class, self.index.external_bases(found))) else None
+            return self._project_class(found, method)
         if isinstance(found, External):
             if not_a_database(found):
                 return False
             return True if _database_class(found) else None
         return None
+
+    def _self_attr_class(self, receiver: str, body: Ctx) -> ClassSym | External | None:
+        """The class of ``self.a.b`` in a method: through the typed attributes of the class
+        the method belongs to (``self.cache: dict = {}`` in its ``__init__``)."""
+        param = self.index.lookup("self", body)
+        if not isinstance(param, ParamSym) or param.index != 0:
+            return None
+        owner = self.methods.owner_class(param)
+        return self.types.attribute_class(owner, receiver.split(".")[1:]) if owner else None
+
+    def _project_class(self, cls: ClassSym, method: str) -> bool | None:
+        """A project class deriving from a database client's class is one (``True``); one
+        deriving from a class known not to be one (a ``dict``, an ``OrderedDict``, an HTTP
+        client) is not (``False``), unless the project defines ``method`` in it (an override
+        may run a query); ``None`` otherwise."""
+        bases = self.index.external_bases(cls)
+        if any(map(_database_class, bases)):
+            return True
+        if not any(map(not_a_database, bases)):
+            return None
+        return None if self.index.class_member(cls, method) is not None else False
 
     def is_annotated_database(self, name: str, body: Ctx) -> bool:
         """The parameter or variable ``name`` is annotated with a database client's session,

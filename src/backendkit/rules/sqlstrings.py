@@ -134,6 +134,8 @@ class SqlText:
             )
         if isinstance(expr, Attr):
             return expr.attr == "__tablename__"
+        if isinstance(expr, Subscript):  # ``a, b = f()`` with ``f() -> tuple[int, int]``
+            return self.numbers.numeric_item(expr, self.ctx)
         if isinstance(expr, LoopItem):
             return self.constant_items(expr.iterable, expr.loop, depth + 1)
         return isinstance(expr, Name) and self._constant_name(expr.dotted, line, depth)
@@ -391,6 +393,18 @@ def by_ids(session, ids: list[int]) -> object:
             "    connection.execute(text(f'SELECT pg_advisory_lock({key})'))\n",
             note="a number from a project function annotated -> int",
         ),
+        Example(
+            "from typing import Tuple\n\nfrom sqlalchemy import text\n\n\n"
+            "def timeouts_ms() -> Tuple[int, int]:\n    return 5000, 10000\n\n\n"
+            "def limits() -> tuple[int, ...]:\n    return 10, 20, 30\n\n\n"
+            "def configure(session: object) -> None:\n    lock_ms, statement_ms = timeouts_ms()\n"
+            "    for parameter, value_ms in (('lock_timeout', lock_ms), "
+            "('statement_timeout', statement_ms)):\n"
+            "        session.execute(text(f\"SET LOCAL {parameter} = '{value_ms}ms'\"))\n"
+            "    low, _, high = limits()\n"
+            "    session.execute(text(f'SELECT * FROM items LIMIT {high} OFFSET {low}'))\n",
+            note="numbers unpacked from a project function annotated -> tuple[int, ...]",
+        ),
     )
     INVALID = (
         Example(
@@ -442,6 +456,15 @@ def filtered(session, columns: list[str]) -> object:
 def quoted(session, values: list[str]) -> object:
     listed = ", ".join(f"'{v}'" for v in values)
     return session.execute(text(f"SELECT * FROM items WHERE name IN ({listed})"))  # expect: BK110
+
+
+def split(name: str) -> tuple[str, int]:
+    return name, len(name)
+
+
+def by_name(session, raw: str) -> object:
+    name, size = split(raw)
+    return session.execute(text(f"SELECT * FROM t WHERE n='{name}' LIMIT {size}"))  # expect: BK110
 """,
             }
         ),

@@ -298,8 +298,9 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
         if isinstance(target, (cst.Tuple, cst.List)):
             self._bind_unpacked(target, value)
             return
-        attribute = isinstance(target, cst.Attribute) and value is not None
-        if attribute and not self._bind_self_attr(target, value):
+        if not isinstance(target, cst.Attribute):
+            return
+        if not self._bind_self_attr(target, value, annotation) and value is not None:
             self.record_attr(target, value)
 
     def _bind_unpacked(self, target: cst.Tuple | cst.List, value: Expr | None) -> None:
@@ -322,13 +323,13 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
                 part = Subscript(value, (Const(position),))
             self._bind_target(element.value, part, None)
 
-    def _bind_self_attr(self, target: cst.Attribute, value) -> bool:
-        """``self.x = value`` in a method is an instance attribute of its class (True)."""
+    def _bind_self_attr(self, target: cst.Attribute, value, annotation) -> bool:
+        """``self.x[: T] = value`` in a method is an instance attribute of its class (True)."""
         dotted = dotted_name(target)
         if not dotted or not dotted.startswith("self.") or dotted.count(".") != 1:
             return False
         if len(self.owners) >= 3 and isinstance(self.owners[-2], ClassInfo):
-            store_attr(self.owners[-2], dotted[5:], value)
+            store_attr(self.owners[-2], dotted[5:], value, annotation)
             return True
         return False
 

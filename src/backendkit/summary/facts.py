@@ -432,9 +432,14 @@ def _returns(block: cst.BaseSuite) -> bool:
     )
 
 
-def store_attr(owner: ClassInfo, attr: str, value: Expr) -> None:
-    """Record ``self.attr = value``: ``None`` only declares it; a second other value makes
-    it ``rebound`` (which one an object holds depends on what ran)."""
+def store_attr(owner: ClassInfo, attr: str, value: Expr | None, annotation: Expr | None) -> None:
+    """Record ``self.attr: annotation = value`` (either may be absent): ``None`` only
+    declares it; a second other value makes it ``rebound`` (which one an object holds depends
+    on what ran). The last annotation is kept in ``instance_annotations``."""
+    if annotation is not None:
+        sparse_dict(owner, "instance_annotations")[attr] = annotation
+    if value is None:
+        return
     known = owner.instance_attrs.get(attr)
     if value == Const(None):
         if known is None:

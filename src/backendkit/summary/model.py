@@ -360,10 +360,9 @@ class Scope:
     #: registered by the first ``def`` of a name exists as well
     shadowed: tuple[FunctionInfo, ...] = ()
 
-    # Sparse facts, which most scopes lack: class attributes holding an empty value, set on
-    # an instance (``sparse_dict``, ``+=``) only when it has some. An attribute an instance
-    # does not hold costs nothing in the pickled summary; an empty dataclass field costs about
-    # 7 bytes per scope (these five as fields made the summaries 4% larger).
+    # Sparse facts, which most scopes lack: class attributes holding an empty value, set on an
+    # instance (``sparse_dict``, ``+=``) only when it has some: free in the pickled summary, an
+    # empty dataclass field costs ~7 bytes per scope (five as fields: summaries 4% larger).
 
     #: ``if`` statements holding a raise or return (at module level: every ``if``), in the
     #: order they end
@@ -446,6 +445,8 @@ class ClassInfo:
     instance_attrs: dict[str, Expr] = field(default_factory=dict)
     #: the instance attributes assigned a value other than ``None`` more than once
     rebound: list[str] = field(default_factory=list)
+    #: the last ``self.x: T`` annotation of each attribute in its methods (sparse)
+    instance_annotations: ClassVar[Mapping[str, Expr]] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -469,9 +470,8 @@ class Directive:
     text: str = ""
 
 
-def sparse_dict(scope: Scope, name: str) -> dict:
-    """The instance's own dict of the sparse fact ``name`` (``attr_assigns``,
-    ``comp_binds``), created on first use."""
+def sparse_dict(scope: Scope | ClassInfo, name: str) -> dict:
+    """The instance's own dict of the sparse fact ``name``, created on first use."""
     found = scope.__dict__.get(name)
     if found is None:
         found = scope.__dict__[name] = {}
