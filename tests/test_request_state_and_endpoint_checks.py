@@ -442,3 +442,47 @@ def test_an_optional_user_rejected_above_is_a_check(tmp_path: Path) -> None:
         "/feed": "none",
     }
     assert routes["/config"].auth_chain[-1] == "app.main:require_user (checks cookie access-token)"
+
+
+SESSION = """\
+from fastapi import Depends, FastAPI, HTTPException, Request
+
+app = FastAPI()
+
+
+class EmptySession:
+    \"\"\"Starlette's SessionMiddleware, for a caller without a session cookie.\"\"\"
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] in ("http", "websocket"):
+            scope["session"] = {}
+        await self.app(scope, receive, send)
+
+
+app.add_middleware(EmptySession)
+
+
+def require_token(request: Request) -> str:
+    token = request.session.get("access_token")
+    if not token:
+        raise HTTPException(status_code=401)
+    return token
+
+
+@app.get("/buckets")
+def buckets(token: str = Depends(require_token)) -> list[str]:
+    return []
+"""
+
+
+def test_a_key_of_the_signed_session_is_a_credential(tmp_path: Path) -> None:
+    """gradio's run-history token: ``request.session.get("access_token")`` (it was ``none``)."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": SESSION})
+    assert anonymous_statuses(root, ["/buckets"]) == {"/buckets": 401}
+    routes = analyze([root], use_cache=False).routes
+    assert [(r.auth, r.auth_chain[-1]) for r in routes] == [
+        ("required", "app.main:require_token (checks session access_token)")
+    ]

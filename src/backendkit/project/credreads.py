@@ -1,6 +1,8 @@
 """How code reads a credential: the header and cookie names that carry one, and the calls and
 subscripts that read them (``request.headers.get("X-API-Key")``, ``request.cookies["session"]``,
-Starlette's ``Headers(scope=scope).get("authorization")``); see ``credentials.py``."""
+Starlette's ``Headers(scope=scope).get("authorization")``, the signed session's
+``request.session.get("access_token")``, not a bare ``session.get(...)``, a database's or an
+HTTP client's); see ``credentials.py``."""
 
 from __future__ import annotations
 
@@ -10,7 +12,10 @@ __all__ = ["get_key", "get_read", "is_credential", "named_read", "subscript_read
 
 _NOT_CREDENTIALS = ("csrf", "xsrf")
 _COOKIE_WORDS = ("token", "session", "auth", "jwt", "api-key", "apikey")
-_READERS = {"headers": "header", "cookies": "cookie"}
+_READERS = {"headers": "header", "cookies": "cookie", "session": "session"}
+#: what a signed session (Starlette's ``SessionMiddleware``: ``request.session``) keeps after a
+#: sign-in, besides the cookie words
+_SESSION_WORDS = ("user",)
 _HEADER_CLASSES = ("Headers", "MutableHeaders")  # Starlette's, built from an ASGI scope
 
 
@@ -21,6 +26,9 @@ def is_credential(kind: str, name: str) -> bool:
         return False
     if kind == "cookie":
         return any(word in lowered for word in _COOKIE_WORDS)
+    if kind == "session":  # a key of the signed session: an identifier, not a URL
+        words = (*_COOKIE_WORDS, *_SESSION_WORDS)
+        return name.isidentifier() and any(word in lowered for word in words)
     if any(word in lowered for word in ("authorization", "api-key", "apikey")):
         return True
     return lowered.endswith(("token", "secret"))
@@ -30,7 +38,8 @@ def _reader(receiver: Expr) -> str:
     """ "header" or "cookie" for ``x.headers`` / ``x.cookies`` (or a bare ``headers``), and
     "header" for Starlette's ``Headers(scope=scope)`` read in place."""
     if isinstance(receiver, Name):
-        return _READERS.get(receiver.dotted.rpartition(".")[2], "")
+        owner, _, last = receiver.dotted.rpartition(".")
+        return "" if last == "session" and not owner else _READERS.get(last, "")
     if isinstance(receiver, Attr):
         return _READERS.get(receiver.attr, "")
     if isinstance(receiver, Call) and isinstance(receiver.func, Name):
