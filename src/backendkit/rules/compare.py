@@ -9,9 +9,21 @@ from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, ModuleSym, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.numbers_held import holds_number
 from backendkit.rules.support import focused_modules, iter_functions
 from backendkit.rules.textpieces import is_text_piece
-from backendkit.summary.model import Attr, Compare, Const, DictExpr, Expr, Name, Seq, Subscript
+from backendkit.summary.model import (
+    Attr,
+    Compare,
+    Const,
+    DictExpr,
+    Expr,
+    FunctionInfo,
+    Name,
+    Param,
+    Seq,
+    Subscript,
+)
 
 # the last part of a name (lower case): a password or its hash, then tokens, keys and secrets
 PASSWORD = re.compile(
@@ -39,6 +51,8 @@ _USER_TYPED = re.compile(
 )
 # the value a change form replaces: ``new_password == current_password`` compares two inputs
 _REPLACED = re.compile(r"^(current|old)_")
+# the receiver a method is called on: not a value of the request
+_RECEIVERS = ("self", "cls")
 
 _VALID = """\
 import secrets
@@ -87,6 +101,22 @@ def check_admin_secret() -> None:
 def store_api_key(credential, api_key: str) -> None:
     if credential.api_key != api_key:
         credential.api_key = api_key
+
+
+class TokenService:
+    def load_secret(self) -> str:
+        candidate = secrets.token_urlsafe(64)
+        secret = settings.store.setdefault("jwt", candidate)
+        if secret == candidate:
+            print("generated a new signing secret")
+        return secret
+
+
+def advance(pattern: tuple[int, ...], matched: int, token: int, other: int | None) -> int:
+    secret = 0
+    if token == pattern[matched] or other == token or secret == matched:
+        matched += 1
+    return matched
 """
 
 _QUERY = """\
@@ -136,6 +166,19 @@ def check_current(user, current_password: str) -> bool:
 
 def check_hook(x_hub_signature_256: str, stripe_signature: str, expected: str) -> bool:
     return x_hub_signature_256 == expected or stripe_signature == expected  # expect: BK113
+
+
+class HeaderCheck:
+    def __init__(self, x_token: str) -> None:
+        self.x_token = x_token
+
+    def verify(self) -> None:
+        if self.x_token != settings.X_TOKEN:  # expect: BK113
+            raise PermissionError("bad token")
+
+    def check(self, token: str, count: int) -> bool:
+        token = token.strip()
+        return token == settings.X_TOKEN or count == 0  # expect: BK113
 """
 
 _CONFIG = (
@@ -256,8 +299,11 @@ def _secret_side(index: ProjectIndex, compare: Compare, ctx: Ctx) -> tuple[str, 
 
 def _piece(side: Expr, ctx: Ctx) -> bool:
     """``token`` looped over the pieces of a text (``for token in raw.split(","):``), a
-    lexical token rather than a credential (see ``textpieces``)."""
-    return isinstance(side, Name) and is_text_piece(side.dotted, ctx)
+    lexical token rather than a credential (see ``textpieces``), or a name holding a number
+    (``token: int``, a language model's token id; see ``numbers_held``)."""
+    if not isinstance(side, Name):
+        return False
+    return is_text_piece(side.dotted, ctx) or holds_number(side.dotted, ctx)
 
 
 def _not_a_check(index: ProjectIndex, compare: Compare, ctx: Ctx) -> bool:
@@ -266,18 +312,41 @@ def _not_a_check(index: ProjectIndex, compare: Compare, ctx: Ctx) -> bool:
     sides = (compare.left, compare.right)
     if any(_is_literal(side) for side in sides) or _user_typed(*sides):
         return True
-    if _no_request_value(ctx) or _stores_new_value(compare, ctx):
+    if _no_request_value(compare, ctx) or _stores_new_value(compare, ctx):
         return True
     return any(_is_query(index, side, ctx) or _is_constant(index, side, ctx) for side in sides)
 
 
-def _no_request_value(ctx: Ctx) -> bool:
+def _no_request_value(compare: Compare, ctx: Ctx) -> bool:
     """In a function that takes no parameter, nor do the functions around it: FastAPI hands a
     request's values to parameters only, so the comparison is between configuration values
-    (a start-up check that two secrets from the environment differ). Module level is not
-    counted: it stays reported as before."""
+    (a start-up check that two secrets from the environment differ, a secret generated and
+    stored on first use). A method's leading ``self`` / ``cls`` is not a request's value, so
+    a method taking only it counts as taking none, unless a side is read through it
+    (``self.token``: an instance may hold what a class-based dependency was handed). Module
+    level is not counted: it stays reported as before."""
     owners = [owner for owner in ctx.owners if owner is not None]
-    return bool(owners) and not any(owner.params for owner in owners)
+    if not owners or any(_request_params(owner) for owner in owners):
+        return False
+    receivers = {owner.params[0].name for owner in owners if owner.params}
+    return not any(_read_through(side, receivers) for side in (compare.left, compare.right))
+
+
+def _request_params(func: FunctionInfo) -> list[Param]:
+    """The parameters of ``func`` that may hold a caller's value: all but a method's leading
+    ``self`` / ``cls``."""
+    params = func.params
+    if params and params[0].name in _RECEIVERS and params[0].kind in ("posonly", "normal"):
+        return params[1:]
+    return params
+
+
+def _read_through(side: Expr, receivers: set[str]) -> bool:
+    """``side`` is a name read through one of ``receivers`` (``self.token``,
+    ``self.tokens["a"]``)."""
+    while isinstance(side, Subscript | Attr):
+        side = side.value
+    return isinstance(side, Name) and side.dotted.partition(".")[0] in receivers
 
 
 def _stores_new_value(compare: Compare, ctx: Ctx) -> bool:

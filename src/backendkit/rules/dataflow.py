@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from backendkit.findings import Finding
-from backendkit.project.symbols import External
+from backendkit.project.symbols import Ctx, External
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.numbers_held import holds_number
 from backendkit.rules.secretnames import FLAG_WORDS, REDACTING_VERBS, name_words, secret_kind
 from backendkit.rules.support import call_sites, external_calls
 from backendkit.rules.textpieces import is_text_piece
@@ -198,6 +199,14 @@ class SecretInLogRule(ProjectRule):
             "        logger.warning('ignoring invalid allowed CIDR: %s', token)\n",
             note="a price per token, a pagination cursor, a model's token, a piece of a text",
         ),
+        Example(
+            "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+            "def generate(max_new_token: int, config, token: int, token_ids: list) -> None:\n"
+            "    logger.info(f'hit max_new_token: {max_new_token}')\n"
+            "    logger.info('%d image tokens', config.num_image_token)\n"
+            "    logger.debug('token %d of %s', token, token_ids)\n",
+            note="a language model's token counts, bounds and ids",
+        ),
     )
     INVALID = (
         Example(
@@ -216,7 +225,10 @@ class SecretInLogRule(ProjectRule):
             "    for token in settings.API_TOKENS.split(','):\n"
             "        logger.info('loaded %s', token)  # expect: BK111\n"
             "    for token in request.headers.get('Authorization').split():\n"
-            "        logger.info('part %s', token)  # expect: BK111\n",
+            "        logger.info('part %s', token)  # expect: BK111\n\n\n"
+            "def retry(token: str, attempt: int, new_token: int | str) -> None:\n"
+            "    logger.info('retry %d with %s', attempt, token)  # expect: BK111\n"
+            "    logger.info('new %s', new_token)  # expect: BK111\n",
             note="tokens and the pieces of a text that names them",
         ),
     )
@@ -228,7 +240,7 @@ class SecretInLogRule(ProjectRule):
             if not _is_log_call(call):
                 continue
             names = [n for a in call.args for n in _names_in(a) if secret_kind(n)]
-            leaked = [n for n in names if not is_text_piece(n, where)]
+            leaked = [n for n in names if not _not_a_credential(n, where)]
             if leaked:
                 yield self.finding(
                     where.module.path,
@@ -236,6 +248,12 @@ class SecretInLogRule(ProjectRule):
                     f"Logging {sorted(set(leaked))[0]} writes a secret to the logs, where many "
                     "people and systems can read it; log an identifier or a redacted value",
                 )
+
+
+def _not_a_credential(name: str, ctx: Ctx) -> bool:
+    """A secret-named value that is not one: a ``token`` looped over the pieces of a text
+    (``textpieces``) or a name holding a number (``token: int``; ``numbers_held``)."""
+    return is_text_piece(name, ctx) or holds_number(name, ctx)
 
 
 def _weak_schemes(call: Call) -> str:

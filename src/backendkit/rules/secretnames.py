@@ -1,5 +1,6 @@
 """The names of secrets: whether a dotted name holds a password, another secret or neither,
-from the words of its last part (``secret_kind``). Used by BK109 and BK111."""
+from the words of its last part (``secret_kind``). Used by BK109 and BK111 (BK113 reads
+names with its own patterns)."""
 
 from __future__ import annotations
 
@@ -63,6 +64,9 @@ HASH_WORDS = frozenset({"hash", "hashed", "digest"})
 # the word before a secret phrase that makes the name a unit of measure: ``cost_per_token``,
 # ``costPerToken``, ``pricing.per_token``, ``requests_per_api_key`` (a price or a rate)
 UNIT_WORD = "per"
+# words before a secret phrase that make the name a count or a bound: ``num_image_token``,
+# ``max_new_token``, ``n_token``, ``total_token`` (a language model's token counts)
+COUNT_WORDS = frozenset({"num", "number", "n", "max", "min", "total", "count"})
 # kinds of ``token`` that are not credentials: a position in a listing (``pagination_token``,
 # ``next_page_token``, ``nextToken``, ``continuation_token``, ``cursor_token``,
 # ``sync_token``, ``resume_token``) or a language model's special tokens (``eos_token``,
@@ -92,13 +96,14 @@ def secret_kind(name: str) -> str:
     ``<kind>_key`` needs a secret kind (``api``, ``private``, ``secret``...), a password's
     hash counts as the password (a token's hash is a safe identifier), and a name starting
     with a question word (``has_password``, ``is_token_valid``) is a flag. A secret right
-    after ``per`` is a unit (``cost_per_token``, a price), and a listing's or a language
-    model's token (``pagination_token``, ``eos_token``) is no credential."""
+    after ``per`` is a unit (``cost_per_token``, a price), one after a count word a count or a
+    bound (``num_image_token``, ``max_new_token``), and a listing's or a language model's
+    token (``pagination_token``, ``eos_token``) is no credential."""
     words = _deciding_words(name)
     kind, size = _secret_phrase(words)
     if not kind or words[-size - 1 : -size] == [UNIT_WORD]:  # ``cost_per_token``: a price
         return ""
-    return kind
+    return "" if not COUNT_WORDS.isdisjoint(words[:-size]) else kind
 
 
 def _secret_phrase(words: list[str]) -> tuple[str, int]:

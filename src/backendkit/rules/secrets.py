@@ -72,6 +72,16 @@ _IDENTIFIER = re.compile(
     r"urn:[a-z0-9][a-z0-9-]*:\S+"
 )
 _SNAKE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
+# a name ending in where a secret is stored: the constant is the key it is stored under
+# (``JWT_SECRET_DB_KEY = "jwt_secret"``, a database row; ``API_KEY_CACHE_KEY``, a cache entry)
+_STORAGE_KEY = re.compile(
+    r"_(db|database|cache|redis|storage|kv|setting|settings|config|row|lookup)_keys?$",
+    re.IGNORECASE,
+)
+# the shape of such a key: words (letters, then digits at most) or ``{fields}`` joined by
+# ``_ : . / -`` (``jwt_secret``, ``auth:api_key:{user_id}``); a random value mixes letters and
+# digits within its words (``e3b0c44298fc``) and is still a secret
+_KEY_SHAPE = re.compile(r"([A-Za-z]+[0-9]*|\{\w*\})([_:./-]([A-Za-z]+[0-9]*|\{\w*\}))*[_:./-]?")
 # a route path (``API_KEYS = "/api_keys"``, ``"/secrets/{secret_id}"``): each segment a lower
 # case word, a camelCase word or a path parameter; a base64 secret may start with a slash but
 # mixes cases and digits (``"/9j4Kd8Lq2Zx"``)
@@ -134,12 +144,13 @@ def _is_literal_secret(value: object) -> bool:
 def _names_something(text: str, names: Iterable[str]) -> bool:
     """Whether a literal is a name rather than a value: an identifier shape (``OPENAI_API_KEY``,
     ``apiKeyHelper``, ``__sentinel__``, ``Passwords``, a URN), a URL without a password, a
-    route path (``"/api_keys"``), the label of an enum-like member (``_member_label``), or a
+    route path (``"/api_keys"``), the label of an enum-like member (``_member_label``), the
+    key a secret is stored under (``_storage_key``), or a
     snake-case identifier made of the variable's own words (``REFRESH_TOKEN_KEY =
     "refresh_token"``, ``UNATTRIBUTED_API_KEY = "unattributed"``) unless those are all secret
     words (``SECRET_KEY = "secret"`` is a weak secret)."""
     text = text.strip()
-    if _names_a_place(text):
+    if _names_a_place(text, names):
         return True
     if not _SNAKE.fullmatch(text):
         return False
@@ -148,6 +159,13 @@ def _names_something(text: str, names: Iterable[str]) -> bool:
     if any(_member_label(text, name) for name in names):
         return True
     return words <= own and not words <= _SECRET_WORDS
+
+
+def _storage_key(text: str, names: Iterable[str]) -> bool:
+    """``JWT_SECRET_DB_KEY = "jwt_secret"``: a name ending in where a secret is stored (a
+    database, cache, key-value or settings key) bound to a value shaped like a key, words
+    joined by ``_ : . / -`` (not a random value such as ``e3b0c44298fc``)."""
+    return any(map(_STORAGE_KEY.search, names)) and bool(_KEY_SHAPE.fullmatch(text))
 
 
 def _member_label(text: str, name: str) -> bool:
@@ -161,9 +179,10 @@ def _member_label(text: str, name: str) -> bool:
     return words[len(head) :] == tail and not _CATEGORY_WORDS.isdisjoint(head)
 
 
-def _names_a_place(text: str) -> bool:
-    """An identifier shape, a route path or a URL without a password."""
-    if _IDENTIFIER.fullmatch(text) or _ROUTE_PATH.fullmatch(text):
+def _names_a_place(text: str, names: Iterable[str]) -> bool:
+    """An identifier shape, a route path, the key a secret is stored under (``_storage_key``)
+    or a URL without a password."""
+    if _IDENTIFIER.fullmatch(text) or _ROUTE_PATH.fullmatch(text) or _storage_key(text, names):
         return True
     return bool(_URL.fullmatch(text)) and not _url_password(text)
 
@@ -297,8 +316,10 @@ class HardcodedSecretRule(ProjectRule):
         ),
         Example(
             "SECRET_TABLE = 'connection_secret'\n_KEY_FILENAME = 'cache_secret_key'\n"
-            "AUTH_METHOD_API_KEY = 'api_key'\n",
-            note="names of tables and files, and the label of an enum-like member",
+            "AUTH_METHOD_API_KEY = 'api_key'\nJWT_SECRET_DB_KEY = 'jwt_secret'\n"
+            "API_KEY_CACHE_KEY = 'auth:api_key:{user_id}'\n",
+            note="names of tables and files, the label of an enum-like member, and the keys "
+            "secrets are stored under",
         ),
     )
     INVALID = (
@@ -321,6 +342,7 @@ class HardcodedSecretRule(ProjectRule):
         ),
         Example(
             "import os\n\nimport jwt\n\nJWT_SECRET = 'hunter2'  # expect: BK104\n"
+            "SECRET_DB_KEY = 'e3b0c44298fc1c149afbf4c8996fb924'  # expect: BK104\n"
             "DB_PASSWORD = os.getenv('DB_PASSWORD', 'postgres')  # expect: BK104\n\n\n"
             "def token(sub: str) -> str:\n"
             "    return jwt.encode({'sub': sub}, 'my-signing-key', algorithm='HS256')  "

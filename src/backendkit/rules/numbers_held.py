@@ -1,0 +1,83 @@
+"""A name that holds a number, not a credential: ``token: int`` (a language model's token id),
+``token = 0``. Used by BK111 and BK113, which read a name as a secret from its words: a
+credential is text or bytes, never an ``int``, a ``float`` or a ``bool``.
+
+A plain name holds a number when, in the innermost scope binding it, every binding says so:
+
+- as a parameter, its annotation is a number type (``token: int``, ``token: int | None``,
+  ``Optional[int]``); a parameter without an annotation may hold anything;
+- as a variable, each assignment is annotated with a number type or binds a number literal
+  (``token = 0``) or the result of ``int(...)``, ``float(...)``, ``len(...)``.
+
+A qualified name (``self.token``, ``request.token``) is not looked up: what it holds is
+decided elsewhere."""
+
+from __future__ import annotations
+
+from backendkit.project.symbols import Ctx
+from backendkit.summary.model import Assign, BinOp, Call, Const, Expr, FunctionInfo, Name, Subscript
+
+NUMBER_TYPES = frozenset({"int", "float", "bool"})
+# calls whose result is a number
+_NUMBER_CALLS = frozenset({"int", "float", "len", "bool"})
+# wrappers of an annotation that keep its type: ``Optional[int]``, ``Annotated[int, ...]``
+_WRAPPERS = frozenset({"Optional", "Annotated", "Final", "ClassVar"})
+
+
+def holds_number(name: str, ctx: Ctx) -> bool:
+    """``name`` is a plain name every binding of which, in the innermost scope of ``ctx``
+    binding it, is a number (see the module docstring)."""
+    if "." in name:
+        return False
+    for scope, owner in zip(reversed(ctx.scopes), reversed(ctx.owners), strict=False):
+        binds = scope.assigns.get(name, [])
+        if name in scope.params:
+            return _number_param(name, owner) and all(map(_number_bind, binds))
+        if binds:
+            return all(map(_number_bind, binds))
+    return False
+
+
+def _number_param(name: str, owner: FunctionInfo | None) -> bool:
+    """The parameter ``name`` of ``owner`` is annotated with a number type."""
+    params = owner.params if owner is not None else []
+    return any(p.name == name and is_number_type(p.annotation) for p in params)
+
+
+def _number_bind(bind: Assign) -> bool:
+    """An assignment annotated with a number type or binding a number."""
+    if bind.annotation is not None:
+        return is_number_type(bind.annotation)
+    value = bind.value
+    if isinstance(value, Const):
+        return isinstance(value.value, int | float)
+    func = value.func if isinstance(value, Call) else None
+    return isinstance(func, Name) and func.dotted in _NUMBER_CALLS
+
+
+def is_number_type(annotation: Expr | None) -> bool:
+    """``int``, ``float``, ``bool`` (also quoted), and those ``| None``, ``Optional[...]`` or
+    ``Annotated[..., ...]``."""
+    if isinstance(annotation, Const):
+        return annotation.value in NUMBER_TYPES
+    if isinstance(annotation, Name):
+        return annotation.dotted.rpartition(".")[2] in NUMBER_TYPES
+    if isinstance(annotation, BinOp) and annotation.op == "BitOr":
+        sides = [s for s in (annotation.left, annotation.right) if not _is_none(s)]
+        return bool(sides) and all(map(is_number_type, sides))
+    return isinstance(annotation, Subscript) and _wraps_number(annotation)
+
+
+def _wraps_number(annotation: Subscript) -> bool:
+    """``Optional[int]``, ``Annotated[int, ...]``: a wrapper keeping its first item's type."""
+    wrapper = annotation.value.dotted if isinstance(annotation.value, Name) else ""
+    if wrapper.rpartition(".")[2] not in _WRAPPERS or not annotation.items:
+        return False
+    return is_number_type(annotation.items[0])
+
+
+def _is_none(expr: Expr | None) -> bool:
+    """``None`` in an annotation (a constant or the name)."""
+    if isinstance(expr, Const):
+        return expr.value is None
+    return isinstance(expr, Name) and expr.dotted == "None"
