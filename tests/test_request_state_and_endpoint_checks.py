@@ -486,3 +486,46 @@ def test_a_key_of_the_signed_session_is_a_credential(tmp_path: Path) -> None:
     assert [(r.auth, r.auth_chain[-1]) for r in routes] == [
         ("required", "app.main:require_token (checks session access_token)")
     ]
+
+
+TRUSTED_STATE = """\
+from typing import Optional
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.security import OAuth2PasswordBearer
+
+KEYS = {"secret"}
+TRUSTED = object()
+oauth = OAuth2PasswordBearer(tokenUrl="/token", auto_error=False)
+app = FastAPI()
+
+
+async def resolve(token: Optional[str]) -> str:
+    if not token or token not in KEYS:
+        raise HTTPException(status_code=401)
+    return token
+
+
+async def get_user(request: Request, _token: Optional[str] = Depends(oauth)) -> str:
+    user = getattr(request.state, "user", None)
+    marker = getattr(request.state, "via", None)
+    if user and marker is TRUSTED:
+        return user
+    return await resolve(request.cookies.get("jwt"))
+
+
+@app.get("/dags")
+def dags(user: str = Depends(get_user)) -> list[str]:
+    return []
+"""
+
+
+def test_a_request_state_return_before_a_rejecting_helper_is_no_switch(tmp_path: Path) -> None:
+    """airflow's ``get_user``: the user a trusted middleware left on the request, else the
+    cookie's, which the helper rejects without: ``required``; only a return on configuration
+    before the helper's call is a switch."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": TRUSTED_STATE})
+    assert anonymous_statuses(root, ["/dags"]) == {"/dags": 401}
+    result = analyze([root], use_cache=False)
+    assert [route.auth for route in result.routes] == ["required"]
+    assert not [f for f in result.findings if f.code in ("BK101", "BK102")]

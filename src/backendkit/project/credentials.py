@@ -244,10 +244,8 @@ class CredentialChecks:
         test lets through are never checked, whatever checks the others get; or a bare
         ``return`` under an ``if`` testing the credential comes before a conditional first
         401/403 (``if key is None: return``, then ``if key != KEY: raise``): a missing
-        credential is let through (``rejected_read`` says so of the check). The call of a
-        project helper that rejects counts as a 401/403 (chainlit's ``if not require_login():
-        return None`` before ``return await authenticate_user(token)``)."""
-        lines = self.check_lines(func)
+        credential is let through (``rejected_read`` says so of the check)."""
+        lines = self.errors.rejection_lines(func)
         if not lines:
             return False
         first, scope = min(lines), func.info.scope

@@ -414,7 +414,8 @@ class DependencyResolver:
             return
         early = self.credentials.lets_through(func)
         node.enforces = not early  # an early return lets anonymous callers through
-        skip = config_skip(self.index, func, self.credentials.check_lines(func), early)
+        lines = self.credentials.check_lines(func)  # a rejecting helper's call counts too
+        skip = config_skip(self.index, func, lines, early or not self.errors.rejection_lines(func))
         if skip is not None:  # the alternative selected at that return lets all in
             origin, configured = skip
             opened = replace(node, enforces=False, origin=origin, alternatives=[])
