@@ -529,3 +529,59 @@ def test_a_request_state_return_before_a_rejecting_helper_is_no_switch(tmp_path:
     result = analyze([root], use_cache=False)
     assert [route.auth for route in result.routes] == ["required"]
     assert not [f for f in result.findings if f.code in ("BK101", "BK102")]
+
+
+QUERY = """\
+from typing import Optional
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+
+KEY = "k"
+app = FastAPI()
+
+
+def check_query(request: Request) -> None:
+    token = request.query_params.get("token")
+    if not token or token != KEY:
+        raise HTTPException(status_code=401)
+
+
+def check_query_param(api_key: Optional[str] = Query(None)) -> None:
+    if not api_key or api_key != KEY:
+        raise HTTPException(status_code=401)
+
+
+def check_page(page_token: Optional[str] = Query(None)) -> None:
+    if page_token is not None and page_token != KEY:
+        raise HTTPException(status_code=401)
+
+
+@app.get("/q", dependencies=[Depends(check_query)])
+def q() -> dict:
+    return {}
+
+
+@app.get("/qp", dependencies=[Depends(check_query_param)])
+def qp() -> dict:
+    return {}
+
+
+@app.get("/page", dependencies=[Depends(check_page)])
+def page() -> dict:
+    return {}
+"""
+
+
+def test_a_query_parameter_named_as_a_credential_is_one(tmp_path: Path) -> None:
+    """``request.query_params.get("token")`` and ``api_key: str = Query(...)`` carry a
+    credential (a WebSocket's usual way); a ``page_token`` does not."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": QUERY})
+    statuses = anonymous_statuses(root, ["/q", "/qp", "/page"])
+    assert statuses == {"/q": 401, "/qp": 401, "/page": 200}
+    routes = {r.path: r for r in analyze([root], use_cache=False).routes}
+    assert {path: r.auth for path, r in routes.items()} == {
+        "/q": "required",
+        "/qp": "required",
+        "/page": "none",
+    }
+    assert routes["/qp"].auth_chain[-1] == "app.main:check_query_param (checks query api_key)"

@@ -74,6 +74,8 @@ from backendkit.summary.model import (
 
 __all__ = ["CredentialChecks", "CredentialRead", "is_credential", "rejected_read"]
 
+#: FastAPI's parameter functions that read a credential, by the kind of place they read
+_PARAM_KINDS = {"Header": "header", "Cookie": "cookie", "Query": "query"}
 #: how many calls deep a dependency's credential check is followed into project helpers
 _HELPER_DEPTH = 2
 
@@ -362,7 +364,7 @@ class CredentialChecks:
         return ""
 
     def _param_read(self, param: Param, ctx: Ctx) -> CredentialRead | None:
-        """A ``Header()`` / ``Cookie()`` parameter with a credential's name."""
+        """A ``Header()`` / ``Cookie()`` / ``Query()`` parameter with a credential's name."""
         marker = self._param_marker(param, ctx)
         if marker is None:
             return None
@@ -395,8 +397,9 @@ class CredentialChecks:
         return CredentialRead(what, 0, param.name) if what else None
 
     def _param_marker(self, param: Param, ctx: Ctx) -> tuple[str, Call] | None:
-        """``("header" | "cookie", call)`` for a parameter declared with FastAPI's ``Header``
-        or ``Cookie``, as its default or in its ``Annotated`` annotation."""
+        """``("header" | "cookie" | "query", call)`` for a parameter declared with FastAPI's
+        ``Header``, ``Cookie`` or ``Query``, as its default or in its ``Annotated``
+        annotation."""
         candidates = [param.default]
         annotation = param.annotation
         if isinstance(annotation, Subscript) and annotation.items:
@@ -405,7 +408,7 @@ class CredentialChecks:
             if isinstance(expr, Call) and isinstance(expr.func, Name):
                 found = self.index.lookup(expr.func.dotted, ctx)
                 if isinstance(found, External) and found.is_from("fastapi"):
-                    kind = {"Header": "header", "Cookie": "cookie"}.get(found.last)
+                    kind = _PARAM_KINDS.get(found.last)
                     if kind:
                         return kind, expr
         return None

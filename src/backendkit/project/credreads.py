@@ -2,7 +2,9 @@
 subscripts that read them (``request.headers.get("X-API-Key")``, ``request.cookies["session"]``,
 Starlette's ``Headers(scope=scope).get("authorization")``, the signed session's
 ``request.session.get("access_token")``, not a bare ``session.get(...)``, a database's or an
-HTTP client's); see ``credentials.py``."""
+HTTP client's), and a query parameter named as a header carrying one is
+(``websocket.query_params.get("token")``, ``api_key: str = Query(...)``, not a
+``page_token``); see ``credentials.py``."""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ __all__ = ["get_key", "get_read", "is_credential", "named_read", "subscript_read
 
 _NOT_CREDENTIALS = ("csrf", "xsrf")
 _COOKIE_WORDS = ("token", "session", "auth", "jwt", "api-key", "apikey")
-_READERS = {"headers": "header", "cookies": "cookie", "session": "session"}
+_READERS = {"headers": "header", "cookies": "cookie", "session": "session", "query_params": "query"}
+#: query parameters named like a credential that are a listing's position, not one
+_CURSORS = ("page", "cursor", "next", "continuation")
 #: what a signed session (Starlette's ``SessionMiddleware``: ``request.session``) keeps after a
 #: sign-in, besides the cookie words
 _SESSION_WORDS = ("user",)
@@ -20,18 +24,24 @@ _HEADER_CLASSES = ("Headers", "MutableHeaders")  # Starlette's, built from an AS
 
 
 def is_credential(kind: str, name: str) -> bool:
-    """A header (``kind`` "header") or cookie name that carries a credential."""
+    """A header, cookie, session key or query parameter (``kind``) name that carries a
+    credential."""
     lowered = name.lower().replace("_", "-")
     if any(word in lowered for word in _NOT_CREDENTIALS):
         return False
     if kind == "cookie":
-        return any(word in lowered for word in _COOKIE_WORDS)
+        return _holds(lowered, _COOKIE_WORDS)
     if kind == "session":  # a key of the signed session: an identifier, not a URL
-        words = (*_COOKIE_WORDS, *_SESSION_WORDS)
-        return name.isidentifier() and any(word in lowered for word in words)
-    if any(word in lowered for word in ("authorization", "api-key", "apikey")):
-        return True
-    return lowered.endswith(("token", "secret"))
+        return name.isidentifier() and _holds(lowered, (*_COOKIE_WORDS, *_SESSION_WORDS))
+    if kind == "query" and _holds(lowered, _CURSORS):
+        return False
+    return _holds(lowered, ("authorization", "api-key", "apikey")) or lowered.endswith(
+        ("token", "secret")
+    )
+
+
+def _holds(lowered: str, words: tuple[str, ...]) -> bool:
+    return any(word in lowered for word in words)
 
 
 def _reader(receiver: Expr) -> str:
