@@ -26,8 +26,13 @@ from backendkit.summary.model import (
 #: Starlette's classes whose ``.user`` is what ``AuthenticationMiddleware`` authenticated
 _CONNECTIONS = frozenset({"Request", "HTTPConnection", "WebSocket"})
 #: words of a ``request.state`` attribute holding the identity an auth middleware found
-_STATE_WORDS = ("auth", "user", "token", "claim", "scope", "principal", "identity", "subject")
-_STATE_WORDS += ("operator",)  # hayhooks' request.state.tracing_operator
+#: (``operator``: hayhooks' ``request.state.tracing_operator``)
+_STATE_WORDS = (
+    *("auth", "user", "token", "claim", "scope", "principal", "identity", "subject"),
+    "operator",
+)
+#: FastAPI's markers of a parameter filled by a dependency
+_MARKERS = ("Depends", "Security")
 
 
 def state_check(scope: Scope, line: int, params: Sequence[Param] = ()) -> str:
@@ -147,9 +152,6 @@ def _marker(param: Param) -> Call | None:
         if isinstance(call.func, Name) and call.func.dotted.rpartition(".")[2] in _MARKERS:
             return call
     return None
-
-
-_MARKERS = ("Depends", "Security")
 
 
 def own_class(method: FuncSym) -> ClassSym | None:

@@ -26,6 +26,7 @@ from backendkit.project.authstatus import (
 )
 from backendkit.project.configauth import config_skip
 from backendkit.project.credentials import CredentialChecks
+from backendkit.project.endpointauth import endpoint_check
 from backendkit.project.httperrors import HttpErrors, status_code_of
 from backendkit.project.index import ProjectIndex
 from backendkit.project.members import MethodValues
@@ -357,8 +358,6 @@ class DependencyResolver:
         """The endpoint's own body as the last check FastAPI runs: a credential it reads and
         rejects without before anything else (``endpointauth``); its parameters' dependencies
         are not its children (they are the route's)."""
-        from backendkit.project.endpointauth import endpoint_check
-
         node = DepNode("its own body", "function", is_async=func.info.is_async, func=func)
         node.checks = endpoint_check(self.credentials, func)
         return node
