@@ -413,8 +413,9 @@ class DependencyResolver:
             return
         early = self.credentials.lets_through(func)
         node.enforces = not early  # an early return lets anonymous callers through
-        lines = self.credentials.check_lines(func)  # a rejecting helper's call counts too
-        skip = config_skip(self.index, func, lines, early or not self.errors.rejection_lines(func))
+        own = self.errors.rejection_lines(func)  # else a rejecting helper's call (chainlit)
+        lines = own or self.credentials.check_lines(func)
+        skip = config_skip(self.index, func, lines, early or not own)
         if skip is not None:  # the alternative selected at that return lets all in
             origin, configured = skip
             opened = replace(node, enforces=False, origin=origin, alternatives=[])
