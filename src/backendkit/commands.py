@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from backendkit import __version__
+from backendkit.result import unparsed_note
 
 ROUTE_FORMATS = ("table", "json", "csv", "markdown")
 
@@ -188,11 +189,7 @@ def run_routes(
     routes = [replace(r, file=result.display_path(r.file)) for r in result.routes]
     if result.unparsed:
         unparsed = [result.display_path(p) for p in result.unparsed]
-        shown = ", ".join(unparsed[:5]) + (" ..." if len(unparsed) > 5 else "")
-        sys.stderr.write(
-            f"note: {len(result.unparsed)} file(s) could not be analysed, so routes declared "
-            f"in them are missing: {shown} (backendkit lint says why)\n"
-        )
+        sys.stderr.write(unparsed_note(unparsed, "routes declared in them are missing"))
     if output == "json":
         sys.stdout.write(json.dumps([r.to_dict() for r in routes], indent=2) + "\n")
     elif output == "csv":

@@ -112,3 +112,13 @@ def display_path(root: Path, path: str, base: Path | None) -> str:
             rel = text[len(prefix) :]
             return rel if os.sep == "/" else rel.replace(os.sep, "/")
     return full.as_posix()
+
+
+def unparsed_note(paths: list[str], consequence: str) -> str:
+    """The stderr note of a command that left out the files at ``paths`` it could not parse
+    (the first five named): ``consequence`` says what that means for its output."""
+    shown = ", ".join(paths[:5]) + (" ..." if len(paths) > 5 else "")
+    return (
+        f"note: {len(paths)} file(s) could not be analysed, so {consequence}: {shown} "
+        "(backendkit lint says why)\n"
+    )

@@ -99,11 +99,9 @@ def _project(paths: Sequence[Path], config: Path | None, use_cache: bool = True)
     project, _files = build_project(root, settings, rules, use_cache=use_cache)
     unparsed = [summary.path for summary in project.summaries if not summary.parsed]
     if unparsed:
-        shown = ", ".join(unparsed[:5]) + (" ..." if len(unparsed) > 5 else "")
-        sys.stderr.write(
-            f"note: {len(unparsed)} file(s) could not be analysed, so the graph leaves them "
-            f"out: {shown} (backendkit lint says why)\n"
-        )
+        from backendkit.result import unparsed_note
+
+        sys.stderr.write(unparsed_note(unparsed, "the graph leaves them out"))
     return project
 
 

@@ -133,11 +133,16 @@ class CredentialChecks:
         target, _ = self._callee(site.call.func, caller.ctx.enter(caller.info), caller)
         if target is None or target.info is caller.info:
             return ""
-        key = (id(target.info), depth + 1)
+        return self._returned(target, depth + 1)
+
+    def _returned(self, func: FuncSym, depth: int) -> str:
+        """The credential ``func`` (a helper or dependency ``depth`` calls deep) reads and
+        returns, or a value made from one ("")."""
+        key = (id(func.info), depth)
         if key not in self._returns:
-            self._returns[key] = ""  # a helper calling itself back returns nothing more
-            reads = self.reads(target, depth + 1)
-            self._returns[key] = returned_credential(target.info.scope, reads)
+            self._returns[key] = ""  # a function calling itself back returns nothing more
+            reads = self.reads(func, depth)
+            self._returns[key] = returned_credential(func.info.scope, reads)
         return self._returns[key]
 
     def dependency_check(
@@ -388,12 +393,7 @@ class CredentialChecks:
         target = self.index.lookup(dependency.dotted, ctx)
         if not isinstance(target, FuncSym):
             return None
-        key = (id(target.info), depth + 1)
-        if key not in self._returns:
-            self._returns[key] = ""  # a dependency depending on itself returns nothing more
-            reads = self.reads(target, depth + 1)
-            self._returns[key] = returned_credential(target.info.scope, reads)
-        what = self._returns[key]
+        what = self._returned(target, depth + 1)
         return CredentialRead(what, 0, param.name) if what else None
 
     def _param_marker(self, param: Param, ctx: Ctx) -> tuple[str, Call] | None:

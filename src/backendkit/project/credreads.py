@@ -45,7 +45,8 @@ def _holds(lowered: str, words: tuple[str, ...]) -> bool:
 
 
 def _reader(receiver: Expr) -> str:
-    """ "header" or "cookie" for ``x.headers`` / ``x.cookies`` (or a bare ``headers``), and
+    """ "header", "cookie", "session" or "query" for ``x.headers`` / ``x.cookies`` /
+    ``x.session`` / ``x.query_params`` (or a bare ``headers``; never a bare ``session``), and
     "header" for Starlette's ``Headers(scope=scope)`` read in place."""
     if isinstance(receiver, Name):
         owner, _, last = receiver.dotted.rpartition(".")

@@ -17,8 +17,8 @@ from backendkit.summary.model import BinOp, Call, Const, Expr, Name, Seq, Subscr
 
 #: builtins whose result is a number or a bool whatever they are given
 NUMERIC_BUILTINS = frozenset({"len", "int", "float", "bool"})
-#: return annotations of a number
-_NUMBER_TYPES = frozenset({"int", "float", "bool"})
+#: annotations of a number
+NUMBER_TYPES = frozenset({"int", "float", "bool"})
 #: generics of a tuple (``tuple[int, int]``, ``typing.Tuple[int, ...]``)
 _TUPLES = frozenset({"tuple", "Tuple"})
 #: operators of numbers giving a number (``%`` of a string formats it: both sides must be numbers)
@@ -81,7 +81,7 @@ class Numbers:
             return False
         annotation = func.info.returns
         if annotation is not None:
-            return isinstance(annotation, Name) and annotation.dotted in _NUMBER_TYPES
+            return isinstance(annotation, Name) and annotation.dotted in NUMBER_TYPES
         returns = func.info.scope.returns
         body = func.ctx.enter(func.info)
         return bool(returns) and all(self.number(value, body, depth + 1) for value in returns)
@@ -99,7 +99,7 @@ class Numbers:
         if func is None:
             return False
         if func.info.returns is not None:
-            return _tuple_item(func.info.returns, position) in _NUMBER_TYPES
+            return _tuple_item(func.info.returns, position) in NUMBER_TYPES
         return self._returned_items(func, position, depth)
 
     def _returned_items(self, func: FuncSym, position: int, depth: int) -> bool:

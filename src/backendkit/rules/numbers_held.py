@@ -15,11 +15,9 @@ decided elsewhere."""
 from __future__ import annotations
 
 from backendkit.project.symbols import Ctx
+from backendkit.rules.numbers import NUMBER_TYPES, NUMERIC_BUILTINS
 from backendkit.summary.model import Assign, BinOp, Call, Const, Expr, FunctionInfo, Name, Subscript
 
-NUMBER_TYPES = frozenset({"int", "float", "bool"})
-# calls whose result is a number
-_NUMBER_CALLS = frozenset({"int", "float", "len", "bool"})
 # wrappers of an annotation that keep its type: ``Optional[int]``, ``Annotated[int, ...]``
 _WRAPPERS = frozenset({"Optional", "Annotated", "Final", "ClassVar"})
 
@@ -52,7 +50,7 @@ def _number_bind(bind: Assign) -> bool:
     if isinstance(value, Const):
         return isinstance(value.value, int | float)
     func = value.func if isinstance(value, Call) else None
-    return isinstance(func, Name) and func.dotted in _NUMBER_CALLS
+    return isinstance(func, Name) and func.dotted in NUMERIC_BUILTINS
 
 
 def is_number_type(annotation: Expr | None) -> bool:
