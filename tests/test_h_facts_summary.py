@@ -104,8 +104,9 @@ def test_if_tests_guarding_raises_and_returns() -> None:
             present=("settings.maintenance",),
             body_end=25,
         ),
-        # an ``elif`` is no ``else``, but the body ends where it starts
-        IfBlock(21, 27, ("user", "user.disabled"), body_end=23),
+        # an ``elif`` is no ``else``, but the body ends where it starts; a caller without a
+        # user gets the body (``not user or ...``)
+        IfBlock(21, 27, ("user", "user.disabled"), body_end=23, absent=("user",)),
     )  # ``if token is None:`` holds no raise or return; ``while`` is no ``if``
     assert [line for _, line in check.scope.raises] == [22, 24, 30]
     guards = {

@@ -41,7 +41,6 @@ from backendkit.project.credflow import (
     handed_on,
     holder_of,
     returned_credential,
-    tests_any,
 )
 from backendkit.project.credhelpers import (
     attr_class,
@@ -59,6 +58,8 @@ from backendkit.project.credhelpers import (
 from backendkit.project.credreads import get_key, is_credential, named_read, subscript_read
 from backendkit.project.httperrors import HttpErrors
 from backendkit.project.index import ProjectIndex
+from backendkit.project.rejections import lets_missing_through, rejected_read
+from backendkit.project.schemes import scheme_name
 from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance, OneOf
 from backendkit.summary.model import (
     Attr,
@@ -68,7 +69,6 @@ from backendkit.summary.model import (
     Expr,
     Name,
     Param,
-    Scope,
     Subscript,
 )
 
@@ -141,7 +141,7 @@ class CredentialChecks:
         key = (id(func.info), depth)
         if key not in self._returns:
             self._returns[key] = ""  # a function calling itself back returns nothing more
-            reads = self.reads(func, depth)
+            reads = [*self.reads(func, depth), *self._scheme_reads(func)]
             self._returns[key] = returned_credential(func.info.scope, reads)
         return self._returns[key]
 
@@ -261,7 +261,8 @@ class CredentialChecks:
             return True
         site = self.errors.raised_site(func, first)
         missing = CredentialRead("", 0, "")
-        return site is not None and site.conditional and _lets_through(scope, missing, first, held)
+        conditional = site is not None and (site.conditional or site.in_except)
+        return conditional and lets_missing_through(scope, missing, first, held)
 
     def check_lines(self, func: FuncSym) -> list[int]:
         """The lines of ``func``'s own 401/403s, and of its calls of project functions that
@@ -396,6 +397,16 @@ class CredentialChecks:
         what = self._returned(target, depth + 1)
         return CredentialRead(what, 0, param.name) if what else None
 
+    def _scheme_reads(self, func: FuncSym) -> Iterator[CredentialRead]:
+        """The parameters of ``func`` a security scheme fills (``token: str | None =
+        Depends(oauth2_scheme)``), as reads of the credentials the scheme takes."""
+        for param in func.info.params:
+            target = injected_target(param)
+            found = self.index.value(target, func.ctx) if target is not None else None
+            name = scheme_name(self.index, found.cls) if isinstance(found, Instance) else None
+            if name:
+                yield CredentialRead(f"{name} credentials", 0, param.name)
+
     def _param_marker(self, param: Param, ctx: Ctx) -> tuple[str, Call] | None:
         """``("header" | "cookie" | "query", call)`` for a parameter declared with FastAPI's
         ``Header``, ``Cookie`` or ``Query``, as its default or in its ``Annotated``
@@ -412,76 +423,3 @@ class CredentialChecks:
                     if kind:
                         return kind, expr
         return None
-
-
-def rejected_read(
-    scope: Scope, reads: Sequence[CredentialRead], line: int, site: CallSite
-) -> CredentialRead | None:
-    """The first of ``reads`` (a function's, in line order) that the rejection on ``line`` of
-    ``scope`` (a raised 401/403, a 401 response: the call ``site``) is for, by the rule of the
-    module docstring; None when it is for none (an unrelated test decides it, a missing
-    credential returns early, nothing but the rejection can happen)."""
-    for read in reads:
-        if read.line <= line and _rejects_for(scope, read, line, site):
-            return read
-    return None
-
-
-def _rejects_for(scope: Scope, read: CredentialRead, line: int, site: CallSite) -> bool:
-    """The rejection on ``line`` is for want of ``read``'s credential. Under a condition (an
-    ``if``, loop or ``case`` body, an ``except`` handler): unless a bare ``return`` under an
-    ``if`` testing the credential comes first (``_lets_through``), it is in an ``except``
-    handler, or one of the ``if`` tests it is under reads the credential's holder or a value
-    derived from it; unknown (no ``if`` around it, no holder) counts too. Unconditional: an
-    ``if`` testing the credential returned before it (``_decided_before``)."""
-    held = derived(scope, read.holder) if read.holder else set()
-    if not (site.conditional or site.in_except):
-        return bool(held) and _decided_before(scope, read, line, held)
-    if held and (_lets_through(scope, read, line, held) or _when_present(scope, line, held)):
-        return False
-    return site.in_except or _guards_test(scope, line, held)
-
-
-def _when_present(scope: Scope, line: int, held: set[str]) -> bool:
-    """The rejection on ``line`` is in the body of an ``if`` that runs only when the
-    credential is there (``if key is not None:``, ``if token and ...``): a caller without one
-    never meets it."""
-    return any(
-        block.in_body(line) and any(name.partition(".")[0] in held for name in block.present)
-        for block in scope.ifs
-    )
-
-
-def _guards_test(scope: Scope, line: int, held: set[str]) -> bool:
-    """One of the ``if`` tests ``line`` is under reads one of ``held``; True as well when none
-    is (a loop, ``case`` or ``else`` body decides) or nothing is known to hold the credential."""
-    guards = [block for block in scope.ifs if block.holds(line)]
-    return not guards or not held or any(tests_any(block, held) for block in guards)
-
-
-def _decided_before(scope: Scope, read: CredentialRead, line: int, held: set[str]) -> bool:
-    """An ``if`` between the read and the unconditional rejection on ``line`` tests the
-    credential and returns (``if token == KEY: return token``): the rejection is what every
-    other credential gets."""
-    exits = (*scope.return_lines, *scope.bare_returns)
-    return any(
-        read.line <= block.first + block.test_lines  # before the ``if``, or in its test
-        and block.end <= line
-        and tests_any(block, held)
-        and any(block.holds(exit_line) for exit_line in exits)
-        for block in scope.ifs
-    )
-
-
-def _lets_through(scope: Scope, read: CredentialRead, line: int, held: set[str]) -> bool:
-    """A bare ``return`` between the read and the rejection on ``line``, in an ``if`` that
-    tests the credential and does not hold the rejection (``if header is None: return``): a
-    missing credential returns before it is checked."""
-    return any(
-        read.line <= early < line
-        and block.holds(early)
-        and not block.holds(line)
-        and tests_any(block, held)
-        for early in scope.bare_returns
-        for block in scope.ifs
-    )

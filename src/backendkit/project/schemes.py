@@ -75,11 +75,7 @@ class SchemeCheck:
 
     def scheme_name(self, cls: ClassSym | External) -> str | None:
         """The ``fastapi.security`` class ``cls`` is or derives from, if any."""
-        bases = [cls] if isinstance(cls, External) else self.index.external_bases(cls)
-        for base in bases:
-            if base.is_from("fastapi", "starlette") and base.last in SECURITY_SCHEMES:
-                return base.last
-        return None
+        return scheme_name(self.index, cls)
 
     def rejects_anonymous(self, inst: Instance) -> bool:
         """The scheme raises for a request without credentials: ``auto_error`` is surely on
@@ -156,6 +152,15 @@ class SchemeCheck:
             ):
                 return True
         return False
+
+
+def scheme_name(index: ProjectIndex, cls: ClassSym | External) -> str | None:
+    """The ``fastapi.security`` class ``cls`` is or derives from, if any."""
+    bases = [cls] if isinstance(cls, External) else index.external_bases(cls)
+    for base in bases:
+        if base.is_from("fastapi", "starlette") and base.last in SECURITY_SCHEMES:
+            return base.last
+    return None
 
 
 def _with_spread(passed: Args, call: Call, init: FuncSym, args: Args) -> Args:

@@ -102,6 +102,34 @@ def test_presence(test: cst.BaseExpression) -> tuple[str, ...]:
     return (named,) if named else ()
 
 
+def test_absence(test: cst.BaseExpression) -> tuple[str, ...]:
+    """The names (and attribute chains) whose absence makes ``test`` hold: the ``if`` body
+    runs for a caller without them (``if token is None:``, ``if not key:``, ``if not token
+    or expired(token):``, ``if not cookie and not header:``, ``if token == "":``); () when
+    something else decides (``if not token and settings.strict:``)."""
+    if isinstance(test, cst.BooleanOperation):
+        left, right = test_absence(test.left), test_absence(test.right)
+        if isinstance(test.operator, cst.Or):
+            return (*left, *right)
+        return (*left, *right) if left and right else ()
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        named = _present(test.expression)
+        return (named,) if named else ()
+    named = _missing(test)
+    return (named,) if named else ()
+
+
+def _missing(test: cst.BaseExpression) -> str:
+    """``x`` of ``x is None``, ``x == None`` or ``x == ""``, else ""."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return ""
+    target, value = test.comparisons[0], test.comparisons[0].comparator
+    none = isinstance(value, cst.Name) and value.value == "None"
+    empty = isinstance(value, cst.SimpleString) and value.evaluated_value == ""
+    operator = (cst.Is, cst.Equal) if none else (cst.Equal,)
+    return _present(test.left) if (none or empty) and isinstance(target.operator, operator) else ""
+
+
 def _present(node: cst.BaseExpression | None) -> str:
     """``x``, ``x.y.z`` or ``getattr(x.y, "z"[, default])`` as ``x.y.z``, else ""."""
     if node is None:
@@ -240,9 +268,16 @@ class FlowFacts:
         if found.holds or found.scope is self.summary.scope:
             wrapped = max(found.test_end - found.first, 0)
             reads = test_reads(found.test)
-            present = test_presence(found.test)
+            present, absent = test_presence(found.test), test_absence(found.test)
             block = IfBlock(
-                found.first, self.line, reads, wrapped, found.orelse, present, found.body_end
+                found.first,
+                self.line,
+                reads,
+                wrapped,
+                found.orelse,
+                present,
+                found.body_end,
+                absent,
             )
             self.scope.ifs += (block,)
         end = found.body_end or self.line

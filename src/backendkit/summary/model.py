@@ -143,22 +143,12 @@ class Unknown:
     kind: str
 
 
+# fmt: off
 Expr = (
-    Const
-    | Name
-    | Attr
-    | Call
-    | Seq
-    | DictExpr
-    | Subscript
-    | BinOp
-    | FString
-    | LoopItem
-    | IfExp
-    | Lambda
-    | Starred
-    | Unknown
+    Const | Name | Attr | Call | Seq | DictExpr | Subscript | BinOp | FString | LoopItem | IfExp
+    | Lambda | Starred | Unknown
 )
+# fmt: on
 
 # ---------------------------------------------------------------------------------------------
 # Scopes, functions, classes, modules.
@@ -290,7 +280,8 @@ class IfBlock(NamedTuple):
     ``else``): the body is ``first <= line < orelse``. A named tuple, as ``TryBlock``; an
     ``if`` without a ``raise`` or ``return`` is recorded only at module level. ``present``
     are the names the test requires to be truthy or not ``None`` (``if token:``, ``if key is
-    not None and ...``): the body runs only when they are. ``body_end`` is the line its
+    not None and ...``): the body runs only when they are; ``absent`` those whose absence
+    makes it hold (``if token is None:``, ``flow.test_absence``). ``body_end`` is the line its
     ``else:`` or ``elif`` starts on (0 without either): the body is ``first <= line <
     body_end`` (``in_body``)."""
 
@@ -301,6 +292,7 @@ class IfBlock(NamedTuple):
     orelse: int = 0
     present: tuple[str, ...] = ()
     body_end: int = 0
+    absent: tuple[str, ...] = ()
 
     holds = _spans  # ``block.holds(line)``
 

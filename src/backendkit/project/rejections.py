@@ -1,0 +1,98 @@
+"""Whether a 401/403 of a function is for want of a credential it reads (the rule of
+``credentials``' docstring): what ties a rejection to the credential, and the returns that let
+a missing credential through before it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from backendkit.project.credflow import CredentialRead, derived, tests_any
+from backendkit.summary.model import CallSite, IfBlock, Scope
+
+
+def rejected_read(
+    scope: Scope, reads: Sequence[CredentialRead], line: int, site: CallSite
+) -> CredentialRead | None:
+    """The first of ``reads`` (a function's, in line order) that the rejection on ``line`` of
+    ``scope`` (a raised 401/403, a 401 response: the call ``site``) is for, by the rule of the
+    module docstring; None when it is for none (an unrelated test decides it, a missing
+    credential returns early, nothing but the rejection can happen)."""
+    for read in reads:
+        if read.line <= line and _rejects_for(scope, read, line, site):
+            return read
+    return None
+
+
+def _rejects_for(scope: Scope, read: CredentialRead, line: int, site: CallSite) -> bool:
+    """The rejection on ``line`` is for want of ``read``'s credential. Under a condition (an
+    ``if``, loop or ``case`` body, an ``except`` handler): unless a bare ``return`` under an
+    ``if`` testing the credential comes first (``lets_missing_through``), it is in an ``except``
+    handler, or one of the ``if`` tests it is under reads the credential's holder or a value
+    derived from it; unknown (no ``if`` around it, no holder) counts too. Unconditional: an
+    ``if`` testing the credential returned before it (``_decided_before``)."""
+    held = derived(scope, read.holder) if read.holder else set()
+    if not (site.conditional or site.in_except):
+        return bool(held) and _decided_before(scope, read, line, held)
+    if held and (lets_missing_through(scope, read, line, held) or _when_present(scope, line, held)):
+        return False
+    return site.in_except or _guards_test(scope, line, held)
+
+
+def _when_present(scope: Scope, line: int, held: set[str]) -> bool:
+    """The rejection on ``line`` is in the body of an ``if`` that runs only when the
+    credential is there (``if key is not None:``, ``if token and ...``): a caller without one
+    never meets it."""
+    return any(
+        block.in_body(line) and any(name.partition(".")[0] in held for name in block.present)
+        for block in scope.ifs
+    )
+
+
+def _guards_test(scope: Scope, line: int, held: set[str]) -> bool:
+    """One of the ``if`` tests ``line`` is under reads one of ``held``; True as well when none
+    is (a loop, ``case`` or ``else`` body decides) or nothing is known to hold the credential."""
+    guards = [block for block in scope.ifs if block.holds(line)]
+    return not guards or not held or any(tests_any(block, held) for block in guards)
+
+
+def _decided_before(scope: Scope, read: CredentialRead, line: int, held: set[str]) -> bool:
+    """An ``if`` between the read and the unconditional rejection on ``line`` tests the
+    credential and returns (``if token == KEY: return token``): the rejection is what every
+    other credential gets."""
+    exits = (*scope.return_lines, *scope.bare_returns)
+    return any(
+        read.line <= block.first + block.test_lines  # before the ``if``, or in its test
+        and block.end <= line
+        and tests_any(block, held)
+        and any(block.holds(exit_line) for exit_line in exits)
+        for block in scope.ifs
+    )
+
+
+def lets_missing_through(scope: Scope, read: CredentialRead, line: int, held: set[str]) -> bool:
+    """A ``return`` between the read and the rejection on ``line``, in an ``if`` that tests
+    the credential and does not hold the rejection: a missing credential returns before it
+    is checked. A bare one anywhere in it (``if header is None: return``); one with a value
+    where only a missing credential gets (``if token is None: return None``, the ``else:``
+    of ``if token:``)."""
+    return any(
+        read.line <= early < line
+        and block.holds(early)
+        and not block.holds(line)
+        and tests_any(block, held)
+        and (early in scope.bare_returns or _when_missing(block, early, held))
+        for early in (*scope.bare_returns, *scope.return_lines)
+        for block in scope.ifs
+    )
+
+
+def _when_missing(block: IfBlock, line: int, held: set[str]) -> bool:
+    """``line`` runs for a caller without the credential ``held`` names: in the body of an
+    ``if`` its absence makes hold, or in the ``else:`` of one that requires it."""
+    if block.in_body(line):
+        return any(name.partition(".")[0] in held for name in block.absent)
+    orelse = 0 < block.orelse <= line
+    return orelse and any(name.partition(".")[0] in held for name in block.present)
+
+
+__all__ = ["lets_missing_through", "rejected_read"]
