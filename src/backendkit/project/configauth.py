@@ -12,8 +12,9 @@ checked nothing and the route was "open" (BK101 said it had no authentication de
 is two configurations: with a key, the dependency checks the header; without one, it lets
 everyone in. ``config_skip`` finds such a return: under an ``if`` before the first 401/403, not
 holding it, whose test reads only configuration (module-level names and imports:
-``API_KEY``, ``settings.auth_enabled``, ``os.environ.get(...)``; not a parameter, a local or
-anything derived from the request). The resolver then makes the dependency two alternatives
+``API_KEY``, ``settings.auth_enabled``, ``os.environ.get(...)``; a parameter a settings
+dependency fills, ``settings_param``; not another parameter, a local or anything derived from
+the request). The resolver then makes the dependency two alternatives
 (``alternatives.py``): as configured (the function without that return) and letting callers
 through, selected at the return, so the route is reported once per dependency as a
 configuration switch (BK101, or BK102 when a lenient scheme is left), not route by route.
@@ -31,10 +32,11 @@ from __future__ import annotations
 
 import copy
 
+from backendkit.project.credhelpers import injected_target
 from backendkit.project.index import ProjectIndex
 from backendkit.project.returns import Origin
 from backendkit.project.symbols import Ctx, FuncSym, ParamSym, Unresolved, VarSym
-from backendkit.summary.model import IfBlock, Scope
+from backendkit.summary.model import IfBlock, Name, Param, Scope
 
 
 def config_skip(
@@ -112,12 +114,29 @@ def _configured(index: ProjectIndex, scope: Scope, block: IfBlock, line: int, bo
 
 def configuration(index: ProjectIndex, read: str, body: Ctx) -> bool:
     """``read`` (``API_KEY``, ``settings.auth.enabled``, ``os.environ.get``) starts with a
-    module-level name or import: the same for every request."""
+    module-level name or import, or a parameter a settings dependency fills
+    (``settings_param``): the same for every request."""
     head = read.partition(".")[0]
     symbol = index.lookup(head, body)
-    if isinstance(symbol, (ParamSym, Unresolved)):
+    if isinstance(symbol, ParamSym):
+        params = symbol.func.params
+        found = params[symbol.index] if symbol.index < len(params) else None
+        return found is not None and settings_param(index, found, symbol.ctx)
+    if isinstance(symbol, Unresolved):
         return False
     return not (isinstance(symbol, VarSym) and len(symbol.ctx.scopes) > 1)
+
+
+def settings_param(index: ProjectIndex, param: Param, ctx: Ctx) -> bool:
+    """``param`` (of a function whose body is ``ctx``) is filled by a project dependency that
+    takes nothing from the request (it has no parameters) and yields nothing (no per-request
+    resource): ``settings: Settings = Depends(get_settings)``, the settings object FastAPI's
+    documentation recommends."""
+    target = injected_target(param)
+    if not isinstance(target, Name):
+        return False
+    found = index.lookup(target.dotted, ctx)
+    return isinstance(found, FuncSym) and not found.info.params and not found.info.scope.yields
 
 
 def _test(block: IfBlock) -> str:
@@ -141,4 +160,4 @@ def _without(func: FuncSym, lines: set[int]) -> FuncSym:
     return FuncSym(info, func.ctx)
 
 
-__all__ = ["config_skip"]
+__all__ = ["config_skip", "configuration", "settings_param"]

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from backendkit.project.configauth import settings_param
 from backendkit.project.credflow import (
     CredentialRead,
     derived,
@@ -278,7 +279,7 @@ class CredentialChecks:
         scope = func.info.scope
         held: set[str] = set()
         roots = [read.holder for read in reads if read.holder]
-        roots += [param.name for param in func.info.params if injected(param)]
+        roots += [p.name for p in func.info.params if injected(p) and not self._settings(p, func)]
         for root in roots:
             held |= derived(scope, root)
         return held
@@ -396,6 +397,10 @@ class CredentialChecks:
             return None
         what = self._returned(target, depth + 1)
         return CredentialRead(what, 0, param.name) if what else None
+
+    def _settings(self, param: Param, func: FuncSym) -> bool:
+        """``param`` of ``func`` holds the settings, not a credential (``settings_param``)."""
+        return settings_param(self.index, param, func.ctx.enter(func.info))
 
     def _scheme_reads(self, func: FuncSym) -> Iterator[CredentialRead]:
         """The parameters of ``func`` a security scheme fills (``token: str | None =
