@@ -142,7 +142,7 @@ class CredentialChecks:
         key = (id(func.info), depth)
         if key not in self._returns:
             self._returns[key] = ""  # a function calling itself back returns nothing more
-            reads = [*self.reads(func, depth), *self._scheme_reads(func)]
+            reads = [*self.reads(func, depth), *self.scheme_reads(func)]
             self._returns[key] = returned_credential(func.info.scope, reads)
         return self._returns[key]
 
@@ -187,7 +187,7 @@ class CredentialChecks:
         returned before it either)."""
         held = self.credential_names(func, reads)
         nones = self._guard_exits(func) if guard else []
-        for site, callee, bound in self._unconditional_callees(func):
+        for site, callee, bound in self.unconditional_callees(func):
             if exits_before(func.info.scope, site.line, held):
                 continue
             if any(line < site.line for line in nones):
@@ -242,7 +242,7 @@ class CredentialChecks:
             return True
         if depth >= _HELPER_DEPTH:
             return False
-        callees = self._unconditional_callees(func)
+        callees = self.unconditional_callees(func)
         return any(self.helper_rejects(callee, depth + 1) for _, callee, _ in callees)
 
     def lets_through(self, func: FuncSym) -> bool:
@@ -269,7 +269,7 @@ class CredentialChecks:
         """The lines of ``func``'s own 401/403s, and of its calls of project functions that
         reject (``helper_rejects``) where nothing skips or swallows them."""
         lines = list(self.errors.rejection_lines(func))
-        callees = self._unconditional_callees(func)
+        callees = self.unconditional_callees(func)
         return lines + [site.line for site, callee, _ in callees if self.helper_rejects(callee, 1)]
 
     def credential_names(self, func: FuncSym, reads: Sequence[CredentialRead]) -> set[str]:
@@ -284,7 +284,7 @@ class CredentialChecks:
             held |= derived(scope, root)
         return held
 
-    def _unconditional_callees(
+    def unconditional_callees(
         self, func: FuncSym, depth: int = 0
     ) -> Iterator[tuple[CallSite, FuncSym, bool]]:
         """The project functions ``func`` calls where nothing skips the call or swallows the
@@ -315,17 +315,19 @@ class CredentialChecks:
         it always calls (up to ``_HELPER_DEPTH`` calls deep)."""
         found = [error for _at, error in self.errors.escaping_errors(func)]
         if depth < _HELPER_DEPTH:
-            for _site, callee, _bound in self._unconditional_callees(func, depth):
+            for _site, callee, _bound in self.unconditional_callees(func, depth):
                 found += self._let_out(callee, depth + 1)
         return tuple(found)
 
     def _callee(self, callee: Expr, ctx: Ctx, caller: FuncSym) -> tuple[FuncSym | None, bool]:
         """The project function a call runs, and whether it binds ``self``: a name
         (``check(key)``, ``svc.check(key)``, ``self._impl(key)`` in a method) or a method of
-        the object a call returns (``get_auth_service().check(key)``)."""
+        the object a call returns (``get_auth_service().check(key)``); the ``__call__`` of a
+        project object called (``check = KeyChecker(key); await check(request)``, lnbits)."""
         if isinstance(callee, Attr) and isinstance(callee.value, Call):
-            made = self.index.value(callee.value, ctx)
-            return self._method(made.cls if isinstance(made, Instance) else None, callee.attr)
+            return self._method(self._made(callee.value, ctx), callee.attr)
+        if isinstance(callee, Call):
+            return self._method(self._made(callee, ctx), "__call__")
         if not isinstance(callee, Name):
             return None, False
         head, _, attr = callee.dotted.partition(".")
@@ -333,10 +335,20 @@ class CredentialChecks:
             found = self._self_method(attr, caller)
             if found[0] is not None:
                 return found
+        return self._named(callee, ctx, bool(attr))
+
+    def _named(self, callee: Name, ctx: Ctx, dotted: bool) -> tuple[FuncSym | None, bool]:
+        """The project function a name calls (bound when a method of an object: ``dotted``),
+        or the ``__call__`` of the project object a plain name holds."""
         target = self.index.lookup(callee.dotted, ctx)
-        if not isinstance(target, FuncSym):
-            return None, False
-        return target, bool(attr) and is_method(target)
+        if isinstance(target, FuncSym):
+            return target, dotted and is_method(target)
+        return (None, False) if dotted else self._method(self._made(callee, ctx), "__call__")
+
+    def _made(self, expr: Expr, ctx: Ctx) -> ClassSym | None:
+        """The project class of the object ``expr`` makes or holds, if known."""
+        made = self.index.value(expr, ctx)
+        return made.cls if isinstance(made, Instance) and isinstance(made.cls, ClassSym) else None
 
     def _self_method(self, attr: str, caller: FuncSym) -> tuple[FuncSym | None, bool]:
         """``self.<attr>`` in a method (``caller``): a method of its class, or (``attr``
@@ -402,7 +414,7 @@ class CredentialChecks:
         """``param`` of ``func`` holds the settings, not a credential (``settings_param``)."""
         return settings_param(self.index, param, func.ctx.enter(func.info))
 
-    def _scheme_reads(self, func: FuncSym) -> Iterator[CredentialRead]:
+    def scheme_reads(self, func: FuncSym) -> Iterator[CredentialRead]:
         """The parameters of ``func`` a security scheme fills (``token: str | None =
         Depends(oauth2_scheme)``), as reads of the credentials the scheme takes."""
         for param in func.info.params:

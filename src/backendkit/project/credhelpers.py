@@ -90,14 +90,21 @@ def vouched(scope: Scope, line: int) -> bool:
     if not block.in_body(line) or not any(map(_state_identity, block.present)):
         return False
     return all(
-        read == "getattr" or any(p == read or p.startswith(read + ".") for p in block.present)
+        read in _ATTR_TESTS or any(p == read or p.startswith(read + ".") for p in block.present)
         for read in block.reads
     )
 
 
+_ATTR_TESTS = frozenset({"getattr", "hasattr"})  # what a test calls to read an attribute
+
+
 def _state_identity(name: str) -> bool:
-    """``request.state.user`` (an identity's name on the request's state, not the app's)."""
+    """``request.state.user`` (an identity's name on the request's state, not the app's), or
+    ``request.scope.user`` (the ASGI scope's, where Starlette's ``AuthenticationMiddleware``
+    puts the user)."""
     head, _, attr = name.rpartition(".state.")
+    if not head:
+        head, _, attr = name.rpartition(".scope.")
     return bool(head) and not _app_state(head) and _identity(attr)
 
 

@@ -13,31 +13,57 @@ credential. So it counts as checking a credential only in the plain shape above:
 401/403 is for want of a credential it reads (``credentials.rejected_read``), nothing returns
 before it, and every ``if`` holding it tests only that credential (or a value derived from it)
 and configuration (module-level names: ``KEY``, ``settings.api_key``), not the request's path,
-method, query or a record it loaded (``if doc["private"] and token != doc["token"]``).
+method, query or a record it loaded (``if doc["private"] and token != doc["token"]``). Or it
+hands the credential to a project function that checks it as a dependency would, in a call
+nothing skips or catches and nothing returns before (``user = get_user_from_token(token)``).
+A parameter a security scheme fills is a credential it reads (``token: str | None =
+Depends(oauth2_scheme)`` with ``auto_error=False``).
 """
 
 from __future__ import annotations
 
 from backendkit.project.configauth import configuration
 from backendkit.project.credentials import CredentialChecks, rejected_read
+from backendkit.project.credflow import CredentialRead, handed_on
 from backendkit.project.symbols import FuncSym
 
 
 def endpoint_check(checks: CredentialChecks, func: FuncSym) -> str:
     """The credential the endpoint ``func`` checks in its own body before anything else it
     does, by the rule of the module docstring ("" for none)."""
+    reads = [*checks.reads(func), *checks.scheme_reads(func)]
+    return _own_check(checks, func, reads) or _handed_check(checks, func, reads)
+
+
+def _own_check(checks: CredentialChecks, func: FuncSym, reads: list[CredentialRead]) -> str:
+    """The credential ``func`` rejects without, in the plain shape (the module docstring)."""
     lines = checks.errors.rejection_lines(func)
     if not lines:
         return ""
     first, scope = min(lines), func.info.scope
     if any(line < first for line in (*scope.return_lines, *scope.bare_returns)):
         return ""  # a response sent before the check
-    reads = checks.reads(func)
     if not _decided_by_credential(checks, func, first, checks.credential_names(func, reads)):
         return ""
     site = checks.errors.raised_site(func, first)
     found = None if site is None else rejected_read(scope, reads, first, site)
     return found.what if found is not None else ""
+
+
+def _handed_check(checks: CredentialChecks, func: FuncSym, reads: list[CredentialRead]) -> str:
+    """The credential ``func`` hands to a project function that checks it, as a dependency
+    would (``user = get_user_from_token(token)``, freqtrade): a call nothing skips or
+    catches, before which nothing returns."""
+    scope = func.info.scope
+    exits = (*scope.return_lines, *scope.bare_returns)
+    for site, callee, bound in checks.unconditional_callees(func) if reads else ():
+        if any(line < site.line for line in exits):
+            return ""  # a response sent before the call
+        given = handed_on(scope, reads, site.call, callee, bound)
+        found = checks.dependency_check(callee, 1, given) if given else ""
+        if found:
+            return found
+    return ""
 
 
 def _decided_by_credential(

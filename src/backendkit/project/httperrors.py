@@ -374,11 +374,17 @@ class HttpErrors:
         return [(line, value) for line, value in found if self.is_auth_error(value)]
 
     def raised_site(self, func: FuncSym, line: int) -> CallSite | None:
-        """The call building the error raised on ``line`` (``raise HTTPException(...)``)."""
-        for expr, raised in func.info.scope.raises:
+        """The call building the error raised on ``line`` (``raise HTTPException(...)``); for
+        an error made elsewhere (``raise credentials_exception``), a site standing for the
+        ``raise`` where it is (``Scope.raised_names``)."""
+        scope = func.info.scope
+        for expr, raised in scope.raises:
             if raised == line and isinstance(expr, Call):
-                found = (s for s in func.info.scope.calls if s.call == expr and s.line >= line)
+                found = (s for s in scope.calls if s.call == expr and s.line >= line)
                 return next(found, None)
+            if raised == line and line in scope.raised_names:
+                conditional, in_except = scope.raised_names[line]
+                return CallSite(Call(expr), line, guarded=conditional, in_except=in_except)
         return None
 
     def always_rejects(self, func: FuncSym) -> bool:

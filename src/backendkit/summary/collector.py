@@ -467,6 +467,7 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
         self.note_exit()
         if node.exc is not None:
             self.scope.raises.append((self.exprs.convert(node.exc), self.line))
+            self.note_raised(node.exc)
         else:
             self.scope.reraises = True
 

@@ -15,7 +15,7 @@ from typing import Any
 import libcst as cst
 
 from backendkit.summary.exprs import dotted_name
-from backendkit.summary.model import IfBlock, Narrowing, Scope
+from backendkit.summary.model import IfBlock, Narrowing, Scope, sparse_dict
 from backendkit.summary.walker import fields_of
 
 _CONSTANTS = frozenset({"True", "False", "None"})
@@ -92,13 +92,14 @@ def test_presence(test: cst.BaseExpression) -> tuple[str, ...]:
     """The names (and attribute chains) ``test`` requires to be present: the ``if`` body runs
     only when each is truthy or not ``None`` (``if token:``, ``if key is not None:``, ``if
     creds and creds.credentials != KEY:``, ``if len(token):``, ``if flag is True:``); an
-    attribute read with ``getattr`` is its chain (``getattr(request.state, "user", None)``:
-    ``request.state.user``)."""
+    attribute read with ``getattr`` or tested with ``hasattr`` is its chain
+    (``getattr(request.state, "user", None)``: ``request.state.user``), and so is a key tested
+    with ``in`` (``"user" in request.scope``: ``request.scope.user``)."""
     if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
         return (*test_presence(test.left), *test_presence(test.right))
     if isinstance(test, cst.Call) and len(test.args) == 1 and _named(test.func) in _TRUTHS:
         test = test.args[0].value
-    named = _present(test) or _not_none(test) or _present(_is_true(test))
+    named = _present(test) or _not_none(test) or _present(_is_true(test)) or _key_in(test)
     return (named,) if named else ()
 
 
@@ -134,13 +135,23 @@ def _present(node: cst.BaseExpression | None) -> str:
     """``x``, ``x.y.z`` or ``getattr(x.y, "z"[, default])`` as ``x.y.z``, else ""."""
     if node is None:
         return ""
-    if isinstance(node, cst.Call) and _named(node.func) == "getattr" and len(node.args) >= 2:
+    if isinstance(node, cst.Call) and _named(node.func) in _ATTR_TESTS and len(node.args) >= 2:
         owner, attr = _named(node.args[0].value), node.args[1].value
         if owner and isinstance(attr, cst.SimpleString):
             text = attr.evaluated_value
             return f"{owner}.{text}" if isinstance(text, str) and text.isidentifier() else ""
         return ""
     return _named(node)
+
+
+def _key_in(test: cst.BaseExpression) -> str:
+    """``x.y.key`` of ``"key" in x.y`` (``"user" in request.scope``), else ""."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return ""
+    target = test.comparisons[0]
+    key = test.left.evaluated_value if isinstance(test.left, cst.SimpleString) else None
+    owner = _named(target.comparator) if isinstance(target.operator, cst.In) else ""
+    return f"{owner}.{key}" if owner and isinstance(key, str) and key.isidentifier() else ""
 
 
 def _is_true(test: cst.BaseExpression) -> cst.BaseExpression | None:
@@ -172,6 +183,7 @@ def _named(node: cst.BaseExpression) -> str:
 
 
 _TRUTHS = frozenset({"bool", "len"})
+_ATTR_TESTS = frozenset({"getattr", "hasattr"})
 
 
 def _parts(node: cst.CSTNode) -> list[cst.CSTNode]:
@@ -255,6 +267,9 @@ class FlowFacts:
     scope: Scope
     line: int
     open_ifs: list[OpenIf]
+    guard_depth: list[int]
+    loop_stack: list[list[int]]
+    except_depth: list[int]
 
     def visit_If(self, node: cst.If) -> None:
         """An ``if`` (an ``elif`` too) opens a block; its test is read if an exit is in it."""
@@ -313,6 +328,15 @@ class FlowFacts:
             if found.scope is not self.scope or found.holds:
                 break
             found.holds = True
+
+    def note_raised(self, exc: cst.BaseExpression) -> None:
+        """``raise name`` (an error made elsewhere: ``raise credentials_exception``): where it
+        is, as a call's ``CallSite`` says of a ``raise HTTPException(...)``."""
+        if isinstance(exc, cst.Call):
+            return
+        conditional = self.guard_depth[-1] > 0 or bool(self.loop_stack[-1])
+        handled = self.except_depth[-1] > 0
+        sparse_dict(self.scope, "raised_names")[self.line] = (conditional, handled)
 
     def note_return(self, valued: bool) -> None:
         """The line of a ``return`` (with a value: parallel to ``Scope.returns``)."""

@@ -372,6 +372,9 @@ class Scope:
     bare_returns: ClassVar[tuple[int, ...]] = ()
     #: whether a bare ``raise`` (re-raising what is being handled) is in this scope
     reraises: ClassVar[bool] = False
+    #: ``raise name`` (not a call): line -> (in an ``if``/``else``/``case`` body or a loop, in
+    #: an ``except:`` handler), what ``CallSite`` says of a raised call
+    raised_names: ClassVar[Mapping[int, tuple[bool, bool]]] = MappingProxyType({})
     #: ``if isinstance(name, T):`` bodies (``Narrowing``), in the order they end
     narrowed: ClassVar[tuple[Narrowing, ...]] = ()
 
