@@ -66,17 +66,27 @@ PROBE_SEGMENTS = frozenset(
 #: signing out: public by convention too (it acts on the caller's own token or cookie, and must
 #: work when that token has expired), but takes no password, so BK112 leaves it alone
 SIGN_OUT_SEGMENTS = frozenset({"logout", "signout", "sign-out"})
+#: steps of an anonymous caller's authentication, public by convention wherever a sign-in
+#: segment would be (r2r's ``/users/refresh-token``, ``/users/verify-email``): the refresh
+#: token or the code the caller brings is the credential; BK112 leaves them alone
+AUTH_STEP_SEGMENTS = frozenset(
+    {"refresh-token", "verify-email", "confirm-email", "request-verify-token"}
+)
 #: authentication segments (public by convention for GET and POST when only path parameters
-#: and authentication sub-actions follow them); ``refresh`` only right after one of
-#: ``REFRESH_CONTEXT`` (``/auth/refresh``; ``/cache/refresh`` is an ordinary endpoint)
-_AUTH_LIKE = AUTH_SEGMENTS | SIGN_OUT_SEGMENTS | {"refresh"}
+#: and authentication sub-actions follow them); ``refresh`` and ``verify`` only right after
+#: one of ``REFRESH_CONTEXT`` (``/auth/refresh``, fastapi-users' ``/auth/verify``;
+#: ``/cache/refresh`` and ``/documents/verify`` are ordinary endpoints)
+_AUTH_LIKE = AUTH_SEGMENTS | SIGN_OUT_SEGMENTS | AUTH_STEP_SEGMENTS | {"refresh"}
 REFRESH_CONTEXT = frozenset({"auth", "oauth", "oauth2", "jwt", "session", "sessions", "tokens"})
+_IN_REFRESH_CONTEXT = frozenset({"refresh", "verify"})  # authentication after ``REFRESH_CONTEXT``
 #: external sign-in providers, as a segment after an authentication one (``/login/google``)
 PROVIDERS = frozenset({"google", "github", "gitlab", "microsoft", "apple", "facebook"})
 #: segments after which one provider (a path parameter or a name of ``PROVIDERS``) may come
-#: before the authentication segment, and after which ``callback`` opens one:
-#: ``/oauth/{provider}/login``, ``/oauth/{provider}/callback``, ``/sso/google/callback``
-OAUTH_CONTEXT = frozenset({"oauth", "oauth2", "sso", "oidc"})
+#: before the authentication segment, and after which ``callback`` and ``authorize`` (the
+#: start of the flow, a redirect to the provider) open one: ``/oauth/{provider}/login``,
+#: ``/auth/{provider}/login``, ``/oauth/{provider}/authorize``, ``/sso/google/callback``
+OAUTH_CONTEXT = frozenset({"oauth", "oauth2", "sso", "oidc", "auth"})
+_IN_OAUTH_CONTEXT = frozenset({"callback", "authorize"})  # authentication after ``OAUTH_CONTEXT``
 _PROVIDER = "{provider}"  # the context a provider segment hands on
 _RUNTIME = "{?}"  # a segment computed at run time (``_segments``)
 #: what may follow an authentication segment: another one (``/token/refresh``), a step of
@@ -121,24 +131,25 @@ PROTECTED_SEGMENTS = frozenset({"admin", "admins", "internal", "private", "manag
 #: the methods a conventional endpoint may have: an authentication endpoint reads or posts
 #: credentials; a probe, the documentation and the root path are only read
 _AUTH_METHODS = frozenset({"GET", "POST"})
+_AUTH_OPENERS = _AUTH_LIKE | _IN_OAUTH_CONTEXT | _IN_REFRESH_CONTEXT  # for ``_AUTH_METHODS``
 _READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 def conventional_segment(path: str, methods: Iterable[str]) -> str:
     """The conventional public segment of ``path`` for a route with ``methods``, or "".
 
-    An authentication segment (``login`` in ``/api/v1/login/access-token``) counts for GET and
+    An authentication segment (``login`` in ``/api/v1/login/access-token``, a step such as
+    ``/users/refresh-token``, ``/oauth/{provider}/authorize``) counts for GET and
     POST when only path parameters and ``AUTH_SUB_ACTIONS`` follow it (not in
     ``/token/revoke-all``); a probe or documentation segment (``/health``,
     ``/api/v1/utils/health-check/``) for GET and HEAD, as the last segment; ``/`` for GET and
     HEAD; a ``.well-known`` segment with anything after it (RFC 8615 metadata) for GET and
     HEAD. None counts after a path parameter (except one provider right after ``oauth``,
-    ``sso`` and the like: ``/oauth/{provider}/callback``) or an admin/internal segment. Every
+    ``auth`` and the like: ``/oauth/{provider}/callback``) or an admin/internal segment. Every
     method of the route must be allowed.
     """
     segment = _candidate_segment(path)
-    auth = segment.lower() in _AUTH_LIKE or segment.lower() == "callback"
-    allowed = _AUTH_METHODS if auth else _READ_METHODS
+    allowed = _AUTH_METHODS if segment.lower() in _AUTH_OPENERS else _READ_METHODS
     found = set(methods)
     return segment if found and found <= allowed else ""
 
@@ -207,13 +218,14 @@ def _context_after(segment: str, previous: str) -> str:
 
 def _opens_auth(lowered: str, previous: str) -> bool:
     """Whether the (lower-cased) segment starts an authentication endpoint, given the segment
-    before it: ``refresh`` does only after ``auth`` and the like, ``callback`` only after
-    ``oauth`` and the like or a provider following one (``/oauth/{provider}/callback``)."""
-    if lowered in AUTH_SEGMENTS or lowered in SIGN_OUT_SEGMENTS:
+    before it: ``refresh`` and ``verify`` do only after ``auth`` and the like, ``callback``
+    and ``authorize`` only after ``oauth`` and the like or a provider following one
+    (``/oauth/{provider}/callback``; ``/payments/authorize`` is an ordinary endpoint)."""
+    if lowered in AUTH_SEGMENTS or lowered in SIGN_OUT_SEGMENTS or lowered in AUTH_STEP_SEGMENTS:
         return True
-    if lowered == "callback":
+    if lowered in _IN_OAUTH_CONTEXT:
         return previous in OAUTH_CONTEXT or previous == _PROVIDER
-    return lowered == "refresh" and previous in REFRESH_CONTEXT
+    return lowered in _IN_REFRESH_CONTEXT and previous in REFRESH_CONTEXT
 
 
 def _unless_followed(segment: str, rest: list[str]) -> str:

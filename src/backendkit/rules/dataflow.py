@@ -47,6 +47,13 @@ WEAK_SCHEMES = {
 }
 LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
 LOG_RECEIVERS = re.compile(r"(^|\.)(_?logger|_?log|logging|LOGGER|LOG)$")
+#: builtins whose result tells nothing of the value they are handed: its size (``len``), a
+#: flag (``bool``, ``isinstance``, ``issubclass``, ``callable``, ``hasattr``), its class
+#: (``type``, which logs ``<class 'str'>``) or its identity (``id``); ``str``, ``repr``,
+#: ``format``, ``getattr``, ``int`` and ``hash`` give the value or something made of it
+OPAQUE_BUILTINS = frozenset(
+    {"len", "bool", "isinstance", "issubclass", "callable", "hasattr", "type", "id"}
+)
 
 
 def _names_in(expr: Expr | None) -> list[str]:
@@ -59,8 +66,8 @@ def _names_in(expr: Expr | None) -> list[str]:
 
 def _call_names(expr: Call) -> list[str]:
     """The callee and the arguments' names; ``len(x)`` is a count, ``bool(x)``,
-    ``is_valid(token)`` or ``verify_password(password, hashed)`` a flag and ``mask(token)`` a
-    redacted copy, so none names its arguments."""
+    ``is_valid(token)`` or ``verify_password(password, hashed)`` a flag, ``type(x)`` a class
+    and ``mask(token)`` a redacted copy, so none names its arguments."""
     if isinstance(expr.func, Name) and _reveals_nothing(expr.func.dotted):
         return []
     names = _callee_names(expr) + [n for a in expr.args for n in _names_in(a)]
@@ -68,10 +75,10 @@ def _call_names(expr: Call) -> list[str]:
 
 
 def _reveals_nothing(callee: str) -> bool:
-    """``len``, ``bool``, a function named as a question (``is_valid``, ``verify_password``)
-    or as a redaction (``mask``, ``redact_secret``)."""
+    """One of ``OPAQUE_BUILTINS`` (``len``, ``type``...), a function named as a question
+    (``is_valid``, ``verify_password``) or as a redaction (``mask``, ``redact_secret``)."""
     words = name_words(callee)
-    if callee in ("len", "bool"):
+    if callee in OPAQUE_BUILTINS:
         return True
     return bool(words) and (words[0] in FLAG_WORDS or words[0] in REDACTING_VERBS)
 
