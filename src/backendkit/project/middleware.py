@@ -8,8 +8,10 @@ API-key or token header, a session cookie) and, on a later line, answers 401/403
 it, by the rule dependencies follow (``credentials.rejected_read``: under an ``if`` whose test
 reads the credential or a value derived from it, in an ``except`` handler, or after an ``if``
 testing it that returns): a response built with ``status_code=401`` (or as the
-second positional argument of a ``...Response`` class), an ASGI message ``{"status": 401}``, or
-a raised 401/403 error.
+second positional argument of a ``...Response`` class), an ASGI message ``{"status": 401}``, a
+raised 401/403 error, or a 401/403 response a project helper builds (``responsehelpers.py``),
+returned (``return unauthorized("bad key")`` in ``dispatch`` or an ``@app.middleware("http")``
+function) or sent as an ASGI app (``unauthorized(...)(scope, receive, send)``).
 
 The routes of such an app, and of the apps mounted under it, are not ``none`` but
 ``unknown``: a middleware usually lets some paths through (health probes, the documentation,
@@ -41,8 +43,9 @@ from backendkit.project.appmodel import AppModel, AppObject, Mount, RouteDecl
 from backendkit.project.authstatus import AuthStatus, Switch
 from backendkit.project.credentials import CredentialChecks, rejected_read
 from backendkit.project.deps import DependencyResolver
-from backendkit.project.httperrors import AUTH_STATUSES
+from backendkit.project.responsehelpers import HelperResponses
 from backendkit.project.returns import Origin
+from backendkit.project.statuscodes import AUTH_STATUSES
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym
 from backendkit.project.text import expr_text
 from backendkit.project.walk import IncludeWalk
@@ -68,6 +71,7 @@ class MiddlewareAuth:
         self.index = model.index
         self.errors = resolver.errors
         self.credentials: CredentialChecks = resolver.credentials
+        self.helpers = HelperResponses(self.index, self.errors.status_of)
         self._guards: dict[tuple[str, int], str] | None = None
         self._apps: dict[tuple[str, bool], str] = {}
         #: the link of a middleware added only under a condition -> where it is added
@@ -149,18 +153,46 @@ class MiddlewareAuth:
         return found
 
     def _rejects(self, site: CallSite, func: FuncSym) -> bool:
-        """A call that answers 401/403 (a response or an ASGI message)."""
+        """A call that answers 401/403 (a response or an ASGI message), or sends the 401/403
+        response a project helper builds (``_sent``)."""
         inner = func.ctx.enter(func.info)
         call = site.call
         statuses = [call.kwarg("status_code")]
         if isinstance(call.func, Name) and call.func.dotted.endswith("Response"):
             statuses.append(call.arg(1))
         statuses += [_message_status(arg) for arg in call.args]
-        return any(
+        if any(
             self.errors.status_of(expr, inner) in AUTH_STATUSES
             for expr in statuses
             if expr is not None
-        )
+        ):
+            return True
+        sent = _sent(site, func)
+        return sent is not None and self.helpers.rejects(sent, inner)
+
+
+def _sent(site: CallSite, func: FuncSym) -> Call | None:
+    """The call whose result ``site`` answers the request with: ``helper(...)`` of
+    ``helper(...)(scope, receive, send)`` (the response called as an ASGI app, returned or
+    awaited; also through a local, ``response = helper(...)`` then ``response(scope, receive,
+    send)``), or the call a ``dispatch`` or middleware function returns (``return
+    unauthorized("bad key")``); a pure ASGI ``__call__`` sends nothing by returning it."""
+    callee = site.call.func
+    if isinstance(callee, Call):
+        return callee
+    if isinstance(callee, Name) and (made := _made_by(func.info.scope, callee.dotted, site.line)):
+        return made
+    if site.use == "return" and func.info.name != "__call__":
+        return site.call
+    return None
+
+
+def _made_by(scope: Scope, name: str, line: int) -> Call | None:
+    """The call the local ``name`` is bound to last before ``line`` (``response =
+    unauthorized("bad key")``), if it is bound to a call."""
+    before = [assign for assign in scope.assigns.get(name, ()) if assign.line <= line]
+    value = max(before, key=lambda assign: assign.line).value if before else None
+    return value if isinstance(value, Call) else None
 
 
 def _asks_http(scope: Scope) -> bool:

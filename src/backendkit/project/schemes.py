@@ -17,14 +17,14 @@ error to no call swallows it (``caught.py``): the error becomes a return value, 
 from __future__ import annotations
 
 from backendkit.project.caught import FASTAPI_ERROR, HTTP_ERROR, Catches
-from backendkit.project.httperrors import (
+from backendkit.project.index import ProjectIndex
+from backendkit.project.initargs import (
     Args,
     Bound,
     bind_params,
     init_call_skip,
     substitute_args,
 )
-from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import (
     ClassSym,
     External,

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 from backendkit.findings import Finding
 from backendkit.project.deps import DepNode
-from backendkit.project.httperrors import status_code_of
 from backendkit.project.index import ProjectIndex
+from backendkit.project.statuscodes import status_code_of
 from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, VarSym
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
-from backendkit.project.httperrors import exception_handlers
+from backendkit.project.errorhandlers import exception_handlers
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, External
 from backendkit.rules.base import Example, ProjectContext, ProjectRule

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from backendkit.project.httperrors import status_code_of
 from backendkit.project.index import ProjectIndex
+from backendkit.project.statuscodes import status_code_of
 from backendkit.project.symbols import Ctx, FuncSym, OneOf, Unresolved, Value, VarSym
 from backendkit.summary.model import BinOp, Call, Const, DictExpr, Expr, LoopItem, Name, Scope
 
