@@ -36,12 +36,12 @@ class FrameworkEdges(IncludeWalk[list[DepNode]]):
                 AppHooks(self.builder, obj).add()
 
     def enter(self, obj: AppObject, above: list[DepNode]) -> list[DepNode]:
-        """Each route of ``obj`` gets what reached it, its object's, its decorator's and its
-        parameters' dependencies."""
+        """Each route of ``obj`` gets what reached it, its object's (not for a route object
+        given whole: ``RouteDecl.whole``), its decorator's and its parameters' dependencies."""
         own = above + self.resolver.from_lists(obj.deps)
         for decl in obj.routes:
             if decl.handler is not None:
-                nodes = own + self.resolver.from_lists(decl.deps)
+                nodes = (above if decl.whole else own) + self.resolver.from_lists(decl.deps)
                 nodes += self.resolver.param_dependencies(decl.handler)
                 self._route(decl.handler, nodes, decl.line)
         return own

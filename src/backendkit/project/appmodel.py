@@ -16,6 +16,7 @@ from backendkit.project.lookalikes import HANDS_ROUTERS, router_built, router_li
 from backendkit.project.members import MethodValues
 from backendkit.project.paramapps import annotated_parameter
 from backendkit.project.regsupport import iterations, opaque_note
+from backendkit.project.routeobjects import ROUTE_LIST_ADDS, RouteObjects
 from backendkit.project.superinit import constructor_keywords
 from backendkit.project.symbols import (
     ClassSym,
@@ -63,6 +64,7 @@ class AppModel:
         self.in_force = BindingsInForce(index, self.members)
         self.dep_lists = DependencyLists()
         self.factories = FactoryRouters(self)
+        self.route_objects = RouteObjects(self)
         self.objects: dict[str, AppObject] = {}
         #: routes decorated on a library object that may prove to be a router (``_defer``)
         self._deferred: dict[str, list[Callable[[AppObject], None]]] = {}
@@ -102,6 +104,8 @@ class AppModel:
         if "dependencies" in keywords:
             obj.deps = self.dependencies(keywords["dependencies"])
         self.objects[key] = obj
+        if "routes" in keywords:
+            self.route_objects.given(obj, keywords["routes"])
         for add in self._deferred.pop(key, ()):
             add(obj)
         return obj
@@ -157,6 +161,16 @@ class AppModel:
             objs = self._stand_in(receiver, ctx)
         return objs, method
 
+    def holders(self, receiver: Name, ctx: Ctx, line: int) -> list[AppObject]:
+        """The app objects whose route list ``receiver.routes`` is at ``line`` (``app``,
+        ``router``, ``app.router``; a parameter annotated as an app or router whose value is
+        not known is its stand-in)."""
+        value = self.in_force.value(receiver, ctx, line)
+        found = self.objects_for(value, "routes") or self._app_router(receiver, ctx, line)
+        if found or self._may_defer(value):
+            return found
+        return self._stand_in(receiver.dotted.removesuffix(".router"), ctx)
+
     def _app_router(self, expr: Expr | None, ctx: Ctx, line: int) -> list[AppObject]:
         """The apps ``expr`` is the ``router`` attribute of (``app.router``: the root
         ``APIRouter`` a ``FastAPI()`` creates, which its own ``include_router``, route
@@ -206,10 +220,10 @@ class AppModel:
         here = body or ctx
         for site in scope.calls:
             callee = site.call.func  # cheap filters first: most calls register nothing
-            if isinstance(callee, Name) and (
-                callee.dotted.endswith(_REGISTRATION_SUFFIXES) or "outer" in callee.dotted.lower()
-            ):
+            if isinstance(callee, Name) and _may_register(callee.dotted):
                 self._scan_call(site, callee, here)
+            if site.call.kwargs and site.call.kwarg("routes") is not None:
+                self.route_objects.listing(site, here)
         for func in _defined(scope):
             self._decorated(func, here, ctx)
             self._scan(func.scope, ctx.enter(func))
@@ -227,6 +241,9 @@ class AppModel:
                     self._register(obj, method, site, ctx, guarded or site.guarded)
                 if not objs and method == "include_router":
                     self._handed(site, ctx)
+        elif func.dotted.endswith(ROUTE_LIST_ADDS):
+            for _guarded in iterations(self.index.evaluator, site, ctx):
+                self.route_objects.added(site, func, ctx)
         elif HANDS_ROUTERS.search(func.dotted.rpartition(".")[2]):
             self._handed(site, ctx)
 
@@ -261,6 +278,7 @@ class AppModel:
         """Names of what can return an app object: the classes, and the functions the known
         objects were created in (``create_app`` for ``pkg.main:create_app.app``)."""
         names = {"FastAPI", "APIRouter"}
+        names.update(self.route_objects.makers)
         for obj in self.objects.values():
             scope_path = obj.key.partition(":")[2].split(".")[:-1]
             names.update(scope_path)
@@ -350,7 +368,7 @@ class AppModel:
         if method == "include_router":
             self._include(obj, site, ctx, guarded)
         elif method == "mount":
-            self._mount(obj, site, ctx)
+            self.add_mount(obj, site, ctx)
         elif method == "add_middleware":
             obj.middleware.append((site, ctx))
         elif method == "add_exception_handler":
@@ -358,7 +376,7 @@ class AppModel:
             if handler is not None:
                 obj.hooks.append(("exception handler", handler, ctx, site.line))
         else:
-            self._add_route(obj, method, call, ctx, site.line)
+            obj.routes.append(self.route_for(method, call, ctx, site.line))
 
     def _include(self, obj: AppObject, site: CallSite, ctx: Ctx, guarded: bool) -> None:
         """``obj.include_router(child, prefix=..., dependencies=..., responses=...)``."""
@@ -384,7 +402,8 @@ class AppModel:
             include.ctx = ctx
             child.included += obj.add_include(include)
 
-    def _mount(self, obj: AppObject, site: CallSite, ctx: Ctx) -> None:
+    def add_mount(self, obj: AppObject, site: CallSite, ctx: Ctx) -> None:
+        """``obj.mount(path, app)`` (or a ``Mount(path, app)`` in its route list)."""
         call = site.call
         target = call.arg(1, "app")
         children = self.objects_for(self.in_force.value(target, ctx, site.line))
@@ -399,7 +418,10 @@ class AppModel:
         mount.guarded = site.guarded
         obj.mounts.append(mount)
 
-    def _add_route(self, obj: AppObject, method: str, call: Call, ctx: Ctx, line: int) -> None:
+    def route_for(self, method: str, call: Call, ctx: Ctx, line: int) -> RouteDecl:
+        """The route ``call`` of the registration ``method`` (``add_api_route``,
+        ``add_route``, ``add_api_websocket_route``, ``add_websocket_route``) declares: its
+        arguments are ``path, endpoint``, then keywords (a route class's are alike)."""
         endpoint = self.in_force.value(call.arg(1, "endpoint"), ctx, line)
         handler = endpoint if isinstance(endpoint, FuncSym) else None
         name = expr_text(call.arg(1, "endpoint"))
@@ -409,7 +431,7 @@ class AppModel:
             kind_method = "api_route"
         else:
             kind_method = "route"
-        obj.routes.append(self._route(call, kind_method, handler, name, ctx, line))
+        return self._route(call, kind_method, handler, name, ctx, line)
 
     # -- queries ------------------------------------------------------------------------------
     def roots(self) -> list[AppObject]:
@@ -425,6 +447,16 @@ class AppModel:
     def iter_objects(self) -> Iterator[AppObject]:
         """Every app object, in a stable order."""
         yield from sorted(self.objects.values(), key=lambda o: o.key)
+
+
+def _may_register(callee: str) -> bool:
+    """A cheap filter on a call's dotted name: a registration method, something on a
+    router (``app.router.include_router``), or an addition to a route list."""
+    return (
+        callee.endswith(_REGISTRATION_SUFFIXES)
+        or "outer" in callee.lower()
+        or callee.endswith(ROUTE_LIST_ADDS)
+    )
 
 
 def _defined(scope: Scope) -> Iterable[FunctionInfo]:

@@ -25,6 +25,10 @@ class RouteDecl:
     deps: list[tuple[Expr, Ctx]]
     call: Call
     ctx: Ctx
+    #: a route object given whole (``routes=[APIRoute(...)]``, ``router.routes.append(...)``,
+    #: ``routeobjects.py``): FastAPI built it before the object holding it had it, so that
+    #: object's own prefix and ``dependencies=`` do not apply, only those above it
+    whole: bool = False
 
 
 @dataclass

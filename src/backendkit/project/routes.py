@@ -280,6 +280,8 @@ class _At:
     guarded: bool = False
     #: for the routes of a router no app includes: the call it was handed to, if any
     handed: str = ""
+    #: for a route object given whole, when its object's own dependencies do not apply
+    unapplied: str = ""
 
 
 class RouteBuilder(IncludeWalk[_At]):
@@ -303,15 +305,17 @@ class RouteBuilder(IncludeWalk[_At]):
         return _with_alternatives(self.routes)
 
     def enter(self, obj: AppObject, above: _At) -> _At:
-        """The object's prefix and dependencies join the path; its routes are added."""
+        """The object's prefix and dependencies join the path; its routes are added (a route
+        object given whole gets only what reached the object)."""
         here = _At(
             [*above.prefix, (obj.prefix, obj.prefix_expr)],
             above.deps + self.resolver.from_lists(obj.deps, (obj.file, obj.line)),
             above.guarded,
             above.handed or (obj.handed[0] if obj.handed and not self.app else ""),
         )
+        whole = replace(above, handed=here.handed, unapplied=_unapplied(obj))
         for decl in obj.routes:
-            self._add(decl, here)
+            self._add(decl, whole if decl.whole else here)
         return here
 
     def include(self, inc: Include, here: _At) -> _At:
@@ -486,4 +490,16 @@ def _notes(decl: RouteDecl, at: _At, resolved: bool, in_app: bool) -> list[str]:
         notes.append("endpoint function could not be resolved")
     if at.guarded:
         notes.append("included under a condition; reported as if the condition holds")
+    if decl.whole and at.unapplied:
+        notes.append(at.unapplied)
     return notes
+
+
+def _unapplied(obj: AppObject) -> str:
+    """Why ``obj``'s own ``dependencies=`` are not a route object's it holds ("": none)."""
+    if not obj.deps:
+        return ""
+    return (
+        f"a route object given whole: the dependencies= of {obj.display} do not apply to it "
+        "(FastAPI adds them only to the routes it builds)"
+    )
