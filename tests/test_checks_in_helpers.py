@@ -150,3 +150,65 @@ def test_hasattr_and_in_require_what_they_test() -> None:
     assert presence('"user" in request.scope') == ("request.scope.user",)
     assert presence('"user" not in request.scope') == ()
     assert presence("name in request.scope") == ()
+
+
+LOCAL_READ = """\
+from fastapi import Depends, FastAPI, HTTPException, Request
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.responses import JSONResponse
+
+API_KEYS = {"k"}
+
+
+def is_authorized(request: Request) -> bool:
+    key = request.headers.get("X-API-Key")
+    return key in API_KEYS
+
+
+def bearer_ok(request: Request) -> bool:
+    value = request.headers.get("Authorization")
+    return value is not None and value == "Bearer k"
+
+
+def require_key(request: Request) -> None:
+    if not is_authorized(request):
+        raise HTTPException(status_code=403)
+
+
+class Auth(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next):
+        if not bearer_ok(request):
+            return JSONResponse({"detail": "no"}, status_code=401)
+        return await call_next(request)
+
+
+app = FastAPI()
+admin = FastAPI()
+admin.add_middleware(Auth)
+app.mount("/admin", admin)
+
+
+@app.get("/items", dependencies=[Depends(require_key)])
+def items() -> list:
+    return []
+
+
+@admin.get("/stats")
+def stats() -> dict:
+    return {}
+"""
+
+
+def test_a_helper_returning_a_test_of_the_credential(tmp_path: Path) -> None:
+    """lmdeploy's and vLLM's shape: a yes/no helper reads the credential into a local and
+    returns a test of it (``return key in API_KEYS``); the dependency or middleware rejecting
+    on its answer checks the credential (it was ``none``, BK101: "authenticates no one")."""
+    files = {"app/__init__.py": "", "app/main.py": LOCAL_READ}
+    root = write_project(tmp_path / "p", files)
+    truth = anonymous_statuses(root, ["/items", "/admin/stats"])
+    assert truth == {"/items": 403, "/admin/stats": 401}
+    routes = {route.path: route for route in analyze([root], use_cache=False).routes}
+    assert routes["/items"].auth == "required"
+    assert routes["/items"].auth_chain[-1] == "app.main:require_key (checks header x-api-key)"
+    assert routes["/admin/stats"].auth == "unknown"  # a middleware: the chain names it
+    assert "checks header authorization" in routes["/admin/stats"].auth_chain[-1]

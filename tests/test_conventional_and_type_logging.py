@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from backendkit import analyze
-from backendkit.project.routes import conventional_segment
+from backendkit.project.conventions import conventional_segment
 from helpers import write_project
 
 #: r2r's users router next to ordinary endpoints that look like authentication steps

@@ -12,7 +12,7 @@ import pytest
 
 from backendkit import analyze
 from backendkit.catalogue import load_catalogue
-from backendkit.project.routes import (
+from backendkit.project.conventions import (
     AUTH_SUB_ACTIONS,
     CONVENTIONAL_SEGMENTS,
     OAUTH_CONTEXT,

@@ -12,7 +12,7 @@ import pytest
 
 from backendkit import analyze
 from backendkit.commands import run_routes
-from backendkit.project.routes import conventional_segment
+from backendkit.project.conventions import conventional_segment
 from helpers import write_project
 
 #: the trial's business routes that only looked conventional, next to true conventional ones

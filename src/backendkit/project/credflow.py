@@ -82,7 +82,12 @@ def returned_credential(scope: Scope, reads: Sequence[CredentialRead]) -> str:
         named = read.holder and "." not in read.holder
         held = derived(scope, read.holder) if named else set()
         for expr, line in zip(scope.returns, scope.return_lines, strict=False):
-            if line == read.line or mentions(expr, held):
+            tested = scope.return_reads.get(line, ())
+            if (
+                line == read.line
+                or mentions(expr, held)
+                or any(t.partition(".")[0] in held for t in tested)
+            ):
                 return read.what
     return ""
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from itertools import pairwise
 
 from backendkit.findings import Finding
-from backendkit.project.routes import CONVENTIONAL_SEGMENTS
+from backendkit.project.conventions import CONVENTIONAL_SEGMENTS
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.support import http_routes

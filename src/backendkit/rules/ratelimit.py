@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from backendkit.findings import Finding
-from backendkit.project.routes import AUTH_SEGMENTS, conventional_segment
+from backendkit.project.conventions import AUTH_SEGMENTS, conventional_segment
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.support import also_at, find_function, per_endpoint

@@ -457,7 +457,7 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
         if node.value is not None:
             self.scope.returns.append(self.exprs.convert(node.value))
             self.mark_use(node.value, "return")
-        self.note_return(node.value is not None)
+        self.note_return(node.value)
 
     def visit_Raise(self, node: cst.Raise) -> None:
         """Raised expressions (``HTTPException(status_code=401)``); a bare ``raise`` too marks

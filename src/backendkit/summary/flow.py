@@ -184,6 +184,8 @@ def _named(node: cst.BaseExpression) -> str:
 
 _TRUTHS = frozenset({"bool", "len"})
 _ATTR_TESTS = frozenset({"getattr", "hasattr"})
+#: expressions that are tests: comparisons, ``and``/``or``, ``not``
+_TESTS = (cst.Comparison, cst.BooleanOperation, cst.UnaryOperation)
 
 
 def _parts(node: cst.CSTNode) -> list[cst.CSTNode]:
@@ -338,10 +340,13 @@ class FlowFacts:
         handled = self.except_depth[-1] > 0
         sparse_dict(self.scope, "raised_names")[self.line] = (conditional, handled)
 
-    def note_return(self, valued: bool) -> None:
-        """The line of a ``return`` (with a value: parallel to ``Scope.returns``)."""
-        if valued:
-            self.scope.return_lines += (self.line,)
-        else:
+    def note_return(self, value: cst.BaseExpression | None) -> None:
+        """The line of a ``return`` (with a value: parallel to ``Scope.returns``), and what a
+        returned test reads (``return key in API_KEYS``: ``Scope.return_reads``)."""
+        if value is None:
             self.scope.bare_returns += (self.line,)
+        else:
+            self.scope.return_lines += (self.line,)
+        if isinstance(value, _TESTS):
+            sparse_dict(self.scope, "return_reads")[self.line] = test_reads(value)
         self.note_exit()

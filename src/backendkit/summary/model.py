@@ -370,6 +370,8 @@ class Scope:
     return_lines: ClassVar[tuple[int, ...]] = ()
     #: the lines of ``return`` statements without a value
     bare_returns: ClassVar[tuple[int, ...]] = ()
+    #: a ``return`` of a test (``return key in KEYS``): line -> what it reads (``IfBlock.reads``)
+    return_reads: ClassVar[Mapping[int, tuple[str, ...]]] = MappingProxyType({})
     #: whether a bare ``raise`` (re-raising what is being handled) is in this scope
     reraises: ClassVar[bool] = False
     #: ``raise name`` (not a call): line -> (in an ``if``/``else``/``case`` body or a loop, in
