@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from backendkit import analyze
+from backendkit.rules.secrets import _secret_what
 from helpers import write_project
 
 CONFIG = """\
@@ -197,3 +200,76 @@ def test_validator_local_bound_elsewhere_stays_reported(tmp_path: Path) -> None:
     files = {"app/__init__.py": "", "app/config.py": CONFIG, "app/keys.py": source}
     root = write_project(tmp_path / "p", files, select=["BK113"])
     assert [(f.path, f.line) for f in analyze([root]).findings] == [("app/keys.py", 13)]
+
+
+CONSTANTS = """\
+USAGE_GROUP_BY_DATE = "date"
+USAGE_GROUP_BY_API_KEY = "api_key"
+X_API_KEY = "api_key"
+ORDER_BY_PASSWORD = "password"
+SOURCE_API_KEY = "api-key"
+AUTH_SCHEME_API_KEY = "apikey"
+HEADER_API_KEY = "x-api-key"
+AUTH_TOKEN_HEADER_VALUE = "authorization"
+TOKEN_PREFIX_SECRET = "bearer"
+PASSWORD_SPECIAL_CHARACTERS = "!@#$%^&*_+."
+PASSWORD_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+PASSWORD_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+API_KEY = "sk-live-4eC39HqLyjWDarjtT1zdp7dc"  # BK104
+PASSWORD = "hunter2"  # BK104
+SECRET_KEY = "changeme-please-9f8a"  # BK104
+ADMIN_PASSWORD = "password"  # BK104
+X_API_KEY_VALUE = "a8f5f167f44f4964e6c998dee827110c"  # BK104
+ORDER_BY_PASSWORD_DEFAULT = "hunter2hunter2"  # BK104
+"""
+
+
+def test_labels_and_character_sets_are_not_secrets(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"app/constants.py": CONSTANTS}, select=["BK104"])
+    found = sorted(f.line for f in analyze([root]).findings)
+    assert found == _expected(CONSTANTS, "BK104")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "secret"),
+    [
+        # the secret kind's own name, spelt any way, behind a selector or header word
+        ("USAGE_GROUP_BY_API_KEY", "api_key", False),
+        ("SORT_BY_ACCESS_TOKEN", "access-token", False),
+        ("FIELD_CLIENT_SECRET", "clientsecret", False),
+        ("X_API_KEY", "x-api-key", False),
+        ("AUTH_METHOD_TOKEN", "token", False),
+        # header and scheme names
+        ("API_KEY", "X-API-Key", False),
+        ("AUTH_TOKEN", "x-auth-token", False),
+        ("SECRET", "Authorization", False),
+        ("TOKEN_SECRET", "bearer", False),
+        # no word saying it is a label: a weak secret
+        ("API_KEY", "api_key", True),
+        ("API_KEY", "api-key", True),
+        ("PASSWORD", "password", True),
+        ("DB_PASSWORD", "password", True),
+        ("SECRET_KEY", "secret", True),
+        ("APP_SECRET_KEY", "secret_key", True),
+        # a selector word but another value
+        ("ORDER_BY_PASSWORD", "hunter2hunter2", True),
+        ("X_API_KEY", "api_key_9f8a7b", True),
+        ("SOURCE_API_KEY", "x-9f8a7b6c5d", True),
+    ],
+)
+def test_label_values(name: str, value: str, secret: bool) -> None:
+    assert bool(_secret_what((name,), value, "x")) is secret
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("PASSWORD_SPECIAL_CHARACTERS", False),
+        ("PASSWORD_CHARS", False),
+        ("TOKEN_ALPHABET", False),
+        ("SECRET_CHARSET", False),
+        ("PASSWORD_CHARACTER", True),  # one character is not a set: the name says password
+    ],
+)
+def test_character_set_names(name: str, secret: bool) -> None:
+    assert bool(_secret_what((name,), "Qz8!rT4#kL", "x")) is secret
