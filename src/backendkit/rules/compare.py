@@ -12,6 +12,7 @@ from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.numbers_held import holds_number
 from backendkit.rules.support import focused_modules, iter_functions
 from backendkit.rules.textpieces import is_text_piece
+from backendkit.rules.validatorfields import compares_fields
 from backendkit.summary.model import (
     Attr,
     Compare,
@@ -308,9 +309,12 @@ def _piece(side: Expr, ctx: Ctx) -> bool:
 
 def _not_a_check(index: ProjectIndex, compare: Compare, ctx: Ctx) -> bool:
     """A presence/kind check (with a literal or a module constant bound to one), two
-    user-typed values, no request value, a change detection, or a SQL expression."""
+    user-typed values (a confirm pair, two fields of the model a pydantic validator
+    validates), no request value, a change detection, or a SQL expression."""
     sides = (compare.left, compare.right)
     if any(_is_literal(side) for side in sides) or _user_typed(*sides):
+        return True
+    if compares_fields(index, compare, ctx):
         return True
     if _no_request_value(compare, ctx) or _stores_new_value(compare, ctx):
         return True

@@ -1,16 +1,23 @@
 """BK104: secrets written into the code (settings defaults, constants, getenv fallbacks, JWT
-keys)."""
+keys). What a literal is (a placeholder, a name, a label, a URL with a password) is decided in
+``secretvalues``; here, what names a secret and where literals are bound to one."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from urllib.parse import unquote, urlsplit
 
 from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.secretvalues import (
+    PLACEHOLDER,
+    is_literal_secret,
+    names_something,
+    text_of,
+    url_password,
+)
 from backendkit.rules.support import derives_from, external_calls, focused_modules, iter_classes
 from backendkit.summary.model import (
     Assign,
@@ -48,6 +55,8 @@ NOT_A_SECRET = re.compile(
     # the name of a thing that holds or mentions secrets: ``SECRET_TABLE``, ``*_CHECK`` (a
     # constraint), ``*_FILENAME`` (the file a key is kept in)
     r"_tables?|_check|_constraint|_index|_filename|_dirname|_dir|"
+    # the characters a password policy or generator draws from: ``PASSWORD_SPECIAL_CHARACTERS``
+    r"_characters|_chars|_charset|_alphabet|"
     # public claim values (``RESET_PASSWORD_TOKEN_AUDIENCE = "fief:reset"``) and the salt of a
     # key derivation, public by design (RFC 8018 s4.1, RFC 5869 s3.1), whose name says so
     r"_audience|_aud|_issuer|_iss|_(derivation|kdf)_salt)$"
@@ -55,51 +64,9 @@ NOT_A_SECRET = re.compile(
     r"|(^|_)(placeholder|sentinel|dummy|fake|example|sample|mock)(_|$)",
     re.IGNORECASE,
 )
-PLACEHOLDER = re.compile(
-    r"^(change[-_ ]?(this|me|it)|changethis|changeme|placeholder|replace[-_ ]?me|todo|"
-    r"x+|\*+|<[^>]*>|\$\{[^}]*\}|\.\.\.|"
-    # ``YOUR_API_KEY_HERE``, ``your-secret``, ``fake-api-key``, ``dummy-key-123``
-    r"your[-_ ].*|.*[-_ ]here|(fake|dummy|example|sample|mock)([-_ ].*)?)$"
-    # a masked or elided key: ``sk-...xxxx``, ``sk-proj-****``
-    r"|x{4,}|\*{3,}|\.\.\.|\u2026",
-    re.IGNORECASE,
-)
-# the shapes of names, not of secrets: ``OPENAI_API_KEY`` (an environment variable),
-# ``apiKeyHelper`` (a config key), ``__ptu_flat_cost__`` (a sentinel), ``Passwords`` (a label),
-# ``urn:ietf:params:oauth:token-type:access_token`` (a URN)
-_IDENTIFIER = re.compile(
-    r"_*[A-Z][A-Z0-9]*(_[A-Z0-9]+)+_*|[A-Za-z][a-z]*([A-Z][a-z]+)+|__\w+__|[A-Z][a-z]+|"
-    r"urn:[a-z0-9][a-z0-9-]*:\S+"
-)
-_SNAKE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
-# a name ending in where a secret is stored: the constant is the key it is stored under
-# (``JWT_SECRET_DB_KEY = "jwt_secret"``, a database row; ``API_KEY_CACHE_KEY``, a cache entry)
-_STORAGE_KEY = re.compile(
-    r"_(db|database|cache|redis|storage|kv|setting|settings|config|row|lookup)_keys?$",
-    re.IGNORECASE,
-)
-# the shape of such a key: words (letters, then digits at most) or ``{fields}`` joined by
-# ``_ : . / -`` (``jwt_secret``, ``auth:api_key:{user_id}``); a random value mixes letters and
-# digits within its words (``e3b0c44298fc``) and is still a secret
-_KEY_SHAPE = re.compile(r"([A-Za-z]+[0-9]*|\{\w*\})([_:./-]([A-Za-z]+[0-9]*|\{\w*\}))*[_:./-]?")
-# a route path (``API_KEYS = "/api_keys"``, ``"/secrets/{secret_id}"``): each segment a lower
-# case word, a camelCase word or a path parameter; a base64 secret may start with a slash but
-# mixes cases and digits (``"/9j4Kd8Lq2Zx"``)
-_ROUTE_PATH = re.compile(r"(/([a-z._][a-z0-9._~-]*|[a-z]+([A-Z][a-z]+)+|\{\w+(:\w+)?\}))+/?")
 # keyword arguments and claims whose value is public by design: a KDF's or a serializer's
 # ``salt=`` / ``info=``, a JWT's ``audience=`` / ``issuer=`` and ``"aud"`` / ``"iss"`` claims
 _PUBLIC_ARGS = frozenset({"salt", "info", "audience", "issuer", "aud", "iss"})
-# words that alone make a literal a (weak) secret even when the name has them too:
-# ``SECRET_KEY = "secret"``, ``JWT_SECRET = "jwt_secret"``
-_SECRET_WORDS = frozenset(
-    {"secret", "password", "passwd", "pwd", "key", "token", "api", "apikey", "jwt", "private"}
-)
-# words that say the constant is a member of a kind of thing: ``AUTH_METHOD_API_KEY =
-# "api_key"`` is the label of an authentication method
-_CATEGORY_WORDS = frozenset(
-    {"method", "actor", "kind", "type", "mode", "strategy", "scheme", "role", "status", "state"}
-    | {"event", "action", "option", "choice", "category", "style", "flow"}
-)
 _TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
 # a PEM private key (RSA, EC, OPENSSH, ENCRYPTED, PKCS#8...): its body follows the header
 _PEM_PRIVATE = re.compile(
@@ -113,10 +80,6 @@ _PROVIDER_KEY = re.compile(
 )
 # a real PEM body: base64 and the encrypted-key headers (`Proc-Type: 4,ENCRYPTED`)
 _PEM_BODY = re.compile(r"[A-Za-z0-9+/=:,-]{6,}")
-# a whole literal that is a URL with an authority: ``postgresql://...``, ``redis://...``
-_URL = re.compile(r"[a-z][a-z0-9+.-]*://\S*", re.IGNORECASE)
-# a str.format or %-format field standing for the password: the URL is a template
-_TEMPLATE_FIELD = re.compile(r"\{[^{}]*\}|%\([^)]*\)[a-z]")
 _WRAPPERS = ("SecretStr", "SecretBytes")
 _GETENV = {"getenv", "get"}
 
@@ -125,80 +88,18 @@ def _looks_secret(name: str) -> bool:
     return bool(SECRET_NAME.search(name)) and not NOT_A_SECRET.search(name)
 
 
-def _text(value: object) -> str | None:
-    """A str or bytes literal as text."""
-    if isinstance(value, bytes):
-        return value.decode("latin-1")
-    return value if isinstance(value, str) else None
-
-
-def _is_literal_secret(value: object) -> bool:
-    """A literal that could be a real secret: not a placeholder, not prose, not tiny."""
-    text = _text(value)
-    if text is None:
-        return False
-    text = text.strip()
-    return len(text) >= 6 and not any(c.isspace() for c in text) and not PLACEHOLDER.search(text)
-
-
-def _names_something(text: str, names: Iterable[str]) -> bool:
-    """Whether a literal is a name rather than a value: an identifier shape (``OPENAI_API_KEY``,
-    ``apiKeyHelper``, ``__sentinel__``, ``Passwords``, a URN), a URL without a password, a
-    route path (``"/api_keys"``), the label of an enum-like member (``_member_label``), the
-    key a secret is stored under (``_storage_key``), or a
-    snake-case identifier made of the variable's own words (``REFRESH_TOKEN_KEY =
-    "refresh_token"``, ``UNATTRIBUTED_API_KEY = "unattributed"``) unless those are all secret
-    words (``SECRET_KEY = "secret"`` is a weak secret)."""
-    text = text.strip()
-    if _names_a_place(text, names):
-        return True
-    if not _SNAKE.fullmatch(text):
-        return False
-    words = {w.removesuffix("s") for w in text.split("_")}
-    own = {w.lower().removesuffix("s") for n in names for w in n.split("_") if w}
-    if any(_member_label(text, name) for name in names):
-        return True
-    return words <= own and not words <= _SECRET_WORDS
-
-
-def _storage_key(text: str, names: Iterable[str]) -> bool:
-    """``JWT_SECRET_DB_KEY = "jwt_secret"``: a name ending in where a secret is stored (a
-    database, cache, key-value or settings key) bound to a value shaped like a key, words
-    joined by ``_ : . / -`` (not a random value such as ``e3b0c44298fc``)."""
-    return any(map(_STORAGE_KEY.search, names)) and bool(_KEY_SHAPE.fullmatch(text))
-
-
-def _member_label(text: str, name: str) -> bool:
-    """``AUTH_METHOD_API_KEY = "api_key"``: the value is the constant's own trailing words and
-    a word before them says what kind of thing it labels (``_CATEGORY_WORDS``)."""
-    words = [w.lower() for w in name.split("_") if w]
-    tail = text.split("_")
-    if len(tail) >= len(words):
-        return False
-    head = words[: len(words) - len(tail)]
-    return words[len(head) :] == tail and not _CATEGORY_WORDS.isdisjoint(head)
-
-
-def _names_a_place(text: str, names: Iterable[str]) -> bool:
-    """An identifier shape, a route path, the key a secret is stored under (``_storage_key``)
-    or a URL without a password."""
-    if _IDENTIFIER.fullmatch(text) or _ROUTE_PATH.fullmatch(text) or _storage_key(text, names):
-        return True
-    return bool(_URL.fullmatch(text)) and not _url_password(text)
-
-
 def _is_named_secret(names: Iterable[str], value: object) -> bool:
     """A literal bound to a secret's name that looks like a value, not like a name."""
     names = tuple(names)
-    if not any(map(_looks_secret, names)) or not _is_literal_secret(value):
+    if not any(map(_looks_secret, names)) or not is_literal_secret(value):
         return False
-    return not _names_something(_text(value) or "", names)
+    return not names_something(text_of(value) or "", names)
 
 
 def _is_private_key(value: object) -> bool:
     """A PEM private key with a real body (not ``...`` or ``<your key>``), whatever its
     whitespace and whatever it is named."""
-    found = _PEM_PRIVATE.search(_text(value) or "")
+    found = _PEM_PRIVATE.search(text_of(value) or "")
     if found is None:
         return False
     body = re.sub(r"\s+|\\n", "", found.group("body"))
@@ -208,25 +109,8 @@ def _is_private_key(value: object) -> bool:
 def _is_provider_key(value: object) -> bool:
     """A literal that is a provider's key in its own format (``sk_live_...``, ``ghp_...``),
     whatever it is named; not a placeholder (``sk_live_xxxx``)."""
-    text = (_text(value) or "").strip()
-    return bool(_PROVIDER_KEY.fullmatch(text)) and _is_literal_secret(text)
-
-
-def _url_password(value: object) -> bool:
-    """A URL literal with a real-looking password (``postgresql://app:s3cretpw@db/app``,
-    ``redis://:password@cache``): not empty, not a placeholder (``${DB_PASSWORD}``,
-    ``<password>``, ``changeme``) and not a template field (``{password}``), by the rule's own
-    literal policy (6 characters or more)."""
-    text = (_text(value) or "").strip()
-    if not _URL.fullmatch(text):
-        return False
-    try:
-        password = urlsplit(text).password
-    except ValueError:  # a malformed authority (an unclosed IPv6 bracket)
-        return False
-    if password is None or _TEMPLATE_FIELD.fullmatch(password):
-        return False
-    return _is_literal_secret(unquote(password))
+    text = (text_of(value) or "").strip()
+    return bool(_PROVIDER_KEY.fullmatch(text)) and is_literal_secret(text)
 
 
 def _secret_what(names: Iterable[str], value: object, what: str) -> str:
@@ -235,7 +119,7 @@ def _secret_what(names: Iterable[str], value: object, what: str) -> str:
     nothing ("")."""
     if _is_private_key(value) or _is_provider_key(value) or _is_named_secret(names, value):
         return what
-    return f"password in the URL of {what}" if _url_password(value) else ""
+    return f"password in the URL of {what}" if url_password(value) else ""
 
 
 def _default(index: ProjectIndex, assign: Assign, ctx: Ctx) -> object:
@@ -484,7 +368,7 @@ def _literal_fallback(site: CallSite) -> str:
 
 def _literal_key(call: Call) -> bool:
     key = call.arg(1, "key")
-    return isinstance(key, Const) and (_is_literal_secret(key.value) or _is_private_key(key.value))
+    return isinstance(key, Const) and (is_literal_secret(key.value) or _is_private_key(key.value))
 
 
 def _is_settings(index: ProjectIndex, cls: ClassSym) -> bool:
