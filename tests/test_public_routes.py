@@ -209,3 +209,17 @@ def test_table_names_the_reason_next_to_an_auth_status() -> None:
         "optional · bearer (HTTPBearer) · public (marked '# backendkit: public')",
         "yellow",
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/v2/health/live", "live"),  # mlserver's and KServe's liveness probe
+        ("/heartbeat", "heartbeat"),
+        ("/api/alive", "alive"),
+        ("/v2/models/{model_name}/live", ""),  # after a path parameter: an ordinary endpoint
+    ],
+)
+def test_more_probe_segments(path: str, expected: str) -> None:
+    assert conventional_segment(path, ["GET"]) == expected
+    assert conventional_segment(path, ["POST"]) == ""
