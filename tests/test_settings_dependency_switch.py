@@ -85,7 +85,43 @@ def tenant_key(
         raise HTTPException(status_code=401)
 
 
+def get_config():
+    yield _settings
+
+
+def get_db():
+    db = {"open": True}
+    yield db
+
+
+def config_key(
+    settings: Settings = Depends(get_config),
+    x_api_key: Annotated[Optional[str], Header()] = None,
+) -> None:
+    if not settings.admin_key:
+        return
+    if x_api_key != settings.admin_key:
+        raise HTTPException(status_code=401)
+
+
+def db_key(db: dict = Depends(get_db), x_api_key: Annotated[Optional[str], Header()] = None):
+    if db["open"]:
+        return
+    if x_api_key != "k3y":
+        raise HTTPException(status_code=401)
+
+
 app = FastAPI()
+
+
+@app.get("/config", dependencies=[Depends(config_key)])
+def config() -> dict:
+    return {}
+
+
+@app.get("/db", dependencies=[Depends(db_key)])
+def database() -> dict:
+    return {}
 
 
 @app.post("/v1/completions", dependencies=[Depends(authenticate)])
@@ -106,20 +142,28 @@ def tenant() -> dict:
 
 def test_settings_from_a_dependency_are_configuration(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": SETTINGS})
-    assert anonymous_statuses(root, ["/admin", "/tenant"]) == {"/admin": 200, "/tenant": 200}
+    paths = ["/admin", "/tenant", "/config", "/db"]
+    assert anonymous_statuses(root, paths) == dict.fromkeys(paths, 200)
     result = analyze([root], use_cache=False)
     routes = {route.path: route for route in result.routes}
     assert {path: route.auth for path, route in routes.items()} == {
         "/v1/completions": "optional",
         "/admin": "none",
         "/tenant": "none",
+        "/config": "none",  # llama-cpp-python's generator yielding the module's settings
+        "/db": "none",
     }
     switches = sorted(
         (f.code, f.line) for f in result.findings if f.message.startswith("Configuration switch")
     )
     lines = SETTINGS.splitlines()
-    assert [lines[line - 1].strip() for _code, line in switches] == ["return", "return True"]
-    assert switches == [("BK101", 45), ("BK102", 34)]  # at the early returns
+    returns = [lines[line - 1].strip() for _code, line in switches]
+    assert returns == ["return", "return", "return True"]  # at the early returns
+    assert [code for code, _line in switches] == ["BK101", "BK101", "BK102"]
+    # a dependency yielding a per-request resource is no settings: route by route
+    database = [f for f in result.findings if f.code == "BK101" and f.line == routes["/db"].line]
+    assert len(database) == 1
+    assert "Configuration switch" not in database[0].message
     lenient = next(f for f in result.findings if f.code == "BK102")
     assert "authenticate's early return on settings.api_key makes" in lenient.message
     # the tenant comes from the request: its early return lets callers through, route by route

@@ -129,14 +129,19 @@ def configuration(index: ProjectIndex, read: str, body: Ctx) -> bool:
 
 def settings_param(index: ProjectIndex, param: Param, ctx: Ctx) -> bool:
     """``param`` (of a function whose body is ``ctx``) is filled by a project dependency that
-    takes nothing from the request (it has no parameters) and yields nothing (no per-request
-    resource): ``settings: Settings = Depends(get_settings)``, the settings object FastAPI's
-    documentation recommends."""
+    takes nothing from the request (it has no parameters) and yields no per-request resource
+    (nothing, or configuration: llama-cpp-python's ``yield _server_settings``): ``settings:
+    Settings = Depends(get_settings)``, the settings object FastAPI's documentation
+    recommends."""
     target = injected_target(param)
     if not isinstance(target, Name):
         return False
     found = index.lookup(target.dotted, ctx)
-    return isinstance(found, FuncSym) and not found.info.params and not found.info.scope.yields
+    if not isinstance(found, FuncSym) or found.info.params:
+        return False
+    body = found.ctx.enter(found.info)
+    yielded = [value for value, _line in found.info.scope.yields]
+    return all(isinstance(v, Name) and configuration(index, v.dotted, body) for v in yielded)
 
 
 def _test(block: IfBlock) -> str:
