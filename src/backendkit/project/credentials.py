@@ -94,11 +94,7 @@ class CredentialChecks:
         """Every credential ``func`` reads, parameters first, then its body by line; a call of
         a project helper that reads one and returns it (``token = get_token(request)``, up to
         two calls deep) reads it at the call's line, held by the name the call is bound to."""
-        found = [
-            r
-            for p in func.info.params
-            if (r := self._param_read(p, func.ctx) or self._injected_read(p, func.ctx, depth))
-        ]
+        found = self.param_reads(func, depth)
         scope = func.info.scope
         bound: dict[int, str] = {}
         for name, assigns in scope.assigns.items():
@@ -114,6 +110,15 @@ class CredentialChecks:
                 holder = holder_of(site.use, site.call, bound.get(site.line))
                 found.append(CredentialRead(what, site.line, holder))
         return sorted(found, key=lambda read: read.line)
+
+    def param_reads(self, func: FuncSym, depth: int = 0) -> list[CredentialRead]:
+        """The credentials ``func``'s parameters read (``Header()``, ``Cookie()``, ``Query()``,
+        a project dependency returning one), in order."""
+        return [
+            r
+            for p in func.info.params
+            if (r := self._param_read(p, func.ctx) or self._injected_read(p, func.ctx, depth))
+        ]
 
     def _get_read(self, call: Call, ctx: Ctx) -> str:
         """``get_read``, also where the key is a name holding a credential's name (``for

@@ -24,22 +24,22 @@ from __future__ import annotations
 
 from backendkit.project.configauth import configuration
 from backendkit.project.credentials import CredentialChecks, rejected_read
-from backendkit.project.credflow import CredentialRead, handed_on
+from backendkit.project.credflow import handed_on
 from backendkit.project.symbols import FuncSym
 
 
 def endpoint_check(checks: CredentialChecks, func: FuncSym) -> str:
     """The credential the endpoint ``func`` checks in its own body before anything else it
     does, by the rule of the module docstring ("" for none)."""
-    reads = [*checks.reads(func), *checks.scheme_reads(func)]
-    return _own_check(checks, func, reads) or _handed_check(checks, func, reads)
+    return _own_check(checks, func) or _handed_check(checks, func)
 
 
-def _own_check(checks: CredentialChecks, func: FuncSym, reads: list[CredentialRead]) -> str:
+def _own_check(checks: CredentialChecks, func: FuncSym) -> str:
     """The credential ``func`` rejects without, in the plain shape (the module docstring)."""
     lines = checks.errors.rejection_lines(func)
     if not lines:
         return ""
+    reads = [*checks.reads(func), *checks.scheme_reads(func)]
     first, scope = min(lines), func.info.scope
     if any(line < first for line in (*scope.return_lines, *scope.bare_returns)):
         return ""  # a response sent before the check
@@ -50,10 +50,11 @@ def _own_check(checks: CredentialChecks, func: FuncSym, reads: list[CredentialRe
     return found.what if found is not None else ""
 
 
-def _handed_check(checks: CredentialChecks, func: FuncSym, reads: list[CredentialRead]) -> str:
-    """The credential ``func`` hands to a project function that checks it, as a dependency
-    would (``user = get_user_from_token(token)``, freqtrade): a call nothing skips or
-    catches, before which nothing returns."""
+def _handed_check(checks: CredentialChecks, func: FuncSym) -> str:
+    """The credential one of ``func``'s parameters takes that it hands to a project function
+    that checks it, as a dependency would (``user = get_user_from_token(token)``, freqtrade):
+    a call nothing skips or catches, before which nothing returns."""
+    reads = [*checks.param_reads(func), *checks.scheme_reads(func)]
     scope = func.info.scope
     exits = (*scope.return_lines, *scope.bare_returns)
     for site, callee, bound in checks.unconditional_callees(func) if reads else ():
