@@ -3,7 +3,8 @@
 A route is ``required`` when some dependency proves authentication (a scheme that rejects
 anonymous callers, itself or through a dependency above it that raises 401/403; a dependency
 named in ``auth-dependencies``; one that checks a credential itself; one that always rejects;
-Starlette's ``@requires(scopes)`` on the endpoint or a dependency),
+Starlette's ``@requires(scopes)`` on the endpoint or a dependency, or a project decorator
+whose wrapper checks a credential before it runs the function),
 else ``optional`` when it has a scheme with ``auto_error=False``, else ``unknown`` when some
 dependency is opaque (a library's, or unresolved), else ``none``.
 
@@ -63,9 +64,10 @@ class DepNode:
     other library function or class, or a database session), library (an instance of a
     library class named like authentication: its call is not seen), configured, guard (a
     decorator of the endpoint or dependency that rejects anonymous callers: Starlette's
-    ``@requires``), unresolved, or group (the dependencies of one branch of ``[...] if cfg
-    else [...]``: its children). ``alternatives`` are the other values its name or
-    expression may have."""
+    ``@requires``), decorator (a project decorator whose wrapper checks a credential:
+    ``checks`` is the wrapper's), unresolved, or group (the dependencies of one branch of
+    ``[...] if cfg else [...]``: its children). ``alternatives`` are the other values its
+    name or expression may have."""
 
     label: str
     kind: str

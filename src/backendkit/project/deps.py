@@ -7,7 +7,8 @@ target may be a function, a class (its ``__init__``), an instance (a ``fastapi.s
 or a project class whose ``__call__`` is the dependency) or a factory call returning any of these.
 A function decorated with ``@functools.wraps(f)`` has ``f``'s signature (``inspect.signature``
 follows ``__wrapped__``): its dependency is ``f``. Starlette's ``@requires(scopes)`` on a
-function is a ``guard`` node of its dependencies.
+function is a ``guard`` node of its dependencies, a project decorator whose wrapper checks a
+credential before it runs the function a ``decorator`` node (``decorators.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from backendkit.project.authstatus import (
 )
 from backendkit.project.configauth import config_skip
 from backendkit.project.credentials import CredentialChecks
+from backendkit.project.decorators import DecoratorGuards
 from backendkit.project.endpointauth import endpoint_check
 from backendkit.project.httperrors import HttpErrors, status_code_of
 from backendkit.project.index import ProjectIndex
@@ -62,15 +64,9 @@ from backendkit.summary.model import (
 __all__ = ["AuthStatus", "DepNode", "DependencyResolver", "auth_status", "status_code_of"]
 
 _DEPENDS = frozenset({"Depends", "Security"})
-_REQUIRES = "starlette.authentication.requires"
 #: libraries whose classes are database sessions and connections: a library dependency declared
 #: with such a type gives a database session, not a login session
 DATABASE_LIBRARIES = ("sqlalchemy.", "sqlmodel.", "databases.", "motor.", "pymongo.", "redis.")
-#: the decorator methods that register a route (``@app.get``, ``@router.api_route``)
-ROUTE_METHODS = frozenset(
-    {"get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "route"}
-    | {"websocket", "websocket_route"}
-)
 #: what a ``functools.partial`` binds: how many leading parameters, and keyword defaults
 Bound = tuple[int, dict[str, tuple[Expr, Ctx]]]
 
@@ -112,6 +108,8 @@ class DependencyResolver:
         #: the switch of each route open only in some configuration, by ``switch_key``: the
         #: route inventory records them, BK101 reports one finding per switch
         self.switched = SwitchTable()
+        #: the decorators that check a credential before the function runs
+        self.decorators = DecoratorGuards(index, self.credentials, self._own_checks)
 
     # -- markers ------------------------------------------------------------------------------
     def is_marker(self, expr: Expr | None, ctx: Ctx) -> bool:
@@ -179,29 +177,7 @@ class DependencyResolver:
                 continue
             default, ctx = defaults.get(param.name, (param.default, func.ctx))
             nodes += self._declared(default, ctx, param.annotation, func.ctx)
-        return self._scope_guards(func) + nodes + self._view_dependencies(func)
-
-    def _scope_guards(self, func: FuncSym) -> list[DepNode]:
-        """Starlette's ``@requires(scopes)`` on ``func`` below every route decorator (one
-        above them wraps a function the route does not serve), asking for some scope: it
-        answers 403 (or redirects) unless ``request.auth`` (``AuthenticationMiddleware``)
-        grants the scopes, and fails without the middleware."""
-        guards: list[DepNode] = []
-        for decorator in func.info.decorators:
-            callee = decorator.func if isinstance(decorator, Call) else decorator
-            if isinstance(callee, Name) and callee.dotted.rpartition(".")[2] in ROUTE_METHODS:
-                guards = []
-            elif isinstance(decorator, Call) and self._requires_scopes(decorator, func.ctx):
-                guards.append(DepNode("@" + expr_text(decorator), "guard"))
-        return guards
-
-    def _requires_scopes(self, decorator: Call, ctx: Ctx) -> bool:
-        """``decorator`` is ``starlette.authentication.requires(scopes)`` with some scope."""
-        found = self.index.resolve_expr(decorator.func, ctx)
-        if not isinstance(found, External) or found.qualname != _REQUIRES:
-            return False
-        scopes = decorator.arg(0, "scopes")
-        return scopes is not None and not (isinstance(scopes, Seq) and not scopes.items)
+        return self.decorators.guards(func) + nodes + self._view_dependencies(func)
 
     def _declared(
         self, default: Expr | None, default_ctx: Ctx, annotation: Expr | None, ctx: Ctx
