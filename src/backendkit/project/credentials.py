@@ -93,10 +93,11 @@ class CredentialChecks:
         """Every credential ``func`` reads, parameters first, then its body by line; a call of
         a project helper that reads one and returns it (``token = get_token(request)``, up to
         two calls deep) reads it at the call's line, held by the name the call is bound to."""
+        head = func.head()  # where the parameters' defaults are read: a method's class body
         found = [
             r
             for p in func.info.params
-            if (r := self._param_read(p, func.ctx) or self._injected_read(p, func.ctx, depth))
+            if (r := self._param_read(p, head) or self._injected_read(p, head, depth))
         ]
         scope = func.info.scope
         bound: dict[int, str] = {}
@@ -400,9 +401,10 @@ class CredentialChecks:
     def _scheme_reads(self, func: FuncSym) -> Iterator[CredentialRead]:
         """The parameters of ``func`` a security scheme fills (``token: str | None =
         Depends(oauth2_scheme)``), as reads of the credentials the scheme takes."""
+        head = func.head()
         for param in func.info.params:
             target = injected_target(param)
-            found = self.index.value(target, func.ctx) if target is not None else None
+            found = self.index.value(target, head) if target is not None else None
             name = scheme_name(self.index, found.cls) if isinstance(found, Instance) else None
             if name:
                 yield CredentialRead(f"{name} credentials", 0, param.name)

@@ -417,6 +417,7 @@ def bind_params(init: FuncSym, args: Args) -> dict[str, Bound]:
     defaulted is left out). Used to follow a value (a status, ``auto_error``) through the
     ``__init__`` of a project subclass."""
     params = init.info.params[1:]
+    head = init.head()  # where the defaults are read: its class body first
     bound: dict[str, Bound] = {}
     positional = [p for p in params if p.kind in ("posonly", "normal")]
     for index, param in enumerate(positional):
@@ -428,7 +429,7 @@ def bind_params(init: FuncSym, args: Args) -> dict[str, Bound]:
         if param.name in args.keywords and param.kind != "posonly":
             bound[param.name] = args.keywords[param.name]
         elif param.default is not None:
-            bound[param.name] = (param.default, init.ctx)
+            bound[param.name] = (param.default, head)
     return bound
 
 
