@@ -33,6 +33,7 @@ from backendkit.graphs.receivers import ReceiverTypes, _is_super
 from backendkit.project.appmodel import AppModel
 from backendkit.project.deps import DependencyResolver, wraps_target
 from backendkit.project.index import ProjectIndex
+from backendkit.project.scopewalk import signature_calls
 from backendkit.project.symbols import (
     ClassSym,
     Ctx,
@@ -45,13 +46,11 @@ from backendkit.project.symbols import (
 from backendkit.project.text import expr_text
 from backendkit.summary.model import (
     Attr,
-    BinOp,
     Call,
     CallSite,
     Expr,
     FunctionInfo,
     Name,
-    Subscript,
 )
 
 if TYPE_CHECKING:
@@ -396,25 +395,6 @@ class _Builder(ReceiverTypes):
                 return FuncSym(klass.info.scope.functions[attr], klass.ctx)
         bases = self.index.external_bases(owner)
         return External(f"{bases[0].qualname}.{attr}") if bases else None
-
-
-def signature_calls(info: FunctionInfo) -> Iterator[Call]:
-    """The calls in a function's decorators, parameter defaults and annotations."""
-    exprs: list[Expr | None] = [*info.decorators, info.returns]
-    for param in info.params:
-        exprs += [param.default, param.annotation]
-    stack = [e for e in exprs if e is not None]
-    while stack:
-        expr = stack.pop()
-        if isinstance(expr, Call):
-            yield expr
-            stack += [expr.func, *expr.args, *(value for _key, value in expr.kwargs)]
-        elif isinstance(expr, Subscript):
-            stack += [expr.value, *expr.items]
-        elif isinstance(expr, Attr):
-            stack.append(expr.value)
-        elif isinstance(expr, BinOp):
-            stack += [expr.left, expr.right]
 
 
 def _body_sites(info: FunctionInfo) -> Iterator[CallSite]:

@@ -113,7 +113,10 @@ class ReceiverTypes:
         """The class of a parameter or variable ``name`` from its annotation or value."""
         if isinstance(symbol, ParamSym):
             param = next((p for p in symbol.func.params if p.name == name), None)
-            return self.class_of_annotation(param.annotation, body) if param else None
+            if param is None:
+                return None
+            # read outside the body (a method's annotation: in its class body first)
+            return self.class_of_annotation(param.annotation, symbol.head(annotation=True))
         if isinstance(symbol, VarSym):
             if symbol.assign.annotation is not None:
                 return self.class_of_annotation(symbol.assign.annotation, symbol.ctx)
@@ -129,7 +132,7 @@ class ReceiverTypes:
             if isinstance(found, ClassSym) or (isinstance(found, External) and _is_class(found)):
                 return found
             if isinstance(found, FuncSym) and found.info.returns is not None:
-                return self.class_of_annotation(found.info.returns, found.ctx)
+                return self.class_of_annotation(found.info.returns, found.head(annotation=True))
         return None
 
     def class_of_annotation(
@@ -195,7 +198,7 @@ class ReceiverTypes:
             name = returns.value.dotted if isinstance(returns.value, Name) else ""
             if name.rpartition(".")[2] in _ENTERED:
                 first = returns.items[0] if returns.items else None
-                return self.class_of_annotation(first, found.ctx)
+                return self.class_of_annotation(first, found.head(annotation=True))
         return self._class_of_value(call, ctx)
 
     def _library_attr(self, expr: Attr) -> External | None:

@@ -121,7 +121,7 @@ def configuration(index: ProjectIndex, read: str, body: Ctx) -> bool:
     if isinstance(symbol, ParamSym):
         params = symbol.func.params
         found = params[symbol.index] if symbol.index < len(params) else None
-        return found is not None and settings_param(index, found, symbol.ctx)
+        return found is not None and settings_param(index, found, symbol.head())
     if isinstance(symbol, Unresolved):
         return False
     return not (isinstance(symbol, VarSym) and len(symbol.ctx.scopes) > 1)

@@ -114,10 +114,11 @@ class CredentialChecks:
     def param_reads(self, func: FuncSym, depth: int = 0) -> list[CredentialRead]:
         """The credentials ``func``'s parameters read (``Header()``, ``Cookie()``, ``Query()``,
         a project dependency returning one), in order."""
+        head = func.head()  # where the parameters' defaults are read: a method's class body
         return [
             r
             for p in func.info.params
-            if (r := self._param_read(p, func.ctx) or self._injected_read(p, func.ctx, depth))
+            if (r := self._param_read(p, head) or self._injected_read(p, head, depth))
         ]
 
     def _get_read(self, call: Call, ctx: Ctx) -> str:
@@ -417,14 +418,15 @@ class CredentialChecks:
 
     def _settings(self, param: Param, func: FuncSym) -> bool:
         """``param`` of ``func`` holds the settings, not a credential (``settings_param``)."""
-        return settings_param(self.index, param, func.ctx.enter(func.info))
+        return settings_param(self.index, param, func.head())
 
     def scheme_reads(self, func: FuncSym) -> Iterator[CredentialRead]:
         """The parameters of ``func`` a security scheme fills (``token: str | None =
         Depends(oauth2_scheme)``), as reads of the credentials the scheme takes."""
+        head = func.head()
         for param in func.info.params:
             target = injected_target(param)
-            found = self.index.value(target, func.ctx) if target is not None else None
+            found = self.index.value(target, head) if target is not None else None
             name = scheme_name(self.index, found.cls) if isinstance(found, Instance) else None
             if name:
                 yield CredentialRead(f"{name} credentials", 0, param.name)

@@ -193,7 +193,8 @@ def _annotated_class(index: ProjectIndex, klass: ClassSym, name: str) -> Symbol 
     for method in klass.info.scope.functions.values():
         for param in method.params:
             if param.name == name and isinstance(param.annotation, Name):
-                return index.lookup(param.annotation.dotted, klass.ctx.enter(method))
+                typing = klass.ctx.head(method, annotation=True)  # its class body first
+                return index.lookup(param.annotation.dotted, typing)
     return None
 
 

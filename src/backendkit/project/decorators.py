@@ -71,7 +71,7 @@ class DecoratorGuards:
             callee = decorator.func if isinstance(decorator, Call) else decorator
             if isinstance(callee, Name) and callee.dotted.rpartition(".")[2] in ROUTE_METHODS:
                 break
-            node = self._guard(decorator, func.ctx)
+            node = self._guard(decorator, func.head())  # decorators: a class body first
             if node is not None:
                 guards.insert(0, node)
         return guards

@@ -49,7 +49,6 @@ from backendkit.project.text import expr_text, strip_annotated
 from backendkit.summary.model import (
     BinOp,
     Call,
-    ClassInfo,
     Const,
     Expr,
     FunctionInfo,
@@ -69,23 +68,6 @@ _DEPENDS = frozenset({"Depends", "Security"})
 DATABASE_LIBRARIES = ("sqlalchemy.", "sqlmodel.", "databases.", "motor.", "pymongo.", "redis.")
 #: what a ``functools.partial`` binds: how many leading parameters, and keyword defaults
 Bound = tuple[int, dict[str, tuple[Expr, Ctx]]]
-
-
-def _owner_class(func: FuncSym) -> ClassInfo | None:
-    """The class ``func`` is a method of (nested classes too), found from its qualname in the
-    scope it is defined in."""
-    prefix = func.ctx.prefix
-    qualname = func.info.qualname
-    if not qualname.startswith(prefix):
-        return None
-    *owners, _name = qualname[len(prefix) :].split(".")
-    scope, found = func.ctx.scopes[-1], None
-    for owner in owners:
-        found = scope.classes.get(owner)
-        if found is None:
-            return None
-        scope = found.scope
-    return found
 
 
 class DependencyResolver:
@@ -172,11 +154,12 @@ class DependencyResolver:
         skip, defaults = bound
         nodes: list[DepNode] = []
         params = [p for p in func.info.params if p.name not in ("self", "cls")]
+        head, typing = func.head(), func.head(annotation=True)  # a method's class body first
         for position, param in enumerate(params):
             if position < skip and param.kind in ("posonly", "normal"):
                 continue
-            default, ctx = defaults.get(param.name, (param.default, func.ctx))
-            nodes += self._declared(default, ctx, param.annotation, func.ctx)
+            default, ctx = defaults.get(param.name, (param.default, head))
+            nodes += self._declared(default, ctx, param.annotation, typing)
         return self.decorators.guards(func) + nodes + self._view_dependencies(func)
 
     def _declared(
@@ -195,15 +178,14 @@ class DependencyResolver:
         attributes declared with ``Depends(...)`` (as their value or in ``Annotated``) run for
         every endpoint method of the class, one that takes ``self``."""
         params = func.info.params
-        cls = _owner_class(func) if params and params[0].name == "self" else None
+        cls = func.ctx.class_of(func.info) if params and params[0].name == "self" else None
         if cls is None:
             return []
+        body = func.ctx.enter_class(cls)  # the class attributes' values are read there
         return [
             node
             for assigns in cls.scope.assigns.values()
-            for node in self._declared(
-                assigns[-1].value, func.ctx, assigns[-1].annotation, func.ctx
-            )
+            for node in self._declared(assigns[-1].value, body, assigns[-1].annotation, body)
         ]
 
     def from_lists(
@@ -322,11 +304,12 @@ class DependencyResolver:
 
     def _function(self, func: FuncSym, label: str = "", bound: Bound | None = None) -> DepNode:
         node = DepNode(label or func.qualname, "function", is_async=func.info.is_async, func=func)
-        wrapped = wraps_target(self.index, func.info, func.ctx)
+        head = func.head()  # a method's decorators are read in its class body
+        wrapped = wraps_target(self.index, func.info, head)
         if wrapped is None:
             node.children = self.param_dependencies(func, bound)
         else:  # FastAPI reads the signature of the function it wraps, and calls it
-            node.children = [self._wrapped_node(wrapped, func.ctx)]
+            node.children = [self._wrapped_node(wrapped, head)]
         self._own_checks(node, func)
         return self._configured(node, func.qualname)
 

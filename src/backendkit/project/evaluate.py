@@ -288,7 +288,7 @@ class Evaluator:
         if expr is not None:
             return expr, where
         default = param.func.params[param.index].default
-        return None if default is None else (default, param.ctx)
+        return None if default is None else (default, param.head())  # not in the body
 
     def _unpassed(self, func: FunctionInfo, call: Call, where: Ctx) -> int:
         """How many leading parameters of ``func`` a call does not pass: one for a method's

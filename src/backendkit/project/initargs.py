@@ -48,6 +48,7 @@ def bind_params(init: FuncSym, args: Args, skip: int = 1) -> dict[str, Bound]:
     ``auto_error``) through the ``__init__`` of a project subclass, or through a helper
     building a response (``skip=0``)."""
     params = init.info.params[skip:]
+    head = init.head()  # where the defaults are read: a method's class body first
     bound: dict[str, Bound] = {}
     positional = [p for p in params if p.kind in ("posonly", "normal")]
     for index, param in enumerate(positional):
@@ -59,7 +60,7 @@ def bind_params(init: FuncSym, args: Args, skip: int = 1) -> dict[str, Bound]:
         if param.name in args.keywords and param.kind != "posonly":
             bound[param.name] = args.keywords[param.name]
         elif param.default is not None:
-            bound[param.name] = (param.default, init.ctx)
+            bound[param.name] = (param.default, head)
     return bound
 
 

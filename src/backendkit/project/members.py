@@ -234,7 +234,9 @@ class MethodValues:
             return None
         if not isinstance(found, Unresolved):
             return found
-        return self._declared(annotation, symbol.ctx)
+        # a parameter's annotation is read outside the body (a method's: its class body first)
+        where = symbol.head(annotation=True) if isinstance(symbol, ParamSym) else symbol.ctx
+        return self._declared(annotation, where)
 
     def _declared(self, annotation: Expr | None, ctx: Ctx) -> Instance | None:
         """An instance of the project class ``annotation`` names (``auth_service:

@@ -26,7 +26,7 @@ def annotated_parameter(
     annotation = _annotation(symbol.func.params[symbol.index].annotation)
     if annotation is None:
         return None
-    cls = index.resolve_expr(annotation, _outside(symbol.ctx))
+    cls = index.resolve_expr(annotation, symbol.head(annotation=True))
     return (symbol, cls) if isinstance(cls, (ClassSym, External)) else None
 
 
@@ -35,8 +35,3 @@ def _annotation(expr: Expr | None) -> Expr | None:
     if isinstance(expr, Const) and isinstance(expr.value, str) and expr.value.isidentifier():
         return Name(expr.value)
     return expr if isinstance(expr, Name) else None
-
-
-def _outside(ctx: Ctx) -> Ctx:
-    """The context a function is defined in (where its annotations are evaluated)."""
-    return ctx.truncate(ctx.scopes[-2]) if len(ctx.scopes) > 1 else ctx

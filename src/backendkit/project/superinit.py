@@ -127,7 +127,7 @@ class _Forward:
             return self.passed.named[expr.dotted]
         default = self._default(expr)
         if default is not None:
-            return default, self.init.ctx, None
+            return default, self.init.head(), None  # read in its class body
         rewritten = substitute(expr, self.consts, self.init.info.scope)
         return rewritten, self.inner, self.call
 

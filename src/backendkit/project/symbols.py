@@ -48,6 +48,41 @@ class Ctx:
             (*self.owners, None),
         )
 
+    def head(self, func: FunctionInfo, annotation: bool = False) -> Ctx:
+        """Where the ``def`` of ``func`` (defined in this context) evaluates its decorators and
+        parameter defaults (``annotation``: its annotations): this context, or for a method the
+        body of its class, whose names come first there (not in the method's body). A class
+        body skips the classes around it, as Python does: a nested class's method sees its own
+        class's names, then this context's. Annotations are strings in a module with ``from
+        __future__ import annotations``, evaluated later in the module's names (FastAPI's
+        ``get_typed_signature``), never the class's."""
+        if len(func.qualname) == len(self.prefix) + len(func.name):
+            return self  # not a method: the common case, one comparison
+        if annotation and postponed(self.module):
+            return self
+        cls = self.class_of(func)
+        return self if cls is None else self.enter_class(cls)
+
+    def class_of(self, func: FunctionInfo) -> ClassInfo | None:
+        """The class ``func`` (defined in this context) is a method of, nested classes too,
+        found from its qualname in the innermost scope; None for a function."""
+        if not func.qualname.startswith(self.prefix):
+            return None
+        *owners, _name = func.qualname[len(self.prefix) :].split(".")
+        scope, found = self.scopes[-1], None
+        for owner in owners:
+            found = scope.classes.get(owner)
+            if found is None:
+                return None
+            scope = found.scope
+        return found
+
+    def outer(self) -> Ctx:
+        """The context the innermost scope is defined in (itself for a module's)."""
+        if len(self.scopes) == 1:
+            return self
+        return Ctx(self.module, self.scopes[:-1], self.prefixes[:-1], self.owners[:-1])
+
     def truncate(self, scope: Scope) -> Ctx:
         """The enclosing context whose innermost scope is ``scope``."""
         for index, candidate in enumerate(self.scopes):
@@ -75,6 +110,11 @@ class FuncSym:
     def qualname(self) -> str:
         """``pkg.mod:outer.inner`` form."""
         return f"{self.ctx.module.module}:{self.info.qualname}"
+
+    def head(self, annotation: bool = False) -> Ctx:
+        """Where its ``def`` evaluates decorators and defaults, or annotations (``Ctx.head``:
+        a method's class body first)."""
+        return self.ctx.head(self.info, annotation)
 
 
 @dataclass(frozen=True)
@@ -118,6 +158,11 @@ class ParamSym:
         """``pkg.mod:func.param`` form."""
         return f"{self.ctx.module.module}:{self.func.qualname}.{self.name}"
 
+    def head(self, annotation: bool = False) -> Ctx:
+        """Where the function's ``def`` evaluates this parameter's default, or its annotation
+        (``Ctx.head``): outside the body, a method's class body first."""
+        return self.ctx.outer().head(self.func, annotation)
+
 
 @dataclass(frozen=True)
 class External:
@@ -158,6 +203,12 @@ class Unresolved:
     """A value that cannot be known statically, with a short reason for reports."""
 
     reason: str
+
+
+def postponed(module: ModuleSummary) -> bool:
+    """``module`` has ``from __future__ import annotations`` (PEP 563)."""
+    binding = module.scope.imports.get("annotations")
+    return binding is not None and binding.module == "__future__"
 
 
 Symbol = ModuleSym | FuncSym | ClassSym | VarSym | ParamSym | External | Unresolved

@@ -236,7 +236,8 @@ def _sets_own_status(index: ProjectIndex, handler: FuncSym) -> bool:
         annotation = unwrap_annotation(param.annotation)
         if not values or not isinstance(annotation, Name):
             continue
-        if not _is_response_class(index.lookup(annotation.dotted, handler.ctx)):
+        typing = handler.head(annotation=True)  # a method's class body first
+        if not _is_response_class(index.lookup(annotation.dotted, typing)):
             continue
         if any(status_code_of(index.value(value, inner)) != 200 for value, _ in values):
             return True
@@ -359,9 +360,10 @@ def _query_names(index: ProjectIndex, func: FuncSym) -> set[str]:
     """The names ``func``'s parameters give: their own, and the fields of query parameter
     models (FastAPI 0.115+ reads ``p: Annotated[Params, Query()]`` as Params' fields)."""
     names: set[str] = set()
+    heads = (func.head(), func.head(annotation=True))  # a method's class body first
     for param in func.info.params:
         names.add(param.name)
-        model = _query_model(index, param, func.ctx)
+        model = _query_model(index, param, heads)
         if model is not None:
             names |= set(model_fields(index, model))
     return names
@@ -383,11 +385,12 @@ def _class_names(index: ProjectIndex, qualname: str) -> set[str]:
     return set()
 
 
-def _query_model(index: ProjectIndex, param: Param, ctx: Ctx) -> ClassSym | None:
+def _query_model(index: ProjectIndex, param: Param, heads: tuple[Ctx, Ctx]) -> ClassSym | None:
     """The pydantic model of a query parameter model: ``p: Annotated[M, Query()]`` (also
-    through type aliases) or ``p: M = Query()``."""
-    annotation, where = _follow_alias(index, param.annotation, ctx)
-    markers = [(param.default, ctx)]
+    through type aliases) or ``p: M = Query()``; ``heads`` are where the function's ``def``
+    reads defaults and annotations (``Ctx.head``)."""
+    annotation, where = _follow_alias(index, param.annotation, heads[1])
+    markers = [(param.default, heads[0])]
     if isinstance(annotation, Subscript) and _last_name(annotation.value) == "Annotated":
         markers += [(item, where) for item in annotation.items[1:]]
     if not any(_is_query(index, marker, at) for marker, at in markers):

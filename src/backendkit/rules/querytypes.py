@@ -108,7 +108,7 @@ class QueryReceivers:
         """The parameter or variable ``name`` is annotated with a database client's session,
         connection or cursor class (``s: Session``). Cheaper than ``is_database``, which
         also types values: for receivers not named like a session."""
-        found = self.types.class_of_annotation(self._annotation(name, body), body)
+        found = self.types.class_of_annotation(*self._annotation(name, body))
         return isinstance(found, External) and _database_class(found)
 
     def _bound_class(self, name: str, body: Ctx) -> ClassSym | External | None:
@@ -140,26 +140,31 @@ class QueryReceivers:
             return None
         helper = self.index.resolve_expr(call.func, var.ctx)
         if isinstance(helper, FuncSym) and helper.info.is_async:
-            return self.types.class_of_annotation(helper.info.returns, helper.ctx)
+            typing = helper.head(annotation=True)  # a method's class body first
+            return self.types.class_of_annotation(helper.info.returns, typing)
         return None
 
     def _item_class(self, item: LoopItem, ctx: Ctx) -> ClassSym | External | None:
         """``T`` for an item of a name annotated ``list[T]`` (``Sequence[T]``, ``set[T]``...)."""
         if item.index is not None or not isinstance(item.iterable, Name):
             return None
-        annotation = self._annotation(item.iterable.dotted, ctx)
+        annotation, where = self._annotation(item.iterable.dotted, ctx)
         while isinstance(annotation, Subscript) and _generic(annotation) in ("Optional", "Final"):
             annotation = annotation.items[0] if annotation.items else None
         if not isinstance(annotation, Subscript) or _generic(annotation) not in _ITEMS_OF:
             return None
-        return self.types.class_of_annotation(annotation.items[0], ctx)
+        return self.types.class_of_annotation(annotation.items[0], where)
 
-    def _annotation(self, name: str, ctx: Ctx) -> Expr | None:
-        """The annotation of the parameter or variable ``name``."""
+    def _annotation(self, name: str, ctx: Ctx) -> tuple[Expr | None, Ctx]:
+        """The annotation of the parameter or variable ``name``, with where it is read (a
+        parameter's outside the function's body: a method's in its class body first)."""
         symbol = self.index.lookup(name, ctx)
         if isinstance(symbol, ParamSym):
-            return next((p.annotation for p in symbol.func.params if p.name == name), None)
-        return symbol.assign.annotation if isinstance(symbol, VarSym) else None
+            found = next((p.annotation for p in symbol.func.params if p.name == name), None)
+            return (found, symbol.head(annotation=True)) if found is not None else (None, ctx)
+        if isinstance(symbol, VarSym):
+            return symbol.assign.annotation, symbol.ctx
+        return None, ctx
 
 
 def _generic(annotation: Subscript) -> str:

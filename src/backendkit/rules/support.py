@@ -108,7 +108,10 @@ def class_of(index: ProjectIndex, expr: Expr, ctx: Ctx) -> ClassSym | None:
     symbol = index.lookup(expr.dotted, ctx)
     if isinstance(symbol, ParamSym):
         annotation = unwrap_annotation(symbol.func.params[symbol.index].annotation)
-        found = index.resolve_expr(annotation, symbol.ctx) if annotation is not None else None
+        if annotation is None:
+            return None
+        # read outside the body (a method's annotation: in its class body first)
+        found = index.resolve_expr(annotation, symbol.head(annotation=True))
         return found if isinstance(found, ClassSym) else None
     if isinstance(symbol, VarSym):
         return _instance_class(index.follow(symbol))
