@@ -1,7 +1,7 @@
 """Readers for ``credentials.py``: the identity an auth middleware put on ``request.state``
 that a dependency rejects without (agno's ``require_admin``), the parameters FastAPI fills from
-a dependency or scheme, the class a method belongs to, and whether a function may hand on
-``None`` (an optional user)."""
+a dependency or scheme, the class a method belongs to (a nested one too), and whether a
+function may hand on ``None`` (an optional user)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from backendkit.project.symbols import ClassSym, FuncSym, Instance, Symbol
 from backendkit.summary.model import (
     BinOp,
     Call,
+    ClassInfo,
     Const,
     Expr,
     IfBlock,
@@ -167,6 +168,23 @@ def own_class(method: FuncSym) -> ClassSym | None:
         if any(info is method.info for info in cls.scope.functions.values()):
             return ClassSym(cls, method.ctx)
     return None
+
+
+def owner_class(func: FuncSym) -> ClassInfo | None:
+    """The class ``func`` is a method of (nested classes too), found from its qualname in the
+    scope it is defined in."""
+    prefix = func.ctx.prefix
+    qualname = func.info.qualname
+    if not qualname.startswith(prefix):
+        return None
+    *owners, _name = qualname[len(prefix) :].split(".")
+    scope, found = func.ctx.scopes[-1], None
+    for owner in owners:
+        found = scope.classes.get(owner)
+        if found is None:
+            return None
+        scope = found.scope
+    return found
 
 
 def attr_class(index: ProjectIndex, cls: ClassSym, attr: str) -> ClassSym | None:

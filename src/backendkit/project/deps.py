@@ -26,6 +26,7 @@ from backendkit.project.authstatus import (
 )
 from backendkit.project.configauth import config_skip
 from backendkit.project.credentials import CredentialChecks
+from backendkit.project.credhelpers import owner_class
 from backendkit.project.endpointauth import endpoint_check
 from backendkit.project.httperrors import HttpErrors, status_code_of
 from backendkit.project.index import ProjectIndex
@@ -44,10 +45,10 @@ from backendkit.project.symbols import (
     VarSym,
 )
 from backendkit.project.text import expr_text, strip_annotated
+from backendkit.project.wsauth import WebSocketChecks
 from backendkit.summary.model import (
     BinOp,
     Call,
-    ClassInfo,
     Const,
     Expr,
     FunctionInfo,
@@ -75,23 +76,6 @@ ROUTE_METHODS = frozenset(
 Bound = tuple[int, dict[str, tuple[Expr, Ctx]]]
 
 
-def _owner_class(func: FuncSym) -> ClassInfo | None:
-    """The class ``func`` is a method of (nested classes too), found from its qualname in the
-    scope it is defined in."""
-    prefix = func.ctx.prefix
-    qualname = func.info.qualname
-    if not qualname.startswith(prefix):
-        return None
-    *owners, _name = qualname[len(prefix) :].split(".")
-    scope, found = func.ctx.scopes[-1], None
-    for owner in owners:
-        found = scope.classes.get(owner)
-        if found is None:
-            return None
-        scope = found.scope
-    return found
-
-
 class DependencyResolver:
     """Builds dependency trees (memoised per dependency callable)."""
 
@@ -100,6 +84,7 @@ class DependencyResolver:
         self.schemes = SchemeCheck(index)
         self.errors = HttpErrors(index)
         self.credentials = CredentialChecks(index, self.errors)
+        self.websockets = WebSocketChecks(self.credentials)
         self.auth_names = frozenset(auth_names)
         self._memo: dict[str, DepNode] = {}
         # a route's handler's declared dependencies: the route inventory, the call graph's
@@ -219,7 +204,7 @@ class DependencyResolver:
         attributes declared with ``Depends(...)`` (as their value or in ``Annotated``) run for
         every endpoint method of the class, one that takes ``self``."""
         params = func.info.params
-        cls = _owner_class(func) if params and params[0].name == "self" else None
+        cls = owner_class(func) if params and params[0].name == "self" else None
         if cls is None:
             return []
         return [
@@ -352,14 +337,20 @@ class DependencyResolver:
         else:  # FastAPI reads the signature of the function it wraps, and calls it
             node.children = [self._wrapped_node(wrapped, func.ctx)]
         self._own_checks(node, func)
+        self.websockets.mark(node, func)
         return self._configured(node, func.qualname)
 
-    def endpoint_node(self, func: FuncSym) -> DepNode:
+    def endpoint_node(self, func: FuncSym, websocket: bool = False) -> DepNode:
         """The endpoint's own body as the last check FastAPI runs: a credential it reads and
-        rejects without before anything else (``endpointauth``); its parameters' dependencies
-        are not its children (they are the route's)."""
+        rejects without before anything else (``endpointauth``; for a ``websocket`` route, a
+        websocket rejection, or a closing dependency's value tested first: ``wsauth``); its
+        parameters' dependencies are not its children (they are the route's)."""
         node = DepNode("its own body", "function", is_async=func.info.is_async, func=func)
         node.checks = endpoint_check(self.credentials, func)
+        if websocket and not node.checks:
+            node.checks = self.websockets.endpoint_check(
+                func, lambda p: self._declared(p.default, func.ctx, p.annotation, func.ctx)
+            )
         return node
 
     def _wrapped_node(self, wrapped: Expr, ctx: Ctx) -> DepNode:
@@ -399,6 +390,7 @@ class DependencyResolver:
             if isinstance(call, FuncSym):
                 node.children = self.param_dependencies(call)
                 self._own_checks(node, call)
+                self.websockets.mark(node, call)
                 node.is_async = call.info.is_async
         return self._configured(node, label)
 
