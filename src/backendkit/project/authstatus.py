@@ -77,6 +77,12 @@ class DepNode:
     enforces: bool = False  # raises 401/403 itself
     checks: str = ""  # the credential it checks itself ("header authorization")
     rejects_all: bool = False  # always raises 401/403: nobody gets through
+    #: the credential it refuses a WebSocket client without, stopping the route
+    #: (``raise WebSocketException(code=1008)``: ``wsauth.py``); only a websocket route reads it
+    ws_checks: str = ""
+    #: the credential it refuses a WebSocket client without by closing the connection (or it
+    #: may hand ``None`` on): it proves nothing unless the endpoint tests its value first
+    ws_closes: str = ""
     caught: int = 0  # the line of a 401/403 it raises and its own ``try`` swallows (caught.py)
     reason: str = ""  # why an unresolved dependency could not be analysed
     is_async: bool = False
@@ -131,11 +137,14 @@ def library_class(qualname: str) -> bool:
     return not transparent(qualname) and top not in sys.stdlib_module_names
 
 
-def _proves_auth(node: DepNode, enforced: bool) -> bool:
-    """A configured auth dependency, one that checks a credential itself or always rejects,
-    or a scheme that rejects anonymous callers (itself, or through a dependency above it that
+def _proves_auth(node: DepNode, enforced: bool, websocket: bool) -> bool:
+    """A configured auth dependency, one that checks a credential itself (for a
+    ``websocket`` route, also by a websocket rejection: ``ws_checks``) or always rejects, or
+    a scheme that rejects anonymous callers (itself, or through a dependency above it that
     raises 401/403)."""
     if node.kind in ("configured", "guard") or node.checks or node.rejects_all:
+        return True
+    if websocket and node.ws_checks:
         return True
     return node.kind == "scheme" and (node.auto_error or enforced)
 
@@ -171,21 +180,24 @@ def _walk(nodes: list[DepNode], enforced: bool, prefix: tuple[str, ...]) -> Iter
         )
 
 
-def auth_status(nodes: list[DepNode]) -> AuthStatus:
-    """The authentication a dependency forest gives a route, with its proving chain.
+def auth_status(nodes: list[DepNode], websocket: bool = False) -> AuthStatus:
+    """The authentication a dependency forest gives a route (a ``websocket`` route, whose
+    websocket rejections count), with its proving chain.
 
     ``unknown`` when nothing proves authentication but some dependency is opaque: it may
     authenticate (fastapi-users' ``current_user()``, say) and the analysis cannot tell.
     """
-    return _forest(nodes, False, ())
+    return _forest(nodes, False, (), websocket)
 
 
-def _forest(nodes: list[DepNode], enforced: bool, prefix: tuple[str, ...]) -> AuthStatus:
+def _forest(
+    nodes: list[DepNode], enforced: bool, prefix: tuple[str, ...], websocket: bool
+) -> AuthStatus:
     """The strongest status a node of the forest shows (its switch, for a weaker status, the
     first one met that gives it)."""
     fallback: dict[str, AuthStatus] = {}
     for node, chain, above in _walk(nodes, enforced, prefix):
-        found = _one(node, chain, above)
+        found = _one(node, chain, above, websocket)
         if found.status == "required":
             return found
         if found.status != "none" or found.switch is not None:
@@ -196,24 +208,24 @@ def _forest(nodes: list[DepNode], enforced: bool, prefix: tuple[str, ...]) -> Au
     return AuthStatus("none")
 
 
-def _one(node: DepNode, chain: tuple[str, ...], above: bool) -> AuthStatus:
+def _one(node: DepNode, chain: tuple[str, ...], above: bool, websocket: bool) -> AuthStatus:
     """What ``node`` itself shows (its children are walked separately)."""
     if node.alternatives:
-        return _choice(node, chain, above)
-    if _proves_auth(node, above or node.enforces):
-        return AuthStatus("required", _scheme_chain(chain, node))
+        return _choice(node, chain, above, websocket)
+    if _proves_auth(node, above or node.enforces, websocket):
+        return AuthStatus("required", _scheme_chain(chain, node, websocket))
     if node.kind == "scheme":
-        return AuthStatus("optional", _scheme_chain(chain, node))
+        return AuthStatus("optional", _scheme_chain(chain, node, websocket))
     return AuthStatus("unknown", chain) if _opaque(node) else AuthStatus("none")
 
 
-def _choice(node: DepNode, chain: tuple[str, ...], above: bool) -> AuthStatus:
+def _choice(node: DepNode, chain: tuple[str, ...], above: bool, websocket: bool) -> AuthStatus:
     """A dependency with alternatives: required when every alternative is (the chain of the
     first), else the weakest alternative; when another alternative is required, the weakest
     one's origin is the switch that gives the route its status (the first such alternative
     with a known origin; a switch found inside it is kept)."""
     options = [replace(node, alternatives=[]), *node.alternatives]
-    found = [_forest([option], above, chain[:-1]) for option in options]
+    found = [_forest([option], above, chain[:-1], websocket) for option in options]
     if all(status.status == "required" for status in found):
         return found[0]
     secured = next((s.chain for s in found if s.status == "required"), None)
@@ -234,10 +246,12 @@ def _weakest(found: list[AuthStatus], options: list[DepNode], switched: bool) ->
     return placed[0] if placed and switched else ranked[0]
 
 
-def _scheme_chain(chain: tuple[str, ...], node: DepNode) -> tuple[str, ...]:
+def _scheme_chain(chain: tuple[str, ...], node: DepNode, websocket: bool) -> tuple[str, ...]:
     """The chain with what proves it on its last link: the scheme class, the credential a
-    dependency checks itself, or that it rejects every request."""
-    how = node.scheme or (f"checks {node.checks}" if node.checks else "")
+    dependency checks itself (for a ``websocket`` route, by a websocket rejection too), or
+    that it rejects every request."""
+    checks = node.checks or (node.ws_checks if websocket else "")
+    how = node.scheme or (f"checks {checks}" if checks else "")
     if not how and node.rejects_all:
         how = "always rejects"
     return (*chain[:-1], f"{chain[-1]} ({how})") if how else chain

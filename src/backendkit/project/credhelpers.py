@@ -1,7 +1,7 @@
 """Readers for ``credentials.py``: the identity an auth middleware put on ``request.state``
 that a dependency rejects without (agno's ``require_admin``), the parameters FastAPI fills from
-a dependency or scheme, the class a method belongs to, and whether a function may hand on
-``None`` (an optional user)."""
+a dependency or scheme, the class a method belongs to (a nested one too), and whether a
+function may hand on ``None`` (an optional user)."""
 
 from __future__ import annotations
 

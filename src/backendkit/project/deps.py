@@ -46,6 +46,7 @@ from backendkit.project.symbols import (
     VarSym,
 )
 from backendkit.project.text import expr_text, strip_annotated
+from backendkit.project.wsauth import WebSocketChecks
 from backendkit.summary.model import (
     BinOp,
     Call,
@@ -78,6 +79,7 @@ class DependencyResolver:
         self.schemes = SchemeCheck(index)
         self.errors = HttpErrors(index)
         self.credentials = CredentialChecks(index, self.errors)
+        self.websockets = WebSocketChecks(self.credentials)
         self.auth_names = frozenset(auth_names)
         self._memo: dict[str, DepNode] = {}
         # a route's handler's declared dependencies: the route inventory, the call graph's
@@ -311,14 +313,20 @@ class DependencyResolver:
         else:  # FastAPI reads the signature of the function it wraps, and calls it
             node.children = [self._wrapped_node(wrapped, head)]
         self._own_checks(node, func)
+        self.websockets.mark(node, func)
         return self._configured(node, func.qualname)
 
-    def endpoint_node(self, func: FuncSym) -> DepNode:
+    def endpoint_node(self, func: FuncSym, websocket: bool = False) -> DepNode:
         """The endpoint's own body as the last check FastAPI runs: a credential it reads and
-        rejects without before anything else (``endpointauth``); its parameters' dependencies
-        are not its children (they are the route's)."""
+        rejects without before anything else (``endpointauth``; for a ``websocket`` route, a
+        websocket rejection, or a closing dependency's value tested first: ``wsauth``); its
+        parameters' dependencies are not its children (they are the route's)."""
         node = DepNode("its own body", "function", is_async=func.info.is_async, func=func)
         node.checks = endpoint_check(self.credentials, func)
+        if websocket and not node.checks:
+            node.checks = self.websockets.endpoint_check(
+                func, lambda p: self._declared(p.default, func.ctx, p.annotation, func.ctx)
+            )
         return node
 
     def _wrapped_node(self, wrapped: Expr, ctx: Ctx) -> DepNode:
@@ -358,6 +366,7 @@ class DependencyResolver:
             if isinstance(call, FuncSym):
                 node.children = self.param_dependencies(call)
                 self._own_checks(node, call)
+                self.websockets.mark(node, call)
                 node.is_async = call.info.is_async
         return self._configured(node, label)
 

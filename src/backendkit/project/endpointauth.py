@@ -43,7 +43,7 @@ def _own_check(checks: CredentialChecks, func: FuncSym) -> str:
     first, scope = min(lines), func.info.scope
     if any(line < first for line in (*scope.return_lines, *scope.bare_returns)):
         return ""  # a response sent before the check
-    if not _decided_by_credential(checks, func, first, checks.credential_names(func, reads)):
+    if not decided_by_credential(checks, func, first, checks.credential_names(func, reads)):
         return ""
     site = checks.errors.raised_site(func, first)
     found = None if site is None else rejected_read(scope, reads, first, site)
@@ -67,7 +67,7 @@ def _handed_check(checks: CredentialChecks, func: FuncSym) -> str:
     return ""
 
 
-def _decided_by_credential(
+def decided_by_credential(
     checks: CredentialChecks, func: FuncSym, line: int, held: set[str]
 ) -> bool:
     """Every ``if`` holding ``line`` tests only the credential (``held``: names holding it or

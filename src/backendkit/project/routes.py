@@ -135,13 +135,15 @@ class RouteBuilder(IncludeWalk[_At]):
         app = self.app
         path, resolved = join_path([*at.prefix, (decl.path, decl.path_expr)])
         nodes = at.deps + self.resolver.from_lists(decl.deps, (decl.file, decl.line))
+        websocket = decl.kind == "websocket"  # its websocket rejections count (``wsauth``)
         if decl.handler is not None:
             nodes += self.resolver.param_dependencies(decl.handler)
-            status = auth_status(nodes)
+            status = auth_status(nodes, websocket)
             if status.status != "required":  # the endpoint may check a credential itself
-                status = auth_status([*nodes, self.resolver.endpoint_node(decl.handler)])
+                own = self.resolver.endpoint_node(decl.handler, websocket)
+                status = auth_status([*nodes, own], websocket)
         else:  # the endpoint's own parameters may hold the authentication
-            status = auth_status([*nodes, _UNRESOLVED_ENDPOINT])
+            status = auth_status([*nodes, _UNRESOLVED_ENDPOINT], websocket)
         status = self.middleware.behind(status, app, decl)
         auth = status.status
         if at.handed and auth == "none":

@@ -105,6 +105,7 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
         self.lambdas: list[tuple[Call, int | str] | None] = []  # the lambda bodies walked into
         self.open_tries: list[OpenTry] = []
         self.open_ifs: list[OpenIf] = []
+        self.tail_tests: set[int] = set()  # ids of the tests of ``if``s ending an async def
 
     # -- line tracking ------------------------------------------------------------------------
     def visit_Newline(self, node: cst.Newline) -> None:

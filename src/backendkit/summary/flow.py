@@ -4,7 +4,9 @@ function that returns a value can also reach the end of its body (``FunctionInfo
 
 ``FlowFacts`` is a mixin of ``collector.Collector``: its hooks run in the same single walk. An
 ``if`` is recorded only when it holds a ``raise`` or ``return`` of its own scope, and its test
-is read only then, so a file pays for the ``if`` statements that decide an exit.
+is read only then, so a file pays for the ``if`` statements that decide an exit; and the ``if``
+without ``else`` that ends an ``async def`` body, exit or not (``Scope.tail_if``: a websocket
+endpoint doing its work only ``if token:``), one per function at most.
 """
 
 from __future__ import annotations
@@ -269,6 +271,7 @@ class FlowFacts:
     scope: Scope
     line: int
     open_ifs: list[OpenIf]
+    tail_tests: set[int]
     guard_depth: list[int]
     loop_stack: list[list[int]]
     except_depth: list[int]
@@ -280,26 +283,37 @@ class FlowFacts:
     def leave_If(self, original_node: cst.If) -> None:
         """An ``if`` holding a ``raise`` or ``return`` of its scope is recorded, and every
         ``if`` at module level (a handful per module, and the ones that configure an app:
-        ``if settings.DEBUG: app = FastAPI(debug=True)``)."""
+        ``if settings.DEBUG: app = FastAPI(debug=True)``); the one ending an ``async def``
+        body also as ``Scope.tail_if``."""
         found = self.open_ifs.pop()
+        block = None
         if found.holds or found.scope is self.summary.scope:
-            wrapped = max(found.test_end - found.first, 0)
-            reads = test_reads(found.test)
-            present, absent = test_presence(found.test), test_absence(found.test)
-            block = IfBlock(
-                found.first,
-                self.line,
-                reads,
-                wrapped,
-                found.orelse,
-                present,
-                found.body_end,
-                absent,
-            )
+            block = self._if_block(found)
             self.scope.ifs += (block,)
+        if id(found.test) in self.tail_tests:
+            self.scope.tail_if = block or self._if_block(found)
         end = found.body_end or self.line
         for name, types in isinstance_tests(found.test):
             self.scope.narrowed += (Narrowing(found.first, end, name, types),)
+
+    def _if_block(self, found: OpenIf) -> IfBlock:
+        """The record of the ``if`` being left."""
+        wrapped = max(found.test_end - found.first, 0)
+        reads = test_reads(found.test)
+        present, absent = test_presence(found.test), test_absence(found.test)
+        return IfBlock(
+            found.first, self.line, reads, wrapped, found.orelse, present, found.body_end, absent
+        )
+
+    def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
+        """An ``async def`` whose body ends with an ``if`` without ``else``: that ``if`` is
+        recorded, exit or not (``Scope.tail_if``)."""
+        body = node.body
+        if node.asynchronous is None or not isinstance(body, cst.IndentedBlock) or not body.body:
+            return
+        last = body.body[-1]
+        if isinstance(last, cst.If) and last.orelse is None:
+            self.tail_tests.add(id(last.test))
 
     def visit_If_orelse(self, node: cst.If) -> None:
         """Where an ``if``'s ``else:`` starts (its body is walked, so this is the line after

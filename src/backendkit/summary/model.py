@@ -278,7 +278,7 @@ class IfBlock(NamedTuple):
     spans ``test_lines`` lines after the first (a long test wrapped in parentheses by black
     or ruff). ``orelse`` is the line of its ``else:`` (0 without one; an ``elif`` is not an
     ``else``): the body is ``first <= line < orelse``. A named tuple, as ``TryBlock``; an
-    ``if`` without a ``raise`` or ``return`` is recorded only at module level. ``present``
+    ``if`` without a ``raise`` or ``return`` is in ``ifs`` only at module level. ``present``
     are the names the test requires to be truthy or not ``None`` (``if token:``, ``if key is
     not None and ...``): the body runs only when they are; ``absent`` those whose absence
     makes it hold (``if token is None:``, ``flow.test_absence``). ``body_end`` is the line its
@@ -379,6 +379,9 @@ class Scope:
     raised_names: ClassVar[Mapping[int, tuple[bool, bool]]] = MappingProxyType({})
     #: ``if isinstance(name, T):`` bodies (``Narrowing``), in the order they end
     narrowed: ClassVar[tuple[Narrowing, ...]] = ()
+    #: the ``if`` without ``else`` that ends an ``async def`` body (in ``ifs`` too if it holds
+    #: an exit): what it holds runs only when its test holds (a websocket endpoint's ``if token:``)
+    tail_if: ClassVar[IfBlock | None] = None
 
     def in_try(self, line: int) -> bool:
         """``line`` is in the body of one of this scope's ``try`` statements (its handlers may
