@@ -212,3 +212,66 @@ def test_a_helper_returning_a_test_of_the_credential(tmp_path: Path) -> None:
     assert routes["/items"].auth_chain[-1] == "app.main:require_key (checks header x-api-key)"
     assert routes["/admin/stats"].auth == "unknown"  # a middleware: the chain names it
     assert "checks header authorization" in routes["/admin/stats"].auth_chain[-1]
+
+
+LAX = """\
+from typing import Optional
+
+from fastapi import Depends, FastAPI, HTTPException, Request, Security
+from fastapi.security import APIKeyHeader
+
+app = FastAPI()
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
+KEYS = {"k3y": "wallet-1"}
+DEBUG = True
+
+
+class LaxChecker:
+    def __init__(self, api_key: Optional[str] = None) -> None:
+        self._api_key = api_key
+
+    async def __call__(self, request: Request) -> Optional[str]:
+        if not self._api_key:
+            return None
+        if self._api_key not in KEYS:
+            raise HTTPException(status_code=403)
+        return KEYS[self._api_key]
+
+
+async def lax_key(request: Request, key: Optional[str] = Security(api_key_header)):
+    check = LaxChecker(api_key=key)
+    return await check(request)
+
+
+def is_authorized(request: Request) -> bool:
+    key = request.headers.get("X-API-Key")
+    return key is not None or DEBUG
+
+
+def require_key(request: Request) -> None:
+    if not is_authorized(request):
+        raise HTTPException(status_code=403)
+
+
+@app.get("/lax")
+async def lax(wallet: Optional[str] = Depends(lax_key)) -> dict:
+    return {"wallet": wallet}
+
+
+@app.get("/debug", dependencies=[Depends(require_key)])
+def debug() -> dict:
+    return {}
+"""
+
+
+def test_checks_that_let_anonymous_callers_through(tmp_path: Path) -> None:
+    """Found by a review with TestClient: a ``__call__`` that returns before its 403 for a
+    missing key checks nothing, and a yes/no helper whose answer something besides the key
+    can make true (``key is not None or DEBUG``) is no check of it."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": LAX})
+    assert anonymous_statuses(root, ["/lax", "/debug"]) == {"/lax": 200, "/debug": 200}
+    routes = {route.path: route for route in analyze([root], use_cache=False).routes}
+    assert {path: routes[path].auth for path in ("/lax", "/debug")} == {
+        "/lax": "optional",
+        "/debug": "none",
+    }

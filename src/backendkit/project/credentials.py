@@ -349,7 +349,12 @@ class CredentialChecks:
         target = self.index.lookup(callee.dotted, ctx)
         if isinstance(target, FuncSym):
             return target, dotted and is_method(target)
-        return (None, False) if dotted else self._method(self._made(callee, ctx), "__call__")
+        if dotted:
+            return None, False
+        call, bound = self._method(self._made(callee, ctx), "__call__")
+        if call is None or self.lets_through(call):  # ``if not self.key: return None`` first
+            return None, False
+        return call, bound
 
     def _made(self, expr: Expr, ctx: Ctx) -> ClassSym | None:
         """The project class of the object ``expr`` makes or holds, if known."""

@@ -146,6 +146,16 @@ def _present(node: cst.BaseExpression | None) -> str:
     return _named(node)
 
 
+def _any_or(test: cst.BaseExpression) -> bool:
+    """``test`` holds an ``or`` (outside calls): something besides its first part may make it
+    true (``key is not None or DEBUG``)."""
+    if isinstance(test, cst.BooleanOperation):
+        return isinstance(test.operator, cst.Or) or _any_or(test.left) or _any_or(test.right)
+    if isinstance(test, cst.UnaryOperation):
+        return _any_or(test.expression)
+    return False
+
+
 def _key_in(test: cst.BaseExpression) -> str:
     """``x.y.key`` of ``"key" in x.y`` (``"user" in request.scope``), else ""."""
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
@@ -361,6 +371,6 @@ class FlowFacts:
             self.scope.bare_returns += (self.line,)
         else:
             self.scope.return_lines += (self.line,)
-        if isinstance(value, _TESTS):
+        if isinstance(value, _TESTS) and not _any_or(value):  # not ``key or DEBUG``
             sparse_dict(self.scope, "return_reads")[self.line] = test_reads(value)
         self.note_exit()
