@@ -248,6 +248,12 @@ def is_authorized(request: Request) -> bool:
     return key is not None or DEBUG
 
 
+def wallet_of(key: Optional[str]) -> str:
+    if key not in KEYS:
+        raise HTTPException(status_code=401)
+    return KEYS[key]
+
+
 def require_key(request: Request) -> None:
     if not is_authorized(request):
         raise HTTPException(status_code=403)
@@ -255,6 +261,12 @@ def require_key(request: Request) -> None:
 
 @app.get("/lax")
 async def lax(wallet: Optional[str] = Depends(lax_key)) -> dict:
+    return {"wallet": wallet}
+
+
+@app.get("/fallback")
+def fallback(key: Optional[str] = Security(api_key_header)) -> dict:
+    wallet = wallet_of(key or "k3y")
     return {"wallet": wallet}
 
 
@@ -266,12 +278,15 @@ def debug() -> dict:
 
 def test_checks_that_let_anonymous_callers_through(tmp_path: Path) -> None:
     """Found by a review with TestClient: a ``__call__`` that returns before its 403 for a
-    missing key checks nothing, and a yes/no helper whose answer something besides the key
-    can make true (``key is not None or DEBUG``) is no check of it."""
+    missing key checks nothing, a yes/no helper whose answer something besides the key can
+    make true (``key is not None or DEBUG``) is no check of it, and an endpoint handing a
+    checking helper ``key or DEFAULT`` lets a missing key be replaced."""
     root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": LAX})
-    assert anonymous_statuses(root, ["/lax", "/debug"]) == {"/lax": 200, "/debug": 200}
+    paths = ["/lax", "/debug", "/fallback"]
+    assert anonymous_statuses(root, paths) == dict.fromkeys(paths, 200)
     routes = {route.path: route for route in analyze([root], use_cache=False).routes}
-    assert {path: routes[path].auth for path in ("/lax", "/debug")} == {
+    assert {path: routes[path].auth for path in paths} == {
         "/lax": "optional",
         "/debug": "none",
+        "/fallback": "optional",
     }

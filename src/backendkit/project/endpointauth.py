@@ -26,6 +26,7 @@ from backendkit.project.configauth import configuration
 from backendkit.project.credentials import CredentialChecks, rejected_read
 from backendkit.project.credflow import handed_on
 from backendkit.project.symbols import FuncSym
+from backendkit.summary.model import Call, Const, Unknown
 
 
 def endpoint_check(checks: CredentialChecks, func: FuncSym) -> str:
@@ -60,7 +61,7 @@ def _handed_check(checks: CredentialChecks, func: FuncSym) -> str:
     for site, callee, bound in checks.unconditional_callees(func) if reads else ():
         if any(line < site.line for line in exits):
             return ""  # a response sent before the call
-        given = handed_on(scope, reads, site.call, callee, bound)
+        given = handed_on(scope, reads, _plain(site.call), callee, bound)
         found = checks.dependency_check(callee, 1, given) if given else ""
         if found:
             return found
@@ -82,3 +83,12 @@ def decided_by_credential(
         )
 
     return all(all(map(known, b.reads)) for b in func.info.scope.ifs if b.holds(line))
+
+
+def _plain(call: Call) -> Call:
+    """``call`` with the arguments the summary keeps no parts of (``token or DEFAULT``) made
+    ``None``: an endpoint hands on the credential itself, not a value that may replace a
+    missing one (``get_user(token or DEFAULT_TOKEN)`` lets anonymous callers in)."""
+    args = tuple(Const(None) if isinstance(a, Unknown) else a for a in call.args)
+    kwargs = tuple((k, Const(None) if isinstance(v, Unknown) else v) for k, v in call.kwargs)
+    return Call(call.func, args, kwargs)
