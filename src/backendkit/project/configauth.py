@@ -128,7 +128,7 @@ def configuration(index: ProjectIndex, read: str, body: Ctx) -> bool:
 
 
 def settings_param(index: ProjectIndex, param: Param, ctx: Ctx) -> bool:
-    """``param`` (of a function whose body is ``ctx``) is filled by a project dependency that
+    """``param`` (whose default is read in ``ctx``) is filled by a project dependency that
     takes nothing from the request (it has no parameters) and yields no per-request resource
     (nothing, or configuration: llama-cpp-python's ``yield _server_settings``): ``settings:
     Settings = Depends(get_settings)``, the settings object FastAPI's documentation
