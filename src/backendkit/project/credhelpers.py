@@ -11,6 +11,7 @@ from backendkit.project.credflow import tests_any
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, FuncSym, Instance, Symbol
 from backendkit.summary.model import (
+    ATTR_TESTS,
     BinOp,
     Call,
     Const,
@@ -90,12 +91,9 @@ def vouched(scope: Scope, line: int) -> bool:
     if not block.in_body(line) or not any(map(_state_identity, block.present)):
         return False
     return all(
-        read in _ATTR_TESTS or any(p == read or p.startswith(read + ".") for p in block.present)
+        read in ATTR_TESTS or any(p == read or p.startswith(read + ".") for p in block.present)
         for read in block.reads
     )
-
-
-_ATTR_TESTS = frozenset({"getattr", "hasattr"})  # what a test calls to read an attribute
 
 
 def _state_identity(name: str) -> bool:

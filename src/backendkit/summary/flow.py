@@ -17,7 +17,7 @@ from typing import Any
 import libcst as cst
 
 from backendkit.summary.exprs import dotted_name
-from backendkit.summary.model import IfBlock, Narrowing, Scope, sparse_dict
+from backendkit.summary.model import ATTR_TESTS, IfBlock, Narrowing, Scope, sparse_dict
 from backendkit.summary.walker import fields_of
 
 _CONSTANTS = frozenset({"True", "False", "None"})
@@ -137,7 +137,7 @@ def _present(node: cst.BaseExpression | None) -> str:
     """``x``, ``x.y.z`` or ``getattr(x.y, "z"[, default])`` as ``x.y.z``, else ""."""
     if node is None:
         return ""
-    if isinstance(node, cst.Call) and _named(node.func) in _ATTR_TESTS and len(node.args) >= 2:
+    if isinstance(node, cst.Call) and _named(node.func) in ATTR_TESTS and len(node.args) >= 2:
         owner, attr = _named(node.args[0].value), node.args[1].value
         if owner and isinstance(attr, cst.SimpleString):
             text = attr.evaluated_value
@@ -195,7 +195,6 @@ def _named(node: cst.BaseExpression) -> str:
 
 
 _TRUTHS = frozenset({"bool", "len"})
-_ATTR_TESTS = frozenset({"getattr", "hasattr"})
 #: expressions that are tests: comparisons, ``and``/``or``, ``not``
 _TESTS = (cst.Comparison, cst.BooleanOperation, cst.UnaryOperation)
 

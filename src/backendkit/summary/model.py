@@ -220,6 +220,7 @@ REPORT_CALLS = frozenset(
     | {"capture_exception", "capture_message", "record_exception", "print_exc", "format_exc"}
     | {"str", "repr", "format", "type", "isinstance", "getattr", "hasattr", "len"}
 )
+ATTR_TESTS = frozenset({"getattr", "hasattr"})  # builtins an ``if`` test reads an attribute by
 
 
 class Handler(NamedTuple):
@@ -374,8 +375,7 @@ class Scope:
     return_reads: ClassVar[Mapping[int, tuple[str, ...]]] = MappingProxyType({})
     #: whether a bare ``raise`` (re-raising what is being handled) is in this scope
     reraises: ClassVar[bool] = False
-    #: ``raise name`` (not a call): line -> (in an ``if``/``else``/``case`` body or a loop, in
-    #: an ``except:`` handler), what ``CallSite`` says of a raised call
+    #: ``raise name`` (not a call): line -> (``CallSite.conditional``, ``CallSite.in_except``)
     raised_names: ClassVar[Mapping[int, tuple[bool, bool]]] = MappingProxyType({})
     #: ``if isinstance(name, T):`` bodies (``Narrowing``), in the order they end
     narrowed: ClassVar[tuple[Narrowing, ...]] = ()
