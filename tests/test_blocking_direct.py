@@ -92,3 +92,34 @@ def test_default_list_matches_the_catalogue() -> None:
         "subprocess.*",
         "os.system",
     }
+
+
+SELF_CALL = """\
+import requests
+from fastapi import Depends, FastAPI
+
+app = FastAPI()
+
+
+def get_rate() -> float:
+    return requests.get("https://rates.example.com/eur", timeout=5).json()["rate"]
+
+
+@app.get("/declared")
+async def declared(rate: float = Depends(get_rate)) -> float:
+    return rate
+
+
+@app.get("/called")
+async def called(rate: float = Depends(get_rate)) -> float:
+    return rate * get_rate()
+"""
+
+
+def test_a_dependency_the_route_also_calls_itself_is_followed(tmp_path: Path) -> None:
+    """FastAPI runs the sync dependency in its thread pool, but the route's own call of it
+    runs on the event loop: only that route is reported, at its call."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": SELF_CALL})
+    found = [f for f in analyze([root], use_cache=False).findings if f.code == "BK301"]
+    assert [(f.path, f.line) for f in found] == [("app/main.py", 18)]
+    assert "app.main.called -> app.main.get_rate (line 18) -> requests.get" in found[0].message

@@ -11,7 +11,14 @@ import pytest
 from backendkit.catalogue import load_catalogue
 from backendkit.config import load_config
 from backendkit.engine import Project, build_project
-from backendkit.graphs.calls import CallGraph, LazyCallGraph, build_call_graph, lazy_call_graph
+from backendkit.findings import Finding
+from backendkit.graphs.calls import (
+    CallGraph,
+    LazyCallGraph,
+    build_call_graph,
+    lazy_call_graph,
+    source_call_line,
+)
 from backendkit.rules import RULES
 from backendkit.rules.architecture import BlockingCallRule
 from backendkit.rules.base import ProjectContext
@@ -94,13 +101,18 @@ def _context(project: Project) -> ProjectContext:
     return ProjectContext(project.index, project.model, project.resolver, project.routes)
 
 
+def _found(context: ProjectContext) -> list[Finding]:
+    """BK301's findings: its search (before linking, in a lint run), settled on the routes."""
+    rule = BlockingCallRule(load_catalogue()["BK301"], {})
+    return rule.after_link(context, list(rule.check_project(context)))
+
+
 def _bk301(project: Project, graph: CallGraph | None = None) -> list[tuple[str, int, str]]:
     """BK301's findings with its own (lazy) graph, or with ``graph`` in its place."""
     context = _context(project)
     if graph is not None:
-        context.__dict__["call_graph"] = graph  # what the cached property would hold
-    rule = BlockingCallRule(load_catalogue()["BK301"], {})
-    return [(f.path, f.line, f.message) for f in rule.check_project(context)]
+        context.__dict__["source_calls"] = graph  # what the cached property would hold
+    return [(f.path, f.line, f.message) for f in _found(context)]
 
 
 def _shape(calls: CallGraph) -> tuple[object, ...]:
@@ -108,7 +120,7 @@ def _shape(calls: CallGraph) -> tuple[object, ...]:
     search follows), externals and unresolved calls."""
     graph: nx.DiGraph = calls.graph
     edges = {
-        (a, b): (d["kind"], d["line"] if d["kind"] == "call" else 0, d.get("hook"))
+        (a, b): (d["kind"], source_call_line(d) or 0, d.get("hook"))
         for a, b, d in graph.edges(data=True)
     }
     return dict(graph.nodes(data=True)), edges, calls.external, calls.unresolved
@@ -117,13 +129,13 @@ def _shape(calls: CallGraph) -> tuple[object, ...]:
 def test_only_what_async_entries_reach_is_resolved(tmp_path: Path) -> None:
     project = _link(write_project(tmp_path / "p", FILES))
     context = _context(project)
-    found = list(BlockingCallRule(load_catalogue()["BK301"], {}).check_project(context))
+    found = _found(context)
     assert sorted((f.path, f.line) for f in found) == [
         ("app/main.py", 9),  # the async dependency
         ("app/main.py", 13),  # the background task
         ("app/main.py", 18),  # route /a
     ]
-    lazy = context.call_graph
+    lazy = context.source_calls
     assert isinstance(lazy, LazyCallGraph)
     # the sync route and what only it calls were never resolved
     assert {"app.main.report", "app.service.report", "app.service.report_row"} <= set(lazy.pending)

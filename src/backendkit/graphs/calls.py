@@ -122,6 +122,12 @@ def node_name(func: FuncSym) -> str:
     return f"{func.ctx.module.module}.{func.info.qualname}"
 
 
+def source_call_line(data: dict) -> int | None:
+    """The line of the call the caller of an edge (``data``: its attributes) makes itself, or
+    None for an edge FastAPI alone makes (a dependency the caller does not call)."""
+    return data["line"] if data["kind"] == "call" else data.get("call_line")
+
+
 def build_call_graph(
     index: ProjectIndex,
     model: AppModel | None = None,
@@ -132,10 +138,13 @@ def build_call_graph(
 
 
 def lazy_call_graph(
-    index: ProjectIndex, model: AppModel, resolver: DependencyResolver
+    index: ProjectIndex, model: AppModel | None, resolver: DependencyResolver | None
 ) -> CallGraph:
     """The call graph with framework edges, each function's own calls resolved on first use
-    (``CallGraph.expand``): what a search from the routes needs, and no more."""
+    (``CallGraph.expand``): what a search from the routes needs, and no more. Without the app
+    model (``model`` None), the same graph without FastAPI's edges from routes to
+    dependencies, whose node kinds are all "function" or "method": a search along the
+    source's calls finds the same there, before the project is linked."""
     return _Builder(index).build_lazy(model, resolver)
 
 
@@ -162,7 +171,9 @@ class _Builder(ReceiverTypes):
         self.result.graph = self._graph.to_networkx()
         return self.result
 
-    def build_lazy(self, model: AppModel, resolver: DependencyResolver) -> LazyCallGraph:
+    def build_lazy(
+        self, model: AppModel | None, resolver: DependencyResolver | None
+    ) -> LazyCallGraph:
         """Nodes, background tasks and framework edges now; calls when expanded. A call edge
         and a framework edge between the same functions end as one framework edge whichever
         comes first (``add_edge``), so expanding later changes no edge a search follows."""
@@ -177,7 +188,8 @@ class _Builder(ReceiverTypes):
             for item in defs:
                 if id(item.sym.info.scope) in scheduling:
                     self._tasks_of(item)
-        FrameworkEdges(self, model, resolver).add()
+        if model is not None and resolver is not None:
+            FrameworkEdges(self, model, resolver).add()
         return lazy
 
     # -- nodes --------------------------------------------------------------------------------
@@ -216,12 +228,19 @@ class _Builder(ReceiverTypes):
         return name
 
     def add_edge(self, source: str, target: str, line: int, kind: str) -> None:
-        """An edge, keeping the first line; a framework edge never downgrades to a call."""
-        if self.graph.has_edge(source, target):
-            if kind == "framework":
-                self.graph.edges[source, target]["kind"] = kind
+        """An edge, keeping the first line; a framework edge never downgrades to a call. A
+        framework edge that the source also makes itself (a route calling its own dependency)
+        keeps the line of that call as ``call_line``: searches along the source's calls
+        follow it (``source_call_line``)."""
+        if not self.graph.has_edge(source, target):
+            self.graph.add_edge(source, target, line=line, kind=kind)
             return
-        self.graph.add_edge(source, target, line=line, kind=kind)
+        data = self.graph.edges[source, target]
+        if kind == "framework" and data["kind"] == "call":
+            data["kind"] = kind
+            data["call_line"] = data["line"]
+        elif kind == "call" and data["kind"] == "framework":
+            data.setdefault("call_line", line)
 
     # -- call sites ---------------------------------------------------------------------------
     def calls_of(self, item: _Def) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -205,6 +206,8 @@ NON_BLOCKING_CALLS = (
 )
 
 Step = tuple[str, int]  # a function (or the blocking external) and the line that calls it
+#: In a BK301 finding before ``after_link``: how many blocking calls the function reaches.
+_PENDING = "pending-count"
 
 _SERVICES = """\
 import requests
@@ -263,11 +266,16 @@ def blocking_chain(
 
 def _visit(graph: nx.DiGraph, node: str, parents: dict, queue: deque) -> None:
     """Queue the functions ``node`` calls in the source (FastAPI runs sync dependencies and
-    background tasks in a thread pool, so framework edges are not followed)."""
+    background tasks in a thread pool, so an edge only FastAPI makes is not followed; one the
+    function also makes itself is, at the line of its own call)."""
+    from backendkit.graphs.calls import source_call_line
+
     for succ in sorted(graph.successors(node)):
-        data = graph.edges[node, succ]
-        if data["kind"] == "call" and succ not in parents:
-            parents[succ] = (node, data["line"])
+        if succ in parents:
+            continue
+        line = source_call_line(graph.edges[node, succ])
+        if line is not None:
+            parents[succ] = (node, line)
             queue.append(succ)
 
 
@@ -289,6 +297,10 @@ class BlockingCallRule(ProjectRule):
     code = "BK301"
     cost = 24
     focusable = True  # reported at the async entry point
+    #: The search follows the source's calls only, which need no app model: it runs from every
+    #: async function while the project is linked, and ``after_link`` keeps the findings of
+    #: those that are routes, dependencies or background tasks.
+    links = False
     VALID = (
         Example(
             {
@@ -364,20 +376,40 @@ class BlockingCallRule(ProjectRule):
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
-        """One finding per async route or dependency that reaches a blocking call."""
-        if not any(route.is_async for route in ctx.routes) and not _async_functions(ctx):
+        """One finding per async function that reaches a blocking call, its message left to
+        ``after_link`` (``_PENDING`` holds how many blocking calls it reaches)."""
+        if not _async_functions(ctx):
             return
         patterns = self._patterns()
         exempt = [str(p) for p in self.options.get("non-blocking-calls", NON_BLOCKING_CALLS)]  # type: ignore[union-attr]
-        calls = ctx.call_graph  # resolved as far as the async entry points reach
+        calls = ctx.source_calls  # resolved as far as the searches reach
         for entry, data in sorted(calls.graph.nodes(data=True)):
-            if not data["is_async"] or not _entry_kind(data) or not ctx.index.wanted(data["path"]):
+            if not data["is_async"] or not ctx.index.wanted(data["path"]):
                 continue
             found = blocking_chain(calls, entry, patterns, exempt)
             if found is not None:
                 chain, count = found
-                message = self._message(_entry_kind(data), chain, count)
-                yield self.finding(data["path"], chain[1][1], message, extra={"chain": chain})
+                extra = {"chain": chain, _PENDING: count}
+                yield self.finding(data["path"], chain[1][1], "", extra=extra)
+
+    def after_link(self, ctx: ProjectContext, findings: list[Finding]) -> list[Finding]:
+        """One finding per async route, dependency or background task that reaches a blocking
+        call: the functions FastAPI runs on the event loop, known once the project is linked."""
+        if not findings:
+            return findings
+        nodes = ctx.call_graph.graph.nodes  # the linked graph's node kinds; nothing expanded
+        kept = []
+        for finding in findings:
+            count = finding.extra.get(_PENDING)
+            if not isinstance(count, int):  # not one of ``check_project``'s
+                kept.append(finding)
+                continue
+            chain: list[Step] = finding.extra["chain"]  # type: ignore[assignment]
+            kind = _entry_kind(nodes[chain[0][0]])
+            if kind:
+                message = self._message(kind, chain, count)
+                kept.append(replace(finding, message=message, extra={"chain": chain}))
+        return kept
 
     def _patterns(self) -> list[str]:
         given = self.options.get("blocking-calls", list(BLOCKING_CALLS))

@@ -150,6 +150,16 @@ class ProjectContext:
 
         return lazy_call_graph(self.index, self.model, self.resolver)
 
+    @cached_property
+    def source_calls(self) -> CallGraph:
+        """The call graph without FastAPI's edges from routes to their dependencies, which
+        need the app model: the calls functions make in their source (resolved on first use,
+        as in ``call_graph``), and background tasks. A rule with ``links = False`` may read it.
+        """
+        from backendkit.graphs.calls import lazy_call_graph
+
+        return lazy_call_graph(self.index, None, None)
+
 
 class Rule:
     """Base of all rules; subclasses set ``code`` and implement ``check_file`` or
