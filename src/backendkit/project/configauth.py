@@ -60,6 +60,24 @@ def config_skip(
             text = f"{func.info.name}'s {how} on {_test(block)}"
             origin = (func.ctx.module.path, lines[0], text)
             return origin, _without(func, set(lines))
+    return _guarded(index, func, raise_lines)
+
+
+def _guarded(
+    index: ProjectIndex, func: FuncSym, raise_lines: list[int]
+) -> tuple[Origin, FuncSym] | None:
+    """The ``if`` whose body holds every 401/403 of ``func`` (raised on ``raise_lines``) when
+    its test is an ``and`` with an operand that reads only configuration (``if API_KEY and
+    key != API_KEY: raise``, ``if settings.auth_enabled and not token:``): where that operand
+    is false, nothing is checked. Configured to check, ``func`` is what it is."""
+    body = func.ctx.enter(func.info)
+    for block in func.info.scope.ifs:
+        if not block.parts or not all(block.in_body(line) for line in raise_lines):
+            continue
+        for part in block.parts:
+            if part and all(configuration(index, read, body) for read in part):
+                text = f"a false {', '.join(part)} in {func.info.name}'s test"
+                return (func.ctx.module.path, block.first, text), func
     return None
 
 

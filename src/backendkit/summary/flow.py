@@ -90,6 +90,14 @@ def test_reads(test: cst.BaseExpression) -> tuple[str, ...]:
     return tuple(found)
 
 
+def test_parts(test: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The operands of a test that is an ``and`` (``a and (b and c)``: a, b, c), else the
+    test itself."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return [*test_parts(test.left), *test_parts(test.right)]
+    return [test]
+
+
 def test_presence(test: cst.BaseExpression) -> tuple[str, ...]:
     """The names (and attribute chains) ``test`` requires to be present: the ``if`` body runs
     only when each is truthy or not ``None`` (``if token:``, ``if key is not None:``, ``if
@@ -310,8 +318,17 @@ class FlowFacts:
         wrapped = max(found.test_end - found.first, 0)
         reads = test_reads(found.test)
         present, absent = test_presence(found.test), test_absence(found.test)
+        parts = tuple(test_reads(part) for part in test_parts(found.test))
         return IfBlock(
-            found.first, self.line, reads, wrapped, found.orelse, present, found.body_end, absent
+            found.first,
+            self.line,
+            reads,
+            wrapped,
+            found.orelse,
+            present,
+            found.body_end,
+            absent,
+            parts if len(parts) > 1 else (),
         )
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:

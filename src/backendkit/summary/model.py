@@ -275,16 +275,15 @@ class IfBlock(NamedTuple):
     statements on lines ``first <= line < end`` (its test, body, ``elif`` and ``else``
     branches; an ``elif`` is a block of its own nested in it) run as its test decides, and
     ``reads`` are the names and attribute chains the test reads, callees included, in source
-    order (``if not user.active or token is None``: ``("user.active", "token")``). The test
-    spans ``test_lines`` lines after the first (a long test wrapped in parentheses by black
-    or ruff). ``orelse`` is the line of its ``else:`` (0 without one; an ``elif`` is not an
-    ``else``): the body is ``first <= line < orelse``. A named tuple, as ``TryBlock``; an
-    ``if`` without a ``raise`` or ``return`` is in ``ifs`` only at module level. ``present``
-    are the names the test requires to be truthy or not ``None`` (``if token:``, ``if key is
-    not None and ...``): the body runs only when they are; ``absent`` those whose absence
-    makes it hold (``if token is None:``, ``flow.test_absence``). ``body_end`` is the line its
-    ``else:`` or ``elif`` starts on (0 without either): the body is ``first <= line <
-    body_end`` (``in_body``)."""
+    order (``if not user.active or token is None``: ``("user.active", "token")``); ``parts``
+    those of each operand of a test that is an ``and`` (else ()). The test spans
+    ``test_lines`` lines after the first (wrapped in parentheses by black or ruff).
+    ``orelse`` is the line of its ``else:`` (0 without one; an ``elif`` is not an ``else``):
+    the body is ``first <= line < orelse``. A named tuple, as ``TryBlock``; an ``if`` without
+    a ``raise`` or ``return`` is in ``ifs`` only at module level. ``present`` are the names
+    the test requires to be truthy or not ``None`` (``if token:``, ``if key is not None and
+    ...``), ``absent`` those whose absence makes it hold (``flow.test_absence``). ``body_end``
+    is the line its ``else:`` or ``elif`` starts on (0 without either; ``in_body``)."""
 
     first: int
     end: int
@@ -294,6 +293,7 @@ class IfBlock(NamedTuple):
     present: tuple[str, ...] = ()
     body_end: int = 0
     absent: tuple[str, ...] = ()
+    parts: tuple[tuple[str, ...], ...] = ()
 
     holds = _spans  # ``block.holds(line)``
 
