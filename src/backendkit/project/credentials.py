@@ -59,9 +59,18 @@ from backendkit.project.credhelpers import (
 from backendkit.project.credreads import get_key, is_credential, named_read, subscript_read
 from backendkit.project.httperrors import HttpErrors
 from backendkit.project.index import ProjectIndex
+from backendkit.project.members import MethodValues
 from backendkit.project.rejections import lets_missing_through, rejected_read
 from backendkit.project.schemes import scheme_name
-from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance, OneOf
+from backendkit.project.symbols import (
+    ClassSym,
+    Ctx,
+    External,
+    FuncSym,
+    Instance,
+    OneOf,
+    Unresolved,
+)
 from backendkit.summary.model import (
     Attr,
     Call,
@@ -84,9 +93,12 @@ _HELPER_DEPTH = 2
 class CredentialChecks:
     """Finds the credential reads of a function and decides whether it checks one."""
 
-    def __init__(self, index: ProjectIndex, errors: HttpErrors) -> None:
+    def __init__(
+        self, index: ProjectIndex, errors: HttpErrors, members: MethodValues | None = None
+    ) -> None:
         self.index = index
         self.errors = errors
+        self.members = members or MethodValues(index)  # ``Depends(self.get_user)``
         #: (id of a helper's FunctionInfo, depth) -> the credential it returns ("")
         self._returns: dict[tuple[int, int], str] = {}
 
@@ -416,6 +428,8 @@ class CredentialChecks:
         if depth >= _HELPER_DEPTH or not isinstance(dependency, Name):
             return None
         target = self.index.lookup(dependency.dotted, ctx)
+        if isinstance(target, Unresolved):  # ``self.get_user`` in a method (or its closure)
+            target = self.members.value(dependency, ctx)
         if not isinstance(target, FuncSym):
             return None
         what = self._returned(target, depth + 1)

@@ -78,7 +78,9 @@ class DependencyResolver:
         self.index = index
         self.schemes = SchemeCheck(index)
         self.errors = HttpErrors(index)
-        self.credentials = CredentialChecks(index, self.errors)
+        #: ``self.attr`` of a method: an attribute an instance of its class is given
+        self.members = MethodValues(index)
+        self.credentials = CredentialChecks(index, self.errors, self.members)
         self.websockets = WebSocketChecks(self.credentials)
         self.auth_names = frozenset(auth_names)
         self._memo: dict[str, DepNode] = {}
@@ -87,8 +89,6 @@ class DependencyResolver:
         self._params: dict[tuple[int, ...], list[DepNode]] = {}
         self._active: set[str] = set()
         self.alternatives = Alternatives(self)
-        #: ``self.attr`` of a method: an attribute an instance of its class is given
-        self.members = MethodValues(index)
         #: the switch of each route open only in some configuration, by ``switch_key``: the
         #: route inventory records them, BK101 reports one finding per switch
         self.switched = SwitchTable()
