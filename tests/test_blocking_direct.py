@@ -123,3 +123,45 @@ def test_a_dependency_the_route_also_calls_itself_is_followed(tmp_path: Path) ->
     found = [f for f in analyze([root], use_cache=False).findings if f.code == "BK301"]
     assert [(f.path, f.line) for f in found] == [("app/main.py", 18)]
     assert "app.main.called -> app.main.get_rate (line 18) -> requests.get" in found[0].message
+
+
+HANDED = """\
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+from fastapi import BackgroundTasks, Depends, FastAPI
+
+app = FastAPI()
+pool = ThreadPoolExecutor()
+
+
+def get_rate() -> float:
+    return requests.get("https://rates.example.com/eur", timeout=5).json()["rate"]
+
+
+@app.get("/task")
+async def task(tasks: BackgroundTasks, rate: float = Depends(get_rate)) -> float:
+    tasks.add_task(lambda: get_rate())
+    return rate
+
+
+@app.get("/pool")
+async def pooled(rate: float = Depends(get_rate)) -> float:
+    pool.submit(lambda: get_rate())
+    threading.Thread(target=lambda: get_rate()).start()
+    return rate
+
+
+@app.get("/sorted")
+async def in_sort(rate: float = Depends(get_rate)) -> list[float]:
+    return sorted([rate], key=lambda r: r * get_rate())
+"""
+
+
+def test_a_lambda_handed_to_a_thread_is_not_a_call_of_the_route(tmp_path: Path) -> None:
+    """A lambda given to ``add_task``, an executor's ``submit`` or ``Thread(target=...)`` runs
+    outside the event loop; one given to ``sorted`` runs on it."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": HANDED})
+    found = [f for f in analyze([root], use_cache=False).findings if f.code == "BK301"]
+    assert [f.line for f in found] == [30]

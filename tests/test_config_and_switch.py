@@ -4,8 +4,9 @@ against FastAPI.
 ``if API_KEY and key != API_KEY: raise HTTPException(401)`` is how many services make their
 key optional: with no key configured, the test is false and every caller gets in. It was
 ``required``; it is now the same configuration switch as an early return (``if not API_KEY:
-return``), reported once at the ``if``. A test whose operands all read the credential, or a
-check of the missing credential before it, still rejects anonymous callers.
+return``), reported once at the ``if``. A test whose operands all read the credential, a
+check of the missing credential before it or a rejecting helper after it, or an operand that
+is always true, still rejects anonymous callers.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from fastapi.security import APIKeyHeader
 
 API_KEY = os.getenv("API_KEY", "")
 OTHER_KEYS = {"spare"}
+REQUIRE = True
 
 
 class Settings:
@@ -60,6 +62,33 @@ def missing_first(x_api_key: Optional[str] = Header(None)) -> None:
         raise HTTPException(status_code=403)
 
 
+def decode(token: Optional[str]) -> str:
+    if token is None:
+        raise HTTPException(status_code=401)
+    return token
+
+
+def then_helper(x_api_key: Optional[str] = Header(None)) -> str:
+    if API_KEY and x_api_key != API_KEY:
+        raise HTTPException(status_code=401)
+    return decode(x_api_key)
+
+
+def always(x_api_key: Optional[str] = Header(None)) -> None:
+    if REQUIRE and x_api_key != API_KEY:
+        raise HTTPException(status_code=401)
+
+
+@app.get("/then", dependencies=[Depends(then_helper)])
+def then() -> dict:
+    return {}
+
+
+@app.get("/always", dependencies=[Depends(always)])
+def always_route() -> dict:
+    return {}
+
+
 @app.get("/scheme", dependencies=[Depends(scheme_key)])
 def scheme() -> dict:
     return {}
@@ -80,7 +109,7 @@ def missing() -> dict:
     return {}
 """
 
-PATHS = ["/scheme", "/header", "/either", "/missing"]
+PATHS = ["/scheme", "/header", "/either", "/missing", "/then", "/always"]
 
 
 def test_and_test_on_configuration_is_a_switch(
@@ -93,6 +122,8 @@ def test_and_test_on_configuration_is_a_switch(
         "/header": 200,
         "/either": 401,
         "/missing": 401,
+        "/then": 401,  # the helper after the test rejects a missing key
+        "/always": 401,  # REQUIRE is always true
     }
     monkeypatch.setenv("API_KEY", "k3y")
     assert anonymous_statuses(root, PATHS) == dict.fromkeys(PATHS, 401)
@@ -103,6 +134,8 @@ def test_and_test_on_configuration_is_a_switch(
         "/header": "none",
         "/either": "required",
         "/missing": "required",
+        "/then": "required",
+        "/always": "required",
     }
     switches = [f for f in result.findings if f.message.startswith("Configuration switch")]
     lines = MAIN.splitlines()
@@ -110,5 +143,5 @@ def test_and_test_on_configuration_is_a_switch(
         ("BK102", "if API_KEY and key != API_KEY:"),
         ("BK101", "if settings.auth_enabled and (x_api_key is None or x_api_key != API_KEY):"),
     ]
-    assert "selecting a false API_KEY in scheme_key's test" in switches[0].message
-    assert "selecting a false settings.auth_enabled in header_key's test" in switches[1].message
+    assert "selecting scheme_key's test on API_KEY makes" in switches[0].message
+    assert "selecting header_key's test on settings.auth_enabled turns" in switches[1].message

@@ -15,9 +15,10 @@ decorated function goes to the function itself and to each ``functools.wraps`` w
 project decorator (or decorator factory) returns around it. A decorator that returns some
 other function without ``functools.wraps`` is still taken to call the function it decorates.
 
-The calls in a lambda handed to a thread offloader (``THREAD_OFFLOADERS``, ``run_in_executor``)
-are not calls of the enclosing function: a worker thread makes them, as it calls a function
-handed over by name. Calls in any other lambda are the enclosing function's.
+The calls in a lambda handed to a thread offloader (``THREAD_OFFLOADERS``, ``run_in_executor``,
+``add_task``, an executor's ``submit``, ``Thread(target=...)``) are not calls of the enclosing
+function: a worker thread makes them, as it calls a function handed over by name. Calls in any
+other lambda are the enclosing function's.
 """
 
 from __future__ import annotations
@@ -67,6 +68,15 @@ THREAD_OFFLOADERS = frozenset(
         "anyio.to_thread.run_sync",
     }
 )
+
+#: Methods that run the callable they are given (by position or keyword) outside the event
+#: loop: a sync background task runs in the thread pool after the response, an executor's
+#: ``submit`` in a worker, a ``threading.Thread``'s ``target`` in its thread.
+_HANDS_TO_THREADS: dict[str, tuple[int | str, ...]] = {
+    "add_task": (0, "func"),
+    "submit": (0, "fn"),
+    "Thread": ("target",),
+}
 
 
 @dataclass
@@ -283,8 +293,11 @@ class _Builder(ReceiverTypes):
         thread: the ``func`` of ``run_in_threadpool``, ``asyncio.to_thread``, ... and of an
         event loop's ``run_in_executor(executor, func)``."""
         func = call.func
-        if _method_name(func) == "run_in_executor":
+        name = _method_name(func)
+        if name == "run_in_executor":
             return key in (1, "func")
+        if name in _HANDS_TO_THREADS:  # ``background_tasks.add_task(lambda: ...)``
+            return key in _HANDS_TO_THREADS[name]
         if key not in (0, "func"):
             return False
         target = self.resolve_callee(func, body, owner)

@@ -30,22 +30,31 @@ the ``if`` blocks nested there. An ``elif`` is no ``else``: ``if settings.mainte
 
 from __future__ import annotations
 
+import builtins
 import copy
+from collections.abc import Sequence
 
 from backendkit.project.credhelpers import injected_target
 from backendkit.project.index import ProjectIndex
 from backendkit.project.returns import Origin
 from backendkit.project.symbols import Ctx, FuncSym, ParamSym, Unresolved, VarSym
-from backendkit.summary.model import IfBlock, Name, Param, Scope
+from backendkit.summary.model import Const, IfBlock, Name, Param, Scope
+
+_BUILTINS = frozenset(dir(builtins))
 
 
 def config_skip(
-    index: ProjectIndex, func: FuncSym, raise_lines: list[int], early: bool = True
+    index: ProjectIndex,
+    func: FuncSym,
+    raise_lines: list[int],
+    early: bool = True,
+    helper_lines: Sequence[int] = (),
 ) -> tuple[Origin, FuncSym] | None:
     """Where ``func`` skips its 401/403 (raised on ``raise_lines``) in some configuration,
     and ``func`` as configured to check (without that return); None when it does not.
     ``early``: its returns before the check let callers through (else only a return in the
-    other branch of an ``if``/``else`` can skip it)."""
+    other branch of an ``if``/``else`` can skip it). ``helper_lines``: its calls of project
+    functions that reject, which a test on the configuration must skip too."""
     if not raise_lines:
         return None
     first = min(raise_lines)
@@ -60,25 +69,57 @@ def config_skip(
             text = f"{func.info.name}'s {how} on {_test(block)}"
             origin = (func.ctx.module.path, lines[0], text)
             return origin, _without(func, set(lines))
-    return _guarded(index, func, raise_lines)
+    return _guarded(index, func, raise_lines, helper_lines)
 
 
 def _guarded(
-    index: ProjectIndex, func: FuncSym, raise_lines: list[int]
+    index: ProjectIndex, func: FuncSym, raise_lines: list[int], helper_lines: Sequence[int]
 ) -> tuple[Origin, FuncSym] | None:
-    """The ``if`` whose body holds every 401/403 of ``func`` (raised on ``raise_lines``) when
+    """The ``if`` whose body holds every rejection of ``func`` (its 401/403s on
+    ``raise_lines``, the calls of rejecting helpers on ``helper_lines``, after the test) when
     its test is an ``and`` with an operand that reads only configuration (``if API_KEY and
-    key != API_KEY: raise``, ``if settings.auth_enabled and not token:``): where that operand
-    is false, nothing is checked. Configured to check, ``func`` is what it is."""
+    key != API_KEY: raise``, ``if settings.auth_enabled and not token:``) and is not a name
+    bound to a true literal (``REQUIRE = True``): where that operand is false, nothing is
+    checked. Configured to check, ``func`` is what it is."""
     body = func.ctx.enter(func.info)
     for block in func.info.scope.ifs:
-        if not block.parts or not all(block.in_body(line) for line in raise_lines):
+        if not _holds_all(block, raise_lines, helper_lines):
             continue
         for part in block.parts:
-            if part and all(configuration(index, read, body) for read in part):
-                text = f"a false {', '.join(part)} in {func.info.name}'s test"
+            if _switches(index, part, body):
+                text = f"{func.info.name}'s test on {_named(part)}"
                 return (func.ctx.module.path, block.first, text), func
     return None
+
+
+def _holds_all(block: IfBlock, raise_lines: list[int], helper_lines: Sequence[int]) -> bool:
+    """``block``'s test is an ``and`` and its body holds every raise and every rejecting
+    helper's call (those after the test: a call in the test may run before any operand)."""
+    if not block.parts or not all(block.in_body(line) for line in raise_lines):
+        return False
+    return all(block.first + block.test_lines < line < block.end for line in helper_lines)
+
+
+def _switches(index: ProjectIndex, part: tuple[str, ...], body: Ctx) -> bool:
+    """An ``and`` operand reading only configuration that may be false."""
+    if not part or not all(configuration(index, read, body) for read in part):
+        return False
+    return not _always_true(index, part, body)
+
+
+def _always_true(index: ProjectIndex, part: tuple[str, ...], body: Ctx) -> bool:
+    """``part`` (an ``and`` operand's reads) is one name bound to a true literal."""
+    if len(part) != 1:
+        return False
+    found = index.lookup(part[0], body)
+    value = found.assign.value if isinstance(found, VarSym) else None
+    return isinstance(value, Const) and bool(value.value)
+
+
+def _named(part: tuple[str, ...]) -> str:
+    """The configuration an operand reads, for the message (builtins left out: ``bool``)."""
+    names = [read for read in part if read not in _BUILTINS] or list(part)
+    return ", ".join(names)
 
 
 def _skipping(scope: Scope, block: IfBlock, first: int, early: bool) -> tuple[list[int], str]:

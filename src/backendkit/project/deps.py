@@ -25,6 +25,7 @@ from backendkit.project.authstatus import (
     auth_status,
     library_class,
 )
+from backendkit.project.builtflags import as_built
 from backendkit.project.configauth import config_skip
 from backendkit.project.credentials import CredentialChecks
 from backendkit.project.decorators import DecoratorGuards
@@ -365,6 +366,7 @@ class DependencyResolver:
             call = self.index.class_member(inst.cls, "__call__")
             if isinstance(call, FuncSym):
                 node.children = self.param_dependencies(call)
+                call = as_built(self.index, call, inst)  # ``if self.required:`` decided
                 self._own_checks(node, call)
                 self.websockets.mark(node, call)
                 node.is_async = call.info.is_async
@@ -382,8 +384,10 @@ class DependencyResolver:
         early = self.credentials.lets_through(func)
         node.enforces = not early  # an early return lets anonymous callers through
         own = self.errors.rejection_lines(func)  # else a rejecting helper's call (chainlit)
-        lines = own or self.credentials.check_lines(func)
-        skip = config_skip(self.index, func, lines, early or not own)
+        checks = self.credentials.check_lines(func)
+        lines = own or checks
+        helpers = [line for line in checks if line not in own]  # rejecting helpers' calls
+        skip = config_skip(self.index, func, lines, early or not own, helpers)
         if skip is not None:  # the alternative selected at that return lets all in
             origin, configured = skip
             opened = replace(node, enforces=False, origin=origin, alternatives=[])

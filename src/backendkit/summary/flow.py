@@ -277,6 +277,13 @@ def _try_ends(stmt: cst.Try | cst.TryStar) -> bool:
     return body and all(_last_ends(handler.body) for handler in stmt.handlers)
 
 
+def _self_flag(test: cst.BaseExpression) -> bool:
+    """``test`` is an attribute of ``self``, negated or not (``self.required``)."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        test = test.expression
+    return isinstance(test, cst.Attribute) and _named(test.value) == "self"
+
+
 def falls_off(node: cst.FunctionDef) -> bool:
     """Whether the end of ``node``'s body may be reached (the function then returns None)."""
     return not _last_ends(node.body)
@@ -300,11 +307,12 @@ class FlowFacts:
     def leave_If(self, original_node: cst.If) -> None:
         """An ``if`` holding a ``raise`` or ``return`` of its scope is recorded, and every
         ``if`` at module level (a handful per module, and the ones that configure an app:
-        ``if settings.DEBUG: app = FastAPI(debug=True)``); the one ending an ``async def``
-        body also as ``Scope.tail_if``."""
+        ``if settings.DEBUG: app = FastAPI(debug=True)``) or testing only an attribute of
+        ``self`` (a flag an instance is built with: ``if self.auto_enforce: check()``,
+        ``builtflags``); the one ending an ``async def`` body also as ``Scope.tail_if``."""
         found = self.open_ifs.pop()
         block = None
-        if found.holds or found.scope is self.summary.scope:
+        if found.holds or found.scope is self.summary.scope or _self_flag(found.test):
             block = self._if_block(found)
             self.scope.ifs += (block,)
         if id(found.test) in self.tail_tests:
