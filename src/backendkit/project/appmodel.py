@@ -3,7 +3,7 @@ route with its full path and effective dependencies, merged the way FastAPI merg
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 
 from backendkit.project.appobjects import AppObject, Include, Mount, RouteDecl
@@ -15,6 +15,17 @@ from backendkit.project.inforce import BindingsInForce
 from backendkit.project.lookalikes import HANDS_ROUTERS, router_built, router_like
 from backendkit.project.members import MethodValues
 from backendkit.project.paramapps import annotated_parameter
+from backendkit.project.regnames import (
+    HOOK_DECORATORS,
+    HTTP_METHODS,
+    METHODS,
+    REGISTRATION_SUFFIXES,
+    ROUTE_DECORATORS,
+    STAND_IN,
+    call_form,
+    defined,
+    may_register,
+)
 from backendkit.project.regsupport import iterations, opaque_note
 from backendkit.project.routeobjects import ROUTE_LIST_ADDS, RouteObjects
 from backendkit.project.superinit import constructor_keywords
@@ -31,28 +42,6 @@ from backendkit.project.symbols import (
 )
 from backendkit.project.text import expr_text
 from backendkit.summary.model import Attr, Call, CallSite, Const, Expr, FunctionInfo, Name, Scope
-
-HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
-_ROUTE_DECORATORS = {*HTTP_METHODS, "api_route", "route", "websocket", "websocket_route"}
-_REGISTRATIONS = {
-    "include_router",
-    "add_api_route",
-    "add_route",
-    "add_api_websocket_route",
-    "add_websocket_route",
-    "mount",
-    "add_middleware",
-    "add_exception_handler",
-}
-# decorators that register a function on an app without making it a route
-_HOOK_DECORATORS = {"exception_handler": "exception handler", "middleware": "middleware"}
-# registrations kept on a stand-in router when made on an app parameter nobody resolves
-_STAND_IN = frozenset(
-    {*_ROUTE_DECORATORS, "include_router", "add_api_route", "add_route"}
-    | {"add_api_websocket_route", "add_websocket_route"}
-)
-_METHODS = frozenset(_ROUTE_DECORATORS | _REGISTRATIONS | _HOOK_DECORATORS.keys())
-_REGISTRATION_SUFFIXES = tuple(_REGISTRATIONS)
 
 
 class AppModel:
@@ -89,7 +78,7 @@ class AppModel:
         if obj is not None:
             return obj
         kind = self._kind(value.cls)
-        if kind is None and router_like(self.index, value, use, use in _ROUTE_DECORATORS):
+        if kind is None and router_like(self.index, value, use, use in ROUTE_DECORATORS):
             kind = "router"
         return None if kind is None else self._new_object(value, value.origin, kind)
 
@@ -153,11 +142,11 @@ class AppModel:
         if not isinstance(func, Name) or "." not in func.dotted:
             return [], ""
         receiver, _, method = func.dotted.rpartition(".")
-        if method not in _METHODS:
+        if method not in METHODS:
             return [], method
         value = self.in_force.value(Name(receiver), ctx, line)
         objs = self.objects_for(value, method) or self._app_router(Name(receiver), ctx, line)
-        if not objs and method in _STAND_IN and not self._may_defer(value):
+        if not objs and method in STAND_IN and not self._may_defer(value):
             objs = self._stand_in(receiver, ctx)
         return objs, method
 
@@ -219,22 +208,28 @@ class AppModel:
         followed by ``MethodValues``)."""
         here = body or ctx
         for site in scope.calls:
-            callee = site.call.func  # cheap filters first: most calls register nothing
-            if isinstance(callee, Name) and _may_register(callee.dotted):
-                self._scan_call(site, callee, here)
-            if site.call.kwargs and site.call.kwarg("routes") is not None:
-                self.route_objects.listing(site, here)
-        for func in _defined(scope):
+            self._scan_site(site, here)
+        for func in defined(scope):
             self._decorated(func, here, ctx)
             self._scan(func.scope, ctx.enter(func))
         for cls in scope.classes.values():
             self._scan(cls.scope, ctx, ctx.enter_class(cls))
 
+    def _scan_site(self, site: CallSite, ctx: Ctx) -> None:
+        """A call that may register (cheap filters first: most calls register nothing)."""
+        callee = site.call.func
+        if isinstance(callee, Name) and may_register(callee.dotted):
+            self._scan_call(site, callee, ctx)
+        elif isinstance(callee, Call) and call_form(site.call):
+            self._call_form(site, callee, ctx)
+        if site.call.kwargs and site.call.kwarg("routes") is not None:
+            self.route_objects.listing(site, ctx)
+
     def _scan_call(self, site: CallSite, func: Name, ctx: Ctx) -> None:
         """A registration call (once per iteration of static loops around it; ``guarded``
         when the item of some loop was added to its list under a condition), or a call handing
         routers to something the analysis cannot follow."""
-        if func.dotted.endswith(_REGISTRATION_SUFFIXES):
+        if func.dotted.endswith(REGISTRATION_SUFFIXES):
             for guarded in iterations(self.index.evaluator, site, ctx):
                 objs, method = self._receivers(func, ctx, site.line)
                 for obj in objs:
@@ -309,17 +304,34 @@ class AppModel:
             if not isinstance(decorator, Call):
                 continue
             line = func.decorator_lines[position] if position < len(func.decorator_lines) else 0
-            objs, method = self._receivers(decorator.func, ctx, line)
-            if method in _HOOK_DECORATORS:
-                for obj in objs:
-                    obj.hooks.append((_HOOK_DECORATORS[method], Name(func.name), ctx, line))
-            if method not in _ROUTE_DECORATORS:
-                continue
-            make = partial(self._route, decorator, method, FuncSym(func, defined), func.name, ctx)
+            handler = FuncSym(func, defined)
+            self._registered(decorator, (handler, func.name, Name(func.name)), ctx, line)
+
+    def _call_form(self, site: CallSite, decorator: Call, ctx: Ctx) -> None:
+        """A decorator called on a function (``app.get("/login")(login_view)``,
+        ``router.post(path)(self.logout)``): the same registration as the decorated form."""
+        arg = site.call.args[0]
+        value = self.in_force.value(arg, ctx, site.line)
+        handler = value if isinstance(value, FuncSym) else None
+        self._registered(decorator, (handler, expr_text(arg), arg), ctx, site.line)
+
+    def _registered(
+        self, decorator: Call, func: tuple[FuncSym | None, str, Expr], ctx: Ctx, line: int
+    ) -> None:
+        """The route or hook ``decorator`` makes of ``func`` (its handler, name and the
+        expression naming it) at ``line``."""
+        objs, method = self._receivers(decorator.func, ctx, line)
+        handler, name, expr = func
+        if method in HOOK_DECORATORS:
             for obj in objs:
-                obj.routes.append(make(line))
-            if not objs:
-                self._defer(decorator.func, ctx, partial(_append_route, make=make, line=line))
+                obj.hooks.append((HOOK_DECORATORS[method], expr, ctx, line))
+        if method not in ROUTE_DECORATORS:
+            return
+        make = partial(self._route, decorator, method, handler, name, ctx)
+        for obj in objs:
+            obj.routes.append(make(line))
+        if not objs:
+            self._defer(decorator.func, ctx, partial(_append_route, make=make, line=line))
 
     def _route(
         self,
@@ -447,24 +459,6 @@ class AppModel:
     def iter_objects(self) -> Iterator[AppObject]:
         """Every app object, in a stable order."""
         yield from sorted(self.objects.values(), key=lambda o: o.key)
-
-
-def _may_register(callee: str) -> bool:
-    """A cheap filter on a call's dotted name: a registration method, something on a
-    router (``app.router.include_router``), or an addition to a route list."""
-    return (
-        callee.endswith(_REGISTRATION_SUFFIXES)
-        or "outer" in callee.lower()
-        or callee.endswith(ROUTE_LIST_ADDS)
-    )
-
-
-def _defined(scope: Scope) -> Iterable[FunctionInfo]:
-    """Every ``def`` of ``scope``, in order, earlier definitions of a redefined name included:
-    their decorators ran, so the routes they registered exist."""
-    if not scope.shadowed:
-        return scope.functions.values()
-    return sorted([*scope.shadowed, *scope.functions.values()], key=lambda func: func.line)
 
 
 def _alternatives(value: Value) -> Iterator[Value]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from backendkit.project.credflow import tests_any
+from backendkit.project.credflow import derived, tests_any
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, FuncSym, Instance, Symbol
 from backendkit.summary.model import (
@@ -27,10 +27,12 @@ from backendkit.summary.model import (
 #: Starlette's classes whose ``.user`` is what ``AuthenticationMiddleware`` authenticated
 _CONNECTIONS = frozenset({"Request", "HTTPConnection", "WebSocket"})
 #: words of a ``request.state`` attribute holding the identity an auth middleware found
-#: (``operator``: hayhooks' ``request.state.tracing_operator``)
+#: (``operator``: hayhooks' ``request.state.tracing_operator``; ``admin``: fastapi-admin's
+#: ``request.state.admin``). Not ``session`` (often a database session) nor ``current``.
 _STATE_WORDS = (
     *("auth", "user", "token", "claim", "scope", "principal", "identity", "subject"),
-    "operator",
+    *("operator", "admin", "account", "member", "staff", "login", "logged", "credential"),
+    "jwt",
 )
 #: FastAPI's markers of a parameter filled by a dependency
 _MARKERS = ("Depends", "Security")
@@ -41,6 +43,7 @@ def state_check(scope: Scope, line: int, params: Sequence[Param] = ()) -> str:
     whose test reads an identity a middleware put on the request's state
     (``request.state.user``, ``getattr(request.state, "authenticated", False)``); not the
     application's state (``request.app.state.authentication_enabled`` is a setting)."""
+    bound = _identity_locals(scope, params)
     for block in scope.ifs:
         if not block.holds(line):
             continue
@@ -51,7 +54,32 @@ def state_check(scope: Scope, line: int, params: Sequence[Param] = ()) -> str:
         for site in scope.calls:
             if block.in_test(site.line) and (found := _getattr_state(site.call)):
                 return found
+        for held, found in bound:
+            if tests_any(block, held):
+                return found
     return ""
+
+
+def _identity_locals(scope: Scope, params: Sequence[Param]) -> list[tuple[set[str], str]]:
+    """The locals of ``scope`` bound to an identity on the request (``admin =
+    request.state.admin``, ``user = getattr(request.state, "user", None)``), each with the
+    names computed from it (``derived``) and what it reads (``request.state admin``)."""
+    found: list[tuple[set[str], str]] = []
+    for name, assigns in scope.assigns.items():
+        for assign in assigns:
+            read = _bound_identity(assign.value, params)
+            if read:
+                found.append((derived(scope, name), read))
+                break
+    return found
+
+
+def _bound_identity(value: Expr | None, params: Sequence[Param]) -> str:
+    """The identity on the request ``value`` reads (see ``_identity_read``,
+    ``_getattr_state``), else ""."""
+    if isinstance(value, Name):
+        return _identity_read(value.dotted, params)
+    return _getattr_state(value) if isinstance(value, Call) else ""
 
 
 def _identity_read(read: str, params: Sequence[Param]) -> str:
