@@ -54,6 +54,8 @@ _USER_TYPED = re.compile(
 _REPLACED = re.compile(r"^(current|old)_")
 # the receiver a method is called on: not a value of the request
 _RECEIVERS = ("self", "cls")
+# the column collections of a SQLAlchemy Core table: ``table.c.name``, ``table.columns.name``
+_COLUMNS = ("c", "columns")
 
 _VALID = """\
 import secrets
@@ -220,11 +222,22 @@ def _is_literal(expr: Expr) -> bool:
 
 
 def _is_query(index: ProjectIndex, expr: Expr, ctx: Ctx) -> bool:
-    """``User.hashed_password == x`` builds a SQL expression: its head names a class or module."""
+    """``User.hashed_password == x`` builds a SQL expression: its head names a class or module;
+    so does a SQLAlchemy Core column, ``tokens.c.token_hash`` or ``table.columns.token_hash``."""
+    if _core_column(expr):
+        return True
     if not isinstance(expr, Name) or "." not in expr.dotted:
         return False
     head = expr.dotted.partition(".")[0]
     return isinstance(index.lookup(head, ctx), (ClassSym, External, ModuleSym))
+
+
+def _core_column(expr: Expr) -> bool:
+    """``<table>.c.<column>`` / ``<table>.columns.<column>``, whatever the table expression."""
+    if isinstance(expr, Name):
+        parts = expr.dotted.split(".")
+        return len(parts) >= 3 and parts[-2] in _COLUMNS
+    return isinstance(expr, Attr) and isinstance(expr.value, Attr) and expr.value.attr in _COLUMNS
 
 
 def _stem(name: str) -> str:

@@ -8,10 +8,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from backendkit.findings import Finding
+from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, External
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.numbers_held import holds_number
 from backendkit.rules.secretnames import FLAG_WORDS, REDACTING_VERBS, name_words, secret_kind
+from backendkit.rules.secrets import names_no_secret
 from backendkit.rules.support import call_sites, external_calls
 from backendkit.rules.textpieces import is_text_piece
 from backendkit.summary.model import (
@@ -247,7 +249,7 @@ class SecretInLogRule(ProjectRule):
             if not _is_log_call(call):
                 continue
             names = [n for a in call.args for n in _names_in(a) if secret_kind(n)]
-            leaked = [n for n in names if not _not_a_credential(n, where)]
+            leaked = [n for n in names if not _not_a_credential(ctx.index, n, where)]
             if leaked:
                 yield self.finding(
                     where.module.path,
@@ -257,10 +259,14 @@ class SecretInLogRule(ProjectRule):
                 )
 
 
-def _not_a_credential(name: str, ctx: Ctx) -> bool:
+def _not_a_credential(index: ProjectIndex, name: str, ctx: Ctx) -> bool:
     """A secret-named value that is not one: a ``token`` looped over the pieces of a text
-    (``textpieces``) or a name holding a number (``token: int``; ``numbers_held``)."""
-    return is_text_piece(name, ctx) or holds_number(name, ctx)
+    (``textpieces``), a name holding a number or a UUID (``token: int``, ``token: UUID``;
+    ``numbers_held``), or a constant whose literal is no secret (a route path, its own name:
+    ``secrets.names_no_secret``)."""
+    if is_text_piece(name, ctx) or holds_number(name, ctx):
+        return True
+    return names_no_secret(index, name, ctx)
 
 
 def _weak_schemes(call: Call) -> str:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
+from backendkit.project.callbinds import is_spread
 from backendkit.project.errorhandlers import exception_handlers
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, External
@@ -126,6 +127,8 @@ class JwtMisuseRule(ProjectRule):
                 "[settings.ALGORITHM]"
             )
         algorithms = call.kwarg("algorithms")
+        if algorithms is None and _spreads(call):
+            return ""  # ``**decode_kwargs`` may hold algorithms=: the summary keeps no name
         if algorithms is None:
             return (
                 f"{_name(call)} without algorithms= lets the token choose its own algorithm; "
@@ -197,6 +200,13 @@ def _passed_keys(arg: Expr | None, call: Call, where: Ctx) -> Keys | None:
     caller_scope = where.scopes[-1] if where.owners[-1] is not None else None
     line = next((s.line for s in where.scopes[-1].calls if s.call is call), 0)
     return dict_keys(arg, caller_scope, line)
+
+
+def _spreads(call: Call) -> bool:
+    """The call passes ``*args`` or ``**kwargs`` (``jwt.decode(token, key, **decode_kwargs)``
+    with ``decode_kwargs = {"algorithms": [...], "leeway": 10}``): what it holds is not
+    known, so its keywords are not either."""
+    return any(is_spread(arg) for arg in call.args)
 
 
 def _name(call: Call) -> str:

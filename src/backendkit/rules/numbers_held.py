@@ -1,11 +1,13 @@
 """A name that holds a number, not a credential: ``token: int`` (a language model's token id),
-``token = 0``. Used by BK111 and BK113, which read a name as a secret from its words: a
-credential is text or bytes, never an ``int``, a ``float`` or a ``bool``.
+``token = 0``, or a UUID (``token: UUID``, a concurrency slot's id). Used by BK111 and BK113,
+which read a name as a secret from its words: a credential is text or bytes, never an
+``int``, a ``float``, a ``bool`` or a ``uuid.UUID``.
 
 A plain name holds a number when, in the innermost scope binding it, every binding says so:
 
-- as a parameter, its annotation is a number type (``token: int``, ``token: int | None``,
-  ``Optional[int]``); a parameter without an annotation may hold anything;
+- as a parameter, its annotation is a number type or a UUID (``token: int``, ``token: int |
+  None``, ``Optional[int]``, ``token: uuid.UUID``); a parameter without an annotation may
+  hold anything;
 - as a variable, each assignment is annotated with a number type or binds a number literal
   (``token = 0``) or the result of ``int(...)``, ``float(...)``, ``len(...)``.
 
@@ -18,6 +20,9 @@ from backendkit.project.symbols import Ctx
 from backendkit.rules.numbers import NUMBER_TYPES, NUMERIC_BUILTINS
 from backendkit.summary.model import Assign, BinOp, Call, Const, Expr, FunctionInfo, Name, Subscript
 
+# ``uuid.UUID`` and pydantic's versioned forms: a UUID is an id, never a bearer secret
+_UUID_TYPES = frozenset({"UUID", "UUID1", "UUID3", "UUID4", "UUID5"})
+_HELD_TYPES = NUMBER_TYPES | _UUID_TYPES
 # wrappers of an annotation that keep its type: ``Optional[int]``, ``Annotated[int, ...]``
 _WRAPPERS = frozenset({"Optional", "Annotated", "Final", "ClassVar"})
 
@@ -54,12 +59,12 @@ def _number_bind(bind: Assign) -> bool:
 
 
 def is_number_type(annotation: Expr | None) -> bool:
-    """``int``, ``float``, ``bool`` (also quoted), and those ``| None``, ``Optional[...]`` or
-    ``Annotated[..., ...]``."""
+    """``int``, ``float``, ``bool`` or ``UUID`` (also quoted or qualified: ``uuid.UUID``),
+    and those ``| None``, ``Optional[...]`` or ``Annotated[..., ...]``."""
     if isinstance(annotation, Const):
-        return annotation.value in NUMBER_TYPES
+        return str(annotation.value).rpartition(".")[2] in _HELD_TYPES
     if isinstance(annotation, Name):
-        return annotation.dotted.rpartition(".")[2] in NUMBER_TYPES
+        return annotation.dotted.rpartition(".")[2] in _HELD_TYPES
     if isinstance(annotation, BinOp) and annotation.op == "BitOr":
         sides = [s for s in (annotation.left, annotation.right) if not _is_none(s)]
         return bool(sides) and all(map(is_number_type, sides))

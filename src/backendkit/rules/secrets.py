@@ -9,12 +9,14 @@ from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import ClassSym, Ctx, External
+from backendkit.project.symbols import ClassSym, Ctx, External, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.secretvalues import (
     PLACEHOLDER,
     is_literal_secret,
+    is_route_path,
     names_something,
+    spells_own_name,
     text_of,
     url_password,
 )
@@ -120,6 +122,32 @@ def _secret_what(names: Iterable[str], value: object, what: str) -> str:
     if _is_private_key(value) or _is_provider_key(value) or _is_named_secret(names, value):
         return what
     return f"password in the URL of {what}" if url_password(value) else ""
+
+
+def _constant_secret(name: str, value: object) -> str:
+    """What of the module constant ``name`` bound to ``value`` is a hardcoded secret, or
+    ``""``: as for any literal, and not a one-word name spelled by its value (``PASSWORD =
+    "password"``, a config key)."""
+    if spells_own_name(value, name):
+        return ""
+    return _secret_what((name,), value, f"constant {name}")
+
+
+def names_no_secret(index: ProjectIndex, dotted: str, ctx: Ctx) -> bool:
+    """``dotted`` resolves to a module constant bound once, to a literal that is no secret by
+    BK104's reading (a route path, the constant's own name, a placeholder), or to a call
+    building a route from one (``UPDATE_USER_PASSWORD = _get_rest_path("/users/update-
+    password")``). Used by BK111: logging such a constant writes no secret."""
+    found = index.lookup(dotted, ctx)
+    if not isinstance(found, VarSym) or len(found.ctx.scopes) != 1:
+        return False
+    bindings = found.ctx.module.scope.assigns.get(found.name, [])
+    value = bindings[0].value if len(bindings) == 1 else None
+    if isinstance(value, Call) and value.args and isinstance(value.args[0], Const):
+        return is_route_path(text_of(value.args[0].value) or "")
+    if not isinstance(value, Const) or text_of(value.value) is None:
+        return False
+    return not _constant_secret(found.name, value.value)
 
 
 def _default(index: ProjectIndex, assign: Assign, ctx: Ctx) -> object:
@@ -256,7 +284,7 @@ class HardcodedSecretRule(ProjectRule):
         public: set[str] | None = None  # read only for a module with a candidate secret
         for name, assigns in summary.scope.assigns.items():
             value = _default(index, assigns[-1], ctx)
-            what = _secret_what((name,), value, f"constant {name}")
+            what = _constant_secret(name, value)
             if not what:
                 continue
             if public is None:

@@ -38,10 +38,12 @@ _STORAGE_KEY = re.compile(
 # ``_ : . / -`` (``jwt_secret``, ``auth:api_key:{user_id}``); a random value mixes letters and
 # digits within its words (``e3b0c44298fc``) and is still a secret
 _KEY_SHAPE = re.compile(r"([A-Za-z]+[0-9]*|\{\w*\})([_:./-]([A-Za-z]+[0-9]*|\{\w*\}))*[_:./-]?")
-# a route path (``API_KEYS = "/api_keys"``, ``"/secrets/{secret_id}"``): each segment a lower
-# case word, a camelCase word or a path parameter; a base64 secret may start with a slash but
-# mixes cases and digits (``"/9j4Kd8Lq2Zx"``)
-_ROUTE_PATH = re.compile(r"(/([a-z._][a-z0-9._~-]*|[a-z]+([A-Z][a-z]+)+|\{\w+(:\w+)?\}))+/?")
+# a route path (``API_KEYS = "/api_keys"``, ``"/secrets/{secret_id}"``,
+# ``"/api/2.0/users/update-password"``): each segment a lower case word, a camelCase word or a
+# path parameter, a segment after the first may also be a version (``2.0``); a base64 secret
+# may start with a slash but mixes cases and digits (``"/9j4Kd8Lq2Zx"``)
+_SEGMENT = r"[a-z._][a-z0-9._~-]*|[a-z]+([A-Z][a-z]+)+|\{\w+(:\w+)?\}"
+_ROUTE_PATH = re.compile(rf"/({_SEGMENT})(/({_SEGMENT}|[0-9][a-z0-9._~-]*))*/?")
 # words that alone make a literal a (weak) secret even when the name has them too:
 # ``SECRET_KEY = "secret"``, ``JWT_SECRET = "jwt_secret"``
 _SECRET_WORDS = frozenset(
@@ -106,6 +108,24 @@ def names_something(text: str, names: Iterable[str]) -> bool:
     return words <= own and not words <= _SECRET_WORDS
 
 
+def is_route_path(text: str) -> bool:
+    """``"/api/2.0/users/update-password"``, ``"/secrets/{secret_id}"``: a route path."""
+    return bool(_ROUTE_PATH.fullmatch(text.strip()))
+
+
+def spells_own_name(value: object, name: str) -> bool:
+    """``PASSWORD = "password"``: a one-word name (``PASSWORD``, ``_SECRET``) whose value is
+    that word, in any case: a module constant naming the key a value is stored under (a
+    config file's, a form's), not a password. A longer name spelled by its value (``API_KEY =
+    "api_key"``, ``JWT_SECRET = "jwt_secret"``) stays a weak secret unless a word of it is no
+    secret word (see ``names_something``); a settings field's default or a getenv fallback
+    is a value whatever it spells. Case, ``_`` and ``-`` do not count."""
+    text, word = text_of(value), name.strip("_-")
+    if text is None or not word or _SEPARATOR.search(word):
+        return False
+    return _SEPARATOR.sub("", text.strip()).lower() == word.lower()
+
+
 def _storage_key(text: str, names: Iterable[str]) -> bool:
     """``JWT_SECRET_DB_KEY = "jwt_secret"``: a name ending in where a secret is stored (a
     database, cache, key-value or settings key) bound to a value shaped like a key, words
@@ -131,7 +151,7 @@ def _names_a_place(text: str, names: Iterable[str]) -> bool:
     under (``_storage_key``) or a URL without a password."""
     if _IDENTIFIER.fullmatch(text) or _HEADER_OR_SCHEME.fullmatch(text):
         return True
-    if _ROUTE_PATH.fullmatch(text) or _storage_key(text, names):
+    if is_route_path(text) or _storage_key(text, names):
         return True
     return bool(_URL.fullmatch(text)) and not url_password(text)
 
