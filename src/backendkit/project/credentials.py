@@ -44,6 +44,7 @@ from backendkit.project.credflow import (
     returned_credential,
 )
 from backendkit.project.credhelpers import (
+    annotated_only,
     attr_class,
     exits_before,
     injected,
@@ -188,7 +189,9 @@ class CredentialChecks:
         before its check (its own 401, or the call that checks) lets callers through, whatever
         it returns (``if token is None: return await audit(request)``)."""
         guard = depth == 0 and returns_nothing(func)
-        optional = depth == 0 and not guard  # an identity that may be None: an optional user
+        # an identity that may be None: an optional user (but an ``Optional`` annotation with
+        # no ``None`` returned is read as a helper's: ``None`` is no caller's before the 401)
+        optional = depth == 0 and not guard and not annotated_only(func)
         if may_return_none(func) and (optional or self._none_first(func, guard)):
             return ""
         reads = sorted([*passed, *self.reads(func)], key=lambda read: read.line)

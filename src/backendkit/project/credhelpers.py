@@ -243,6 +243,15 @@ def may_return_none(func: FuncSym) -> bool:
     return _optional(func.info.returns)
 
 
+def annotated_only(func: FuncSym) -> bool:
+    """``func`` may return ``None`` by its annotation alone (``-> Optional[str]``): it
+    returns no ``None`` itself, and a value on every path."""
+    scope = func.info.scope
+    if any(isinstance(r, Const) and r.value is None for r in scope.returns):
+        return False
+    return bool(scope.returns) and not scope.bare_returns and not func.info.falls_off
+
+
 def returns_nothing(func: FuncSym) -> bool:
     """``func`` returns no value: it is annotated ``-> None``, or every ``return`` is bare or
     ``return None`` and it is not annotated as optional (a guard, ``def verify_key(request)
