@@ -1,6 +1,7 @@
 """A class dependency built with a flag that decides whether its ``__call__`` checks, read per
-instance and checked against FastAPI (dstack's ``ProxyAuth(auto_enforce=False)`` routes were
-``required``, though anonymous callers reach them)."""
+instance, and a dependency a factory builds with such a flag, read per call; checked against
+FastAPI (dstack's ``ProxyAuth(auto_enforce=False)`` routes were ``required``, though anonymous
+callers reach them; agno's ``_make_require_admin(auth_enabled=True)`` routes were ``none``)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from truth import anonymous_statuses
 MAIN = """\
 from typing import Annotated, Optional
 
-from fastapi import Depends, FastAPI, Header, HTTPException
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 TOKENS = {"k"}
@@ -65,7 +66,46 @@ class RequireKey:
             raise HTTPException(status_code=401)
 
 
+def require_key(enabled: bool = True):
+    async def dep(request: Request, x_api_key: Optional[str] = Header(None)) -> None:
+        if not enabled and not getattr(request.state, "authenticated", False):
+            return
+        if x_api_key not in TOKENS:
+            raise HTTPException(status_code=401)
+
+    return dep
+
+
+def current_user(required: bool = True):
+    async def dep(token: Optional[HTTPAuthorizationCredentials] = Depends(bearer)):
+        if required and (token is None or token.credentials not in TOKENS):
+            raise HTTPException(status_code=401)
+        return token
+
+    return dep
+
+
 app = FastAPI()
+
+
+@app.get("/fac_key_on", dependencies=[Depends(require_key())])
+async def fac_key_on() -> dict:
+    return {}
+
+
+@app.get("/fac_key_off", dependencies=[Depends(require_key(enabled=False))])
+async def fac_key_off() -> dict:
+    return {}
+
+
+@app.get("/fac_user", dependencies=[Depends(current_user())])
+async def fac_user() -> dict:
+    return {}
+
+
+@app.get("/fac_maybe", dependencies=[Depends(current_user(required=False))])
+async def fac_maybe() -> dict:
+    return {}
 
 
 @app.get("/enforced", dependencies=[Depends(ProxyAuth(auto_enforce=True))])
@@ -105,6 +145,10 @@ EXPECTED = {
     "/maybe": (200, "optional"),
     "/key_on": (401, "required"),
     "/key_off": (200, "none"),
+    "/fac_key_on": (401, "required"),
+    "/fac_key_off": (200, "none"),
+    "/fac_user": (401, "required"),
+    "/fac_maybe": (200, "optional"),
 }
 
 

@@ -19,7 +19,9 @@ both (dstack's ``ProxyAuth(auto_enforce=False)`` routes were ``required``, thoug
 callers reach them). ``as_built`` gives the ``__call__`` as one instance has it: the body of
 an ``if`` that a flag the constructor call sets to a literal makes false never runs, so its
 raises, calls and returns are left out. A flag given anything but a literal (a setting, a
-variable) is not decided: the ``__call__`` is read as before.
+variable) is not decided: the ``__call__`` is read as before. ``closure_built`` does the same
+for a function a factory returns (``Depends(require_key(enabled=False))``), its flags the
+factory's parameters.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ import copy
 
 from backendkit.project.index import ProjectIndex
 from backendkit.project.initargs import Args, bind_params
-from backendkit.project.symbols import ClassSym, FuncSym, Instance
-from backendkit.summary.model import Const, IfBlock, Name, Scope
+from backendkit.project.symbols import ClassSym, Ctx, FuncSym, Instance
+from backendkit.summary.model import Call, Const, IfBlock, Name, Scope
 
 
 def as_built(index: ProjectIndex, call: FuncSym, inst: Instance) -> FuncSym:
@@ -42,6 +44,26 @@ def as_built(index: ProjectIndex, call: FuncSym, inst: Instance) -> FuncSym:
         return call
     dead = [block for block in call.info.scope.ifs if _dead(block, flags)]
     return _pruned(call, dead) if dead else call
+
+
+def closure_built(
+    index: ProjectIndex, call: Call, ctx: Ctx, value: FuncSym
+) -> tuple[FuncSym, tuple[tuple[str, object], ...]]:
+    """``value`` (a function the factory ``call`` returns, defined in it: ``require_key()``)
+    as that call builds it: without the ``if`` bodies the literal arguments (or defaults) of
+    the factory's parameters make dead (``if not enabled: return``); and those literals, by
+    name (empty when nothing is decided, ``value`` itself then)."""
+    factory = index.value(call.func, ctx)
+    if not isinstance(factory, FuncSym) or value.info not in factory.info.scope.functions.values():
+        return value, ()
+    params = factory.info.params
+    skip = 1 if params and params[0].name in ("self", "cls") else 0
+    bound = bind_params(factory, Args.of(call, ctx), skip)
+    flags = {name: expr.value for name, (expr, _ctx) in bound.items() if isinstance(expr, Const)}
+    dead = [block for block in value.info.scope.ifs if _dead(block, flags)]
+    if not dead:
+        return value, ()
+    return _pruned(value, dead), tuple(sorted(flags.items(), key=repr))
 
 
 def _flags(index: ProjectIndex, inst: Instance) -> dict[str, object]:
@@ -63,12 +85,14 @@ def _flags(index: ProjectIndex, inst: Instance) -> dict[str, object]:
 
 def _dead(block: IfBlock, flags: dict[str, object]) -> bool:
     """The body of ``block`` never runs with these ``flags``: a flag its test requires to be
-    true is false (``if self.required:``, ``if self.strict and not token:``), or its test is
-    only the absence of a flag that is true (``if not self.enabled:``)."""
+    true is false (``if self.required:``, ``if self.strict and not token:``), or the test (or
+    an operand of its ``and``) is the absence of a flag that is true (``if not self.enabled:``,
+    ``if not auth_enabled and not authenticated:``)."""
     if any(name in flags and not flags[name] for name in block.present):
         return True
-    only = block.reads[0] if len(block.reads) == 1 else None
-    return only is not None and only in block.absent and only in flags and bool(flags[only])
+    operands = block.parts or (block.reads,)  # an ``and``'s operands, or the whole test
+    alone = [part[0] for part in operands if len(part) == 1 and part[0] in block.absent]
+    return any(name in flags and bool(flags[name]) for name in alone)
 
 
 def _pruned(func: FuncSym, dead: list[IfBlock]) -> FuncSym:
@@ -103,4 +127,4 @@ def _live(dead: list[IfBlock], line: int, statement: bool) -> bool:
     return not any(b.in_body(line) and (line > b.first + b.test_lines or statement) for b in dead)
 
 
-__all__ = ["as_built"]
+__all__ = ["as_built", "closure_built"]

@@ -25,7 +25,7 @@ from backendkit.project.authstatus import (
     auth_status,
     library_class,
 )
-from backendkit.project.builtflags import as_built
+from backendkit.project.builtflags import as_built, closure_built
 from backendkit.project.configauth import config_skip
 from backendkit.project.credentials import CredentialChecks
 from backendkit.project.decorators import DecoratorGuards
@@ -263,7 +263,15 @@ class DependencyResolver:
             if isinstance(symbol, VarSym):
                 node = self.node_for(self.members.known(target, ctx), symbol.qualname)
                 return self.alternatives.rebound(node, symbol)
-        return self.node_for(self.members.known(target, ctx), expr_text(target))
+        value = self.members.known(target, ctx)
+        if isinstance(target, Call) and isinstance(value, FuncSym):
+            built, flags = closure_built(self.index, target, ctx, value)
+            if flags:  # ``require_key(enabled=False)``: one node per set of literal flags
+                key = f"built:{value.qualname}:{flags!r}"
+                if key not in self._memo:
+                    self._memo[key] = self._function(built)
+                return self._memo[key]
+        return self.node_for(value, expr_text(target))
 
     def node_for(self, value: Value, text: str) -> DepNode:
         """The node for a dependency callable (memoised, cycle-safe)."""
