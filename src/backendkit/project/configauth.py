@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import builtins
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from backendkit.project.credhelpers import injected_target
 from backendkit.project.index import ProjectIndex
@@ -48,13 +48,13 @@ def config_skip(
     func: FuncSym,
     raise_lines: list[int],
     early: bool = True,
-    helper_lines: Sequence[int] = (),
+    helper_lines: Callable[[], Sequence[int]] = tuple,
 ) -> tuple[Origin, FuncSym] | None:
     """Where ``func`` skips its 401/403 (raised on ``raise_lines``) in some configuration,
     and ``func`` as configured to check (without that return); None when it does not.
     ``early``: its returns before the check let callers through (else only a return in the
-    other branch of an ``if``/``else`` can skip it). ``helper_lines``: its calls of project
-    functions that reject, which a test on the configuration must skip too."""
+    other branch of an ``if``/``else`` can skip it). ``helper_lines`` gives its calls of
+    project functions that reject, which a test on the configuration must skip too."""
     if not raise_lines:
         return None
     first = min(raise_lines)
@@ -73,7 +73,10 @@ def config_skip(
 
 
 def _guarded(
-    index: ProjectIndex, func: FuncSym, raise_lines: list[int], helper_lines: Sequence[int]
+    index: ProjectIndex,
+    func: FuncSym,
+    raise_lines: list[int],
+    helper_lines: Callable[[], Sequence[int]],
 ) -> tuple[Origin, FuncSym] | None:
     """The ``if`` whose body holds every rejection of ``func`` (its 401/403s on
     ``raise_lines``, the calls of rejecting helpers on ``helper_lines``, after the test) when
@@ -81,9 +84,13 @@ def _guarded(
     key != API_KEY: raise``, ``if settings.auth_enabled and not token:``) and is not a name
     bound to a true literal (``REQUIRE = True``): where that operand is false, nothing is
     checked. Configured to check, ``func`` is what it is."""
+    candidates = [b for b in func.info.scope.ifs if b.parts]
+    if not candidates:
+        return None
     body = func.ctx.enter(func.info)
-    for block in func.info.scope.ifs:
-        if not _holds_all(block, raise_lines, helper_lines):
+    helpers = helper_lines()
+    for block in candidates:
+        if not _holds_all(block, raise_lines, helpers):
             continue
         for part in block.parts:
             if _switches(index, part, body):

@@ -392,9 +392,11 @@ class DependencyResolver:
         early = self.credentials.lets_through(func)
         node.enforces = not early  # an early return lets anonymous callers through
         own = self.errors.rejection_lines(func)  # else a rejecting helper's call (chainlit)
-        checks = self.credentials.check_lines(func)
-        lines = own or checks
-        helpers = [line for line in checks if line not in own]  # rejecting helpers' calls
+        lines = own or self.credentials.check_lines(func)
+
+        def helpers() -> list[int]:  # the rejecting helpers' calls, asked for when needed
+            return [line for line in self.credentials.check_lines(func) if line not in own]
+
         skip = config_skip(self.index, func, lines, early or not own, helpers)
         if skip is not None:  # the alternative selected at that return lets all in
             origin, configured = skip
