@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backendkit import analyze
 from helpers import write_project
-from truth import anonymous_statuses
+from truth import agrees_with_fastapi
 
 MAIN = """\
 from typing import Optional
@@ -63,11 +62,7 @@ EXPECTED = {
 
 def test_an_optional_annotation_is_no_optional_user_by_itself(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": MAIN})
-    statuses = anonymous_statuses(root, list(EXPECTED))
-    assert statuses == {path: status for path, (status, _auth) in EXPECTED.items()}
-    result = analyze([root], use_cache=False)
-    auth = {route.path: route.auth for route in result.routes}
-    assert auth == {path: status for path, (_code, status) in EXPECTED.items()}
+    result = agrees_with_fastapi(root, EXPECTED)
     open_lines = sorted(f.line for f in result.findings if f.code == "BK101")
     routes = {route.path: route.line for route in result.routes}
     assert open_lines == sorted([routes["/optional"], routes["/looked-up"]])

@@ -426,3 +426,17 @@ def diff_maps(expected: dict[str, Any], actual: dict[str, Any], what: str) -> st
         if actual.get(key, "<missing>") != expected[key]
     ]
     return f"{what} differs:\n" + "\n".join(lines) if lines else ""
+
+
+def agrees_with_fastapi(project_dir: Path, expected: dict[str, tuple[int, str]]) -> Any:
+    """Assert that FastAPI answers an anonymous ``GET`` of each path of ``expected`` with its
+    status and that backendkit gives the route its auth status (``{path: (status, auth)}``);
+    return backendkit's result for further checks."""
+    from backendkit import analyze
+
+    statuses = anonymous_statuses(project_dir, list(expected))
+    assert statuses == {path: status for path, (status, _auth) in expected.items()}
+    result = analyze([project_dir], use_cache=False)
+    auth = {route.path: route.auth for route in result.routes}
+    assert auth == {path: status for path, (_status, status) in expected.items()}
+    return result
