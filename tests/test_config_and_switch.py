@@ -29,6 +29,7 @@ from fastapi.security import APIKeyHeader
 API_KEY = os.getenv("API_KEY", "")
 OTHER_KEYS = {"spare"}
 REQUIRE = True
+DISABLE_AUTH = os.getenv("DISABLE_AUTH") == "1"
 
 
 class Settings:
@@ -79,6 +80,16 @@ def always(x_api_key: Optional[str] = Header(None)) -> None:
         raise HTTPException(status_code=401)
 
 
+def unless_disabled(x_api_key: Optional[str] = Header(None)) -> None:
+    if not (DISABLE_AUTH or x_api_key == "k3y"):
+        raise HTTPException(status_code=401)
+
+
+@app.get("/unless", dependencies=[Depends(unless_disabled)])
+def unless() -> dict:
+    return {}
+
+
 @app.get("/then", dependencies=[Depends(then_helper)])
 def then() -> dict:
     return {}
@@ -109,7 +120,7 @@ def missing() -> dict:
     return {}
 """
 
-PATHS = ["/scheme", "/header", "/either", "/missing", "/then", "/always"]
+PATHS = ["/scheme", "/header", "/either", "/missing", "/then", "/always", "/unless"]
 
 
 def test_and_test_on_configuration_is_a_switch(
@@ -124,9 +135,12 @@ def test_and_test_on_configuration_is_a_switch(
         "/missing": 401,
         "/then": 401,  # the helper after the test rejects a missing key
         "/always": 401,  # REQUIRE is always true
+        "/unless": 401,
     }
     monkeypatch.setenv("API_KEY", "k3y")
     assert anonymous_statuses(root, PATHS) == dict.fromkeys(PATHS, 401)
+    monkeypatch.setenv("DISABLE_AUTH", "1")
+    assert anonymous_statuses(root, ["/unless"]) == {"/unless": 200}
     result = analyze([root], use_cache=False)
     auth = {route.path: route.auth for route in result.routes}
     assert auth == {
@@ -136,12 +150,14 @@ def test_and_test_on_configuration_is_a_switch(
         "/missing": "required",
         "/then": "required",
         "/always": "required",
+        "/unless": "none",  # not (DISABLE_AUTH or ...): the and of two negations
     }
     switches = [f for f in result.findings if f.message.startswith("Configuration switch")]
     lines = MAIN.splitlines()
     assert [(f.code, lines[f.line - 1].strip()) for f in switches] == [
         ("BK102", "if API_KEY and key != API_KEY:"),
         ("BK101", "if settings.auth_enabled and (x_api_key is None or x_api_key != API_KEY):"),
+        ("BK101", 'if not (DISABLE_AUTH or x_api_key == "k3y"):'),
     ]
     assert "selecting scheme_key's test on API_KEY makes" in switches[0].message
     assert "selecting header_key's test on settings.auth_enabled turns" in switches[1].message

@@ -91,10 +91,19 @@ def test_reads(test: cst.BaseExpression) -> tuple[str, ...]:
 
 
 def test_parts(test: cst.BaseExpression) -> list[cst.BaseExpression]:
-    """The operands of a test that is an ``and`` (``a and (b and c)``: a, b, c), else the
-    test itself."""
+    """The operands of a test that is an ``and`` (``a and (b and c)``: a, b, c), also written
+    ``not (a or b)`` (a, b: the body runs when each is false), else the test itself."""
     if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
         return [*test_parts(test.left), *test_parts(test.right)]
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _or_operands(test.expression)
+    return [test]
+
+
+def _or_operands(test: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The operands of an ``or`` (``a or (b or c)``: a, b, c), else the test itself."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.Or):
+        return [*_or_operands(test.left), *_or_operands(test.right)]
     return [test]
 
 
