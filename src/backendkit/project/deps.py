@@ -267,15 +267,13 @@ class DependencyResolver:
         if isinstance(target, Call) and isinstance(value, FuncSym):
             built, flags = closure_built(self.index, target, ctx, value)
             if flags:  # ``require_key(enabled=False)``: one node per set of literal flags
-                key = f"built:{value.qualname}:{flags!r}"
-                if key not in self._memo:
-                    self._memo[key] = self._function(built)
-                return self._memo[key]
+                return self.node_for(built, expr_text(target), f"{value.qualname}:{flags!r}")
         return self.node_for(value, expr_text(target))
 
-    def node_for(self, value: Value, text: str) -> DepNode:
-        """The node for a dependency callable (memoised, cycle-safe)."""
-        key = _key(value, text)
+    def node_for(self, value: Value, text: str, key: str = "") -> DepNode:
+        """The node for a dependency callable (memoised, cycle-safe); ``key`` tells apart the
+        values one callable has (a factory's function as each set of flags builds it)."""
+        key = f"built:{key}" if key else _key(value, text)
         if key in self._memo:
             return self._memo[key]
         if key in self._active:
