@@ -235,21 +235,22 @@ def may_return_none(func: FuncSym) -> bool:
     """``func`` returns ``None`` explicitly, is annotated to return an optional value, or
     returns a value on some paths and nothing (a bare ``return``, the end of its body) on
     others."""
-    scope = func.info.scope
-    if any(isinstance(r, Const) and r.value is None for r in scope.returns):
-        return True
-    if scope.returns and (scope.bare_returns or func.info.falls_off):
-        return True
-    return _optional(func.info.returns)
+    return _returns_none(func) or _optional(func.info.returns)
 
 
 def annotated_only(func: FuncSym) -> bool:
     """``func`` may return ``None`` by its annotation alone (``-> Optional[str]``): it
     returns no ``None`` itself, and a value on every path."""
+    return bool(func.info.scope.returns) and not _returns_none(func)
+
+
+def _returns_none(func: FuncSym) -> bool:
+    """``func`` returns ``None`` itself: explicitly, or by a bare ``return`` or the end of
+    its body in a function that returns a value elsewhere."""
     scope = func.info.scope
     if any(isinstance(r, Const) and r.value is None for r in scope.returns):
-        return False
-    return bool(scope.returns) and not scope.bare_returns and not func.info.falls_off
+        return True
+    return bool(scope.returns) and bool(scope.bare_returns or func.info.falls_off)
 
 
 def returns_nothing(func: FuncSym) -> bool:
