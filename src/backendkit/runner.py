@@ -8,20 +8,21 @@ processes or from this process: each is a plain-data ``ModuleSummary`` of one fi
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from backendkit.cache import Cache, Shaped, decode, digest, encode
 from backendkit.fanout import worker_count
 from backendkit.perfile import FileTask, read_bytes, summarize_file
 from backendkit.rules.base import FileRule
 from backendkit.summary.model import ModuleSummary
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 PARALLEL_MIN_FILES = 40  # fewer files: worker start-up costs more than it saves
 PARALLEL_MIN_BYTES = 700_000  # about 20k lines
@@ -215,9 +216,11 @@ def _work(chunk: list[tuple[FileTask, bytes | None]]) -> list[tuple[bytes, str]]
         return [encode(summarize_file(task, _WORKER_RULES, data)) for task, data in chunk]
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> BaseContext:
     """``fork`` where it is safe and cheap (Linux: workers inherit the loaded modules),
     otherwise the platform's default start method."""
+    import multiprocessing  # lazily: 7 ms of start-up that one-file runs never use
+
     if sys.platform == "linux":
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
@@ -232,6 +235,9 @@ def _parallel(
     """Summarise in ``count`` worker processes; a chunk whose worker died is redone here.
 
     Each chunk is decoded as soon as it arrives, while the workers go on with the others."""
+    from concurrent.futures import ProcessPoolExecutor  # lazily, as in ``_context``
+    from concurrent.futures.process import BrokenProcessPool
+
     parts = chunks(jobs, count)
     results: list[list[Made] | None] = [None] * len(parts)
     done = 0
