@@ -92,6 +92,8 @@ class AppModel:
             obj.prefix = self._value(obj.prefix_expr, ctx, "")
         if "dependencies" in keywords:
             obj.deps = self.dependencies(keywords["dependencies"])
+        if kind == "router" and "route_class" in keywords:
+            obj.route_class = keywords["route_class"][:2]
         self.objects[key] = obj
         if "routes" in keywords:
             self.route_objects.given(obj, keywords["routes"])

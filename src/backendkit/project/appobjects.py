@@ -110,6 +110,8 @@ class AppObject:
     mounts: list[Mount] = field(default_factory=list)
     middleware: list[tuple[CallSite, Ctx]] = field(default_factory=list)
     opaque: list[Mount] = field(default_factory=list)  # includes of routers it cannot see
+    #: ``APIRouter(route_class=...)``: the class whose handler wraps each of its routes
+    route_class: tuple[Expr, Ctx] | None = None
     #: functions FastAPI calls for the app outside routes: ``(kind, expr, ctx, line)`` with
     #: kind "exception handler" or "middleware" (decorators, ``add_exception_handler``)
     hooks: list[tuple[str, Expr, Ctx, int]] = field(default_factory=list)

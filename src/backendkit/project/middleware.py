@@ -98,7 +98,7 @@ class MiddlewareAuth:
             found = [
                 (link, origin)
                 for func, name, http_only, origin in self._middleware(obj)
-                if not (websocket and http_only) and (link := self._checks(func, name))
+                if not (websocket and http_only) and (link := self.checks(func, name))
             ]
             found.sort(key=lambda pair: pair[1] is not None)  # one added always comes first
             self._apps[key] = found[0][0] if found else ""
@@ -124,8 +124,8 @@ class MiddlewareAuth:
                         out.append((found, target.qualname, http_only, origin))
         return out
 
-    def _checks(self, func: FuncSym, name: str) -> str:
-        """``"<name> (middleware, checks header authorization)"`` when ``func`` reads a
+    def checks(self, func: FuncSym, name: str, kind: str = "middleware") -> str:
+        """``"<name> (<kind>, checks header authorization)"`` when ``func`` reads a
         credential and rejects the request with a 401/403 for want of it (the rule of
         ``credentials.rejected_read``: under an ``if`` testing it, in an ``except`` handler),
         for every path, else ""."""
@@ -140,7 +140,7 @@ class MiddlewareAuth:
         ]
         if not tied or _path_conditional(func, tied[0][0]):
             return ""
-        return f"{name} (middleware, checks {tied[0][1].what})"
+        return f"{name} ({kind}, checks {tied[0][1].what})"
 
     def _rejections(self, func: FuncSym) -> list[tuple[int, CallSite]]:
         """``(line, call)`` for each 401/403 answer of ``func``: a response or an ASGI message

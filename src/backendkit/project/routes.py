@@ -16,6 +16,7 @@ from backendkit.project.deps import (
 )
 from backendkit.project.middleware import MiddlewareAuth
 from backendkit.project.pathtext import PathPart, join_path
+from backendkit.project.routeclass import RouteClassAuth
 from backendkit.project.switches import route_chain
 from backendkit.project.text import expr_text
 from backendkit.project.walk import IncludeWalk
@@ -82,6 +83,7 @@ class RouteBuilder(IncludeWalk[_At]):
         self.resolver = resolver
         self.policy = policy
         self.middleware = MiddlewareAuth(model, resolver)
+        self.route_classes = RouteClassAuth(model.index, self.middleware)
         self.routes: list[Route] = []
         self.app = ""  # the root app being walked ("" for a router no app includes)
 
@@ -103,8 +105,9 @@ class RouteBuilder(IncludeWalk[_At]):
             above.handed or (obj.handed[0] if obj.handed and not self.app else ""),
         )
         whole = replace(above, handed=here.handed, unapplied=_unapplied(obj))
+        wrapper = self.route_classes.guard(obj)
         for decl in obj.routes:
-            self._add(decl, whole if decl.whole else here)
+            self._add(decl, whole if decl.whole else here, "" if decl.whole else wrapper)
         return here
 
     def include(self, inc: Include, here: _At) -> _At:
@@ -131,19 +134,15 @@ class RouteBuilder(IncludeWalk[_At]):
         where = [*above.prefix, (mount.path, mount.path_expr)]
         self._add_mount(mount.target, where, mount.file, mount.line)
 
-    def _add(self, decl: RouteDecl, at: _At) -> None:
+    def _add(self, decl: RouteDecl, at: _At, wrapper: str = "") -> None:
+        """Record the route ``decl`` declares, reached with ``at``; ``wrapper`` is the link of
+        a route class that authenticates it (``routeclass.py``)."""
         app = self.app
         path, resolved = join_path([*at.prefix, (decl.path, decl.path_expr)])
         nodes = at.deps + self.resolver.from_lists(decl.deps, (decl.file, decl.line))
-        websocket = decl.kind == "websocket"  # its websocket rejections count (``wsauth``)
         if decl.handler is not None:
             nodes += self.resolver.param_dependencies(decl.handler)
-            status = auth_status(nodes, websocket)
-            if status.status != "required":  # the endpoint may check a credential itself
-                own = self.resolver.endpoint_node(decl.handler, websocket)
-                status = auth_status([*nodes, own], websocket)
-        else:  # the endpoint's own parameters may hold the authentication
-            status = auth_status([*nodes, _UNRESOLVED_ENDPOINT], websocket)
+        status = self._auth(decl, nodes, wrapper)
         status = self.middleware.behind(status, app, decl)
         auth = status.status
         if at.handed and auth == "none":
@@ -176,6 +175,21 @@ class RouteBuilder(IncludeWalk[_At]):
                 notes=tuple(notes),
             ),
         )
+
+    def _auth(self, decl: RouteDecl, nodes: list[DepNode], wrapper: str) -> AuthStatus:
+        """The route's status from its dependency ``nodes``, the endpoint's own checks and
+        the route class that wraps it (``wrapper``: its link when it authenticates)."""
+        websocket = decl.kind == "websocket"  # its websocket rejections count (``wsauth``)
+        if decl.handler is None:  # the endpoint's own parameters may hold the authentication
+            status = auth_status([*nodes, _UNRESOLVED_ENDPOINT], websocket)
+        else:
+            status = auth_status(nodes, websocket)
+            if status.status != "required":  # the endpoint may check a credential itself
+                own = self.resolver.endpoint_node(decl.handler, websocket)
+                status = auth_status([*nodes, own], websocket)
+        if wrapper and not websocket and status.status != "required":
+            return AuthStatus("required", (wrapper,))
+        return status
 
     def _record(self, status: AuthStatus, route: Route) -> None:
         """Add ``route``; the switch that gives it its status is kept for BK101."""

@@ -1,0 +1,61 @@
+"""Authentication done by a router's route class, before each of its routes runs.
+
+``APIRouter(route_class=AuthRoute)`` builds every route registered on that router (and keeps
+it when the router is included elsewhere) as an ``AuthRoute``, whose ``get_route_handler``
+returns the function FastAPI calls with each request ("Custom Request and APIRoute class" in
+FastAPI's docs). When that function reads a credential and answers 401/403 for want of it, on
+every path, by the rule authenticating middleware follows (``MiddlewareAuth.checks``: the
+rejection under an ``if`` testing the credential, in an ``except`` handler, not only for some
+request paths), no request reaches the router's endpoints without one: its HTTP routes are
+``required``, with the route class in their auth chain.
+
+A route class that only times or logs the request, one from a library, or a route object given
+whole (built as the class the code names) changes nothing.
+"""
+
+from __future__ import annotations
+
+from backendkit.project.appobjects import AppObject
+from backendkit.project.index import ProjectIndex
+from backendkit.project.middleware import MiddlewareAuth
+from backendkit.project.symbols import ClassSym, FuncSym
+
+#: the method of a route class that returns the request handler
+_HANDLER_FACTORY = "get_route_handler"
+
+
+class RouteClassAuth:
+    """Which routers' route classes authenticate every request (computed on first use)."""
+
+    def __init__(self, index: ProjectIndex, middleware: MiddlewareAuth) -> None:
+        self.index = index
+        self.middleware = middleware
+        self._links: dict[str, str] = {}
+
+    def guard(self, obj: AppObject) -> str:
+        """The chain link of ``obj``'s route class when its handler authenticates, else ""."""
+        if obj.route_class is None:
+            return ""
+        if obj.key not in self._links:
+            self._links[obj.key] = self._link(obj)
+        return self._links[obj.key]
+
+    def _link(self, obj: AppObject) -> str:
+        expr, ctx = obj.route_class  # type: ignore[misc]
+        cls = self.index.resolve_expr(expr, ctx)
+        if not isinstance(cls, ClassSym):
+            return ""
+        factory = self.index.class_member(cls, _HANDLER_FACTORY)
+        if not isinstance(factory, FuncSym):
+            return ""  # APIRoute's own (or a library's) handler
+        inner = factory.ctx.enter(factory.info)
+        for returned in factory.info.scope.returns:
+            handler = self.index.resolve_expr(returned, inner)
+            if isinstance(handler, FuncSym) and handler.info is not factory.info:
+                link = self.middleware.checks(handler, cls.qualname, "route class")
+                if link:
+                    return link
+        return ""
+
+
+__all__ = ["RouteClassAuth"]
