@@ -12,6 +12,7 @@ from backendkit.project.deplists import DependencyLists
 from backendkit.project.factoryrouters import FactoryRouters
 from backendkit.project.index import ProjectIndex
 from backendkit.project.inforce import BindingsInForce
+from backendkit.project.initdeps import init_dependencies
 from backendkit.project.lookalikes import HANDS_ROUTERS, router_built, router_like
 from backendkit.project.members import MethodValues
 from backendkit.project.paramapps import annotated_parameter
@@ -92,6 +93,7 @@ class AppModel:
             obj.prefix = self._value(obj.prefix_expr, ctx, "")
         if "dependencies" in keywords:
             obj.deps = self.dependencies(keywords["dependencies"])
+        obj.deps += init_dependencies(self.index, value.cls)
         if kind == "router" and "route_class" in keywords:
             obj.route_class = keywords["route_class"][:2]
         self.objects[key] = obj
