@@ -129,3 +129,116 @@ def test_a_sync_call_method_called_on_an_instance_blocks(tmp_path: Path) -> None
         ("app/main.py", 37, "async route handler app.main.local"),
         ("app/main.py", 47, "async route handler app.main.awaited_blocking"),
     }
+
+
+HELPERS = """\
+import time
+
+import requests
+
+
+def audit(path: str) -> None:
+    requests.post("https://audit.example.com", json={"path": path}, timeout=5)
+
+
+def pause() -> None:
+    time.sleep(0.1)
+"""
+
+MIDDLEWARE = """\
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
+
+from app.helpers import audit, pause
+
+
+async def listed(request: Request, call_next):
+    pause()
+    return await call_next(request)
+
+
+app = FastAPI(middleware=[Middleware(BaseHTTPMiddleware, dispatch=listed)])
+
+
+@app.middleware("http")
+async def audited(request: Request, call_next):
+    audit(request.url.path)
+    return await call_next(request)
+
+
+@app.middleware("http")
+async def pooled(request: Request, call_next):
+    await run_in_threadpool(audit, request.url.path)
+    return await call_next(request)
+
+
+class Throttle(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next):
+        pause()
+        return await call_next(request)
+
+
+class Pure:
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http":
+            pause()
+        await self.app(scope, receive, send)
+
+
+class Quiet(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next):
+        return await call_next(request)
+
+
+class NeverAdded(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next):
+        pause()
+        return await call_next(request)
+
+
+async def not_registered(request: Request, call_next):
+    pause()
+    return await call_next(request)
+
+
+async def handed(request: Request, call_next):
+    pause()
+    return await call_next(request)
+
+
+async def called_form(request: Request, call_next):
+    audit(request.url.path)
+    return await call_next(request)
+
+
+app.add_middleware(Throttle)
+app.add_middleware(Pure)
+app.add_middleware(Quiet)
+app.add_middleware(BaseHTTPMiddleware, dispatch=handed)
+app.middleware("http")(called_form)
+"""
+
+
+def test_async_middleware_that_blocks(tmp_path: Path) -> None:
+    """An ``@app.middleware("http")`` function, a ``BaseHTTPMiddleware``'s ``dispatch`` and a
+    pure ASGI middleware's ``__call__`` and the ``dispatch`` given to ``BaseHTTPMiddleware`` run
+    on the event loop for every request; a middleware class never added and a function never
+    registered run nowhere."""
+    files = {"app/__init__.py": "", "app/helpers.py": HELPERS, "app/main.py": MIDDLEWARE}
+    root = write_project(tmp_path / "p", files, select=["BK301"])
+    findings = analyze([root], use_cache=False).findings
+    assert not any("plain def" in f.message for f in findings)  # a middleware must be async
+    found = {(f.line, f.message.split(" blocks")[0]) for f in findings}
+    assert found == {
+        (10, "async middleware app.main.listed"),
+        (19, "async middleware app.main.audited"),
+        (31, "async middleware app.main.Throttle.dispatch"),
+        (41, "async middleware app.main.Pure.__call__"),
+        (62, "async middleware app.main.handed"),
+        (67, "async middleware app.main.called_form"),
+    }
