@@ -373,6 +373,19 @@ class BlockingCallRule(ProjectRule):
             },
             note="an async dependency runs on the event loop even for a sync route",
         ),
+        Example(
+            {
+                "app/__init__.py": "",
+                "app/services.py": _SERVICES,
+                "app/main.py": "from fastapi import FastAPI, Request\n\n"
+                "from app.services import fetch_rate\n\napp = FastAPI()\n\n\n"
+                '@app.middleware("http")\nasync def add_rate(request: Request, call_next):\n'
+                "    response = await call_next(request)\n"
+                '    response.headers["X-Rate"] = str(fetch_rate())  # expect: BK301\n'
+                "    return response\n",
+            },
+            note="an async middleware runs on the event loop for every request",
+        ),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
