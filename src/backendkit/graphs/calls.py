@@ -10,10 +10,13 @@ are never guessed into edges; they are kept per function in ``CallGraph.unresolv
 Resolved: direct, imported, aliased and re-exported names; ``self``/``cls`` methods; methods of
 objects whose class is known from a constructor call, an annotation or the return annotation
 of the function that made them (``make_repo().save()``); ``super().m()`` through the MRO;
-names bound to ``functools.partial(f, ...)``; class instantiation (``__init__``). A call to a
-decorated function goes to the function itself and to each ``functools.wraps`` wrapper that a
-project decorator (or decorator factory) returns around it. A decorator that returns some
-other function without ``functools.wraps`` is still taken to call the function it decorates.
+names bound to ``functools.partial(f, ...)``; class instantiation (``__init__``); a call of an
+instance of a project class (``checker()``, ``self.checker()``, ``Checker()()``: its class known
+as a method's receiver's is, or from the value the evaluator finds) to its ``__call__``. A call
+to a decorated function goes to the function itself and to each ``functools.wraps`` wrapper
+that a project decorator (or decorator factory) returns around it. A decorator that returns
+some other function without ``functools.wraps`` is still taken to call the function it
+decorates.
 
 The calls in a lambda handed to a thread offloader (``THREAD_OFFLOADERS``, ``run_in_executor``,
 ``add_task``, an executor's ``submit``, ``Thread(target=...)``) are not calls of the enclosing
@@ -40,6 +43,7 @@ from backendkit.project.symbols import (
     Ctx,
     External,
     FuncSym,
+    Instance,
     ParamSym,
     Symbol,
     VarSym,
@@ -353,6 +357,8 @@ class _Builder(ReceiverTypes):
         or the text of an unresolved callee."""
         if isinstance(expr, Attr):
             return self._on_attr(expr, body, owner)
+        if isinstance(expr, Call):  # ``Checker()()``: the instance's ``__call__``
+            return self.call_method(self._class_of_value(expr, body)) or expr_text(expr)
         if not isinstance(expr, Name):
             return expr_text(expr)
         head, _, rest = expr.dotted.partition(".")
@@ -399,16 +405,36 @@ class _Builder(ReceiverTypes):
         return not isinstance(found, (FuncSym, ClassSym, VarSym, ParamSym))
 
     def _from_symbol(self, symbol: Symbol, text: str) -> FuncSym | External | str | None:
-        if isinstance(symbol, VarSym) and isinstance(symbol.assign.value, Name):
-            symbol = self.index.resolve_expr(symbol.assign.value, symbol.ctx)
-        elif isinstance(symbol, VarSym) and isinstance(symbol.assign.value, Call):
-            symbol = self._partial_target(symbol.assign.value, symbol.ctx) or symbol
+        if isinstance(symbol, VarSym):
+            symbol = self._bound_callable(symbol)
         if isinstance(symbol, (FuncSym, External)):
             return symbol
         if isinstance(symbol, ClassSym):
             init = self.index.class_member(symbol, "__init__")
             return init if isinstance(init, FuncSym) else None
+        if isinstance(symbol, (VarSym, ParamSym)):
+            return self._instance_call(symbol) or text
         return text
+
+    def _bound_callable(self, symbol: VarSym) -> Symbol:
+        """What calling the variable ``symbol`` calls when it names a callable: ``f`` of
+        ``name = f`` and of ``name = functools.partial(f, ...)``; else ``symbol`` itself."""
+        value = symbol.assign.value
+        if isinstance(value, Name):
+            return self.index.resolve_expr(value, symbol.ctx)
+        if isinstance(value, Call):
+            return self._partial_target(value, symbol.ctx) or symbol
+        return symbol
+
+    def _instance_call(self, symbol: VarSym | ParamSym) -> FuncSym | None:
+        """``checker()`` for a variable or parameter holding an instance of a project class
+        (by its annotation, its value or, for a variable, what the evaluator finds it holds):
+        the class's ``__call__``."""
+        cls = self._typed_symbol(symbol.name, symbol, symbol.ctx)
+        if cls is None and isinstance(symbol, VarSym):
+            value = self.index.follow(symbol)
+            cls = value.cls if isinstance(value, Instance) else None
+        return self.call_method(cls)
 
     def _partial_target(self, call: Call, ctx: Ctx) -> Symbol | None:
         """``f`` of ``name = functools.partial(f, ...)``: calling ``name`` calls ``f``."""

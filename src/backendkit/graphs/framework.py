@@ -9,7 +9,7 @@ from backendkit.project.deps import DependencyResolver, DepNode
 from backendkit.project.middleware import middleware_classes
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym, Instance, VarSym
 from backendkit.project.walk import IncludeWalk
-from backendkit.summary.model import DictExpr, Expr
+from backendkit.summary.model import Call, DictExpr, Expr, Seq
 
 if TYPE_CHECKING:
     from backendkit.graphs.calls import _Builder
@@ -94,7 +94,8 @@ class AppHooks:
     """Edges from an app to what FastAPI calls outside its routes: the lifespan, exception
     handlers (decorator, ``add_exception_handler``, ``exception_handlers={...}``) and
     middleware (``@app.middleware("http")``, ``add_middleware(Cls)``, ``middleware=[...]``:
-    the class's ``dispatch``, ``__call__`` and ``__init__``). Edge attribute ``hook`` says which."""
+    the class's ``dispatch``, ``__call__`` and ``__init__``). Edge attribute ``hook`` says which;
+    a middleware's functions get the node attribute ``middleware``."""
 
     def __init__(self, builder: _Builder, obj: AppObject) -> None:
         self.builder, self.obj = builder, obj
@@ -112,6 +113,8 @@ class AppHooks:
             self._link(kind, expr, where, line)
         for expr, where, line in middleware_classes(self.obj):
             self._link("middleware", expr, where, line)
+        for expr, where, line in _dispatch_functions(self.obj):
+            self._link("middleware", expr, where, line)
 
     def _link(self, hook: str, expr: Expr | None, ctx: Ctx, line: int) -> None:
         if expr is None:
@@ -127,8 +130,22 @@ class AppHooks:
                     self.name, path=self.obj.file, line=self.obj.line, kind="app", is_async=False
                 )
             callee = self.builder.add_node(target, "function")
+            if hook == "middleware":  # on the event loop for every request, when async
+                self.builder.graph.nodes[callee]["middleware"] = True
             self.builder.add_edge(self.name, callee, line, "framework")
             self.builder.graph.edges[self.name, callee].setdefault("hook", hook)
 
 
 _MIDDLEWARE_METHODS = ("__init__", "dispatch", "__call__")
+
+
+def _dispatch_functions(obj: AppObject) -> list[tuple[Expr, Ctx, int]]:
+    """The functions handed to ``BaseHTTPMiddleware`` as ``dispatch=``: in
+    ``app.add_middleware(BaseHTTPMiddleware, dispatch=f)`` and
+    ``FastAPI(middleware=[Middleware(BaseHTTPMiddleware, dispatch=f)])``."""
+    found = [(site.call.kwarg("dispatch"), ctx, site.line) for site, ctx in obj.middleware]
+    stack = obj.instance.call.kwarg("middleware")
+    for item in stack.items if isinstance(stack, Seq) else ():
+        if isinstance(item, Call):
+            found.append((item.kwarg("dispatch"), obj.instance.ctx, obj.line))
+    return [(expr, ctx, line) for expr, ctx, line in found if expr is not None]

@@ -58,7 +58,7 @@ class ReceiverTypes:
         a method the project classes do not define comes from an external base class."""
         for depth, attr in enumerate(parts):
             if depth == len(parts) - 1:
-                return self._method(cls, attr)
+                return self._called_attr(cls, attr) or self._method(cls, attr)
             nxt = self._attr_class(cls, attr)
             if isinstance(nxt, External):  # ``self.name.strip()`` with ``name: str``
                 return External(".".join([nxt.qualname, *parts[depth + 1 :]]))
@@ -66,6 +66,25 @@ class ReceiverTypes:
                 return None
             cls = nxt
         return None
+
+    def _called_attr(self, cls: ClassSym, attr: str) -> FuncSym | None:
+        """``self.checker()`` where ``checker`` is not a method of ``cls`` but an attribute
+        holding an instance of a project class (set on ``self`` or in the class body): its
+        ``__call__``."""
+        member = self.index.class_member(cls, attr)
+        if isinstance(member, FuncSym):
+            return None
+        held = self._attr_class(cls, attr)
+        if held is None and isinstance(member, VarSym):
+            held = self._class_of_value(member.assign.value, member.ctx)
+        return self.call_method(held)
+
+    def call_method(self, cls: ClassSym | External | None) -> FuncSym | None:
+        """The ``__call__`` that calling an instance of ``cls`` runs (a project class's)."""
+        if not isinstance(cls, ClassSym):
+            return None
+        found = self.index.class_member(cls, "__call__")
+        return found if isinstance(found, FuncSym) else None
 
     def _method(self, cls: ClassSym, attr: str) -> FuncSym | External | None:
         found = self.index.class_member(cls, attr)

@@ -291,15 +291,15 @@ def _path(parents: dict[str, Step | None], node: str) -> list[Step]:
 
 
 class BlockingCallRule(ProjectRule):
-    """BK301: an ``async def`` route or dependency that reaches a blocking call through the
-    functions it calls."""
+    """BK301: an ``async def`` route, dependency, background task or middleware that reaches
+    a blocking call through the functions it calls."""
 
     code = "BK301"
     cost = 24
     focusable = True  # reported at the async entry point
     #: The search follows the source's calls only, which need no app model: it runs from every
     #: async function while the project is linked, and ``after_link`` keeps the findings of
-    #: those that are routes, dependencies or background tasks.
+    #: those that are routes, dependencies, background tasks or middleware.
     links = False
     VALID = (
         Example(
@@ -373,6 +373,19 @@ class BlockingCallRule(ProjectRule):
             },
             note="an async dependency runs on the event loop even for a sync route",
         ),
+        Example(
+            {
+                "app/__init__.py": "",
+                "app/services.py": _SERVICES,
+                "app/main.py": "from fastapi import FastAPI, Request\n\n"
+                "from app.services import fetch_rate\n\napp = FastAPI()\n\n\n"
+                '@app.middleware("http")\nasync def add_rate(request: Request, call_next):\n'
+                "    response = await call_next(request)\n"
+                '    response.headers["X-Rate"] = str(fetch_rate())  # expect: BK301\n'
+                "    return response\n",
+            },
+            note="an async middleware runs on the event loop for every request",
+        ),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -393,8 +406,9 @@ class BlockingCallRule(ProjectRule):
                 yield self.finding(data["path"], chain[1][1], "", extra=extra)
 
     def after_link(self, ctx: ProjectContext, findings: list[Finding]) -> list[Finding]:
-        """One finding per async route, dependency or background task that reaches a blocking
-        call: the functions FastAPI runs on the event loop, known once the project is linked."""
+        """One finding per async route, dependency, background task or middleware that reaches
+        a blocking call: the functions FastAPI runs on the event loop, known once the project
+        is linked."""
         if not findings:
             return findings
         nodes = ctx.call_graph.graph.nodes  # the linked graph's node kinds; nothing expanded
@@ -421,19 +435,24 @@ class BlockingCallRule(ProjectRule):
         what = {"route": "route handler", "background": "background task"}.get(kind, kind)
         steps = [chain[0][0]] + [f"{name} (line {line})" for name, line in chain[1:]]
         more = f" ({count} blocking calls reached in all)" if count > 1 else ""
+        plain = "" if kind == "middleware" else "make it a plain def, "  # must be async
         return (
             f"async {what} {chain[0][0]} blocks the event loop: {' -> '.join(steps)}{more}; "
-            "make it a plain def, wrap the call in `await run_in_threadpool(...)` or "
+            f"{plain}wrap the call in `await run_in_threadpool(...)` or "
             "`asyncio.to_thread(...)`, or use an async client"
         )
 
 
 def _entry_kind(data: dict) -> str:
     """Where an async function runs on the event loop: "route", "dependency", "background"
-    (a task given to ``BackgroundTasks.add_task``), or "" for other functions."""
+    (a task given to ``BackgroundTasks.add_task``), "middleware" (an app's
+    ``@app.middleware("http")`` function, or the ``dispatch`` or ``__call__`` of a class it
+    adds), or "" for other functions."""
     if data["kind"] in ("route", "dependency"):
         return str(data["kind"])
-    return "background" if data.get("background") else ""
+    if data.get("background"):
+        return "background"
+    return "middleware" if data.get("middleware") else ""
 
 
 def _async_functions(ctx: ProjectContext) -> bool:

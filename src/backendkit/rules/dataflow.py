@@ -11,8 +11,14 @@ from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, External
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.numbers_held import holds_number
-from backendkit.rules.secretnames import FLAG_WORDS, REDACTING_VERBS, name_words, secret_kind
+from backendkit.rules.numbers_held import holds_number, holds_uuid
+from backendkit.rules.secretnames import (
+    FLAG_WORDS,
+    REDACTING_VERBS,
+    name_words,
+    names_token,
+    secret_kind,
+)
 from backendkit.rules.secrets import names_no_secret
 from backendkit.rules.support import call_sites, external_calls
 from backendkit.rules.textpieces import is_text_piece
@@ -262,9 +268,12 @@ class SecretInLogRule(ProjectRule):
 def _not_a_credential(index: ProjectIndex, name: str, ctx: Ctx) -> bool:
     """A secret-named value that is not one: a ``token`` looped over the pieces of a text
     (``textpieces``), a name holding a number or a UUID (``token: int``, ``token: UUID``;
-    ``numbers_held``), or a constant whose literal is no secret (a route path, its own name:
-    ``secrets.names_no_secret``)."""
+    ``numbers_held``), a token made by ``uuid4()`` / ``uuid1()`` (a random id: ``token =
+    uuid4()``; a password or key made so stays a secret), or a constant whose literal is no
+    secret (a route path, its own name: ``secrets.names_no_secret``)."""
     if is_text_piece(name, ctx) or holds_number(name, ctx):
+        return True
+    if names_token(name) and holds_uuid(index, name, ctx):
         return True
     return names_no_secret(index, name, ctx)
 

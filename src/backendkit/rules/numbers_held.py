@@ -12,17 +12,40 @@ A plain name holds a number when, in the innermost scope binding it, every bindi
   (``token = 0``) or the result of ``int(...)``, ``float(...)``, ``len(...)``.
 
 A qualified name (``self.token``, ``request.token``) is not looked up: what it holds is
-decided elsewhere."""
+decided elsewhere.
+
+A plain name holds a new UUID (``holds_uuid``) when every binding in the innermost scope
+binding it is a call of ``uuid.uuid4`` or ``uuid.uuid1`` (resolved through the imports), its
+``.hex`` or ``.urn``, ``str(...)`` of it or a slice of these: BK111 reads a token made so as a
+random id (prefect's concurrency-slot ``token = uuid4()``), not a credential."""
 
 from __future__ import annotations
 
-from backendkit.project.symbols import Ctx
+from typing import TYPE_CHECKING
+
+from backendkit.project.symbols import Ctx, External
 from backendkit.rules.numbers import NUMBER_TYPES, NUMERIC_BUILTINS
-from backendkit.summary.model import Assign, BinOp, Call, Const, Expr, FunctionInfo, Name, Subscript
+from backendkit.summary.model import (
+    Assign,
+    Attr,
+    BinOp,
+    Call,
+    Const,
+    Expr,
+    FunctionInfo,
+    Name,
+    Subscript,
+)
+
+if TYPE_CHECKING:
+    from backendkit.project.index import ProjectIndex
 
 # ``uuid.UUID`` and pydantic's versioned forms: a UUID is an id, never a bearer secret
 _UUID_TYPES = frozenset({"UUID", "UUID1", "UUID3", "UUID4", "UUID5"})
 _HELD_TYPES = NUMBER_TYPES | _UUID_TYPES
+# the ``uuid`` functions making a new id, and the attributes giving it as text
+_UUID_MAKERS = frozenset({"uuid.uuid1", "uuid.uuid4"})
+_UUID_TEXTS = frozenset({"hex", "urn"})
 # wrappers of an annotation that keep its type: ``Optional[int]``, ``Annotated[int, ...]``
 _WRAPPERS = frozenset({"Optional", "Annotated", "Final", "ClassVar"})
 
@@ -39,6 +62,35 @@ def holds_number(name: str, ctx: Ctx) -> bool:
         if binds:
             return all(map(_number_bind, binds))
     return False
+
+
+def holds_uuid(index: ProjectIndex, name: str, ctx: Ctx) -> bool:
+    """``name`` is a plain variable every binding of which, in the innermost scope of ``ctx``
+    binding it, is a new UUID (``uuid4()``, ``uuid.uuid4().hex``, ``str(uuid4())``)."""
+    if "." in name:
+        return False
+    for scope in reversed(ctx.scopes):
+        if name in scope.params:
+            return False
+        binds = scope.assigns.get(name, [])
+        if binds:
+            return all(_new_uuid(index, bind.value, ctx) for bind in binds)
+    return False
+
+
+def _new_uuid(index: ProjectIndex, value: Expr | None, ctx: Ctx) -> bool:
+    """``value`` is a new UUID or its text: ``uuid4()``, ``uuid.uuid1()``, their ``.hex`` or
+    ``.urn``, ``str(...)`` of one, or a slice of these (``uuid4().hex[:8]``)."""
+    if isinstance(value, Subscript):
+        return _new_uuid(index, value.value, ctx)
+    if isinstance(value, Attr):
+        return value.attr in _UUID_TEXTS and _new_uuid(index, value.value, ctx)
+    if not isinstance(value, Call) or not isinstance(value.func, Name):
+        return False
+    if value.func.dotted == "str":
+        return len(value.args) == 1 and _new_uuid(index, value.args[0], ctx)
+    found = index.resolve_expr(value.func, ctx)
+    return isinstance(found, External) and found.qualname in _UUID_MAKERS
 
 
 def _number_param(name: str, owner: FunctionInfo | None) -> bool:

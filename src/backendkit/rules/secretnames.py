@@ -106,6 +106,13 @@ def secret_kind(name: str) -> str:
     return "" if not COUNT_WORDS.isdisjoint(words[:-size]) else kind
 
 
+def names_token(name: str) -> bool:
+    """``name`` names a token (``token``, ``slot_token``, ``token_value``), not a password, a
+    key or another secret."""
+    words = _deciding_words(name)
+    return bool(words) and words[-1] == "token"
+
+
 def _secret_phrase(words: list[str]) -> tuple[str, int]:
     """The kind of secret the last words of ``words`` name and how many words name it
     (``password``, ``api key`` and ``password hash``), or ``("", 0)``; a ``token`` of a
