@@ -34,13 +34,16 @@ import builtins
 import copy
 from collections.abc import Callable, Sequence
 
+from backendkit.project.configvalues import always_true
 from backendkit.project.credhelpers import injected_target
 from backendkit.project.index import ProjectIndex
 from backendkit.project.returns import Origin
 from backendkit.project.symbols import Ctx, FuncSym, ParamSym, Unresolved, VarSym
-from backendkit.summary.model import Const, IfBlock, Name, Param, Scope
+from backendkit.summary.model import IfBlock, Name, Param, Scope
 
 _BUILTINS = frozenset(dir(builtins))
+#: builtins whose result depends only on their arguments (``len(KEYS)``)
+_PURE = frozenset({"len", "bool", "int", "str", "float", "any", "all", "min", "max", "sorted"})
 
 
 def config_skip(
@@ -92,8 +95,9 @@ def _guarded(
     for block in candidates:
         if not _holds_all(block, raise_lines, helpers):
             continue
-        for part in block.parts:
-            if _switches(index, part, body):
+        forms = block.forms or (("", ""),) * len(block.parts)
+        for part, form in zip(block.parts, forms, strict=False):
+            if _switches(index, part, form, body):
                 text = f"{func.info.name}'s test on {_named(part)}"
                 return (func.ctx.module.path, block.first, text), func
     return None
@@ -107,20 +111,12 @@ def _holds_all(block: IfBlock, raise_lines: list[int], helper_lines: Sequence[in
     return all(block.first + block.test_lines < line < block.end for line in helper_lines)
 
 
-def _switches(index: ProjectIndex, part: tuple[str, ...], body: Ctx) -> bool:
-    """An ``and`` operand reading only configuration that may be false."""
+def _switches(index: ProjectIndex, part: tuple[str, ...], form: tuple[str, str], body: Ctx) -> bool:
+    """An ``and`` operand reading only configuration that may be false (``form``: what it
+    requires of one name, ``configvalues.always_true``)."""
     if not part or not all(configuration(index, read, body) for read in part):
         return False
-    return not _always_true(index, part, body)
-
-
-def _always_true(index: ProjectIndex, part: tuple[str, ...], body: Ctx) -> bool:
-    """``part`` (an ``and`` operand's reads) is one name bound to a true literal."""
-    if len(part) != 1:
-        return False
-    found = index.lookup(part[0], body)
-    value = found.assign.value if isinstance(found, VarSym) else None
-    return isinstance(value, Const) and bool(value.value)
+    return not always_true(index, form, part, body)
 
 
 def _named(part: tuple[str, ...]) -> str:
@@ -189,7 +185,7 @@ def configuration(index: ProjectIndex, read: str, body: Ctx) -> bool:
         found = params[symbol.index] if symbol.index < len(params) else None
         return found is not None and settings_param(index, found, symbol.head())
     if isinstance(symbol, Unresolved):
-        return False
+        return read in _PURE  # ``len(KEYS) > 0``: the builtin, not a name of the project
     return not (isinstance(symbol, VarSym) and len(symbol.ctx.scopes) > 1)
 
 

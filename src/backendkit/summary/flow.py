@@ -100,6 +100,41 @@ def test_parts(test: cst.BaseExpression) -> list[cst.BaseExpression]:
     return [test]
 
 
+def test_forms(test: cst.BaseExpression) -> list[tuple[str, str]]:
+    """What each operand ``test_parts`` gives requires of one name or attribute chain for
+    the body to run: ``("truthy", "KEYS")`` for ``KEYS``, ``bool(KEYS)``, ``len(KEYS)``, ``len(KEYS)
+    > 0``; ``("not None", "KEY")`` for ``KEY is not None``; ``("", "")`` for anything else,
+    and for the operands of a negated ``or`` (the body runs when they are false)."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return [*test_forms(test.left), *test_forms(test.right)]
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return [("", "")] * len(_or_operands(test.expression))
+    named = _not_none(test)
+    if named:
+        return [("not None", named)]
+    named = _named(_truth_of(test))
+    return [("truthy", named) if named else ("", "")]
+
+
+def _truth_of(test: cst.BaseExpression) -> cst.BaseExpression:
+    """``x`` of ``bool(x)``, ``len(x)``, ``len(x) > 0``, else ``test`` itself."""
+    if isinstance(test, cst.Comparison) and _nonzero(test):
+        test = test.left
+    if isinstance(test, cst.Call) and len(test.args) == 1 and _named(test.func) in _TRUTHS:
+        return test.args[0].value if not test.args[0].star else test
+    return test
+
+
+def _nonzero(test: cst.Comparison) -> bool:
+    """``test`` is ``len(x) > 0``, ``len(x) != 0`` or ``len(x) >= 1``."""
+    if len(test.comparisons) != 1 or not isinstance(test.left, cst.Call):
+        return False
+    target = test.comparisons[0]
+    value = target.comparator.value if isinstance(target.comparator, cst.Integer) else ""
+    wanted = {"0": (cst.GreaterThan, cst.NotEqual), "1": (cst.GreaterThanEqual,)}.get(value, ())
+    return _named(test.left.func) == "len" and isinstance(target.operator, wanted)
+
+
 def _or_operands(test: cst.BaseExpression) -> list[cst.BaseExpression]:
     """The operands of an ``or`` (``a or (b or c)``: a, b, c), else the test itself."""
     if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.Or):
@@ -336,6 +371,7 @@ class FlowFacts:
         reads = test_reads(found.test)
         present, absent = test_presence(found.test), test_absence(found.test)
         parts = tuple(test_reads(part) for part in test_parts(found.test))
+        forms = tuple(test_forms(found.test)) if len(parts) > 1 else ()
         return IfBlock(
             found.first,
             self.line,
@@ -346,6 +382,7 @@ class FlowFacts:
             found.body_end,
             absent,
             parts if len(parts) > 1 else (),
+            forms,
         )
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
