@@ -138,20 +138,29 @@ def _never_empty(index: ProjectIndex, expr: Expr, ctx: Ctx, depth: int) -> bool:
     if isinstance(expr, Name):
         found = _value(index, expr.dotted, ctx, depth + 1)
         return found is not None and _never_empty(index, *found, depth + 1)
+    if isinstance(expr, Call):
+        return depth <= _DEPTH and _call_never_empty(index, expr, ctx, depth)
+    return _literal_never_empty(expr)
+
+
+def _literal_never_empty(expr: Expr) -> bool:
+    """``expr`` is a true literal, a literal container with an element, or a comprehension
+    that yields."""
     if isinstance(expr, Const):
         return bool(expr.value)
     if isinstance(expr, Seq):
         return any(not isinstance(item, Starred) for item in expr.items)
     if isinstance(expr, DictExpr):
         return any(key is not None for key, _value in expr.items)
-    if isinstance(expr, Unknown):
-        return expr.kind == "NonEmpty"
-    if not isinstance(expr, Call) or depth > _DEPTH:
-        return False
-    if _method(index, expr, ctx) in ("split", "rsplit"):
-        return bool(expr.args) and expr.args[0] != Const(None)
-    copied = _named(index, expr.func, ctx) in _COPIES and len(expr.args) == 1
-    return copied and _never_empty(index, expr.args[0], ctx, depth + 1)
+    return isinstance(expr, Unknown) and expr.kind == "NonEmpty"
+
+
+def _call_never_empty(index: ProjectIndex, call: Call, ctx: Ctx, depth: int) -> bool:
+    """``call`` is ``x.split(sep)`` or a copy of something never empty (``set(...)``)."""
+    if _method(index, call, ctx) in ("split", "rsplit"):
+        return bool(call.args) and call.args[0] != Const(None)
+    copied = _named(index, call.func, ctx) in _COPIES and len(call.args) == 1
+    return copied and _never_empty(index, call.args[0], ctx, depth + 1)
 
 
 __all__ = ["always_true"]
