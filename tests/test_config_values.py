@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import libcst as cst
 import pytest
 
+from backendkit.summary import flow
 from helpers import guarded_routes, write_project
-from truth import agrees_with_fastapi
+from truth import agrees_with_fastapi, anonymous_statuses
 
 MAIN = """\
 import os
@@ -110,3 +112,138 @@ def test_always_true_configuration_is_no_switch(
         ("BK101", "if BLANKS and x_token not in BLANKS:"),
         ("BK101", "if len(KEYS) > 0 and x_token not in KEYS:"),
     ]
+
+
+SEVERAL = """\
+import os
+from typing import Optional
+
+from fastapi import Depends, FastAPI, Header, HTTPException
+
+API_KEY = os.getenv("BK_TEST_KEY", "")
+OTHER_KEY = os.getenv("BK_TEST_OTHER")
+STRICT = os.getenv("BK_TEST_STRICT") == "1"
+app = FastAPI()
+
+
+def two_ifs(x_token: Optional[str] = Header(None)) -> None:
+    if API_KEY and not x_token:
+        raise HTTPException(status_code=401)
+    if API_KEY and x_token != API_KEY:
+        raise HTTPException(status_code=403)
+
+
+def two_keys(x_token: Optional[str] = Header(None)) -> None:
+    if API_KEY and x_token != API_KEY:
+        raise HTTPException(status_code=401)
+    if OTHER_KEY is not None and x_token != OTHER_KEY:
+        raise HTTPException(status_code=403)
+
+
+def then_unguarded(x_token: Optional[str] = Header(None)) -> None:
+    if API_KEY and not x_token:
+        raise HTTPException(status_code=401)
+    if x_token != "k3y":
+        raise HTTPException(status_code=403)
+
+
+def unconfigured_first(x_token: Optional[str] = Header(None)) -> None:
+    if not API_KEY:
+        raise HTTPException(status_code=403)
+    if API_KEY and x_token != API_KEY:
+        raise HTTPException(status_code=401)
+
+
+def nested(x_token: Optional[str] = Header(None)) -> None:
+    if API_KEY:
+        if x_token != API_KEY:
+            raise HTTPException(status_code=401)
+
+
+def nested_else(x_token: Optional[str] = Header(None)) -> None:
+    if API_KEY:
+        if x_token != API_KEY:
+            raise HTTPException(status_code=401)
+    else:
+        raise HTTPException(status_code=401)
+
+
+def strict_elif(x_token: Optional[str] = Header(None)) -> None:
+    if STRICT:
+        if not x_token:
+            raise HTTPException(status_code=401)
+    elif API_KEY and x_token != API_KEY:
+        raise HTTPException(status_code=401)
+
+
+def token_elif(x_token: Optional[str] = Header(None)) -> None:
+    if not x_token:
+        raise HTTPException(status_code=401)
+    elif API_KEY and x_token != API_KEY:
+        raise HTTPException(status_code=403)
+"""
+
+SEVERAL_NAMES = [
+    "two_ifs",
+    "two_keys",
+    "then_unguarded",
+    "unconfigured_first",
+    "nested",
+    "nested_else",
+    "strict_elif",
+    "token_elif",
+]
+
+
+def test_every_check_under_a_configuration_test_is_a_switch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("BK_TEST_KEY", "BK_TEST_OTHER", "BK_TEST_STRICT"):
+        monkeypatch.delenv(name, raising=False)
+    main = guarded_routes(SEVERAL, SEVERAL_NAMES)
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": main})
+    result = agrees_with_fastapi(
+        root,
+        {
+            "/two_ifs": (200, "none"),  # both checks need API_KEY
+            "/two_keys": (200, "none"),  # neither key configured
+            "/then_unguarded": (403, "required"),
+            "/unconfigured_first": (403, "required"),
+            "/nested": (200, "none"),
+            "/nested_else": (401, "required"),
+            "/strict_elif": (200, "none"),  # neither STRICT nor API_KEY
+            "/token_elif": (401, "required"),
+        },
+    )
+    switches = [f for f in result.findings if f.message.startswith("Configuration switch")]
+    lines = main.splitlines()
+    assert [(f.code, lines[f.line - 1].strip()) for f in switches] == [
+        ("BK101", "if API_KEY and not x_token:"),
+        ("BK101", "if API_KEY and x_token != API_KEY:"),
+        ("BK101", "if API_KEY:"),
+        ("BK101", "if STRICT:"),
+    ]
+    assert "selecting two_ifs's tests on API_KEY turns" in switches[0].message
+    assert "selecting two_keys's tests on API_KEY, OTHER_KEY turns" in switches[1].message
+    monkeypatch.setenv("BK_TEST_KEY", "k3y")
+    assert anonymous_statuses(root, ["/two_ifs", "/nested", "/strict_elif"]) == {
+        "/two_ifs": 401,
+        "/nested": 401,
+        "/strict_elif": 401,
+    }
+
+
+@pytest.mark.parametrize(
+    ("test", "forms"),
+    [
+        ("KEY and x != KEY", [("truthy", "KEY"), ("", "")]),
+        ("KEY is not None and x", [("not None", "KEY"), ("truthy", "x")]),
+        ("len(s.keys) > 0 and bool(KEY)", [("truthy", "s.keys"), ("truthy", "KEY")]),
+        ("len(KEYS) >= 1", [("truthy", "KEYS")]),
+        ("len(KEYS) > 1", [("", "")]),
+        ("MODE != 'open'", [("", "")]),
+        ("not (OFF or x)", [("", ""), ("", "")]),
+    ],
+)
+def test_what_an_operand_requires(test: str, forms: list[tuple[str, str]]) -> None:
+    assert flow.test_forms(cst.parse_expression(test)) == forms

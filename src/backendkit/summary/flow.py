@@ -371,7 +371,7 @@ class FlowFacts:
         reads = test_reads(found.test)
         present, absent = test_presence(found.test), test_absence(found.test)
         parts = tuple(test_reads(part) for part in test_parts(found.test))
-        forms = tuple(test_forms(found.test)) if len(parts) > 1 else ()
+        forms = tuple(test_forms(found.test))
         return IfBlock(
             found.first,
             self.line,
@@ -382,7 +382,7 @@ class FlowFacts:
             found.body_end,
             absent,
             parts if len(parts) > 1 else (),
-            forms,
+            forms if any(kind for kind, _name in forms) else (),
         )
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:

@@ -274,14 +274,14 @@ class IfBlock(NamedTuple):
     branches; an ``elif`` is a block of its own nested in it) run as its test decides, and
     ``reads`` are the names and attribute chains the test reads, callees included, in source
     order (``if not user.active or token is None``: ``("user.active", "token")``); ``parts``
-    those of each operand of an ``and`` test (else ()), ``forms`` what each requires of one
-    name (``flow.test_forms``). The test spans ``test_lines`` lines after the first.
+    those of each operand of an ``and`` test (else ()), ``forms`` what each (or the test)
+    requires of one name (``flow.test_forms``; () if nothing). The test spans ``test_lines``
+    lines after the first.
     ``orelse`` is the line of its ``else:`` (0 without one; an ``elif`` is not an ``else``).
     A named tuple; an ``if`` without a ``raise`` or ``return`` is in ``ifs`` only at module
-    level. ``present`` are the names the test requires to be truthy or not ``None`` (``if
-    token:``, ``if key is not None and ...``), ``absent`` those whose absence makes it hold
-    (``flow.test_absence``). ``body_end`` is the line its ``else:`` or ``elif`` starts on (0
-    without either; ``in_body``)."""
+    level. ``present`` are the names the test requires to be truthy or not ``None``, ``absent``
+    those whose absence makes it hold (``flow.test_absence``). ``body_end`` is the line its
+    ``else:`` or ``elif`` starts on (0 without either; ``in_body``)."""
 
     first: int
     end: int
