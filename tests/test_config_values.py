@@ -247,3 +247,65 @@ def test_every_check_under_a_configuration_test_is_a_switch(
 )
 def test_what_an_operand_requires(test: str, forms: list[tuple[str, str]]) -> None:
     assert flow.test_forms(cst.parse_expression(test)) == forms
+
+
+WALRUS = """\
+import os
+from typing import Optional
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
+
+API_KEY = os.getenv("BK_TEST_KEY", "")
+ENABLED = bool(os.getenv("BK_TEST_KEY"))
+app = FastAPI()
+
+
+def named_key(x_token: Optional[str] = Header(None)) -> None:
+    if (key := API_KEY) and x_token != key:
+        raise HTTPException(status_code=401)
+
+
+def shadowed(request: Request, x_token: Optional[str] = Header(None)) -> None:
+    (ENABLED := request.query_params.get("auth", "1") != "0")
+    if ENABLED and not x_token:
+        raise HTTPException(status_code=401)
+
+
+def shadowed_early(request: Request, x_token: Optional[str] = Header(None)) -> None:
+    (ENABLED := request.query_params.get("auth", "1") != "0")
+    if not ENABLED:
+        return
+    if not x_token:
+        raise HTTPException(status_code=401)
+
+
+def module_flag(x_token: Optional[str] = Header(None)) -> None:
+    if ENABLED and not x_token:
+        raise HTTPException(status_code=401)
+"""
+
+
+def test_a_name_bound_by_walrus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BK_TEST_KEY", raising=False)
+    names = ["named_key", "shadowed", "shadowed_early", "module_flag"]
+    main = guarded_routes(WALRUS, names)
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": main})
+    result = agrees_with_fastapi(
+        root,
+        {
+            "/named_key": (200, "none"),  # key is API_KEY: configuration
+            "/shadowed": (401, "required"),  # the local ENABLED comes from the request
+            # a return the request selects lets its callers through (configauth), as
+            # ``if request.url.path in OPEN: return``: no configuration switch
+            "/shadowed_early": (401, "none"),
+            "/module_flag": (200, "none"),
+        },
+    )
+    picked = anonymous_statuses(root, ["/shadowed?auth=0", "/shadowed_early?auth=0"])
+    assert picked == {"/shadowed?auth=0": 200, "/shadowed_early?auth=0": 200}
+    switches = [f for f in result.findings if f.message.startswith("Configuration switch")]
+    lines = main.splitlines()
+    assert [(f.code, lines[f.line - 1].strip()) for f in switches] == [
+        ("BK101", "if (key := API_KEY) and x_token != key:"),
+        ("BK101", "if ENABLED and not x_token:"),
+    ]

@@ -16,8 +16,8 @@ from typing import Any
 
 import libcst as cst
 
-from backendkit.summary.exprs import dotted_name
-from backendkit.summary.model import ATTR_TESTS, IfBlock, Narrowing, Scope, sparse_dict
+from backendkit.summary.exprs import ExprConverter, dotted_name
+from backendkit.summary.model import ATTR_TESTS, Assign, IfBlock, Narrowing, Scope, sparse_dict
 from backendkit.summary.walker import fields_of
 
 _CONSTANTS = frozenset({"True", "False", "None"})
@@ -116,8 +116,15 @@ def test_forms(test: cst.BaseExpression) -> list[tuple[str, str]]:
     return [("truthy", named) if named else ("", "")]
 
 
+def _named_value(test: cst.BaseExpression) -> cst.BaseExpression:
+    """``x`` of ``(name := x)`` (the operand tests ``x``; ``name`` is written, not read),
+    else ``test`` itself."""
+    return test.value if isinstance(test, cst.NamedExpr) else test
+
+
 def _truth_of(test: cst.BaseExpression) -> cst.BaseExpression:
-    """``x`` of ``bool(x)``, ``len(x)``, ``len(x) > 0``, else ``test`` itself."""
+    """``x`` of ``bool(x)``, ``len(x)``, ``len(x) > 0`` or ``(name := x)``, else ``test``."""
+    test = _named_value(test)
     if isinstance(test, cst.Comparison) and _nonzero(test):
         test = test.left
     if isinstance(test, cst.Call) and len(test.args) == 1 and _named(test.func) in _TRUTHS:
@@ -338,6 +345,7 @@ class FlowFacts:
 
     scope: Scope
     line: int
+    exprs: ExprConverter
     open_ifs: list[OpenIf]
     tail_tests: set[int]
     guard_depth: list[int]
@@ -370,7 +378,7 @@ class FlowFacts:
         wrapped = max(found.test_end - found.first, 0)
         reads = test_reads(found.test)
         present, absent = test_presence(found.test), test_absence(found.test)
-        parts = tuple(test_reads(part) for part in test_parts(found.test))
+        parts = tuple(test_reads(_named_value(part)) for part in test_parts(found.test))
         forms = tuple(test_forms(found.test))
         return IfBlock(
             found.first,
@@ -417,6 +425,13 @@ class FlowFacts:
     def _body_starts(self) -> None:
         if self.open_ifs and not self.open_ifs[-1].test_end:
             self.open_ifs[-1].test_end = self.line
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        """``(name := value)`` binds ``name`` in the scope (a comprehension's too): a local
+        of a function shadows a module-level name (``(ENABLED := request...)``)."""
+        if isinstance(node.target, cst.Name):
+            record = Assign(self.exprs.convert(node.value), self.line)
+            self.scope.assigns.setdefault(node.target.value, []).append(record)
 
     def note_exit(self) -> None:
         """A ``raise`` or ``return``: the ``if`` blocks of this scope being walked hold one."""
