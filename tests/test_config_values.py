@@ -30,7 +30,31 @@ PLAIN_SPLIT = os.getenv("BK_TEST_KEY", "").split(",")
 FILTERED = [k for k in os.getenv("BK_TEST_KEY", "").split(",") if k]
 BLANKS = os.getenv("BK_TEST_KEY", "").split()
 KEYS = set(filter(None, os.getenv("BK_TEST_KEY", "").split(",")))
+
+
+class Verifier:
+    def ok(self, token: Optional[str]) -> bool:
+        return token in KEYS
+
+
+class Keyring(Verifier):
+    def __len__(self) -> int:
+        return len(KEYS)
+
+
+verifier = Verifier()
+keyring = Keyring()
 app = FastAPI()
+
+
+def instance(x_token: Optional[str] = Header(None)) -> None:
+    if verifier and not verifier.ok(x_token):
+        raise HTTPException(status_code=401)
+
+
+def sized(x_token: Optional[str] = Header(None)) -> None:
+    if keyring and not keyring.ok(x_token):
+        raise HTTPException(status_code=401)
 
 
 def never_none(x_token: Optional[str] = Header(None)) -> None:
@@ -82,6 +106,8 @@ NAMES = [
     "filtered",
     "blanks",
     "counted",
+    "instance",
+    "sized",
 ]
 
 
@@ -102,11 +128,14 @@ def test_always_true_configuration_is_no_switch(
             "/filtered": (200, "none"),  # the empty key filtered out
             "/blanks": (200, "none"),  # "".split() is []
             "/counted": (200, "none"),  # len(KEYS) > 0: the keys may be empty
+            "/instance": (401, "required"),  # an instance is true
+            "/sized": (200, "none"),  # unless its class has a __len__ (or __bool__)
         },
     )
     switches = [f for f in result.findings if f.message.startswith("Configuration switch")]
     lines = main.splitlines()
     assert [(f.code, lines[f.line - 1].strip()) for f in switches] == [
+        ("BK101", "if keyring and not keyring.ok(x_token):"),
         ("BK101", "if MAYBE_KEY is not None and x_token != MAYBE_KEY:"),
         ("BK101", "if FILTERED and x_token not in FILTERED:"),
         ("BK101", "if BLANKS and x_token not in BLANKS:"),

@@ -8,15 +8,16 @@ is always true, so it switches nothing (``configauth._guarded``)::
     if API_KEYS and key not in API_KEYS:        # always checks
 
 A name is read through its one assignment (a name assigned twice may be either value), and
-the names it is assigned from in turn. ``os.getenv("X", "d")`` may still be empty (``X=""``),
-``os.getenv("X")`` may be None, ``"".split()`` is ``[]`` and a filtered comprehension
-(``[k for k in keys if k]``) may be empty: all of those may switch.
+the names it is assigned from in turn. An instance of a project class is true unless its
+class defines ``__bool__`` or ``__len__``. ``os.getenv("X", "d")`` may still be empty
+(``X=""``), ``os.getenv("X")`` may be None, ``"".split()`` is ``[]`` and a filtered
+comprehension (``[k for k in keys if k]``) may be empty: all of those may switch.
 """
 
 from __future__ import annotations
 
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import Ctx, External, Unresolved, VarSym
+from backendkit.project.symbols import ClassSym, Ctx, External, Unresolved, VarSym
 from backendkit.summary.model import (
     Attr,
     BinOp,
@@ -103,6 +104,17 @@ def _method(index: ProjectIndex, call: Call, ctx: Ctx) -> str:
     return "" if external else call.func.dotted.rpartition(".")[2]
 
 
+def _instance(index: ProjectIndex, call: Call, ctx: Ctx) -> bool:
+    """``call`` makes an instance of a project class that is always true: none of its
+    classes defines ``__bool__`` or ``__len__``, and none is a library's (``dict``)."""
+    if not isinstance(call.func, Name):
+        return False
+    cls = index.lookup(call.func.dotted, ctx)
+    if not isinstance(cls, ClassSym) or index.external_bases(cls):
+        return False
+    return all(index.class_member(cls, name) is None for name in ("__bool__", "__len__"))
+
+
 def _never_none(index: ProjectIndex, expr: Expr, ctx: Ctx, depth: int) -> bool:
     """``expr`` (read in ``ctx``) is never None."""
     if isinstance(expr, Name):
@@ -123,7 +135,7 @@ def _call_never_none(index: ProjectIndex, call: Call, ctx: Ctx, depth: int) -> b
     """``call`` never returns None: a builtin that makes a value, a str method, or
     ``os.getenv`` / ``os.environ.get`` with a default that is never None."""
     name = _named(index, call.func, ctx)
-    if name in _MAKERS:
+    if name in _MAKERS or _instance(index, call, ctx):
         return True
     if name in _GETENV:
         default = call.args[1] if len(call.args) > 1 else dict(call.kwargs).get("default")
@@ -159,6 +171,8 @@ def _call_never_empty(index: ProjectIndex, call: Call, ctx: Ctx, depth: int) -> 
     """``call`` is ``x.split(sep)`` or a copy of something never empty (``set(...)``)."""
     if _method(index, call, ctx) in ("split", "rsplit"):
         return bool(call.args) and call.args[0] != Const(None)
+    if _instance(index, call, ctx):
+        return True
     copied = _named(index, call.func, ctx) in _COPIES and len(call.args) == 1
     return copied and _never_empty(index, call.args[0], ctx, depth + 1)
 
