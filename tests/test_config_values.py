@@ -338,3 +338,68 @@ def test_a_name_bound_by_walrus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         ("BK101", "if (key := API_KEY) and x_token != key:"),
         ("BK101", "if ENABLED and not x_token:"),
     ]
+
+
+EARLY = """\
+import os
+from typing import Optional
+
+from fastapi import Depends, FastAPI, Header, HTTPException
+
+API_KEYS = [k.strip() for k in os.getenv("BK_TEST_KEY", "").split(",")]
+FILTERED = [k for k in API_KEYS if k]
+SESSIONS = {"abc": "alice"}
+app = FastAPI()
+
+
+def split_early(x_token: Optional[str] = Header(None)) -> None:
+    if not API_KEYS:
+        return
+    if x_token not in API_KEYS:
+        raise HTTPException(status_code=401)
+
+
+def sessions_early(x_token: Optional[str] = Header(None)) -> None:
+    if not SESSIONS:
+        return
+    if x_token not in SESSIONS:
+        raise HTTPException(status_code=401)
+
+
+def split_else(x_token: Optional[str] = Header(None)) -> None:
+    if API_KEYS:
+        if x_token not in API_KEYS:
+            raise HTTPException(status_code=401)
+    else:
+        return
+
+
+def filtered_early(x_token: Optional[str] = Header(None)) -> None:
+    if not FILTERED:
+        return
+    if x_token not in FILTERED:
+        raise HTTPException(status_code=401)
+"""
+
+
+def test_an_early_return_on_configuration_always_set_is_never_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("BK_TEST_KEY", raising=False)
+    names = ["split_early", "sessions_early", "split_else", "filtered_early"]
+    main = guarded_routes(EARLY, names)
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": main})
+    result = agrees_with_fastapi(
+        root,
+        {
+            "/split_early": (401, "required"),  # [""]: never empty
+            "/sessions_early": (401, "required"),
+            "/split_else": (401, "required"),
+            "/filtered_early": (200, "none"),
+        },
+    )
+    switches = [f for f in result.findings if f.message.startswith("Configuration switch")]
+    lines = main.splitlines()
+    assert [(f.code, lines[f.line - 1].strip()) for f in switches] == [
+        ("BK101", "return"),
+    ]

@@ -34,7 +34,7 @@ import builtins
 import copy
 from collections.abc import Callable, Sequence
 
-from backendkit.project.configvalues import always_true
+from backendkit.project.configvalues import always_true, never_taken
 from backendkit.project.credhelpers import injected_target
 from backendkit.project.index import ProjectIndex
 from backendkit.project.returns import Origin
@@ -73,6 +73,23 @@ def config_skip(
             origin = (func.ctx.module.path, lines[0], text)
             return origin, _without(func, set(lines))
     return _guarded(index, func, raise_lines, helper_lines)
+
+
+def live_returns(index: ProjectIndex, func: FuncSym) -> FuncSym:
+    """``func`` without the returns it never takes, under an ``if`` whose test is only the
+    absence of configuration that is always set (``if not API_KEYS: return`` on keys split
+    from the environment, ``[""]`` at least; ``configvalues.never_taken``): they let no
+    caller through in any configuration. ``func`` itself when it has none."""
+    scope = func.info.scope
+    if not scope.ifs or not (scope.return_lines or scope.bare_returns):
+        return func
+    body = func.ctx.enter(func.info)
+    dead = set()
+    for block in scope.ifs:
+        if block.absent or block.forms:
+            returns = _returns_in(scope, block, block.first, block.end)
+            dead |= {line for line in returns if never_taken(index, block, line, body)}
+    return _without(func, dead) if dead else func
 
 
 def _guarded(
@@ -272,4 +289,4 @@ def _without(func: FuncSym, lines: set[int]) -> FuncSym:
     return FuncSym(info, func.ctx)
 
 
-__all__ = ["config_skip", "configuration", "settings_param"]
+__all__ = ["config_skip", "configuration", "live_returns", "settings_param"]

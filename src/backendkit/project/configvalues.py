@@ -26,6 +26,7 @@ from backendkit.summary.model import (
     DictExpr,
     Expr,
     FString,
+    IfBlock,
     Name,
     Seq,
     Starred,
@@ -66,6 +67,25 @@ def always_true(
         return False
     found = _value(index, part[0], ctx, 0)
     return found is not None and isinstance(found[0], Const) and bool(found[0].value)
+
+
+def never_taken(index: ProjectIndex, block: IfBlock, line: int, ctx: Ctx) -> bool:
+    """The ``return`` on ``line``, in ``block`` (read in ``ctx``), is never taken: in the
+    body, the test is only the absence of a name that is always true (``if not API_KEYS:
+    return``, ``if KEYS is None:``); in the ``else``, it requires that name set (``if
+    API_KEYS: <check> else: return``)."""
+    if block.in_body(line):
+        names = block.absent
+        test = _never_empty
+    elif len(block.forms) == 1 and block.forms[0][0]:
+        kind, name = block.forms[0]
+        names, test = (name,), (_never_empty if kind == "truthy" else _never_none)
+    else:
+        return False
+    if len(names) != 1 or not all(read in (names[0], "bool", "len") for read in block.reads):
+        return False
+    found = _value(index, names[0], ctx, 0)
+    return found is not None and test(index, *found, 0)
 
 
 def _value(index: ProjectIndex, dotted: str, ctx: Ctx, depth: int) -> tuple[Expr, Ctx] | None:
@@ -177,4 +197,4 @@ def _call_never_empty(index: ProjectIndex, call: Call, ctx: Ctx, depth: int) -> 
     return copied and _never_empty(index, call.args[0], ctx, depth + 1)
 
 
-__all__ = ["always_true"]
+__all__ = ["always_true", "never_taken"]
