@@ -403,3 +403,46 @@ def test_an_early_return_on_configuration_always_set_is_never_taken(
     assert [(f.code, lines[f.line - 1].strip()) for f in switches] == [
         ("BK101", "return"),
     ]
+
+
+SETTINGS = """\
+from typing import Optional
+
+from fastapi import Depends, FastAPI, Header, HTTPException
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    bk_test_key: str = "dev-key"
+
+
+class Plain:
+    KEY = "dev-key"
+
+
+settings = Settings()
+app = FastAPI()
+
+
+def from_settings(x_token: Optional[str] = Header(None)) -> None:
+    if not settings.bk_test_key:
+        return
+    if x_token != settings.bk_test_key:
+        raise HTTPException(status_code=401)
+
+
+def from_class(x_token: Optional[str] = Header(None)) -> None:
+    if not Plain.KEY:
+        return
+    if x_token != Plain.KEY:
+        raise HTTPException(status_code=401)
+"""
+
+
+def test_a_settings_default_is_no_value_always_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BK_TEST_KEY", "")  # the environment empties the default
+    main = guarded_routes(SETTINGS, ["from_settings", "from_class"])
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": main})
+    agrees_with_fastapi(root, {"/from_settings": (200, "none"), "/from_class": (401, "required")})
