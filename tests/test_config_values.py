@@ -446,3 +446,36 @@ def test_a_settings_default_is_no_value_always_set(
     main = guarded_routes(SETTINGS, ["from_settings", "from_class"])
     root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": main})
     agrees_with_fastapi(root, {"/from_settings": (200, "none"), "/from_class": (401, "required")})
+
+
+REBOUND = """\
+import os
+from typing import Optional
+
+from fastapi import Depends, FastAPI, Header, HTTPException
+
+API_KEY = os.getenv("BK_TEST_KEY", "")
+app = FastAPI()
+
+
+def load_key() -> None:
+    global API_KEY
+    API_KEY = None
+
+
+load_key()
+
+
+def rebound(x_token: Optional[str] = Header(None)) -> None:
+    if API_KEY is not None and x_token != API_KEY:
+        raise HTTPException(status_code=401)
+"""
+
+
+def test_a_name_a_function_binds_again_may_be_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("BK_TEST_KEY", raising=False)
+    main = guarded_routes(REBOUND, ["rebound"])
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": main})
+    agrees_with_fastapi(root, {"/rebound": (200, "none")})  # the global is None

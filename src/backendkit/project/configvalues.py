@@ -28,6 +28,7 @@ from backendkit.summary.model import (
     FString,
     IfBlock,
     Name,
+    Scope,
     Seq,
     Starred,
     Subscript,
@@ -95,11 +96,19 @@ def _value(index: ProjectIndex, dotted: str, ctx: Ctx, depth: int) -> tuple[Expr
     if not isinstance(found, VarSym) or found.assign.value is None or depth > _DEPTH:
         return None
     scope = found.ctx.scopes[-1] if found.ctx.scopes else None
-    if scope is not None and found.name in scope.aug_assigns:
-        return None
-    if scope is not None and len(scope.assigns.get(found.name, ())) > 1:
+    if scope is not None and _rebound(scope, found.name):
         return None
     return found.assign.value, found.ctx
+
+
+def _rebound(scope: Scope, name: str) -> bool:
+    """``scope`` binds ``name`` more than once, or a function of it (a method too) binds the
+    same name (``global API_KEY`` in a start-up hook: the summary does not say which)."""
+    if name in scope.aug_assigns or len(scope.assigns.get(name, ())) > 1:
+        return True
+    methods = [f for cls in scope.classes.values() for f in cls.scope.functions.values()]
+    functions = [*scope.functions.values(), *methods]
+    return any(name in func.scope.assigns for func in functions)
 
 
 def _named(index: ProjectIndex, expr: Expr, ctx: Ctx) -> str:
