@@ -103,6 +103,7 @@ def test_if_tests_guarding_raises_and_returns() -> None:
             orelse=25,
             present=("settings.maintenance",),
             body_end=25,
+            forms=(("truthy", "settings.maintenance"),),  # it requires that name set
         ),
         # an ``elif`` is no ``else``, but the body ends where it starts; a caller without a
         # user gets the body (``not user or ...``)
@@ -128,7 +129,8 @@ def test_return_lines_and_bare_returns() -> None:
     assert check.scope.bare_returns == (31,)
     bare = _function(summary, "bare")
     assert (bare.scope.return_lines, bare.scope.bare_returns) == ((37,), (36,))
-    assert bare.scope.ifs == (IfBlock(35, 37, ("flag",), present=("flag",)),)
+    forms = (("truthy", "flag"),)
+    assert bare.scope.ifs == (IfBlock(35, 37, ("flag",), present=("flag",), forms=forms),)
 
 
 FALLS = """\

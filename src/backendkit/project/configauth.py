@@ -34,13 +34,16 @@ import builtins
 import copy
 from collections.abc import Callable, Sequence
 
+from backendkit.project.configvalues import always_true, never_taken
 from backendkit.project.credhelpers import injected_target
 from backendkit.project.index import ProjectIndex
 from backendkit.project.returns import Origin
 from backendkit.project.symbols import Ctx, FuncSym, ParamSym, Unresolved, VarSym
-from backendkit.summary.model import Const, IfBlock, Name, Param, Scope
+from backendkit.summary.model import IfBlock, Name, Param, Scope
 
 _BUILTINS = frozenset(dir(builtins))
+#: builtins whose result depends only on their arguments (``len(KEYS)``)
+_PURE = frozenset({"len", "bool", "int", "str", "float", "any", "all", "min", "max", "sorted"})
 
 
 def config_skip(
@@ -72,55 +75,110 @@ def config_skip(
     return _guarded(index, func, raise_lines, helper_lines)
 
 
+def live_returns(index: ProjectIndex, func: FuncSym) -> FuncSym:
+    """``func`` without the returns it never takes, under an ``if`` whose test is only the
+    absence of configuration that is always set (``if not API_KEYS: return`` on keys split
+    from the environment, ``[""]`` at least; ``configvalues.never_taken``): they let no
+    caller through in any configuration. ``func`` itself when it has none."""
+    scope = func.info.scope
+    if not scope.ifs or not (scope.return_lines or scope.bare_returns):
+        return func
+    body = func.ctx.enter(func.info)
+    dead = set()
+    for block in scope.ifs:
+        if block.absent or block.forms:
+            returns = _returns_in(scope, block, block.first, block.end)
+            dead |= {line for line in returns if never_taken(index, block, line, body)}
+    return _without(func, dead) if dead else func
+
+
 def _guarded(
     index: ProjectIndex,
     func: FuncSym,
     raise_lines: list[int],
     helper_lines: Callable[[], Sequence[int]],
 ) -> tuple[Origin, FuncSym] | None:
-    """The ``if`` whose body holds every rejection of ``func`` (its 401/403s on
-    ``raise_lines``, the calls of rejecting helpers on ``helper_lines``, after the test) when
-    its test is an ``and`` with an operand that reads only configuration (``if API_KEY and
-    key != API_KEY: raise``, ``if settings.auth_enabled and not token:``) and is not a name
-    bound to a true literal (``REQUIRE = True``): where that operand is false, nothing is
-    checked. Configured to check, ``func`` is what it is."""
-    candidates = [b for b in func.info.scope.ifs if b.parts]
-    if not candidates:
-        return None
+    """The ``if`` tests that skip every rejection of ``func`` (its 401/403s on
+    ``raise_lines``, the calls of rejecting helpers on ``helper_lines``, after the test) in
+    some configuration: one ``if`` holding them all whose test is an ``and`` with an operand
+    that reads only configuration and may be false (``if API_KEY and key != API_KEY:
+    raise``, ``if settings.auth_enabled and not token:``; not ``REQUIRE = True``, nor
+    ``os.getenv("K", "") is not None``: ``configvalues``); or, for each rejection, an ``if``
+    holding it whose test requires a configured name to be set (``if API_KEY:``, ``if
+    API_KEY and not token: raise 401`` then ``if API_KEY and token != API_KEY: raise 403``,
+    ``if STRICT: ... elif API_KEY and ...``): with none of them set, nothing is checked.
+    Configured to check, ``func`` is what it is."""
     body = func.ctx.enter(func.info)
-    helpers = helper_lines()
-    for block in candidates:
-        if not _holds_all(block, raise_lines, helpers):
-            continue
-        for part in block.parts:
-            if _switches(index, part, body):
-                text = f"{func.info.name}'s test on {_named(part)}"
-                return (func.ctx.module.path, block.first, text), func
+    blocks = [(b, ops) for b in func.info.scope.ifs if (ops := _switching(index, b, body))]
+    if not blocks or not all(any(_under(b, line) for b, _ops in blocks) for line in raise_lines):
+        return None
+    lines = [*raise_lines, *helper_lines()]
+    found = _one_test(blocks, lines) or _set_tests(blocks, lines)
+    if found is None:
+        return None
+    line, how, names = found
+    return (func.ctx.module.path, line, f"{func.info.name}'s {how} on {names}"), func
+
+
+def _one_test(blocks: list[Block], lines: list[int]) -> tuple[int, str, str] | None:
+    """The first ``and`` test of ``blocks`` holding every line of ``lines``: its line, and
+    the configuration its first switching operand reads."""
+    for block, ops in blocks:
+        if block.parts and all(_under(block, line) for line in lines):
+            return block.first, "test", _named(ops[0][0])
     return None
 
 
-def _holds_all(block: IfBlock, raise_lines: list[int], helper_lines: Sequence[int]) -> bool:
-    """``block``'s test is an ``and`` and its body holds every raise and every rejecting
-    helper's call (those after the test: a call in the test may run before any operand)."""
-    if not block.parts or not all(block.in_body(line) for line in raise_lines):
-        return False
-    return all(block.first + block.test_lines < line < block.end for line in helper_lines)
+def _set_tests(blocks: list[Block], lines: list[int]) -> tuple[int, str, str] | None:
+    """For each line of ``lines``, a test of ``blocks`` holding it that requires a configured
+    name to be set: the line of the first, and the configuration they read."""
+    found = [_set_test(blocks, line) for line in lines]
+    chosen = [test for test in found if test is not None]
+    if len(chosen) < len(found):
+        return None
+    first = min(block.first for block, _part in chosen)
+    how = "test" if len({block.first for block, _part in chosen}) == 1 else "tests"
+    return first, how, ", ".join(dict.fromkeys(_named(part) for _block, part in chosen))
 
 
-def _switches(index: ProjectIndex, part: tuple[str, ...], body: Ctx) -> bool:
-    """An ``and`` operand reading only configuration that may be false."""
+def _switches(index: ProjectIndex, part: tuple[str, ...], form: tuple[str, str], body: Ctx) -> bool:
+    """An ``and`` operand reading only configuration that may be false (``form``: what it
+    requires of one name, ``configvalues.always_true``)."""
     if not part or not all(configuration(index, read, body) for read in part):
         return False
-    return not _always_true(index, part, body)
+    return not always_true(index, form, part, body)
 
 
-def _always_true(index: ProjectIndex, part: tuple[str, ...], body: Ctx) -> bool:
-    """``part`` (an ``and`` operand's reads) is one name bound to a true literal."""
-    if len(part) != 1:
-        return False
-    found = index.lookup(part[0], body)
-    value = found.assign.value if isinstance(found, VarSym) else None
-    return isinstance(value, Const) and bool(value.value)
+Operand = tuple[tuple[str, ...], tuple[str, str]]  # an operand's reads and its form
+Block = tuple[IfBlock, list[Operand]]  # an ``if`` and the operands that switch it
+
+
+def _switching(index: ProjectIndex, block: IfBlock, body: Ctx) -> list[Operand]:
+    """The operands of ``block``'s ``and`` test that read only configuration and may be
+    false; of a test that is no ``and``, the test when it requires a configured name to be
+    set (``if API_KEY:``, ``if KEY is not None:``)."""
+    parts = block.parts or (block.reads,)
+    forms = block.forms or (("", ""),) * len(parts)
+    found = [(part, form) for part, form in zip(parts, forms, strict=False)]
+    if not block.parts:
+        found = [(part, form) for part, form in found if form[0]]
+    return [(part, form) for part, form in found if _switches(index, part, form, body)]
+
+
+def _under(block: IfBlock, line: int) -> bool:
+    """``line`` is in ``block``'s body, after its test (a call in the test may run before
+    any operand)."""
+    return block.first + block.test_lines < line and block.in_body(line)
+
+
+def _set_test(blocks: list[Block], line: int) -> tuple[IfBlock, tuple[str, ...]] | None:
+    """The first of ``blocks`` holding ``line`` under an operand that requires a configured
+    name to be set (false when none is), and that operand's reads."""
+    for block, ops in blocks:
+        set_ops = [part for part, (kind, _name) in ops if kind]
+        if set_ops and _under(block, line):
+            return block, set_ops[0]
+    return None
 
 
 def _named(part: tuple[str, ...]) -> str:
@@ -189,7 +247,7 @@ def configuration(index: ProjectIndex, read: str, body: Ctx) -> bool:
         found = params[symbol.index] if symbol.index < len(params) else None
         return found is not None and settings_param(index, found, symbol.head())
     if isinstance(symbol, Unresolved):
-        return False
+        return read in _PURE  # ``len(KEYS) > 0``: the builtin, not a name of the project
     return not (isinstance(symbol, VarSym) and len(symbol.ctx.scopes) > 1)
 
 
@@ -231,4 +289,4 @@ def _without(func: FuncSym, lines: set[int]) -> FuncSym:
     return FuncSym(info, func.ctx)
 
 
-__all__ = ["config_skip", "configuration", "settings_param"]
+__all__ = ["config_skip", "configuration", "live_returns", "settings_param"]

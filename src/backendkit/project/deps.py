@@ -26,7 +26,7 @@ from backendkit.project.authstatus import (
     library_class,
 )
 from backendkit.project.builtflags import as_built, closure_built
-from backendkit.project.configauth import config_skip
+from backendkit.project.configauth import config_skip, live_returns
 from backendkit.project.credentials import CredentialChecks
 from backendkit.project.decorators import DecoratorGuards
 from backendkit.project.endpointauth import endpoint_check
@@ -387,6 +387,7 @@ class DependencyResolver:
         if not node.enforces:  # a 401/403 it raises, if any, its own ``try`` swallows
             node.caught = min((line for line, _ in self.errors.auth_errors(func)), default=0)
             return
+        func = live_returns(self.index, func)  # ``if not KEYS: return`` on keys always set
         early = self.credentials.lets_through(func)
         node.enforces = not early  # an early return lets anonymous callers through
         own = self.errors.rejection_lines(func)  # else a rejecting helper's call (chainlit)

@@ -196,9 +196,12 @@ class ExprConverter:
 def _comprehension(node: cst.CSTNode) -> Expr:
     """Not modelled, but ``Unknown("Placeholders")`` when every element is a string literal
     or an f-string that interpolates only loop indexes (``f":id{i}" for i in range(n)``,
-    ``"?" for _ in ids``): the parameter placeholders of an IN list, not data."""
+    ``"?" for _ in ids``): the parameter placeholders of an IN list, not data; and
+    ``Unknown("NonEmpty")`` when it yields at least once (``non_empty``)."""
     assert isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp))
     element = node.elt
+    if non_empty(node.for_in):
+        return Unknown("NonEmpty")
     if isinstance(element, cst.SimpleString):
         return Unknown("Placeholders")
     if isinstance(element, cst.FormattedString):
@@ -207,6 +210,27 @@ def _comprehension(node: cst.CSTNode) -> Expr:
         if all(isinstance(e, cst.Name) and e.value in indexes for e in expressions):
             return Unknown("Placeholders")
     return Unknown(type(node).__name__)
+
+
+def non_empty(comp: cst.CompFor) -> bool:
+    """A comprehension with this one ``for`` and no ``if`` yields at least once: it loops
+    over ``x.split(sep)`` or ``x.rsplit(sep)`` (``[k.strip() for k in KEYS.split(",")]`` is
+    ``[""]`` for an empty ``KEYS``; without ``sep``, ``"".split()`` is ``[]``)."""
+    if comp.ifs or comp.inner_for_in is not None or comp.asynchronous is not None:
+        return False
+    return _split_by(comp.iter)
+
+
+def _split_by(it: cst.BaseExpression) -> bool:
+    """``it`` is ``x.split(sep)`` or ``x.rsplit(sep)`` with a ``sep`` that is not None."""
+    if not isinstance(it, cst.Call) or not isinstance(it.func, cst.Attribute):
+        return False
+    if it.func.attr.value not in ("split", "rsplit") or not it.args:
+        return False
+    sep = it.args[0]
+    given = sep.keyword is None or sep.keyword.value == "sep"
+    none = isinstance(sep.value, cst.Name) and sep.value.value == "None"
+    return given and not sep.star and not none
 
 
 def _loop_indexes(comp: cst.CompFor | None) -> set[str]:

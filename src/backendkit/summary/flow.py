@@ -16,8 +16,8 @@ from typing import Any
 
 import libcst as cst
 
-from backendkit.summary.exprs import dotted_name
-from backendkit.summary.model import ATTR_TESTS, IfBlock, Narrowing, Scope, sparse_dict
+from backendkit.summary.exprs import ExprConverter, dotted_name
+from backendkit.summary.model import ATTR_TESTS, Assign, IfBlock, Narrowing, Scope, sparse_dict
 from backendkit.summary.walker import fields_of
 
 _CONSTANTS = frozenset({"True", "False", "None"})
@@ -98,6 +98,48 @@ def test_parts(test: cst.BaseExpression) -> list[cst.BaseExpression]:
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
         return _or_operands(test.expression)
     return [test]
+
+
+def test_forms(test: cst.BaseExpression) -> list[tuple[str, str]]:
+    """What each operand ``test_parts`` gives requires of one name or attribute chain for
+    the body to run: ``("truthy", "KEYS")`` for ``KEYS``, ``bool(KEYS)``, ``len(KEYS)``, ``len(KEYS)
+    > 0``; ``("not None", "KEY")`` for ``KEY is not None``; ``("", "")`` for anything else,
+    and for the operands of a negated ``or`` (the body runs when they are false)."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return [*test_forms(test.left), *test_forms(test.right)]
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return [("", "")] * len(_or_operands(test.expression))
+    named = _not_none(test)
+    if named:
+        return [("not None", named)]
+    named = _named(_truth_of(test))
+    return [("truthy", named) if named else ("", "")]
+
+
+def _named_value(test: cst.BaseExpression) -> cst.BaseExpression:
+    """``x`` of ``(name := x)`` (the operand tests ``x``; ``name`` is written, not read),
+    else ``test`` itself."""
+    return test.value if isinstance(test, cst.NamedExpr) else test
+
+
+def _truth_of(test: cst.BaseExpression) -> cst.BaseExpression:
+    """``x`` of ``bool(x)``, ``len(x)``, ``len(x) > 0`` or ``(name := x)``, else ``test``."""
+    test = _named_value(test)
+    if isinstance(test, cst.Comparison) and _nonzero(test):
+        test = test.left
+    if isinstance(test, cst.Call) and len(test.args) == 1 and _named(test.func) in _TRUTHS:
+        return test.args[0].value if not test.args[0].star else test
+    return test
+
+
+def _nonzero(test: cst.Comparison) -> bool:
+    """``test`` is ``len(x) > 0``, ``len(x) != 0`` or ``len(x) >= 1``."""
+    if len(test.comparisons) != 1 or not isinstance(test.left, cst.Call):
+        return False
+    target = test.comparisons[0]
+    value = target.comparator.value if isinstance(target.comparator, cst.Integer) else ""
+    wanted = {"0": (cst.GreaterThan, cst.NotEqual), "1": (cst.GreaterThanEqual,)}.get(value, ())
+    return _named(test.left.func) == "len" and isinstance(target.operator, wanted)
 
 
 def _or_operands(test: cst.BaseExpression) -> list[cst.BaseExpression]:
@@ -303,6 +345,7 @@ class FlowFacts:
 
     scope: Scope
     line: int
+    exprs: ExprConverter
     open_ifs: list[OpenIf]
     tail_tests: set[int]
     guard_depth: list[int]
@@ -335,7 +378,8 @@ class FlowFacts:
         wrapped = max(found.test_end - found.first, 0)
         reads = test_reads(found.test)
         present, absent = test_presence(found.test), test_absence(found.test)
-        parts = tuple(test_reads(part) for part in test_parts(found.test))
+        parts = tuple(test_reads(_named_value(part)) for part in test_parts(found.test))
+        forms = tuple(test_forms(found.test))
         return IfBlock(
             found.first,
             self.line,
@@ -346,6 +390,7 @@ class FlowFacts:
             found.body_end,
             absent,
             parts if len(parts) > 1 else (),
+            forms if any(kind for kind, _name in forms) else (),
         )
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
@@ -380,6 +425,13 @@ class FlowFacts:
     def _body_starts(self) -> None:
         if self.open_ifs and not self.open_ifs[-1].test_end:
             self.open_ifs[-1].test_end = self.line
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        """``(name := value)`` binds ``name`` in the scope (a comprehension's too): a local
+        of a function shadows a module-level name (``(ENABLED := request...)``)."""
+        if isinstance(node.target, cst.Name):
+            record = Assign(self.exprs.convert(node.value), self.line)
+            self.scope.assigns.setdefault(node.target.value, []).append(record)
 
     def note_exit(self) -> None:
         """A ``raise`` or ``return``: the ``if`` blocks of this scope being walked hold one."""

@@ -1,8 +1,7 @@
 """Plain-data summaries of one module, written by the per-file pass.
 
-Everything here is a small frozen or plain dataclass made of strings, numbers, tuples, lists and
-dicts, so a summary can be pickled to a cache file or shipped back from a worker process. The
-project pass never sees a libcst node.
+Small frozen or plain dataclasses of strings, numbers, tuples, lists and dicts, so a summary
+can be pickled or shipped back from a worker process. The project pass sees no libcst node.
 """
 
 from __future__ import annotations
@@ -14,9 +13,7 @@ from typing import ClassVar, NamedTuple
 
 from backendkit.findings import Finding
 
-# ---------------------------------------------------------------------------------------------
 # Expressions: a static, lossy picture of the source expressions the analysers care about.
-# ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -138,7 +135,8 @@ class Starred:
 
 @dataclass(frozen=True)
 class Unknown:
-    """Anything the analysers do not model; ``kind`` is the libcst node type."""
+    """Anything the analysers do not model; ``kind`` is the libcst node type (or ``NonEmpty``:
+    a comprehension that yields at least once, ``exprs.non_empty``)."""
 
     kind: str
 
@@ -276,14 +274,14 @@ class IfBlock(NamedTuple):
     branches; an ``elif`` is a block of its own nested in it) run as its test decides, and
     ``reads`` are the names and attribute chains the test reads, callees included, in source
     order (``if not user.active or token is None``: ``("user.active", "token")``); ``parts``
-    those of each operand of a test that is an ``and`` (else ()). The test spans
-    ``test_lines`` lines after the first (wrapped in parentheses by black or ruff).
-    ``orelse`` is the line of its ``else:`` (0 without one; an ``elif`` is not an ``else``):
-    the body is ``first <= line < orelse``. A named tuple, as ``TryBlock``; an ``if`` without
-    a ``raise`` or ``return`` is in ``ifs`` only at module level. ``present`` are the names
-    the test requires to be truthy or not ``None`` (``if token:``, ``if key is not None and
-    ...``), ``absent`` those whose absence makes it hold (``flow.test_absence``). ``body_end``
-    is the line its ``else:`` or ``elif`` starts on (0 without either; ``in_body``)."""
+    those of each operand of an ``and`` test (else ()), ``forms`` what each (or the test)
+    requires of one name (``flow.test_forms``; () if nothing). The test spans ``test_lines``
+    lines after the first.
+    ``orelse`` is the line of its ``else:`` (0 without one; an ``elif`` is not an ``else``).
+    A named tuple; an ``if`` without a ``raise`` or ``return`` is in ``ifs`` only at module
+    level. ``present`` are the names the test requires to be truthy or not ``None``, ``absent``
+    those whose absence makes it hold (``flow.test_absence``). ``body_end`` is the line its
+    ``else:`` or ``elif`` starts on (0 without either; ``in_body``)."""
 
     first: int
     end: int
@@ -294,6 +292,7 @@ class IfBlock(NamedTuple):
     body_end: int = 0
     absent: tuple[str, ...] = ()
     parts: tuple[tuple[str, ...], ...] = ()
+    forms: tuple[tuple[str, str], ...] = ()
 
     holds = _spans  # ``block.holds(line)``
 
