@@ -38,8 +38,16 @@ from backendkit.project.configvalues import always_true, never_taken
 from backendkit.project.credhelpers import injected_target
 from backendkit.project.index import ProjectIndex
 from backendkit.project.returns import Origin
-from backendkit.project.symbols import Ctx, FuncSym, ParamSym, Unresolved, VarSym
-from backendkit.summary.model import IfBlock, Name, Param, Scope
+from backendkit.project.symbols import (
+    ClassSym,
+    Ctx,
+    External,
+    FuncSym,
+    ParamSym,
+    Unresolved,
+    VarSym,
+)
+from backendkit.summary.model import CallSite, IfBlock, Name, Param, Scope
 
 _BUILTINS = frozenset(dir(builtins))
 #: builtins whose result depends only on their arguments (``len(KEYS)``)
@@ -66,7 +74,7 @@ def config_skip(
     for block in scope.ifs:
         if block.first >= first:
             continue
-        lines, how = _skipping(scope, block, first, early)
+        lines, how = _skipping(scope, block, first, early, _builder(index, body))
         lines = [line for line in lines if _configured(index, scope, block, line, body)]
         if lines and block.reads and all(configuration(index, read, body) for read in block.reads):
             text = f"{func.info.name}'s {how} on {_test(block)}"
@@ -187,37 +195,72 @@ def _named(part: tuple[str, ...]) -> str:
     return ", ".join(names)
 
 
-def _skipping(scope: Scope, block: IfBlock, first: int, early: bool) -> tuple[list[int], str]:
+def _skipping(
+    scope: Scope, block: IfBlock, first: int, early: bool, harmless: Callable[[CallSite], bool]
+) -> tuple[list[int], str]:
     """The returns by which ``block`` skips the 401/403 on line ``first``, and how to name
     them: all of its returns when it ends before that line (``if not KEY: return``; only
-    when ``early`` returns count); when it holds it, those of the other branch of an
-    ``if``/``else`` (``if KEYS: <check> else: return None``) that nothing in that branch can
-    reject before (``_plain``)."""
+    when ``early`` returns count); when it holds it, those of a branch that does not: the
+    ``else`` of a check in the body (``if KEYS: <check> else: return None``), or the body of
+    a check in an ``elif`` or ``else`` (``if MASTER_KEY is None: return User() elif key is
+    None: raise 401``), that nothing in that branch can reject before (``_plain``)."""
     if not block.holds(first):
         found = _returns_in(scope, block, block.first, block.end) if early else []
         return found, "early return"
-    if not block.orelse:
-        return [], ""
-    if first < block.orelse:
-        start, found = block.orelse, _returns_in(scope, block, block.orelse, block.end)
-    else:
-        start = block.first + block.test_lines
-        found = _returns_in(scope, block, block.first, block.orelse)
     nested = [b for b in scope.ifs if b is not block and block.first < b.first < block.end]
-    kept = [line for line in found if _plain(scope, nested, start, line)]
-    return kept, "else-branch return"
+    branches = _other_branches(block, first)
+    kept = [
+        line
+        for start, end, _name in branches
+        for line in _returns_in(scope, block, start, end)
+        if _plain(scope, nested, start, line, harmless)
+    ]
+    return kept, branches[0][2] if branches else ""
 
 
-def _plain(scope: Scope, nested: list[IfBlock], start: int, line: int) -> bool:
+def _other_branches(block: IfBlock, first: int) -> list[tuple[int, int, str]]:
+    """``(start, end, name)`` of the branches of ``block`` that do not hold line ``first``
+    and run instead of it: the ``else`` of a line in the body; the body of a line in an
+    ``elif`` or the ``else`` (and the ``else`` of a line in an ``elif``)."""
+    orelse = (block.orelse, block.end, "else-branch return")
+    if block.in_body(first):
+        return [orelse] if block.orelse else []
+    in_else = bool(block.orelse) and first >= block.orelse  # named as it always was
+    body = "else-branch return" if in_else else "early return"
+    found = [(block.first + block.test_lines, block.body_end, body)]
+    if block.orelse and not in_else:
+        found.append(orelse)
+    return found if block.body_end else []
+
+
+def _plain(
+    scope: Scope, nested: list[IfBlock], start: int, line: int, harmless: Callable[[CallSite], bool]
+) -> bool:
     """The return on ``line`` lets every caller of its branch (which starts after ``start``)
     through: no ``if`` of the branch holds it (its test may read the request), and nothing
     in the branch up to it may reject a caller: no ``raise`` and no call (a check of that
-    configuration of its own, ``return verify_remote(token)``)."""
+    configuration of its own, ``return verify_remote(token)``) but one that only builds a
+    value (``harmless``: ``return User("anonymous")``)."""
     if any(b.holds(line) for b in nested):
         return False
     if any(start < at <= line for _call, at in scope.raises):
         return False
-    return not any(start < site.line <= line for site in scope.calls)
+    return not any(start < site.line <= line and not harmless(site) for site in scope.calls)
+
+
+def _builder(index: ProjectIndex, body: Ctx) -> Callable[[CallSite], bool]:
+    """Whether a call in ``body`` only builds a value: a class called (a project class, or a
+    library's named in CamelCase), which rejects no caller of a dependency (its value is
+    handed to the endpoint, never sent)."""
+
+    def builds(site: CallSite) -> bool:
+        func = site.call.func
+        target = index.resolve_expr(func, body) if isinstance(func, Name) else None
+        if isinstance(target, ClassSym):
+            return True
+        return isinstance(target, External) and target.last[:1].isupper()
+
+    return builds
 
 
 def _returns_in(scope: Scope, block: IfBlock, start: int, end: int) -> list[int]:
