@@ -59,6 +59,7 @@ from backendkit.project.credhelpers import (
 )
 from backendkit.project.credreads import get_key, is_credential, named_read, subscript_read
 from backendkit.project.httperrors import HttpErrors
+from backendkit.project.implicitquery import FastAPICalled, implicit_query
 from backendkit.project.index import ProjectIndex
 from backendkit.project.members import MethodValues
 from backendkit.project.rejections import lets_missing_through, rejected_read
@@ -100,6 +101,7 @@ class CredentialChecks:
         self.index = index
         self.errors = errors
         self.members = members or MethodValues(index)  # ``Depends(self.get_user)``
+        self.called = FastAPICalled(index)  # endpoints and dependencies (``implicitquery``)
         #: (id of a helper's FunctionInfo, depth) -> the credential it returns ("")
         self._returns: dict[tuple[int, int], str] = {}
 
@@ -128,11 +130,20 @@ class CredentialChecks:
         """The credentials ``func``'s parameters read (``Header()``, ``Cookie()``, ``Query()``,
         a project dependency returning one), in order."""
         head = func.head()  # where the parameters' defaults are read: a method's class body
-        return [
+        found = [
             r
             for p in func.info.params
             if (r := self._param_read(p, head) or self._injected_read(p, head, depth))
         ]
+        return found + self._implicit_reads(func, {read.holder for read in found})
+
+    def _implicit_reads(self, func: FuncSym, taken: set[str]) -> list[CredentialRead]:
+        """``token: str``: the query parameters without ``Query()`` that carry a credential,
+        of a function FastAPI calls (``implicitquery.py``), not already read (``taken``)."""
+        params = [p for p in func.info.params if p.name not in taken and implicit_query(p)]
+        if not params or not self.called.named(func.info.name):
+            return []
+        return [CredentialRead(f"query {p.name.lower()}", 0, p.name) for p in params]
 
     def _get_read(self, call: Call, ctx: Ctx) -> str:
         """``get_read``, also where the key is a name holding a credential's name (``for

@@ -1,0 +1,147 @@
+"""Credentials taken as query parameters without ``Query()``.
+
+FastAPI makes every parameter of an endpoint or dependency that has a plain scalar type and is
+neither a path parameter nor declared otherwise a query parameter: ``token: str`` (required)
+and ``api_key: Optional[str] = None`` read ``?token=`` and ``?api_key=`` exactly as
+``Query()`` would (zenml's download routes, the ``?api_key=`` style of many services). Such a
+parameter with a credential's name (``credreads.is_credential``) is a query credential read,
+but only in a function FastAPI calls, whose parameters it fills: a project helper's
+``token: str`` is whatever its caller hands it.
+
+A function counts as called by FastAPI when its name is registered as a route
+(``@app.get(...)``, ``app.get(path)(f)``, ``add_api_route(path, f)``) or named in a
+``Depends()`` / ``Security()`` anywhere in the project (a parameter's default or ``Annotated``
+annotation, a ``dependencies=[...]`` list). Names are compared by their last part, once per
+project: the answer does not depend on which function was asked about first.
+"""
+
+from __future__ import annotations
+
+from backendkit.project.credreads import is_credential
+from backendkit.project.index import ProjectIndex
+from backendkit.project.regnames import ROUTE_DECORATORS
+from backendkit.summary.model import BinOp, Call, Const, Expr, Name, Param, Seq, Subscript
+
+#: the markers whose first argument FastAPI calls
+_MARKERS = frozenset({"Depends", "Security"})
+#: calls that register their endpoint argument: (position, keyword)
+_REGISTERS = {"add_api_route": (1, "endpoint"), "add_api_websocket_route": (1, "endpoint")}
+#: scalar annotations FastAPI reads from the query string
+_SCALARS = frozenset({"str"})
+
+
+def implicit_query(param: Param) -> bool:
+    """``param`` is a query parameter by FastAPI's defaults and has a credential's name: a
+    ``str`` or optional ``str`` annotation, no default or a literal one (no ``Query()``,
+    ``Header()`` or ``Depends()``)."""
+    if param.kind not in ("normal", "kwonly", "posonly") or param.name in ("self", "cls"):
+        return False
+    if param.default is not None and not isinstance(param.default, (Const, Name)):
+        return False
+    if isinstance(param.default, Name) and param.default.dotted != "None":
+        return False
+    return _scalar(param.annotation) and is_credential("query", param.name)
+
+
+def _scalar(annotation: Expr | None) -> bool:
+    """``str``, ``Optional[str]`` or ``str | None``."""
+    if isinstance(annotation, Name):
+        return _last(annotation) in _SCALARS
+    if isinstance(annotation, Subscript):
+        return _optional_scalar(annotation)
+    if isinstance(annotation, BinOp) and annotation.op == "BitOr":
+        sides = [annotation.left, annotation.right]
+        others = [side for side in sides if not _is_none(side)]
+        return len(others) == 1 and _scalar(others[0])
+    return False
+
+
+def _optional_scalar(annotation: Subscript) -> bool:
+    """``Optional[str]``."""
+    optional = isinstance(annotation.value, Name) and _last(annotation.value) == "Optional"
+    return optional and len(annotation.items) == 1 and _scalar(annotation.items[0])
+
+
+def _is_none(expr: Expr) -> bool:
+    return (isinstance(expr, Const) and expr.value is None) or (
+        isinstance(expr, Name) and expr.dotted == "None"
+    )
+
+
+def _last(name: Name) -> str:
+    return name.dotted.rpartition(".")[2]
+
+
+class FastAPICalled:
+    """The names of the project's functions FastAPI calls (computed on first use)."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self._names: frozenset[str] | None = None
+
+    def named(self, name: str) -> bool:
+        """Whether a function called ``name`` is a route's endpoint or a dependency."""
+        if self._names is None:
+            self._names = frozenset(self._collect())
+        return name in self._names
+
+    def _collect(self) -> set[str]:
+        found: set[str] = set()
+        for info, _ctx in self.index.functions():
+            exprs = [*info.decorators]
+            for param in info.params:
+                exprs += [param.default, param.annotation]
+            for expr in exprs:
+                _marked(expr, found)
+            if any(_route_decorator(d) for d in info.decorators):
+                found.add(info.name)
+            for site in info.scope.calls:
+                _registered(site.call, found)
+        for summary in self.index.modules.values():
+            for site in summary.scope.calls:
+                _registered(site.call, found)
+        return found
+
+
+def _route_decorator(expr: Expr) -> bool:
+    """``@router.get(...)`` and the like."""
+    func = expr.func if isinstance(expr, Call) else None
+    return isinstance(func, Name) and _last(func) in ROUTE_DECORATORS
+
+
+def _marked(expr: Expr | None, found: set[str]) -> None:
+    """Add the names ``Depends(x)`` / ``Security(x)`` in ``expr`` give to FastAPI."""
+    if isinstance(expr, Call):
+        target = expr.arg(0, "dependency") if _marker(expr) else None
+        if isinstance(target, Name):
+            found.add(_last(target))
+        inner: tuple[Expr, ...] = (*expr.args, *(value for _key, value in expr.kwargs))
+    elif isinstance(expr, (Seq, Subscript)):
+        inner = expr.items
+    else:
+        return
+    for item in inner:
+        _marked(item, found)
+
+
+def _marker(call: Call) -> bool:
+    return isinstance(call.func, Name) and _last(call.func) in _MARKERS
+
+
+def _registered(call: Call, found: set[str]) -> None:
+    """Add the endpoint a call registers (``app.get(path)(f)``, ``add_api_route(path, f)``)
+    and the names its ``Depends()`` arguments give FastAPI."""
+    _marked(call, found)
+    func = call.func
+    if isinstance(func, Call) and _route_decorator(func):
+        endpoint = call.arg(0, "")
+    elif isinstance(func, Name) and _last(func) in _REGISTERS:
+        position, keyword = _REGISTERS[_last(func)]
+        endpoint = call.arg(position, keyword)
+    else:
+        return
+    if isinstance(endpoint, Name):
+        found.add(_last(endpoint))
+
+
+__all__ = ["FastAPICalled", "implicit_query"]
