@@ -59,7 +59,7 @@ from backendkit.project.credhelpers import (
 )
 from backendkit.project.credreads import get_key, is_credential, named_read, subscript_read
 from backendkit.project.httperrors import HttpErrors
-from backendkit.project.implicitquery import FastAPICalled, implicit_query
+from backendkit.project.implicitquery import implicit_query
 from backendkit.project.index import ProjectIndex
 from backendkit.project.members import MethodValues
 from backendkit.project.rejections import lets_missing_through, rejected_read
@@ -101,7 +101,6 @@ class CredentialChecks:
         self.index = index
         self.errors = errors
         self.members = members or MethodValues(index)  # ``Depends(self.get_user)``
-        self.called = FastAPICalled(index)  # endpoints and dependencies (``implicitquery``)
         #: (id of a helper's FunctionInfo, depth) -> the credential it returns ("")
         self._returns: dict[tuple[int, int], str] = {}
 
@@ -141,7 +140,7 @@ class CredentialChecks:
         """``token: str``: the query parameters without ``Query()`` that carry a credential,
         of a function FastAPI calls (``implicitquery.py``), not already read (``taken``)."""
         params = [p for p in func.info.params if p.name not in taken and implicit_query(p)]
-        if not params or not self.called.named(func.info.name):
+        if not params or not self.index.fastapi_called(func.info.name):
             return []
         return [CredentialRead(f"query {p.name.lower()}", 0, p.name) for p in params]
 

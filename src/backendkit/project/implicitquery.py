@@ -17,10 +17,14 @@ project: the answer does not depend on which function was asked about first.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from backendkit.project.credreads import is_credential
-from backendkit.project.index import ProjectIndex
 from backendkit.project.regnames import ROUTE_DECORATORS
 from backendkit.summary.model import BinOp, Call, Const, Expr, Name, Param, Seq, Subscript
+
+if TYPE_CHECKING:
+    from backendkit.project.index import ProjectIndex
 
 #: the markers whose first argument FastAPI calls
 _MARKERS = frozenset({"Depends", "Security"})

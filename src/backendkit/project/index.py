@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from operator import itemgetter
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from backendkit.project.aliases import ImportAliases
 from backendkit.project.evaluate import Evaluator
@@ -41,6 +41,9 @@ from backendkit.summary.model import (
     Scope,
     Subscript,
 )
+
+if TYPE_CHECKING:
+    from backendkit.project.implicitquery import FastAPICalled
 
 T = TypeVar("T")
 
@@ -97,6 +100,7 @@ class ProjectIndex:
         #: Set by the project pass for a ``focusable`` rule of a run given some files; the
         #: rules' walks (``rules.support``) skip the other files, resolution never does.
         self.focus: frozenset[str] | None = None
+        self._called: FastAPICalled | None = None
 
     def cut_count(self) -> int:
         """How many resolutions were cut short so far (a cycle, or ``MAX_DEPTH``): an answer
@@ -411,6 +415,14 @@ class ProjectIndex:
         buckets = [by_name.get(name, []) for name in set(names)]
         found = sorted((entry for bucket in buckets for entry in bucket), key=itemgetter(0))
         return [(site, where) for _position_, site, where in found]
+
+    def fastapi_called(self, name: str) -> bool:
+        """Whether a function named ``name`` is an endpoint or a dependency (computed once)."""
+        if self._called is None:
+            from backendkit.project.implicitquery import FastAPICalled  # imports this module
+
+            self._called = FastAPICalled(self)
+        return self._called.named(name)
 
     def called_names(self) -> Iterable[str]:
         """The last names of every called name (``f``, ``mod.f``, ``obj.f``: ``f``)."""
