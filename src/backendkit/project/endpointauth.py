@@ -26,7 +26,10 @@ from backendkit.project.configauth import configuration
 from backendkit.project.credentials import CredentialChecks, rejected_read
 from backendkit.project.credflow import handed_on
 from backendkit.project.symbols import FuncSym
-from backendkit.summary.model import Call, Const, Unknown
+from backendkit.summary.model import Call, Const, Name, Unknown
+
+#: the classes FastAPI fills a parameter with the connection for
+_CONNECTIONS = frozenset({"Request", "WebSocket", "HTTPConnection"})
 
 
 def endpoint_check(checks: CredentialChecks, func: FuncSym) -> str:
@@ -53,19 +56,39 @@ def _own_check(checks: CredentialChecks, func: FuncSym) -> str:
 
 def _handed_check(checks: CredentialChecks, func: FuncSym) -> str:
     """The credential one of ``func``'s parameters takes that it hands to a project function
-    that checks it, as a dependency would (``user = get_user_from_token(token)``, freqtrade):
+    that checks it, as a dependency would (``user = get_user_from_token(token)``, freqtrade),
+    or that such a function checks when handed the endpoint's request
+    (``_get_authenticated_user(request)``, phoenix: ``request.user`` or a header read there):
     a call nothing skips or catches, before which nothing returns."""
     reads = [*checks.param_reads(func), *checks.scheme_reads(func)]
+    requests = _request_params(func)
     scope = func.info.scope
     exits = (*scope.return_lines, *scope.bare_returns)
-    for site, callee, bound in checks.unconditional_callees(func) if reads else ():
+    for site, callee, bound in checks.unconditional_callees(func) if reads or requests else ():
         if any(line < site.line for line in exits):
             return ""  # a response sent before the call
-        given = handed_on(scope, reads, _plain(site.call), callee, bound)
-        found = checks.dependency_check(callee, 1, given) if given else ""
-        if found:
-            return found
+        given = handed_on(scope, reads, _plain(site.call), callee, bound) if reads else []
+        if given or _hands(site.call, requests):
+            found = checks.dependency_check(callee, 1, given)
+            if found:
+                return found
     return ""
+
+
+def _request_params(func: FuncSym) -> set[str]:
+    """The names of ``func``'s parameters FastAPI fills with the connection (``Request``,
+    ``WebSocket``, ``HTTPConnection``)."""
+    return {
+        p.name
+        for p in func.info.params
+        if isinstance(p.annotation, Name) and p.annotation.dotted.rpartition(".")[2] in _CONNECTIONS
+    }
+
+
+def _hands(call: Call, names: set[str]) -> bool:
+    """``call`` passes one of ``names`` as an argument."""
+    args = (*call.args, *(value for _key, value in call.kwargs))
+    return any(isinstance(arg, Name) and arg.dotted in names for arg in args)
 
 
 def decided_by_credential(
