@@ -89,3 +89,32 @@ def test_an_implicit_query_parameter_with_a_credentials_name_is_read(tmp_path: P
     root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": MAIN})
     agrees_with_fastapi(root, EXPECTED)
     assert set(anonymous_statuses(root, WRONG_TOKEN).values()) == {401}
+
+
+NOT_QUERY = """\
+from fastapi import FastAPI, HTTPException
+
+VALID = {"t0k"}
+app = FastAPI()
+
+
+@app.get("/p/{api_key}")
+def by_path(api_key: str) -> dict:
+    if api_key is None:
+        raise HTTPException(status_code=401)
+    return {}
+
+
+@app.get("/b")
+def defaulted(api_key: str = "t0k") -> dict:
+    if api_key not in VALID:
+        raise HTTPException(status_code=401)
+    return {}
+"""
+
+
+def test_a_path_parameter_or_a_defaulted_one_is_no_query_credential(tmp_path: Path) -> None:
+    """A path parameter comes from the path (never None); a default that is itself a value
+    lets callers without the query parameter through."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": NOT_QUERY})
+    agrees_with_fastapi(root, {"/p/{api_key}": (200, "none"), "/b": (200, "none")})

@@ -157,3 +157,116 @@ def test_a_route_class_that_lets_some_paths_through_changes_no_status(tmp_path: 
     allow-list: the public route stays ``none`` (not a false ``required``)."""
     root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": PATHS})
     agrees_with_fastapi(root, {"/api/public/status": (200, "none")})
+
+
+NOT_EVERY_REQUEST = """\
+import os
+from typing import Callable
+
+from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
+from fastapi.routing import APIRoute
+
+AUTH_DISABLED = os.environ.get("AUTH_DISABLED", "1") == "1"
+
+
+def token_ok(request: Request) -> bool:
+    return request.headers.get("Authorization") == "Bearer k"
+
+
+class WritesOnly(APIRoute):
+    def get_route_handler(self) -> Callable:
+        original = super().get_route_handler()
+
+        async def route_handler(request: Request) -> Response:
+            if request.method != "GET":
+                if request.headers.get("Authorization") != "Bearer k":
+                    raise HTTPException(status_code=401)
+            return await original(request)
+
+        return route_handler
+
+
+class PublicPaths(APIRoute):
+    def get_route_handler(self) -> Callable:
+        original = super().get_route_handler()
+        if self.path.startswith("/paths/public"):
+            return original
+
+        async def route_handler(request: Request) -> Response:
+            if request.headers.get("Authorization") != "Bearer k":
+                raise HTTPException(status_code=401)
+            return await original(request)
+
+        return route_handler
+
+
+class Switched(APIRoute):
+    def get_route_handler(self) -> Callable:
+        original = super().get_route_handler()
+
+        async def route_handler(request: Request) -> Response:
+            if not AUTH_DISABLED:
+                if request.headers.get("Authorization") != "Bearer k":
+                    raise HTTPException(status_code=401)
+            return await original(request)
+
+        return route_handler
+
+
+class Swallowed(APIRoute):
+    def get_route_handler(self) -> Callable:
+        original = super().get_route_handler()
+
+        async def route_handler(request: Request) -> Response:
+            try:
+                if request.headers.get("Authorization") != "Bearer k":
+                    raise HTTPException(status_code=401)
+            except HTTPException:
+                pass
+            return await original(request)
+
+        return route_handler
+
+
+writes = APIRouter(prefix="/writes", route_class=WritesOnly)
+paths = APIRouter(prefix="/paths", route_class=PublicPaths)
+switched = APIRouter(prefix="/switched", route_class=Switched)
+swallowed = APIRouter(prefix="/swallowed", route_class=Swallowed)
+
+
+@writes.get("/x")
+async def w() -> dict:
+    return {}
+
+
+@paths.get("/public/x")
+async def p() -> dict:
+    return {}
+
+
+@switched.get("/x")
+async def s() -> dict:
+    return {}
+
+
+@swallowed.get("/x")
+async def sw() -> dict:
+    return {}
+
+
+app = FastAPI()
+for router in (writes, paths, switched, swallowed):
+    app.include_router(router)
+"""
+
+
+def test_a_route_class_that_does_not_check_every_request_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    """A check for some methods only, a handler left unwrapped for some paths, a check under a
+    setting, or one whose 401 the handler catches itself: the routes keep their status (the
+    review's cases, where a first version said ``required``)."""
+    files = {"app/__init__.py": "", "app/main.py": NOT_EVERY_REQUEST}
+    root = write_project(tmp_path / "p", files)
+    paths = ["/writes/x", "/paths/public/x", "/switched/x", "/swallowed/x"]
+    agrees_with_fastapi(root, dict.fromkeys(paths, (200, "none")))

@@ -87,3 +87,82 @@ def test_dependencies_a_router_class_adds_to_itself_apply_to_its_routes(tmp_path
     result = agrees_with_fastapi(root, EXPECTED)
     routes = {route.line: route.path for route in result.routes}
     assert sorted(routes[f.line] for f in result.findings if f.code == "BK101") == ["/maybe/items"]
+
+
+UNDONE = """\
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException
+
+
+def get_user(authorization: str | None = Header(None)) -> str:
+    if authorization != "Bearer k":
+        raise HTTPException(status_code=401)
+    return "alice"
+
+
+class BeforeSuper(APIRouter):
+    def __init__(self, *args, **kwargs) -> None:
+        self.dependencies = []
+        self.dependencies.append(Depends(get_user))
+        super().__init__(*args, **kwargs)
+
+
+class AuthRouter(APIRouter):
+    def __init__(self, *args, public: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if public:
+            return
+        self.dependencies.append(Depends(get_user))
+
+
+class Popped(AuthRouter):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.dependencies.pop()
+
+
+class Skipping(AuthRouter):
+    def __init__(self, *args, **kwargs) -> None:
+        APIRouter.__init__(self, *args, **kwargs)
+
+
+before = BeforeSuper(prefix="/before")
+public = AuthRouter(prefix="/public", public=True)
+popped = Popped(prefix="/popped")
+skipping = Skipping(prefix="/skipping")
+
+
+@before.get("/x")
+def x1() -> int:
+    return 1
+
+
+@public.get("/x")
+def x2() -> int:
+    return 1
+
+
+@popped.get("/x")
+def x3() -> int:
+    return 1
+
+
+@skipping.get("/x")
+def x4() -> int:
+    return 1
+
+
+app = FastAPI()
+app.include_router(before)
+app.include_router(public)
+app.include_router(popped)
+app.include_router(skipping)
+"""
+
+
+def test_an_addition_that_does_not_last_adds_nothing(tmp_path: Path) -> None:
+    """Before ``super().__init__`` (which makes the list anew), after a return the constructor
+    may take, undone by a subclass (``pop``), or in a base whose ``__init__`` a subclass skips
+    (``APIRouter.__init__(self)``): the routes stay open, as FastAPI serves them."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": UNDONE})
+    paths = ["/before/x", "/public/x", "/popped/x", "/skipping/x"]
+    agrees_with_fastapi(root, dict.fromkeys(paths, (200, "none")))

@@ -249,15 +249,16 @@ def _plain(
 
 
 def _builder(index: ProjectIndex, body: Ctx) -> Callable[[CallSite], bool]:
-    """Whether a call in ``body`` only builds a value: a class called (a project class, or a
-    library's named in CamelCase), which rejects no caller of a dependency (its value is
-    handed to the endpoint, never sent)."""
+    """Whether a call in ``body`` only builds a value: a class called (a project class whose
+    ``__init__`` raises nothing, or a library's named in CamelCase), which rejects no caller
+    of a dependency (its value is handed to the endpoint, never sent)."""
 
     def builds(site: CallSite) -> bool:
         func = site.call.func
         target = index.resolve_expr(func, body) if isinstance(func, Name) else None
-        if isinstance(target, ClassSym):
-            return True
+        if isinstance(target, ClassSym):  # unless its constructor may reject the caller
+            init = index.class_member(target, "__init__")
+            return not (isinstance(init, FuncSym) and init.info.scope.raises)
         return isinstance(target, External) and target.last[:1].isupper()
 
     return builds

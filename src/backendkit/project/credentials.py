@@ -59,7 +59,7 @@ from backendkit.project.credhelpers import (
 )
 from backendkit.project.credreads import get_key, is_credential, named_read, subscript_read
 from backendkit.project.httperrors import HttpErrors
-from backendkit.project.implicitquery import implicit_query
+from backendkit.project.implicitquery import implicit_query, path_params
 from backendkit.project.index import ProjectIndex
 from backendkit.project.members import MethodValues
 from backendkit.project.rejections import lets_missing_through, rejected_read
@@ -139,6 +139,7 @@ class CredentialChecks:
     def _implicit_reads(self, func: FuncSym, taken: set[str]) -> list[CredentialRead]:
         """``token: str``: the query parameters without ``Query()`` that carry a credential,
         of a function FastAPI calls (``implicitquery.py``), not already read (``taken``)."""
+        taken = taken | path_params(func.info)
         params = [p for p in func.info.params if p.name not in taken and implicit_query(p)]
         if not params or not self.index.fastapi_called(func.info.name):
             return []

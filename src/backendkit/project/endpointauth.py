@@ -86,8 +86,11 @@ def _request_params(func: FuncSym) -> set[str]:
 
 
 def _hands(call: Call, names: set[str]) -> bool:
-    """``call`` passes one of ``names`` as an argument."""
+    """``call`` passes one of ``names`` as an argument, and no literal (``user_required=False``
+    may turn the helper's check off)."""
     args = (*call.args, *(value for _key, value in call.kwargs))
+    if any(isinstance(arg, Const) for arg in args):
+        return False
     return any(isinstance(arg, Name) and arg.dotted in names for arg in args)
 
 

@@ -17,11 +17,22 @@ project: the answer does not depend on which function was asked about first.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from backendkit.project.credreads import is_credential
 from backendkit.project.regnames import ROUTE_DECORATORS
-from backendkit.summary.model import BinOp, Call, Const, Expr, Name, Param, Seq, Subscript
+from backendkit.summary.model import (
+    BinOp,
+    Call,
+    Const,
+    Expr,
+    FunctionInfo,
+    Name,
+    Param,
+    Seq,
+    Subscript,
+)
 
 if TYPE_CHECKING:
     from backendkit.project.index import ProjectIndex
@@ -30,6 +41,8 @@ if TYPE_CHECKING:
 _MARKERS = frozenset({"Depends", "Security"})
 #: calls that register their endpoint argument: (position, keyword)
 _REGISTERS = {"add_api_route": (1, "endpoint"), "add_api_websocket_route": (1, "endpoint")}
+#: a path parameter in a route's path: ``{name}`` or ``{name:converter}``
+_PATH_PARAM = re.compile(r"{(\w+)(?::[^}]*)?}")
 #: scalar annotations FastAPI reads from the query string
 _SCALARS = frozenset({"str"})
 
@@ -40,11 +53,22 @@ def implicit_query(param: Param) -> bool:
     ``Header()`` or ``Depends()``)."""
     if param.kind not in ("normal", "kwonly", "posonly") or param.name in ("self", "cls"):
         return False
-    if param.default is not None and not isinstance(param.default, (Const, Name)):
-        return False
-    if isinstance(param.default, Name) and param.default.dotted != "None":
-        return False
+    if param.default is not None and not _is_none(param.default):
+        return False  # ``Query()`` and the like, or a default value that stands in for it
     return _scalar(param.annotation) and is_credential("query", param.name)
+
+
+def path_params(func: FunctionInfo) -> set[str]:
+    """The names of the path parameters of ``func``'s route decorators (``"/p/{api_key}"``):
+    FastAPI fills them from the path, never the query string."""
+    found: set[str] = set()
+    for decorator in func.decorators:
+        if not (isinstance(decorator, Call) and _route_decorator(decorator)):
+            continue
+        path = decorator.arg(0, "path")
+        if isinstance(path, Const) and isinstance(path.value, str):
+            found.update(_PATH_PARAM.findall(path.value))
+    return found
 
 
 def _scalar(annotation: Expr | None) -> bool:
@@ -148,4 +172,4 @@ def _registered(call: Call, found: set[str]) -> None:
         found.add(_last(endpoint))
 
 
-__all__ = ["FastAPICalled", "implicit_query"]
+__all__ = ["FastAPICalled", "implicit_query", "path_params"]

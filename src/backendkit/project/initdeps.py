@@ -22,29 +22,73 @@ from __future__ import annotations
 from backendkit.project.index import ProjectIndex
 from backendkit.project.listadds import list_additions
 from backendkit.project.symbols import ClassSym, Ctx, External
-from backendkit.summary.model import Expr, Seq
+from backendkit.summary.model import Attr, Call, ClassInfo, Expr, FunctionInfo, Name, Seq
 
 #: the list FastAPI's constructors keep the object's dependencies in
 _DEPENDENCIES = "self.dependencies"
+_ATTR = "dependencies"
 
 
 def init_dependencies(index: ProjectIndex, cls: ClassSym | External) -> list[tuple[Expr, Ctx]]:
     """The dependencies the constructors of ``cls`` (a project class) surely add to
-    ``self.dependencies``, as ``dependencies=`` lists with the context they are read in."""
+    ``self.dependencies``, as ``dependencies=`` lists with the context they are read in.
+
+    From the most derived class, each ``__init__`` counts what it adds after its own
+    ``super().__init__(...)`` (FastAPI's makes the list anew), and hands on to its bases only
+    through that call (``APIRouter.__init__(self)`` skips them). Nothing counts from an
+    ``__init__`` that rebinds ``self.dependencies``, calls another method on it (``pop``) or
+    may return before the addition (``if public: return``)."""
     if not isinstance(cls, ClassSym):
         return []
     found: list[tuple[Expr, Ctx]] = []
     for klass in index.mro(cls):
         init = klass.info.scope.functions.get("__init__")
         if init is None:
-            continue
-        added = list_additions(init.scope, _DEPENDENCIES)
-        items = tuple(
-            item for add in added.adds if add.sure and add.spread is None for item in add.items
-        )
+            continue  # inherited: the next class's runs
+        if _tampers(klass.info, init):
+            return []  # may remove what it or its bases added
+        items = _added(init)
         if items:
             found.append((Seq(items), klass.ctx.enter(klass.info).enter(init)))
+        if _super_init_line(init) == 0:
+            break  # the bases' ``__init__`` does not run through ``super()``
     return found
+
+
+def _tampers(cls: ClassInfo, init: FunctionInfo) -> bool:
+    """``init`` rebinds ``self.dependencies`` or calls another method on it (``pop``)."""
+    added = list_additions(init.scope, _DEPENDENCIES)
+    return added.other or _ATTR in cls.instance_attrs or _ATTR in cls.rebound
+
+
+def _added(init: FunctionInfo) -> tuple[Expr, ...]:
+    """The items ``init`` surely adds to ``self.dependencies`` after ``super().__init__``."""
+    after = _super_init_line(init)
+    added = list_additions(init.scope, _DEPENDENCIES)
+    if not after:
+        return ()
+    exits = (*init.scope.return_lines, *init.scope.bare_returns)
+    return tuple(
+        item
+        for add in added.adds
+        if add.sure and add.spread is None and add.line > after
+        if not any(line < add.line for line in exits)
+        for item in add.items
+    )
+
+
+def _super_init_line(init: FunctionInfo) -> int:
+    """The line of ``init``'s ``super().__init__(...)`` call (0 when it has none)."""
+    for site in init.scope.calls:
+        func = site.call.func
+        if isinstance(func, Attr) and func.attr == "__init__" and _is_super(func.value):
+            return site.line
+    return 0
+
+
+def _is_super(expr: Expr) -> bool:
+    """``super()`` (or ``super(Cls, self)``)."""
+    return isinstance(expr, Call) and isinstance(expr.func, Name) and expr.func.dotted == "super"
 
 
 __all__ = ["init_dependencies"]

@@ -129,18 +129,23 @@ class MiddlewareAuth:
         credential and rejects the request with a 401/403 for want of it (the rule of
         ``credentials.rejected_read``: under an ``if`` testing it, in an ``except`` handler),
         for every path, else ""."""
+        found = self.first_check(func)
+        if found is None or _path_conditional(func, found[0]):
+            return ""
+        return f"{name} ({kind}, checks {found[1]})"
+
+    def first_check(self, func: FuncSym) -> tuple[int, str] | None:
+        """The line of ``func``'s first 401/403 for want of a credential it reads, and what
+        that credential is (``header authorization``); None when it has none."""
         reads = self.credentials.reads(func)
         if not reads:
-            return ""
+            return None
         scope = func.info.scope
-        tied = [
-            (line, found)
-            for line, site in sorted(self._rejections(func), key=lambda pair: pair[0])
-            if (found := rejected_read(scope, reads, line, site)) is not None
-        ]
-        if not tied or _path_conditional(func, tied[0][0]):
-            return ""
-        return f"{name} ({kind}, checks {tied[0][1].what})"
+        for line, site in sorted(self._rejections(func), key=lambda pair: pair[0]):
+            found = rejected_read(scope, reads, line, site)
+            if found is not None:
+                return line, found.what
+        return None
 
     def _rejections(self, func: FuncSym) -> list[tuple[int, CallSite]]:
         """``(line, call)`` for each 401/403 answer of ``func``: a response or an ASGI message

@@ -19,6 +19,7 @@ from backendkit.project.appobjects import AppObject
 from backendkit.project.index import ProjectIndex
 from backendkit.project.middleware import MiddlewareAuth
 from backendkit.project.symbols import ClassSym, FuncSym
+from backendkit.summary.model import IfBlock, Scope
 
 #: the method of a route class that returns the request handler
 _HANDLER_FACTORY = "get_route_handler"
@@ -49,13 +50,42 @@ class RouteClassAuth:
         if not isinstance(factory, FuncSym):
             return ""  # APIRoute's own (or a library's) handler
         inner = factory.ctx.enter(factory.info)
-        for returned in factory.info.scope.returns:
+        links = []
+        for returned in factory.info.scope.returns:  # each handler it may build must check
             handler = self.index.resolve_expr(returned, inner)
-            if isinstance(handler, FuncSym) and handler.info is not factory.info:
-                link = self.middleware.checks(handler, cls.qualname, "route class")
-                if link:
-                    return link
-        return ""
+            if not isinstance(handler, FuncSym) or handler.info is factory.info:
+                return ""
+            links.append(self._checks(handler, cls.qualname))
+        return links[0] if links and all(links) else ""
+
+    def _checks(self, handler: FuncSym, name: str) -> str:
+        """The link of ``handler`` when it checks every request the same way: the middleware
+        rule (``MiddlewareAuth.checks``), in the plain shape: nothing returns before the
+        first rejection, each ``if`` holding it tests only the credential (not the method,
+        the path or a setting), and no handler of its own swallows a raised one."""
+        link = self.middleware.checks(handler, name, "route class")
+        found = self.middleware.first_check(handler) if link else None
+        if found is None:
+            return ""
+        line, scope = found[0], handler.info.scope
+        if any(exit_ < line for exit_ in (*scope.return_lines, *scope.bare_returns)):
+            return ""
+        raised = any(at == line for _call, at in scope.raises)
+        if raised and line not in self.middleware.errors.rejection_lines(handler):
+            return ""  # caught by its own ``try``
+        reads = self.middleware.credentials.reads(handler)
+        held = self.middleware.credentials.credential_names(handler, reads)
+        return link if all(_on_credential(block, held) for block in _holding(scope, line)) else ""
+
+
+def _holding(scope: Scope, line: int) -> list[IfBlock]:
+    """The ``if`` statements of ``scope`` whose test decides whether ``line`` runs."""
+    return [block for block in scope.ifs if block.holds(line)]
+
+
+def _on_credential(block: IfBlock, held: set[str]) -> bool:
+    """``block``'s test reads only the credential or names holding it (``held``)."""
+    return all(read in held or read.partition(".")[0] in held for read in block.reads)
 
 
 __all__ = ["RouteClassAuth"]
