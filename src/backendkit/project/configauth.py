@@ -287,27 +287,12 @@ def configuration(index: ProjectIndex, read: str, body: Ctx) -> bool:
     head = read.partition(".")[0]
     symbol = index.lookup(head, body)
     if isinstance(symbol, ParamSym):
-        if "." in read and _factory_param(index, symbol, body):
-            return True  # ``config.api_key``; a bare flag is decided as built (``builtflags``)
         params = symbol.func.params
         found = params[symbol.index] if symbol.index < len(params) else None
         return found is not None and settings_param(index, found, symbol.head())
     if isinstance(symbol, Unresolved):
         return read in _PURE  # ``len(KEYS) > 0``: the builtin, not a name of the project
     return not (isinstance(symbol, VarSym) and len(symbol.ctx.scopes) > 1)
-
-
-def _factory_param(index: ProjectIndex, param: ParamSym, body: Ctx) -> bool:
-    """``param`` belongs to a function enclosing ``body``'s that FastAPI does not call: the
-    factory that built the router or dependency (feast's ``get_consumer_router(config)``:
-    ``config.consumer_api_key``), given its value once, when the app was built."""
-    owner = body.owners[-1] if body.owners else None
-    return (
-        owner is not None
-        and param.func is not owner
-        and param.func in body.owners
-        and not index.fastapi_called(param.func.name)
-    )
 
 
 def settings_param(index: ProjectIndex, param: Param, ctx: Ctx) -> bool:
