@@ -24,7 +24,14 @@ from backendkit.project.symbols import (
     VarSym,
 )
 from backendkit.project.text import expr_text
-from backendkit.project.valueops import alternatives_of, is_key, keyed, merged, same_value
+from backendkit.project.valueops import (
+    DistinctValues,
+    alternatives_of,
+    is_key,
+    keyed,
+    merged,
+    same_value,
+)
 from backendkit.summary.model import (
     Attr,
     BinOp,
@@ -443,10 +450,8 @@ def _view_method(call: Call) -> tuple[Expr, str] | None:
 
 
 def _one_or_many(values: list[Value], param: ParamSym) -> Value:
-    distinct: list[Value] = []
-    for value in values:
-        if not any(same_value(value, seen) for seen in distinct):
-            distinct.append(value)
+    seen = DistinctValues()
+    distinct = [value for value in values if seen.add(value)]
     if not distinct:
         default = param.func.params[param.index].default
         if default is None:

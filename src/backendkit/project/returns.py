@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from backendkit.project.symbols import OneOf, Unresolved, Value
+from backendkit.project.valueops import DistinctValues, same_value
 
 #: the most different values a call is read as; a function returning more (a dispatcher over
 #: many kinds) has no one static value worth following, and its call is ``Unresolved``
@@ -67,9 +68,11 @@ def _distinct(
     is first returned."""
     values: list[Value] = []
     origins: list[Origin] = []
+    seen = DistinctValues() if same is same_value else None
     for value, where in found:
         for position, option in enumerate(_options(value)):
-            if not any(same(option, seen) for seen in values):
+            new = seen.add(option) if seen else not any(same(option, v) for v in values)
+            if new:
                 values.append(option)
                 origins.append(_origin(value, position, where))
     return values, origins

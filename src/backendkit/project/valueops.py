@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from backendkit.project.symbols import Instance, OneOf, Unresolved, Value
 
-__all__ = ["alternatives_of", "is_key", "item_of", "keyed", "merged", "same_value"]
+__all__ = [
+    "DistinctValues",
+    "alternatives_of",
+    "is_key",
+    "item_of",
+    "keyed",
+    "merged",
+    "same_value",
+]
 
 
 def is_key(value: Value) -> bool:
@@ -25,11 +33,38 @@ def keyed(container: Value, key: Value) -> Value:
 
 def merged(values: list[Value]) -> Value:
     """One value when ``values`` agree, else each distinct one as a ``OneOf``."""
-    distinct: list[Value] = []
-    for value in values:
-        if not any(same_value(value, seen) for seen in distinct):
-            distinct.append(value)
+    seen = DistinctValues()
+    distinct = [value for value in values if seen.add(value)]
     return distinct[0] if len(distinct) == 1 else OneOf(tuple(distinct))
+
+
+class DistinctValues:
+    """Which values were met already, by ``same_value``, in constant time for the hashable
+    ones: a parameter with hundreds of callers or a function with hundreds of returns made the
+    pairwise comparison quadratic (30 million comparisons on litellm's 1M lines)."""
+
+    def __init__(self) -> None:
+        self._keys: set[object] = set()
+        self._loose: list[Value] = []  # unhashable values (static dicts and lists)
+
+    def add(self, value: Value) -> bool:
+        """Record ``value``; True when no value met before is the same."""
+        if isinstance(value, Instance):
+            if value.origin is None:
+                return True  # the same as no other value (``same_value``)
+            key: object = (Instance, value.origin)
+        else:
+            key = (type(value), value)
+        try:
+            if key in self._keys:
+                return False
+            self._keys.add(key)
+            return True
+        except TypeError:  # unhashable: compared one by one
+            if any(same_value(value, seen) for seen in self._loose):
+                return False
+            self._loose.append(value)
+            return True
 
 
 def item_of(container: dict[object, Value] | list[Value], key: Value) -> Value:
