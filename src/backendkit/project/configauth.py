@@ -71,10 +71,11 @@ def config_skip(
     first = min(raise_lines)
     scope = func.info.scope
     body = func.ctx.enter(func.info)
+    builds = _builder(index, body)
     for block in scope.ifs:
         if block.first >= first:
             continue
-        lines, how = _skipping(scope, block, first, early, _builder(index, body))
+        lines, how = _skipping(scope, block, first, early, builds)
         lines = [line for line in lines if _configured(index, scope, block, line, body)]
         if lines and block.reads and all(configuration(index, read, body) for read in block.reads):
             text = f"{func.info.name}'s {how} on {_test(block)}"

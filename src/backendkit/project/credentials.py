@@ -139,11 +139,15 @@ class CredentialChecks:
     def _implicit_reads(self, func: FuncSym, taken: set[str]) -> list[CredentialRead]:
         """``token: str``: the query parameters without ``Query()`` that carry a credential,
         of a function FastAPI calls (``implicitquery.py``), not already read (``taken``)."""
-        taken = taken | path_params(func.info)
         params = [p for p in func.info.params if p.name not in taken and implicit_query(p)]
         if not params or not self.index.fastapi_called(func.info.name):
-            return []
-        return [CredentialRead(f"query {p.name.lower()}", 0, p.name) for p in params]
+            return []  # the common case, before the route's path is read
+        path = path_params(func.info)
+        return [
+            CredentialRead(f"query {p.name.lower()}", 0, p.name)
+            for p in params
+            if p.name not in path
+        ]
 
     def _get_read(self, call: Call, ctx: Ctx) -> str:
         """``get_read``, also where the key is a name holding a credential's name (``for

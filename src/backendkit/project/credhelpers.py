@@ -35,7 +35,7 @@ _STATE_WORDS = (
     "jwt",
 )
 #: FastAPI's markers of a parameter filled by a dependency
-_MARKERS = ("Depends", "Security")
+DEPENDENCY_MARKERS = ("Depends", "Security")
 
 
 def state_check(scope: Scope, line: int, params: Sequence[Param] = ()) -> str:
@@ -147,10 +147,14 @@ def _connection_user(read: str, params: Sequence[Param]) -> bool:
     head, _, rest = read.partition(".")
     if rest.partition(".")[0] != "user":
         return False
-    for param in params:
-        if param.name == head and isinstance(param.annotation, Name):
-            return param.annotation.dotted.rpartition(".")[2] in _CONNECTIONS
-    return False
+    return any(param.name == head and connection_param(param) for param in params)
+
+
+def connection_param(param: Param) -> bool:
+    """A parameter FastAPI fills with the connection (annotated ``Request``, ``WebSocket``
+    or ``HTTPConnection``)."""
+    annotation = param.annotation
+    return isinstance(annotation, Name) and annotation.dotted.rpartition(".")[2] in _CONNECTIONS
 
 
 def _identity(attr: str) -> bool:
@@ -182,7 +186,10 @@ def _marker(param: Param) -> Call | None:
         candidates += param.annotation.items[1:]
     calls = [expr for expr in candidates if isinstance(expr, Call)]
     for call in calls:
-        if isinstance(call.func, Name) and call.func.dotted.rpartition(".")[2] in _MARKERS:
+        if (
+            isinstance(call.func, Name)
+            and call.func.dotted.rpartition(".")[2] in DEPENDENCY_MARKERS
+        ):
             return call
     return None
 
@@ -259,7 +266,7 @@ def returns_nothing(func: FuncSym) -> bool:
     -> None``, used in ``dependencies=[...]``: its ``None`` is no missing identity handed on;
     ``return await handle_auth_error(e)`` in such a guard returns what a function that
     raises returns)."""
-    if func.info.returns is not None and _is_none(func.info.returns):
+    if func.info.returns is not None and is_none(func.info.returns):
         return True
     returned = func.info.scope.returns
     nothing = all(isinstance(r, Const) and r.value is None for r in returned)
@@ -301,14 +308,15 @@ def _optional(annotation: Expr | None) -> bool:
     """``Optional[T]`` or a union with ``None`` (``T | None``)."""
     if isinstance(annotation, Subscript) and isinstance(annotation.value, Name):
         name = annotation.value.dotted.rpartition(".")[2]
-        return name == "Optional" or (name == "Union" and any(map(_is_none, annotation.items)))
+        return name == "Optional" or (name == "Union" and any(map(is_none, annotation.items)))
     if isinstance(annotation, BinOp) and annotation.op == "BitOr":
         sides = (annotation.left, annotation.right)
-        return any(_is_none(side) or _optional(side) for side in sides)
+        return any(is_none(side) or _optional(side) for side in sides)
     return False
 
 
-def _is_none(expr: Expr) -> bool:
+def is_none(expr: Expr | None) -> bool:
+    """``None`` written as a constant or the name."""
     return expr == Const(None) or expr == Name("None")
 
 

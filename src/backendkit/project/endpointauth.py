@@ -25,11 +25,9 @@ from __future__ import annotations
 from backendkit.project.configauth import configuration
 from backendkit.project.credentials import CredentialChecks, rejected_read
 from backendkit.project.credflow import handed_on
+from backendkit.project.credhelpers import connection_param
 from backendkit.project.symbols import FuncSym
 from backendkit.summary.model import Call, Const, Name, Unknown
-
-#: the classes FastAPI fills a parameter with the connection for
-_CONNECTIONS = frozenset({"Request", "WebSocket", "HTTPConnection"})
 
 
 def endpoint_check(checks: CredentialChecks, func: FuncSym) -> str:
@@ -78,11 +76,7 @@ def _handed_check(checks: CredentialChecks, func: FuncSym) -> str:
 def _request_params(func: FuncSym) -> set[str]:
     """The names of ``func``'s parameters FastAPI fills with the connection (``Request``,
     ``WebSocket``, ``HTTPConnection``)."""
-    return {
-        p.name
-        for p in func.info.params
-        if isinstance(p.annotation, Name) and p.annotation.dotted.rpartition(".")[2] in _CONNECTIONS
-    }
+    return {p.name for p in func.info.params if connection_param(p)}
 
 
 def _hands(call: Call, names: set[str]) -> bool:
@@ -95,17 +89,17 @@ def _hands(call: Call, names: set[str]) -> bool:
 
 
 def decided_by_credential(
-    checks: CredentialChecks, func: FuncSym, line: int, held: set[str]
+    checks: CredentialChecks, func: FuncSym, line: int, held: set[str], configured: bool = True
 ) -> bool:
     """Every ``if`` holding ``line`` tests only the credential (``held``: names holding it or
-    a value derived from it) and configuration."""
+    a value derived from it) and, when ``configured``, configuration."""
     body = func.ctx.enter(func.info)
 
     def known(read: str) -> bool:
         return (
             read in held
             or read.partition(".")[0] in held
-            or configuration(checks.index, read, body)
+            or (configured and configuration(checks.index, read, body))
         )
 
     return all(all(map(known, b.reads)) for b in func.info.scope.ifs if b.holds(line))

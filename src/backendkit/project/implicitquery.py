@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from backendkit.project.credhelpers import DEPENDENCY_MARKERS, is_none
 from backendkit.project.credreads import is_credential
 from backendkit.project.regnames import ROUTE_DECORATORS
 from backendkit.summary.model import (
@@ -37,8 +38,6 @@ from backendkit.summary.model import (
 if TYPE_CHECKING:
     from backendkit.project.index import ProjectIndex
 
-#: the markers whose first argument FastAPI calls
-_MARKERS = frozenset({"Depends", "Security"})
 #: calls that register their endpoint argument: (position, keyword)
 _REGISTERS = {"add_api_route": (1, "endpoint"), "add_api_websocket_route": (1, "endpoint")}
 #: a path parameter in a route's path: ``{name}`` or ``{name:converter}``
@@ -53,7 +52,7 @@ def implicit_query(param: Param) -> bool:
     ``Header()`` or ``Depends()``)."""
     if param.kind not in ("normal", "kwonly", "posonly") or param.name in ("self", "cls"):
         return False
-    if param.default is not None and not _is_none(param.default):
+    if param.default is not None and not is_none(param.default):
         return False  # ``Query()`` and the like, or a default value that stands in for it
     return _scalar(param.annotation) and is_credential("query", param.name)
 
@@ -79,7 +78,7 @@ def _scalar(annotation: Expr | None) -> bool:
         return _optional_scalar(annotation)
     if isinstance(annotation, BinOp) and annotation.op == "BitOr":
         sides = [annotation.left, annotation.right]
-        others = [side for side in sides if not _is_none(side)]
+        others = [side for side in sides if not is_none(side)]
         return len(others) == 1 and _scalar(others[0])
     return False
 
@@ -88,12 +87,6 @@ def _optional_scalar(annotation: Subscript) -> bool:
     """``Optional[str]``."""
     optional = isinstance(annotation.value, Name) and _last(annotation.value) == "Optional"
     return optional and len(annotation.items) == 1 and _scalar(annotation.items[0])
-
-
-def _is_none(expr: Expr) -> bool:
-    return (isinstance(expr, Const) and expr.value is None) or (
-        isinstance(expr, Name) and expr.dotted == "None"
-    )
 
 
 def _last(name: Name) -> str:
@@ -123,11 +116,8 @@ class FastAPICalled:
                 _marked(expr, found)
             if any(_route_decorator(d) for d in info.decorators):
                 found.add(info.name)
-            for site in info.scope.calls:
-                _registered(site.call, found)
-        for summary in self.index.modules.values():
-            for site in summary.scope.calls:
-                _registered(site.call, found)
+        for site, _ctx in self.index.call_sites():
+            _registered(site.call, found)
         return found
 
 
@@ -153,7 +143,7 @@ def _marked(expr: Expr | None, found: set[str]) -> None:
 
 
 def _marker(call: Call) -> bool:
-    return isinstance(call.func, Name) and _last(call.func) in _MARKERS
+    return isinstance(call.func, Name) and _last(call.func) in DEPENDENCY_MARKERS
 
 
 def _registered(call: Call, found: set[str]) -> None:

@@ -20,9 +20,10 @@ routes keep the status they have without it).
 from __future__ import annotations
 
 from backendkit.project.index import ProjectIndex
-from backendkit.project.listadds import list_additions
+from backendkit.project.listadds import Additions, list_additions
+from backendkit.project.superinit import super_init_line
 from backendkit.project.symbols import ClassSym, Ctx, External
-from backendkit.summary.model import Attr, Call, ClassInfo, Expr, FunctionInfo, Name, Seq
+from backendkit.summary.model import ClassInfo, Expr, FunctionInfo, Seq
 
 #: the list FastAPI's constructors keep the object's dependencies in
 _DEPENDENCIES = "self.dependencies"
@@ -45,26 +46,27 @@ def init_dependencies(index: ProjectIndex, cls: ClassSym | External) -> list[tup
         init = klass.info.scope.functions.get("__init__")
         if init is None:
             continue  # inherited: the next class's runs
-        if _tampers(klass.info, init):
+        added = list_additions(init.scope, _DEPENDENCIES)
+        if _tampers(klass.info, added):
             return []  # may remove what it or its bases added
-        items = _added(init)
+        after = super_init_line(init)
+        items = _added(init, added, after)
         if items:
             found.append((Seq(items), klass.ctx.enter(klass.info).enter(init)))
-        if _super_init_line(init) == 0:
+        if not after:
             break  # the bases' ``__init__`` does not run through ``super()``
     return found
 
 
-def _tampers(cls: ClassInfo, init: FunctionInfo) -> bool:
-    """``init`` rebinds ``self.dependencies`` or calls another method on it (``pop``)."""
-    added = list_additions(init.scope, _DEPENDENCIES)
+def _tampers(cls: ClassInfo, added: Additions) -> bool:
+    """The ``__init__`` whose additions are ``added`` rebinds ``self.dependencies`` or calls
+    another method on it (``pop``)."""
     return added.other or _ATTR in cls.instance_attrs or _ATTR in cls.rebound
 
 
-def _added(init: FunctionInfo) -> tuple[Expr, ...]:
-    """The items ``init`` surely adds to ``self.dependencies`` after ``super().__init__``."""
-    after = _super_init_line(init)
-    added = list_additions(init.scope, _DEPENDENCIES)
+def _added(init: FunctionInfo, added: Additions, after: int) -> tuple[Expr, ...]:
+    """The items ``init`` surely adds to ``self.dependencies`` after its ``super().__init__``
+    call on line ``after`` (none when it has none)."""
     if not after:
         return ()
     exits = (*init.scope.return_lines, *init.scope.bare_returns)
@@ -75,20 +77,6 @@ def _added(init: FunctionInfo) -> tuple[Expr, ...]:
         if not any(line < add.line for line in exits)
         for item in add.items
     )
-
-
-def _super_init_line(init: FunctionInfo) -> int:
-    """The line of ``init``'s ``super().__init__(...)`` call (0 when it has none)."""
-    for site in init.scope.calls:
-        func = site.call.func
-        if isinstance(func, Attr) and func.attr == "__init__" and _is_super(func.value):
-            return site.line
-    return 0
-
-
-def _is_super(expr: Expr) -> bool:
-    """``super()`` (or ``super(Cls, self)``)."""
-    return isinstance(expr, Call) and isinstance(expr.func, Name) and expr.func.dotted == "super"
 
 
 __all__ = ["init_dependencies"]

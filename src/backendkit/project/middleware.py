@@ -129,10 +129,13 @@ class MiddlewareAuth:
         credential and rejects the request with a 401/403 for want of it (the rule of
         ``credentials.rejected_read``: under an ``if`` testing it, in an ``except`` handler),
         for every path, else ""."""
+        found = self.checked(func)
+        return f"{name} ({kind}, checks {found[1]})" if found else ""
+
+    def checked(self, func: FuncSym) -> tuple[int, str] | None:
+        """``first_check`` of ``func`` when it holds for every path (not path-conditional)."""
         found = self.first_check(func)
-        if found is None or _path_conditional(func, found[0]):
-            return ""
-        return f"{name} ({kind}, checks {found[1]})"
+        return None if found is None or _path_conditional(func, found[0]) else found
 
     def first_check(self, func: FuncSym) -> tuple[int, str] | None:
         """The line of ``func``'s first 401/403 for want of a credential it reads, and what

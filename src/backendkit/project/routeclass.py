@@ -16,10 +16,10 @@ whole (built as the class the code names) changes nothing.
 from __future__ import annotations
 
 from backendkit.project.appobjects import AppObject
+from backendkit.project.endpointauth import decided_by_credential
 from backendkit.project.index import ProjectIndex
 from backendkit.project.middleware import MiddlewareAuth
 from backendkit.project.symbols import ClassSym, FuncSym
-from backendkit.summary.model import IfBlock, Scope
 
 #: the method of a route class that returns the request handler
 _HANDLER_FACTORY = "get_route_handler"
@@ -60,11 +60,11 @@ class RouteClassAuth:
 
     def _checks(self, handler: FuncSym, name: str) -> str:
         """The link of ``handler`` when it checks every request the same way: the middleware
-        rule (``MiddlewareAuth.checks``), in the plain shape: nothing returns before the
+        rule (``MiddlewareAuth.checked``), in the plain shape: nothing returns before the
         first rejection, each ``if`` holding it tests only the credential (not the method,
-        the path or a setting), and no handler of its own swallows a raised one."""
-        link = self.middleware.checks(handler, name, "route class")
-        found = self.middleware.first_check(handler) if link else None
+        the path or a setting: ``decided_by_credential`` without configuration), and no
+        handler of its own swallows a raised one."""
+        found = self.middleware.checked(handler)
         if found is None:
             return ""
         line, scope = found[0], handler.info.scope
@@ -73,19 +73,11 @@ class RouteClassAuth:
         raised = any(at == line for _call, at in scope.raises)
         if raised and line not in self.middleware.errors.rejection_lines(handler):
             return ""  # caught by its own ``try``
-        reads = self.middleware.credentials.reads(handler)
-        held = self.middleware.credentials.credential_names(handler, reads)
-        return link if all(_on_credential(block, held) for block in _holding(scope, line)) else ""
-
-
-def _holding(scope: Scope, line: int) -> list[IfBlock]:
-    """The ``if`` statements of ``scope`` whose test decides whether ``line`` runs."""
-    return [block for block in scope.ifs if block.holds(line)]
-
-
-def _on_credential(block: IfBlock, held: set[str]) -> bool:
-    """``block``'s test reads only the credential or names holding it (``held``)."""
-    return all(read in held or read.partition(".")[0] in held for read in block.reads)
+        checks = self.middleware.credentials
+        held = checks.credential_names(handler, checks.reads(handler))
+        if not decided_by_credential(checks, handler, line, held, configured=False):
+            return ""
+        return f"{name} (route class, checks {found[1]})"
 
 
 __all__ = ["RouteClassAuth"]

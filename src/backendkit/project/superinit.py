@@ -18,9 +18,9 @@ from collections.abc import Callable
 from backendkit.project.callbinds import Arg, Passed, bind, is_spread, static, substitute
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym, Instance, Value
-from backendkit.summary.model import Attr, Call, Const, Expr, Name
+from backendkit.summary.model import Attr, Call, Const, Expr, FunctionInfo, Name
 
-__all__ = ["constructor_keywords"]
+__all__ = ["constructor_keywords", "super_init_line"]
 
 MAX_HOPS = 8  # ``__init__`` methods followed up a project class hierarchy
 Evaluate = Callable[[Expr, Ctx], Value]
@@ -71,6 +71,15 @@ def _super_call(init: FuncSym) -> tuple[Call, int] | None:
         if isinstance(callee, Name) and callee.dotted.endswith(".__init__"):
             return (site.call, 1) if not callee.dotted.startswith("self.") else None
     return None
+
+
+def super_init_line(init: FunctionInfo) -> int:
+    """The line of ``init``'s ``super().__init__(...)`` call (0 when it has none)."""
+    for site in init.scope.calls:
+        callee = site.call.func
+        if isinstance(callee, Attr) and callee.attr == "__init__" and _is_super(callee.value):
+            return site.line
+    return 0
 
 
 def _is_super(expr: Expr) -> bool:

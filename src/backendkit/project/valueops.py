@@ -56,10 +56,9 @@ class DistinctValues:
         else:
             key = (type(value), value)
         try:
-            if key in self._keys:
-                return False
-            self._keys.add(key)
-            return True
+            size = len(self._keys)
+            self._keys.add(key)  # hashed once
+            return len(self._keys) > size
         except TypeError:  # unhashable: compared one by one
             if any(same_value(value, seen) for seen in self._loose):
                 return False
