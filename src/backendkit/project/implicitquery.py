@@ -31,7 +31,6 @@ from backendkit.summary.model import (
     FunctionInfo,
     Name,
     Param,
-    Seq,
     Subscript,
 )
 
@@ -107,17 +106,18 @@ class FastAPICalled:
         return name in self._names
 
     def _collect(self) -> set[str]:
-        found: set[str] = set()
-        for info, _ctx in self.index.functions():
-            exprs = [*info.decorators]
-            for param in info.params:
-                exprs += [param.default, param.annotation]
-            for expr in exprs:
-                _marked(expr, found)
-            if any(_route_decorator(d) for d in info.decorators):
-                found.add(info.name)
-        for site, _ctx in self.index.call_sites():
+        """Every call is a call site of its own (those in a decorator, a parameter's default
+        or annotation, or another call's arguments too), so the sites say it all."""
+        found = {
+            info.name
+            for info, _ctx in self.index.functions()
+            if info.decorators and any(_route_decorator(d) for d in info.decorators)
+        }
+        for site, _ctx in self.index.sites_named((*DEPENDENCY_MARKERS, *_REGISTERS)):
             _registered(site.call, found)
+        for site, _ctx in self.index.call_sites():
+            if isinstance(site.call.func, Call):
+                _registered(site.call, found)
         return found
 
 
@@ -127,30 +127,14 @@ def _route_decorator(expr: Expr) -> bool:
     return isinstance(func, Name) and _last(func) in ROUTE_DECORATORS
 
 
-def _marked(expr: Expr | None, found: set[str]) -> None:
-    """Add the names ``Depends(x)`` / ``Security(x)`` in ``expr`` give to FastAPI."""
-    if isinstance(expr, Call):
-        target = expr.arg(0, "dependency") if _marker(expr) else None
+def _registered(call: Call, found: set[str]) -> None:
+    """Add the name ``call`` gives FastAPI: its dependency when it is ``Depends()`` or
+    ``Security()``, the endpoint it registers (``app.get(path)(f)``, ``add_api_route(path, f)``)."""
+    func = call.func
+    if isinstance(func, Name) and _last(func) in DEPENDENCY_MARKERS:
+        target = call.arg(0, "dependency")
         if isinstance(target, Name):
             found.add(_last(target))
-        inner: tuple[Expr, ...] = (*expr.args, *(value for _key, value in expr.kwargs))
-    elif isinstance(expr, (Seq, Subscript)):
-        inner = expr.items
-    else:
-        return
-    for item in inner:
-        _marked(item, found)
-
-
-def _marker(call: Call) -> bool:
-    return isinstance(call.func, Name) and _last(call.func) in DEPENDENCY_MARKERS
-
-
-def _registered(call: Call, found: set[str]) -> None:
-    """Add the endpoint a call registers (``app.get(path)(f)``, ``add_api_route(path, f)``)
-    and the names its ``Depends()`` arguments give FastAPI."""
-    _marked(call, found)
-    func = call.func
     if isinstance(func, Call) and _route_decorator(func):
         endpoint = call.arg(0, "")
     elif isinstance(func, Name) and _last(func) in _REGISTERS:
