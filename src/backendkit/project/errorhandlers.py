@@ -77,12 +77,19 @@ def exception_handlers(index: ProjectIndex) -> list[HandlerRegistration]:
 def _registered_by(call: Call) -> list[tuple[Expr | None, Expr | None]]:
     """The ``(exception, handler)`` pairs a call registers: ``add_exception_handler(E, h)``,
     ``exception_handlers={E: h}``."""
+    if not call.kwargs and not _adds_handler(call):
+        return []  # most calls: no ``exception_handlers=`` and not ``add_exception_handler``
     pairs: list[tuple[Expr | None, Expr | None]] = []
-    if isinstance(call.func, Name) and call.func.dotted.endswith("add_exception_handler"):
+    if _adds_handler(call):
         pairs.append((call.arg(0, "exc_class_or_status_code"), call.arg(1, "handler")))
     if isinstance(mapping := call.kwarg("exception_handlers"), DictExpr):
         pairs += list(mapping.items)
     return pairs
+
+
+def _adds_handler(call: Call) -> bool:
+    """``app.add_exception_handler(...)``."""
+    return isinstance(call.func, Name) and call.func.dotted.endswith("add_exception_handler")
 
 
 def _handler_decorator(decorator: Expr) -> Expr | None:

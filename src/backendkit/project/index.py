@@ -432,12 +432,16 @@ class ProjectIndex:
         """The call sites by the last name of their callee, each with its position in
         ``call_sites`` (computed once)."""
         if self._sites_by_name is None:
-            self._sites_by_name = {}
+            groups: dict[str, list[tuple[int, CallSite, Ctx]]] = {}
             for position, (site, where) in enumerate(self.call_sites()):
                 callee = site.call.func
                 if isinstance(callee, Name):
                     last = callee.dotted.rpartition(".")[2]
-                    self._sites_by_name.setdefault(last, []).append((position, site, where))
+                    bucket = groups.get(last)
+                    if bucket is None:
+                        bucket = groups[last] = []
+                    bucket.append((position, site, where))
+            self._sites_by_name = groups
         return self._sites_by_name
 
     def callers(self, func: FunctionInfo) -> list[tuple[Call, Ctx]]:

@@ -3,7 +3,7 @@ function and every call site, each with the context it is evaluated in."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from backendkit.project.symbols import Ctx, postponed
 from backendkit.summary.model import (
@@ -19,42 +19,62 @@ from backendkit.summary.model import (
 )
 
 
-def functions_in(scope: Scope, ctx: Ctx) -> Iterator[tuple[FunctionInfo, Ctx]]:
+def functions_in(scope: Scope, ctx: Ctx) -> list[tuple[FunctionInfo, Ctx]]:
     """Every function and method in ``scope`` and below, with the context it is defined in."""
+    found: list[tuple[FunctionInfo, Ctx]] = []
+    _functions_into(scope, ctx, found)
+    return found
+
+
+def _functions_into(scope: Scope, ctx: Ctx, found: list[tuple[FunctionInfo, Ctx]]) -> None:
     for func in scope.functions.values():
-        yield func, ctx
-        yield from functions_in(func.scope, ctx.enter(func))
+        found.append((func, ctx))
+        inner = func.scope
+        if inner.functions or inner.classes:  # a function without nested ones holds none
+            _functions_into(inner, ctx.enter(func), found)
     for cls in scope.classes.values():
-        yield from functions_in(cls.scope, ctx)
+        _functions_into(cls.scope, ctx, found)
 
 
-def sites_in(scope: Scope, ctx: Ctx, head: Ctx | None = None) -> Iterable[tuple[CallSite, Ctx]]:
+def sites_in(scope: Scope, ctx: Ctx, head: Ctx | None = None) -> list[tuple[CallSite, Ctx]]:
     """Every call site in ``scope`` and its nested functions and classes, with its context;
     ``head``: where the ``def`` whose body ``scope`` is reads its decorators, defaults and
     annotations, when not where it is defined (a method's class body, ``Ctx.head``)."""
+    found: list[tuple[CallSite, Ctx]] = []
+    _sites_into(scope, ctx, head, found)
+    return found
+
+
+def _sites_into(
+    scope: Scope, ctx: Ctx, head: Ctx | None, found: list[tuple[CallSite, Ctx]]
+) -> None:
+    """``sites_in``, appending to ``found`` (a context is entered only where a nested
+    function has calls or definitions of its own)."""
     if head is None:
-        for site in scope.calls:
-            yield site, ctx
-    else:
-        yield from _method_calls(ctx, head) if scope.calls else ()
+        found.extend([(site, ctx) for site in scope.calls])
+    elif scope.calls:
+        found.extend(_method_calls(ctx, head))
     for func in scope.functions.values():
-        yield from sites_in(func.scope, ctx.enter(func))
+        inner = func.scope
+        if inner.calls or inner.functions or inner.classes:
+            _sites_into(inner, ctx.enter(func), None, found)
     for cls in scope.classes.values():
-        yield from _class_sites(cls, ctx)
+        _class_sites(cls, ctx, found)
 
 
-def _class_sites(cls: ClassInfo, ctx: Ctx) -> Iterable[tuple[CallSite, Ctx]]:
+def _class_sites(cls: ClassInfo, ctx: Ctx, found: list[tuple[CallSite, Ctx]]) -> None:
     """The calls of a class body (field values, and its methods' decorators, defaults and
     annotations: in the class's context), of its methods and of its nested classes; ``ctx``
     is where the class is defined (a class body is not an enclosing scope of its methods or
     nested classes)."""
     body = ctx.enter_class(cls)
-    for site in cls.scope.calls:
-        yield site, body
+    found.extend([(site, body) for site in cls.scope.calls])
     for method in cls.scope.functions.values():
-        yield from sites_in(method.scope, ctx.enter(method), body)
-    for inner in cls.scope.classes.values():
-        yield from _class_sites(inner, ctx)
+        inner = method.scope
+        if inner.calls or inner.functions or inner.classes:
+            _sites_into(inner, ctx.enter(method), body, found)
+    for nested in cls.scope.classes.values():
+        _class_sites(nested, ctx, found)
 
 
 def _method_calls(inner: Ctx, body: Ctx) -> list[tuple[CallSite, Ctx]]:

@@ -71,14 +71,20 @@ def item_of(container: dict[object, Value] | list[Value], key: Value) -> Value:
     if isinstance(container, dict):
         if is_key(key) and key in container:
             return container[key]
-        return Unresolved(f"key {key!r} is not static or not in the dict")
+        return Unresolved(f"key {_shown(key)} is not static or not in the dict")
     if (
         isinstance(key, int)
         and not isinstance(key, bool)
         and -len(container) <= key < len(container)
     ):
         return container[key]
-    return Unresolved(f"index {key!r} is not static or out of range")
+    return Unresolved(f"index {_shown(key)} is not static or out of range")
+
+
+def _shown(key: Value) -> str:
+    """A key as an explanation shows it: a constant as written, anything else by its kind
+    (the ``repr`` of a large computed value took seconds on a large project)."""
+    return repr(key) if is_key(key) else f"<{type(key).__name__}>"
 
 
 def same_value(a: Value, b: Value) -> bool:
