@@ -33,7 +33,7 @@ put on ``request.state`` is a check (``credhelpers.state_check``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from backendkit.project.configauth import settings_param
 from backendkit.project.credflow import (
@@ -321,15 +321,17 @@ class CredentialChecks:
         return held
 
     def unconditional_callees(
-        self, func: FuncSym, depth: int = 0
+        self, func: FuncSym, depth: int = 0, wanted: Callable[[Call], bool] | None = None
     ) -> Iterator[tuple[CallSite, FuncSym, bool]]:
         """The project functions ``func`` calls where nothing skips the call or swallows the
         401/403 it lets out (a ``try`` around it may catch other errors: ``except
-        ValueError``), with whether the call binds ``self`` (a method called on an object)."""
+        ValueError``), with whether the call binds ``self`` (a method called on an object);
+        only at the calls ``wanted`` accepts, when given (checked before the callee is
+        resolved, which may evaluate much of the project)."""
         inner = func.ctx.enter(func.info)
         scope = func.info.scope
         for site in scope.calls:
-            if site.conditional or site.in_except or site.lambdas:
+            if _skipped(site) or (wanted is not None and not wanted(site.call)):
                 continue
             target, bound = self._callee(site.call.func, inner, func)
             if target is None or target.info is func.info:
@@ -484,3 +486,8 @@ class CredentialChecks:
                     if kind:
                         return kind, expr
         return None
+
+
+def _skipped(site: CallSite) -> bool:
+    """A call that may not run (under a condition, in a loop, a handler or a lambda)."""
+    return site.conditional or site.in_except or bool(site.lambdas)

@@ -22,12 +22,14 @@ Depends(oauth2_scheme)`` with ``auto_error=False``).
 
 from __future__ import annotations
 
+from functools import partial
+
 from backendkit.project.configauth import configuration
-from backendkit.project.credentials import CredentialChecks, rejected_read
-from backendkit.project.credflow import handed_on
+from backendkit.project.credentials import CredentialChecks, CredentialRead, rejected_read
+from backendkit.project.credflow import derived, handed_on, mentions
 from backendkit.project.credhelpers import connection_param
 from backendkit.project.symbols import FuncSym
-from backendkit.summary.model import Call, Const, Name, Unknown
+from backendkit.summary.model import Call, Const, Name, Scope, Unknown
 
 
 def endpoint_check(checks: CredentialChecks, func: FuncSym) -> str:
@@ -60,17 +62,41 @@ def _handed_check(checks: CredentialChecks, func: FuncSym) -> str:
     a call nothing skips or catches, before which nothing returns."""
     reads = [*checks.param_reads(func), *checks.scheme_reads(func)]
     requests = _request_params(func)
+    if not reads and not requests:
+        return ""
     scope = func.info.scope
     exits = (*scope.return_lines, *scope.bare_returns)
-    for site, callee, bound in checks.unconditional_callees(func) if reads or requests else ():
+    wanted = partial(_may_hand, requests=requests, held=_held(scope, reads))
+    for site, callee, bound in checks.unconditional_callees(func, wanted=wanted):
         if any(line < site.line for line in exits):
             return ""  # a response sent before the call
         given = handed_on(scope, reads, _plain(site.call), callee, bound) if reads else []
-        if given or _hands(site.call, requests):
-            found = checks.dependency_check(callee, 1, given)
-            if found:
-                return found
+        found = _checked_by(checks, callee, given, _hands(site.call, requests))
+        if found:
+            return found
     return ""
+
+
+def _held(scope: Scope, reads: list[CredentialRead]) -> set[str]:
+    """The names of ``scope`` that hold a credential of ``reads`` or a value computed from
+    one (``derived``)."""
+    return {name for read in reads if read.holder for name in derived(scope, read.holder)}
+
+
+def _checked_by(checks: CredentialChecks, callee: FuncSym, given: list, handed: bool) -> str:
+    """The credential ``callee`` checks when handed the ``given`` credentials or (``handed``)
+    the endpoint's request ("" when handed neither, or when it checks none)."""
+    return checks.dependency_check(callee, 1, given) if given or handed else ""
+
+
+def _may_hand(call: Call, requests: set[str], held: set[str]) -> bool:
+    """Whether ``call`` may hand the endpoint's request (``_hands``) or a credential (a name
+    of ``held``, or an argument the summary keeps no parts of: ``handed_on``); checked before
+    its callee is resolved, which may evaluate much of the project."""
+    args = (*call.args, *(value for _key, value in call.kwargs))
+    return _hands(call, requests) or any(
+        isinstance(arg, Unknown) or mentions(arg, held) for arg in args
+    )
 
 
 def _request_params(func: FuncSym) -> set[str]:
