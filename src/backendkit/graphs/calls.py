@@ -94,6 +94,9 @@ class CallGraph:
     graph: nx.DiGraph | DiGraph
     unresolved: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     external: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    #: per function, its source calls of project functions: (line, callee node, call)
+    sites: dict[str, list[tuple[int, str, Call]]] = field(default_factory=dict)
+    defs: dict[str, list[_Def]] = field(default_factory=dict)  # every definition, by node
 
     def unresolved_count(self) -> int:
         """How many call sites could not be resolved."""
@@ -177,7 +180,8 @@ class _Builder(ReceiverTypes):
     def build(self, model: AppModel | None, resolver: DependencyResolver | None) -> CallGraph:
         defs = list(self._definitions())
         for item in defs:
-            self.add_node(item.sym, "method" if item.owner else "function")
+            name = self.add_node(item.sym, "method" if item.owner else "function")
+            self.result.defs.setdefault(name, []).append(item)
         for item in defs:
             self.calls_of(item)
         if model is not None and resolver is not None:
@@ -196,6 +200,7 @@ class _Builder(ReceiverTypes):
         for item in self._definitions():
             name = self.add_node(item.sym, "method" if item.owner else "function")
             lazy.pending.setdefault(name, []).append(item)
+        lazy.defs = dict(lazy.pending)
         # the scopes calling something named add_task: only their functions may schedule
         scheduling = {id(where.scopes[-1]) for _, where in self.index.sites_named(("add_task",))}
         for defs in lazy.pending.values():
@@ -265,7 +270,9 @@ class _Builder(ReceiverTypes):
             target = self.resolve_callee(site.call.func, body, item.owner)
             if isinstance(target, FuncSym):
                 for callee in (target, *self._wrappers(target)):
-                    self.add_edge(caller, self.add_node(callee, "function"), site.line, "call")
+                    name = self.add_node(callee, "function")
+                    self.add_edge(caller, name, site.line, "call")
+                    self.result.sites.setdefault(caller, []).append((site.line, name, site.call))
             elif isinstance(target, External) and not site.awaited:
                 self.result.external.setdefault(caller, []).append((site.line, target.qualname))
             elif isinstance(target, str):

@@ -3,20 +3,16 @@ async routes and dependencies."""
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
-from fnmatch import fnmatchcase
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from backendkit.findings import Finding
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.blockingsearch import BlockingSearch, Step
 
 if TYPE_CHECKING:  # networkx is imported when a project rule runs, not at start-up
     import networkx as nx
-
-    from backendkit.graphs.calls import CallGraph
 
 
 def shortest_cycle(graph: nx.DiGraph, start: str) -> list[str]:
@@ -205,7 +201,6 @@ NON_BLOCKING_CALLS = (
     "redis.from_url",
 )
 
-Step = tuple[str, int]  # a function (or the blocking external) and the line that calls it
 #: In a BK301 finding before ``after_link``: how many blocking calls the function reaches.
 _PENDING = "pending-count"
 
@@ -221,73 +216,20 @@ def convert(amount: float) -> float:
     return amount * fetch_rate()
 """
 
+_SECRETS = """\
+import os
 
-def matches(name: str, patterns: Iterable[str]) -> bool:
-    """Whether an external's import path matches one of the glob ``patterns``."""
-    return any(fnmatchcase(name, pattern) for pattern in patterns)
-
-
-@lru_cache(maxsize=65536)
-def _matches_once(name: str, patterns: tuple[str, ...], exempt: tuple[str, ...] = ()) -> bool:
-    """``matches`` ``patterns`` and not ``exempt``, memoised: every route's search meets the
-    same externals again."""
-    return matches(name, patterns) and not matches(name, exempt)
+import requests
 
 
-def blocking_chain(
-    calls: CallGraph, entry: str, patterns: Sequence[str], exempt: Sequence[str] = ()
-) -> tuple[list[Step], int] | None:
-    """The shortest chain of source calls from ``entry`` to a blocking call (one matching
-    ``patterns`` and not ``exempt``), and how many blocking call sites ``entry`` reaches.
-    Calls made by ``entry`` itself count only when ruff's ASYNC rules do not report them (a
-    sync database session, redis, smtplib...)."""
-    parents: dict[str, Step | None] = {entry: None}
-    queue = deque([entry])
-    key = tuple(patterns)
-    first: list[Step] = []
-    count = 0
-    direct = tuple(p for p in patterns if p not in RUFF_ASYNC_CALLS)
-    skipped = tuple(exempt)
-    while queue:
-        node = queue.popleft()
-        calls.expand(node)
-        wanted = key if node != entry else direct
-        hits = [
-            (n, line)
-            for line, n in calls.external.get(node, [])
-            if _matches_once(n, wanted, skipped)
-        ]
-        if hits:
-            count += len(hits)
-            first = first or [*_path(parents, node), hits[0]]
-        _visit(calls.graph, node, parents, queue)
-    return (first, count) if first else None
-
-
-def _visit(graph: nx.DiGraph, node: str, parents: dict, queue: deque) -> None:
-    """Queue the functions ``node`` calls in the source (FastAPI runs sync dependencies and
-    background tasks in a thread pool, so an edge only FastAPI makes is not followed; one the
-    function also makes itself is, at the line of its own call)."""
-    from backendkit.graphs.calls import source_call_line
-
-    for succ in sorted(graph.successors(node)):
-        if succ in parents:
-            continue
-        line = source_call_line(graph.edges[node, succ])
-        if line is not None:
-            parents[succ] = (node, line)
-            queue.append(succ)
-
-
-def _path(parents: dict[str, Step | None], node: str) -> list[Step]:
-    """``[(entry, 0), (f, line in entry), (g, line in f), ...]`` up to ``node``."""
-    steps: list[Step] = []
-    current: str | None = node
-    while current is not None:
-        parent = parents[current]
-        steps.append((current, parent[1] if parent else 0))
-        current = parent[0] if parent else None
-    return steps[::-1]
+def get_secret(name: str) -> str | None:
+    if name.startswith("vault/"):
+        return requests.get(f"https://vault.example.com/{name[6:]}").text
+    return os.environ.get(name)
+"""
+_SECRET_MAIN = (
+    "from fastapi import FastAPI\n\nfrom app.secrets import get_secret\n\napp = FastAPI()\n\n\n"
+)
 
 
 class BlockingCallRule(ProjectRule):
@@ -336,6 +278,15 @@ class BlockingCallRule(ProjectRule):
             },
             note="an awaited call returns an awaitable: the session is an AsyncSession, "
             "whatever the helper's annotation says",
+        ),
+        Example(
+            {
+                "app/__init__.py": "",
+                "app/secrets.py": _SECRETS,
+                "app/main.py": _SECRET_MAIN + '@app.get("/flags")\nasync def flags() -> dict:\n'
+                '    return {"debug": get_secret("DEBUG")}\n',
+            },
+            note='get_secret("DEBUG") never takes the `name.startswith("vault/")` branch',
         ),
     )
     INVALID = (
@@ -386,6 +337,16 @@ class BlockingCallRule(ProjectRule):
             },
             note="an async middleware runs on the event loop for every request",
         ),
+        Example(
+            {
+                "app/__init__.py": "",
+                "app/secrets.py": _SECRETS,
+                "app/main.py": _SECRET_MAIN + '@app.get("/secrets/{name}")\n'
+                "async def read(name: str) -> dict:\n"
+                '    return {"value": get_secret(name)}  # expect: BK301\n',
+            },
+            note="a name the client sends may start with vault/",
+        ),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -396,10 +357,11 @@ class BlockingCallRule(ProjectRule):
         patterns = self._patterns()
         exempt = [str(p) for p in self.options.get("non-blocking-calls", NON_BLOCKING_CALLS)]  # type: ignore[union-attr]
         calls = ctx.source_calls  # resolved as far as the searches reach
+        search = BlockingSearch(calls, patterns, exempt)
         for entry, data in sorted(calls.graph.nodes(data=True)):
             if not data["is_async"] or not ctx.index.wanted(data["path"]):
                 continue
-            found = blocking_chain(calls, entry, patterns, exempt)
+            found = search.chain(entry)
             if found is not None:
                 chain, count = found
                 extra = {"chain": chain, _PENDING: count}

@@ -18,6 +18,7 @@ import libcst as cst
 
 from backendkit.summary.exprs import ExprConverter, dotted_name
 from backendkit.summary.model import ATTR_TESTS, Assign, IfBlock, Narrowing, Scope, sparse_dict
+from backendkit.summary.paramtests import record_param_test
 from backendkit.summary.walker import fields_of
 
 _CONSTANTS = frozenset({"True", "False", "None"})
@@ -369,6 +370,8 @@ class FlowFacts:
             self.scope.ifs += (block,)
         if id(found.test) in self.tail_tests:
             self.scope.tail_if = block or self._if_block(found)
+        body = found.test_end or found.first
+        record_param_test(found.scope, found.first, body, found.body_end, self.line, found.test)
         end = found.body_end or self.line
         for name, types in isinstance_tests(found.test):
             self.scope.narrowed += (Narrowing(found.first, end, name, types),)

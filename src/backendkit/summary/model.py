@@ -1,17 +1,18 @@
-"""Plain-data summaries of one module, written by the per-file pass.
-
-Small frozen or plain dataclasses of strings, numbers, tuples, lists and dicts, so a summary
-can be pickled or shipped back from a worker process. The project pass sees no libcst node.
-"""
+"""Plain-data summaries of one module, written by the per-file pass: small dataclasses of
+strings, numbers, tuples, lists and dicts, so a summary can be pickled or shipped back from a
+worker process. The project pass sees no libcst node."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import ClassVar, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from backendkit.findings import Finding
+
+if TYPE_CHECKING:
+    from backendkit.summary.condforms import ParamTest
 
 # Expressions: a static, lossy picture of the source expressions the analysers care about.
 
@@ -307,9 +308,8 @@ class IfBlock(NamedTuple):
 
 
 class Narrowing(NamedTuple):
-    """An ``if isinstance(name, T):`` statement (or an ``and`` part of its test): its body,
-    lines ``first <= line < end``, runs only when ``name`` is an instance of one of ``types``
-    (the last names of the classes tested: ``("dict", "list")``)."""
+    """An ``if isinstance(name, T):`` (or an ``and`` part of its test): its body, lines ``first
+    <= line < end``, runs only when ``name`` is an instance of one of ``types`` (last names)."""
 
     first: int
     end: int
@@ -378,9 +378,10 @@ class Scope:
     raised_names: ClassVar[Mapping[int, tuple[bool, bool]]] = MappingProxyType({})
     #: ``if isinstance(name, T):`` bodies (``Narrowing``), in the order they end
     narrowed: ClassVar[tuple[Narrowing, ...]] = ()
-    #: the ``if`` without ``else`` that ends an ``async def`` body (in ``ifs`` too if it holds
-    #: an exit): what it holds runs only when its test holds (a websocket endpoint's ``if token:``)
+    #: the ``if`` without ``else`` ending an ``async def`` body (in ``ifs`` too if it holds an
+    #: exit): what it holds runs only when its test holds (a websocket endpoint's ``if token:``)
     tail_if: ClassVar[IfBlock | None] = None
+    param_tests: ClassVar[tuple[ParamTest, ...]] = ()  # ``if`` tests on parameters
 
     def in_try(self, line: int) -> bool:
         """``line`` is in the body of one of this scope's ``try`` statements (its handlers may

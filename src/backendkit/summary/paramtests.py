@@ -1,0 +1,143 @@
+"""``if`` tests on a function's parameters that a constant argument decides.
+
+``def get_secret(name): if name.startswith("oidc/"): return fetch_token(name)`` fetches a
+token over the network only for names starting with ``oidc/``; called as
+``get_secret("DATABASE_URL")`` it never does. The per-file pass records such tests (in
+``Scope.param_tests``, sparse) in a small form the project pass evaluates for the arguments
+of a call (``graphs.constargs``): a tuple whose first item says what it tests.
+
+- ``("truthy", p)``: ``if p:``
+- ``("startswith", p, texts)``, ``("endswith", p, texts)``: ``p.startswith("a")`` or with a
+  tuple of literal strings
+- ``("eq", p, v)``, ``("ne", p, v)``: ``p == v``, ``p != v`` with a literal ``v``
+- ``("is", p, v)``, ``("isnot", p, v)``: ``p is None`` (``True``, ``False``)
+- ``("in", p, values)``, ``("notin", p, values)``: ``p in ("a", "b")`` (a literal tuple, list
+  or set)
+- ``("not", test)``, ``("and", a, b)``, ``("or", a, b)``
+
+where ``p`` is a parameter of the function. Any other test is not recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import libcst as cst
+
+from backendkit.summary.condforms import Cond, ParamTest
+from backendkit.summary.model import Scope
+
+_NOT_LITERAL = object()
+_COMPARISONS: dict[type, str] = {
+    cst.Equal: "eq",
+    cst.NotEqual: "ne",
+    cst.Is: "is",
+    cst.IsNot: "isnot",
+    cst.In: "in",
+    cst.NotIn: "notin",
+}
+
+
+def record_param_test(
+    scope: Scope, first: int, body: int, body_end: int, end: int, test: cst.BaseExpression
+) -> None:
+    """Add the ``if`` being left to ``scope.param_tests`` when ``scope`` is a function's and
+    its test is on the function's parameters (see ``ParamTest``)."""
+    if not scope.params:
+        return
+    cond = param_condition(test, scope.params)
+    if cond is not None:
+        scope.param_tests += (ParamTest(first, body, body_end, end, cond),)
+
+
+def param_condition(test: cst.BaseExpression, params: Collection[str]) -> Cond | None:
+    """``test`` in the form of the module docstring, or None when it is not one."""
+    if isinstance(test, (cst.UnaryOperation, cst.BooleanOperation)):
+        return _logical(test, params)
+    if isinstance(test, cst.Name):
+        return ("truthy", test.value) if test.value in params else None
+    if isinstance(test, cst.Call):
+        return _affix_test(test, params)
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        return _comparison(test, params)
+    return None
+
+
+def _logical(
+    test: cst.UnaryOperation | cst.BooleanOperation, params: Collection[str]
+) -> Cond | None:
+    """``not a``, ``a and b``, ``a or b`` of tests that are all in the form."""
+    if isinstance(test, cst.UnaryOperation):
+        if not isinstance(test.operator, cst.Not):
+            return None
+        inner = param_condition(test.expression, params)
+        return None if inner is None else ("not", inner)
+    left = param_condition(test.left, params)
+    right = param_condition(test.right, params)
+    if left is None or right is None:
+        return None
+    return ("and" if isinstance(test.operator, cst.And) else "or", left, right)
+
+
+def _affix_test(call: cst.Call, params: Collection[str]) -> Cond | None:
+    """``p.startswith(literal)`` or ``p.endswith(literal)``."""
+    target = _affix_target(call, params)
+    if target is None:
+        return None
+    texts = _literals(call.args[0].value)
+    if texts is None or not all(isinstance(text, str) for text in texts):
+        return None
+    return (*target, texts)
+
+
+def _affix_target(call: cst.Call, params: Collection[str]) -> tuple[str, str] | None:
+    """``("startswith", p)`` for ``p.startswith(x)`` of a parameter ``p`` and one positional
+    argument (``endswith`` alike)."""
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+        return None
+    method, name = func.attr.value, func.value.value
+    if method not in ("startswith", "endswith") or name not in params or len(call.args) != 1:
+        return None
+    arg = call.args[0]
+    return None if arg.keyword is not None or arg.star else (method, name)
+
+
+def _comparison(test: cst.Comparison, params: Collection[str]) -> Cond | None:
+    """``p == v``, ``p is None``, ``p in (...)`` and their negations."""
+    target = test.comparisons[0]
+    kind = _COMPARISONS.get(type(target.operator))
+    if kind is None or not isinstance(test.left, cst.Name) or test.left.value not in params:
+        return None
+    name = test.left.value
+    if kind in ("in", "notin"):
+        values = _literals(target.comparator)
+        return None if values is None else (kind, name, values)
+    value = _literal(target.comparator)
+    if value is _NOT_LITERAL or (kind in ("is", "isnot") and value not in (None, True, False)):
+        return None
+    return (kind, name, value)
+
+
+def _literals(node: cst.BaseExpression) -> tuple[object, ...] | None:
+    """The values of a literal or of a tuple, list or set of literals."""
+    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        values = tuple(_literal(element.value) for element in node.elements)
+        return None if _NOT_LITERAL in values else values
+    value = _literal(node)
+    return None if value is _NOT_LITERAL else (value,)
+
+
+def _literal(node: cst.BaseExpression) -> object:
+    """A string, integer, ``True``, ``False`` or ``None`` literal's value."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else _NOT_LITERAL
+    if isinstance(node, cst.Integer):
+        return int(node.evaluated_value)
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    return _NOT_LITERAL
+
+
+__all__ = ["param_condition", "record_param_test"]

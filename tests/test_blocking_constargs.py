@@ -1,0 +1,187 @@
+"""BK301 and constant arguments: a helper's branch that the constants it is called with rule
+out is not searched (``get_secret("DATABASE_URL")`` never takes the ``oidc/`` branch that
+fetches a token over the network), on a multi-file project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+
+from backendkit import analyze
+from backendkit.graphs.constargs import call_binding, dead, holds, in_force
+from backendkit.summary.collector import walk_module
+from backendkit.summary.model import Call, Const, FunctionInfo, Name, Param, Unknown
+from helpers import write_project
+
+SECRETS = """\
+import os
+
+import requests
+
+
+def fetch_token(audience: str) -> str:
+    return requests.get("https://issuer.example.com/token", params={"aud": audience}).text
+
+
+def get_secret(name: str, default: str | None = None) -> str | None:
+    if name.startswith("os.environ/"):
+        name = name.replace("os.environ/", "")
+    if name.startswith("oidc/"):
+        audience = name.removeprefix("oidc/")
+        return fetch_token(audience)
+    return os.environ.get(name, default)
+
+
+def get_secret_str(name: str) -> str | None:
+    value = get_secret(name)
+    return value if isinstance(value, str) else None
+
+
+def read_flag(name: str, strict: bool = False) -> bool:
+    if not strict:
+        return os.environ.get(name) == "1"
+    else:
+        with open("/etc/flags/" + name) as handle:
+            return handle.read() == "1"
+
+
+def renamed(name: str) -> str | None:
+    name = "oidc/" + name
+    return get_secret(name)
+"""
+
+MAIN = """\
+from fastapi import FastAPI
+
+from app.secrets import get_secret, get_secret_str, read_flag, renamed
+
+app = FastAPI()
+
+
+@app.get("/database")
+async def database() -> dict:
+    return {"url": get_secret_str("DATABASE_URL")}
+
+
+@app.get("/environ")
+async def environ() -> dict:
+    return {"url": get_secret(name="os.environ/DATABASE_URL")}
+
+
+@app.get("/flag")
+async def flag() -> dict:
+    return {"on": read_flag("BETA")}
+
+
+@app.get("/token")
+async def token() -> dict:
+    return {"token": get_secret_str("oidc/google")}
+
+
+@app.get("/any")
+async def any_secret(key: str) -> dict:
+    return {"value": get_secret(key)}
+
+
+@app.get("/strict")
+async def strict_flag() -> dict:
+    return {"on": read_flag("BETA", strict=True)}
+
+
+@app.get("/renamed")
+async def renamed_secret() -> dict:
+    return {"value": renamed("DATABASE_URL")}
+"""
+
+
+def _bk301(tmp_path: Path) -> dict[str, str]:
+    files = {"app/__init__.py": "", "app/secrets.py": SECRETS, "app/main.py": MAIN}
+    root = write_project(tmp_path / "p", files, select=["BK301"])
+    found = analyze([root], use_cache=False).findings
+    return {f.message.split(" blocks")[0].rsplit(".", 1)[-1]: f.message for f in found}
+
+
+def test_a_branch_ruled_out_by_constant_arguments_is_not_searched(tmp_path: Path) -> None:
+    """Constants passed directly, through a parameter or as a default rule the branch out; a
+    constant that takes it, an unknown argument, and a parameter the helper rebinds on a live
+    line (``name.replace(...)`` for ``os.environ/...``, which the analysis does not compute)
+    do not."""
+    found = _bk301(tmp_path)
+    assert set(found) == {"token", "any_secret", "strict_flag", "renamed_secret", "environ"}
+    chain = "app.secrets.get_secret (line 20) -> app.secrets.fetch_token (line 15) -> requests"
+    assert f"get_secret_str (line 25) -> {chain}" in found["token"]
+    assert "app.secrets.read_flag (line 35) -> builtins.open (line 28)" in found["strict_flag"]
+
+
+def _function(source: str) -> FunctionInfo:
+    summary, _spans = walk_module("m.py", "m", False, cst.parse_module(source), False)
+    return next(iter(summary.scope.functions.values()))
+
+
+def test_tests_on_parameters_are_recorded_in_the_summary() -> None:
+    """Only tests on parameters, in the forms the project pass evaluates."""
+    info = _function(
+        "def f(a, b=None):\n"
+        "    if a.startswith(('x', 'y')) and b is None:\n        g()\n"
+        "    elif a in ('p', 'q') or not b:\n        h()\n"
+        "    if a == 3:\n        pass\n"
+        "    if other == 1:\n        pass\n"
+        "    if a.upper() == 'X':\n        pass\n"
+    )
+    conds = [test.cond for test in info.scope.param_tests]
+    assert ("eq", "a", 3) in conds
+    assert ("or", ("in", "a", ("p", "q")), ("not", ("truthy", "b"))) in conds
+    assert ("and", ("startswith", "a", ("x", "y")), ("is", "b", None)) in conds
+    assert len(conds) == 3
+
+
+def test_holds_follows_python() -> None:
+    """Python's own answers; an unbound parameter or a test that would fail is unknown."""
+    assert holds(("eq", "a", 1), {"a": True}) is True  # 1 == True in Python
+    assert holds(("is", "a", True), {"a": 1}) is False
+    assert holds(("startswith", "a", ("x",)), {"a": 3}) is None
+    assert holds(("and", ("truthy", "a"), ("truthy", "b")), {"a": ""}) is False
+    assert holds(("or", ("truthy", "a"), ("truthy", "b")), {"a": ""}) is None
+    assert holds(("notin", "a", ("x", "y")), {"a": "z"}) is True
+
+
+def test_dead_lines_and_rebinding() -> None:
+    """The body is dead when the test is false, the ``else`` and ``elif`` when it is true;
+    the test's own line and a one-line body never are."""
+    info = _function(
+        "def f(a):\n"  # 1
+        "    if a == 'x':\n"  # 2
+        "        one()\n"  # 3
+        "    elif a == 'y':\n"  # 4
+        "        two()\n"  # 5
+        "    else:\n"  # 6
+        "        three()\n"  # 7
+        "    if a: four()\n"  # 8
+    )
+    tests = info.scope.param_tests
+    assert [line for line in range(1, 9) if dead(tests, {"a": "x"}, line)] == [4, 5, 6, 7]
+    assert [line for line in range(1, 9) if dead(tests, {"a": "y"}, line)] == [3, 6, 7]
+    assert [line for line in range(1, 9) if dead(tests, {"a": ""}, line)] == [3, 5]
+    rebinds = _function(
+        "def f(a):\n    if a == 'x':\n        a = 'y'\n    if a == 'y':\n        g()\n"
+    )
+    assert in_force(rebinds, {"a": "z"}) == {"a": "z"}  # the rebinding is ruled out
+    assert in_force(rebinds, {"a": "x"}) == {}
+
+
+def test_call_binding() -> None:
+    """Literal arguments by position and keyword, the caller's bound parameters and literal
+    defaults; nothing positional when the alignment is not known, no default after a splat."""
+    info = FunctionInfo(
+        "f", "f", params=[Param("a", "normal"), Param("b", "normal", default=Const("d"))]
+    )
+    call = Call(Name("f"), (Const("x"),))
+    assert call_binding(call, info, {}, 0) == {"a": "x", "b": "d"}
+    assert call_binding(Call(Name("f"), (Name("p"),)), info, {"p": 1}, 0) == {"a": 1, "b": "d"}
+    assert call_binding(call, info, {}, None) == {}
+    assert call_binding(Call(Name("f"), (), (("a", Const("x")),)), info, {}, None) == {
+        "a": "x",
+        "b": "d",
+    }
+    assert call_binding(Call(Name("f"), (Unknown("Starred"),)), info, {}, 0) == {}
