@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import libcst as cst
+import pytest
 
 from backendkit import analyze
 from backendkit.graphs.constargs import call_binding, dead, holds, in_force
@@ -185,3 +186,76 @@ def test_call_binding() -> None:
         "b": "d",
     }
     assert call_binding(Call(Name("f"), (Unknown("Starred"),)), info, {}, 0) == {}
+
+
+_HEAD = "import contextlib\nimport functools\n\nimport requests\n\n\n"
+_BLOCK = "        return requests.get('http://x').text\n"
+#: helpers whose blocking branch the call does take (or may: an unknown is live), each with
+#: that call; a review found each one ruled out by an earlier version
+_TAKEN = {
+    "string-in": ("def fetch(mode):\n    if mode in 'sync-blocking':\n" + _BLOCK, "fetch('sync')"),
+    "string-not-in": (
+        "def fetch(mode):\n    if mode not in 'abc':\n        return None\n    else:\n" + _BLOCK,
+        "fetch('b')",
+    ),
+    "comprehension-variable": (
+        "def fetch(mode):\n    if mode == 'sync':\n" + _BLOCK + "\n\ndef run_all(mode):\n"
+        "    return [fetch(mode) for mode in ('sync', 'async')]\n",
+        "run_all('async')",
+    ),
+    "lambda-parameter": (
+        "def fetch(mode):\n    if mode == 'sync':\n" + _BLOCK + "\n\ndef apply(f, v):\n"
+        "    return f(v)\n\n\ndef run(mode):\n    return apply(lambda mode: fetch(mode), 'sync')\n",
+        "run('async')",
+    ),
+    "with-as": (
+        "def fetch(mode):\n    with contextlib.nullcontext('sync') as mode:\n"
+        "        if mode == 'sync':\n    " + _BLOCK,
+        "fetch('async')",
+    ),
+    "match-capture": (
+        "def fetch(mode, cfg):\n    match cfg:\n        case {'mode': mode}:\n            pass\n"
+        "    if mode == 'sync':\n" + _BLOCK,
+        "fetch('async', {'mode': 'sync'})",
+    ),
+    "nonlocal": (
+        "def fetch(mode):\n    def switch():\n        nonlocal mode\n        mode = 'sync'\n\n"
+        "    switch()\n    if mode == 'sync':\n" + _BLOCK,
+        "fetch('async')",
+    ),
+    "classmethod-named-klass": (
+        "class Client:\n    @classmethod\n    def make(klass, mode='fast'):\n"
+        "        if mode == 'slow':\n    " + _BLOCK,
+        "Client.make('slow')",
+    ),
+    "explicit-init": (
+        "class Base:\n    def __init__(self, a, b='fast'):\n        if b == 'fast':\n"
+        "            requests.get('http://x')\n\n\nclass Sub(Base):\n"
+        "    def __init__(self):\n        Base.__init__(self, 'slow')\n",
+        "Sub()",
+    ),
+    "decorator-injects": (
+        "def with_session(fn):\n    @functools.wraps(fn)\n    def wrapper(*args, **kwargs):\n"
+        "        return fn(object(), *args, **kwargs)\n\n    return wrapper\n\n\n@with_session\n"
+        "def lookup(session, mode='cache'):\n    if mode == 'db':\n" + _BLOCK,
+        "lookup('db')",
+    ),
+    "partial": (
+        "def fetch(mode='async'):\n    if mode == 'sync':\n" + _BLOCK + "\n\n"
+        "fetch_sync = functools.partial(fetch, mode='sync')\n",
+        "fetch_sync()",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_TAKEN))
+def test_a_branch_the_call_may_take_is_searched(tmp_path: Path, case: str) -> None:
+    helpers, call = _TAKEN[case]
+    main = (
+        "from fastapi import FastAPI\n\nfrom app.helpers import *  # noqa: F403\n\n"
+        f"app = FastAPI()\n\n\n@app.get('/a')\nasync def a():\n    return {call}\n"
+    )
+    files = {"app/__init__.py": "", "app/helpers.py": _HEAD + helpers, "app/main.py": main}
+    root = write_project(tmp_path / "p", files, select=["BK301"])
+    found = analyze([root], use_cache=False).findings
+    assert [f.code for f in found] == ["BK301"], case

@@ -12,7 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from backendkit.summary.condforms import Cond, ParamTest
-from backendkit.summary.model import Call, Const, FunctionInfo, Name, Param, Unknown
+from backendkit.summary.model import (
+    Attr,
+    Call,
+    Const,
+    FunctionInfo,
+    Name,
+    Param,
+    Scope,
+    Unknown,
+)
 
 #: parameter -> its constant value, for one call
 Binding = Mapping[str, object]
@@ -80,21 +89,65 @@ def in_force(info: FunctionInfo, binding: Binding) -> dict[str, object]:
     for name in binding:
         rebound = [a.line for a in scope.assigns.get(name, ())]
         rebound += [a.line for a in scope.aug_assigns.get(name, ())]
-        if name in scope.caught or not all(dead(tests, binding, line) for line in rebound):
+        if _bound_otherwise(scope, name) or not all(dead(tests, binding, n) for n in rebound):
             del kept[name]
     return kept
 
 
-def offset_of(call: Call, callee: FunctionInfo, method: bool) -> int | None:
-    """How many of ``callee``'s first parameters ``call`` does not pass by position: 1 for
-    a method called on ``self`` or ``cls`` or a class built (``__init__``), 0 for a function,
-    None when it is not known (``obj.method(x)`` may be ``Class.method(instance, x)``)."""
-    if not method:
+def _bound_otherwise(scope: Scope, name: str) -> bool:
+    """Whether ``scope`` binds ``name`` other than by an assignment (``except ... as``, an
+    import, a nested ``def`` or ``class``, ``with ... as``, ``match``, ``nonlocal``)."""
+    return (
+        name in scope.caught
+        or name in scope.imports
+        or name in scope.functions
+        or name in scope.classes
+        or name in scope.rebinds
+    )
+
+
+def offset_of(call: Call, callee: FunctionInfo, kind: str, owner: str) -> int | None:
+    """How many of ``callee``'s first parameters ``call`` does not pass by position: 0 for a
+    function or a static method; 1 for a class built (``Owner(...)``: ``__init__``),
+    ``super().method(...)``, ``self.method(...)`` and a class method's ``cls.method(...)`` or
+    ``Owner.method(...)``;
+    None when it is not known (``obj.method(x)`` may be ``Class.method(instance, x)``).
+    ``kind``: "function", "method" or "classmethod"; ``owner``: the class's name."""
+    if kind == "function":
         return 0
-    if callee.name == "__init__":
+    func = call.func
+    if isinstance(func, Attr):
+        return 1 if _is_super(func.value) else None
+    if not isinstance(func, Name):
+        return None
+    return _named_offset(func.dotted.split("."), callee.name == "__init__", kind, owner)
+
+
+def _named_offset(parts: list[str], init: bool, kind: str, owner: str) -> int | None:
+    """``offset_of`` a method called by a dotted name."""
+    if init:
+        return 1 if parts[-1] == owner else None  # ``Base.__init__(self, ...)`` passes self
+    head = parts[0] if len(parts) == 2 else ""
+    if head == "self" or (kind == "classmethod" and head in ("cls", owner)):
         return 1
-    head = call.func.dotted.partition(".")[0] if isinstance(call.func, Name) else ""
-    return 1 if head in ("self", "cls") else None
+    return None
+
+
+def names_callee(call: Call, callee: FunctionInfo, owner: str) -> bool:
+    """Whether ``call`` calls ``callee`` by its own name (``fetch(...)``, ``obj.fetch(...)``,
+    ``Owner(...)`` for ``__init__``), so its arguments are ``callee``'s: a
+    ``functools.partial`` of it, called under another name, adds arguments of its own."""
+    func = call.func
+    if isinstance(func, Attr):
+        return func.attr == callee.name and _is_super(func.value)
+    if not isinstance(func, Name):
+        return False
+    last = func.dotted.rpartition(".")[2]
+    return last == (owner if callee.name == "__init__" else callee.name)
+
+
+def _is_super(value: object) -> bool:
+    return isinstance(value, Call) and isinstance(value.func, Name) and value.func.dotted == "super"
 
 
 def call_binding(
@@ -181,6 +234,7 @@ __all__ = [
     "dead",
     "holds",
     "in_force",
+    "names_callee",
     "offset_of",
     "relevant",
 ]

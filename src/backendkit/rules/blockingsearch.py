@@ -20,19 +20,24 @@ from backendkit.graphs.constargs import (
     call_binding,
     dead,
     in_force,
+    names_callee,
     offset_of,
     relevant,
 )
-from backendkit.summary.model import Const
+from backendkit.summary.model import Const, Name
 
 if TYPE_CHECKING:
     from backendkit.graphs.calls import CallGraph
-    from backendkit.summary.model import Call, FunctionInfo
+    from backendkit.summary.model import Call, CallSite, FunctionInfo
 
 Step = tuple[str, int]  # a function (or the blocking external) and the line that calls it
 #: a function and its bound parameters, sorted: ``(name, (("p", "str", "v"), ...))``
 State = tuple[str, tuple[tuple[str, str, object], ...]]
 _NO_BINDING: tuple[tuple[str, str, object], ...] = ()
+#: decorators that return the function itself, or bind it as a method
+_PLAIN_DECORATORS = frozenset(
+    {"staticmethod", "classmethod", "abstractmethod", "override", "final", "overload"}
+)
 
 
 def matches(name: str, patterns: Iterable[str]) -> bool:
@@ -127,33 +132,33 @@ class BlockingSearch:
         callee then line."""
         tests = self._tests(node) if binding else ()
         by_callee: dict[str, list[tuple[int, Call]]] = {}
-        for line, callee, call in self.calls.sites.get(node, []):
+        for line, callee, site in self.calls.sites.get(node, []):
             if not (tests and dead(tests, binding, line)):
-                by_callee.setdefault(callee, []).append((line, call))
+                by_callee.setdefault(callee, []).append((line, site))
         found = [
-            (succ, line, self._callee_binding(succ, call, binding))
+            (succ, line, self._callee_binding(succ, site, binding))
             for succ in sorted(by_callee)
-            for line, call in sorted(by_callee[succ], key=lambda item: item[0])
+            for line, site in sorted(by_callee[succ], key=lambda item: item[0])
         ]
         return found
 
-    def _callee_binding(self, succ: str, call: Call, binding: dict) -> tuple:
-        """The state key of ``succ`` called by ``call`` from a function bound by ``binding``:
-        the constants of the parameters it tests or passes on."""
+    def _callee_binding(self, succ: str, site: CallSite, binding: dict) -> tuple:
+        """The state key of ``succ`` called at ``site`` from a function bound by ``binding``:
+        the constants of the parameters it tests or passes on. In a lambda or a comprehension
+        a name may be its own parameter or variable: only literals count there."""
         found = self._info(succ)
         if found is None:
             return _NO_BINDING
-        info, method = found
+        info, kind, owner = found
+        call = site.call
+        binding = {} if _shadowing(site) else binding
         if not (binding or _has_literal(call) or _literal_default(info)):
             return _NO_BINDING  # no constant reaches a parameter
         wanted = self._wanted(succ, info)
-        if not wanted:
+        if not wanted or not names_callee(call, info, owner):
             return _NO_BINDING
-        bound = call_binding(call, info, binding, offset_of(call, info, method))
-        kept = {k: v for k, v in bound.items() if k in wanted}
-        if kept:
-            kept = in_force(info, kept)
-        return tuple(sorted((k, type(v).__name__, v) for k, v in kept.items()))
+        bound = call_binding(call, info, binding, offset_of(call, info, kind, owner))
+        return _key(info, {k: v for k, v in bound.items() if k in wanted})
 
     def _wanted(self, node: str, info: FunctionInfo) -> frozenset[str]:
         """``relevant(info)``, memoised by node."""
@@ -166,20 +171,48 @@ class BlockingSearch:
         found = self._info(node)
         return found[0].scope.param_tests if found is not None else ()
 
-    def _info(self, node: str) -> tuple[FunctionInfo, bool] | None:
-        """The one definition named ``node`` and whether it is a method taking ``self`` or
-        ``cls`` (None for a name defined more than once: its branches are not ruled out)."""
+    def _info(self, node: str) -> tuple[FunctionInfo, str, str] | None:
+        """The one definition named ``node``, its kind ("function", "method" or
+        "classmethod", see ``offset_of``) and the name of its class; None for a name defined
+        more than once (its branches are not ruled out) and for a function a decorator may
+        wrap (the wrapper may pass other arguments)."""
         if node in self._infos:
             return self._infos[node]
         defs = self.calls.defs.get(node, [])
         found = None
-        if len(defs) == 1:
+        if len(defs) == 1 and _plain(defs[0].sym.info):
             info, owner = defs[0].sym.info, defs[0].owner
-            first = info.params[0].name if info.params else ""
-            method = owner is not None and first in ("self", "cls") and not _static(info)
-            found = (info, method)
+            found = (info, _kind(info, owner is not None), owner.info.name if owner else "")
         self._infos[node] = found
         return found
+
+
+def _key(info: FunctionInfo, kept: dict) -> tuple:
+    """The state key of ``info`` with the constants ``kept`` (those that stay in force)."""
+    if kept:
+        kept = in_force(info, kept)
+    return tuple(sorted((k, type(v).__name__, v) for k, v in kept.items()))
+
+
+def _shadowing(site: CallSite) -> bool:
+    """Whether ``site`` is in a lambda or a comprehension, whose own names may shadow the
+    caller's parameters."""
+    return bool(site.lambdas) or any(loop < 0 for loop in site.loops)
+
+
+def _plain(info: FunctionInfo) -> bool:
+    """Whether ``info``'s decorators, if any, leave its calls as they are."""
+    return all(
+        isinstance(d, Name) and d.dotted.rpartition(".")[2] in _PLAIN_DECORATORS
+        for d in info.decorators
+    )
+
+
+def _kind(info: FunctionInfo, in_class: bool) -> str:
+    names = {d.dotted for d in info.decorators if isinstance(d, Name)}
+    if not in_class or "staticmethod" in names:
+        return "function"
+    return "classmethod" if "classmethod" in names else "method"
 
 
 def _has_literal(call: Call) -> bool:
@@ -190,12 +223,6 @@ def _has_literal(call: Call) -> bool:
 
 def _literal_default(info: FunctionInfo) -> bool:
     return any(isinstance(param.default, Const) for param in info.params)
-
-
-def _static(info: FunctionInfo) -> bool:
-    from backendkit.project.evaluate import decorated_with
-
-    return decorated_with(info, "staticmethod")
 
 
 def _path(parents: dict, state: State) -> list[Step]:

@@ -277,6 +277,7 @@ class UndocumentedErrorRule(ProjectRule):
         ``responses=`` that cannot be read (a library call, an unknown name) is skipped."""
         above = inherited_responses(ctx.index, ctx.model)
         run_first = inherited_dependencies(ctx.resolver, ctx.model)
+        raised: dict[int, list[tuple[int, int]]] = {}  # by id of FunctionInfo (routes share deps)
         for obj in ctx.model.iter_objects():
             for decl in obj.routes:
                 if decl.handler is None or decl.kind != "http" or not ctx.index.wanted(decl.file):
@@ -286,7 +287,7 @@ class UndocumentedErrorRule(ProjectRule):
                 if known is None:
                     continue  # a responses= on the way may document any code
                 extra = [*run_first.get(obj.key, []), *ctx.resolver.from_lists(decl.deps)]
-                missing = self._missing(ctx, decl, known, extra)
+                missing = self._missing(ctx, decl, known, extra, raised)
                 if missing:
                     yield self.finding(
                         decl.file,
@@ -297,16 +298,24 @@ class UndocumentedErrorRule(ProjectRule):
 
     @staticmethod
     def _missing(
-        ctx: ProjectContext, decl: RouteDecl, known: frozenset[int], extra: list[DepNode]
+        ctx: ProjectContext,
+        decl: RouteDecl,
+        known: frozenset[int],
+        extra: list[DepNode],
+        raised: dict[int, list[tuple[int, int]]],
     ) -> dict[int, str]:
         """Undocumented status -> the dependency raising it (``""`` for the handler); ``known``
         are the codes documented on the route and above it, ``extra`` the dependencies of the
-        route's decorator, routers, includes and apps."""
+        route's decorator, routers, includes and apps; ``raised`` memoises ``raised_statuses``
+        by function."""
         assert decl.handler is not None
         missing: dict[int, str] = {}
         for func in dependency_functions(ctx.resolver, decl.handler, extra=extra):
             source = "" if func is decl.handler else func.info.qualname
-            for status, _ in raised_statuses(ctx.index, func):
+            statuses = raised.get(id(func.info))
+            if statuses is None:
+                statuses = raised[id(func.info)] = list(raised_statuses(ctx.index, func))
+            for status, _ in statuses:
                 if status in known or status in IMPLICIT:
                     continue
                 if not source or status not in missing:

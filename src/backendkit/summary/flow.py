@@ -18,7 +18,7 @@ import libcst as cst
 
 from backendkit.summary.exprs import ExprConverter, dotted_name
 from backendkit.summary.model import ATTR_TESTS, Assign, IfBlock, Narrowing, Scope, sparse_dict
-from backendkit.summary.paramtests import record_param_test
+from backendkit.summary.paramtests import RebindFacts, record_param_test
 from backendkit.summary.walker import fields_of
 
 _CONSTANTS = frozenset({"True", "False", "None"})
@@ -341,7 +341,7 @@ def falls_off(node: cst.FunctionDef) -> bool:
     return not _last_ends(node.body)
 
 
-class FlowFacts:
+class FlowFacts(RebindFacts):
     """Hooks that record the ``if`` tests guarding exits, and the ``return`` lines."""
 
     scope: Scope

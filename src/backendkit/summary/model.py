@@ -356,8 +356,7 @@ class Scope:
     # instance (``sparse_dict``, ``+=``) only when it has some: free in the pickled summary, an
     # empty dataclass field costs ~7 bytes per scope (five as fields: summaries 4% larger).
 
-    #: ``if`` statements holding a raise or return (at module level: every ``if``), in the
-    #: order they end
+    #: ``if`` statements holding a raise or return (at module level: every ``if``), by end
     ifs: ClassVar[tuple[IfBlock, ...]] = ()
     #: ``a.b = v`` (any dotted target, in every scope): target -> [(value, line)]; ``self.x =
     #: v`` in a method is ``ClassInfo.instance_attrs`` instead
@@ -366,10 +365,8 @@ class Scope:
     #: loop's targets are (a ``LoopItem`` of the comprehension's loop); kept out of
     #: ``assigns``: they are local to the comprehension and shadow nothing outside it
     comp_binds: ClassVar[Mapping[str, list[Assign]]] = MappingProxyType({})
-    #: the line of each ``returns`` entry
-    return_lines: ClassVar[tuple[int, ...]] = ()
-    #: the lines of ``return`` statements without a value
-    bare_returns: ClassVar[tuple[int, ...]] = ()
+    return_lines: ClassVar[tuple[int, ...]] = ()  # the line of each ``returns`` entry
+    bare_returns: ClassVar[tuple[int, ...]] = ()  # the lines of ``return`` without a value
     #: a ``return`` of a test (``return key in KEYS``): line -> what it reads (``IfBlock.reads``)
     return_reads: ClassVar[Mapping[int, tuple[str, ...]]] = MappingProxyType({})
     #: whether a bare ``raise`` (re-raising what is being handled) is in this scope
@@ -382,6 +379,8 @@ class Scope:
     #: exit): what it holds runs only when its test holds (a websocket endpoint's ``if token:``)
     tail_if: ClassVar[IfBlock | None] = None
     param_tests: ClassVar[tuple[ParamTest, ...]] = ()  # ``if`` tests on parameters
+    #: names bound by ``with ... as``, ``match`` captures and a nested function's ``nonlocal``
+    rebinds: ClassVar[frozenset[str]] = frozenset()
 
     def in_try(self, line: int) -> bool:
         """``line`` is in the body of one of this scope's ``try`` statements (its handlers may

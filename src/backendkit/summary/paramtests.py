@@ -20,7 +20,7 @@ where ``p`` is a parameter of the function. Any other test is not recorded.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 import libcst as cst
 
@@ -36,6 +36,55 @@ _COMPARISONS: dict[type, str] = {
     cst.In: "in",
     cst.NotIn: "notin",
 }
+
+
+class RebindFacts:
+    """Hooks of ``collector.Collector`` for the bindings ``Scope.assigns`` leaves out, which
+    end a constant parameter's value (``Scope.rebinds``): ``with ... as name``, ``match``
+    captures, and a nested function's ``nonlocal name`` (in each enclosing scope)."""
+
+    scope: Scope
+    scopes: list[Scope]
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        """``with f() as (a, b):`` binds ``a`` and ``b``."""
+        if node.asname is not None:
+            self._rebind(self.scope, _target_names(node.asname.name))
+
+    def visit_MatchAs(self, node: cst.MatchAs) -> None:
+        """``case {"mode": mode}:`` and ``case str() as mode:`` bind ``mode``."""
+        if node.name is not None:
+            self._rebind(self.scope, (node.name.value,))
+
+    def visit_MatchStar(self, node: cst.MatchStar) -> None:
+        """``case [first, *rest]:`` binds ``rest``."""
+        if node.name is not None:
+            self._rebind(self.scope, (node.name.value,))
+
+    def visit_MatchMapping(self, node: cst.MatchMapping) -> None:
+        """``case {**rest}:`` binds ``rest``."""
+        if node.rest is not None:
+            self._rebind(self.scope, (node.rest.value,))
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        """``nonlocal name`` in a nested function may rebind a parameter of one around it."""
+        names = tuple(item.name.value for item in node.names)
+        for scope in self.scopes[:-1]:
+            self._rebind(scope, names)
+
+    @staticmethod
+    def _rebind(scope: Scope, names: Iterable[str]) -> None:
+        if scope.params:
+            scope.rebinds = scope.rebinds | frozenset(names)
+
+
+def _target_names(target: cst.BaseExpression) -> tuple[str, ...]:
+    """The names an assignment target binds (``a``, ``(a, *b)``; not ``x.a`` or ``x[a]``)."""
+    if isinstance(target, cst.Name):
+        return (target.value,)
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return tuple(name for item in target.elements for name in _target_names(item.value))
+    return ()
 
 
 def record_param_test(
@@ -110,8 +159,9 @@ def _comparison(test: cst.Comparison, params: Collection[str]) -> Cond | None:
     if kind is None or not isinstance(test.left, cst.Name) or test.left.value not in params:
         return None
     name = test.left.value
-    if kind in ("in", "notin"):
-        values = _literals(target.comparator)
+    if kind in ("in", "notin"):  # a string is searched for a substring: not a container
+        container = isinstance(target.comparator, (cst.Tuple, cst.List, cst.Set))
+        values = _literals(target.comparator) if container else None
         return None if values is None else (kind, name, values)
     value = _literal(target.comparator)
     if value is _NOT_LITERAL or (kind in ("is", "isnot") and value not in (None, True, False)):
@@ -140,4 +190,4 @@ def _literal(node: cst.BaseExpression) -> object:
     return _NOT_LITERAL
 
 
-__all__ = ["param_condition", "record_param_test"]
+__all__ = ["RebindFacts", "param_condition", "record_param_test"]
