@@ -245,6 +245,48 @@ _TAKEN = {
         "fetch_sync = functools.partial(fetch, mode='sync')\n",
         "fetch_sync()",
     ),
+    "rebinding-decided-by-a-rebound-name": (
+        "ALIASES = {'default': 's3://bucket/config'}\n\n\ndef resolve(path):\n"
+        "    return ALIASES.get(path, path)\n\n\ndef load(path, mode='local'):\n"
+        "    path = resolve(path)\n    if path.startswith('s3://'):\n        mode = 'remote'\n"
+        "    if mode == 'remote':\n" + _BLOCK,
+        "load('default')",
+    ),
+    "nested-for-target": (
+        "def inner(mode):\n    if mode == 'remote':\n" + _BLOCK + "\n\ndef helper(mode, pairs):\n"
+        "    for _, (mode, url) in pairs:\n        inner(mode)\n",
+        "helper('local', [(1, ('remote', 'u'))])",
+    ),
+    "lambda-not-an-argument": (
+        "def inner(mode):\n    if mode == 'remote':\n" + _BLOCK + "\n\ndef helper(mode, other):\n"
+        "    g = lambda mode: inner(mode)\n    return g(other)\n",
+        "helper('local', 'remote')",
+    ),
+    "defined-twice": (
+        "import os\n\nif os.environ.get('FAST'):\n\n    def helper(mode):\n"
+        "        return requests.get('u')\n\nelse:\n\n    def helper(mode):\n"
+        "        if mode == 'remote':\n            return requests.get('u')\n",
+        "helper('local')",
+    ),
+    "overridden-in-a-subclass": (
+        "class Base:\n    def run(self):\n        return self.fetch('local')\n\n"
+        "    def fetch(self, mode):\n        if mode == 'remote':\n    " + _BLOCK + "\n\n"
+        "class Sub(Base):\n    def fetch(self, mode):\n        return super().fetch('remote')\n",
+        "Sub().run()",
+    ),
+    "project-decorator-named-like-a-builtin": (
+        "def staticmethod(fn):\n    def wrapper(mode):\n        return fn('remote')\n\n"
+        "    return wrapper\n\n\ndef override(fn):\n    def wrapper(mode):\n"
+        "        return fn('remote')\n\n    return wrapper\n\n\n@override\ndef helper(mode):\n"
+        "    if mode == 'remote':\n" + _BLOCK,
+        "helper('local')",
+    ),
+    "dotted-staticmethod": (
+        "import builtins\n\n\nclass C:\n    @builtins.staticmethod\n"
+        "    def sm(a, mode='remote'):\n        if mode == 'remote':\n    " + _BLOCK + "\n"
+        "    def run(self):\n        return self.sm('local')\n",
+        "C().run()",
+    ),
 }
 
 

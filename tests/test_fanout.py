@@ -275,6 +275,7 @@ NOT_MEMOS = {
         "_packages",
         "_in_progress",
         "_sites_by_name",
+        "_named",  # sites_named: grouped from _sites_by_name, resolves nothing
         "_all_sites",
         "_all_functions",
         "_stars",  # star imports and static __all__ per module, fixed when the index is built

@@ -84,21 +84,27 @@ def dead(tests: tuple[ParamTest, ...], binding: Binding, line: int) -> bool:
 def in_force(info: FunctionInfo, binding: Binding) -> dict[str, object]:
     """The part of ``binding`` that holds throughout ``info``'s body: the parameters it does
     not rebind (a rebinding on a dead line does not count)."""
-    scope, kept = info.scope, dict(binding)
-    tests = scope.param_tests
-    for name in binding:
-        rebound = [a.line for a in scope.assigns.get(name, ())]
-        rebound += [a.line for a in scope.aug_assigns.get(name, ())]
-        if _bound_otherwise(scope, name) or not all(dead(tests, binding, n) for n in rebound):
-            del kept[name]
+    scope = info.scope
+    kept = {name: v for name, v in binding.items() if not _bound_otherwise(scope, name)}
+    changed = True
+    while changed:  # a rebinding is dead only by what holds: drop names until none go
+        changed = False
+        for name in list(kept):
+            rebound = [a.line for a in scope.assigns.get(name, ())]
+            rebound += [a.line for a in scope.aug_assigns.get(name, ())]
+            if not all(dead(scope.param_tests, kept, line) for line in rebound):
+                del kept[name]
+                changed = True
     return kept
 
 
 def _bound_otherwise(scope: Scope, name: str) -> bool:
     """Whether ``scope`` binds ``name`` other than by an assignment (``except ... as``, an
-    import, a nested ``def`` or ``class``, ``with ... as``, ``match``, ``nonlocal``)."""
+    import, a nested ``def`` or ``class``, a comprehension's or a lambda's own, ``with ...
+    as``, ``match``, ``nonlocal``, a nested ``for`` target)."""
     return (
         name in scope.caught
+        or name in scope.comp_binds
         or name in scope.imports
         or name in scope.functions
         or name in scope.classes

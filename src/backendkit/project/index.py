@@ -67,6 +67,7 @@ class ProjectIndex:
         self._callers: dict[int, list[tuple[Call, Ctx]]] = {}
         self.aliases = ImportAliases(self.modules.values())  # names functions are imported as
         self._sites_by_name: dict[str, list[tuple[int, CallSite, Ctx]]] | None = None
+        self._named: dict[frozenset[str], list[tuple[CallSite, Ctx]]] = {}  # sites_named
         self._mro: dict[int, list[ClassSym]] = {}
         self._all_sites: list[tuple[CallSite, Ctx]] | None = None
         self._all_functions: list[tuple[FunctionInfo, Ctx]] | None = None
@@ -326,8 +327,7 @@ class ProjectIndex:
     def class_member(self, cls: ClassSym, attr: str, depth: int = 0) -> Symbol | None:
         """A method, nested class or field of ``cls`` or of its project base classes."""
         for klass in self.mro(cls, depth):
-            scope = klass.info.scope
-            inner = klass.ctx
+            scope, inner = klass.info.scope, klass.ctx
             if attr in scope.functions:
                 return FuncSym(scope.functions[attr], inner)
             assign = scope.last_assign(attr)
@@ -410,11 +410,13 @@ class ProjectIndex:
 
     def sites_named(self, names: Iterable[str]) -> list[tuple[CallSite, Ctx]]:
         """The call sites whose callee is a name (``f``, ``mod.f``, ``obj.f``) ending in one
-        of ``names``, in the order of ``call_sites`` (grouped by last name once)."""
-        by_name = self._by_last_name()
-        buckets = [by_name.get(name, []) for name in set(names)]
-        found = sorted((entry for bucket in buckets for entry in bucket), key=itemgetter(0))
-        return [(site, where) for _position_, site, where in found]
+        of ``names``, in the order of ``call_sites`` (grouped by last name once; memoised)."""
+        key = frozenset(names)
+        if key not in self._named:
+            buckets = [self._by_last_name().get(name, []) for name in key]
+            found = sorted((entry for bucket in buckets for entry in bucket), key=itemgetter(0))
+            self._named[key] = [(site, where) for _position_, site, where in found]
+        return self._named[key]
 
     def fastapi_called(self, name: str) -> bool:
         """Whether a function named ``name`` is an endpoint or a dependency (computed once)."""

@@ -10,7 +10,7 @@ they matter.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 from functools import lru_cache
@@ -27,17 +27,15 @@ from backendkit.graphs.constargs import (
 from backendkit.summary.model import Const, Name
 
 if TYPE_CHECKING:
-    from backendkit.graphs.calls import CallGraph
+    from backendkit.graphs.calls import CallGraph, _Def
     from backendkit.summary.model import Call, CallSite, FunctionInfo
 
 Step = tuple[str, int]  # a function (or the blocking external) and the line that calls it
 #: a function and its bound parameters, sorted: ``(name, (("p", "str", "v"), ...))``
 State = tuple[str, tuple[tuple[str, str, object], ...]]
 _NO_BINDING: tuple[tuple[str, str, object], ...] = ()
-#: decorators that return the function itself, or bind it as a method
-_PLAIN_DECORATORS = frozenset(
-    {"staticmethod", "classmethod", "abstractmethod", "override", "final", "overload"}
-)
+#: decorators that bind a function as a method, and change nothing else
+_PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod"})
 
 
 def matches(name: str, patterns: Iterable[str]) -> bool:
@@ -66,6 +64,7 @@ class BlockingSearch:
         self._infos: dict[str, tuple[FunctionInfo, bool] | None] = {}
         self._relevant: dict[str, frozenset[str]] = {}
         self._succ: dict[State, list[tuple[str, int, tuple]]] = {}
+        self._methods: Counter[str] | None = None  # how many classes define each method
         self._hit: dict[tuple[State, bool], list[tuple[int, int, str]]] = {}
 
     def chain(self, entry: str) -> tuple[list[Step], int] | None:
@@ -144,21 +143,33 @@ class BlockingSearch:
 
     def _callee_binding(self, succ: str, site: CallSite, binding: dict) -> tuple:
         """The state key of ``succ`` called at ``site`` from a function bound by ``binding``:
-        the constants of the parameters it tests or passes on. In a lambda or a comprehension
-        a name may be its own parameter or variable: only literals count there."""
+        the constants of the parameters it tests or passes on, when the call surely gives
+        them to ``succ`` (called by its own name, neither wrapped nor overridden)."""
         found = self._info(succ)
         if found is None:
             return _NO_BINDING
         info, kind, owner = found
         call = site.call
-        binding = {} if _shadowing(site) else binding
         if not (binding or _has_literal(call) or _literal_default(info)):
             return _NO_BINDING  # no constant reaches a parameter
         wanted = self._wanted(succ, info)
-        if not wanted or not names_callee(call, info, owner):
+        if not wanted or not names_callee(call, info, owner) or self._overridden(call, info):
             return _NO_BINDING
         bound = call_binding(call, info, binding, offset_of(call, info, kind, owner))
         return _key(info, {k: v for k, v in bound.items() if k in wanted})
+
+    def _overridden(self, call: Call, info: FunctionInfo) -> bool:
+        """Whether ``call`` is ``self.name(...)`` or ``cls.name(...)`` of a method name that
+        more than one class defines: a subclass's may run instead of the one it resolves to."""
+        if not (isinstance(call.func, Name) and call.func.dotted.startswith(("self.", "cls."))):
+            return False
+        if self._methods is None:
+            self._methods = Counter(
+                defs[0].sym.info.name
+                for defs in self.calls.defs.values()
+                if defs[0].owner is not None
+            )
+        return self._methods[info.name] > 1
 
     def _wanted(self, node: str, info: FunctionInfo) -> frozenset[str]:
         """``relevant(info)``, memoised by node."""
@@ -180,7 +191,7 @@ class BlockingSearch:
             return self._infos[node]
         defs = self.calls.defs.get(node, [])
         found = None
-        if len(defs) == 1 and _plain(defs[0].sym.info):
+        if len(defs) == 1 and _plain(defs[0].sym.info) and not _redefined(defs[0]):
             info, owner = defs[0].sym.info, defs[0].owner
             found = (info, _kind(info, owner is not None), owner.info.name if owner else "")
         self._infos[node] = found
@@ -194,18 +205,17 @@ def _key(info: FunctionInfo, kept: dict) -> tuple:
     return tuple(sorted((k, type(v).__name__, v) for k, v in kept.items()))
 
 
-def _shadowing(site: CallSite) -> bool:
-    """Whether ``site`` is in a lambda or a comprehension, whose own names may shadow the
-    caller's parameters."""
-    return bool(site.lambdas) or any(loop < 0 for loop in site.loops)
-
-
 def _plain(info: FunctionInfo) -> bool:
-    """Whether ``info``'s decorators, if any, leave its calls as they are."""
-    return all(
-        isinstance(d, Name) and d.dotted.rpartition(".")[2] in _PLAIN_DECORATORS
-        for d in info.decorators
-    )
+    """Whether ``info``'s decorators, if any, only bind it as a method."""
+    return all(isinstance(d, Name) and d.dotted in _PLAIN_DECORATORS for d in info.decorators)
+
+
+def _redefined(item: _Def) -> bool:
+    """Whether the scope defining ``item`` defines its name more than once (``if FAST: def
+    f(): ... else: def f(): ...``): the call may run either."""
+    scope = item.owner.info.scope if item.owner is not None else item.sym.ctx.scopes[-1]
+    name = item.sym.info.name
+    return any(shadowed.name == name for shadowed in scope.shadowed)
 
 
 def _kind(info: FunctionInfo, in_class: bool) -> str:

@@ -41,10 +41,26 @@ _COMPARISONS: dict[type, str] = {
 class RebindFacts:
     """Hooks of ``collector.Collector`` for the bindings ``Scope.assigns`` leaves out, which
     end a constant parameter's value (``Scope.rebinds``): ``with ... as name``, ``match``
-    captures, and a nested function's ``nonlocal name`` (in each enclosing scope)."""
+    captures, a nested function's ``nonlocal name`` (in each enclosing scope), a ``for``
+    target other than a plain name, and a lambda's parameters (its calls are the scope's: a
+    name there may be the lambda's own)."""
 
     scope: Scope
     scopes: list[Scope]
+
+    def visit_For_target(self, node: cst.For) -> None:
+        """``for _, (mode, url) in pairs:`` binds ``mode`` and ``url``."""
+        if not isinstance(node.target, cst.Name):
+            self._rebind(self.scope, _target_names(node.target))
+
+    def visit_Lambda_params(self, node: cst.Lambda) -> None:
+        """``lambda mode: fetch(mode)``: ``mode`` is the lambda's."""
+        params = node.params
+        found = [*params.posonly_params, *params.params, *params.kwonly_params]
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                found.append(star)
+        self._rebind(self.scope, (param.name.value for param in found))
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         """``with f() as (a, b):`` binds ``a`` and ``b``."""
