@@ -287,6 +287,143 @@ _TAKEN = {
         "    def run(self):\n        return self.sm('local')\n",
         "C().run()",
     ),
+    "nested-comprehension-target": (
+        """\
+def inner(mode):
+    if mode == "remote":
+        return requests.get("u")
+
+def helper(mode, pairs):
+    return [inner(mode) for _, (mode, u) in pairs]
+""",
+        "helper('local', [(1, ('remote', 'u'))])",
+    ),
+    "class-attribute-override": (
+        """\
+class Base:
+    def run(self):
+        return self.fetch("local")
+    def fetch(self, mode):
+        if mode == "remote":
+            return requests.get("u")
+
+def _remote(self, mode):
+    return Base.fetch(self, "remote")
+
+class Sub(Base):
+    fetch = _remote
+""",
+        "Sub().run()",
+    ),
+    "override-through-an-annotated-receiver": (
+        """\
+class Base:
+    def fetch(self, mode="local"):
+        if mode == "remote":
+            return requests.get("u")
+
+class Sub(Base):
+    def fetch(self, mode="local"):
+        return super().fetch(mode="remote")
+
+def use(client: Base):
+    return client.fetch(mode="local")
+""",
+        "use(Sub())",
+    ),
+    "diamond-super": (
+        """\
+class Base:
+    def fetch(self, mode):
+        if mode == "remote":
+            return requests.get("u")
+
+class A(Base):
+    def run(self):
+        return super().fetch("local")
+
+class Other(Base):
+    def fetch(self, mode):
+        return Base.fetch(self, "remote")
+
+class C(A, Other):
+    pass
+""",
+        "C().run()",
+    ),
+    "method-wrapped-in-the-class-body": (
+        """\
+def force_remote(fn):
+    def wrapper(self, mode):
+        return fn(self, "remote")
+    return wrapper
+
+class C:
+    def fetch(self, mode):
+        if mode == "remote":
+            return requests.get("u")
+    fetch = force_remote(fetch)
+    def run(self):
+        return self.fetch("local")
+""",
+        "C().run()",
+    ),
+    "staticmethod-by-assignment": (
+        """\
+class C:
+    def sm(url, mode="local"):
+        if mode == "remote":
+            return requests.get(url)
+    sm = staticmethod(sm)
+    def run(self):
+        return self.sm("u", "remote")
+""",
+        "C().run()",
+    ),
+    "instance-attribute-override": (
+        """\
+class Client:
+    def __init__(self, remote):
+        if remote:
+            self.fetch = self._remote_fetch
+    def fetch(self, mode="local"):
+        if mode == "remote":
+            return requests.get("u")
+    def _remote_fetch(self, mode="local"):
+        return Client.fetch(self, "remote")
+    def run(self):
+        return self.fetch()
+""",
+        "Client(True).run()",
+    ),
+    "project-staticmethod-decorator": (
+        """\
+def staticmethod(fn):
+    def wrapper(mode):
+        return fn("remote")
+    return wrapper
+
+@staticmethod
+def helper(mode):
+    if mode == "remote":
+        return requests.get("u")
+""",
+        "helper('local')",
+    ),
+    "import-fallback": (
+        "try:\n    from app.fast import helper\nexcept ImportError:\n\n"
+        """\
+    def helper(mode):
+        if mode == 'remote':
+            return requests.get('u')
+""",
+        "helper('local')",
+    ),
+    "global-rebinding": (
+        "def helper(mode):\n    if mode == 'remote':\n" + _BLOCK + "\n\ndef _always(mode):\n"
+        "    return requests.get('u')\n\n\ndef setup():\n    global helper\n    helper = _always\n",
+        "helper('local')",
+    ),
 }
 
 
@@ -301,3 +438,20 @@ def test_a_branch_the_call_may_take_is_searched(tmp_path: Path, case: str) -> No
     root = write_project(tmp_path / "p", files, select=["BK301"])
     found = analyze([root], use_cache=False).findings
     assert [f.code for f in found] == ["BK301"], case
+
+
+def test_a_function_patched_from_another_module_gets_no_constant(tmp_path: Path) -> None:
+    """``helpers.helper = helpers._always`` anywhere in the project: the name may run other
+    code, so the call's constant rules nothing out."""
+    helpers = _HEAD + (
+        "def helper(mode):\n    if mode == 'remote':\n" + _BLOCK + "\n\ndef _always(mode):\n"
+        "    return requests.get('u')\n"
+    )
+    main = (
+        "from fastapi import FastAPI\n\nfrom app import helpers\n\napp = FastAPI()\n"
+        "helpers.helper = helpers._always\n\n\n@app.get('/a')\nasync def a():\n"
+        "    return helpers.helper('local')\n"
+    )
+    files = {"app/__init__.py": "", "app/helpers.py": helpers, "app/main.py": main}
+    root = write_project(tmp_path / "p", files, select=["BK301"])
+    assert [f.code for f in analyze([root], use_cache=False).findings] == ["BK301"]

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 
 from backendkit.summary.condforms import Cond, ParamTest
 from backendkit.summary.model import (
-    Attr,
     Call,
     Const,
     FunctionInfo,
@@ -112,57 +111,13 @@ def _bound_otherwise(scope: Scope, name: str) -> bool:
     )
 
 
-def offset_of(call: Call, callee: FunctionInfo, kind: str, owner: str) -> int | None:
-    """How many of ``callee``'s first parameters ``call`` does not pass by position: 0 for a
-    function or a static method; 1 for a class built (``Owner(...)``: ``__init__``),
-    ``super().method(...)``, ``self.method(...)`` and a class method's ``cls.method(...)`` or
-    ``Owner.method(...)``;
-    None when it is not known (``obj.method(x)`` may be ``Class.method(instance, x)``).
-    ``kind``: "function", "method" or "classmethod"; ``owner``: the class's name."""
-    if kind == "function":
-        return 0
-    func = call.func
-    if isinstance(func, Attr):
-        return 1 if _is_super(func.value) else None
-    if not isinstance(func, Name):
-        return None
-    return _named_offset(func.dotted.split("."), callee.name == "__init__", kind, owner)
-
-
-def _named_offset(parts: list[str], init: bool, kind: str, owner: str) -> int | None:
-    """``offset_of`` a method called by a dotted name."""
-    if init:
-        return 1 if parts[-1] == owner else None  # ``Base.__init__(self, ...)`` passes self
-    head = parts[0] if len(parts) == 2 else ""
-    if head == "self" or (kind == "classmethod" and head in ("cls", owner)):
-        return 1
-    return None
-
-
-def names_callee(call: Call, callee: FunctionInfo, owner: str) -> bool:
-    """Whether ``call`` calls ``callee`` by its own name (``fetch(...)``, ``obj.fetch(...)``,
-    ``Owner(...)`` for ``__init__``), so its arguments are ``callee``'s: a
-    ``functools.partial`` of it, called under another name, adds arguments of its own."""
-    func = call.func
-    if isinstance(func, Attr):
-        return func.attr == callee.name and _is_super(func.value)
-    if not isinstance(func, Name):
-        return False
-    last = func.dotted.rpartition(".")[2]
-    return last == (owner if callee.name == "__init__" else callee.name)
-
-
-def _is_super(value: object) -> bool:
-    return isinstance(value, Call) and isinstance(value.func, Name) and value.func.dotted == "super"
-
-
 def call_binding(
     call: Call, callee: FunctionInfo, caller: Binding, offset: int | None
 ) -> dict[str, object]:
     """The constant each parameter of ``callee`` gets from ``call`` (a literal argument, a
     parameter of the caller bound in ``caller``, or a literal default of one not passed);
-    ``offset``: see ``offset_of`` (None: keywords only, and defaults only when no argument is
-    passed by position)."""
+    ``offset``: how many first parameters the call does not pass (None: not known; keywords
+    only, and defaults only when no argument is passed by position)."""
     params = list(callee.params[offset or 0 :])
     found: dict[str, object] = {}
     positional = [p for p in params if p.kind in _POSITIONAL] if offset is not None else []
@@ -240,7 +195,5 @@ __all__ = [
     "dead",
     "holds",
     "in_force",
-    "names_callee",
-    "offset_of",
     "relevant",
 ]

@@ -357,7 +357,7 @@ class BlockingCallRule(ProjectRule):
         patterns = self._patterns()
         exempt = [str(p) for p in self.options.get("non-blocking-calls", NON_BLOCKING_CALLS)]  # type: ignore[union-attr]
         calls = ctx.source_calls  # resolved as far as the searches reach
-        search = BlockingSearch(calls, patterns, exempt)
+        search = BlockingSearch(calls, patterns, exempt, ctx.index)
         for entry, data in sorted(calls.graph.nodes(data=True)):
             if not data["is_async"] or not ctx.index.wanted(data["path"]):
                 continue

@@ -10,32 +10,30 @@ they matter.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from backendkit.graphs.calltrust import CallTrust, names_callee
 from backendkit.graphs.constargs import (
     call_binding,
     dead,
     in_force,
-    names_callee,
-    offset_of,
     relevant,
 )
-from backendkit.summary.model import Const, Name
+from backendkit.summary.model import Const
 
 if TYPE_CHECKING:
-    from backendkit.graphs.calls import CallGraph, _Def
+    from backendkit.graphs.calls import CallGraph
+    from backendkit.project.index import ProjectIndex
     from backendkit.summary.model import Call, CallSite, FunctionInfo
 
 Step = tuple[str, int]  # a function (or the blocking external) and the line that calls it
 #: a function and its bound parameters, sorted: ``(name, (("p", "str", "v"), ...))``
 State = tuple[str, tuple[tuple[str, str, object], ...]]
 _NO_BINDING: tuple[tuple[str, str, object], ...] = ()
-#: decorators that bind a function as a method, and change nothing else
-_PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod"})
 
 
 def matches(name: str, patterns: Iterable[str]) -> bool:
@@ -54,17 +52,22 @@ class BlockingSearch:
     """Searches from entry points of one call graph (what it learns of the functions is kept
     between searches)."""
 
-    def __init__(self, calls: CallGraph, patterns: Sequence[str], exempt: Sequence[str]):
+    def __init__(
+        self,
+        calls: CallGraph,
+        patterns: Sequence[str],
+        exempt: Sequence[str],
+        index: ProjectIndex,
+    ):
         from backendkit.rules.architecture import RUFF_ASYNC_CALLS
 
         self.calls = calls
+        self.trust = CallTrust(calls.defs, index)
         self.patterns = tuple(patterns)
         self.direct = tuple(p for p in patterns if p not in RUFF_ASYNC_CALLS)
         self.exempt = tuple(exempt)
-        self._infos: dict[str, tuple[FunctionInfo, bool] | None] = {}
         self._relevant: dict[str, frozenset[str]] = {}
         self._succ: dict[State, list[tuple[str, int, tuple]]] = {}
-        self._methods: Counter[str] | None = None  # how many classes define each method
         self._hit: dict[tuple[State, bool], list[tuple[int, int, str]]] = {}
 
     def chain(self, entry: str) -> tuple[list[Step], int] | None:
@@ -144,32 +147,16 @@ class BlockingSearch:
     def _callee_binding(self, succ: str, site: CallSite, binding: dict) -> tuple:
         """The state key of ``succ`` called at ``site`` from a function bound by ``binding``:
         the constants of the parameters it tests or passes on, when the call surely gives
-        them to ``succ`` (called by its own name, neither wrapped nor overridden)."""
-        found = self._info(succ)
-        if found is None:
-            return _NO_BINDING
-        info, kind, owner = found
+        them to ``succ`` (``graphs.calltrust``)."""
+        info = self.trust.function(succ)
         call = site.call
-        if not (binding or _has_literal(call) or _literal_default(info)):
+        if info is None or not (binding or _has_literal(call) or _literal_default(info)):
             return _NO_BINDING  # no constant reaches a parameter
         wanted = self._wanted(succ, info)
-        if not wanted or not names_callee(call, info, owner) or self._overridden(call, info):
+        if not wanted or not names_callee(call, info):
             return _NO_BINDING
-        bound = call_binding(call, info, binding, offset_of(call, info, kind, owner))
+        bound = call_binding(call, info, binding, 0)
         return _key(info, {k: v for k, v in bound.items() if k in wanted})
-
-    def _overridden(self, call: Call, info: FunctionInfo) -> bool:
-        """Whether ``call`` is ``self.name(...)`` or ``cls.name(...)`` of a method name that
-        more than one class defines: a subclass's may run instead of the one it resolves to."""
-        if not (isinstance(call.func, Name) and call.func.dotted.startswith(("self.", "cls."))):
-            return False
-        if self._methods is None:
-            self._methods = Counter(
-                defs[0].sym.info.name
-                for defs in self.calls.defs.values()
-                if defs[0].owner is not None
-            )
-        return self._methods[info.name] > 1
 
     def _wanted(self, node: str, info: FunctionInfo) -> frozenset[str]:
         """``relevant(info)``, memoised by node."""
@@ -179,23 +166,8 @@ class BlockingSearch:
         return wanted
 
     def _tests(self, node: str) -> tuple:
-        found = self._info(node)
-        return found[0].scope.param_tests if found is not None else ()
-
-    def _info(self, node: str) -> tuple[FunctionInfo, str, str] | None:
-        """The one definition named ``node``, its kind ("function", "method" or
-        "classmethod", see ``offset_of``) and the name of its class; None for a name defined
-        more than once (its branches are not ruled out) and for a function a decorator may
-        wrap (the wrapper may pass other arguments)."""
-        if node in self._infos:
-            return self._infos[node]
-        defs = self.calls.defs.get(node, [])
-        found = None
-        if len(defs) == 1 and _plain(defs[0].sym.info) and not _redefined(defs[0]):
-            info, owner = defs[0].sym.info, defs[0].owner
-            found = (info, _kind(info, owner is not None), owner.info.name if owner else "")
-        self._infos[node] = found
-        return found
+        info = self.trust.function(node)
+        return info.scope.param_tests if info is not None else ()
 
 
 def _key(info: FunctionInfo, kept: dict) -> tuple:
@@ -203,26 +175,6 @@ def _key(info: FunctionInfo, kept: dict) -> tuple:
     if kept:
         kept = in_force(info, kept)
     return tuple(sorted((k, type(v).__name__, v) for k, v in kept.items()))
-
-
-def _plain(info: FunctionInfo) -> bool:
-    """Whether ``info``'s decorators, if any, only bind it as a method."""
-    return all(isinstance(d, Name) and d.dotted in _PLAIN_DECORATORS for d in info.decorators)
-
-
-def _redefined(item: _Def) -> bool:
-    """Whether the scope defining ``item`` defines its name more than once (``if FAST: def
-    f(): ... else: def f(): ...``): the call may run either."""
-    scope = item.owner.info.scope if item.owner is not None else item.sym.ctx.scopes[-1]
-    name = item.sym.info.name
-    return any(shadowed.name == name for shadowed in scope.shadowed)
-
-
-def _kind(info: FunctionInfo, in_class: bool) -> str:
-    names = {d.dotted for d in info.decorators if isinstance(d, Name)}
-    if not in_class or "staticmethod" in names:
-        return "function"
-    return "classmethod" if "classmethod" in names else "method"
 
 
 def _has_literal(call: Call) -> bool:

@@ -42,8 +42,9 @@ class RebindFacts:
     """Hooks of ``collector.Collector`` for the bindings ``Scope.assigns`` leaves out, which
     end a constant parameter's value (``Scope.rebinds``): ``with ... as name``, ``match``
     captures, a nested function's ``nonlocal name`` (in each enclosing scope), a ``for``
-    target other than a plain name, and a lambda's parameters (its calls are the scope's: a
-    name there may be the lambda's own)."""
+    target other than a plain name, a comprehension's targets and a lambda's parameters (their
+    calls are the scope's: a name there may be their own); and, in the module's scope, the
+    names a function declares ``global``."""
 
     scope: Scope
     scopes: list[Scope]
@@ -52,6 +53,15 @@ class RebindFacts:
         """``for _, (mode, url) in pairs:`` binds ``mode`` and ``url``."""
         if not isinstance(node.target, cst.Name):
             self._rebind(self.scope, _target_names(node.target))
+
+    def visit_CompFor_target(self, node: cst.CompFor) -> None:
+        """``[f(mode) for _, (mode, url) in pairs]``: ``mode`` is the comprehension's."""
+        self._rebind(self.scope, _target_names(node.target))
+
+    def visit_Global(self, node: cst.Global) -> None:
+        """``global helper`` lets a function rebind the module's ``helper``."""
+        names = frozenset(item.name.value for item in node.names)
+        self.scopes[0].rebinds = self.scopes[0].rebinds | names
 
     def visit_Lambda_params(self, node: cst.Lambda) -> None:
         """``lambda mode: fetch(mode)``: ``mode`` is the lambda's."""
