@@ -6,9 +6,12 @@ call surely runs the function it resolves to with the call's own arguments: a pl
 (not a method: a subclass, a class attribute or an instance attribute may replace one), with
 no decorator (a wrapper may pass other arguments), called by its own name (not through a
 ``functools.partial`` or an alias), bound by nothing else in its scope (an import fallback,
-a second ``def``, an assignment, a ``global`` rebinding) and never assigned as an attribute
-anywhere in the project (``helpers.helper = other``). Every other call passes no constant,
-and its callee's branches are all searched.
+a second ``def``, an assignment, a ``global`` rebinding), never assigned as an attribute
+anywhere in the project (``helpers.helper = other``, ``setattr(helpers, "helper", other)``),
+and called through a name the caller's scopes do not rebind in a way resolution does not
+follow (``with ... as``, ``match``, ``global``, ``nonlocal``). Every other call passes no
+constant, and its callee's branches are all searched. Writes through ``globals()``,
+``vars()`` or ``sys.modules`` are not seen.
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from backendkit.summary.model import Call, FunctionInfo, Name, Scope
+from backendkit.summary.model import Call, Const, FunctionInfo, Name, Scope
 
 if TYPE_CHECKING:
     from backendkit.graphs.calls import _Def
     from backendkit.project.index import ProjectIndex
+
+
+_ANY = frozenset({"*"})  # see ``names_callee``: every name counts as rebound
 
 
 class CallTrust:
@@ -31,6 +37,7 @@ class CallTrust:
         self._index = index
         self._patched: frozenset[str] | None = None
         self._found: dict[str, FunctionInfo | None] = {}
+        self._rebound: dict[str, frozenset[str]] = {}
 
     def function(self, node: str) -> FunctionInfo | None:
         """The function named ``node`` when constants may be bound into it (see the module
@@ -50,22 +57,44 @@ class CallTrust:
 
     def patched(self) -> frozenset[str]:
         """The last names of every attribute assigned in the project (``mod.name = v``,
-        ``self.name = v``): a function of that name may be replaced at run time."""
+        ``self.name = v``, ``setattr(mod, "name", v)``): a function of that name may be
+        replaced at run time."""
         if self._patched is None:
             names: set[str] = set()
             for summary in self._index.modules.values():
                 for scope, instance in _scopes(summary.scope):
                     names.update(target.rpartition(".")[2] for target in scope.attr_assigns)
                     names.update(instance)
+            for site, _where in self._index.sites_named(("setattr",)):
+                args = site.call.args
+                if len(args) > 1 and isinstance(args[1], Const) and isinstance(args[1].value, str):
+                    names.add(args[1].value)
             self._patched = frozenset(names)
         return self._patched
 
+    def rebound_in(self, caller: str) -> frozenset[str]:
+        """The names the function ``caller`` and the scopes around it bind in ways a call's
+        resolution does not follow (``with ... as``, ``match``, ``global``, ``nonlocal``, a
+        nested ``for`` target): a call through one of them may reach another function."""
+        found = self._rebound.get(caller)
+        if found is None:
+            defs = self._defs.get(caller, [])
+            names: set[str] = set()
+            for item in defs:
+                for scope in (*item.sym.ctx.scopes, item.sym.info.scope):
+                    names |= scope.rebinds
+            found = self._rebound[caller] = frozenset(names) if len(defs) == 1 else _ANY
+        return found
 
-def names_callee(call: Call, callee: FunctionInfo) -> bool:
-    """Whether ``call`` calls ``callee`` by its own name (``fetch(...)``, ``mod.fetch(...)``):
-    a ``functools.partial`` of it, called under another name, adds arguments of its own."""
+
+def names_callee(call: Call, callee: FunctionInfo, rebound: frozenset[str]) -> bool:
+    """Whether ``call`` calls ``callee`` by its own name (``fetch(...)``, ``mod.fetch(...)``;
+    a ``functools.partial`` of it, called under another name, adds arguments of its own)
+    through a name the caller does not rebind (``rebound``: ``CallTrust.rebound_in``)."""
     func = call.func
-    return isinstance(func, Name) and func.dotted.rpartition(".")[2] == callee.name
+    if not isinstance(func, Name) or func.dotted.rpartition(".")[2] != callee.name:
+        return False
+    return rebound is not _ANY and func.dotted.partition(".")[0] not in rebound
 
 
 def _bound_otherwise(scope: Scope, name: str) -> bool:

@@ -138,14 +138,14 @@ class BlockingSearch:
             if not (tests and dead(tests, binding, line)):
                 by_callee.setdefault(callee, []).append((line, site))
         found = [
-            (succ, line, self._callee_binding(succ, site, binding))
+            (succ, line, self._callee_binding(node, succ, site, binding))
             for succ in sorted(by_callee)
             for line, site in sorted(by_callee[succ], key=lambda item: item[0])
         ]
         return found
 
-    def _callee_binding(self, succ: str, site: CallSite, binding: dict) -> tuple:
-        """The state key of ``succ`` called at ``site`` from a function bound by ``binding``:
+    def _callee_binding(self, node: str, succ: str, site: CallSite, binding: dict) -> tuple:
+        """The state key of ``succ`` called at ``site`` by ``node``, bound by ``binding``:
         the constants of the parameters it tests or passes on, when the call surely gives
         them to ``succ`` (``graphs.calltrust``)."""
         info = self.trust.function(succ)
@@ -153,7 +153,7 @@ class BlockingSearch:
         if info is None or not (binding or _has_literal(call) or _literal_default(info)):
             return _NO_BINDING  # no constant reaches a parameter
         wanted = self._wanted(succ, info)
-        if not wanted or not names_callee(call, info):
+        if not wanted or not names_callee(call, info, self.trust.rebound_in(node)):
             return _NO_BINDING
         bound = call_binding(call, info, binding, 0)
         return _key(info, {k: v for k, v in bound.items() if k in wanted})

@@ -100,8 +100,9 @@ class RebindFacts:
 
     @staticmethod
     def _rebind(scope: Scope, names: Iterable[str]) -> None:
-        if scope.params:
-            scope.rebinds = scope.rebinds | frozenset(names)
+        found = frozenset(names)
+        if not found <= scope.rebinds:
+            scope.rebinds = scope.rebinds | found
 
 
 def _target_names(target: cst.BaseExpression) -> tuple[str, ...]:
