@@ -1,6 +1,6 @@
 """BK301 and constant arguments: a call through a name that the callee's or the caller's
-scopes rebind in ways resolution does not follow (``with ... as``, ``match``, ``global``,
-``nonlocal``, ``setattr``) passes no constant. Each project is a case a review found
+scopes bind other than by a ``def`` or an import (an assignment, ``with ... as``, ``match``,
+``global``, ``nonlocal``, ``setattr``) passes no constant. Each project is a case a review found
 missed; each must report its route."""
 
 from __future__ import annotations
@@ -225,6 +225,33 @@ setattr(helpers, 'helper', helpers._always)
 @app.get("/x")
 async def route() -> dict:
     return {"v": helpers.helper("local")}
+""",
+    },
+    "partial-under-the-same-name": {
+        "app/__init__.py": "",
+        "app/helpers.py": """\
+import requests
+
+
+def fetch(url, mode="cache"):
+    if mode == "remote":
+        return requests.get(url).text
+    return None
+""",
+        "app/main.py": """\
+import functools
+
+from fastapi import FastAPI
+
+from app import helpers
+
+app = FastAPI()
+
+
+@app.get("/a")
+async def a():
+    fetch = functools.partial(helpers.fetch, mode="remote")
+    return fetch("http://x")
 """,
     },
 }

@@ -8,8 +8,9 @@ no decorator (a wrapper may pass other arguments), called by its own name (not t
 ``functools.partial`` or an alias), bound by nothing else in its scope (an import fallback,
 a second ``def``, an assignment, a ``global`` rebinding), never assigned as an attribute
 anywhere in the project (``helpers.helper = other``, ``setattr(helpers, "helper", other)``),
-and called through a name the caller's scopes do not rebind in a way resolution does not
-follow (``with ... as``, ``match``, ``global``, ``nonlocal``). Every other call passes no
+and called through a name the caller's scopes bind only by a ``def`` or an import (not an
+assignment such as ``fetch = partial(helpers.fetch, mode="x")``, ``with ... as``, ``match``,
+``global``, ``nonlocal``). Every other call passes no
 constant, and its callee's branches are all searched. Writes through ``globals()``,
 ``vars()`` or ``sys.modules`` are not seen.
 """
@@ -73,16 +74,18 @@ class CallTrust:
         return self._patched
 
     def rebound_in(self, caller: str) -> frozenset[str]:
-        """The names the function ``caller`` and the scopes around it bind in ways a call's
-        resolution does not follow (``with ... as``, ``match``, ``global``, ``nonlocal``, a
-        nested ``for`` target): a call through one of them may reach another function."""
+        """The names the function ``caller`` and the scopes around it bind other than by a
+        ``def`` or an import: an assignment (``fetch = partial(helpers.fetch, mode="x")``
+        resolves to ``helpers.fetch`` with arguments of its own), ``with ... as``, ``match``,
+        ``global``, ``nonlocal``: a call through one of them may not run its callee with the
+        call's own arguments."""
         found = self._rebound.get(caller)
         if found is None:
             defs = self._defs.get(caller, [])
             names: set[str] = set()
             for item in defs:
                 for scope in (*item.sym.ctx.scopes, item.sym.info.scope):
-                    names |= scope.rebinds
+                    names |= scope.rebinds | scope.assigns.keys() | scope.aug_assigns.keys()
             found = self._rebound[caller] = frozenset(names) if len(defs) == 1 else _ANY
         return found
 
