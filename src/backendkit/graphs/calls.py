@@ -94,8 +94,8 @@ class CallGraph:
     graph: nx.DiGraph | DiGraph
     unresolved: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     external: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
-    #: per function, its source calls of project functions: (line, callee node, call site)
-    sites: dict[str, list[tuple[int, str, CallSite]]] = field(default_factory=dict)
+    #: per function, its source calls of project functions: (callee node, call site)
+    sites: dict[str, list[tuple[str, CallSite]]] = field(default_factory=dict)
     defs: dict[str, list[_Def]] = field(default_factory=dict)  # every definition, by node
 
     def unresolved_count(self) -> int:
@@ -272,7 +272,7 @@ class _Builder(ReceiverTypes):
                 for callee in (target, *self._wrappers(target)):
                     name = self.add_node(callee, "function")
                     self.add_edge(caller, name, site.line, "call")
-                    self.result.sites.setdefault(caller, []).append((site.line, name, site))
+                    self.result.sites.setdefault(caller, []).append((name, site))
             elif isinstance(target, External) and not site.awaited:
                 self.result.external.setdefault(caller, []).append((site.line, target.qualname))
             elif isinstance(target, str):

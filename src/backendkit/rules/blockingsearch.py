@@ -133,16 +133,15 @@ class BlockingSearch:
         """``(callee, line, its state key)`` for each live source call of ``node``, by
         callee then line."""
         tests = self._tests(node) if binding else ()
-        by_callee: dict[str, list[tuple[int, Call]]] = {}
-        for line, callee, site in self.calls.sites.get(node, []):
-            if not (tests and dead(tests, binding, line)):
-                by_callee.setdefault(callee, []).append((line, site))
-        found = [
-            (succ, line, self._callee_binding(node, succ, site, binding))
+        by_callee: dict[str, list[CallSite]] = {}
+        for callee, site in self.calls.sites.get(node, []):
+            if not (tests and dead(tests, binding, site.line)):
+                by_callee.setdefault(callee, []).append(site)
+        return [
+            (succ, site.line, self._callee_binding(node, succ, site, binding))
             for succ in sorted(by_callee)
-            for line, site in sorted(by_callee[succ], key=lambda item: item[0])
+            for site in sorted(by_callee[succ], key=lambda site: site.line)
         ]
-        return found
 
     def _callee_binding(self, node: str, succ: str, site: CallSite, binding: dict) -> tuple:
         """The state key of ``succ`` called at ``site`` by ``node``, bound by ``binding``:
