@@ -101,6 +101,21 @@ def ping() -> dict:
 @app.get("/health/ready")
 def ready() -> dict:
     return {}
+
+
+@app.options("/api/v1/items")
+def items_preflight() -> dict:
+    return {}
+
+
+@app.get("/health/liveliness")
+def liveliness() -> str:
+    return "I'm alive!"
+
+
+@app.api_route("/api/v1/items/{item_id}", methods=["GET", "OPTIONS"])
+def item_and_preflight(item_id: int) -> dict:
+    return {}
 """
 
 
@@ -124,14 +139,16 @@ def test_only_the_conventional_routes_are_public(project: Path) -> None:
         (("POST",), "/api/v1/users/signup"): "conventional: signup",
         (("GET", "HEAD"), "/healthz"): "conventional: healthz",
         (("GET",), "/health/ready"): "conventional: ready",
+        (("OPTIONS",), "/api/v1/items"): "conventional: OPTIONS",
+        (("GET",), "/health/liveliness"): "conventional: liveliness",
     }
 
 
 def test_business_routes_that_look_conventional_are_reported(project: Path) -> None:
     reported = sorted(f.line for f in analyze([project]).findings if f.code == "BK101")
     # delete_doc, upload_doc, patient_health_records, purge_health_records, root_post,
-    # delete_signup, ping (GET and POST)
-    assert reported == [12, 16, 24, 29, 38, 68, 77]
+    # delete_signup, ping (GET and POST), item_and_preflight (GET besides OPTIONS)
+    assert reported == [12, 16, 24, 29, 38, 68, 77, 97]
 
 
 @pytest.mark.parametrize(
@@ -156,6 +173,9 @@ def test_business_routes_that_look_conventional_are_reported(project: Path) -> N
         ("/login", ("?",), ""),
         ("/", ("GET", "HEAD"), "/"),
         ("/", ("POST",), ""),
+        ("/health/liveliness", ("GET",), "liveliness"),
+        ("/admin/users/{user_id}", ("OPTIONS",), "OPTIONS"),  # a CORS preflight: no credentials
+        ("/items", ("GET", "OPTIONS"), ""),
     ],
 )
 def test_conventional_segment(path: str, methods: tuple[str, ...], segment: str) -> None:

@@ -35,6 +35,7 @@ PROBE_SEGMENTS = frozenset(
         "ready",
         "readiness",
         "liveness",
+        "liveliness",  # LiteLLM's and others' name for the liveness probe
         "live",
         "alive",
         "heartbeat",
@@ -114,6 +115,9 @@ PROTECTED_SEGMENTS = frozenset({"admin", "admins", "internal", "private", "manag
 _AUTH_METHODS = frozenset({"GET", "POST"})
 _AUTH_OPENERS = _AUTH_LIKE | _IN_OAUTH_CONTEXT | _IN_REFRESH_CONTEXT  # for ``_AUTH_METHODS``
 _READ_METHODS = frozenset({"GET", "HEAD"})
+#: a route for OPTIONS alone answers CORS preflight requests, which browsers send without
+#: credentials (Fetch standard, CORS-preflight request): it cannot require authentication
+PREFLIGHT = "OPTIONS"
 
 
 def conventional_segment(path: str, methods: Iterable[str]) -> str:
@@ -127,11 +131,14 @@ def conventional_segment(path: str, methods: Iterable[str]) -> str:
     HEAD; a ``.well-known`` segment with anything after it (RFC 8615 metadata) for GET and
     HEAD. None counts after a path parameter (except one provider right after ``oauth``,
     ``auth`` and the like: ``/oauth/{provider}/callback``) or an admin/internal segment. Every
-    method of the route must be allowed.
+    method of the route must be allowed. A route for OPTIONS alone gives ``OPTIONS`` whatever
+    its path (``PREFLIGHT``).
     """
+    found = set(methods)
+    if found == {PREFLIGHT}:
+        return PREFLIGHT
     segment = _candidate_segment(path)
     allowed = _AUTH_METHODS if segment.lower() in _AUTH_OPENERS else _READ_METHODS
-    found = set(methods)
     return segment if found and found <= allowed else ""
 
 
