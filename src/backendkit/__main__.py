@@ -1,5 +1,5 @@
 """``python -m backendkit``."""
 
-from backendkit.cli import main
+from backendkit.launch import main
 
 main()

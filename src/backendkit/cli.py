@@ -15,7 +15,7 @@ from typing import Annotated, NoReturn, Optional
 
 import typer
 
-from backendkit import __version__
+from backendkit import __version__, codecache
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -351,12 +351,15 @@ def main() -> None:
     interpreter exit) costs about 0.5 s on 100k lines for memory the system reclaims anyway."""
     command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), "")
     if command not in _FAST_EXIT:
-        sys.exit(_run_app())
+        status = _run_app()
+        codecache.save()
+        sys.exit(status)
     gc.disable()
     try:
         code = _run_app()
     except SystemExit as stop:
         code = _exit_code(stop.code)
+    codecache.save()  # what this run compiled first (``launch.main`` installed the cache)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

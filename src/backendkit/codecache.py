@@ -1,0 +1,140 @@
+"""The compiled methods of dataclasses, kept between runs of the command line (start-up).
+
+When a dataclass is created, Python writes the source of its ``__init__``, ``__repr__``,
+``__eq__`` and the like and compiles it with ``exec``. libcst's node classes are about 200
+dataclasses: compiling their methods was about 40% of importing libcst (0.3 s), on every run
+that parses a file. ``install`` gives the ``dataclasses`` module an ``exec`` of its own
+(``CodeCache.exec``) that takes the code an earlier run compiled from the very same source
+text, and compiles what it has not seen exactly as ``exec`` does (file name ``<string>``, no
+inherited ``__future__`` flags, the interpreter's optimisation level); ``save`` writes the file
+again when something new was compiled. The source text is the key, so a hit runs exactly the
+code the compiler would have made.
+
+The file lives beside backendkit's own bytecode (``__pycache__/dataclass-code.<tag>.bin``,
+under ``sys.pycache_prefix`` when that is set), starts with the interpreter's bytecode magic
+number and is ignored when damaged, foreign or unreadable. Like ``.pyc`` files it is written
+only where Python itself would write bytecode (not under ``-B`` or
+``PYTHONDONTWRITEBYTECODE``), and anyone who can write it could as well write backendkit's
+``.pyc`` files. Only the command line installs it (``launch.main``): a program that imports
+backendkit keeps its ``dataclasses`` module as it is.
+"""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+import marshal
+import os
+import sys
+from importlib.util import MAGIC_NUMBER
+from pathlib import Path
+from types import CodeType
+from typing import Any
+
+_HEADER = b"backendkit-dataclass-code\n" + MAGIC_NUMBER
+#: Above this many entries, a save keeps only those of the current run (old versions' code
+#: would otherwise pile up across upgrades).
+MAX_ENTRIES = 20_000
+
+
+class CodeCache:
+    """Code compiled from source texts, read from and saved to ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.codes: dict[str, CodeType] = read_codes(path)
+        self.used: set[str] = set()
+        self.new = 0
+
+    def exec(self, source: Any, globals: Any = None, locals: Any = None, /, **kw: Any) -> None:
+        """``builtins.exec``, with source text compiled once across runs."""
+        if globals is None:  # exec's defaults are the caller's namespaces: not ours
+            caller = sys._getframe(1)
+            globals, locals = caller.f_globals, caller.f_locals if locals is None else locals
+        if isinstance(source, str):
+            source = self.compiled(source)
+        builtins.exec(source, globals, locals, **kw)
+
+    def compiled(self, source: str) -> CodeType:
+        """The code of ``source`` as ``exec`` compiles it, from the cache when known."""
+        code = self.codes.get(source)
+        if code is None:
+            code = compile(source, "<string>", "exec", dont_inherit=True)
+            self.codes[source] = code
+            self.new += 1
+        self.used.add(source)
+        return code
+
+    def save(self) -> None:
+        """Write the cache when this run compiled something new (never raises)."""
+        if not self.new or sys.dont_write_bytecode:
+            return
+        codes = self.codes
+        if len(codes) > MAX_ENTRIES:
+            codes = {source: codes[source] for source in self.used}
+        import tempfile  # lazily: saving is rare, and start-up is what this module is for
+
+        try:
+            payload = _HEADER + marshal.dumps(codes)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+            try:
+                if hasattr(os, "fchmod"):  # readable like the .pyc files beside it
+                    os.fchmod(handle, 0o644)
+                with os.fdopen(handle, "wb") as out:
+                    out.write(payload)
+                os.replace(temporary, self.path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except (OSError, ValueError):
+            return
+        self.new = 0
+
+
+def read_codes(path: Path) -> dict[str, CodeType]:
+    """The cached code in ``path``; empty when it is missing, damaged or foreign."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    if not data.startswith(_HEADER):
+        return {}
+    try:
+        codes = marshal.loads(data[len(_HEADER) :])
+    except (EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(codes, dict):
+        return {}
+    return {k: v for k, v in codes.items() if isinstance(k, str) and isinstance(v, CodeType)}
+
+
+def cache_file() -> Path:
+    """Where this interpreter's cache lives: beside backendkit's bytecode."""
+    directory = Path(__file__).resolve().parent / "__pycache__"
+    if sys.pycache_prefix:
+        directory = Path(sys.pycache_prefix) / directory.relative_to(directory.anchor)
+    level = f".opt-{sys.flags.optimize}" if sys.flags.optimize else ""
+    return directory / f"dataclass-code.{sys.implementation.cache_tag}{level}.bin"
+
+
+_installed: CodeCache | None = None
+
+
+def install() -> CodeCache | None:
+    """Give ``dataclasses`` the cached ``exec`` (once; None where it would not help: an
+    interpreter without a bytecode cache tag)."""
+    global _installed
+    if _installed is None and sys.implementation.cache_tag:
+        _installed = CodeCache(cache_file())
+        dataclasses.exec = _installed.exec  # type: ignore[attr-defined]
+    return _installed
+
+
+def save() -> None:
+    """Save the installed cache, if any."""
+    if _installed is not None:
+        _installed.save()
+
+
+__all__ = ["MAX_ENTRIES", "CodeCache", "cache_file", "install", "read_codes", "save"]

@@ -1,0 +1,175 @@
+"""The compiled-dataclass cache of the command line (``codecache``): a class made with cached
+code behaves exactly as one made without; the cache survives runs, ignores damaged or foreign
+files, writes only where Python would write bytecode, and the ``backendkit`` command uses it."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import CodeType
+
+import pytest
+
+from backendkit import codecache
+from backendkit.codecache import CodeCache, read_codes
+
+
+@pytest.fixture(autouse=True)
+def _bytecode_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run under PYTHONDONTWRITEBYTECODE here; the cache writes as Python does."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+
+
+def _make(exec_: object | None = None) -> type:
+    """A dataclass with defaults, a factory, ordering and frozen fields, made with ``exec_``
+    as the dataclasses module's ``exec`` (None: the builtin)."""
+    saved = dataclasses.__dict__.get("exec")
+    if exec_ is not None:
+        dataclasses.exec = exec_  # type: ignore[attr-defined]
+    try:
+
+        @dataclasses.dataclass(frozen=True, order=True)
+        class Point:
+            x: int
+            y: int = 0
+            tags: tuple[str, ...] = dataclasses.field(default_factory=tuple)
+
+            def norm(self) -> int:
+                return abs(self.x) + abs(self.y)
+
+        return Point
+    finally:
+        if saved is None:
+            dataclasses.__dict__.pop("exec", None)
+        else:
+            dataclasses.exec = saved  # type: ignore[attr-defined]
+
+
+def _codes(cls: type) -> dict[str, tuple[bytes, tuple[str, ...], object]]:
+    """The generated methods' bytecode, names and annotations."""
+    out = {}
+    for name in ("__init__", "__repr__", "__eq__", "__lt__", "__hash__", "__setattr__"):
+        func = getattr(cls, name)
+        code = func.__code__
+        out[name] = (code.co_code, code.co_names, func.__annotations__)
+    return out
+
+
+def test_a_class_made_with_cached_code_is_the_same(tmp_path: Path) -> None:
+    plain = _make()
+    cache = CodeCache(tmp_path / "codes.bin")
+    first = _make(cache.exec)
+    assert cache.new > 0
+    cache.save()
+    again = CodeCache(tmp_path / "codes.bin")
+    second = _make(again.exec)
+    assert again.new == 0  # every method came from the file
+    for cls in (first, second):
+        assert _codes(cls) == _codes(plain)  # same code; no __future__ flag of this module
+        point = cls(3, -4)
+        assert point == cls(3, -4, ())
+        assert repr(point).endswith("Point(x=3, y=-4, tags=())")
+        assert point < cls(4)
+        assert hash(point) == hash(cls(3, -4))
+        assert point.norm() == 7
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            point.x = 1  # type: ignore[misc]
+        with pytest.raises(TypeError):
+            cls()  # type: ignore[call-arg]
+
+
+def test_exec_without_namespaces_uses_the_callers(tmp_path: Path) -> None:
+    cache = CodeCache(tmp_path / "codes.bin")
+    seen: list[str] = []
+    marker = "caller's"
+    cache.exec("seen.append(marker)")  # as exec would, in this function's namespaces
+    assert seen == [marker]
+    namespace: dict[str, object] = {}
+    cache.exec("value = 1 + 1", namespace)
+    assert namespace["value"] == 2
+    code = compile("answer = 42", "<string>", "exec")
+    cache.exec(code, namespace)  # code objects pass through
+    assert namespace["answer"] == 42
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"not a cache at all",
+        b"backendkit-dataclass-code\n\x00\x00\x00\x00",  # another interpreter's magic
+        None,  # a valid header, then truncated data
+    ],
+)
+def test_damaged_or_foreign_files_are_ignored(tmp_path: Path, content: bytes | None) -> None:
+    path = tmp_path / "codes.bin"
+    if content is None:
+        cache = CodeCache(path)
+        _make(cache.exec)
+        cache.save()
+        content = path.read_bytes()[:-40]
+    path.write_bytes(content)
+    assert read_codes(path) == {}
+    cache = CodeCache(path)
+    assert _codes(_make(cache.exec)) == _codes(_make())
+    cache.save()  # the damaged file is replaced by a whole one
+    assert read_codes(path)
+    assert all(isinstance(c, CodeType) for c in read_codes(path).values())
+    reread = CodeCache(path)
+    _make(reread.exec)
+    assert reread.new == 0
+
+
+def test_nothing_is_written_where_python_writes_no_bytecode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    cache = CodeCache(tmp_path / "codes.bin")
+    _make(cache.exec)
+    cache.save()
+    assert not (tmp_path / "codes.bin").exists()
+
+
+def test_a_full_cache_keeps_only_what_the_run_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "codes.bin"
+    old = CodeCache(path)
+    for number in range(5):
+        old.compiled(f"value = {number}")
+    old.save()
+    monkeypatch.setattr(codecache, "MAX_ENTRIES", 5)
+    cache = CodeCache(path)
+    cache.compiled("value = 0")
+    cache.compiled("value = 'new'")
+    cache.save()
+    assert sorted(read_codes(path)) == ["value = 'new'", "value = 0"]
+
+
+def test_an_unwritable_place_costs_nothing(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    cache = CodeCache(blocker / "sub" / "codes.bin")  # a directory under a file
+    _make(cache.exec)
+    cache.save()  # no exception
+    assert cache.new > 0
+
+
+def test_the_command_line_fills_and_reads_the_cache(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("def f(x: int) -> int:\n    return x\n", encoding="utf-8")
+    prefix = tmp_path / "pycache"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(prefix)
+    command = [sys.executable, "-m", "backendkit", "lint", "--no-cache", str(tmp_path / "app.py")]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    found = list(prefix.rglob("dataclass-code.*.bin"))
+    assert first.returncode == 0, first.stderr
+    assert len(found) == 1
+    assert len(read_codes(found[0])) > 100
+    written = found[0].stat().st_mtime_ns
+    second = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert (second.returncode, second.stdout) == (0, first.stdout)
+    assert found[0].stat().st_mtime_ns == written  # nothing new: not written again
