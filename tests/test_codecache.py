@@ -14,7 +14,7 @@ from types import CodeType
 import pytest
 
 from backendkit import codecache
-from backendkit.codecache import CodeCache, read_codes
+from backendkit.codecache import CodeCache, CodeFile, read_codes
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +48,12 @@ def _make(exec_: object | None = None) -> type:
             dataclasses.exec = saved  # type: ignore[attr-defined]
 
 
+def _shard(directory: Path) -> Path:
+    """The file of this test module's classes in a cache at ``directory``."""
+    package = codecache._package(globals())
+    return directory / f"dataclass-code.{codecache._tag()}.{package}.bin"
+
+
 def _codes(cls: type) -> dict[str, tuple[bytes, tuple[str, ...], object]]:
     """The generated methods' bytecode, names and annotations."""
     out = {}
@@ -60,11 +66,11 @@ def _codes(cls: type) -> dict[str, tuple[bytes, tuple[str, ...], object]]:
 
 def test_a_class_made_with_cached_code_is_the_same(tmp_path: Path) -> None:
     plain = _make()
-    cache = CodeCache(tmp_path / "codes.bin")
+    cache = CodeCache(tmp_path)
     first = _make(cache.exec)
     assert cache.new > 0
     cache.save()
-    again = CodeCache(tmp_path / "codes.bin")
+    again = CodeCache(tmp_path)
     second = _make(again.exec)
     assert again.new == 0  # every method came from the file
     for cls in (first, second):
@@ -82,7 +88,7 @@ def test_a_class_made_with_cached_code_is_the_same(tmp_path: Path) -> None:
 
 
 def test_exec_without_namespaces_uses_the_callers(tmp_path: Path) -> None:
-    cache = CodeCache(tmp_path / "codes.bin")
+    cache = CodeCache(tmp_path)
     seen: list[str] = []
     marker = "caller's"
     cache.exec("seen.append(marker)")  # as exec would, in this function's namespaces
@@ -105,20 +111,20 @@ def test_exec_without_namespaces_uses_the_callers(tmp_path: Path) -> None:
     ],
 )
 def test_damaged_or_foreign_files_are_ignored(tmp_path: Path, content: bytes | None) -> None:
-    path = tmp_path / "codes.bin"
+    path = _shard(tmp_path)
     if content is None:
-        cache = CodeCache(path)
+        cache = CodeCache(tmp_path)
         _make(cache.exec)
         cache.save()
         content = path.read_bytes()[:-40]
     path.write_bytes(content)
     assert read_codes(path) == {}
-    cache = CodeCache(path)
+    cache = CodeCache(tmp_path)
     assert _codes(_make(cache.exec)) == _codes(_make())
     cache.save()  # the damaged file is replaced by a whole one
     assert read_codes(path)
     assert all(isinstance(c, CodeType) for c in read_codes(path).values())
-    reread = CodeCache(path)
+    reread = CodeCache(tmp_path)
     _make(reread.exec)
     assert reread.new == 0
 
@@ -127,22 +133,22 @@ def test_nothing_is_written_where_python_writes_no_bytecode(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
-    cache = CodeCache(tmp_path / "codes.bin")
+    cache = CodeCache(tmp_path)
     _make(cache.exec)
     cache.save()
-    assert not (tmp_path / "codes.bin").exists()
+    assert not list(tmp_path.iterdir())
 
 
 def test_a_full_cache_keeps_only_what_the_run_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "codes.bin"
-    old = CodeCache(path)
+    old = CodeFile(path)
     for number in range(5):
         old.compiled(f"value = {number}")
     old.save()
     monkeypatch.setattr(codecache, "MAX_ENTRIES", 5)
-    cache = CodeCache(path)
+    cache = CodeFile(path)
     cache.compiled("value = 0")
     cache.compiled("value = 'new'")
     cache.save()
@@ -152,10 +158,25 @@ def test_a_full_cache_keeps_only_what_the_run_used(
 def test_an_unwritable_place_costs_nothing(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    cache = CodeCache(blocker / "sub" / "codes.bin")  # a directory under a file
+    cache = CodeCache(blocker / "sub")  # a directory under a file
     _make(cache.exec)
     cache.save()  # no exception
     assert cache.new > 0
+
+
+def test_one_file_per_package(tmp_path: Path) -> None:
+    cache = CodeCache(tmp_path)
+    cache.exec("x = 1", {"__name__": "libcst._nodes.expression"})
+    cache.exec("y = 2", {"__name__": "backendkit.summary.model"})
+    cache.exec("z = 3", {})  # a namespace without a module name
+    assert cache.new == 3
+    cache.save()
+    names = sorted(p.name.rsplit(".", 2)[1] for p in tmp_path.iterdir())
+    assert names == ["_", "backendkit", "libcst"]
+    again = CodeCache(tmp_path)
+    again.exec("y = 2", {"__name__": "backendkit.cli"})
+    assert sorted(again.files) == ["backendkit"]  # libcst's file is never read
+    assert again.new == 0
 
 
 def test_the_command_line_fills_and_reads_the_cache(tmp_path: Path) -> None:
@@ -165,11 +186,12 @@ def test_the_command_line_fills_and_reads_the_cache(tmp_path: Path) -> None:
     env["PYTHONPYCACHEPREFIX"] = str(prefix)
     command = [sys.executable, "-m", "backendkit", "lint", "--no-cache", str(tmp_path / "app.py")]
     first = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    found = list(prefix.rglob("dataclass-code.*.bin"))
     assert first.returncode == 0, first.stderr
-    assert len(found) == 1
-    assert len(read_codes(found[0])) > 100
-    written = found[0].stat().st_mtime_ns
+    libcst = list(prefix.rglob("dataclass-code.*.libcst.bin"))
+    assert len(libcst) == 1
+    assert len(read_codes(libcst[0])) > 100
+    written = {p: p.stat().st_mtime_ns for p in prefix.rglob("dataclass-code.*.bin")}
     second = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert (second.returncode, second.stdout) == (0, first.stdout)
-    assert found[0].stat().st_mtime_ns == written  # nothing new: not written again
+    after = {p: p.stat().st_mtime_ns for p in prefix.rglob("dataclass-code.*.bin")}
+    assert after == written  # nothing new: no file written again

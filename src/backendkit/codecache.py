@@ -10,13 +10,14 @@ inherited ``__future__`` flags, the interpreter's optimisation level); ``save`` 
 again when something new was compiled. The source text is the key, so a hit runs exactly the
 code the compiler would have made.
 
-The file lives beside backendkit's own bytecode (``__pycache__/dataclass-code.<tag>.bin``,
-under ``sys.pycache_prefix`` when that is set), starts with the interpreter's bytecode magic
-number and is ignored when damaged, foreign or unreadable. Like ``.pyc`` files it is written
-only where Python itself would write bytecode (not under ``-B`` or
-``PYTHONDONTWRITEBYTECODE``), and anyone who can write it could as well write backendkit's
-``.pyc`` files. Only the command line installs it (``launch.main``): a program that imports
-backendkit keeps its ``dataclasses`` module as it is.
+The files live beside backendkit's own bytecode, one per top-level package of the classes
+(``__pycache__/dataclass-code.<tag>.<package>.bin``, under ``sys.pycache_prefix`` when that is
+set), so a run reads only those of the packages it imports; each starts with the
+interpreter's bytecode magic number and is ignored when damaged, foreign or unreadable. Like
+``.pyc`` files they are written only where Python itself would write bytecode (not under
+``-B`` or ``PYTHONDONTWRITEBYTECODE``), and anyone who can write them could as well write
+backendkit's ``.pyc`` files. Only the command line installs the cache (``launch.main``): a
+program that imports backendkit keeps its ``dataclasses`` module as it is.
 """
 
 from __future__ import annotations
@@ -38,13 +39,13 @@ MAX_ENTRIES = 20_000
 
 
 class CodeCache:
-    """Code compiled from source texts, read from and saved to ``path``."""
+    """Code compiled from source texts, in one file per top-level package of the classes'
+    modules (``CodeFile``), each read when that package first makes a dataclass: a run that
+    never imports libcst (``--version``, a warm lint) never reads libcst's."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.codes: dict[str, CodeType] = read_codes(path)
-        self.used: set[str] = set()
-        self.new = 0
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.files: dict[str, CodeFile] = {}
 
     def exec(self, source: Any, globals: Any = None, locals: Any = None, /, **kw: Any) -> None:
         """``builtins.exec``, with source text compiled once across runs."""
@@ -52,8 +53,49 @@ class CodeCache:
             caller = sys._getframe(1)
             globals, locals = caller.f_globals, caller.f_locals if locals is None else locals
         if isinstance(source, str):
-            source = self.compiled(source)
+            source = self.file_of(_package(globals)).compiled(source)
         builtins.exec(source, globals, locals, **kw)
+
+    def file_of(self, package: str) -> CodeFile:
+        """The file of ``package``'s code, read on first use."""
+        found = self.files.get(package)
+        if found is None:
+            name = f"dataclass-code.{_tag()}.{package}.bin"
+            found = self.files[package] = CodeFile(self.directory / name)
+        return found
+
+    @property
+    def new(self) -> int:
+        """How many texts this run compiled that no file held."""
+        return sum(file.new for file in self.files.values())
+
+    def save(self) -> None:
+        """Write the files that gained code (never raises)."""
+        for file in self.files.values():
+            file.save()
+
+
+def _package(namespace: object) -> str:
+    """The top-level package of the module whose namespace ``namespace`` is ("_" if none)."""
+    name = namespace.get("__name__") if isinstance(namespace, dict) else None
+    top = name.partition(".")[0] if isinstance(name, str) else ""
+    return top if top.isidentifier() else "_"
+
+
+def _tag() -> str:
+    """The interpreter's bytecode tag, with the optimisation level when there is one."""
+    level = f".opt-{sys.flags.optimize}" if sys.flags.optimize else ""
+    return f"{sys.implementation.cache_tag}{level}"
+
+
+class CodeFile:
+    """Code compiled from source texts, read from and saved to ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.codes: dict[str, CodeType] = read_codes(path)
+        self.used: set[str] = set()
+        self.new = 0
 
     def compiled(self, source: str) -> CodeType:
         """The code of ``source`` as ``exec`` compiles it, from the cache when known."""
@@ -109,13 +151,12 @@ def read_codes(path: Path) -> dict[str, CodeType]:
     return {k: v for k, v in codes.items() if isinstance(k, str) and isinstance(v, CodeType)}
 
 
-def cache_file() -> Path:
-    """Where this interpreter's cache lives: beside backendkit's bytecode."""
+def cache_directory() -> Path:
+    """Where this interpreter's files live: beside backendkit's bytecode."""
     directory = Path(__file__).resolve().parent / "__pycache__"
     if sys.pycache_prefix:
         directory = Path(sys.pycache_prefix) / directory.relative_to(directory.anchor)
-    level = f".opt-{sys.flags.optimize}" if sys.flags.optimize else ""
-    return directory / f"dataclass-code.{sys.implementation.cache_tag}{level}.bin"
+    return directory
 
 
 _installed: CodeCache | None = None
@@ -126,7 +167,7 @@ def install() -> CodeCache | None:
     interpreter without a bytecode cache tag)."""
     global _installed
     if _installed is None and sys.implementation.cache_tag:
-        _installed = CodeCache(cache_file())
+        _installed = CodeCache(cache_directory())
         dataclasses.exec = _installed.exec  # type: ignore[attr-defined]
     return _installed
 
@@ -137,4 +178,12 @@ def save() -> None:
         _installed.save()
 
 
-__all__ = ["MAX_ENTRIES", "CodeCache", "cache_file", "install", "read_codes", "save"]
+__all__ = [
+    "MAX_ENTRIES",
+    "CodeCache",
+    "CodeFile",
+    "cache_directory",
+    "install",
+    "read_codes",
+    "save",
+]
