@@ -27,8 +27,10 @@ through: no check (``lets_through``). A credential handed to a project helper is
 by the parameter it is bound to; one a project helper reads and returns, or a value made from
 it, is read by the caller at the call's line, held by the name the call is bound to (``token =
 get_token(request)``, ``self.auth_manager.authenticate_request(request)``;
-``credflow.returned_credential``); a 401/403 under an ``if`` reading the identity a middleware
-put on ``request.state`` is a check (``credhelpers.state_check``).
+``credflow.returned_credential``), and so is one a helper answers ``None`` without
+(``credflow.none_without``: ``if not request.cookies.get(TOKEN): return None`` first); a
+401/403 under an ``if`` reading the identity a middleware put on ``request.state`` is a check
+(``credhelpers.state_check``).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from backendkit.project.credflow import (
     derived,
     handed_on,
     holder_of,
+    none_without,
     returned_credential,
 )
 from backendkit.project.credhelpers import (
@@ -172,12 +175,14 @@ class CredentialChecks:
 
     def _returned(self, func: FuncSym, depth: int) -> str:
         """The credential ``func`` (a helper or dependency ``depth`` calls deep) reads and
-        returns, or a value made from one ("")."""
+        returns, or a value made from one, or answers ``None`` without (``none_without``)
+        ("")."""
         key = (id(func.info), depth)
         if key not in self._returns:
             self._returns[key] = ""  # a function calling itself back returns nothing more
             reads = [*self.reads(func, depth), *self.scheme_reads(func)]
-            self._returns[key] = returned_credential(func.info.scope, reads)
+            scope = func.info.scope
+            self._returns[key] = returned_credential(scope, reads) or none_without(scope, reads)
         return self._returns[key]
 
     def dependency_check(

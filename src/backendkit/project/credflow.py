@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from backendkit.summary.model import (
     Call,
+    Const,
     Expr,
     IfBlock,
     LoopItem,
@@ -90,6 +91,44 @@ def returned_credential(scope: Scope, reads: Sequence[CredentialRead]) -> str:
             ):
                 return read.what
     return ""
+
+
+def none_without(scope: Scope, reads: Sequence[CredentialRead]) -> str:
+    """What credential of ``reads`` the function (``scope`` its body) answers ``None`` without:
+    its first ``return`` is a ``return None`` (or a bare one) in the body of an ``if`` whose
+    test holds when that credential, or a value derived from it, is missing (arize-phoenix's
+    ``_get_cookie_user``: ``if not request.cookies.get(TOKEN): return None``, then the identity
+    a middleware found). A caller that rejects a ``None`` from it rejects a caller without the
+    credential, as for a helper returning the credential itself. "" when there is none."""
+    first = _first_none(scope)
+    if not first:
+        return ""  # some value is returned before any None: not for want of a credential
+    for read in reads:
+        held = derived(scope, read.holder) if read.holder else set()
+        if read.line <= first and any(
+            block.in_body(first) and _tests_missing(block, held) for block in scope.ifs
+        ):
+            return read.what
+    return ""
+
+
+def _first_none(scope: Scope) -> int:
+    """The line of the first ``return`` of ``scope`` when it returns ``None`` (a bare one
+    too), else 0."""
+    nones = [
+        line
+        for expr, line in zip(scope.returns, scope.return_lines, strict=False)
+        if isinstance(expr, Const) and expr.value is None
+    ] + list(scope.bare_returns)
+    first = min((*scope.return_lines, *scope.bare_returns), default=0)
+    return first if first in nones else 0
+
+
+def _tests_missing(block: IfBlock, held: set[str]) -> bool:
+    """The test of ``block`` holds when one of ``held`` is missing (``if not token``, ``if
+    request.cookies.get(...) is None``: the reading call's callee is the holder)."""
+    names = (*block.absent, *block.absent_calls)
+    return any(name in held or name.partition(".")[0] in held for name in names)
 
 
 def _parts(expr: Expr) -> tuple[Expr, ...]:

@@ -170,19 +170,38 @@ def test_absence(test: cst.BaseExpression) -> tuple[str, ...]:
     runs for a caller without them (``if token is None:``, ``if not key:``, ``if not token
     or expired(token):``, ``if not cookie and not header:``, ``if token == "":``); () when
     something else decides (``if not token and settings.strict:``)."""
+    return _absence(test, _present)
+
+
+def call_absence(test: cst.BaseExpression) -> tuple[str, ...]:
+    """As ``test_absence``, the callees of the calls whose missing result (falsy, ``None``)
+    makes ``test`` hold (``if not request.cookies.get(KEY):``: ``request.cookies.get``)."""
+    return _absence(test, called)
+
+
+def _absence(
+    test: cst.BaseExpression, named_by: Callable[[cst.BaseExpression | None], str]
+) -> tuple[str, ...]:
+    """``test_absence`` with ``named_by`` naming what is tested."""
     if isinstance(test, cst.BooleanOperation):
-        left, right = test_absence(test.left), test_absence(test.right)
+        left, right = _absence(test.left, named_by), _absence(test.right, named_by)
         if isinstance(test.operator, cst.Or):
             return (*left, *right)
         return (*left, *right) if left and right else ()
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        named = _present(test.expression)
+        named = named_by(test.expression)
         return (named,) if named else ()
-    named = _missing(test)
+    named = _missing(test, named_by)
     return (named,) if named else ()
 
 
-def _missing(test: cst.BaseExpression) -> str:
+def called(node: cst.BaseExpression | None) -> str:
+    """``x.y.get`` of a call ``x.y.get(...)`` (``(name := x.y.get(...))`` too), else ""."""
+    node = _named_value(node) if node is not None else None
+    return _named(node.func) if isinstance(node, cst.Call) else ""
+
+
+def _missing(test: cst.BaseExpression, named_by: Callable[[cst.BaseExpression | None], str]) -> str:
     """``x`` of ``x is None``, ``x == None`` or ``x == ""``, else ""."""
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
         return ""
@@ -190,7 +209,7 @@ def _missing(test: cst.BaseExpression) -> str:
     none = isinstance(value, cst.Name) and value.value == "None"
     empty = isinstance(value, cst.SimpleString) and value.evaluated_value == ""
     operator = (cst.Is, cst.Equal) if none else (cst.Equal,)
-    return _present(test.left) if (none or empty) and isinstance(target.operator, operator) else ""
+    return named_by(test.left) if (none or empty) and isinstance(target.operator, operator) else ""
 
 
 def _present(node: cst.BaseExpression | None) -> str:
@@ -394,6 +413,7 @@ class FlowFacts(RebindFacts):
             absent,
             parts if len(parts) > 1 else (),
             forms if any(kind for kind, _name in forms) else (),
+            call_absence(found.test),
         )
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:

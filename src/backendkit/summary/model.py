@@ -281,8 +281,8 @@ class IfBlock(NamedTuple):
     ``orelse`` is the line of its ``else:`` (0 without one; an ``elif`` is not an ``else``).
     A named tuple; an ``if`` without a ``raise`` or ``return`` is in ``ifs`` only at module
     level. ``present`` are the names the test requires to be truthy or not ``None``, ``absent``
-    those whose absence makes it hold (``flow.test_absence``). ``body_end`` is the line its
-    ``else:`` or ``elif`` starts on (0 without either; ``in_body``)."""
+    those whose absence makes it hold (``flow.test_absence``; ``absent_calls``: callees, as
+    ``request.cookies.get``). ``body_end``: the line of its ``else:``/``elif`` (0: none)."""
 
     first: int
     end: int
@@ -294,6 +294,7 @@ class IfBlock(NamedTuple):
     absent: tuple[str, ...] = ()
     parts: tuple[tuple[str, ...], ...] = ()
     forms: tuple[tuple[str, str], ...] = ()
+    absent_calls: tuple[str, ...] = ()
 
     holds = _spans  # ``block.holds(line)``
 
