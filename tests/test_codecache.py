@@ -5,6 +5,7 @@ files, writes only where Python would write bytecode, and the ``backendkit`` com
 from __future__ import annotations
 
 import dataclasses
+import marshal
 import os
 import subprocess
 import sys
@@ -99,6 +100,8 @@ def test_exec_without_namespaces_uses_the_callers(tmp_path: Path) -> None:
     code = compile("answer = 42", "<string>", "exec")
     cache.exec(code, namespace)  # code objects pass through
     assert namespace["answer"] == 42
+    cache.exec("answer = 43", globals=namespace)  # by keyword, as exec allows from 3.13
+    assert namespace["answer"] == 43
 
 
 @pytest.mark.parametrize(
@@ -127,6 +130,28 @@ def test_damaged_or_foreign_files_are_ignored(tmp_path: Path, content: bytes | N
     reread = CodeCache(tmp_path)
     _make(reread.exec)
     assert reread.new == 0
+
+
+def test_a_changed_byte_is_never_trusted(tmp_path: Path) -> None:
+    cache = CodeCache(tmp_path)
+    _make(cache.exec)
+    cache.save()
+    path = _shard(tmp_path)
+    whole = path.read_bytes()
+    assert read_codes(path)
+    for position in range(len(whole) - 1, len(whole) // 2, -(len(whole) // 40)):
+        changed = bytearray(whole)
+        changed[position] ^= 0x20  # ``xfield=`` would read ``Xfield=``
+        path.write_bytes(bytes(changed))
+        assert read_codes(path) == {}, position
+    # marshal itself raises SystemError on some bytes: the digest is checked before it reads
+    source = "def f(): return x\n"
+    payload = bytearray(marshal.dumps({source: compile(source, "<string>", "exec")}))
+    payload[0] = 0xFB
+    with pytest.raises(SystemError):
+        marshal.loads(bytes(payload))
+    path.write_bytes(codecache._HEADER + codecache._digest(bytes(payload)) + bytes(payload))
+    assert read_codes(path) == {}  # a damaged file whose digest matches: still no crash
 
 
 def test_nothing_is_written_where_python_writes_no_bytecode(

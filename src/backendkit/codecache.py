@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import hashlib
 import marshal
 import os
 import sys
@@ -33,6 +34,7 @@ from types import CodeType
 from typing import Any
 
 _HEADER = b"backendkit-dataclass-code\n" + MAGIC_NUMBER
+_DIGEST = 16  # bytes of the payload's blake2b digest, after the header
 #: Above this many entries, a save keeps only those of the current run (old versions' code
 #: would otherwise pile up across upgrades).
 MAX_ENTRIES = 20_000
@@ -47,7 +49,7 @@ class CodeCache:
         self.directory = directory
         self.files: dict[str, CodeFile] = {}
 
-    def exec(self, source: Any, globals: Any = None, locals: Any = None, /, **kw: Any) -> None:
+    def exec(self, source: Any, /, globals: Any = None, locals: Any = None, **kw: Any) -> None:
         """``builtins.exec``, with source text compiled once across runs."""
         if globals is None:  # exec's defaults are the caller's namespaces: not ours
             caller = sys._getframe(1)
@@ -117,14 +119,15 @@ class CodeFile:
         import tempfile  # lazily: saving is rare, and start-up is what this module is for
 
         try:
-            payload = _HEADER + marshal.dumps(codes)
+            payload = marshal.dumps(codes)
+            data = _HEADER + _digest(payload) + payload
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
             try:
-                if hasattr(os, "fchmod"):  # readable like the .pyc files beside it
-                    os.fchmod(handle, 0o644)
+                if hasattr(os, "fchmod"):  # readable as the .pyc files beside it would be
+                    os.fchmod(handle, 0o666 & ~_umask())
                 with os.fdopen(handle, "wb") as out:
-                    out.write(payload)
+                    out.write(data)
                 os.replace(temporary, self.path)
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
@@ -135,28 +138,39 @@ class CodeFile:
 
 
 def read_codes(path: Path) -> dict[str, CodeType]:
-    """The cached code in ``path``; empty when it is missing, damaged or foreign."""
+    """The cached code in ``path``; empty when it is missing, damaged (its digest does not
+    match: the code of a text is never taken from a changed file) or foreign."""
     try:
         data = path.read_bytes()
-    except OSError:
-        return {}
-    if not data.startswith(_HEADER):
-        return {}
-    try:
-        codes = marshal.loads(data[len(_HEADER) :])
-    except (EOFError, ValueError, TypeError):
+        start = len(_HEADER) + _DIGEST
+        if not data.startswith(_HEADER) or data[len(_HEADER) : start] != _digest(data[start:]):
+            return {}
+        codes = marshal.loads(data[start:])
+    except Exception:  # unreadable or damaged (marshal raises SystemError on some bytes)
         return {}
     if not isinstance(codes, dict):
         return {}
     return {k: v for k, v in codes.items() if isinstance(k, str) and isinstance(v, CodeType)}
 
 
+def _digest(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, digest_size=_DIGEST).digest()
+
+
+def _umask() -> int:
+    """The process's file mode creation mask (read by setting it back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def cache_directory() -> Path:
-    """Where this interpreter's files live: beside backendkit's bytecode."""
-    directory = Path(__file__).resolve().parent / "__pycache__"
+    """Where this interpreter's files live: beside backendkit's bytecode (its
+    ``__pycache__``, or its mirror under ``sys.pycache_prefix``, which has none)."""
+    package = Path(__file__).resolve().parent
     if sys.pycache_prefix:
-        directory = Path(sys.pycache_prefix) / directory.relative_to(directory.anchor)
-    return directory
+        return Path(sys.pycache_prefix) / package.relative_to(package.anchor)
+    return package / "__pycache__"
 
 
 _installed: CodeCache | None = None

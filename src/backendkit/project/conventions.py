@@ -132,11 +132,12 @@ def conventional_segment(path: str, methods: Iterable[str]) -> str:
     HEAD. None counts after a path parameter (except one provider right after ``oauth``,
     ``auth`` and the like: ``/oauth/{provider}/callback``) or an admin/internal segment. Every
     method of the route must be allowed. A route for OPTIONS alone gives ``OPTIONS`` whatever
-    its path (``PREFLIGHT``).
+    its path, unless an admin/internal segment is in it (``PREFLIGHT``).
     """
     found = set(methods)
     if found == {PREFLIGHT}:
-        return PREFLIGHT
+        protected = any(s.lower() in PROTECTED_SEGMENTS for s in _segments(path))
+        return "" if protected else PREFLIGHT
     segment = _candidate_segment(path)
     allowed = _AUTH_METHODS if segment.lower() in _AUTH_OPENERS else _READ_METHODS
     return segment if found and found <= allowed else ""

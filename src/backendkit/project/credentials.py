@@ -56,6 +56,7 @@ from backendkit.project.credhelpers import (
     may_return_none,
     none_lines,
     own_class,
+    param_marker,
     preflight_returns,
     returns_nothing,
     state_check,
@@ -70,7 +71,6 @@ from backendkit.project.schemes import scheme_name
 from backendkit.project.symbols import (
     ClassSym,
     Ctx,
-    External,
     FuncSym,
     Instance,
     OneOf,
@@ -84,13 +84,10 @@ from backendkit.summary.model import (
     Expr,
     Name,
     Param,
-    Subscript,
 )
 
 __all__ = ["CredentialChecks", "CredentialRead", "is_credential", "rejected_read"]
 
-#: FastAPI's parameter functions that read a credential, by the kind of place they read
-_PARAM_KINDS = {"Header": "header", "Cookie": "cookie", "Query": "query"}
 #: how many calls deep a dependency's credential check is followed into project helpers
 _HELPER_DEPTH = 2
 
@@ -104,8 +101,8 @@ class CredentialChecks:
         self.index = index
         self.errors = errors
         self.members = members or MethodValues(index)  # ``Depends(self.get_user)``
-        #: (id of a helper's FunctionInfo, depth) -> the credential it returns ("")
-        self._returns: dict[tuple[int, int], str] = {}
+        #: (id of a helper's FunctionInfo, depth) -> ``_returned``
+        self._returns: dict[tuple[int, int], tuple[str, bool]] = {}
 
     def reads(self, func: FuncSym, depth: int = 0) -> list[CredentialRead]:
         """Every credential ``func`` reads, parameters first, then its body by line; a call of
@@ -122,10 +119,12 @@ class CredentialChecks:
                     found.append(CredentialRead(what, assign.line, name))
         inner = func.ctx.enter(func.info)
         for site in scope.calls:
-            what = self._get_read(site.call, inner) or self._returned_by(site, func, depth)
+            what, when_none = self._get_read(site.call, inner), False
+            if not what:
+                what, when_none = self._returned_by(site, func, depth)
             if what:
                 holder = holder_of(site.use, site.call, bound.get(site.line))
-                found.append(CredentialRead(what, site.line, holder))
+                found.append(CredentialRead(what, site.line, holder, when_none))
         return sorted(found, key=lambda read: read.line)
 
     def param_reads(self, func: FuncSym, depth: int = 0) -> list[CredentialRead]:
@@ -164,25 +163,32 @@ class CredentialChecks:
         found = [named_read(kind, Const(o)) if isinstance(o, str) else "" for o in options]
         return found[0] if all(found) else ""  # a name among others is not always read
 
-    def _returned_by(self, site: CallSite, caller: FuncSym, depth: int) -> str:
-        """The credential the project function ``site`` calls reads and returns ("")."""
+    def _returned_by(self, site: CallSite, caller: FuncSym, depth: int) -> tuple[str, bool]:
+        """``_returned`` of the project function ``site`` calls (an ``async`` one called
+        without ``await`` returns a coroutine: neither the credential nor ``None``)."""
         if depth >= _HELPER_DEPTH:
-            return ""
+            return "", False
         target, _ = self._callee(site.call.func, caller.ctx.enter(caller.info), caller)
-        if target is None or target.info is caller.info:
-            return ""
+        if (
+            target is None
+            or target.info is caller.info
+            or (target.info.is_async and not site.awaited)
+        ):
+            return "", False
         return self._returned(target, depth + 1)
 
-    def _returned(self, func: FuncSym, depth: int) -> str:
+    def _returned(self, func: FuncSym, depth: int) -> tuple[str, bool]:
         """The credential ``func`` (a helper or dependency ``depth`` calls deep) reads and
-        returns, or a value made from one, or answers ``None`` without (``none_without``)
-        ("")."""
+        returns, or a value made from one (``returned_credential``), or else answers ``None``
+        without (``none_without``: True then), or ("", False)."""
         key = (id(func.info), depth)
         if key not in self._returns:
-            self._returns[key] = ""  # a function calling itself back returns nothing more
+            self._returns[key] = ("", False)  # a function calling itself back returns nothing
             reads = [*self.reads(func, depth), *self.scheme_reads(func)]
             scope = func.info.scope
-            self._returns[key] = returned_credential(scope, reads) or none_without(scope, reads)
+            what = returned_credential(scope, reads)
+            none = "" if what else none_without(scope, reads)
+            self._returns[key] = (what or none, bool(none))
         return self._returns[key]
 
     def dependency_check(
@@ -432,7 +438,7 @@ class CredentialChecks:
 
     def _param_read(self, param: Param, ctx: Ctx) -> CredentialRead | None:
         """A ``Header()`` / ``Cookie()`` / ``Query()`` parameter with a credential's name."""
-        marker = self._param_marker(param, ctx)
+        marker = param_marker(self.index, param, ctx)
         if marker is None:
             return None
         kind, call = marker
@@ -457,8 +463,8 @@ class CredentialChecks:
             target = self.members.value(dependency, ctx)
         if not isinstance(target, FuncSym):
             return None
-        what = self._returned(target, depth + 1)
-        return CredentialRead(what, 0, param.name) if what else None
+        what, when_none = self._returned(target, depth + 1)
+        return CredentialRead(what, 0, param.name, when_none) if what else None
 
     def _settings(self, param: Param, func: FuncSym) -> bool:
         """``param`` of ``func`` holds the settings, not a credential (``settings_param``)."""
@@ -474,23 +480,6 @@ class CredentialChecks:
             name = scheme_name(self.index, found.cls) if isinstance(found, Instance) else None
             if name:
                 yield CredentialRead(f"{name} credentials", 0, param.name)
-
-    def _param_marker(self, param: Param, ctx: Ctx) -> tuple[str, Call] | None:
-        """``("header" | "cookie" | "query", call)`` for a parameter declared with FastAPI's
-        ``Header``, ``Cookie`` or ``Query``, as its default or in its ``Annotated``
-        annotation."""
-        candidates = [param.default]
-        annotation = param.annotation
-        if isinstance(annotation, Subscript) and annotation.items:
-            candidates += annotation.items[1:]
-        for expr in candidates:
-            if isinstance(expr, Call) and isinstance(expr.func, Name):
-                found = self.index.lookup(expr.func.dotted, ctx)
-                if isinstance(found, External) and found.is_from("fastapi"):
-                    kind = _PARAM_KINDS.get(found.last)
-                    if kind:
-                        return kind, expr
-        return None
 
 
 def _skipped(site: CallSite) -> bool:

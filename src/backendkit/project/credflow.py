@@ -35,6 +35,9 @@ class CredentialRead:
     what: str
     line: int
     holder: str = ""
+    #: held by what a helper answers ``None`` without the credential (``none_without``): only
+    #: a test that holds when that value is missing is for want of the credential
+    when_none: bool = False
 
 
 def tests_any(block: IfBlock, held: set[str]) -> bool:
@@ -95,21 +98,30 @@ def returned_credential(scope: Scope, reads: Sequence[CredentialRead]) -> str:
 
 def none_without(scope: Scope, reads: Sequence[CredentialRead]) -> str:
     """What credential of ``reads`` the function (``scope`` its body) answers ``None`` without:
-    its first ``return`` is a ``return None`` (or a bare one) in the body of an ``if`` whose
-    test holds when that credential, or a value derived from it, is missing (arize-phoenix's
+    its first ``return`` is a ``return None`` (or a bare one) in the body of one ``if`` alone
+    (no ``elif``, no ``if`` around or inside it, no ``try`` body, no loop before it) whose test
+    holds exactly when that credential, or a value derived from it, is missing (arize-phoenix's
     ``_get_cookie_user``: ``if not request.cookies.get(TOKEN): return None``, then the identity
-    a middleware found). A caller that rejects a ``None`` from it rejects a caller without the
-    credential, as for a helper returning the credential itself. "" when there is none."""
-    first = _first_none(scope)
-    if not first:
-        return ""  # some value is returned before any None: not for want of a credential
+    a middleware found). A caller that rejects a ``None`` from it rejects every caller without
+    the credential, as for a helper returning the credential itself. "" when there is none."""
+    block = _none_block(scope)
+    if block is None:
+        return ""
     for read in reads:
-        held = derived(scope, read.holder) if read.holder else set()
-        if read.line <= first and any(
-            block.in_body(first) and _tests_missing(block, held) for block in scope.ifs
-        ):
+        if _absence_of(block, scope, read):
             return read.what
     return ""
+
+
+def _none_block(scope: Scope) -> IfBlock | None:
+    """The ``if`` that decides whether ``scope`` answers ``None`` first (``none_without``)."""
+    first = _first_none(scope)
+    around = [block for block in scope.ifs if block.holds(first)] if first else []
+    if len(around) != 1 or not around[0].in_body(first) or scope.in_try(first):
+        return None
+    if any(abs(line) < around[0].first for line in scope.loops) or scope.yields:
+        return None  # a loop may skip it; a generator never answers None
+    return around[0]
 
 
 def _first_none(scope: Scope) -> int:
@@ -124,9 +136,22 @@ def _first_none(scope: Scope) -> int:
     return first if first in nones else 0
 
 
-def _tests_missing(block: IfBlock, held: set[str]) -> bool:
-    """The test of ``block`` holds when one of ``held`` is missing (``if not token``, ``if
-    request.cookies.get(...) is None``: the reading call's callee is the holder)."""
+def _absence_of(block: IfBlock, scope: Scope, read: CredentialRead) -> bool:
+    """The test of ``block`` holds exactly when ``read``'s credential is missing: it tests the
+    absence of one thing, the name holding it (or derived from it), or the reading call
+    itself (``if not request.cookies.get(TOKEN)``, read in the test)."""
+    names = (*block.absent, *block.absent_calls)
+    if len(names) != 1 or not read.holder or read.line > block.first + block.test_lines:
+        return False
+    if "." in read.holder:  # read in place: its callee holds it
+        return block.in_test(read.line) and block.absent_calls == (read.holder,)
+    held = derived(scope, read.holder)
+    return names[0] in held or names[0].partition(".")[0] in held
+
+
+def tests_missing(block: IfBlock, held: set[str]) -> bool:
+    """The test of ``block`` holds when one of ``held`` is missing (``if user is None``, ``if
+    not user``, ``if get_user(request) is None``: a call's callee)."""
     names = (*block.absent, *block.absent_calls)
     return any(name in held or name.partition(".")[0] in held for name in names)
 

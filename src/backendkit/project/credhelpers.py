@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from backendkit.project.credflow import derived, tests_any
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import ClassSym, FuncSym, Instance, Symbol
+from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance, Symbol
 from backendkit.summary.model import (
     ATTR_TESTS,
     BinOp,
@@ -34,8 +34,28 @@ _STATE_WORDS = (
     *("operator", "admin", "account", "member", "staff", "login", "logged", "credential"),
     "jwt",
 )
+#: FastAPI's parameter functions that read a credential, by the kind of place they read
+_PARAM_KINDS = {"Header": "header", "Cookie": "cookie", "Query": "query"}
 #: FastAPI's markers of a parameter filled by a dependency
 DEPENDENCY_MARKERS = ("Depends", "Security")
+
+
+def param_marker(index: ProjectIndex, param: Param, ctx: Ctx) -> tuple[str, Call] | None:
+    """``("header" | "cookie" | "query", call)`` for a parameter declared with FastAPI's
+    ``Header``, ``Cookie`` or ``Query``, as its default or in its ``Annotated``
+    annotation."""
+    candidates = [param.default]
+    annotation = param.annotation
+    if isinstance(annotation, Subscript) and annotation.items:
+        candidates += annotation.items[1:]
+    for expr in candidates:
+        if isinstance(expr, Call) and isinstance(expr.func, Name):
+            found = index.lookup(expr.func.dotted, ctx)
+            if isinstance(found, External) and found.is_from("fastapi"):
+                kind = _PARAM_KINDS.get(found.last)
+                if kind:
+                    return kind, expr
+    return None
 
 
 def state_check(scope: Scope, line: int, params: Sequence[Param] = ()) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from backendkit.project.credflow import CredentialRead, derived, tests_any
+from backendkit.project.credflow import CredentialRead, derived, tests_any, tests_missing
 from backendkit.summary.model import CallSite, IfBlock, Scope
 
 
@@ -33,8 +33,17 @@ def _rejects_for(scope: Scope, read: CredentialRead, line: int, site: CallSite) 
     held = derived(scope, read.holder) if read.holder else set()
     if not (site.conditional or site.in_except):
         return bool(held) and _decided_before(scope, read, line, held)
+    return _conditional_for(scope, read, line, site, held)
+
+
+def _conditional_for(
+    scope: Scope, read: CredentialRead, line: int, site: CallSite, held: set[str]
+) -> bool:
+    """``_rejects_for`` of a rejection under a condition (``held``: the credential's names)."""
     if held and (lets_missing_through(scope, read, line, held) or _when_present(scope, line, held)):
         return False
+    if read.when_none:  # only a missing value is for want of the credential (``none_without``)
+        return any(block.in_body(line) and tests_missing(block, held) for block in scope.ifs)
     return site.in_except or _guards_test(scope, line, held)
 
 

@@ -196,8 +196,11 @@ def _absence(
 
 
 def called(node: cst.BaseExpression | None) -> str:
-    """``x.y.get`` of a call ``x.y.get(...)`` (``(name := x.y.get(...))`` too), else ""."""
+    """``x.y.get`` of a call ``x.y.get(...)`` (``(name := x.y.get(...))`` and ``await
+    x.y.get(...)`` too), else ""."""
     node = _named_value(node) if node is not None else None
+    if isinstance(node, cst.Await):
+        node = node.expression
     return _named(node.func) if isinstance(node, cst.Call) else ""
 
 
