@@ -177,6 +177,20 @@ def test_business_routes_that_look_conventional_are_reported(project: Path) -> N
         ("/items/{item_id}", ("OPTIONS",), "OPTIONS"),  # a CORS preflight: no credentials
         ("/admin/users/{user_id}", ("OPTIONS",), ""),  # not under an admin segment
         ("/items", ("GET", "OPTIONS"), ""),
+        ("/assets/{filename:path}", ("GET",), "assets"),  # static files
+        ("/public/{filename:path}", ("HEAD",), "public"),
+        ("/public/{filename:path}", ("POST",), ""),  # an upload is no static file
+        ("/static/reports/{report_id}", ("GET",), ""),  # a named segment follows
+        ("/assets", ("GET",), ""),  # the listing of a resource called assets
+        ("/admin/static/{name}", ("GET",), ""),
+        ("/favicon.ico", ("GET",), "favicon.ico"),
+        ("/robots.txt", ("GET",), "robots.txt"),
+        ("/auth/oauth/{provider_id}", ("GET",), "oauth"),  # the redirect to the provider
+        ("/sso/google", ("GET",), "sso"),
+        ("/oauth/{provider}", ("POST",), ""),
+        ("/auth/{session_id}", ("GET",), ""),  # after auth alone: an ordinary endpoint
+        ("/oauth/clients", ("GET",), ""),  # a list of OAuth clients
+        ("/oauth/{provider}/tokens", ("GET",), ""),
     ],
 )
 def test_conventional_segment(path: str, methods: tuple[str, ...], segment: str) -> None:

@@ -43,8 +43,12 @@ PROBE_SEGMENTS = frozenset(
         "docs",
         "redoc",
         "openapi.json",
+        *("favicon", "favicon.ico", "robots.txt"),  # what browsers and crawlers fetch unasked
     }
 )
+#: directories of static files (``/assets/{filename:path}``): public by convention for GET and
+#: HEAD when only path parameters follow (the file's name), like a ``StaticFiles`` mount
+STATIC_SEGMENTS = frozenset({"static", "assets", "public"})
 #: signing out: public by convention too (it acts on the caller's own token or cookie, and must
 #: work when that token has expired), but takes no password, so BK112 leaves it alone
 SIGN_OUT_SEGMENTS = frozenset({"logout", "signout", "sign-out"})
@@ -69,6 +73,9 @@ PROVIDERS = frozenset({"google", "github", "gitlab", "microsoft", "apple", "face
 #: ``/auth/{provider}/login``, ``/oauth/{provider}/authorize``, ``/sso/google/callback``
 OAUTH_CONTEXT = frozenset({"oauth", "oauth2", "sso", "oidc", "auth"})
 _IN_OAUTH_CONTEXT = frozenset({"callback", "authorize"})  # authentication after ``OAUTH_CONTEXT``
+#: OAuth segments after which a provider as the last segment starts the sign-in
+#: (``/oauth/{provider}``, chainlit's ``/auth/oauth/{provider_id}``; not ``/auth/{id}``)
+FLOW_STARTS = OAUTH_CONTEXT - {"auth"}
 _PROVIDER = "{provider}"  # the context a provider segment hands on
 _RUNTIME = "{?}"  # a segment computed at run time (``_segments``)
 #: what may follow an authentication segment: another one (``/token/refresh``), a step of
@@ -131,7 +138,9 @@ def conventional_segment(path: str, methods: Iterable[str]) -> str:
     HEAD; a ``.well-known`` segment with anything after it (RFC 8615 metadata) for GET and
     HEAD. None counts after a path parameter (except one provider right after ``oauth``,
     ``auth`` and the like: ``/oauth/{provider}/callback``) or an admin/internal segment. Every
-    method of the route must be allowed. A route for OPTIONS alone gives ``OPTIONS`` whatever
+    method of the route must be allowed. A ``static``, ``assets`` or ``public`` segment
+    followed only by path parameters (``/assets/{filename:path}``) counts for GET and HEAD
+    (static files). A route for OPTIONS alone gives ``OPTIONS`` whatever
     its path, unless an admin/internal segment is in it (``PREFLIGHT``).
     """
     found = set(methods)
@@ -169,7 +178,23 @@ def _opens(segment: str, previous: str, after: list[str]) -> str | None:
         return segment  # RFC 8615 metadata (OAuth, OpenID, security.txt): public to read
     if _opens_auth(lowered, previous) or (lowered in PROBE_SEGMENTS and not after):
         return _unless_followed(segment, after)
+    return _opens_to_read(segment, previous, after)
+
+
+def _opens_to_read(segment: str, previous: str, after: list[str]) -> str | None:
+    """What ``segment`` makes public to read (``_opens``): a static file (``/assets/{name}``)
+    or the redirect that starts an OAuth sign-in (``/oauth/{provider}``); else None."""
+    lowered = segment.lower()
+    if lowered in STATIC_SEGMENTS and after and all(_parameter(s) for s in after):
+        return segment  # a static file, named by the path parameter
+    if previous in FLOW_STARTS and not after and (_parameter(segment) or lowered in PROVIDERS):
+        return previous
     return None
+
+
+def _parameter(segment: str) -> bool:
+    """``segment`` is a path parameter (``{filename:path}``), not a part computed at run time."""
+    return segment.startswith("{") and segment != _RUNTIME
 
 
 def _is_root(path: str, segments: list[str]) -> bool:
