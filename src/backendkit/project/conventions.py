@@ -140,8 +140,8 @@ def conventional_segment(path: str, methods: Iterable[str]) -> str:
     ``auth`` and the like: ``/oauth/{provider}/callback``) or an admin/internal segment. Every
     method of the route must be allowed. A ``static``, ``assets`` or ``public`` segment
     followed only by path parameters (``/assets/{filename:path}``) counts for GET and HEAD
-    (static files). A route for OPTIONS alone gives ``OPTIONS`` whatever
-    its path, unless an admin/internal segment is in it (``PREFLIGHT``).
+    (static files). A route for OPTIONS alone gives ``OPTIONS`` whatever its path, unless an
+    admin/internal segment is in it (``PREFLIGHT``).
     """
     found = set(methods)
     if found == {PREFLIGHT}:

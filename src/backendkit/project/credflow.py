@@ -145,8 +145,7 @@ def _absence_of(block: IfBlock, scope: Scope, read: CredentialRead) -> bool:
         return False
     if "." in read.holder:  # read in place: its callee holds it
         return block.in_test(read.line) and block.absent_calls == (read.holder,)
-    held = derived(scope, read.holder)
-    return names[0] in held or names[0].partition(".")[0] in held
+    return tests_missing(block, derived(scope, read.holder))
 
 
 def tests_missing(block: IfBlock, held: set[str]) -> bool:
