@@ -43,6 +43,7 @@ from backendkit.project.credflow import (
     derived,
     handed_on,
     holder_of,
+    none_lines,
     none_without,
     returned_credential,
 )
@@ -54,7 +55,6 @@ from backendkit.project.credhelpers import (
     injected_target,
     is_method,
     may_return_none,
-    none_lines,
     own_class,
     param_marker,
     preflight_returns,

@@ -127,13 +127,18 @@ def _none_block(scope: Scope) -> IfBlock | None:
 def _first_none(scope: Scope) -> int:
     """The line of the first ``return`` of ``scope`` when it returns ``None`` (a bare one
     too), else 0."""
-    nones = [
+    first = min((*scope.return_lines, *scope.bare_returns), default=0)
+    return first if first in none_lines(scope) else 0
+
+
+def none_lines(scope: Scope) -> list[int]:
+    """The lines of ``scope``'s ``return None`` and bare ``return`` statements."""
+    lines = [
         line
         for expr, line in zip(scope.returns, scope.return_lines, strict=False)
         if isinstance(expr, Const) and expr.value is None
-    ] + list(scope.bare_returns)
-    first = min((*scope.return_lines, *scope.bare_returns), default=0)
-    return first if first in nones else 0
+    ]
+    return [*lines, *scope.bare_returns]
 
 
 def _absence_of(block: IfBlock, scope: Scope, read: CredentialRead) -> bool:

@@ -314,16 +314,6 @@ def _preflight(left: Expr, right: Expr) -> bool:
     return method and Const("OPTIONS") in sides
 
 
-def none_lines(scope: Scope) -> list[int]:
-    """The lines of ``scope``'s ``return None`` and bare ``return`` statements."""
-    lines = [
-        line
-        for expr, line in zip(scope.returns, scope.return_lines, strict=False)
-        if isinstance(expr, Const) and expr.value is None
-    ]
-    return [*lines, *scope.bare_returns]
-
-
 def _optional(annotation: Expr | None) -> bool:
     """``Optional[T]`` or a union with ``None`` (``T | None``)."""
     if isinstance(annotation, Subscript) and isinstance(annotation.value, Name):
