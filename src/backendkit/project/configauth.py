@@ -34,6 +34,7 @@ import builtins
 import copy
 from collections.abc import Callable, Sequence
 
+from backendkit.project.closures import closed_over
 from backendkit.project.configvalues import always_true, never_taken
 from backendkit.project.credhelpers import injected_target
 from backendkit.project.index import ProjectIndex
@@ -274,19 +275,32 @@ def _returns_in(scope: Scope, block: IfBlock, start: int, end: int) -> list[int]
 
 def _configured(index: ProjectIndex, scope: Scope, block: IfBlock, line: int, body: Ctx) -> bool:
     """The return on ``line`` (in ``block``) is taken for every request of a configuration:
-    no ``if`` nested in ``block`` holds it under a test of the request (hayhooks' ``elif
-    getattr(request.state, "tracing_operator", False) is True: return``), which picks
-    callers, not a configuration."""
-    nested = [b for b in scope.ifs if b is not block and block.first < b.first and b.holds(line)]
-    return all(configuration(index, read, body) for b in nested for read in b.reads)
+    no other ``if`` holds it under a test of the request, nested in ``block`` (hayhooks'
+    ``elif getattr(request.state, "tracing_operator", False) is True: return``) or around it
+    (``if token: ... if not KEY_SET: return``, a token's bearers only), which picks callers,
+    not a configuration."""
+    others = [
+        b for b in scope.ifs if b is not block and b.holds(line) and not _missing_branch(b, line)
+    ]
+    return all(configuration(index, read, body) for b in others for read in b.reads)
 
 
-def configuration(index: ProjectIndex, read: str, body: Ctx) -> bool:
+def _missing_branch(block: IfBlock, line: int) -> bool:
+    """``line`` is in the branch of ``block`` that a caller without what its test asks for
+    takes (the body of ``if not token:``, the ``elif`` or ``else`` of ``if token:``): every
+    anonymous caller gets there, so that test picks no callers of a configuration."""
+    return bool(block.absent) if block.in_body(line) else bool(block.present)
+
+
+def configuration(index: ProjectIndex, read: str, body: Ctx, closures: bool = True) -> bool:
     """``read`` (``API_KEY``, ``settings.auth.enabled``, ``os.environ.get``) starts with a
-    module-level name or import, or a parameter a settings dependency fills
-    (``settings_param``): the same for every request."""
+    module-level name or import, a parameter a settings dependency fills
+    (``settings_param``), or, with ``closures``, a name of a factory around ``body``
+    (``closed_over``): the same for every request."""
     head = read.partition(".")[0]
     symbol = index.lookup(head, body)
+    if closures and isinstance(symbol, (ParamSym, VarSym)) and closed_over(index, symbol, body):
+        return True
     if isinstance(symbol, ParamSym):
         params = symbol.func.params
         found = params[symbol.index] if symbol.index < len(params) else None

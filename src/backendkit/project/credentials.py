@@ -60,13 +60,14 @@ from backendkit.project.credhelpers import (
     preflight_returns,
     returns_nothing,
     state_check,
+    through,
 )
 from backendkit.project.credreads import get_key, is_credential, named_read, subscript_read
 from backendkit.project.httperrors import HttpErrors
 from backendkit.project.implicitquery import implicit_query, path_params
 from backendkit.project.index import ProjectIndex
 from backendkit.project.members import MethodValues
-from backendkit.project.rejections import lets_missing_through, rejected_read
+from backendkit.project.rejections import anonymous, rejected_read
 from backendkit.project.schemes import scheme_name
 from backendkit.project.symbols import (
     ClassSym,
@@ -299,18 +300,28 @@ class CredentialChecks:
         test lets through are never checked, whatever checks the others get; or a bare
         ``return`` under an ``if`` testing the credential comes before a conditional first
         401/403 (``if key is None: return``, then ``if key != KEY: raise``): a missing
-        credential is let through (``rejected_read`` says so of the check)."""
+        credential is let through (``rejected_read`` says so of the check). Before the first
+        401/403, and before the first an anonymous caller meets (``anonymous``)."""
         lines = self.errors.rejection_lines(func)
         if not lines:
             return False
-        first, scope = min(lines), func.info.scope
+        bearers, scope = self.presented(func), func.info.scope
         held = self.credential_names(func, self.reads(func))
-        if exits_before(scope, first, held):
-            return True
-        site = self.errors.raised_site(func, first)
-        missing = CredentialRead("", 0, "")
-        conditional = site is not None and (site.conditional or site.in_except)
-        return conditional and lets_missing_through(scope, missing, first, held)
+        met = min(anonymous(scope, lines, bearers))
+        raised = self.errors.raised_site
+        return any(through(scope, n, held, bearers, raised(func, n)) for n in {min(lines), met})
+
+    def anonymous_lines(self, func: FuncSym, lines: Sequence[int]) -> list[int]:
+        """``anonymous`` of ``func``'s rejections on ``lines``."""
+        return anonymous(func.info.scope, lines, self.presented(func))
+
+    def presented(self, func: FuncSym) -> set[str]:
+        """The names of ``func`` that hold a credential the caller presents (a header, cookie,
+        query parameter or security scheme it reads, and what is computed from them), which
+        an anonymous caller leaves empty: not a dependency's value (``tenant.open``)."""
+        scope = func.info.scope
+        reads = [*self.reads(func), *self.scheme_reads(func)]
+        return {name for read in reads if read.holder for name in derived(scope, read.holder)}
 
     def check_lines(self, func: FuncSym) -> list[int]:
         """The lines of ``func``'s own 401/403s, and of its calls of project functions that

@@ -260,15 +260,23 @@ class DependencyResolver:
             if target.dotted.partition(".")[0] in ("self", "cls"):  # ``Depends(self.auth)``
                 return self.node_for(self.members.value(target, ctx), expr_text(target))
             symbol = self.index.lookup(target.dotted, ctx)
-            if isinstance(symbol, VarSym):
-                node = self.node_for(self.members.known(target, ctx), symbol.qualname)
+            if isinstance(symbol, VarSym):  # ``protected = require_user(required=True)``
+                value = self.members.known(target, ctx)
+                built = self._built(symbol.assign.value, symbol.ctx, value, symbol.qualname)
+                node = built or self.node_for(value, symbol.qualname)
                 return self.alternatives.rebound(node, symbol)
-        value = self.members.known(target, ctx)
-        if isinstance(target, Call) and isinstance(value, FuncSym):
-            built, flags = closure_built(self.index, target, ctx, value)
-            if flags:  # ``require_key(enabled=False)``: one node per set of literal flags
-                return self.node_for(built, expr_text(target), f"{value.qualname}:{flags!r}")
-        return self.node_for(value, expr_text(target))
+        value, text = self.members.known(target, ctx), expr_text(target)
+        return self._built(target, ctx, value, text) or self.node_for(value, text)
+
+    def _built(self, made: Expr | None, ctx: Ctx, value: Value, text: str) -> DepNode | None:
+        """The node of ``value``, a function the factory call ``made`` (read in ``ctx``)
+        returns, as the literal flags of that call build it (``require_key(enabled=False)``:
+        one node per set of flags, ``builtflags.closure_built``); None when nothing is
+        decided."""
+        if not isinstance(made, Call) or not isinstance(value, FuncSym):
+            return None
+        built, flags = closure_built(self.index, made, ctx, value)
+        return self.node_for(built, text, f"{value.qualname}:{flags!r}") if flags else None
 
     def node_for(self, value: Value, text: str, key: str = "") -> DepNode:
         """The node for a dependency callable (memoised, cycle-safe); ``key`` tells apart the
@@ -396,7 +404,8 @@ class DependencyResolver:
         def helpers() -> list[int]:  # the rejecting helpers' calls, asked for when needed
             return [line for line in self.credentials.check_lines(func) if line not in own]
 
-        skip = config_skip(self.index, func, lines, early or not own, helpers)
+        met = self.credentials.anonymous_lines(func, lines)  # not a bad token's 401 alone
+        skip = config_skip(self.index, func, met, early or not own, helpers)
         if skip is not None:  # the alternative selected at that return lets all in
             origin, configured = skip
             opened = replace(node, enforces=False, origin=origin, alternatives=[])

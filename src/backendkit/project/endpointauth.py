@@ -125,7 +125,7 @@ def decided_by_credential(
         return (
             read in held
             or read.partition(".")[0] in held
-            or (configured and configuration(checks.index, read, body))
+            or (configured and configuration(checks.index, read, body, closures=False))
         )
 
     return all(all(map(known, b.reads)) for b in func.info.scope.ifs if b.holds(line))

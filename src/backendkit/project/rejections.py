@@ -57,6 +57,25 @@ def _when_present(scope: Scope, line: int, held: set[str]) -> bool:
     )
 
 
+def anonymous(scope: Scope, lines: Sequence[int], bearers: set[str]) -> list[int]:
+    """Of the rejections on ``lines``, those a caller without a credential can meet: not one
+    only the bearers of a credential reach (``bearers_only``: ``if token: ... raise 401``
+    rejects a bad token, not its absence); all of them when every one is."""
+    met = [line for line in lines if not bearers_only(scope, line, bearers)]
+    return met or list(lines)
+
+
+def bearers_only(scope: Scope, line: int, bearers: set[str]) -> bool:
+    """``line`` is in the body of an ``if`` whose test requires one of ``bearers`` (the names
+    holding a credential the caller presents, ``CredentialChecks.presented``) itself to be
+    there (``if token:``, ``if key is not None and ...``; not ``if token.scopes``): a caller
+    without the credential never runs it."""
+    return any(
+        block.in_body(line) and any(name in bearers for name in block.present)
+        for block in scope.ifs
+    )
+
+
 def _guards_test(scope: Scope, line: int, held: set[str]) -> bool:
     """One of the ``if`` tests ``line`` is under reads one of ``held``; True as well when none
     is (a loop, ``case`` or ``else`` body decides) or nothing is known to hold the credential."""
@@ -78,19 +97,22 @@ def _decided_before(scope: Scope, read: CredentialRead, line: int, held: set[str
     )
 
 
-def lets_missing_through(scope: Scope, read: CredentialRead, line: int, held: set[str]) -> bool:
+def lets_missing_through(
+    scope: Scope, read: CredentialRead, line: int, held: set[str], bearers: set[str] = frozenset()
+) -> bool:
     """A ``return`` between the read and the rejection on ``line``, in an ``if`` that tests
     the credential and does not hold the rejection: a missing credential returns before it
     is checked. A bare one anywhere in it (``if header is None: return``); one with a value
     where only a missing credential gets (``if token is None: return None``, the ``else:``
     of ``if token:``)."""
+    exits = [e for e in (*scope.bare_returns, *scope.return_lines) if read.line <= e < line]
     return any(
-        read.line <= early < line
-        and block.holds(early)
+        block.holds(early)
         and not block.holds(line)
         and tests_any(block, held)
         and (early in scope.bare_returns or _when_missing(block, early, held))
-        for early in (*scope.bare_returns, *scope.return_lines)
+        and not bearers_only(scope, early, bearers)  # ``if token: ... return``
+        for early in exits
         for block in scope.ifs
     )
 
@@ -104,4 +126,4 @@ def _when_missing(block: IfBlock, line: int, held: set[str]) -> bool:
     return orelse and any(name.partition(".")[0] in held for name in block.present)
 
 
-__all__ = ["lets_missing_through", "rejected_read"]
+__all__ = ["anonymous", "bearers_only", "lets_missing_through", "rejected_read"]

@@ -1,0 +1,201 @@
+"""Where a credential's bearers alone go, and which factory arguments are configuration,
+checked against FastAPI (the review of ``test_factory_switches``).
+
+- a return only a caller presenting a credential reaches (``if key: ... return``) lets no
+  anonymous caller through, also when a setting picks it (``if key: if ACCEPT_ANY_KEY:
+  return``): no switch, and the route is ``required``;
+- an optional user (``if creds is None: return None`` before a 401 for a bad token) stays
+  ``optional``;
+- the ``elif`` a caller without a key takes (``if key: ... elif not key_set: return``) is the
+  switch;
+- an endpoint's own check on a factory's name (``if key_set and key != api_key: raise``) is
+  not read as configuration: the route is open when no key is set, and reported so;
+- a literal handed through another function (``build(False)`` calling
+  ``user_dependency(flag)``) is no configuration: its routes are reported one by one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backendkit import analyze
+from helpers import write_project
+from truth import anonymous_statuses
+
+DEPS = """\
+import os
+from typing import Optional
+
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+header = APIKeyHeader(name="X-API-Key", auto_error=False)
+bearer = HTTPBearer(auto_error=False)
+TOKENS = {"t1": "alice"}
+ACCEPT_ANY_KEY = os.getenv("ACCEPT_ANY_KEY") == "1"
+KEYS = set(os.getenv("KEYS", "k3y").split(","))
+
+
+async def optional_user(
+    creds: Optional[HTTPAuthorizationCredentials] = Depends(bearer),
+) -> Optional[str]:
+    if creds is None:
+        return None
+    token = creds.credentials
+    if token:
+        user = TOKENS.get(token)
+        if user is None:
+            raise HTTPException(status_code=401, detail="invalid token")
+        return user
+    raise HTTPException(status_code=401, detail="empty token")
+
+
+async def read_or_write(request: Request, key: Optional[str] = Security(header)) -> None:
+    if key:
+        if key not in KEYS:
+            raise HTTPException(status_code=401, detail="unknown key")
+        if request.method == "GET":
+            return
+        raise HTTPException(status_code=403, detail="read-only key")
+    raise HTTPException(status_code=401, detail="API key required")
+
+
+async def any_key_when_asked(key: Optional[str] = Security(header)) -> None:
+    if key:
+        if ACCEPT_ANY_KEY:
+            return
+        if key not in KEYS:
+            raise HTTPException(status_code=401, detail="unknown key")
+        return
+    raise HTTPException(status_code=401, detail="key required")
+
+
+def key_dependency(api_key: Optional[str]):
+    key_set = bool(api_key)
+
+    async def check(key: Optional[str] = Security(header)) -> None:
+        if key:
+            if key != api_key:
+                raise HTTPException(status_code=401, detail="bad key")
+            return
+        elif not key_set:
+            return
+        else:
+            raise HTTPException(status_code=401, detail="key required")
+
+    return check
+
+
+def user_dependency(required: bool):
+    async def user(key: Optional[str] = Security(header)) -> Optional[str]:
+        if not required:
+            return None
+        if key is None:
+            raise HTTPException(status_code=401)
+        return key
+
+    return user
+
+
+def build(flag: bool):
+    return user_dependency(flag)
+"""
+
+ROUTES = """\
+from typing import Optional
+
+from fastapi import APIRouter, Header, HTTPException
+
+
+def create_routes(api_key: Optional[str]) -> APIRouter:
+    router = APIRouter()
+    key_set = bool(api_key)
+
+    @router.get("/docs-list")
+    async def docs_list(x_api_key: Optional[str] = Header(None)) -> dict:
+        if key_set and x_api_key != api_key:
+            raise HTTPException(status_code=401)
+        return {"docs": []}
+
+    return router
+"""
+
+MAIN = """\
+import os
+from typing import Optional
+
+from fastapi import Depends, FastAPI
+
+from app.deps import any_key_when_asked, build, key_dependency, optional_user, read_or_write
+from app.routes import create_routes
+
+API_KEY = os.getenv("API_KEY")
+app = FastAPI()
+app.include_router(create_routes(API_KEY))
+
+
+@app.get("/feed")
+def feed(user: Optional[str] = Depends(optional_user)) -> dict:
+    return {"user": user}
+
+
+@app.get("/items", dependencies=[Depends(read_or_write)])
+def items() -> dict:
+    return {}
+
+
+@app.get("/any", dependencies=[Depends(any_key_when_asked)])
+def any_key() -> dict:
+    return {}
+
+
+@app.get("/keyed-elif", dependencies=[Depends(key_dependency(API_KEY))])
+def keyed_elif() -> dict:
+    return {}
+
+
+@app.get("/built", dependencies=[Depends(build(False))])
+def built() -> dict:
+    return {}
+"""
+
+PATHS = ["/docs-list", "/feed", "/items", "/any", "/keyed-elif", "/built"]
+
+
+def test_bearers_returns_and_factory_arguments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {"app/__init__.py": "", "app/deps.py": DEPS, "app/routes.py": ROUTES}
+    root = write_project(tmp_path / "p", {**files, "app/main.py": MAIN})
+    for name in ("API_KEY", "ACCEPT_ANY_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    opened = {"/docs-list": 200, "/feed": 200, "/keyed-elif": 200, "/built": 200}
+    assert anonymous_statuses(root, PATHS) == {**opened, "/items": 401, "/any": 401}
+    monkeypatch.setenv("API_KEY", "k3y")
+    monkeypatch.setenv("ACCEPT_ANY_KEY", "1")
+    keyed = {"/docs-list": 401, "/keyed-elif": 401}
+    assert anonymous_statuses(root, PATHS) == {**opened, **keyed, "/items": 401, "/any": 401}
+    result = analyze([root], use_cache=False)
+    auth = {route.path: route.auth for route in result.routes}
+    assert auth == {
+        "/docs-list": "none",
+        "/feed": "optional",
+        "/items": "required",
+        "/any": "required",
+        "/keyed-elif": "optional",
+        "/built": "optional",
+    }
+    switches = [f for f in result.findings if f.message.startswith("Configuration switch")]
+    lines = DEPS.splitlines()
+    assert [(f.code, f.path, f.line) for f in switches] == [
+        ("BK102", "app/deps.py", lines.index("        elif not key_set:") + 2)
+    ]
+    assert "check's else-branch return on key_set" in switches[0].message
+    routes = sorted(
+        (f.code, f.message.split(" ")[2])
+        for f in result.findings
+        if f.code in ("BK101", "BK102") and f not in switches
+    )
+    assert routes == [("BK101", "/docs-list"), ("BK102", "/built"), ("BK102", "/feed")]
