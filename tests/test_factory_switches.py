@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from backendkit import analyze
-from backendkit.project.rejections import anonymous
+from backendkit.project.rejections import Bearers, anonymous
 from backendkit.summary.model import IfBlock, Scope
 from helpers import write_project
 from truth import anonymous_statuses
@@ -153,6 +153,23 @@ def test_anonymous_rejections() -> None:
     """The 401s a caller without a credential can meet: not one under ``if key:``."""
     scope = Scope()
     scope.ifs = (IfBlock(first=2, end=5, reads=("key",), present=("key",)),)
-    assert anonymous(scope, [3, 7], {"key"}) == [7]
-    assert anonymous(scope, [3], {"key"}) == [3]  # every one under it: all of them
-    assert anonymous(scope, [3, 7], {"token"}) == [3, 7]
+    key, token = Bearers(frozenset({"key"})), Bearers(frozenset({"token"}))
+    assert anonymous(scope, [3, 7], key) == [7]
+    assert anonymous(scope, [3], key) == [3]  # every one under it: all of them
+    assert anonymous(scope, [3, 7], token) == [3, 7]
+
+
+def test_checked_bearers() -> None:
+    """A return a caller reaches only with a credential that was checked on the way."""
+    scope = Scope()
+    scope.ifs = (
+        IfBlock(first=2, end=9, reads=("key",), present=("key",)),  # if key:
+        IfBlock(first=3, end=5, reads=("request.method",), present=()),  # if GET: return
+        IfBlock(first=5, end=7, reads=("key", "KEYS"), present=()),  # if key not in KEYS: raise
+    )
+    checked = Bearers(frozenset({"key"}), (6,))
+    assert not checked.checked(scope, 4)  # before the check: a junk key gets there
+    assert checked.checked(scope, 8)  # after it
+    assert not Bearers(frozenset({"token"}), (6,)).checked(scope, 8)
+    unchecked = Bearers(frozenset({"key"}), (4,))  # a 401 under ``if GET:`` alone
+    assert not unchecked.checked(scope, 8)

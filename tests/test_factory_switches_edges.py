@@ -1,9 +1,10 @@
 """Where a credential's bearers alone go, and which factory arguments are configuration,
 checked against FastAPI (the review of ``test_factory_switches``).
 
-- a return only a caller presenting a credential reaches (``if key: ... return``) lets no
-  anonymous caller through, also when a setting picks it (``if key: if ACCEPT_ANY_KEY:
-  return``): no switch, and the route is ``required``;
+- a return only a caller presenting a credential that was checked on the way reaches (``if
+  key: if key not in KEYS: raise 401 ... return``) lets no anonymous caller through: the
+  route is ``required``; one reached with any key before the check (``if key: if
+  ACCEPT_ANY_KEY: return``) lets a junk key through, so the route is ``optional``;
 - an optional user (``if creds is None: return None`` before a 401 for a bad token) stays
   ``optional``;
 - the ``elif`` a caller without a key takes (``if key: ... elif not key_set: return``) is the
@@ -22,7 +23,7 @@ import pytest
 
 from backendkit import analyze
 from helpers import write_project
-from truth import anonymous_statuses
+from truth import anonymous_statuses, imported_app
 
 DEPS = """\
 import os
@@ -177,13 +178,14 @@ def test_bearers_returns_and_factory_arguments(
     monkeypatch.setenv("ACCEPT_ANY_KEY", "1")
     keyed = {"/docs-list": 401, "/keyed-elif": 401}
     assert anonymous_statuses(root, PATHS) == {**opened, **keyed, "/items": 401, "/any": 401}
+    assert _with_junk_key(root, ["/items", "/any"]) == {"/items": 401, "/any": 200}
     result = analyze([root], use_cache=False)
     auth = {route.path: route.auth for route in result.routes}
     assert auth == {
         "/docs-list": "none",
         "/feed": "optional",
         "/items": "required",
-        "/any": "required",
+        "/any": "optional",  # any key passes when ACCEPT_ANY_KEY is set
         "/keyed-elif": "optional",
         "/built": "optional",
     }
@@ -198,4 +200,19 @@ def test_bearers_returns_and_factory_arguments(
         for f in result.findings
         if f.code in ("BK101", "BK102") and f not in switches
     )
-    assert routes == [("BK101", "/docs-list"), ("BK102", "/built"), ("BK102", "/feed")]
+    assert routes == [
+        ("BK101", "/docs-list"),
+        ("BK102", "/any"),
+        ("BK102", "/built"),
+        ("BK102", "/feed"),
+    ]
+
+
+def _with_junk_key(root: Path, paths: list[str]) -> dict[str, int]:
+    """The status FastAPI answers a ``GET`` of each of ``paths`` sending a key it does not
+    know."""
+    from fastapi.testclient import TestClient
+
+    with imported_app(root, "app.main:app") as application:
+        client = TestClient(application)
+        return {path: client.get(path, headers={"X-API-Key": "junk"}).status_code for path in paths}

@@ -67,7 +67,7 @@ from backendkit.project.httperrors import HttpErrors
 from backendkit.project.implicitquery import implicit_query, path_params
 from backendkit.project.index import ProjectIndex
 from backendkit.project.members import MethodValues
-from backendkit.project.rejections import anonymous, rejected_read
+from backendkit.project.rejections import Bearers, anonymous, rejected_read
 from backendkit.project.schemes import scheme_name
 from backendkit.project.symbols import (
     ClassSym,
@@ -315,13 +315,12 @@ class CredentialChecks:
         """``anonymous`` of ``func``'s rejections on ``lines``."""
         return anonymous(func.info.scope, lines, self.presented(func))
 
-    def presented(self, func: FuncSym) -> set[str]:
-        """The names of ``func`` that hold a credential the caller presents (a header, cookie,
-        query parameter or security scheme it reads, and what is computed from them), which
-        an anonymous caller leaves empty: not a dependency's value (``tenant.open``)."""
-        scope = func.info.scope
+    def presented(self, func: FuncSym) -> Bearers:
+        """``Bearers`` of ``func``: the names holding a credential the caller presents (a
+        header, cookie, query parameter or security scheme it reads), and its checks."""
         reads = [*self.reads(func), *self.scheme_reads(func)]
-        return {name for read in reads if read.holder for name in derived(scope, read.holder)}
+        names = frozenset(read.holder for read in reads if read.holder)
+        return Bearers(names, tuple(self.check_lines(func)))
 
     def check_lines(self, func: FuncSym) -> list[int]:
         """The lines of ``func``'s own 401/403s, and of its calls of project functions that

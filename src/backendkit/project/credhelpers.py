@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from backendkit.project.credflow import CredentialRead, derived, tests_any
 from backendkit.project.index import ProjectIndex
-from backendkit.project.rejections import bearers_only, lets_missing_through
+from backendkit.project.rejections import Bearers, lets_missing_through, unchecked
 from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance, Symbol
 from backendkit.summary.model import (
     ATTR_TESTS,
@@ -333,10 +333,10 @@ def is_none(expr: Expr | None) -> bool:
 
 
 def through(
-    scope: Scope, line: int, held: set[str], bearers: set[str], site: CallSite | None
+    scope: Scope, line: int, held: set[str], bearers: Bearers, site: CallSite | None
 ) -> bool:
-    """Callers other than ``bearers`` of a credential are let through before the rejection on
-    ``line`` (raised at ``site``): a return under a test of something else
+    """Callers whose credential was not checked (``Bearers.checked``) are let through before
+    the rejection on ``line`` (raised at ``site``): a return under a test of something else
     (``exits_before``), or, before a conditional rejection, a return for a missing credential
     (``lets_missing_through``)."""
     if exits_before(scope, line, held, bearers):
@@ -346,18 +346,16 @@ def through(
     return conditional and lets_missing_through(scope, missing, line, held, bearers)
 
 
-def exits_before(scope: Scope, line: int, held: set[str], bearers: set[str] = frozenset()) -> bool:
+def exits_before(scope: Scope, line: int, held: set[str], bearers: Bearers | None = None) -> bool:
     """A ``return`` (bare or with a value) before ``line``, under an ``if`` that does not hold
     ``line`` and whose test reads none of ``held`` (``if request.url.path in OPEN: return``):
     the callers that test picks are let through before the rejection on ``line``. Not one
-    only the ``bearers`` of a credential reach (``bearers_only``: ``if token: if TRUST_ANY:
-    return``): an anonymous caller never gets through there."""
+    only callers whose credential was checked reach (``Bearers.checked``: ``if token:
+    validate(token)``, then ``if not KEY_SET: return``)."""
     preflight = preflight_returns(scope)
-    exits = [
-        e
-        for e in (*scope.return_lines, *scope.bare_returns)
-        if e not in preflight and not vouched(scope, e) and not bearers_only(scope, e, bearers)
-    ]
+    returns = (*scope.return_lines, *scope.bare_returns)
+    exits = [e for e in unchecked(scope, returns, bearers) if e not in preflight]
+    exits = [e for e in exits if not vouched(scope, e)]
     return any(
         early < line and block.holds(early) and not block.holds(line) and not tests_any(block, held)
         for early in exits

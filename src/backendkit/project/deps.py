@@ -62,6 +62,14 @@ from backendkit.summary.model import (
     Unknown,
 )
 
+
+def _bound_once(symbol: VarSym) -> bool:
+    """``symbol``'s variable has one assignment and nothing else binds it (a function's
+    ``global``, a ``with ... as``): its value is that assignment's."""
+    scope = symbol.ctx.scopes[-1]
+    return len(scope.assigns.get(symbol.name, ())) == 1 and symbol.name not in scope.rebinds
+
+
 __all__ = ["AuthStatus", "DepNode", "DependencyResolver", "auth_status", "status_code_of"]
 
 _DEPENDS = frozenset({"Depends", "Security"})
@@ -262,7 +270,8 @@ class DependencyResolver:
             symbol = self.index.lookup(target.dotted, ctx)
             if isinstance(symbol, VarSym):  # ``protected = require_user(required=True)``
                 value = self.members.known(target, ctx)
-                built = self._built(symbol.assign.value, symbol.ctx, value, symbol.qualname)
+                made = symbol.assign.value if _bound_once(symbol) else None
+                built = self._built(made, symbol.ctx, value, symbol.qualname)
                 node = built or self.node_for(value, symbol.qualname)
                 return self.alternatives.rebound(node, symbol)
         value, text = self.members.known(target, ctx), expr_text(target)

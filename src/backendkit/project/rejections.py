@@ -5,6 +5,7 @@ a missing credential through before it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from backendkit.project.credflow import CredentialRead, derived, tests_any, tests_missing
 from backendkit.summary.model import CallSite, IfBlock, Scope
@@ -57,23 +58,53 @@ def _when_present(scope: Scope, line: int, held: set[str]) -> bool:
     )
 
 
-def anonymous(scope: Scope, lines: Sequence[int], bearers: set[str]) -> list[int]:
+def anonymous(scope: Scope, lines: Sequence[int], bearers: Bearers) -> list[int]:
     """Of the rejections on ``lines``, those a caller without a credential can meet: not one
-    only the bearers of a credential reach (``bearers_only``: ``if token: ... raise 401``
+    only a caller presenting one reaches (``Bearers.only``: ``if token: ... raise 401``
     rejects a bad token, not its absence); all of them when every one is."""
-    met = [line for line in lines if not bearers_only(scope, line, bearers)]
+    met = [line for line in lines if not bearers.only(scope, line)]
     return met or list(lines)
 
 
-def bearers_only(scope: Scope, line: int, bearers: set[str]) -> bool:
-    """``line`` is in the body of an ``if`` whose test requires one of ``bearers`` (the names
-    holding a credential the caller presents, ``CredentialChecks.presented``) itself to be
-    there (``if token:``, ``if key is not None and ...``; not ``if token.scopes``): a caller
-    without the credential never runs it."""
-    return any(
-        block.in_body(line) and any(name in bearers for name in block.present)
-        for block in scope.ifs
-    )
+@dataclass(frozen=True)
+class Bearers:
+    """The names of a function that hold a credential as the caller presents it (the
+    parameters and reads holding it, not values made from them: ``token = creds.credentials
+    if creds else "guest"`` is never empty), and the lines that reject a bad one (its own
+    401/403s and its calls of rejecting helpers)."""
+
+    names: frozenset[str] = frozenset()
+    checks: tuple[int, ...] = ()
+
+    def only(self, scope: Scope, line: int) -> bool:
+        """``line`` is in the body of an ``if`` that requires one of ``names`` itself to be
+        there (``if token:``, ``if key is not None and ...``; not ``if token.scopes``): a
+        caller without the credential never runs it."""
+        return any(self._requires(block) and block.in_body(line) for block in scope.ifs)
+
+    def checked(self, scope: Scope, line: int) -> bool:
+        """``line`` runs only for a caller whose credential was checked first: in the body of
+        an ``if`` requiring one of ``names``, after a rejection there that every caller of that
+        body meets or that tests the credential (``if token: validate(token) ... return``,
+        ``if key: if key not in KEYS: raise 401 ... return``). Not a return a junk key reaches
+        (``if key: if request.method == "GET": return``)."""
+        return any(
+            self._requires(block)
+            and block.in_body(line)
+            and any(self._guards(scope, block, check, line) for check in self.checks)
+            for block in scope.ifs
+        )
+
+    def _requires(self, block: IfBlock) -> bool:
+        return any(name in self.names for name in block.present)
+
+    def _guards(self, scope: Scope, block: IfBlock, check: int, line: int) -> bool:
+        """The rejection on ``check``, in ``block``'s body before ``line``, is met on the way
+        there: each ``if`` holding it but not ``line`` tests the credential."""
+        if not (block.first + block.test_lines < check < line and block.in_body(check)):
+            return False
+        around = [b for b in scope.ifs if b.holds(check) and not b.holds(line)]
+        return all(tests_any(b, set(self.names)) for b in around)
 
 
 def _guards_test(scope: Scope, line: int, held: set[str]) -> bool:
@@ -98,23 +129,30 @@ def _decided_before(scope: Scope, read: CredentialRead, line: int, held: set[str
 
 
 def lets_missing_through(
-    scope: Scope, read: CredentialRead, line: int, held: set[str], bearers: set[str] = frozenset()
+    scope: Scope, read: CredentialRead, line: int, held: set[str], bearers: Bearers | None = None
 ) -> bool:
     """A ``return`` between the read and the rejection on ``line``, in an ``if`` that tests
     the credential and does not hold the rejection: a missing credential returns before it
     is checked. A bare one anywhere in it (``if header is None: return``); one with a value
     where only a missing credential gets (``if token is None: return None``, the ``else:``
     of ``if token:``)."""
-    exits = [e for e in (*scope.bare_returns, *scope.return_lines) if read.line <= e < line]
+    returns = [e for e in (*scope.bare_returns, *scope.return_lines) if read.line <= e < line]
     return any(
         block.holds(early)
         and not block.holds(line)
         and tests_any(block, held)
         and (early in scope.bare_returns or _when_missing(block, early, held))
-        and not bearers_only(scope, early, bearers)  # ``if token: ... return``
-        for early in exits
+        for early in unchecked(scope, returns, bearers)  # not ``if token: <check> return``
         for block in scope.ifs
     )
+
+
+def unchecked(scope: Scope, lines: Sequence[int], bearers: Bearers | None) -> list[int]:
+    """The ``lines`` (returns) a caller may reach with a credential nobody checked
+    (``Bearers.checked``); all of them without ``bearers``."""
+    if bearers is None:
+        return list(lines)
+    return [line for line in lines if not bearers.checked(scope, line)]
 
 
 def _when_missing(block: IfBlock, line: int, held: set[str]) -> bool:
@@ -126,4 +164,4 @@ def _when_missing(block: IfBlock, line: int, held: set[str]) -> bool:
     return orelse and any(name.partition(".")[0] in held for name in block.present)
 
 
-__all__ = ["anonymous", "bearers_only", "lets_missing_through", "rejected_read"]
+__all__ = ["Bearers", "anonymous", "lets_missing_through", "rejected_read", "unchecked"]
