@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import libcst as cst
 
+from backendkit.summary.literals import token_value
 from backendkit.summary.model import (
     Attr,
     BinOp,
@@ -43,28 +44,6 @@ class ExprConverter:
 
     def __init__(self) -> None:
         self._memo: dict[int, Expr] = {}
-        self._handlers: dict[type, Callable[[cst.CSTNode], Expr]] = {
-            cst.Name: self._name,
-            cst.Attribute: self._attribute,
-            cst.Call: self._call,
-            cst.SimpleString: self._simple_string,
-            cst.ConcatenatedString: self._concatenated,
-            cst.FormattedString: self._fstring,
-            cst.Integer: self._number,
-            cst.Float: self._number,
-            cst.List: self._seq,
-            cst.Tuple: self._seq,
-            cst.Set: self._seq,
-            cst.Dict: self._dict,
-            cst.Subscript: self._subscript,
-            cst.BinaryOperation: self._binop,
-            cst.UnaryOperation: self._unary,
-            cst.IfExp: self._ifexp,
-            cst.Lambda: self._lambda,
-            cst.GeneratorExp: _comprehension,
-            cst.ListComp: _comprehension,
-            cst.SetComp: _comprehension,
-        }
 
     def convert(self, node: cst.BaseExpression | None) -> Expr:
         """The ``Expr`` for ``node`` (``Unknown`` for anything not modelled)."""
@@ -74,8 +53,8 @@ class ExprConverter:
         found = self._memo.get(key)
         if found is not None:
             return found
-        handler = self._handlers.get(type(node))
-        result = handler(node) if handler else Unknown(type(node).__name__)
+        handler = _HANDLERS.get(type(node))
+        result = handler(self, node) if handler else Unknown(type(node).__name__)
         self._memo[key] = result
         return result
 
@@ -124,7 +103,7 @@ class ExprConverter:
     def _simple_string(self, node: cst.CSTNode) -> Expr:
         assert isinstance(node, cst.SimpleString)
         try:
-            return Const(node.evaluated_value)
+            return Const(token_value(node))
         except Exception:  # malformed escapes: keep going, the value is just unknown
             return Unknown("SimpleString")
 
@@ -146,8 +125,8 @@ class ExprConverter:
     def _number(self, node: cst.CSTNode) -> Expr:
         assert isinstance(node, (cst.Integer, cst.Float))
         try:
-            return Const(node.evaluated_value)
-        except ValueError:
+            return Const(token_value(node))
+        except (ValueError, SyntaxError):
             return Unknown(type(node).__name__)
 
     def _seq(self, node: cst.CSTNode) -> Expr:
@@ -248,3 +227,35 @@ def _loop_indexes(comp: cst.CompFor | None) -> set[str]:
                 names.add(first.value)
         comp = comp.inner_for_in
     return names
+
+
+def _comprehension_of(_converter: ExprConverter, node: cst.CSTNode) -> Expr:
+    """``_comprehension`` as a converter's handler."""
+    return _comprehension(node)
+
+
+#: The converter's handler of each node type. A table on the instance would hold its own bound
+#: methods: a reference cycle, which keeps the memo and every expression it converted alive
+#: until the cycle collector runs, and the parsing workers run without it (``runner.py``).
+_HANDLERS: dict[type, Callable[..., Expr]] = {
+    cst.Name: ExprConverter._name,
+    cst.Attribute: ExprConverter._attribute,
+    cst.Call: ExprConverter._call,
+    cst.SimpleString: ExprConverter._simple_string,
+    cst.ConcatenatedString: ExprConverter._concatenated,
+    cst.FormattedString: ExprConverter._fstring,
+    cst.Integer: ExprConverter._number,
+    cst.Float: ExprConverter._number,
+    cst.List: ExprConverter._seq,
+    cst.Tuple: ExprConverter._seq,
+    cst.Set: ExprConverter._seq,
+    cst.Dict: ExprConverter._dict,
+    cst.Subscript: ExprConverter._subscript,
+    cst.BinaryOperation: ExprConverter._binop,
+    cst.UnaryOperation: ExprConverter._unary,
+    cst.IfExp: ExprConverter._ifexp,
+    cst.Lambda: ExprConverter._lambda,
+    cst.GeneratorExp: _comprehension_of,
+    cst.ListComp: _comprehension_of,
+    cst.SetComp: _comprehension_of,
+}

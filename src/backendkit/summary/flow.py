@@ -17,6 +17,7 @@ from typing import Any
 import libcst as cst
 
 from backendkit.summary.exprs import ExprConverter, dotted_name
+from backendkit.summary.literals import token_value
 from backendkit.summary.model import ATTR_TESTS, Assign, IfBlock, Narrowing, Scope, sparse_dict
 from backendkit.summary.paramtests import RebindFacts, record_param_test
 from backendkit.summary.walker import fields_of
@@ -210,7 +211,7 @@ def _missing(test: cst.BaseExpression, named_by: Callable[[cst.BaseExpression | 
         return ""
     target, value = test.comparisons[0], test.comparisons[0].comparator
     none = isinstance(value, cst.Name) and value.value == "None"
-    empty = isinstance(value, cst.SimpleString) and value.evaluated_value == ""
+    empty = isinstance(value, cst.SimpleString) and token_value(value) == ""
     operator = (cst.Is, cst.Equal) if none else (cst.Equal,)
     return named_by(test.left) if (none or empty) and isinstance(target.operator, operator) else ""
 
@@ -222,7 +223,7 @@ def _present(node: cst.BaseExpression | None) -> str:
     if isinstance(node, cst.Call) and _named(node.func) in ATTR_TESTS and len(node.args) >= 2:
         owner, attr = _named(node.args[0].value), node.args[1].value
         if owner and isinstance(attr, cst.SimpleString):
-            text = attr.evaluated_value
+            text = token_value(attr)
             return f"{owner}.{text}" if isinstance(text, str) and text.isidentifier() else ""
         return ""
     return _named(node)
@@ -243,7 +244,7 @@ def _key_in(test: cst.BaseExpression) -> str:
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
         return ""
     target = test.comparisons[0]
-    key = test.left.evaluated_value if isinstance(test.left, cst.SimpleString) else None
+    key = token_value(test.left) if isinstance(test.left, cst.SimpleString) else None
     owner = _named(target.comparator) if isinstance(target.operator, cst.In) else ""
     return f"{owner}.{key}" if owner and isinstance(key, str) and key.isidentifier() else ""
 

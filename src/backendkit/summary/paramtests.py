@@ -25,6 +25,7 @@ from collections.abc import Collection, Iterable
 import libcst as cst
 
 from backendkit.summary.condforms import Cond, ParamTest
+from backendkit.summary.literals import token_value
 from backendkit.summary.model import Scope
 
 _NOT_LITERAL = object()
@@ -207,11 +208,9 @@ def _literals(node: cst.BaseExpression) -> tuple[object, ...] | None:
 
 def _literal(node: cst.BaseExpression) -> object:
     """A string, integer, ``True``, ``False`` or ``None`` literal's value."""
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else _NOT_LITERAL
-    if isinstance(node, cst.Integer):
-        return int(node.evaluated_value)
+    if isinstance(node, (cst.SimpleString, cst.Integer)):
+        value = token_value(node)
+        return value if isinstance(value, (str, int)) else _NOT_LITERAL
     if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
         return {"True": True, "False": False, "None": None}[node.value]
     return _NOT_LITERAL
