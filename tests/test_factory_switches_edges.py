@@ -3,8 +3,8 @@ checked against FastAPI (the review of ``test_factory_switches``).
 
 - a return only a caller presenting a credential that was checked on the way reaches (``if
   key: if key not in KEYS: raise 401 ... return``) lets no anonymous caller through: the
-  route is ``required``; one reached with any key before the check (``if key: if
-  ACCEPT_ANY_KEY: return``) lets a junk key through, so the route is ``optional``;
+  route is ``required``; one reached with any key before the check lets a made-up key
+  through: ``if key: if ACCEPT_ANY_KEY: return`` is a configuration switch;
 - an optional user (``if creds is None: return None`` before a 401 for a bad token) stays
   ``optional``;
 - the ``elif`` a caller without a key takes (``if key: ... elif not key_set: return``) is the
@@ -192,20 +192,17 @@ def test_bearers_returns_and_factory_arguments(
     switches = [f for f in result.findings if f.message.startswith("Configuration switch")]
     lines = DEPS.splitlines()
     assert [(f.code, f.path, f.line) for f in switches] == [
-        ("BK102", "app/deps.py", lines.index("        elif not key_set:") + 2)
+        ("BK102", "app/deps.py", lines.index("        if ACCEPT_ANY_KEY:") + 2),
+        ("BK102", "app/deps.py", lines.index("        elif not key_set:") + 2),
     ]
-    assert "check's else-branch return on key_set" in switches[0].message
+    assert "any_key_when_asked's early return on ACCEPT_ANY_KEY" in switches[0].message
+    assert "check's else-branch return on key_set" in switches[1].message
     routes = sorted(
         (f.code, f.message.split(" ")[2])
         for f in result.findings
         if f.code in ("BK101", "BK102") and f not in switches
     )
-    assert routes == [
-        ("BK101", "/docs-list"),
-        ("BK102", "/any"),
-        ("BK102", "/built"),
-        ("BK102", "/feed"),
-    ]
+    assert routes == [("BK101", "/docs-list"), ("BK102", "/built"), ("BK102", "/feed")]
 
 
 def _with_junk_key(root: Path, paths: list[str]) -> dict[str, int]:

@@ -30,7 +30,7 @@ import copy
 
 from backendkit.project.index import ProjectIndex
 from backendkit.project.initargs import Args, bind_params
-from backendkit.project.symbols import ClassSym, Ctx, FuncSym, Instance
+from backendkit.project.symbols import ClassSym, Ctx, FuncSym, Instance, VarSym
 from backendkit.summary.model import Call, Const, IfBlock, Name, Scope
 
 
@@ -127,4 +127,10 @@ def _live(dead: list[IfBlock], line: int, statement: bool) -> bool:
     return not any(b.in_body(line) and (line > b.first + b.test_lines or statement) for b in dead)
 
 
-__all__ = ["as_built", "closure_built"]
+def bound_once(symbol: VarSym) -> bool:
+    """``symbol``'s variable has one assignment and nothing else binds it (``global``)."""
+    scope = symbol.ctx.scopes[-1]
+    return len(scope.assigns.get(symbol.name, ())) == 1 and symbol.name not in scope.rebinds
+
+
+__all__ = ["as_built", "bound_once", "closure_built"]

@@ -38,6 +38,7 @@ from backendkit.project.closures import closed_over
 from backendkit.project.configvalues import always_true, never_taken
 from backendkit.project.credhelpers import injected_target
 from backendkit.project.index import ProjectIndex
+from backendkit.project.rejections import Bearers
 from backendkit.project.returns import Origin
 from backendkit.project.symbols import (
     ClassSym,
@@ -61,12 +62,14 @@ def config_skip(
     raise_lines: list[int],
     early: bool = True,
     helper_lines: Callable[[], Sequence[int]] = tuple,
+    bearers: Bearers | None = None,
 ) -> tuple[Origin, FuncSym] | None:
     """Where ``func`` skips its 401/403 (raised on ``raise_lines``) in some configuration,
     and ``func`` as configured to check (without that return); None when it does not.
     ``early``: its returns before the check let callers through (else only a return in the
     other branch of an ``if``/``else`` can skip it). ``helper_lines`` gives its calls of
-    project functions that reject, which a test on the configuration must skip too."""
+    project functions that reject, which a test on the configuration must skip too.
+    ``bearers``: its credentials, whose presence picks no callers before they are checked."""
     if not raise_lines:
         return None
     first = min(raise_lines)
@@ -77,7 +80,7 @@ def config_skip(
         if block.first >= first:
             continue
         lines, how = _skipping(scope, block, first, early, builds)
-        lines = [line for line in lines if _configured(index, scope, block, line, body)]
+        lines = [line for line in lines if _configured(index, (scope, block, line), body, bearers)]
         if lines and block.reads and all(configuration(index, read, body) for read in block.reads):
             text = f"{func.info.name}'s {how} on {_test(block)}"
             origin = (func.ctx.module.path, lines[0], text)
@@ -273,16 +276,34 @@ def _returns_in(scope: Scope, block: IfBlock, start: int, end: int) -> list[int]
     return sorted(line for line in returns if block.holds(line) and start <= line < end)
 
 
-def _configured(index: ProjectIndex, scope: Scope, block: IfBlock, line: int, body: Ctx) -> bool:
-    """The return on ``line`` (in ``block``) is taken for every request of a configuration:
-    no other ``if`` holds it under a test of the request, nested in ``block`` (hayhooks'
-    ``elif getattr(request.state, "tracing_operator", False) is True: return``) or around it
-    (``if token: ... if not KEY_SET: return``, a token's bearers only), which picks callers,
-    not a configuration."""
+def _configured(
+    index: ProjectIndex, at: tuple[Scope, IfBlock, int], body: Ctx, bearers: Bearers | None
+) -> bool:
+    """The return on line ``at[2]`` (in the ``if`` ``at[1]`` of scope ``at[0]``) is taken for
+    every request of a configuration: no other ``if`` holds it under a test of the request,
+    nested in that ``if`` (hayhooks' ``elif getattr(request.state, "tracing_operator", False)
+    is True: return``) or around it (``if token: validate(token) ... if not KEY_SET: return``,
+    checked bearers only), which picks callers, not a configuration; unless every caller
+    without a checked credential may get there (``_anyone``)."""
+    scope, block, line = at
     others = [
-        b for b in scope.ifs if b is not block and b.holds(line) and not _missing_branch(b, line)
+        b
+        for b in scope.ifs
+        if b is not block and b.holds(line) and not _anyone(scope, b, line, bearers)
     ]
     return all(configuration(index, read, body) for b in others for read in b.reads)
+
+
+def _anyone(scope: Scope, block: IfBlock, line: int, bearers: Bearers | None) -> bool:
+    """A caller without a checked credential may take the branch of ``block`` holding
+    ``line``: the one a caller without what its test asks for takes (``_missing_branch``), or
+    the body of ``if token:`` before the token is checked (``Bearers.checked``), where a
+    made-up token gets too."""
+    if _missing_branch(block, line):
+        return True
+    if bearers is None or not bearers.requires(block) or not block.in_body(line):
+        return False
+    return not bearers.checked(scope, line)
 
 
 def _missing_branch(block: IfBlock, line: int) -> bool:

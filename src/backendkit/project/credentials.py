@@ -50,6 +50,7 @@ from backendkit.project.credflow import (
 from backendkit.project.credhelpers import (
     annotated_only,
     attr_class,
+    bearers_of,
     exits_before,
     injected,
     injected_target,
@@ -67,7 +68,7 @@ from backendkit.project.httperrors import HttpErrors
 from backendkit.project.implicitquery import implicit_query, path_params
 from backendkit.project.index import ProjectIndex
 from backendkit.project.members import MethodValues
-from backendkit.project.rejections import Bearers, anonymous, rejected_read
+from backendkit.project.rejections import anonymous, rejected_read
 from backendkit.project.schemes import scheme_name
 from backendkit.project.symbols import (
     ClassSym,
@@ -300,27 +301,21 @@ class CredentialChecks:
         test lets through are never checked, whatever checks the others get; or a bare
         ``return`` under an ``if`` testing the credential comes before a conditional first
         401/403 (``if key is None: return``, then ``if key != KEY: raise``): a missing
-        credential is let through (``rejected_read`` says so of the check). Before the first
-        401/403, and before the first an anonymous caller meets (``anonymous``)."""
+        credential is let through (``rejected_read`` says so of the check). The first of
+        these before the first an anonymous caller meets too (``anonymous``)."""
         lines = self.errors.rejection_lines(func)
         if not lines:
             return False
-        bearers, scope = self.presented(func), func.info.scope
+        bearers, scope, first = bearers_of(self, func), func.info.scope, min(lines)
         held = self.credential_names(func, self.reads(func))
+        if through(scope, first, held, bearers, self.errors.raised_site(func, first)):
+            return True
         met = min(anonymous(scope, lines, bearers))
-        raised = self.errors.raised_site
-        return any(through(scope, n, held, bearers, raised(func, n)) for n in {min(lines), met})
+        return met != first and exits_before(scope, met, held, bearers)
 
     def anonymous_lines(self, func: FuncSym, lines: Sequence[int]) -> list[int]:
         """``anonymous`` of ``func``'s rejections on ``lines``."""
-        return anonymous(func.info.scope, lines, self.presented(func))
-
-    def presented(self, func: FuncSym) -> Bearers:
-        """``Bearers`` of ``func``: the names holding a credential the caller presents (a
-        header, cookie, query parameter or security scheme it reads), and its checks."""
-        reads = [*self.reads(func), *self.scheme_reads(func)]
-        names = frozenset(read.holder for read in reads if read.holder)
-        return Bearers(names, tuple(self.check_lines(func)))
+        return anonymous(func.info.scope, lines, bearers_of(self, func))
 
     def check_lines(self, func: FuncSym) -> list[int]:
         """The lines of ``func``'s own 401/403s, and of its calls of project functions that
@@ -342,17 +337,19 @@ class CredentialChecks:
         return held
 
     def unconditional_callees(
-        self, func: FuncSym, depth: int = 0, wanted: Callable[[Call], bool] | None = None
+        self,
+        func: FuncSym,
+        depth: int = 0,
+        wanted: Callable[[Call], bool] | None = None,
+        anywhere: bool = False,
     ) -> Iterator[tuple[CallSite, FuncSym, bool]]:
-        """The project functions ``func`` calls where nothing skips the call or swallows the
-        401/403 it lets out (a ``try`` around it may catch other errors: ``except
-        ValueError``), with whether the call binds ``self`` (a method called on an object);
-        only at the calls ``wanted`` accepts, when given (checked before the callee is
-        resolved, which may evaluate much of the project)."""
-        inner = func.ctx.enter(func.info)
-        scope = func.info.scope
+        """The project functions ``func`` calls where nothing skips the call (``anywhere``:
+        a condition may) or swallows the 401/403 it lets out (a ``try`` may catch others:
+        ``except ValueError``), with whether the call binds ``self``; only at the calls
+        ``wanted`` accepts (checked before the callee is resolved, which may be costly)."""
+        inner, scope = func.ctx.enter(func.info), func.info.scope
         for site in scope.calls:
-            if _skipped(site) or (wanted is not None and not wanted(site.call)):
+            if _passed_over(site, anywhere) or (wanted is not None and not wanted(site.call)):
                 continue
             target, bound = self._callee(site.call.func, inner, func)
             if target is None or target.info is func.info:
@@ -490,6 +487,11 @@ class CredentialChecks:
             name = scheme_name(self.index, found.cls) if isinstance(found, Instance) else None
             if name:
                 yield CredentialRead(f"{name} credentials", 0, param.name)
+
+
+def _passed_over(site: CallSite, anywhere: bool) -> bool:
+    """A call ``unconditional_callees`` leaves out (``anywhere``: in a handler or lambda)."""
+    return site.in_except or bool(site.lambdas) if anywhere else _skipped(site)
 
 
 def _skipped(site: CallSite) -> bool:

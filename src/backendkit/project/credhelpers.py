@@ -6,6 +6,7 @@ function may hand on ``None`` (an optional user)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from backendkit.project.credflow import CredentialRead, derived, tests_any
 from backendkit.project.index import ProjectIndex
@@ -25,6 +26,9 @@ from backendkit.summary.model import (
     Scope,
     Subscript,
 )
+
+if TYPE_CHECKING:  # credentials imports this module
+    from backendkit.project.credentials import CredentialChecks
 
 #: Starlette's classes whose ``.user`` is what ``AuthenticationMiddleware`` authenticated
 _CONNECTIONS = frozenset({"Request", "HTTPConnection", "WebSocket"})
@@ -330,6 +334,17 @@ def _optional(annotation: Expr | None) -> bool:
 def is_none(expr: Expr | None) -> bool:
     """``None`` written as a constant or the name."""
     return expr == Const(None) or expr == Name("None")
+
+
+def bearers_of(checks: CredentialChecks, func: FuncSym) -> Bearers:
+    """``Bearers`` of ``func``: the credentials it reads (``checks.reads``, and a security
+    scheme's), its own 401/403s and its calls of rejecting helpers, under a condition too
+    (``if token: validate(token)``)."""
+    reads = [*checks.reads(func), *checks.scheme_reads(func)]
+    names = frozenset(read.holder for read in reads if read.holder)
+    calls = checks.unconditional_callees(func, anywhere=True)
+    helpers = [site.line for site, callee, _ in calls if checks.helper_rejects(callee, 1)]
+    return Bearers(names, (*checks.errors.rejection_lines(func), *helpers))
 
 
 def through(

@@ -25,9 +25,10 @@ from backendkit.project.authstatus import (
     auth_status,
     library_class,
 )
-from backendkit.project.builtflags import as_built, closure_built
+from backendkit.project.builtflags import as_built, bound_once, closure_built
 from backendkit.project.configauth import config_skip, live_returns
 from backendkit.project.credentials import CredentialChecks
+from backendkit.project.credhelpers import bearers_of
 from backendkit.project.decorators import DecoratorGuards
 from backendkit.project.endpointauth import endpoint_check
 from backendkit.project.httperrors import HttpErrors, status_code_of
@@ -61,14 +62,6 @@ from backendkit.summary.model import (
     Subscript,
     Unknown,
 )
-
-
-def _bound_once(symbol: VarSym) -> bool:
-    """``symbol``'s variable has one assignment and nothing else binds it (a function's
-    ``global``, a ``with ... as``): its value is that assignment's."""
-    scope = symbol.ctx.scopes[-1]
-    return len(scope.assigns.get(symbol.name, ())) == 1 and symbol.name not in scope.rebinds
-
 
 __all__ = ["AuthStatus", "DepNode", "DependencyResolver", "auth_status", "status_code_of"]
 
@@ -270,7 +263,7 @@ class DependencyResolver:
             symbol = self.index.lookup(target.dotted, ctx)
             if isinstance(symbol, VarSym):  # ``protected = require_user(required=True)``
                 value = self.members.known(target, ctx)
-                made = symbol.assign.value if _bound_once(symbol) else None
+                made = symbol.assign.value if bound_once(symbol) else None
                 built = self._built(made, symbol.ctx, value, symbol.qualname)
                 node = built or self.node_for(value, symbol.qualname)
                 return self.alternatives.rebound(node, symbol)
@@ -414,7 +407,8 @@ class DependencyResolver:
             return [line for line in self.credentials.check_lines(func) if line not in own]
 
         met = self.credentials.anonymous_lines(func, lines)  # not a bad token's 401 alone
-        skip = config_skip(self.index, func, met, early or not own, helpers)
+        bearers = bearers_of(self.credentials, func)
+        skip = config_skip(self.index, func, met, early or not own, helpers, bearers)
         if skip is not None:  # the alternative selected at that return lets all in
             origin, configured = skip
             opened = replace(node, enforces=False, origin=origin, alternatives=[])

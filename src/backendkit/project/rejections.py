@@ -80,7 +80,7 @@ class Bearers:
         """``line`` is in the body of an ``if`` that requires one of ``names`` itself to be
         there (``if token:``, ``if key is not None and ...``; not ``if token.scopes``): a
         caller without the credential never runs it."""
-        return any(self._requires(block) and block.in_body(line) for block in scope.ifs)
+        return any(self.requires(block) and block.in_body(line) for block in scope.ifs)
 
     def checked(self, scope: Scope, line: int) -> bool:
         """``line`` runs only for a caller whose credential was checked first: in the body of
@@ -89,13 +89,14 @@ class Bearers:
         ``if key: if key not in KEYS: raise 401 ... return``). Not a return a junk key reaches
         (``if key: if request.method == "GET": return``)."""
         return any(
-            self._requires(block)
+            self.requires(block)
             and block.in_body(line)
             and any(self._guards(scope, block, check, line) for check in self.checks)
             for block in scope.ifs
         )
 
-    def _requires(self, block: IfBlock) -> bool:
+    def requires(self, block: IfBlock) -> bool:
+        """The test of ``block`` requires one of ``names`` itself to be there."""
         return any(name in self.names for name in block.present)
 
     def _guards(self, scope: Scope, block: IfBlock, check: int, line: int) -> bool:
