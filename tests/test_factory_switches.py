@@ -24,6 +24,19 @@ from backendkit.summary.model import IfBlock, Scope
 from helpers import write_project
 from truth import anonymous_statuses
 
+#: a factory whose flag decides the check (a literal at each call: no configuration)
+USER_DEPENDENCY = """\
+def user_dependency(required: bool):
+    async def user(key: Optional[str] = Security(header)) -> Optional[str]:
+        if not required:
+            return None
+        if key is None:
+            raise HTTPException(status_code=401)
+        return key
+
+    return user
+"""
+
 FACTORIES = """\
 from typing import Optional
 
@@ -47,17 +60,8 @@ def key_dependency(api_key: Optional[str]):
 
     return check
 
-
-def user_dependency(required: bool):
-    async def user(key: Optional[str] = Security(header)) -> Optional[str]:
-        if not required:
-            return None
-        if key is None:
-            raise HTTPException(status_code=401)
-        return key
-
-    return user
 """
+FACTORIES += "\n\n" + USER_DEPENDENCY
 
 MAIN = """\
 import os

@@ -23,6 +23,7 @@ import pytest
 
 from backendkit import analyze
 from helpers import write_project
+from test_factory_switches import USER_DEPENDENCY
 from truth import anonymous_statuses, imported_app
 
 DEPS = """\
@@ -89,20 +90,15 @@ def key_dependency(api_key: Optional[str]):
     return check
 
 
-def user_dependency(required: bool):
-    async def user(key: Optional[str] = Security(header)) -> Optional[str]:
-        if not required:
-            return None
-        if key is None:
-            raise HTTPException(status_code=401)
-        return key
-
-    return user
-
+"""
+DEPS += (
+    USER_DEPENDENCY
+    + """
 
 def build(flag: bool):
     return user_dependency(flag)
 """
+)
 
 ROUTES = """\
 from typing import Optional
