@@ -209,3 +209,99 @@ def _with_junk_key(root: Path, paths: list[str]) -> dict[str, int]:
     with imported_app(root, "app.main:app") as application:
         client = TestClient(application)
         return {path: client.get(path, headers={"X-API-Key": "junk"}).status_code for path in paths}
+
+
+UNCHECKED = """\
+import os
+from typing import Optional
+
+from fastapi import Depends, FastAPI, HTTPException, Request, Security
+from fastapi.security import APIKeyHeader
+
+from app.factories import user_dependency
+
+header = APIKeyHeader(name="X-API-Key", auto_error=False)
+KEYS = set(os.getenv("KEYS", "k3y").split(","))
+OPEN = os.getenv("OPEN") == "1"
+REVOKED = {"old"}
+
+
+def ensure_not_revoked(key: str) -> None:
+    if key in REVOKED:
+        raise HTTPException(status_code=403, detail="revoked")
+
+
+def verify(key: str) -> None:
+    if key not in KEYS:
+        raise HTTPException(status_code=401, detail="unknown key")
+
+
+async def not_revoked(key: Optional[str] = Security(header)) -> None:
+    if key:
+        ensure_not_revoked(key)
+        return
+    if key is None or key not in KEYS:
+        raise HTTPException(status_code=401, detail="key required")
+
+
+async def checked_on_get(request: Request, key: Optional[str] = Security(header)) -> None:
+    if key:
+        if request.method == "GET":
+            verify(key)
+        else:
+            if OPEN:
+                return
+        if key not in KEYS:
+            raise HTTPException(status_code=401)
+        return
+    raise HTTPException(status_code=401, detail="key required")
+
+
+if os.getenv("DEV") == "1":
+    from app.dev import protected
+else:
+    protected = user_dependency(True)
+app = FastAPI()
+
+
+@app.get("/revoked", dependencies=[Depends(not_revoked)])
+def revoked() -> dict:
+    return {}
+
+
+@app.post("/write", dependencies=[Depends(checked_on_get)])
+def write() -> dict:
+    return {}
+
+
+@app.get("/me", dependencies=[Depends(protected)])
+def me() -> dict:
+    return {}
+"""
+
+DEV = """\
+async def protected() -> None:
+    return None
+"""
+
+
+def test_checks_that_do_not_check_and_names_bound_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A helper that rejects some keys only (a revocation list), a check in the other branch
+    of an ``if``, and ``protected`` bound by an import as well as by ``user_dependency(True)``
+    (the third review): each route is reachable without a valid key somewhere, and reported."""
+    from test_factory_switches import FACTORIES
+
+    files = {"app/__init__.py": "", "app/factories.py": FACTORIES, "app/dev.py": DEV}
+    root = write_project(tmp_path / "p", {**files, "app/main.py": UNCHECKED})
+    for name in ("DEV", "OPEN"):
+        monkeypatch.delenv(name, raising=False)
+    assert _with_junk_key(root, ["/revoked"]) == {"/revoked": 200}
+    monkeypatch.setenv("DEV", "1")
+    assert anonymous_statuses(root, ["/me"]) == {"/me": 200}
+    result = analyze([root], use_cache=False)
+    auth = {route.path: route.auth for route in result.routes}
+    assert auth == {"/revoked": "optional", "/write": "optional", "/me": "optional"}
+    flagged = {f.message.split(" ")[2] for f in result.findings if f.code == "BK102"}
+    assert {"/revoked", "/me"} <= flagged

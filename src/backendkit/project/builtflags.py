@@ -127,10 +127,13 @@ def _live(dead: list[IfBlock], line: int, statement: bool) -> bool:
     return not any(b.in_body(line) and (line > b.first + b.test_lines or statement) for b in dead)
 
 
-def bound_once(symbol: VarSym) -> bool:
-    """``symbol``'s variable has one assignment and nothing else binds it (``global``)."""
+def bound_once(symbol: VarSym, ctx: Ctx) -> bool:
+    """``symbol``'s variable, read by its plain name in ``ctx`` (its own module), has one
+    assignment and nothing else binds it (an import, a function's ``global``; another module
+    could set it only through a dotted name, ``auth.protected = ...``)."""
     scope = symbol.ctx.scopes[-1]
-    return len(scope.assigns.get(symbol.name, ())) == 1 and symbol.name not in scope.rebinds
+    once = len(scope.assigns.get(symbol.name, ())) == 1 and symbol.name not in scope.imports
+    return once and symbol.name not in scope.rebinds and symbol.ctx.module is ctx.module
 
 
 __all__ = ["as_built", "bound_once", "closure_built"]

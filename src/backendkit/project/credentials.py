@@ -337,19 +337,17 @@ class CredentialChecks:
         return held
 
     def unconditional_callees(
-        self,
-        func: FuncSym,
-        depth: int = 0,
-        wanted: Callable[[Call], bool] | None = None,
-        anywhere: bool = False,
+        self, func: FuncSym, depth: int = 0, wanted: Callable[[Call], bool] | None = None
     ) -> Iterator[tuple[CallSite, FuncSym, bool]]:
-        """The project functions ``func`` calls where nothing skips the call (``anywhere``:
-        a condition may) or swallows the 401/403 it lets out (a ``try`` may catch others:
-        ``except ValueError``), with whether the call binds ``self``; only at the calls
-        ``wanted`` accepts (checked before the callee is resolved, which may be costly)."""
-        inner, scope = func.ctx.enter(func.info), func.info.scope
+        """The project functions ``func`` calls where nothing skips the call or swallows the
+        401/403 it lets out (a ``try`` around it may catch other errors: ``except
+        ValueError``), with whether the call binds ``self`` (a method called on an object);
+        only at the calls ``wanted`` accepts, when given (checked before the callee is
+        resolved, which may evaluate much of the project)."""
+        inner = func.ctx.enter(func.info)
+        scope = func.info.scope
         for site in scope.calls:
-            if _passed_over(site, anywhere) or (wanted is not None and not wanted(site.call)):
+            if _skipped(site) or (wanted is not None and not wanted(site.call)):
                 continue
             target, bound = self._callee(site.call.func, inner, func)
             if target is None or target.info is func.info:
@@ -487,11 +485,6 @@ class CredentialChecks:
             name = scheme_name(self.index, found.cls) if isinstance(found, Instance) else None
             if name:
                 yield CredentialRead(f"{name} credentials", 0, param.name)
-
-
-def _passed_over(site: CallSite, anywhere: bool) -> bool:
-    """A call ``unconditional_callees`` leaves out (``anywhere``: in a handler or lambda)."""
-    return site.in_except or bool(site.lambdas) if anywhere else _skipped(site)
 
 
 def _skipped(site: CallSite) -> bool:

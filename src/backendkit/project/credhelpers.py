@@ -338,13 +338,14 @@ def is_none(expr: Expr | None) -> bool:
 
 def bearers_of(checks: CredentialChecks, func: FuncSym) -> Bearers:
     """``Bearers`` of ``func``: the credentials it reads (``checks.reads``, and a security
-    scheme's), its own 401/403s and its calls of rejecting helpers, under a condition too
-    (``if token: validate(token)``)."""
+    scheme's) and the rejections every caller meets where they are (its 401/403s and the
+    calls of rejecting helpers nothing skips, ``check_lines``; not one in a loop, which may
+    not run)."""
     reads = [*checks.reads(func), *checks.scheme_reads(func)]
     names = frozenset(read.holder for read in reads if read.holder)
-    calls = checks.unconditional_callees(func, anywhere=True)
-    helpers = [site.line for site, callee, _ in calls if checks.helper_rejects(callee, 1)]
-    return Bearers(names, (*checks.errors.rejection_lines(func), *helpers))
+    raised = checks.errors.raised_site
+    lines = [n for n in checks.check_lines(func) if not getattr(raised(func, n), "loops", ())]
+    return Bearers(names, tuple(lines))
 
 
 def through(

@@ -263,7 +263,8 @@ class DependencyResolver:
             symbol = self.index.lookup(target.dotted, ctx)
             if isinstance(symbol, VarSym):  # ``protected = require_user(required=True)``
                 value = self.members.known(target, ctx)
-                made = symbol.assign.value if bound_once(symbol) else None
+                plain = "." not in target.dotted and bound_once(symbol, ctx)
+                made = symbol.assign.value if plain else None
                 built = self._built(made, symbol.ctx, value, symbol.qualname)
                 node = built or self.node_for(value, symbol.qualname)
                 return self.alternatives.rebound(node, symbol)

@@ -101,11 +101,14 @@ class Bearers:
 
     def _guards(self, scope: Scope, block: IfBlock, check: int, line: int) -> bool:
         """The rejection on ``check``, in ``block``'s body before ``line``, is met on the way
-        there: each ``if`` holding it but not ``line`` tests the credential."""
+        there: each ``if`` holding it but not ``line`` tests the credential, and none holds
+        them in different branches (the check in the body, ``line`` in the ``else``)."""
         if not (block.first + block.test_lines < check < line and block.in_body(check)):
             return False
-        around = [b for b in scope.ifs if b.holds(check) and not b.holds(line)]
-        return all(tests_any(b, set(self.names)) for b in around)
+        around = [b for b in scope.ifs if b.holds(check)]
+        if any(b.holds(line) and b.in_body(check) != b.in_body(line) for b in around):
+            return False
+        return all(tests_any(b, set(self.names)) for b in around if not b.holds(line))
 
 
 def _guards_test(scope: Scope, line: int, held: set[str]) -> bool:
