@@ -305,3 +305,74 @@ def test_checks_that_do_not_check_and_names_bound_twice(
     assert auth == {"/revoked": "optional", "/write": "optional", "/me": "optional"}
     flagged = {f.message.split(" ")[2] for f in result.findings if f.code == "BK102"}
     assert {"/revoked", "/me"} <= flagged
+
+
+REBOUND = """\
+import os
+from typing import Optional
+
+from fastapi import Depends, FastAPI, HTTPException, Request, Security
+from fastapi.security import APIKeyHeader
+
+header = APIKeyHeader(name="X-API-Key", auto_error=False)
+AUTH_ENABLED = os.getenv("AUTH_ENABLED", "1") == "1"
+KEYS = {"k3y"}
+
+
+def user_dependency(required: bool):
+    required = required and AUTH_ENABLED
+
+    async def user(key: Optional[str] = Security(header)) -> Optional[str]:
+        if not required:
+            return None
+        if key not in KEYS:
+            raise HTTPException(status_code=401)
+        return key
+
+    return user
+
+
+def make_check(key: Optional[str] = None):
+    async def check(request: Request, key: Optional[str] = Security(header)) -> None:
+        if key:
+            if request.method == "GET":
+                return
+            if key not in KEYS:
+                raise HTTPException(status_code=401, detail="bad key")
+            return
+        raise HTTPException(status_code=401, detail="key required")
+
+    return check
+
+
+protected = user_dependency(True)
+checked = make_check()
+app = FastAPI()
+
+
+@app.get("/me", dependencies=[Depends(protected)])
+def me() -> dict:
+    return {}
+
+
+@app.get("/var", dependencies=[Depends(checked)])
+def var() -> dict:
+    return {}
+"""
+
+
+def test_factory_literals_the_function_does_not_read_as_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A factory that rebinds its flag (``required = required and AUTH_ENABLED``) and a
+    function whose own parameter has the factory parameter's name (the fourth review): the
+    literal the call gives decides nothing there."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": REBOUND})
+    monkeypatch.setenv("AUTH_ENABLED", "0")
+    assert anonymous_statuses(root, ["/me"]) == {"/me": 200}
+    assert _with_junk_key(root, ["/var"]) == {"/var": 200}
+    result = analyze([root], use_cache=False)
+    assert {route.path: route.auth for route in result.routes} == {
+        "/me": "optional",
+        "/var": "optional",
+    }

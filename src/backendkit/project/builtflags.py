@@ -56,14 +56,30 @@ def closure_built(
     factory = index.value(call.func, ctx)
     if not isinstance(factory, FuncSym) or value.info not in factory.info.scope.functions.values():
         return value, ()
-    params = factory.info.params
-    skip = 1 if params and params[0].name in ("self", "cls") else 0
-    bound = bind_params(factory, Args.of(call, ctx), skip)
-    flags = {name: expr.value for name, (expr, _ctx) in bound.items() if isinstance(expr, Const)}
+    flags = _literal_params(factory, call, ctx, value)
     dead = [block for block in value.info.scope.ifs if _dead(block, flags)]
     if not dead:
         return value, ()
     return _pruned(value, dead), tuple(sorted(flags.items(), key=repr))
+
+
+def _literal_params(factory: FuncSym, call: Call, ctx: Ctx, value: FuncSym) -> dict[str, object]:
+    """The parameters of ``factory`` that ``call`` (read in ``ctx``) binds to a literal, or
+    leaves to a literal default, and that ``value`` reads as they came (``_kept_params``)."""
+    params = factory.info.params
+    skip = 1 if params and params[0].name in ("self", "cls") else 0
+    bound = bind_params(factory, Args.of(call, ctx), skip)
+    kept = _kept_params(factory.info.scope, value)
+    return {n: e.value for n, (e, _ctx) in bound.items() if isinstance(e, Const) and n in kept}
+
+
+def _kept_params(factory: Scope, value: FuncSym) -> set[str]:
+    """The names of ``factory``'s scope that ``value`` (a function defined in it) reads as
+    the factory's parameters left them: neither the factory (``required = required and
+    ENABLED``) nor ``value`` itself (a parameter or local of the same name) binds them."""
+    inner = value.info.scope
+    own = {p.name for p in value.info.params} | set(inner.assigns) | inner.rebinds
+    return set(factory.params) - own - set(factory.assigns) - factory.rebinds
 
 
 def _flags(index: ProjectIndex, inst: Instance) -> dict[str, object]:
