@@ -282,9 +282,10 @@ def _configured(
     """The return on line ``at[2]`` (in the ``if`` ``at[1]`` of scope ``at[0]``) is taken for
     every request of a configuration: no other ``if`` holds it under a test of the request,
     nested in that ``if`` (hayhooks' ``elif getattr(request.state, "tracing_operator", False)
-    is True: return``) or around it (``if token: validate(token) ... if not KEY_SET: return``,
-    checked bearers only), which picks callers, not a configuration; unless every caller
-    without a checked credential may get there (``_anyone``)."""
+    is True: return``) or around it (``if token: if token not in TOKENS: raise ...``, then
+    ``if not KEY_SET: return``: checked bearers only), which picks callers, not a
+    configuration; unless every caller without a checked credential may get there
+    (``_anyone``)."""
     scope, block, line = at
     others = [
         b

@@ -366,8 +366,8 @@ def exits_before(scope: Scope, line: int, held: set[str], bearers: Bearers | Non
     """A ``return`` (bare or with a value) before ``line``, under an ``if`` that does not hold
     ``line`` and whose test reads none of ``held`` (``if request.url.path in OPEN: return``):
     the callers that test picks are let through before the rejection on ``line``. Not one
-    only callers whose credential was checked reach (``Bearers.checked``: ``if token:
-    validate(token)``, then ``if not KEY_SET: return``)."""
+    only callers whose credential was checked reach (``Bearers.checked``: ``if token: if
+    token not in TOKENS: raise``, then ``if not KEY_SET: return``)."""
     preflight = preflight_returns(scope)
     returns = (*scope.return_lines, *scope.bare_returns)
     exits = [e for e in unchecked(scope, returns, bearers) if e not in preflight]

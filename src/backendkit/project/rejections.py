@@ -85,9 +85,9 @@ class Bearers:
     def checked(self, scope: Scope, line: int) -> bool:
         """``line`` runs only for a caller whose credential was checked first: in the body of
         an ``if`` requiring one of ``names``, after a rejection there that every caller of that
-        body meets or that tests the credential (``if token: validate(token) ... return``,
-        ``if key: if key not in KEYS: raise 401 ... return``). Not a return a junk key reaches
-        (``if key: if request.method == "GET": return``)."""
+        body meets or that tests the credential (``if key: if key not in KEYS: raise 401 ...
+        return``; not a helper's call there, which may reject some keys only). Not a return
+        a junk key reaches (``if key: if request.method == "GET": return``)."""
         return any(
             self.requires(block)
             and block.in_body(line)
