@@ -171,9 +171,9 @@ def test_checked_bearers() -> None:
         IfBlock(first=3, end=5, reads=("request.method",), present=()),  # if GET: return
         IfBlock(first=5, end=7, reads=("key", "KEYS"), present=()),  # if key not in KEYS: raise
     )
-    checked = Bearers(frozenset({"key"}), (6,))
+    checked = Bearers(frozenset({"key"}), lambda: (6,))
     assert not checked.checked(scope, 4)  # before the check: a junk key gets there
     assert checked.checked(scope, 8)  # after it
-    assert not Bearers(frozenset({"token"}), (6,)).checked(scope, 8)
-    unchecked = Bearers(frozenset({"key"}), (4,))  # a 401 under ``if GET:`` alone
+    assert not Bearers(frozenset({"token"}), lambda: (6,)).checked(scope, 8)
+    unchecked = Bearers(frozenset({"key"}), lambda: (4,))  # a 401 under ``if GET:`` alone
     assert not unchecked.checked(scope, 8)

@@ -313,10 +313,6 @@ class CredentialChecks:
         met = min(anonymous(scope, lines, bearers))
         return met != first and exits_before(scope, met, held, bearers)
 
-    def anonymous_lines(self, func: FuncSym, lines: Sequence[int]) -> list[int]:
-        """``anonymous`` of ``func``'s rejections on ``lines``."""
-        return anonymous(func.info.scope, lines, bearers_of(self, func))
-
     def check_lines(self, func: FuncSym) -> list[int]:
         """The lines of ``func``'s own 401/403s, and of its calls of project functions that
         reject (``helper_rejects``) where nothing skips or swallows them."""

@@ -344,8 +344,11 @@ def bearers_of(checks: CredentialChecks, func: FuncSym) -> Bearers:
     reads = [*checks.reads(func), *checks.scheme_reads(func)]
     names = frozenset(read.holder for read in reads if read.holder)
     raised = checks.errors.raised_site
-    lines = [n for n in checks.check_lines(func) if not getattr(raised(func, n), "loops", ())]
-    return Bearers(names, tuple(lines))
+
+    def found() -> list[int]:
+        return [n for n in checks.check_lines(func) if not getattr(raised(func, n), "loops", ())]
+
+    return Bearers(names, found)
 
 
 def through(

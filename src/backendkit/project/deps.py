@@ -34,6 +34,7 @@ from backendkit.project.endpointauth import endpoint_check
 from backendkit.project.httperrors import HttpErrors, status_code_of
 from backendkit.project.index import ProjectIndex
 from backendkit.project.members import MethodValues
+from backendkit.project.rejections import anonymous
 from backendkit.project.schemes import SchemeCheck
 from backendkit.project.switches import SwitchTable
 from backendkit.project.symbols import (
@@ -407,8 +408,8 @@ class DependencyResolver:
         def helpers() -> list[int]:  # the rejecting helpers' calls, asked for when needed
             return [line for line in self.credentials.check_lines(func) if line not in own]
 
-        met = self.credentials.anonymous_lines(func, lines)  # not a bad token's 401 alone
         bearers = bearers_of(self.credentials, func)
+        met = anonymous(func.info.scope, lines, bearers)  # not a bad token's 401 alone
         skip = config_skip(self.index, func, met, early or not own, helpers, bearers)
         if skip is not None:  # the alternative selected at that return lets all in
             origin, configured = skip

@@ -4,8 +4,9 @@ a missing credential through before it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from backendkit.project.credflow import CredentialRead, derived, tests_any, tests_missing
 from backendkit.summary.model import CallSite, IfBlock, Scope
@@ -71,10 +72,17 @@ class Bearers:
     """The names of a function that hold a credential as the caller presents it (the
     parameters and reads holding it, not values made from them: ``token = creds.credentials
     if creds else "guest"`` is never empty), and the lines that reject a bad one (its own
-    401/403s and its calls of rejecting helpers)."""
+    401/403s and its calls of rejecting helpers: ``checks``)."""
 
     names: frozenset[str] = frozenset()
-    checks: tuple[int, ...] = ()
+    #: gives the lines of the rejections, asked for once a return under ``if token:`` needs
+    #: them (finding a function's rejecting helpers resolves its calls)
+    found: Callable[[], Sequence[int]] = tuple
+
+    @cached_property
+    def checks(self) -> tuple[int, ...]:
+        """The lines of the rejections (``found``)."""
+        return tuple(self.found())
 
     def only(self, scope: Scope, line: int) -> bool:
         """``line`` is in the body of an ``if`` that requires one of ``names`` itself to be
