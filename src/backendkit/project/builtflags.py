@@ -29,7 +29,7 @@ from __future__ import annotations
 import copy
 
 from backendkit.project.index import ProjectIndex
-from backendkit.project.initargs import Args, bind_params
+from backendkit.project.initargs import Args, bind_call, bind_params
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym, Instance, VarSym
 from backendkit.summary.model import Call, Const, IfBlock, Name, Scope
 
@@ -66,9 +66,7 @@ def closure_built(
 def _literal_params(factory: FuncSym, call: Call, ctx: Ctx, value: FuncSym) -> dict[str, object]:
     """The parameters of ``factory`` that ``call`` (read in ``ctx``) binds to a literal, or
     leaves to a literal default, and that ``value`` reads as they came (``_kept_params``)."""
-    params = factory.info.params
-    skip = 1 if params and params[0].name in ("self", "cls") else 0
-    bound = bind_params(factory, Args.of(call, ctx), skip)
+    bound = bind_call(factory, Args.of(call, ctx))
     kept = _kept_params(factory.info.scope, value)
     return {n: e.value for n, (e, _ctx) in bound.items() if isinstance(e, Const) and n in kept}
 

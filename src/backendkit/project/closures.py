@@ -21,7 +21,7 @@ of that call (``builtflags.closure_built``), it selects no deployment.
 from __future__ import annotations
 
 from backendkit.project.index import ProjectIndex
-from backendkit.project.initargs import Args, bind_params
+from backendkit.project.initargs import Args, bind_call
 from backendkit.project.symbols import Ctx, FuncSym, ParamSym, VarSym
 from backendkit.summary.model import Attr, Call, Expr, Name
 from backendkit.summary.subexprs import sub_expressions
@@ -63,10 +63,9 @@ def _param_literal(index: ProjectIndex, param: ParamSym, depth: int) -> bool:
     """A call of ``param``'s function may give it a literal (``_may_be_literal``: passed, or a
     literal default left in place); so may a function the analysis sees no call of."""
     factory = FuncSym(param.func, param.ctx.outer())
-    skip = 1 if param.func.params and param.func.params[0].name in ("self", "cls") else 0
     calls = index.callers(param.func)
     for call, ctx in calls:
-        given = bind_params(factory, Args.of(call, ctx), skip).get(param.name)
+        given = bind_call(factory, Args.of(call, ctx)).get(param.name)
         if given is None or _may_be_literal(index, given[0], given[1], depth + 1):
             return True
     return not calls

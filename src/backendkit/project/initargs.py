@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from backendkit.project.credflow import mentions
 from backendkit.project.symbols import Ctx, FuncSym
-from backendkit.summary.model import Attr, Call, CallSite, Expr, Name
+from backendkit.summary.model import Attr, Call, CallSite, Expr, FunctionInfo, Name
 
 #: an argument expression with the context it is evaluated in
 Bound = tuple[Expr, Ctx]
@@ -62,6 +62,19 @@ def bind_params(init: FuncSym, args: Args, skip: int = 1) -> dict[str, Bound]:
         elif param.default is not None:
             bound[param.name] = (param.default, head)
     return bound
+
+
+def receivers(func: FunctionInfo) -> int:
+    """How many leading parameters of ``func`` a call does not pass: 1 for a ``self`` or
+    ``cls``, else 0."""
+    params = func.params
+    return 1 if params and params[0].name in ("self", "cls") else 0
+
+
+def bind_call(func: FuncSym, args: Args) -> dict[str, Bound]:
+    """``bind_params`` of a call of ``func`` (a function or a method called on its object or
+    class: its ``self`` or ``cls`` is not among ``args``)."""
+    return bind_params(func, args, receivers(func.info))
 
 
 def as_passed(value: Expr, func: FuncSym, bound: dict[str, Bound]) -> Bound | None:

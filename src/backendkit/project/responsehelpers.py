@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from backendkit.project.index import ProjectIndex
-from backendkit.project.initargs import Args, Bound, as_passed, bind_params, substitute_args
+from backendkit.project.initargs import Args, Bound, as_passed, bind_call, substitute_args
 from backendkit.project.statuscodes import AUTH_STATUSES
 from backendkit.project.symbols import Ctx, FuncSym
 from backendkit.project.text import expr_text
@@ -50,9 +50,7 @@ class HelperResponses:
         target = self.index.resolve_expr(callee, ctx)
         if depth >= _DEPTH or not isinstance(target, FuncSym):
             return []
-        params = target.info.params
-        skip = 1 if params and params[0].name in ("self", "cls") else 0
-        bound = bind_params(target, args, skip)
+        bound = bind_call(target, args)
         found: list[int | None] = []
         for expr in target.info.scope.returns:
             found += self._returned(expr, target, bound, depth)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from backendkit.project.index import ProjectIndex
 from backendkit.project.statuscodes import status_code_of
 from backendkit.project.symbols import Ctx, FuncSym, OneOf, Unresolved, Value, VarSym
+from backendkit.project.initargs import receivers
 from backendkit.summary.model import BinOp, Call, Const, DictExpr, Expr, LoopItem, Name, Scope
 
 MAX_DEPTH = 4
@@ -118,8 +119,7 @@ def _iterated_params(func: FuncSym) -> list[tuple[int, str]]:
     """``(argument position, name)`` of the parameters ``func`` loops over (-1: keyword
     only)."""
     loops = _iterated_names(func.info.scope)
-    params = func.info.params
-    skip = 1 if params and params[0].name in ("self", "cls") else 0
+    params, skip = func.info.params, receivers(func.info)
     return [
         (position - skip if param.kind != "kwonly" else -1, param.name)
         for position, param in enumerate(params)
