@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from backendkit.project.index import ProjectIndex
+from backendkit.project.initargs import receivers
 from backendkit.project.statuscodes import status_code_of
 from backendkit.project.symbols import Ctx, FuncSym, OneOf, Unresolved, Value, VarSym
-from backendkit.project.initargs import receivers
 from backendkit.summary.model import BinOp, Call, Const, DictExpr, Expr, LoopItem, Name, Scope
 
 MAX_DEPTH = 4
