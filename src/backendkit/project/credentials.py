@@ -106,11 +106,13 @@ class CredentialChecks:
         #: (id of a helper's FunctionInfo, depth) -> ``_returned``
         self._returns: dict[tuple[int, int], tuple[str, bool]] = {}
 
-    def reads(self, func: FuncSym, depth: int = 0) -> list[CredentialRead]:
-        """Every credential ``func`` reads, parameters first, then its body by line; a call of
-        a project helper that reads one and returns it (``token = get_token(request)``, up to
-        two calls deep) reads it at the call's line, held by the name the call is bound to."""
-        found = self.param_reads(func, depth)
+    def reads(self, func: FuncSym, depth: int = 0, filled: bool = True) -> list[CredentialRead]:
+        """Every credential ``func`` reads, parameters first (unless ``filled`` is False: a
+        project function calls it, so FastAPI fills none of them), then its body by line; a
+        call of a project helper that reads one and returns it (``token = get_token(request)``,
+        up to two calls deep) reads it at the call's line, held by the name the call is bound
+        to."""
+        found = self.param_reads(func, depth) if filled else []
         scope = func.info.scope
         bound: dict[int, str] = {}
         for name, assigns in scope.assigns.items():
@@ -222,7 +224,8 @@ class CredentialChecks:
         optional = depth == 0 and not guard and not annotated_only(func)
         if may_return_none(func) and (optional or self._none_first(func, guard)):
             return ""
-        reads = sorted([*passed, *self.reads(func)], key=lambda read: read.line)
+        reads = self.reads(func, filled=depth == 0)  # a helper's parameters: what it is passed
+        reads = sorted([*passed, *reads], key=lambda read: read.line)
         found = self._own_check(func, reads)
         if found or depth >= _HELPER_DEPTH:
             return found
