@@ -29,10 +29,11 @@ allow-list of public paths, after which every other path is checked) guards only
 and the analysis cannot tell which: it changes no route's status (a route it leaves open is
 reported, not hidden as ``unknown``).
 
-A middleware added only under a condition (``if SERVER_SECURE: app.add_middleware(...)``, or
-in a loop) guards its routes in one configuration only: they keep their status with a
-``Switch`` at the ``add_middleware`` call (BK101 reports the configuration without it once),
-unless a middleware the app adds always authenticates too.
+A middleware added only under a condition (``if SERVER_SECURE: app.add_middleware(...)``, an
+``@app.middleware("http")`` function defined under an ``if``, or either in a loop) guards its
+routes in one configuration only: they keep their status with a ``Switch`` where it is added
+(BK101 reports the configuration without it once), unless a middleware the app adds always
+authenticates too.
 """
 
 from __future__ import annotations
@@ -234,7 +235,11 @@ def _registered(obj: AppObject) -> list[tuple[Expr, Ctx, Origin | None]]:
     """What ``obj`` registers as middleware: ``@app.middleware`` functions and the classes of
     ``middleware_classes``, with where an ``add_middleware`` under an ``if`` (or in a loop)
     adds it: a configuration without it is a switch (letta's ``if SERVER_SECURE:``)."""
-    found = [(expr, ctx, None) for kind, expr, ctx, _line in obj.hooks if kind == "middleware"]
+    found = [
+        (expr, ctx, _hook_origin(expr, ctx, line))
+        for kind, expr, ctx, line in obj.hooks
+        if kind == "middleware"
+    ]
     for site, ctx in obj.middleware:
         expr = site.call.arg(0, "middleware_class")
         if expr is not None:
@@ -242,6 +247,28 @@ def _registered(obj: AppObject) -> list[tuple[Expr, Ctx, Origin | None]]:
             origin = (ctx.module.path, site.line, text) if site.conditional else None
             found.append((expr, ctx, origin))
     return found + [(expr, ctx, None) for expr, ctx, _line in _constructed(obj)]
+
+
+def _hook_origin(expr: Expr, ctx: Ctx, line: int) -> Origin | None:
+    """Where an ``@app.middleware("http")`` decorator on line ``line`` registers its function
+    only under a condition: the ``def`` is under an ``if`` or in a loop (prefect's ``if
+    auth_string is not None:``), or the call form ``app.middleware("http")(func)`` is."""
+    scope = ctx.scopes[-1]
+    defs = (*scope.shadowed, *scope.functions.values())
+    decorated = any(f.conditional and line in f.decorator_lines for f in defs)
+    called = any(
+        site.line == line and site.conditional and _registers_middleware(site.call)
+        for site in scope.calls
+    )
+    if not (decorated or called):
+        return None
+    return (ctx.module.path, line, f"a configuration without the middleware {expr_text(expr)}")
+
+
+def _registers_middleware(call: Call) -> bool:
+    """``app.middleware("http")``, or the call form's ``app.middleware("http")(func)``."""
+    func = call.func.func if isinstance(call.func, Call) else call.func
+    return isinstance(func, Name) and func.dotted.rpartition(".")[2] == "middleware"
 
 
 def _path_conditional(func: FuncSym, rejection: int) -> bool:

@@ -1,10 +1,9 @@
 """The per-file pass: one libcst parse and one walk per file, producing a ``ModuleSummary``.
 
 The walk is ``summary.walker.walk``: the same hooks in the same order as ``tree.visit``, but
-without libcst rebuilding every node. Line numbers are tracked by counting newlines in document
-order during the same walk (the ``Newline`` tokens, newlines inside strings and backslash
-continuations). libcst's
-``PositionProvider`` would give the same numbers but costs about three times the parse itself.
+without libcst rebuilding every node. Line numbers are counted in the same walk (``Newline``
+tokens, newlines in strings, backslash continuations); libcst's ``PositionProvider`` would give
+the same numbers but costs about three times the parse itself.
 """
 
 from __future__ import annotations
@@ -154,6 +153,8 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
             returns=self.exprs.optional(node.returns.annotation if node.returns else None),
             has_docstring=_has_docstring(node.body),
         )
+        if self.guard_depth[-1] > 0 or self.loop_stack[-1]:
+            info.conditional = True  # its decorators run only when the ``def`` does
         earlier = self.scope.functions.get(name)
         if earlier is not None:
             self.scope.shadowed += (earlier,)

@@ -1,6 +1,6 @@
-"""Plain-data summaries of one module, written by the per-file pass: small dataclasses of
-strings, numbers, tuples, lists and dicts, so a summary can be pickled or shipped back from a
-worker process. The project pass sees no libcst node."""
+"""Plain-data summaries of one module, written by the per-file pass: small dataclasses of strings,
+numbers, tuples, lists and dicts, so a summary can be pickled or shipped back from a worker
+process. The project pass sees no libcst node."""
 
 from __future__ import annotations
 
@@ -420,12 +420,12 @@ class FunctionInfo:
     returns: Expr | None = None
     has_docstring: bool = False
     scope: Scope = field(default_factory=Scope)
-    #: a function that returns a value may also reach the end of its body, returning None:
-    #: its last statement is not a ``return`` or ``raise``, nor an ``if``/``else``, ``try``,
-    #: ``with`` or ``while True`` whose every way out is one (a function without a ``return``
-    #: value is not checked: it returns None anyway). Sparse, as ``Scope.ifs``: set on an
-    #: instance when True.
+    #: Sparse flags, as ``Scope.ifs``: set on an instance when True. ``falls_off``: a function
+    #: that returns a value may also reach the end of its body, returning None (its last
+    #: statement is not a ``return`` or ``raise``, nor an ``if``/``else``, ``try``, ``with`` or
+    #: ``while True`` whose every way out is one; without a ``return`` value it is not checked).
     falls_off: ClassVar[bool] = False
+    conditional: ClassVar[bool] = False  # its ``def`` is under an ``if``/``case`` or in a loop
 
 
 @dataclass
