@@ -9,6 +9,7 @@ from backendkit.findings import Finding, Severity
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.corsenv import unset_value
 from backendkit.rules.support import call_sites
 from backendkit.summary.model import Call, Const, Expr, Name, Seq, Subscript
 
@@ -51,6 +52,14 @@ class WildcardCorsRule(ProjectRule):
             },
             note="origins from settings without a wildcard default, or from the environment",
         ),
+        Example(
+            "import os\n\nfrom fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "ORIGINS = os.getenv('CORS_ORIGINS', 'https://app.example.com').split(',')\n"
+            "app = FastAPI()\n"
+            "app.add_middleware(CORSMiddleware, allow_origins=ORIGINS, allow_credentials=True)\n",
+            note="the environment's origins, with a trusted origin as the default",
+        ),
     )
     INVALID = (
         Example(
@@ -84,6 +93,15 @@ class WildcardCorsRule(ProjectRule):
             "app.add_middleware(CORSMiddleware, allow_origins=origins())  # expect: BK103\n",
             note="a helper that falls back to the wildcard when the setting is unset",
         ),
+        Example(
+            "import os\n\nfrom fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "ORIGINS = os.getenv('CORS_ALLOW_ORIGIN', '*').split(';')\n"
+            "app = FastAPI()\n"
+            "app.add_middleware(  # expect: BK103\n"
+            "    CORSMiddleware, allow_origins=ORIGINS, allow_credentials=True\n)\n",
+            note="the environment's origins, with the wildcard as the default (open-webui)",
+        ),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -115,19 +133,8 @@ class WildcardCorsRule(ProjectRule):
 
     def _problem(self, index: ProjectIndex, call: Call, ctx: Ctx) -> str:
         credentials = index.value(call.kwarg("allow_credentials"), ctx) is True
-        origins_expr = call.kwarg("allow_origins")
-        origins = index.value(origins_expr, ctx) if origins_expr is not None else []
-        helper = None if _wildcard(origins) else _wildcard_helper(index, origins_expr, ctx)
-        regex_expr = call.kwarg("allow_origin_regex")
-        regex = index.value(regex_expr, ctx) if regex_expr is not None else None
-        if helper is not None:
-            what = f"allow_origins contains '*' on one of the paths of {helper}()"
-        elif _wildcard(origins):
-            where = "" if isinstance(origins_expr, type(None)) else _source_note(origins_expr)
-            what = f"allow_origins contains '*'{where}"
-        elif isinstance(regex, str) and _matches_any(regex):
-            what = f"allow_origin_regex {regex!r} matches any origin"
-        else:
+        what = _open_origins(index, call, ctx)
+        if not what:
             return ""
         if credentials:
             return (
@@ -136,6 +143,26 @@ class WildcardCorsRule(ProjectRule):
                 "the signed-in user; list the trusted origins explicitly (from settings)"
             )
         return f"CORS {what}; list the trusted origins explicitly (from settings)"
+
+
+def _open_origins(index: ProjectIndex, call: Call, ctx: Ctx) -> str:
+    """What of the CORS options ``call`` admits every origin ("" for nothing)."""
+    origins_expr = call.kwarg("allow_origins")
+    origins = index.value(origins_expr, ctx) if origins_expr is not None else []
+    if _wildcard(origins):
+        where = "" if isinstance(origins_expr, type(None)) else _source_note(origins_expr)
+        return f"allow_origins contains '*'{where}"
+    helper = _wildcard_helper(index, origins_expr, ctx)
+    if helper is not None:
+        return f"allow_origins contains '*' on one of the paths of {helper}()"
+    unset = unset_value(index, origins_expr, ctx)
+    if unset is not None and _wildcard(unset[0]):
+        return f"allow_origins contains '*' when {unset[1]} is unset (its default)"
+    regex_expr = call.kwarg("allow_origin_regex")
+    regex = index.value(regex_expr, ctx) if regex_expr is not None else None
+    if isinstance(regex, str) and _matches_any(regex):
+        return f"allow_origin_regex {regex!r} matches any origin"
+    return ""
 
 
 def _wildcard(origins: object) -> bool:

@@ -1,0 +1,101 @@
+"""CORS origins read from the environment, as they are when the variable is unset: the default
+of ``os.getenv("CORS_ALLOW_ORIGIN", "*").split(";")`` (open-webui) is ``["*"]``, so a deployment
+that never sets the variable lets every origin in.
+
+Followed: a name bound once (in its module or function), ``os.getenv(key, default)`` and
+``os.environ.get(key, default)`` with a default the index evaluates to a string, the string
+methods that keep it a string or split it (``split``, ``strip``, ``lower``, ...), and a list or
+tuple display of such values (``[os.getenv("ORIGIN", "*")]``). Anything else is not guessed.
+"""
+
+from __future__ import annotations
+
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import Ctx, External, VarSym
+from backendkit.summary.model import Attr, Call, Const, Expr, Name, Seq
+
+_GETENV = frozenset({"os.getenv", "os.environ.get"})
+_KEEPS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper", "casefold"})
+_SPLITS = frozenset({"split", "rsplit"})
+_DEPTH = 4
+
+#: The value with every variable unset, and the first variable read (its key).
+Unset = tuple[object, str]
+
+
+def unset_value(index: ProjectIndex, expr: Expr | None, ctx: Ctx, depth: int = 0) -> Unset | None:
+    """What ``expr`` (read in ``ctx``) is when the environment variables it reads are unset,
+    with the name of the first one; None when it reads none or cannot be told."""
+    if expr is None or depth > _DEPTH:
+        return None
+    if isinstance(expr, Name):
+        found = index.lookup(expr.dotted, ctx)
+        if not isinstance(found, VarSym) or found.assign.value is None:
+            return None
+        if len(found.ctx.scopes[-1].assigns.get(found.name, ())) > 1:
+            return None  # bound more than once: either may hold
+        return unset_value(index, found.assign.value, found.ctx, depth + 1)
+    if isinstance(expr, Seq):
+        return _display(index, expr, ctx, depth)
+    if isinstance(expr, Call):
+        return _getenv(index, expr, ctx) or _method(index, expr, ctx, depth)
+    return None
+
+
+def _display(index: ProjectIndex, expr: Seq, ctx: Ctx, depth: int) -> Unset | None:
+    """A list or tuple of literals and unset values, as a list."""
+    items: list[object] = []
+    key = ""
+    for item in expr.items:
+        found = unset_value(index, item, ctx, depth + 1)
+        if found is not None:
+            items.append(found[0])
+            key = key or found[1]
+        elif isinstance(item, Const):
+            items.append(item.value)
+        else:
+            return None
+    return (items, key) if key else None
+
+
+def _getenv(index: ProjectIndex, call: Call, ctx: Ctx) -> Unset | None:
+    """``os.getenv(key, default)``: the default, when it is a string."""
+    func = call.func
+    if not isinstance(func, Name):
+        return None
+    found = index.lookup(func.dotted, ctx)
+    if not (isinstance(found, External) and found.qualname in _GETENV):
+        return None
+    key = call.arg(0, "key")
+    default = call.arg(1, "default")
+    value = index.value(default, ctx) if default is not None else None
+    if not isinstance(value, str) or not isinstance(key, Const):
+        return None
+    return value, str(key.value)
+
+
+def _method(index: ProjectIndex, call: Call, ctx: Ctx, depth: int) -> Unset | None:
+    """A string method on an unset value: the same string, or its parts."""
+    func = call.func
+    if not isinstance(func, Attr) or func.attr not in _KEEPS | _SPLITS:
+        return None
+    found = unset_value(index, func.value, ctx, depth + 1)
+    if found is None or not isinstance(found[0], str):
+        return None
+    text, key = found
+    if func.attr in _SPLITS:
+        parts = _split(text, call.arg(0, "sep"))
+        return (parts, key) if parts is not None else None
+    return (getattr(text, func.attr)(), key) if not call.args and not call.kwargs else None
+
+
+def _split(text: str, sep: Expr | None) -> list[str] | None:
+    """``text.split(sep)`` for a literal separator (None: on whitespace)."""
+    if sep is None or (isinstance(sep, Const) and sep.value is None):
+        return text.split()
+    if isinstance(sep, Const) and isinstance(sep.value, str) and sep.value:
+        return text.split(sep.value)
+    return None
+
+
+__all__ = ["unset_value"]
