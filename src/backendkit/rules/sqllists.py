@@ -4,7 +4,19 @@ call, changed in a nested function), literal ``", ".join`` and IN-list placehold
 
 from __future__ import annotations
 
-from backendkit.summary.model import Attr, BinOp, Call, Const, Expr, Name, Scope, Seq, Unknown
+from backendkit.summary.model import (
+    Assign,
+    Attr,
+    BinOp,
+    Call,
+    Const,
+    Expr,
+    LoopItem,
+    Name,
+    Scope,
+    Seq,
+    Unknown,
+)
 
 # list methods that add no item, and those that add items (argument index, a list or one item)
 _KEEPING = {"pop", "clear", "remove", "sort", "reverse", "copy", "index", "count"}
@@ -82,3 +94,22 @@ def is_placeholders(call: Call) -> bool:
         and isinstance(arg.left, Seq)
         and all(isinstance(i, Const) for i in arg.left.items)
     )
+
+
+def is_counter(item: LoopItem) -> bool:
+    """The variable of a loop over ``range(...)``, or the index ``enumerate(...)`` pairs each
+    item with (``for i, tag in enumerate(tags)``: ``i``): a number (a bind parameter's name
+    made from it, ``f":tag_{i}"``, lets no data into the text)."""
+    iterable = item.iterable
+    if not isinstance(iterable, Call) or not isinstance(iterable.func, Name):
+        return False
+    name = iterable.func.dotted
+    return (name == "range" and item.index is None) or (name == "enumerate" and item.index == 0)
+
+
+def comprehension_targets(scope: Scope | None, name: str) -> list[Assign]:
+    """Every binding of ``name`` as a target of a comprehension of ``scope`` (a
+    comprehension's variable is no local: ``f":tag_{i}" for i, t in enumerate(tags)``)."""
+    if scope is None or "." in name or name in scope.params or name in scope.assigns:
+        return []
+    return list(scope.comp_binds.get(name, ()))

@@ -10,7 +10,8 @@ output (``sql + " RETURNING id"``) build nothing; to a parameter (``f"{sort} DES
 Constants are not data: literals, module-level UPPER_CASE names bound to a string or a
 number, ``Model.__tablename__``, arithmetic and ``len()`` of constants, IN-list placeholders
 (``", ".join(f":id{i}" for i in range(n))``: the collector marks a comprehension whose
-elements only interpolate loop indexes as ``Unknown("Placeholders")``),
+elements only interpolate loop indexes as ``Unknown("Placeholders")``), loop counters
+(``for i, tag in enumerate(tags)``: ``i``, in a comprehension too; ``sqllists.is_counter``),
 ``" AND ".join(clauses)`` of a local list that only ever receives literals
 (``SqlText._literal_list``; the list's flow is in ``sqllists.py``), and ``json.dumps`` of
 constant data, in place or bound to a module constant (``DISTRIBUTION = json.dumps({...})``).
@@ -29,7 +30,14 @@ from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.localflow import assigned_before
 from backendkit.rules.numbers import Numbers, is_numeric_builtin
 from backendkit.rules.querytypes import is_migration_script
-from backendkit.rules.sqllists import added_items, escapes, is_literal_join, is_placeholders
+from backendkit.rules.sqllists import (
+    added_items,
+    comprehension_targets,
+    escapes,
+    is_counter,
+    is_literal_join,
+    is_placeholders,
+)
 from backendkit.rules.support import call_sites
 from backendkit.summary.model import (
     Assign,
@@ -137,7 +145,7 @@ class SqlText:
         if isinstance(expr, Subscript):  # ``a, b = f()`` with ``f() -> tuple[int, int]``
             return self.numbers.numeric_item(expr, self.ctx)
         if isinstance(expr, LoopItem):
-            return self.constant_items(expr.iterable, expr.loop, depth + 1)
+            return is_counter(expr) or self.constant_items(expr.iterable, expr.loop, depth + 1)
         return isinstance(expr, Name) and self._constant_name(expr.dotted, line, depth)
 
     def constant_items(self, expr: Expr | None, line: int, depth: int = 0) -> bool:
@@ -158,7 +166,7 @@ class SqlText:
         UPPER_CASE name whose value is a string or a number."""
         if dotted.endswith(_TABLE_NAME):
             return True
-        bindings = self._local(dotted, line)
+        bindings = self._local(dotted, line) or comprehension_targets(self.scope, dotted)
         if bindings:
             return all(self.constant(a.value, a.line - 1, depth + 1) for a in bindings)
         if not _CONSTANT_NAME.match(dotted.rpartition(".")[2]):
