@@ -143,11 +143,36 @@ def names_no_secret(index: ProjectIndex, dotted: str, ctx: Ctx) -> bool:
         return False
     bindings = found.ctx.module.scope.assigns.get(found.name, [])
     value = bindings[0].value if len(bindings) == 1 else None
-    if isinstance(value, Call) and value.args and isinstance(value.args[0], Const):
-        return is_route_path(text_of(value.args[0].value) or "")
+    if isinstance(value, Call):
+        return _call_names_no_secret(index, found, value)
     if not isinstance(value, Const) or text_of(value.value) is None:
         return False
     return not _constant_secret(found.name, value.value)
+
+
+def _call_names_no_secret(index: ProjectIndex, found: VarSym, value: Call) -> bool:
+    """The constant ``found`` is bound to a call building a route from a route path, or
+    reading the environment with a default that names something (a deployment sets another
+    name, never a secret, in its place)."""
+    default = _env_default(index, value, found.ctx)
+    if default is not None:
+        return names_something(default, (found.name,))
+    if value.args and isinstance(value.args[0], Const):
+        return is_route_path(text_of(value.args[0].value) or "")
+    return False
+
+
+def _env_default(index: ProjectIndex, value: Call, ctx: Ctx) -> str | None:
+    """The literal default of ``os.getenv(key, default)`` / ``os.environ.get(...)``, or None
+    (``FORWARD_USER_INFO_HEADER_JWT = os.environ.get("...", "X-OpenWebUI-User-Jwt")``)."""
+    if not isinstance(value.func, Name):
+        return None
+    default = value.arg(1, "default")
+    if not isinstance(default, Const) or not isinstance(default.value, str):
+        return None
+    callee = index.lookup(value.func.dotted, ctx)
+    getenv = isinstance(callee, External) and callee.qualname in ("os.getenv", "os.environ.get")
+    return default.value if getenv else None
 
 
 def _default(index: ProjectIndex, assign: Assign, ctx: Ctx) -> object:
