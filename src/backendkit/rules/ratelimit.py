@@ -7,9 +7,11 @@ from collections.abc import Iterable
 
 from backendkit.findings import Finding
 from backendkit.project.conventions import AUTH_SEGMENTS, conventional_segment
+from backendkit.project.symbols import FuncSym
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.support import also_at, find_function, per_endpoint
+from backendkit.rules.errors import raised_statuses
+from backendkit.rules.support import also_at, dependency_functions, find_function, per_endpoint
 from backendkit.summary.model import Call, Name
 
 LIMITER = re.compile(r"(rate|limit|throttl|slowapi)", re.IGNORECASE)
@@ -57,6 +59,14 @@ class AuthRateLimitRule(ProjectRule):
             "@app.post('/oauth/clients/register', dependencies=[Depends(HTTPBearer())])\n"
             "def register_client() -> dict[str, str]:\n    return {}\n",
             note="an authenticated route registering a resource is no sign-up",
+        ),
+        Example(
+            "from fastapi import FastAPI, HTTPException\n\nfrom app.attempts import ATTEMPTS\n\n"
+            "app = FastAPI()\n\n\n@app.post('/auths/signin')\n"
+            "def signin(email: str) -> dict[str, str]:\n    if ATTEMPTS.too_many(email):\n"
+            "        raise HTTPException(status_code=429, detail='Too many attempts')\n"
+            "    return {}\n",
+            note="the handler consults a limiter itself and answers 429 (open-webui's sign-in)",
         ),
     )
     INVALID = (
@@ -106,7 +116,8 @@ class AuthRateLimitRule(ProjectRule):
                 )
                 for d in handler.info.decorators
             ]
-        return any(LIMITER.search(label) or label.rpartition(":")[2] in names for label in labels)
+        named = any(LIMITER.search(label) or label.rpartition(":")[2] in names for label in labels)
+        return named or _answers_429(ctx, handler)
 
     @staticmethod
     def _global_limiter(ctx: ProjectContext, names: list[str]) -> bool:
@@ -120,6 +131,16 @@ class AuthRateLimitRule(ProjectRule):
                 if LIMITER.search(target.dotted) or target.dotted.rpartition(".")[2] in names:
                     return True
         return False
+
+
+def _answers_429(ctx: ProjectContext, handler: FuncSym | None) -> bool:
+    """The handler, or a function of its dependency tree, raises a 429 itself: a limiter its
+    code consults (open-webui's ``if await signin_rate_limiter.is_limited(...): raise
+    HTTPException(429)``), whatever it is named."""
+    if handler is None:
+        return False
+    functions = dependency_functions(ctx.resolver, handler)
+    return any(code == 429 for func in functions for code, _ in raised_statuses(ctx.index, func))
 
 
 def _risk(segment: str) -> str:
