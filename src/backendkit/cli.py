@@ -16,6 +16,7 @@ from typing import Annotated, NoReturn, Optional
 import typer
 
 from backendkit import __version__, codecache
+from backendkit.pipes import guard_output
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -355,6 +356,7 @@ def main() -> None:
         codecache.save()
         sys.exit(status)
     gc.disable()
+    guard_output()  # a reader that stops early (``| head``) ends the output, not the command
     try:
         code = _run_app()
     except SystemExit as stop:
