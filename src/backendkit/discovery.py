@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -160,10 +161,16 @@ class _Walker:
 
 
 def _scan(directory: str) -> list[os.DirEntry[str]]:
+    """The entries of ``directory``: none when it vanished meanwhile, or when it may not be
+    read, which a warning on stderr says (its files are not analysed)."""
     try:
         with os.scandir(directory) as entries:
             return list(entries)
-    except OSError:  # unreadable or vanished directory: nothing to lint there
+    except PermissionError as error:
+        reason = error.strerror or str(error)
+        sys.stderr.write(f"backendkit: warning: cannot read directory {directory}: {reason}\n")
+        return []
+    except OSError:  # vanished (another process removed it)
         return []
 
 
@@ -189,6 +196,20 @@ def _existing(path: Path) -> Path:
         raise FileNotFoundError(f"No such file or directory: {path}")
     absolute = Path(os.path.abspath(path))
     return absolute.parent.resolve() / absolute.name if absolute.name else absolute.resolve()
+
+
+def existing_paths(paths: Sequence[str | Path]) -> list[Path]:
+    """``paths`` as ``Path`` objects; FileNotFoundError for one that does not exist, a
+    ValueError for one under a directory that may not be searched (no traceback)."""
+    targets = [Path(p) for p in paths]
+    for target in targets:
+        try:
+            found = target.exists()
+        except OSError as error:
+            raise ValueError(f"cannot access {target}: {error.strerror or error}") from None
+        if not found:
+            raise FileNotFoundError(f"no such file or directory: {target}")
+    return targets
 
 
 def select_reported(root: Path, paths: Sequence[Path], files: list[Path]) -> set[Path] | None:

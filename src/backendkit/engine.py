@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 from backendkit.cache import Cache, cache_path
 from backendkit.catalogue import RuleInfo, load_catalogue
 from backendkit.config import Config, find_project_root, load_config
-from backendkit.discovery import discover, module_name, root_package, select_reported
+from backendkit.discovery import (
+    discover,
+    existing_paths,
+    module_name,
+    root_package,
+    select_reported,
+)
 from backendkit.filetask import FileTask
 from backendkit.findings import Finding
 from backendkit.incremental import PassResult, Settings, project_pass
@@ -217,7 +223,7 @@ def analyze(
 
 def _analyze_paths(paths: Sequence[str | Path], options: dict[str, object]) -> AnalysisResult:
     results: list[AnalysisResult] = []
-    for root, targets in _group_by_root(_existing(paths)).items():
+    for root, targets in _group_by_root(existing_paths(paths)).items():
         results += _analyze_tree(root, targets, options)
     if len(results) == 1:
         return results[0]
@@ -440,14 +446,6 @@ def split_rules(rules: Sequence[Rule]) -> tuple[list[FileRule], list[ProjectRule
 
     file_rules = [r for r in rules if isinstance(r, FileRule)]
     return file_rules, [r for r in rules if isinstance(r, ProjectRule)]
-
-
-def _existing(paths: Sequence[str | Path]) -> list[Path]:
-    targets = [Path(p) for p in paths]
-    for target in targets:
-        if not target.exists():
-            raise FileNotFoundError(f"no such file or directory: {target}")
-    return targets
 
 
 def _relative(root: Path, files: set[Path] | None) -> set[str] | None:
