@@ -64,6 +64,12 @@ def test_unsafe_fixes_need_the_flag(tmp_path: Path, capsys: pytest.CaptureFixtur
     select = ["BK201", "BK202", "BK107"]
     findings = analyze([root], select=select).findings
     assert apply_fixes(root, findings).changed == {}
+    assert run_lint([root], "concise", select, None, None, False, True, None, fix="diff") == 0
+    shown = capsys.readouterr()
+    assert shown.out == ""  # nothing a plain --diff would change
+    assert "3 more findings have fixes that change behaviour: review them with --diff " in (
+        shown.err
+    )
 
     assert run_lint([root], "concise", select, None, None, False, True, None, fix="diff-unsafe")
     diff = capsys.readouterr().out

@@ -143,7 +143,24 @@ def _fix(result, mode: str) -> bool:
         sys.stdout.write(changes.diff(result.display_path))
     else:
         sys.stderr.write(f"Fixed {len(changes.changed)} file(s)\n")
+    if not unsafe:
+        sys.stderr.write(_hidden_fixes(result.findings))
     return bool(changes.changed)
+
+
+def _hidden_fixes(findings) -> str:
+    """The line saying how many findings only ``--unsafe-fixes`` would fix ("" for none)."""
+    from backendkit.fixes import fixable
+
+    hidden = sum(1 for f in findings if fixable(f, True) and not fixable(f, False))
+    if not hidden:
+        return ""
+    some = (
+        "1 more finding has a fix that changes"
+        if hidden == 1
+        else f"{hidden} more findings have fixes that change"
+    )
+    return f"{some} behaviour: review them with --diff --unsafe-fixes\n"
 
 
 def _record_baseline(report, path: Path) -> int:
