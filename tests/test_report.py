@@ -268,6 +268,7 @@ def test_cli_writes_html_and_markdown(project_copy: Path, tmp_path: Path) -> Non
         (["--depth", "0"], "--depth must be at least 1"),
         (["does-not-exist"], "no such file or directory: does-not-exist"),
         (["-o", "missing-dir/r.html"], "cannot write missing-dir/r.html"),
+        (["-o", "json"], "-o json: -o is the file the report is written to; for a format use"),
     ],
 )
 def test_cli_bad_input_exits_2(project_copy: Path, args: list[str], message: str) -> None:

@@ -20,6 +20,24 @@ def _check(fmt: str, depth: int | None, limit: int) -> None:
         raise ValueError("--max-nodes must be at least 1")
 
 
+#: what ``-o`` names in ``lint`` (an output format), mistaken here for a file name
+_FORMAT_NAMES = frozenset(
+    {"html", "markdown", "md", "json", "sarif", "concise", "full", "junit", "gitlab", "github"}
+)
+
+
+def _check_output(output: Path | None) -> None:
+    """``-o json``: in ``lint``, ``-o`` is the output format; here it is the file written. A
+    bare format name with no suffix and no such file yet is taken for that mistake."""
+    if output is None or output.suffix or output.parent != Path() or output.exists():
+        return
+    if output.name.lower() in _FORMAT_NAMES:
+        raise ValueError(
+            f"-o {output.name}: -o is the file the report is written to; for a format use "
+            f"--format (html or markdown), or name the file with a suffix ({output.name}.html)"
+        )
+
+
 def build_report_data(
     path: Path | None, config: Path | None, use_cache: bool, depth: int | None, limit: int
 ):
@@ -78,6 +96,7 @@ def run_report(
     input (the CLI makes them exit 2). HTML goes to ``report.html`` unless ``output`` says
     otherwise (``-`` is standard output); Markdown goes to standard output by default."""
     _check(fmt, depth, limit)
+    _check_output(output)
     if fmt == "html" and output is None:
         output = Path("report.html")
     data = build_report_data(path, config, use_cache, depth, limit)
