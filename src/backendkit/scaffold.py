@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import yaml
@@ -74,6 +75,11 @@ def new_project(
     if dest.exists() and any(dest.iterdir()):
         raise FileExistsError(f"{dest} exists and is not empty; choose a new directory")
     check_questions(source, data or {})
+    if not defaults and not sys.stdin.isatty():
+        raise ValueError(
+            "the template's questions need a terminal and standard input is not one: pass "
+            "--defaults, with --data KEY=VALUE for each answer you choose"
+        )
     try:
         copier.run_copy(
             str(source),
@@ -82,6 +88,9 @@ def new_project(
             defaults=defaults,
             unsafe=False,
             quiet=defaults,
+            # this backendkit's own template, uncommitted edits included (in a checkout, the
+            # latest release tag would be rendered instead; with none, copier says so)
+            vcs_ref="HEAD",
         )
     except copier.errors.CopierError as error:  # e.g. an answer its validator refuses
         first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]

@@ -133,3 +133,26 @@ def test_new_reports_user_errors_in_one_line(tmp_path: Path, args: list[str], me
     assert message in errors[0]
     assert "Traceback" not in result.stderr
     assert not args or not dest.exists() or not any(dest.iterdir())
+
+
+def test_new_without_a_terminal_asks_for_defaults(tmp_path: Path) -> None:
+    """With standard input not a terminal the questions cannot be asked: one line saying to
+    pass --defaults (copier's own message named --defaults even when --data was given), and
+    none of copier's notes about the template's tags."""
+    import subprocess
+    import sys
+
+    dest = tmp_path / "dest"
+    result = subprocess.run(
+        [sys.executable, "-m", "backendkit", "new", str(dest), "--data", "project_name=x"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        "backendkit: error: the template's questions need a terminal and standard input is "
+        "not one: pass --defaults, with --data KEY=VALUE for each answer you choose\n"
+    )
+    assert not dest.exists()
