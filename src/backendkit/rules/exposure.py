@@ -78,12 +78,6 @@ class JwtMisuseRule(ProjectRule):
             "def unioned(data: dict, key: str, expire: int) -> str:\n"
             "    return jwt.encode({'sub': 'x'} | {'exp': expire}, key, algorithm='HS256')\n"
         ),
-        Example(
-            "import jwt\n\nKEYS: dict[str, str] = {}\n\n\ndef claims(token: str) -> dict:\n"
-            "    issuer = jwt.decode(token, options={'verify_signature': False})['iss']\n"
-            "    return jwt.decode(token, KEYS[issuer], algorithms=['RS256'], audience='app')\n",
-            note="a peek at the issuer to pick its key, then the verified decode",
-        ),
     )
     INVALID = (
         Example(
@@ -108,10 +102,7 @@ class JwtMisuseRule(ProjectRule):
             "\n\ndef h(token: str, key: str) -> dict:\n"
             "    opts = {'verify_signature': False}\n"
             "    return jwt.decode(token, key, algorithms=['HS256'], options=opts)  "
-            "# expect: BK105\n\n\ndef i(token: str, key: str, strict: bool) -> dict:\n"
-            "    claims = jwt.decode(token, options={'verify_signature': False})  # expect: BK105\n"
-            "    if strict:\n        jwt.decode(token, key, algorithms=['HS256'])\n"
-            "    return claims\n"
+            "# expect: BK105\n"
         ),
     )
 
@@ -130,7 +121,11 @@ class JwtMisuseRule(ProjectRule):
         call = site.call
         disabled = _false_options(call.kwarg("options"), index, ctx, site.line)
         if "verify_signature" in disabled or index.value(call.kwarg("verify"), ctx) is False:
-            return _unverified_problem(index, site, ctx)
+            return (
+                f"{_name(call)} turns off signature verification: any forged token passes; "
+                "remove verify_signature=False / verify=False and pass algorithms="
+                "[settings.ALGORITHM]"
+            )
         algorithms = call.kwarg("algorithms")
         if algorithms is None and _spreads(call):
             return ""  # ``**decode_kwargs`` may hold algorithms=: the summary keeps no name
@@ -143,51 +138,6 @@ class JwtMisuseRule(ProjectRule):
         if isinstance(value, list) and any(str(v).lower() == "none" for v in value):
             return f"{_name(call)} accepts the 'none' algorithm: unsigned tokens pass; remove it"
         return _claims_problem(call, disabled) if disabled else ""
-
-
-def _unverified_problem(index: ProjectIndex, site: CallSite, ctx: Ctx) -> str:
-    """A ``decode`` with the signature check off: reported, unless it only peeks at a claim
-    that picks the key before a verified ``decode`` (``_verified_after``)."""
-    if _verified_after(index, site, ctx):
-        return ""
-    return (
-        f"{_name(site.call)} turns off signature verification: any forged token passes; "
-        "remove verify_signature=False / verify=False and pass algorithms=[settings.ALGORITHM]"
-    )
-
-
-def _verified_after(index: ProjectIndex, site: CallSite, ctx: Ctx) -> bool:
-    """The unverified ``decode`` at ``site`` only peeks: a later ``decode`` of the same token,
-    in the same function and where nothing can skip it, checks the signature (open-webui reads
-    ``iss`` to pick the issuer's key, then decodes with it)."""
-    given = _token_arg(site.call)
-    if given is None or ctx.owners[-1] is None:
-        return False
-    return any(
-        later.line > site.line
-        and not later.conditional
-        and _token_arg(later.call) == given
-        and _verifying_decode(index, later, ctx)
-        for later in ctx.scopes[-1].calls
-    )
-
-
-def _verifying_decode(index: ProjectIndex, site: CallSite, ctx: Ctx) -> bool:
-    """``site`` is a JWT ``decode`` that checks the signature with fixed algorithms."""
-    call = site.call
-    callee = index.lookup(call.func.dotted, ctx) if isinstance(call.func, Name) else None
-    if not (isinstance(callee, External) and _is_jwt(callee) and callee.last == "decode"):
-        return False
-    disabled = _false_options(call.kwarg("options"), index, ctx, site.line)
-    verified = (
-        "verify_signature" not in disabled and index.value(call.kwarg("verify"), ctx) is not False
-    )
-    return verified and call.kwarg("algorithms") is not None
-
-
-def _token_arg(call: Call) -> Expr | None:
-    """The token a ``decode`` call is given (PyJWT names it ``jwt``, python-jose ``token``)."""
-    return call.arg(0, "jwt") or call.kwarg("token")
 
 
 #: what passes when a claim check is off (PyJWT's and python-jose's ``verify_*`` options)
