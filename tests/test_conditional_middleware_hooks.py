@@ -118,3 +118,71 @@ def test_a_middleware_defined_always_guards(
     result = analyze([root], use_cache=False)
     assert [f.code for f in result.findings if f.code in ("BK101", "BK102")] == []
     assert [route.auth for route in result.routes] == ["unknown"]
+
+
+EITHER = f"""{HEAD}
+app = FastAPI()
+app.include_router(router)
+
+if os.environ.get("LEGACY_HEADER"):
+
+    @app.middleware("http")
+    async def token_validation(request: Request, call_next):
+        if request.headers.get("X-API-Key") != "k":
+            return JSONResponse(status_code=401, content={{"detail": "Unauthorized"}})
+        return await call_next(request)
+
+else:
+
+    @app.middleware("http")
+    async def bearer_validation(request: Request, call_next):
+        if request.headers.get("Authorization") != "Bearer k":
+            return JSONResponse(status_code=401, content={{"detail": "Unauthorized"}})
+        return await call_next(request)
+"""
+
+EACH_APP = f"""{HEAD}
+app = FastAPI()
+app.include_router(router)
+admin = FastAPI()
+app.mount("/admin", admin)
+
+
+@admin.get("/stats")
+async def stats() -> dict:
+    return {{}}
+
+
+for target in (app, admin):
+
+    @target.middleware("http")
+    async def key_validation(request: Request, call_next):
+        if request.headers.get("Authorization") != "Bearer k":
+            return JSONResponse(status_code=401, content={{"detail": "Unauthorized"}})
+        return await call_next(request)
+"""
+
+
+@pytest.mark.parametrize("legacy", ["", "1"])
+def test_a_middleware_in_each_branch_guards_always(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, legacy: str
+) -> None:
+    """``if``/``else`` adding one authenticating middleware or the other: no configuration
+    leaves the routes open (a review found the switch reported for it)."""
+    monkeypatch.setenv("LEGACY_HEADER", legacy)
+    root = write_project(tmp_path / "either", {"app/__init__.py": "", "app/main.py": EITHER})
+    assert anonymous_statuses(root, ["/items"]) == {"/items": 401}
+    result = analyze([root], use_cache=False)
+    assert [f.code for f in result.findings if f.code in ("BK101", "BK102")] == []
+    assert [route.auth for route in result.routes] == ["unknown"]
+
+
+def test_a_middleware_added_in_a_loop_guards_each_app(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "each", {"app/__init__.py": "", "app/main.py": EACH_APP})
+    assert anonymous_statuses(root, ["/items", "/admin/stats"]) == {
+        "/items": 401,
+        "/admin/stats": 401,
+    }
+    result = analyze([root], use_cache=False)
+    assert [f.code for f in result.findings if f.code in ("BK101", "BK102")] == []
+    assert [route.auth for route in result.routes] == ["unknown", "unknown"]

@@ -29,11 +29,11 @@ allow-list of public paths, after which every other path is checked) guards only
 and the analysis cannot tell which: it changes no route's status (a route it leaves open is
 reported, not hidden as ``unknown``).
 
-A middleware added only under a condition (``if SERVER_SECURE: app.add_middleware(...)``, an
-``@app.middleware("http")`` function defined under an ``if``, or either in a loop) guards its
-routes in one configuration only: they keep their status with a ``Switch`` where it is added
-(BK101 reports the configuration without it once), unless a middleware the app adds always
-authenticates too.
+A middleware added only under a condition (``if SERVER_SECURE: app.add_middleware(...)``, or
+in a loop; an ``@app.middleware("http")`` function defined under an ``if``) guards its routes
+in one configuration only: they keep their status with a ``Switch`` where it is added (BK101
+reports the configuration without it once), unless a middleware the app adds always
+authenticates too, or another added under a condition does (an ``if``/``else`` may add either).
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ class MiddlewareAuth:
             ]
             found.sort(key=lambda pair: pair[1] is not None)  # one added always comes first
             self._apps[key] = found[0][0] if found else ""
-            if found and found[0][1] is not None:
+            if len(found) == 1 and found[0][1] is not None:  # several: if/else may add either
                 self._optional[found[0][0]] = found[0][1]
         return self._apps[key]
 
@@ -251,13 +251,14 @@ def _registered(obj: AppObject) -> list[tuple[Expr, Ctx, Origin | None]]:
 
 def _hook_origin(expr: Expr, ctx: Ctx, line: int) -> Origin | None:
     """Where an ``@app.middleware("http")`` decorator on line ``line`` registers its function
-    only under a condition: the ``def`` is under an ``if`` or in a loop (prefect's ``if
-    auth_string is not None:``), or the call form ``app.middleware("http")(func)`` is."""
+    only under a condition: the ``def`` is under an ``if`` (prefect's ``if auth_string is not
+    None:``), or the call form ``app.middleware("http")(func)`` is; a loop adds it (to each
+    app it runs over)."""
     scope = ctx.scopes[-1]
     defs = (*scope.shadowed, *scope.functions.values())
     decorated = any(f.conditional and line in f.decorator_lines for f in defs)
     called = any(
-        site.line == line and site.conditional and _registers_middleware(site.call)
+        site.line == line and site.guarded and _registers_middleware(site.call)
         for site in scope.calls
     )
     if not (decorated or called):

@@ -206,6 +206,14 @@ class QueryInLoopRule(ProjectRule):
             _RETRY_AND_CHUNKS,
             note="a retry of the same statement; one IN (...) query per chunk of 1,000 ids",
         ),
+        Example(
+            "from sqlmodel import Session\n\n\ndef first(s: Session, items: list, label: str):\n"
+            "    for item in items:\n        if item.label == label:\n"
+            "            row = s.get(Item, item.id)\n            return row\n"
+            "    found = None\n    for item in items:\n        if item.label == label:\n"
+            "            found = s.get(Item, item.id)\n            break\n    return found\n",
+            note="a query a return or break follows: the loop ends with it, it runs once",
+        ),
     )
     INVALID = (
         Example(
@@ -258,6 +266,15 @@ class QueryInLoopRule(ProjectRule):
             note="the else branch of an isinstance test: db is not a dict there",
         ),
         Example(
+            "from sqlmodel import Session\n\n\ndef probe(s: Session, ids: list[int]):\n"
+            "    for i in ids:\n        try:\n"
+            "            return s.exec(select_one(i)).one()  # expect: BK304\n"
+            "        except LookupError:\n            continue\n"
+            "    for group in ids:\n        for i in group:\n"
+            "            s.get(Item, i)  # expect: BK304\n        break\n",
+            note="a try whose handler goes on with the next item; a break ends the outer loop only",
+        ),
+        Example(
             "from sqlmodel import Session\n\n\nclass Cache(dict):\n"
             "    def get(self, key):\n        return key\n\n\nclass Repo:\n"
             "    def __init__(self, db: Session) -> None:\n        self.db_session: Session = db\n"
@@ -273,14 +290,16 @@ class QueryInLoopRule(ProjectRule):
         dependencies, services, CRUD helpers)."""
         receivers = QueryReceivers(ctx.index)
         for info, where in iter_functions(ctx.index):
-            for site in info.scope.calls:
+            exits = info.scope.loop_exits
+            for position, site in enumerate(info.scope.calls):
                 callee = site.call.func
+                loops = [loop for loop in site.loops if loop not in exits.get(position, ())]
                 if (
-                    site.loops
+                    loops
                     and isinstance(callee, Name)
                     and _is_query(site, info, where, receivers)
                     and not is_migration_script(where.module)
-                    and not _fixed_loops(site, info, where, ctx)
+                    and not _fixed_loops(site, loops, info, where, ctx)
                 ):
                     yield self.finding(
                         where.module.path,
@@ -327,14 +346,18 @@ def _untyped_query(site: CallSite, info: FunctionInfo, receiver: str, method: st
     return not container_tested(info.scope, site.call, site.line, receiver)
 
 
-def _fixed_loops(site: CallSite, info: FunctionInfo, where: Ctx, ctx: ProjectContext) -> bool:
-    """Every loop around ``site`` runs a number of times that does not grow with the data:
+def _fixed_loops(
+    site: CallSite, loops: list[int], info: FunctionInfo, where: Ctx, ctx: ProjectContext
+) -> bool:
+    """Every loop around ``site`` that it does not leave right after (``loops``: a
+    ``return``, ``raise`` or ``break`` follows it, ``Scope.loop_exits``) runs a number of
+    times that does not grow with the data:
     a ``for`` over a sequence fixed in the code (a display, ``for t in ["a", "b"]``, a local
     list that only holds literals, an UPPER_CASE module tuple), a retry or an ``IN (...)``
     query per chunk of ids (``queryloops.LoopQuery``)."""
     body = where.enter(info)
     text = SqlText(ctx.index, body)
-    for loop in site.loops:
+    for loop in loops:
         iterables = loop_iterables(info.scope, loop)
         if iterables and all(
             isinstance(it, Seq) or text.constant_items(it, abs(loop)) for it in iterables

@@ -15,6 +15,7 @@ import libcst as cst
 from backendkit.summary.exprs import ExprConverter, dotted_name
 from backendkit.summary.facts import OpenTry, RepeatFacts, StatementFacts, bind_loop, store_attr
 from backendkit.summary.flow import FlowFacts, OpenIf, falls_off
+from backendkit.summary.loopexits import LoopExitFacts
 from backendkit.summary.model import (
     Assign,
     Call,
@@ -80,7 +81,7 @@ def _is_type_checking(test: cst.BaseExpression) -> bool:
     return dotted_name(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING", "t.TYPE_CHECKING")
 
 
-class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
+class Collector(LoopExitFacts, StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
     """Walks a module once and fills a ``ModuleSummary``."""
 
     def __init__(self, summary: ModuleSummary) -> None:
@@ -153,7 +154,7 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
             returns=self.exprs.optional(node.returns.annotation if node.returns else None),
             has_docstring=_has_docstring(node.body),
         )
-        if self.guard_depth[-1] > 0 or self.loop_stack[-1]:
+        if self.guard_depth[-1] > 0:
             info.conditional = True  # its decorators run only when the ``def`` does
         earlier = self.scope.functions.get(name)
         if earlier is not None:
@@ -230,8 +231,7 @@ class Collector(StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
             owner.end_line = max(owner.line, self.line - 1)
 
     def visit_Lambda_body(self, node: cst.Lambda) -> None:
-        """A lambda's calls belong to the enclosing scope; they remember the call the lambda
-        is an argument of (``CallSite.lambdas``)."""
+        """A lambda's calls belong to the enclosing scope, with its call (``CallSite.lambdas``)."""
         self.lambdas.append(self.lambda_args.pop(id(node), None))
 
     def leave_Lambda_body(self, node: cst.Lambda) -> None:

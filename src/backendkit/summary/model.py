@@ -370,8 +370,7 @@ class Scope:
     bare_returns: ClassVar[tuple[int, ...]] = ()  # the lines of ``return`` without a value
     #: a ``return`` of a test (``return key in KEYS``): line -> what it reads (``IfBlock.reads``)
     return_reads: ClassVar[Mapping[int, tuple[str, ...]]] = MappingProxyType({})
-    #: whether a bare ``raise`` (re-raising what is being handled) is in this scope
-    reraises: ClassVar[bool] = False
+    reraises: ClassVar[bool] = False  # a bare ``raise`` (re-raising what is handled) is here
     #: ``raise name`` (not a call): line -> (``CallSite.conditional``, ``CallSite.in_except``)
     raised_names: ClassVar[Mapping[int, tuple[bool, bool]]] = MappingProxyType({})
     #: ``if isinstance(name, T):`` bodies (``Narrowing``), in the order they end
@@ -382,6 +381,7 @@ class Scope:
     param_tests: ClassVar[tuple[ParamTest, ...]] = ()  # ``if`` tests on parameters
     #: names bound by ``with ... as``, ``match`` captures and a nested function's ``nonlocal``
     rebinds: ClassVar[frozenset[str]] = frozenset()
+    loop_exits: ClassVar[Mapping[int, tuple[int, ...]]] = MappingProxyType({})  # loopexits.py
 
     def in_try(self, line: int) -> bool:
         """``line`` is in the body of one of this scope's ``try`` statements (its handlers may
@@ -425,7 +425,7 @@ class FunctionInfo:
     #: statement is not a ``return`` or ``raise``, nor an ``if``/``else``, ``try``, ``with`` or
     #: ``while True`` whose every way out is one; without a ``return`` value it is not checked).
     falls_off: ClassVar[bool] = False
-    conditional: ClassVar[bool] = False  # its ``def`` is under an ``if``/``case`` or in a loop
+    conditional: ClassVar[bool] = False  # its ``def`` is under an ``if``/``case``/``while``
 
 
 @dataclass
