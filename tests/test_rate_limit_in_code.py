@@ -1,0 +1,96 @@
+"""BK112 and what a handler does itself. A limiter the handler consults (open-webui's ``if await
+signin_rate_limiter.is_limited(email): raise HTTPException(429)``) limits guessing; a 429 for
+anything else (a read-only mode, an upstream quota) does not. A login that only starts an
+identity provider's flow (khoj's ``POST /auth/login`` taking nothing but the request) has no
+password to guess; one that reads the form, or hands the request to a project function, may."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backendkit import analyze
+from helpers import write_project
+
+MAIN = """\
+import os
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import RedirectResponse
+
+from app.limits import LIMITER, check_password, quota_left
+
+app = FastAPI()
+READ_ONLY = os.getenv("READ_ONLY") == "1"
+
+
+@app.post("/a/signin")
+async def signin(email: str, password: str) -> dict:
+    if LIMITER.is_limited(email):
+        raise HTTPException(status_code=429, detail="Too many attempts")
+    check_password(email, password)
+    return {}
+
+
+@app.post("/b/login")
+async def maintenance(email: str, password: str) -> dict:
+    if READ_ONLY:
+        raise HTTPException(status_code=429, detail="Read-only mode")
+    check_password(email, password)
+    return {}
+
+
+@app.post("/c/login")
+async def upstream(email: str, password: str) -> dict:
+    check_password(email, password)
+    if not quota_left():
+        raise HTTPException(status_code=429, detail="Mail quota exceeded")
+    return {}
+
+
+@app.post("/d/login")
+async def oauth_start(request: Request) -> RedirectResponse:
+    return RedirectResponse("https://accounts.example.com/authorize?client_id=x")
+
+
+@app.post("/e/login")
+async def form_login(request: Request) -> dict:
+    form = await request.form()
+    check_password(str(form["email"]), str(form["password"]))
+    return {}
+
+
+@app.post("/f/login")
+async def handed(request: Request) -> dict:
+    return await login_from(request)
+
+
+async def login_from(request: Request) -> dict:
+    form = await request.json()
+    check_password(form["email"], form["password"])
+    return {}
+"""
+
+LIMITS = """\
+class Limiter:
+    def is_limited(self, key: str) -> bool:
+        return False
+
+
+LIMITER = Limiter()
+
+
+def check_password(email: str, password: str) -> None:
+    pass
+
+
+def quota_left() -> bool:
+    return True
+"""
+
+
+def test_what_the_handler_does_itself(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/main.py": MAIN, "app/limits.py": LIMITS}
+    root = write_project(tmp_path / "p", files)
+    result = analyze([root], use_cache=False)
+    paths = sorted(f.message.split()[2] for f in result.findings if f.code == "BK112")
+    assert paths == ["/b/login", "/c/login", "/e/login", "/f/login"]
