@@ -11,6 +11,7 @@ from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.secretnames import name_words
 from backendkit.rules.secretvalues import (
     PLACEHOLDER,
     is_literal_secret,
@@ -83,6 +84,8 @@ _PROVIDER_KEY = re.compile(
 # a real PEM body: base64 and the encrypted-key headers (`Proc-Type: 4,ENCRYPTED`)
 _PEM_BODY = re.compile(r"[A-Za-z0-9+/=:,-]{6,}")
 _WRAPPERS = ("SecretStr", "SecretBytes")
+# an HTTP header's name: ``X-OpenWebUI-User-Jwt``, ``Authorization``
+_HEADER_NAME = re.compile(r"X-[A-Za-z0-9]+(-[A-Za-z0-9]+)*|Authorization", re.IGNORECASE)
 _GETENV = {"getenv", "get"}
 
 
@@ -156,10 +159,17 @@ def _call_names_no_secret(index: ProjectIndex, found: VarSym, value: Call) -> bo
     name, never a secret, in its place)."""
     default = _env_default(index, value, found.ctx)
     if default is not None:
-        return names_something(default, (found.name,))
+        return _names_a_header(found.name, default)
     if value.args and isinstance(value.args[0], Const):
         return is_route_path(text_of(value.args[0].value) or "")
     return False
+
+
+def _names_a_header(name: str, default: str) -> bool:
+    """A constant named for a header (a word ``header`` in its name) whose fallback is a
+    header's name (``X-User-Jwt``): a deployment sets another header name there, never a
+    secret. Any other fallback is only a placeholder for the secret a deployment sets."""
+    return "header" in name_words(name) and bool(_HEADER_NAME.fullmatch(default.strip()))
 
 
 def _env_default(index: ProjectIndex, value: Call, ctx: Ctx) -> str | None:
