@@ -72,3 +72,24 @@ _ITEM_LINES = [
     "enumerate(tag_ids)]",
     "        yield text(f\"SELECT * FROM tags WHERE value = '{tag_id}'\")",
 ]
+
+
+CLOSURE = """\
+from sqlalchemy import text
+
+
+def search(conn, tag: str) -> list:
+    def run() -> list:
+        slots = [f":slot{tag}" for tag in range(3)]
+        return list(conn.execute(text(f"SELECT '{tag}' AS t, {len(slots)} AS n")))
+
+    return run()
+"""
+
+
+def test_a_name_bound_outside_the_comprehension_is_not_its_counter(tmp_path: Path) -> None:
+    """``tag`` out of the comprehension is the enclosing function's parameter (a review's
+    case): a counter only where no other scope binds the name."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/q.py": CLOSURE})
+    result = analyze([root], use_cache=False)
+    assert [f.line for f in result.findings if f.code == "BK110"] == [7]

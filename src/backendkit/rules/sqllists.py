@@ -107,9 +107,21 @@ def is_counter(item: LoopItem) -> bool:
     return (name == "range" and item.index is None) or (name == "enumerate" and item.index == 0)
 
 
-def comprehension_targets(scope: Scope | None, name: str) -> list[Assign]:
-    """Every binding of ``name`` as a target of a comprehension of ``scope`` (a
-    comprehension's variable is no local: ``f":tag_{i}" for i, t in enumerate(tags)``)."""
-    if scope is None or "." in name or name in scope.params or name in scope.assigns:
+def comprehension_targets(scopes: tuple[Scope, ...], name: str) -> list[Assign]:
+    """Every binding of ``name`` as a target of a comprehension of the innermost of
+    ``scopes`` (a comprehension's variable is no local: ``f":tag_{i}" for i, t in
+    enumerate(tags)``), when no scope binds it otherwise: a use of ``name`` outside those
+    comprehensions would then fail, so a use is in one. Bound elsewhere too (a parameter of
+    an enclosing function), a use may read that other binding: none are returned."""
+    if "." in name or len(scopes) < 2 or _binds(scopes[-1], name):
         return []
-    return list(scope.comp_binds.get(name, ()))
+    if any(_binds(scope, name) or name in scope.rebinds for scope in scopes[:-1]):
+        return []
+    return list(scopes[-1].comp_binds.get(name, ()))
+
+
+def _binds(scope: Scope, name: str) -> bool:
+    """``scope`` binds ``name`` other than in a comprehension (its ``rebinds`` hold the
+    comprehensions' targets too)."""
+    names = (scope.params, scope.assigns, scope.aug_assigns, scope.functions, scope.classes)
+    return any(name in found for found in (*names, scope.imports, scope.caught))

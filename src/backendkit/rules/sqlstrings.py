@@ -166,7 +166,7 @@ class SqlText:
         UPPER_CASE name whose value is a string or a number."""
         if dotted.endswith(_TABLE_NAME):
             return True
-        bindings = self._local(dotted, line) or comprehension_targets(self.scope, dotted)
+        bindings = self._local(dotted, line) or comprehension_targets(self.ctx.scopes, dotted)
         if bindings:
             return all(self.constant(a.value, a.line - 1, depth + 1) for a in bindings)
         if not _CONSTANT_NAME.match(dotted.rpartition(".")[2]):
