@@ -55,3 +55,33 @@ def test_a_reader_that_stops_early_ends_the_output_only(
     assert "Error" not in errors
     assert "internal error" not in errors
     assert code == status
+
+
+def test_a_reader_of_the_notes_that_stops_early(tmp_path: Path) -> None:
+    """Notes go to stderr with ``writelines`` (a review found that path unguarded): its reader
+    gone, the exit status is still the result's (here a note that nothing was checked)."""
+    (tmp_path / "empty").mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "backendkit", "lint", "empty", "--no-cache", "-o", "json"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    process.stderr.close()
+    assert process.wait(timeout=120) == 0
+
+
+def test_output_closed_before_the_start(tmp_path: Path) -> None:
+    """``backendkit lint >&-``: Python starts with no ``sys.stdout``; the findings go nowhere
+    and the status is still the result's."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": OPEN_CORS})
+    done = subprocess.run(
+        ["sh", "-c", f"'{sys.executable}' -m backendkit lint . --no-cache >&-"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "Error" not in done.stderr

@@ -1,7 +1,8 @@
 """Output to a reader that stops early (``backendkit rules | head``, ``lint -o json | true``).
 
-Python raises ``BrokenPipeError`` on the first write (or flush) after the reader has gone,
-which would end the command as an internal error. Like ``grep`` and ``ruff``, backendkit stops
+Python raises ``BrokenPipeError`` on the first write (or flush) after the reader has gone
+(``OSError`` when the descriptor was closed before the start: ``>&-``), which would end the
+command as an internal error. Like ``grep`` and ``ruff``, backendkit stops
 writing instead: the rest of its output is dropped without a word, the command runs to its
 end and exits with the status its result calls for (1 when ``lint`` found something, whether
 or not anyone read it).
@@ -10,6 +11,7 @@ or not anyone read it).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import TextIO
 
 
@@ -25,16 +27,21 @@ class PipeSafe:
         if not self.closed_early:
             try:
                 return self._stream.write(text)
-            except BrokenPipeError:
+            except (OSError, ValueError):  # a broken pipe, a closed descriptor or file
                 self._drop()
         return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        """Write each of ``lines``."""
+        for line in lines:
+            self.write(line)
 
     def flush(self) -> None:
         """Flush, unless the reader has gone."""
         if not self.closed_early:
             try:
                 self._stream.flush()
-            except BrokenPipeError:
+            except (OSError, ValueError):
                 self._drop()
 
     def _drop(self) -> None:
@@ -57,9 +64,15 @@ def guard_output() -> None:
     import sys
 
     if not isinstance(sys.stdout, PipeSafe):
-        sys.stdout = PipeSafe(sys.stdout)  # type: ignore[assignment]
+        sys.stdout = PipeSafe(sys.stdout or _nowhere())  # type: ignore[assignment]
     if not isinstance(sys.stderr, PipeSafe):
-        sys.stderr = PipeSafe(sys.stderr)  # type: ignore[assignment]
+        sys.stderr = PipeSafe(sys.stderr or _nowhere())  # type: ignore[assignment]
+
+
+def _nowhere() -> TextIO:
+    """Where the output of a stream closed before the start goes (``backendkit rules >&-``:
+    Python then has no ``sys.stdout`` at all)."""
+    return open(os.devnull, "w", encoding="utf-8")  # lives as long as the process
 
 
 __all__ = ["PipeSafe", "guard_output"]
