@@ -67,7 +67,7 @@ def test_unsafe_fixes_need_the_flag(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert run_lint([root], "concise", select, None, None, False, True, None, fix="diff") == 0
     shown = capsys.readouterr()
     assert shown.out == ""  # nothing a plain --diff would change
-    assert "3 more findings have fixes that change behaviour: review them with --diff " in (
+    assert "Fixes that change behaviour would edit 1 more file: review them with --diff " in (
         shown.err
     )
 
@@ -114,3 +114,19 @@ def test_diff_names_files_from_the_working_directory(
     assert run_lint([root], "concise", ["BK404"], None, None, False, True, None, fix="diff")
     diff = capsys.readouterr().out
     assert "--- a/p/app/models.py\n+++ b/p/app/models.py\n" in diff
+
+
+def test_no_hint_when_no_unsafe_fix_applies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A BK201 route registered with ``add_api_route`` has no decorator to add a status code
+    to: the hint counts fixes that apply, not rules that have fixes (a review's case)."""
+    source = (
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
+        "def create_item() -> dict:\n    return {}\n\n\n"
+        "router.add_api_route('/items', create_item, methods=['POST'])\n"
+    )
+    root = write_project(tmp_path / "p", {"app.py": source})
+    assert [f.code for f in analyze([root], select=["BK201"]).findings] == ["BK201"]
+    assert run_lint([root], "concise", ["BK201"], None, None, False, True, None, fix="diff") == 0
+    assert capsys.readouterr().err == ""

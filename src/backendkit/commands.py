@@ -144,23 +144,25 @@ def _fix(result, mode: str) -> bool:
     else:
         sys.stderr.write(f"Fixed {len(changes.changed)} file(s)\n")
     if not unsafe:
-        sys.stderr.write(_hidden_fixes(result.findings))
+        sys.stderr.write(_hidden_fixes(result, changes.changed))
     return bool(changes.changed)
 
 
-def _hidden_fixes(findings) -> str:
-    """The line saying how many findings only ``--unsafe-fixes`` would fix ("" for none)."""
-    from backendkit.fixes import fixable
+def _hidden_fixes(result, safe: dict) -> str:
+    """The line saying in how many more files ``--unsafe-fixes`` would change something ("" for
+    none): the fixes are worked out, not merely looked up by rule (a fix may not apply)."""
+    from backendkit.fixes import apply_fixes, fixable
 
-    hidden = sum(1 for f in findings if fixable(f, True) and not fixable(f, False))
-    if not hidden:
+    if not any(fixable(f, True) and not fixable(f, False) for f in result.findings):
         return ""
-    some = (
-        "1 more finding has a fix that changes"
-        if hidden == 1
-        else f"{hidden} more findings have fixes that change"
+    unsafe = apply_fixes(result.root, result.findings, unsafe=True, write=False).changed
+    more = sum(1 for path, change in unsafe.items() if safe.get(path) != change)
+    if not more:
+        return ""
+    files = "1 more file" if more == 1 else f"{more} more files"
+    return (
+        f"Fixes that change behaviour would edit {files}: review them with --diff --unsafe-fixes\n"
     )
-    return f"{some} behaviour: review them with --diff --unsafe-fixes\n"
 
 
 def _record_baseline(report, path: Path) -> int:
