@@ -160,6 +160,10 @@ class _Walker:
         return layers if spec is None else (*layers, (rel_dir, spec))
 
 
+#: the unreadable directories this process has warned about
+_WARNED: set[str] = set()
+
+
 def _scan(directory: str) -> list[os.DirEntry[str]]:
     """The entries of ``directory``: none when it vanished meanwhile, or when it may not be
     read, which a warning on stderr says (its files are not analysed)."""
@@ -167,8 +171,11 @@ def _scan(directory: str) -> list[os.DirEntry[str]]:
         with os.scandir(directory) as entries:
             return list(entries)
     except PermissionError as error:
-        reason = error.strerror or str(error)
-        sys.stderr.write(f"backendkit: warning: cannot read directory {directory}: {reason}\n")
+        if directory not in _WARNED:  # once per run, also when ``--fix`` analyses again
+            _WARNED.add(directory)
+            shown = os.path.relpath(directory) if directory.startswith(os.getcwd()) else directory
+            reason = error.strerror or str(error)
+            sys.stderr.write(f"backendkit: warning: cannot read directory {shown}: {reason}\n")
         return []
     except OSError:  # vanished (another process removed it)
         return []
