@@ -9,9 +9,10 @@ them unconditionally, in the same block (``Scope.loop_exits``).
 A call in a block inside a loop, before a ``return`` or ``raise`` at the top level of that block,
 runs at most once per call of the function whatever the data: the loop ends with it. Before a
 ``break``, at most once per run of the innermost loop (an outer loop still repeats it). Calls
-in loops opened inside the block repeat as usual, and a ``try`` body inside the loop (its
-handler may go on with the next item: ``try: return q.one() except NoResultFound: continue``)
-leaves every loop in place. The N+1 rule (BK304) reads it.
+in loops opened inside the block repeat as usual; a ``try`` or ``with`` body inside the loop
+(a handler or a context manager may go on with the next item: ``try: return q.one() except
+NoResultFound: continue``, ``with suppress(...)``) leaves every loop in place, and so does a
+``continue`` between the call and the exit. The N+1 rule (BK304) reads it.
 """
 
 from __future__ import annotations
@@ -93,6 +94,19 @@ class LoopExitFacts:
         self.__dict__["_try_body_next"] = True
 
     visit_TryStar_body = visit_Try_body
+
+    def visit_With_body(self, node: cst.With) -> None:
+        """The next block is a ``with`` body: its context manager may swallow an error
+        (``with suppress(NoResultFound): return q.one()``), as a ``try`` does."""
+        super().visit_With_body(node)  # type: ignore[misc]
+        self.__dict__["_try_body_next"] = True
+
+    def visit_Continue(self, node: cst.Continue) -> None:
+        """The calls before a ``continue`` may go on with the next item: no later exit
+        claims them (``row = s.get(i); if row is None: continue; return row``)."""
+        for block in self._blocks():
+            if block.scope is self.scope:
+                block.first_call = len(self.scope.calls)
 
     def leave_Return(self, original_node: cst.Return) -> None:
         """After the returned value's calls: the function ends."""
