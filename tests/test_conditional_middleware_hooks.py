@@ -186,3 +186,40 @@ def test_a_middleware_added_in_a_loop_guards_each_app(tmp_path: Path) -> None:
     result = analyze([root], use_cache=False)
     assert [f.code for f in result.findings if f.code in ("BK101", "BK102")] == []
     assert [route.auth for route in result.routes] == ["unknown", "unknown"]
+
+
+TWO_IFS = f"""{HEAD}
+app = FastAPI()
+app.include_router(router)
+
+if os.environ.get("API_KEY"):
+
+    @app.middleware("http")
+    async def key_validation(request: Request, call_next):
+        if request.headers.get("X-API-Key") != os.environ["API_KEY"]:
+            return JSONResponse(status_code=401, content={{"detail": "Unauthorized"}})
+        return await call_next(request)
+
+if os.environ.get("BEARER"):
+
+    @app.middleware("http")
+    async def bearer_validation(request: Request, call_next):
+        if request.headers.get("Authorization") != "Bearer " + os.environ["BEARER"]:
+            return JSONResponse(status_code=401, content={{"detail": "Unauthorized"}})
+        return await call_next(request)
+"""
+
+
+def test_two_independent_ifs_may_add_neither(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two separate ``if``s, each adding an authenticating middleware: with neither variable
+    set, nothing guards the routes, so the switch is reported (a review's case)."""
+    monkeypatch.delenv("API_KEY", raising=False)
+    monkeypatch.delenv("BEARER", raising=False)
+    root = write_project(tmp_path / "two", {"app/__init__.py": "", "app/main.py": TWO_IFS})
+    assert anonymous_statuses(root, ["/items"]) == {"/items": 200}
+    monkeypatch.setenv("API_KEY", "k")
+    assert anonymous_statuses(root, ["/items"]) == {"/items": 401}
+    result = analyze([root], use_cache=False)
+    assert [f.code for f in result.findings if f.code in ("BK101", "BK102")] == ["BK101"]

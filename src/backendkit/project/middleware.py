@@ -103,9 +103,29 @@ class MiddlewareAuth:
             ]
             found.sort(key=lambda pair: pair[1] is not None)  # one added always comes first
             self._apps[key] = found[0][0] if found else ""
-            if len(found) == 1 and found[0][1] is not None:  # several: if/else may add either
-                self._optional[found[0][0]] = found[0][1]
+            self._note_optional(found)
         return self._apps[key]
+
+    def _note_optional(self, found: list[tuple[str, Origin | None]]) -> None:
+        """When every authenticating middleware of an app is added under a condition, and no
+        ``if``/``else`` adds one in each branch, the first is a switch (``_optional``)."""
+        origins = [origin for _link, origin in found if origin is not None]
+        if found and len(origins) == len(found) and not self._either(origins):
+            self._optional[found[0][0]] = origins[0]
+
+    def _either(self, origins: list[Origin]) -> bool:
+        """Two of these conditional additions are in the two branches of one module-level
+        ``if``/``else``: every configuration adds one of them (two independent ``if``s may
+        add neither)."""
+        ifs = {s.path: s.scope.ifs for s in self.index.modules.values()}
+        for path, first, _text in origins:
+            for other_path, second, _other in origins:
+                if other_path == path and any(
+                    block.orelse and block.first < first < block.orelse <= second < block.end
+                    for block in ifs.get(path, ())
+                ):
+                    return True
+        return False
 
     def _middleware(self, obj: AppObject) -> list[tuple[FuncSym, str, bool, Origin | None]]:
         """``(function, name, HTTP only, where it is added under a condition)`` for each
