@@ -1,8 +1,9 @@
 """BK112 and what a handler does itself. A limiter the handler consults (open-webui's ``if await
-signin_rate_limiter.is_limited(email): raise HTTPException(429)``) limits guessing; a 429 for
-anything else (a read-only mode, an upstream quota) does not. A login that only starts an
-identity provider's flow (khoj's ``POST /auth/login`` taking nothing but the request) has no
-password to guess; one that reads the form, or hands the request to a project function, may."""
+signin_rate_limiter.is_limited(email): raise HTTPException(429)``, a counter of failed tries)
+limits guessing; a 429 for anything else (a read-only mode, an upstream quota) does not. A
+handler taking only the request is still reported: it may read a password from the headers,
+the query or the body in ways not followed (a review found five; khoj's OAuth-start login,
+which reads none, is a known false alarm)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import os
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
-from app.limits import LIMITER, check_password, quota_left
+from app.limits import FAILURES, LIMITER, MAX_TRIES, check_password, quota_left
 
 app = FastAPI()
 READ_ONLY = os.getenv("READ_ONLY") == "1"
@@ -50,6 +51,15 @@ async def upstream(email: str, password: str) -> dict:
 @app.post("/d/login")
 async def oauth_start(request: Request) -> RedirectResponse:
     return RedirectResponse("https://accounts.example.com/authorize?client_id=x")
+
+
+@app.post("/g/login")
+async def counted(email: str, password: str) -> dict:
+    recent = FAILURES.get(email, [])
+    if len(recent) >= MAX_TRIES:
+        raise HTTPException(status_code=429, detail="Locked for a while")
+    check_password(email, password)
+    return {}
 
 
 @app.post("/e/login")
@@ -85,6 +95,10 @@ def check_password(email: str, password: str) -> None:
 
 def quota_left() -> bool:
     return True
+
+
+FAILURES: dict[str, list[float]] = {}
+MAX_TRIES = 5
 """
 
 
@@ -93,4 +107,4 @@ def test_what_the_handler_does_itself(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", files)
     result = analyze([root], use_cache=False)
     paths = sorted(f.message.split()[2] for f in result.findings if f.code == "BK112")
-    assert paths == ["/b/login", "/c/login", "/e/login", "/f/login"]
+    assert paths == ["/b/login", "/c/login", "/d/login", "/e/login", "/f/login"]

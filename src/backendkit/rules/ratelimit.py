@@ -7,17 +7,15 @@ from collections.abc import Iterable
 
 from backendkit.findings import Finding
 from backendkit.project.conventions import AUTH_SEGMENTS, conventional_segment
-from backendkit.project.credhelpers import connection_param
-from backendkit.project.symbols import Ctx, FuncSym
+from backendkit.project.symbols import FuncSym
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.errors import raised_statuses
 from backendkit.rules.support import also_at, dependency_functions, find_function, per_endpoint
 from backendkit.summary.model import Call, Name
 
-#: what reads a request's body: where a password would come from
-_BODY_READS = frozenset({"form", "json", "body", "stream"})
-_ATTEMPTS = re.compile(r"attempt", re.IGNORECASE)
+#: names of a counter of failed tries (``MAX_TRIES``, ``failed_logins``), a limiter of its own
+_ATTEMPTS = re.compile(r"attempt|tries|fail", re.IGNORECASE)
 LIMITER = re.compile(r"(rate|limit|throttl|slowapi)", re.IGNORECASE)
 
 _APP = (
@@ -124,7 +122,7 @@ class AuthRateLimitRule(ProjectRule):
                 for d in handler.info.decorators
             ]
         named = any(LIMITER.search(label) or label.rpartition(":")[2] in names for label in labels)
-        return named or _answers_429(ctx, handler) or _reads_nothing(ctx, route, handler)
+        return named or _answers_429(ctx, handler)
 
     @staticmethod
     def _global_limiter(ctx: ProjectContext, names: list[str]) -> bool:
@@ -143,7 +141,8 @@ class AuthRateLimitRule(ProjectRule):
 def _answers_429(ctx: ProjectContext, handler: FuncSym | None) -> bool:
     """The handler, or a function of its dependency tree, raises a 429 itself under an ``if``
     that asks a limiter (open-webui's ``if await signin_rate_limiter.is_limited(...): raise
-    HTTPException(429)``; a test reading a name with rate, limit, throttle or attempt): a 429
+    HTTPException(429)``; a test reading a name with rate, limit, throttle, attempt, tries or
+    fail: ``if len(recent) >= MAX_TRIES``): a 429
     for anything else (an upstream quota, a read-only mode) limits no guessing."""
     if handler is None:
         return False
@@ -161,34 +160,6 @@ def _asks_limiter(func: FuncSym, line: int) -> bool:
         and any(LIMITER.search(read) or _ATTEMPTS.search(read) for read in block.reads)
         for block in func.info.scope.ifs
     )
-
-
-def _reads_nothing(ctx: ProjectContext, route: Route, handler: FuncSym | None) -> bool:
-    """The route takes nothing a caller could guess: no dependency, a handler whose only
-    parameters are the connection (one at least), which reads no body from it (``await
-    request.form()``) and hands it to no project function (a login that redirects to an
-    identity provider: khoj's ``POST /auth/login``, ``authorize_redirect(request, url)``)."""
-    params = handler.info.params if handler is not None else []
-    if not params or route.dependencies or not all(map(connection_param, params)):
-        return False  # a handler without parameters is taken for a stub of a real login
-    assert handler is not None
-    names = {param.name for param in params}
-    inner = handler.ctx.enter(handler.info)
-    return not any(
-        _reads_request(ctx, site.call, names, inner) for site in handler.info.scope.calls
-    )
-
-
-def _reads_request(ctx: ProjectContext, call: Call, names: set[str], inner: Ctx) -> bool:
-    """``call`` reads the body of the request held by one of ``names``, or hands the request
-    to a project function (which may)."""
-    func = call.func.dotted if isinstance(call.func, Name) else ""
-    receiver, _, method = func.rpartition(".")
-    if receiver in names and method in _BODY_READS:
-        return True
-    args = (*call.args, *dict(call.kwargs).values())
-    handed = any(isinstance(arg, Name) and arg.dotted in names for arg in args)
-    return handed and isinstance(ctx.index.resolve_expr(call.func, inner), FuncSym)
 
 
 def _risk(segment: str) -> str:
