@@ -71,8 +71,8 @@ def guarded(action: Callable[[], int]) -> int:
         fail(str(error))
     except ValueError as error:
         fail(str(error))
-    except PermissionError as error:  # a file or directory the user may not read
-        fail(f"cannot read {error.filename or 'a file'}: {error.strerror or error}")
+    except PermissionError as error:  # a file or directory the user may not read or write
+        fail(f"cannot access {error.filename or 'a file'}: {error.strerror or error}")
     except KeyboardInterrupt:
         fail("interrupted", 130)
     except typer.Exit:

@@ -10,6 +10,7 @@ or not anyone read it).
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable
 from typing import TextIO
@@ -27,8 +28,8 @@ class PipeSafe:
         if not self.closed_early:
             try:
                 return self._stream.write(text)
-            except (OSError, ValueError):  # a broken pipe, a closed descriptor or file
-                self._drop()
+            except (OSError, ValueError) as error:
+                self._drop_if_gone(error)
         return len(text)
 
     def writelines(self, lines: Iterable[str]) -> None:
@@ -41,8 +42,18 @@ class PipeSafe:
         if not self.closed_early:
             try:
                 self._stream.flush()
-            except (OSError, ValueError):
-                self._drop()
+            except (OSError, ValueError) as error:
+                self._drop_if_gone(error)
+
+    def _drop_if_gone(self, error: Exception) -> None:
+        """Stop writing when ``error`` says the reader or the descriptor is gone; raise any
+        other error (a full disk, a character the encoding cannot write): that output is
+        lost, and the command must say so."""
+        gone = isinstance(error, OSError) and error.errno in (errno.EPIPE, errno.EBADF)
+        closed = type(error) is ValueError and bool(getattr(self._stream, "closed", False))
+        if not (gone or closed):
+            raise error
+        self._drop()
 
     def _drop(self) -> None:
         """Stop writing, and point the descriptor at ``/dev/null`` so that nothing else (a
