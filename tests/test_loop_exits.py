@@ -1,8 +1,10 @@
 """BK304 and the loops a query leaves: a ``return``, ``raise`` or ``break`` that follows the
 query unconditionally in its block ends the loop (``summary/loopexits.py``), so the query runs
 once. Anything that may go on with the next item first keeps the loop: a ``continue`` between
-the query and the exit, a ``try`` handler or a ``with`` manager that swallows an error (a
-review's shapes, each counted on SQLite at one query per id)."""
+the query and the exit, a ``try`` handler or a ``with`` manager that swallows an error, a
+``finally`` (its ``continue`` overrides the exit), a lambda (run per item), and a ``while`` and
+a comprehension on one line (they share a loop id): two reviews' shapes, each counted on SQLite
+at one query per id."""
 
 from __future__ import annotations
 
@@ -60,6 +62,33 @@ def suppressed(s: Session, ids: list[int]):
         with suppress(NoResultFound):
             return s.exec(select(Item).where(Item.id == i)).one()
     return None
+
+
+def finally_continue(s: Session, ids: list[int]):
+    for i in ids:
+        try:
+            check(i)
+        except ValueError:
+            row = s.get(Item, i)
+            return row
+        finally:
+            continue
+    return None
+
+
+def ranked(s: Session, groups: list):
+    for group in groups:
+        return sorted(group.ids, key=lambda i: s.get(Item, i).label)
+    return []
+
+
+def one_line(s: Session, ids: list[int]):
+    while True: return [s.get(Item, i) for i in ids]  # noqa: E701
+
+
+def check(i: int) -> None:
+    if i % 2:
+        raise ValueError(i)
 """
 
 MODELS = """\
@@ -79,4 +108,11 @@ def test_a_query_the_loop_may_go_on_after_is_reported(tmp_path: Path) -> None:
     found = sorted(
         f.message.split(" in ")[1].split()[0] for f in result.findings if f.code == "BK304"
     )
-    assert found == ["probe", "skip_missing", "suppressed"]
+    assert found == [
+        "finally_continue",
+        "one_line",
+        "probe",
+        "ranked",
+        "skip_missing",
+        "suppressed",
+    ]

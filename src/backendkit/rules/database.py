@@ -293,7 +293,8 @@ class QueryInLoopRule(ProjectRule):
             exits = info.scope.loop_exits
             for position, site in enumerate(info.scope.calls):
                 callee = site.call.func
-                loops = [loop for loop in site.loops if loop not in exits.get(position, ())]
+                left = exits.get(position, ())
+                loops = [loop for i, loop in enumerate(site.loops) if i not in left]
                 if (
                     loops
                     and isinstance(callee, Name)

@@ -11,8 +11,11 @@ runs at most once per call of the function whatever the data: the loop ends with
 ``break``, at most once per run of the innermost loop (an outer loop still repeats it). Calls
 in loops opened inside the block repeat as usual; a ``try`` or ``with`` body inside the loop
 (a handler or a context manager may go on with the next item: ``try: return q.one() except
-NoResultFound: continue``, ``with suppress(...)``) leaves every loop in place, and so does a
-``continue`` between the call and the exit. The N+1 rule (BK304) reads it.
+NoResultFound: continue``, ``with suppress(...)``) leaves every loop in place, and so do a
+``continue`` between the call and the exit and a ``try`` with a ``finally`` (whose ``continue``
+overrides an exit, and which runs on every way out); so does a call in a lambda, which may run
+once per item (``map(lambda i: s.get(i), ids)``). The loops left are kept by their position in
+``CallSite.loops`` (a ``while`` and a comprehension on one line share an id).
 """
 
 from __future__ import annotations
@@ -51,8 +54,15 @@ class LoopExitFacts:
         loops = tuple(self.loop_stack[-1])
         parent = blocks[-1] if blocks and blocks[-1].scope is self.scope else None
         try_body = self.__dict__.pop("_try_body_next", False)
-        tried = (try_body and bool(loops)) or (parent is not None and parent.tried)
+        finals = self.__dict__.get("_finally_depth", 0) > 0  # ``finally: continue`` overrides
+        tried = ((try_body or finals) and bool(loops)) or (parent is not None and parent.tried)
         blocks.append(_Block(self.scope, loops, len(self.scope.calls), tried))
+
+    def _reset(self) -> None:
+        """No later exit claims the calls so far (they may go on with the next item)."""
+        for block in self._blocks():
+            if block.scope is self.scope:
+                block.first_call = len(self.scope.calls)
 
     def _close(self) -> None:
         self._blocks().pop()
@@ -64,11 +74,26 @@ class LoopExitFacts:
         block = blocks[-1] if blocks else None
         if block is None or block.scope is not self.scope or not block.loops or block.tried:
             return
-        left = block.loops if every_loop else block.loops[-1:]
+        count = len(block.loops)
+        left = tuple(range(count)) if every_loop else (count - 1,)
         exits = sparse_dict(self.scope, "loop_exits")
-        for position in range(block.first_call, len(self.scope.calls)):
-            exits.setdefault(position, left)
-        block.first_call = len(self.scope.calls)
+        calls = self.scope.calls
+        in_lambdas = self.__dict__.get("_lambda_calls", {}).get(id(self.scope), ())
+        for position in range(block.first_call, len(calls)):
+            if position not in in_lambdas:  # a lambda may run once per item (``map``)
+                exits.setdefault(position, left)
+        block.first_call = len(calls)
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool | None:
+        """A lambda's calls (recorded in this scope) run whenever it is called."""
+        self.__dict__.setdefault("_lambda_starts", []).append((self.scope, len(self.scope.calls)))
+        return None
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        """Its calls so far are no exit's to claim."""
+        scope, start = self.__dict__["_lambda_starts"].pop()
+        found = self.__dict__.setdefault("_lambda_calls", {}).setdefault(id(scope), set())
+        found.update(range(start, len(scope.calls)))
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         """A block opens."""
@@ -104,9 +129,23 @@ class LoopExitFacts:
     def visit_Continue(self, node: cst.Continue) -> None:
         """The calls before a ``continue`` may go on with the next item: no later exit
         claims them (``row = s.get(i); if row is None: continue; return row``)."""
-        for block in self._blocks():
-            if block.scope is self.scope:
-                block.first_call = len(self.scope.calls)
+        self._reset()
+
+    def visit_Try(self, node: cst.Try | cst.TryStar) -> None:
+        """A ``try`` with a ``finally``: a ``continue`` or ``break`` there overrides any exit
+        in its blocks, and its ``finally`` runs on every way out, ``continue`` included."""
+        if node.finalbody is not None:
+            self.__dict__["_finally_depth"] = self.__dict__.get("_finally_depth", 0) + 1
+
+    def leave_Try(self, original_node: cst.Try | cst.TryStar) -> None:
+        """After a ``try`` with a ``finally``, no later exit claims its calls."""
+        super().leave_Try(original_node)  # type: ignore[misc]
+        if original_node.finalbody is not None:
+            self.__dict__["_finally_depth"] -= 1
+            self._reset()
+
+    visit_TryStar = visit_Try
+    leave_TryStar = leave_Try
 
     def leave_Return(self, original_node: cst.Return) -> None:
         """After the returned value's calls: the function ends."""
