@@ -167,9 +167,17 @@ def _call_never_none(index: ProjectIndex, call: Call, ctx: Ctx, depth: int) -> b
     if name in _MAKERS or _instance(index, call, ctx):
         return True
     if name in _GETENV:
-        default = call.args[1] if len(call.args) > 1 else dict(call.kwargs).get("default")
+        default = call.arg(1, "default")
         return default is not None and _never_none(index, default, ctx, depth + 1)
     return _method(index, call, ctx) in _STR_METHODS
+
+
+def env_read(index: ProjectIndex, call: Call, ctx: Ctx) -> tuple[Expr | None, Expr | None] | None:
+    """``(key, default)`` of ``os.getenv(key, default)`` / ``os.environ.get(key, default)``
+    (resolved through the imports: ``from os import getenv``), or None for any other call."""
+    if _named(index, call.func, ctx) not in _GETENV:
+        return None
+    return call.arg(0, "key"), call.arg(1, "default")
 
 
 def _never_empty(index: ProjectIndex, expr: Expr, ctx: Ctx, depth: int) -> bool:
@@ -206,4 +214,4 @@ def _call_never_empty(index: ProjectIndex, call: Call, ctx: Ctx, depth: int) -> 
     return copied and _never_empty(index, call.args[0], ctx, depth + 1)
 
 
-__all__ = ["always_true", "never_taken"]
+__all__ = ["always_true", "env_read", "never_taken"]

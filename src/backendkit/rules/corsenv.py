@@ -10,11 +10,11 @@ tuple display of such values (``[os.getenv("ORIGIN", "*")]``). Anything else is 
 
 from __future__ import annotations
 
+from backendkit.project.configvalues import env_read
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import Ctx, External, VarSym
+from backendkit.project.symbols import Ctx, VarSym
 from backendkit.summary.model import Attr, Call, Const, Expr, Name, Seq
 
-_GETENV = frozenset({"os.getenv", "os.environ.get"})
 _KEEPS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper", "casefold"})
 _SPLITS = frozenset({"split", "rsplit"})
 _DEPTH = 4
@@ -60,14 +60,10 @@ def _display(index: ProjectIndex, expr: Seq, ctx: Ctx, depth: int) -> Unset | No
 
 def _getenv(index: ProjectIndex, call: Call, ctx: Ctx) -> Unset | None:
     """``os.getenv(key, default)``: the default, when it is a string."""
-    func = call.func
-    if not isinstance(func, Name):
+    read = env_read(index, call, ctx)
+    if read is None:
         return None
-    found = index.lookup(func.dotted, ctx)
-    if not (isinstance(found, External) and found.qualname in _GETENV):
-        return None
-    key = call.arg(0, "key")
-    default = call.arg(1, "default")
+    key, default = read
     value = index.value(default, ctx) if default is not None else None
     if not isinstance(value, str) or not isinstance(key, Const):
         return None

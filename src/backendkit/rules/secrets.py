@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
+from backendkit.project.configvalues import env_read
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
@@ -175,14 +176,11 @@ def _names_a_header(name: str, default: str) -> bool:
 def _env_default(index: ProjectIndex, value: Call, ctx: Ctx) -> str | None:
     """The literal default of ``os.getenv(key, default)`` / ``os.environ.get(...)``, or None
     (``FORWARD_USER_INFO_HEADER_JWT = os.environ.get("...", "X-OpenWebUI-User-Jwt")``)."""
-    if not isinstance(value.func, Name):
-        return None
-    default = value.arg(1, "default")
+    read = env_read(index, value, ctx)
+    default = read[1] if read is not None else None
     if not isinstance(default, Const) or not isinstance(default.value, str):
         return None
-    callee = index.lookup(value.func.dotted, ctx)
-    getenv = isinstance(callee, External) and callee.qualname in ("os.getenv", "os.environ.get")
-    return default.value if getenv else None
+    return default.value
 
 
 def _default(index: ProjectIndex, assign: Assign, ctx: Ctx) -> object:
