@@ -46,22 +46,28 @@ class LoopExitFacts:
     scope: Scope
     loop_stack: list[list[int]]
 
-    def _blocks(self) -> list[_Block]:
+    def _blocks(self) -> list[_Block | None]:
         return self.__dict__.setdefault("_open_blocks", [])
 
     def _open(self) -> None:
+        """A block opens: ``None`` outside any loop of its scope (most blocks), where no exit
+        leaves a loop and no block of the same scope is open around it inside a loop."""
         blocks = self._blocks()
-        loops = tuple(self.loop_stack[-1])
-        parent = blocks[-1] if blocks and blocks[-1].scope is self.scope else None
         try_body = self.__dict__.pop("_try_body_next", False)
+        if not self.loop_stack[-1]:
+            blocks.append(None)
+            return
+        parent = blocks[-1] if blocks else None
+        inherited = parent is not None and parent.scope is self.scope and parent.tried
         finals = self.__dict__.get("_finally_depth", 0) > 0  # ``finally: continue`` overrides
-        tried = ((try_body or finals) and bool(loops)) or (parent is not None and parent.tried)
+        tried = try_body or finals or inherited
+        loops = tuple(self.loop_stack[-1])
         blocks.append(_Block(self.scope, loops, len(self.scope.calls), tried))
 
     def _reset(self) -> None:
         """No later exit claims the calls so far (they may go on with the next item)."""
         for block in self._blocks():
-            if block.scope is self.scope:
+            if block is not None and block.scope is self.scope:
                 block.first_call = len(self.scope.calls)
 
     def _close(self) -> None:
@@ -72,7 +78,7 @@ class LoopExitFacts:
         innermost block: every call of the block so far leaves the loops it ends."""
         blocks = self._blocks()
         block = blocks[-1] if blocks else None
-        if block is None or block.scope is not self.scope or not block.loops or block.tried:
+        if block is None or block.scope is not self.scope or block.tried:
             return
         count = len(block.loops)
         left = tuple(range(count)) if every_loop else (count - 1,)
