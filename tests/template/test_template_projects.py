@@ -184,3 +184,34 @@ def test_every_private_route_is_authenticated(projects: dict[str, Path], name: s
     mounts = {route["path"] for route in routes if route.get("kind") == "mount"}
     assert mounts <= {"/mcp"}
     assert "/api/v1/items" not in {route["path"] for route in routes if route["public"]}
+
+
+@pytest.mark.needs_engine
+def test_pre_commit_hooks_run_offline(
+    projects: dict[str, Path], venvs: VenvCache, tmp_path: Path
+) -> None:
+    """The generated pre-commit config installs nothing (every hook is the venv's or PATH's
+    tool), passes on the fresh project, and its backendkit hook fails a staged wildcard CORS."""
+    project = tmp_path / "project"
+    shutil.copytree(projects["default"], project)
+    python = venvs.python_for(projects["default"])
+    path = f"{python.parent}:{Path(sys.executable).parent}:/usr/bin:/bin"
+    env = {"PATH": path, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    assert run(["git", "init", "-q"], project).returncode == 0
+    assert run(["git", "add", "-A"], project).returncode == 0
+    pre_commit = [str(python.parent / "pre-commit"), "run"]
+    result = run([*pre_commit, "--all-files"], project, **env)
+    assert result.returncode == 0, explain(result)
+    assert "backendkit lint" in result.stdout
+    bad = project / "app" / "cors_bad.py"
+    bad.write_text(
+        "from fastapi import FastAPI\n"
+        "from fastapi.middleware.cors import CORSMiddleware\n\n"
+        "extra = FastAPI()\n"
+        'extra.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n',
+        encoding="utf-8",
+    )
+    assert run(["git", "add", "-A"], project).returncode == 0
+    result = run([*pre_commit, "backendkit-lint", "--files", "app/cors_bad.py"], project, **env)
+    assert result.returncode == 1, explain(result)
+    assert "BK103" in result.stdout
