@@ -1,6 +1,7 @@
 """BK112 and what a handler does itself. A limiter the handler consults (open-webui's ``if await
 signin_rate_limiter.is_limited(email): raise HTTPException(429)``, a counter of failed tries)
-limits guessing; a 429 for anything else (a read-only mode, an upstream quota) does not. A
+limits guessing (a 429 in the body or the ``else:`` of the ``if`` asking it); a 429 for
+anything else (a read-only mode, an upstream quota, an ``elif`` of its own) does not. A
 handler taking only the request is still reported: it may read a password from the headers,
 the query or the body in ways not followed (a review found five; khoj's OAuth-start login,
 which reads none, is a known false alarm)."""
@@ -74,6 +75,24 @@ async def handed(request: Request) -> dict:
     return await login_from(request)
 
 
+@app.post("/h/login")
+async def read_only_after(email: str, password: str) -> dict:
+    if LIMITER.is_limited(email):
+        check_password(email, password)
+    elif READ_ONLY:
+        raise HTTPException(status_code=429, detail="Read-only mode")
+    return {}
+
+
+@app.post("/i/login")
+async def allowed_else(email: str, password: str) -> dict:
+    if not LIMITER.is_limited(email):
+        check_password(email, password)
+    else:
+        raise HTTPException(status_code=429, detail="Too many attempts")
+    return {}
+
+
 async def login_from(request: Request) -> dict:
     form = await request.json()
     check_password(form["email"], form["password"])
@@ -107,4 +126,4 @@ def test_what_the_handler_does_itself(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", files)
     result = analyze([root], use_cache=False)
     paths = sorted(f.message.split()[2] for f in result.findings if f.code == "BK112")
-    assert paths == ["/b/login", "/c/login", "/d/login", "/e/login", "/f/login"]
+    assert paths == ["/b/login", "/c/login", "/d/login", "/e/login", "/f/login", "/h/login"]

@@ -154,9 +154,10 @@ def _answers_429(ctx: ProjectContext, handler: FuncSym | None) -> bool:
 
 
 def _asks_limiter(func: FuncSym, line: int) -> bool:
-    """An ``if`` around ``line`` in ``func`` tests a limiter."""
+    """An ``if`` in ``func`` tests a limiter and decides ``line``: in its body or its ``else:``
+    (not an ``elif``, whose own test decides: ``elif READ_ONLY: raise HTTPException(429)``)."""
     return any(
-        block.holds(line)
+        (block.in_body(line) or 0 < block.orelse <= line < block.end)
         and any(LIMITER.search(read) or _ATTEMPTS.search(read) for read in block.reads)
         for block in func.info.scope.ifs
     )
