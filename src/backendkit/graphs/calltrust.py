@@ -25,6 +25,7 @@ from backendkit.summary.model import Call, Const, FunctionInfo, Name, Scope
 if TYPE_CHECKING:
     from backendkit.graphs.calls import _Def
     from backendkit.project.index import ProjectIndex
+    from backendkit.project.symbols import Ctx
 
 
 _ANY = frozenset({"*"})  # see ``names_callee``: every name counts as rebound
@@ -46,6 +47,11 @@ class CallTrust:
         if node not in self._found:
             self._found[node] = self._trusted(node)
         return self._found[node]
+
+    def body_context(self, node: str) -> Ctx | None:
+        """Where the body of the trusted function ``node`` (``function``) looks names up."""
+        info = self.function(node)
+        return None if info is None else self._defs[node][0].sym.ctx.enter(info)
 
     def _trusted(self, node: str) -> FunctionInfo | None:
         defs = self._defs.get(node, [])

@@ -9,8 +9,9 @@ name.startswith("env/"): name = name[4:]``). Every answer that is not certain is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
+from backendkit.project.valueops import is_key
 from backendkit.summary.condforms import Cond, ParamTest
 from backendkit.summary.model import (
     Call,
@@ -64,12 +65,36 @@ def _compare(kind: str, value: object, operand: object) -> bool | None:
         return (value is operand) is (kind == "is")
     if kind in ("in", "notin"):
         return (value in operand) is (kind == "in")  # type: ignore[operator]
-    return None
+    if kind == "inkeys":  # some of the keys only (a constant may gain more): never False
+        return True if is_key(value) and value in operand else None  # type: ignore[operator]
+    return None  # "inname": a constant not looked up (``resolve_names``)
+
+
+def resolve_names(
+    tests: tuple[ParamTest, ...], keys_of: Callable[[str], tuple[object, ...] | None]
+) -> tuple[ParamTest, ...]:
+    """``tests`` with each ``p in NAME`` (``("inname", p, name)``) given the keys or items
+    ``keys_of(name)`` finds in the constant (``("inkeys", p, keys)``), or left unknown."""
+    return tuple(test._replace(cond=_resolved(test.cond, keys_of)) for test in tests)
+
+
+def _resolved(cond: Cond, keys_of: Callable[[str], tuple[object, ...] | None]) -> Cond:
+    kind = cond[0]
+    if kind == "not":
+        return ("not", _resolved(cond[1], keys_of))
+    if kind in ("and", "or"):
+        return (kind, _resolved(cond[1], keys_of), _resolved(cond[2], keys_of))
+    if kind == "inname" and (keys := keys_of(cond[2])) is not None:
+        return ("inkeys", cond[1], frozenset(key for key in keys if is_key(key)))
+    return cond
 
 
 def dead(tests: tuple[ParamTest, ...], binding: Binding, line: int) -> bool:
-    """Whether ``line`` is in a branch that ``binding`` rules out."""
+    """Whether ``line`` is in a branch that ``binding`` rules out, or after an ``if`` that
+    leaves the function when its test holds (``ParamTest.exits``)."""
     for test in tests:
+        if test.exits and line >= test.end and holds(test.cond, binding) is True:
+            return True
         if not test.first <= line < test.end:
             continue
         verdict = holds(test.cond, binding)
@@ -196,4 +221,5 @@ __all__ = [
     "holds",
     "in_force",
     "relevant",
+    "resolve_names",
 ]

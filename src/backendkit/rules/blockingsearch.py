@@ -22,8 +22,9 @@ from backendkit.graphs.constargs import (
     dead,
     in_force,
     relevant,
+    resolve_names,
 )
-from backendkit.summary.model import Const
+from backendkit.summary.model import Const, Name
 
 if TYPE_CHECKING:
     from backendkit.graphs.calls import CallGraph
@@ -69,6 +70,8 @@ class BlockingSearch:
         self._relevant: dict[str, frozenset[str]] = {}
         self._succ: dict[State, list[tuple[str, int, tuple]]] = {}
         self._hit: dict[tuple[State, bool], list[tuple[int, int, str]]] = {}
+        self._param_tests: dict[str, tuple] = {}
+        self.index = index
 
     def chain(self, entry: str) -> tuple[list[Step], int] | None:
         """The shortest chain of source calls from ``entry`` to a blocking call (one matching
@@ -165,8 +168,25 @@ class BlockingSearch:
         return wanted
 
     def _tests(self, node: str) -> tuple:
-        info = self.trust.function(node)
-        return info.scope.param_tests if info is not None else ()
+        """``node``'s tests on its parameters, a constant they look in read from the project
+        (``constargs.resolve_names``), memoised by node."""
+        found = self._param_tests.get(node)
+        if found is None:
+            info = self.trust.function(node)
+            found = info.scope.param_tests if info is not None else ()
+            if any(_looks_up(test.cond) for test in found):
+                found = resolve_names(found, lambda name: self._keys(node, name))
+            self._param_tests[node] = found
+        return found
+
+    def _keys(self, node: str, name: str) -> tuple[object, ...] | None:
+        """The keys of the static dict (or the items of the static list) the constant
+        ``name`` holds where ``node``'s body reads it; None when it is not one."""
+        ctx = self.trust.body_context(node)
+        value = self.index.value(Name(name), ctx) if ctx is not None else None
+        if isinstance(value, dict):
+            return tuple(value)
+        return tuple(value) if isinstance(value, list) else None
 
 
 def _key(info: FunctionInfo, kept: dict) -> tuple:
@@ -174,6 +194,15 @@ def _key(info: FunctionInfo, kept: dict) -> tuple:
     if kept:
         kept = in_force(info, kept)
     return tuple(sorted((k, type(v).__name__, v) for k, v in kept.items()))
+
+
+def _looks_up(cond: tuple) -> bool:
+    """Whether a test reads a constant of the project (``p in NAME``)."""
+    if cond[0] == "not":
+        return _looks_up(cond[1])
+    if cond[0] in ("and", "or"):
+        return _looks_up(cond[1]) or _looks_up(cond[2])
+    return cond[0] == "inname"
 
 
 def _has_literal(call: Call) -> bool:

@@ -393,8 +393,9 @@ class FlowFacts(RebindFacts):
             self.scope.ifs += (block,)
         if id(found.test) in self.tail_tests:
             self.scope.tail_if = block or self._if_block(found)
-        body = found.test_end or found.first
-        record_param_test(found.scope, found.first, body, found.body_end, self.line, found.test)
+        lines = (found.first, found.test_end or found.first, found.body_end, self.line)
+        exits = id(original_node) in self._exit_ifs()
+        record_param_test(found.scope, lines, found.test, exits)
         end = found.body_end or self.line
         for name, types in isinstance_tests(found.test):
             self.scope.narrowed += (Narrowing(found.first, end, name, types),)
@@ -422,13 +423,25 @@ class FlowFacts(RebindFacts):
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
         """An ``async def`` whose body ends with an ``if`` without ``else``: that ``if`` is
-        recorded, exit or not (``Scope.tail_if``)."""
+        recorded, exit or not (``Scope.tail_if``). The ``if`` statements of the body that
+        leave the function when their test holds are noted (``ParamTest.exits``)."""
         body = node.body
-        if node.asynchronous is None or not isinstance(body, cst.IndentedBlock) or not body.body:
+        if not isinstance(body, cst.IndentedBlock) or not body.body:
+            return
+        self._exit_ifs().update(
+            id(stmt)
+            for stmt in body.body
+            if isinstance(stmt, cst.If) and stmt.orelse is None and _last_ends(stmt.body)
+        )
+        if node.asynchronous is None:
             return
         last = body.body[-1]
         if isinstance(last, cst.If) and last.orelse is None:
             self.tail_tests.add(id(last.test))
+
+    def _exit_ifs(self) -> set[int]:
+        """The ids of the ``if`` statements that leave their function when their test holds."""
+        return self.__dict__.setdefault("_exit_if_ids", set())
 
     def visit_If_orelse(self, node: cst.If) -> None:
         """Where an ``if``'s ``else:`` starts (its body is walked, so this is the line after

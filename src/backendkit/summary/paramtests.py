@@ -13,6 +13,9 @@ of a call (``graphs.constargs``): a tuple whose first item says what it tests.
 - ``("is", p, v)``, ``("isnot", p, v)``: ``p is None`` (``True``, ``False``)
 - ``("in", p, values)``, ``("notin", p, values)``: ``p in ("a", "b")`` (a literal tuple, list
   or set)
+- ``("inname", p, name)``: ``p in NAME`` of a constant (an upper-case name, or a dotted one
+  ending in one: ``prompts.SYSTEM_PROMPTS``); ``p not in NAME`` is ``("not", ("inname", ...))``.
+  The project pass looks the name up (``constargs.resolve_names``)
 - ``("not", test)``, ``("and", a, b)``, ``("or", a, b)``
 
 where ``p`` is a parameter of the function. Any other test is not recorded.
@@ -116,15 +119,19 @@ def _target_names(target: cst.BaseExpression) -> tuple[str, ...]:
 
 
 def record_param_test(
-    scope: Scope, first: int, body: int, body_end: int, end: int, test: cst.BaseExpression
+    scope: Scope,
+    lines: tuple[int, int, int, int],
+    test: cst.BaseExpression,
+    exits: bool,
 ) -> None:
     """Add the ``if`` being left to ``scope.param_tests`` when ``scope`` is a function's and
-    its test is on the function's parameters (see ``ParamTest``)."""
+    its test is on the function's parameters (see ``ParamTest``: ``lines`` are its ``first``,
+    ``body``, ``body_end`` and ``end``)."""
     if not scope.params:
         return
     cond = param_condition(test, scope.params)
     if cond is not None:
-        scope.param_tests += (ParamTest(first, body, body_end, end, cond),)
+        scope.param_tests += (ParamTest(*lines, cond, exits),)
 
 
 def param_condition(test: cst.BaseExpression, params: Collection[str]) -> Cond | None:
@@ -187,6 +194,9 @@ def _comparison(test: cst.Comparison, params: Collection[str]) -> Cond | None:
     if kind is None or not isinstance(test.left, cst.Name) or test.left.value not in params:
         return None
     name = test.left.value
+    if kind in ("in", "notin") and (constant := _constant_name(target.comparator)):
+        found = ("inname", name, constant)
+        return found if kind == "in" else ("not", found)
     if kind in ("in", "notin"):  # a string is searched for a substring: not a container
         container = isinstance(target.comparator, (cst.Tuple, cst.List, cst.Set))
         values = _literals(target.comparator) if container else None
@@ -195,6 +205,21 @@ def _comparison(test: cst.Comparison, params: Collection[str]) -> Cond | None:
     if value is _NOT_LITERAL or (kind in ("is", "isnot") and value not in (None, True, False)):
         return None
     return (kind, name, value)
+
+
+def _constant_name(node: cst.BaseExpression) -> str | None:
+    """``NAME`` or ``module.NAME`` (a dotted name whose last part is upper case), else None."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    last = parts[0]
+    if not (last.isupper() and any(char.isalpha() for char in last)):
+        return None
+    return ".".join(reversed(parts))
 
 
 def _literals(node: cst.BaseExpression) -> tuple[object, ...] | None:
