@@ -10,15 +10,18 @@ from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, ModuleSym, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.numbers_held import holds_number
+from backendkit.rules.storedchange import stores_changed_value
 from backendkit.rules.support import focused_modules, iter_functions
 from backendkit.rules.textpieces import is_text_piece
 from backendkit.rules.validatorfields import compares_fields
 from backendkit.summary.model import (
     Attr,
+    BinOp,
     Compare,
     Const,
     DictExpr,
     Expr,
+    FString,
     FunctionInfo,
     Name,
     Param,
@@ -106,6 +109,12 @@ def store_api_key(credential, api_key: str) -> None:
         credential.api_key = api_key
 
 
+def update_token(server, update: dict, existing_token: str, vault) -> None:
+    # only re-encrypt if different
+    if existing_token != update["token"]:
+        server.token_enc = vault.encrypt(update["token"])
+
+
 class TokenService:
     def load_secret(self) -> str:
         candidate = secrets.token_urlsafe(64)
@@ -113,6 +122,10 @@ class TokenService:
         if secret == candidate:
             print("generated a new signing secret")
         return secret
+
+
+def scheme(header: str, user_id: str) -> bool:
+    return header == f"Bearer {user_id}" or header == "Bearer " + "x"
 
 
 def advance(pattern: tuple[int, ...], matched: int, token: int, other: int | None) -> int:
@@ -182,6 +195,37 @@ class HeaderCheck:
     def check(self, token: str, count: int) -> bool:
         token = token.strip()
         return token == settings.X_TOKEN or count == 0  # expect: BK113
+
+
+class PasswordMiddleware:
+    def __init__(self, password: str) -> None:
+        self.password = password
+
+    def allowed(self, headers: dict) -> bool:
+        return headers.get("Authorization") == f"Bearer {self.password}"  # expect: BK113
+
+    def basic(self, header: str) -> bool:
+        return header == "Basic " + settings.API_KEY  # expect: BK113
+
+
+def check_then_keep(request, api_key: str) -> None:
+    if api_key != settings.API_KEY:  # expect: BK113
+        raise PermissionError("bad key")
+    request.state.api_key = api_key
+
+
+def password_or_key(server, request, password: str):
+    if request.password != password:  # expect: BK113
+        response = server.api_key_to_user(api_key=request.password)
+    else:
+        response = server.authenticate_admin()
+    return response
+
+
+def check_flag(request, token: str, stored) -> None:
+    allowed = token == stored.token  # expect: BK113
+    request.state.token = token
+    request.state.allowed = allowed
 """
 
 _CONFIG = (
@@ -303,12 +347,34 @@ class SecretCompareRule(ProjectRule):
 
 def _secret_side(index: ProjectIndex, compare: Compare, ctx: Ctx) -> tuple[str, str] | None:
     """``(kind, name)`` of the secret a comparison checks, None when it checks none."""
-    sides = (compare.left, compare.right)
-    kinds = [(_kind(side), side) for side in sides if _kind(side) and not _piece(side, ctx)]
+    kinds = []
+    for side in (compare.left, compare.right):
+        if _kind(side):
+            kinds += [] if _piece(side, ctx) else [(_kind(side), side)]
+        elif (part := _secret_part(side)) is not None and not _piece(part, ctx):
+            kinds.append(("secret", part))  # a header value made from it: a shared secret
     if not kinds or _not_a_check(index, compare, ctx):
         return None
     kind, side = max(kinds, key=lambda pair: pair[0] == "password")
     return kind, ".".join(p for p in _last(side) or () if p)
+
+
+def _secret_part(expr: Expr) -> Expr | None:
+    """The placeholder of an f-string, or the operand of a ``+``, that names a secret:
+    ``f"Bearer {self.password}"`` and ``"Bearer " + token`` are credentials made from it."""
+    if isinstance(expr, FString):
+        parts = [part for part in expr.parts if not isinstance(part, Const)]
+    elif isinstance(expr, BinOp) and expr.op == "Add":
+        parts = [expr.left, expr.right]
+    else:
+        return None
+    for part in parts:
+        if _kind(part):
+            return part
+        inner = _secret_part(part)
+        if inner is not None:
+            return inner
+    return None
 
 
 def _piece(side: Expr, ctx: Ctx) -> bool:
@@ -330,6 +396,8 @@ def _not_a_check(index: ProjectIndex, compare: Compare, ctx: Ctx) -> bool:
     if compares_fields(index, compare, ctx):
         return True
     if _no_request_value(compare, ctx) or _stores_new_value(compare, ctx):
+        return True
+    if stores_changed_value(compare, ctx):
         return True
     return any(_is_query(index, side, ctx) or _is_constant(index, side, ctx) for side in sides)
 
