@@ -70,6 +70,14 @@ class AuthRateLimitRule(ProjectRule):
             "    return {}\n",
             note="the handler consults a limiter itself and answers 429 (open-webui's sign-in)",
         ),
+        Example(
+            "from authlib.integrations.starlette_client import OAuth\n"
+            "from fastapi import FastAPI, Request\n\napp = FastAPI()\noauth = OAuth()\n\n\n"
+            "@app.post('/auth/login')\nasync def login(request: Request):\n"
+            "    uri = str(request.url_for('auth'))\n"
+            "    return await oauth.google.authorize_redirect(request, uri)\n",
+            note="an OAuth start: the provider's redirect, no password (khoj's login)",
+        ),
     )
     INVALID = (
         Example(
@@ -80,7 +88,12 @@ class AuthRateLimitRule(ProjectRule):
             "    return {}\n\n\n"
             "@app.post('/api/v1/auths/signin')  # expect: BK112\n"
             "async def signin(request: Request) -> dict[str, str]:\n"
-            "    await request.form()\n    return {}\n"
+            "    await request.form()\n    return {}\n\n\n"
+            "@app.post('/api/v2/login')  # expect: BK112\n"
+            "async def login_then_redirect(request: Request):\n"
+            "    if (await request.form()).get('password') != 'x':\n"
+            "        return {'error': 'denied'}\n"
+            "    return await request.app.state.oauth.google.authorize_redirect(request, '/')\n"
         ),
     )
 
@@ -122,7 +135,7 @@ class AuthRateLimitRule(ProjectRule):
                 for d in handler.info.decorators
             ]
         named = any(LIMITER.search(label) or label.rpartition(":")[2] in names for label in labels)
-        return named or _answers_429(ctx, handler)
+        return named or _answers_429(ctx, handler) or _oauth_start(handler)
 
     @staticmethod
     def _global_limiter(ctx: ProjectContext, names: list[str]) -> bool:
@@ -136,6 +149,25 @@ class AuthRateLimitRule(ProjectRule):
                 if LIMITER.search(target.dotted) or target.dotted.rpartition(".")[2] in names:
                     return True
         return False
+
+
+def _oauth_start(handler: FuncSym | None) -> bool:
+    """The handler only starts an OAuth sign-in: it takes the request alone, has no ``if``
+    that returns or raises, and each of its returns is the provider's redirect (authlib's
+    ``await oauth.google.authorize_redirect(request, uri)``): no password reaches it (khoj's
+    ``POST /auth/login``)."""
+    if handler is None or [p.name for p in handler.info.params] != ["request"]:
+        return False
+    scope = handler.info.scope
+    redirects = {
+        site.line
+        for site in scope.calls
+        if site.use == "return"
+        and isinstance(site.call.func, Name)
+        and site.call.func.dotted.rpartition(".")[2] == "authorize_redirect"
+    }
+    lines = scope.return_lines
+    return bool(lines) and not scope.ifs and not scope.bare_returns and set(lines) <= redirects
 
 
 def _answers_429(ctx: ProjectContext, handler: FuncSym | None) -> bool:
