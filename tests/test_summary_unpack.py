@@ -75,6 +75,16 @@ def test_a_conditional_expression_keeps_both_branches() -> None:
     assert build.scope.assigns["h"][-1].value == IfExp(Const("DESC"), Const("ASC"), "flag")
 
 
+def test_an_or_is_one_of_its_operands() -> None:
+    """``a or b`` is recorded as ``a if a else b`` would be (either operand); ``and`` is not
+    modelled."""
+    source = "import os\n\nA = os.getenv('X') or 'dev'\nB = os.getenv('X') and 'on'\n"
+    summary = build_summary("m.py", "m", False, cst.parse_module(source))
+    first = summary.scope.assigns["A"][-1].value
+    assert first == IfExp(Call(Name("os.getenv"), (Const("X"),)), Const("dev"))
+    assert summary.scope.assigns["B"][-1].value == Unknown("BooleanOperation")
+
+
 def test_a_lambda_without_parameters_keeps_its_body() -> None:
     """``Field(default_factory=lambda: "...")`` can be read; a lambda with parameters cannot
     be evaluated without its arguments and stays unknown."""

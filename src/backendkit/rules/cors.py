@@ -60,6 +60,14 @@ class WildcardCorsRule(ProjectRule):
             "app.add_middleware(CORSMiddleware, allow_origins=ORIGINS, allow_credentials=True)\n",
             note="the environment's origins, with a trusted origin as the default",
         ),
+        Example(
+            "import os\n\nfrom fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "ORIGINS = (os.getenv('CORS_ORIGINS') or 'https://app.example.com').split(',')\n"
+            "app = FastAPI()\n"
+            "app.add_middleware(CORSMiddleware, allow_origins=ORIGINS, allow_credentials=True)\n",
+            note="a trusted origin when the variable is unset or empty, after an or",
+        ),
     )
     INVALID = (
         Example(
@@ -101,6 +109,14 @@ class WildcardCorsRule(ProjectRule):
             "app.add_middleware(  # expect: BK103\n"
             "    CORSMiddleware, allow_origins=ORIGINS, allow_credentials=True\n)\n",
             note="the environment's origins, with the wildcard as the default (open-webui)",
+        ),
+        Example(
+            "import os\n\nfrom fastapi import FastAPI\n"
+            "from fastapi.middleware.cors import CORSMiddleware\n\n"
+            "ORIGINS = (os.getenv('CORS_ORIGINS') or '*').split(',')\n"
+            "app = FastAPI()\n"
+            "app.add_middleware(CORSMiddleware, allow_origins=ORIGINS)  # expect: BK103\n",
+            note="the wildcard when the variable is unset or empty, after an or",
         ),
     )
 

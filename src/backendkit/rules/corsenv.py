@@ -5,7 +5,8 @@ that never sets the variable lets every origin in.
 Followed: a name bound once (in its module or function), ``os.getenv(key, default)`` and
 ``os.environ.get(key, default)`` with a default the index evaluates to a string, the string
 methods that keep it a string or split it (``split``, ``strip``, ``lower``, ...), and a list or
-tuple display of such values (``[os.getenv("ORIGIN", "*")]``). Anything else is not guessed.
+tuple display of such values (``[os.getenv("ORIGIN", "*")]``), and ``os.getenv("ORIGINS") or
+"*"`` (the right side when the left is empty or ``None`` unset). Anything else is not guessed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from backendkit.project.configvalues import env_read
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, VarSym
-from backendkit.summary.model import Attr, Call, Const, Expr, Name, Seq
+from backendkit.summary.model import Attr, Call, Const, Expr, IfExp, Name, Seq
 
 _KEEPS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper", "casefold"})
 _SPLITS = frozenset({"split", "rsplit"})
@@ -39,7 +40,26 @@ def unset_value(index: ProjectIndex, expr: Expr | None, ctx: Ctx, depth: int = 0
         return _display(index, expr, ctx, depth)
     if isinstance(expr, Call):
         return _getenv(index, expr, ctx) or _method(index, expr, ctx, depth)
+    if isinstance(expr, IfExp):
+        return _either(index, expr, ctx, depth)
     return None
+
+
+def _either(index: ProjectIndex, expr: IfExp, ctx: Ctx, depth: int) -> Unset | None:
+    """``os.getenv("ORIGINS") or "*"`` (or a conditional expression): the left side when it
+    is set to something when the variable is unset, else the right side."""
+    left = unset_value(index, expr.body, ctx, depth + 1)
+    if left is None and isinstance(expr.body, Call):
+        read = env_read(index, expr.body, ctx)  # no default: None when unset
+        if read is not None and read[1] is None and isinstance(read[0], Const):
+            left = (None, str(read[0].value))
+    if left is None or left[0]:
+        return left
+    right = unset_value(index, expr.orelse, ctx, depth + 1)
+    if right is not None:
+        return right[0], left[1]
+    value = index.value(expr.orelse, ctx)
+    return (value, left[1]) if isinstance(value, (str, list)) else None
 
 
 def _display(index: ProjectIndex, expr: Seq, ctx: Ctx, depth: int) -> Unset | None:

@@ -62,6 +62,13 @@ class ExprConverter:
         flag = node.test.value if isinstance(node.test, cst.Name) else ""
         return IfExp(self.convert(node.body), self.convert(node.orelse), flag)
 
+    def _boolop(self, node: cst.BooleanOperation) -> Expr:
+        """``a or b`` is one of its operands, as ``a if a else b`` is (an ``and`` stays
+        ``Unknown``)."""
+        if not isinstance(node.operator, cst.Or):
+            return Unknown("BooleanOperation")
+        return IfExp(self.convert(node.left), self.convert(node.right))
+
     def _lambda(self, node: cst.Lambda) -> Expr:
         params = node.params
         if params.params or params.posonly_params or params.kwonly_params:
@@ -254,6 +261,7 @@ _HANDLERS: dict[type, Callable[..., Expr]] = {
     cst.BinaryOperation: ExprConverter._binop,
     cst.UnaryOperation: ExprConverter._unary,
     cst.IfExp: ExprConverter._ifexp,
+    cst.BooleanOperation: ExprConverter._boolop,
     cst.Lambda: ExprConverter._lambda,
     cst.GeneratorExp: _comprehension_of,
     cst.ListComp: _comprehension_of,
