@@ -92,17 +92,19 @@ def _resolved(cond: Cond, keys_of: Callable[[str], tuple[object, ...] | None]) -
 def dead(tests: tuple[ParamTest, ...], binding: Binding, line: int) -> bool:
     """Whether ``line`` is in a branch that ``binding`` rules out, or after an ``if`` that
     leaves the function when its test holds (``ParamTest.exits``)."""
-    for test in tests:
-        if test.exits and line >= test.end and holds(test.cond, binding) is True:
-            return True
-        if not test.first <= line < test.end:
-            continue
-        verdict = holds(test.cond, binding)
-        if verdict is False and test.body < line and (not test.body_end or line < test.body_end):
-            return True
-        if verdict is True and test.body_end and line >= test.body_end:
-            return True
-    return False
+    return any(_rules_out(test, binding, line) for test in tests)
+
+
+def _rules_out(test: ParamTest, binding: Binding, line: int) -> bool:
+    """Whether ``test``, under ``binding``, rules ``line`` out."""
+    if test.exits and line >= test.end and holds(test.cond, binding) is True:
+        return True
+    if not test.first <= line < test.end:
+        return False
+    verdict = holds(test.cond, binding)
+    if verdict is False:
+        return test.body < line and (not test.body_end or line < test.body_end)
+    return verdict is True and bool(test.body_end) and line >= test.body_end
 
 
 def in_force(info: FunctionInfo, binding: Binding) -> dict[str, object]:

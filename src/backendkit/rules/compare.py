@@ -347,16 +347,19 @@ class SecretCompareRule(ProjectRule):
 
 def _secret_side(index: ProjectIndex, compare: Compare, ctx: Ctx) -> tuple[str, str] | None:
     """``(kind, name)`` of the secret a comparison checks, None when it checks none."""
-    kinds = []
-    for side in (compare.left, compare.right):
-        if _kind(side):
-            kinds += [] if _piece(side, ctx) else [(_kind(side), side)]
-        elif (part := _secret_part(side)) is not None and not _piece(part, ctx):
-            kinds.append(("secret", part))  # a header value made from it: a shared secret
+    kinds = [k for side in (compare.left, compare.right) if (k := _side_kind(side, ctx))]
     if not kinds or _not_a_check(index, compare, ctx):
         return None
     kind, side = max(kinds, key=lambda pair: pair[0] == "password")
     return kind, ".".join(p for p in _last(side) or () if p)
+
+
+def _side_kind(side: Expr, ctx: Ctx) -> tuple[str, Expr] | None:
+    """``(kind, expr)`` of the secret one side of a comparison names, None when none."""
+    if _kind(side):
+        return None if _piece(side, ctx) else (_kind(side), side)
+    part = _secret_part(side)  # a header value made from it: a shared secret
+    return None if part is None or _piece(part, ctx) else ("secret", part)
 
 
 def _secret_part(expr: Expr) -> Expr | None:

@@ -30,12 +30,7 @@ def unset_value(index: ProjectIndex, expr: Expr | None, ctx: Ctx, depth: int = 0
     if expr is None or depth > _DEPTH:
         return None
     if isinstance(expr, Name):
-        found = index.lookup(expr.dotted, ctx)
-        if not isinstance(found, VarSym) or found.assign.value is None:
-            return None
-        if len(found.ctx.scopes[-1].assigns.get(found.name, ())) > 1:
-            return None  # bound more than once: either may hold
-        return unset_value(index, found.assign.value, found.ctx, depth + 1)
+        return _named(index, expr, ctx, depth)
     if isinstance(expr, Seq):
         return _display(index, expr, ctx, depth)
     if isinstance(expr, Call):
@@ -43,6 +38,16 @@ def unset_value(index: ProjectIndex, expr: Expr | None, ctx: Ctx, depth: int = 0
     if isinstance(expr, IfExp):
         return _either(index, expr, ctx, depth)
     return None
+
+
+def _named(index: ProjectIndex, expr: Name, ctx: Ctx, depth: int) -> Unset | None:
+    """The unset value of the variable ``expr`` names, when it is bound once."""
+    found = index.lookup(expr.dotted, ctx)
+    if not isinstance(found, VarSym) or found.assign.value is None:
+        return None
+    if len(found.ctx.scopes[-1].assigns.get(found.name, ())) > 1:
+        return None  # bound more than once: either may hold
+    return unset_value(index, found.assign.value, found.ctx, depth + 1)
 
 
 def _either(index: ProjectIndex, expr: IfExp, ctx: Ctx, depth: int) -> Unset | None:

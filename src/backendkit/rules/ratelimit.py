@@ -12,7 +12,7 @@ from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.errors import raised_statuses
 from backendkit.rules.support import also_at, dependency_functions, find_function, per_endpoint
-from backendkit.summary.model import Call, Name
+from backendkit.summary.model import Call, Name, Scope
 
 #: names of a counter of failed tries (``MAX_TRIES``, ``failed_logins``), a limiter of its own
 _ATTEMPTS = re.compile(r"attempt|tries|fail", re.IGNORECASE)
@@ -159,15 +159,21 @@ def _oauth_start(handler: FuncSym | None) -> bool:
     if handler is None or [p.name for p in handler.info.params] != ["request"]:
         return False
     scope = handler.info.scope
-    redirects = {
+    lines = scope.return_lines
+    if not lines or scope.ifs or scope.bare_returns:
+        return False
+    return set(lines) <= _redirect_lines(scope)
+
+
+def _redirect_lines(scope: Scope) -> set[int]:
+    """The lines of ``scope`` that return an ``authorize_redirect(...)`` call."""
+    return {
         site.line
         for site in scope.calls
         if site.use == "return"
         and isinstance(site.call.func, Name)
         and site.call.func.dotted.rpartition(".")[2] == "authorize_redirect"
     }
-    lines = scope.return_lines
-    return bool(lines) and not scope.ifs and not scope.bare_returns and set(lines) <= redirects
 
 
 def _answers_429(ctx: ProjectContext, handler: FuncSym | None) -> bool:

@@ -422,9 +422,8 @@ class FlowFacts(RebindFacts):
         )
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        """An ``async def`` whose body ends with an ``if`` without ``else``: that ``if`` is
-        recorded, exit or not (``Scope.tail_if``). The ``if`` statements of the body that
-        leave the function when their test holds are noted (``ParamTest.exits``)."""
+        """Notes the body's ``if`` statements that leave the function when their test holds
+        (``ParamTest.exits``), and an ``async def``'s last ``if`` without ``else`` (tail_if)."""
         body = node.body
         if not isinstance(body, cst.IndentedBlock) or not body.body:
             return

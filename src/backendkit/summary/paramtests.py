@@ -194,17 +194,23 @@ def _comparison(test: cst.Comparison, params: Collection[str]) -> Cond | None:
     if kind is None or not isinstance(test.left, cst.Name) or test.left.value not in params:
         return None
     name = test.left.value
-    if kind in ("in", "notin") and (constant := _constant_name(target.comparator)):
-        found = ("inname", name, constant)
-        return found if kind == "in" else ("not", found)
-    if kind in ("in", "notin"):  # a string is searched for a substring: not a container
-        container = isinstance(target.comparator, (cst.Tuple, cst.List, cst.Set))
-        values = _literals(target.comparator) if container else None
-        return None if values is None else (kind, name, values)
+    if kind in ("in", "notin"):
+        return _membership(kind, name, target.comparator)
     value = _literal(target.comparator)
     if value is _NOT_LITERAL or (kind in ("is", "isnot") and value not in (None, True, False)):
         return None
     return (kind, name, value)
+
+
+def _membership(kind: str, name: str, container: cst.BaseExpression) -> Cond | None:
+    """``p in (...)`` / ``p in NAME`` and their ``not in`` forms."""
+    if constant := _constant_name(container):
+        found = ("inname", name, constant)
+        return found if kind == "in" else ("not", found)
+    # a string is searched for a substring: not a container
+    literal = isinstance(container, (cst.Tuple, cst.List, cst.Set))
+    values = _literals(container) if literal else None
+    return None if values is None else (kind, name, values)
 
 
 def _constant_name(node: cst.BaseExpression) -> str | None:
