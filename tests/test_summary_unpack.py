@@ -8,7 +8,7 @@ import libcst as cst
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, VarSym
 from backendkit.summary.collector import build_summary
-from backendkit.summary.model import Call, Const, IfExp, Lambda, Name, Seq, Subscript, Unknown
+from backendkit.summary.model import OR, Call, Const, IfExp, Lambda, Name, Seq, Subscript, Unknown
 
 SOURCE = """\
 router = make_router()
@@ -76,12 +76,12 @@ def test_a_conditional_expression_keeps_both_branches() -> None:
 
 
 def test_an_or_is_one_of_its_operands() -> None:
-    """``a or b`` is recorded as ``a if a else b`` would be (either operand); ``and`` is not
-    modelled."""
+    """``a or b`` is recorded as ``a if a else b`` would be (either operand), marked ``OR``
+    (a missing value it may replace: ``token or DEFAULT``); ``and`` is not modelled."""
     source = "import os\n\nA = os.getenv('X') or 'dev'\nB = os.getenv('X') and 'on'\n"
     summary = build_summary("m.py", "m", False, cst.parse_module(source))
     first = summary.scope.assigns["A"][-1].value
-    assert first == IfExp(Call(Name("os.getenv"), (Const("X"),)), Const("dev"))
+    assert first == IfExp(Call(Name("os.getenv"), (Const("X"),)), Const("dev"), OR)
     assert summary.scope.assigns["B"][-1].value == Unknown("BooleanOperation")
 
 

@@ -15,7 +15,7 @@ from backendkit.project.authstatus import DepNode
 from backendkit.project.returns import Origin, origin_of
 from backendkit.project.symbols import Ctx, OneOf, VarSym
 from backendkit.project.text import expr_text
-from backendkit.summary.model import Assign, Const, Expr, IfExp, Name, Seq
+from backendkit.summary.model import OR, Assign, Const, Expr, IfExp, Name, Seq
 
 if TYPE_CHECKING:
     from backendkit.project.deps import DependencyResolver
@@ -126,7 +126,7 @@ class Alternatives:
         """Where the local variable ``flag`` (a test's name) is assigned, if it is one bound
         once (not a module's: each list tested on a module constant is a switch of its
         own)."""
-        if not flag:
+        if not flag or flag == OR:
             return None
         symbol = self.resolver.index.lookup(flag, ctx)
         if not isinstance(symbol, VarSym) or not symbol.assign.line:

@@ -29,7 +29,7 @@ from backendkit.project.credentials import CredentialChecks, CredentialRead, rej
 from backendkit.project.credflow import derived, handed_on, mentions
 from backendkit.project.credhelpers import connection_param
 from backendkit.project.symbols import FuncSym
-from backendkit.summary.model import Call, Const, Name, Scope, Unknown
+from backendkit.summary.model import OR, Call, Const, Expr, IfExp, Name, Scope, Unknown
 
 
 def endpoint_check(checks: CredentialChecks, func: FuncSym) -> str:
@@ -135,6 +135,11 @@ def _plain(call: Call) -> Call:
     """``call`` with the arguments the summary keeps no parts of (``token or DEFAULT``) made
     ``None``: an endpoint hands on the credential itself, not a value that may replace a
     missing one (``get_user(token or DEFAULT_TOKEN)`` lets anonymous callers in)."""
-    args = tuple(Const(None) if isinstance(a, Unknown) else a for a in call.args)
-    kwargs = tuple((k, Const(None) if isinstance(v, Unknown) else v) for k, v in call.kwargs)
+    args = tuple(Const(None) if _replaceable(a) else a for a in call.args)
+    kwargs = tuple((k, Const(None) if _replaceable(v) else v) for k, v in call.kwargs)
     return Call(call.func, args, kwargs)
+
+
+def _replaceable(arg: Expr) -> bool:
+    """``token or DEFAULT``, or a value the summary keeps no parts of."""
+    return isinstance(arg, Unknown) or (isinstance(arg, IfExp) and arg.flag == OR)

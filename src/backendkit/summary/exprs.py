@@ -8,6 +8,7 @@ import libcst as cst
 
 from backendkit.summary.literals import token_value
 from backendkit.summary.model import (
+    OR,
     Attr,
     BinOp,
     Call,
@@ -67,7 +68,7 @@ class ExprConverter:
         ``Unknown``)."""
         if not isinstance(node.operator, cst.Or):
             return Unknown("BooleanOperation")
-        return IfExp(self.convert(node.left), self.convert(node.right))
+        return IfExp(self.convert(node.left), self.convert(node.right), OR)
 
     def _lambda(self, node: cst.Lambda) -> Expr:
         params = node.params

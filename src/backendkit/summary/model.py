@@ -109,10 +109,15 @@ class LoopItem:
     index: int | None = None
 
 
+#: ``IfExp.flag`` of ``a or b``
+OR = "or"
+
+
 @dataclass(frozen=True)
 class IfExp:
     """``body if test else orelse``: the value is one of the two branches; ``flag`` is the
-    test when it is a plain name (``[Security(auth)] if is_auth else None``), else ""."""
+    test when it is a plain name (``[Security(auth)] if is_auth else None``), ``OR`` for
+    ``body or orelse`` (no name is spelt so), else ""."""
 
     body: Expr
     orelse: Expr
