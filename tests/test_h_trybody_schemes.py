@@ -13,8 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backendkit import analyze
+from backendkit.summary.blocks import Handler, TryBlock
 from backendkit.summary.collector import build_summary
-from backendkit.summary.model import Handler, Name, Seq, TryBlock, Unknown
+from backendkit.summary.model import Name, Seq, Unknown
 from helpers import write_project
 from truth import imported_app
 

@@ -38,7 +38,8 @@ from backendkit.project.symbols import (
     Unresolved,
     VarSym,
 )
-from backendkit.summary.model import REPORT_CALLS, Expr, Handler, Name, Seq, TryBlock
+from backendkit.summary.blocks import Handler, TryBlock
+from backendkit.summary.model import REPORT_CALLS, Expr, Name, Seq
 
 __all__ = ["FASTAPI_ERROR", "HTTP_ERROR", "Catches", "Raised", "http_family"]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from backendkit.summary.blocks import Handler, TryBlock
 from backendkit.summary.exprs import ExprConverter, dotted_name
 from backendkit.summary.model import (
     REPORT_CALLS,
@@ -21,12 +22,10 @@ from backendkit.summary.model import (
     Compare,
     Const,
     Expr,
-    Handler,
     LoopItem,
     Name,
     Scope,
     Seq,
-    TryBlock,
     Unknown,
     sparse_dict,
 )
