@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from backendkit import analyze
+from backendkit.rules.keywordline import keyword_line
 from helpers import write_project
 
 MAIN = """\
@@ -92,3 +93,54 @@ def test_a_wildcard_unpacked_from_a_helper_tuple(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": UNPACKED})
     found = [(f.line, f.severity.value) for f in analyze([root]).findings if f.code == "BK103"]
     assert found == [(21, "error")]
+
+
+SPREAD = """\
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware import Middleware
+
+app = FastAPI(
+    middleware=[
+        Middleware(
+            CORSMiddleware,
+            allow_credentials=True,
+            allow_origins=["*"],
+        )
+    ]
+)
+app.add_middleware(
+    CORSMiddleware,
+    allow_origin_regex=".*",  # backendkit: ignore[BK103]
+)
+app.add_middleware(  # backendkit: ignore[BK103]
+    CORSMiddleware,
+    allow_origins=["*"],
+)
+"""
+
+
+def test_reported_on_the_line_of_the_option(tmp_path: Path) -> None:
+    """A call written over several lines is reported on the line of the option at fault,
+    where a suppression comment goes; one on the call's first line still applies."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": SPREAD})
+    found = [f for f in analyze([root], use_cache=False).findings if f.code == "BK103"]
+    assert [(f.line, f.message.split()[1]) for f in found] == [(10, "allow_origins")]
+    assert found[0].extra["alt_lines"] == [7]
+    unused = [f for f in analyze([root], use_cache=False).findings if f.code == "BK004"]
+    assert unused == []
+
+
+def test_keyword_line_falls_back_to_the_call(tmp_path: Path) -> None:
+    """The line of a keyword inside the call named, not one of a later call or of a nested
+    one; the call's own line when the keyword is not written there or the file is gone."""
+    source = tmp_path / "m.py"
+    source.write_text(
+        "x = [\n    f(\n        g(a=1),\n        **opts,\n    ),\n    h(\n        a=2,\n"
+        "    ),\n]\n",
+        encoding="utf-8",
+    )
+    assert keyword_line(source, 2, "f", "a") == 2
+    assert keyword_line(source, 3, "g", "a") == 3
+    assert keyword_line(source, 6, "h", "a") == 7
+    assert keyword_line(tmp_path / "gone.py", 6, "h", "a") == 6

@@ -10,8 +10,9 @@ from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.corsenv import unset_value
+from backendkit.rules.keywordline import keyword_line
 from backendkit.rules.support import call_sites
-from backendkit.summary.model import Call, Const, Expr, Name, Seq, Subscript
+from backendkit.summary.model import Call, CallSite, Const, Expr, Name, Seq, Subscript
 
 _PROBES = ("https://evil.example.com", "http://attacker.test:8080", "https://a.b")
 
@@ -72,8 +73,9 @@ class WildcardCorsRule(ProjectRule):
     INVALID = (
         Example(
             "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware "
-            "as CM\n\napp = FastAPI()\napp.add_middleware(  # expect: BK103\n    CM,\n"
-            '    allow_origins=["*"],\n    allow_credentials=True,\n)\n'
+            "as CM\n\napp = FastAPI()\napp.add_middleware(\n    CM,\n"
+            '    allow_origins=["*"],  # expect: BK103\n    allow_credentials=True,\n)\n',
+            note="reported on the line of the option (where a suppression comment goes)",
         ),
         Example(
             {
@@ -106,8 +108,9 @@ class WildcardCorsRule(ProjectRule):
             "from fastapi.middleware.cors import CORSMiddleware\n\n"
             "ORIGINS = os.getenv('CORS_ALLOW_ORIGIN', '*').split(';')\n"
             "app = FastAPI()\n"
-            "app.add_middleware(  # expect: BK103\n"
-            "    CORSMiddleware, allow_origins=ORIGINS, allow_credentials=True\n)\n",
+            "app.add_middleware(\n"
+            "    CORSMiddleware, allow_origins=ORIGINS, allow_credentials=True  # expect: BK103\n"
+            ")\n",
             note="the environment's origins, with the wildcard as the default (open-webui)",
         ),
         Example(
@@ -130,7 +133,9 @@ class WildcardCorsRule(ProjectRule):
             message = self._problem(index, options, where)
             if message:
                 severity = None if "allow_credentials=True" in message else Severity.WARNING
-                yield self.finding(where.module.path, site.line, message, severity=severity)
+                line = _option_line(ctx, where.module.path, site, message.split()[1])
+                extra = {"alt_lines": [site.line]} if line != site.line else {}
+                yield self.finding(where.module.path, line, message, severity=severity, extra=extra)
 
     def _cors_options(self, index: ProjectIndex, call: Call, ctx: Ctx) -> Call | None:
         func = call.func
@@ -159,6 +164,15 @@ class WildcardCorsRule(ProjectRule):
                 "the signed-in user; list the trusted origins explicitly (from settings)"
             )
         return f"CORS {what}; list the trusted origins explicitly (from settings)"
+
+
+def _option_line(ctx: ProjectContext, path: str, site: CallSite, option: str) -> int:
+    """The line of the ``option`` keyword the finding is about (the call's line when it is
+    not written there: a suppression comment goes on the finding's line, as with ruff)."""
+    if ctx.root is None or not isinstance(site.call.func, Name):
+        return site.line
+    callee = site.call.func.dotted.rpartition(".")[2]
+    return keyword_line(ctx.root / path, site.line, callee, option)
 
 
 def _open_origins(index: ProjectIndex, call: Call, ctx: Ctx) -> str:
