@@ -144,3 +144,42 @@ def test_keyword_line_falls_back_to_the_call(tmp_path: Path) -> None:
     assert keyword_line(source, 3, "g", "a") == 3
     assert keyword_line(source, 6, "h", "a") == 7
     assert keyword_line(tmp_path / "gone.py", 6, "h", "a") == 6
+
+
+LOCALS = """\
+import os
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+
+def _get_cors_config(env: str | None = None):
+    raw = env if env is not None else os.getenv("CORS_ORIGINS")
+    if raw is None or raw.strip() == "":
+        computed_origins = ["*"]
+    else:
+        computed_origins = [o.strip() for o in raw.split(",") if o.strip()]
+    computed_credentials = "*" not in computed_origins
+    return computed_origins, computed_credentials
+
+
+def _listed_config():
+    computed = ["https://a.example"]
+    return computed, True
+
+
+origins, credentials = _get_cors_config()
+listed, listed_credentials = _listed_config()
+app = FastAPI()
+app.add_middleware(CORSMiddleware, allow_origins=origins, allow_credentials=credentials)
+app.add_middleware(CORSMiddleware, allow_origins=listed, allow_credentials=listed_credentials)
+"""
+
+
+def test_a_wildcard_bound_to_a_local_of_a_returned_tuple(tmp_path: Path) -> None:
+    """litellm's ``return computed_origins, computed_credentials`` where ``computed_origins =
+    ["*"]`` when the variable is unset: each local of the returned tuple counts every value it
+    is bound to."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": LOCALS})
+    found = [(f.line, f.severity.value) for f in analyze([root]).findings if f.code == "BK103"]
+    assert found == [(25, "warning")]

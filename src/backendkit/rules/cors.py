@@ -218,9 +218,13 @@ def _wildcard_helper(index: ProjectIndex, expr: Expr | None, ctx: Ctx) -> str | 
 
 def _returned_values(func: FuncSym, position: int | None) -> list[Expr | None]:
     """What ``func`` may return (see ``_bound``); with ``position``, that item of each
-    returned tuple (``origins, credentials = helper()``)."""
+    returned tuple (``origins, credentials = helper()``), a local's bindings too (litellm's
+    ``return computed_origins, computed_credentials``)."""
     values = [value for returned in func.info.scope.returns for value in _bound(func, returned)]
-    return values if position is None else [_item(value, position) for value in values]
+    if position is None:
+        return values
+    items = [_item(value, position) for value in values]
+    return [bound for item in items for bound in (_bound(func, item) if item else [item])]
 
 
 def _unpacked(expr: Expr | None) -> tuple[Expr | None, int | None]:
