@@ -12,7 +12,8 @@ from backendkit.project.symbols import Ctx, Unresolved
 from backendkit.result import Route
 from backendkit.rules.authswitch import split_switched, switch_findings
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.support import also_at, config_line, per_endpoint
+from backendkit.rules.handlers import per_handler
+from backendkit.rules.support import config_line
 
 _DEPS = """\
 from typing import Annotated
@@ -54,10 +55,6 @@ def _project(items: str, main: str = _MAIN) -> dict[str, str]:
         "app/api/items.py": items,
         "app/main.py": main,
     }
-
-
-def _route_label(route: Route) -> str:
-    return f"{'|'.join(route.methods)} {route.path}"
 
 
 def _flagged(routes: Iterable[Route], auth: str) -> Iterator[Route]:
@@ -342,16 +339,15 @@ class MissingAuthRule(ProjectRule):
         """One finding per unauthenticated, non-public route, or per configuration switch
         for the routes it opens (authenticated in another configuration)."""
         alone, switched = split_switched(_flagged(ctx.routes, "none"), ctx.resolver.switched)
-        for route, others in per_endpoint(alone):
+        for route, label, alt_lines in per_handler(alone, _where):
             yield self.finding(
                 route.file,
                 route.line,
-                f"Route {_route_label(route)}{also_at(others)} has no authentication "
-                f"dependency{_where(route)}; "
+                f"Route {label} has no authentication dependency{_where(route)}; "
                 "add one (for example a CurrentUser parameter or a router dependency), name a "
                 "custom auth dependency in [tool.backendkit.auth] auth-dependencies, or mark the "
                 "route public with '# backendkit: public'",
-                extra={"alt_lines": [route.def_line], "route": route.to_dict()},
+                extra={"alt_lines": alt_lines, "route": route.to_dict()},
             )
         yield from switch_findings(self, switched)
         yield from unmatched_auth_names(ctx)
@@ -409,16 +405,16 @@ class OptionalAuthRule(ProjectRule):
         switch for the routes it makes optional (authenticated in another configuration)."""
         flagged = _flagged(ctx.routes, "optional")
         alone, switched = split_switched(flagged, ctx.resolver.switched)
-        for route, others in per_endpoint(alone):
+        for route, label, alt_lines in per_handler(alone, lambda r: r.auth_chain):
             chain = " -> ".join(route.auth_chain)
             yield self.finding(
                 route.file,
                 route.line,
-                f"Route {_route_label(route)}{also_at(others)} authenticates only optionally "
+                f"Route {label} authenticates only optionally "
                 f"({chain}): the scheme lets anonymous callers through (auto_error=False, or "
                 "a __call__ that swallows its 401) and no dependency on the way rejects every "
                 "anonymous caller; require a user, or mark the route public if anonymous "
                 "access is intended",
-                extra={"alt_lines": [route.def_line], "route": route.to_dict()},
+                extra={"alt_lines": alt_lines, "route": route.to_dict()},
             )
         yield from switch_findings(self, switched)
