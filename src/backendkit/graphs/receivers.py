@@ -144,12 +144,15 @@ class ReceiverTypes:
 
     def _class_of_value(self, expr: Expr | None, ctx: Ctx) -> ClassSym | External | None:
         """The class of ``Repo(...)`` (an instance created by a constructor call; an external
-        callee counts as a class when its name is capitalised: ``httpx.Client``) or of
+        callee counts as a class when its name is capitalised: ``httpx.Client``, and so does
+        its ``from_*`` classmethod: ``redis.Redis.from_url``) or of
         ``make_repo()`` (a project function whose return annotation names the class)."""
         if isinstance(expr, Call) and isinstance(expr.func, Name):
             found = self.index.resolve_expr(expr.func, ctx)
             if isinstance(found, ClassSym) or (isinstance(found, External) and _is_class(found)):
                 return found
+            if isinstance(found, External) and (built := _built_by(found)) is not None:
+                return built
             if isinstance(found, FuncSym) and found.info.returns is not None:
                 return self.class_of_annotation(found.info.returns, found.head(annotation=True))
         return None
@@ -294,6 +297,15 @@ def _is_container(external: External) -> bool:
 
 def _is_class(external: External) -> bool:
     return external.last[:1].isupper()
+
+
+def _built_by(external: External) -> External | None:
+    """The capitalised external class whose ``from_*`` classmethod ``external`` is
+    (``redis.Redis.from_url`` builds a ``redis.Redis``), else None."""
+    owner, _, last = external.qualname.rpartition(".")
+    if last.startswith("from_") and owner.rpartition(".")[2][:1].isupper():
+        return External(owner)
+    return None
 
 
 def _literal_class(symbol: Symbol | None) -> External | None:

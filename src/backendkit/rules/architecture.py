@@ -199,6 +199,8 @@ NON_BLOCKING_CALLS = (
     "redis.Redis",
     "redis.StrictRedis",
     "redis.from_url",
+    "redis.Redis.from_url",
+    "redis.StrictRedis.from_url",
 )
 
 #: In a BK301 finding before ``after_link``: how many blocking calls the function reaches.
