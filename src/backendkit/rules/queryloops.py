@@ -15,8 +15,10 @@
   stepped ``range(0, len(ids), STEP)``, a call or a name whose last word is ``batch``,
   ``chunk``, ``batches``, ``chunks``, ``batched`` or ``chunked``: ``itertools.batched(ids,
   1000)``, ``for key_batch in ...``; not ``batch_jobs``) and the query holds an ``.in_(...)``
-  (``tuple_(...).in_(...)``, ``not_in``, a Mongo ``{"$in": ...}``) while the loop variable
-  reaches the query only inside it.
+  (``tuple_(...).in_(...)``, ``not_in``, a Mongo ``{"$in": ...}``), or writes the chunk's
+  rows at once (``insert(X).values(rows)``, ``executemany(sql, rows)``, pymongo's
+  ``insert_many``, ``bulk_insert_mappings``), while the loop variable reaches the query only
+  inside it.
 
 How the loop variable reaches the query is followed through the function's local names
 (``chunk = ...``, ``stmt = select(...).where(...)``), flow-insensitively. Comparisons are not
@@ -52,6 +54,7 @@ MAX_ROUNDS = 12  # derivation rounds through local names
 NONE, BATCH, ITEM = 0, 1, 2  # how a loop variable reaches an expression
 _BATCH_METHODS = frozenset({"in_", "not_in", "notin_"})
 _BATCH_KEYS = frozenset({"$in", "$nin"})
+_MANY_ROWS = frozenset({"executemany", "insert_many", "bulk_insert_mappings", "bulk_save_objects"})
 _BATCH_WORDS = frozenset({"batch", "batches", "batched", "chunk", "chunks", "chunked"})
 _RETRY_WORDS = ("retr", "attempt", "tries")
 _SQL_LIMIT = re.compile(r"\blimit\s+(\d+|:\w+|%s|%\(\w+\)s|\?|\$\d+)", re.IGNORECASE)
@@ -267,10 +270,12 @@ def _says_batch(name: str) -> bool:
 
 
 def _batch_method(call: Call) -> bool:
-    func = call.func
-    if isinstance(func, Attr):
-        return func.attr in _BATCH_METHODS
-    return isinstance(func, Name) and func.dotted.rpartition(".")[2] in _BATCH_METHODS
+    """``.in_(...)`` and its kin, or a write of many rows at once: ``.values(rows)`` (one
+    positional list, not ``.values(name=...)``) and ``executemany(sql, rows)``."""
+    method = _method(call)
+    if method == "values":
+        return len(call.args) == 1 and not call.kwargs
+    return method in _BATCH_METHODS or method in _MANY_ROWS
 
 
 def _arguments(call: Call) -> tuple[Expr, ...]:
