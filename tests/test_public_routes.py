@@ -191,6 +191,12 @@ def test_business_routes_that_look_conventional_are_reported(project: Path) -> N
         ("/auth/{session_id}", ("GET",), ""),  # after auth alone: an ordinary endpoint
         ("/oauth/clients", ("GET",), ""),  # a list of OAuth clients
         ("/oauth/{provider}/tokens", ("GET",), ""),
+        ("/health/db", ("GET",), "health"),  # one check of the probe
+        ("/api/healthz/redis", ("HEAD",), "healthz"),
+        ("/health/db/{check_id}", ("GET",), ""),
+        ("/health/db", ("POST",), ""),
+        ("/docs/oauth2-redirect", ("GET",), "docs"),  # FastAPI's Swagger UI redirect
+        ("/docs/reports", ("GET",), ""),
     ],
 )
 def test_conventional_segment(path: str, methods: tuple[str, ...], segment: str) -> None:

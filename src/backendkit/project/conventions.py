@@ -46,6 +46,15 @@ PROBE_SEGMENTS = frozenset(
         *("favicon", "favicon.ico", "robots.txt"),  # what browsers and crawlers fetch unasked
     }
 )
+#: checks of a health probe (``/health/live`` ends with a probe segment of its own)
+_CHECKS = frozenset({"db", "database", "redis", "cache", "deps", "dependencies", "startup"})
+#: what may follow a probe or documentation segment as the last one: a check of a health
+#: probe (``/health/db``, ``/healthz/ready``), the OAuth2 redirect page of FastAPI's Swagger
+#: UI (``/docs/oauth2-redirect``, its ``swagger_ui_oauth2_redirect_url``)
+PROBE_PARTS = {
+    "docs": frozenset({"oauth2-redirect"}),
+    **dict.fromkeys(("health", "healthz", "health-check", "healthcheck"), _CHECKS),
+}
 #: directories of static files (``/assets/{filename:path}``): public by convention for GET and
 #: HEAD when only path parameters follow (the file's name), like a ``StaticFiles`` mount
 STATIC_SEGMENTS = frozenset({"static", "assets", "public"})
@@ -176,9 +185,16 @@ def _opens(segment: str, previous: str, after: list[str]) -> str | None:
     lowered = segment.lower()
     if lowered == WELL_KNOWN and after:
         return segment  # RFC 8615 metadata (OAuth, OpenID, security.txt): public to read
-    if _opens_auth(lowered, previous) or (lowered in PROBE_SEGMENTS and not after):
+    if lowered in PROBE_SEGMENTS and _probe_end(lowered, after):
+        return segment
+    if _opens_auth(lowered, previous):
         return _unless_followed(segment, after)
     return _opens_to_read(segment, previous, after)
+
+
+def _probe_end(probe: str, after: list[str]) -> bool:
+    """Nothing follows the probe segment, or one of its ``PROBE_PARTS`` (``/health/db``)."""
+    return not after or (len(after) == 1 and after[0].lower() in PROBE_PARTS.get(probe, ()))
 
 
 def _opens_to_read(segment: str, previous: str, after: list[str]) -> str | None:
