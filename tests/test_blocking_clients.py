@@ -54,3 +54,45 @@ def test_a_client_from_url_is_its_class(tmp_path: Path) -> None:
         (28, "redis.StrictRedis.ping (line 12)"),
         (33, "redis.Redis.get (line 17)"),
     ]
+
+
+PROC = """\
+import os
+
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+def start_time(pid: int) -> bytes:
+    with open(f"/proc/{pid}/stat", "rb") as handle:
+        return handle.read()
+
+
+def uptime() -> str:
+    with open("/proc/uptime") as handle:
+        return handle.read()
+
+
+def config(name: str) -> str:
+    with open(f"/etc/app/{name}") as handle:
+        return handle.read()
+
+
+@app.get("/me")
+async def me() -> dict:
+    return {"start": start_time(os.getpid()), "up": uptime()}
+
+
+@app.get("/config")
+async def read_config() -> dict:
+    return {"c": config("main")}
+"""
+
+
+def test_kernel_pseudo_files_do_not_block(tmp_path: Path) -> None:
+    """``open(f"/proc/{pid}/stat")`` reads kernel memory, not a disk (lightrag's start-time
+    check, 15 findings); any other path is a file read."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": PROC})
+    found = [f for f in analyze([root], use_cache=False).findings if f.code == "BK301"]
+    assert [f.line for f in found] == [30]

@@ -53,7 +53,9 @@ from backendkit.summary.model import (
     Attr,
     Call,
     CallSite,
+    Const,
     Expr,
+    FString,
     FunctionInfo,
     Name,
 )
@@ -273,7 +275,7 @@ class _Builder(ReceiverTypes):
                     name = self.add_node(callee, "function")
                     self.add_edge(caller, name, site.line, "call")
                     self.result.sites.setdefault(caller, []).append((name, site))
-            elif isinstance(target, External) and not site.awaited:
+            elif isinstance(target, External) and not site.awaited and not _kernel_file(site):
                 self.result.external.setdefault(caller, []).append((site.line, target.qualname))
             elif isinstance(target, str):
                 self.result.unresolved.setdefault(caller, []).append((site.line, target))
@@ -473,6 +475,16 @@ def _body_sites(info: FunctionInfo) -> Iterator[CallSite]:
             signature = list(signature_calls(info))
         if site.call not in signature:
             yield site
+
+
+def _kernel_file(site: CallSite) -> bool:
+    """``open(f"/proc/{pid}/stat")``: a kernel pseudo-file under /proc or /sys, read from
+    memory (no disk behind it), is no blocking I/O."""
+    first = site.call.args[0] if site.call.args else None
+    text = first.parts[0] if isinstance(first, FString) and first.parts else first
+    return _method_name(site.call.func) == "open" and (
+        isinstance(text, Const) and str(text.value).startswith(("/proc/", "/sys/"))
+    )
 
 
 def _is_add_task(call: Call) -> bool:
