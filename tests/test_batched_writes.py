@@ -59,3 +59,48 @@ def test_a_chunk_written_at_once_is_batched(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", files)
     found = [f.line for f in analyze([root], use_cache=False).findings if f.code == "BK304"]
     assert found == [21, 27]
+
+
+DAEMON = """\
+import asyncio
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Row
+
+
+async def heartbeat(session: AsyncSession, rowid: int) -> None:
+    while True:
+        await asyncio.sleep(30)
+        await session.execute(sa.update(Row).where(Row.id == rowid).values(id=rowid))
+
+
+async def paced(session: AsyncSession, ids: list[int]) -> None:
+    while True:
+        for rowid in ids:
+            await asyncio.sleep(1)
+            await session.execute(sa.select(Row).where(Row.id == rowid))
+        await asyncio.sleep(60)
+
+
+async def keyset(session: AsyncSession, size: int) -> None:
+    query = sa.select(Row.id).order_by(Row.id).limit(size)
+    last = 0
+    while True:
+        rows = (await session.execute(query.where(Row.id > last))).scalars().all()
+        if not rows:
+            break
+        last = rows[-1]
+"""
+
+
+def test_periodic_and_keyset_while_loops(tmp_path: Path) -> None:
+    """A ``while`` loop that sleeps on every round is a timer (phoenix's heartbeat), and one
+    refining a local paged statement (``query.where(Row.id > last)`` of a ``.limit(size)``)
+    reads a page per round (prefect's cleanup services); a ``for`` over the rows inside the
+    timer is still a query per row, sleep or not."""
+    files = {"app/__init__.py": "", "app/models.py": MODELS, "app/jobs.py": DAEMON}
+    root = write_project(tmp_path / "p", files)
+    found = [f.line for f in analyze([root], use_cache=False).findings if f.code == "BK304"]
+    assert found == [19]

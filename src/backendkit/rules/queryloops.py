@@ -10,7 +10,11 @@
   statement.
 - A **paging** loop is a ``while`` loop whose query reads a page of rows: it holds a
   ``.limit(n)`` (``n`` not a literal 0 or 1) or SQL text with ``LIMIT n`` / ``LIMIT :size``
-  (keyset or offset pagination, ``while True: rows = ...limit(500)...; if not rows: break``).
+  (keyset or offset pagination, ``while True: rows = ...limit(500)...; if not rows: break``),
+  also through a local statement it refines (``stmt.where(X.id > last)``).
+- A **periodic** loop is a ``while`` loop that sleeps in its own body (``await
+  asyncio.sleep(interval)``, not in a loop nested in it): a heartbeat or a poller runs one
+  query per tick.
 - A **batch** loop runs one ``IN (...)`` query per chunk of ids: it iterates over chunks (a
   stepped ``range(0, len(ids), STEP)``, a call or a name whose last word is ``batch``,
   ``chunk``, ``batches``, ``chunks``, ``batched`` or ``chunked``: ``itertools.batched(ids,
@@ -97,7 +101,7 @@ class LoopQuery:
 
     def exempt(self) -> bool:
         """A repeat, batch or paging loop (see the module docstring)."""
-        if self._paged():
+        if self._paged() or self._ticks():
             return True
         if not self.iterables or not self.targets:
             return False
@@ -211,14 +215,26 @@ class LoopQuery:
             return False
         return self._holds(self.query, _is_page)
 
+    def _ticks(self) -> bool:
+        """A ``while`` loop that sleeps in its own body (``await asyncio.sleep(interval)``,
+        not in a loop nested in it): a periodic task, one query per tick, not per row."""
+        kind = self.scope.loops.get(self.loop)
+        if not (isinstance(kind, Unknown) and kind.kind == "While"):
+            return False
+        return any(
+            site.loops and site.loops[-1] == self.loop and _method(site.call) == "sleep"
+            for site in self.scope.calls
+        )
+
     def _holds(self, expr: Expr | None, test: Callable[[Expr], bool], depth: int = 0) -> bool:
-        """``expr``, or a local name it uses, holds a part that passes ``test``."""
+        """``expr``, or a local name it uses (``stmt`` of ``stmt.where(...)`` too), holds a
+        part that passes ``test``."""
         if expr is None or depth > MAX_ROUNDS:
             return False
         if test(expr):
             return True
-        if isinstance(expr, Name) and "." not in expr.dotted:
-            assigns = self.scope.assigns.get(expr.dotted, ())
+        if isinstance(expr, Name):
+            assigns = self.scope.assigns.get(expr.dotted.partition(".")[0], ())
             return any(self._holds(a.value, test, depth + 1) for a in assigns)
         return any(self._holds(part, test, depth + 1) for part in _parts(expr))
 
