@@ -197,6 +197,14 @@ def test_business_routes_that_look_conventional_are_reported(project: Path) -> N
         ("/health/db", ("POST",), ""),
         ("/docs/oauth2-redirect", ("GET",), "docs"),  # FastAPI's Swagger UI redirect
         ("/docs/reports", ("GET",), ""),
+        ("/api/v1/auths/mfa/verify", ("POST",), "mfa"),  # a second factor after auths
+        ("/auths/mfa/setup", ("POST",), ""),
+        ("/users/mfa", ("GET",), ""),
+        ("/auths/ldap", ("POST",), "ldap"),
+        ("/config/ldap", ("GET",), ""),
+        ("/auth/magic", ("GET",), "magic"),
+        ("/oauth2/revoke", ("POST",), "revoke"),  # RFC 7009
+        ("/tokens/revoke", ("POST",), ""),
     ],
 )
 def test_conventional_segment(path: str, methods: tuple[str, ...], segment: str) -> None:

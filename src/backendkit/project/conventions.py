@@ -72,8 +72,13 @@ AUTH_STEP_SEGMENTS = frozenset(
 #: one of ``REFRESH_CONTEXT`` (``/auth/refresh``, fastapi-users' ``/auth/verify``;
 #: ``/cache/refresh`` and ``/documents/verify`` are ordinary endpoints)
 _AUTH_LIKE = AUTH_SEGMENTS | SIGN_OUT_SEGMENTS | AUTH_STEP_SEGMENTS | {"refresh"}
-REFRESH_CONTEXT = frozenset({"auth", "oauth", "oauth2", "jwt", "session", "sessions", "tokens"})
-_IN_REFRESH_CONTEXT = frozenset({"refresh", "verify"})  # authentication after ``REFRESH_CONTEXT``
+REFRESH_CONTEXT = frozenset(
+    {"auth", "auths", "oauth", "oauth2", "jwt", "session", "sessions", "tokens"}
+)
+#: authentication after ``REFRESH_CONTEXT``: ``/auth/refresh``, a magic link, an LDAP sign-in
+#: or a second factor (open-webui's ``/auths/ldap`` and ``/auths/mfa/verify``, khoj's
+#: ``/auth/magic``); ``/users/mfa`` and ``/config/ldap`` are ordinary endpoints
+_IN_REFRESH_CONTEXT = frozenset({"refresh", "verify", "magic", "magic-link", "ldap", "mfa", "2fa"})
 #: external sign-in providers, as a segment after an authentication one (``/login/google``)
 PROVIDERS = frozenset({"google", "github", "gitlab", "microsoft", "apple", "facebook"})
 #: segments after which one provider (a path parameter or a name of ``PROVIDERS``) may come
@@ -82,6 +87,9 @@ PROVIDERS = frozenset({"google", "github", "gitlab", "microsoft", "apple", "face
 #: ``/auth/{provider}/login``, ``/oauth/{provider}/authorize``, ``/sso/google/callback``
 OAUTH_CONTEXT = frozenset({"oauth", "oauth2", "sso", "oidc", "auth"})
 _IN_OAUTH_CONTEXT = frozenset({"callback", "authorize"})  # authentication after ``OAUTH_CONTEXT``
+#: RFC 7009's token revocation right after ``OAUTH_CONTEXT`` (``/oauth2/revoke``): the token it
+#: revokes is its credential (not after a provider: ``/auth/{provider}/revoke`` unlinks one)
+_REVOKE = "revoke"
 #: OAuth segments after which a provider as the last segment starts the sign-in
 #: (``/oauth/{provider}``, chainlit's ``/auth/oauth/{provider_id}``; not ``/auth/{id}``)
 FLOW_STARTS = OAUTH_CONTEXT - {"auth"}
@@ -129,7 +137,7 @@ PROTECTED_SEGMENTS = frozenset({"admin", "admins", "internal", "private", "manag
 #: the methods a conventional endpoint may have: an authentication endpoint reads or posts
 #: credentials; a probe, the documentation and the root path are only read
 _AUTH_METHODS = frozenset({"GET", "POST"})
-_AUTH_OPENERS = _AUTH_LIKE | _IN_OAUTH_CONTEXT | _IN_REFRESH_CONTEXT  # for ``_AUTH_METHODS``
+_AUTH_OPENERS = _AUTH_LIKE | _IN_OAUTH_CONTEXT | _IN_REFRESH_CONTEXT | {_REVOKE}  # GET, POST
 _READ_METHODS = frozenset({"GET", "HEAD"})
 #: a route for OPTIONS alone answers CORS preflight requests, which browsers send without
 #: credentials (Fetch standard, CORS-preflight request): it cannot require authentication
@@ -255,6 +263,8 @@ def _opens_auth(lowered: str, previous: str) -> bool:
         return True
     if lowered in _IN_OAUTH_CONTEXT:
         return previous in OAUTH_CONTEXT or previous == _PROVIDER
+    if lowered == _REVOKE:
+        return previous in OAUTH_CONTEXT
     return lowered in _IN_REFRESH_CONTEXT and previous in REFRESH_CONTEXT
 
 
