@@ -10,7 +10,8 @@
 An endpoint is no dependency: any ``return`` sends a response, and its 401/403s are as often
 business rules (an ownership check, a private document, a method it refuses) as a missing
 credential. So it counts as checking a credential only in the plain shape above: its first
-401/403 is for want of a credential it reads (``credentials.rejected_read``), nothing returns
+401/403 (raised, or a response it returns: ``return JSONResponse(..., status_code=401)``) is
+for want of a credential it reads (``credentials.rejected_read``), nothing returns
 before it, and every ``if`` holding it tests only that credential (or a value derived from it)
 and configuration (module-level names: ``KEY``, ``settings.api_key``), not the request's path,
 method, query or a record it loaded (``if doc["private"] and token != doc["token"]``). Or it
@@ -28,8 +29,9 @@ from backendkit.project.configauth import configuration
 from backendkit.project.credentials import CredentialChecks, CredentialRead, rejected_read
 from backendkit.project.credflow import derived, handed_on, mentions
 from backendkit.project.credhelpers import connection_param
+from backendkit.project.statuscodes import AUTH_STATUSES
 from backendkit.project.symbols import FuncSym
-from backendkit.summary.model import OR, Call, Const, Expr, IfExp, Name, Scope, Unknown
+from backendkit.summary.model import OR, Call, CallSite, Const, Expr, IfExp, Name, Scope, Unknown
 
 
 def endpoint_check(checks: CredentialChecks, func: FuncSym) -> str:
@@ -40,7 +42,8 @@ def endpoint_check(checks: CredentialChecks, func: FuncSym) -> str:
 
 def _own_check(checks: CredentialChecks, func: FuncSym) -> str:
     """The credential ``func`` rejects without, in the plain shape (the module docstring)."""
-    lines = checks.errors.rejection_lines(func)
+    answered = _answered(checks, func)
+    lines = [*checks.errors.rejection_lines(func), *answered]
     if not lines:
         return ""
     reads = [*checks.reads(func), *checks.scheme_reads(func)]
@@ -49,9 +52,25 @@ def _own_check(checks: CredentialChecks, func: FuncSym) -> str:
         return ""  # a response sent before the check
     if not decided_by_credential(checks, func, first, checks.credential_names(func, reads)):
         return ""
-    site = checks.errors.raised_site(func, first)
+    site = answered.get(first) or checks.errors.raised_site(func, first)
     found = None if site is None else rejected_read(scope, reads, first, site)
     return found.what if found is not None else ""
+
+
+def _answered(checks: CredentialChecks, func: FuncSym) -> dict[int, CallSite]:
+    """The lines where ``func`` returns a 401/403 response it builds there (``return
+    JSONResponse({...}, status_code=401)``, the status as keyword or second argument): an
+    endpoint's answer, as a raised one is (litellm's realtime calls)."""
+    inner = func.ctx.enter(func.info)
+    found: dict[int, CallSite] = {}
+    for site in func.info.scope.calls:
+        call = site.call
+        if site.use != "return" or not isinstance(call.func, Name):
+            continue
+        status = call.arg(1, "status_code") if call.func.dotted.endswith("Response") else None
+        if status is not None and checks.errors.status_of(status, inner) in AUTH_STATUSES:
+            found.setdefault(site.line, site)
+    return found
 
 
 def _handed_check(checks: CredentialChecks, func: FuncSym) -> str:
