@@ -157,8 +157,9 @@ def _function(source: str) -> FunctionInfo:
 
 
 def test_the_summary_records_early_exits_and_constant_lookups() -> None:
-    """Only an ``if`` of the function's own body, without ``else``, whose body always leaves,
-    is an exit; ``p in NAME`` and ``p not in mod.NAME`` are recorded for upper-case names."""
+    """An ``if`` without ``else`` whose body always leaves is an exit, up to the end of its
+    block (the function's body, or a loop's: ``exits`` is the line it ends before); ``p in
+    NAME`` and ``p not in mod.NAME`` are recorded for upper-case names."""
     info = _function(
         "def f(a):\n"
         "    if a in TABLE:\n        return TABLE[a]\n"
@@ -171,11 +172,11 @@ def test_the_summary_records_early_exits_and_constant_lookups() -> None:
     )
     tests = {test.cond: test.exits for test in info.scope.param_tests}
     assert tests == {
-        ("inname", "a", "TABLE"): True,
-        ("not", ("inname", "a", "cfg.NAMES")): True,
-        ("eq", "a", "x"): False,
-        ("eq", "a", "y"): False,
-        ("eq", "a", "z"): False,
+        ("inname", "a", "TABLE"): 17,  # the function's body ends before line 17
+        ("not", ("inname", "a", "cfg.NAMES")): 17,
+        ("eq", "a", "x"): 0,
+        ("eq", "a", "y"): 13,  # the rest of the loop body (what follows the loop may run)
+        ("eq", "a", "z"): 0,
     }
 
 
@@ -211,3 +212,48 @@ def test_looked_up_keys_answer_true_or_unknown() -> None:
     assert holds(("not", cond), {"a": "x"}) is False
     unresolved = resolve_names(info.scope.param_tests, lambda name: None)[0].cond
     assert holds(unresolved, {"a": "x"}) is None
+
+
+NESTED = """\
+import os
+
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+def download(url: str) -> bytes:
+    with open(url, "rb") as handle:
+        return handle.read()
+
+
+def load(value: str, config_path: str | None = None) -> object:
+    try:
+        if value.startswith("s3://"):
+            if config_path is None:
+                raise ValueError("remote modules load from the config file only")
+            return download(value)
+        return value.split(".")
+    except ValueError:
+        return None
+
+
+@app.get("/plugin")
+async def plugin(target: str) -> dict:
+    return {"found": load(value=target) is not None}
+
+
+@app.get("/remote")
+async def remote(target: str) -> dict:
+    return {"found": load(target, os.environ["CONFIG"]) is not None}
+"""
+
+
+def test_an_exit_nested_in_a_try_rules_out_the_rest_of_its_block(tmp_path: Path) -> None:
+    """litellm's ``get_instance_fn(value)``: inside ``try`` and ``if value.startswith(...)``,
+    ``if config_path is None: raise`` ends that block before the remote download when the
+    caller leaves ``config_path`` at its default (28 findings); a caller passing a path still
+    reaches it."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": NESTED})
+    found = [f for f in analyze([root], use_cache=False).findings if f.code == "BK301"]
+    assert [f.line for f in found] == [31]

@@ -91,13 +91,13 @@ def _resolved(cond: Cond, keys_of: Callable[[str], tuple[object, ...] | None]) -
 
 def dead(tests: tuple[ParamTest, ...], binding: Binding, line: int) -> bool:
     """Whether ``line`` is in a branch that ``binding`` rules out, or after an ``if`` that
-    leaves the function when its test holds (``ParamTest.exits``)."""
+    leaves its block when its test holds (``ParamTest.exits``)."""
     return any(_rules_out(test, binding, line) for test in tests)
 
 
 def _rules_out(test: ParamTest, binding: Binding, line: int) -> bool:
     """Whether ``test``, under ``binding``, rules ``line`` out."""
-    if test.exits and line >= test.end and holds(test.cond, binding) is True:
+    if test.end <= line < test.exits and holds(test.cond, binding) is True:
         return True
     if not test.first <= line < test.end:
         return False

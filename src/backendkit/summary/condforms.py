@@ -13,16 +13,16 @@ class ParamTest(NamedTuple):
     """An ``if`` (or ``elif``) whose test is on parameters: its statement spans the lines
     ``first <= line < end``; its body starts after line ``body`` (where the test ends) and,
     with an ``else:`` or ``elif``, ends before line ``body_end`` (0: none), where the branch
-    taken when the test is false starts. ``exits``: the ``if`` is a statement of the function's
-    own body (not inside a loop, ``try`` or ``with``), with no ``else``, whose body always
-    leaves by a ``return`` or ``raise``: when its test holds, no line after it runs."""
+    taken when the test is false starts. ``exits``: the ``if`` has no ``else`` and its body
+    always leaves by a ``return`` or ``raise``, so when its test holds no line from ``end`` up
+    to ``exits`` (where its block ends) runs; 0 for any other ``if`` (``summary/exitifs.py``)."""
 
     first: int
     body: int
     body_end: int
     end: int
     cond: Cond
-    exits: bool = False
+    exits: int = 0
 
 
 __all__ = ["Cond", "ParamTest"]

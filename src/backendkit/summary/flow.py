@@ -16,6 +16,7 @@ from typing import Any
 
 import libcst as cst
 
+from backendkit.summary.exitifs import ExitIfs, last_ends
 from backendkit.summary.exprs import ExprConverter, dotted_name
 from backendkit.summary.literals import token_value
 from backendkit.summary.model import ATTR_TESTS, Assign, IfBlock, Narrowing, Scope, sparse_dict
@@ -319,39 +320,6 @@ _PARTS: dict[type, Callable[[Any], list[cst.CSTNode]]] = {
 }
 
 
-def _last_ends(body: cst.BaseSuite) -> bool:
-    """The last statement of ``body`` never lets control fall past it."""
-    if isinstance(body, cst.SimpleStatementSuite):
-        return bool(body.body) and isinstance(body.body[-1], (cst.Return, cst.Raise))
-    statements = body.body
-    return bool(statements) and _ends(statements[-1])
-
-
-def _ends(stmt: cst.CSTNode) -> bool:
-    """``stmt`` always leaves by a ``return`` or ``raise`` (or loops for ever): a ``return`` or
-    ``raise``, an ``if`` whose branches (``else`` required) all end, a ``try`` whose body (or
-    ``else``) and every handler end (or whose ``finally`` ends), a ``with`` whose body ends,
-    ``while True``. Anything else may fall through."""
-    if isinstance(stmt, cst.SimpleStatementLine):
-        return bool(stmt.body) and isinstance(stmt.body[-1], (cst.Return, cst.Raise))
-    if isinstance(stmt, cst.If):
-        return _last_ends(stmt.body) and stmt.orelse is not None and _ends(stmt.orelse)
-    if isinstance(stmt, (cst.Else, cst.With, cst.Finally)):
-        return _last_ends(stmt.body)
-    if isinstance(stmt, (cst.Try, cst.TryStar)):
-        return _try_ends(stmt)
-    if isinstance(stmt, cst.While):
-        return isinstance(stmt.test, cst.Name) and stmt.test.value == "True"
-    return False
-
-
-def _try_ends(stmt: cst.Try | cst.TryStar) -> bool:
-    if stmt.finalbody is not None and _ends(stmt.finalbody):
-        return True
-    body = _last_ends(stmt.body) or (stmt.orelse is not None and _ends(stmt.orelse))
-    return body and all(_last_ends(handler.body) for handler in stmt.handlers)
-
-
 def _self_flag(test: cst.BaseExpression) -> bool:
     """``test`` is an attribute of ``self``, negated or not (``self.required``)."""
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
@@ -361,10 +329,10 @@ def _self_flag(test: cst.BaseExpression) -> bool:
 
 def falls_off(node: cst.FunctionDef) -> bool:
     """Whether the end of ``node``'s body may be reached (the function then returns None)."""
-    return not _last_ends(node.body)
+    return not last_ends(node.body)
 
 
-class FlowFacts(RebindFacts):
+class FlowFacts(ExitIfs, RebindFacts):
     """Hooks that record the ``if`` tests guarding exits, and the ``return`` lines."""
 
     scope: Scope
@@ -394,8 +362,8 @@ class FlowFacts(RebindFacts):
         if id(found.test) in self.tail_tests:
             self.scope.tail_if = block or self._if_block(found)
         lines = (found.first, found.test_end or found.first, found.body_end, self.line)
-        exits = id(original_node) in self._exit_ifs()
-        record_param_test(found.scope, lines, found.test, exits)
+        position = record_param_test(found.scope, lines, found.test)
+        self.pend_exit(original_node, found.scope, position)
         end = found.body_end or self.line
         for name, types in isinstance_tests(found.test):
             self.scope.narrowed += (Narrowing(found.first, end, name, types),)
@@ -422,25 +390,13 @@ class FlowFacts(RebindFacts):
         )
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
-        """Notes the body's ``if`` statements that leave the function when their test holds
-        (``ParamTest.exits``), and an ``async def``'s last ``if`` without ``else`` (tail_if)."""
+        """An ``async def``'s last ``if`` without ``else`` (``Scope.tail_if``)."""
         body = node.body
-        if not isinstance(body, cst.IndentedBlock) or not body.body:
-            return
-        self._exit_ifs().update(
-            id(stmt)
-            for stmt in body.body
-            if isinstance(stmt, cst.If) and stmt.orelse is None and _last_ends(stmt.body)
-        )
-        if node.asynchronous is None:
+        if node.asynchronous is None or not isinstance(body, cst.IndentedBlock) or not body.body:
             return
         last = body.body[-1]
         if isinstance(last, cst.If) and last.orelse is None:
             self.tail_tests.add(id(last.test))
-
-    def _exit_ifs(self) -> set[int]:
-        """The ids of the ``if`` statements that leave their function when their test holds."""
-        return self.__dict__.setdefault("_exit_if_ids", set())
 
     def visit_If_orelse(self, node: cst.If) -> None:
         """Where an ``if``'s ``else:`` starts (its body is walked, so this is the line after
@@ -454,8 +410,10 @@ class FlowFacts(RebindFacts):
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         """The first body after an ``if``'s test starts on the line its test ends on (the
-        ``:``); tests hold no statements, so it is the innermost open ``if``'s body."""
+        ``:``); tests hold no statements, so it is the innermost open ``if``'s body. Its
+        ``if`` statements that end it when their test holds are noted (``ExitIfs``)."""
         self._body_starts()
+        self.note_exit_ifs(node)
 
     def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
         """A body on the ``if`` line itself (``if x: return``)."""

@@ -109,6 +109,7 @@ class LoopExitFacts:
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
         """The block closes."""
         self._close()
+        super().leave_IndentedBlock(original_node)  # type: ignore[misc]
 
     def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
         """A block on its statement's line (``if x: return``) opens."""

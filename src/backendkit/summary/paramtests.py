@@ -119,19 +119,18 @@ def _target_names(target: cst.BaseExpression) -> tuple[str, ...]:
 
 
 def record_param_test(
-    scope: Scope,
-    lines: tuple[int, int, int, int],
-    test: cst.BaseExpression,
-    exits: bool,
-) -> None:
+    scope: Scope, lines: tuple[int, int, int, int], test: cst.BaseExpression
+) -> int | None:
     """Add the ``if`` being left to ``scope.param_tests`` when ``scope`` is a function's and
     its test is on the function's parameters (see ``ParamTest``: ``lines`` are its ``first``,
-    ``body``, ``body_end`` and ``end``)."""
+    ``body``, ``body_end`` and ``end``): its position there, None when it is not added."""
     if not scope.params:
-        return
+        return None
     cond = param_condition(test, scope.params)
-    if cond is not None:
-        scope.param_tests += (ParamTest(*lines, cond, exits),)
+    if cond is None:
+        return None
+    scope.param_tests += (ParamTest(*lines, cond),)
+    return len(scope.param_tests) - 1
 
 
 def param_condition(test: cst.BaseExpression, params: Collection[str]) -> Cond | None:
