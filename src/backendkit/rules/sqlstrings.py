@@ -57,7 +57,7 @@ from backendkit.summary.model import (
 )
 
 SQL_SINKS = {"text", "execute", "executemany", "exec_driver_sql", "executescript", "raw"}
-MAX_DEPTH = 6
+MAX_DEPTH = 8  # a join of a list of f-strings of a loop variable over a constant: 8 deep
 _CONSTANT_NAME = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
 _TABLE_NAME = ("__tablename__", "__table__.name")
 #: operators whose result is text or a number made of their operands only
