@@ -10,6 +10,7 @@ from backendkit.project.callbinds import is_spread
 from backendkit.project.errorhandlers import exception_handlers
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, External
+from backendkit.rules.appmessages import AppMessages
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.localflow import Keys, assigned_before, dict_keys
 from backendkit.rules.support import external_calls
@@ -414,6 +415,7 @@ class ErrorDetailLeakRule(ProjectRule):
             return callee.is_from("fastapi", "starlette")
 
         handlers: set[int] | None = None
+        messages = AppMessages(ctx.index)
         for site, where, callee in external_calls(ctx.index, names, accept):
             call = site.call
             payload = (
@@ -423,7 +425,10 @@ class ErrorDetailLeakRule(ProjectRule):
                 continue
             if handlers is None:
                 handlers = registered_handlers(ctx.index)
-            if _Leaks(exception_names(where, handlers))(payload):
+            caught = exception_names(where, handlers)
+            if not _Leaks(caught)(payload):
+                continue
+            if _Leaks(caught - messages.safe_names(where, caught))(payload):
                 yield self.finding(
                     where.module.path,
                     site.line,

@@ -1,0 +1,110 @@
+"""Exceptions whose text the application writes, for BK107: ``except GroupNotFound as e:
+raise HTTPException(404, detail=str(e))`` sends the client a message the project composed
+(``raise GroupNotFound("Parent group not found.", 404)``), not a library's internals.
+
+A caught type counts when it is a project class and every construction of it, and of each
+project class derived from it, in the whole project passes only text the code writes: string
+literals, f-strings whose placeholders are no exception (``f"Block {block_id} not found"``),
+numbers, ``None`` and upper-case constants (``ERROR_MESSAGES.NOT_FOUND``), or nothing. One
+construction handed other text (``raise AppError(str(exc))``, ``AppError(message)`` of a local
+that may hold anything) makes the type a carrier of foreign text: still reported. A tuple of
+types counts when each does; ``Exception``, ``ValueError`` and every other library type do not
+(a ``ValueError`` may come from anywhere below the ``try``).
+"""
+
+from __future__ import annotations
+
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import ClassSym, Ctx
+from backendkit.summary.model import Attr, ClassInfo, Const, Expr, FString, Name, Seq
+
+#: how many constructions of one class are read before giving up (a type raised everywhere)
+MAX_SITES = 200
+
+
+class AppMessages:
+    """Which caught exception types carry only text the project writes (memoised per class)."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self._known: dict[int, bool] = {}
+        self._subclasses: dict[int, list[ClassSym]] | None = None
+
+    def safe_names(self, ctx: Ctx, names: frozenset[str]) -> frozenset[str]:
+        """The ``names`` bound by ``except T as name`` in ``ctx`` whose ``T`` carries only
+        the project's own text."""
+        safe = set()
+        for scope in ctx.scopes[1:]:
+            for name, kind in scope.caught.items():
+                if name in names and self._own_text(kind, ctx):
+                    safe.add(name)
+        return frozenset(safe)
+
+    def _own_text(self, kind: Expr, ctx: Ctx) -> bool:
+        if isinstance(kind, Seq):
+            return bool(kind.items) and all(self._own_text(item, ctx) for item in kind.items)
+        found = self.index.resolve_expr(kind, ctx) if isinstance(kind, Name) else None
+        if not isinstance(found, ClassSym):
+            return False
+        key = id(found.info)
+        if key not in self._known:
+            self._known[key] = False  # a cycle of bases reads as not safe
+            self._known[key] = self._constructed_with_text(found)
+        return self._known[key]
+
+    def _constructed_with_text(self, cls: ClassSym) -> bool:
+        """Every construction of ``cls`` and of its project subclasses passes written text."""
+        family = [cls, *self._derived(cls)]
+        targets = {id(member.info) for member in family}
+        names = {member.info.name for member in family}
+        sites = self.index.sites_named(names)
+        if len(sites) > MAX_SITES:
+            return False
+        for site, where in sites:
+            callee = self.index.resolve_expr(site.call.func, where)
+            if isinstance(callee, ClassSym) and id(callee.info) in targets:
+                args = (*site.call.args, *(value for _key, value in site.call.kwargs))
+                if not all(_written(arg, where) for arg in args):
+                    return False
+        return True
+
+    def _derived(self, cls: ClassSym) -> list[ClassSym]:
+        """The project classes with ``cls`` among their bases (module and class level)."""
+        if self._subclasses is None:
+            self._subclasses = {}
+            for klass in self._classes():
+                for base in self.index.mro(klass)[1:]:
+                    self._subclasses.setdefault(id(base.info), []).append(klass)
+        return self._subclasses.get(id(cls.info), [])
+
+    def _classes(self) -> list[ClassSym]:
+        found: list[ClassSym] = []
+        for summary in self.index.modules.values():
+            ctx = Ctx(summary, (summary.scope,))
+            pending: list[ClassInfo] = list(summary.scope.classes.values())
+            while pending:
+                info = pending.pop()
+                found.append(ClassSym(info, ctx))
+                pending.extend(info.scope.classes.values())
+        return found
+
+
+def _written(arg: Expr, ctx: Ctx) -> bool:
+    """Text the code writes: a literal, an f-string with no exception in it, or an upper-case
+    constant (``ERROR_MESSAGES.NOT_FOUND``)."""
+    caught = {name for scope in ctx.scopes[1:] for name in scope.caught}
+    if isinstance(arg, Const):
+        return True
+    if isinstance(arg, FString):
+        return not any(_mentions(part, caught) for part in arg.parts)
+    dotted = arg.dotted if isinstance(arg, Name) else ""
+    if isinstance(arg, Attr) or not dotted:
+        return False
+    return dotted.rpartition(".")[2].isupper() and dotted.partition(".")[0] not in caught
+
+
+def _mentions(part: Expr, caught: set[str]) -> bool:
+    """A placeholder that is, or reads, an exception bound by ``except ... as``."""
+    if isinstance(part, Name):
+        return part.dotted.partition(".")[0] in caught
+    return not isinstance(part, Const)  # a call: ``{str(e)}``, ``{describe(e)}``: not followed

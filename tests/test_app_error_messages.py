@@ -1,0 +1,105 @@
+"""BK107 and exceptions whose text the project writes: ``except NotFound as e: raise
+HTTPException(404, detail=str(e))`` sends a message the code composed when every construction
+of ``NotFound`` (and of its project subclasses) passes literals or f-strings of ids (phoenix,
+prefect, open-webui, litellm: about 50 findings); a type built from another exception's text or
+from a variable, a library type such as ``ValueError``, or a tuple holding one, is still
+reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backendkit import analyze
+from helpers import write_project
+
+ERRORS = """\
+ERROR_MESSAGES = {"x": 1}
+
+
+class NotFound(ValueError):
+    def __init__(self, message: str, status_code: int = 404) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+class MissingBlock(NotFound):
+    pass
+
+
+class Wrapped(Exception):
+    pass
+
+
+class Upstream(Exception):
+    pass
+"""
+
+MAIN = """\
+import httpx
+from fastapi import FastAPI, HTTPException
+
+from app.errors import MissingBlock, NotFound, Upstream, Wrapped
+
+app = FastAPI()
+GROUPS: dict[int, str] = {}
+
+
+def find(group_id: int) -> str:
+    if group_id not in GROUPS:
+        raise NotFound(f"Group {group_id} not found.", 404)
+    if group_id < 0:
+        raise MissingBlock("Parent group not found.")
+    return GROUPS[group_id]
+
+
+def fetch(url: str) -> str:
+    try:
+        return httpx.get(url).text
+    except httpx.HTTPError as exc:
+        raise Wrapped(str(exc)) from exc
+
+
+def call(url: str, message: str) -> str:
+    if not url:
+        raise Upstream(message)
+    return url
+
+
+@app.get("/groups/{group_id}")
+def group(group_id: int) -> str:
+    try:
+        return find(group_id)
+    except NotFound as e:
+        raise HTTPException(status_code=e.status_code, detail=str(e)) from e
+
+
+@app.get("/fetch")
+def do_fetch(url: str) -> str:
+    try:
+        return fetch(url)
+    except Wrapped as e:
+        raise HTTPException(status_code=502, detail=str(e)) from e
+
+
+@app.get("/call")
+def do_call(url: str) -> str:
+    try:
+        return call(url, "x")
+    except (Upstream, NotFound) as e:
+        raise HTTPException(status_code=502, detail=str(e)) from e
+
+
+@app.get("/value")
+def value(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError as e:
+        raise HTTPException(status_code=400, detail=str(e)) from e
+"""
+
+
+def test_app_written_messages_are_not_leaks(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/errors.py": ERRORS, "app/main.py": MAIN}
+    root = write_project(tmp_path / "p", files)
+    found = [f.line for f in analyze([root], use_cache=False).findings if f.code == "BK107"]
+    assert found == [44, 52, 60]
