@@ -9,11 +9,13 @@ numbers, ``None`` and upper-case constants (``ERROR_MESSAGES.NOT_FOUND``), or no
 construction handed other text (``raise AppError(str(exc))``, ``AppError(message)`` of a local
 that may hold anything) makes the type a carrier of foreign text: still reported. A tuple of
 types counts when each does; ``Exception``, ``ValueError`` and every other library type do not
-(a ``ValueError`` may come from anywhere below the ``try``).
+(a ``ValueError`` may come from anywhere below the ``try``). So does the exception parameter of
+a handler registered only for such types (``@app.exception_handler(ScheduleTimeout)``).
 """
 
 from __future__ import annotations
 
+from backendkit.project.errorhandlers import HandlerRegistration, exception_handlers
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx
 from backendkit.summary.model import Attr, ClassInfo, Const, Expr, FString, Name, Seq
@@ -29,16 +31,33 @@ class AppMessages:
         self.index = index
         self._known: dict[int, bool] = {}
         self._subclasses: dict[int, list[ClassSym]] | None = None
+        self._registered: dict[int, list[HandlerRegistration]] | None = None
 
     def safe_names(self, ctx: Ctx, names: frozenset[str]) -> frozenset[str]:
         """The ``names`` bound by ``except T as name`` in ``ctx`` whose ``T`` carries only
         the project's own text."""
-        safe = set()
+        safe = set(self._handled(ctx) & names)
         for scope in ctx.scopes[1:]:
             for name, kind in scope.caught.items():
                 if name in names and self._own_text(kind, ctx):
                     safe.add(name)
         return frozenset(safe)
+
+    def _handled(self, ctx: Ctx) -> set[str]:
+        """The exception parameter of the exception handler ``ctx`` is the body of, when it
+        is registered only for types that carry the project's own text."""
+        func = ctx.owners[-1]
+        if func is None or len(func.params) < 2:
+            return set()
+        if self._registered is None:
+            self._registered = {}
+            for found in exception_handlers(self.index):
+                if found.handler is not None:
+                    self._registered.setdefault(id(found.handler.info), []).append(found)
+        registrations = self._registered.get(id(func), [])
+        if registrations and all(self._own_text(r.exception, r.ctx) for r in registrations):
+            return {func.params[1].name}
+        return set()
 
     def _own_text(self, kind: Expr, ctx: Ctx) -> bool:
         if isinstance(kind, Seq):
