@@ -4,8 +4,9 @@ raise HTTPException(404, detail=str(e))`` sends the client a message the project
 
 A caught type counts when it is a project class and every construction of it, and of each
 project class derived from it, in the whole project passes only text the code writes: string
-literals, f-strings whose placeholders are no exception (``f"Block {block_id} not found"``),
-numbers, ``None`` and upper-case constants (``ERROR_MESSAGES.NOT_FOUND``), or nothing. One
+literals (concatenated too), f-strings whose placeholders are no exception (``f"Block
+{block_id} not found"``), numbers, ``None`` and upper-case constants
+(``ERROR_MESSAGES.NOT_FOUND``), or nothing. One
 construction handed other text (``raise AppError(str(exc))``, ``AppError(message)`` of a local
 that may hold anything) makes the type a carrier of foreign text: still reported. A tuple of
 types counts when each does; ``Exception``, ``ValueError`` and every other library type do not
@@ -18,7 +19,7 @@ from __future__ import annotations
 from backendkit.project.errorhandlers import HandlerRegistration, exception_handlers
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx
-from backendkit.summary.model import Attr, ClassInfo, Const, Expr, FString, Name, Seq
+from backendkit.summary.model import BinOp, ClassInfo, Const, Expr, FString, Name, Seq
 
 #: how many constructions of one class are read before giving up (a type raised everywhere)
 MAX_SITES = 200
@@ -116,9 +117,13 @@ def _written(arg: Expr, ctx: Ctx) -> bool:
         return True
     if isinstance(arg, FString):
         return not any(_mentions(part, caught) for part in arg.parts)
-    dotted = arg.dotted if isinstance(arg, Name) else ""
-    if isinstance(arg, Attr) or not dotted:
-        return False
+    if isinstance(arg, BinOp):  # ``f"..." f"..."`` (implicit concatenation), ``"a" + "b"``
+        return arg.op == "Add" and _written(arg.left, ctx) and _written(arg.right, ctx)
+    return isinstance(arg, Name) and _constant(arg.dotted, caught)
+
+
+def _constant(dotted: str, caught: set[str]) -> bool:
+    """An upper-case name (``ERROR_MESSAGES.NOT_FOUND``) that is no caught exception's."""
     return dotted.rpartition(".")[2].isupper() and dotted.partition(".")[0] not in caught
 
 
