@@ -32,6 +32,10 @@ class Wrapped(Exception):
 
 class Upstream(Exception):
     pass
+
+
+class TooLarge(Exception):
+    pass
 """
 
 MAIN = """\
@@ -39,7 +43,7 @@ import httpx
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import JSONResponse
 
-from app.errors import MissingBlock, NotFound, Upstream, Wrapped
+from app.errors import MissingBlock, NotFound, TooLarge, Upstream, Wrapped
 
 app = FastAPI()
 GROUPS: dict[int, str] = {}
@@ -98,6 +102,20 @@ def value(raw: str) -> int:
         raise HTTPException(status_code=400, detail=str(e)) from e
 
 
+def graph(run_id: int, limit: int) -> list:
+    if limit > 10:
+        raise TooLarge(f"The graph of run {run_id} has more than " f"{limit} nodes.")
+    return []
+
+
+@app.get("/graph/{run_id}")
+def do_graph(run_id: int, limit: int) -> list:
+    try:
+        return graph(run_id, limit)
+    except TooLarge as e:
+        raise HTTPException(status_code=400, detail=str(e)) from e
+
+
 @app.exception_handler(NotFound)
 async def not_found(request, exc: NotFound):
     return JSONResponse(status_code=404, content={"detail": str(exc)})
@@ -113,4 +131,4 @@ def test_app_written_messages_are_not_leaks(tmp_path: Path) -> None:
     files = {"app/__init__.py": "", "app/errors.py": ERRORS, "app/main.py": MAIN}
     root = write_project(tmp_path / "p", files)
     found = [f.line for f in analyze([root], use_cache=False).findings if f.code == "BK107"]
-    assert found == [45, 53, 61, 71]
+    assert found == [45, 53, 61, 85]
