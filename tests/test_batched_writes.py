@@ -104,3 +104,40 @@ def test_periodic_and_keyset_while_loops(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", files)
     found = [f.line for f in analyze([root], use_cache=False).findings if f.code == "BK304"]
     assert found == [19]
+
+
+FIXED = """\
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Row
+
+ENUM_COLUMNS = {Row.id}
+KEY_ALIASES = {"a.b": ("A_B",), "c.d": ("C_D",)}
+names = ["x", "y"]
+
+
+def check_enums(session: Session) -> None:
+    for column in ENUM_COLUMNS:
+        session.execute(select(column).distinct())
+
+
+def migrate(session: Session) -> None:
+    for key, aliases in KEY_ALIASES.items():
+        session.execute(select(Row).where(Row.id == len(aliases)))
+
+
+def per_row(session: Session, rows: list[Row]) -> None:
+    for row in rows:
+        session.execute(select(Row).where(Row.id == row.id))
+"""
+
+
+def test_loops_over_module_constants_are_fixed(tmp_path: Path) -> None:
+    """A loop over a module-level UPPER_CASE display, whatever its items (phoenix's
+    ``ENUM_COLUMNS = {...}`` of columns, open-webui's ``DICT_CONFIG_KEY_ALIASES.items()``), runs
+    as many rounds as the code writes; a loop over data is still reported."""
+    files = {"app/__init__.py": "", "app/models.py": MODELS, "app/fixed.py": FIXED}
+    root = write_project(tmp_path / "p", files)
+    found = [f.line for f in analyze([root], use_cache=False).findings if f.code == "BK304"]
+    assert found == [23]

@@ -8,7 +8,7 @@ from backendkit.findings import Finding
 from backendkit.project.symbols import Ctx, External, FuncSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.narrowing import container_tested
-from backendkit.rules.queryloops import LoopQuery, loop_iterables
+from backendkit.rules.queryloops import LoopQuery, fixed_size, loop_iterables
 from backendkit.rules.querytypes import QueryReceivers, is_migration_script
 from backendkit.rules.sqlstrings import SqlText
 from backendkit.rules.support import dependency_functions, find_function, iter_functions
@@ -361,7 +361,10 @@ def _fixed_loops(
     for loop in loops:
         iterables = loop_iterables(info.scope, loop)
         if iterables and all(
-            isinstance(it, Seq) or text.constant_items(it, abs(loop)) for it in iterables
+            isinstance(it, Seq)
+            or text.constant_items(it, abs(loop))
+            or fixed_size(ctx.index, it, body)
+            for it in iterables
         ):
             continue
         if not LoopQuery(ctx.index, info.scope, body, site.call, loop).exempt():

@@ -1,7 +1,8 @@
 """Loops whose queries do not grow with the data, for BK304 (query-in-loop).
 
 - A **fixed** loop runs over a sequence written in the code (``for t in ["a", "b"]``, a
-  local list of literals, an UPPER_CASE module tuple of constants).
+  local list of literals, an UPPER_CASE module tuple of constants), or over a module-level
+  UPPER_CASE display of any items, a dict's ``.items()`` too (``fixed_size``).
 - A **repeat** loop runs the same statement again: ``for attempt in range(bound)`` (no
   step), the bound being a static int of at most
   ``MAX_REPEAT`` or a name that counts retries or attempts (``max_retries``), not a
@@ -37,7 +38,7 @@ import re
 from collections.abc import Callable
 
 from backendkit.project.index import ProjectIndex
-from backendkit.project.symbols import ClassSym, Ctx, FuncSym
+from backendkit.project.symbols import ClassSym, Ctx, FuncSym, VarSym
 from backendkit.summary.model import (
     Assign,
     Attr,
@@ -49,6 +50,7 @@ from backendkit.summary.model import (
     LoopItem,
     Name,
     Scope,
+    Seq,
     Unknown,
 )
 from backendkit.summary.subexprs import sub_expressions
@@ -61,7 +63,31 @@ _BATCH_KEYS = frozenset({"$in", "$nin"})
 _MANY_ROWS = frozenset({"executemany", "insert_many", "bulk_insert_mappings", "bulk_save_objects"})
 _BATCH_WORDS = frozenset({"batch", "batches", "batched", "chunk", "chunks", "chunked"})
 _RETRY_WORDS = ("retr", "attempt", "tries")
+_VIEWS = frozenset({"items", "keys", "values"})
+_UPPER = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
 _SQL_LIMIT = re.compile(r"\blimit\s+(\d+|:\w+|%s|%\(\w+\)s|\?|\$\d+)", re.IGNORECASE)
+
+
+def fixed_size(index: ProjectIndex, iterable: Expr, ctx: Ctx) -> bool:
+    """A module-level UPPER_CASE name bound once to a display (a tuple, list, set or dict,
+    whatever its items: ``ENUM_COLUMNS = {Span.kind}``), or its ``.items()``, ``.keys()`` or
+    ``.values()``: a loop over it runs as many rounds as the code writes."""
+    iterable = _viewed(iterable)
+    if not isinstance(iterable, Name) or not _UPPER.match(iterable.dotted.rpartition(".")[2]):
+        return False
+    found = index.lookup(iterable.dotted, ctx)
+    if not isinstance(found, VarSym) or len(found.ctx.scopes) != 1:
+        return False
+    once = len(found.ctx.scopes[0].assigns.get(found.name, ())) == 1
+    return once and isinstance(found.assign.value, (Seq, DictExpr))
+
+
+def _viewed(iterable: Expr) -> Expr:
+    """``D`` for ``D.items()``, ``D.keys()`` and ``D.values()``; else ``iterable``."""
+    if isinstance(iterable, Call) and isinstance(iterable.func, Name) and not iterable.args:
+        head, _, method = iterable.func.dotted.rpartition(".")
+        return Name(head) if head and method in _VIEWS else iterable
+    return iterable
 
 
 def loop_iterables(scope: Scope, loop: int) -> list[Expr]:
