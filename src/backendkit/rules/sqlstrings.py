@@ -7,14 +7,13 @@ chain mixing literal parts (literals, locals bound only to literals) with a non-
 use, including ``sql = sql + ...`` and ``q += ...``. Constants appended to a query builder's
 output (``sql + " RETURNING id"``) build nothing; to a parameter (``f"{sort} DESC"``), a value.
 
-Constants are not data: literals, module-level UPPER_CASE names bound to a string or a
-number, ``Model.__tablename__``, arithmetic and ``len()`` of constants, IN-list placeholders
+Constants are not data: literals, module-level UPPER_CASE settings (``sqlsettings.py``),
+``Model.__tablename__``, arithmetic and ``len()`` of constants, IN-list placeholders
 (``", ".join(f":id{i}" for i in range(n))``: the collector marks a comprehension whose
 elements only interpolate loop indexes as ``Unknown("Placeholders")``), loop counters
 (``for i, tag in enumerate(tags)``: ``i``, in a comprehension too; ``sqllists.is_counter``),
 ``" AND ".join(clauses)`` of a local list that only ever receives literals
-(``SqlText._literal_list``; the list's flow is in ``sqllists.py``), and ``json.dumps`` of
-constant data, in place or bound to a module constant (``DISTRIBUTION = json.dumps({...})``).
+(``SqlText._literal_list``; the list's flow is in ``sqllists.py``), ``json.dumps`` of constants.
 """
 
 from __future__ import annotations
@@ -38,6 +37,7 @@ from backendkit.rules.sqllists import (
     is_literal_join,
     is_placeholders,
 )
+from backendkit.rules.sqlsettings import operator_setting
 from backendkit.rules.support import call_sites
 from backendkit.summary.model import (
     Assign,
@@ -171,7 +171,7 @@ class SqlText:
             return all(self.constant(a.value, a.line - 1, depth + 1) for a in bindings)
         if not _CONSTANT_NAME.match(dotted.rpartition(".")[2]):
             return False
-        if isinstance(self.index.value(Name(dotted), self.ctx), (str, int, float)):
+        if operator_setting(self.index, dotted, self.ctx):  # a literal, or the environment's
             return True
         found = self.index.lookup(dotted, self.ctx)
         if not isinstance(found, VarSym) or not isinstance(found.assign.value, Call):
