@@ -19,7 +19,7 @@ from __future__ import annotations
 from backendkit.project.errorhandlers import HandlerRegistration, exception_handlers
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx
-from backendkit.summary.model import BinOp, ClassInfo, Const, Expr, FString, Name, Seq
+from backendkit.summary.model import BinOp, CallSite, ClassInfo, Const, Expr, FString, Name, Seq
 
 #: how many constructions of one class are read before giving up (a type raised everywhere)
 MAX_SITES = 200
@@ -50,15 +50,20 @@ class AppMessages:
         func = ctx.owners[-1]
         if func is None or len(func.params) < 2:
             return set()
+        registrations = self.registrations().get(id(func), [])
+        if registrations and all(self._own_text(r.exception, r.ctx) for r in registrations):
+            return {func.params[1].name}
+        return set()
+
+    def registrations(self) -> dict[int, list[HandlerRegistration]]:
+        """The exception handler registrations of the project, by id of the handler's
+        ``FunctionInfo`` (``exception_handlers``, read once)."""
         if self._registered is None:
             self._registered = {}
             for found in exception_handlers(self.index):
                 if found.handler is not None:
                     self._registered.setdefault(id(found.handler.info), []).append(found)
-        registrations = self._registered.get(id(func), [])
-        if registrations and all(self._own_text(r.exception, r.ctx) for r in registrations):
-            return {func.params[1].name}
-        return set()
+        return self._registered
 
     def _own_text(self, kind: Expr, ctx: Ctx) -> bool:
         if isinstance(kind, Seq):
@@ -80,13 +85,16 @@ class AppMessages:
         sites = self.index.sites_named(names)
         if len(sites) > MAX_SITES:
             return False
-        for site, where in sites:
-            callee = self.index.resolve_expr(site.call.func, where)
-            if isinstance(callee, ClassSym) and id(callee.info) in targets:
-                args = (*site.call.args, *(value for _key, value in site.call.kwargs))
-                if not all(_written(arg, where) for arg in args):
-                    return False
-        return True
+        return all(self._passes_text(site, where, targets) for site, where in sites)
+
+    def _passes_text(self, site: CallSite, where: Ctx, targets: set[int]) -> bool:
+        """``site`` constructs none of the ``targets`` classes, or passes it written text."""
+        callee = self.index.resolve_expr(site.call.func, where)
+        if not (isinstance(callee, ClassSym) and id(callee.info) in targets):
+            return True
+        caught = {name for scope in where.scopes[1:] for name in scope.caught}
+        args = (*site.call.args, *(value for _key, value in site.call.kwargs))
+        return all(_written(arg, caught) for arg in args)
 
     def _derived(self, cls: ClassSym) -> list[ClassSym]:
         """The project classes with ``cls`` among their bases (module and class level)."""
@@ -109,16 +117,16 @@ class AppMessages:
         return found
 
 
-def _written(arg: Expr, ctx: Ctx) -> bool:
-    """Text the code writes: a literal, an f-string with no exception in it, or an upper-case
-    constant (``ERROR_MESSAGES.NOT_FOUND``)."""
-    caught = {name for scope in ctx.scopes[1:] for name in scope.caught}
+def _written(arg: Expr, caught: set[str]) -> bool:
+    """Text the code writes: a literal, an f-string with no exception (``caught``: the names
+    bound by ``except ... as`` where it is) in it, or an upper-case constant
+    (``ERROR_MESSAGES.NOT_FOUND``)."""
     if isinstance(arg, Const):
         return True
     if isinstance(arg, FString):
         return not any(_mentions(part, caught) for part in arg.parts)
     if isinstance(arg, BinOp):  # ``f"..." f"..."`` (implicit concatenation), ``"a" + "b"``
-        return arg.op == "Add" and _written(arg.left, ctx) and _written(arg.right, ctx)
+        return arg.op == "Add" and _written(arg.left, caught) and _written(arg.right, caught)
     return isinstance(arg, Name) and _constant(arg.dotted, caught)
 
 

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding
 from backendkit.project.callbinds import is_spread
-from backendkit.project.errorhandlers import exception_handlers
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, External
 from backendkit.rules.appmessages import AppMessages
@@ -316,13 +315,6 @@ def _exception_params(func: FunctionInfo, registered: bool) -> Iterator[str]:
         yield func.params[1].name
 
 
-def registered_handlers(index: ProjectIndex) -> set[int]:
-    """Ids of the functions registered as exception handlers (``exception_handlers``:
-    ``app.add_exception_handler(Exc, handler)``, ``FastAPI(exception_handlers={...})``,
-    ``@app.exception_handler(Exc)``)."""
-    return {id(r.handler.info) for r in exception_handlers(index) if r.handler is not None}
-
-
 def _last_part(expr: Expr) -> str:
     return expr.dotted.rpartition(".")[2] if isinstance(expr, Name) else ""
 
@@ -423,8 +415,8 @@ class ErrorDetailLeakRule(ProjectRule):
             )
             if payload is None:
                 continue
-            if handlers is None:
-                handlers = registered_handlers(ctx.index)
+            if handlers is None:  # the registrations are read once, for both uses
+                handlers = set(messages.registrations())
             caught = exception_names(where, handlers)
             if not _Leaks(caught)(payload):
                 continue
