@@ -39,6 +39,7 @@ from collections.abc import Callable
 
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym, VarSym
+from backendkit.rules.sqlsettings import CONSTANT_NAME
 from backendkit.summary.model import (
     Assign,
     Attr,
@@ -64,7 +65,6 @@ _MANY_ROWS = frozenset({"executemany", "insert_many", "bulk_insert_mappings", "b
 _BATCH_WORDS = frozenset({"batch", "batches", "batched", "chunk", "chunks", "chunked"})
 _RETRY_WORDS = ("retr", "attempt", "tries")
 _VIEWS = frozenset({"items", "keys", "values"})
-_UPPER = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
 _SQL_LIMIT = re.compile(r"\blimit\s+(\d+|:\w+|%s|%\(\w+\)s|\?|\$\d+)", re.IGNORECASE)
 
 
@@ -73,7 +73,8 @@ def fixed_size(index: ProjectIndex, iterable: Expr, ctx: Ctx) -> bool:
     whatever its items: ``ENUM_COLUMNS = {Span.kind}``), or its ``.items()``, ``.keys()`` or
     ``.values()``: a loop over it runs as many rounds as the code writes."""
     iterable = _viewed(iterable)
-    if not isinstance(iterable, Name) or not _UPPER.match(iterable.dotted.rpartition(".")[2]):
+    named = iterable.dotted.rpartition(".")[2] if isinstance(iterable, Name) else ""
+    if not CONSTANT_NAME.match(named):
         return False
     found = index.lookup(iterable.dotted, ctx)
     if not isinstance(found, VarSym) or len(found.ctx.scopes) != 1:

@@ -6,12 +6,16 @@ caller sends."""
 
 from __future__ import annotations
 
+import re
+
 from backendkit.project.configvalues import env_read
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, VarSym
 from backendkit.summary.model import Call, Expr, Name
 
 _CASTS = frozenset({"int", "str", "float"})
+#: a constant's name by convention (``TABLES``, ``_DEFAULT_LIMIT``), its last part when dotted
+CONSTANT_NAME = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
 
 
 def operator_setting(index: ProjectIndex, dotted: str, ctx: Ctx) -> bool:

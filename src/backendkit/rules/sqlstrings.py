@@ -37,7 +37,7 @@ from backendkit.rules.sqllists import (
     is_literal_join,
     is_placeholders,
 )
-from backendkit.rules.sqlsettings import operator_setting
+from backendkit.rules.sqlsettings import CONSTANT_NAME, operator_setting
 from backendkit.rules.support import call_sites
 from backendkit.summary.model import (
     Assign,
@@ -58,7 +58,6 @@ from backendkit.summary.model import (
 
 SQL_SINKS = {"text", "execute", "executemany", "exec_driver_sql", "executescript", "raw"}
 MAX_DEPTH = 8  # a join of a list of f-strings of a loop variable over a constant: 8 deep
-_CONSTANT_NAME = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
 _TABLE_NAME = ("__tablename__", "__table__.name")
 #: operators whose result is text or a number made of their operands only
 _ARITHMETIC = frozenset({"Add", "Modulo", "Subtract", "Multiply", "FloorDivide", "Divide"})
@@ -154,7 +153,7 @@ class SqlText:
         and numbers (``for table in TABLES``): the variable of a loop over it is a constant."""
         if self._literal_items(expr, line, depth):
             return True
-        if not isinstance(expr, Name) or not _CONSTANT_NAME.match(expr.dotted.rpartition(".")[2]):
+        if not isinstance(expr, Name) or not CONSTANT_NAME.match(expr.dotted.rpartition(".")[2]):
             return False
         value = self.index.value(expr, self.ctx)
         return isinstance(value, (tuple, list)) and all(
@@ -169,7 +168,7 @@ class SqlText:
         bindings = self._local(dotted, line) or comprehension_targets(self.ctx.scopes, dotted)
         if bindings:
             return all(self.constant(a.value, a.line - 1, depth + 1) for a in bindings)
-        if not _CONSTANT_NAME.match(dotted.rpartition(".")[2]):
+        if not CONSTANT_NAME.match(dotted.rpartition(".")[2]):
             return False
         if operator_setting(self.index, dotted, self.ctx):  # a literal, or the environment's
             return True
