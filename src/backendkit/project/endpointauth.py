@@ -15,8 +15,9 @@ for want of a credential it reads (``credentials.rejected_read``), nothing retur
 before it, and every ``if`` holding it tests only that credential (or a value derived from it)
 and configuration (module-level names: ``KEY``, ``settings.api_key``), not the request's path,
 method, query or a record it loaded (``if doc["private"] and token != doc["token"]``). Or it
-hands the credential to a project function that checks it as a dependency would, in a call
-nothing skips or catches and nothing returns before (``user = get_user_from_token(token)``).
+hands the credential (a parameter's, or one it reads from the request in its body) to a
+project function that checks it as a dependency would, in a call nothing skips or catches and
+nothing returns before (``user = get_user_from_token(token)``).
 A parameter a security scheme fills is a credential it reads (``token: str | None =
 Depends(oauth2_scheme)`` with ``auto_error=False``).
 """
@@ -74,15 +75,30 @@ def _answered(checks: CredentialChecks, func: FuncSym) -> dict[int, CallSite]:
 
 
 def _handed_check(checks: CredentialChecks, func: FuncSym) -> str:
-    """The credential one of ``func``'s parameters takes that it hands to a project function
-    that checks it, as a dependency would (``user = get_user_from_token(token)``, freqtrade),
-    or that such a function checks when handed the endpoint's request
+    """The credential one of ``func``'s parameters takes (or, failing that, one its body reads
+    from the request) that it hands to a project function that checks it, as a dependency
+    would (``user = get_user_from_token(token)``, freqtrade), or that such a function checks
+    when handed the endpoint's request
     (``_get_authenticated_user(request)``, phoenix: ``request.user`` or a header read there):
     a call nothing skips or catches, before which nothing returns."""
     reads = [*checks.param_reads(func), *checks.scheme_reads(func)]
     requests = _request_params(func)
     if not reads and not requests:
         return ""
+    found = _handed(checks, func, reads, requests)
+    if found or not requests:
+        return found
+    # read from the request in the body (``key = request.headers.get("x-api-key")``): only
+    # now, as reading every endpoint's body slowed the link by a quarter
+    body = [read for read in checks.reads(func, filled=False) if read.holder]
+    return _handed(checks, func, [*reads, *body], requests) if body else ""
+
+
+def _handed(
+    checks: CredentialChecks, func: FuncSym, reads: list[CredentialRead], requests: set[str]
+) -> str:
+    """``_handed_check`` with the credentials ``reads`` and the request parameters
+    ``requests``."""
     scope = func.info.scope
     exits = (*scope.return_lines, *scope.bare_returns)
     wanted = partial(_may_hand, requests=requests, held=_held(scope, reads))
