@@ -17,7 +17,8 @@ and configuration (module-level names: ``KEY``, ``settings.api_key``), not the r
 method, query or a record it loaded (``if doc["private"] and token != doc["token"]``). Or it
 hands the credential (a parameter's, or one it reads from the request in its body) to a
 project function that checks it as a dependency would, in a call nothing skips or catches and
-nothing returns before (``user = get_user_from_token(token)``).
+nothing returns before (``user = get_user_from_token(token)``). Or it verifies a webhook's
+signature first (``stripe.Webhook.construct_event``: ``webhooks.py``).
 A parameter a security scheme fills is a credential it reads (``token: str | None =
 Depends(oauth2_scheme)`` with ``auto_error=False``).
 """
@@ -32,13 +33,16 @@ from backendkit.project.credflow import derived, handed_on, mentions
 from backendkit.project.credhelpers import connection_param
 from backendkit.project.statuscodes import AUTH_STATUSES
 from backendkit.project.symbols import FuncSym
+from backendkit.project.webhooks import verified_signature
 from backendkit.summary.model import OR, Call, CallSite, Const, Expr, IfExp, Name, Scope, Unknown
 
 
 def endpoint_check(checks: CredentialChecks, func: FuncSym) -> str:
     """The credential the endpoint ``func`` checks in its own body before anything else it
     does, by the rule of the module docstring ("" for none)."""
-    return _own_check(checks, func) or _handed_check(checks, func)
+    return (
+        _own_check(checks, func) or _handed_check(checks, func) or verified_signature(checks, func)
+    )
 
 
 def _own_check(checks: CredentialChecks, func: FuncSym) -> str:

@@ -312,6 +312,23 @@ async def create_item() -> None:
     return None
 """
 
+_WEBHOOK = """\
+import os
+
+import stripe
+from fastapi import APIRouter, Request
+
+router = APIRouter(prefix="/items")
+
+
+@router.post("/webhook")
+async def stripe_webhook(request: Request) -> dict:
+    event = stripe.Webhook.construct_event(
+        await request.body(), request.headers["stripe-signature"], os.environ["STRIPE_SECRET"]
+    )
+    return {"received": event["type"]}
+"""
+
 
 class MissingAuthRule(ProjectRule):
     """BK101: a route whose dependency tree holds no authentication at all."""
@@ -324,6 +341,7 @@ class MissingAuthRule(ProjectRule):
         Example(_project(_ITEMS_OPEN, _MAIN_INCLUDE_DEP), note="include_router(dependencies=)"),
         Example(_project(_PUBLIC), note="a conventional public path, and a marked route"),
         Example(_project(_LIBRARY_AUTH), note="a library's dependency: auth status unknown"),
+        Example(_project(_WEBHOOK), note="a webhook verifies the provider's signature first"),
     )
     INVALID = (
         Example(_project(_FORGOT), note="one route of the router forgot its dependency"),
