@@ -5,8 +5,10 @@ that never sets the variable lets every origin in.
 Followed: a name bound once (in its module or function), ``os.getenv(key, default)`` and
 ``os.environ.get(key, default)`` with a default the index evaluates to a string, the string
 methods that keep it a string or split it (``split``, ``strip``, ``lower``, ...), and a list or
-tuple display of such values (``[os.getenv("ORIGIN", "*")]``), and ``os.getenv("ORIGINS") or
-"*"`` (the right side when the left is empty or ``None`` unset). Anything else is not guessed.
+tuple display of such values (``[os.getenv("ORIGIN", "*")]``), a comprehension calling such
+methods on each part (``[o.strip() for o in os.getenv("ORIGINS", "*").split(",")]``), and
+``os.getenv("ORIGINS") or "*"`` (the right side when the left is empty or ``None`` unset).
+Anything else is not guessed.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from backendkit.project.configvalues import env_read
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, VarSym
-from backendkit.summary.model import Attr, Call, Const, Expr, IfExp, Name, Seq
+from backendkit.summary.model import Attr, Call, Const, Expr, IfExp, Mapped, Name, Seq
 
 _KEEPS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper", "casefold"})
 _SPLITS = frozenset({"split", "rsplit"})
@@ -37,6 +39,8 @@ def unset_value(index: ProjectIndex, expr: Expr | None, ctx: Ctx, depth: int = 0
         return _getenv(index, expr, ctx) or _method(index, expr, ctx, depth)
     if isinstance(expr, IfExp):
         return _either(index, expr, ctx, depth)
+    if isinstance(expr, Mapped):
+        return _mapped(index, expr, ctx, depth)
     return None
 
 
@@ -81,6 +85,37 @@ def _display(index: ProjectIndex, expr: Seq, ctx: Ctx, depth: int) -> Unset | No
         else:
             return None
     return (items, key) if key else None
+
+
+def _mapped(index: ProjectIndex, expr: Mapped, ctx: Ctx, depth: int) -> Unset | None:
+    """``[o.strip() for o in os.getenv("ORIGINS", "*").split(",")]``: the string methods
+    applied to each part of an unset value."""
+    found = unset_value(index, expr.iterable, ctx, depth + 1)
+    if found is None or not isinstance(found[0], list):
+        return None
+    items = [_applied(expr.element, expr.target, item) for item in found[0]]
+    return (items, found[1]) if all(isinstance(item, str) for item in items) else None
+
+
+def _applied(element: Expr, target: str, item: object) -> object:
+    """``element`` with ``target`` bound to the string ``item``: the item itself, or string
+    methods of ``_KEEPS`` called on it without arguments (None for anything else)."""
+    if isinstance(element, Name):
+        return item if element.dotted == target else None
+    if not isinstance(element, Call) or element.args or element.kwargs:
+        return None
+    value, method = _receiver(element.func, target, item)
+    return getattr(value, method)() if isinstance(value, str) and method in _KEEPS else None
+
+
+def _receiver(func: Expr, target: str, item: object) -> tuple[object, str]:
+    """The value a method is called on (``_applied``) and the method's name."""
+    if isinstance(func, Name):
+        inner, _, method = func.dotted.rpartition(".")
+        return (item if inner == target else None), method
+    if isinstance(func, Attr):
+        return _applied(func.value, target, item), func.attr
+    return None, ""
 
 
 def _getenv(index: ProjectIndex, call: Call, ctx: Ctx) -> Unset | None:

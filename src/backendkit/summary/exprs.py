@@ -18,6 +18,7 @@ from backendkit.summary.model import (
     FString,
     IfExp,
     Lambda,
+    Mapped,
     Name,
     Seq,
     Starred,
@@ -180,12 +181,43 @@ class ExprConverter:
         return Unknown("UnaryOperation")
 
 
-def _comprehension(node: cst.CSTNode) -> Expr:
+def _comprehension(node: cst.CSTNode, converter: ExprConverter | None = None) -> Expr:
     """Not modelled, but ``Unknown("Placeholders")`` when every element is a string literal
     or an f-string that interpolates only loop indexes (``f":id{i}" for i in range(n)``,
     ``"?" for _ in ids``): the parameter placeholders of an IN list, not data; and
-    ``Unknown("NonEmpty")`` when it yields at least once (``non_empty``)."""
+    ``Unknown("NonEmpty")`` when it yields at least once (``non_empty``). Either is a
+    ``Mapped`` of the same kind when each element is its item or methods called on it
+    (``o.strip()``), read with the ``converter``."""
     assert isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp))
+    found = _comprehension_kind(node)
+    target = _mapping_target(node)
+    if converter is None or target is None:
+        return found
+    element, iterable = converter.convert(node.elt), converter.convert(node.for_in.iter)
+    return Mapped(found.kind, element, target, iterable)
+
+
+def _mapping_target(node: cst.GeneratorExp | cst.ListComp | cst.SetComp) -> str | None:
+    """The name each item is bound to, when the comprehension has one plain ``for`` and no
+    ``if`` and its element is that name or methods called on it (``o.strip().lower()``)."""
+    comp = node.for_in
+    if comp.ifs or comp.inner_for_in is not None or comp.asynchronous is not None:
+        return None
+    if not isinstance(comp.target, cst.Name):
+        return None
+    element = node.elt
+    while isinstance(element, cst.Call) and isinstance(element.func, cst.Attribute):
+        element = element.func.value
+    return comp.target.value if _is_name(element, comp.target.value) else None
+
+
+def _is_name(node: cst.CSTNode, name: str) -> bool:
+    """``node`` is the plain name ``name``."""
+    return isinstance(node, cst.Name) and node.value == name
+
+
+def _comprehension_kind(node: cst.GeneratorExp | cst.ListComp | cst.SetComp) -> Unknown:
+    """What ``_comprehension`` says of a comprehension it does not map."""
     element = node.elt
     if non_empty(node.for_in):
         return Unknown("NonEmpty")
@@ -237,9 +269,9 @@ def _loop_indexes(comp: cst.CompFor | None) -> set[str]:
     return names
 
 
-def _comprehension_of(_converter: ExprConverter, node: cst.CSTNode) -> Expr:
+def _comprehension_of(converter: ExprConverter, node: cst.CSTNode) -> Expr:
     """``_comprehension`` as a converter's handler."""
-    return _comprehension(node)
+    return _comprehension(node, converter)
 
 
 #: The converter's handler of each node type. A table on the instance would hold its own bound

@@ -148,6 +148,18 @@ class Unknown:
     kind: str
 
 
+@dataclass(frozen=True)
+class Mapped(Unknown):
+    """A comprehension that applies methods to each item of one iterable, with no ``if``
+    (``[o.strip() for o in origins.split(",")]``): ``element`` is read with ``target`` bound
+    to each item of ``iterable``. An ``Unknown`` of the same ``kind`` to every analyser that
+    does not look for it (only CORS origins read from the environment do: ``corsenv``)."""
+
+    element: Expr
+    target: str
+    iterable: Expr
+
+
 # fmt: off
 Expr = (
     Const | Name | Attr | Call | Seq | DictExpr | Subscript | BinOp | FString | LoopItem | IfExp
