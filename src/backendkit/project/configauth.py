@@ -19,7 +19,9 @@ the request). The resolver then makes the dependency two alternatives
 through, selected at the return, so the route is reported once per dependency as a
 configuration switch (BK101, or BK102 when a lenient scheme is left), not route by route.
 A return under a test of the request (``if request.url.path in OPEN: return``) is no
-configuration: the callers it picks are let through, as before.
+configuration: the callers it picks are let through, as before; but one under a lookup of the
+request's path in an allow-list the operator configures (lightrag's ``if respect_whitelist and
+path_is_whitelisted(request.scope): return``) is a switch (``_allow_listed``).
 
 The same switch written with an ``else`` (fastchat's ``if API_KEYS: <check> else: return
 None``, or ``if not KEY: return None else: <check>``) is found from the line of the ``if``'s
@@ -32,11 +34,12 @@ from __future__ import annotations
 
 import builtins
 import copy
+import re
 from collections.abc import Callable, Sequence
 
 from backendkit.project.closures import closed_over
 from backendkit.project.configvalues import always_true, never_taken
-from backendkit.project.credhelpers import injected_target
+from backendkit.project.credhelpers import connection_param, injected_target
 from backendkit.project.index import ProjectIndex
 from backendkit.project.rejections import Bearers
 from backendkit.project.returns import Origin
@@ -52,6 +55,10 @@ from backendkit.project.symbols import (
 from backendkit.summary.model import CallSite, IfBlock, Name, Param, Scope
 
 _BUILTINS = frozenset(dir(builtins))
+#: the name of a function that looks a path up in an allow-list (``path_is_whitelisted``)
+ALLOW_LIST = re.compile(r"white_?list|allow_?list|public_?path|exempt", re.IGNORECASE)
+#: what tells a request's path
+_PATH_PARTS = frozenset({"scope", "url", "url.path"})
 #: builtins whose result depends only on their arguments (``len(KEYS)``)
 _PURE = frozenset({"len", "bool", "int", "str", "float", "any", "all", "min", "max", "sorted"})
 
@@ -81,11 +88,51 @@ def config_skip(
             continue
         lines, how = _skipping(scope, block, first, early, builds)
         lines = [line for line in lines if _configured(index, (scope, block, line), body, bearers)]
-        if lines and block.reads and all(configuration(index, read, body) for read in block.reads):
+        if lines and block.reads and _selected(index, block.reads, body):
             text = f"{func.info.name}'s {how} on {_test(block)}"
             origin = (func.ctx.module.path, lines[0], text)
             return origin, _without(func, set(lines))
     return _guarded(index, func, raise_lines, helper_lines)
+
+
+def _selected(index: ProjectIndex, reads: Sequence[str], body: Ctx) -> bool:
+    """A test that reads only configuration, or configuration and the path of the request
+    looked up in a configured allow-list (``_allow_listed``): a configuration decides."""
+    if all(configuration(index, read, body) for read in reads):
+        return True
+    return _allow_listed(index, reads, body)
+
+
+def _allow_listed(index: ProjectIndex, reads: Sequence[str], body: Ctx) -> bool:
+    """lightrag's ``if respect_whitelist and path_is_whitelisted(request.scope): return``: a
+    function named for an allow-list of paths (``ALLOW_LIST``) handed the request's scope or
+    URL, beside configuration only. Which paths it lets through is the operator's setting
+    (the whitelist comes from the environment), so the return is a configuration switch. A
+    test of the path against the project's own list (``if request.url.path in OPEN:``) is
+    not: those routes are open in every configuration."""
+    checks = [read for read in reads if ALLOW_LIST.search(read.rpartition(".")[2])]
+    paths = {read for read in reads if _request_path(read, body)}
+    rest = [read for read in reads if read not in paths]
+    return bool(checks and paths) and all(_fixed(index, read, body) for read in rest)
+
+
+def _fixed(index: ProjectIndex, read: str, body: Ctx) -> bool:
+    """``read`` is configuration, or a name of a function around ``body``'s (a factory's
+    ``respect_whitelist=True``): the same for every request."""
+    if configuration(index, read, body):
+        return True
+    symbol = index.lookup(read.partition(".")[0], body)
+    return isinstance(symbol, (ParamSym, VarSym)) and len(symbol.ctx.scopes) < len(body.scopes)
+
+
+def _request_path(read: str, body: Ctx) -> bool:
+    """``request.scope``, ``request.url`` or ``request.url.path`` of the connection parameter
+    (``Request``, ``HTTPConnection``, ``WebSocket``) of the function ``body`` is in."""
+    head, _, rest = read.partition(".")
+    owner = body.owners[-1]
+    if rest not in _PATH_PARTS or owner is None:
+        return False
+    return any(param.name == head and connection_param(param) for param in owner.params)
 
 
 def live_returns(index: ProjectIndex, func: FuncSym) -> FuncSym:

@@ -67,6 +67,7 @@ from backendkit.summary.model import (
 __all__ = ["AuthStatus", "DepNode", "DependencyResolver", "auth_status", "status_code_of"]
 
 _DEPENDS = frozenset({"Depends", "Security"})
+_SWITCHES = 3  # configuration switches read in one dependency at most (lightrag has two)
 #: libraries whose classes are database sessions and connections: a library dependency declared
 #: with such a type gives a database session, not a login session
 DATABASE_LIBRARIES = ("sqlalchemy.", "sqlmodel.", "databases.", "motor.", "pymongo.", "redis.")
@@ -411,12 +412,14 @@ class DependencyResolver:
         bearers = bearers_of(self.credentials, func)
         met = anonymous(func.info.scope, lines, bearers)  # not a bad token's 401 alone
         skip = config_skip(self.index, func, met, early or not own, helpers, bearers)
-        if skip is not None:  # the alternative selected at that return lets all in
-            origin, configured = skip
-            opened = replace(node, enforces=False, origin=origin, alternatives=[])
-            node.alternatives.append(opened)
-            func = configured
-            node.enforces = not self.credentials.lets_through(func)
+        for _switch in range(_SWITCHES):
+            if skip is None:
+                break
+            origin, func = skip  # the alternative selected at that return lets all in
+            node.alternatives.append(replace(node, enforces=False, origin=origin, alternatives=[]))
+            early = self.credentials.lets_through(func)
+            node.enforces = not early
+            skip = config_skip(self.index, func, met, early, helpers, bearers) if early else None
         if node.enforces:
             node.checks = self.credentials.dependency_check(func)
             node.rejects_all = self.errors.always_rejects(func)
