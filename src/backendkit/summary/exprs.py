@@ -181,17 +181,17 @@ class ExprConverter:
         return Unknown("UnaryOperation")
 
 
-def _comprehension(node: cst.CSTNode, converter: ExprConverter | None = None) -> Expr:
+def _comprehension(converter: ExprConverter, node: cst.CSTNode) -> Expr:
     """Not modelled, but ``Unknown("Placeholders")`` when every element is a string literal
     or an f-string that interpolates only loop indexes (``f":id{i}" for i in range(n)``,
     ``"?" for _ in ids``): the parameter placeholders of an IN list, not data; and
     ``Unknown("NonEmpty")`` when it yields at least once (``non_empty``). Either is a
     ``Mapped`` of the same kind when each element is its item or methods called on it
-    (``o.strip()``), read with the ``converter``."""
+    (``o.strip()``), read with the ``converter``. The converter's handler of comprehensions."""
     assert isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp))
     found = _comprehension_kind(node)
     target = _mapping_target(node)
-    if converter is None or target is None:
+    if target is None:
         return found
     element, iterable = converter.convert(node.elt), converter.convert(node.for_in.iter)
     return Mapped(found.kind, element, target, iterable)
@@ -269,11 +269,6 @@ def _loop_indexes(comp: cst.CompFor | None) -> set[str]:
     return names
 
 
-def _comprehension_of(converter: ExprConverter, node: cst.CSTNode) -> Expr:
-    """``_comprehension`` as a converter's handler."""
-    return _comprehension(node, converter)
-
-
 #: The converter's handler of each node type. A table on the instance would hold its own bound
 #: methods: a reference cycle, which keeps the memo and every expression it converted alive
 #: until the cycle collector runs, and the parsing workers run without it (``runner.py``).
@@ -296,7 +291,7 @@ _HANDLERS: dict[type, Callable[..., Expr]] = {
     cst.IfExp: ExprConverter._ifexp,
     cst.BooleanOperation: ExprConverter._boolop,
     cst.Lambda: ExprConverter._lambda,
-    cst.GeneratorExp: _comprehension_of,
-    cst.ListComp: _comprehension_of,
-    cst.SetComp: _comprehension_of,
+    cst.GeneratorExp: _comprehension,
+    cst.ListComp: _comprehension,
+    cst.SetComp: _comprehension,
 }
