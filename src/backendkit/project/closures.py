@@ -80,10 +80,12 @@ def _may_be_literal(index: ProjectIndex, expr: Expr, ctx: Ctx, depth: int) -> bo
     if depth >= _DEPTH:
         return True
     if isinstance(expr, Name):
-        found = index.lookup(expr.dotted.partition(".")[0], ctx)
+        if "." in expr.dotted:
+            return False  # an attribute of an object (``self.api_key``, ``args.key``)
+        found = index.lookup(expr.dotted, ctx)
         if isinstance(found, ParamSym):
             return _param_literal(index, found, depth)
-        if isinstance(found, VarSym) and "." not in expr.dotted:
+        if isinstance(found, VarSym):
             assigns = found.ctx.scopes[-1].assigns.get(found.name, [])
             return any(
                 a.value is None or _may_be_literal(index, a.value, found.ctx, depth + 1)
