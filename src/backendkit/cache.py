@@ -17,6 +17,7 @@ user running backendkit, so it lives inside the project and is never shared.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -101,9 +102,11 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
+@functools.cache
 def code_stamp() -> str:
     """Size and modification time of every backendkit module: an edited checkout (an editable
-    install keeps its version number) must not reuse summaries built by older code."""
+    install keeps its version number) must not reuse summaries built by older code (read once
+    per process: the per-file fingerprint and the snapshot key both ask)."""
     stamps = []
     for path in sorted(_PACKAGE_DIR.rglob("*.py")):
         try:
