@@ -195,3 +195,38 @@ def test_a_return_for_any_or_a_wrong_key_is_still_a_hole(
     found = _auth_findings(root)
     assert ("BK102", "app/main.py", 26) in found
     assert ("BK102", "app/main.py", 17) in found
+
+
+BARE_MATCH = """\
+import os
+from typing import Optional
+
+from fastapi import Depends, FastAPI, HTTPException, Security
+from fastapi.security import APIKeyHeader
+
+API_KEY = os.getenv("API_KEY")
+header = APIKeyHeader(name="X-API-Key", auto_error=False)
+
+
+async def check(key: Optional[str] = Security(header)) -> None:
+    if key == API_KEY:
+        return
+    if API_KEY:
+        raise HTTPException(status_code=401)
+    raise HTTPException(status_code=403)
+
+
+app = FastAPI()
+
+
+@app.get("/items", dependencies=[Depends(check)])
+async def items() -> list:
+    return []
+"""
+
+
+def test_an_equal_key_without_its_presence_lets_a_missing_key_through(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "bare", {"app/__init__.py": "", "app/main.py": BARE_MATCH})
+    assert anonymous_statuses(root, ["/items"]) == {"/items": 200}  # None == None: no key set
+    found = _auth_findings(root)
+    assert found == [("BK102", "app/main.py", 22)]

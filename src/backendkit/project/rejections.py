@@ -172,15 +172,16 @@ def unchecked(scope: Scope, lines: Sequence[int], bearers: Bearers | None) -> li
 
 
 def _matched(scope: Scope, block: IfBlock, line: int, held: set[str]) -> bool:
-    """``line`` is in the body of ``block``, whose test requires a credential ``held`` names
-    to equal a value that is no credential, as one operand of an ``and`` (``if key and key ==
-    API_KEY:``): only a caller presenting that value runs it (not ``if key:``, which a junk
-    key passes, nor ``key != API_KEY``)."""
-    if not block.in_body(line):
+    """``line`` is in the body of ``block``, whose ``and`` test requires a credential ``held``
+    names to be there and, as another operand, to equal a value that is no credential (``if
+    key and key == API_KEY:``): only a caller presenting that value runs it (not ``if key:``,
+    which a junk key passes, nor ``key != API_KEY``, nor ``key == API_KEY`` alone, which a
+    missing key passes while no key is configured)."""
+    present = {name.partition(".")[0] for name in block.present} & held
+    if not block.in_body(line) or not present:
         return False
-    parts = block.parts or (block.reads,)
     tests = [c for c in scope.compares if c.op == "==" and block.in_test(c.line)]
-    return any(_credential_equals(compare, held, parts) for compare in tests)
+    return any(_credential_equals(compare, present, block.parts) for compare in tests)
 
 
 def _credential_equals(compare: Compare, held: set[str], parts: Sequence[tuple[str, ...]]) -> bool:
