@@ -142,3 +142,9 @@ def _keys_set_by(call: Call, dotted: str, name: str, end: int) -> list[str]:
     if dotted == f"{name}.setdefault" and call.args and _is_str(call.args[0]):
         return [str(call.args[0].value)]  # type: ignore[union-attr]
     return []
+
+
+def bindings_before(scope: Scope, name: str, line: int) -> list[Assign]:
+    """Assignments and augmented assignments of local ``name`` on or before ``line``."""
+    augmented = [a for a in scope.aug_assigns.get(name, ()) if a.line <= line]
+    return sorted(assigned_before(scope, name, line) + augmented, key=lambda a: a.line)

@@ -26,9 +26,10 @@ from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, External, VarSym
 from backendkit.project.text import expr_text
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.localflow import assigned_before
+from backendkit.rules.localflow import bindings_before
 from backendkit.rules.numbers import Numbers, is_numeric_builtin
 from backendkit.rules.querytypes import is_migration_script
+from backendkit.rules.sqlcompose import formatted
 from backendkit.rules.sqllists import (
     added_items,
     comprehension_targets,
@@ -73,12 +74,6 @@ def _chain(expr: Expr) -> list[Expr]:
     if isinstance(expr, BinOp) and expr.op == "Add":
         return _chain(expr.left) + _chain(expr.right)
     return [expr]
-
-
-def _bindings(scope: Scope, name: str, line: int) -> list[Assign]:
-    """Assignments and augmented assignments of local ``name`` on or before ``line``."""
-    augmented = [a for a in scope.aug_assigns.get(name, ()) if a.line <= line]
-    return sorted(assigned_before(scope, name, line) + augmented, key=lambda a: a.line)
 
 
 def _parts(expr: Expr) -> tuple[Expr, ...] | None:
@@ -165,7 +160,7 @@ class SqlText:
         UPPER_CASE name whose value is a string or a number."""
         if dotted.endswith(_TABLE_NAME):
             return True
-        bindings = self._local(dotted, line) or comprehension_targets(self.ctx.scopes, dotted)
+        bindings = self.local(dotted, line) or comprehension_targets(self.ctx.scopes, dotted)
         if bindings:
             return all(self.constant(a.value, a.line - 1, depth + 1) for a in bindings)
         if not CONSTANT_NAME.match(dotted.rpartition(".")[2]):
@@ -205,7 +200,7 @@ class SqlText:
         scope = self.scope
         if scope is None or depth > MAX_DEPTH or name in scope.params:
             return False
-        bindings = _bindings(scope, name, line)
+        bindings = bindings_before(scope, name, line)
         parts = [(p, a.line - 1) for a in bindings for p in _chain_of(a.value) if p != Name(name)]
         return (
             bool(bindings)
@@ -227,10 +222,11 @@ class SqlText:
                 return False
         return True
 
-    def _local(self, dotted: str, line: int) -> list[Assign]:
+    def local(self, dotted: str, line: int) -> list[Assign]:
+        """The assignments of the local ``dotted`` that may hold on ``line``."""
         if self.scope is None or "." in dotted:
             return []
-        return _bindings(self.scope, dotted, line)
+        return bindings_before(self.scope, dotted, line)
 
     def built(self, expr: Expr | None, line: int, depth: int = 0) -> int | None:
         """None when ``expr`` is not built SQL; 0 when it is built in place; else the line of
@@ -242,12 +238,12 @@ class SqlText:
         if isinstance(expr, BinOp):
             return self._built_binop(expr, line, depth)
         if isinstance(expr, Call):
-            return 0 if isinstance(expr.func, Attr) and expr.func.attr == "format" else None
+            return 0 if formatted(self, expr, line) else None
         return self._built_name(expr, line, depth) if isinstance(expr, Name) else None
 
     def _built_name(self, expr: Name, line: int, depth: int) -> int | None:
         """The line of the first assignment before ``line`` that built the local ``expr``."""
-        for assign in self._local(expr.dotted, line):
+        for assign in self.local(expr.dotted, line):
             if self.built(assign.value, assign.line - 1, depth + 1) is not None:
                 return assign.line
         return None
@@ -299,7 +295,7 @@ class SqlText:
         scope = self.scope
         if not isinstance(head, Name) or scope is None or head.dotted in scope.params:
             return False
-        bindings = self._local(head.dotted, line) if depth <= MAX_DEPTH else []
+        bindings = self.local(head.dotted, line) if depth <= MAX_DEPTH else []
         return bool(bindings) and all(self._builds(a.value, a.line - 1, depth) for a in bindings)
 
     def _builds(self, value: Expr | None, line: int, depth: int) -> bool:
