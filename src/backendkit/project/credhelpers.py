@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from backendkit.project.credflow import CredentialRead, derived, handed_on, tests_any
+from backendkit.project.credflow import CredentialRead, derived, tests_any
 from backendkit.project.index import ProjectIndex
 from backendkit.project.rejections import Bearers, lets_missing_through, unchecked
 from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance, Symbol
@@ -346,30 +346,9 @@ def bearers_of(checks: CredentialChecks, func: FuncSym) -> Bearers:
     raised = checks.errors.raised_site
 
     def found() -> list[int]:
-        lines = [n for n in checks.check_lines(func) if not getattr(raised(func, n), "loops", ())]
-        return lines + _kept_checks(checks, func, reads)
+        return [n for n in checks.check_lines(func) if not getattr(raised(func, n), "loops", ())]
 
     return Bearers(names, found)
-
-
-def _kept_checks(checks: CredentialChecks, func: FuncSym, reads: list[CredentialRead]) -> list[int]:
-    """The lines where ``func``, under an ``if`` (not in a loop, a handler or a lambda), keeps
-    what a project function returns that checks the credential ``func`` hands it
-    (``dependency_check``), where nothing swallows its 401/403: ``if token: try: info =
-    auth.validate_token(token)`` rejects a bad token there (``Bearers.checked`` decides which
-    returns it comes before). Not a call whose result is dropped (``ensure_not_revoked(key)``
-    may reject some keys only)."""
-
-    def skipped(site: CallSite) -> bool:
-        kept = site.use.startswith("=") and site.conditional
-        return not kept or bool(site.loops or site.in_except or site.lambdas)
-
-    scope = func.info.scope
-    return [
-        site.line
-        for site, callee, bound in checks.unconditional_callees(func, skipped=skipped)
-        if checks.dependency_check(callee, 1, handed_on(scope, reads, site.call, callee, bound))
-    ]
 
 
 def through(

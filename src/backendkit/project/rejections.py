@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from backendkit.project.credflow import CredentialRead, derived, tests_any, tests_missing
-from backendkit.summary.model import CallSite, Compare, IfBlock, Scope
+from backendkit.summary.model import CallSite, IfBlock, Scope
 
 
 def rejected_read(
@@ -145,19 +145,15 @@ def lets_missing_through(
 ) -> bool:
     """A ``return`` between the read and the rejection on ``line``, in an ``if`` that tests
     the credential and does not hold the rejection: a missing credential returns before it
-    is checked. A bare one anywhere in it (``if header is None: return``) but in the body
-    of a test that requires the credential (``if key and key == API_KEY: return``: only a
-    caller presenting one gets there); one with a value where only a missing credential
-    gets (``if token is None: return None``, the ``else:`` of ``if token:``)."""
+    is checked. A bare one anywhere in it (``if header is None: return``); one with a value
+    where only a missing credential gets (``if token is None: return None``, the ``else:``
+    of ``if token:``)."""
     returns = [e for e in (*scope.bare_returns, *scope.return_lines) if read.line <= e < line]
     return any(
         block.holds(early)
         and not block.holds(line)
         and tests_any(block, held)
-        and (
-            (early in scope.bare_returns and not _matched(scope, block, early, held))
-            or _when_missing(block, early, held)
-        )
+        and (early in scope.bare_returns or _when_missing(block, early, held))
         for early in unchecked(scope, returns, bearers)  # not ``if token: <check> return``
         for block in scope.ifs
     )
@@ -169,28 +165,6 @@ def unchecked(scope: Scope, lines: Sequence[int], bearers: Bearers | None) -> li
     if bearers is None:
         return list(lines)
     return [line for line in lines if not bearers.checked(scope, line)]
-
-
-def _matched(scope: Scope, block: IfBlock, line: int, held: set[str]) -> bool:
-    """``line`` is in the body of ``block``, whose ``and`` test requires a credential ``held``
-    names to be there and, as another operand, to equal a value that is no credential (``if
-    key and key == API_KEY:``): only a caller presenting that value runs it (not ``if key:``,
-    which a junk key passes, nor ``key != API_KEY``, nor ``key == API_KEY`` alone, which a
-    missing key passes while no key is configured)."""
-    present = {name.partition(".")[0] for name in block.present} & held
-    if not block.in_body(line) or not present:
-        return False
-    tests = [c for c in scope.compares if c.op == "==" and block.in_test(c.line)]
-    return any(_credential_equals(compare, present, block.parts) for compare in tests)
-
-
-def _credential_equals(compare: Compare, held: set[str], parts: Sequence[tuple[str, ...]]) -> bool:
-    """``compare`` is one whole ``and`` operand of ``parts`` (its reads) and compares one name
-    holding the credential with one that does not."""
-    sides = [getattr(side, "dotted", "") for side in (compare.left, compare.right)]
-    if "" in sides or [side.partition(".")[0] in held for side in sides].count(True) != 1:
-        return False
-    return tuple(sides) in parts or tuple(reversed(sides)) in parts
 
 
 def _when_missing(block: IfBlock, line: int, held: set[str]) -> bool:

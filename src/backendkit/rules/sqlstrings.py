@@ -29,14 +29,13 @@ from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.localflow import bindings_before
 from backendkit.rules.numbers import Numbers, is_numeric_builtin
 from backendkit.rules.querytypes import is_migration_script
-from backendkit.rules.sqlcompose import formatted
+from backendkit.rules.sqlcompose import constant_call, formatted
 from backendkit.rules.sqllists import (
     added_items,
     comprehension_targets,
     escapes,
     is_counter,
     is_literal_join,
-    is_placeholders,
 )
 from backendkit.rules.sqlsettings import CONSTANT_NAME, operator_setting
 from backendkit.rules.support import call_sites
@@ -129,7 +128,7 @@ class SqlText:
         ``__tablename__``, a constant name)."""
         if isinstance(expr, Call):
             return (
-                is_placeholders(expr)
+                constant_call(self, expr, line)
                 or self._literal_join(expr, line, depth)
                 or self._dumped(expr, self.ctx, line, depth)
                 or self.numbers.numeric_call(expr, self.ctx)
