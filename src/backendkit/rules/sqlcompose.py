@@ -58,14 +58,16 @@ def formatted(text: SqlText, call: Call, line: int) -> bool:
     return not all(_quoted(text, part, line, 0) for part in parts)
 
 
-def _class(text: SqlText, call: Expr) -> str:
-    """The name of the composition class ``call`` makes (``SQL``, ``Identifier``), or ""."""
-    if not isinstance(call, Call) or not isinstance(call.func, Name):
-        return ""
-    found = text.index.lookup(call.func.dotted, text.ctx)
-    if isinstance(found, External) and found.is_from(*_MODULES):
-        return found.last
-    return ""
+def _class(text: SqlText, expr: Expr) -> str:
+    """The name of the composition class the call ``expr`` makes (``SQL``, ``Identifier``),
+    or ""."""
+    return _composer(text, expr.func) if isinstance(expr, Call) else ""
+
+
+def _composer(text: SqlText, callee: Expr) -> str:
+    """The name of the composition class ``callee`` names (``sql.Identifier``), or ""."""
+    found = text.index.lookup(callee.dotted, text.ctx) if isinstance(callee, Name) else None
+    return found.last if isinstance(found, External) and found.is_from(*_MODULES) else ""
 
 
 def _constant_sql(text: SqlText, expr: Expr, line: int) -> bool:
@@ -106,7 +108,7 @@ def _quoted_items(text: SqlText, items: Expr, line: int, depth: int) -> bool:
     .join(sql.SQL(c) for c in cols)`` runs each ``c`` as SQL, and the items of a generator are
     not seen, so it is none."""
     if isinstance(items, Call) and isinstance(items.func, Name) and items.func.dotted == "map":
-        return bool(items.args) and _class(text, Call(items.args[0])) in _QUOTING
+        return bool(items.args) and _composer(text, items.args[0]) in _QUOTING
     return isinstance(items, Seq) and all(_quoted(text, i, line, depth + 1) for i in items.items)
 
 
