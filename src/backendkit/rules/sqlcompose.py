@@ -2,7 +2,7 @@
 documentation recommends for names that cannot be bound parameters::
 
     query = sql.SQL("SELECT {fields} FROM {table} WHERE id = %s").format(
-        fields=sql.SQL(", ").join(sql.Identifier(name) for name in names),
+        fields=sql.SQL(", ").join(map(sql.Identifier, names)),
         table=sql.Identifier(table_name),
     )
     cur.execute(query, (item_id,))
@@ -140,7 +140,7 @@ def _preparer(text: SqlText, receiver: str, line: int) -> bool:
     bound only to one."""
     if receiver.rpartition(".")[2] == "identifier_preparer":
         return True
-    assigns = text.local(receiver, line) if receiver else []
+    assigns = text.local(receiver, line)
     return bool(assigns) and all(
         isinstance(a.value, Name) and a.value.dotted.endswith(".identifier_preparer")
         for a in assigns
