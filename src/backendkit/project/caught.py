@@ -13,7 +13,9 @@ raises a 401/403 of its own (``unauthorized("bad key")``).
 ``with contextlib.suppress(E)`` is such a ``try`` with one quiet handler naming ``E``; a
 ``return`` among the own statements of a ``finally:`` drops whatever was raised before it,
 handlers included; ``except*`` is read as ``except``. A handler that raises another error
-inside an outer ``try`` (``passed_on``) leaves where the 401 ends unknown.
+inside an outer ``try`` (``passed_on``) leaves where the 401 ends unknown. One whose every
+``raise`` raises the caught error again under a test of its status (``except HTTPException
+as e: if e.status_code == 401: raise``) swallows an error of a known other status (a 403).
 
 A handler catches the error when it is bare, names ``Exception`` or ``BaseException``, the
 error's class or one of its bases (Starlette's ``HTTPException`` catches FastAPI's, a subclass
@@ -50,6 +52,10 @@ _DEPTH = 5
 _DEPTH_CALLS = 2
 
 
+#: the status of an expression in a context, and of an error instance (None: not known)
+Statuses = tuple[Callable[[Expr, Ctx], "int | None"], Callable[[Instance], "int | None"]]
+
+
 class Raised(NamedTuple):
     """What catches an error: the qualnames of its class and bases (``pkg.mod:Class`` for
     project classes, the import path for others), and which ``HTTPException`` classes it is
@@ -57,6 +63,7 @@ class Raised(NamedTuple):
 
     names: frozenset[str]
     http: frozenset[str]
+    status: int | None = None  # its status, when it is an error whose one status is known
 
 
 #: Starlette's ``HTTPException``: what a helper or scheme raises when the analysis cannot
@@ -83,11 +90,16 @@ class Catches:
     """Reads the ``except`` clauses of a function's ``try`` statements."""
 
     def __init__(
-        self, index: ProjectIndex, rejects: Callable[[FuncSym], object] = lambda _func: False
+        self,
+        index: ProjectIndex,
+        rejects: Callable[[FuncSym], object] = lambda _func: False,
+        statuses: Statuses | None = None,
     ) -> None:
         self.index = index
         #: whether a function raises a 401/403 itself (``HttpErrors.auth_raise_lines``)
         self.rejects = rejects
+        #: the status of an expression, and of an error (``HttpErrors``; None: not read)
+        self.statuses = statuses
 
     def raised(self, value: object) -> Raised | None:
         """What catches the error ``value`` (an instance of a class); None when it is not
@@ -95,11 +107,12 @@ class Catches:
         if not isinstance(value, Instance):
             return None
         cls = value.cls
+        status = self.statuses[1](value) if self.statuses is not None else None
         if isinstance(cls, External):
-            return Raised(frozenset({cls.qualname}), _families([cls]))
+            return Raised(frozenset({cls.qualname}), _families([cls]), status)
         names = frozenset(klass.qualname for klass in self.index.mro(cls))
         bases = self.index.external_bases(cls)
-        return Raised(names | {b.qualname for b in bases}, _families(bases))
+        return Raised(names | {b.qualname for b in bases}, _families(bases), status)
 
     def swallowed(self, func: FuncSym, line: int, value: object = None) -> bool:
         """A ``try`` of ``func`` around ``line`` swallows the error ``value`` raised there
@@ -163,9 +176,20 @@ class Catches:
         if block.manager is not None and not self._suppress(block.manager, ctx):
             return False
         handler = self._catching(block.handlers, ctx, raised)
-        if handler is None or handler.raises or handler.hands:
+        if handler is None or handler.hands:
+            return False
+        if handler.raises and not self._other_status(handler, ctx, raised):
             return False
         return not any(self._may_raise(name, handed, ctx) for name, handed in handler.calls)
+
+    def _other_status(self, handler: Handler, ctx: Ctx, raised: Raised) -> bool:
+        """``handler`` raises again only errors of other statuses than ``raised``'s
+        (``except HTTPException as e: if e.status_code == 401: raise`` swallows a 403)."""
+        if not handler.reraise_on or raised.status is None or self.statuses is None:
+            return False
+        status_of = self.statuses[0]
+        again = [status_of(expr, ctx) for expr in handler.reraise_on]
+        return None not in again and raised.status not in again
 
     def _suppress(self, manager: Expr, ctx: Ctx) -> bool:
         """``manager`` is ``contextlib.suppress``."""

@@ -105,6 +105,7 @@ class CredentialChecks:
         self.members = members or MethodValues(index)  # ``Depends(self.get_user)``
         #: (id of a helper's FunctionInfo, depth) -> ``_returned``
         self._returns: dict[tuple[int, int], tuple[str, bool]] = {}
+        self.keeping = False  # ``credhelpers._kept_checks`` is being read
 
     def reads(self, func: FuncSym, depth: int = 0, filled: bool = True) -> list[CredentialRead]:
         """Every credential ``func`` reads, parameters first (unless ``filled`` is False: a
@@ -338,17 +339,23 @@ class CredentialChecks:
         return held
 
     def unconditional_callees(
-        self, func: FuncSym, depth: int = 0, wanted: Callable[[Call], bool] | None = None
+        self,
+        func: FuncSym,
+        depth: int = 0,
+        wanted: Callable[[Call], bool] | None = None,
+        skipped: Callable[[CallSite], bool] | None = None,
     ) -> Iterator[tuple[CallSite, FuncSym, bool]]:
-        """The project functions ``func`` calls where nothing skips the call or swallows the
-        401/403 it lets out (a ``try`` around it may catch other errors: ``except
-        ValueError``), with whether the call binds ``self`` (a method called on an object);
-        only at the calls ``wanted`` accepts, when given (checked before the callee is
-        resolved, which may evaluate much of the project)."""
+        """The project functions ``func`` calls where nothing skips the call (``skipped``; by
+        default: under a condition, in a loop, a handler or a lambda) or swallows the 401/403
+        it lets out (a ``try`` around it may catch other errors: ``except ValueError``), with
+        whether the call binds ``self`` (a method called on an object); only at the calls
+        ``wanted`` accepts, when given (checked before the callee is resolved, which may
+        evaluate much of the project)."""
         inner = func.ctx.enter(func.info)
         scope = func.info.scope
+        skipped = skipped or _skipped
         for site in scope.calls:
-            if _skipped(site) or (wanted is not None and not wanted(site.call)):
+            if skipped(site) or (wanted is not None and not wanted(site.call)):
                 continue
             target, bound = self._callee(site.call.func, inner, func)
             if target is None or target.info is func.info:

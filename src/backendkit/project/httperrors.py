@@ -52,7 +52,7 @@ class HttpErrors:
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
         self.handled = HandledStatuses(index, self.status_of)
-        self.catches = Catches(index, self.auth_raise_lines)
+        self.catches = Catches(index, self.auth_raise_lines, (self.status_of, self._one_status))
 
     def status_of(self, expr: Expr, ctx: Ctx) -> int | None:
         """The status ``expr`` evaluates to; a name such as ``status.HTTP_401_UNAUTHORIZED``
@@ -118,6 +118,11 @@ class HttpErrors:
         if not isinstance(value, Instance):
             return False
         return any(map(self._rejects, self._returned_alike(value)))
+
+    def _one_status(self, error: Instance) -> int | None:
+        """The status of an error instance, when it has one known status."""
+        found = set(self.statuses(error.cls, Args.of(error.call, error.ctx)))
+        return found.pop() if len(found) == 1 else None
 
     def _returned_alike(self, value: Instance) -> list[Instance]:
         """``value`` and, when it is what one ``return`` of a project function builds (a
@@ -221,7 +226,7 @@ class HttpErrors:
                 return next(found, None)
             if raised == line and line in scope.raised_names:
                 conditional, in_except = scope.raised_names[line]
-                return CallSite(Call(expr), line, guarded=conditional, in_except=in_except)
+                return CallSite(Call(expr), line, guards=int(conditional), in_except=in_except)
         return None
 
     def always_rejects(self, func: FuncSym) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from backendkit.project.credflow import CredentialRead, derived, tests_any, tests_missing
-from backendkit.summary.model import CallSite, IfBlock, Scope
+from backendkit.summary.model import CallSite, Compare, IfBlock, Scope
 
 
 def rejected_read(
@@ -145,15 +145,20 @@ def lets_missing_through(
 ) -> bool:
     """A ``return`` between the read and the rejection on ``line``, in an ``if`` that tests
     the credential and does not hold the rejection: a missing credential returns before it
-    is checked. A bare one anywhere in it (``if header is None: return``); one with a value
-    where only a missing credential gets (``if token is None: return None``, the ``else:``
-    of ``if token:``)."""
+    is checked. A bare one anywhere in it (``if header is None: return``) but in the body
+    of a test that requires the credential and compares it with a value the caller does not
+    send (``if key and key == API_KEY: return``: only a caller presenting that value gets
+    there); one with a value where only a missing credential gets (``if token is None:
+    return None``, the ``else:`` of ``if token:``)."""
     returns = [e for e in (*scope.bare_returns, *scope.return_lines) if read.line <= e < line]
     return any(
         block.holds(early)
         and not block.holds(line)
         and tests_any(block, held)
-        and (early in scope.bare_returns or _when_missing(block, early, held))
+        and (
+            (early in scope.bare_returns and not _matched(scope, block, early, held))
+            or _when_missing(block, early, held)
+        )
         for early in unchecked(scope, returns, bearers)  # not ``if token: <check> return``
         for block in scope.ifs
     )
@@ -165,6 +170,47 @@ def unchecked(scope: Scope, lines: Sequence[int], bearers: Bearers | None) -> li
     if bearers is None:
         return list(lines)
     return [line for line in lines if not bearers.checked(scope, line)]
+
+
+def _matched(scope: Scope, block: IfBlock, line: int, held: set[str]) -> bool:
+    """``line`` is in the body of ``block``, whose ``and`` test requires a credential ``held``
+    names to be there and, as another operand, to equal a value the caller does not send
+    (``if key and key == API_KEY:``): only a caller presenting that value runs it. Not ``if
+    key:``, which a junk key passes, nor ``key != API_KEY``, nor a comparison under a ``not``,
+    nor ``key == API_KEY`` alone, which a missing key passes while no key is configured."""
+    present = {name.partition(".")[0] for name in block.present} & held
+    if not block.in_body(line) or not present:
+        return False
+    tests = [c for c in scope.compares if c.op == "==" and block.in_test(c.line)]
+    return any(
+        not compare.under_not and _credential_equals(scope, compare, present, block.parts)
+        for compare in tests
+    )
+
+
+def _credential_equals(
+    scope: Scope, compare: Compare, held: set[str], parts: Sequence[tuple[str, ...]]
+) -> bool:
+    """``compare`` is one whole ``and`` operand of ``parts`` (its reads) and compares one name
+    holding the credential with a name that is no parameter (the caller fills those: a
+    second header, a query value) nor local of the function: a setting, a constant, a
+    closure's value or an attribute of ``self``."""
+    sides = [getattr(side, "dotted", "") for side in (compare.left, compare.right)]
+    heads = [side.partition(".")[0] for side in sides]
+    if "" in sides or [head in held for head in heads].count(True) != 1:
+        return False
+    other = heads[1] if heads[0] in held else heads[0]
+    if _from_caller(scope, other):
+        return False
+    return tuple(sides) in parts or tuple(reversed(sides)) in parts
+
+
+def _from_caller(scope: Scope, name: str) -> bool:
+    """``name`` is a parameter of the function (but ``self``) or one of its locals: what the
+    caller sends may be in it."""
+    position = scope.params.get(name)
+    own = position is not None and not (position == 0 and name == "self")
+    return own or name in scope.assigns
 
 
 def _when_missing(block: IfBlock, line: int, held: set[str]) -> bool:

@@ -23,6 +23,9 @@ class Handler(NamedTuple):
     hands: bool = False
     calls: tuple[tuple[str, bool], ...] = ()
     changes: bool = False  # it raises another error than the one it caught
+    #: the statuses its every ``raise`` is under a test of, each raising the caught error again
+    #: (``except HTTPException as e: if e.status_code == 401: raise``; () when not so)
+    reraise_on: tuple[Expr, ...] = ()
 
 
 def _spans(block: TryBlock | IfBlock, line: int) -> bool:

@@ -100,6 +100,7 @@ class Collector(LoopExitFacts, StatementFacts, RepeatFacts, FlowFacts, cst.CSTVi
         self.except_depth: list[int] = [0]
         self.uses: dict[int, str] = {}  # id of a call node -> CallSite.use
         self.awaited: set[int] = set()  # ids of the call nodes under ``await``
+        self.nots = 0  # how many ``not`` operands the walk is in
         self.functions: list[FunctionInfo] = []  # every def, redefinitions included
         self.lambda_args: dict[int, tuple[Call, int | str]] = {}  # id of a lambda -> its call
         self.lambdas: list[tuple[Call, int | str] | None] = []  # the lambda bodies walked into
@@ -374,16 +375,15 @@ class Collector(LoopExitFacts, StatementFacts, RepeatFacts, FlowFacts, cst.CSTVi
         self.summary.imports.append(record)
 
     def visit_Call_func(self, node: cst.Call) -> None:
-        """Record every call with the line of its callee, its loops and whether it is guarded."""
+        """Record every call with the line of its callee, its loops and the blocks guarding it."""
         call = self.exprs.convert(node)
         assert isinstance(call, Call)
-        loops = tuple(self.loop_stack[-1])
-        guarded = self.guard_depth[-1] > 0
+        loops, guards = tuple(self.loop_stack[-1]), self.guard_depth[-1]
         use, in_finally, awaited = self.call_use(node)
         in_except = self.except_depth[-1] > 0
         lambdas = tuple(h for h in self.lambdas if h is not None) if self.lambdas else ()
         site = CallSite(
-            call, self.line, loops, guarded, use, in_finally, in_except, lambdas, awaited
+            call, self.line, loops, guards, use, in_finally, in_except, lambdas, awaited
         )
         self.scope.calls.append(site)
         if in_except and not self.lambdas:  # a lambda's body runs only when it is called

@@ -320,6 +320,27 @@ _PARTS: dict[type, Callable[[Any], list[cst.CSTNode]]] = {
 }
 
 
+def status_test(test: cst.BaseExpression, name: str) -> list[cst.BaseExpression]:
+    """What ``test`` compares the ``status_code`` of ``name`` with: ``name.status_code ==
+    401`` (either way round), ``name.status_code in (401, 403)``; [] for another test."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return []
+    target = test.comparisons[0]
+    left, right = test.left, target.comparator
+    if isinstance(target.operator, cst.Equal):
+        sides = [(left, right), (right, left)]
+        return next(([other] for side, other in sides if _status_of(side, name)), [])
+    listed = isinstance(right, (cst.Tuple, cst.List, cst.Set))
+    if isinstance(target.operator, cst.In) and listed and _status_of(left, name):
+        return [element.value for element in right.elements]  # type: ignore[union-attr]
+    return []
+
+
+def _status_of(node: cst.BaseExpression, name: str) -> bool:
+    """``node`` is ``name.status_code``."""
+    return dotted_name(node) == f"{name}.status_code"
+
+
 def _self_flag(test: cst.BaseExpression) -> bool:
     """``test`` is an attribute of ``self``, negated or not (``self.required``)."""
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):

@@ -205,11 +205,11 @@ class CallSite:
     # of the ``for``; not its iterable, evaluated once), ``while`` bodies and comprehensions
     # (by minus their line, in ``Scope.loops`` as ``Unknown``)
     loops: tuple[int, ...] = ()
-    # inside an ``if``/``elif``, ``while`` or ``match`` ``case`` body, or an ``else:`` block (of
-    # an ``if``, ``for``, ``while`` or ``try``), of its scope; a ``for`` body is not (the call
-    # is in ``loops``: ``conditional`` covers both); ``try`` and ``with`` bodies are not
-    # guarded (a ``try`` body is in ``Scope.tries``)
-    guarded: bool = False
+    # how many ``if``/``elif``, ``while`` or ``match`` ``case`` bodies and ``else:`` blocks (of
+    # an ``if``, ``for``, ``while`` or ``try``) of its scope hold it (``guarded``: any); a
+    # ``for`` body does not count (the call is in ``loops``: ``conditional`` covers both), nor
+    # do ``try`` and ``with`` bodies (a ``try`` body is in ``Scope.tries``)
+    guards: int = 0
     # what the statement does with the call's result: "with" (a with item), "with=name" (a
     # with item bound by ``as name``), "=name" (bound to a plain name), "return", "yield",
     # "attr" (an attribute of it is taken), or "" (other)
@@ -221,6 +221,11 @@ class CallSite:
     # a lambda that is not an argument is left out
     lambdas: tuple[tuple[Call, int | str], ...] = ()
     awaited: bool = False  # ``await f(...)``: it returns an awaitable, so it cannot block
+
+    @property
+    def guarded(self) -> bool:
+        """Some ``if``, ``while``, ``case`` or ``else`` body of its scope holds it."""
+        return self.guards > 0
 
     @property
     def conditional(self) -> bool:
@@ -248,6 +253,9 @@ class Compare:
     op: str  # "==" or "!="
     right: Expr
     line: int
+    #: in the operand of a ``not`` (``not key == API_KEY``, ``not (key == KEY and ok)``, ``not
+    #: f(key == KEY)``): it may be negated
+    under_not: bool = False
 
 
 @dataclass

@@ -1,0 +1,165 @@
+"""A handler that raises the caught error again only for some statuses (``except
+HTTPException as e: if e.status_code == 401: raise``) swallows the others: a helper's 403
+caught there rejects nobody, its 401 still does (checked against FastAPI). A key compared
+with a second value the caller sends (``key == other``) is no check either, and helpers that
+keep each other's results under ``if token:`` are read without recursing forever."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backendkit import analyze
+from helpers import write_project
+from truth import imported_app
+
+RERAISE = """\
+import os
+from typing import Optional
+
+from fastapi import Depends, FastAPI, HTTPException, Security
+from fastapi.security import APIKeyHeader
+
+KEYS = {os.getenv("API_KEY", "k3y")}
+header = APIKeyHeader(name="X-API-Key", auto_error=False)
+
+
+def check_key(key: Optional[str]) -> str:
+    if key not in KEYS:
+        raise HTTPException(status_code={status})
+    return key
+
+
+async def require_key(key: Optional[str] = Security(header)) -> Optional[str]:
+    try:
+        check_key(key)
+    except HTTPException as error:
+        if error.status_code == 401:
+            raise
+    return key
+
+
+app = FastAPI()
+
+
+@app.get("/items", dependencies=[Depends(require_key)])
+async def items() -> list:
+    return []
+"""
+
+
+def _findings(root: Path) -> list[tuple[str, str, int]]:
+    result = analyze([root], use_cache=False)
+    return [(f.code, f.path, f.line) for f in result.findings if f.code.startswith("BK")]
+
+
+def _auth_findings(root: Path) -> list[tuple[str, str, int]]:
+    return [found for found in _findings(root) if found[0] in ("BK101", "BK102")]
+
+
+def _status(root: Path, headers: dict[str, str]) -> int:
+    with imported_app(root, "app.main:app") as application:
+        from fastapi.testclient import TestClient
+
+        return TestClient(application).get("/items", headers=headers).status_code
+
+
+@pytest.mark.parametrize(("status", "junk", "reported"), [(401, 401, False), (403, 200, True)])
+def test_a_handler_raising_again_for_one_status_swallows_the_others(
+    tmp_path: Path, status: int, junk: int, reported: bool
+) -> None:
+    main = RERAISE.replace("{status}", str(status))
+    root = write_project(tmp_path / "reraise", {"app/__init__.py": "", "app/main.py": main})
+    assert _status(root, {"X-API-Key": "junk"}) == junk
+    assert _status(root, {"X-API-Key": "k3y"}) == 200
+    assert bool(_auth_findings(root)) is reported
+
+
+SECOND = """\
+import os
+from typing import Optional
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Security
+from fastapi.security import APIKeyHeader
+
+API_KEY = os.getenv("API_KEY")
+header = APIKeyHeader(name="X-API-Key", auto_error=False)
+
+
+async def check(
+    key: Optional[str] = Security(header), other: Optional[str] = Header(None)
+) -> None:
+    if key and key == {expected}:
+        return
+    if API_KEY:
+        raise HTTPException(status_code=401)
+    raise HTTPException(status_code=403)
+
+
+app = FastAPI()
+
+
+@app.get("/items", dependencies=[Depends(check)])
+async def items() -> list:
+    return []
+"""
+
+
+@pytest.mark.parametrize(("expected", "reported"), [("API_KEY", False), ("other", True)])
+def test_a_key_equal_to_another_value_the_caller_sends_is_no_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, expected: str, reported: bool
+) -> None:
+    main = SECOND.replace("{expected}", expected)
+    root = write_project(tmp_path / "second", {"app/__init__.py": "", "app/main.py": main})
+    monkeypatch.setenv("API_KEY", "k3y")
+    both = {"X-API-Key": "junk", "other": "junk"}
+    assert _status(root, both) == (200 if reported else 401)
+    assert _status(root, {}) == 401
+    if not reported:
+        assert _status(root, {"X-API-Key": "k3y"}) == 200
+    assert bool(_auth_findings(root)) is reported
+
+
+CYCLE = """\
+from typing import Optional
+
+from fastapi import Depends, FastAPI, HTTPException, Security
+from fastapi.security import APIKeyHeader
+
+header = APIKeyHeader(name="X-API-Key", auto_error=False)
+
+
+class Gate:
+    def __init__(self, other: "Gate | None" = None):
+        self.other = other
+
+    def __call__(self, key: Optional[str] = Security(header)) -> str:
+        if key:
+            info = self.other(key) if self.other else None
+            checked = self.verify(key)
+            if checked:
+                return checked
+        raise HTTPException(status_code=401)
+
+    def verify(self, key: str) -> Optional[str]:
+        if key:
+            again = self(key)
+            if again:
+                return again
+        raise HTTPException(status_code=401)
+
+
+gate = Gate()
+app = FastAPI()
+
+
+@app.get("/items", dependencies=[Depends(gate)])
+async def items() -> list:
+    return []
+"""
+
+
+def test_helpers_keeping_each_others_results_are_read_once(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "cycle", {"app/__init__.py": "", "app/main.py": CYCLE})
+    assert not [found for found in _findings(root) if found[0] == "BK002"]
