@@ -80,6 +80,7 @@ def test_the_example_shop_reports_what_its_readme_lists() -> None:
         "BK112": 2,
         "BK101": 1,
         "BK103": 1,
+        "BK104": 1,
         "BK204": 1,
         "BK401": 1,
     }

@@ -1,5 +1,6 @@
 """BK104 hardcoded-secret: literals wrapped in pydantic's SecretStr / SecretBytes, getenv
-fallbacks in class bodies, and PEM private keys; placeholders stay unreported."""
+fallbacks in class bodies, and PEM private keys; a placeholder is reported unless the project
+rejects it (``Settings.model_post_init`` compares the password with it)."""
 
 from __future__ import annotations
 
@@ -35,11 +36,15 @@ MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn
 -----END RSA PRIVATE KEY-----\"\"\"  # BK104
     OK_PASSWORD: SecretStr = SecretStr("changethis")
     OK_SECRET_KEY: SecretStr = Field(default=SecretStr(""))
-    OK_API_KEY: str = os.getenv("OK_API_KEY", "changeme")
+    P_API_KEY: str = os.getenv("P_API_KEY", "changeme")  # BK104
     OK_TOKEN: str = os.getenv("OK_TOKEN")
     OK_KEY_NAME: str = os.getenv("X_API_KEY_NAME", "X-API-Key-Header")
     OK_PEM_KEY: str = "-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----"
     OK_LIKE_SECRET: str = SecretStrLike("hunter2secretvalue")
+
+    def model_post_init(self, context: object) -> None:
+        if self.OK_PASSWORD.get_secret_value() == "changethis":
+            raise ValueError("set OK_PASSWORD")
 
 
 class Plain:
@@ -77,6 +82,7 @@ def test_wrapped_getenv_and_pem_secrets(tmp_path: Path) -> None:
     findings = analyze([root]).findings
     found = [(f.path, f.line) for f in findings]
     messages = " | ".join(f.message for f in findings)
+    assert "the fallback of P_API_KEY defaults to the placeholder 'changeme'" in messages
     for what in ("settings field Settings.A_SECRET_KEY", "fallback of F_SECRET", "PGPASS"):
         assert f"the {what}" in messages or f"fallback of {what}" in messages
     expected = [("app/config.py", n) for n in _lines(CONFIG, "# BK104")]

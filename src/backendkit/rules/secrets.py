@@ -12,6 +12,7 @@ from backendkit.project.configvalues import env_read
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.placeholders import Rejected, nested_scopes, placeholder_text
 from backendkit.rules.secretnames import name_words
 from backendkit.rules.secretvalues import (
     PLACEHOLDER,
@@ -230,7 +231,11 @@ class HardcodedSecretRule(ProjectRule):
             "    ADMIN_PASSWORD: SecretStr = SecretStr('changethis')\n"
             "    TOKEN_URL: str = '/api/v1/login'\n    ACCESS_TOKEN_EXPIRE_MINUTES: int = 30\n"
             "    DATABASE_URL: str = 'postgresql://app:${DB_PASSWORD}@db:5432/app'\n"
-            "    SQLITE_URL: str = 'sqlite:///./app.db'\n"
+            "    SQLITE_URL: str = 'sqlite:///./app.db'\n\n"
+            "    def model_post_init(self, context: object) -> None:\n"
+            "        if 'changethis' in (self.DATABASE_PASSWORD, self.ADMIN_PASSWORD):\n"
+            "            raise ValueError('set DATABASE_PASSWORD and ADMIN_PASSWORD')\n",
+            note="placeholders the settings refuse to start with",
         ),
         Example(
             {"tests/test_auth.py": "PASSWORD = 'correct-horse-battery-staple'\n"},
@@ -276,7 +281,8 @@ class HardcodedSecretRule(ProjectRule):
             "    STRIPE_API_KEY: str = Field(default='sk_live_abc123')  # expect: BK104\n"
             "    DB_PASSWORD: SecretStr = SecretStr('hunter2hunter2')  # expect: BK104\n"
             "    JWT_SECRET: str = os.getenv('JWT_SECRET', 'hunter2hunter2')  # expect: BK104\n"
-            "    DATABASE_URL: str = 'postgresql://app:s3cretpw@db:5432/app'  # expect: BK104\n\n\n"
+            "    DATABASE_URL: str = 'postgresql://app:s3cretpw@db:5432/app'  # expect: BK104\n"
+            "    SESSION_SECRET: str = 'changeme'  # expect: BK104\n\n\n"
             "PEM = '-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEIIrYSSNQFaA'  # expect: BK104\n"
         ),
         Example(
@@ -288,7 +294,8 @@ class HardcodedSecretRule(ProjectRule):
         Example(
             "import os\n\nimport jwt\n\nJWT_SECRET = 'hunter2'  # expect: BK104\n"
             "SECRET_DB_KEY = 'e3b0c44298fc1c149afbf4c8996fb924'  # expect: BK104\n"
-            "DB_PASSWORD = os.getenv('DB_PASSWORD', 'postgres')  # expect: BK104\n\n\n"
+            "DB_PASSWORD = os.getenv('DB_PASSWORD', 'postgres')  # expect: BK104\n"
+            "SIGNING_KEY = os.getenv('SIGNING_KEY', 'change-me')  # expect: BK104\n\n\n"
             "def token(sub: str) -> str:\n"
             "    return jwt.encode({'sub': sub}, 'my-signing-key', algorithm='HS256')  "
             "# expect: BK104\n"
@@ -302,13 +309,14 @@ class HardcodedSecretRule(ProjectRule):
         def wanted(path: str) -> bool:
             return not (skip_tests and _TEST_FILE.search(path))
 
+        rejected = Rejected(ctx.index, wanted)
         for summary in focused_modules(ctx.index):
             if wanted(summary.path):
                 yield from self._constants(ctx.index, summary)
         for cls in iter_classes(ctx.index):
             if wanted(cls.ctx.module.path) and _is_settings(ctx.index, cls):
-                yield from self._fields(ctx.index, cls)
-        for finding in self._calls(ctx.index):
+                yield from self._fields(ctx.index, cls, rejected)
+        for finding in self._calls(ctx.index, rejected):
             if wanted(finding.path):
                 yield finding
 
@@ -325,23 +333,46 @@ class HardcodedSecretRule(ProjectRule):
             if name not in public:
                 yield self._report(summary.path, assigns[-1].line, what)
 
-    def _fields(self, index: ProjectIndex, cls: ClassSym) -> Iterator[Finding]:
+    def _fields(self, index: ProjectIndex, cls: ClassSym, rejected: Rejected) -> Iterator[Finding]:
         for name, assigns in cls.info.scope.assigns.items():
             value = _default(index, assigns[-1], cls.ctx)
-            what = _secret_what((name,), value, f"settings field {cls.info.name}.{name}")
-            if what:
-                yield self._report(cls.ctx.module.path, assigns[-1].line, what)
+            what = f"settings field {cls.info.name}.{name}"
+            line, secret = assigns[-1].line, _secret_what((name,), value, what)
+            if secret:
+                yield self._report(cls.ctx.module.path, line, secret)
+            elif _kept_placeholder((name,), value, rejected):
+                yield self._placeholder(cls.ctx.module.path, line, what, value)
 
-    def _calls(self, index: ProjectIndex) -> Iterator[Finding]:
+    def _calls(self, index: ProjectIndex, rejected: Rejected) -> Iterator[Finding]:
         names = _GETENV | {"encode", "decode"}
         for site, where, callee in external_calls(index, names, _secret_call):
             call = site.call
             if callee.last in _GETENV:
-                what = _literal_fallback(site)
-                if what:
-                    yield self._report(where.module.path, site.line, what)
+                yield from self._fallback(where.module.path, site, rejected)
             elif _literal_key(call):
                 yield self._report(where.module.path, site.line, f"key of {callee.qualname}")
+
+    def _fallback(self, path: str, site: CallSite, rejected: Rejected) -> Iterator[Finding]:
+        """A ``getenv`` fallback that is a secret, or a placeholder nothing rejects."""
+        what = _literal_fallback(site)
+        if what:
+            yield self._report(path, site.line, what)
+            return
+        key, fallback = site.call.arg(0, "key"), site.call.arg(1, "default")
+        if isinstance(key, Const) and isinstance(fallback, Const):
+            names = (str(key.value), site.use[1:] if site.use.startswith("=") else "")
+            if _kept_placeholder(names, fallback.value, rejected):
+                yield self._placeholder(path, site.line, f"fallback of {key.value}", fallback.value)
+
+    def _placeholder(self, path: str, line: int, what: str, text: object) -> Finding:
+        return self.finding(
+            path,
+            line,
+            f"Placeholder secret: the {what} defaults to the placeholder {str(text).strip()!r}, "
+            "which works in production as well as a real key when nothing overrides it, and "
+            "the project never rejects it; remove the default (the value is then required) or "
+            "refuse to start with it (if value == '...': raise ValueError(...))",
+        )
 
     def _report(self, path: str, line: int, what: str) -> Finding:
         return self.finding(
@@ -360,7 +391,7 @@ def _public_only(module: Scope) -> set[str]:
     used otherwise (``URLSafeTimedSerializer(SIGNING_SECRET, salt=SIGNING_SECRET)``) is not."""
     public: set[str] = set()
     other: set[str] = set()
-    for scope in _scopes(module):
+    for scope in nested_scopes(module):
         exprs = [a.value for bound in scope.assigns.values() for a in bound] + scope.returns
         for site in scope.calls:
             exprs += [site.call.func, *site.call.args]
@@ -369,13 +400,6 @@ def _public_only(module: Scope) -> set[str]:
         for expr in exprs:
             _note_use(expr, False, public, other)
     return public - other
-
-
-def _scopes(scope: Scope) -> Iterator[Scope]:
-    """``scope`` and every function and class scope nested in it."""
-    yield scope
-    for inner in (*scope.functions.values(), *scope.classes.values()):
-        yield from _scopes(inner.scope)
 
 
 def _note_use(expr: Expr | None, public: bool, found: set[str], other: set[str]) -> None:
@@ -425,6 +449,12 @@ def _literal_fallback(site: CallSite) -> str:
         return ""
     bound = site.use[1:] if site.use.startswith("=") else ""
     return _secret_what((str(key.value), bound), fallback.value, f"fallback of {key.value}")
+
+
+def _kept_placeholder(names: Iterable[str], value: object, rejected: Rejected) -> bool:
+    """``value`` is a placeholder bound to a secret's name that the project never rejects."""
+    text = placeholder_text(value)
+    return text is not None and any(map(_looks_secret, names)) and text not in rejected
 
 
 def _literal_key(call: Call) -> bool:

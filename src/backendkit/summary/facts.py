@@ -369,7 +369,21 @@ class StatementFacts:
                 right = self.exprs.convert(target.comparator)
                 record = Compare(self.exprs.convert(left), op, right, self.line, under_not)
                 self.scope.compares.append(record)
+            elif isinstance(target.operator, (cst.In, cst.NotIn)):
+                self._note_members(left, target.comparator)
             left = target.comparator
+
+    def _note_members(self, value: cst.BaseExpression, collection: cst.BaseExpression) -> None:
+        """The strings an ``in`` test looks up, or looks a value up among in a literal
+        collection (``value in ("changeme", "")``, ``"changeme" in (a, b)``:
+        ``Scope.in_literals``)."""
+        items = (
+            collection.elements if isinstance(collection, (cst.Tuple, cst.List, cst.Set)) else ()
+        )
+        for node in (value, *(element.value for element in items)):
+            found = self.exprs.convert(node) if isinstance(node, cst.SimpleString) else None
+            if isinstance(found, Const) and isinstance(found.value, str):
+                self.scope.in_literals += (found.value,)
 
 
 class RepeatFacts:

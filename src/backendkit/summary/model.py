@@ -312,6 +312,8 @@ class Scope:
     #: names bound by ``with ... as``, ``match`` captures and a nested function's ``nonlocal``
     rebinds: ClassVar[frozenset[str]] = frozenset()
     loop_exits: ClassVar[Mapping[int, tuple[int, ...]]] = MappingProxyType({})  # loopexits.py
+    #: the strings ``in`` tests look up or look values up among (``v in ("a", "b")``)
+    in_literals: ClassVar[tuple[str, ...]] = ()
 
     def in_try(self, line: int) -> bool:
         """``line`` is in the body of one of this scope's ``try`` statements (its handlers may
