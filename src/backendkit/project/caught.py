@@ -13,8 +13,8 @@ raises a 401/403 of its own (``unauthorized("bad key")``).
 ``with contextlib.suppress(E)`` is such a ``try`` with one quiet handler naming ``E``; a
 ``return`` among the own statements of a ``finally:`` drops whatever was raised before it,
 handlers included; ``except*`` is read as ``except``. A handler that raises another error
-inside an outer ``try`` (``passed_on``) leaves where the 401 ends unknown. One whose every
-``raise`` raises the caught error again under a test of its status (``except HTTPException
+inside an outer ``try`` (``passed_on``) leaves where the 401 ends unknown. One whose only
+statement raises the caught error again under a test of its status (``except HTTPException
 as e: if e.status_code == 401: raise``) swallows an error of a known other status (a 403).
 
 A handler catches the error when it is bare, names ``Exception`` or ``BaseException``, the
@@ -136,6 +136,30 @@ class Catches:
             for block in blocks[:-1]
             for kind in self._kinds(value)
         )
+
+    def raised_again(self, func: FuncSym, line: int, value: object) -> bool:
+        """Every ``try`` of ``func`` around ``line`` leaves each of the errors ``value`` may be
+        to the caller: its first handler that catches one raises it again for its status
+        (``Handler.reraise_on``), no ``finally:`` drops it and no ``suppress`` is around."""
+        inner = func.ctx.enter(func.info)
+        kinds = self._kinds(value)
+        for block in func.info.scope.tries:
+            if not block.covers(line):
+                continue
+            if block.first <= line < block.final or block.manager is not None:
+                return False
+            for kind in kinds:
+                handler = self._catching(block.handlers, inner, kind)
+                if handler is not None and not self._status_raised(handler, inner, kind):
+                    return False
+        return bool(kinds)
+
+    def _status_raised(self, handler: Handler, ctx: Ctx, raised: Raised) -> bool:
+        """``handler`` raises ``raised`` again: it is of a known status the handler's only
+        statement raises the error again for."""
+        if not handler.reraise_on or raised.status is None or self.statuses is None:
+            return False
+        return raised.status in [self.statuses[0](expr, ctx) for expr in handler.reraise_on]
 
     def _first_raises(self, handlers: tuple[Handler, ...], ctx: Ctx, raised: Raised) -> bool:
         found = self._catching(handlers, ctx, raised)

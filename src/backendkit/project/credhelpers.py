@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from backendkit.project.credflow import CredentialRead, derived, handed_on, tests_any
+from backendkit.project.credflow import CredentialRead, derived, tests_any
 from backendkit.project.index import ProjectIndex
+from backendkit.project.keptchecks import kept_checks
 from backendkit.project.rejections import Bearers, lets_missing_through, unchecked
 from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance, Symbol
 from backendkit.summary.model import (
@@ -346,52 +347,9 @@ def bearers_of(checks: CredentialChecks, func: FuncSym) -> Bearers:
     raised = checks.errors.raised_site
 
     def found() -> list[int]:
-        lines = [n for n in checks.check_lines(func) if not getattr(raised(func, n), "loops", ())]
-        return lines + _kept_checks(checks, func, reads)
+        return [n for n in checks.check_lines(func) if not getattr(raised(func, n), "loops", ())]
 
-    return Bearers(names, found)
-
-
-def _kept_checks(checks: CredentialChecks, func: FuncSym, reads: list[CredentialRead]) -> list[int]:
-    """The lines where ``func``, under ``if`` statements only (each a block of ``Scope.ifs``:
-    no other ``if``, loop, ``case``, ``else``, handler or lambda around it), keeps what a
-    project function returns that checks the credential ``func`` hands it
-    (``dependency_check``), where nothing swallows its 401/403: ``if token: try: info =
-    auth.validate_token(token)`` rejects a bad token there (``Bearers.checked`` decides which
-    returns it comes before). Not a call whose result is dropped (``ensure_not_revoked(key)``
-    may reject some keys only). Not read for a function met while another's are (a helper
-    calling back into its caller)."""
-    scope = func.info.scope
-
-    def skipped(site: CallSite) -> bool:
-        kept = site.use.startswith("=") and site.guarded and not site.loops
-        return not kept or site.in_except or bool(site.lambdas) or _unknown_guards(scope, site)
-
-    if checks.keeping:
-        return []
-    checks.keeping = True
-    try:
-        return [
-            site.line
-            for site, callee, bound in checks.unconditional_callees(func, skipped=skipped)
-            if checks.dependency_check(callee, 1, handed_on(scope, reads, site.call, callee, bound))
-        ]
-    finally:
-        checks.keeping = False
-
-
-def _unknown_guards(scope: Scope, site: CallSite) -> bool:
-    """Some block guarding ``site`` is not an ``if`` of ``Scope.ifs`` (whose tests are known):
-    an ``if`` holding no ``raise`` or ``return``, a ``while``, ``case`` or ``else`` body."""
-    return sum(_guarding(block, site.line) for block in scope.ifs) != site.guards
-
-
-def _guarding(block: IfBlock, line: int) -> bool:
-    """``block`` guards ``line`` as ``CallSite.guards`` counts: ``line`` is in its body or
-    its ``else:`` (not its test, nor an ``elif``, a block of its own)."""
-    if not block.holds(line) or block.in_test(line):
-        return False
-    return block.in_body(line) or (bool(block.orelse) and line >= block.orelse)
+    return Bearers(names, found, lambda: kept_checks(checks, func, reads))
 
 
 def through(

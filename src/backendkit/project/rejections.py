@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from backendkit.project.credflow import CredentialRead, derived, tests_any, tests_missing
-from backendkit.summary.model import CallSite, Compare, IfBlock, Scope
+from backendkit.summary.model import CallSite, IfBlock, Scope
 
 
 def rejected_read(
@@ -78,11 +78,18 @@ class Bearers:
     #: gives the lines of the rejections, asked for once a return under ``if token:`` needs
     #: them (finding a function's rejecting helpers resolves its calls)
     found: Callable[[], Sequence[int]] = tuple
+    #: gives the lines of the kept helper checks (``keptchecks.py``), asked for likewise
+    kept: Callable[[], Sequence[int]] = tuple
 
     @cached_property
     def checks(self) -> tuple[int, ...]:
         """The lines of the rejections (``found``)."""
         return tuple(self.found())
+
+    @cached_property
+    def kept_checks(self) -> tuple[int, ...]:
+        """The lines of the kept helper checks (``kept``)."""
+        return tuple(self.kept())
 
     def only(self, scope: Scope, line: int) -> bool:
         """``line`` is in the body of an ``if`` that requires one of ``names`` itself to be
@@ -99,7 +106,10 @@ class Bearers:
         return any(
             self.requires(block)
             and block.in_body(line)
-            and any(self._guards(scope, block, check, line) for check in self.checks)
+            and (
+                any(self._guards(scope, block, check, line) for check in self.checks)
+                or any(_kept_before(scope, block, check, line) for check in self.kept_checks)
+            )
             for block in scope.ifs
         )
 
@@ -117,6 +127,16 @@ class Bearers:
         if any(b.holds(line) and b.in_body(check) != b.in_body(line) for b in around):
             return False
         return all(tests_any(b, set(self.names)) for b in around if not b.holds(line))
+
+
+def _kept_before(scope: Scope, block: IfBlock, check: int, line: int) -> bool:
+    """The kept helper check on ``check``, in ``block``'s body before ``line``, is met on the
+    way there: every ``if`` holding it holds ``line`` too, in the same branch (not ``if
+    token: if not token.startswith("dev-"): info = validate(token) ... return``)."""
+    if not (block.first + block.test_lines < check < line and block.in_body(check)):
+        return False
+    around = [b for b in scope.ifs if b.holds(check)]
+    return all(b.holds(line) and b.in_body(check) == b.in_body(line) for b in around)
 
 
 def _guards_test(scope: Scope, line: int, held: set[str]) -> bool:
@@ -173,44 +193,26 @@ def unchecked(scope: Scope, lines: Sequence[int], bearers: Bearers | None) -> li
 
 
 def _matched(scope: Scope, block: IfBlock, line: int, held: set[str]) -> bool:
-    """``line`` is in the body of ``block``, whose ``and`` test requires a credential ``held``
-    names to be there and, as another operand, to equal a value the caller does not send
-    (``if key and key == API_KEY:``): only a caller presenting that value runs it. Not ``if
-    key:``, which a junk key passes, nor ``key != API_KEY``, nor a comparison under a ``not``,
-    nor ``key == API_KEY`` alone, which a missing key passes while no key is configured."""
-    present = {name.partition(".")[0] for name in block.present} & held
-    if not block.in_body(line) or not present:
+    """``line`` is in the body of ``block``, whose ``and`` test has as operands a name ``held``
+    names (present) and that name ``==`` another plain name the caller cannot set (``if key
+    and key == api_key:``, ``IfBlock.matches``): only a caller presenting that value runs it.
+    Not ``if key:``, which a junk key passes, nor ``key != api_key``, ``key is not None and``
+    (an empty key is not None), any other shape of the comparison, an attribute of the
+    credential (``creds.scheme == BEARER``), nor ``key == API_KEY`` alone, which a missing key
+    passes while no key is configured."""
+    if not block.in_body(line):
         return False
-    tests = [c for c in scope.compares if c.op == "==" and block.in_test(c.line)]
     return any(
-        not compare.under_not and _credential_equals(scope, compare, present, block.parts)
-        for compare in tests
+        name in held and other not in held and not _from_caller(scope, other)
+        for name, other in block.matches
     )
 
 
-def _credential_equals(
-    scope: Scope, compare: Compare, held: set[str], parts: Sequence[tuple[str, ...]]
-) -> bool:
-    """``compare`` is one whole ``and`` operand of ``parts`` (its reads) and compares one name
-    holding the credential with a name that is no parameter (the caller fills those: a
-    second header, a query value) nor local of the function: a setting, a constant, a
-    closure's value or an attribute of ``self``."""
-    sides = [getattr(side, "dotted", "") for side in (compare.left, compare.right)]
-    heads = [side.partition(".")[0] for side in sides]
-    if "" in sides or [head in held for head in heads].count(True) != 1:
-        return False
-    other = heads[1] if heads[0] in held else heads[0]
-    if _from_caller(scope, other):
-        return False
-    return tuple(sides) in parts or tuple(reversed(sides)) in parts
-
-
 def _from_caller(scope: Scope, name: str) -> bool:
-    """``name`` is a parameter of the function (but ``self``) or one of its locals: what the
-    caller sends may be in it."""
-    position = scope.params.get(name)
-    own = position is not None and not (position == 0 and name == "self")
-    return own or name in scope.assigns
+    """``name`` is bound in the function: a parameter, a local (by assignment, ``with ... as``,
+    a ``match`` capture or ``nonlocal``): what the caller sends may be in it."""
+    bound = (scope.params, scope.assigns, scope.aug_assigns, scope.comp_binds, scope.rebinds)
+    return any(name in names for names in bound)
 
 
 def _when_missing(block: IfBlock, line: int, held: set[str]) -> bool:

@@ -85,6 +85,9 @@ class IfBlock(NamedTuple):
     parts: tuple[tuple[str, ...], ...] = ()
     forms: tuple[tuple[str, str], ...] = ()
     absent_calls: tuple[str, ...] = ()
+    #: (name, other) for an ``and`` test with the operands ``name`` and ``name == other``
+    #: (``if key and key == api_key:``; ``testshapes.key_matches``)
+    matches: tuple[tuple[str, str], ...] = ()
 
     holds = _spans  # ``block.holds(line)``
 

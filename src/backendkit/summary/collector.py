@@ -100,7 +100,6 @@ class Collector(LoopExitFacts, StatementFacts, RepeatFacts, FlowFacts, cst.CSTVi
         self.except_depth: list[int] = [0]
         self.uses: dict[int, str] = {}  # id of a call node -> CallSite.use
         self.awaited: set[int] = set()  # ids of the call nodes under ``await``
-        self.nots = 0  # how many ``not`` operands the walk is in
         self.functions: list[FunctionInfo] = []  # every def, redefinitions included
         self.lambda_args: dict[int, tuple[Call, int | str]] = {}  # id of a lambda -> its call
         self.lambdas: list[tuple[Call, int | str] | None] = []  # the lambda bodies walked into

@@ -8,13 +8,10 @@ bindings, ``x[key] = value``, ``x += value`` and what a statement does with a ca
 
 from __future__ import annotations
 
-from typing import Any
-
 import libcst as cst
 
 from backendkit.summary.blocks import Handler, TryBlock
 from backendkit.summary.exprs import ExprConverter, dotted_name
-from backendkit.summary.flow import status_test
 from backendkit.summary.model import (
     REPORT_CALLS,
     Assign,
@@ -32,6 +29,7 @@ from backendkit.summary.model import (
     Unknown,
     sparse_dict,
 )
+from backendkit.summary.testshapes import status_reraise
 
 _EQUALITY = {cst.Equal: "==", cst.NotEqual: "!="}
 
@@ -81,8 +79,7 @@ class OpenTry:
         self.starts: list[int] = []  # the line each handler starts on
         self.handing: set[int] = set()
         self.calls: dict[int, list[tuple[str, bool]]] = {}  # handler -> its calls of names
-        #: handler -> the statuses its raises are under a test of (None: a raise under none)
-        self.statuses: dict[int, list[Expr] | None] = {}
+        self.statuses: dict[int, list[Expr]] = {}  # handler -> ``Handler.reraise_on``
         self.current = -1
 
     def block(self) -> TryBlock:
@@ -94,7 +91,7 @@ class OpenTry:
                 i in self.handing,
                 tuple(self.calls.get(i, ())),
                 i in self.changing,
-                tuple(self.statuses.get(i) or ()),
+                tuple(self.statuses.get(i, ())),
             )
             for i, kind in enumerate(self.handlers)
         )
@@ -127,8 +124,6 @@ class StatementFacts:
     except_depth: list[int]
     uses: dict[int, str]
     awaited: set[int]
-    nots: int
-    open_ifs: list[Any]  # ``flow.OpenIf``
     open_tries: list[OpenTry]
     scopes: list[Scope]
 
@@ -263,6 +258,9 @@ class StatementFacts:
         if node.name is not None and isinstance(node.name.name, cst.Name):
             self.scope.caught[node.name.name.value] = Unknown("bare") if kind is None else kind
             found.bound[-1] = node.name.name.value
+            tested = status_reraise(node.body, found.bound[-1])
+            if tested:
+                found.statuses[found.current] = [self.exprs.convert(item) for item in tested]
 
     def leave_ExceptHandler(self, original_node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
         """End of an ``except:`` handler."""
@@ -309,27 +307,8 @@ class StatementFacts:
                 break
             if found.current >= 0:
                 found.raising.add(found.current)
-                same = self._same_error(exc, found)
-                if not same:
+                if not self._same_error(exc, found):
                     found.changing.add(found.current)
-                tested = self._status_test(found) if same else None
-                known = found.statuses.setdefault(found.current, [])
-                if known is not None and tested is not None:
-                    known += tested
-                else:
-                    found.statuses[found.current] = None
-
-    def _status_test(self, found: OpenTry) -> list[Expr] | None:
-        """The statuses an ``if`` of the handler being walked compares the error it binds
-        with, in whose body the walk is (``if error.status_code == 401:``); None: none."""
-        bound, start = found.bound[found.current], found.starts[found.current]
-        for opened in reversed(self.open_ifs):
-            if opened.scope is not self.scope or opened.first < start:
-                return None
-            tested = status_test(opened.test, bound) if bound and not opened.body_end else []
-            if tested:
-                return [self.exprs.convert(node) for node in tested]
-        return None
 
     def _same_error(self, exc: cst.BaseExpression | None, found: OpenTry) -> bool:
         """``raise`` or ``raise error`` in ``except E as error`` (not rebound in the handler:
@@ -350,24 +329,14 @@ class StatementFacts:
             self.scope.yields.append((self.exprs.convert(node.value), self.line))
             self.mark_use(node.value, "yield")
 
-    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
-        """Comparisons in the operand of a ``not`` are marked (``Compare.under_not``)."""
-        if isinstance(node.operator, cst.Not):
-            self.nots += 1
-
-    def leave_UnaryOperation(self, original_node: cst.UnaryOperation) -> None:
-        """The end of an operand."""
-        if isinstance(original_node.operator, cst.Not):
-            self.nots -= 1
-
     def visit_Comparison(self, node: cst.Comparison) -> None:
         """Equality comparisons, one record per ``==``/``!=`` pair of a chain."""
-        left, under_not = node.left, self.nots > 0
+        left = node.left
         for target in node.comparisons:
             op = _EQUALITY.get(type(target.operator))
             if op is not None:
                 right = self.exprs.convert(target.comparator)
-                record = Compare(self.exprs.convert(left), op, right, self.line, under_not)
+                record = Compare(self.exprs.convert(left), op, right, self.line)
                 self.scope.compares.append(record)
             elif isinstance(target.operator, (cst.In, cst.NotIn)):
                 self._note_members(left, target.comparator)

@@ -21,6 +21,7 @@ from backendkit.summary.exprs import ExprConverter, dotted_name
 from backendkit.summary.literals import token_value
 from backendkit.summary.model import ATTR_TESTS, Assign, IfBlock, Narrowing, Scope, sparse_dict
 from backendkit.summary.paramtests import RebindFacts, record_param_test
+from backendkit.summary.testshapes import key_matches
 from backendkit.summary.walker import fields_of
 
 _CONSTANTS = frozenset({"True", "False", "None"})
@@ -320,27 +321,6 @@ _PARTS: dict[type, Callable[[Any], list[cst.CSTNode]]] = {
 }
 
 
-def status_test(test: cst.BaseExpression, name: str) -> list[cst.BaseExpression]:
-    """What ``test`` compares the ``status_code`` of ``name`` with: ``name.status_code ==
-    401`` (either way round), ``name.status_code in (401, 403)``; [] for another test."""
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
-        return []
-    target = test.comparisons[0]
-    left, right = test.left, target.comparator
-    if isinstance(target.operator, cst.Equal):
-        sides = [(left, right), (right, left)]
-        return next(([other] for side, other in sides if _status_of(side, name)), [])
-    listed = isinstance(right, (cst.Tuple, cst.List, cst.Set))
-    if isinstance(target.operator, cst.In) and listed and _status_of(left, name):
-        return [element.value for element in right.elements]  # type: ignore[union-attr]
-    return []
-
-
-def _status_of(node: cst.BaseExpression, name: str) -> bool:
-    """``node`` is ``name.status_code``."""
-    return dotted_name(node) == f"{name}.status_code"
-
-
 def _self_flag(test: cst.BaseExpression) -> bool:
     """``test`` is an attribute of ``self``, negated or not (``self.required``)."""
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
@@ -408,6 +388,7 @@ class FlowFacts(ExitIfs, RebindFacts):
             parts if len(parts) > 1 else (),
             forms if any(kind for kind, _name in forms) else (),
             call_absence(found.test),
+            key_matches(found.test),
         )
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:

@@ -253,9 +253,6 @@ class Compare:
     op: str  # "==" or "!="
     right: Expr
     line: int
-    #: in the operand of a ``not`` (``not key == API_KEY``, ``not (key == KEY and ok)``, ``not
-    #: f(key == KEY)``): it may be negated
-    under_not: bool = False
 
 
 @dataclass

@@ -1,0 +1,124 @@
+"""A dependency that, under ``if token:``, keeps what a project helper returns after it
+validated the token has rejected a bad token before the returns that follow: lightrag's
+``token_info = auth_handler.validate_token(token)``. Each case is checked against FastAPI: a
+junk token is refused (401) when the check holds, and answered 200 when something skips the
+helper or swallows its 401, which the analysis must then report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backendkit import analyze
+from helpers import write_project
+from truth import imported_app
+
+MAIN = """\
+from typing import Optional
+
+from fastapi import Depends, FastAPI, HTTPException, Security
+from fastapi.security import OAuth2PasswordBearer
+
+scheme = OAuth2PasswordBearer(tokenUrl="login", auto_error=False)
+USERS = {"ann": "user"}
+
+
+class Quiet:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *error: object) -> bool:
+        return True
+
+
+{helper}
+
+
+async def require_user(token: Optional[str] = Security(scheme)) -> None:
+    info = None
+    if token:
+{body}
+    if not token:
+        raise HTTPException(status_code=401)
+
+
+app = FastAPI()
+
+
+@app.get("/items", dependencies=[Depends(require_user)])
+async def items() -> list:
+    return []
+"""
+
+VALIDATE = """\
+def validate(token: str) -> dict:
+    name, _, role = token.partition(":")
+    if name not in USERS:
+        raise HTTPException(status_code=401)
+    return {"name": name, "role": role}
+"""
+PRESENCE = """\
+def validate(token: str) -> dict:
+    if not token:
+        raise HTTPException(status_code=401)
+    return {"name": token}
+"""
+ASYNC = VALIDATE.replace("def validate", "async def validate")
+KEPT = "        info = validate(token)\n        if info:\n            return\n"
+CASES = {
+    "a kept validation": (VALIDATE, KEPT, 401),
+    "an awaited validation": (ASYNC, KEPT.replace("= validate", "= await validate"), 401),
+    "a 401 raised again for its status": (
+        VALIDATE,
+        "        try:\n            info = validate(token)\n"
+        "        except HTTPException as error:\n            if error.status_code == 401:\n"
+        "                raise\n        return\n",
+        401,
+    ),
+    "a helper that tests presence only": (PRESENCE, KEPT, 200),
+    "an async helper never awaited": (ASYNC, KEPT, 200),
+    "an if that skips the validation, with an exit": (
+        VALIDATE,
+        '        if not token.startswith("dev-"):\n            info = validate(token)\n'
+        "            if not info:\n                raise HTTPException(status_code=403)\n"
+        "        return\n",
+        200,
+    ),
+    "a handler raising other statuses again": (
+        VALIDATE,
+        "        try:\n            info = validate(token)\n"
+        "        except HTTPException as error:\n            if error.status_code != 401:\n"
+        "                raise\n        return\n",
+        200,
+    ),
+    "a project context manager that swallows it": (
+        VALIDATE,
+        "        with Quiet():\n            info = validate(token)\n        return\n",
+        200,
+    ),
+}
+
+
+@pytest.mark.filterwarnings("ignore:coroutine 'validate' was never awaited")
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_kept_check_counts_only_when_nothing_skips_or_swallows_it(
+    tmp_path: Path, case: str
+) -> None:
+    helper, body, junk = CASES[case]
+    main = MAIN.replace("{helper}", helper.rstrip()).replace("{body}", body.rstrip("\n"))
+    root = write_project(tmp_path / "kept", {"app/__init__.py": "", "app/main.py": main})
+    with imported_app(root, "app.main:app") as application:
+        from fastapi.testclient import TestClient
+
+        client = TestClient(application)
+        statuses = {
+            token: client.get("/items", headers={"Authorization": f"Bearer {token}"}).status_code
+            for token in ("junk", "dev-eve", "ann:user")
+        }
+        assert client.get("/items").status_code == 401
+    assert statuses["ann:user"] == 200
+    hole = 200 in (statuses["junk"], statuses["dev-eve"])
+    assert hole is (junk == 200)
+    found = {f.code for f in analyze([root], use_cache=False).findings}
+    assert bool(found & {"BK101", "BK102"}) is hole
