@@ -507,5 +507,6 @@ def test_rules_and_explain(tmp_path: Path) -> None:
     assert "BK101" in explained.stdout
     assert "## What it does" in explained.stdout
     assert bk(tmp_path, "explain", "bk101").stdout == explained.stdout
+    assert bk(tmp_path, "rule", "BK101").stdout == explained.stdout  # as `ruff rule`
 
     assert_one_line_error(bk(tmp_path, "explain", "BK999"), "BK999")

@@ -1,5 +1,6 @@
 """What a new user ran into on a fresh clone: an empty run that looked clean, ``clean`` of a
-missing path, ``--select`` in lower case or empty, ``graph`` leaving out a file it could not
+missing path, a file that is not Python checked in silence, ``--select`` in lower case or
+empty, ``graph`` leaving out a file it could not
 parse without a word, and BK003's upper-case hint for a code that is upper case."""
 
 from __future__ import annotations
@@ -19,6 +20,17 @@ def test_an_empty_run_says_nothing_was_checked(tmp_path: Path) -> None:
     as_json = bk(tmp_path / "empty", "lint", "--output-format", "json")
     assert (as_json.returncode, json.loads(as_json.stdout)) == (0, [])
     assert "no Python files found" in as_json.stderr
+
+
+def test_a_file_that_is_not_python_is_named_as_not_checked(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", files())
+    (root / "notes.txt").write_text("not code\n")
+    text = bk(root, "lint", "notes.txt")
+    assert text.returncode == 0
+    assert "note: notes.txt is not a Python file (*.py): it was not checked" in text.stdout
+    as_json = bk(root, "lint", "notes.txt", "--output-format", "json")
+    assert json.loads(as_json.stdout) == []
+    assert "notes.txt is not a Python file" in as_json.stderr
 
 
 def test_clean_of_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:

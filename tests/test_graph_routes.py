@@ -109,9 +109,14 @@ def test_focus_on_a_path(project: Path) -> None:
         ("POST /admin/purge", "app.deps.get_current_user"),
         ("app.deps.get_current_user", "app.db.get_db"),
     }
+    assert edges(project, "--focus", "/admin") == edges(project, "--focus", "/admin/purge")
+    under_items = edges(project, "--focus", "/items")  # /items/ and /items/ws
+    assert edges(project, "--focus", "/items/") < under_items
+    assert ("WS /items/ws", "app.deps.audit") in under_items
     missing = graph(project, "--focus", "/nowhere")
     assert missing.returncode == 2
     assert "no route path, handler or dependency" in missing.stderr
+    assert "give a path such as /admin/purge, /health, /items/," in missing.stderr
     assert "a handler such as items:list_items" in missing.stderr
     assert "Traceback" not in missing.stderr
 

@@ -221,8 +221,8 @@ def graph(
         typer.Option(
             "--focus",
             help="Keep this module, package (with its submodules) or function and its "
-            "neighbours; with --kind routes a path (/items), a handler (items:list_items) or a "
-            "dependency.",
+            "neighbours; with --kind routes a path (/items, or a prefix such as /admin), a "
+            "handler (items:list_items) or a dependency.",
         ),
     ] = None,
     depth: Annotated[
@@ -327,6 +327,11 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code, such as BK101
     raise typer.Exit(guarded(lambda: run_explain(code)))
 
 
+app.command("rule", hidden=True, help="Print the documentation of one rule (as `ruff rule`).")(
+    explain
+)
+
+
 @app.command()
 def new(
     dest: Annotated[Path, typer.Argument(help="Directory of the new project.")],
@@ -342,7 +347,7 @@ def new(
 
 
 #: Commands that analyse and print; they end the process without the final collection.
-_FAST_EXIT = frozenset({"lint", "routes", "graph", "report", "rules", "explain", "clean"})
+_FAST_EXIT = frozenset({"lint", "routes", "graph", "report", "rules", "explain", "rule", "clean"})
 
 
 def main() -> None:

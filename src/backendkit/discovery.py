@@ -32,6 +32,7 @@ __all__ = [
     "discover",
     "exclude_spec",
     "module_name",
+    "not_python",
     "root_package",
     "select_reported",
 ]
@@ -217,6 +218,12 @@ def existing_paths(paths: Sequence[str | Path]) -> list[Path]:
         if not found:
             raise FileNotFoundError(f"no such file or directory: {target}")
     return targets
+
+
+def not_python(paths: Sequence[str | Path]) -> list[str]:
+    """A note for each file in ``paths`` that is no ``*.py`` file: it is not checked."""
+    files = [str(p) for p in paths if not str(p).endswith(".py") and os.path.isfile(p)]
+    return [f"{name} is not a Python file (*.py): it was not checked" for name in files]
 
 
 def select_reported(root: Path, paths: Sequence[Path], files: list[Path]) -> set[Path] | None:

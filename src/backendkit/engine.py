@@ -16,6 +16,7 @@ from backendkit.discovery import (
     discover,
     existing_paths,
     module_name,
+    not_python,
     root_package,
     select_reported,
 )
@@ -225,6 +226,7 @@ def _analyze_paths(paths: Sequence[str | Path], options: dict[str, object]) -> A
     results: list[AnalysisResult] = []
     for root, targets in _group_by_root(existing_paths(paths)).items():
         results += _analyze_tree(root, targets, options)
+    results[0].notes += not_python(paths)
     if len(results) == 1:
         return results[0]
     base = Path(os.path.commonpath([str(r.root) for r in results]))

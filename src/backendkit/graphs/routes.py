@@ -61,14 +61,18 @@ def _add_dependencies(
 
 
 def focus_routes(graph: nx.DiGraph, name: str) -> nx.DiGraph:
-    """``--focus``: a path (``/items``: its routes and what they depend on), a route handler
-    (as ``backendkit routes`` names it: ``items:list_items``, or ``list_items``, or in full) or
-    a dependency (the routes and dependencies that use it, and what it uses)."""
+    """``--focus``: a path (``/items``: its routes and what they depend on; with no route of
+    exactly that path, the routes of that path with or without its trailing slash and those
+    under it: ``/admin`` for ``/admin/users``), a route handler (as ``backendkit routes`` names
+    it: ``items:list_items``, or ``list_items``, or in full) or a dependency (the routes and
+    dependencies that use it, and what it uses)."""
     centres = _centres(graph, name)
     if not centres:
+        paths = sorted({path for _node, path in _route_paths(graph)})
+        such = ", ".join(paths[:3]) or "/items"
         raise ValueError(
             f"--focus {name!r}: no route path, handler or dependency of that name (give a path "
-            "such as /items, a handler such as items:list_items, or a dependency's name)"
+            f"such as {such}, a handler such as items:list_items, or a dependency's name)"
         )
     keep = set(centres)
     for centre in centres:
@@ -80,9 +84,24 @@ def focus_routes(graph: nx.DiGraph, name: str) -> nx.DiGraph:
 
 def _centres(graph: nx.DiGraph, name: str) -> list[str]:
     if name.startswith("/"):
-        routes = (n for n, kind in graph.nodes(data="kind") if kind == "route")
-        return [n for n in routes if n.split(" ", 1)[1] == name]
+        return _path_routes(graph, name)
     return _handler_routes(graph, name) or _dependencies(graph, name)
+
+
+def _path_routes(graph: nx.DiGraph, name: str) -> list[str]:
+    """The routes of path ``name``; with none, those of that path with or without a trailing
+    slash and those under it."""
+    routes = _route_paths(graph)
+    exact = [n for n, path in routes if path == name]
+    if exact:
+        return exact
+    base = name.rstrip("/")
+    return [n for n, path in routes if path.rstrip("/") == base or path.startswith(base + "/")]
+
+
+def _route_paths(graph: nx.DiGraph) -> list[tuple[str, str]]:
+    """Each route node with its path (a node is ``"GET /items"``)."""
+    return [(n, n.split(" ", 1)[1]) for n, kind in graph.nodes(data="kind") if kind == "route"]
 
 
 def _handler_routes(graph: nx.DiGraph, name: str) -> list[str]:
