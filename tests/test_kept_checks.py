@@ -65,6 +65,52 @@ def validate(token: str) -> dict:
     return {"name": token}
 """
 ASYNC = VALIDATE.replace("def validate", "async def validate")
+SPLIT = """\
+def validate(token: str) -> dict:
+    name, role = token.split(":")
+    if name not in USERS:
+        raise HTTPException(status_code=401)
+    return {"name": name, "role": role}
+"""
+DEFAULTED = """\
+def validate(token: str) -> dict:
+    try:
+        name, role = token.split(":")
+    except ValueError:
+        return {"name": "guest"}
+    if name not in USERS:
+        raise HTTPException(status_code=401)
+    return {"name": name, "role": role}
+"""
+ROLE = """\
+def validate(token: str, role: str | None = None) -> dict:
+    name, _, given = token.partition(":")
+    if role is not None and (name not in USERS or given != role):
+        raise HTTPException(status_code=403)
+    return {"name": name}
+"""
+LOGGED = (
+    """\
+def logged(func):
+    def wrapper(*args):
+        try:
+            return func(*args)
+        except HTTPException:
+            return {"name": "guest"}
+
+    return wrapper
+
+
+@logged
+"""
+    + VALIDATE
+)
+SHAPE_403 = VALIDATE.replace(
+    '    name, _, role = token.partition(":")\n',
+    '    if ":" not in token:\n        raise HTTPException(status_code=403)\n'
+    '    name, _, role = token.partition(":")\n',
+)
+TRY = "        try:\n{inner}        except {handler}\n        return\n"
 KEPT = "        info = validate(token)\n        if info:\n            return\n"
 CASES = {
     "a kept validation": (VALIDATE, KEPT, 401),
@@ -76,7 +122,59 @@ CASES = {
         "                raise\n        return\n",
         401,
     ),
+    "a handler raising everything again": (
+        VALIDATE,
+        TRY.format(
+            inner="            info = validate(token)\n",
+            handler="HTTPException as error:\n            print(error)\n            raise",
+        ),
+        401,
+    ),
+    "a project context manager closed before": (
+        VALIDATE,
+        "        with Quiet():\n            pass\n" + KEPT,
+        401,
+    ),
     "a helper that tests presence only": (PRESENCE, KEPT, 200),
+    "a statement before it that the handler swallows": (
+        VALIDATE,
+        TRY.format(
+            inner='            name, role = token.split(":")\n            info = validate(token)\n',
+            handler="ValueError:\n            return",
+        ),
+        200,
+    ),
+    "a handler that ends the helper's own failure": (
+        SPLIT,
+        TRY.format(
+            inner="            info = validate(token)\n", handler="ValueError:\n            pass"
+        ),
+        200,
+    ),
+    "a 403 of the helper the handler swallows": (
+        SHAPE_403,
+        TRY.format(
+            inner="            info = validate(token)\n",
+            handler="HTTPException as error:\n            if error.status_code == 401:\n"
+            "                raise",
+        ),
+        200,
+    ),
+    "a finally that returns": (
+        VALIDATE,
+        "        try:\n            info = validate(token)\n        finally:\n"
+        "            if token:\n                return\n",
+        200,
+    ),
+    "a suppress held in a variable": (
+        VALIDATE,
+        "        import contextlib\n\n        quiet = contextlib.suppress(HTTPException)\n"
+        "        with quiet:\n            info = validate(token)\n        return\n",
+        200,
+    ),
+    "a helper that returns a default first": (DEFAULTED, KEPT, 200),
+    "a helper checking only when the caller asks": (ROLE, KEPT, 200),
+    "a helper a project decorator wraps": (LOGGED, KEPT, 200),
     "an async helper never awaited": (ASYNC, KEPT, 200),
     "an if that skips the validation, with an exit": (
         VALIDATE,

@@ -88,9 +88,11 @@ header = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 
 async def check(
-    key: Optional[str] = Security(header), other: Optional[str] = Header(None)
+    key: Optional[str] = Security(header),
+    other: Optional[str] = Header(None),
+    alt: Optional[str] = Header(API_KEY),
 ) -> None:
-    if {test}:
+{pre}    if {test}:
         return
     if API_KEY:
         raise HTTPException(status_code=401)
@@ -120,7 +122,7 @@ def test_a_key_equal_to_a_value_the_caller_cannot_send_is_a_check(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, test: str
 ) -> None:
     reported = MATCHES[test]
-    main = SECOND.replace("{test}", test)
+    main = SECOND.replace("{test}", test).replace("{pre}", "")
     root = write_project(tmp_path / "second", {"app/__init__.py": "", "app/main.py": main})
     monkeypatch.setenv("API_KEY", "k3y")
     both = {"X-API-Key": "junk", "other": "junk"}
@@ -129,6 +131,20 @@ def test_a_key_equal_to_a_value_the_caller_cannot_send_is_a_check(
     if not reported:
         assert _status(root, {"X-API-Key": "k3y"}) == 200
     assert bool(_auth_findings(root)) is reported
+
+
+@pytest.mark.parametrize(
+    ("pre", "test"),
+    [("    key = key or API_KEY\n", "key and key == API_KEY"), ("", "alt and alt == API_KEY")],
+)
+def test_a_key_that_defaults_to_the_expected_one_is_no_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pre: str, test: str
+) -> None:
+    main = SECOND.replace("{test}", test).replace("{pre}", pre)
+    root = write_project(tmp_path / "default", {"app/__init__.py": "", "app/main.py": main})
+    monkeypatch.setenv("API_KEY", "k3y")
+    assert _status(root, {}) == 200  # an anonymous caller gets the expected key
+    assert _auth_findings(root)
 
 
 CYCLE = """\

@@ -41,7 +41,7 @@ from backendkit.project.symbols import (
     VarSym,
 )
 from backendkit.summary.blocks import Handler, TryBlock
-from backendkit.summary.model import REPORT_CALLS, Expr, Name, Seq
+from backendkit.summary.model import REPORT_CALLS, CallSite, Expr, Name, Scope, Seq
 
 __all__ = ["FASTAPI_ERROR", "HTTP_ERROR", "Catches", "Raised", "http_family"]
 
@@ -71,6 +71,14 @@ class Raised(NamedTuple):
 HTTP_ERROR = Raised(frozenset(), frozenset({"starlette"}))
 #: FastAPI's ``HTTPException``: ``except`` FastAPI's or Starlette's class catches it
 FASTAPI_ERROR = Raised(frozenset(), frozenset({"fastapi", "starlette"}))
+
+
+def _first_in(scope: Scope, block: TryBlock, site: CallSite) -> bool:
+    """Nothing runs in ``block``'s body before the call at ``site``: no other call and no
+    assignment from its first line up to the call's."""
+    calls = (s for s in scope.calls if block.first <= s.line <= site.line and s is not site)
+    lines = (a.line for bound in scope.assigns.values() for a in bound)
+    return next(calls, None) is None and not any(block.first <= n < site.line for n in lines)
 
 
 def http_family(cls: External) -> str:
@@ -137,29 +145,40 @@ class Catches:
             for kind in self._kinds(value)
         )
 
-    def raised_again(self, func: FuncSym, line: int, value: object) -> bool:
-        """Every ``try`` of ``func`` around ``line`` leaves each of the errors ``value`` may be
-        to the caller: its first handler that catches one raises it again for its status
-        (``Handler.reraise_on``), no ``finally:`` drops it and no ``suppress`` is around."""
-        inner = func.ctx.enter(func.info)
+    def raised_again(self, func: FuncSym, site: CallSite, value: object) -> bool:
+        """Every ``try`` of ``func`` around the call on ``line`` leaves whatever the call
+        raises to the caller: each of its handlers raises what it catches again
+        (``Handler.always``), or catches only ``HTTPException`` and raises it again for the
+        statuses of each error ``value`` may be (``Handler.reraise_on``; the call is then the
+        first statement of the ``try``: nothing before it can raise what the handler
+        swallows); no ``finally:`` drops it and no ``suppress`` is around."""
+        inner, line = func.ctx.enter(func.info), site.line
         kinds = self._kinds(value)
-        for block in func.info.scope.tries:
-            if not block.covers(line):
-                continue
-            if block.first <= line < block.final or block.manager is not None:
-                return False
-            for kind in kinds:
-                handler = self._catching(block.handlers, inner, kind)
-                if handler is not None and not self._status_raised(handler, inner, kind):
-                    return False
-        return bool(kinds)
-
-    def _status_raised(self, handler: Handler, ctx: Ctx, raised: Raised) -> bool:
-        """``handler`` raises ``raised`` again: it is of a known status the handler's only
-        statement raises the error again for."""
-        if not handler.reraise_on or raised.status is None or self.statuses is None:
+        if not kinds or any(kind.status is None for kind in kinds):
             return False
-        return raised.status in [self.statuses[0](expr, ctx) for expr in handler.reraise_on]
+        blocks = [block for block in func.info.scope.tries if block.covers(line)]
+        return all(self._passes(func.info.scope, block, site, inner, kinds) for block in blocks)
+
+    def _passes(
+        self, scope: Scope, block: TryBlock, site: CallSite, ctx: Ctx, kinds: list[Raised]
+    ) -> bool:
+        """``block`` (around ``site``) leaves what the call raises to the caller (see
+        ``raised_again``)."""
+        if block.first <= site.line < block.final or block.manager is not None:
+            return False
+        others = [handler for handler in block.handlers if not handler.always]
+        if others and not _first_in(scope, block, site):
+            return False
+        return all(self._status_raised(handler, ctx, kinds) for handler in others)
+
+    def _status_raised(self, handler: Handler, ctx: Ctx, kinds: list[Raised]) -> bool:
+        """``handler`` catches only an ``HTTPException`` class and its only statement raises
+        it again for the status of each of ``kinds``."""
+        caught = self.index.resolve_expr(handler.caught, ctx) if handler.caught else None
+        if not handler.reraise_on or self.statuses is None or not isinstance(caught, External):
+            return False
+        again = [self.statuses[0](expr, ctx) for expr in handler.reraise_on]
+        return bool(http_family(caught)) and all(kind.status in again for kind in kinds)
 
     def _first_raises(self, handlers: tuple[Handler, ...], ctx: Ctx, raised: Raised) -> bool:
         found = self._catching(handlers, ctx, raised)

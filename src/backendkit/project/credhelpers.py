@@ -26,6 +26,7 @@ from backendkit.summary.model import (
     Param,
     Scope,
     Subscript,
+    Unknown,
 )
 
 if TYPE_CHECKING:  # credentials imports this module
@@ -349,7 +350,29 @@ def bearers_of(checks: CredentialChecks, func: FuncSym) -> Bearers:
     def found() -> list[int]:
         return [n for n in checks.check_lines(func) if not getattr(raised(func, n), "loops", ())]
 
-    return Bearers(names, found, lambda: kept_checks(checks, func, reads))
+    exact = frozenset(p.name for p in func.info.params if p.name in names and _as_sent(func, p))
+    return Bearers(names, found, lambda: kept_checks(checks, func, reads), exact)
+
+
+def _as_sent(func: FuncSym, param: Param) -> bool:
+    """``param`` holds what the caller sent: its default (also that of a ``Header()``,
+    ``Cookie()`` or ``Query()`` marker) is none or ``None``, and the body never assigns it."""
+    scope = func.info.scope
+    bound = (scope.assigns, scope.aug_assigns, scope.rebinds)
+    return _no_default(param.default) and not any(param.name in names for names in bound)
+
+
+def _no_default(expr: Expr | None) -> bool:
+    """``expr``, a parameter's default, gives a caller who sends nothing no value."""
+    if isinstance(expr, IfExp):
+        return _no_default(expr.body) and _no_default(expr.orelse)
+    if isinstance(expr, Call) and isinstance(expr.func, Name):
+        marker = expr.func.dotted.rpartition(".")[2]
+        if marker in ("Security", "Depends"):
+            return True
+        if marker in ("Header", "Cookie", "Query"):
+            return _no_default(expr.arg(0, "default"))
+    return expr is None or expr == Const(None) or expr == Unknown("Ellipsis")  # ``...``: required
 
 
 def through(

@@ -10,16 +10,22 @@ helper's rejection:
 - no name it hands the helper is assigned before the call (``token = "good"``);
 - only ``if`` statements that hold a ``raise`` or ``return`` guard the call (``Scope.ifs``,
   whose tests are known; ``CallSite.guards`` counts them): no other ``if``, loop, ``case`` or
-  ``else:``, nor an ``except`` handler, a lambda or a project context manager (whose
-  ``__exit__`` may swallow the error) around it;
-- every ``try`` around it either does not catch the helper's error or raises it again for its
-  status (``except HTTPException as e: if e.status_code == 401: raise``,
-  ``Catches.raised_again``);
-- one of the helper's own 401/403s is under an ``if`` reading more than the token it is
-  handed: ``if not token: raise ...`` rejects a missing token only, and under ``if token:``
-  the token is there (``if username not in self.accounts:`` validates it). A helper that tests
-  the token's shape (``len(token) < 10``) or looks it up in a deny-list is taken for a
-  validation too: the analysis cannot tell them apart.
+  ``else:``, nor an ``except`` handler, a lambda, a ``with`` (a manager's ``__exit__`` may
+  swallow the error) or a ``try`` with a ``finally:`` around it (``Scope.opaque``);
+- each handler of a ``try`` around it raises what it catches again (``except HTTPException:
+  log(e); raise``), or catches only ``HTTPException`` and its only statement raises it again
+  for the status of each 401/403 the helper raises (``except HTTPException as e: if
+  e.status_code == 401: raise``), the call being the first thing the ``try`` runs
+  (``Catches.raised_again``): an ``except ValueError: return`` would end a helper that fails
+  before its check;
+- the helper is no project decorator's (which may catch its errors), and one of its own
+  401/403s, before any of its ``return`` statements, is under ``if`` statements reading no
+  other parameter of it (``if required_role and role != required_role:``: the caller decides)
+  and more than the token it is handed: ``if not token: raise ...`` rejects a missing token
+  only, and under ``if token:`` the token is there (``if username not in self.accounts:``
+  validates it). A helper that tests the token's shape (``len(token) < 10``) or looks it up in
+  a deny-list is taken for a validation too: the analysis cannot tell them apart. A helper
+  that hands the check to another helper is not read (its own raises are).
 
 Not read for a function met while another's are (a helper calling back into its caller).
 """
@@ -29,7 +35,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from backendkit.project.credflow import CredentialRead, handed_on
-from backendkit.project.symbols import ClassSym, Ctx, FuncSym, OneOf
+from backendkit.project.symbols import ClassSym, FuncSym, OneOf
 from backendkit.summary.model import Call, CallSite, IfBlock, Name, Scope
 
 if TYPE_CHECKING:
@@ -45,21 +51,22 @@ def kept_checks(checks: CredentialChecks, func: FuncSym, reads: list[CredentialR
     """The lines of ``func`` where a kept helper check (see the module) rejects a bad token."""
     if checks.keeping:
         return []
-    scope, inner = func.info.scope, func.ctx.enter(func.info)
+    scope = func.info.scope
 
     def skipped(site: CallSite) -> bool:
         kept = site.use.startswith("=") and site.guarded and not site.loops
         if not kept or site.in_except or site.lambdas or _unknown_guards(scope, site):
             return True
-        return _managed(checks, scope, inner, site.line)
+        return any(first <= site.line < end for first, end in scope.opaque)
 
     checks.keeping = True
     try:
         lines = []
         for site, callee, bound in checks.unconditional_callees(func, skipped=skipped):
-            if _rebound(scope, site, reads) or not _validates(checks, func, site, callee):
-                continue
             handed = handed_on(scope, reads, site.call, callee, bound)
+            names = {read.holder for read in handed}
+            if _rebound(scope, site, reads) or not _validates(checks, func, site, callee, names):
+                continue
             if checks.dependency_check(callee, 1, handed):
                 lines.append(site.line)
         return lines
@@ -81,38 +88,51 @@ def _rebound(scope: Scope, site: CallSite, reads: list[CredentialRead]) -> bool:
     )
 
 
-def _validates(checks: CredentialChecks, func: FuncSym, site: CallSite, callee: FuncSym) -> bool:
-    """``callee``, called at ``site``, runs, and rejects a token it is handed that is there,
-    and nothing around the call keeps that rejection from the caller."""
+def _validates(
+    checks: CredentialChecks, func: FuncSym, site: CallSite, callee: FuncSym, handed: set[str]
+) -> bool:
+    """``callee``, called at ``site`` and handed the token as ``handed``, runs, rejects a
+    token that is there before it can return, and nothing around the call keeps any of its
+    401/403s from the caller."""
     info = callee.info
-    if (info.is_async and not site.awaited) or info.scope.yields:
+    if (info.is_async and not site.awaited) or info.scope.yields or _decorated(checks, callee):
         return False
-    handed = {param.name for param in info.params} - {"self", "cls"}
     errors = checks.errors.escaping_errors(callee)
-    own = [error for line, error in errors if _validating(info.scope, line, handed)]
-    if not own:
+    if not _rejects_first(callee, [line for line, _error in errors], handed):
         return False
-    return checks.errors.catches.raised_again(func, site.line, OneOf(tuple(own)))
+    every = OneOf(tuple(error for _line, error in errors))
+    return checks.errors.catches.raised_again(func, site, every)
 
 
-def _validating(scope: Scope, line: int, params: set[str]) -> bool:
-    """The rejection on ``line`` is under no ``if``, or under one reading more than the
-    helper's parameters and the builtins a shape test calls."""
-    around = [block for block in scope.ifs if block.holds(line)]
-    own = params | _SHAPE_CALLS
-    return not around or any(
-        any(read.partition(".")[0] not in own for read in block.reads) for block in around
-    )
+def _rejects_first(callee: FuncSym, lines: list[int], handed: set[str]) -> bool:
+    """One of the 401/403s ``callee`` raises on ``lines`` validates the token
+    (``_validating``), before any ``return`` of the helper."""
+    scope = callee.info.scope
+    params = {param.name for param in callee.info.params} - {"self", "cls"}
+    own = [line for line in lines if _validating(scope, line, params, handed)]
+    exits = (*scope.return_lines, *scope.bare_returns)
+    return bool(own) and all(exit_line > min(own) for exit_line in exits)
 
 
-def _managed(checks: CredentialChecks, scope: Scope, ctx: Ctx, line: int) -> bool:
-    """A ``with`` of a project context manager (whose ``__exit__`` may swallow errors)
-    starts before ``line``: it may be around it."""
-    for manager, start in scope.withs:
-        callee = manager.func if isinstance(manager, Call) else manager
-        if start <= line and isinstance(checks.index.resolve_expr(callee, ctx), FuncSym | ClassSym):
+def _decorated(checks: CredentialChecks, callee: FuncSym) -> bool:
+    """A project decorator wraps ``callee``: it may catch what the function raises."""
+    for decorator in callee.info.decorators:
+        name = decorator.func if isinstance(decorator, Call) else decorator
+        if isinstance(checks.index.resolve_expr(name, callee.ctx), FuncSym | ClassSym):
             return True
     return False
+
+
+def _validating(scope: Scope, line: int, params: set[str], handed: set[str]) -> bool:
+    """The rejection on ``line`` is under no ``if``, or under ``if`` statements reading no
+    other parameter of the helper (``if required_role is not None and ...``: the caller
+    decides) and, one of them, more than the token it is handed and the builtins a shape test
+    calls (``if not token:`` rejects a missing token only)."""
+    blocks = [block for block in scope.ifs if block.holds(line)]
+    around = [{read.partition(".")[0] for read in block.reads} for block in blocks]
+    if any(heads & (params - handed) for heads in around):
+        return False
+    return not around or any(heads - handed - _SHAPE_CALLS for heads in around)
 
 
 def _unknown_guards(scope: Scope, site: CallSite) -> bool:

@@ -80,6 +80,10 @@ class Bearers:
     found: Callable[[], Sequence[int]] = tuple
     #: gives the lines of the kept helper checks (``keptchecks.py``), asked for likewise
     kept: Callable[[], Sequence[int]] = tuple
+    #: the parameters among ``names`` that hold the credential as the caller sent it: no
+    #: default a caller without one gets (``Header(API_KEY)``), never assigned in the body
+    #: (``key = key or API_KEY``)
+    exact: frozenset[str] = frozenset()
 
     @cached_property
     def checks(self) -> tuple[int, ...]:
@@ -176,7 +180,7 @@ def lets_missing_through(
         and not block.holds(line)
         and tests_any(block, held)
         and (
-            (early in scope.bare_returns and not _matched(scope, block, early, held))
+            (early in scope.bare_returns and not _matched(scope, block, early, bearers))
             or _when_missing(block, early, held)
         )
         for early in unchecked(scope, returns, bearers)  # not ``if token: <check> return``
@@ -192,18 +196,20 @@ def unchecked(scope: Scope, lines: Sequence[int], bearers: Bearers | None) -> li
     return [line for line in lines if not bearers.checked(scope, line)]
 
 
-def _matched(scope: Scope, block: IfBlock, line: int, held: set[str]) -> bool:
-    """``line`` is in the body of ``block``, whose ``and`` test has as operands a name ``held``
-    names (present) and that name ``==`` another plain name the caller cannot set (``if key
-    and key == api_key:``, ``IfBlock.matches``): only a caller presenting that value runs it.
-    Not ``if key:``, which a junk key passes, nor ``key != api_key``, ``key is not None and``
-    (an empty key is not None), any other shape of the comparison, an attribute of the
-    credential (``creds.scheme == BEARER``), nor ``key == API_KEY`` alone, which a missing key
+def _matched(scope: Scope, block: IfBlock, line: int, bearers: Bearers | None) -> bool:
+    """``line`` is in the body of ``block``, whose ``and`` test has as operands a parameter
+    holding the credential as the caller sent it (``Bearers.exact``) and that name ``==``
+    another plain name the caller cannot set (``if key and key == api_key:``,
+    ``IfBlock.matches``): only a caller presenting that value runs it. Not ``if key:``, which a
+    junk key passes, nor ``key != api_key``, ``key is not None and`` (an empty key is not
+    None), any other shape of the comparison, an attribute of the credential
+    (``creds.scheme == BEARER``), a key with a default (``Header(API_KEY)``) or assigned in
+    the body (``key = key or API_KEY``), nor ``key == API_KEY`` alone, which a missing key
     passes while no key is configured."""
-    if not block.in_body(line):
+    if bearers is None or not block.in_body(line):
         return False
     return any(
-        name in held and other not in held and not _from_caller(scope, other)
+        name in bearers.exact and other not in bearers.names and not _from_caller(scope, other)
         for name, other in block.matches
     )
 

@@ -26,6 +26,9 @@ class Handler(NamedTuple):
     #: the statuses its every ``raise`` is under a test of, each raising the caught error again
     #: (``except HTTPException as e: if e.status_code == 401: raise``; () when not so)
     reraise_on: tuple[Expr, ...] = ()
+    #: its last statement raises the caught error again and nothing in it returns: whatever it
+    #: catches leaves it (``except HTTPException: log(...); raise``)
+    always: bool = False
 
 
 def _spans(block: TryBlock | IfBlock, line: int) -> bool:

@@ -97,6 +97,7 @@ class Collector(LoopExitFacts, StatementFacts, RepeatFacts, FlowFacts, cst.CSTVi
         self.type_checking = 0  # depth of ``if TYPE_CHECKING:`` blocks
         self.guard_depth: list[int] = [0]
         self.finally_depth: list[int] = [0]
+        self.with_lines: list[int] = []  # the lines of the ``with`` statements being walked
         self.except_depth: list[int] = [0]
         self.uses: dict[int, str] = {}  # id of a call node -> CallSite.use
         self.awaited: set[int] = set()  # ids of the call nodes under ``await``

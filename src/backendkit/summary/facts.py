@@ -29,7 +29,7 @@ from backendkit.summary.model import (
     Unknown,
     sparse_dict,
 )
-from backendkit.summary.testshapes import status_reraise
+from backendkit.summary.testshapes import reraises_always, status_reraise
 
 _EQUALITY = {cst.Equal: "==", cst.NotEqual: "!="}
 
@@ -61,7 +61,7 @@ class OpenTry:
 
     __slots__ = (
         *("bound", "calls", "changing", "current", "end", "final", "first", "handing"),
-        *("handlers", "manager", "node", "raising", "scope", "starts", "statuses"),
+        *("always", "handlers", "manager", "node", "raising", "scope", "starts", "statuses"),
     )
 
     def __init__(
@@ -80,6 +80,7 @@ class OpenTry:
         self.handing: set[int] = set()
         self.calls: dict[int, list[tuple[str, bool]]] = {}  # handler -> its calls of names
         self.statuses: dict[int, list[Expr]] = {}  # handler -> ``Handler.reraise_on``
+        self.always: set[int] = set()  # ``Handler.always``
         self.current = -1
 
     def block(self) -> TryBlock:
@@ -92,6 +93,7 @@ class OpenTry:
                 tuple(self.calls.get(i, ())),
                 i in self.changing,
                 tuple(self.statuses.get(i, ())),
+                i in self.always,
             )
             for i, kind in enumerate(self.handlers)
         )
@@ -121,6 +123,7 @@ class StatementFacts:
     line: int
     exprs: ExprConverter
     finally_depth: list[int]
+    with_lines: list[int]
     except_depth: list[int]
     uses: dict[int, str]
     awaited: set[int]
@@ -200,7 +203,9 @@ class StatementFacts:
         return bound is not None and (bound.module, bound.name) == ("contextlib", "suppress")
 
     def leave_With_body(self, node: cst.With) -> None:
-        """The end of a ``with suppress(...)`` body: recorded as a ``try``."""
+        """The end of a ``with`` body (``Scope.opaque``); a ``with suppress(...)`` body is
+        recorded as a ``try``."""
+        self.scope.opaque += ((self.with_lines.pop(), self.line),)
         if self.open_tries and self.open_tries[-1].node == id(node):
             found = self.open_tries.pop()
             found.end = self.line
@@ -210,6 +215,7 @@ class StatementFacts:
         """Context managers entered (``with x as y``: ``x``), and their calls marked (``with``,
         or ``with=y`` for ``with f() as y``)."""
         line = self.line + len(node.leading_lines)
+        self.with_lines.append(line)
         for item in node.items:
             expr = item.item.expression if isinstance(item.item, cst.Await) else item.item
             self.scope.withs.append((self.exprs.convert(expr), line))
@@ -225,6 +231,8 @@ class StatementFacts:
         self.finally_depth[-1] += 1
         if self.open_tries and _returns(node.body):
             self.open_tries[-1].final = self.line
+        if self.open_tries:  # the body and handlers before it (``Scope.opaque``)
+            self.scope.opaque += ((self.open_tries[-1].first, self.line),)
 
     def leave_Finally(self, original_node: cst.Finally) -> None:
         """End of a ``finally:`` block."""
@@ -261,6 +269,8 @@ class StatementFacts:
             tested = status_reraise(node.body, found.bound[-1])
             if tested:
                 found.statuses[found.current] = [self.exprs.convert(item) for item in tested]
+        if reraises_always(node.body, found.bound[-1]):
+            found.always.add(found.current)
 
     def leave_ExceptHandler(self, original_node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
         """End of an ``except:`` handler."""

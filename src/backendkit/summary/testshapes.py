@@ -23,6 +23,26 @@ def status_reraise(body: cst.BaseSuite, name: str) -> list[cst.BaseExpression]:
     return _status_test(branch.test, name)
 
 
+def reraises_always(body: cst.BaseSuite, name: str) -> bool:
+    """A handler (binding its error to ``name``, or "") whose last statement raises the error
+    again (``raise``, ``raise name``) and that holds no ``return``, ``break`` or ``continue``
+    (outside functions it defines): whatever it catches leaves it (``except HTTPException:
+    log(...); raise``)."""
+    statements = body.body if isinstance(body, cst.IndentedBlock) else ()
+    if not statements or not _raises_again(statements[-1], name or "\0"):
+        return False
+    return not any(_exits(statement) for statement in statements)
+
+
+def _exits(node: cst.CSTNode) -> bool:
+    """``node`` holds a ``return``, ``break`` or ``continue`` outside nested functions."""
+    if isinstance(node, (cst.Return, cst.Break, cst.Continue)):
+        return True
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        return False
+    return any(_exits(child) for child in node.children)
+
+
 def _raises_again(statement: cst.BaseStatement | cst.BaseSmallStatement, name: str) -> bool:
     """``statement`` is ``raise`` or ``raise name``."""
     if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
