@@ -22,6 +22,7 @@ from fastapi.security import OAuth2PasswordBearer
 
 scheme = OAuth2PasswordBearer(tokenUrl="login", auto_error=False)
 USERS = {"ann": "user"}
+DEV_TOKEN = "ann:dev"
 
 
 class Quiet:
@@ -110,6 +111,16 @@ SHAPE_403 = VALIDATE.replace(
     '    if ":" not in token:\n        raise HTTPException(status_code=403)\n'
     '    name, _, role = token.partition(":")\n',
 )
+LOOPED = """\
+CHECKS: list = []
+
+
+def validate(token: str) -> dict:
+    for check in CHECKS:
+        if not check(token):
+            raise HTTPException(status_code=401)
+    return {"name": token}
+"""
 TRY = "        try:\n{inner}        except {handler}\n        return\n"
 KEPT = "        info = validate(token)\n        if info:\n            return\n"
 CASES = {
@@ -135,7 +146,19 @@ CASES = {
         "        with Quiet():\n            pass\n" + KEPT,
         401,
     ),
+    "a timing finally": (
+        VALIDATE,
+        "        try:\n            info = validate(token)\n        finally:\n"
+        "            print('checked')\n        return\n",
+        401,
+    ),
     "a helper that tests presence only": (PRESENCE, KEPT, 200),
+    "a value handed besides the token": (
+        VALIDATE,
+        "        info = validate(DEV_TOKEN or token)\n        if info:\n            return\n",
+        200,
+    ),
+    "a helper whose check is in a loop": (LOOPED, KEPT, 200),
     "a statement before it that the handler swallows": (
         VALIDATE,
         TRY.format(

@@ -87,8 +87,13 @@ API_KEY = os.getenv("API_KEY")
 header = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 
+def read_key(x_api_key: Optional[str] = Header(API_KEY)) -> Optional[str]:
+    return x_api_key
+
+
 async def check(
     key: Optional[str] = Security(header),
+    sub: Optional[str] = Depends(read_key),
     other: Optional[str] = Header(None),
     alt: Optional[str] = Header(API_KEY),
 ) -> None:
@@ -135,7 +140,11 @@ def test_a_key_equal_to_a_value_the_caller_cannot_send_is_a_check(
 
 @pytest.mark.parametrize(
     ("pre", "test"),
-    [("    key = key or API_KEY\n", "key and key == API_KEY"), ("", "alt and alt == API_KEY")],
+    [
+        ("    key = key or API_KEY\n", "key and key == API_KEY"),
+        ("", "alt and alt == API_KEY"),
+        ("", "sub and sub == API_KEY"),  # a dependency that gives a default key
+    ],
 )
 def test_a_key_that_defaults_to_the_expected_one_is_no_check(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pre: str, test: str

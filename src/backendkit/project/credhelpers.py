@@ -5,14 +5,14 @@ function may hand on ``None`` (an optional user)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from backendkit.project.credflow import CredentialRead, derived, tests_any
 from backendkit.project.index import ProjectIndex
 from backendkit.project.keptchecks import kept_checks
 from backendkit.project.rejections import Bearers, lets_missing_through, unchecked
-from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance, Symbol
+from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, Instance, OneOf, Symbol
 from backendkit.summary.model import (
     ATTR_TESTS,
     BinOp,
@@ -350,29 +350,55 @@ def bearers_of(checks: CredentialChecks, func: FuncSym) -> Bearers:
     def found() -> list[int]:
         return [n for n in checks.check_lines(func) if not getattr(raised(func, n), "loops", ())]
 
-    exact = frozenset(p.name for p in func.info.params if p.name in names and _as_sent(func, p))
+    exact = frozenset(
+        p.name for p in func.info.params if p.name in names and _as_sent(checks, func, p)
+    )
     return Bearers(names, found, lambda: kept_checks(checks, func, reads), exact)
 
 
-def _as_sent(func: FuncSym, param: Param) -> bool:
+def _as_sent(checks: CredentialChecks, func: FuncSym, param: Param) -> bool:
     """``param`` holds what the caller sent: its default (also that of a ``Header()``,
-    ``Cookie()`` or ``Query()`` marker) is none or ``None``, and the body never assigns it."""
+    ``Cookie()`` or ``Query()`` marker) is none or ``None``, or it is filled by one of
+    FastAPI's security schemes; and the body never assigns it."""
     scope = func.info.scope
     bound = (scope.assigns, scope.aug_assigns, scope.rebinds)
-    return _no_default(param.default) and not any(param.name in names for names in bound)
+    if any(param.name in names for names in bound):
+        return False
+    return _no_default(param.default, lambda scheme: _is_scheme(checks, func, scheme))
 
 
-def _no_default(expr: Expr | None) -> bool:
-    """``expr``, a parameter's default, gives a caller who sends nothing no value."""
+def _no_default(expr: Expr | None, scheme: Callable[[Expr], bool]) -> bool:
+    """``expr``, a parameter's default, gives a caller who sends nothing no value (``scheme``
+    tells whether a ``Security()`` / ``Depends()`` argument is a security scheme, which does
+    not either; a project function may return a default key)."""
     if isinstance(expr, IfExp):
-        return _no_default(expr.body) and _no_default(expr.orelse)
+        return _no_default(expr.body, scheme) and _no_default(expr.orelse, scheme)
     if isinstance(expr, Call) and isinstance(expr.func, Name):
         marker = expr.func.dotted.rpartition(".")[2]
         if marker in ("Security", "Depends"):
-            return True
+            found = expr.arg(0, "dependency")
+            return found is not None and scheme(found)
         if marker in ("Header", "Cookie", "Query"):
-            return _no_default(expr.arg(0, "default"))
+            return _no_default(expr.arg(0, "default"), scheme)
     return expr is None or expr == Const(None) or expr == Unknown("Ellipsis")  # ``...``: required
+
+
+def _is_scheme(checks: CredentialChecks, func: FuncSym, expr: Expr) -> bool:
+    """``expr`` (in ``func``'s module) is an instance of one of FastAPI's security schemes
+    (``APIKeyHeader(...)``), or may be one or ``None``."""
+    value = checks.index.value(expr, func.ctx)
+    options = value.values if isinstance(value, OneOf) else (value,)
+    return all(option is None or _scheme_instance(option) for option in options)
+
+
+def _scheme_instance(value: object) -> bool:
+    """``value`` is an instance of a class of ``fastapi.security``."""
+    return (
+        isinstance(value, Instance)
+        and isinstance(value.cls, External)
+        and value.cls.is_from("fastapi")
+        and ".security" in value.cls.qualname
+    )
 
 
 def through(

@@ -7,7 +7,8 @@ helper's rejection:
 - the call's result is bound to a name (``ensure_not_revoked(key)``, dropped, may reject some
   keys only), awaited when the helper is ``async`` (else it never runs), and the helper is no
   generator;
-- no name it hands the helper is assigned before the call (``token = "good"``);
+- it hands the helper only names holding the credential (not ``DEV_TOKEN or token``, nor a
+  ``fallback=``), none assigned before the call but by the read (``token = "good"``);
 - only ``if`` statements that hold a ``raise`` or ``return`` guard the call (``Scope.ifs``,
   whose tests are known; ``CallSite.guards`` counts them): no other ``if``, loop, ``case`` or
   ``else:``, nor an ``except`` handler, a lambda, a ``with`` (a manager's ``__exit__`` may
@@ -65,13 +66,23 @@ def kept_checks(checks: CredentialChecks, func: FuncSym, reads: list[CredentialR
         for site, callee, bound in checks.unconditional_callees(func, skipped=skipped):
             handed = handed_on(scope, reads, site.call, callee, bound)
             names = {read.holder for read in handed}
-            if _rebound(scope, site, reads) or not _validates(checks, func, site, callee, names):
+            if not _hands_only(site, reads) or _rebound(scope, site, reads):
+                continue
+            if not _validates(checks, func, site, callee, names):
                 continue
             if checks.dependency_check(callee, 1, handed):
                 lines.append(site.line)
         return lines
     finally:
         checks.keeping = False
+
+
+def _hands_only(site: CallSite, reads: list[CredentialRead]) -> bool:
+    """The call hands the helper nothing but names holding the credential (not ``DEV_TOKEN or
+    token``, nor a ``fallback=`` the helper may check instead)."""
+    args = [*site.call.args, *(value for _key, value in site.call.kwargs)]
+    holders = {read.holder for read in reads}
+    return bool(args) and all(isinstance(arg, Name) and arg.dotted in holders for arg in args)
 
 
 def _rebound(scope: Scope, site: CallSite, reads: list[CredentialRead]) -> bool:
@@ -98,7 +109,9 @@ def _validates(
     if (info.is_async and not site.awaited) or info.scope.yields or _decorated(checks, callee):
         return False
     errors = checks.errors.escaping_errors(callee)
-    if not _rejects_first(callee, [line for line, _error in errors], handed):
+    raised = checks.errors.raised_site
+    lines = [line for line, _error in errors if not getattr(raised(callee, line), "loops", ())]
+    if not _rejects_first(callee, lines, handed):  # not one in a loop, which may not run
         return False
     every = OneOf(tuple(error for _line, error in errors))
     return checks.errors.catches.raised_again(func, site, every)

@@ -29,7 +29,7 @@ from backendkit.summary.model import (
     Unknown,
     sparse_dict,
 )
-from backendkit.summary.testshapes import reraises_always, status_reraise
+from backendkit.summary.testshapes import exits, reraises_always, status_reraise
 
 _EQUALITY = {cst.Equal: "==", cst.NotEqual: "!="}
 
@@ -231,8 +231,8 @@ class StatementFacts:
         self.finally_depth[-1] += 1
         if self.open_tries and _returns(node.body):
             self.open_tries[-1].final = self.line
-        if self.open_tries:  # the body and handlers before it (``Scope.opaque``)
-            self.scope.opaque += ((self.open_tries[-1].first, self.line),)
+        if self.open_tries and exits(node.body):  # a return, break or continue in it ends
+            self.scope.opaque += ((self.open_tries[-1].first, self.line),)  # what was raised
 
     def leave_Finally(self, original_node: cst.Finally) -> None:
         """End of a ``finally:`` block."""

@@ -309,9 +309,9 @@ class Scope:
     #: names bound by ``with ... as``, ``match`` captures and a nested function's ``nonlocal``
     rebinds: ClassVar[frozenset[str]] = frozenset()
     loop_exits: ClassVar[Mapping[int, tuple[int, ...]]] = MappingProxyType({})  # loopexits.py
-    #: the lines (first, end) of ``with`` statements and of ``try`` statements with a
-    #: ``finally:`` up to it: an error raised there may end in a manager's ``__exit__`` or a
-    #: ``finally:`` the summary does not read
+    #: the lines (first, end) of ``with`` statements and of ``try`` statements up to a
+    #: ``finally:`` holding a ``return``, ``break`` or ``continue``: an error raised there may
+    #: end in a manager's ``__exit__`` or in that ``finally:``
     opaque: ClassVar[tuple[tuple[int, int], ...]] = ()
     #: the strings ``in`` tests look up or look values up among (``v in ("a", "b")``)
     in_literals: ClassVar[tuple[str, ...]] = ()

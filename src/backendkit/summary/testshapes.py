@@ -31,16 +31,16 @@ def reraises_always(body: cst.BaseSuite, name: str) -> bool:
     statements = body.body if isinstance(body, cst.IndentedBlock) else ()
     if not statements or not _raises_again(statements[-1], name or "\0"):
         return False
-    return not any(_exits(statement) for statement in statements)
+    return not any(exits(statement) for statement in statements)
 
 
-def _exits(node: cst.CSTNode) -> bool:
+def exits(node: cst.CSTNode) -> bool:
     """``node`` holds a ``return``, ``break`` or ``continue`` outside nested functions."""
     if isinstance(node, (cst.Return, cst.Break, cst.Continue)):
         return True
     if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
         return False
-    return any(_exits(child) for child in node.children)
+    return any(exits(child) for child in node.children)
 
 
 def _raises_again(statement: cst.BaseStatement | cst.BaseSmallStatement, name: str) -> bool:
