@@ -175,10 +175,17 @@ class Catches:
         """``handler`` catches only an ``HTTPException`` class and its only statement raises
         it again for the status of each of ``kinds``."""
         caught = self.index.resolve_expr(handler.caught, ctx) if handler.caught else None
-        if not handler.reraise_on or self.statuses is None or not isinstance(caught, External):
+        again = self._raised_for(handler, ctx)
+        if not again or not isinstance(caught, External) or not http_family(caught):
             return False
-        again = [self.statuses[0](expr, ctx) for expr in handler.reraise_on]
-        return bool(http_family(caught)) and all(kind.status in again for kind in kinds)
+        return all(kind.status in again for kind in kinds)
+
+    def _raised_for(self, handler: Handler, ctx: Ctx) -> list[int | None]:
+        """The statuses ``handler`` raises its error again for (``Handler.reraise_on``, each
+        None when not known); [] when it is not of that shape or statuses are not read."""
+        if self.statuses is None:
+            return []
+        return [self.statuses[0](expr, ctx) for expr in handler.reraise_on]
 
     def _first_raises(self, handlers: tuple[Handler, ...], ctx: Ctx, raised: Raised) -> bool:
         found = self._catching(handlers, ctx, raised)
@@ -228,11 +235,9 @@ class Catches:
     def _other_status(self, handler: Handler, ctx: Ctx, raised: Raised) -> bool:
         """``handler`` raises again only errors of other statuses than ``raised``'s
         (``except HTTPException as e: if e.status_code == 401: raise`` swallows a 403)."""
-        if not handler.reraise_on or raised.status is None or self.statuses is None:
-            return False
-        status_of = self.statuses[0]
-        again = [status_of(expr, ctx) for expr in handler.reraise_on]
-        return None not in again and raised.status not in again
+        again = self._raised_for(handler, ctx)
+        known = bool(again) and None not in again and raised.status is not None
+        return known and raised.status not in again
 
     def _suppress(self, manager: Expr, ctx: Ctx) -> bool:
         """``manager`` is ``contextlib.suppress``."""

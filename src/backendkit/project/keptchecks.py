@@ -65,10 +65,10 @@ def kept_checks(checks: CredentialChecks, func: FuncSym, reads: list[CredentialR
         lines = []
         for site, callee, bound in checks.unconditional_callees(func, skipped=skipped):
             handed = handed_on(scope, reads, site.call, callee, bound)
-            names = {read.holder for read in handed}
-            if not _hands_only(site, reads) or _rebound(scope, site, reads):
+            passed = _passed_names(site, reads)
+            if passed is None or _rebound(scope, site.line, passed, reads):
                 continue
-            if not _validates(checks, func, site, callee, names):
+            if not _validates(checks, func, site, callee, {read.holder for read in handed}):
                 continue
             if checks.dependency_check(callee, 1, handed):
                 lines.append(site.line)
@@ -77,23 +77,22 @@ def kept_checks(checks: CredentialChecks, func: FuncSym, reads: list[CredentialR
         checks.keeping = False
 
 
-def _hands_only(site: CallSite, reads: list[CredentialRead]) -> bool:
-    """The call hands the helper nothing but names holding the credential (not ``DEV_TOKEN or
-    token``, nor a ``fallback=`` the helper may check instead)."""
+def _passed_names(site: CallSite, reads: list[CredentialRead]) -> list[str] | None:
+    """The names the call hands the helper, when they are all names holding the credential
+    (None for anything else: not ``DEV_TOKEN or token``, nor a ``fallback=`` the helper may
+    check instead)."""
     args = [*site.call.args, *(value for _key, value in site.call.kwargs)]
     holders = {read.holder for read in reads}
-    return bool(args) and all(isinstance(arg, Name) and arg.dotted in holders for arg in args)
+    names = [arg.dotted for arg in args if isinstance(arg, Name) and arg.dotted in holders]
+    return names if args and len(names) == len(args) else None
 
 
-def _rebound(scope: Scope, site: CallSite, reads: list[CredentialRead]) -> bool:
-    """A name the call hands on is assigned before it other than by the read of the
-    credential (``token = "good"``; then ``validate(token)`` checks that value, not the
-    caller's)."""
-    args = [*site.call.args, *(value for _key, value in site.call.kwargs)]
-    names = [arg.dotted for arg in args if isinstance(arg, Name)]
+def _rebound(scope: Scope, line: int, names: list[str], reads: list[CredentialRead]) -> bool:
+    """One of ``names`` is assigned before ``line`` other than by the read of the credential
+    (``token = "good"``; then ``validate(token)`` checks that value, not the caller's)."""
     reading = {(read.holder, read.line) for read in reads}
     return any(
-        a.line <= site.line and (name, a.line) not in reading
+        a.line <= line and (name, a.line) not in reading
         for name in names
         for a in scope.assigns.get(name, ())
     )
