@@ -63,7 +63,7 @@ class Raised(NamedTuple):
 
     names: frozenset[str]
     http: frozenset[str]
-    status: int | None = None  # its status, when it is an error whose one status is known
+    error: object = None  # the error instance, whose status ``Catches.status`` reads
 
 
 #: Starlette's ``HTTPException``: what a helper or scheme raises when the analysis cannot
@@ -115,12 +115,18 @@ class Catches:
         if not isinstance(value, Instance):
             return None
         cls = value.cls
-        status = self.statuses[1](value) if self.statuses is not None else None
         if isinstance(cls, External):
-            return Raised(frozenset({cls.qualname}), _families([cls]), status)
+            return Raised(frozenset({cls.qualname}), _families([cls]), value)
         names = frozenset(klass.qualname for klass in self.index.mro(cls))
         bases = self.index.external_bases(cls)
-        return Raised(names | {b.qualname for b in bases}, _families(bases), status)
+        return Raised(names | {b.qualname for b in bases}, _families(bases), value)
+
+    def status(self, raised: Raised) -> int | None:
+        """The one status of the error ``raised`` stands for, when known (read only where a
+        handler's status test needs it)."""
+        if self.statuses is None or not isinstance(raised.error, Instance):
+            return None
+        return self.statuses[1](raised.error)
 
     def swallowed(self, func: FuncSym, line: int, value: object = None) -> bool:
         """A ``try`` of ``func`` around ``line`` swallows the error ``value`` raised there
@@ -146,7 +152,7 @@ class Catches:
         )
 
     def raised_again(self, func: FuncSym, site: CallSite, value: object) -> bool:
-        """Every ``try`` of ``func`` around the call on ``line`` leaves whatever the call
+        """Every ``try`` of ``func`` around the call at ``site`` leaves whatever the call
         raises to the caller: each of its handlers raises what it catches again
         (``Handler.always``), or catches only ``HTTPException`` and raises it again for the
         statuses of each error ``value`` may be (``Handler.reraise_on``; the call is then the
@@ -154,7 +160,7 @@ class Catches:
         swallows); no ``finally:`` drops it and no ``suppress`` is around."""
         inner, line = func.ctx.enter(func.info), site.line
         kinds = self._kinds(value)
-        if not kinds or any(kind.status is None for kind in kinds):
+        if not kinds or any(self.status(kind) is None for kind in kinds):
             return False
         blocks = [block for block in func.info.scope.tries if block.covers(line)]
         return all(self._passes(func.info.scope, block, site, inner, kinds) for block in blocks)
@@ -178,7 +184,7 @@ class Catches:
         again = self._raised_for(handler, ctx)
         if not again or not isinstance(caught, External) or not http_family(caught):
             return False
-        return all(kind.status in again for kind in kinds)
+        return all(self.status(kind) in again for kind in kinds)
 
     def _raised_for(self, handler: Handler, ctx: Ctx) -> list[int | None]:
         """The statuses ``handler`` raises its error again for (``Handler.reraise_on``, each
@@ -236,8 +242,10 @@ class Catches:
         """``handler`` raises again only errors of other statuses than ``raised``'s
         (``except HTTPException as e: if e.status_code == 401: raise`` swallows a 403)."""
         again = self._raised_for(handler, ctx)
-        known = bool(again) and None not in again and raised.status is not None
-        return known and raised.status not in again
+        if not again or None in again:
+            return False
+        status = self.status(raised)
+        return status is not None and status not in again
 
     def _suppress(self, manager: Expr, ctx: Ctx) -> bool:
         """``manager`` is ``contextlib.suppress``."""

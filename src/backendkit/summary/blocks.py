@@ -23,8 +23,8 @@ class Handler(NamedTuple):
     hands: bool = False
     calls: tuple[tuple[str, bool], ...] = ()
     changes: bool = False  # it raises another error than the one it caught
-    #: the statuses its every ``raise`` is under a test of, each raising the caught error again
-    #: (``except HTTPException as e: if e.status_code == 401: raise``; () when not so)
+    #: the statuses it raises the caught error again for, when its only statement is ``if
+    #: e.status_code == 401: raise`` (``in (401, 403)``; () for any other body)
     reraise_on: tuple[Expr, ...] = ()
     #: its last statement raises the caught error again and nothing in it returns: whatever it
     #: catches leaves it (``except HTTPException: log(...); raise``)
