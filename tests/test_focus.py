@@ -1,5 +1,7 @@
 """A run given some files (pre-commit's list) reports exactly what a run of the whole project
-reports for those files, although ``focusable`` rules look only at those files' items.
+reports for those files (in them, or ``related`` to them: a route's missing authentication
+in a run of its dependency's file), although ``focusable`` rules look only at those files'
+items.
 
 Each rule's INVALID examples are linted file by file; the multi-file test projects are linted
 whole and then file by file; and the snapshot keeps what a focused run computed apart from a
@@ -41,9 +43,11 @@ def test_invalid_example_file_by_file(tmp_path: Path, code: str, example: object
     select = [code, *example.also_select]  # type: ignore[attr-defined]
     root = write_project(tmp_path / "ex", files, example.options, select=select)  # type: ignore[attr-defined]
     expected = _expected(example, code)  # type: ignore[arg-type]
+    whole = [f for f in analyze([root], use_cache=False).findings if f.code == code]
+    assert {(f.path, f.line) for f in whole} == set(expected)
     for rel in sorted(files):
         if rel.endswith(".py"):
-            wanted = {(path, line) for path, line in expected if path == rel}
+            wanted = {(f.path, f.line) for f in whole if rel in (f.path, *f.related)}
             assert _lines(root, root / rel, code) == wanted, rel
 
 
@@ -55,7 +59,7 @@ def test_projects_file_by_file(tmp_path: Path, name: str) -> None:
     assert whole.files
     for rel in whole.files:
         alone = analyze([PROJECTS / name / rel], use_cache=False)
-        expected = [f for f in whole.findings if f.path == rel]
+        expected = [f for f in whole.findings if rel in (f.path, *f.related)]
         assert alone.findings == expected, rel
         assert alone.routes == whole.routes
 

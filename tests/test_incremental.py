@@ -245,16 +245,21 @@ def test_option_change_reruns_the_project_pass(app: Path, counts: dict[str, list
     assert everything(result) == everything(analyze([app], use_cache=False))
 
 
-def test_file_list_reports_only_those_files(app: Path) -> None:
-    """Decided behaviour (README, pre-commit): findings are reported in the files they show in.
-    Linting only deps.py after it loses the auth check does not report the route in items.py
-    that it opened; linting the project (or items.py) does, and the cached run agrees."""
+def test_file_list_reports_those_files_and_the_routes_they_open(app: Path) -> None:
+    """Decided behaviour (README, pre-commit): findings are reported in the files they show in,
+    and a route's missing authentication also in a run of a file it is made of (``related``).
+    Linting only deps.py after it loses the auth check reports the route in items.py it
+    opened (and nothing else of items.py); linting items.py reports all of that file's; the
+    cached run agrees."""
     (app / "app" / "deps.py").write_text(DEPS_WITHOUT_AUTH, encoding="utf-8")
     whole = analyze([app])
     in_items = {f.code for f in whole.findings if f.path == "app/items.py"}
-    assert in_items
+    assert "BK101" in in_items
     only_deps = analyze([app / "app" / "deps.py"])
-    assert {f.path for f in only_deps.findings} <= {"app/deps.py"}
+    elsewhere = [f for f in only_deps.findings if f.path != "app/deps.py"]
+    assert elsewhere
+    assert all(f.code == "BK101" and "app/deps.py" in f.related for f in elsewhere)
+    assert {f.path for f in elsewhere} == {"app/items.py"}
     items = analyze([app / "app" / "items.py"])
     assert {f.code for f in items.findings} == in_items
     assert everything(only_deps) == everything(analyze([app / "app" / "deps.py"], use_cache=False))

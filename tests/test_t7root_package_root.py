@@ -175,13 +175,16 @@ def test_module_names_under_a_package_root(work: Path) -> None:
 def test_cli_paths_and_cache(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Output paths stay relative to the working directory; the cache is the package's."""
     monkeypatch.chdir(work)
-    result = CliRunner().invoke(cli, ["routes", "mypkg/api", "--format", "json"])
+    result = CliRunner().invoke(cli, ["routes", "mypkg", "--format", "json"])
     assert result.exit_code == 0, result.output
     shown = sorted((r["path"], r["file"], r["auth"]) for r in json.loads(result.stdout))
     assert shown == [
         ("/api/v1/items", "mypkg/api/items.py", "required"),
         ("/open", "mypkg/main.py", "none"),
     ]
+    # a subdirectory lists the routes declared under it (the whole package is analysed)
+    under = CliRunner().invoke(cli, ["routes", "mypkg/api", "--format", "json"])
+    assert [r["path"] for r in json.loads(under.stdout)] == ["/api/v1/items"]
     assert (work / "mypkg/.backendkit_cache").is_dir()
     assert not (work / "mypkg/api/.backendkit_cache").exists()
     lint = CliRunner().invoke(cli, ["lint", "mypkg", "--select", "BK101"])

@@ -191,13 +191,16 @@ def routes(
             "--format",
             "--output-format",
             "-f",
-            help="table|json|csv|markdown (lint's flag works too)",
+            "-o",
+            help="table|json|csv|markdown (lint's flags work too)",
         ),
     ] = "table",
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """List every endpoint with its full path and the authentication that protects it."""
+    """List every endpoint with its full path and the authentication that protects it
+    (given files or directories: the endpoints declared in them; the project is analysed
+    whole)."""
     from backendkit.commands import run_routes
 
     raise typer.Exit(guarded(lambda: run_routes(paths or [], output, config, not no_cache)))
@@ -213,6 +216,7 @@ def graph(
             "--format",
             "--output-format",
             "-f",
+            "-o",
             help="dot|mermaid|json|graphml|html|pycg (calls only)",
         ),
     ] = "dot",

@@ -205,7 +205,7 @@ def run_routes(
     if output not in ROUTE_FORMATS:
         raise ValueError(f"--format {output!r} is not one of: {', '.join(ROUTE_FORMATS)}")
     result = _analyze(paths, config, use_cache=use_cache)
-    routes = [replace(r, file=result.display_path(r.file)) for r in result.routes]
+    routes = _listed(result, paths)
     if result.unparsed:
         unparsed = [result.display_path(p) for p in result.unparsed]
         sys.stderr.write(unparsed_note(unparsed, "routes declared in them are missing"))
@@ -291,6 +291,31 @@ def _routes_csv(routes) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+def _listed(result, paths: Sequence[Path]) -> list:
+    """The routes ``backendkit routes PATHS`` lists (``declared_in``), with their files as
+    the output shows them."""
+    shown = result.display_path
+    return [
+        replace(r, file=shown(r.file), sources=tuple(shown(p) for p in r.sources))
+        for r in result.routes
+        if declared_in(result.root / r.file, paths)
+    ]
+
+
+def declared_in(file: Path, paths: Sequence[Path]) -> bool:
+    """Whether a route declared in ``file`` is one of those ``backendkit routes PATHS`` lists:
+    all with no paths, else those declared in a named file or under a named directory (a
+    project's root lists all its routes)."""
+    if not paths:
+        return True
+    full = file.resolve()
+    for path in paths:
+        named = path.resolve()
+        if full == named or named in full.parents:
+            return True
+    return False
 
 
 def _routes_markdown(routes) -> str:

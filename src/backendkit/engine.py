@@ -26,7 +26,7 @@ from backendkit.incremental import PassResult, Settings, project_pass
 from backendkit.result import AnalysisResult, Route
 from backendkit.snapshot import RuleReuse, run_key
 from backendkit.summary.model import ModuleSummary
-from backendkit.suppress import UNUSED_CODE, HasDirectives, Suppressions
+from backendkit.suppress import filter_findings
 from backendkit.workspace import nested_roots, split_targets
 
 # Parsing, the project pass and the rules are imported where they are used: a warm run whose
@@ -43,8 +43,6 @@ if TYPE_CHECKING:
     Indexed = tuple[ProjectIndex, DependencyResolver]
 
 ALWAYS_ON = frozenset({"BK001", "BK002", "BK005"})
-#: findings about the run or its configuration, reported whatever files the run was given
-CONFIG_CODES = frozenset({"BK002", "BK005"})
 
 
 @dataclass
@@ -436,8 +434,13 @@ def _merge(merged: AnalysisResult, result: AnalysisResult, prefix: str) -> None:
         return f"{prefix}/{path}" if prefix not in ("", ".") else path
 
     merged.files += [under(p) for p in result.files]
-    merged.findings += [replace(f, path=under(f.path)) for f in result.findings]
-    merged.routes += [replace(r, file=under(r.file)) for r in result.routes]
+    merged.findings += [
+        replace(f, path=under(f.path), related=tuple(map(under, f.related)))
+        for f in result.findings
+    ]
+    merged.routes += [
+        replace(r, file=under(r.file), sources=tuple(map(under, r.sources))) for r in result.routes
+    ]
     merged.notes += [f"{prefix}: {note}" for note in result.notes]
     merged.unparsed += [under(p) for p in result.unparsed]
 
@@ -461,39 +464,3 @@ def config_path(root: Path, config: Config) -> str:
         return source.resolve().relative_to(root).as_posix()
     except ValueError:
         return source.as_posix()
-
-
-def _selected(
-    finding: Finding, config: Config, enabled: frozenset[str], reported: set[str] | None
-) -> bool:
-    """Enabled, in a reported file (internal errors always are), not per-file ignored."""
-    if finding.code not in enabled:
-        return False
-    if reported is not None and finding.path not in reported and finding.code not in CONFIG_CODES:
-        return False
-    return not config.ignored_in_file(finding.path, finding.code)
-
-
-def filter_findings(
-    findings: Iterable[Finding],
-    config: Config,
-    files: Iterable[HasDirectives],
-    enabled: frozenset[str],
-    reported: set[str] | None,
-) -> list[Finding]:
-    """Apply selection, per-file ignores, suppression comments (the ``directives`` of
-    ``files``) and the reported files; add BK004 for suppressions that silenced nothing."""
-    suppressions = Suppressions(files)
-    seen: set[tuple[str, int, str, str]] = set()
-    kept: list[Finding] = []
-    for finding in findings:
-        key = (finding.path, finding.line, finding.code, finding.message)
-        if key in seen or not _selected(finding, config, enabled, reported):
-            continue
-        seen.add(key)
-        if not suppressions.suppresses(finding):
-            kept.append(finding)
-    if UNUSED_CODE in enabled:
-        stale = suppressions.unused(enabled, reported)
-        kept += [f for f in stale if not config.ignored_in_file(f.path, f.code)]
-    return sorted(kept, key=Finding.sort_key)

@@ -32,7 +32,9 @@ class Finding:
     """One problem found in one place.
 
     ``path`` is relative to the project root and uses forward slashes. Lines are 1-based and
-    columns 1-based (0 when unknown), as ruff and most editors print them.
+    columns 1-based (0 when unknown), as ruff and most editors print them. ``related`` are
+    other files (same form) the problem is made of: a run reporting on some files reports the
+    finding when one of them is among them (a route's dependency edited in ``deps.py``).
     """
 
     code: str
@@ -46,6 +48,7 @@ class Finding:
     severity: Severity = Severity.WARNING
     fix: Fix | None = None
     extra: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+    related: tuple[str, ...] = field(default=(), compare=False, hash=False)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Order findings by file, position, code and message (stable across runs)."""
@@ -69,6 +72,8 @@ class Finding:
                 "description": self.fix.description,
                 "safe": self.fix.safe,
             }
+        if self.related:
+            data["related"] = list(self.related)
         if self.extra:
             data["extra"] = self.extra
         return data

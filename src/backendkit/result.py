@@ -25,6 +25,9 @@ class Route:
     that does not require authentication, by convention (``/health``, ``/login``).
     ``path_resolved`` is False when part of the path could not be computed statically; the
     unresolved part then appears as ``{?expr}`` in ``path``.
+    ``sources`` are the other files its authentication status is made of: those of the app,
+    the routers and includes on its way, and the dependencies in its tree (a run given some
+    files reports the route's BK101/BK102 finding when one of them is among them).
     """
 
     methods: tuple[str, ...]
@@ -45,6 +48,7 @@ class Route:
     dependencies: tuple[str, ...] = ()
     is_async: bool = False
     notes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
 
     def endpoint_key(self) -> tuple[object, ...]:
         """What makes routes one endpoint: one registration (its file, line and methods) of
@@ -60,6 +64,7 @@ class Route:
         data["auth_chain"] = list(self.auth_chain)
         data["dependencies"] = list(self.dependencies)
         data["notes"] = list(self.notes)
+        data["sources"] = list(self.sources)
         return data
 
 

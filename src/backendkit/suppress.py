@@ -4,12 +4,17 @@ nothing (reported as BK004, like ruff's RUF100)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from backendkit.findings import Finding, Severity
 from backendkit.summary.model import Directive
 
+if TYPE_CHECKING:
+    from backendkit.config import Config
+
 UNUSED_CODE = "BK004"
+#: findings about the run or its configuration, reported whatever files the run was given
+CONFIG_CODES = frozenset({"BK002", "BK005"})
 
 
 class HasDirectives(Protocol):
@@ -74,3 +79,47 @@ def _unused_finding(path: str, directive: Directive, codes: list[str]) -> Findin
         line=directive.line,
         severity=Severity.WARNING,
     )
+
+
+def _selected(
+    finding: Finding, config: Config, enabled: frozenset[str], reported: set[str] | None
+) -> bool:
+    """Enabled, in a reported file (internal errors always are), not per-file ignored."""
+    if finding.code not in enabled:
+        return False
+    if reported is not None and not _reported(finding, reported):
+        return False
+    return not config.ignored_in_file(finding.path, finding.code)
+
+
+def _reported(finding: Finding, reported: set[str]) -> bool:
+    """In a reported file, or caused by one (``Finding.related``), or about the run or its
+    configuration."""
+    if finding.path in reported or finding.code in CONFIG_CODES:
+        return True
+    return any(path in reported for path in finding.related)
+
+
+def filter_findings(
+    findings: Iterable[Finding],
+    config: Config,
+    files: Iterable[HasDirectives],
+    enabled: frozenset[str],
+    reported: set[str] | None,
+) -> list[Finding]:
+    """Apply selection, per-file ignores, suppression comments (the ``directives`` of
+    ``files``) and the reported files; add BK004 for suppressions that silenced nothing."""
+    suppressions = Suppressions(files)
+    seen: set[tuple[str, int, str, str]] = set()
+    kept: list[Finding] = []
+    for finding in findings:
+        key = (finding.path, finding.line, finding.code, finding.message)
+        if key in seen or not _selected(finding, config, enabled, reported):
+            continue
+        seen.add(key)
+        if not suppressions.suppresses(finding):
+            kept.append(finding)
+    if UNUSED_CODE in enabled:
+        stale = suppressions.unused(enabled, reported)
+        kept += [f for f in stale if not config.ignored_in_file(f.path, f.code)]
+    return sorted(kept, key=Finding.sort_key)

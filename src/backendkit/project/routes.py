@@ -72,6 +72,8 @@ class _At:
     handed: str = ""
     #: for a route object given whole, when its object's own dependencies do not apply
     unapplied: str = ""
+    #: the files of the objects and includes on the way (``Route.sources``)
+    files: tuple[str, ...] = ()
 
 
 class RouteBuilder(IncludeWalk[_At]):
@@ -103,6 +105,7 @@ class RouteBuilder(IncludeWalk[_At]):
             above.deps + self.resolver.from_lists(obj.deps, (obj.file, obj.line)),
             above.guarded,
             above.handed or (obj.handed[0] if obj.handed and not self.app else ""),
+            files=(*above.files, obj.file),
         )
         whole = replace(above, handed=here.handed, unapplied=_unapplied(obj))
         wrapper = self.route_classes.guard(obj)
@@ -117,6 +120,7 @@ class RouteBuilder(IncludeWalk[_At]):
             here.deps + self.resolver.from_lists(inc.deps, (inc.file, inc.line)),
             here.guarded or inc.guarded,
             here.handed,
+            files=(*here.files, inc.file),
         )
 
     def leave(self, obj: AppObject, above: _At, here: _At) -> None:
@@ -142,7 +146,7 @@ class RouteBuilder(IncludeWalk[_At]):
         nodes = at.deps + self.resolver.from_lists(decl.deps, (decl.file, decl.line))
         if decl.handler is not None:
             nodes += self.resolver.param_dependencies(decl.handler)
-        status = self._auth(decl, nodes, wrapper)
+        status, considered = self._auth(decl, nodes, wrapper)
         status = self.middleware.behind(status, app, decl)
         auth = status.status
         if at.handed and auth == "none":
@@ -173,23 +177,48 @@ class RouteBuilder(IncludeWalk[_At]):
                 dependencies=tuple(n.label for n in nodes),
                 is_async=bool(decl.handler and decl.handler.info.is_async),
                 notes=tuple(notes),
+                sources=self._sources(decl.file, at.files, considered),
             ),
         )
 
-    def _auth(self, decl: RouteDecl, nodes: list[DepNode], wrapper: str) -> AuthStatus:
+    def _auth(
+        self, decl: RouteDecl, nodes: list[DepNode], wrapper: str
+    ) -> tuple[AuthStatus, list[DepNode]]:
         """The route's status from its dependency ``nodes``, the endpoint's own checks and
-        the route class that wraps it (``wrapper``: its link when it authenticates)."""
+        the route class that wraps it (``wrapper``: its link when it authenticates), and the
+        nodes it was read from."""
         websocket = decl.kind == "websocket"  # its websocket rejections count (``wsauth``)
         if decl.handler is None:  # the endpoint's own parameters may hold the authentication
             status = auth_status([*nodes, _UNRESOLVED_ENDPOINT], websocket)
         else:
             status = auth_status(nodes, websocket)
             if status.status != "required":  # the endpoint may check a credential itself
-                own = self.resolver.endpoint_node(decl.handler, websocket)
-                status = auth_status([*nodes, own], websocket)
+                nodes = [*nodes, self.resolver.endpoint_node(decl.handler, websocket)]
+                status = auth_status(nodes, websocket)
         if wrapper and not websocket and status.status != "required":
-            return AuthStatus("required", (wrapper,))
-        return status
+            return AuthStatus("required", (wrapper,)), nodes
+        return status, nodes
+
+    def _sources(self, file: str, files: tuple[str, ...], nodes: list[DepNode]) -> tuple[str, ...]:
+        """``Route.sources``: the files on the way and those of the dependencies in the trees
+        of ``nodes`` (their functions, or the modules their labels name), but ``file``."""
+        found = dict.fromkeys(files)
+        modules = self.model.index.modules
+        seen: set[int] = set()
+        stack = list(nodes)
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if node.func is not None:
+                found[node.func.ctx.module.path] = None
+            module = node.label.partition(":")[0] if ":" in node.label else ""
+            if module in modules:
+                found[modules[module].path] = None
+            stack += [*node.children, *node.alternatives]
+        found.pop(file, None)
+        return tuple(sorted(found))
 
     def _record(self, status: AuthStatus, route: Route) -> None:
         """Add ``route``; the switch that gives it its status is kept for BK101."""

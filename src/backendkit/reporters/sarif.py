@@ -148,6 +148,11 @@ def result_object(
     }
     if finding.fix is not None:
         result["fixes"] = [_fix_object(finding.fix, dict(location))]
+    if finding.related:  # the other files the problem is made of (``Finding.related``)
+        result["relatedLocations"] = [
+            {"id": number, "physicalLocation": {"artifactLocation": _artifact_location(p, report)}}
+            for number, p in enumerate(finding.related, start=1)
+        ]
     return result
 
 

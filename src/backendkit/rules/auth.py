@@ -12,7 +12,7 @@ from backendkit.project.symbols import Ctx, Unresolved
 from backendkit.result import Route
 from backendkit.rules.authswitch import split_switched, switch_findings
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.handlers import per_handler
+from backendkit.rules.handlers import handler_key, per_handler, related_files
 from backendkit.rules.support import config_line
 
 _DEPS = """\
@@ -357,6 +357,7 @@ class MissingAuthRule(ProjectRule):
         """One finding per unauthenticated, non-public route, or per configuration switch
         for the routes it opens (authenticated in another configuration)."""
         alone, switched = split_switched(_flagged(ctx.routes, "none"), ctx.resolver.switched)
+        related = related_files(alone)
         for route, label, alt_lines in per_handler(alone, _where):
             yield self.finding(
                 route.file,
@@ -366,6 +367,7 @@ class MissingAuthRule(ProjectRule):
                 "custom auth dependency in [tool.backendkit.auth] auth-dependencies, or mark the "
                 "route public with '# backendkit: public'",
                 extra={"alt_lines": alt_lines, "route": route.to_dict()},
+                related=related[handler_key(route)],
             )
         yield from switch_findings(self, switched)
         yield from unmatched_auth_names(ctx)
@@ -423,6 +425,7 @@ class OptionalAuthRule(ProjectRule):
         switch for the routes it makes optional (authenticated in another configuration)."""
         flagged = _flagged(ctx.routes, "optional")
         alone, switched = split_switched(flagged, ctx.resolver.switched)
+        related = related_files(alone)
         for route, label, alt_lines in per_handler(alone, lambda r: r.auth_chain):
             chain = " -> ".join(route.auth_chain)
             yield self.finding(
@@ -434,5 +437,6 @@ class OptionalAuthRule(ProjectRule):
                 "anonymous caller; require a user, or mark the route public if anonymous "
                 "access is intended",
                 extra={"alt_lines": alt_lines, "route": route.to_dict()},
+                related=related[handler_key(route)],
             )
         yield from switch_findings(self, switched)

@@ -184,8 +184,10 @@ class Rule:
         fix: Fix | None = None,
         extra: dict[str, object] | None = None,
         severity: Severity | None = None,
+        related: tuple[str, ...] = (),
     ) -> Finding:
-        """A finding of this rule with its catalogue name and severity (or ``severity``)."""
+        """A finding of this rule with its catalogue name and severity (or ``severity``);
+        ``related``: see ``Finding``."""
         return Finding(
             code=self.info.code,
             name=self.info.name,
@@ -197,6 +199,7 @@ class Rule:
             severity=severity or self.info.severity,
             fix=fix,
             extra=extra or {},
+            related=related,
         )
 
 

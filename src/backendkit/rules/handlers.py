@@ -28,13 +28,28 @@ def per_handler(routes: Iterable[Route], reason: Callable[[Route], object]) -> I
     groups: dict[tuple[object, ...], list[tuple[Route, tuple[str, ...]]]] = {}
     for route, others in per_endpoint(routes):
         alone = None if _decorates(route) else route.line  # a call elsewhere: its own
-        key = (route.kind, route.file, route.def_line, route.handler, reason(route), alone)
+        key = (*handler_key(route), reason(route), alone)
         groups.setdefault(key, []).append((route, others))
     for found in groups.values():
         members = sorted(found, key=lambda pair: pair[0].line)  # the decorators top down
         first = members[0][0]
         lines = dict.fromkeys([first.def_line, *(route.line for route, _ in members[1:])])
         yield Handled(first, _label(members), list(lines))
+
+
+def handler_key(route: Route) -> tuple[object, ...]:
+    """The handler a route belongs to, as ``per_handler`` groups them (its kind, file and
+    ``def``)."""
+    return (route.kind, route.file, route.def_line, route.handler)
+
+
+def related_files(routes: Iterable[Route]) -> dict[tuple[object, ...], tuple[str, ...]]:
+    """For each handler (``handler_key``) of ``routes``, the files its routes' status is made
+    of (``Route.sources``, in order): a finding on it is ``related`` to them."""
+    found: dict[tuple[object, ...], dict[str, None]] = {}
+    for route in routes:
+        found.setdefault(handler_key(route), {}).update(dict.fromkeys(route.sources))
+    return {key: tuple(sorted(files)) for key, files in found.items()}
 
 
 def _decorates(route: Route) -> bool:
