@@ -132,3 +132,55 @@ def test_app_written_messages_are_not_leaks(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", files)
     found = [f.line for f in analyze([root], use_cache=False).findings if f.code == "BK107"]
     assert found == [45, 53, 61, 85]
+
+
+REUSED = """\
+import logging
+
+from fastapi import FastAPI, HTTPException
+
+from app.errors import NotFound
+from app.main import find
+
+app = FastAPI()
+log = logging.getLogger(__name__)
+
+
+@app.get("/first/{group_id}")
+def first(group_id: int) -> str:
+    try:
+        return find(group_id)
+    except NotFound as e:
+        raise HTTPException(status_code=404, detail=str(e)) from e
+    except Exception as e:
+        log.exception("lookup failed: %s", e)
+        raise HTTPException(status_code=500, detail="lookup failed") from e
+
+
+@app.get("/second/{group_id}")
+def second(group_id: int) -> str:
+    try:
+        return find(group_id)
+    except Exception as e:
+        raise HTTPException(status_code=500, detail=str(e)) from e
+    except NotFound as e:
+        raise HTTPException(status_code=404, detail=str(e)) from e
+"""
+
+
+def test_a_name_bound_by_two_handlers_is_read_in_the_handler_it_is_used_in(
+    tmp_path: Path,
+) -> None:
+    """``except NotFound as e`` (app-written text) followed by ``except Exception as e`` that
+    leaks nothing: the first is no leak (open_webui's groups router, reported before because
+    the name's last handler type was taken for every use); the same names the other way round
+    report the ``Exception`` handler's use only."""
+    files = {
+        "app/__init__.py": "",
+        "app/errors.py": ERRORS,
+        "app/main.py": MAIN,
+        "app/reused.py": REUSED,
+    }
+    root = write_project(tmp_path / "p", files)
+    found = analyze([root], use_cache=False).findings
+    assert [f.line for f in found if f.code == "BK107" and f.path == "app/reused.py"] == [28]

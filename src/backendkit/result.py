@@ -45,6 +45,8 @@ class Route:
     path_resolved: bool = True
     status_code: int | None = None
     response_model: str | None = None
+    #: the qualified name of the class its ``response_class=`` names, when it names one
+    response_class: str | None = None
     dependencies: tuple[str, ...] = ()
     is_async: bool = False
     notes: tuple[str, ...] = ()

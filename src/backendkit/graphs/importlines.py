@@ -40,12 +40,30 @@ def functions(scope: Scope) -> Iterator[FunctionInfo]:
         yield from functions(cls.scope)
 
 
+def deferred_lines(summary: ModuleSummary) -> set[int]:
+    """The lines of the imports that do not run when the module is imported: in a function,
+    or under ``if __name__ == "__main__":`` (a script's own imports; prefect's ``engine.py``
+    imports the flow engine there, which imports it back)."""
+    scope = summary.scope
+    deferred = function_import_lines(scope) - scope_import_lines(scope)
+    lines = {record.line for record in summary.imports}
+    for block in scope.ifs:  # at module level every ``if``; one reading only ``__name__``
+        if block.reads == ("__name__",):  # is the main guard (its ``else`` runs on import)
+            deferred |= {line for line in lines if line > block.first and block.in_body(line)}
+    return deferred
+
+
 def import_facts(summary: ModuleSummary) -> bytes:
     """What the import graph reads from ``summary`` besides its name, path and parse status,
-    as bytes: its import records and which of their lines are deferred (in a function)."""
-    deferred = function_import_lines(summary.scope) - scope_import_lines(summary.scope)
-    facts = (summary.imports, sorted(deferred))
+    as bytes: its import records and which of their lines are deferred (``deferred_lines``)."""
+    facts = (summary.imports, sorted(deferred_lines(summary)))
     return pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-__all__ = ["function_import_lines", "functions", "import_facts", "scope_import_lines"]
+__all__ = [
+    "deferred_lines",
+    "function_import_lines",
+    "functions",
+    "import_facts",
+    "scope_import_lines",
+]

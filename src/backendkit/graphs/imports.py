@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from backendkit.graphs.importlines import function_import_lines, scope_import_lines
+from backendkit.graphs.importlines import deferred_lines
 from backendkit.project.index import ProjectIndex
 from backendkit.summary.model import ImportRecord, ModuleSummary
 
@@ -32,7 +32,7 @@ def build_import_graph(index: ProjectIndex, *, include_external: bool = False) -
             external=False,
         )
     for summary in index.modules.values():
-        deferred = function_import_lines(summary.scope) - scope_import_lines(summary.scope)
+        deferred = deferred_lines(summary)
         for record in summary.imports:
             checking = _type_checking(record)
             toplevel = record.line not in deferred and not checking

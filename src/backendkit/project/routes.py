@@ -18,6 +18,7 @@ from backendkit.project.middleware import MiddlewareAuth
 from backendkit.project.pathtext import PathPart, join_path
 from backendkit.project.routeclass import RouteClassAuth
 from backendkit.project.switches import route_chain
+from backendkit.project.symbols import ClassSym, External
 from backendkit.project.text import expr_text
 from backendkit.project.walk import IncludeWalk
 from backendkit.result import Route
@@ -174,6 +175,7 @@ class RouteBuilder(IncludeWalk[_At]):
                 path_resolved=resolved,
                 status_code=self._status(decl),
                 response_model=self._response_model(decl),
+                response_class=self._response_class(decl),
                 dependencies=tuple(n.label for n in nodes),
                 is_async=bool(decl.handler and decl.handler.info.is_async),
                 notes=tuple(notes),
@@ -261,6 +263,13 @@ class RouteBuilder(IncludeWalk[_At]):
         if expr is None:
             return None
         return status_code_of(self.model.index.value(expr, decl.ctx))
+
+    def _response_class(self, decl: RouteDecl) -> str | None:
+        """The qualified name of the class ``response_class=`` names (a library's or the
+        project's), if it names one."""
+        expr = decl.call.kwarg("response_class")
+        value = None if expr is None else self.model.index.value(expr, decl.ctx)
+        return value.qualname if isinstance(value, (External, ClassSym)) else None
 
     @staticmethod
     def _response_model(decl: RouteDecl) -> str | None:

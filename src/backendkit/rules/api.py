@@ -13,6 +13,14 @@ from backendkit.project.statuscodes import status_code_of
 from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, VarSym
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.rawresponses import (
+    JSON,
+    NOT_JSON,
+    PACKAGES,
+    RAW_EXAMPLE,
+    RAW_OR_JSON_EXAMPLE,
+    raw_response,
+)
 from backendkit.rules.support import (
     find_class,
     find_function,
@@ -24,6 +32,10 @@ from backendkit.rules.support import (
 from backendkit.summary.model import Call, Const, Expr, Name, Param, Subscript
 
 CREATE_HANDLER = re.compile(r"^(create|add|new|insert|register|signup|upload)(_|$)")
+#: what OpenAI-compatible APIs "create" and answer 200 for: a computation, no stored resource
+COMPUTED = re.compile(
+    r"(^|_)(completions?|embeddings?|moderations?|transcriptions?|translations?|speech)(_|$)"
+)
 LIST_MODEL = re.compile(r"^(list|List|Sequence|Iterable|set|Set|tuple|Tuple)\[")
 PAGE_PARAMS = frozenset(
     {
@@ -42,9 +54,14 @@ PAGE_PARAMS = frozenset(
         "pagination",
         "paginator",
         "params",
+        "top_k",
+        "max_results",
+        "num_results",
+        "max_items",
     }
 )
 _ALIAS_DEPTH = 4
+RESPONSES = JSON | NOT_JSON  # the response classes a handler may return built
 _RESPONSE_CLASSES = re.compile(r"(Response|Redirect|Streaming|FileResponse|HTML|PlainText)")
 
 _APP = """\
@@ -89,6 +106,17 @@ class CreateStatusRule(ProjectRule):
             "    response.status_code = 201\n    return item\n",
             note="the handler sets the status on the Response FastAPI passes it",
         ),
+        Example(
+            _APP + "\n\n@app.post('/v1/chat/completions')\n"
+            "def create_chat_completion(item: Item) -> Item:\n    return item\n",
+            note="an OpenAI-compatible computation answers 200 by that API's contract",
+        ),
+        Example(
+            "from fastapi.responses import JSONResponse\n\n" + _APP + "\n\n@app.post('/items')\n"
+            "def create_item(item: Item) -> JSONResponse:\n"
+            "    return JSONResponse(item.model_dump(), status_code=201)\n",
+            note="the handler returns a response built with 201",
+        ),
     )
     INVALID = (
         Example(
@@ -101,6 +129,14 @@ class CreateStatusRule(ProjectRule):
             "    response.headers['X-Item'] = item.name\n    return item\n",
             note="a Response parameter whose status the handler never sets",
         ),
+        Example(
+            "from fastapi.responses import JSONResponse\n\n" + _APP + "\n\n"
+            "@app.post('/items')  # expect: BK201\n"
+            "def create_item(item: Item):\n    if not item.name:\n"
+            "        return JSONResponse({'detail': 'no name'}, status_code=400)\n"
+            "    return item\n",
+            note="an error response built with its status says nothing of the success's",
+        ),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -109,7 +145,8 @@ class CreateStatusRule(ProjectRule):
         for route in http_routes(ctx):
             if "POST" not in route.methods or not default.kept(route):
                 continue
-            if CREATE_HANDLER.match(_short(route)):
+            name = _short(route)
+            if CREATE_HANDLER.match(name) and not COMPUTED.search(name):
                 yield self.finding(
                     route.file,
                     route.line,
@@ -241,7 +278,24 @@ def _sets_own_status(index: ProjectIndex, handler: FuncSym) -> bool:
             continue
         if any(status_code_of(index.value(value, inner)) != 200 for value, _ in values):
             return True
-    return False
+    return any(_returned_status(index, returned, inner) for returned in handler.info.scope.returns)
+
+
+def _returned_status(index: ProjectIndex, returned: Expr, ctx: Ctx) -> bool:
+    """``return JSONResponse(content, status_code=201)``: a response the handler builds with
+    a success status other than 200 (or one the analysis cannot evaluate, such as an upstream
+    response's), which FastAPI sends as it is. An error response (``Response(status_code=404)``
+    on a missing item) says nothing of the status a creation answers."""
+    if not isinstance(returned, Call) or not isinstance(returned.func, Name):
+        return False
+    built = index.lookup(returned.func.dotted, ctx)
+    if not (isinstance(built, External) and built.is_from(*PACKAGES) and built.last in RESPONSES):
+        return False
+    status = returned.arg(1, "status_code")
+    if status is None:
+        return False
+    code = status_code_of(index.value(status, ctx))
+    return code is None or (200 < code < 300)
 
 
 def _is_response_class(found: object) -> bool:
@@ -273,18 +327,23 @@ class ResponseModelRule(ProjectRule):
             _APP + "\n\n@app.get('/items/{item_id}', response_model=Item)\n"
             "def read_item(item_id: int):\n    return {'name': 'x'}\n"
         ),
+        Example(RAW_EXAMPLE, note="HTML, a file, a redirect, a template: no JSON body to describe"),
     )
     INVALID = (
         Example(
             _APP + "\n\n@app.get('/items/{item_id}')  # expect: BK203\n"
             "def read_item(item_id: int):\n    return {'name': 'x'}\n"
         ),
+        Example(RAW_OR_JSON_EXAMPLE, note="a JSON body on some path, or a JSON response class"),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
-        """Routes whose response schema is undeclared (and not a plain Response)."""
+        """Routes whose response schema is undeclared (and not a plain Response, nor a body
+        that is no JSON: ``rawresponses``)."""
         for route in http_routes(ctx):
             if route.response_model is not None or route.status_code == 204:
+                continue
+            if raw_response(ctx.index, route):
                 continue
             yield self.finding(
                 route.file,

@@ -34,13 +34,14 @@ class AppMessages:
         self._subclasses: dict[int, list[ClassSym]] | None = None
         self._registered: dict[int, list[HandlerRegistration]] | None = None
 
-    def safe_names(self, ctx: Ctx, names: frozenset[str]) -> frozenset[str]:
-        """The ``names`` bound by ``except T as name`` in ``ctx`` whose ``T`` carries only
-        the project's own text."""
+    def safe_names(self, ctx: Ctx, names: frozenset[str], line: int) -> frozenset[str]:
+        """The ``names`` bound by ``except T as name`` in ``ctx`` whose ``T`` (that of the
+        handler ``line`` is in: ``Scope.caught_at``) carries only the project's own text."""
         safe = set(self._handled(ctx) & names)
         for scope in ctx.scopes[1:]:
-            for name, kind in scope.caught.items():
-                if name in names and self._own_text(kind, ctx):
+            for name in scope.caught.keys() & names:
+                kind = scope.caught_at(name, line)
+                if kind is not None and self._own_text(kind, ctx):
                     safe.add(name)
         return frozenset(safe)
 

@@ -81,6 +81,16 @@ class ImportCycleRule(ProjectRule):
             },
             note="an import for type checkers only (used in annotations only)",
         ),
+        Example(
+            {
+                "app/__init__.py": "",
+                "app/engine.py": "def handle_signals() -> None:\n    pass\n\n\n"
+                "if __name__ == '__main__':\n    from app.flow import run\n\n    run()\n",
+                "app/flow.py": "from app.engine import handle_signals\n\n\n"
+                "def run() -> None:\n    handle_signals()\n",
+            },
+            note="an import under the main guard runs only when the module is run as a script",
+        ),
     )
     INVALID = (
         Example(

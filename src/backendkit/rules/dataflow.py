@@ -11,6 +11,7 @@ from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import Ctx, External
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.cliprograms import command_line
 from backendkit.rules.numbers_held import holds_number, holds_uuid
 from backendkit.rules.secretnames import (
     FLAG_WORDS,
@@ -222,6 +223,14 @@ class SecretInLogRule(ProjectRule):
             "    logger.debug('token %d of %s', token, token_ids)\n",
             note="a language model's token counts, bounds and ids",
         ),
+        Example(
+            {
+                "tools/make_secret.py": "import argparse\nimport secrets\n\n\n"
+                "def main() -> None:\n    argparse.ArgumentParser().parse_args()\n"
+                "    secret = secrets.token_urlsafe(32)\n    print(f'AUTH_SECRET={secret}')\n"
+            },
+            note="a command-line program prints the secret its user asked it to make",
+        ),
     )
     INVALID = (
         Example(
@@ -249,10 +258,11 @@ class SecretInLogRule(ProjectRule):
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
-        """Logging calls and prints whose arguments name a secret value."""
+        """Logging calls and prints whose arguments name a secret value (a command-line
+        program's prints excepted: ``command_line``)."""
         for site, where in call_sites(ctx.index):
             call = site.call
-            if not _is_log_call(call):
+            if not _logs(call, where):
                 continue
             names = [n for a in call.args for n in _names_in(a) if secret_kind(n)]
             leaked = [n for n in names if not _not_a_credential(ctx.index, n, where)]
@@ -263,6 +273,14 @@ class SecretInLogRule(ProjectRule):
                     f"Logging {sorted(set(leaked))[0]} writes a secret to the logs, where many "
                     "people and systems can read it; log an identifier or a redacted value",
                 )
+
+
+PRINT = Name("print")
+
+
+def _logs(call: Call, where: Ctx) -> bool:
+    """A logging call, or a ``print`` outside a command-line program (``command_line``)."""
+    return _is_log_call(call) and not (call.func == PRINT and command_line(where.module))
 
 
 def _not_a_credential(index: ProjectIndex, name: str, ctx: Ctx) -> bool:

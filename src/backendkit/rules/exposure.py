@@ -420,7 +420,7 @@ class ErrorDetailLeakRule(ProjectRule):
             caught = exception_names(where, handlers)
             if not _Leaks(caught)(payload):
                 continue
-            if _Leaks(caught - messages.safe_names(where, caught))(payload):
+            if _Leaks(caught - messages.safe_names(where, caught, site.line))(payload):
                 yield self.finding(
                     where.module.path,
                     site.line,

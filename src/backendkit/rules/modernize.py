@@ -132,6 +132,13 @@ class PydanticV1Rule(ProjectRule):
             "    return await request.json()\n",
             note="json() of a Starlette request is not a Pydantic model method",
         ),
+        Example(
+            "from pydantic import BaseModel\n\n\nclass Base(BaseModel):\n"
+            "    def json(self, **kwargs) -> dict:\n        return self.model_dump(**kwargs)\n\n\n"
+            "class Team(Base):\n    name: str\n\n\n"
+            "def row(team: Team) -> dict:\n    return {**team.json(exclude_none=True)}\n",
+            note="the project's own json() on its model base class",
+        ),
     )
     INVALID = (
         Example(
@@ -223,12 +230,23 @@ def _method_call(func: Expr, wanted: set[str]) -> tuple[Expr, str] | None:
 
 
 def _v1_method(index: ProjectIndex, receiver: Expr, method: str, ctx: Ctx) -> str:
+    """The v2 name of ``receiver.method`` when it is Pydantic's v1 method of a model ("" when
+    not, or when the model's project classes define a method of that name themselves:
+    litellm's ``json()`` returning ``model_dump()``)."""
     if method in V1_CLASS_METHODS:
         target = index.resolve_expr(receiver, ctx)
-        if isinstance(target, ClassSym) and is_pydantic_model(index, target):
+        if isinstance(target, ClassSym) and _pydantic_method(index, target, method):
             return V1_CLASS_METHODS[method]
     if method in V1_INSTANCE_METHODS:
         cls = class_of(index, receiver, ctx)
-        if cls is not None and is_pydantic_model(index, cls):
+        if cls is not None and _pydantic_method(index, cls, method):
             return V1_INSTANCE_METHODS[method]
     return ""
+
+
+def _pydantic_method(index: ProjectIndex, cls: ClassSym, method: str) -> bool:
+    """``cls`` is a Pydantic model whose ``method`` is Pydantic's: none of its project
+    classes defines one."""
+    if not is_pydantic_model(index, cls):
+        return False
+    return not any(method in klass.info.scope.functions for klass in index.mro(cls))

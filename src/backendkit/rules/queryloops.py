@@ -12,7 +12,8 @@
 - A **paging** loop is a ``while`` loop whose query reads a page of rows: it holds a
   ``.limit(n)`` (``n`` not a literal 0 or 1) or SQL text with ``LIMIT n`` / ``LIMIT :size``
   (keyset or offset pagination, ``while True: rows = ...limit(500)...; if not rows: break``),
-  also through a local statement it refines (``stmt.where(X.id > last)``).
+  also through a local statement it refines (``stmt.where(X.id > last)``) or one a project
+  function returns (``query = _page_query(BATCH)`` where it returns ``select(...).limit(n)``).
 - A **periodic** loop is a ``while`` loop that sleeps in its own body (``await
   asyncio.sleep(interval)``, not in a loop nested in it): a heartbeat or a poller runs one
   query per tick.
@@ -23,7 +24,10 @@
   (``tuple_(...).in_(...)``, ``not_in``, a Mongo ``{"$in": ...}``), or writes the chunk's
   rows at once (``insert(X).values(rows)``, ``executemany(sql, rows)``, pymongo's
   ``insert_many``, ``bulk_insert_mappings``), while the loop variable reaches the query only
-  inside it.
+  inside it. SQL text holding ``= ANY(...)`` or ``IN (...)`` with a placeholder
+  (``execute("DELETE ... WHERE id = ANY($1)", ids[i : i + CHUNK])``) is such a query too,
+  and so is ``execute(statement, batch)`` handed a loop variable named for a batch (one
+  ``executemany`` of the chunk's rows).
 
 How the loop variable reaches the query is followed through the function's local names
 (``chunk = ...``, ``stmt = select(...).where(...)``), flow-insensitively. Comparisons are not
@@ -47,6 +51,7 @@ from backendkit.summary.model import (
     Const,
     DictExpr,
     Expr,
+    FString,
     Lambda,
     LoopItem,
     Name,
@@ -66,6 +71,9 @@ _BATCH_WORDS = frozenset({"batch", "batches", "batched", "chunk", "chunks", "chu
 _RETRY_WORDS = ("retr", "attempt", "tries")
 _VIEWS = frozenset({"items", "keys", "values"})
 _SQL_LIMIT = re.compile(r"\blimit\s+(\d+|:\w+|%s|%\(\w+\)s|\?|\$\d+)", re.IGNORECASE)
+#: SQL text matching a set of values: ``= ANY($1)``, ``IN (:ids)``, ``IN ({placeholders})``
+_SQL_SET = re.compile(r"(=\s*any\s*\(|\bin\s*\()", re.IGNORECASE)
+_SQL_RUNS = frozenset({"execute", "exec_driver_sql", "fetch", "fetchrow", "fetchval"})
 
 
 def fixed_size(index: ProjectIndex, iterable: Expr, ctx: Ctx) -> bool:
@@ -135,7 +143,11 @@ class LoopQuery:
         reach = self.reach(self.query)
         if reach == NONE and all(self._repeats(it) for it in self.iterables):
             return True
-        return reach <= BATCH and self._chunked() and self._holds(self.query, _is_batch)
+        return reach <= BATCH and self._chunked() and self._batch_query()
+
+    def _batch_query(self) -> bool:
+        """The query takes a chunk's values at once (``.in_(...)``, ``= ANY($1)``, ...)."""
+        return self._holds(self.query, _is_batch) or self._sets(self.query)
 
     # -- how the loop variable reaches an expression ---------------------------------------
 
@@ -174,7 +186,7 @@ class LoopQuery:
         batch."""
         if isinstance(expr, DictExpr):
             return max((self._entry(k, v, levels) for k, v in expr.items), default=NONE)
-        if not _batch_method(expr):
+        if not (_batch_method(expr) or self._sets(expr)):
             return max((self.reach(part, levels) for part in _parts(expr)), default=NONE)
         inside = max((self.reach(a, levels) for a in _arguments(expr)), default=NONE)
         return max(self.reach(expr.func, levels), min(inside, BATCH))
@@ -253,9 +265,20 @@ class LoopQuery:
             for site in self.scope.calls
         )
 
+    def _sets(self, call: Call) -> bool:
+        """A query run with its values as a whole: SQL text (or a local holding it) that
+        matches a set (``= ANY($1)``, ``IN (...)``), or ``execute(statement, batch)`` handed
+        a name saying batch (SQLAlchemy's executemany of a chunk's rows)."""
+        if _method(call) not in _SQL_RUNS or not call.args:
+            return False
+        rows = call.args[1] if len(call.args) == 2 else None
+        if isinstance(rows, Name) and "." not in rows.dotted and _says_batch(rows.dotted):
+            return True
+        return self._holds(call.args[0], _matches_set)
+
     def _holds(self, expr: Expr | None, test: Callable[[Expr], bool], depth: int = 0) -> bool:
-        """``expr``, or a local name it uses (``stmt`` of ``stmt.where(...)`` too), holds a
-        part that passes ``test``."""
+        """``expr``, or a local name it uses (``stmt`` of ``stmt.where(...)`` too), or what
+        a project function it calls returns, holds a part that passes ``test``."""
         if expr is None or depth > MAX_ROUNDS:
             return False
         if test(expr):
@@ -263,7 +286,18 @@ class LoopQuery:
         if isinstance(expr, Name):
             assigns = self.scope.assigns.get(expr.dotted.partition(".")[0], ())
             return any(self._holds(a.value, test, depth + 1) for a in assigns)
+        if isinstance(expr, Call) and self._returns_hold(expr, test):
+            return True
         return any(self._holds(part, test, depth + 1) for part in _parts(expr))
+
+    def _returns_hold(self, call: Call, test: Callable[[Expr], bool]) -> bool:
+        """``call`` is of a project function each of whose returns holds a part that passes
+        ``test`` (its own expressions, not followed further)."""
+        if not isinstance(call.func, Name):
+            return False
+        func = self.index.value(call.func, self.ctx)
+        returns = func.info.scope.returns if isinstance(func, FuncSym) else []
+        return bool(returns) and all(_any_part(r, test) for r in returns)
 
 
 def _is_page(expr: Expr) -> bool:
@@ -276,6 +310,23 @@ def _is_page(expr: Expr) -> bool:
         return False
     size = expr.args[0]
     return _method(expr) == "limit" and not (isinstance(size, Const) and size.value in (0, 1))
+
+
+def _matches_set(expr: Expr) -> bool:
+    """SQL text (a string or an f-string's text) that matches a set of values."""
+    if isinstance(expr, Const) and isinstance(expr.value, str):
+        return _SQL_SET.search(expr.value) is not None
+    if isinstance(expr, FString):
+        text = "".join(p.value if isinstance(p, Const) else "{}" for p in expr.parts)
+        return _SQL_SET.search(text) is not None
+    return False
+
+
+def _any_part(expr: Expr, test: Callable[[Expr], bool], depth: int = 0) -> bool:
+    """``expr`` or one of its sub-expressions passes ``test``."""
+    if test(expr):
+        return True
+    return depth < MAX_ROUNDS and any(_any_part(p, test, depth + 1) for p in _parts(expr))
 
 
 def _method(call: Call) -> str:

@@ -264,7 +264,12 @@ class StatementFacts:
         found.bound.append("")
         found.starts.append(self.line)
         if node.name is not None and isinstance(node.name.name, cst.Name):
-            self.scope.caught[node.name.name.value] = Unknown("bare") if kind is None else kind
+            bound = Unknown("bare") if kind is None else kind
+            self.scope.caught[node.name.name.value] = bound
+            self.scope.caught_lines = (
+                *self.scope.caught_lines,
+                (self.line, node.name.name.value, bound),
+            )
             found.bound[-1] = node.name.name.value
             tested = status_reraise(node.body, found.bound[-1])
             if tested:

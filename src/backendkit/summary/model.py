@@ -298,6 +298,9 @@ class Scope:
     #: a ``return`` of a test (``return key in KEYS``): line -> what it reads (``IfBlock.reads``)
     return_reads: ClassVar[Mapping[int, tuple[str, ...]]] = MappingProxyType({})
     reraises: ClassVar[bool] = False  # a bare ``raise`` (re-raising what is handled) is here
+    #: each ``except T as name`` in source order: (its line, name, T); ``caught`` keeps the
+    #: last ``T`` of a name, this which handler a use of it is in (``caught_at``)
+    caught_lines: ClassVar[tuple[tuple[int, str, Expr], ...]] = ()
     #: ``raise name`` (not a call): line -> (``CallSite.conditional``, ``CallSite.in_except``)
     raised_names: ClassVar[Mapping[int, tuple[bool, bool]]] = MappingProxyType({})
     #: ``if isinstance(name, T):`` bodies (``Narrowing``), in the order they end
@@ -320,6 +323,15 @@ class Scope:
         """``line`` is in the body of one of this scope's ``try`` statements (its handlers may
         catch what is raised there), or before a ``finally:`` that returns."""
         return any(block.covers(line) for block in self.tries)
+
+    def caught_at(self, name: str, line: int) -> Expr | None:
+        """What the ``except T as name`` a use of ``name`` on ``line`` is in catches: the
+        last such handler starting on or before ``line`` (``except GroupError as e: ...
+        except Exception as e: ...`` bind two), else ``caught``'s."""
+        found = [
+            kind for start, bound, kind in self.caught_lines if bound == name and start <= line
+        ]
+        return found[-1] if found else self.caught.get(name)
 
     def last_assign(self, name: str) -> Assign | None:
         """The last assignment of ``name`` in this scope, if any."""

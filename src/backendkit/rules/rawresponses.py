@@ -1,0 +1,146 @@
+"""Routes whose response is no JSON body (BK203): a file, a stream, a redirect, HTML, plain
+text or a rendered template. FastAPI sends a ``Response`` the handler returns as it is, and a
+``response_class`` such as ``HTMLResponse`` documents the media type; a response model can
+neither describe nor filter such a body, so asking for one is a false alarm (khoj's and
+open_webui's page routes, litellm's file downloads)."""
+
+from __future__ import annotations
+
+from backendkit.project.index import ProjectIndex
+from backendkit.project.symbols import ClassSym, Ctx, External, Instance, Value
+from backendkit.result import Route
+from backendkit.rules.support import find_class, find_function
+from backendkit.summary.model import Call, Const, Expr, Name
+
+#: response classes of FastAPI, Starlette and sse-starlette whose body is not JSON
+NOT_JSON = frozenset(
+    {
+        "Response",
+        "HTMLResponse",
+        "PlainTextResponse",
+        "RedirectResponse",
+        "StreamingResponse",
+        "FileResponse",
+        "EventSourceResponse",
+    }
+)
+JSON = frozenset({"JSONResponse", "ORJSONResponse", "UJSONResponse"})
+PACKAGES = ("fastapi", "starlette", "sse_starlette")
+
+
+def raw_response(index: ProjectIndex, route: Route) -> bool:
+    """Whether the route declares a response class that is no JSON, or its handler returns
+    only such responses (instances of those classes, or ``templates.TemplateResponse(...)``)."""
+    if route.response_class is not None:
+        declared = _class_named(index, route.response_class)
+        if not _not_json(index, declared):
+            return False
+        if not _plain(declared):
+            return True  # a plain Response says nothing of the body: the returns tell
+    handler = find_function(index, route.handler)
+    if handler is None or not handler.info.scope.returns:
+        return False
+    body = handler.ctx.enter(handler.info)
+    return all(_raw(index, returned, body) for returned in handler.info.scope.returns)
+
+
+def _raw(index: ProjectIndex, returned: Expr, ctx: Ctx) -> bool:
+    """A returned response whose body is no JSON: a template, an instance of such a class,
+    or a plain ``Response(...)`` whose ``media_type`` is not JSON."""
+    if _template(returned):
+        return True
+    value = index.value(returned, ctx)
+    if not (isinstance(value, Instance) and _not_json(index, value.cls)):
+        return False
+    if not _plain(value.cls):
+        return True
+    media = value.call.arg(3, "media_type")  # Response(content, status_code, headers, media_type)
+    return not (isinstance(media, Const) and "json" in str(media.value))
+
+
+def _plain(cls: Value) -> bool:
+    """Starlette's (or FastAPI's) ``Response`` itself, whose body is whatever it is given."""
+    return isinstance(cls, External) and cls.last == "Response"
+
+
+def _class_named(index: ProjectIndex, qualname: str) -> Value:
+    """The class ``Route.response_class`` names: the project's (``pkg.mod:Cls``) or a
+    library's (``starlette.responses.FileResponse``)."""
+    if ":" in qualname:
+        return find_class(index, qualname)
+    return External(qualname)
+
+
+def _not_json(index: ProjectIndex, cls: Value) -> bool:
+    """A library response class that is no JSON, or a project class deriving from one and
+    from no JSON response class."""
+    if isinstance(cls, ClassSym):
+        bases = index.external_bases(cls)
+    elif isinstance(cls, External):
+        bases = [cls]
+    else:
+        return False
+    names = {base.last for base in bases if base.is_from(*PACKAGES)}
+    return bool(names & NOT_JSON) and not names & JSON
+
+
+def _template(expr: object) -> bool:
+    """``templates.TemplateResponse(...)``: Jinja2Templates renders HTML."""
+    return (
+        isinstance(expr, Call)
+        and isinstance(expr.func, Name)
+        and expr.func.dotted.rpartition(".")[2] == "TemplateResponse"
+    )
+
+
+#: BK203 examples
+RAW_EXAMPLE = """\
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+app = FastAPI()
+templates = Jinja2Templates(directory="templates")
+
+
+@app.get("/page", response_class=HTMLResponse)
+async def page():
+    return "<h1>Hello</h1>"
+
+
+@app.get("/report")
+async def report(ready: bool):
+    if not ready:
+        return RedirectResponse("/wait")
+    response = FileResponse("report.pdf")
+    return response
+
+
+@app.get("/home")
+async def home(request: Request):
+    return templates.TemplateResponse(request, "home.html")
+"""
+
+RAW_OR_JSON_EXAMPLE = """\
+from fastapi import FastAPI, Response
+from fastapi.responses import FileResponse, ORJSONResponse
+
+app = FastAPI()
+
+
+@app.get("/report")  # expect: BK203
+async def report(ready: bool):
+    if not ready:
+        return {"status": "pending"}
+    return FileResponse("report.pdf")
+
+
+@app.get("/items", response_class=ORJSONResponse)  # expect: BK203
+async def items():
+    return [{"name": "x"}]
+
+
+@app.get("/filters", response_class=Response)  # expect: BK203
+async def filters():
+    return Response(content='["a"]', media_type="application/json")
+"""

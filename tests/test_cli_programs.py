@@ -1,0 +1,62 @@
+"""Command-line programs (``rules/cliprograms.py``): a ``generate-secret`` command prints the
+key its user asked for (BK111 reported chainlit's and lightrag's), and a CLI comparing an API
+key from the environment with a profile's has no remote caller timing it (BK113 reported
+prefect's and dstack's). Their logging, their password comparisons and the same code in the
+served application are still reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backendkit import analyze
+from helpers import write_project
+
+TOOL = """\
+import argparse
+import logging
+import secrets
+
+log = logging.getLogger(__name__)
+
+
+def main() -> None:
+    argparse.ArgumentParser().parse_args()
+    secret = secrets.token_urlsafe(32)
+    print(f"AUTH_SECRET={secret}")
+    log.info("made %s", secret)
+"""
+
+CLOUD = """\
+import os
+
+
+def login(profile_api_key: str, password: str, stored_password: str) -> bool:
+    env_var_api_key = os.environ.get("API_KEY")
+    if env_var_api_key != profile_api_key:
+        print("the environment's key differs from the profile's")
+    return password == stored_password
+"""
+
+SERVER = """\
+def check(api_key: str, expected_api_key: str) -> bool:
+    print(f"checking {api_key}")
+    return api_key == expected_api_key
+"""
+
+
+def test_command_line_programs_print_and_compare_what_they_own(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/gen.py": TOOL,
+        "app/cli/__init__.py": "",
+        "app/cli/cloud.py": CLOUD,
+        "app/server.py": SERVER,
+    }
+    root = write_project(tmp_path / "p", files, select=["BK111", "BK113"])
+    found = sorted((f.code, f.path, f.line) for f in analyze([root], use_cache=False).findings)
+    assert found == [
+        ("BK111", "app/gen.py", 12),  # the logging call, not the print
+        ("BK111", "app/server.py", 2),
+        ("BK113", "app/cli/cloud.py", 8),  # a password compared in plain
+        ("BK113", "app/server.py", 3),
+    ]

@@ -1,0 +1,114 @@
+"""BK304 and three batch shapes real projects use (lightrag, prefect): chunks of ids matched
+by SQL text with ``= ANY($1)`` or ``IN (...)``, SQLAlchemy's executemany of a chunk
+(``session.execute(stmt, batch)``), and keyset paging whose ``.limit(n)`` a helper builds.
+The same calls run once per item are still reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backendkit import analyze
+from helpers import write_project
+
+BATCHES = """\
+import asyncpg
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Event
+
+CHUNK = 1000
+
+
+async def delete_ids(connection: asyncpg.Connection, ids: list[str]) -> None:
+    delete_sql = "DELETE FROM items WHERE id = ANY($1)"
+    for i in range(0, len(ids), CHUNK):
+        await connection.execute(delete_sql, ids[i : i + CHUNK])
+
+
+async def delete_in(connection: asyncpg.Connection, ids: list[str]) -> None:
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        marks = ", ".join(f"${n + 1}" for n in range(len(chunk)))
+        await connection.execute(f"DELETE FROM items WHERE id IN ({marks})", *chunk)
+
+
+def in_batches(rows: list[dict], size: int = 500):
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+async def write_events(session: AsyncSession, rows: list[dict]) -> None:
+    stmt = insert(Event)
+    for batch in in_batches(rows):
+        await session.execute(stmt, batch)
+
+
+def _page(size: int):
+    return select(Event.id).order_by(Event.id).limit(size)
+
+
+async def walk(session: AsyncSession) -> int:
+    seen, last = 0, None
+    while True:
+        query = _page(500)
+        if last:
+            query = query.where(Event.id > last)
+        ids = (await session.execute(query)).scalars().all()
+        if not ids:
+            break
+        seen, last = seen + len(ids), ids[-1]
+    return seen
+"""
+
+PER_ITEM = """\
+import asyncpg
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Event
+
+
+async def one_by_one(connection: asyncpg.Connection, ids: list[str]) -> None:
+    for item_id in ids:
+        await connection.execute("DELETE FROM items WHERE id = ANY($1)", [item_id])
+
+
+async def rows_one_by_one(session: AsyncSession, rows: list[dict]) -> None:
+    stmt = insert(Event)
+    for row in rows:
+        await session.execute(stmt, row)
+
+
+def _one(event_id: int):
+    return select(Event).where(Event.id == event_id)
+
+
+async def each(session: AsyncSession, ids: list[int]) -> list:
+    return [(await session.execute(_one(i))).scalar() for i in ids]
+"""
+
+MODELS = """\
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+"""
+
+
+def test_set_queries_per_chunk_are_batches_and_per_item_ones_are_not(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": MODELS,
+        "app/batches.py": BATCHES,
+        "app/per_item.py": PER_ITEM,
+    }
+    root = write_project(tmp_path / "p", files, select=["BK304"])
+    found = [(f.path, f.line) for f in analyze([root], use_cache=False).findings]
+    assert found == [("app/per_item.py", 10), ("app/per_item.py", 16), ("app/per_item.py", 24)]
