@@ -133,3 +133,40 @@ def test_a_baseline_of_project_relative_paths_still_matches(
     capsys.readouterr()
     assert _lint(root, baseline=old) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def _lint_paths(paths: list[Path], **kwargs: object) -> int:
+    """``lint --output-format json`` (not quiet: notes go to stderr)."""
+    return run_lint(paths, "json", None, None, None, False, False, None, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_baseline_written_from_some_files_keeps_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A trial wrote a baseline from one file and lost every other file's entries; a run with
+    the baseline now also says how many recorded findings no longer occur."""
+    other = ROUTES.replace("/items/{item_id}", "/orders/{order_id}").replace("item", "order")
+    root = write_project(
+        tmp_path / "p", {"app/__init__.py": "", "app/a.py": ROUTES, "app/b.py": other}
+    )
+    baseline = tmp_path / "baseline.json"
+    assert _lint_paths([root], write_baseline=baseline) == 0
+    assert sorted(f["path"] for f in json.loads(baseline.read_text())["findings"]) == [
+        "p/app/a.py",
+        "p/app/b.py",
+    ]
+    capsys.readouterr()
+
+    assert _lint_paths([root / "app/a.py"], write_baseline=baseline) == 0
+    assert "kept the 1 it records for the files not given" in capsys.readouterr().err
+    assert sorted(f["path"] for f in json.loads(baseline.read_text())["findings"]) == [
+        "p/app/a.py",
+        "p/app/b.py",
+    ]
+
+    (root / "app/b.py").write_text("X = 1\n", encoding="utf-8")  # b's finding is fixed
+    assert _lint_paths([root / "app/a.py"], baseline=baseline) == 0
+    assert "no longer occur" not in capsys.readouterr().err  # b.py was not looked at
+    assert _lint_paths([root], baseline=baseline) == 0
+    err = capsys.readouterr().err
+    assert f"note: 1 finding(s) recorded in {baseline} no longer occur" in err

@@ -104,3 +104,44 @@ def test_statistics_as_json_and_refused_where_they_cannot_be_shown(tmp_path: Pat
     assert proc.returncode == 1
     assert json.loads(proc.stdout) == [{"code": "BK101", "name": "missing-auth", "count": 1}]
     assert_one_line_error(bk(root, "lint", "--statistics", "-o", "sarif"), "--statistics")
+
+
+def test_an_included_module_that_does_not_parse_is_named_as_such(tmp_path: Path) -> None:
+    """A second trial: the include of a router whose module has a syntax error was noted as
+    "app.api.routes has no attribute broken", sending the user looking for a name."""
+    root = write_project(
+        tmp_path / "p",
+        {
+            "app/__init__.py": "",
+            "app/api/__init__.py": "",
+            "app/api/routes/__init__.py": "",
+            "app/api/routes/broken.py": "def x(:\n",
+            "app/main.py": "from fastapi import FastAPI\n\nfrom app.api.routes import broken\n\n"
+            "app = FastAPI()\napp.include_router(broken.router)\n",
+        },
+    )
+    shown = bk(root, "routes", "-o", "json")
+    (route,) = json.loads(shown.stdout)
+    assert "app.api.routes.broken could not be parsed, BK001" in route["notes"][0]
+    assert "has no attribute" not in route["notes"][0]
+
+
+def test_fail_on_sets_the_severity_that_fails_the_run(tmp_path: Path) -> None:
+    """A second trial: BK208 (info) failed the build with no way to fail on warnings only.
+    ``--fail-on`` keeps printing every finding and exits 1 only from that severity up."""
+    items = (
+        "from fastapi import APIRouter, HTTPException\n\nrouter = APIRouter()\n\n\n"
+        "@router.get('/items/{item_id}', response_model=dict)  # backendkit: public\n"
+        "def read_item(item_id: int) -> dict:\n"
+        "    if item_id < 0:\n        raise HTTPException(status_code=404)\n"
+        "    return {}\n"
+    )
+    root = write_project(tmp_path / "p", files(items), select=["BK208"])
+    default = bk(root, "lint")
+    assert default.returncode == 1
+    assert "BK208" in default.stdout
+    warning = bk(root, "lint", "--fail-on", "warning")
+    assert warning.returncode == 0
+    assert "BK208" in warning.stdout
+    assert bk(root, "lint", "--fail-on", "info").returncode == 1
+    assert_one_line_error(bk(root, "lint", "--fail-on", "notice"), "--fail-on", "notice")

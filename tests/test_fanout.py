@@ -272,6 +272,7 @@ def test_jobs_one_never_forks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 NOT_MEMOS = {
     "index": {
         "modules",
+        "unparsed",  # the modules that did not parse, fixed when the index is built
         "_packages",
         "_in_progress",
         "_sites_by_name",

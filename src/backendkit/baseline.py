@@ -10,14 +10,19 @@ whatever directory backendkit runs from, whichever files it is given (a monorepo
 run names files of several projects, a full run lints them all) and wherever the repository is
 checked out. A baseline written before paths were relative to it (project-relative paths)
 still matches: a finding is known if either form of its fingerprint is recorded.
+
+Writing a baseline from some files (``lint app/api --write-baseline b.json``) keeps what the
+file records for the files the run did not look at; a run with ``--baseline`` notes how many
+recorded findings of the files it looked at no longer occur (fixed, or changed and so new).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from backendkit.findings import Finding
@@ -28,13 +33,32 @@ VERSION = 1
 
 @dataclass(frozen=True)
 class Baseline:
-    """The fingerprints a baseline file records; its paths are relative to ``directory``."""
+    """The fingerprints a baseline file records; its paths are relative to ``directory``.
+    ``paths``: the file each fingerprint was recorded for (as written, for the stale count)."""
 
     directory: Path
     fingerprints: frozenset[str]
+    paths: dict[str, str] = field(default_factory=dict)
 
     def __contains__(self, fingerprint: object) -> bool:
         return fingerprint in self.fingerprints
+
+    def stale(self, matched: set[str], within: list[Path]) -> int:
+        """How many recorded findings of files under ``within`` (what the run looked at) no
+        current finding matches: fixed, or changed so that they are new."""
+        return sum(
+            1
+            for fp, path in self.paths.items()
+            if fp not in matched and _under(self.directory / path, within)
+        )
+
+
+def _under(file: Path, within: list[Path]) -> bool:
+    """``file`` is one of ``within`` or under one of them (all when ``within`` is empty)."""
+    if not within:
+        return True
+    full = file.resolve()
+    return any(full == place or place in full.parents for place in within)
 
 
 def _directory(path: Path) -> Path:
@@ -55,8 +79,11 @@ def _relative_to(directory: Path, report: Report) -> Callable[[str], str]:
     return shown
 
 
-def write_baseline(path: Path, report: Report) -> int:
-    """Write every finding of ``report`` to ``path``; return how many."""
+def write_baseline(path: Path, report: Report, within: list[Path] | None = None) -> tuple[int, int]:
+    """Write every finding of ``report`` to ``path``; return how many, and how many entries
+    of an existing baseline it kept: those of files outside ``within`` (what the run looked
+    at: the paths it was given, or the project's root), which this run did not check (another
+    directory's, or another project's of a monorepo's baseline)."""
     shown = _relative_to(_directory(path), report)
     entries = [
         {
@@ -68,9 +95,27 @@ def write_baseline(path: Path, report: Report) -> int:
         }
         for f, fp in zip(report.findings, fingerprints(report, shown), strict=True)
     ]
-    document = {"tool": "backendkit", "version": VERSION, "findings": entries}
+    written = {entry["fingerprint"] for entry in entries}
+    kept = [e for e in _outside(path, within or []) if e.get("fingerprint") not in written]
+    document = {"tool": "backendkit", "version": VERSION, "findings": entries + kept}
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    return len(entries)
+    return len(entries), len(kept)
+
+
+def _outside(path: Path, within: list[Path]) -> list[dict[str, object]]:
+    """The entries of the baseline at ``path`` (if it reads as one) for files outside
+    ``within``."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        entries = document["findings"] if document.get("version") == VERSION else []
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        return []
+    directory = _directory(path)
+    return [
+        e
+        for e in entries
+        if isinstance(e, dict) and not _under(directory / str(e.get("path", "")), within)
+    ]
 
 
 def load_baseline(path: Path) -> Baseline:
@@ -89,20 +134,54 @@ def load_baseline(path: Path) -> Baseline:
             f"--baseline {path}: version {document.get('version')!r} is not {VERSION}; "
             "write it again with --write-baseline"
         )
-    entries = document.get("findings", [])
-    recorded = {
-        str(e["fingerprint"]) for e in entries if isinstance(e, dict) and "fingerprint" in e
-    }
-    return Baseline(_directory(path), frozenset(recorded))
+    entries = [e for e in document.get("findings", []) if isinstance(e, dict)]
+    paths = {str(e["fingerprint"]): str(e.get("path", "")) for e in entries if "fingerprint" in e}
+    return Baseline(_directory(path), frozenset(paths), paths)
 
 
-def new_findings(report: Report, known: Baseline) -> list[Finding]:
+def new_findings(report: Report, known: Baseline) -> tuple[list[Finding], set[str]]:
     """The findings of ``report`` whose fingerprint the baseline does not hold (with paths
-    relative to the baseline's directory, or project-relative as older baselines have them)."""
+    relative to the baseline's directory, or project-relative as older baselines have them),
+    and the recorded fingerprints the others matched."""
     prints = fingerprints(report, _relative_to(known.directory, report))
     older = fingerprints(report, str)
-    return [
-        finding
-        for finding, fp, old in zip(report.findings, prints, older, strict=True)
-        if fp not in known and old not in known
-    ]
+    new: list[Finding] = []
+    matched: set[str] = set()
+    for finding, fp, old in zip(report.findings, prints, older, strict=True):
+        if fp in known or old in known:
+            matched.update({fp, old} & known.fingerprints)
+        else:
+            new.append(finding)
+    return new, matched
+
+
+def run_scope(paths: Sequence[Path], root: Path) -> list[Path]:
+    """What a run looked at, resolved: the paths it was given, or the project's root when
+    they cover it (none, or one holding the root)."""
+    given = [Path(p).resolve() for p in paths]
+    whole = root.resolve()
+    if not given or any(p == whole or p in whole.parents for p in given):
+        return [whole]
+    return given
+
+
+def record_baseline(report: Report, path: Path, within: list[Path]) -> int:
+    """``lint --write-baseline``: record, and say how many entries were kept (exit 0)."""
+    count, kept = write_baseline(path, report, within)
+    more = f", and kept the {kept} it records for the files not given" if kept else ""
+    sys.stderr.write(f"Recorded {count} finding(s) in {path}{more}\n")
+    return 0
+
+
+def beyond_baseline(report: Report, path: Path, within: list[Path], quiet: bool) -> list[Finding]:
+    """The findings ``path`` does not record; a note on stderr counts the recorded ones of
+    the given files that no finding matches any more."""
+    known = load_baseline(path)
+    found, matched = new_findings(report, known)
+    stale = known.stale(matched, within)
+    if stale and not quiet:
+        sys.stderr.write(
+            f"note: {stale} finding(s) recorded in {path} no longer occur (fixed, or changed "
+            "and reported as new); write the baseline again to drop them\n"
+        )
+    return found

@@ -143,6 +143,15 @@ def lint(
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even with findings.")
     ] = False,
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on",
+            metavar="SEVERITY",
+            help="Exit 1 only for findings of this severity or higher: info (any finding), "
+            "warning or error. All findings are printed.",
+        ),
+    ] = "info",
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Count findings per rule (JSON with -o json).")
     ] = False,
@@ -169,6 +178,7 @@ def lint(
             fix=_fix_mode(fix, unsafe_fixes, diff),
             use_cache=not no_cache,
             jobs=jobs,
+            fail_on=fail_on,
         )
     )
     raise typer.Exit(0 if exit_zero else code)

@@ -61,8 +61,10 @@ def run_lint(
     fix: str = "",
     use_cache: bool = True,
     jobs: int | None = None,
+    fail_on: str = "info",
 ) -> int:
-    """``backendkit lint``: print findings in ``output_format``; 1 when there are any.
+    """``backendkit lint``: print findings in ``output_format``; 1 when there are any (of
+    severity ``fail_on`` or higher).
 
     With ``write_baseline`` the findings are recorded there instead (exit 0); with
     ``baseline`` only findings that file does not record are reported. ``fix`` is "",
@@ -73,6 +75,7 @@ def run_lint(
     from backendkit.reporters import Report
 
     _check_output(output_format, statistics)
+    failing = _failing(fail_on)
     result = _analyze(paths, config, select, ignore, extend_select, use_cache, jobs, not quiet)
     if fix:
         changed = _fix(result, fix)
@@ -92,13 +95,30 @@ def run_lint(
         show_statistics=statistics,
     )
     if write_baseline is not None:
-        return _record_baseline(report, write_baseline)
-    if baseline is not None:
-        from backendkit.baseline import load_baseline, new_findings
+        from backendkit.baseline import record_baseline, run_scope
 
-        report.findings = new_findings(report, load_baseline(baseline))
+        return record_baseline(report, write_baseline, run_scope(paths, result.root))
+    if baseline is not None:
+        report.findings = _new_only(report, baseline, paths, quiet)
     _print_lint(_rendered(report, output_format), result.notes, output_format, quiet)
-    return 1 if report.findings else 0
+    return 1 if any(f.severity.value in failing for f in report.findings) else 0
+
+
+def _new_only(report, baseline: Path, paths: Sequence[Path], quiet: bool) -> list:
+    """``lint --baseline``: the findings the baseline does not record."""
+    from backendkit.baseline import beyond_baseline, run_scope
+
+    return beyond_baseline(report, baseline, run_scope(paths, report.root), quiet)
+
+
+SEVERITIES = ("error", "warning", "info")  # highest first
+
+
+def _failing(fail_on: str) -> tuple[str, ...]:
+    """The severities that make ``lint`` exit 1 with ``--fail-on fail_on``."""
+    if fail_on not in SEVERITIES:
+        raise ValueError(f"--fail-on {fail_on!r} is not one of: info, warning, error")
+    return SEVERITIES[: SEVERITIES.index(fail_on) + 1]
 
 
 def _check_output(output_format: str, statistics: bool) -> None:
@@ -163,14 +183,6 @@ def _hidden_fixes(result, safe: dict) -> str:
     return (
         f"Fixes that change behaviour would edit {files}: review them with --diff --unsafe-fixes\n"
     )
-
-
-def _record_baseline(report, path: Path) -> int:
-    from backendkit.baseline import write_baseline
-
-    count = write_baseline(path, report)
-    sys.stderr.write(f"Recorded {count} finding(s) in {path}\n")
-    return 0
 
 
 class SourceCache:

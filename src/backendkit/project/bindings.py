@@ -1,12 +1,13 @@
 """What a name holds while its own value is computed, and the object a helper that returns
-its parameter hands back: two facts the evaluator reads from a scope's bindings."""
+its parameter hands back (two facts the evaluator reads from a scope's bindings); whether a
+scope binds a name, and which of its bindings of a name comes last (the index's lookup)."""
 
 from __future__ import annotations
 
 from backendkit.project.symbols import Ctx, Instance, ParamSym, Value, VarSym
-from backendkit.summary.model import Call, Name
+from backendkit.summary.model import Call, Name, Scope
 
-__all__ = ["bound_result", "earlier_binding"]
+__all__ = ["binds", "bound_result", "earlier_binding", "latest_binding"]
 
 
 def earlier_binding(var: VarSym) -> VarSym | ParamSym | None:
@@ -36,3 +37,23 @@ def bound_result(value: Value, param: ParamSym, call: Call, where: Ctx) -> Value
             if assign.value is call:
                 return Instance(value.cls, value.call, value.ctx, VarSym(name, assign, where))
     return value
+
+
+def binds(scope: Scope, name: str) -> bool:
+    """True when ``scope`` has any binding (or parameter) called ``name``."""
+    return (
+        name in scope.functions
+        or name in scope.classes
+        or name in scope.assigns
+        or name in scope.imports
+        or name in scope.params
+    )
+
+
+def latest_binding(*bindings: tuple[str, object | None]) -> tuple[int, str, object] | None:
+    """The binding on the latest line (the first of them on a tie) as (line, kind, binding)."""
+    best: tuple[int, str, object] | None = None
+    for kind, found in bindings:
+        if found is not None and (best is None or found.line > best[0]):  # type: ignore[attr-defined]
+            best = (found.line, kind, found)  # type: ignore[attr-defined]
+    return best

@@ -13,6 +13,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, TypeVar
 
 from backendkit.project.aliases import ImportAliases
+from backendkit.project.bindings import binds, latest_binding
 from backendkit.project.evaluate import Evaluator
 from backendkit.project.exports import star_imports, static_all
 from backendkit.project.scopewalk import functions_in, sites_in
@@ -56,9 +57,13 @@ class ProjectIndex:
 
     def __init__(self, summaries: Iterable[ModuleSummary]) -> None:
         self.modules: dict[str, ModuleSummary] = {}
+        #: the modules whose file did not parse (BK001): named in what cannot be resolved
+        self.unparsed: set[str] = set()
         for summary in summaries:
             if summary.parsed:
                 self.modules.setdefault(summary.module, summary)
+            elif summary.module:
+                self.unparsed.add(summary.module)
         self._packages: set[str] = set()
         for module in self.modules:
             parts = module.split(".")
@@ -140,7 +145,7 @@ class ProjectIndex:
         # those are in the key.
         scopes = ctx.scopes
         binding = len(scopes)
-        while binding and not _binds(scopes[binding - 1], name):
+        while binding and not binds(scopes[binding - 1], name):
             binding -= 1
         key = (name, id(ctx.module), *map(id, scopes[:binding]), depth)
         found = self._names.get(key)
@@ -164,9 +169,9 @@ class ProjectIndex:
         """What ``name`` is bound to in ``scope`` (one of ``ctx``'s scopes): the binding on the
         latest line wins, a star import binding the names its module exports."""
         stars = self._stars.get(ctx.module.module) if scope is ctx.module.scope else None
-        if not stars and not _binds(scope, name):
+        if not stars and not binds(scope, name):
             return None  # the common case: not bound here, look further out
-        best = _latest(
+        best = latest_binding(
             ("func", scope.functions.get(name)),
             ("class", scope.classes.get(name)),
             ("var", scope.last_assign(name)),
@@ -275,7 +280,7 @@ class ProjectIndex:
         if self.is_project_module(target):
             return ModuleSym(target)
         if self.is_project_module(base):
-            return Unresolved(f"{base} has no attribute {binding.name}")
+            return self._missing(base, binding.name)
         return External(target)
 
     @staticmethod
@@ -322,6 +327,13 @@ class ProjectIndex:
         submodule = f"{module}.{attr}"
         if self.is_project_module(submodule):
             return ModuleSym(submodule)
+        return self._missing(module, attr)
+
+    def _missing(self, module: str, attr: str) -> Unresolved:
+        """What ``module.attr`` is when the project has none: a submodule whose file did not
+        parse says so (the route inventory's note then names the right problem)."""
+        if f"{module}.{attr}" in self.unparsed:
+            return Unresolved(f"{module}.{attr} could not be parsed, BK001")
         return Unresolved(f"{module} has no attribute {attr}")
 
     def class_member(self, cls: ClassSym, attr: str, depth: int = 0) -> Symbol | None:
@@ -478,23 +490,3 @@ class ProjectIndex:
             if state == (self._cutoffs, self._guard_hits):
                 self._targets[key] = found
         return found
-
-
-def _binds(scope: Scope, name: str) -> bool:
-    """True when ``scope`` has any binding (or parameter) called ``name``."""
-    return (
-        name in scope.functions
-        or name in scope.classes
-        or name in scope.assigns
-        or name in scope.imports
-        or name in scope.params
-    )
-
-
-def _latest(*bindings: tuple[str, object | None]) -> tuple[int, str, object] | None:
-    """The binding on the latest line (the first of them on a tie) as (line, kind, binding)."""
-    best: tuple[int, str, object] | None = None
-    for kind, found in bindings:
-        if found is not None and (best is None or found.line > best[0]):  # type: ignore[attr-defined]
-            best = (found.line, kind, found)  # type: ignore[attr-defined]
-    return best

@@ -71,7 +71,7 @@ def _where(route: Route) -> str:
         return " (router not included in any app the analysis could see)"
     if not route.dependencies:
         return ""
-    names = [label.rpartition(":")[2] or label for label in route.dependencies]
+    names = list(dict.fromkeys(label.rpartition(":")[2] or label for label in route.dependencies))
     more = f" and {len(names) - NAMED_DEPENDENCIES} more" if len(names) > NAMED_DEPENDENCIES else ""
     caught = "".join(f"; {note}" for note in route.notes if CAUGHT in note)
     listed = ", ".join(names[:NAMED_DEPENDENCIES])

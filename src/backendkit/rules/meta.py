@@ -42,12 +42,22 @@ class InvalidDirectiveRule(FileRule):
         Example("x = 1  # backendkit: ignore  # expect: BK003\n"),
         Example("x = 1  # backendkit: ignroe[BK101]  # expect: BK003\n"),
         Example("x = 1  # backendkit: ignore[BK1O1]  # expect: BK003\n"),
+        Example("x = 1  # noqa: E501, BK402  # expect: BK003\n", note="noqa is ruff's"),
     )
 
     def check_file(self, ctx: FileContext) -> Iterable[Finding]:
         """One finding per invalid directive or unknown code in a directive."""
         known = load_catalogue()
         for directive in ctx.summary.directives:
+            if directive.kind == "noqa":
+                wanted = ", ".join(directive.codes)
+                yield self.finding(
+                    ctx.summary.path,
+                    directive.line,
+                    f"'# noqa: {wanted}' does not silence backendkit (noqa is ruff's and "
+                    f"flake8's); write '# backendkit: ignore[{wanted}]'",
+                )
+                continue
             if directive.kind == "invalid":
                 yield self.finding(
                     ctx.summary.path,

@@ -8,10 +8,9 @@ the same numbers but costs about three times the parse itself.
 
 from __future__ import annotations
 
-import re
-
 import libcst as cst
 
+from backendkit.summary.directives import parse_directive
 from backendkit.summary.exprs import ExprConverter, dotted_name
 from backendkit.summary.facts import OpenTry, RepeatFacts, StatementFacts, bind_loop, store_attr
 from backendkit.summary.flow import FlowFacts, OpenIf, falls_off
@@ -22,7 +21,6 @@ from backendkit.summary.model import (
     CallSite,
     ClassInfo,
     Const,
-    Directive,
     Expr,
     FunctionInfo,
     ImportBinding,
@@ -36,26 +34,6 @@ from backendkit.summary.model import (
     Unknown,
 )
 from backendkit.summary.walker import walk
-
-DIRECTIVE_RE = re.compile(r"#\s*backendkit:\s*(?P<body>.*)$")
-_DIRECTIVE_BODY_RE = re.compile(r"^(?P<kind>ignore-file|ignore|public)\s*(\[(?P<codes>[^\]]*)\])?")
-
-
-def parse_directive(line: int, comment: str) -> Directive | None:
-    """Read a ``# backendkit: ...`` comment; malformed ones become kind ``invalid``."""
-    found = DIRECTIVE_RE.search(comment)
-    if not found:
-        return None
-    body = found.group("body").strip()
-    match = _DIRECTIVE_BODY_RE.match(body)
-    if not match:
-        return Directive(line, "invalid", (), body)
-    kind = match.group("kind")
-    raw_codes = match.group("codes")
-    codes = tuple(c.strip() for c in (raw_codes or "").split(",") if c.strip())
-    if kind in ("ignore", "ignore-file") and not codes:
-        return Directive(line, "invalid", (), body)
-    return Directive(line, kind, codes, body)
 
 
 def line_breaks(text: str) -> int:
@@ -127,8 +105,8 @@ class Collector(LoopExitFacts, StatementFacts, RepeatFacts, FlowFacts, cst.CSTVi
             self.line += line_breaks(node.value)
 
     def visit_Comment(self, node: cst.Comment) -> None:
-        """Record ``# backendkit:`` directives."""
-        if "backendkit" in node.value:
+        """Record ``# backendkit:`` directives (and ``# noqa`` ones naming our codes)."""
+        if "backendkit" in node.value or "BK" in node.value.upper():
             directive = parse_directive(self.line, node.value)
             if directive is not None:
                 self.summary.directives.append(directive)
