@@ -184,3 +184,56 @@ def test_a_name_bound_by_two_handlers_is_read_in_the_handler_it_is_used_in(
     root = write_project(tmp_path / "p", files)
     found = analyze([root], use_cache=False).findings
     assert [f.line for f in found if f.code == "BK107" and f.path == "app/reused.py"] == [28]
+
+
+NESTED = """\
+from fastapi import FastAPI, HTTPException
+
+from app.errors import NotFound
+from app.main import find
+
+app = FastAPI()
+
+
+@app.get("/outer/{group_id}")
+def outer(group_id: int) -> str:
+    try:
+        find(group_id)
+    except NotFound as e:
+        raise HTTPException(status_code=404, detail=str(e)) from e
+
+    def inner() -> str:
+        try:
+            return find(group_id)
+        except Exception as e:
+            raise HTTPException(status_code=500, detail=str(e)) from e
+
+    return inner()
+
+
+@app.get("/nested/{group_id}")
+def nested(group_id: int) -> str:
+    try:
+        return find(group_id)
+    except Exception as e:
+        try:
+            find(-group_id)
+        except NotFound as e:
+            raise HTTPException(status_code=404, detail=str(e)) from e
+        raise HTTPException(status_code=500, detail=str(e)) from e
+"""
+
+
+def test_a_use_reads_the_handler_it_is_in_not_one_above_or_before_it(tmp_path: Path) -> None:
+    """A review's holes: a nested function's ``except Exception as e`` after the outer
+    function's ``except NotFound as e``, and a use after an inner ``except NotFound as e``
+    inside an ``except Exception as e``, are the ``Exception``'s: reported."""
+    files = {
+        "app/__init__.py": "",
+        "app/errors.py": ERRORS,
+        "app/main.py": MAIN,
+        "app/nested.py": NESTED,
+    }
+    root = write_project(tmp_path / "p", files)
+    found = analyze([root], use_cache=False).findings
+    assert [f.line for f in found if f.code == "BK107" and f.path == "app/nested.py"] == [20, 34]

@@ -29,6 +29,8 @@ def main() -> None:
 CLOUD = """\
 import os
 
+import typer
+
 
 def login(profile_api_key: str, password: str, stored_password: str) -> bool:
     env_var_api_key = os.environ.get("API_KEY")
@@ -47,7 +49,8 @@ def check(api_key: str, expected_api_key: str) -> bool:
 def test_command_line_programs_print_and_compare_what_they_own(tmp_path: Path) -> None:
     files = {
         "app/__init__.py": "",
-        "app/gen.py": TOOL,
+        "app/scripts/__init__.py": "",
+        "app/scripts/gen.py": TOOL,
         "app/cli/__init__.py": "",
         "app/cli/cloud.py": CLOUD,
         "app/server.py": SERVER,
@@ -55,8 +58,54 @@ def test_command_line_programs_print_and_compare_what_they_own(tmp_path: Path) -
     root = write_project(tmp_path / "p", files, select=["BK111", "BK113"])
     found = sorted((f.code, f.path, f.line) for f in analyze([root], use_cache=False).findings)
     assert found == [
-        ("BK111", "app/gen.py", 12),  # the logging call, not the print
+        ("BK111", "app/scripts/gen.py", 12),  # the logging call, not the print
         ("BK111", "app/server.py", 2),
-        ("BK113", "app/cli/cloud.py", 8),  # a password compared in plain
+        ("BK113", "app/cli/cloud.py", 10),  # a password compared in plain
         ("BK113", "app/server.py", 3),
+    ]
+
+
+SERVED_TOOLS = """\
+import argparse
+
+from fastapi import APIRouter, Header, HTTPException
+
+router = APIRouter()
+WEBHOOK_TOKEN = "x" * 3
+
+
+def verify_token(token: str) -> None:
+    if token != WEBHOOK_TOKEN:
+        raise HTTPException(401)
+
+
+@router.post("/webhook")
+async def webhook(x_webhook_token: str = Header()) -> None:
+    print("webhook token", x_webhook_token)
+"""
+
+SERVER_WITH_ARGS = """\
+import argparse
+
+
+def check(api_key: str) -> None:
+    print(f"rejected api key {api_key}")
+"""
+
+
+def test_a_served_tools_package_or_a_server_reading_arguments_is_no_cli(tmp_path: Path) -> None:
+    """A review's holes: an LLM app's served ``tools`` package (no argument parser), and an
+    application module importing ``argparse`` for its port, are still checked."""
+    files = {
+        "app/__init__.py": "",
+        "app/tools/__init__.py": "",
+        "app/tools/routes.py": SERVED_TOOLS.replace("import argparse\n\n", ""),
+        "app/server.py": SERVER_WITH_ARGS,
+    }
+    root = write_project(tmp_path / "p", files, select=["BK111", "BK113"])
+    found = sorted((f.code, f.path, f.line) for f in analyze([root], use_cache=False).findings)
+    assert found == [
+        ("BK111", "app/server.py", 5),
+        ("BK111", "app/tools/routes.py", 14),
+        ("BK113", "app/tools/routes.py", 8),
     ]

@@ -112,3 +112,40 @@ def test_set_queries_per_chunk_are_batches_and_per_item_ones_are_not(tmp_path: P
     root = write_project(tmp_path / "p", files, select=["BK304"])
     found = [(f.path, f.line) for f in analyze([root], use_cache=False).findings]
     assert found == [("app/per_item.py", 10), ("app/per_item.py", 16), ("app/per_item.py", 24)]
+
+
+NOT_CHUNKS = """\
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def store(session: AsyncSession, chunks: list[dict]) -> None:
+    for chunk in chunks:
+        await session.execute(
+            text("INSERT INTO chunks (doc_id, content) VALUES (:doc_id, :content)"), chunk
+        )
+
+
+async def vectors(session: AsyncSession, chunks: list[dict]) -> None:
+    for chunk in chunks:
+        await session.execute(
+            text("SELECT * FROM embeddings WHERE chunk_id = :id AND model IN ('a', 'b')"),
+            {"id": chunk["id"]},
+        )
+
+
+async def per_batch(conn, batches: list[dict]) -> None:
+    for batch in batches:
+        await conn.fetch(
+            "SELECT * FROM items WHERE batch_id = $1 AND status IN ('ok', 'pending')", batch["id"]
+        )
+"""
+
+
+def test_a_loop_over_text_chunks_or_batch_records_is_no_chunked_query(tmp_path: Path) -> None:
+    """A review's holes: a RAG app's text "chunks" and a table's "batches" are items, not
+    chunks of ids; a set written in the SQL (``IN ('a', 'b')``) is no parameter set."""
+    files = {"app/__init__.py": "", "app/store.py": NOT_CHUNKS}
+    root = write_project(tmp_path / "p", files, select=["BK304"])
+    found = [f.line for f in analyze([root], use_cache=False).findings]
+    assert found == [7, 14, 22]

@@ -47,9 +47,8 @@ def deferred_lines(summary: ModuleSummary) -> set[int]:
     scope = summary.scope
     deferred = function_import_lines(scope) - scope_import_lines(scope)
     lines = {record.line for record in summary.imports}
-    for block in scope.ifs:  # at module level every ``if``; one reading only ``__name__``
-        if block.reads == ("__name__",):  # is the main guard (its ``else`` runs on import)
-            deferred |= {line for line in lines if line > block.first and block.in_body(line)}
+    for first, end in scope.main_guard:  # its ``else`` runs on import
+        deferred |= {line for line in lines if first <= line < end}
     return deferred
 
 

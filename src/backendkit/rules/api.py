@@ -33,8 +33,13 @@ from backendkit.summary.model import Call, Const, Expr, Name, Param, Subscript
 
 CREATE_HANDLER = re.compile(r"^(create|add|new|insert|register|signup|upload)(_|$)")
 #: what OpenAI-compatible APIs "create" and answer 200 for: a computation, no stored resource
+#: (the handler's name and the API's path both say so)
 COMPUTED = re.compile(
     r"(^|_)(completions?|embeddings?|moderations?|transcriptions?|translations?|speech)(_|$)"
+)
+OPENAI_PATH = re.compile(
+    r"/(chat/completions|completions|embeddings|moderations|audio/(transcriptions|translations"
+    r"|speech))/?$"
 )
 LIST_MODEL = re.compile(r"^(list|List|Sequence|Iterable|set|Set|tuple|Tuple)\[")
 PAGE_PARAMS = frozenset(
@@ -146,7 +151,8 @@ class CreateStatusRule(ProjectRule):
             if "POST" not in route.methods or not default.kept(route):
                 continue
             name = _short(route)
-            if CREATE_HANDLER.match(name) and not COMPUTED.search(name):
+            computed = COMPUTED.search(name) and OPENAI_PATH.search(route.path)
+            if CREATE_HANDLER.match(name) and not computed:
                 yield self.finding(
                     route.file,
                     route.line,
@@ -261,13 +267,25 @@ class _DefaultStatus:
 
 
 def _sets_own_status(index: ProjectIndex, handler: FuncSym) -> bool:
+    """The handler answers another status than the declared one: it assigns it to its
+    ``Response`` parameter (``_assigns_status``) or returns a response built with it
+    (``_returned_status``)."""
+    inner = handler.ctx.enter(handler.info)
+    if _assigns_status(index, handler, inner):
+        return True
+    codes = [_returned_status(index, returned, inner) for returned in handler.info.scope.returns]
+    if any(code is not None and 200 < code < 300 for code in codes):
+        return True
+    return bool(codes) and all(code is None for code in codes)
+
+
+def _assigns_status(index: ProjectIndex, handler: FuncSym, inner: Ctx) -> bool:
     """The handler assigns ``<its Response parameter>.status_code = value`` in its body
     (FastAPI sends the response it passed, with that status) with a value other than 200, or
     one the analysis cannot evaluate. A ``Response`` parameter that is never assigned a status
     (unused, handed to a helper, used through ``response.set_cookie(...)``) keeps the declared
     status."""
     assigns = handler.info.scope.attr_assigns
-    inner = handler.ctx.enter(handler.info)
     for param in handler.info.params:
         values = assigns.get(f"{param.name}.status_code")
         annotation = unwrap_annotation(param.annotation)
@@ -278,24 +296,24 @@ def _sets_own_status(index: ProjectIndex, handler: FuncSym) -> bool:
             continue
         if any(status_code_of(index.value(value, inner)) != 200 for value, _ in values):
             return True
-    return any(_returned_status(index, returned, inner) for returned in handler.info.scope.returns)
+    return False
 
 
-def _returned_status(index: ProjectIndex, returned: Expr, ctx: Ctx) -> bool:
-    """``return JSONResponse(content, status_code=201)``: a response the handler builds with
-    a success status other than 200 (or one the analysis cannot evaluate, such as an upstream
-    response's), which FastAPI sends as it is. An error response (``Response(status_code=404)``
-    on a missing item) says nothing of the status a creation answers."""
+def _returned_status(index: ProjectIndex, returned: Expr, ctx: Ctx) -> int | None:
+    """The status of a response the handler builds and returns (``return
+    JSONResponse(content, status_code=201)``: 201), None when the analysis cannot evaluate it
+    (an upstream response's), 200 for any other return. A route answers another success
+    status than 200 when one return builds it, or when every return builds a response whose
+    status is not known (a proxy's); an error response (``JSONResponse(..., status_code=400)``,
+    ``exc.status_code``) next to a plain ``return item`` says nothing of what a creation
+    answers."""
     if not isinstance(returned, Call) or not isinstance(returned.func, Name):
-        return False
+        return 200
     built = index.lookup(returned.func.dotted, ctx)
     if not (isinstance(built, External) and built.is_from(*PACKAGES) and built.last in RESPONSES):
-        return False
+        return 200
     status = returned.arg(1, "status_code")
-    if status is None:
-        return False
-    code = status_code_of(index.value(status, ctx))
-    return code is None or (200 < code < 300)
+    return 200 if status is None else status_code_of(index.value(status, ctx))
 
 
 def _is_response_class(found: object) -> bool:

@@ -9,7 +9,7 @@ from backendkit.findings import Finding
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, ModuleSym, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
-from backendkit.rules.cliprograms import in_cli_place
+from backendkit.rules.cliprograms import command_line
 from backendkit.rules.numbers_held import holds_number
 from backendkit.rules.storedchange import stores_changed_value
 from backendkit.rules.support import focused_modules, iter_functions
@@ -333,7 +333,7 @@ class SecretCompareRule(ProjectRule):
         if found is None:
             return ""
         kind, name = found
-        if kind != "password" and in_cli_place(ctx.module):
+        if kind != "password" and command_line(ctx.module):
             return ""  # a command-line program: no remote caller times the comparison
         if kind == "password":
             return (

@@ -157,6 +157,14 @@ class PydanticV1Rule(ProjectRule):
             "def chained() -> dict:\n    return Item(name='b').dict()  # expect: BK404\n",
             note="models known from a constructor call, bound or called on directly",
         ),
+        Example(
+            "from pydantic import BaseModel\n\n\nclass Base(BaseModel):\n"
+            "    def dict(self, **kwargs) -> dict:\n        kwargs.setdefault('by_alias', True)\n"
+            "        return super().dict(**kwargs)\n\n\n"
+            "class Team(Base):\n    name: str\n\n\n"
+            "def row(team: Team) -> dict:\n    return team.dict()  # expect: BK404\n",
+            note="an override handing the call on to Pydantic's v1 method",
+        ),
     )
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
@@ -246,7 +254,22 @@ def _v1_method(index: ProjectIndex, receiver: Expr, method: str, ctx: Ctx) -> st
 
 def _pydantic_method(index: ProjectIndex, cls: ClassSym, method: str) -> bool:
     """``cls`` is a Pydantic model whose ``method`` is Pydantic's: none of its project
-    classes defines one."""
+    classes defines one, or the first that does hands the call on to ``super().method``
+    (a v1 override that sets defaults still runs the deprecated method)."""
     if not is_pydantic_model(index, cls):
         return False
-    return not any(method in klass.info.scope.functions for klass in index.mro(cls))
+    for klass in index.mro(cls):
+        own = klass.info.scope.functions.get(method)
+        if own is not None:
+            return any(_super_call(site.call.func, method) for site in own.scope.calls)
+    return True
+
+
+def _super_call(func: Expr, method: str) -> bool:
+    """``super().method``."""
+    return (
+        isinstance(func, Attr)
+        and func.attr == method
+        and isinstance(func.value, Call)
+        and func.value.func == Name("super")
+    )

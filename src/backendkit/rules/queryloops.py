@@ -24,10 +24,11 @@
   (``tuple_(...).in_(...)``, ``not_in``, a Mongo ``{"$in": ...}``), or writes the chunk's
   rows at once (``insert(X).values(rows)``, ``executemany(sql, rows)``, pymongo's
   ``insert_many``, ``bulk_insert_mappings``), while the loop variable reaches the query only
-  inside it. SQL text holding ``= ANY(...)`` or ``IN (...)`` with a placeholder
-  (``execute("DELETE ... WHERE id = ANY($1)", ids[i : i + CHUNK])``) is such a query too,
-  and so is ``execute(statement, batch)`` handed a loop variable named for a batch (one
-  ``executemany`` of the chunk's rows).
+  inside it. In a loop whose iterable cuts chunks (a stepped ``range``, a call named for
+  batches or chunks; not a plain list of text ``chunks``), SQL text matching a set given as a
+  parameter (``execute("DELETE ... WHERE id = ANY($1)", ids[i : i + CHUNK])``; not ``IN
+  ('a', 'b')``) is such a query too, and so is ``execute(statement, batch)`` handed the
+  loop's variable (one ``executemany`` of the chunk's rows).
 
 How the loop variable reaches the query is followed through the function's local names
 (``chunk = ...``, ``stmt = select(...).where(...)``), flow-insensitively. Comparisons are not
@@ -71,8 +72,14 @@ _BATCH_WORDS = frozenset({"batch", "batches", "batched", "chunk", "chunks", "chu
 _RETRY_WORDS = ("retr", "attempt", "tries")
 _VIEWS = frozenset({"items", "keys", "values"})
 _SQL_LIMIT = re.compile(r"\blimit\s+(\d+|:\w+|%s|%\(\w+\)s|\?|\$\d+)", re.IGNORECASE)
-#: SQL text matching a set of values: ``= ANY($1)``, ``IN (:ids)``, ``IN ({placeholders})``
-_SQL_SET = re.compile(r"(=\s*any\s*\(|\bin\s*\()", re.IGNORECASE)
+#: SQL text matching a set of values given as a parameter: ``= ANY($1)``, ``IN (:ids)``,
+#: ``IN %s``, ``IN ({placeholders})`` (an f-string's placeholder reads as ``{}``); not ``IN
+#: ('a', 'b')``, a set written in the SQL
+_PLACEHOLDER = r"(\$\d+|:\w+|%s|%\(\w+\)s|\?|\{\})"
+_SQL_SET = re.compile(
+    rf"(=\s*any\s*\(\s*{_PLACEHOLDER}|\bin\s*\(\s*{_PLACEHOLDER}|\bin\s+{_PLACEHOLDER})",
+    re.IGNORECASE,
+)
 _SQL_RUNS = frozenset({"execute", "exec_driver_sql", "fetch", "fetchrow", "fetchval"})
 
 
@@ -266,15 +273,35 @@ class LoopQuery:
         )
 
     def _sets(self, call: Call) -> bool:
-        """A query run with its values as a whole: SQL text (or a local holding it) that
-        matches a set (``= ANY($1)``, ``IN (...)``), or ``execute(statement, batch)`` handed
-        a name saying batch (SQLAlchemy's executemany of a chunk's rows)."""
-        if _method(call) not in _SQL_RUNS or not call.args:
+        """A query run with a chunk's values as a whole, in a loop whose iterable makes
+        chunks (``_splits``): SQL text (or a local holding it) that matches a set given as a
+        parameter (``= ANY($1)``, ``IN (:ids)``), or ``execute(statement, batch)`` handed the
+        loop's variable (SQLAlchemy's executemany of the chunk's rows). A loop over a list of
+        text chunks (``for chunk in chunks``) is no chunked loop."""
+        if _method(call) not in _SQL_RUNS or not call.args or not self._splits():
             return False
         rows = call.args[1] if len(call.args) == 2 else None
-        if isinstance(rows, Name) and "." not in rows.dotted and _says_batch(rows.dotted):
+        if isinstance(rows, Name) and rows.dotted in self.targets:
             return True
         return self._holds(call.args[0], _matches_set)
+
+    def _splits(self) -> bool:
+        """The loop's iterables cut a sequence into chunks: a stepped ``range`` or a call of
+        something named for it (``batched(ids, 500)``, ``in_batches(rows)``,
+        ``chunked(keys)``)."""
+        if not self.iterables:
+            return False
+        for iterable in self.iterables:
+            if self._is_range(iterable):
+                assert isinstance(iterable, Call)
+                if len(iterable.args) != 3:
+                    return False
+                continue
+            func = iterable.func if isinstance(iterable, Call) else None
+            last = func.dotted.rpartition(".")[2].lower() if isinstance(func, Name) else ""
+            if not any(word in last for word in ("batch", "chunk")):
+                return False
+        return True
 
     def _holds(self, expr: Expr | None, test: Callable[[Expr], bool], depth: int = 0) -> bool:
         """``expr``, or a local name it uses (``stmt`` of ``stmt.where(...)`` too), or what

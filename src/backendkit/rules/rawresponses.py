@@ -54,8 +54,11 @@ def _raw(index: ProjectIndex, returned: Expr, ctx: Ctx) -> bool:
         return False
     if not _plain(value.cls):
         return True
-    media = value.call.arg(3, "media_type")  # Response(content, status_code, headers, media_type)
-    return not (isinstance(media, Const) and "json" in str(media.value))
+    # Response(content, status_code, headers, media_type): no JSON only when it says so
+    if value.call.arg(2, "headers") is not None:
+        return False  # a Content-Type header may say JSON
+    media = value.call.arg(3, "media_type")
+    return media is None or (isinstance(media, Const) and not _json_text(media.value))
 
 
 def _plain(cls: Value) -> bool:
@@ -73,8 +76,13 @@ def _class_named(index: ProjectIndex, qualname: str) -> Value:
 
 def _not_json(index: ProjectIndex, cls: Value) -> bool:
     """A library response class that is no JSON, or a project class deriving from one and
-    from no JSON response class."""
+    from no JSON response class, whose own ``media_type`` (if it sets one) is a literal that
+    names no JSON (FastAPI's docs subclass ``Response`` with ``media_type =
+    "application/json"`` to render JSON their own way)."""
     if isinstance(cls, ClassSym):
+        media = _media_type(index, cls)
+        if media is not None:
+            return isinstance(media, Const) and not _json_text(media.value)
         bases = index.external_bases(cls)
     elif isinstance(cls, External):
         bases = [cls]
@@ -82,6 +90,21 @@ def _not_json(index: ProjectIndex, cls: Value) -> bool:
         return False
     names = {base.last for base in bases if base.is_from(*PACKAGES)}
     return bool(names & NOT_JSON) and not names & JSON
+
+
+def _media_type(index: ProjectIndex, cls: ClassSym) -> Expr | None:
+    """The ``media_type = ...`` a project class of ``cls``'s bases sets first, if any."""
+    for klass in index.mro(cls):
+        assigns = klass.info.scope.assigns.get("media_type")
+        if assigns:
+            return assigns[-1].value
+    return None
+
+
+def _json_text(value: object) -> bool:
+    """A media type naming JSON (``application/json``, ``application/vnd.api+JSON``); a
+    value that is no string may be anything."""
+    return not isinstance(value, str) or "json" in value.lower()
 
 
 def _template(expr: object) -> bool:

@@ -14,6 +14,7 @@ from backendkit.summary.directives import parse_directive
 from backendkit.summary.exprs import ExprConverter, dotted_name
 from backendkit.summary.facts import OpenTry, RepeatFacts, StatementFacts, bind_loop, store_attr
 from backendkit.summary.flow import FlowFacts, OpenIf, falls_off
+from backendkit.summary.guards import is_main_guard, is_type_checking
 from backendkit.summary.loopexits import LoopExitFacts
 from backendkit.summary.model import (
     Assign,
@@ -55,10 +56,6 @@ def _has_docstring(body: cst.BaseSuite) -> bool:
     )
 
 
-def _is_type_checking(test: cst.BaseExpression) -> bool:
-    return dotted_name(test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING", "t.TYPE_CHECKING")
-
-
 class Collector(LoopExitFacts, StatementFacts, RepeatFacts, FlowFacts, cst.CSTVisitor):
     """Walks a module once and fills a ``ModuleSummary``."""
 
@@ -73,6 +70,7 @@ class Collector(LoopExitFacts, StatementFacts, RepeatFacts, FlowFacts, cst.CSTVi
         self.outer_fors: set[int] = set()
         self.paused: list[int] = []  # loops set aside while their iterable is walked
         self.type_checking = 0  # depth of ``if TYPE_CHECKING:`` blocks
+        self.main_start = 0  # the first line of the main guard being walked
         self.guard_depth: list[int] = [0]
         self.finally_depth: list[int] = [0]
         self.with_lines: list[int] = []  # the lines of the ``with`` statements being walked
@@ -400,15 +398,20 @@ class Collector(LoopExitFacts, StatementFacts, RepeatFacts, FlowFacts, cst.CSTVi
         self.guard_depth[-1] -= 1
 
     def visit_If_body(self, node: cst.If) -> None:
-        """Calls under a condition are marked as guarded; ``if TYPE_CHECKING:`` is noted."""
-        if _is_type_checking(node.test):
+        """Calls under a condition are marked as guarded; ``if TYPE_CHECKING:`` is noted, and
+        where a module's ``if __name__ == "__main__":`` body starts."""
+        if is_type_checking(node.test):
             self.type_checking += 1
+        if self.scope is self.summary.scope and is_main_guard(node.test):
+            self.main_start = self.line
         self._guard()
 
     def leave_If_body(self, node: cst.If) -> None:
-        """End of a guarded block."""
-        if _is_type_checking(node.test):
+        """End of a guarded block (``Scope.main_guard``: the main guard's body)."""
+        if is_type_checking(node.test):
             self.type_checking -= 1
+        if self.scope is self.summary.scope and is_main_guard(node.test):
+            self.scope.main_guard = (*self.scope.main_guard, (self.main_start, self.line))
         self._unguard()
 
     def visit_Else_body(self, node: cst.Else) -> None:

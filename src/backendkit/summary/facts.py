@@ -62,6 +62,7 @@ class OpenTry:
     __slots__ = (
         *("bound", "calls", "changing", "current", "end", "final", "first", "handing"),
         *("always", "handlers", "manager", "node", "raising", "scope", "starts", "statuses"),
+        "catching",
     )
 
     def __init__(
@@ -81,6 +82,7 @@ class OpenTry:
         self.calls: dict[int, list[tuple[str, bool]]] = {}  # handler -> its calls of names
         self.statuses: dict[int, list[Expr]] = {}  # handler -> ``Handler.reraise_on``
         self.always: set[int] = set()  # ``Handler.always``
+        self.catching: dict[int, int] = {}  # handler -> its entry in ``Scope.caught_lines``
         self.current = -1
 
     def block(self) -> TryBlock:
@@ -266,9 +268,10 @@ class StatementFacts:
         if node.name is not None and isinstance(node.name.name, cst.Name):
             bound = Unknown("bare") if kind is None else kind
             self.scope.caught[node.name.name.value] = bound
+            found.catching[found.current] = len(self.scope.caught_lines)
             self.scope.caught_lines = (
                 *self.scope.caught_lines,
-                (self.line, node.name.name.value, bound),
+                (self.line, self.line, node.name.name.value, bound),
             )
             found.bound[-1] = node.name.name.value
             tested = status_reraise(node.body, found.bound[-1])
@@ -278,9 +281,16 @@ class StatementFacts:
             found.always.add(found.current)
 
     def leave_ExceptHandler(self, original_node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
-        """End of an ``except:`` handler."""
+        """End of an ``except:`` handler (where the name it binds is bound ends)."""
         self.except_depth[-1] -= 1
-        self.open_tries[-1].current = -1
+        found = self.open_tries[-1]
+        at = found.catching.pop(found.current, -1)
+        if at >= 0:
+            entries = list(self.scope.caught_lines)
+            start, _end, name, kind = entries[at]
+            entries[at] = (start, self.line, name, kind)
+            self.scope.caught_lines = tuple(entries)
+        found.current = -1
 
     # ``try`` ... ``except*`` catches a lone error too (wrapped in a group): as ``except``
     visit_TryStar_body = visit_Try_body

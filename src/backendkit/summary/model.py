@@ -298,9 +298,11 @@ class Scope:
     #: a ``return`` of a test (``return key in KEYS``): line -> what it reads (``IfBlock.reads``)
     return_reads: ClassVar[Mapping[int, tuple[str, ...]]] = MappingProxyType({})
     reraises: ClassVar[bool] = False  # a bare ``raise`` (re-raising what is handled) is here
-    #: each ``except T as name`` in source order: (its line, name, T); ``caught`` keeps the
-    #: last ``T`` of a name, this which handler a use of it is in (``caught_at``)
-    caught_lines: ClassVar[tuple[tuple[int, str, Expr], ...]] = ()
+    #: each ``except T as name`` in source order: (its first line, the line after it, name, T);
+    #: ``caught`` keeps the last ``T`` of a name, this which handler a use is in (``caught_at``)
+    caught_lines: ClassVar[tuple[tuple[int, int, str, Expr], ...]] = ()
+    #: a module's ``if __name__ == "__main__":`` bodies: (first line, line after the last)
+    main_guard: ClassVar[tuple[tuple[int, int], ...]] = ()
     #: ``raise name`` (not a call): line -> (``CallSite.conditional``, ``CallSite.in_except``)
     raised_names: ClassVar[Mapping[int, tuple[bool, bool]]] = MappingProxyType({})
     #: ``if isinstance(name, T):`` bodies (``Narrowing``), in the order they end
@@ -325,13 +327,15 @@ class Scope:
         return any(block.covers(line) for block in self.tries)
 
     def caught_at(self, name: str, line: int) -> Expr | None:
-        """What the ``except T as name`` a use of ``name`` on ``line`` is in catches: the
-        last such handler starting on or before ``line`` (``except GroupError as e: ...
-        except Exception as e: ...`` bind two), else ``caught``'s."""
+        """What the ``except T as name`` of this scope a use of ``name`` on ``line`` is in
+        catches (``except GroupError as e: ... except Exception as e: ...`` bind two; the
+        innermost holding ``line`` when handlers nest); None when ``line`` is in none."""
         found = [
-            kind for start, bound, kind in self.caught_lines if bound == name and start <= line
+            (start, kind)
+            for start, end, bound, kind in self.caught_lines
+            if bound == name and start <= line < end
         ]
-        return found[-1] if found else self.caught.get(name)
+        return max(found, key=lambda pair: pair[0])[1] if found else None
 
     def last_assign(self, name: str) -> Assign | None:
         """The last assignment of ``name`` in this scope, if any."""
