@@ -135,9 +135,9 @@ def test_a_baseline_of_project_relative_paths_still_matches(
     assert json.loads(capsys.readouterr().out) == []
 
 
-def _lint_paths(paths: list[Path], **kwargs: object) -> int:
+def _lint_paths(paths: list[Path], select: list[str] | None = None, **kwargs: object) -> int:
     """``lint --output-format json`` (not quiet: notes go to stderr)."""
-    return run_lint(paths, "json", None, None, None, False, False, None, **kwargs)  # type: ignore[arg-type]
+    return run_lint(paths, "json", select, None, None, False, False, None, **kwargs)  # type: ignore[arg-type]
 
 
 def test_a_baseline_written_from_some_files_keeps_the_others(
@@ -158,7 +158,7 @@ def test_a_baseline_written_from_some_files_keeps_the_others(
     capsys.readouterr()
 
     assert _lint_paths([root / "app/a.py"], write_baseline=baseline) == 0
-    assert "kept the 1 it records for the files not given" in capsys.readouterr().err
+    assert "kept the 1 of files or rules this run did not check" in capsys.readouterr().err
     assert sorted(f["path"] for f in json.loads(baseline.read_text())["findings"]) == [
         "p/app/a.py",
         "p/app/b.py",
@@ -170,3 +170,29 @@ def test_a_baseline_written_from_some_files_keeps_the_others(
     assert _lint_paths([root], baseline=baseline) == 0
     err = capsys.readouterr().err
     assert f"note: 1 finding(s) recorded in {baseline} no longer occur" in err
+
+
+def test_a_baseline_with_select_keeps_and_counts_only_the_selected_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A review: ``--select BK101 --baseline`` counted every other rule's entries as no
+    longer occurring, and ``--select BK101 --write-baseline`` dropped them. A run of some files
+    onto a file that is no baseline stops with one line instead of dropping the others."""
+    secret = 'SECRET_KEY = "kq3h8Zr2LmP0vX7c"\n'
+    files = {"app/__init__.py": "", "app/a.py": ROUTES, "app/config.py": secret}
+    root = write_project(tmp_path / "p", files)
+    baseline = tmp_path / "baseline.json"
+    assert _lint_paths([root], write_baseline=baseline) == 0
+    codes = sorted(f["code"] for f in json.loads(baseline.read_text())["findings"])
+    assert "BK101" in codes
+    assert len(codes) > 1
+    capsys.readouterr()
+    assert _lint_paths([root], select=["BK101"], baseline=baseline) == 0
+    assert "no longer occur" not in capsys.readouterr().err
+    assert _lint_paths([root], select=["BK101"], write_baseline=baseline) == 0
+    after = sorted(f["code"] for f in json.loads(baseline.read_text())["findings"])
+    assert after == codes
+    baseline.write_text("<<<<<<< HEAD\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="write it from the whole project"):
+        _lint_paths([root / "app/a.py"], write_baseline=baseline)
+    assert _lint_paths([root], write_baseline=baseline) == 0  # a whole run writes it afresh

@@ -155,7 +155,8 @@ def test_a_file_outside_every_route_s_authentication_reports_none_of_them(
     # the open route's own file, and the files it is made of, report it
     assert _found(root, "app/api/other.py") == [("BK101", "app/api/other.py", 8)]
     assert _found(root, "app/api/deps.py") == [("BK101", "app/api/other.py", 8)]
-    assert _found(root, "app/core/security.py") == []
+    # a file a dependency's module imports may define what it reads (a class-based bearer)
+    assert _found(root, "app/core/security.py") == [("BK101", "app/api/other.py", 8)]
 
 
 def test_routes_json_names_the_sources_and_a_file_lists_its_own_routes(tmp_path: Path) -> None:
@@ -167,7 +168,11 @@ def test_routes_json_names_the_sources_and_a_file_lists_its_own_routes(tmp_path:
         "app/core/security.py",
         "app/main.py",
     ]
-    assert by_path["/other/"]["sources"] == ["app/api/deps.py", "app/main.py"]
+    assert by_path["/other/"]["sources"] == [
+        "app/api/deps.py",
+        "app/core/security.py",
+        "app/main.py",
+    ]
     one = json.loads(bk(root, "routes", "app/api/items.py", "-o", "json").stdout)
     assert [r["path"] for r in one] == ["/items/"]
     under = json.loads(bk(root, "routes", "app/api", "--format", "json").stdout)
@@ -180,3 +185,73 @@ def test_graph_takes_lint_s_short_output_flag(tmp_path: Path) -> None:
     shown = bk(root, "graph", "-k", "routes", "-o", "json")
     assert shown.returncode == 0, shown.stderr
     assert json.loads(shown.stdout)
+
+
+ALIAS_ITEMS = ITEMS.replace(
+    "from app.api.deps import CurrentUser", "from app.api.types import CurrentUser"
+)
+TYPES = """\
+from typing import Annotated
+
+from fastapi import Depends
+
+from app.api.deps import get_db
+
+CurrentUser = Annotated[str, Depends(get_db)]
+"""
+BEARER = """\
+from fastapi import Request
+from fastapi.security import HTTPBearer
+
+
+class JWTBearer(HTTPBearer):
+    def __init__(self) -> None:
+        super().__init__(auto_error=False)
+
+    async def __call__(self, request: Request):
+        return None
+"""
+BEARER_DEPS = """\
+from fastapi import Depends
+
+from app.core.bearer import JWTBearer
+
+jwt_auth = JWTBearer()
+"""
+BEARER_ITEMS = """\
+from fastapi import APIRouter, Depends
+
+from app.api.bearer_deps import jwt_auth
+
+router = APIRouter(prefix="/items")
+
+
+@router.get("/", dependencies=[Depends(jwt_auth)])
+def list_items() -> list[str]:
+    return []
+"""
+GUARDS = "from fastapi import Depends\n\nGUARDS: list = []\n"
+GUARDED_MAIN = MAIN.replace(
+    "app.include_router(other.router)", "app.include_router(other.router, dependencies=GUARDS)"
+).replace(
+    "from app.api import items, other",
+    "from app.api import items, other\nfrom app.guards import GUARDS",
+)
+
+
+def test_a_file_defining_what_auth_is_read_through_is_related(tmp_path: Path) -> None:
+    """A review's holes: an annotated alias in a third file, a class-based bearer's class,
+    and a dependency list another module defines are among a route's sources."""
+    root = _project(
+        tmp_path,
+        api__items=ALIAS_ITEMS,
+        api__types=TYPES,
+        core__bearer=BEARER,
+        api__bearer_deps=BEARER_DEPS,
+        guards=GUARDS,
+        main=GUARDED_MAIN,
+    )
+    assert ("BK101", "app/api/items.py", 8) in _found(root, "app/api/types.py")
+    assert ("BK101", "app/api/other.py", 8) in _found(root, "app/guards.py")
+    (root / "app/api/items.py").write_text(BEARER_ITEMS, encoding="utf-8")
+    assert ("BK102", "app/api/items.py", 8) in _found(root, "app/core/bearer.py")

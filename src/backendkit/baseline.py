@@ -32,33 +32,43 @@ VERSION = 1
 
 
 @dataclass(frozen=True)
+class RunScope:
+    """What a run looked at: the files under ``places`` (the paths it was given, resolved, or
+    the project's root), for the rule ``codes`` it checked. A baseline's entries outside it
+    are neither stale nor rewritten."""
+
+    places: tuple[Path, ...]
+    codes: frozenset[str]
+    whole: bool  # the places are the project's root
+
+    def covers(self, file: Path, code: str) -> bool:
+        """The run looked at ``file`` for ``code``."""
+        if code not in self.codes:
+            return False
+        full = file.resolve()
+        return any(full == place or place in full.parents for place in self.places)
+
+
+@dataclass(frozen=True)
 class Baseline:
     """The fingerprints a baseline file records; its paths are relative to ``directory``.
-    ``paths``: the file each fingerprint was recorded for (as written, for the stale count)."""
+    ``entries``: the file and rule code each fingerprint was recorded for (the stale count)."""
 
     directory: Path
     fingerprints: frozenset[str]
-    paths: dict[str, str] = field(default_factory=dict)
+    entries: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def __contains__(self, fingerprint: object) -> bool:
         return fingerprint in self.fingerprints
 
-    def stale(self, matched: set[str], within: list[Path]) -> int:
-        """How many recorded findings of files under ``within`` (what the run looked at) no
-        current finding matches: fixed, or changed so that they are new."""
+    def stale(self, matched: set[str], scope: RunScope) -> int:
+        """How many recorded findings the run looked at (``scope``) no current finding
+        matches: fixed, or changed so that they are new."""
         return sum(
             1
-            for fp, path in self.paths.items()
-            if fp not in matched and _under(self.directory / path, within)
+            for fp, (path, code) in self.entries.items()
+            if fp not in matched and scope.covers(self.directory / path, code)
         )
-
-
-def _under(file: Path, within: list[Path]) -> bool:
-    """``file`` is one of ``within`` or under one of them (all when ``within`` is empty)."""
-    if not within:
-        return True
-    full = file.resolve()
-    return any(full == place or place in full.parents for place in within)
 
 
 def _directory(path: Path) -> Path:
@@ -79,11 +89,12 @@ def _relative_to(directory: Path, report: Report) -> Callable[[str], str]:
     return shown
 
 
-def write_baseline(path: Path, report: Report, within: list[Path] | None = None) -> tuple[int, int]:
+def write_baseline(path: Path, report: Report, scope: RunScope | None = None) -> tuple[int, int]:
     """Write every finding of ``report`` to ``path``; return how many, and how many entries
-    of an existing baseline it kept: those of files outside ``within`` (what the run looked
-    at: the paths it was given, or the project's root), which this run did not check (another
-    directory's, or another project's of a monorepo's baseline)."""
+    of an existing baseline it kept: those the run did not look at (``scope``: another
+    directory's, another project's of a monorepo's baseline, another rule's under
+    ``--select``). Raises ``ValueError`` when it would have to keep some and the file there
+    does not read as a baseline (a merge conflict, another version)."""
     shown = _relative_to(_directory(path), report)
     entries = [
         {
@@ -96,25 +107,33 @@ def write_baseline(path: Path, report: Report, within: list[Path] | None = None)
         for f, fp in zip(report.findings, fingerprints(report, shown), strict=True)
     ]
     written = {entry["fingerprint"] for entry in entries}
-    kept = [e for e in _outside(path, within or []) if e.get("fingerprint") not in written]
+    kept = [] if scope is None else _outside(path, scope)
+    kept = [entry for entry in kept if entry.get("fingerprint") not in written]
     document = {"tool": "backendkit", "version": VERSION, "findings": entries + kept}
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     return len(entries), len(kept)
 
 
-def _outside(path: Path, within: list[Path]) -> list[dict[str, object]]:
-    """The entries of the baseline at ``path`` (if it reads as one) for files outside
-    ``within``."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        entries = document["findings"] if document.get("version") == VERSION else []
-    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+def _outside(path: Path, scope: RunScope) -> list[dict[str, object]]:
+    """The entries of the baseline at ``path`` the run did not look at (none when there is
+    no file, or a whole run meets one it cannot read: it is written afresh)."""
+    if not path.exists():
         return []
-    directory = _directory(path)
+    try:
+        known = load_baseline(path)
+    except ValueError as error:
+        if scope.whole:
+            return []
+        raise ValueError(
+            f"{error}; a run of some files keeps the others' entries, so write it from the "
+            "whole project"
+        ) from None
+    document = json.loads(path.read_text(encoding="utf-8"))
     return [
-        e
-        for e in entries
-        if isinstance(e, dict) and not _under(directory / str(e.get("path", "")), within)
+        entry
+        for entry in document.get("findings", [])
+        if isinstance(entry, dict)
+        and not scope.covers(known.directory / str(entry.get("path", "")), str(entry.get("code")))
     ]
 
 
@@ -134,9 +153,13 @@ def load_baseline(path: Path) -> Baseline:
             f"--baseline {path}: version {document.get('version')!r} is not {VERSION}; "
             "write it again with --write-baseline"
         )
-    entries = [e for e in document.get("findings", []) if isinstance(e, dict)]
-    paths = {str(e["fingerprint"]): str(e.get("path", "")) for e in entries if "fingerprint" in e}
-    return Baseline(_directory(path), frozenset(paths), paths)
+    found = [e for e in document.get("findings", []) if isinstance(e, dict)]
+    entries = {
+        str(e["fingerprint"]): (str(e.get("path", "")), str(e.get("code", "")))
+        for e in found
+        if "fingerprint" in e
+    }
+    return Baseline(_directory(path), frozenset(entries), entries)
 
 
 def new_findings(report: Report, known: Baseline) -> tuple[list[Finding], set[str]]:
@@ -155,30 +178,30 @@ def new_findings(report: Report, known: Baseline) -> tuple[list[Finding], set[st
     return new, matched
 
 
-def run_scope(paths: Sequence[Path], root: Path) -> list[Path]:
-    """What a run looked at, resolved: the paths it was given, or the project's root when
-    they cover it (none, or one holding the root)."""
+def run_scope(paths: Sequence[Path], root: Path, codes: set[str]) -> RunScope:
+    """What a run of ``paths`` (of the project at ``root``) checking ``codes`` looked at: the
+    paths, or the root when they cover it (none, or one holding the root)."""
     given = [Path(p).resolve() for p in paths]
     whole = root.resolve()
     if not given or any(p == whole or p in whole.parents for p in given):
-        return [whole]
-    return given
+        return RunScope((whole,), frozenset(codes), True)
+    return RunScope(tuple(given), frozenset(codes), False)
 
 
-def record_baseline(report: Report, path: Path, within: list[Path]) -> int:
+def record_baseline(report: Report, path: Path, scope: RunScope) -> int:
     """``lint --write-baseline``: record, and say how many entries were kept (exit 0)."""
-    count, kept = write_baseline(path, report, within)
-    more = f", and kept the {kept} it records for the files not given" if kept else ""
+    count, kept = write_baseline(path, report, scope)
+    more = f", and kept the {kept} of files or rules this run did not check" if kept else ""
     sys.stderr.write(f"Recorded {count} finding(s) in {path}{more}\n")
     return 0
 
 
-def beyond_baseline(report: Report, path: Path, within: list[Path], quiet: bool) -> list[Finding]:
-    """The findings ``path`` does not record; a note on stderr counts the recorded ones of
-    the given files that no finding matches any more."""
+def beyond_baseline(report: Report, path: Path, scope: RunScope, quiet: bool) -> list[Finding]:
+    """The findings ``path`` does not record; a note on stderr counts the recorded ones the
+    run looked at that no finding matches any more."""
     known = load_baseline(path)
     found, matched = new_findings(report, known)
-    stale = known.stale(matched, within)
+    stale = known.stale(matched, scope)
     if stale and not quiet:
         sys.stderr.write(
             f"note: {stale} finding(s) recorded in {path} no longer occur (fixed, or changed "

@@ -8,11 +8,11 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from backendkit import __version__
 from backendkit.result import unparsed_note
+from backendkit.routefilter import listed_routes, under_paths
 
 ROUTE_FORMATS = ("table", "json", "csv", "markdown")
 
@@ -84,6 +84,7 @@ def run_lint(
         result = _analyze(paths, config, select, ignore, extend_select, use_cache, jobs, not quiet)
     if not result.files:  # an empty run is not a clean one
         result.notes.append("no Python files found in the given paths: nothing was checked")
+    result.notes += _related_note(result, paths)
     report = Report(
         findings=result.findings,
         rules=load_catalogue(),
@@ -95,20 +96,41 @@ def run_lint(
         show_statistics=statistics,
     )
     if write_baseline is not None:
-        from backendkit.baseline import record_baseline, run_scope
+        from backendkit.baseline import record_baseline
 
-        return record_baseline(report, write_baseline, run_scope(paths, result.root))
+        return record_baseline(report, write_baseline, run_scope_of(paths, result))
     if baseline is not None:
-        report.findings = _new_only(report, baseline, paths, quiet)
+        report.findings = _new_only(report, baseline, run_scope_of(paths, result), quiet)
     _print_lint(_rendered(report, output_format), result.notes, output_format, quiet)
     return 1 if any(f.severity.value in failing for f in report.findings) else 0
 
 
-def _new_only(report, baseline: Path, paths: Sequence[Path], quiet: bool) -> list:
+def _new_only(report, baseline: Path, scope, quiet: bool) -> list:
     """``lint --baseline``: the findings the baseline does not record."""
-    from backendkit.baseline import beyond_baseline, run_scope
+    from backendkit.baseline import beyond_baseline
 
-    return beyond_baseline(report, baseline, run_scope(paths, report.root), quiet)
+    return beyond_baseline(report, baseline, scope, quiet)
+
+
+def run_scope_of(paths: Sequence[Path], result):
+    """What the run of ``paths`` looked at (``baseline.RunScope``)."""
+    from backendkit.baseline import run_scope
+
+    return run_scope(paths, result.root, result.codes)
+
+
+def _related_note(result, paths: Sequence[Path]) -> list[str]:
+    """A note when findings of files not given are reported because a given file takes part
+    in them (``Finding.related``: a route's authentication made in a staged ``deps.py``)."""
+    count = sum(
+        1 for f in result.findings if f.related and not under_paths(result.root / f.path, paths)
+    )
+    if not count:
+        return []
+    return [
+        f"{count} finding(s) in files not given are reported because a given file takes part "
+        "in them (a dependency, router or app of the route; 'related' in JSON output)"
+    ]
 
 
 SEVERITIES = ("error", "warning", "info")  # highest first
@@ -217,7 +239,7 @@ def run_routes(
     if output not in ROUTE_FORMATS:
         raise ValueError(f"--format {output!r} is not one of: {', '.join(ROUTE_FORMATS)}")
     result = _analyze(paths, config, use_cache=use_cache)
-    routes = _listed(result, paths)
+    routes = listed_routes(result, paths)
     if result.unparsed:
         unparsed = [result.display_path(p) for p in result.unparsed]
         sys.stderr.write(unparsed_note(unparsed, "routes declared in them are missing"))
@@ -303,31 +325,6 @@ def _routes_csv(routes) -> str:
             ]
         )
     return buffer.getvalue()
-
-
-def _listed(result, paths: Sequence[Path]) -> list:
-    """The routes ``backendkit routes PATHS`` lists (``declared_in``), with their files as
-    the output shows them."""
-    shown = result.display_path
-    return [
-        replace(r, file=shown(r.file), sources=tuple(shown(p) for p in r.sources))
-        for r in result.routes
-        if declared_in(result.root / r.file, paths)
-    ]
-
-
-def declared_in(file: Path, paths: Sequence[Path]) -> bool:
-    """Whether a route declared in ``file`` is one of those ``backendkit routes PATHS`` lists:
-    all with no paths, else those declared in a named file or under a named directory (a
-    project's root lists all its routes)."""
-    if not paths:
-        return True
-    full = file.resolve()
-    for path in paths:
-        named = path.resolve()
-        if full == named or named in full.parents:
-            return True
-    return False
 
 
 def _routes_markdown(routes) -> str:

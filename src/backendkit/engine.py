@@ -371,6 +371,7 @@ def _result(
         routes=list(done.routes),
         notes=sorted(n for r in done.records for n in r.notes),
         unparsed=sorted(r.path for r in done.records if not r.parsed and r.task.module),
+        codes=set(enabled),
     )
 
 
@@ -443,6 +444,7 @@ def _merge(merged: AnalysisResult, result: AnalysisResult, prefix: str) -> None:
     ]
     merged.notes += [f"{prefix}: {note}" for note in result.notes]
     merged.unparsed += [under(p) for p in result.unparsed]
+    merged.codes |= result.codes
 
 
 def split_rules(rules: Sequence[Rule]) -> tuple[list[FileRule], list[ProjectRule]]:

@@ -85,6 +85,7 @@ class AnalysisResult:
     routes: list[Route] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unparsed: list[str] = field(default_factory=list)  # files whose routes may be missing
+    codes: set[str] = field(default_factory=set)  # the rule codes the run checked
 
     def display_path(self, path: str, base: Path | None = None) -> str:
         """How output shows ``path`` (one of this result's paths, relative to ``root``):

@@ -14,6 +14,7 @@ from backendkit.project.deps import (
     auth_status,
     status_code_of,
 )
+from backendkit.project.importfiles import ImportedFiles
 from backendkit.project.middleware import MiddlewareAuth
 from backendkit.project.pathtext import PathPart, join_path
 from backendkit.project.routeclass import RouteClassAuth
@@ -89,6 +90,12 @@ class RouteBuilder(IncludeWalk[_At]):
         self.route_classes = RouteClassAuth(model.index, self.middleware)
         self.routes: list[Route] = []
         self.app = ""  # the root app being walked ("" for a router no app includes)
+        self.imported = ImportedFiles(model.index)
+        #: the files that declare an app, a router or a route: a route is not made of them
+        #: because another file of its way imports them
+        self.declaring = {obj.file for obj in model.objects.values()} | {
+            decl.file for obj in model.objects.values() for decl in obj.routes
+        }
 
     def build(self) -> list[Route]:
         """Every route of every root app, then of routers that no app includes."""
@@ -203,7 +210,9 @@ class RouteBuilder(IncludeWalk[_At]):
 
     def _sources(self, file: str, files: tuple[str, ...], nodes: list[DepNode]) -> tuple[str, ...]:
         """``Route.sources``: the files on the way and those of the dependencies in the trees
-        of ``nodes`` (their functions, or the modules their labels name), but ``file``."""
+        of ``nodes`` (their functions, or the modules their labels name), and the files these
+        and ``file`` import that declare no app, router or route (an annotated alias's module,
+        a class-based bearer's, a middleware's, a shared dependency list's), but ``file``."""
         found = dict.fromkeys(files)
         modules = self.model.index.modules
         seen: set[int] = set()
@@ -219,6 +228,13 @@ class RouteBuilder(IncludeWalk[_At]):
             if module in modules:
                 found[modules[module].path] = None
             stack += [*node.children, *node.alternatives]
+        shared = {
+            imported
+            for way in (file, *found)
+            for imported in self.imported.of(way)
+            if imported not in self.declaring
+        }
+        found.update(dict.fromkeys(shared))
         found.pop(file, None)
         return tuple(sorted(found))
 

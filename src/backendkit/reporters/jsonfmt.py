@@ -15,9 +15,11 @@ GITLAB_SEVERITY = {
 
 
 def finding_object(finding: Finding, report: Report) -> dict[str, object]:
-    """``finding.to_dict()`` with the path as shown, plus the rule's documentation ``url``."""
+    """``finding.to_dict()`` with the paths as shown, plus the rule's documentation ``url``."""
     data = finding.to_dict()
     data["path"] = report.shown(finding.path)
+    if finding.related:
+        data["related"] = [report.shown(path) for path in finding.related]
     return {**data, "url": report.docs_url(finding.code)}
 
 
