@@ -175,15 +175,7 @@ def test_a_name_bound_by_two_handlers_is_read_in_the_handler_it_is_used_in(
     leaks nothing: the first is no leak (open_webui's groups router, reported before because
     the name's last handler type was taken for every use); the same names the other way round
     report the ``Exception`` handler's use only."""
-    files = {
-        "app/__init__.py": "",
-        "app/errors.py": ERRORS,
-        "app/main.py": MAIN,
-        "app/reused.py": REUSED,
-    }
-    root = write_project(tmp_path / "p", files)
-    found = analyze([root], use_cache=False).findings
-    assert [f.line for f in found if f.code == "BK107" and f.path == "app/reused.py"] == [28]
+    assert _bk107_lines(tmp_path, "reused", REUSED) == [28]
 
 
 NESTED = """\
@@ -228,12 +220,18 @@ def test_a_use_reads_the_handler_it_is_in_not_one_above_or_before_it(tmp_path: P
     """A review's holes: a nested function's ``except Exception as e`` after the outer
     function's ``except NotFound as e``, and a use after an inner ``except NotFound as e``
     inside an ``except Exception as e``, are the ``Exception``'s: reported."""
+    assert _bk107_lines(tmp_path, "nested", NESTED) == [20, 34]
+
+
+def _bk107_lines(tmp_path: Path, name: str, source: str) -> list[int]:
+    """The BK107 lines of ``app/<name>.py`` (``source``) in a project with ``ERRORS`` and
+    ``MAIN``."""
     files = {
         "app/__init__.py": "",
         "app/errors.py": ERRORS,
         "app/main.py": MAIN,
-        "app/nested.py": NESTED,
+        f"app/{name}.py": source,
     }
     root = write_project(tmp_path / "p", files)
     found = analyze([root], use_cache=False).findings
-    assert [f.line for f in found if f.code == "BK107" and f.path == "app/nested.py"] == [20, 34]
+    return [f.line for f in found if f.code == "BK107" and f.path == f"app/{name}.py"]

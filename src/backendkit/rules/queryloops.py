@@ -242,14 +242,16 @@ class LoopQuery:
         """The loop runs over chunks: a stepped ``range``, an iterable or target named so."""
         if any(_says_batch(name) for name in self.targets):
             return True
+        return self._each_iterable(_names_batches)
+
+    def _each_iterable(self, named: Callable[[Expr], bool]) -> bool:
+        """Every iterable of the loop is a stepped ``range`` or passes ``named``."""
         for iterable in self.iterables:
             if self._is_range(iterable):
                 assert isinstance(iterable, Call)
                 if len(iterable.args) != 3:
                     return False
-                continue
-            func = iterable.func if isinstance(iterable, Call) else iterable
-            if not (isinstance(func, Name) and _says_batch(func.dotted.rpartition(".")[2])):
+            elif not named(iterable):
                 return False
         return True
 
@@ -289,19 +291,7 @@ class LoopQuery:
         """The loop's iterables cut a sequence into chunks: a stepped ``range`` or a call of
         something named for it (``batched(ids, 500)``, ``in_batches(rows)``,
         ``chunked(keys)``)."""
-        if not self.iterables:
-            return False
-        for iterable in self.iterables:
-            if self._is_range(iterable):
-                assert isinstance(iterable, Call)
-                if len(iterable.args) != 3:
-                    return False
-                continue
-            func = iterable.func if isinstance(iterable, Call) else None
-            last = func.dotted.rpartition(".")[2].lower() if isinstance(func, Name) else ""
-            if not any(word in last for word in ("batch", "chunk")):
-                return False
-        return True
+        return bool(self.iterables) and self._each_iterable(_cuts_chunks)
 
     def _holds(self, expr: Expr | None, test: Callable[[Expr], bool], depth: int = 0) -> bool:
         """``expr``, or a local name it uses (``stmt`` of ``stmt.where(...)`` too), or what
@@ -337,6 +327,19 @@ def _is_page(expr: Expr) -> bool:
         return False
     size = expr.args[0]
     return _method(expr) == "limit" and not (isinstance(size, Const) and size.value in (0, 1))
+
+
+def _names_batches(iterable: Expr) -> bool:
+    """A name, or a call of one, whose last word is batch or chunk (``_says_batch``)."""
+    func = iterable.func if isinstance(iterable, Call) else iterable
+    return isinstance(func, Name) and _says_batch(func.dotted.rpartition(".")[2])
+
+
+def _cuts_chunks(iterable: Expr) -> bool:
+    """A call of something named for batches or chunks (``in_batches(rows)``), not a name."""
+    func = iterable.func if isinstance(iterable, Call) else None
+    last = func.dotted.rpartition(".")[2].lower() if isinstance(func, Name) else ""
+    return "batch" in last or "chunk" in last
 
 
 def _matches_set(expr: Expr) -> bool:
