@@ -196,3 +196,39 @@ def test_a_baseline_with_select_keeps_and_counts_only_the_selected_rules(
     with pytest.raises(ValueError, match="write it from the whole project"):
         _lint_paths([root / "app/a.py"], write_baseline=baseline)
     assert _lint_paths([root], write_baseline=baseline) == 0  # a whole run writes it afresh
+
+
+@pytest.mark.parametrize(
+    ("document", "words"),
+    [
+        ('{"tool": "backendkit", "version": 1, "findings": "oops"}', "'findings' is not a list"),
+        ("<<<<<<< HEAD\n", "not a backendkit baseline"),
+    ],
+)
+def test_a_narrowed_run_onto_a_damaged_baseline_stops(
+    tmp_path: Path, document: str, words: str
+) -> None:
+    """A third review: a ``--select`` run over a damaged baseline overwrote it (dropping the
+    other rules' entries), ``"findings": "oops"`` read as no entries, and the message named
+    ``--baseline`` for a ``--write-baseline``."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/a.py": ROUTES})
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(document, encoding="utf-8")
+    with pytest.raises(ValueError, match=words) as raised:
+        _lint_paths([root], select=["BK101"], write_baseline=baseline)
+    assert str(raised.value).startswith(f"--write-baseline {baseline}")
+    assert baseline.read_text(encoding="utf-8") == document
+
+
+def test_odd_entries_in_a_baseline_are_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An entry whose fingerprint is no string was an internal error (exit 3)."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/a.py": ROUTES})
+    baseline = tmp_path / "baseline.json"
+    odd = {"fingerprint": ["x"], "code": "BK101", "path": "p/app/a.py"}
+    document = {"tool": "backendkit", "version": 1, "findings": [odd, 3]}
+    baseline.write_text(json.dumps(document), encoding="utf-8")
+    assert _lint_paths([root], baseline=baseline) == 1
+    assert _lint_paths([root / "app/a.py"], write_baseline=baseline) == 0
+    capsys.readouterr()

@@ -109,3 +109,18 @@ def test_a_served_tools_package_or_a_server_reading_arguments_is_no_cli(tmp_path
         ("BK111", "app/tools/routes.py", 14),
         ("BK113", "app/tools/routes.py", 8),
     ]
+
+
+def test_scripts_and_cli_packages_are_programs_without_their_own_parser(tmp_path: Path) -> None:
+    """A third review: a ``scripts/`` module with no argument parser, and a command of a
+    ``cli`` package using the package's shared Typer object, are command-line programs."""
+    files = {
+        "app/__init__.py": "",
+        "scripts/generate_secret.py": "import secrets\n\n"
+        "print(f'SECRET_KEY={secrets.token_hex(32)}')\n",
+        "app/cli/__init__.py": "",
+        "app/cli/commands/users.py": "from app.cli import cli\n\n\ndef token(token: str) -> None:\n"
+        "    print(f'token: {token}')\n",
+    }
+    root = write_project(tmp_path / "p", files, select=["BK111"])
+    assert analyze([root], use_cache=False).findings == []

@@ -149,3 +149,51 @@ def test_a_loop_over_text_chunks_or_batch_records_is_no_chunked_query(tmp_path: 
     root = write_project(tmp_path / "p", files, select=["BK304"])
     found = [f.line for f in analyze([root], use_cache=False).findings]
     assert found == [7, 14, 22]
+
+
+THIRD = """\
+import itertools
+
+import asyncpg
+from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Event
+
+CHUNK = 500
+
+
+async def bulk_insert(session: AsyncSession, rows: list[dict]) -> None:
+    for i in range(0, len(rows), CHUNK):
+        batch = rows[i : i + CHUNK]
+        await session.execute(insert(Event), batch)
+
+
+async def delete_enumerated(conn: asyncpg.Connection, ids: list[str]) -> None:
+    for _n, batch in enumerate(itertools.batched(ids, CHUNK)):
+        await conn.execute("DELETE FROM items WHERE id = ANY($1)", list(batch))
+
+
+def chunk_text(doc: str, size: int = 800) -> list[str]:
+    return [doc[i : i + size] for i in range(0, len(doc), size)]
+
+
+async def store_chunks(session: AsyncSession, doc: str) -> None:
+    for chunk in chunk_text(doc):
+        await session.execute(text("INSERT INTO chunks (content) VALUES (:content)"), chunk)
+
+
+async def store_chunks_pg(conn: asyncpg.Connection, doc: str) -> None:
+    for i in range(0, len(doc), 800):
+        await conn.execute("INSERT INTO chunks (content) VALUES ($1)", doc[i : i + 800])
+"""
+
+
+def test_a_third_review_s_chunk_shapes(tmp_path: Path) -> None:
+    """A Core insert of a slice of rows and an ``enumerate`` of ``batched(...)`` are chunks;
+    a text splitter (``chunk_text``) makes items, and a raw SQL string handed one slice as a
+    parameter writes one row."""
+    files = {"app/__init__.py": "", "app/models.py": MODELS, "app/third.py": THIRD}
+    root = write_project(tmp_path / "p", files, select=["BK304"])
+    found = [f.line for f in analyze([root], use_cache=False).findings]
+    assert found == [29, 34]

@@ -39,7 +39,7 @@ class RunScope:
 
     places: tuple[Path, ...]
     codes: frozenset[str]
-    whole: bool  # the places are the project's root
+    whole: bool  # the project's root, every rule its configuration enables
 
     def covers(self, file: Path, code: str) -> bool:
         """The run looked at ``file`` for ``code``."""
@@ -120,46 +120,57 @@ def _outside(path: Path, scope: RunScope) -> list[dict[str, object]]:
     if not path.exists():
         return []
     try:
-        known = load_baseline(path)
+        document = _document(path, "--write-baseline")
     except ValueError as error:
         if scope.whole:
             return []
         raise ValueError(
-            f"{error}; a run of some files keeps the others' entries, so write it from the "
-            "whole project"
+            f"{error}; a run of some files or rules keeps the others' entries, so write it "
+            "from the whole project"
         ) from None
-    document = json.loads(path.read_text(encoding="utf-8"))
+    directory = _directory(path)
     return [
         entry
-        for entry in document.get("findings", [])
+        for entry in document["findings"]
         if isinstance(entry, dict)
-        and not scope.covers(known.directory / str(entry.get("path", "")), str(entry.get("code")))
+        and isinstance(entry.get("fingerprint"), str)
+        and not scope.covers(directory / str(entry.get("path", "")), str(entry.get("code")))
     ]
 
 
-def load_baseline(path: Path) -> Baseline:
-    """The fingerprints recorded in ``path``; ``ValueError`` with one line when unusable."""
+def load_baseline(path: Path, flag: str = "--baseline") -> Baseline:
+    """The fingerprints recorded in ``path``; ``ValueError`` with one line (naming ``flag``)
+    when unusable."""
+    document = _document(path, flag)
+    entries = {
+        e["fingerprint"]: (str(e.get("path", "")), str(e.get("code", "")))
+        for e in document["findings"]
+        if isinstance(e, dict) and isinstance(e.get("fingerprint"), str)
+    }
+    return Baseline(_directory(path), frozenset(entries), entries)
+
+
+def _document(path: Path, flag: str) -> dict:
+    """The baseline document at ``path``, checked: this tool's, this version, a list of
+    findings."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        message = f"--baseline {path}: no such file (create it with --write-baseline)"
+        message = f"{flag} {path}: no such file (create it with --write-baseline)"
         raise ValueError(message) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"--baseline {path}: not a backendkit baseline ({error})") from None
+        raise ValueError(f"{flag} {path}: not a backendkit baseline ({error})") from None
     if not isinstance(document, dict) or document.get("tool") != "backendkit":
-        raise ValueError(f"--baseline {path}: not a backendkit baseline file")
+        raise ValueError(f"{flag} {path}: not a backendkit baseline file")
     if document.get("version") != VERSION:
         raise ValueError(
-            f"--baseline {path}: version {document.get('version')!r} is not {VERSION}; "
+            f"{flag} {path}: version {document.get('version')!r} is not {VERSION}; "
             "write it again with --write-baseline"
         )
-    found = [e for e in document.get("findings", []) if isinstance(e, dict)]
-    entries = {
-        str(e["fingerprint"]): (str(e.get("path", "")), str(e.get("code", "")))
-        for e in found
-        if "fingerprint" in e
-    }
-    return Baseline(_directory(path), frozenset(entries), entries)
+    if not isinstance(document.get("findings", []), list):
+        raise ValueError(f"{flag} {path}: 'findings' is not a list")
+    document.setdefault("findings", [])
+    return document
 
 
 def new_findings(report: Report, known: Baseline) -> tuple[list[Finding], set[str]]:
@@ -178,13 +189,14 @@ def new_findings(report: Report, known: Baseline) -> tuple[list[Finding], set[st
     return new, matched
 
 
-def run_scope(paths: Sequence[Path], root: Path, codes: set[str]) -> RunScope:
+def run_scope(paths: Sequence[Path], root: Path, codes: set[str], selected: bool) -> RunScope:
     """What a run of ``paths`` (of the project at ``root``) checking ``codes`` looked at: the
-    paths, or the root when they cover it (none, or one holding the root)."""
+    paths, or the root when they cover it (none, or one holding the root); ``selected``: the
+    rules were narrowed on the command line (``--select``, ``--ignore``)."""
     given = [Path(p).resolve() for p in paths]
-    whole = root.resolve()
-    if not given or any(p == whole or p in whole.parents for p in given):
-        return RunScope((whole,), frozenset(codes), True)
+    top = root.resolve()
+    if not given or any(p == top or p in top.parents for p in given):
+        return RunScope((top,), frozenset(codes), not selected)
     return RunScope(tuple(given), frozenset(codes), False)
 
 

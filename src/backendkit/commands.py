@@ -82,9 +82,7 @@ def run_lint(
         if fix.startswith("diff"):
             return 1 if changed else 0
         result = _analyze(paths, config, select, ignore, extend_select, use_cache, jobs, not quiet)
-    if not result.files:  # an empty run is not a clean one
-        result.notes.append("no Python files found in the given paths: nothing was checked")
-    result.notes += _related_note(result, paths)
+    result.notes += _run_notes(result, paths)
     report = Report(
         findings=result.findings,
         rules=load_catalogue(),
@@ -95,33 +93,38 @@ def run_lint(
         source=SourceCache(result.root),
         show_statistics=statistics,
     )
-    if write_baseline is not None:
-        from backendkit.baseline import record_baseline
-
-        return record_baseline(report, write_baseline, run_scope_of(paths, result))
-    if baseline is not None:
-        report.findings = _new_only(report, baseline, run_scope_of(paths, result), quiet)
+    if write_baseline is not None or baseline is not None:
+        options = (baseline, write_baseline, any((select, ignore, extend_select)), quiet)
+        recorded = _with_baseline(report, options, paths, result)
+        if recorded is not None:
+            return recorded
     _print_lint(_rendered(report, output_format), result.notes, output_format, quiet)
     return 1 if any(f.severity.value in failing for f in report.findings) else 0
 
 
-def _new_only(report, baseline: Path, scope, quiet: bool) -> list:
-    """``lint --baseline``: the findings the baseline does not record."""
-    from backendkit.baseline import beyond_baseline
+def _with_baseline(
+    report, options: tuple[Path | None, Path | None, bool, bool], paths: Sequence[Path], result
+) -> int | None:
+    """``--write-baseline`` (record, and the exit code) or ``--baseline`` (keep in ``report``
+    only the findings it does not record; None: go on). ``options``: the two files, whether
+    the rules were narrowed on the command line, and ``--quiet``."""
+    from backendkit.baseline import beyond_baseline, record_baseline, run_scope
 
-    return beyond_baseline(report, baseline, scope, quiet)
+    read, write, selected, quiet = options
+    scope = run_scope(paths, result.root, result.codes, selected)
+    if write is not None:
+        return record_baseline(report, write, scope)
+    assert read is not None
+    report.findings = beyond_baseline(report, read, scope, quiet)
+    return None
 
 
-def run_scope_of(paths: Sequence[Path], result):
-    """What the run of ``paths`` looked at (``baseline.RunScope``)."""
-    from backendkit.baseline import run_scope
-
-    return run_scope(paths, result.root, result.codes)
-
-
-def _related_note(result, paths: Sequence[Path]) -> list[str]:
-    """A note when findings of files not given are reported because a given file takes part
-    in them (``Finding.related``: a route's authentication made in a staged ``deps.py``)."""
+def _run_notes(result, paths: Sequence[Path]) -> list[str]:
+    """Notes on what a run checked: nothing at all (an empty run is not a clean one), or
+    findings of files not given reported because a given file takes part in them
+    (``Finding.related``: a route's authentication made in a staged ``deps.py``)."""
+    if not result.files:
+        return ["no Python files found in the given paths: nothing was checked"]
     count = sum(
         1 for f in result.findings if f.related and not under_paths(result.root / f.path, paths)
     )

@@ -28,15 +28,22 @@ class ImportedFiles:
         return found
 
     def _imports(self, summary: ModuleSummary) -> set[str]:
-        modules = self.index.modules
         files: set[str] = set()
         for record in summary.imports:
             base = self.index.absolute(record.module, record.level, summary)
-            if base is None:
-                continue
-            for name in record.names or ("",):
-                sub = f"{base}.{name}" if base and name else base or name
-                target = modules.get(sub) or modules.get(base)
-                if target is not None and target.path != summary.path:
-                    files.add(target.path)
+            if base is not None:
+                files.update(self._targets(base, record.names))
+        files.discard(summary.path)
         return files
+
+    def _targets(self, base: str, names: tuple[str, ...]) -> list[str]:
+        """The files ``from base import names`` (``import base`` without names) reads: each
+        submodule named, else ``base`` itself."""
+        modules = self.index.modules
+        found = []
+        for name in names or ("",):
+            sub = f"{base}.{name}" if base and name else base or name
+            target = modules.get(sub) or modules.get(base)
+            if target is not None:
+                found.append(target.path)
+        return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
@@ -208,11 +209,22 @@ class RouteBuilder(IncludeWalk[_At]):
             return AuthStatus("required", (wrapper,)), nodes
         return status, nodes
 
+    def _shared(self, files: Iterable[str]) -> set[str]:
+        """The files ``files`` import that declare no app, router or route."""
+        return {
+            imported
+            for way in files
+            for imported in self.imported.of(way)
+            if imported not in self.declaring
+        }
+
     def _sources(self, file: str, files: tuple[str, ...], nodes: list[DepNode]) -> tuple[str, ...]:
         """``Route.sources``: the files on the way and those of the dependencies in the trees
         of ``nodes`` (their functions, or the modules their labels name), and the files these
-        and ``file`` import that declare no app, router or route (an annotated alias's module,
-        a class-based bearer's, a middleware's, a shared dependency list's), but ``file``."""
+        and ``file`` import, and those import, that declare no app, router or route (an
+        annotated alias's module, a class-based bearer's, a middleware's, a shared dependency
+        list's, a token helper's helper: credential checks are read two calls deep), but
+        ``file``."""
         found = dict.fromkeys(files)
         modules = self.model.index.modules
         seen: set[int] = set()
@@ -228,13 +240,8 @@ class RouteBuilder(IncludeWalk[_At]):
             if module in modules:
                 found[modules[module].path] = None
             stack += [*node.children, *node.alternatives]
-        shared = {
-            imported
-            for way in (file, *found)
-            for imported in self.imported.of(way)
-            if imported not in self.declaring
-        }
-        found.update(dict.fromkeys(shared))
+        shared = self._shared((file, *found))
+        found.update(dict.fromkeys(shared | self._shared(shared)))
         found.pop(file, None)
         return tuple(sorted(found))
 

@@ -260,9 +260,21 @@ def _pydantic_method(index: ProjectIndex, cls: ClassSym, method: str) -> bool:
         return False
     for klass in index.mro(cls):
         own = klass.info.scope.functions.get(method)
-        if own is not None:
-            return any(_super_call(site.call.func, method) for site in own.scope.calls)
+        if own is None:
+            continue
+        calls = [site.call.func for site in own.scope.calls]
+        if not any(_super_call(func, method) for func in calls):
+            return False  # the project's own method
+        if any(_calls_v2(func, method) for func in calls):
+            return False  # a v1/v2 shim: on v2 it runs the new method
     return True
+
+
+def _calls_v2(func: Expr, method: str) -> bool:
+    """``self.model_dump(...)`` where ``method`` is ``dict`` (the v2 name of the v1 method)."""
+    new = V1_INSTANCE_METHODS.get(method, V1_CLASS_METHODS.get(method, "")).partition("(")[0]
+    named = func.dotted.rpartition(".")[2] if isinstance(func, Name) else ""
+    return bool(new) and (named == new or (isinstance(func, Attr) and func.attr == new))
 
 
 def _super_call(func: Expr, method: str) -> bool:

@@ -27,8 +27,8 @@
   inside it. In a loop whose iterable cuts chunks (a stepped ``range``, a call named for
   batches or chunks; not a plain list of text ``chunks``), SQL text matching a set given as a
   parameter (``execute("DELETE ... WHERE id = ANY($1)", ids[i : i + CHUNK])``; not ``IN
-  ('a', 'b')``) is such a query too, and so is ``execute(statement, batch)`` handed the
-  loop's variable (one ``executemany`` of the chunk's rows).
+  ('a', 'b')``) is such a query too, and so is ``execute(insert(X), batch)`` of SQLAlchemy
+  Core handed the loop's variable or a slice of rows (one ``executemany`` of the chunk).
 
 How the loop variable reaches the query is followed through the function's local names
 (``chunk = ...``, ``stmt = select(...).where(...)``), flow-insensitively. Comparisons are not
@@ -58,6 +58,7 @@ from backendkit.summary.model import (
     Name,
     Scope,
     Seq,
+    Subscript,
     Unknown,
 )
 from backendkit.summary.subexprs import sub_expressions
@@ -283,9 +284,19 @@ class LoopQuery:
         if _method(call) not in _SQL_RUNS or not call.args or not self._splits():
             return False
         rows = call.args[1] if len(call.args) == 2 else None
-        if isinstance(rows, Name) and rows.dotted in self.targets:
+        if self._rows(rows) and self._holds(call.args[0], _is_core_write):
             return True
         return self._holds(call.args[0], _matches_set)
+
+    def _rows(self, rows: Expr | None) -> bool:
+        """The loop's chunk: its variable, or a local sliced from a sequence (``batch =
+        rows[i : i + CHUNK]``)."""
+        if not isinstance(rows, Name) or "." in rows.dotted:
+            return False
+        if rows.dotted in self.targets:
+            return True
+        assigns = self.scope.assigns.get(rows.dotted, ())
+        return bool(assigns) and all(_slice(a.value) for a in assigns)
 
     def _splits(self) -> bool:
         """The loop's iterables cut a sequence into chunks: a stepped ``range`` or a call of
@@ -336,10 +347,27 @@ def _names_batches(iterable: Expr) -> bool:
 
 
 def _cuts_chunks(iterable: Expr) -> bool:
-    """A call of something named for batches or chunks (``in_batches(rows)``), not a name."""
+    """A call of something named for batches or chunks by its last word (``in_batches(rows)``,
+    ``batched(ids, 500)``, ``split_into_chunks(keys)``; not ``chunk_text(doc)``, a text
+    splitter), also under ``enumerate(...)``; not a name (a list of text chunks)."""
+    if isinstance(iterable, Call) and iterable.func == Name("enumerate") and iterable.args:
+        iterable = iterable.args[0]
     func = iterable.func if isinstance(iterable, Call) else None
-    last = func.dotted.rpartition(".")[2].lower() if isinstance(func, Name) else ""
-    return "batch" in last or "chunk" in last
+    return isinstance(func, Name) and _says_batch(func.dotted.rpartition(".")[2])
+
+
+def _slice(expr: Expr) -> bool:
+    """``rows[i : i + CHUNK]``."""
+    return isinstance(expr, Subscript) and any(
+        isinstance(item, Unknown) and item.kind == "Slice" for item in expr.items
+    )
+
+
+def _is_core_write(expr: Expr) -> bool:
+    """SQLAlchemy Core's ``insert(X)``, ``update(X)`` or ``delete(X)``: executed with a list
+    of rows it writes them all (executemany); a raw SQL string handed one chunk as a parameter
+    (asyncpg's ``execute(sql, chunk)``) writes one row."""
+    return isinstance(expr, Call) and _method(expr) in ("insert", "update", "delete")
 
 
 def _matches_set(expr: Expr) -> bool:

@@ -10,7 +10,7 @@ from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, Instance, Value
 from backendkit.result import Route
 from backendkit.rules.support import find_class, find_function
-from backendkit.summary.model import Call, Const, Expr, Name
+from backendkit.summary.model import Call, Const, DictExpr, Expr, Name
 
 #: response classes of FastAPI, Starlette and sse-starlette whose body is not JSON
 NOT_JSON = frozenset(
@@ -54,11 +54,11 @@ def _raw(index: ProjectIndex, returned: Expr, ctx: Ctx) -> bool:
         return False
     if not _plain(value.cls):
         return True
-    # Response(content, status_code, headers, media_type): no JSON only when it says so
-    if value.call.arg(2, "headers") is not None:
-        return False  # a Content-Type header may say JSON
+    # Response(content, status_code, headers, media_type): no JSON unless a literal says so
+    if _json_header(value.call.arg(2, "headers")):
+        return False
     media = value.call.arg(3, "media_type")
-    return media is None or (isinstance(media, Const) and not _json_text(media.value))
+    return media is None or not _json_text(index.value(media, ctx))
 
 
 def _plain(cls: Value) -> bool:
@@ -82,7 +82,7 @@ def _not_json(index: ProjectIndex, cls: Value) -> bool:
     if isinstance(cls, ClassSym):
         media = _media_type(index, cls)
         if media is not None:
-            return isinstance(media, Const) and not _json_text(media.value)
+            return not _json_text(index.value(media, cls.ctx))
         bases = index.external_bases(cls)
     elif isinstance(cls, External):
         bases = [cls]
@@ -102,9 +102,21 @@ def _media_type(index: ProjectIndex, cls: ClassSym) -> Expr | None:
 
 
 def _json_text(value: object) -> bool:
-    """A media type naming JSON (``application/json``, ``application/vnd.api+JSON``); a
-    value that is no string may be anything."""
-    return not isinstance(value, str) or "json" in value.lower()
+    """A media type naming JSON (``application/json``, ``application/vnd.api+JSON``). A value
+    the analysis cannot read (``stored.content_type``, a file's) is taken for none: a
+    constant naming JSON reads as one."""
+    return isinstance(value, str) and "json" in value.lower()
+
+
+def _json_header(headers: Expr | None) -> bool:
+    """``headers={"Content-Type": ...}`` whose value may name JSON (a dict of other headers,
+    ``Content-Disposition`` for a download, says nothing of the body)."""
+    if not isinstance(headers, DictExpr):
+        return False
+    for key, value in headers.items:
+        if isinstance(key, Const) and str(key.value).lower() == "content-type":
+            return not (isinstance(value, Const) and not _json_text(value.value))
+    return False
 
 
 def _template(expr: object) -> bool:
