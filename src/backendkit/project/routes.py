@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
@@ -15,10 +14,10 @@ from backendkit.project.deps import (
     auth_status,
     status_code_of,
 )
-from backendkit.project.importfiles import ImportedFiles
 from backendkit.project.middleware import MiddlewareAuth
 from backendkit.project.pathtext import PathPart, join_path
 from backendkit.project.routeclass import RouteClassAuth
+from backendkit.project.routesources import RouteSources
 from backendkit.project.switches import route_chain
 from backendkit.project.symbols import ClassSym, External
 from backendkit.project.text import expr_text
@@ -91,12 +90,7 @@ class RouteBuilder(IncludeWalk[_At]):
         self.route_classes = RouteClassAuth(model.index, self.middleware)
         self.routes: list[Route] = []
         self.app = ""  # the root app being walked ("" for a router no app includes)
-        self.imported = ImportedFiles(model.index)
-        #: the files that declare an app, a router or a route: a route is not made of them
-        #: because another file of its way imports them
-        self.declaring = {obj.file for obj in model.objects.values()} | {
-            decl.file for obj in model.objects.values() for decl in obj.routes
-        }
+        self.sources = RouteSources(model)
 
     def build(self) -> list[Route]:
         """Every route of every root app, then of routers that no app includes."""
@@ -187,7 +181,7 @@ class RouteBuilder(IncludeWalk[_At]):
                 dependencies=tuple(n.label for n in nodes),
                 is_async=bool(decl.handler and decl.handler.info.is_async),
                 notes=tuple(notes),
-                sources=self._sources(decl.file, at.files, considered),
+                sources=self.sources.of(decl.file, at.files, considered),
             ),
         )
 
@@ -208,42 +202,6 @@ class RouteBuilder(IncludeWalk[_At]):
         if wrapper and not websocket and status.status != "required":
             return AuthStatus("required", (wrapper,)), nodes
         return status, nodes
-
-    def _shared(self, files: Iterable[str]) -> set[str]:
-        """The files ``files`` import that declare no app, router or route."""
-        return {
-            imported
-            for way in files
-            for imported in self.imported.of(way)
-            if imported not in self.declaring
-        }
-
-    def _sources(self, file: str, files: tuple[str, ...], nodes: list[DepNode]) -> tuple[str, ...]:
-        """``Route.sources``: the files on the way and those of the dependencies in the trees
-        of ``nodes`` (their functions, or the modules their labels name), and the files these
-        and ``file`` import, and those import, that declare no app, router or route (an
-        annotated alias's module, a class-based bearer's, a middleware's, a shared dependency
-        list's, a token helper's helper: credential checks are read two calls deep), but
-        ``file``."""
-        found = dict.fromkeys(files)
-        modules = self.model.index.modules
-        seen: set[int] = set()
-        stack = list(nodes)
-        while stack:
-            node = stack.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            if node.func is not None:
-                found[node.func.ctx.module.path] = None
-            module = node.label.partition(":")[0] if ":" in node.label else ""
-            if module in modules:
-                found[modules[module].path] = None
-            stack += [*node.children, *node.alternatives]
-        shared = self._shared((file, *found))
-        found.update(dict.fromkeys(shared | self._shared(shared)))
-        found.pop(file, None)
-        return tuple(sorted(found))
 
     def _record(self, status: AuthStatus, route: Route) -> None:
         """Add ``route``; the switch that gives it its status is kept for BK101."""
