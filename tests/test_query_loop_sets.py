@@ -197,3 +197,36 @@ def test_a_third_review_s_chunk_shapes(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", files, select=["BK304"])
     found = [f.line for f in analyze([root], use_cache=False).findings]
     assert found == [29, 34]
+
+
+FOURTH = """\
+from itertools import batched
+
+from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Event
+
+
+async def stepped(session: AsyncSession, rows: list[dict]) -> None:
+    for i in range(0, len(rows), 500):
+        await session.execute(insert(Event), rows[i : i + 500])
+
+
+async def keyword(session: AsyncSession, rows: list[dict]) -> None:
+    for batch in batched(rows, 500):
+        await session.execute(insert(Event), params=batch)
+
+
+async def raw_many(session: AsyncSession, rows: list[dict]) -> None:
+    for chunk in batched(rows, 100):
+        await session.execute(text("INSERT INTO events (id) VALUES (:id)"), chunk)
+"""
+
+
+def test_a_fourth_review_s_executemany_forms(tmp_path: Path) -> None:
+    """A slice written in the call, the rows as ``params=``, and SQLAlchemy's ``text()`` with
+    a chunk of rows are one executemany each."""
+    files = {"app/__init__.py": "", "app/models.py": MODELS, "app/fourth.py": FOURTH}
+    root = write_project(tmp_path / "p", files, select=["BK304"])
+    assert analyze([root], use_cache=False).findings == []

@@ -208,18 +208,28 @@ class Legacy(BaseModel):
         return super().dict(by_alias=True, **kwargs)
 
 
-def rows(team: Team, shim: Shim, legacy: Legacy) -> tuple:
+class Order(BaseModel):
+    team: Team
+
+    def dict(self, **kwargs) -> dict:
+        data = super().dict(**kwargs)
+        data["team"] = self.team.model_dump()
+        return data
+
+
+def rows(team: Team, shim: Shim, legacy: Legacy, order: Order) -> tuple:
     first = team.dict()
     second = shim.json()
     third = legacy.dict()
-    return first, second, third
+    fourth = order.dict()
+    return first, second, third, fourth
 """
 
 
 def test_bk404_follows_super_to_the_project_s_method_or_a_v2_shim(tmp_path: Path) -> None:
     """A third review: an override handing on to a project base's own ``dict`` (which calls
     ``model_dump``), and a v1/v2 shim, are the project's; a plain override of Pydantic's v1
-    method is still reported."""
+    method is still reported, and so is one whose v2 call is on a field (a fourth review)."""
     files = {"app/__init__.py": "", "app/models.py": COMPAT}
     root = write_project(tmp_path / "p", files, select=["BK404"])
-    assert [f.line for f in analyze([root], use_cache=False).findings] == [34]
+    assert [f.line for f in analyze([root], use_cache=False).findings] == [43, 44]

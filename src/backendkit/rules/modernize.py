@@ -271,10 +271,10 @@ def _pydantic_method(index: ProjectIndex, cls: ClassSym, method: str) -> bool:
 
 
 def _calls_v2(func: Expr, method: str) -> bool:
-    """``self.model_dump(...)`` where ``method`` is ``dict`` (the v2 name of the v1 method)."""
+    """``self.model_dump(...)`` where ``method`` is ``dict`` (the v2 name of the v1 method,
+    on the model itself: ``self.item.model_dump()`` of a field is no shim)."""
     new = V1_INSTANCE_METHODS.get(method, V1_CLASS_METHODS.get(method, "")).partition("(")[0]
-    named = func.dotted.rpartition(".")[2] if isinstance(func, Name) else ""
-    return bool(new) and (named == new or (isinstance(func, Attr) and func.attr == new))
+    return bool(new) and isinstance(func, Name) and func.dotted in (f"self.{new}", f"cls.{new}")
 
 
 def _super_call(func: Expr, method: str) -> bool:

@@ -283,14 +283,16 @@ class LoopQuery:
         text chunks (``for chunk in chunks``) is no chunked loop."""
         if _method(call) not in _SQL_RUNS or not call.args or not self._splits():
             return False
-        rows = call.args[1] if len(call.args) == 2 else None
+        rows = call.arg(1, "params") if len(call.args) <= 2 else None
         if self._rows(rows) and self._holds(call.args[0], _is_core_write):
             return True
         return self._holds(call.args[0], _matches_set)
 
     def _rows(self, rows: Expr | None) -> bool:
-        """The loop's chunk: its variable, or a local sliced from a sequence (``batch =
-        rows[i : i + CHUNK]``)."""
+        """The loop's chunk: its variable, a slice of a sequence (``rows[i : i + CHUNK]``) or
+        a local holding one."""
+        if rows is not None and _slice(rows):
+            return True
         if not isinstance(rows, Name) or "." in rows.dotted:
             return False
         if rows.dotted in self.targets:
@@ -364,10 +366,10 @@ def _slice(expr: Expr) -> bool:
 
 
 def _is_core_write(expr: Expr) -> bool:
-    """SQLAlchemy Core's ``insert(X)``, ``update(X)`` or ``delete(X)``: executed with a list
-    of rows it writes them all (executemany); a raw SQL string handed one chunk as a parameter
-    (asyncpg's ``execute(sql, chunk)``) writes one row."""
-    return isinstance(expr, Call) and _method(expr) in ("insert", "update", "delete")
+    """SQLAlchemy's ``insert(X)``, ``update(X)``, ``delete(X)`` or ``text(sql)``: executed
+    with a list of rows it runs once per row in one call (executemany); a raw SQL string
+    handed one chunk as a parameter (asyncpg's ``execute(sql, chunk)``) writes one row."""
+    return isinstance(expr, Call) and _method(expr) in ("insert", "update", "delete", "text")
 
 
 def _matches_set(expr: Expr) -> bool:
