@@ -27,6 +27,7 @@ from pathlib import Path
 
 from backendkit.findings import Finding
 from backendkit.reporters.report import Report, fingerprints
+from backendkit.routefilter import under_paths
 
 VERSION = 1
 
@@ -43,10 +44,7 @@ class RunScope:
 
     def covers(self, file: Path, code: str) -> bool:
         """The run looked at ``file`` for ``code``."""
-        if code not in self.codes:
-            return False
-        full = file.resolve()
-        return any(full == place or place in full.parents for place in self.places)
+        return code in self.codes and under_paths(file, self.places)
 
 
 @dataclass(frozen=True)
@@ -193,11 +191,10 @@ def run_scope(paths: Sequence[Path], root: Path, codes: set[str], selected: bool
     """What a run of ``paths`` (of the project at ``root``) checking ``codes`` looked at: the
     paths, or the root when they cover it (none, or one holding the root); ``selected``: the
     rules were narrowed on the command line (``--select``, ``--ignore``)."""
-    given = [Path(p).resolve() for p in paths]
     top = root.resolve()
-    if not given or any(p == top or p in top.parents for p in given):
+    if under_paths(top, paths):  # no paths, or one holding the root
         return RunScope((top,), frozenset(codes), not selected)
-    return RunScope(tuple(given), frozenset(codes), False)
+    return RunScope(tuple(Path(p).resolve() for p in paths), frozenset(codes), False)
 
 
 def record_baseline(report: Report, path: Path, scope: RunScope) -> int:

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cached_property
 
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, FuncSym, VarSym
@@ -281,7 +282,7 @@ class LoopQuery:
         parameter (``= ANY($1)``, ``IN (:ids)``), or ``execute(statement, batch)`` handed the
         loop's variable (SQLAlchemy's executemany of the chunk's rows). A loop over a list of
         text chunks (``for chunk in chunks``) is no chunked loop."""
-        if _method(call) not in _SQL_RUNS or not call.args or not self._splits():
+        if _method(call) not in _SQL_RUNS or not call.args or not self._splits:
             return False
         rows = call.arg(1, "params") if len(call.args) <= 2 else None
         if self._rows(rows) and self._holds(call.args[0], _is_core_write):
@@ -300,6 +301,7 @@ class LoopQuery:
         assigns = self.scope.assigns.get(rows.dotted, ())
         return bool(assigns) and all(_slice(a.value) for a in assigns)
 
+    @cached_property
     def _splits(self) -> bool:
         """The loop's iterables cut a sequence into chunks: a stepped ``range`` or a call of
         something named for it (``batched(ids, 500)``, ``in_batches(rows)``,
