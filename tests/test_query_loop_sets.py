@@ -230,3 +230,51 @@ def test_a_fourth_review_s_executemany_forms(tmp_path: Path) -> None:
     files = {"app/__init__.py": "", "app/models.py": MODELS, "app/fourth.py": FOURTH}
     root = write_project(tmp_path / "p", files, select=["BK304"])
     assert analyze([root], use_cache=False).findings == []
+
+
+SLICES = """\
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.models import Event
+
+SIZE = 500
+
+
+def drop(session: Session, ids: list[int]) -> None:
+    for group in [ids[i : i + SIZE] for i in range(0, len(ids), SIZE)]:
+        session.execute(delete(Event).where(Event.id.in_(group)))
+
+
+def read(session: Session, ids: list[int]) -> list:
+    found = []
+    groups = (ids[start : start + SIZE] for start in range(0, len(ids), SIZE))
+    for part in groups:
+        found += session.scalars(select(Event).where(Event.id.in_(part))).all()
+    return found
+
+
+def each(session: Session, ids: list[int]) -> None:
+    for one in [ids[i] for i in range(0, len(ids), 1)]:
+        session.execute(delete(Event).where(Event.id == one))
+
+
+def first_of_each(session: Session, ids: list[int]) -> None:
+    for group in [ids[i : i + SIZE] for i in range(0, len(ids), SIZE)]:
+        session.execute(delete(Event).where(Event.id == group[0]))
+
+
+def unstepped(session: Session, ids: list[int]) -> None:
+    for group in [ids[i : i + 1] for i in range(len(ids))]:
+        session.execute(delete(Event).where(Event.id.in_(group)))
+"""
+
+
+def test_a_comprehension_of_slices_makes_chunks(tmp_path: Path) -> None:
+    """``for group in [ids[i : i + n] for i in range(0, len(ids), n)]`` (or a local holding
+    such a generator) runs one ``IN`` query per chunk; an element that is an item, a query
+    reading one item of the chunk, and slices of an unstepped range are still reported."""
+    files = {"app/__init__.py": "", "app/models.py": MODELS, "app/slices.py": SLICES}
+    root = write_project(tmp_path / "p", files, select=["BK304"])
+    found = [f.line for f in analyze([root], use_cache=False).findings]
+    assert found == [24, 29, 34]

@@ -37,7 +37,7 @@ from backendkit.summary.model import Directive, ModuleSummary, Scope
 if TYPE_CHECKING:
     from backendkit.rules.base import FileRule
 
-FORMAT = 60  # bump when the summary model or the entry layout changes
+FORMAT = 61  # bump when the summary model or the entry layout changes
 MAGIC = b"backendkit-cache\n"
 _PACKAGE_DIR = Path(__file__).parent
 

@@ -144,6 +144,12 @@ def _instance(index: ProjectIndex, call: Call, ctx: Ctx) -> bool:
     return all(index.class_member(cls, name) is None for name in ("__bool__", "__len__"))
 
 
+#: the ``Unknown`` kinds of comprehensions (``exprs._comprehension``): never None
+_COMPREHENSIONS = frozenset(
+    {"NonEmpty", "ListComp", "SetComp", "GeneratorExp", "DictComp", "Slices", "Placeholders"}
+)
+
+
 def _never_none(index: ProjectIndex, expr: Expr, ctx: Ctx, depth: int) -> bool:
     """``expr`` (read in ``ctx``) is never None."""
     if isinstance(expr, Name):
@@ -152,7 +158,7 @@ def _never_none(index: ProjectIndex, expr: Expr, ctx: Ctx, depth: int) -> bool:
     if isinstance(expr, Const):
         return expr.value is not None
     if isinstance(expr, Unknown):
-        return expr.kind in ("NonEmpty", "ListComp", "SetComp", "GeneratorExp", "DictComp")
+        return expr.kind in _COMPREHENSIONS
     if isinstance(expr, Subscript):  # os.environ["KEY"]: a KeyError when unset
         return _named(index, expr.value, ctx) == "os.environ"
     if isinstance(expr, Call):

@@ -20,7 +20,8 @@
 - A **batch** loop runs one ``IN (...)`` query per chunk of ids: it iterates over chunks (a
   stepped ``range(0, len(ids), STEP)``, a call or a name whose last word is ``batch``,
   ``chunk``, ``batches``, ``chunks``, ``batched`` or ``chunked``: ``itertools.batched(ids,
-  1000)``, ``for key_batch in ...``; not ``batch_jobs``) and the query holds an ``.in_(...)``
+  1000)``, ``for key_batch in ...``; not ``batch_jobs``; or a comprehension of slices, ``[ids[i
+  : i + n] for i in range(0, len(ids), n)]``) and the query holds an ``.in_(...)``
   (``tuple_(...).in_(...)``, ``not_in``, a Mongo ``{"$in": ...}``), or writes the chunk's
   rows at once (``insert(X).values(rows)``, ``executemany(sql, rows)``, pymongo's
   ``insert_many``, ``bulk_insert_mappings``), while the loop variable reaches the query only
@@ -241,10 +242,19 @@ class LoopQuery:
     # -- batch loops -------------------------------------------------------------------------
 
     def _chunked(self) -> bool:
-        """The loop runs over chunks: a stepped ``range``, an iterable or target named so."""
+        """The loop runs over chunks: a stepped ``range``, an iterable or target named so, or
+        the chunks of a sequence (``_sliced``)."""
         if any(_says_batch(name) for name in self.targets):
             return True
-        return self._each_iterable(_names_batches)
+        return self._each_iterable(lambda it: _names_batches(it) or self._sliced(it))
+
+    def _sliced(self, iterable: Expr) -> bool:
+        """``[ids[i : i + n] for i in range(0, len(ids), n)]`` (``Unknown("Slices")``), or a
+        local name only ever bound to such a comprehension."""
+        if isinstance(iterable, Name) and "." not in iterable.dotted:
+            assigns = self.scope.assigns.get(iterable.dotted, ())
+            return bool(assigns) and all(_is_slices(a.value) for a in assigns)
+        return _is_slices(iterable)
 
     def _each_iterable(self, named: Callable[[Expr], bool]) -> bool:
         """Every iterable of the loop is a stepped ``range`` or passes ``named``."""
@@ -306,7 +316,9 @@ class LoopQuery:
         """The loop's iterables cut a sequence into chunks: a stepped ``range`` or a call of
         something named for it (``batched(ids, 500)``, ``in_batches(rows)``,
         ``chunked(keys)``)."""
-        return bool(self.iterables) and self._each_iterable(_cuts_chunks)
+        return bool(self.iterables) and self._each_iterable(
+            lambda it: _cuts_chunks(it) or self._sliced(it)
+        )
 
     def _holds(self, expr: Expr | None, test: Callable[[Expr], bool], depth: int = 0) -> bool:
         """``expr``, or a local name it uses (``stmt`` of ``stmt.where(...)`` too), or what
@@ -358,6 +370,11 @@ def _cuts_chunks(iterable: Expr) -> bool:
         iterable = iterable.args[0]
     func = iterable.func if isinstance(iterable, Call) else None
     return isinstance(func, Name) and _says_batch(func.dotted.rpartition(".")[2])
+
+
+def _is_slices(expr: Expr) -> bool:
+    """The chunks of a sequence, cut by a comprehension (``exprs._slices``)."""
+    return isinstance(expr, Unknown) and expr.kind == "Slices"
 
 
 def _slice(expr: Expr) -> bool:

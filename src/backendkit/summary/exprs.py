@@ -184,7 +184,8 @@ class ExprConverter:
 def _comprehension(converter: ExprConverter, node: cst.CSTNode) -> Expr:
     """Not modelled, but ``Unknown("Placeholders")`` when every element is a string literal
     or an f-string that interpolates only loop indexes (``f":id{i}" for i in range(n)``,
-    ``"?" for _ in ids``): the parameter placeholders of an IN list, not data; and
+    ``"?" for _ in ids``): the parameter placeholders of an IN list, not data;
+    ``Unknown("Slices")`` for the chunks of a sequence (``_slices``); and
     ``Unknown("NonEmpty")`` when it yields at least once (``non_empty``). Either is a
     ``Mapped`` of the same kind when each element is its item or methods called on it
     (``o.strip()``), read with the ``converter``. The converter's handler of comprehensions."""
@@ -223,12 +224,31 @@ def _comprehension_kind(node: cst.GeneratorExp | cst.ListComp | cst.SetComp) -> 
         return Unknown("NonEmpty")
     if isinstance(element, cst.SimpleString):
         return Unknown("Placeholders")
+    if _slices(node):
+        return Unknown("Slices")
     if isinstance(element, cst.FormattedString):
         indexes = _loop_indexes(node.for_in)
         expressions = [p.expression for p in element.parts if hasattr(p, "expression")]
         if all(isinstance(e, cst.Name) and e.value in indexes for e in expressions):
             return Unknown("Placeholders")
     return Unknown(type(node).__name__)
+
+
+def _slices(node: cst.GeneratorExp | cst.ListComp | cst.SetComp) -> bool:
+    """``[ids[i : i + n] for i in range(0, len(ids), n)]``: one ``for`` over a stepped
+    ``range`` (three arguments), no ``if``, each element a slice starting at its index (the
+    chunks of a sequence)."""
+    comp, element = node.for_in, node.elt
+    if comp.ifs or comp.inner_for_in is not None or not isinstance(comp.target, cst.Name):
+        return False
+    it = comp.iter
+    stepped = isinstance(it, cst.Call) and _is_name(it.func, "range") and len(it.args) == 3
+    if not stepped or not isinstance(element, cst.Subscript) or len(element.slice) != 1:
+        return False
+    cut = element.slice[0].slice
+    if not isinstance(cut, cst.Slice) or cut.lower is None:
+        return False
+    return _is_name(cut.lower, comp.target.value)
 
 
 def non_empty(comp: cst.CompFor) -> bool:
