@@ -172,7 +172,9 @@ def test_toml_syntax_error_names_file_and_line(tmp_path: Path) -> None:
 
 def test_unknown_key(tmp_path: Path) -> None:
     message = _error(tmp_path, '[tool.backendkit]\nselct = ["BK1"]\n')
-    assert message.startswith("pyproject.toml: [tool.backendkit] unknown key 'selct'")
+    assert message.startswith(
+        "pyproject.toml: [tool.backendkit] unknown key 'selct' (did you mean 'select'?); "
+    )
     assert "allowed keys: auth, cache-dir, complexity, exclude" in message
     assert "select" in message
     assert "per-file-ignores" in message
@@ -187,20 +189,21 @@ def test_unknown_key_in_standalone_file(tmp_path: Path) -> None:
 
 def test_unknown_section(tmp_path: Path) -> None:
     message = _error(tmp_path, "[tool.backendkit.complexty]\nmax-complexity = 3\n")
-    assert "unknown section [tool.backendkit.complexty]" in message
+    assert "unknown section [tool.backendkit.complexty] (did you mean 'complexity'?)" in message
     assert "allowed sections: auth, complexity, file-size" in message
 
 
 def test_unknown_option(tmp_path: Path) -> None:
     message = _error(tmp_path, "[tool.backendkit.complexity]\nmax-complexty = 3\n")
     assert message == (
-        "pyproject.toml: [tool.backendkit.complexity] unknown option 'max-complexty'; "
-        "allowed options: max-complexity"
+        "pyproject.toml: [tool.backendkit.complexity] unknown option 'max-complexty' "
+        "(did you mean 'max-complexity'?); allowed options: max-complexity"
     )
 
 
 def test_unknown_option_lists_options_of_all_rules_in_section(tmp_path: Path) -> None:
     message = _error(tmp_path, "[tool.backendkit.auth]\npublic = []\n")
+    assert "did you mean" not in message  # nothing is close enough to 'public'
     assert (
         "allowed options: auth-dependencies, extend-public-paths, public-handlers, "
         "public-paths, strict"

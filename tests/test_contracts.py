@@ -253,7 +253,8 @@ def test_independence_unknown_module(tmp_path: Path) -> None:
     [
         (
             {"name": "x", "type": "layers", "layer": ["a", "b"]},
-            "contract 'x': unknown key 'layer'; allowed keys: name, type, ",
+            "contract 'x': unknown key 'layer' (did you mean 'layers'?); "
+            "allowed keys: name, type, ",
         ),
         ({"name": "x", "type": "layered"}, "contract 'x': type = 'layered' must be one of"),
         ({"name": "x", "type": "layers", "layers": "a"}, "layers = 'a' must be a list of strings"),
@@ -298,7 +299,7 @@ def test_bad_contract_config_on_the_command_line(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", {"a.py": ""}, contracts(table))
     result = CliRunner().invoke(app, ["lint", str(root)])
     assert result.exit_code == 2
-    assert "unknown key 'contaners'" in result.output
+    assert "unknown key 'contaners' (did you mean 'containers'?)" in result.output
 
 
 def test_configuration_finding_at_the_contract_table(tmp_path: Path) -> None:

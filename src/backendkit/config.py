@@ -21,6 +21,7 @@ from pathspec import GitIgnoreSpec
 
 from backendkit.catalogue import RuleInfo
 from backendkit.contracts import contract_problem
+from backendkit.spelling import did_you_mean
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -301,13 +302,12 @@ class _Validator:
                 continue
             if isinstance(value, dict):
                 where = f"[tool.backendkit.{key}]" if self.label else f"[{key}]"
-                raise self.fail(
-                    "",
-                    f"unknown section {where}; allowed sections: "
-                    f"{', '.join(sorted(self.defaults)) or '(none)'}",
-                )
+                known = ", ".join(sorted(self.defaults)) or "(none)"
+                hint = did_you_mean(key, self.defaults)
+                raise self.fail("", f"unknown section {where}{hint}; allowed sections: {known}")
+            hint = did_you_mean(key, allowed)
             raise self.fail(
-                self.label, f"unknown key {key!r}; allowed keys: {', '.join(sorted(allowed))}"
+                self.label, f"unknown key {key!r}{hint}; allowed keys: {', '.join(sorted(allowed))}"
             )
         config = Config(root=root, options=copy.deepcopy(self.defaults))
         if "select" in table:
@@ -403,9 +403,8 @@ class _Validator:
         allowed = self.defaults[section]
         for key, item in value.items():
             if key not in allowed:
-                raise self.fail(
-                    where, f"unknown option {key!r}; allowed options: {', '.join(sorted(allowed))}"
-                )
+                hint, known = did_you_mean(key, allowed), ", ".join(sorted(allowed))
+                raise self.fail(where, f"unknown option {key!r}{hint}; allowed options: {known}")
             problem = _option_problem(section, key, allowed[key], item)
             if problem:
                 raise self.fail(where, problem)

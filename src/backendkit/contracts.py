@@ -15,6 +15,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from backendkit.spelling import did_you_mean
+
 KINDS = ("layers", "forbidden", "independence")
 #: keys every contract may have, and the keys of each kind
 _COMMON = ("name", "type", "ignore-imports", "exclude-type-checking-imports")
@@ -109,8 +111,8 @@ def _header(number: int, table: Mapping[str, object]) -> tuple[str, str]:
         raise ContractError(f"{where}: type = {_show(kind)} must be one of {', '.join(KINDS)}")
     unknown = [key for key in table if key not in _KEYS[kind]]
     if unknown:
-        allowed = ", ".join(_KEYS[kind])
-        raise ContractError(f"{where}: unknown key {unknown[0]!r}; allowed keys: {allowed}")
+        allowed, hint = ", ".join(_KEYS[kind]), did_you_mean(unknown[0], _KEYS[kind])
+        raise ContractError(f"{where}: unknown key {unknown[0]!r}{hint}; allowed keys: {allowed}")
     missing = [key for key in _REQUIRED[kind] if key not in table]
     if missing:
         raise ContractError(f"{where}: {kind} contracts need {missing[0]!r}")
