@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from backendkit.summary.model import FunctionInfo, ModuleSummary, Scope
+from backendkit.summary.model import FunctionInfo, ImportRecord, ModuleSummary, Scope
+
+if TYPE_CHECKING:
+    from backendkit.project.index import ProjectIndex
 
 
 def scope_import_lines(scope: Scope) -> set[int]:
@@ -66,3 +70,40 @@ __all__ = [
     "import_facts",
     "scope_import_lines",
 ]
+
+
+def import_targets(
+    index: ProjectIndex,
+    summary: ModuleSummary,
+    record: ImportRecord,
+    include_external: bool = False,
+) -> list[str]:
+    """The modules an import statement of ``summary`` names, once each: ``import a.b`` names
+    ``a.b``, ``from pkg import mod`` names ``pkg.mod`` when that is a module, else ``pkg``;
+    each as its longest project prefix, or (with ``include_external``) as the top-level name
+    of another package; nothing for another package's without it. The import graph's edges
+    and a route's sources (``routesources.py``) both read imports so."""
+    base = index.absolute(record.module, record.level, summary)
+    if base is None:
+        return []
+    named = [_imported(index, base, name) for name in record.names] if record.names else [base]
+    resolved = [_project_or_external(index, t, include_external) for t in dict.fromkeys(named)]
+    return [t for t in dict.fromkeys(resolved) if t]
+
+
+def _imported(index: ProjectIndex, base: str, name: str) -> str:
+    """``from base import name``: the submodule ``base.name`` if it is one, else ``base``."""
+    sub = f"{base}.{name}" if base else name
+    return sub if name != "*" and index.is_project_module(sub) else base
+
+
+def _project_or_external(index: ProjectIndex, target: str, include_external: bool) -> str:
+    """``target`` itself, its longest project prefix, its top-level external name, or ''."""
+    if not target:
+        return ""
+    parts = target.split(".")
+    for end in range(len(parts), 0, -1):
+        candidate = ".".join(parts[:end])
+        if index.is_project_module(candidate):
+            return candidate
+    return parts[0] if include_external else ""

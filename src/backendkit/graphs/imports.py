@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import networkx as nx
 
-from backendkit.graphs.importlines import deferred_lines
+from backendkit.graphs.importlines import deferred_lines, import_targets
 from backendkit.project.index import ProjectIndex
-from backendkit.summary.model import ImportRecord, ModuleSummary
+from backendkit.summary.model import ImportRecord
 
 
 def build_import_graph(index: ProjectIndex, *, include_external: bool = False) -> nx.DiGraph:
@@ -36,7 +36,7 @@ def build_import_graph(index: ProjectIndex, *, include_external: bool = False) -
         for record in summary.imports:
             checking = _type_checking(record)
             toplevel = record.line not in deferred and not checking
-            for target in _targets(index, summary, record, include_external):
+            for target in import_targets(index, summary, record, include_external):
                 _add_edge(graph, index, summary.module, target, record.line, toplevel, checking)
     return graph
 
@@ -86,33 +86,6 @@ def _missing_names(index: ProjectIndex, base: str, names: tuple[str, ...]) -> li
 def _type_checking(record: ImportRecord) -> bool:
     """Whether the import sits under ``if TYPE_CHECKING:`` (once the collector records it)."""
     return bool(getattr(record, "type_checking", False))
-
-
-def _targets(
-    index: ProjectIndex, summary: ModuleSummary, record: ImportRecord, include_external: bool
-) -> list[str]:
-    base = index.absolute(record.module, record.level, summary)
-    if base is None:
-        return []
-    out = [_imported(index, base, name) for name in record.names] if record.names else [base]
-    resolved = [_project_or_external(index, t, include_external) for t in dict.fromkeys(out) if t]
-    return [t for t in dict.fromkeys(resolved) if t]
-
-
-def _imported(index: ProjectIndex, base: str, name: str) -> str:
-    """``from base import name``: the submodule ``base.name`` if it is one, else ``base``."""
-    sub = f"{base}.{name}" if base else name
-    return sub if name != "*" and index.is_project_module(sub) else base
-
-
-def _project_or_external(index: ProjectIndex, target: str, include_external: bool) -> str:
-    """``target`` itself, its longest project prefix, its top-level external name, or ''."""
-    parts = target.split(".")
-    for end in range(len(parts), 0, -1):
-        candidate = ".".join(parts[:end])
-        if index.is_project_module(candidate):
-            return candidate
-    return parts[0] if include_external else ""
 
 
 def _add_edge(

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from backendkit.graphs.importlines import import_targets
 from backendkit.project.authstatus import DepNode
 from backendkit.project.index import ProjectIndex
 from backendkit.summary.model import ModuleSummary
@@ -125,23 +126,13 @@ class ImportedFiles:
 
     def _imports(self, summary: ModuleSummary) -> set[str]:
         files: set[str] = set()
+        modules = self.index.modules
         for record in summary.imports:
             if record.level == 0 and record.module.partition(".")[0] not in self._tops:
                 continue  # another package's (fastapi, typing): most imports are
-            base = self.index.absolute(record.module, record.level, summary)
-            if base is not None:
-                files.update(self._targets(base, record.names))
+            for name in import_targets(self.index, summary, record):
+                target = modules.get(name)  # a namespace package has no file
+                if target is not None:
+                    files.add(target.path)
         files.discard(summary.path)
         return files
-
-    def _targets(self, base: str, names: tuple[str, ...]) -> list[str]:
-        """The files ``from base import names`` (``import base`` without names) reads: each
-        submodule named, else ``base`` itself."""
-        modules = self.index.modules
-        found = []
-        for name in names or ("",):
-            sub = f"{base}.{name}" if base and name else base or name
-            target = modules.get(sub) or modules.get(base)
-            if target is not None:
-                found.append(target.path)
-        return found
