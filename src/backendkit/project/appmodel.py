@@ -332,6 +332,8 @@ class AppModel:
         if method not in ROUTE_DECORATORS:
             return
         make = partial(self._route, decorator, method, handler, name, ctx)
+        if method in STARLETTE_ROUTES:
+            make = partial(_starlette, make=make)
         for obj in objs:
             obj.routes.append(make(line))
         if not objs:
@@ -447,7 +449,9 @@ class AppModel:
             kind_method = "api_route"
         else:
             kind_method = "route"
-        return self._route(call, kind_method, handler, name, ctx, line)
+        decl = self._route(call, kind_method, handler, name, ctx, line)
+        decl.starlette = method in STARLETTE_ROUTES
+        return decl
 
     # -- queries ------------------------------------------------------------------------------
     def roots(self) -> list[AppObject]:
@@ -479,6 +483,17 @@ def _callee_name(callee: Expr) -> str:
     if isinstance(callee, Name):
         return callee.dotted.rpartition(".")[2]
     return callee.attr if isinstance(callee, Attr) else ""
+
+
+#: the registrations that make a Starlette route, not FastAPI's ``APIRoute``
+STARLETTE_ROUTES = frozenset({"route", "websocket_route", "add_route", "add_websocket_route"})
+
+
+def _starlette(line: int, make: Callable[[int], RouteDecl]) -> RouteDecl:
+    """The route ``make`` builds at ``line``, marked a Starlette route."""
+    decl = make(line)
+    decl.starlette = True
+    return decl
 
 
 def _append_route(obj: AppObject, make: Callable[[int], RouteDecl], line: int) -> None:

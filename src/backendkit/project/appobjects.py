@@ -29,6 +29,11 @@ class RouteDecl:
     #: ``routeobjects.py``): FastAPI built it before the object holding it had it, so that
     #: object's own prefix and ``dependencies=`` do not apply, only those above it
     whole: bool = False
+    #: a Starlette route (``add_route``, ``@router.route``, ``add_websocket_route``,
+    #: ``@router.websocket_route``, ``Route(...)``): FastAPI resolves no dependencies for it,
+    #: neither its endpoint's parameters nor the ``dependencies=`` of its router, includes
+    #: and app
+    starlette: bool = False
 
 
 @dataclass

@@ -113,7 +113,8 @@ class RouteBuilder(IncludeWalk[_At]):
         whole = replace(above, handed=here.handed, unapplied=_unapplied(obj))
         wrapper = self.route_classes.guard(obj)
         for decl in obj.routes:
-            self._add(decl, whole if decl.whole else here, "" if decl.whole else wrapper)
+            own = "" if decl.whole or decl.starlette else wrapper  # the router's route class
+            self._add(decl, whole if decl.whole else here, own)
         return here
 
     def include(self, inc: Include, here: _At) -> _At:
@@ -146,9 +147,7 @@ class RouteBuilder(IncludeWalk[_At]):
         a route class that authenticates it (``routeclass.py``)."""
         app = self.app
         path, resolved = join_path([*at.prefix, (decl.path, decl.path_expr)])
-        nodes = at.deps + self.resolver.from_lists(decl.deps, (decl.file, decl.line))
-        if decl.handler is not None:
-            nodes += self.resolver.param_dependencies(decl.handler)
+        nodes = self._dependencies(decl, at)
         status, considered = self._auth(decl, nodes, wrapper)
         status = self.middleware.behind(status, app, decl)
         auth = status.status
@@ -184,6 +183,16 @@ class RouteBuilder(IncludeWalk[_At]):
                 sources=self.sources.of(decl.file, at.files, considered),
             ),
         )
+
+    def _dependencies(self, decl: RouteDecl, at: _At) -> list[DepNode]:
+        """What FastAPI resolves for the route: the dependencies that reached it, its own and
+        its endpoint's parameters' (none for a Starlette route)."""
+        if decl.starlette:
+            return []
+        nodes = at.deps + self.resolver.from_lists(decl.deps, (decl.file, decl.line))
+        if decl.handler is not None:
+            nodes += self.resolver.param_dependencies(decl.handler)
+        return nodes
 
     def _auth(
         self, decl: RouteDecl, nodes: list[DepNode], wrapper: str
@@ -316,7 +325,15 @@ def _notes(decl: RouteDecl, at: _At, resolved: bool, in_app: bool) -> list[str]:
         notes.append("included under a condition; reported as if the condition holds")
     if decl.whole and at.unapplied:
         notes.append(at.unapplied)
+    if decl.starlette and at.deps:
+        notes.append(STARLETTE_NOTE)
     return notes
+
+
+STARLETTE_NOTE = (
+    "a Starlette route (add_route, route, websocket_route): the dependencies= of its router, "
+    "includes and app do not apply to it"
+)
 
 
 def _unapplied(obj: AppObject) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from backendkit.findings import Finding, Severity
 from backendkit.project.index import ProjectIndex
-from backendkit.project.routes import CAUGHT
+from backendkit.project.routes import CAUGHT, STARLETTE_NOTE
 from backendkit.project.symbols import Ctx, Unresolved
 from backendkit.result import Route
 from backendkit.rules.authswitch import split_switched, switch_findings
@@ -69,6 +69,8 @@ def _where(route: Route) -> str:
     not authenticate (named, so the user sees which were considered)."""
     if not route.app:
         return " (router not included in any app the analysis could see)"
+    if STARLETTE_NOTE in route.notes:
+        return f" ({STARLETTE_NOTE})"
     if not route.dependencies:
         return ""
     names = list(dict.fromkeys(label.rpartition(":")[2] or label for label in route.dependencies))
