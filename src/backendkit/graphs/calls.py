@@ -397,7 +397,7 @@ class _Builder(ReceiverTypes):
             cls: ClassSym | External | None = owner
         else:
             symbol = self.index.lookup(head, body)
-            cls = self._typed_symbol(head, symbol, body)
+            cls = self.entered_class(head, body) or self._typed_symbol(head, symbol, body)
         if isinstance(cls, External):
             return External(f"{cls.qualname}.{rest}")
         if cls is not None:

@@ -37,6 +37,13 @@ _ENTERED = frozenset(
         "AbstractAsyncContextManager",
     }
 )
+#: Library functions by the class of what they return (a lowercase factory is not read as a
+#: class): SQLAlchemy's and SQLModel's ``create_engine`` make an ``Engine``.
+LIBRARY_FACTORIES = {
+    "sqlalchemy.create_engine": "sqlalchemy.engine.Engine",
+    "sqlalchemy.engine.create_engine": "sqlalchemy.engine.Engine",
+    "sqlmodel.create_engine": "sqlalchemy.engine.Engine",
+}
 #: The classes of attributes of FastAPI's and Starlette's objects (by class name): the
 #: ``session`` of a request or websocket (SessionMiddleware) is a dict.
 _LIBRARY_ATTRS = {
@@ -153,6 +160,8 @@ class ReceiverTypes:
                 return found
             if isinstance(found, External) and (built := _built_by(found)) is not None:
                 return built
+            if isinstance(found, External) and found.qualname in LIBRARY_FACTORIES:
+                return External(LIBRARY_FACTORIES[found.qualname])
             if isinstance(found, FuncSym) and found.info.returns is not None:
                 return self.class_of_annotation(found.info.returns, found.head(annotation=True))
         return None
@@ -202,12 +211,18 @@ class ReceiverTypes:
         """The class of the local ``name``: from ``with Client() as name`` in ``body``'s own
         scope (``_entered_class``), else from its annotation or value (a constructor call, a
         literal)."""
-        bound = f"with={name}"
-        entered = next((s.call for s in body.scopes[-1].calls if s.use == bound), None)
+        entered = self.entered_class(name, body)
         if entered is not None:
-            return self._entered_class(entered, body)
+            return entered
         symbol = self.index.lookup(name, body)
         return self._typed_symbol(name, symbol, body) or _literal_class(symbol)
+
+    def entered_class(self, name: str, body: Ctx) -> ClassSym | External | None:
+        """The class of what ``with call as name`` in ``body``'s own scope binds
+        (``_entered_class``), or None (no such ``with``, or its class is not known)."""
+        bound = f"with={name}"
+        entered = next((s.call for s in body.scopes[-1].calls if s.use == bound), None)
+        return None if entered is None else self._entered_class(entered, body)
 
     def _entered_class(self, call: Call, ctx: Ctx) -> ClassSym | External | None:
         """The class of what ``with call as x`` binds: ``Session`` for a project factory

@@ -148,12 +148,15 @@ class ImportCycleRule(ProjectRule):
 #: the default of ``[tool.backendkit.async] blocking-calls`` (the catalogue holds the same list)
 #: what ruff's flake8-async rules (ASYNC210-251) report when called directly in an async
 #: function; BK301 reports these only through other functions, and the rest also directly
+#: httpx's module-level request functions (``httpx.get(url)``: a blocking request each)
+HTTPX_FUNCTIONS = ("request", "get", "options", "head", "post", "put", "patch", "delete", "stream")
 RUFF_ASYNC_CALLS = (
     "time.sleep",
     "requests.*",
     "urllib.request.urlopen",
     "httpx.Client",
     "httpx.Client.*",
+    *(f"httpx.{verb}" for verb in HTTPX_FUNCTIONS),
     "builtins.open",
     "subprocess.*",
     "os.system",

@@ -1,0 +1,100 @@
+"""BK301 and the context managers a FastAPI project opens its sessions and clients with:
+``with Session(engine) as s:``, ``with engine.connect() as c:``, ``with httpx.Client() as c:``
+(what ``with X(...) as y`` binds is typed as the call graph types ``y = X(...)``), and
+httpx's module-level ``httpx.get(url)``; an ``async with AsyncSession(...)`` is no blocking
+call (a new user's trial: each was missed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backendkit import analyze
+from conftest import write_project
+
+MAIN = """\
+from fastapi import FastAPI
+from sqlmodel import Session, create_engine, text
+import httpx
+
+engine = create_engine("sqlite://")
+app = FastAPI()
+
+
+def count() -> int:
+    with Session(engine) as s:
+        return s.exec(text("select 1")).one()
+
+
+def count2() -> int:
+    with engine.connect() as c:
+        return c.execute(text("select 1")).scalar()
+
+
+def fetch() -> str:
+    with httpx.Client() as c:
+        return c.get("https://x").text
+
+
+def rate() -> str:
+    return httpx.get("https://x").text
+
+
+def plain() -> int:
+    s = Session(engine)
+    return s.exec(text("select 1")).one()
+
+
+@app.get("/a")
+async def a() -> int:  # backendkit: public
+    return count()
+
+
+@app.get("/b")
+async def b() -> int:  # backendkit: public
+    return count2()
+
+
+@app.get("/c")
+async def c() -> str:  # backendkit: public
+    return fetch()
+
+
+@app.get("/r")
+async def r() -> str:  # backendkit: public
+    return rate()
+
+
+@app.get("/p")
+async def p() -> int:  # backendkit: public
+    return plain()
+
+
+@app.get("/d")
+async def d() -> int:  # backendkit: public
+    with Session(engine) as s:
+        return s.exec(text("select 1")).one()
+
+
+async def fine() -> int:
+    from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+    async with AsyncSession(create_async_engine("sqlite+aiosqlite://")) as s:
+        return (await s.execute(text("select 1"))).scalar()
+
+
+@app.get("/e")
+async def e() -> int:  # backendkit: public
+    return await fine()
+"""
+
+
+def test_sessions_and_clients_entered_with_with_are_typed(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/main.py": MAIN}
+    root = write_project(tmp_path / "p", files, select=["BK301"])
+    found = {f.line: f.message for f in analyze([root], use_cache=False).findings}
+    assert sorted(found) == [35, 40, 45, 50, 55, 61]
+    assert "-> sqlmodel.Session.exec (line 11)" in found[35]
+    assert "-> sqlalchemy.engine.Engine.connect (line 15)" in found[40]
+    assert "-> httpx.Client.get (line 21)" in found[45]
+    assert "-> httpx.get (line 25)" in found[50]
+    assert "-> sqlmodel.Session.exec (line 61)" in found[61]
