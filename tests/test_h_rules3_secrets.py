@@ -40,3 +40,19 @@ def test_names_of_things_are_not_secrets(tmp_path: Path) -> None:
         (11, "Hardcoded secret: the constant AUTH_METHOD_PASSWORD"),
         (12, "Hardcoded secret: the constant SESSION_SECRET"),
     ]
+
+
+REFERENCES = """\
+PASSWORD_RESET_TEMPLATE = "reset_password.html"
+AWS_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db"
+SECRET_VERSION = "latest"
+EMAIL_TEMPLATES = "templates/email"
+DB_PASSWORD = "Pr0d-Passw0rd!"
+"""
+
+
+def test_what_names_a_secret_kept_elsewhere_is_not_one(tmp_path: Path) -> None:
+    """A new user's trial: a template's file name, a secret's ARN or version label name a
+    secret, they do not hold one; a password beside them is still reported."""
+    root = write_project(tmp_path / "p", {"constants.py": REFERENCES}, select=["BK104"])
+    assert [f.line for f in analyze([root], use_cache=False).findings] == [5]

@@ -60,6 +60,9 @@ NOT_A_SECRET = re.compile(
     # the name of a thing that holds or mentions secrets: ``SECRET_TABLE``, ``*_CHECK`` (a
     # constraint), ``*_FILENAME`` (the file a key is kept in)
     r"_tables?|_check|_constraint|_index|_filename|_dirname|_dir|"
+    # what names a secret kept elsewhere or a page about one: ``AWS_SECRET_ARN``,
+    # ``SECRET_VERSION = "latest"``, ``PASSWORD_RESET_TEMPLATE = "reset_password.html"``
+    r"_arn|_version|_templates?|"
     # the characters a password policy or generator draws from: ``PASSWORD_SPECIAL_CHARACTERS``
     r"_characters|_chars|_charset|_alphabet|"
     # public claim values (``RESET_PASSWORD_TOKEN_AUDIENCE = "fief:reset"``) and the salt of a
