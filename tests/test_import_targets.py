@@ -11,7 +11,7 @@ from backendkit.config import load_config
 from backendkit.engine import build_project
 from backendkit.graphs.imports import build_import_graph
 from backendkit.project.routesources import ImportedFiles
-from conftest import write_project
+from helpers import write_project
 
 FILES = {
     "app/__init__.py": "",

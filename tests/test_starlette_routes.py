@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from backendkit import analyze
-from conftest import write_project
+from helpers import write_project
 
 AUTH = """\
 from fastapi import Header, HTTPException

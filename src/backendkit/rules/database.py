@@ -88,6 +88,14 @@ class EnginePerRequestRule(ProjectRule):
             "\n\n@app.get('/n')\ndef n(session: Session = Depends(get_session)) -> int:\n"
             "    return 1  # backendkit: ignore[BK101]\n"
         ),
+        Example(
+            "from functools import lru_cache\n\n" + _APP + "app = FastAPI()\n\n\n"
+            "@lru_cache\ndef get_engine():\n    return create_engine('sqlite://')\n\n\n"
+            "def get_session(engine=Depends(get_engine)):\n"
+            "    with Session(engine) as session:\n        yield session\n\n\n"
+            "@app.get('/n')\ndef n(session: Session = Depends(get_session)) -> int:\n"
+            "    return 1  # backendkit: ignore[BK101]\n"
+        ),
     )
     INVALID = (
         Example(
@@ -102,7 +110,7 @@ class EnginePerRequestRule(ProjectRule):
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Engine factories called from request-time code."""
         for func in request_functions(ctx):
-            if not ctx.index.wanted(func.ctx.module.path):
+            if not ctx.index.wanted(func.ctx.module.path) or _memoised(ctx, func):
                 continue
             inner = func.ctx.enter(func.info)
             for site in func.info.scope.calls:
@@ -309,6 +317,23 @@ class QueryInLoopRule(ProjectRule):
                         "(the N+1 query pattern); load the rows in one query (IN (...), a join, "
                         "or selectinload) before the loop",
                     )
+
+
+def _memoised(ctx: ProjectContext, func: FuncSym) -> bool:
+    """``func`` is decorated with ``functools.lru_cache`` / ``functools.cache`` (or
+    async-lru's ``alru_cache``), called or not: it runs once per arguments, so an engine it
+    builds is built once (the ``@lru_cache def get_engine()`` provider)."""
+    for decorator in func.info.decorators:
+        named = decorator.func if isinstance(decorator, Call) else decorator
+        if not isinstance(named, Name):
+            continue
+        found = ctx.index.lookup(named.dotted, func.ctx)
+        if isinstance(found, External) and found.qualname in _MEMOISERS:
+            return True
+    return False
+
+
+_MEMOISERS = frozenset({"functools.lru_cache", "functools.cache", "async_lru.alru_cache"})
 
 
 def _is_query(site: CallSite, info: FunctionInfo, where: Ctx, receivers: QueryReceivers) -> bool:
