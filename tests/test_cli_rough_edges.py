@@ -145,3 +145,15 @@ def test_fail_on_sets_the_severity_that_fails_the_run(tmp_path: Path) -> None:
     assert "BK208" in warning.stdout
     assert bk(root, "lint", "--fail-on", "info").returncode == 1
     assert_one_line_error(bk(root, "lint", "--fail-on", "notice"), "--fail-on", "notice")
+    # a third trial: the pre-commit hook needs it too, without args in every hook definition
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("[tool.backendkit]", _FAIL_ON))
+    configured = bk(root, "lint")
+    assert configured.returncode == 0
+    assert "BK208" in configured.stdout
+    assert bk(root, "lint", "--fail-on", "info").returncode == 1  # the flag wins
+    pyproject.write_text(pyproject.read_text().replace('"warning"', '"warn"'))
+    assert_one_line_error(bk(root, "lint"), "fail-on = 'warn'", "info, warning or error")
+
+
+_FAIL_ON = '[tool.backendkit]\nfail-on = "warning"'

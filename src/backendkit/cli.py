@@ -144,14 +144,15 @@ def lint(
         bool, typer.Option("--exit-zero", help="Exit 0 even with findings.")
     ] = False,
     fail_on: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--fail-on",
             metavar="SEVERITY",
             help="Exit 1 only for findings of this severity or higher: info (any finding), "
-            "warning or error. All findings are printed.",
+            "warning or error. All findings are printed. [default: fail-on of the "
+            "configuration, else info]",
         ),
-    ] = "info",
+    ] = None,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Count findings per rule (JSON with -o json).")
     ] = False,

@@ -61,10 +61,10 @@ def run_lint(
     fix: str = "",
     use_cache: bool = True,
     jobs: int | None = None,
-    fail_on: str = "info",
+    fail_on: str | None = None,
 ) -> int:
     """``backendkit lint``: print findings in ``output_format``; 1 when there are any (of
-    severity ``fail_on`` or higher).
+    severity ``fail_on`` or higher; None: the configuration's ``fail-on``, else any).
 
     With ``write_baseline`` the findings are recorded there instead (exit 0); with
     ``baseline`` only findings that file does not record are reported. ``fix`` is "",
@@ -75,7 +75,7 @@ def run_lint(
     from backendkit.reporters import Report
 
     _check_output(output_format, statistics)
-    failing = _failing(fail_on)
+    _failing(fail_on or "info")  # a bad --fail-on stops before the analysis
     result = _analyze(paths, config, select, ignore, extend_select, use_cache, jobs, not quiet)
     if fix:
         changed = _fix(result, fix)
@@ -99,6 +99,7 @@ def run_lint(
         if recorded is not None:
             return recorded
     _print_lint(_rendered(report, output_format), result.notes, output_format, quiet)
+    failing = _failing(fail_on or result.fail_on or "info")
     return 1 if any(f.severity.value in failing for f in report.findings) else 0
 
 
@@ -136,14 +137,13 @@ def _run_notes(result, paths: Sequence[Path]) -> list[str]:
     ]
 
 
-SEVERITIES = ("error", "warning", "info")  # highest first
-
-
 def _failing(fail_on: str) -> tuple[str, ...]:
     """The severities that make ``lint`` exit 1 with ``--fail-on fail_on``."""
-    if fail_on not in SEVERITIES:
+    from backendkit.config import FAIL_ON
+
+    if fail_on not in FAIL_ON:
         raise ValueError(f"--fail-on {fail_on!r} is not one of: info, warning, error")
-    return SEVERITIES[: SEVERITIES.index(fail_on) + 1]
+    return FAIL_ON[: FAIL_ON.index(fail_on) + 1]
 
 
 def _check_output(output_format: str, statistics: bool) -> None:

@@ -21,6 +21,7 @@ from pathspec import GitIgnoreSpec
 
 from backendkit.catalogue import RuleInfo
 from backendkit.contracts import contract_problem
+from backendkit.selection import ALL, RuleSelection
 from backendkit.spelling import did_you_mean
 
 if sys.version_info >= (3, 11):
@@ -28,7 +29,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-ALL = "ALL"
 DEFAULT_SELECT: tuple[str, ...] = ("BK",)
 DEFAULT_CACHE_DIR = ".backendkit_cache"
 #: Directory/file patterns (gitignore-style) skipped unless ``exclude`` replaces them.
@@ -62,49 +62,14 @@ _GENERAL_KEYS = (
     *_PATTERN_KEYS,
     "respect-gitignore",
     "cache-dir",
+    "fail-on",
 )
+#: what ``fail-on`` (and ``--fail-on``) takes, highest severity first
+FAIL_ON = ("error", "warning", "info")
 
 
 class ConfigError(Exception):
     """An invalid configuration; ``str(error)`` is one line naming the key and what is allowed."""
-
-
-@dataclass(frozen=True)
-class RuleSelection:
-    """One layer of rule selection; ``select`` of ``None`` keeps the previous layer's set."""
-
-    select: tuple[str, ...] | None = None
-    ignore: tuple[str, ...] = ()
-    extend_select: tuple[str, ...] = ()
-
-    def apply(self, enabled: set[str], rules: Mapping[str, RuleInfo]) -> set[str]:
-        """Return the rule set after this layer, starting from ``enabled``."""
-        result = set() if self.select is not None else set(enabled)
-        selected = [*(self.select or ()), *self.extend_select]
-        for level in sorted({_specificity(s) for s in (*selected, *self.ignore)}):
-            for selector in selected:
-                if _specificity(selector) == level:
-                    result |= _expand(selector, rules, explicit=True)
-            for selector in self.ignore:
-                if _specificity(selector) == level:
-                    result -= _expand(selector, rules, explicit=False)
-        return result
-
-
-def _specificity(selector: str) -> int:
-    """``ALL`` is the least specific selector; longer prefixes are more specific."""
-    return 0 if selector == ALL else len(selector)
-
-
-def _expand(selector: str, rules: Mapping[str, RuleInfo], *, explicit: bool) -> set[str]:
-    """Codes a selector stands for; off-by-default rules only via their full code or ``ALL``."""
-    if selector == ALL:
-        return set(rules)
-    return {
-        code
-        for code, info in rules.items()
-        if code.startswith(selector) and (info.default_enabled or code == selector or not explicit)
-    }
 
 
 def _matches(selector: str, code: str) -> bool:
@@ -124,6 +89,8 @@ class Config:
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
     cache_dir: str = DEFAULT_CACHE_DIR
+    #: the lowest severity that makes ``lint`` exit 1 (None: not set, every finding does)
+    fail_on: str | None = None
     options: dict[str, dict[str, object]] = field(default_factory=dict)
     source: Path | None = None
     #: CLI overrides, applied after the file's own selection.
@@ -324,6 +291,10 @@ class _Validator:
             "respect-gitignore", table.get("respect-gitignore", True)
         )
         config.cache_dir = self.string("cache-dir", table.get("cache-dir", DEFAULT_CACHE_DIR))
+        if "fail-on" in table:
+            config.fail_on = self.string("fail-on", table["fail-on"])
+            if config.fail_on not in FAIL_ON:
+                raise self._type_error("fail-on", config.fail_on, "info, warning or error")
         for section in self.defaults:
             if section in table:
                 config.options[section].update(self.section(section, table[section]))

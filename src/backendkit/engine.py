@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from backendkit.cache import Cache, cache_path
 from backendkit.catalogue import RuleInfo, load_catalogue
-from backendkit.config import Config, find_project_root, load_config
+from backendkit.config import FAIL_ON, Config, find_project_root, load_config
 from backendkit.discovery import (
     discover,
     existing_paths,
@@ -232,6 +232,8 @@ def _analyze_paths(paths: Sequence[str | Path], options: dict[str, object]) -> A
     for result in results:
         _merge(merged, result, result.root.relative_to(base).as_posix())
     merged.findings.sort(key=Finding.sort_key)
+    thresholds = [r.fail_on for r in results]  # the lowest: info, unless every project raises it
+    merged.fail_on = None if None in thresholds else max(thresholds, key=FAIL_ON.index)
     return merged
 
 
@@ -372,6 +374,7 @@ def _result(
         notes=sorted(n for r in done.records for n in r.notes),
         unparsed=sorted(r.path for r in done.records if not r.parsed and r.task.module),
         codes=set(enabled),
+        fail_on=config.fail_on,
     )
 
 

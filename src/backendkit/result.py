@@ -86,6 +86,8 @@ class AnalysisResult:
     notes: list[str] = field(default_factory=list)
     unparsed: list[str] = field(default_factory=list)  # files whose routes may be missing
     codes: set[str] = field(default_factory=set)  # the rule codes the run checked
+    #: the configuration's ``fail-on`` (None: not set); with several projects, the lowest
+    fail_on: str | None = None
 
     def display_path(self, path: str, base: Path | None = None) -> str:
         """How output shows ``path`` (one of this result's paths, relative to ``root``):
