@@ -73,6 +73,9 @@ def test_minimal_render_drops_optional_parts(projects: dict[str, Path]) -> None:
         assert not (project / name).exists(), name
     pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")
     assert '"mcp' not in pyproject
+    assert "mcp_server" not in pyproject  # nor in the layers contract (a third trial)
+    errors = (project / "app/services/errors.py").read_text(encoding="utf-8")
+    assert "MCP" not in errors
     assert "rate_limit" not in (project / ".env.example").read_text(encoding="utf-8").lower()
 
 

@@ -283,9 +283,17 @@ def _returns_none(func: FuncSym) -> bool:
     """``func`` returns ``None`` itself: explicitly, or by a bare ``return`` or the end of
     its body in a function that returns a value elsewhere."""
     scope = func.info.scope
-    if any(isinstance(r, Const) and r.value is None for r in scope.returns):
+    if any(_may_be_none(r) for r in scope.returns):
         return True
     return bool(scope.returns) and bool(scope.bare_returns or func.info.falls_off)
+
+
+def _may_be_none(expr: Expr) -> bool:
+    """``None``, or a conditional expression one of whose branches may be ``None``
+    (``return decode(token) if token else None``)."""
+    if isinstance(expr, IfExp):
+        return _may_be_none(expr.body) or _may_be_none(expr.orelse)
+    return isinstance(expr, Const) and expr.value is None
 
 
 def returns_nothing(func: FuncSym) -> bool:

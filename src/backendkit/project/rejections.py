@@ -44,9 +44,46 @@ def _conditional_for(
     """``_rejects_for`` of a rejection under a condition (``held``: the credential's names)."""
     if held and (lets_missing_through(scope, read, line, held) or _when_present(scope, line, held)):
         return False
+    if _caller_decides(scope, line, held):
+        return False
     if read.when_none:  # only a missing value is for want of the credential (``none_without``)
         return any(block.in_body(line) and tests_missing(block, held) for block in scope.ifs)
     return site.in_except or _guards_test(scope, line, held)
+
+
+#: what the caller decides whatever the route: its address (``request.client.host``), which a
+#: proxy in front may make the same for every caller. Not the method or path, which the
+#: route fixes (``if request.method not in SAFE_METHODS and not token:`` protects a DELETE
+#: route, not a GET one: read per dependency, not per route, it is taken as a check)
+_CALLER_PICKS = frozenset({"client"})
+
+
+def _caller_decides(scope: Scope, line: int, held: set[str]) -> bool:
+    """The rejection on ``line`` is met only for some callers by their address: it is in the
+    body of an ``if`` one of whose ``and`` operands reads the caller's address and not the
+    credential (``if x_api_key != API_KEY and request.client.host not in TRUSTED:``), or in
+    the ``else`` / ``elif`` of an ``if`` whose test reads it and not the credential (``if
+    request.client.host == "127.0.0.1": user = "admin" elif not token: raise``)."""
+    for block in scope.ifs:
+        if not block.holds(line):
+            continue
+        parts = (block.parts or (block.reads,)) if block.in_body(line) else (block.reads,)
+        if any(_picked_part(scope, part, held) for part in parts):
+            return True
+    return False
+
+
+def _picked_part(scope: Scope, reads: Sequence[str], held: set[str]) -> bool:
+    """``reads`` (an operand's, or a test's) read the caller's address (a parameter's
+    ``.client``) and none of ``held``."""
+    if any(read.partition(".")[0] in held for read in reads):
+        return False
+    return any(_picks(scope, read) for read in reads)
+
+
+def _picks(scope: Scope, read: str) -> bool:
+    head, _, rest = read.partition(".")
+    return head in scope.params and rest.partition(".")[0] in _CALLER_PICKS
 
 
 def _when_present(scope: Scope, line: int, held: set[str]) -> bool:

@@ -1,0 +1,90 @@
+"""A false-negative review's bypasses, each open under FastAPI's TestClient without a
+credential: a dependency that hands ``None`` on through a conditional expression, and checks
+that a caller's address skips (``and request.client.host not in TRUSTED``, a localhost branch
+before the check). The same checks without the bypass still authenticate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backendkit import analyze
+from helpers import write_project
+
+MAIN = """\
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
+
+app = FastAPI()
+TOKENS = {"abc": "alice"}
+API_KEY = "k"
+
+
+def decode(token: str) -> str:
+    if token not in TOKENS:
+        raise HTTPException(status_code=401)
+    return TOKENS[token]
+
+
+def maybe_user(authorization: str | None = Header(None)) -> str | None:
+    return decode(authorization) if authorization else None
+
+
+def user(authorization: str | None = Header(None)) -> str:
+    return decode(authorization) if authorization else decode("")
+
+
+def unless_trusted(request: Request, x_api_key: str | None = Header(None)) -> None:
+    if x_api_key != API_KEY and request.client.host not in ("127.0.0.1", "localhost"):
+        raise HTTPException(status_code=401)
+
+
+def local_admin(request: Request, authorization: str | None = Header(None)) -> str:
+    if request.client.host == "127.0.0.1":
+        name = "admin"
+    elif authorization in TOKENS:
+        name = TOKENS[authorization]
+    else:
+        raise HTTPException(status_code=401)
+    return name
+
+
+def key_only(x_api_key: str | None = Header(None)) -> None:
+    if x_api_key != API_KEY:
+        raise HTTPException(status_code=401)
+
+
+@app.get("/maybe")
+def maybe(who: str | None = Depends(maybe_user)) -> list[str]:
+    return []
+
+
+@app.get("/user")
+def named(who: str = Depends(user)) -> list[str]:
+    return []
+
+
+@app.get("/trusted", dependencies=[Depends(unless_trusted)])
+def trusted() -> list[str]:
+    return []
+
+
+@app.get("/local")
+def local(who: str = Depends(local_admin)) -> list[str]:
+    return []
+
+
+@app.get("/key", dependencies=[Depends(key_only)])
+def key() -> list[str]:
+    return []
+"""
+
+
+def test_bypasses_leave_routes_open(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": MAIN})
+    result = analyze([root], use_cache=False)
+    assert {r.path: r.auth for r in result.routes} == {
+        "/maybe": "none",
+        "/user": "required",
+        "/trusted": "none",
+        "/local": "none",
+        "/key": "required",
+    }
