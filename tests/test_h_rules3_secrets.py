@@ -56,3 +56,36 @@ def test_what_names_a_secret_kept_elsewhere_is_not_one(tmp_path: Path) -> None:
     secret, they do not hold one; a password beside them is still reported."""
     root = write_project(tmp_path / "p", {"constants.py": REFERENCES}, select=["BK104"])
     assert [f.line for f in analyze([root], use_cache=False).findings] == [5]
+
+
+COMPARED = """\
+from fastapi import Header, HTTPException
+from fastapi.security import HTTPBasicCredentials
+
+
+def check(creds: HTTPBasicCredentials) -> str:
+    if creds.username == "admin" and creds.password == "S3cr3t-Adm1n!":
+        return creds.username
+    raise HTTPException(status_code=401)
+
+
+def check_key(x_api_key: str = Header()) -> None:
+    if "sk_live_51HxQa2Jd8s9dKqL0zP" != x_api_key:
+        raise HTTPException(status_code=401)
+
+
+def sentinels(api_key: str, password: str, token: str) -> bool:
+    if api_key == "EMPTY" or token == "undefined" or password == "********":
+        return False
+    return password != "" and token != "x-api-key" and api_key != "changeme"
+"""
+
+
+def test_a_secret_compared_with_a_literal_is_hardcoded(tmp_path: Path) -> None:
+    """A new user's trial: BK113 leaves comparisons with a literal to BK104, which reported
+    none. The expected password or key written in the comparison is a hardcoded secret; a
+    client's sentinel, a mask, an empty string, a header's name and a placeholder are not."""
+    files = {"app/__init__.py": "", "app/auth.py": COMPARED}
+    root = write_project(tmp_path / "p", files, select=["BK104", "BK113"])
+    found = [(f.code, f.line) for f in analyze([root], use_cache=False).findings]
+    assert found == [("BK104", 6), ("BK104", 12)]

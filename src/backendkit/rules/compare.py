@@ -322,7 +322,7 @@ class SecretCompareRule(ProjectRule):
 
     def check_project(self, ctx: ProjectContext) -> Iterable[Finding]:
         """Every ``==`` / ``!=`` of a secret-named value with a non-literal, in any scope."""
-        for compare, where in _compares(ctx.index):
+        for compare, where in all_compares(ctx.index):
             message = self._problem(ctx.index, compare, where)
             if message:
                 yield self.finding(where.module.path, compare.line, message)
@@ -471,7 +471,7 @@ def _is_constant(index: ProjectIndex, expr: Expr, ctx: Ctx) -> bool:
     return isinstance(value, Const) and value.value is not None
 
 
-def _compares(index: ProjectIndex) -> Iterator[tuple[Compare, Ctx]]:
+def all_compares(index: ProjectIndex) -> Iterator[tuple[Compare, Ctx]]:
     """Every recorded comparison with the context of its scope."""
     for summary in focused_modules(index):
         ctx = Ctx(summary, (summary.scope,))

@@ -12,6 +12,7 @@ from backendkit.project.configvalues import env_read
 from backendkit.project.index import ProjectIndex
 from backendkit.project.symbols import ClassSym, Ctx, External, VarSym
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
+from backendkit.rules.compare import all_compares
 from backendkit.rules.placeholders import Rejected, nested_scopes, placeholder_text
 from backendkit.rules.secretnames import name_words
 from backendkit.rules.secretvalues import (
@@ -30,6 +31,7 @@ from backendkit.summary.model import (
     BinOp,
     Call,
     CallSite,
+    Compare,
     Const,
     DictExpr,
     Expr,
@@ -104,6 +106,29 @@ def _is_named_secret(names: Iterable[str], value: object) -> bool:
     if not any(map(_looks_secret, names)) or not is_literal_secret(value):
         return False
     return not names_something(text_of(value) or "", names)
+
+
+def _compared_secret(compare: Compare) -> str:
+    """``creds.password == "S3cr3t-Adm1n!"``, ``x_api_key != "sk_live_..."``: the expected
+    value of a secret written in a comparison (what it describes, else ""). BK113 leaves
+    comparisons with a literal to this rule."""
+    sides = ((compare.left, compare.right), (compare.right, compare.left))
+    for named, value in sides:
+        if isinstance(named, Name) and isinstance(value, Const) and not _sentinel(value.value):
+            last = named.dotted.rpartition(".")[2]
+            if _is_named_secret((last,), value.value) or _is_provider_key(value.value):
+                return f"expected value of {named.dotted} in a comparison"
+    return ""
+
+
+def _sentinel(value: object) -> bool:
+    """A value a client sends for no secret (``"undefined"``, ``"null"``, vLLM's ``"EMPTY"``)
+    or a mask (``"********"``), not one."""
+    text = str(value).strip().lower()
+    return text in _SENTINELS or len(set(text)) == 1
+
+
+_SENTINELS = frozenset({"undefined", "null", "none", "empty", "redacted", "masked", "[redacted]"})
 
 
 def _is_private_key(value: object) -> bool:
@@ -322,6 +347,9 @@ class HardcodedSecretRule(ProjectRule):
         for finding in self._calls(ctx.index, rejected):
             if wanted(finding.path):
                 yield finding
+        for compare, where in all_compares(ctx.index):
+            if wanted(where.module.path) and (what := _compared_secret(compare)):
+                yield self._report(where.module.path, compare.line, what)
 
     def _constants(self, index: ProjectIndex, summary: ModuleSummary) -> Iterator[Finding]:
         ctx = Ctx(summary, (summary.scope,))
