@@ -128,3 +128,51 @@ def test_real_fastapi_reads_the_same_query_parameters() -> None:
     assert query["/cursor"] == ["cursor"]
     assert query["/nested"] == ["limit", "offset"]
     assert query["/filtered"] == ["q"]
+
+
+FIXED = """\
+from fastapi import FastAPI
+
+from app.db import load_items
+
+app = FastAPI()
+ROLES = {"admin": 1, "user": 2}
+COUNTRIES = ("FR", "DE")
+
+
+@app.get("/codes")  # backendkit: public
+def codes() -> list[str]:
+    return ["FR", "DE", "IT"]
+
+
+@app.get("/roles")  # backendkit: public
+def roles() -> list[str]:
+    return sorted(ROLES.keys())
+
+
+@app.get("/countries")  # backendkit: public
+def countries() -> list[str]:
+    return list(COUNTRIES)
+
+
+@app.get("/stub")  # backendkit: public
+def stub() -> list[str]:
+    return []
+
+
+@app.get("/items")  # backendkit: public
+def items(fallback: bool) -> list[str]:
+    if fallback:
+        return ["none"]
+    return load_items()
+"""
+
+
+def test_a_list_the_code_writes_needs_no_paging(tmp_path: Path) -> None:
+    """A new user's trial: ``return ["FR", "DE"]`` was asked for limit/offset. A literal
+    list or a module's UPPER_CASE display does not grow with the data; an empty list (a
+    stub) and a route that may return loaded rows are still reported."""
+    files = {"app/__init__.py": "", "app/db.py": "def load_items():\n    return []\n"}
+    files["app/main.py"] = FIXED
+    root = write_project(tmp_path / "p", files, select=["BK204"])
+    assert [f.line for f in analyze([root], use_cache=False).findings] == [25, 30]

@@ -13,6 +13,7 @@ from backendkit.project.symbols import ClassSym, Ctx, External, FuncSym, VarSym
 from backendkit.result import Route
 from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.ownstatus import DefaultStatus
+from backendkit.rules.queryloops import fixed_size
 from backendkit.rules.rawresponses import (
     RAW_EXAMPLE,
     RAW_OR_JSON_EXAMPLE,
@@ -26,7 +27,7 @@ from backendkit.rules.support import (
     model_fields,
     unwrap_annotation,
 )
-from backendkit.summary.model import Call, Const, Expr, Name, Param, Subscript
+from backendkit.summary.model import Call, Const, Expr, Name, Param, Seq, Subscript
 
 CREATE_HANDLER = re.compile(r"^(create|add|new|insert|register|signup|upload)(_|$)")
 #: what OpenAI-compatible APIs "create" and answer 200 for: a computation, no stored resource
@@ -295,6 +296,11 @@ class PaginationRule(ProjectRule):
             "    return []\n"
         ),
         Example(
+            _APP + "\n\nCOUNTRIES = ('FR', 'DE', 'IT')\n\n\n@app.get('/countries')\n"
+            "def countries() -> list[str]:\n    return list(COUNTRIES)\n",
+            note="a list the code writes does not grow with the data",
+        ),
+        Example(
             "from typing import Annotated\n\nfrom fastapi import Query\n\n" + _APP + "\n\n"
             "class Window(BaseModel):\n    limit: int = 20\n    offset: int = 0\n\n\n"
             "@app.get('/items')\n"
@@ -328,8 +334,8 @@ class PaginationRule(ProjectRule):
     @staticmethod
     def _paged(ctx: ProjectContext, route: Route) -> bool:
         handler = find_function(ctx.index, route.handler)
-        if handler is None:
-            return True  # cannot tell: stay quiet
+        if handler is None or _fixed_list(ctx.index, handler):
+            return True  # cannot tell, or a list the code writes: stay quiet
         names = _query_names(ctx.index, handler)
         stack: list[DepNode] = list(ctx.resolver.param_dependencies(handler))
         while stack and not names & PAGE_PARAMS:
@@ -341,6 +347,27 @@ class PaginationRule(ProjectRule):
             names.add(node.label.rpartition(":")[2].lower())
             stack.extend(node.children)
         return bool(names & PAGE_PARAMS) or any("pagina" in n for n in names)
+
+
+def _fixed_list(index: ProjectIndex, func: FuncSym) -> bool:
+    """Every ``return`` of ``func`` gives a list the code writes: a non-empty display of
+    literals (``return ["FR", "DE"]``), or a module-level UPPER_CASE display
+    (``return COUNTRIES``, ``list(COUNTRIES)``, ``sorted(ROLES.keys())``): it does not grow
+    with the data, so it needs no paging (a new user's trial). ``return []`` is a stub."""
+    returns = func.info.scope.returns
+    inner = func.ctx.enter(func.info)
+    return bool(returns) and all(_written(index, r, inner) for r in returns)
+
+
+def _written(index: ProjectIndex, expr: Expr, ctx: Ctx) -> bool:
+    if isinstance(expr, Call) and expr.func in _COPIES and len(expr.args) == 1:
+        expr = expr.args[0]
+    if isinstance(expr, Seq):
+        return bool(expr.items) and all(isinstance(item, Const) for item in expr.items)
+    return fixed_size(index, expr, ctx)
+
+
+_COPIES = (Name("list"), Name("sorted"), Name("tuple"))
 
 
 def _query_names(index: ProjectIndex, func: FuncSym) -> set[str]:
