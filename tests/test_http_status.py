@@ -227,3 +227,30 @@ def test_status_code_of(value: object, expected: int | None) -> None:
 def test_every_http_status_name_maps_to_its_number() -> None:
     for member in HTTPStatus:
         assert status_code_of(External(f"http.HTTPStatus.{member.name}")) == member.value
+
+
+FAILURES = """\
+from fastapi import FastAPI, HTTPException
+
+app = FastAPI()
+
+
+@app.get("/items/{item_id}")  # backendkit: public
+def read_item(item_id: int) -> dict[str, int]:
+    try:
+        if item_id > 100:
+            raise HTTPException(status_code=503, detail="catalogue offline")
+        return {"id": item_id}
+    except ValueError:
+        raise HTTPException(status_code=500, detail="failed") from None
+"""
+
+
+def test_bk208_leaves_500_to_every_route_and_names_the_other_5xx(tmp_path: Path) -> None:
+    """A new user's trial: few teams document a 500, which any route may answer; a 503 raised
+    on purpose is part of the contract."""
+    root = write_project(tmp_path / "p", {"app/main.py": FAILURES}, select=["BK208"])
+    messages = [f.message for f in analyze([root], use_cache=False).findings]
+    assert len(messages) == 1
+    assert "raises HTTP 503 but" in messages[0]
+    assert "500" not in messages[0]

@@ -14,7 +14,9 @@ from backendkit.rules.base import Example, ProjectContext, ProjectRule
 from backendkit.rules.responsedocs import Codes, documented, union
 from backendkit.rules.support import dependency_functions
 
-IMPLICIT = frozenset({401, 403, 422})  # security schemes and validation speak for these
+#: statuses no ``responses=`` needs to name: security schemes (401, 403) and validation (422)
+#: speak for these, and any route may fail with a 500, which clients handle as a failure
+IMPLICIT = frozenset({401, 403, 422, 500})
 _WHERE = {
     False: "no responses= on the route, its router, the include_router call or the app",
     True: "none of the responses= on the route, its router, the include_router call and the app",
