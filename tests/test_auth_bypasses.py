@@ -88,3 +88,43 @@ def test_bypasses_leave_routes_open(tmp_path: Path) -> None:
         "/local": "none",
         "/key": "required",
     }
+
+
+UNAWAITED = """\
+from fastapi import Depends, FastAPI, Header, HTTPException
+
+app = FastAPI()
+TOKENS = {"abc"}
+
+
+async def verify_token(token: str | None) -> str:
+    if not token or token not in TOKENS:
+        raise HTTPException(status_code=401)
+    return token
+
+
+async def forgot_await(authorization: str | None = Header(None)) -> str:
+    verify_token(authorization)
+    return authorization or ""
+
+
+async def awaited(authorization: str | None = Header(None)) -> str:
+    return await verify_token(authorization)
+
+
+@app.get("/forgot")
+async def forgot(who: str = Depends(forgot_await)) -> list[str]:
+    return []
+
+
+@app.get("/awaited")
+async def good(who: str = Depends(awaited)) -> list[str]:
+    return []
+"""
+
+
+def test_an_async_check_called_without_await_runs_nothing(tmp_path: Path) -> None:
+    """The coroutine of ``verify_token(token)`` without ``await`` never runs, nor its 401."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": UNAWAITED})
+    result = analyze([root], use_cache=False)
+    assert {r.path: r.auth for r in result.routes} == {"/forgot": "none", "/awaited": "required"}

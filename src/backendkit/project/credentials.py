@@ -51,6 +51,7 @@ from backendkit.project.credhelpers import (
     annotated_only,
     attr_class,
     bearers_of,
+    discarded,
     exits_before,
     injected,
     injected_target,
@@ -111,8 +112,7 @@ class CredentialChecks:
         """Every credential ``func`` reads, parameters first (unless ``filled`` is False: a
         project function calls it, so FastAPI fills none of them), then its body by line; a
         call of a project helper that reads one and returns it (``token = get_token(request)``,
-        up to two calls deep) reads it at the call's line, held by the name the call is bound
-        to."""
+        up to two calls deep) reads it at the call's line, held by the name bound to it."""
         found = self.param_reads(func, depth) if filled else []
         scope = func.info.scope
         bound: dict[int, str] = {}
@@ -358,7 +358,7 @@ class CredentialChecks:
             if skipped(site) or (wanted is not None and not wanted(site.call)):
                 continue
             target, bound = self._callee(site.call.func, inner, func)
-            if target is None or target.info is func.info:
+            if target is None or target.info is func.info or discarded(site, target, scope):
                 continue
             if not scope.in_try(site.line) or self._escapes(func, site.line, target, depth):
                 yield site, target, bound

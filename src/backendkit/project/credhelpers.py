@@ -266,6 +266,19 @@ def is_method(target: Symbol) -> bool:
     return target.info.params[0].name == "self"
 
 
+def discarded(site: CallSite, target: FuncSym, scope: Scope) -> bool:
+    """``site`` calls the ``async`` project function ``target`` without ``await`` and hands
+    the coroutine to no other call (``asyncio.gather``, ``create_task``): it never runs, nor
+    the 401/403 it would raise (``auth_service.validate_key(key)`` in an ``async`` dependency)."""
+    if not target.info.is_async or site.awaited:
+        return False
+    return not any(
+        site.call in (*other.call.args, *(value for _, value in other.call.kwargs))
+        for other in scope.calls
+        if other is not site
+    )
+
+
 def may_return_none(func: FuncSym) -> bool:
     """``func`` returns ``None`` explicitly, is annotated to return an optional value, or
     returns a value on some paths and nothing (a bare ``return``, the end of its body) on
