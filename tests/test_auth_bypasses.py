@@ -128,3 +128,38 @@ def test_an_async_check_called_without_await_runs_nothing(tmp_path: Path) -> Non
     root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": UNAWAITED})
     result = analyze([root], use_cache=False)
     assert {r.path: r.auth for r in result.routes} == {"/forgot": "none", "/awaited": "required"}
+
+
+CAPTCHA = """\
+from fastapi import Depends, FastAPI, Header, HTTPException
+
+app = FastAPI()
+
+
+def verify_captcha(cf_turnstile_token: str | None = Header(None)) -> None:
+    if not cf_turnstile_token:
+        raise HTTPException(status_code=403)
+
+
+def verify_key(x_api_token: str | None = Header(None)) -> None:
+    if not x_api_token:
+        raise HTTPException(status_code=401)
+
+
+@app.post("/orders", dependencies=[Depends(verify_captcha)])
+def create_order() -> dict[str, str]:
+    return {}
+
+
+@app.post("/keys", dependencies=[Depends(verify_key)])
+def create_key() -> dict[str, str]:
+    return {}
+"""
+
+
+def test_a_captcha_token_proves_no_identity(tmp_path: Path) -> None:
+    """A captcha's answer (Cloudflare Turnstile, reCAPTCHA) is sent by any browser: a 403 for
+    want of it authenticates no one."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": CAPTCHA})
+    result = analyze([root], use_cache=False)
+    assert {r.path: r.auth for r in result.routes} == {"/orders": "none", "/keys": "required"}

@@ -8,7 +8,7 @@ Starlette ``Headers``, also built in place: ``Headers(scope=scope).get("...")``)
 ``<x>.headers["..."]`` bound to a name. A header is a credential when its name holds
 ``authorization``, ``api-key`` or ``apikey``, or ends with ``token`` or ``secret``
 (``X-API-Key``, ``X-Auth-Token``); a cookie when its name holds ``token``, ``session``,
-``auth``, ``jwt`` or ``api-key``. CSRF tokens (``csrf``/``xsrf``) are not credentials.
+``auth``, ``jwt`` or ``api-key``. CSRF, captcha and idempotency tokens are not credentials.
 
 What ties a rejection to the credential: it comes after the read, in an ``except`` handler of
 the same function or under an ``if`` (``elif``, ``else``) whose test reads the variable holding

@@ -12,7 +12,10 @@ from backendkit.summary.model import Attr, Call, Const, Expr, Name, Subscript
 
 __all__ = ["get_key", "get_read", "is_credential", "named_read", "subscript_read"]
 
-_NOT_CREDENTIALS = ("csrf", "xsrf")
+#: tokens that prove something other than who calls: CSRF tokens, a captcha's answer
+#: (Cloudflare Turnstile's ``cf-turnstile-response`` / ``turnstile_token``, reCAPTCHA,
+#: hCaptcha), an idempotency key
+_NOT_CREDENTIALS = ("csrf", "xsrf", "captcha", "turnstile", "idempotency")
 _COOKIE_WORDS = ("token", "session", "auth", "jwt", "api-key", "apikey")
 _READERS = {"headers": "header", "cookies": "cookie", "session": "session", "query_params": "query"}
 #: query parameters named like a credential that are a listing's position, not one
