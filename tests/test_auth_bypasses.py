@@ -163,3 +163,41 @@ def test_a_captcha_token_proves_no_identity(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": CAPTCHA})
     result = analyze([root], use_cache=False)
     assert {r.path: r.auth for r in result.routes} == {"/orders": "none", "/keys": "required"}
+
+
+SOCKETS = """\
+from fastapi import FastAPI, WebSocket
+
+app = FastAPI()
+TOKENS = {"abc"}
+
+
+@app.websocket("/checked")
+async def checked(websocket: WebSocket) -> None:
+    await websocket.accept()
+    token = websocket.query_params.get("token")
+    if token not in TOKENS:
+        await websocket.close(code=1008)
+        return
+    await websocket.send_text("secret")
+
+
+@app.websocket("/greeted")
+async def greeted(websocket: WebSocket) -> None:
+    await websocket.accept()
+    await websocket.send_text("welcome, here is the news")
+    token = websocket.query_params.get("token")
+    if token not in TOKENS:
+        await websocket.close(code=1008)
+        return
+    await websocket.send_text("secret")
+"""
+
+
+def test_a_websocket_refused_after_accept_but_before_anything_is_sent(tmp_path: Path) -> None:
+    """A false alarm of the review: accept, read the token, close with 1008 before sending
+    anything refuses the client as a close before the accept does; once something was sent
+    the client was served."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": SOCKETS})
+    result = analyze([root], use_cache=False)
+    assert {r.path: r.auth for r in result.routes} == {"/checked": "required", "/greeted": "none"}

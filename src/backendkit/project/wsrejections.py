@@ -19,8 +19,11 @@ The code says why: 1008 (policy violation, ``status.WS_1008_POLICY_VIOLATION``) 
 application's codes, 4000 to 4999 (4001 and 4003 stand for 401 and 403). A close with another
 code (1000 after serving, 1011 on an error) is no rejection, even before ``accept()``, where a
 server refuses the handshake whatever the code: the route stays reported rather than a failure
-being read as a check. Neither counts after an ``accept()`` of the same websocket: the client
-was let in. A ``WebSocketException`` a ``try`` of the function swallows is none either.
+being read as a check. Neither counts after an ``accept()`` of the same websocket once
+something was sent on it or it was handed to a call that may send (``manager.connect(ws)``),
+or in a loop: the client was let in; one the client meets having only been read from
+(``await ws.accept(); token = ws.query_params.get("token")``, a first message received) is
+still a refusal. A ``WebSocketException`` a ``try`` of the function swallows is none either.
 """
 
 from __future__ import annotations
@@ -66,14 +69,16 @@ class WebSocketRejections:
         self.errors = errors
 
     def of(self, func: FuncSym) -> list[Rejection]:
-        """The rejections of ``func``'s own body before it accepts a websocket, by line."""
+        """The rejections of ``func``'s own body before it accepts a websocket, or after the
+        accept while nothing was sent (``_unserved``), by line."""
         sockets = self.sockets(func)
         found = [*self._raised(func), *self._closes(func, sockets)]
         if not found:
             return []
         accepts = [site.line for site in func.info.scope.calls if _on(site, sockets, "accept")]
         first = min(accepts, default=inf)
-        return sorted((r for r in found if r.line < first), key=lambda r: r.line)
+        kept = (r for r in found if r.line < first or _unserved(func, sockets, first, r))
+        return sorted(kept, key=lambda r: r.line)
 
     def sockets(self, func: FuncSym) -> set[str]:
         """The parameters of ``func`` declared as Starlette's (or FastAPI's) ``WebSocket``."""
@@ -178,6 +183,26 @@ def _work_between(scope: Scope, start: int, end: float) -> bool:
         start < site.line < end and _callee_name(site.call) not in REPORT_CALLS
         for site in scope.calls
     )
+
+
+def _unserved(func: FuncSym, sockets: set[str], accepted: int, rejection: Rejection) -> bool:
+    """Between the accept on line ``accepted`` and ``rejection`` (in no loop) the websocket
+    was only read (``receive_json()``, ``query_params``): nothing sent on it, nor handed to
+    a call that may send (``manager.connect(websocket)``). The client got nothing."""
+    if rejection.site.loops:
+        return False
+    between = [s for s in func.info.scope.calls if accepted < s.line < rejection.line]
+    return not any(_serves(site, sockets) for site in between)
+
+
+def _serves(site: CallSite, sockets: set[str]) -> bool:
+    """``site`` sends on one of ``sockets`` or hands one to another call."""
+    func = site.call.func
+    owner, _, last = func.dotted.rpartition(".") if isinstance(func, Name) else ("", "", "")
+    if owner in sockets:
+        return not last.startswith(("receive", "iter_"))
+    arguments = (*site.call.args, *(value for _, value in site.call.kwargs))
+    return any(isinstance(a, Name) and a.dotted in sockets for a in arguments)
 
 
 def _callee_name(call: Call) -> str:
