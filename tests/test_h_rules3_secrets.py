@@ -78,13 +78,18 @@ def sentinels(api_key: str, password: str, token: str) -> bool:
     if api_key == "EMPTY" or token == "undefined" or password == "********":
         return False
     return password != "" and token != "x-api-key" and api_key != "changeme"
+
+
+def states(credential: str, api_key: str) -> bool:
+    return credential == "unavailable" or api_key == "invalid-api-key"
 """
 
 
 def test_a_secret_compared_with_a_literal_is_hardcoded(tmp_path: Path) -> None:
     """A new user's trial: BK113 leaves comparisons with a literal to BK104, which reported
     none. The expected password or key written in the comparison is a hardcoded secret; a
-    client's sentinel, a mask, an empty string, a header's name and a placeholder are not."""
+    client's sentinel, a mask, an empty string, a header's name, a placeholder and a state's
+    label (litellm's ``credential == "unavailable"``) are not."""
     files = {"app/__init__.py": "", "app/auth.py": COMPARED}
     root = write_project(tmp_path / "p", files, select=["BK104", "BK113"])
     found = [(f.code, f.line) for f in analyze([root], use_cache=False).findings]

@@ -20,9 +20,11 @@ from backendkit.rules.secretvalues import (
     is_literal_secret,
     is_route_path,
     names_something,
+    sentinel,
     spells_own_name,
     text_of,
     url_password,
+    value_like,
 )
 from backendkit.rules.support import derives_from, external_calls, focused_modules, iter_classes
 from backendkit.summary.model import (
@@ -114,21 +116,12 @@ def _compared_secret(compare: Compare) -> str:
     comparisons with a literal to this rule."""
     sides = ((compare.left, compare.right), (compare.right, compare.left))
     for named, value in sides:
-        if isinstance(named, Name) and isinstance(value, Const) and not _sentinel(value.value):
+        if isinstance(named, Name) and isinstance(value, Const) and not sentinel(value.value):
             last = named.dotted.rpartition(".")[2]
-            if _is_named_secret((last,), value.value) or _is_provider_key(value.value):
+            secret = _is_named_secret((last,), value.value) and value_like(str(value.value))
+            if secret or _is_provider_key(value.value):
                 return f"expected value of {named.dotted} in a comparison"
     return ""
-
-
-def _sentinel(value: object) -> bool:
-    """A value a client sends for no secret (``"undefined"``, ``"null"``, vLLM's ``"EMPTY"``)
-    or a mask (``"********"``), not one."""
-    text = str(value).strip().lower()
-    return text in _SENTINELS or len(set(text)) == 1
-
-
-_SENTINELS = frozenset({"undefined", "null", "none", "empty", "redacted", "masked", "[redacted]"})
 
 
 def _is_private_key(value: object) -> bool:

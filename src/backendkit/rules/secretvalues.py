@@ -171,3 +171,20 @@ def url_password(value: object) -> bool:
     if password is None or _TEMPLATE_FIELD.fullmatch(password):
         return False
     return is_literal_secret(unquote(password))
+
+
+def value_like(text: str) -> bool:
+    """Text shaped as a password or key, not as a state's label (``credential ==
+    "unavailable"``, ``api_key == "invalid-api-key"``): a digit, both cases, or a symbol."""
+    cased = any(c.isupper() for c in text) and any(c.islower() for c in text)
+    return cased or any(c.isdigit() or not (c.isalpha() or c in "-_") for c in text)
+
+
+def sentinel(value: object) -> bool:
+    """A value a client sends for no secret (``"undefined"``, ``"null"``, vLLM's ``"EMPTY"``)
+    or a mask (``"********"``), not one."""
+    text = str(value).strip().lower()
+    return text in _SENTINELS or len(set(text)) == 1
+
+
+_SENTINELS = frozenset({"undefined", "null", "none", "empty", "redacted", "masked", "[redacted]"})
