@@ -201,3 +201,72 @@ def test_a_websocket_refused_after_accept_but_before_anything_is_sent(tmp_path: 
     root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": SOCKETS})
     result = analyze([root], use_cache=False)
     assert {r.path: r.auth for r in result.routes} == {"/checked": "required", "/greeted": "none"}
+
+
+FIRST_MESSAGE = """\
+import json
+
+from fastapi import FastAPI, WebSocket
+
+app = FastAPI()
+TOKENS = {"abc"}
+
+
+@app.websocket("/json")
+async def by_json(websocket: WebSocket) -> None:
+    await websocket.accept()
+    msg = await websocket.receive_json()
+    if msg.get("token") not in TOKENS:
+        await websocket.close(code=1008)
+        return
+    await websocket.send_text("secret")
+
+
+@app.websocket("/text")
+async def by_text(websocket: WebSocket) -> None:
+    await websocket.accept()
+    raw = await websocket.receive_text()
+    auth = json.loads(raw)
+    token = auth["token"]
+    if token not in TOKENS:
+        await websocket.close(code=1008)
+        return
+    await websocket.send_text("secret")
+
+
+@app.websocket("/late")
+async def late(websocket: WebSocket) -> None:
+    await websocket.accept()
+    await websocket.send_text("history")
+    msg = await websocket.receive_json()
+    if msg.get("token") not in TOKENS:
+        await websocket.close(code=1008)
+        return
+
+
+@app.websocket("/chat")
+async def chat(websocket: WebSocket) -> None:
+    await websocket.accept()
+    msg = await websocket.receive_json()
+    if msg.get("text") == "":
+        await websocket.close(code=1008)
+        return
+    await websocket.send_text("reply")
+"""
+
+
+def test_first_message_authentication(tmp_path: Path) -> None:
+    """Browsers set no headers on a WebSocket: the client sends its token in the first
+    message, read from ``receive_json()`` or ``json.loads(receive_text())``, and the endpoint
+    closes with 1008 before serving anything. Served first, or a message without a credential,
+    is no check."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": FIRST_MESSAGE})
+    result = analyze([root], use_cache=False)
+    assert {r.path: r.auth for r in result.routes} == {
+        "/json": "required",
+        "/text": "required",
+        "/late": "none",
+        "/chat": "none",
+    }
+    chains = {r.path: r.auth_chain for r in result.routes}
+    assert any("checks message token" in link for link in chains["/json"])

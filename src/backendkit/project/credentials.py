@@ -71,23 +71,9 @@ from backendkit.project.index import ProjectIndex
 from backendkit.project.members import MethodValues
 from backendkit.project.rejections import anonymous, rejected_read
 from backendkit.project.schemes import scheme_name
-from backendkit.project.symbols import (
-    ClassSym,
-    Ctx,
-    FuncSym,
-    Instance,
-    OneOf,
-    Unresolved,
-)
-from backendkit.summary.model import (
-    Attr,
-    Call,
-    CallSite,
-    Const,
-    Expr,
-    Name,
-    Param,
-)
+from backendkit.project.symbols import ClassSym, Ctx, FuncSym, Instance, OneOf, Unresolved
+from backendkit.project.wsmessages import message_reads
+from backendkit.summary.model import Attr, Call, CallSite, Const, Expr, Name, Param
 
 __all__ = ["CredentialChecks", "CredentialRead", "is_credential", "rejected_read"]
 
@@ -130,7 +116,7 @@ class CredentialChecks:
             if what:
                 holder = holder_of(site.use, site.call, bound.get(site.line))
                 found.append(CredentialRead(what, site.line, holder, when_none))
-        return sorted(found, key=lambda read: read.line)
+        return sorted([*found, *message_reads(scope)], key=lambda read: read.line)
 
     def param_reads(self, func: FuncSym, depth: int = 0) -> list[CredentialRead]:
         """The credentials ``func``'s parameters read (``Header()``, ``Cookie()``, ``Query()``,
