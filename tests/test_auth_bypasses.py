@@ -270,3 +270,92 @@ def test_first_message_authentication(tmp_path: Path) -> None:
     }
     chains = {r.path: r.auth_chain for r in result.routes}
     assert any("checks message token" in link for link in chains["/json"])
+
+
+REVIEWED = """\
+import secrets
+from contextlib import asynccontextmanager
+
+import jwt
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
+
+app = FastAPI()
+API_KEY = "k"
+SECRET = "s"
+BANNED = {"10.0.0.1"}
+WORKSPACES = {"w": "workspace"}
+
+
+def require_key(request: Request, x_api_key: str | None = Header(None)) -> None:
+    if request.client.host in BANNED:
+        raise HTTPException(status_code=403, detail="banned")
+    elif x_api_key is None or not secrets.compare_digest(x_api_key, API_KEY):
+        raise HTTPException(status_code=401)
+
+
+def current_workspace(authorization: str | None = Header(default=None)) -> str | None:
+    if not authorization or not authorization.startswith("Bearer "):
+        raise HTTPException(status_code=401)
+    try:
+        claims = jwt.decode(authorization[7:], SECRET, algorithms=["HS256"])
+    except jwt.PyJWTError:
+        raise HTTPException(status_code=401) from None
+    return WORKSPACES.get(wid) if (wid := claims.get("workspace")) else None
+
+
+@asynccontextmanager
+async def authenticated(x_api_key: str | None):
+    if x_api_key != API_KEY:
+        raise HTTPException(status_code=401)
+    yield {"client": x_api_key}
+
+
+async def verify_key(x_api_key: str | None) -> str:
+    if x_api_key != API_KEY:
+        raise HTTPException(status_code=401)
+    return x_api_key
+
+
+async def entered(x_api_key: str | None = Header(None)):
+    async with authenticated(x_api_key) as client:
+        yield client
+
+
+async def bound(x_api_key: str | None = Header(None)) -> str:
+    task = verify_key(x_api_key)
+    return await task
+
+
+@app.get("/data", dependencies=[Depends(require_key)])
+def data() -> list[str]:
+    return []
+
+
+@app.get("/workspace")
+def workspace(ws: str = Depends(current_workspace)) -> list[str]:
+    return []
+
+
+@app.get("/entered")
+async def by_with(client: dict = Depends(entered)) -> list[str]:
+    return []
+
+
+@app.get("/bound")
+async def by_task(key: str = Depends(bound)) -> list[str]:
+    return []
+"""
+
+
+def test_a_review_s_checks_stay_checks(tmp_path: Path) -> None:
+    """An IP blocklist raising before the key check, a ``... if wid else None`` after every
+    401, an ``@asynccontextmanager`` check entered with ``async with`` and a coroutine bound to
+    a name and awaited later all check the credential (401 without it under TestClient)."""
+    root = write_project(tmp_path / "p", {"app/__init__.py": "", "app/main.py": REVIEWED})
+    result = analyze([root], use_cache=False)
+    assert {r.path: r.auth for r in result.routes} == {
+        "/data": "required",
+        "/workspace": "required",
+        "/entered": "required",
+        "/bound": "required",
+    }

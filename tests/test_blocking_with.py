@@ -98,3 +98,42 @@ def test_sessions_and_clients_entered_with_with_are_typed(tmp_path: Path) -> Non
     assert "-> httpx.Client.get (line 21)" in found[45]
     assert "-> httpx.get (line 25)" in found[50]
     assert "-> sqlmodel.Session.exec (line 61)" in found[61]
+
+
+ENGINE = """\
+from fastapi import FastAPI
+from sqlalchemy import create_engine, text
+
+engine = create_engine("postgresql://db/app")
+app = FastAPI()
+
+
+@app.get("/dialect")  # backendkit: public
+async def dialect() -> dict[str, str]:
+    return {"url": engine.url.render_as_string(hide_password=True), "d": engine.dialect.name}
+
+
+@app.get("/opts")  # backendkit: public
+async def opts() -> dict[str, str]:
+    ro = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return {"status": engine.pool.status(), "ro": str(ro)}
+
+
+def count() -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("select 1")).scalar_one()
+
+
+@app.get("/count")  # backendkit: public
+async def counted() -> int:
+    return count()
+"""
+
+
+def test_what_an_engine_knows_without_the_database_does_not_block(tmp_path: Path) -> None:
+    """A review's false alarm: ``engine.url``, ``engine.dialect``, ``execution_options`` and
+    ``pool.status()`` do no I/O; ``engine.connect()`` does."""
+    root = write_project(tmp_path / "p", {"app.py": ENGINE}, select=["BK301"])
+    found = [(f.line, f.message) for f in analyze([root], use_cache=False).findings]
+    assert [line for line, _ in found] == [26]
+    assert "sqlalchemy.engine.Engine.connect" in found[0][1]

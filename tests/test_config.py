@@ -193,6 +193,11 @@ def test_unknown_section(tmp_path: Path) -> None:
     assert "allowed sections: auth, complexity, file-size" in message
 
 
+def test_a_misspelt_per_file_ignores_table_gets_a_hint(tmp_path: Path) -> None:
+    message = _error(tmp_path, '[tool.backendkit.per-file-ignore]\n"x.py" = ["BK204"]\n')
+    assert "(did you mean 'per-file-ignores'?)" in message
+
+
 def test_unknown_option(tmp_path: Path) -> None:
     message = _error(tmp_path, "[tool.backendkit.complexity]\nmax-complexty = 3\n")
     assert message == (

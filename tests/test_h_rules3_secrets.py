@@ -82,6 +82,18 @@ def sentinels(api_key: str, password: str, token: str) -> bool:
 
 def states(credential: str, api_key: str) -> bool:
     return credential == "unavailable" or api_key == "invalid-api-key"
+
+
+SECRET_KEY = "x"
+if SECRET_KEY == "dev-secret-123":
+    raise RuntimeError("set SECRET_KEY")
+
+
+def change(new_password: str, token: str) -> None:
+    if new_password == "Password123":
+        raise HTTPException(status_code=400, detail="too common")
+    if token == "[DONE]":
+        return
 """
 
 
@@ -89,7 +101,8 @@ def test_a_secret_compared_with_a_literal_is_hardcoded(tmp_path: Path) -> None:
     """A new user's trial: BK113 leaves comparisons with a literal to BK104, which reported
     none. The expected password or key written in the comparison is a hardcoded secret; a
     client's sentinel, a mask, an empty string, a header's name, a placeholder and a state's
-    label (litellm's ``credential == "unavailable"``) are not."""
+    label (litellm's ``credential == "unavailable"``), a value a guard raises for (a default,
+    a common password), a new password and an LLM stream's ``"[DONE]"`` are not."""
     files = {"app/__init__.py": "", "app/auth.py": COMPARED}
     root = write_project(tmp_path / "p", files, select=["BK104", "BK113"])
     found = [(f.code, f.line) for f in analyze([root], use_cache=False).findings]

@@ -176,3 +176,58 @@ def test_a_list_the_code_writes_needs_no_paging(tmp_path: Path) -> None:
     files["app/main.py"] = FIXED
     root = write_project(tmp_path / "p", files, select=["BK204"])
     assert [f.line for f in analyze([root], use_cache=False).findings] == [25, 30]
+
+
+STORES = """\
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+app = FastAPI()
+
+
+class Todo(BaseModel):
+    title: str
+
+
+TODOS: list[Todo] = []
+USERS: dict[int, dict] = {}
+ROLES = {"admin": 1, "user": 2}
+TAGS = ["a", "b"]
+
+
+def remember(tag: str) -> None:
+    TAGS.append(tag)
+
+
+@app.post("/todos", status_code=201)  # backendkit: public
+def create_todo(todo: Todo) -> Todo:
+    TODOS.append(todo)
+    return todo
+
+
+@app.get("/todos")  # backendkit: public
+def list_todos() -> list[Todo]:
+    return TODOS
+
+
+@app.get("/users")  # backendkit: public
+def list_users() -> list[dict]:
+    return list(USERS.values())
+
+
+@app.get("/roles")  # backendkit: public
+def roles() -> list[str]:
+    return sorted(ROLES.keys())
+
+
+@app.get("/tags")  # backendkit: public
+def tags() -> list[str]:
+    return TAGS
+"""
+
+
+def test_an_in_memory_store_is_no_list_the_code_writes(tmp_path: Path) -> None:
+    """A review's hole: a module's ``TODOS: list[Todo] = []`` that routes fill grows with
+    every POST; so does a constant some function changes in place (``TAGS.append``)."""
+    root = write_project(tmp_path / "p", {"app.py": STORES}, select=["BK204"])
+    assert [f.line for f in analyze([root], use_cache=False).findings] == [27, 32, 42]

@@ -267,14 +267,25 @@ def first_of_each(session: Session, ids: list[int]) -> None:
 def unstepped(session: Session, ids: list[int]) -> None:
     for group in [ids[i : i + 1] for i in range(len(ids))]:
         session.execute(delete(Event).where(Event.id.in_(group)))
+
+
+def one_each(session: Session, ids: list[int]) -> None:
+    for group in [ids[i : i + 1] for i in range(0, len(ids), 1)]:
+        session.execute(delete(Event).where(Event.id.in_(group)))
+
+
+def suffixes(session: Session, ids: list[int]) -> None:
+    for group in [ids[i:] for i in range(0, len(ids), SIZE)]:
+        session.execute(delete(Event).where(Event.id.in_(group)))
 """
 
 
 def test_a_comprehension_of_slices_makes_chunks(tmp_path: Path) -> None:
     """``for group in [ids[i : i + n] for i in range(0, len(ids), n)]`` (or a local holding
     such a generator) runs one ``IN`` query per chunk; an element that is an item, a query
-    reading one item of the chunk, and slices of an unstepped range are still reported."""
+    reading one item of the chunk, slices of an unstepped range or a step of 1, and
+    overlapping suffixes are still reported."""
     files = {"app/__init__.py": "", "app/models.py": MODELS, "app/slices.py": SLICES}
     root = write_project(tmp_path / "p", files, select=["BK304"])
     found = [f.line for f in analyze([root], use_cache=False).findings]
-    assert found == [24, 29, 34]
+    assert found == [24, 29, 34, 39, 44]

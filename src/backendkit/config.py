@@ -270,7 +270,7 @@ class _Validator:
             if isinstance(value, dict):
                 where = f"[tool.backendkit.{key}]" if self.label else f"[{key}]"
                 known = ", ".join(sorted(self.defaults)) or "(none)"
-                hint = did_you_mean(key, self.defaults)
+                hint = did_you_mean(key, (*self.defaults, "per-file-ignores"))
                 raise self.fail("", f"unknown section {where}{hint}; allowed sections: {known}")
             hint = did_you_mean(key, allowed)
             raise self.fail(

@@ -267,10 +267,12 @@ def is_method(target: Symbol) -> bool:
 
 
 def discarded(site: CallSite, target: FuncSym, scope: Scope) -> bool:
-    """``site`` calls the ``async`` project function ``target`` without ``await`` and hands
-    the coroutine to no other call (``asyncio.gather``, ``create_task``): it never runs, nor
-    the 401/403 it would raise (``auth_service.validate_key(key)`` in an ``async`` dependency)."""
-    if not target.info.is_async or site.awaited:
+    """``site`` calls the ``async`` project function ``target`` without ``await``, as a
+    statement of its own: the coroutine is bound to no name (``task = check(key)``, awaited
+    later), entered by no ``async with`` (an ``@asynccontextmanager``), returned or handed to
+    another call (``asyncio.gather``): it never runs, nor the 401/403 it would raise
+    (``auth_service.validate_key(key)`` in an ``async`` dependency)."""
+    if not target.info.is_async or site.awaited or site.use:  # bound, entered, returned
         return False
     return not any(
         site.call in (*other.call.args, *(value for _, value in other.call.kwargs))
@@ -296,16 +298,26 @@ def _returns_none(func: FuncSym) -> bool:
     """``func`` returns ``None`` itself: explicitly, or by a bare ``return`` or the end of
     its body in a function that returns a value elsewhere."""
     scope = func.info.scope
-    if any(_may_be_none(r) for r in scope.returns):
+    if any(isinstance(r, Const) and r.value is None for r in scope.returns):
+        return True
+    lines = zip(scope.returns, scope.return_lines, strict=False)  # () when no line is kept
+    if any(_unchecked_none(scope, r, at) for r, at in lines):
         return True
     return bool(scope.returns) and bool(scope.bare_returns or func.info.falls_off)
 
 
-def _may_be_none(expr: Expr) -> bool:
-    """``None``, or a conditional expression one of whose branches may be ``None``
-    (``return decode(token) if token else None``)."""
+def _unchecked_none(scope: Scope, expr: Expr, line: int) -> bool:
+    """``return decode(token) if token else None`` with no ``raise`` before it: a
+    conditional expression one of whose branches is ``None``, reached before any check (after
+    a 401, ``return lookup(wid) if wid else None`` hands on the checked caller's value)."""
+    if not isinstance(expr, IfExp) or any(at < line for _raised, at in scope.raises):
+        return False
+    return _none_branch(expr)
+
+
+def _none_branch(expr: Expr) -> bool:
     if isinstance(expr, IfExp):
-        return _may_be_none(expr.body) or _may_be_none(expr.orelse)
+        return _none_branch(expr.body) or _none_branch(expr.orelse)
     return isinstance(expr, Const) and expr.value is None
 
 

@@ -62,12 +62,18 @@ def _caller_decides(scope: Scope, line: int, held: set[str]) -> bool:
     """The rejection on ``line`` is met only for some callers by their address: it is in the
     body of an ``if`` one of whose ``and`` operands reads the caller's address and not the
     credential (``if x_api_key != API_KEY and request.client.host not in TRUSTED:``), or in
-    the ``else`` / ``elif`` of an ``if`` whose test reads it and not the credential (``if
-    request.client.host == "127.0.0.1": user = "admin" elif not token: raise``)."""
+    the ``else`` / ``elif`` of an ``if`` whose test reads it and not the credential and whose
+    body lets the caller through (``if request.client.host == "127.0.0.1": user = "admin" elif
+    not token: raise``; not ``if host in BANNED: raise 403 elif not token: raise 401``)."""
     for block in scope.ifs:
         if not block.holds(line):
             continue
-        parts = (block.parts or (block.reads,)) if block.in_body(line) else (block.reads,)
+        if block.in_body(line):
+            parts = block.parts or (block.reads,)
+        elif any(block.in_body(at) for _raised, at in scope.raises):
+            continue  # the branch reading the address refuses (a blocklist): no way in
+        else:
+            parts = (block.reads,)
         if any(_picked_part(scope, part, held) for part in parts):
             return True
     return False

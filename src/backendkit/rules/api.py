@@ -27,7 +27,7 @@ from backendkit.rules.support import (
     model_fields,
     unwrap_annotation,
 )
-from backendkit.summary.model import Call, Const, Expr, Name, Param, Seq, Subscript
+from backendkit.summary.model import Call, Const, DictExpr, Expr, Name, Param, Scope, Seq, Subscript
 
 CREATE_HANDLER = re.compile(r"^(create|add|new|insert|register|signup|upload)(_|$)")
 #: what OpenAI-compatible APIs "create" and answer 200 for: a computation, no stored resource
@@ -364,10 +364,44 @@ def _written(index: ProjectIndex, expr: Expr, ctx: Ctx) -> bool:
         expr = expr.args[0]
     if isinstance(expr, Seq):
         return bool(expr.items) and all(isinstance(item, Const) for item in expr.items)
-    return fixed_size(index, expr, ctx)
+    if not fixed_size(index, expr, ctx):
+        return False
+    named = _viewed_name(expr)
+    found = index.lookup(named, ctx)
+    if not isinstance(found, VarSym):
+        return False
+    value = found.assign.value
+    items = value.items if isinstance(value, (Seq, DictExpr)) else ()
+    keys = [k for k, _v in items] if isinstance(value, DictExpr) else list(items)
+    written = bool(keys) and all(isinstance(k, Const) for k in keys)
+    return written and not _mutated(found.ctx.module.scope, found.name)
+
+
+def _viewed_name(expr: Expr) -> str:
+    """``COUNTRIES`` of ``COUNTRIES`` and of ``ROLES.keys()``."""
+    if isinstance(expr, Call) and isinstance(expr.func, Name):
+        return expr.func.dotted.rpartition(".")[0]
+    return expr.dotted if isinstance(expr, Name) else ""
+
+
+def _mutated(scope: Scope, name: str) -> bool:
+    """Some scope of the module changes ``name`` in place (``TODOS.append(todo)``,
+    ``USERS[uid] = user``): an in-memory store, not a list the code writes."""
+    if name in scope.item_assigns:
+        return True
+    for site in scope.calls:
+        callee = site.call.func
+        owner, _, method = callee.dotted.rpartition(".") if isinstance(callee, Name) else ("",) * 3
+        if owner == name and method in _MUTATORS:
+            return True
+    inner = (*scope.functions.values(), *scope.classes.values())
+    return any(_mutated(child.scope, name) for child in inner)
 
 
 _COPIES = (Name("list"), Name("sorted"), Name("tuple"))
+_MUTATORS = frozenset(
+    {"append", "extend", "insert", "add", "update", "setdefault", "pop", "remove", "clear"}
+)
 
 
 def _query_names(index: ProjectIndex, func: FuncSym) -> set[str]:

@@ -214,6 +214,12 @@ NON_BLOCKING_CALLS = (
     "redis.from_url",
     "redis.Redis.from_url",
     "redis.StrictRedis.from_url",
+    "sqlalchemy.engine.Engine.url.*",
+    "sqlalchemy.engine.Engine.dialect.*",
+    "sqlalchemy.engine.Engine.execution_options",
+    "sqlalchemy.engine.Engine.get_execution_options",
+    "sqlalchemy.engine.Engine.update_execution_options",
+    "sqlalchemy.engine.Engine.pool.status",
 )
 
 #: In a BK301 finding before ``after_link``: how many blocking calls the function reaches.

@@ -99,6 +99,15 @@ class EnginePerRequestRule(ProjectRule):
     )
     INVALID = (
         Example(
+            "from functools import lru_cache\n\nfrom fastapi import Header\n"
+            + _APP
+            + "app = FastAPI()\n\n\n@lru_cache\ndef get_engine(x_tenant: str = Header()):\n"
+            "    return create_engine(f'sqlite:///{x_tenant}.db')  # expect: BK302\n\n\n"
+            "@app.get('/n')  # backendkit: ignore[BK101]\n"
+            "def n(engine=Depends(get_engine)) -> int:\n    return 1\n",
+            note="an engine per tenant a caller names, and never disposed of",
+        ),
+        Example(
             _APP + "app = FastAPI()\n\n\ndef get_session():\n"
             "    engine = create_engine('sqlite://')  # expect: BK302\n"
             "    with Session(engine) as session:\n        yield session\n\n\n"
@@ -320,9 +329,12 @@ class QueryInLoopRule(ProjectRule):
 
 
 def _memoised(ctx: ProjectContext, func: FuncSym) -> bool:
-    """``func`` is decorated with ``functools.lru_cache`` / ``functools.cache`` (or
-    async-lru's ``alru_cache``), called or not: it runs once per arguments, so an engine it
-    builds is built once (the ``@lru_cache def get_engine()`` provider)."""
+    """``func`` takes no parameter and is decorated with ``functools.lru_cache`` /
+    ``functools.cache`` (or async-lru's ``alru_cache``), called or not: it runs once, so an
+    engine it builds is built once (the ``@lru_cache def get_engine()`` provider). With a
+    parameter, FastAPI fills it from the request (a tenant header): an engine per value."""
+    if func.info.params:
+        return False
     for decorator in func.info.decorators:
         named = decorator.func if isinstance(decorator, Call) else decorator
         if not isinstance(named, Name):

@@ -20,6 +20,7 @@ from backendkit.rules.secretvalues import (
     is_literal_secret,
     is_route_path,
     names_something,
+    refuses,
     sentinel,
     spells_own_name,
     text_of,
@@ -110,16 +111,21 @@ def _is_named_secret(names: Iterable[str], value: object) -> bool:
     return not names_something(text_of(value) or "", names)
 
 
-def _compared_secret(compare: Compare) -> str:
+def _compared_secret(compare: Compare, scope: Scope) -> str:
     """``creds.password == "S3cr3t-Adm1n!"``, ``x_api_key != "sk_live_..."``: the expected
-    value of a secret written in a comparison (what it describes, else ""). BK113 leaves
-    comparisons with a literal to this rule."""
+    value of a secret written in a comparison of ``scope`` (what it describes, else ""). BK113
+    leaves comparisons with a literal to this rule. Not a value an ``if ... == value:`` raises
+    for (a start-up guard against a default, a blocklist of common passwords), nor a new
+    password the user chose (``new_password``)."""
+    if compare.op == "==" and refuses(scope, compare.line):
+        return ""
     sides = ((compare.left, compare.right), (compare.right, compare.left))
     for named, value in sides:
         if isinstance(named, Name) and isinstance(value, Const) and not sentinel(value.value):
             last = named.dotted.rpartition(".")[2]
+            chosen = last.lower().startswith("new_")
             secret = _is_named_secret((last,), value.value) and value_like(str(value.value))
-            if secret or _is_provider_key(value.value):
+            if (secret and not chosen) or _is_provider_key(value.value):
                 return f"expected value of {named.dotted} in a comparison"
     return ""
 
@@ -341,7 +347,7 @@ class HardcodedSecretRule(ProjectRule):
             if wanted(finding.path):
                 yield finding
         for compare, where in all_compares(ctx.index):
-            if wanted(where.module.path) and (what := _compared_secret(compare)):
+            if wanted(where.module.path) and (what := _compared_secret(compare, where.scopes[-1])):
                 yield self._report(where.module.path, compare.line, what)
 
     def _constants(self, index: ProjectIndex, summary: ModuleSummary) -> Iterator[Finding]:

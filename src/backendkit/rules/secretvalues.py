@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
+from backendkit.summary.model import Scope
+
 # placeholders the app is expected to reject at start-up, and masked or elided keys
 PLACEHOLDER = re.compile(
     r"^(change[-_ ]?(this|me|it)|changethis|changeme|placeholder|replace[-_ ]?me|todo|"
@@ -184,7 +186,17 @@ def sentinel(value: object) -> bool:
     """A value a client sends for no secret (``"undefined"``, ``"null"``, vLLM's ``"EMPTY"``)
     or a mask (``"********"``), not one."""
     text = str(value).strip().lower()
-    return text in _SENTINELS or len(set(text)) == 1
+    bracketed = text[:1] + text[-1:] in ("[]", "<>", "{}")  # an SSE stream's "[DONE]"
+    return text in _SENTINELS or len(set(text)) == 1 or bracketed
+
+
+def refuses(scope: Scope, line: int) -> bool:
+    """An ``if`` whose test is on ``line`` raises in its body: a value the test matches is
+    refused (``if SECRET_KEY == "dev-secret": raise RuntimeError(...)``)."""
+    return any(
+        block.in_test(line) and any(block.in_body(at) for _error, at in scope.raises)
+        for block in scope.ifs
+    )
 
 
 _SENTINELS = frozenset({"undefined", "null", "none", "empty", "redacted", "masked", "[redacted]"})

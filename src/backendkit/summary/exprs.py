@@ -245,8 +245,11 @@ def _slices(node: cst.GeneratorExp | cst.ListComp | cst.SetComp) -> bool:
     stepped = isinstance(it, cst.Call) and _is_name(it.func, "range") and len(it.args) == 3
     if not stepped or not isinstance(element, cst.Subscript) or len(element.slice) != 1:
         return False
+    step = it.args[2].value  # type: ignore[union-attr]
     cut = element.slice[0].slice
-    if not isinstance(cut, cst.Slice) or cut.lower is None:
+    if isinstance(step, cst.Integer) and step.value == "1":
+        return False  # one item per slice
+    if not isinstance(cut, cst.Slice) or cut.lower is None or cut.upper is None:
         return False
     return _is_name(cut.lower, comp.target.value)
 
