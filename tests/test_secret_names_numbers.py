@@ -12,7 +12,7 @@ import pytest
 from backendkit import analyze
 from backendkit.rules.dataflow import secret_kind
 from backendkit.rules.numbers_held import is_number_type
-from backendkit.rules.secrets import _is_named_secret
+from backendkit.rules.secrets import is_named_secret
 from backendkit.summary.model import BinOp, Const, Name, Subscript
 from helpers import write_project
 
@@ -185,7 +185,7 @@ def test_bk113_self_only_methods_and_token_ids(tmp_path: Path) -> None:
     ],
 )
 def test_bk104_storage_keys(name: str, value: str, secret: bool) -> None:
-    assert _is_named_secret((name,), value) is secret
+    assert is_named_secret((name,), value) is secret
 
 
 def test_bk104_storage_key_constant(tmp_path: Path) -> None:

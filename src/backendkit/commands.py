@@ -75,7 +75,7 @@ def run_lint(
     from backendkit.reporters import Report
 
     _check_output(output_format, statistics)
-    _failing(fail_on or "info")  # a bad --fail-on stops before the analysis
+    _failing(fail_on)  # a bad --fail-on stops before the analysis
     result = _analyze(paths, config, select, ignore, extend_select, use_cache, jobs, not quiet)
     if fix:
         changed = _fix(result, fix)
@@ -99,7 +99,7 @@ def run_lint(
         if recorded is not None:
             return recorded
     _print_lint(_rendered(report, output_format), result.notes, output_format, quiet)
-    failing = _failing(fail_on or result.fail_on or "info")
+    failing = _failing(fail_on, result.fail_on)
     return 1 if any(f.severity.value in failing for f in report.findings) else 0
 
 
@@ -137,10 +137,12 @@ def _run_notes(result, paths: Sequence[Path]) -> list[str]:
     ]
 
 
-def _failing(fail_on: str) -> tuple[str, ...]:
-    """The severities that make ``lint`` exit 1 with ``--fail-on fail_on``."""
+def _failing(given: str | None, configured: str | None = None) -> tuple[str, ...]:
+    """The severities that make ``lint`` exit 1: from ``--fail-on`` (``given``), else the
+    configuration's ``fail-on``, else every severity."""
     from backendkit.config import FAIL_ON
 
+    fail_on = given or configured or "info"
     if fail_on not in FAIL_ON:
         raise ValueError(f"--fail-on {fail_on!r} is not one of: info, warning, error")
     return FAIL_ON[: FAIL_ON.index(fail_on) + 1]

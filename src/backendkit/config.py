@@ -291,14 +291,20 @@ class _Validator:
             "respect-gitignore", table.get("respect-gitignore", True)
         )
         config.cache_dir = self.string("cache-dir", table.get("cache-dir", DEFAULT_CACHE_DIR))
-        if "fail-on" in table:
-            config.fail_on = self.string("fail-on", table["fail-on"])
-            if config.fail_on not in FAIL_ON:
-                raise self._type_error("fail-on", config.fail_on, "info, warning or error")
+        config.fail_on = self.fail_on(table.get("fail-on"))
         for section in self.defaults:
             if section in table:
                 config.options[section].update(self.section(section, table[section]))
         return config
+
+    def fail_on(self, value: object) -> str | None:
+        """``fail-on``: info, warning or error (None: not set)."""
+        if value is None:
+            return None
+        severity = self.string("fail-on", value)
+        if severity not in FAIL_ON:
+            raise self._type_error("fail-on", severity, "info, warning or error")
+        return severity
 
     def key_label(self, key: str) -> str:
         """``key`` as named in messages (CLI flags are named as they are)."""

@@ -156,12 +156,10 @@ class ReceiverTypes:
         ``make_repo()`` (a project function whose return annotation names the class)."""
         if isinstance(expr, Call) and isinstance(expr.func, Name):
             found = self.index.resolve_expr(expr.func, ctx)
-            if isinstance(found, ClassSym) or (isinstance(found, External) and _is_class(found)):
+            if isinstance(found, ClassSym):
                 return found
-            if isinstance(found, External) and (built := _built_by(found)) is not None:
-                return built
-            if isinstance(found, External) and found.qualname in LIBRARY_FACTORIES:
-                return External(LIBRARY_FACTORIES[found.qualname])
+            if isinstance(found, External):
+                return _made_by(found)
             if isinstance(found, FuncSym) and found.info.returns is not None:
                 return self.class_of_annotation(found.info.returns, found.head(annotation=True))
         return None
@@ -312,6 +310,17 @@ def _is_container(external: External) -> bool:
 
 def _is_class(external: External) -> bool:
     return external.last[:1].isupper()
+
+
+def _made_by(external: External) -> External | None:
+    """The class of what calling the library's ``external`` makes: a capitalised class
+    itself, the class of a ``from_*`` classmethod, a known factory's (``LIBRARY_FACTORIES``)."""
+    if _is_class(external):
+        return external
+    built = _built_by(external)
+    if built is None and external.qualname in LIBRARY_FACTORIES:
+        return External(LIBRARY_FACTORIES[external.qualname])
+    return built
 
 
 def _built_by(external: External) -> External | None:

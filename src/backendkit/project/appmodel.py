@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from functools import partial
 
-from backendkit.project.appobjects import AppObject, Include, Mount, RouteDecl
+from backendkit.project.appobjects import (
+    STARLETTE_ROUTES,
+    AppObject,
+    Include,
+    Mount,
+    RouteDecl,
+    starlette_route,
+)
 from backendkit.project.callbinds import Arg
 from backendkit.project.deplists import DependencyLists
 from backendkit.project.factoryrouters import FactoryRouters
@@ -333,7 +340,7 @@ class AppModel:
             return
         make = partial(self._route, decorator, method, handler, name, ctx)
         if method in STARLETTE_ROUTES:
-            make = partial(_starlette, make=make)
+            make = partial(starlette_route, make=make)
         for obj in objs:
             obj.routes.append(make(line))
         if not objs:
@@ -483,17 +490,6 @@ def _callee_name(callee: Expr) -> str:
     if isinstance(callee, Name):
         return callee.dotted.rpartition(".")[2]
     return callee.attr if isinstance(callee, Attr) else ""
-
-
-#: the registrations that make a Starlette route, not FastAPI's ``APIRoute``
-STARLETTE_ROUTES = frozenset({"route", "websocket_route", "add_route", "add_websocket_route"})
-
-
-def _starlette(line: int, make: Callable[[int], RouteDecl]) -> RouteDecl:
-    """The route ``make`` builds at ``line``, marked a Starlette route."""
-    decl = make(line)
-    decl.starlette = True
-    return decl
 
 
 def _append_route(obj: AppObject, make: Callable[[int], RouteDecl], line: int) -> None:

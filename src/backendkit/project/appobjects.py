@@ -3,6 +3,7 @@ registered on them, and what each includes and mounts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from backendkit.project.symbols import Ctx, FuncSym, Instance, Value
@@ -166,3 +167,14 @@ def _same_scope(a: Ctx | None, b: Ctx | None) -> bool:
 
 
 __all__ = ["AppObject", "Include", "Mount", "RouteDecl"]
+
+
+#: the registrations that make a Starlette route, not FastAPI's ``APIRoute``
+STARLETTE_ROUTES = frozenset({"route", "websocket_route", "add_route", "add_websocket_route"})
+
+
+def starlette_route(line: int, make: Callable[[int], RouteDecl]) -> RouteDecl:
+    """The route ``make`` builds at ``line``, marked a Starlette route."""
+    decl = make(line)
+    decl.starlette = True
+    return decl

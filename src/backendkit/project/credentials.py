@@ -344,7 +344,7 @@ class CredentialChecks:
             if skipped(site) or (wanted is not None and not wanted(site.call)):
                 continue
             target, bound = self._callee(site.call.func, inner, func)
-            if target is None or target.info is func.info or discarded(site, target, scope):
+            if not _runs_other(site, target, func):
                 continue
             if not scope.in_try(site.line) or self._escapes(func, site.line, target, depth):
                 yield site, target, bound
@@ -484,3 +484,11 @@ class CredentialChecks:
 def _skipped(site: CallSite) -> bool:
     """A call that may not run (under a condition, in a loop, a handler or a lambda)."""
     return site.conditional or site.in_except or bool(site.lambdas)
+
+
+def _runs_other(site: CallSite, target: FuncSym | None, func: FuncSym) -> bool:
+    """``site`` of ``func`` runs the project function ``target``, another one (not a
+    recursive call, not a coroutine never awaited: ``discarded``)."""
+    if target is None or target.info is func.info:
+        return False
+    return not discarded(site, target, func.info.scope)

@@ -44,14 +44,16 @@ def message_reads(scope: Scope) -> list[CredentialRead]:
 
 def _messages(scope: Scope) -> set[str]:
     """The locals bound to a received message."""
-    texts = {_bound(s) for s in scope.calls if _last(s.call) in _RECEIVE_TEXT and _bound(s)}
-    found = {_bound(s) for s in scope.calls if _last(s.call) == _RECEIVE_JSON and _bound(s)}
-    for site in scope.calls:
-        args = site.call.args
-        parsed = _last(site.call) == "loads" and args and isinstance(args[0], Name)
-        if parsed and args[0].dotted in texts and _bound(site):  # type: ignore[union-attr]
-            found.add(_bound(site))
-    return found
+    texts = {_bound(s) for s in scope.calls if _last(s.call) in _RECEIVE_TEXT} - {""}
+    found = {_bound(s) for s in scope.calls if _last(s.call) == _RECEIVE_JSON}
+    found |= {_bound(s) for s in scope.calls if _parses(s.call, texts)}
+    return found - {""}
+
+
+def _parses(call: Call, texts: set[str]) -> bool:
+    """``json.loads(raw)`` (any ``loads``) of one of the locals ``texts``."""
+    first = call.args[0] if call.args else None
+    return _last(call) == "loads" and isinstance(first, Name) and first.dotted in texts
 
 
 def _got(call: Call, messages: set[str]) -> str:

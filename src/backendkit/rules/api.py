@@ -366,15 +366,19 @@ def _written(index: ProjectIndex, expr: Expr, ctx: Ctx) -> bool:
         return bool(expr.items) and all(isinstance(item, Const) for item in expr.items)
     if not fixed_size(index, expr, ctx):
         return False
-    named = _viewed_name(expr)
-    found = index.lookup(named, ctx)
-    if not isinstance(found, VarSym):
+    found = index.lookup(_viewed_name(expr), ctx)
+    if not isinstance(found, VarSym) or not _literal_keys(found.assign.value):
         return False
-    value = found.assign.value
-    items = value.items if isinstance(value, (Seq, DictExpr)) else ()
-    keys = [k for k, _v in items] if isinstance(value, DictExpr) else list(items)
-    written = bool(keys) and all(isinstance(k, Const) for k in keys)
-    return written and not _mutated(found.ctx.module.scope, found.name)
+    return not _mutated(found.ctx.module.scope, found.name)
+
+
+def _literal_keys(value: Expr | None) -> bool:
+    """A non-empty display whose items (a dict's keys) are literals."""
+    if isinstance(value, DictExpr):
+        keys = [key for key, _value in value.items]
+    else:
+        keys = list(value.items) if isinstance(value, Seq) else []
+    return bool(keys) and all(isinstance(key, Const) for key in keys)
 
 
 def _viewed_name(expr: Expr) -> str:

@@ -20,12 +20,9 @@ from backendkit.rules.secretvalues import (
     is_literal_secret,
     is_route_path,
     names_something,
-    refuses,
-    sentinel,
     spells_own_name,
     text_of,
     url_password,
-    value_like,
 )
 from backendkit.rules.support import derives_from, external_calls, focused_modules, iter_classes
 from backendkit.summary.model import (
@@ -34,7 +31,6 @@ from backendkit.summary.model import (
     BinOp,
     Call,
     CallSite,
-    Compare,
     Const,
     DictExpr,
     Expr,
@@ -103,31 +99,12 @@ def _looks_secret(name: str) -> bool:
     return bool(SECRET_NAME.search(name)) and not NOT_A_SECRET.search(name)
 
 
-def _is_named_secret(names: Iterable[str], value: object) -> bool:
+def is_named_secret(names: Iterable[str], value: object) -> bool:
     """A literal bound to a secret's name that looks like a value, not like a name."""
     names = tuple(names)
     if not any(map(_looks_secret, names)) or not is_literal_secret(value):
         return False
     return not names_something(text_of(value) or "", names)
-
-
-def _compared_secret(compare: Compare, scope: Scope) -> str:
-    """``creds.password == "S3cr3t-Adm1n!"``, ``x_api_key != "sk_live_..."``: the expected
-    value of a secret written in a comparison of ``scope`` (what it describes, else ""). BK113
-    leaves comparisons with a literal to this rule. Not a value an ``if ... == value:`` raises
-    for (a start-up guard against a default, a blocklist of common passwords), nor a new
-    password the user chose (``new_password``)."""
-    if compare.op == "==" and refuses(scope, compare.line):
-        return ""
-    sides = ((compare.left, compare.right), (compare.right, compare.left))
-    for named, value in sides:
-        if isinstance(named, Name) and isinstance(value, Const) and not sentinel(value.value):
-            last = named.dotted.rpartition(".")[2]
-            chosen = last.lower().startswith("new_")
-            secret = _is_named_secret((last,), value.value) and value_like(str(value.value))
-            if (secret and not chosen) or _is_provider_key(value.value):
-                return f"expected value of {named.dotted} in a comparison"
-    return ""
 
 
 def _is_private_key(value: object) -> bool:
@@ -140,7 +117,7 @@ def _is_private_key(value: object) -> bool:
     return bool(_PEM_BODY.fullmatch(body)) and not PLACEHOLDER.search(body)
 
 
-def _is_provider_key(value: object) -> bool:
+def is_provider_key(value: object) -> bool:
     """A literal that is a provider's key in its own format (``sk_live_...``, ``ghp_...``),
     whatever it is named; not a placeholder (``sk_live_xxxx``)."""
     text = (text_of(value) or "").strip()
@@ -151,7 +128,7 @@ def _secret_what(names: Iterable[str], value: object, what: str) -> str:
     """What of ``what`` (``constant DATABASE_URL``) is a hardcoded secret: all of it (a private
     key, or a real-looking literal bound to a secret's name), the password in its URL, or
     nothing ("")."""
-    if _is_private_key(value) or _is_provider_key(value) or _is_named_secret(names, value):
+    if _is_private_key(value) or is_provider_key(value) or is_named_secret(names, value):
         return what
     return f"password in the URL of {what}" if url_password(value) else ""
 
@@ -343,11 +320,17 @@ class HardcodedSecretRule(ProjectRule):
         for cls in iter_classes(ctx.index):
             if wanted(cls.ctx.module.path) and _is_settings(ctx.index, cls):
                 yield from self._fields(ctx.index, cls, rejected)
-        for finding in self._calls(ctx.index, rejected):
+        for finding in (*self._calls(ctx.index, rejected), *self._compared(ctx.index)):
             if wanted(finding.path):
                 yield finding
-        for compare, where in all_compares(ctx.index):
-            if wanted(where.module.path) and (what := _compared_secret(compare, where.scopes[-1])):
+
+    def _compared(self, index: ProjectIndex) -> Iterator[Finding]:
+        """The secrets written in comparisons (``secretcompares.py``)."""
+        from backendkit.rules.secretcompares import compared_secret  # it imports this module
+
+        for compare, where in all_compares(index):
+            what = compared_secret(compare, where.scopes[-1])
+            if what:
                 yield self._report(where.module.path, compare.line, what)
 
     def _constants(self, index: ProjectIndex, summary: ModuleSummary) -> Iterator[Finding]:

@@ -241,17 +241,20 @@ def _slices(node: cst.GeneratorExp | cst.ListComp | cst.SetComp) -> bool:
     comp, element = node.for_in, node.elt
     if comp.ifs or comp.inner_for_in is not None or not isinstance(comp.target, cst.Name):
         return False
-    it = comp.iter
-    stepped = isinstance(it, cst.Call) and _is_name(it.func, "range") and len(it.args) == 3
-    if not stepped or not isinstance(element, cst.Subscript) or len(element.slice) != 1:
+    if not _stepped(comp.iter) or not isinstance(element, cst.Subscript):
         return False
-    step = it.args[2].value  # type: ignore[union-attr]
-    cut = element.slice[0].slice
-    if isinstance(step, cst.Integer) and step.value == "1":
-        return False  # one item per slice
+    cut = element.slice[0].slice if len(element.slice) == 1 else None
     if not isinstance(cut, cst.Slice) or cut.lower is None or cut.upper is None:
         return False
     return _is_name(cut.lower, comp.target.value)
+
+
+def _stepped(it: cst.BaseExpression) -> bool:
+    """``range(start, stop, step)`` with a step that is not the literal 1."""
+    if not (isinstance(it, cst.Call) and _is_name(it.func, "range") and len(it.args) == 3):
+        return False
+    step = it.args[2].value
+    return not (isinstance(step, cst.Integer) and step.value == "1")
 
 
 def non_empty(comp: cst.CompFor) -> bool:
