@@ -137,3 +137,30 @@ def test_what_an_engine_knows_without_the_database_does_not_block(tmp_path: Path
     found = [(f.line, f.message) for f in analyze([root], use_cache=False).findings]
     assert [line for line, _ in found] == [26]
     assert "sqlalchemy.engine.Engine.connect" in found[0][1]
+
+
+SESSION = """\
+import requests
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+def fetch(url: str) -> str:
+    session = requests.Session()
+    return session.get(url).text
+
+
+@app.get("/f")  # backendkit: public
+async def f() -> str:
+    return fetch("https://x")
+"""
+
+
+def test_a_requests_session_blocks_at_its_request_not_its_construction(tmp_path: Path) -> None:
+    """A new user's trial: the chain named ``requests.Session()`` (line 8), which connects
+    nothing, instead of the ``get`` that does."""
+    root = write_project(tmp_path / "p", {"app.py": SESSION}, select=["BK301"])
+    found = [f.message for f in analyze([root], use_cache=False).findings]
+    assert len(found) == 1
+    assert "-> requests.Session.get (line 9)" in found[0]

@@ -188,6 +188,7 @@ BLOCKING_CALLS = (
 #: kin change only the session's bookkeeping until the next flush.
 NON_BLOCKING_CALLS = (
     "httpx.Client",
+    "requests.Session",
     "sqlalchemy.orm.Session",
     "sqlmodel.Session",
     "sqlalchemy.orm.Session.add",
